@@ -1,0 +1,131 @@
+"""Byte offsets <-> lines and columns.
+
+Lines end at ``\\r\\n``, ``\\r`` or ``\\n`` only (what LSP and editors count), never at
+U+2028/U+2029 or form feeds. Columns can be counted in UTF-8 bytes, UTF-16 code units or
+Unicode code points (``characters``). Invalid UTF-8 is counted as one character per byte.
+"""
+from __future__ import annotations
+
+import bisect
+from typing import Literal
+
+Encoding = Literal["utf-8", "utf-16", "utf-32"]
+
+
+class LineIndex:
+    __slots__ = ("data", "starts")
+
+    def __init__(self, data: bytes):
+        self.data = data
+        starts = [0]
+        i = 0
+        n = len(data)
+        find_n = data.find
+        while True:
+            # find next \r or \n
+            j = find_n(b"\n", i)
+            k = find_n(b"\r", i, j if j != -1 else n)
+            if k != -1:
+                nxt = k + 2 if k + 1 < n and data[k + 1] == 0x0A else k + 1
+            elif j != -1:
+                nxt = j + 1
+            else:
+                break
+            starts.append(nxt)
+            i = nxt
+        self.starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self.starts)
+
+    def line_of(self, offset: int) -> int:
+        """0-based line containing byte ``offset``."""
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def line_end(self, line: int) -> int:
+        """Byte offset of the end of ``line``'s content (before its line break)."""
+        if line + 1 < len(self.starts):
+            end = self.starts[line + 1]
+            if end >= 2 and self.data[end - 2 : end] == b"\r\n":
+                return end - 2
+            return end - 1
+        return len(self.data)
+
+    def line_text(self, line: int) -> str:
+        return self.data[self.starts[line] : self.line_end(line)].decode("utf-8", "replace")
+
+    def position(self, offset: int, encoding: Encoding = "utf-32") -> tuple[int, int]:
+        """(line, column), both 0-based, column counted in ``encoding`` units.
+
+        ``utf-32`` counts code points (characters)."""
+        offset = max(0, min(offset, len(self.data)))
+        line = self.line_of(offset)
+        start = self.starts[line]
+        if encoding == "utf-8":
+            return line, offset - start
+        chunk = self.data[start:offset]
+        return line, _units(chunk, encoding)
+
+    def offset(self, line: int, column: int, encoding: Encoding = "utf-32") -> int:
+        """Byte offset of (line, column); clamps out-of-range positions to the line/file."""
+        if line < 0:
+            return 0
+        if line >= len(self.starts):
+            return len(self.data)
+        start = self.starts[line]
+        end = self.line_end(line)
+        if column <= 0:
+            return start
+        if encoding == "utf-8":
+            return min(start + column, end)
+        units = 0
+        i = start
+        data = self.data
+        while i < end and units < column:
+            b = data[i]
+            size = _seq_len(data, i, end)
+            if encoding == "utf-16":
+                units += 2 if size == 4 else 1
+            else:
+                units += 1
+            i += size
+        return i
+
+
+def _seq_len(data: bytes, i: int, end: int) -> int:
+    """Length of the UTF-8 sequence at ``i`` (1 for an invalid byte)."""
+    b = data[i]
+    if b < 0x80:
+        return 1
+    if 0xC2 <= b <= 0xDF:
+        size = 2
+    elif 0xE0 <= b <= 0xEF:
+        size = 3
+    elif 0xF0 <= b <= 0xF4:
+        size = 4
+    else:
+        return 1
+    if i + size > end:
+        return 1
+    for k in range(1, size):
+        if not 0x80 <= data[i + k] <= 0xBF:
+            return 1
+    return size
+
+
+def _units(chunk: bytes, encoding: Encoding) -> int:
+    try:
+        text = chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        n = 0
+        i = 0
+        end = len(chunk)
+        while i < end:
+            size = _seq_len(chunk, i, end)
+            n += 2 if (size == 4 and encoding == "utf-16") else 1
+            i += size
+        return n
+    if encoding == "utf-16":
+        return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text)

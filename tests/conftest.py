@@ -1,0 +1,37 @@
+"""Shared fixtures: where the real engines the tests compare against live.
+
+`make test` installs them (`make engines`: npm install in tests/engines). A test that needs an
+engine fails with a clear message when it is missing rather than being skipped, so a green run
+always means the engine was consulted.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ENGINES = REPO / "tests" / "engines" / "node_modules"
+
+
+def _need(path: Path, what: str) -> Path:
+    if not path.exists():
+        pytest.fail(f"{what} is missing at {path}: run `make engines` (make test does it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def node26() -> Path:
+    """The Node 26 binary (has vm.SourceTextModule#hasTopLevelAwait/#hasAsyncGraph)."""
+    return _need(ENGINES / "node26" / "bin" / "node", "Node 26")
+
+
+@pytest.fixture(scope="session")
+def ts5() -> Path:
+    """The TypeScript 5.9 package directory (require() it from Node for transpileModule)."""
+    return _need(ENGINES / "ts5", "TypeScript 5.9")
+
+
+@pytest.fixture(scope="session")
+def engines_node_modules() -> Path:
+    return _need(ENGINES, "tests/engines/node_modules")
