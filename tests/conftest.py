@@ -35,3 +35,21 @@ def ts5() -> Path:
 @pytest.fixture(scope="session")
 def engines_node_modules() -> Path:
     return _need(ENGINES, "tests/engines/node_modules")
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """write({relative path: text}) -> root: a real project on disk."""
+
+    def write(files: dict, root: Path = None) -> Path:
+        base = root or tmp_path / "ws"
+        for rel, text in files.items():
+            p = base / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                p.write_bytes(text)
+            else:
+                p.write_text(text)
+        return base.resolve()
+
+    return write

@@ -1,0 +1,294 @@
+"""rules: verdicts -> Findings (plain data shared by the CLI and the language server).
+
+Codes (stable): async-import, require-async, top-level-await, async-cycle, async-entry.
+Findings are only made in workspace files (never in node_modules); dependencies appear as causes.
+Modules matched by ``allowAsync`` are async on purpose: they produce no findings, and modules
+that are async only through them produce none either (the "reportable" infection).
+A ``// tla-lens-ignore-next-line [code ...] [-- reason]`` comment drops findings on the next line.
+"""
+from __future__ import annotations
+
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from ..syntax.facts import ImportPhase, RequireKind, Span, StatementKind, StaticImport
+from ..project.graph import Edge, EdgeKind, Module
+
+if TYPE_CHECKING:
+    from ..project import Analysis
+
+DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
+
+
+def docs_url(code: str) -> str:
+    """The documentation page shipped with the package for ``code`` (a file: URI)."""
+    return (DOCS_DIR / f"{code}.md").as_uri()
+
+
+@dataclass(frozen=True)
+class Related:
+    path: Path
+    span: Span
+    message: str
+
+
+@dataclass
+class Finding:
+    path: Path
+    span: Span
+    code: str
+    severity: str
+    message: str
+    related: list[Related] = field(default_factory=list)
+    # for consumers that want the data behind the message
+    target: Optional[Path] = None
+    chain: list[Path] = field(default_factory=list)
+
+
+def display(target: Path, from_file: Path) -> str:
+    """How a module is named in a message written in ``from_file``: a relative path
+    (``./db.js``, ``../lib/x.ts``) or, inside node_modules, the package path (``pkg/dist/x.js``)."""
+    parts = target.parts
+    if "node_modules" in parts:
+        i = len(parts) - 1 - parts[::-1].index("node_modules")
+        return "/".join(parts[i + 1:])
+    rel = os.path.relpath(target, from_file.parent).replace(os.sep, "/")
+    return rel if rel.startswith("../") else "./" + rel
+
+
+_TLA_WORDS = {"await": "top-level await", "for-await": "top-level `for await`",
+              "await-using": "top-level `await using`"}
+
+
+def _tla_line(mod: Module) -> int:
+    return mod.line_of(mod.tla[0].keyword.start)
+
+
+class _Rules:
+    def __init__(self, analysis: "Analysis") -> None:
+        self.a = analysis
+        self.graph = analysis.graph
+        self.config = analysis.config
+        self.out: list[Finding] = []
+        self._infected_cache: dict[Path, dict[Path, int]] = {}
+
+    # -- helpers -------------------------------------------------------------------------
+    def mod(self, path: Path) -> Module:
+        return self.graph.modules[path]
+
+    def cause(self, target: Path, from_file: Path, reportable: bool = True) -> str:
+        """How ``target`` came to be async, worded from ``from_file``: "because of `./db.js`
+        (top-level await at line 6)", or "it has a top-level await at line 6"."""
+        inf = self.a.reportable if reportable else self.a.infection
+        root = inf.root_of(target) or self.a.infection.root_of(target)
+        assert root is not None
+        rmod = self.mod(root)
+        what = _TLA_WORDS.get(rmod.tla[0].kind.value, "top-level await")
+        if root == target:
+            return f"it has a {what} at line {_tla_line(rmod)}"
+        return f"because of `{display(root, from_file)}` ({what} at line {_tla_line(rmod)})"
+
+    def chain_related(self, start: Path, reportable: bool = True) -> list[Related]:
+        """Each hop from ``start`` down to the await, as related locations."""
+        inf = self.a.reportable if reportable else self.a.infection
+        out: list[Related] = []
+        node = start
+        for edge in inf.edges(start):
+            tgt = edge.target
+            assert tgt is not None
+            out.append(Related(edge.source, edge.span,
+                               f"`{self.graph.rel(edge.source)}` imports `{edge.specifier}`"))
+            node = tgt
+        mod = self.mod(node)
+        if mod.tla:
+            site = mod.tla[0]
+            out.append(Related(node, site.keyword,
+                               f"top-level await in `{self.graph.rel(node)}` (line {_tla_line(mod)})"))
+        return out
+
+    def add(self, mod: Module, span: Span, code: str, message: str,
+            related: Optional[list[Related]] = None, target: Optional[Path] = None,
+            chain: Optional[list[Path]] = None) -> None:
+        severity = self.config.severity_of(code)
+        if severity == "off":
+            return
+        line = mod.lines.line_of(span.start)
+        for sup in mod.facts.suppressions:
+            if sup.line + 1 == line and (not sup.codes or code in sup.codes):
+                return
+        self.out.append(Finding(mod.path, span, code, severity, message, related or [],
+                                target, chain or []))
+
+    def infected(self, tla_module: Path) -> dict[Path, int]:
+        if tla_module not in self._infected_cache:
+            self._infected_cache[tla_module] = self.a.infected_by(tla_module)
+        return self._infected_cache[tla_module]
+
+    def allowed(self, path: Path) -> bool:
+        return self.a.is_allowed_async(path)
+
+    # -- rules ---------------------------------------------------------------------------
+    def run(self) -> list[Finding]:
+        rep = self.a.reportable
+        for path, mod in self.graph.modules.items():
+            if not mod.workspace or self.allowed(path):
+                continue
+            for edge in mod.edges:
+                if edge.target is None:
+                    continue
+                if edge.kind is EdgeKind.STATIC and rep.is_async(edge.target):
+                    self.async_import(mod, edge)
+                elif edge.kind is EdgeKind.REQUIRE and self.a.infection.is_async(edge.target):
+                    self.require_async(mod, edge)
+            if mod.tla:
+                self.top_level_await(mod)
+        self.async_cycles()
+        self.async_entries()
+        self.out.sort(key=lambda f: (str(f.path), f.span.start, f.code))
+        return self.out
+
+    def async_import(self, mod: Module, edge: Edge) -> None:
+        target = edge.target
+        assert target is not None
+        imp = edge.fact
+        reexport = isinstance(imp, StaticImport) and imp.kind is StatementKind.EXPORT
+        verb = "re-exports" if reexport else "imports"
+        cause = self.cause(target, mod.path)
+        sep = ": " if cause.startswith("it has") else " "
+        msg = f"`{edge.specifier}` is an async module{sep}{cause}"
+        msg += " (re-exported here)" if reexport else ""
+        msg += ", so this module waits for it and is async too"
+        if isinstance(imp, StaticImport) and imp.phase is ImportPhase.DEFER:
+            msg += "; `import defer` still evaluates top-level awaits eagerly"
+        related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` {verb} `{edge.specifier}`")]
+        related += self.chain_related(target)
+        chain = [target] + self.a.reportable.chain(target)
+        self.add(mod, edge.span, "async-import", msg, related, target, chain)
+
+    def require_async(self, mod: Module, edge: Edge) -> None:
+        target = edge.target
+        assert target is not None
+        fact = edge.fact
+        if isinstance(fact, StaticImport):
+            what = f"this import compiles to `require(\"{edge.specifier}\")` in a CommonJS module, and"
+        elif getattr(fact, "kind", None) is RequireKind.IMPORT_EQUALS:
+            what = f"`import … = require(\"{edge.specifier}\")`"
+        else:
+            what = f"`require(\"{edge.specifier}\")`"
+        root_cause = self.cause(target, mod.path, reportable=False)
+        if root_cause.startswith("it has"):
+            root_cause = f"`{display(target, mod.path)}` has a top-level await at line {_tla_line(self.mod(target))}"
+        msg = (f"{what} loads an async module ({root_cause}): Node throws ERR_REQUIRE_ASYNC_MODULE, "
+               f"webpack and Meteor return a Promise instead of the exports; load it with "
+               f"`await import(\"{edge.specifier}\")` instead")
+        related = self.chain_related(target, reportable=False)
+        chain = [target] + self.a.infection.chain(target)
+        self.add(mod, edge.span, "require-async", msg, related, target, chain)
+
+    def top_level_await(self, mod: Module) -> None:
+        infected = self.infected(mod.path)
+        names = sorted(infected, key=lambda p: (infected[p], str(p)))
+        ws = [p for p in names if self.mod(p).workspace]
+        entries = [p for p in names if p in self.a.entries]
+        if mod.path in self.a.entries:
+            entries.insert(0, mod.path)
+        if not infected:
+            base = "top-level await: this module is async; no module imports it statically"
+        else:
+            n = len(infected)
+            sample = ", ".join(f"`{display(p, mod.path)}`" for p in (ws or names)[:3])
+            base = (f"top-level await: makes {n} module{'s' if n != 1 else ''} async, "
+                    f"e.g. {sample}")
+        if entries:
+            base += "; entry points affected: " + ", ".join(
+                f"`{display(p, mod.path)}`" for p in entries[:3]) + (" …" if len(entries) > 3 else "")
+        related = [Related(p, Span(0, 0), f"made async (distance {infected[p]})")
+                   for p in (ws or names)[:10]]
+        for site in mod.tla:
+            self.add(mod, site.keyword, "top-level-await", base, related)
+
+    def async_cycles(self) -> None:
+        succ_cache: dict[Path, list[Edge]] = {}
+        for comp in self.a.cycles:
+            members = set(comp)
+            if not any(self.a.reportable.is_async(p) for p in comp):
+                continue
+            size = len(comp)
+            for path in comp:
+                mod = self.mod(path)
+                if not mod.workspace or self.allowed(path):
+                    continue
+                inner = [e for e in mod.edges if e.evaluates and e.target in members]
+                if not inner:
+                    continue
+                edge = inner[0]
+                if size <= 50:
+                    loop = self._cycle_path(edge, members)
+                    shown = " → ".join(f"`{self.graph.rel(p)}`" for p in loop)
+                    desc = f"import cycle with async modules: {shown}"
+                else:
+                    desc = f"import cycle of {size} modules with async modules (through `{edge.specifier}`)"
+                msg = (f"{desc}. Which module of the cycle evaluates first depends on which one is "
+                       f"imported first; a top-level await in a cycle deadlocks when it awaits a dynamic "
+                       f"import of a module in the cycle, and bundles can hit TDZ errors")
+                related = [Related(e.source, e.span, f"`{self.graph.rel(e.source)}` imports `{e.specifier}`")
+                           for e in self._cycle_edges(edge, members)[:20]]
+                self.add(mod, edge.span, "async-cycle", msg, related)
+
+    def _cycle_edges(self, first: Edge, members: set[Path]) -> list[Edge]:
+        """Shortest way back from ``first.target`` to ``first.source`` inside the component."""
+        start, goal = first.target, first.source
+        prev: dict[Path, Optional[Edge]] = {start: None}  # type: ignore[dict-item]
+        queue = deque([start])
+        while queue:
+            node = queue.popleft()
+            if node == goal:
+                break
+            for e in self.mod(node).edges:  # type: ignore[arg-type]
+                if e.evaluates and e.target in members and e.target not in prev:
+                    prev[e.target] = e  # type: ignore[index]
+                    queue.append(e.target)
+        path: list[Edge] = []
+        node = goal
+        while node != start and prev.get(node) is not None:
+            e = prev[node]
+            path.append(e)  # type: ignore[arg-type]
+            node = e.source  # type: ignore[union-attr]
+        return [first] + path[::-1]
+
+    def _cycle_path(self, first: Edge, members: set[Path]) -> list[Path]:
+        edges = self._cycle_edges(first, members)
+        return [edges[0].source] + [e.target for e in edges]  # type: ignore[misc]
+
+    def async_entries(self) -> None:
+        rep = self.a.reportable
+        for path, why in sorted(self.a.entries.items()):
+            if not rep.is_async(path) or self.allowed(path):
+                continue
+            mod = self.mod(path)
+            if why.startswith("public entry"):
+                consequence = ("CommonJS consumers that `require()` this package get "
+                               "ERR_REQUIRE_ASYNC_MODULE (Node ≥ 20.19 / 22.12), webpack hands them a "
+                               "Promise, and every importer becomes async too")
+            else:
+                consequence = "everything that starts from it waits for that await before it runs"
+            if mod.has_tla and rep.distance.get(path) == 0:
+                site = mod.tla[0]
+                msg = (f"this {why} is an async module: it has a top-level await at line "
+                       f"{_tla_line(mod)}; {consequence}")
+                self.add(mod, site.keyword, "async-entry", msg)
+                continue
+            edge = rep.via.get(path)
+            if edge is None:
+                continue
+            msg = (f"this {why} is an async module {self.cause(edge.target, mod.path)} "
+                   f"through `{edge.specifier}`; {consequence}")
+            self.add(mod, edge.span, "async-entry", msg, self.chain_related(path),
+                     edge.target, rep.chain(path))
+
+
+def run_rules(analysis: "Analysis") -> list[Finding]:
+    return _Rules(analysis).run()

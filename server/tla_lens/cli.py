@@ -1,0 +1,234 @@
+"""The `tla-lens` command: check, explain, graph.
+
+Exit codes: 0 clean; 1 when there are errors (or more warnings than --max-warnings);
+2 on usage errors or a bad configuration (which is reported, and the defaults are used).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Optional, Sequence
+
+from . import __version__
+from .config import Config, find_config, load_file
+from .problems import Problem
+
+EPILOG = """\
+codes: async-import, require-async, top-level-await, async-cycle, async-entry
+config: tla-lens.json (JSONC) or "tlaLens" in package.json, found from the root upward
+exit status: 0 clean, 1 errors (or warnings over --max-warnings), 2 usage or config error
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with usage, as argparse does, but clearer
+        self.print_usage(sys.stderr)
+        self.exit(2, f"tla-lens: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="tla-lens", description="Shows which ES modules are async modules "
+                "(top-level await, and every module that imports one) and why.",
+                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"tla-lens {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--config", metavar="FILE", type=Path,
+                        help="configuration file (default: tla-lens.json or package.json "
+                             "\"tlaLens\" found from the root upward)")
+        sp.add_argument("--condition", dest="conditions", action="append", default=[],
+                        metavar="NAME", help="extra package.json export condition (repeatable)")
+
+    c = sub.add_parser("check", help="report imports that pull in async modules (like a linter)",
+                       description="Analyse a project and print every import that pulls in an "
+                                   "async module, with the chain down to the await.")
+    c.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="project folder, or files/folders inside it (default: .)")
+    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    c.add_argument("--max-warnings", type=int, default=-1, metavar="N",
+                   help="exit 1 when there are more than N warnings (default: no limit)")
+    c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    c.add_argument("--quiet", action="store_true", help="report errors only")
+    common(c)
+
+    e = sub.add_parser("explain", help="explain why one module is async (or that it is not)")
+    e.add_argument("file", type=Path, metavar="FILE")
+    e.add_argument("--root", type=Path, help="project root (default: found from FILE upward)")
+    common(e)
+
+    g = sub.add_parser("graph", help="draw the async part of the module graph")
+    g.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
+    g.add_argument("--format", choices=("dot", "mermaid"), default="dot")
+    common(g)
+    return p
+
+
+_ROOT_MARKERS = ("tla-lens.json", "package.json", "tsconfig.json", "jsconfig.json", ".git")
+
+
+def _project_root(start: Path) -> Path:
+    d = start if start.is_dir() else start.parent
+    for folder in (d, *d.parents):
+        if any((folder / m).exists() for m in _ROOT_MARKERS):
+            return folder
+    return d
+
+
+def _load_config(args, root: Path) -> tuple[Config, list[Problem], bool]:
+    path = args.config if args.config else find_config(root)
+    if args.config and not args.config.exists():
+        return Config(), [Problem(args.config, "configuration file not found; using the defaults",
+                                  severity="error")], True
+    config, problems = (load_file(path.resolve()) if path else (Config(), []))
+    if args.conditions:
+        from dataclasses import replace
+        config = replace(config, conditions=tuple(dict.fromkeys(config.conditions + tuple(args.conditions))))
+    bad = any(p.severity == "error" for p in problems)
+    return config, problems, bad
+
+
+class _ProgressBar:
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.last = 0.0
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.1 or now - self.started < 0.5:
+            return
+        self.last = now
+        width = 30
+        filled = int(width * done / max(total, 1))
+        self.stream.write(f"\r  analysing [{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def _print_problems(problems: Sequence[Problem], root: Path) -> None:
+    for p in problems:
+        label = {"error": "error", "warning": "warning"}.get(p.severity, "info")
+        text = str(p)
+        if p.path is not None:
+            try:
+                text = text.replace(str(p.path), p.path.relative_to(root).as_posix(), 1)
+            except ValueError:
+                pass
+        print(f"tla-lens: {label}: {text}", file=sys.stderr)
+
+
+def _analyse(root: Path, config: Config, files: Optional[list[Path]] = None):
+    from .project import analyse
+    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        return analyse(root, config, files=files, progress=bar)
+    finally:
+        if bar:
+            bar.close()
+
+
+def cmd_check(args) -> int:
+    from . import report
+    from .project.discover import walk
+    paths = [p.resolve() for p in (args.paths or [Path(".")])]
+    for p in paths:
+        if not p.exists():
+            print(f"tla-lens: error: no such file or folder: {p}", file=sys.stderr)
+            return 2
+    if len(paths) == 1 and paths[0].is_dir():
+        root, files = paths[0], None
+    else:
+        root = _project_root(Path(os.path.commonpath(paths)))
+        files = None
+    config, problems, bad_config = _load_config(args, root)
+    if len(paths) > 1 or not paths[0].is_dir():
+        files = []
+        for p in paths:
+            if p.is_dir():
+                files += walk(p, config).files
+            else:
+                files.append(p)
+        files = sorted(set(files))
+    analysis = _analyse(root, config, files)
+    _print_problems(problems + analysis.problems, analysis.root)
+    findings = analysis.findings
+    if args.quiet:
+        findings = [f for f in findings if f.severity == "error"]
+    if args.format == "json":
+        out = report.json_text(analysis, findings)
+    elif args.format == "sarif":
+        out = report.sarif(analysis, findings)
+    elif args.format == "github":
+        out = report.github(analysis, findings)
+    else:
+        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
+                                             and not os.environ.get("NO_COLOR"))
+        out = report.text(analysis, findings, colour)
+    sys.stdout.write(out)
+    if bad_config:
+        return 2
+    n = report.counts(findings)
+    if n["error"] or (args.max_warnings >= 0 and n["warning"] > args.max_warnings):
+        return 1
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from .report.explain import explain
+    file = args.file.resolve()
+    if not file.is_file():
+        print(f"tla-lens: error: no such file: {args.file}", file=sys.stderr)
+        return 2
+    root = args.root.resolve() if args.root else _project_root(file)
+    config, problems, bad_config = _load_config(args, root)
+    analysis = _analyse(root, config)
+    _print_problems(problems + [p for p in analysis.problems if p.severity != "information"],
+                    analysis.root)
+    if file not in analysis.modules:
+        print(f"tla-lens: error: {args.file} is not a JavaScript/TypeScript module of the project "
+              f"at {root} (ignored, excluded, or unreadable)", file=sys.stderr)
+        return 2
+    sys.stdout.write(explain(analysis, file))
+    return 2 if bad_config else 0
+
+
+def cmd_graph(args) -> int:
+    from .report.explain import dot, mermaid
+    root = args.path.resolve()
+    if not root.is_dir():
+        print(f"tla-lens: error: not a folder: {args.path}", file=sys.stderr)
+        return 2
+    config, problems, bad_config = _load_config(args, root)
+    analysis = _analyse(root, config)
+    _print_problems(problems + [p for p in analysis.problems if p.severity != "information"],
+                    analysis.root)
+    sys.stdout.write(dot(analysis) if args.format == "dot" else mermaid(analysis))
+    return 2 if bad_config else 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return {"check": cmd_check, "explain": cmd_explain, "graph": cmd_graph}[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

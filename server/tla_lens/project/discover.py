@@ -1,0 +1,155 @@
+"""Finding the workspace's JavaScript/TypeScript files.
+
+Walks iteratively, never follows symlinked directories (so symlink loops cannot trap it; files
+reached through symlinked workspace packages come in through resolution instead), skips build
+output and other configured directory names, honours every `.gitignore` on the way down (with
+`pathspec`'s gitignore semantics) and the configuration's include/exclude globs.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Optional
+
+import pathspec
+
+from ..config import Config
+from ..problems import Problem
+from ..syntax import dialect_for_path
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _spec(patterns) -> Optional[pathspec.PathSpec]:
+    patterns = [p for p in patterns if p and p.strip()]
+    if not patterns:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+class Matcher:
+    """include/exclude/allowAsync/entries globs, matched against root-relative POSIX paths."""
+
+    def __init__(self, root: Path, patterns) -> None:
+        self.root = root
+        self.spec = _spec(patterns)
+
+    def __bool__(self) -> bool:
+        return self.spec is not None
+
+    def matches(self, path: Path) -> bool:
+        if self.spec is None:
+            return False
+        try:
+            rel = path.relative_to(self.root).as_posix()
+        except ValueError:
+            return False
+        return self.spec.match_file(rel)
+
+
+def _read_gitignore(folder: Path, problems: list[Problem]) -> Optional[pathspec.PathSpec]:
+    gi = folder / ".gitignore"
+    try:
+        if not gi.is_file():
+            return None
+        lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as e:
+        problems.append(Problem(gi, f"cannot read .gitignore: {e.strerror or e}"))
+        return None
+    return _spec(lines)
+
+
+def walk(root: Path, config: Config) -> Discovery:
+    """All analysable files under ``root`` (absolute, real paths), sorted."""
+    out = Discovery()
+    root = root.resolve()
+    include = Matcher(root, config.include)
+    exclude = Matcher(root, config.exclude)
+    skip = set(config.skip_dirs)
+    # stack of (folder, [(base folder, spec), ...] active gitignores)
+    stack: list[tuple[Path, tuple[tuple[Path, pathspec.PathSpec], ...]]] = [(root, ())]
+    seen_dirs: set[tuple[int, int]] = set()
+    while stack:
+        folder, ignores = stack.pop()
+        try:
+            st = folder.stat()
+        except OSError:
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            continue
+        seen_dirs.add(key)
+        own = _read_gitignore(folder, out.problems)
+        if own is not None:
+            ignores = ignores + ((folder, own),)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as e:
+            out.problems.append(Problem(folder, f"cannot list folder: {e.strerror or e}"))
+            continue
+        for entry in entries:
+            name = entry.name
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = entry.is_file(follow_symlinks=True)
+            except OSError:
+                continue
+            if is_dir:
+                if name in skip or _ignored(path, ignores, True):
+                    continue
+                stack.append((path, ignores))
+            elif is_file:
+                if dialect_for_path(name) is None:
+                    continue
+                if _ignored(path, ignores, False):
+                    continue
+                if include and not include.matches(path):
+                    continue
+                if exclude and exclude.matches(path):
+                    continue
+                if entry.is_symlink():
+                    try:
+                        real = path.resolve(strict=True)
+                    except (OSError, RuntimeError):
+                        out.problems.append(Problem(path, "broken or looping symlink; skipped"))
+                        continue
+                    path = real
+                out.files.append(path)
+    out.files = sorted(set(out.files))
+    return out
+
+
+def _ignored(path: Path, ignores, is_dir: bool) -> bool:
+    for base, spec in ignores:
+        try:
+            rel = path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+        if is_dir:
+            rel += "/"
+        if spec.match_file(rel):
+            return True
+    return False
+
+
+def iter_package_dirs(root: Path, files: list[Path]) -> Iterator[Path]:
+    """Folders inside the workspace (outside node_modules) that hold a package.json, for the
+    package-entry check: the root and every folder of a discovered file up to the root."""
+    seen: set[Path] = set()
+    for f in files:
+        d = f.parent
+        while True:
+            if d in seen:
+                break
+            seen.add(d)
+            if "node_modules" not in d.parts and (d / "package.json").is_file():
+                yield d
+            if d == root or d.parent == d:
+                break
+            d = d.parent

@@ -1,0 +1,113 @@
+"""The module graph: files, their facts, resolved edges, reverse edges, and verdicts."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Optional, Union
+
+from ..problems import Problem
+from ..syntax.facts import (DynamicImport, ModuleFacts, RequireCall, Span, StaticImport, TlaSite)
+from ..text import LineIndex
+
+
+class EdgeKind(str, Enum):
+    STATIC = "static"    # import / export-from that the engine sees (an evaluation edge)
+    ERASED = "erased"    # an import TypeScript erases, or one that evaluates no JS (type, source phase, JSON)
+    REQUIRE = "require"  # require(), `import x = require()`, or a static import compiled to require (.cts)
+    DYNAMIC = "dynamic"  # import(): never makes the importer wait
+
+
+@dataclass(eq=False)
+class Edge:
+    source: Path
+    target: Optional[Path]      # the resolved module file, None when unresolved/builtin/asset
+    kind: EdgeKind
+    specifier: str
+    span: Span                  # the statement (or call) in the source file
+    specifier_span: Optional[Span]
+    fact: Union[StaticImport, RequireCall, DynamicImport]
+
+    @property
+    def evaluates(self) -> bool:
+        """Does the importer wait for the target's evaluation (carries async-ness)?"""
+        return self.kind is EdgeKind.STATIC and self.target is not None
+
+
+@dataclass(eq=False)
+class Module:
+    path: Path
+    source: bytes
+    facts: ModuleFacts
+    format: str                 # "esm" | "cjs"
+    workspace: bool             # a workspace file (findings are reported in it)
+    verbatim: bool = False      # verbatimModuleSyntax of its governing tsconfig
+    edges: list[Edge] = field(default_factory=list)
+    # verdicts (filled by the infection)
+    is_async: bool = False
+    chain: list[Path] = field(default_factory=list)
+    _lines: Optional[LineIndex] = None
+
+    @property
+    def has_tla(self) -> bool:
+        return self.format == "esm" and self.facts.has_tla
+
+    @property
+    def tla(self) -> tuple[TlaSite, ...]:
+        return self.facts.tla if self.format == "esm" else ()
+
+    @property
+    def lines(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.source)
+        return self._lines
+
+    def line_of(self, offset: int) -> int:
+        """1-based line of a byte offset."""
+        return self.lines.line_of(offset) + 1
+
+    @property
+    def in_node_modules(self) -> bool:
+        return "node_modules" in self.path.parts
+
+
+@dataclass
+class Graph:
+    root: Path
+    modules: dict[Path, Module] = field(default_factory=dict)
+    # target -> evaluation edges into it (sorted by source path, then position)
+    importers: dict[Path, list[Edge]] = field(default_factory=dict)
+    # target -> require edges into it
+    requirers: dict[Path, list[Edge]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def index_edges(self) -> None:
+        self.importers = {}
+        self.requirers = {}
+        for mod in self.modules.values():
+            for e in mod.edges:
+                if e.target is None or e.target not in self.modules:
+                    continue
+                if e.evaluates:
+                    self.importers.setdefault(e.target, []).append(e)
+                elif e.kind is EdgeKind.REQUIRE:
+                    self.requirers.setdefault(e.target, []).append(e)
+        for lst in (*self.importers.values(), *self.requirers.values()):
+            lst.sort(key=lambda e: (str(e.source), e.span.start))
+
+    def successors(self) -> dict[Path, list[Path]]:
+        out: dict[Path, list[Path]] = {}
+        for mod in self.modules.values():
+            seen: list[Path] = []
+            for e in mod.edges:
+                if e.evaluates and e.target in self.modules and e.target not in seen:
+                    seen.append(e.target)  # type: ignore[arg-type]
+            out[mod.path] = seen
+        return out
+
+    def rel(self, path: Path) -> str:
+        """POSIX path relative to the root (or absolute when outside it)."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()

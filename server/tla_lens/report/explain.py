@@ -1,0 +1,140 @@
+"""`tla-lens explain FILE` and `tla-lens graph`: one module's story, and the async subgraph."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..project.graph import EdgeKind
+from ..rules import display
+
+if TYPE_CHECKING:
+    from ..project import Analysis
+
+
+def _quote(analysis: "Analysis", path: Path, offset: int) -> str:
+    mod = analysis.modules[path]
+    line = mod.lines.line_of(offset)
+    return mod.lines.line_text(line).strip()
+
+
+def explain(analysis: "Analysis", path: Path) -> str:
+    rel = analysis.graph.rel
+    mod = analysis.modules[path]
+    out: list[str] = []
+    name = rel(path)
+    if mod.format == "cjs":
+        out.append(f"{name} is a CommonJS module: it is never async (it cannot use top-level await).")
+    elif not mod.is_async:
+        n_static = sum(1 for e in mod.edges if e.kind is EdgeKind.STATIC)
+        out.append(f"{name} is not an async module: none of its {n_static} static import"
+                   f"{'s' if n_static != 1 else ''} reaches a top-level await.")
+    elif mod.has_tla:
+        sites = ", ".join(str(mod.line_of(s.keyword.start)) for s in mod.tla)
+        out.append(f"{name} is an async module: it has a top-level await "
+                   f"(line{'s' if len(mod.tla) > 1 else ''} {sites}).")
+        for s in mod.tla[:5]:
+            out.append(f"  {name}:{mod.line_of(s.keyword.start)}  {_quote(analysis, path, s.keyword.start)}")
+    else:
+        root = mod.chain[-1]
+        rmod = analysis.modules[root]
+        out.append(f"{name} is an async module because of {rel(root)} "
+                   f"(top-level await at line {rmod.line_of(rmod.tla[0].keyword.start)}):")
+        for edge in analysis.infection.edges(path):
+            src = analysis.modules[edge.source]
+            out.append(f"  {rel(edge.source)}:{src.line_of(edge.span.start)}  imports "
+                       f"{edge.specifier!r}")
+        site = rmod.tla[0].keyword
+        out.append(f"  {rel(root)}:{rmod.line_of(site.start)}  top-level await: "
+                   f"{_quote(analysis, root, site.start)}")
+        if len(analysis.infection.chain(path)) > 1:
+            out.append("  (the shortest chain; break it at any hop with a dynamic import())")
+    # cycles
+    for comp in analysis.cycles:
+        if path in comp:
+            shown = ", ".join(rel(p) for p in comp[:8]) + (" …" if len(comp) > 8 else "")
+            out.append(f"It is part of an import cycle of {len(comp)} modules ({shown}); inside the "
+                       "cycle the evaluation order depends on which module is entered first.")
+    # what it breaks lazily
+    lazy = [e for e in mod.edges if e.kind is EdgeKind.DYNAMIC and e.target is not None
+            and analysis.modules[e.target].is_async]
+    for e in lazy:
+        out.append(f"It loads the async module {e.specifier!r} lazily with import() at line "
+                   f"{mod.line_of(e.span.start)}: that does not make it wait.")
+    # what it infects
+    if mod.is_async:
+        infected = analysis.infected_by(path)
+        if infected:
+            names = sorted(infected, key=lambda p: (infected[p], str(p)))
+            shown = ", ".join(rel(p) for p in names[:8]) + (" …" if len(names) > 8 else "")
+            out.append(f"Modules that import it statically, directly or not, are async too: "
+                       f"{len(names)} ({shown}).")
+        entries = [p for p in sorted(analysis.entries) if p == path or p in infected]
+        for e in entries:
+            out.append(f"Entry point affected: {rel(e)} ({analysis.entries[e]}).")
+    return "\n".join(out) + "\n"
+
+
+def _async_subgraph(analysis: "Analysis"):
+    nodes = sorted((p for p, m in analysis.modules.items() if m.is_async),
+                   key=lambda p: analysis.graph.rel(p))
+    in_set = set(nodes)
+    edges = []
+    lazy = []
+    for p in nodes:
+        for e in analysis.modules[p].edges:
+            if e.evaluates and e.target in in_set and (p, e.target) not in edges:
+                edges.append((p, e.target))
+    for p, m in analysis.modules.items():
+        for e in m.edges:
+            if e.kind is EdgeKind.DYNAMIC and e.target in in_set:
+                lazy.append((p, e.target))
+                if p not in in_set:
+                    nodes.append(p)
+                    in_set.add(p)
+    return nodes, edges, sorted(set(lazy))
+
+
+def dot(analysis: "Analysis") -> str:
+    rel = analysis.graph.rel
+    nodes, edges, lazy = _async_subgraph(analysis)
+    ids = {p: f"n{i}" for i, p in enumerate(nodes)}
+    out = ["digraph async_modules {", "  rankdir=LR;", '  node [shape=box, fontname="monospace"];']
+    for p in nodes:
+        m = analysis.modules[p]
+        label = rel(p).replace('"', '\\"')
+        if m.has_tla:
+            style = 'style=filled, fillcolor="#f4a6a6", xlabel="top-level await"'
+        elif m.is_async:
+            style = 'style=filled, fillcolor="#fde2a7"'
+        else:
+            style = 'style=dashed'
+        out.append(f'  {ids[p]} [label="{label}", {style}];')
+    for a, b in edges:
+        out.append(f"  {ids[a]} -> {ids[b]};")
+    for a, b in lazy:
+        out.append(f'  {ids[a]} -> {ids[b]} [style=dashed, label="import()"];')
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def mermaid(analysis: "Analysis") -> str:
+    rel = analysis.graph.rel
+    nodes, edges, lazy = _async_subgraph(analysis)
+    ids = {p: f"n{i}" for i, p in enumerate(nodes)}
+    out = ["flowchart LR"]
+    for p in nodes:
+        label = rel(p).replace('"', "#quot;")
+        out.append(f'  {ids[p]}["{label}"]')
+    for a, b in edges:
+        out.append(f"  {ids[a]} --> {ids[b]}")
+    for a, b in lazy:
+        out.append(f"  {ids[a]} -. \"import()\" .-> {ids[b]}")
+    out.append("  classDef tla fill:#f4a6a6,stroke:#a33;")
+    out.append("  classDef async fill:#fde2a7,stroke:#a73;")
+    tla = [ids[p] for p in nodes if analysis.modules[p].has_tla]
+    asy = [ids[p] for p in nodes if analysis.modules[p].is_async and not analysis.modules[p].has_tla]
+    if tla:
+        out.append(f"  class {','.join(tla)} tla;")
+    if asy:
+        out.append(f"  class {','.join(asy)} async;")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,146 @@
+"""The real `tla-lens` command on the bundled examples and small projects."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+WEBPACK = REPO / "examples" / "webpack-app"
+TSAPP = REPO / "examples" / "typescript-app"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "tla_lens.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def as_json(*args):
+    r = run("check", *args, "--format", "json")
+    assert r.returncode in (0, 1), r.stderr
+    return json.loads(r.stdout), r
+
+
+def test_webpack_example_verdicts_and_chain():
+    data, r = as_json(WEBPACK)
+    assert data["root"] == str(WEBPACK)
+    mods = {m["path"]: m for m in data["modules"]}
+    assert mods["src/db-connection.js"]["async"] and mods["src/db-connection.js"]["topLevelAwait"] == [
+        {"line": 6, "column": 19, "kind": "await"}]
+    assert mods["src/UserApi.js"]["asyncVia"] == ["src/db-connection.js"]
+    assert mods["src/reports.js"]["asyncVia"] == ["src/UserApi.js", "src/db-connection.js"]
+    assert mods["src/index.js"]["asyncVia"] == ["src/reports.js", "src/UserApi.js", "src/db-connection.js"]
+    assert not mods["src/actions.js"]["async"]  # only import()
+    assert not mods["src/pool.js"]["async"] and mods["src/pool.js"]["asyncVia"] == []
+    diags = {(d["path"], d["line"], d["code"]) for d in data["diagnostics"]}
+    assert ("src/reports.js", 2, "async-import") in diags
+    assert ("src/index.js", 2, "async-import") in diags
+    assert ("src/index.js", 2, "async-entry") in diags
+    assert ("src/db-connection.js", 6, "top-level-await") in diags
+    assert not any(p == "src/actions.js" for p, _, _ in diags)
+    d = next(d for d in data["diagnostics"] if d["path"] == "src/index.js" and d["code"] == "async-import")
+    assert (d["column"], d["endLine"], d["endColumn"]) == (1, 2, 43)
+    assert d["message"].startswith("`./reports.js` is an async module because of `./db-connection.js` "
+                                   "(top-level await at line 6)")
+    assert r.returncode == 0  # warnings only
+
+
+def test_typescript_example_alias_type_import_and_cycle():
+    data, _ = as_json(TSAPP)
+    mods = {m["path"]: m for m in data["modules"]}
+    assert not mods["src/models/user.ts"]["async"]  # import type is erased
+    assert mods["src/services/cache.ts"]["asyncVia"] == ["src/lib/settings.ts"]  # via the @lib alias
+    assert mods["src/services/lookup.ts"]["async"]
+    assert mods["src/main.ts"]["async"]
+    codes = {(d["path"], d["code"]) for d in data["diagnostics"]}
+    assert ("src/services/lookup.ts", "async-cycle") in codes
+    assert ("src/services/cache.ts", "async-cycle") in codes
+
+
+def test_text_output_is_grouped_like_eslint():
+    r = run("check", WEBPACK, "--color", "never")
+    out = r.stdout
+    assert "src/index.js\n  2:1" in out
+    assert "warning" in out and "async-import" in out
+    assert "problems (0 errors, 3 warnings, 1 info)" in out
+    assert "\x1b[" not in out
+    assert "\x1b[" in run("check", WEBPACK, "--color", "always").stdout
+
+
+def test_max_warnings_and_exit_codes(workspace):
+    assert run("check", WEBPACK, "--max-warnings", "3").returncode == 0
+    assert run("check", WEBPACK, "--max-warnings", "2").returncode == 1
+    root = workspace({"package.json": '{"type": "module"}', "db.js": "await 0;",
+                      "old.cjs": "require('./db.js')"})
+    r = run("check", root)
+    assert r.returncode == 1 and "require-async" in r.stdout
+    assert run("check", root / "nope").returncode == 2
+    assert run("check", "--format", "xml").returncode == 2
+
+
+def test_bad_config_is_reported_and_exits_2(workspace):
+    root = workspace({"package.json": '{"type": "module"}', "db.js": "await 0;",
+                      "a.js": "import './db.js'", "tla-lens.json": '{\n  "severity": {"async-import": "loud"}\n}'})
+    r = run("check", root, "--format", "json")
+    assert r.returncode == 2
+    assert "tla-lens.json:2" in r.stderr and "async-import" in r.stderr
+    data = json.loads(r.stdout)  # still analysed with the defaults
+    assert any(d["code"] == "async-import" and d["severity"] == "warning" for d in data["diagnostics"])
+
+
+def test_sarif_is_2_1_0_with_rules_and_locations():
+    r = run("check", WEBPACK, "--format", "sarif")
+    doc = json.loads(r.stdout)
+    assert doc["version"] == "2.1.0"
+    run0 = doc["runs"][0]
+    assert {rule["id"] for rule in run0["tool"]["driver"]["rules"]} == {
+        "async-import", "require-async", "top-level-await", "async-cycle", "async-entry"}
+    res = [x for x in run0["results"] if x["ruleId"] == "async-import"]
+    locs = {x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for x in res}
+    assert locs == {"src/index.js", "src/reports.js", "src/UserApi.js"}
+    assert all(x["level"] == "warning" for x in res)
+    assert all(x["relatedLocations"] for x in res)
+
+
+def test_github_annotations():
+    r = run("check", WEBPACK, "--format", "github")
+    lines = [l for l in r.stdout.splitlines() if "async-import" in l]
+    assert any(l.startswith("::warning file=src/index.js,line=2,col=1,endLine=2,endColumn=43,"
+                            "title=tla-lens async-import::") for l in lines)
+
+
+def test_explain_async_and_sync():
+    r = run("explain", WEBPACK / "src" / "index.js")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert out.startswith("src/index.js is an async module because of src/db-connection.js "
+                          "(top-level await at line 6):")
+    assert "src/reports.js:2  imports './UserApi.js'" in out
+    assert "export const db = await openPool(url, { max: 10 });" in out
+    r = run("explain", WEBPACK / "src" / "actions.js")
+    assert "is not an async module" in r.stdout
+    assert "lazily with import() at line 3" in r.stdout
+
+
+def test_graph_dot_and_mermaid():
+    dot = run("graph", WEBPACK).stdout
+    assert dot.startswith("digraph") and "src/db-connection.js" in dot and "import()" in dot
+    assert "src/pool.js" not in dot
+    mer = run("graph", WEBPACK, "--format", "mermaid").stdout
+    assert mer.startswith("flowchart LR") and "-->" in mer and "src/reports.js" in mer
+
+
+def test_version_and_help():
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.startswith("tla-lens ")
+    r = run("--help")
+    assert "check" in r.stdout and "explain" in r.stdout and "graph" in r.stdout
+    assert run().returncode == 2
+
+
+def test_check_limited_to_files(workspace):
+    root = workspace({"package.json": '{"type": "module"}', "db.js": "await 0;",
+                      "a.js": "import './db.js'", "b.js": "import './db.js'"})
+    data, _ = as_json(root / "a.js")
+    assert {d["path"] for d in data["diagnostics"]} == {"a.js"}

@@ -1,0 +1,43 @@
+from tla_lens.text import LineIndex
+
+
+def test_lines_break_only_at_cr_lf_crlf():
+    data = "a\r\nb\rc\nd\u2028e\x0cf".encode()
+    idx = LineIndex(data)
+    assert idx.line_count == 4
+    assert [idx.line_text(i) for i in range(4)] == ["a", "b", "c", "d\u2028e\x0cf"]
+
+
+def test_columns_in_each_encoding():
+    line = "const s = '😀é'; await x;"
+    data = ("// first\r\n" + line).encode()
+    idx = LineIndex(data)
+    off = data.index(b"await")
+    assert idx.position(off, "utf-8") == (1, len(line[: line.index("await")].encode()))
+    assert idx.position(off, "utf-16") == (1, line.index("await") + 1)  # the emoji is 2 units
+    assert idx.position(off, "utf-32") == (1, line.index("await"))
+    for enc in ("utf-8", "utf-16", "utf-32"):
+        assert idx.offset(*idx.position(off, enc), enc) == off
+
+
+def test_out_of_range_positions_clamp():
+    idx = LineIndex(b"ab\ncd")
+    assert idx.offset(7, 0) == 5
+    assert idx.offset(0, 99) == 2
+    assert idx.offset(-1, 3) == 0
+    assert idx.position(999) == (1, 2)
+
+
+def test_invalid_utf8_counts_bytes_as_characters():
+    data = b"\xff\xfe await x;"
+    idx = LineIndex(data)
+    off = data.index(b"await")
+    assert idx.position(off, "utf-32") == (0, 3)
+    assert idx.offset(0, 3) == off
+
+
+def test_empty_file_and_trailing_newline():
+    assert LineIndex(b"").line_count == 1
+    idx = LineIndex(b"x\n")
+    assert idx.line_count == 2
+    assert idx.line_text(1) == ""
