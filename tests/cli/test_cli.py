@@ -63,14 +63,14 @@ def test_text_output_is_grouped_like_eslint():
     out = r.stdout
     assert "src/index.js\n  2:1" in out
     assert "warning" in out and "async-import" in out
-    assert "problems (0 errors, 3 warnings, 1 info)" in out
+    assert "problems (0 errors, 4 warnings, 1 info)" in out
     assert "\x1b[" not in out
     assert "\x1b[" in run("check", WEBPACK, "--color", "always").stdout
 
 
 def test_max_warnings_and_exit_codes(workspace):
-    assert run("check", WEBPACK, "--max-warnings", "3").returncode == 0
-    assert run("check", WEBPACK, "--max-warnings", "2").returncode == 1
+    assert run("check", WEBPACK, "--max-warnings", "4").returncode == 0
+    assert run("check", WEBPACK, "--max-warnings", "3").returncode == 1
     root = workspace({"package.json": '{"type": "module"}', "db.js": "await 0;",
                       "old.cjs": "require('./db.js')"})
     r = run("check", root)
