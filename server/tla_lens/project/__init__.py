@@ -159,7 +159,7 @@ class _Builder:
             edges.append(Edge(mod.path, target, kind, imp.specifier, imp.span,
                               imp.specifier_span, imp))
         for req in facts.requires:
-            if req.erased_default and not mod.verbatim:
+            if req.erased(mod.verbatim):
                 continue
             target = self._resolve(mod, req.specifier, "require")
             edges.append(Edge(mod.path, target, EdgeKind.REQUIRE, req.specifier, req.span,

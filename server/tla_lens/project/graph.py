@@ -80,6 +80,7 @@ class Graph:
     # target -> require edges into it
     requirers: dict[Path, list[Edge]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    _rel: dict[Path, str] = field(default_factory=dict, repr=False)
 
     def index_edges(self) -> None:
         self.importers = {}
@@ -107,7 +108,11 @@ class Graph:
 
     def rel(self, path: Path) -> str:
         """POSIX path relative to the root (or absolute when outside it)."""
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        out = self._rel.get(path)
+        if out is None:
+            try:
+                out = path.relative_to(self.root).as_posix()
+            except ValueError:
+                out = path.as_posix()
+            self._rel[path] = out
+        return out

@@ -27,6 +27,8 @@ class Infection:
     via: dict[Path, Optional[EdgeLike]] = field(default_factory=dict)
     # module -> number of hops to the nearest TLA module (0 for TLA modules)
     distance: dict[Path, int] = field(default_factory=dict)
+    # module -> the TLA module at the end of its shortest chain
+    root: dict[Path, Path] = field(default_factory=dict)
 
     def is_async(self, path: Path) -> bool:
         return path in self.distance
@@ -40,21 +42,19 @@ class Infection:
             edge = self.via.get(edge.target)  # type: ignore[arg-type]
         return out
 
-    def edges(self, path: Path) -> list[EdgeLike]:
-        """The evaluation edges of the chain, starting with ``path``'s own import."""
+    def edges(self, path: Path, limit: Optional[int] = None) -> list[EdgeLike]:
+        """The evaluation edges of the chain, starting with ``path``'s own import (at most
+        ``limit`` of them)."""
         out: list[EdgeLike] = []
         edge = self.via.get(path)
-        while edge is not None:
+        while edge is not None and (limit is None or len(out) < limit):
             out.append(edge)
             edge = self.via.get(edge.target)  # type: ignore[arg-type]
         return out
 
     def root_of(self, path: Path) -> Optional[Path]:
         """The TLA module at the end of the chain (``path`` itself for a TLA module)."""
-        if path not in self.distance:
-            return None
-        chain = self.chain(path)
-        return chain[-1] if chain else path
+        return self.root.get(path)
 
 
 def infect(
@@ -72,6 +72,7 @@ def infect(
             continue
         result.distance[s] = 0
         result.via[s] = None
+        result.root[s] = s
         queue.append(s)
     while queue:
         node = queue.popleft()
@@ -82,6 +83,7 @@ def infect(
                 continue
             result.distance[src] = d
             result.via[src] = edge
+            result.root[src] = result.root[node]
             queue.append(src)
     return result
 

@@ -130,7 +130,9 @@ def _problem_json(analysis: "Analysis", p) -> dict:
 
 
 def json_text(analysis: "Analysis", findings: list[Finding]) -> str:
-    return json.dumps(to_json(analysis, findings), indent=2, ensure_ascii=False) + "\n"
+    # indented for people on small projects; compact when chains make it large
+    indent = 2 if len(analysis.modules) <= 2000 else None
+    return json.dumps(to_json(analysis, findings), indent=indent, ensure_ascii=False) + "\n"
 
 
 # -- SARIF 2.1.0 ---------------------------------------------------------------------------

@@ -43,9 +43,8 @@ class Finding:
     severity: str
     message: str
     related: list[Related] = field(default_factory=list)
-    # for consumers that want the data behind the message
+    # the module the finding is about (the imported / required module), when there is one
     target: Optional[Path] = None
-    chain: list[Path] = field(default_factory=list)
 
 
 def display(target: Path, from_file: Path) -> str:
@@ -61,6 +60,9 @@ def display(target: Path, from_file: Path) -> str:
 
 _TLA_WORDS = {"await": "top-level await", "for-await": "top-level `for await`",
               "await-using": "top-level `await using`"}
+
+
+MAX_HOPS = 12  # hops of a chain listed as related information
 
 
 def _tla_line(mod: Module) -> int:
@@ -92,16 +94,24 @@ class _Rules:
         return f"because of `{display(root, from_file)}` ({what} at line {_tla_line(rmod)})"
 
     def chain_related(self, start: Path, reportable: bool = True) -> list[Related]:
-        """Each hop from ``start`` down to the await, as related locations."""
+        """Each hop from ``start`` down to the await, as related locations (a long chain is
+        cut after MAX_HOPS hops, then the await)."""
         inf = self.a.reportable if reportable else self.a.infection
         out: list[Related] = []
         node = start
-        for edge in inf.edges(start):
+        for edge in inf.edges(start, limit=MAX_HOPS):
             tgt = edge.target
             assert tgt is not None
             out.append(Related(edge.source, edge.span,
                                f"`{self.graph.rel(edge.source)}` imports `{edge.specifier}`"))
             node = tgt
+        root = inf.root_of(start)
+        if root is not None and root != node:
+            skipped = inf.distance[node] - 1
+            if skipped > 0:
+                out[-1] = Related(out[-1].path, out[-1].span,
+                                  out[-1].message + f" (… {skipped} more hop{'s' if skipped != 1 else ''})")
+            node = root
         mod = self.mod(node)
         if mod.tla:
             site = mod.tla[0]
@@ -110,8 +120,7 @@ class _Rules:
         return out
 
     def add(self, mod: Module, span: Span, code: str, message: str,
-            related: Optional[list[Related]] = None, target: Optional[Path] = None,
-            chain: Optional[list[Path]] = None) -> None:
+            related: Optional[list[Related]] = None, target: Optional[Path] = None) -> None:
         severity = self.config.severity_of(code)
         if severity == "off":
             return
@@ -119,8 +128,7 @@ class _Rules:
         for sup in mod.facts.suppressions:
             if sup.line + 1 == line and (not sup.codes or code in sup.codes):
                 return
-        self.out.append(Finding(mod.path, span, code, severity, message, related or [],
-                                target, chain or []))
+        self.out.append(Finding(mod.path, span, code, severity, message, related or [], target))
 
     def infected(self, tla_module: Path) -> dict[Path, int]:
         if tla_module not in self._infected_cache:
@@ -165,8 +173,7 @@ class _Rules:
             msg += "; `import defer` still evaluates top-level awaits eagerly"
         related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` {verb} `{edge.specifier}`")]
         related += self.chain_related(target)
-        chain = [target] + self.a.reportable.chain(target)
-        self.add(mod, edge.span, "async-import", msg, related, target, chain)
+        self.add(mod, edge.span, "async-import", msg, related, target)
 
     def require_async(self, mod: Module, edge: Edge) -> None:
         target = edge.target
@@ -185,8 +192,7 @@ class _Rules:
                f"webpack and Meteor return a Promise instead of the exports; load it with "
                f"`await import(\"{edge.specifier}\")` instead")
         related = self.chain_related(target, reportable=False)
-        chain = [target] + self.a.infection.chain(target)
-        self.add(mod, edge.span, "require-async", msg, related, target, chain)
+        self.add(mod, edge.span, "require-async", msg, related, target)
 
     def top_level_await(self, mod: Module) -> None:
         infected = self.infected(mod.path)
@@ -286,8 +292,7 @@ class _Rules:
                 continue
             msg = (f"this {why} is an async module {self.cause(edge.target, mod.path)} "
                    f"through `{edge.specifier}`; {consequence}")
-            self.add(mod, edge.span, "async-entry", msg, self.chain_related(path),
-                     edge.target, rep.chain(path))
+            self.add(mod, edge.span, "async-entry", msg, self.chain_related(path), edge.target)
 
 
 def run_rules(analysis: "Analysis") -> list[Finding]:

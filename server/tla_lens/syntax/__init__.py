@@ -1,0 +1,36 @@
+"""The syntax layer: one file's bytes -> :class:`ModuleFacts` (tree-sitter lives here only)."""
+from .extract import extract
+from .facts import (
+    Binding,
+    Dialect,
+    DynamicImport,
+    ImportPhase,
+    ModuleFacts,
+    RequireCall,
+    RequireKind,
+    Span,
+    StatementKind,
+    StaticImport,
+    Suppression,
+    TlaKind,
+    TlaSite,
+)
+from .grammar import dialect_for_path
+
+__all__ = [
+    "Binding",
+    "Dialect",
+    "DynamicImport",
+    "ImportPhase",
+    "ModuleFacts",
+    "RequireCall",
+    "RequireKind",
+    "Span",
+    "StatementKind",
+    "StaticImport",
+    "Suppression",
+    "TlaKind",
+    "TlaSite",
+    "dialect_for_path",
+    "extract",
+]

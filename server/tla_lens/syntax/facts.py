@@ -134,6 +134,11 @@ class RequireCall:
     # For TS `import x = require()` whose `x` is never used as a value, TS erases it (default
     # settings); under verbatimModuleSyntax it is kept. Always False for plain require() calls.
     erased_default: bool = False
+    # Under verbatimModuleSyntax: only `import type x = require('m')` is erased (TypeScript 5.9).
+    erased_verbatim: bool = False
+
+    def erased(self, verbatim_module_syntax: bool) -> bool:
+        return self.erased_verbatim if verbatim_module_syntax else self.erased_default
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,131 @@
+"""A caching view of the file system for the resolver.
+
+Existence checks go through a cached directory listing first (most probes are misses, and one
+`listdir` answers all of them for a directory), then a cached `stat`. A symlink loop or any
+other OSError reads as "missing". All paths are absolute strings (faster than `Path` here).
+"""
+from __future__ import annotations
+
+import os
+import stat as _stat
+from typing import Optional
+
+_MISSING = object()
+
+
+class CachedFS:
+    def __init__(self) -> None:
+        self._kind: dict[str, Optional[str]] = {}
+        self._list: dict[str, Optional[frozenset[str]]] = {}
+        self._real: dict[str, str] = {}
+        self._text: dict[str, Optional[str]] = {}
+
+    # -- queries ---------------------------------------------------------------------------
+    def listdir(self, d: str) -> Optional[frozenset[str]]:
+        r = self._list.get(d, _MISSING)
+        if r is _MISSING:
+            try:
+                r = frozenset(os.listdir(d))
+            except (OSError, ValueError):
+                r = None
+            self._list[d] = r
+        return r  # type: ignore[return-value]
+
+    def kind(self, p: str) -> Optional[str]:
+        """'file', 'dir' or None (missing, unreadable, symlink loop, or not a regular file)."""
+        r = self._kind.get(p, _MISSING)
+        if r is not _MISSING:
+            return r  # type: ignore[return-value]
+        parent, name = os.path.split(p)
+        if name and parent and parent != p:
+            names = self.listdir(parent)
+            if names is not None and name not in names:
+                self._kind[p] = None
+                return None
+        try:
+            st = os.stat(p)
+        except (OSError, ValueError):
+            r = None
+        else:
+            r = "dir" if _stat.S_ISDIR(st.st_mode) else "file" if _stat.S_ISREG(st.st_mode) else None
+        self._kind[p] = r
+        return r
+
+    def is_file(self, p: str) -> bool:
+        return self.kind(p) == "file"
+
+    def is_dir(self, p: str) -> bool:
+        return self.kind(p) == "dir"
+
+    def realpath(self, p: str) -> str:
+        r = self._real.get(p)
+        if r is None:
+            try:
+                r = os.path.realpath(p)  # non-strict: a symlink loop stops resolving, no hang
+            except (OSError, ValueError):
+                r = p
+            self._real[p] = r
+        return r
+
+    def read_text(self, p: str) -> Optional[str]:
+        r = self._text.get(p, _MISSING)
+        if r is _MISSING:
+            try:
+                with open(p, "rb") as f:
+                    r = f.read(8 * 1024 * 1024).decode("utf-8", errors="replace")
+            except (OSError, ValueError):
+                r = None
+            self._text[p] = r
+        return r  # type: ignore[return-value]
+
+    def known_kind(self, p: str) -> object:
+        """What the cache believes about `p` without touching the disk (_MISSING: never asked)."""
+        r = self._kind.get(p, _MISSING)
+        if r is not _MISSING:
+            return r
+        parent, name = os.path.split(p)
+        names = self._list.get(parent, _MISSING)
+        if names is _MISSING or names is None:
+            return _MISSING
+        return "present" if name in names else None  # type: ignore[operator]
+
+    # -- invalidation ----------------------------------------------------------------------
+    def refresh_ancestors(self, p: str) -> bool:
+        """`p` exists now: forget cached beliefs that it or an ancestor directory is missing.
+        True when such a belief was found (the tree's shape changed)."""
+        changed = False
+        q = p
+        while True:
+            parent = os.path.dirname(q)
+            if parent == q:
+                return changed
+            names = self._list.get(parent, _MISSING)
+            if self._kind.get(q, _MISSING) is None:
+                del self._kind[q]
+                changed = True
+            if names is not _MISSING and (names is None or os.path.basename(q) not in names):  # type: ignore[operator]
+                del self._list[parent]
+                changed = True
+            if self._kind.get(parent, _MISSING) is None or names is None:
+                q = parent
+                continue
+            return changed
+
+    def invalidate(self, p: Optional[str] = None) -> None:
+        if p is None:
+            self._kind.clear()
+            self._list.clear()
+            self._real.clear()
+            self._text.clear()
+            return
+        parent = os.path.dirname(p)
+        prefix = p.rstrip(os.sep) + os.sep
+        for cache in (self._kind, self._list, self._text):
+            cache.pop(p, None)
+            for k in [k for k in cache if k.startswith(prefix)]:
+                del cache[k]
+        self._list.pop(parent, None)
+        self._real.clear()
+
+
+MISSING = _MISSING
