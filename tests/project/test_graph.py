@@ -1,0 +1,134 @@
+"""The project layer on real folders: discovery, module formats, dependencies, problems."""
+import os
+
+from tla_lens.config import Config
+from tla_lens.project import EdgeKind, analyse
+
+
+def names(analysis, workspace_only=True):
+    return sorted(analysis.graph.rel(p) for p, m in analysis.modules.items()
+                  if m.workspace or not workspace_only)
+
+
+def test_gitignore_build_output_and_globs(workspace):
+    root = workspace({
+        ".gitignore": "generated/\n*.gen.js\n",
+        "src/a.js": "export {}",
+        "src/b.gen.js": "export {}",
+        "src/sub/.gitignore": "local.js\n",
+        "src/sub/local.js": "export {}",
+        "src/sub/kept.ts": "export {}",
+        "generated/x.js": "export {}",
+        "dist/bundle.js": "export {}",
+        ".next/server.js": "export {}",
+        "node_modules/p/index.js": "export {}",
+        "src/types.d.ts": "export {}",
+        "src/data.json": "{}",
+        "test/a.test.js": "export {}",
+    })
+    a = analyse(root)
+    assert names(a) == ["src/a.js", "src/sub/kept.ts", "test/a.test.js"]
+    a = analyse(root, Config(exclude=("**/*.test.js",)))
+    assert names(a) == ["src/a.js", "src/sub/kept.ts"]
+    a = analyse(root, Config(include=("src/**",), skip_dirs=("node_modules",)))
+    assert "dist/bundle.js" not in names(a) and names(a) == ["src/a.js", "src/sub/kept.ts"]
+    a = analyse(root, Config(skip_dirs=("node_modules",)))
+    assert "dist/bundle.js" in names(a)
+
+
+def test_symlink_loop_and_symlinked_package(workspace):
+    root = workspace({
+        "package.json": '{"type": "module"}',
+        "packages/lib/package.json": '{"name": "lib", "type": "module", "exports": "./index.js"}',
+        "packages/lib/index.js": "export const v = await 1;",
+        "app/main.js": "import { v } from 'lib';",
+    })
+    (root / "app" / "loop").symlink_to(root / "app", target_is_directory=True)
+    (root / "node_modules").mkdir()
+    (root / "node_modules" / "lib").symlink_to(root / "packages" / "lib", target_is_directory=True)
+    a = analyse(root)
+    main = a.modules[root / "app" / "main.js"]
+    assert main.is_async and main.chain == [root / "packages" / "lib" / "index.js"]
+    # the symlinked package resolves to its real path, which is a workspace file
+    assert a.modules[root / "packages" / "lib" / "index.js"].workspace
+
+
+def test_module_formats(workspace):
+    root = workspace({
+        "esm/package.json": '{"type": "module"}',
+        "esm/a.js": "await 0;",
+        "esm/b.cjs": "await 0;",  # a script: `await` is not TLA there
+        "cjs/package.json": '{"type": "commonjs"}',
+        "cjs/a.js": "await 0;",
+        "cjs/m.mjs": "await 0;",
+        "none/detect.js": "import './x.js'; await 0;",
+        "none/plain.js": "module.exports = 1;",
+        "none/x.js": "",
+        "ts/a.cts": "import { x } from './db.js'; console.log(x);",
+        "ts/db.ts": "export const x = await 1;",
+    })
+    a = analyse(root)
+    fmt = {a.graph.rel(p): (m.format, m.has_tla, m.is_async) for p, m in a.modules.items()}
+    assert fmt["esm/a.js"] == ("esm", True, True)
+    assert fmt["esm/b.cjs"] == ("cjs", False, False)
+    assert fmt["cjs/a.js"] == ("cjs", False, False)
+    assert fmt["cjs/m.mjs"] == ("esm", True, True)
+    assert fmt["none/detect.js"] == ("esm", True, True)
+    assert fmt["none/plain.js"][0] == "cjs"
+    # a .cts file's imports are compiled to require(): a require edge, and it is never async
+    assert fmt["ts/a.cts"] == ("cjs", False, False)
+    cts = a.modules[root / "ts" / "a.cts"]
+    assert [e.kind for e in cts.edges] == [EdgeKind.REQUIRE]
+    assert any(f.code == "require-async" and f.path == cts.path for f in a.findings)
+
+
+def test_verbatim_module_syntax_decides_elision(workspace):
+    files = {
+        "package.json": '{"type": "module"}',
+        "db.ts": "export type T = number; export const x: T = await 1;",
+        "a.ts": "import { T } from './db.js'; let v: T = 1; export { v };",
+        "b.ts": "import { type T } from './db.js'; export const w: T = 2;",
+        "c.ts": "import type { T } from './db.js'; export const z: T = 3;",
+    }
+    a = analyse(workspace(files))
+    verdict = {p.name: m.is_async for p, m in a.modules.items()}
+    assert verdict == {"db.ts": True, "a.ts": False, "b.ts": False, "c.ts": False}
+    files["tsconfig.json"] = '{"compilerOptions": {"verbatimModuleSyntax": true}}'
+    a = analyse(workspace(files))
+    verdict = {p.name: m.is_async for p, m in a.modules.items()}
+    assert verdict == {"db.ts": True, "a.ts": True, "b.ts": True, "c.ts": False}
+
+
+def test_dependencies_are_loaded_but_not_reported(workspace):
+    root = workspace({
+        "package.json": '{"type": "module"}',
+        "node_modules/esm-dep/package.json": '{"name": "esm-dep", "type": "module", "main": "lib/index.js"}',
+        "node_modules/esm-dep/lib/index.js": "export * from './inner.js';",
+        "node_modules/esm-dep/lib/inner.js": "export const v = await 0;",
+        "node_modules/esm-dep/lib/unused.js": "await 0;",
+        "main.js": "import { v } from 'esm-dep';",
+    })
+    a = analyse(root)
+    assert names(a, workspace_only=False) == [
+        "main.js", "node_modules/esm-dep/lib/index.js", "node_modules/esm-dep/lib/inner.js"]
+    assert a.modules[root / "main.js"].chain == [root / "node_modules/esm-dep/lib/index.js",
+                                                 root / "node_modules/esm-dep/lib/inner.js"]
+
+
+def test_problems_are_collected_never_raised(workspace):
+    root = workspace({
+        "package.json": '{"type": "module"}',
+        "bin.js": b"\x00\x01\x02binary",
+        "big.js": "await 0;\n" * 10,
+        "a.js": "import 'nope';import 'nope';import './missing.js';import './big.js';",
+        "t.ts": "export {};",
+        "tsconfig.json": '{"compilerOptions": {',
+    })
+    a = analyse(root, Config(max_file_size=80))
+    msgs = [str(p) for p in a.problems]
+    assert any("binary" in m and "bin.js" in m for m in msgs)
+    assert any("maxFileSize" in m and "big.js" in m for m in msgs)
+    assert sum("'nope'" in m for m in msgs) == 1  # reported once
+    assert any("missing.js" in m for m in msgs)
+    assert any("tsconfig.json" in m for m in msgs)
+    assert not a.modules[root / "a.js"].is_async  # big.js was skipped: treated as sync
