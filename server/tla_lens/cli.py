@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 from . import __version__
 from .config import Config, find_config, load_file
 from .problems import Problem
+from .text import printable
 
 EPILOG = """\
 codes: async-import, require-async, top-level-await, async-cycle, async-entry
@@ -124,7 +125,7 @@ def _print_problems(problems: Sequence[Problem], root: Path) -> None:
                 text = text.replace(str(p.path), p.path.relative_to(root).as_posix(), 1)
             except ValueError:
                 pass
-        print(f"tla-lens: {label}: {text}", file=sys.stderr)
+        print(f"tla-lens: {label}: {printable(text, keep_newlines=False)}", file=sys.stderr)
 
 
 def _analyse(root: Path, config: Config, files: Optional[list[Path]] = None):

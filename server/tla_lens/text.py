@@ -129,3 +129,26 @@ def _units(chunk: bytes, encoding: Encoding) -> int:
     if encoding == "utf-16":
         return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
     return len(text)
+
+
+# Characters that must not reach a terminal raw: C0 controls (but tab and newline), DEL, C1
+# controls (0x9b is a CSI on some terminals), bidirectional overrides ("Trojan Source") and the
+# Unicode line/paragraph separators. Specifiers can carry any of them through escapes.
+_UNSAFE = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F} | set(range(0x80, 0xA0)) \
+    | set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x2028, 0x2029, 0x200E, 0x200F}
+_PRINTABLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UNSAFE}
+_JSON_SAFE = {c: f"\\u{c:04x}" for c in _UNSAFE if c >= 0x7F}
+
+
+def printable(text: str, keep_newlines: bool = True) -> str:
+    """``text`` with terminal-unsafe characters written as escapes (``\\x1b``, ``\\u202e``)."""
+    out = text.translate(_PRINTABLE)
+    if not keep_newlines:
+        out = out.replace("\n", "\\n")
+    return out
+
+
+def json_safe(dumped: str) -> str:
+    """A ``json.dumps(..., ensure_ascii=False)`` result with the characters JSON leaves raw
+    (DEL, C1 controls, bidi overrides) escaped as ``\\uXXXX`` — still the same JSON value."""
+    return dumped.translate(_JSON_SAFE)

@@ -1,9 +1,26 @@
-"""project: the workspace as a module graph, and the analysis of it.
+"""project: the workspace as a live module graph, and the analysis of it.
 
-    analysis = analyse(root)                  # or analyse(root, config)
+One-shot (the CLI):
+
+    analysis = analyse(root)                   # a Project, indexed and analysed
     analysis.modules[path].is_async / .has_tla / .chain / .format
-    analysis.findings                          # rules applied (tla_lens.rules)
+    analysis.findings                          # rules applied to every workspace file
     analysis.problems                          # unreadable files, bad configs, unresolved imports
+
+Live (the language server):
+
+    project = Project(root, config)
+    project.discover()                         # which files are the workspace's
+    project.load(open_files); project.recompute()   # the open files' closure first
+    project.load(); project.recompute()        # then everything else
+    change = project.set_overlay(path, text)   # an editor buffer; None when closed
+    change = project.files_changed([paths])    # created / changed / deleted on disk
+    project.findings_for(path)
+
+An edit that leaves a file's *graph signature* alone (its format, whether it has top-level await,
+and its edges: kind, specifier, target) costs no graph work: its edges are updated in place with
+the new positions. Anything else re-indexes its edges and recomputes the verdicts (a few
+breadth-first searches over the whole graph, linear in its size).
 
 Files come from the workspace walk (discover.py); files in node_modules (or elsewhere) that
 workspace files import are loaded too, as dependencies: an ESM package can be async, CommonJS
@@ -13,20 +30,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from ..config import Config
 from ..problems import Problem
 from ..resolve import Resolver
 from ..syntax import dialect_for_path, extract
-from ..syntax.facts import ImportPhase, ModuleFacts, StaticImport
+from ..syntax.facts import ImportPhase, ModuleFacts
 from .discover import Matcher, iter_package_dirs, walk
 from .graph import Edge, EdgeKind, Graph, Module
 from .infection import Infection, infect, reach_back, strongly_connected
 
-__all__ = ["Analysis", "Module", "Edge", "EdgeKind", "Graph", "analyse", "build_graph"]
+__all__ = ["Project", "Analysis", "Change", "Module", "Edge", "EdgeKind", "Graph", "analyse"]
 
 Progress = Callable[[int, int], None]
+CONFIG_NAMES = ("package.json", "tsconfig.json", "jsconfig.json", ".gitignore")
+
+
+def _is_config_file(path: Path) -> bool:
+    name = path.name
+    return name in CONFIG_NAMES or (name.startswith("tsconfig") and name.endswith(".json"))
+
+
+@dataclass
+class Change:
+    """What an update did. ``graph`` is True when verdicts were recomputed; ``verdicts`` are
+    the modules whose verdict or chain root changed; ``files`` the files re-read."""
+
+    graph: bool = False
+    verdicts: set[Path] = field(default_factory=set)
+    files: set[Path] = field(default_factory=set)
+
+    def __or__(self, other: "Change") -> "Change":
+        return Change(self.graph or other.graph, self.verdicts | other.verdicts,
+                      self.files | other.files)
 
 
 def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
@@ -44,81 +81,137 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
     return "esm" if facts.has_module_syntax else "cjs"
 
 
-def _read(path: Path, config: Config, problems: list[Problem]) -> Optional[bytes]:
-    try:
-        size = path.stat().st_size
-        if size > config.max_file_size:
-            problems.append(Problem(path, f"skipped: {size:,} bytes is over maxFileSize "
-                                          f"({config.max_file_size:,}); treated as a sync module"))
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read(config.max_file_size + 1)
-    except OSError as e:
-        problems.append(Problem(path, f"cannot read: {e.strerror or e}"))
-        return None
-    if b"\x00" in data[:8192]:
-        problems.append(Problem(path, "skipped: binary file (contains NUL bytes)"))
-        return None
-    return data
+def _signature(mod: Module) -> tuple:
+    return (mod.format, mod.has_tla, tuple((e.kind, e.specifier, e.target) for e in mod.edges))
 
 
-class _Builder:
-    def __init__(self, root: Path, config: Config, resolver: Resolver,
-                 progress: Optional[Progress]) -> None:
-        self.root = root
-        self.config = config
-        self.resolver = resolver
-        self.progress = progress
-        self.graph = Graph(root)
+class Project:
+    def __init__(self, root: Path, config: Optional[Config] = None) -> None:
+        self.root = root.resolve()
+        self.config = config or Config()
+        self.overlays: dict[Path, bytes] = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        self.resolver = Resolver(self.root, conditions=self.config.conditions)
+        self.graph = Graph(self.root)
+        self.workspace_files: set[Path] = set()
+        self.discovery_problems: list[Problem] = []
+        self.file_problems: dict[Path, list[Problem]] = {}
         self.unresolved_seen: set[str] = set()
+        self.allow_async = Matcher(self.root, self.config.allow_async)
+        self.infection = Infection()
+        self.reportable = Infection()
+        self.cycles: list[list[Path]] = []
+        self.cycle_of: dict[Path, list[Path]] = {}
+        self.entries: dict[Path, str] = {}
+        self.version = 0
+        self._findings: Optional[list] = None
+        self._infected: dict[tuple[Path, bool], dict[Path, int]] = {}
 
-    def build(self, files: list[Path]) -> Graph:
-        workspace = set(files)
-        queue = list(files)
-        queued = set(files)
-        done = 0
-        i = 0
-        while i < len(queue):
-            path = queue[i]
-            i += 1
-            mod = self.load(path, path in workspace)
-            done += 1
-            if self.progress is not None:
-                self.progress(done, len(queue))
-            if mod is None:
-                continue
-            self.graph.modules[path] = mod
-            for e in mod.edges:
-                t = e.target
-                if t is not None and t not in queued and dialect_for_path(t) is not None:
-                    queued.add(t)
-                    queue.append(t)
-        # edges to files that could not be loaded point nowhere
-        for mod in self.graph.modules.values():
-            for e in mod.edges:
-                if e.target is not None and e.target not in self.graph.modules:
-                    e.target = None
-        self.graph.index_edges()
-        self.graph.problems.extend(self.resolver.problems)
-        return self.graph
+    # -- views -------------------------------------------------------------------------------
+    @property
+    def modules(self) -> dict[Path, Module]:
+        return self.graph.modules
 
-    def load(self, path: Path, workspace: bool) -> Optional[Module]:
-        problems = self.graph.problems
+    @property
+    def problems(self) -> list[Problem]:
+        out = list(self.discovery_problems)
+        for probs in self.file_problems.values():
+            out.extend(probs)
+        out.extend(self.resolver.problems)
+        return out
+
+    @property
+    def findings(self) -> list:
+        """Findings in every workspace file (computed once per graph version)."""
+        if self._findings is None:
+            from ..rules import findings_for_module
+            out: list = []
+            for path in sorted(self.modules):
+                out.extend(findings_for_module(self, path))
+            self._findings = out
+        return self._findings
+
+    def findings_for(self, path: Path) -> list:
+        from ..rules import findings_for_module
+        return findings_for_module(self, path) if path in self.modules else []
+
+    def infected_by(self, tla_module: Path, reportable: bool = False) -> dict[Path, int]:
+        """Modules a TLA module makes async (itself excluded), with their distance from it."""
+        key = (tla_module, reportable)
+        if key not in self._infected:
+            blocked = self.is_allowed_async if reportable else (lambda p: False)
+            dist = reach_back(tla_module, self.graph.importers, blocked)
+            dist.pop(tla_module, None)
+            self._infected[key] = dist
+        return self._infected[key]
+
+    def is_allowed_async(self, path: Path) -> bool:
+        return bool(self.allow_async) and self.allow_async.matches(path)
+
+    # -- loading -----------------------------------------------------------------------------
+    def discover(self) -> list[Path]:
+        found = walk(self.root, self.config)
+        self.discovery_problems = found.problems
+        self.workspace_files = set(found.files)
+        for path, mod in self.modules.items():
+            mod.workspace = path in self.workspace_files
+        return found.files
+
+    def set_workspace_files(self, files: Iterable[Path]) -> None:
+        self.workspace_files = {Path(f).resolve() for f in files}
+
+    def _read(self, path: Path) -> Optional[bytes]:
+        if path in self.overlays:
+            return self.overlays[path]
+        problems = self.file_problems.setdefault(path, [])
+        limit = self.config.max_file_size
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                problems.append(Problem(path, f"skipped: {size:,} bytes is over maxFileSize "
+                                              f"({limit:,}); treated as a sync module"))
+                return None
+            with open(path, "rb") as fh:
+                data = fh.read(limit + 1)
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            problems.append(Problem(path, f"cannot read: {e.strerror or e}"))
+            return None
+        if b"\x00" in data[:8192]:
+            problems.append(Problem(path, "skipped: binary file (contains NUL bytes)"))
+            return None
+        return data
+
+    def _make_module(self, path: Path) -> Optional[Module]:
         dialect = dialect_for_path(path)
         if dialect is None:
             return None
-        data = _read(path, self.config, problems)
+        self.file_problems.pop(path, None)
+        data = self._read(path)
         if data is None:
             return None
+        workspace = path in self.workspace_files
         try:
             facts = extract(data, dialect)
         except Exception as e:  # extract never raises by contract; belt and braces
-            problems.append(Problem(path, f"internal error while parsing ({type(e).__name__}: {e}); "
-                                          "treated as a sync module"))
+            self.file_problems.setdefault(path, []).append(Problem(
+                path, f"internal error while parsing ({type(e).__name__}: {e}); treated as sync"))
             facts = ModuleFacts(dialect=dialect, has_syntax_errors=True)
+        if facts.has_syntax_errors and workspace:
+            where = ""
+            first = getattr(facts, "first_error", None)
+            if first is not None:
+                line = data.count(b"\n", 0, first.start) + 1
+                where = f" (first at line {line})"
+            self.file_problems.setdefault(path, []).append(Problem(
+                path, f"syntax error{where}: an engine would refuse to load this file; its "
+                      "imports and awaits are read as far as they parse", severity="warning"))
         if facts.invalid_utf8 and workspace:
-            problems.append(Problem(path, "not valid UTF-8; analysed with replacement characters",
-                                    severity="information"))
+            self.file_problems.setdefault(path, []).append(Problem(
+                path, "not valid UTF-8; analysed with replacement characters", severity="information"))
         fmt = _module_format(path, facts, self.resolver)
         verbatim = False
         if dialect.is_typescript:
@@ -126,7 +219,7 @@ class _Builder:
             verbatim = bool(tsconfig and tsconfig.verbatim_module_syntax)
         mod = Module(path=path, source=data, facts=facts, format=fmt, workspace=workspace,
                      verbatim=verbatim)
-        mod.edges = self.edges_of(mod)
+        mod.edges = self._edges_of(mod)
         return mod
 
     def _resolve(self, mod: Module, specifier: str, mode: str) -> Optional[Path]:
@@ -135,19 +228,18 @@ class _Builder:
             return res.path
         if res.kind == "unresolved" and mod.workspace and specifier not in self.unresolved_seen:
             self.unresolved_seen.add(specifier)
-            self.graph.problems.append(Problem(
+            self.file_problems.setdefault(mod.path, []).append(Problem(
                 mod.path, res.message or f"cannot resolve {specifier!r}", severity="information"))
         return None
 
-    def edges_of(self, mod: Module) -> list[Edge]:
+    def _edges_of(self, mod: Module) -> list[Edge]:
         edges: list[Edge] = []
         facts = mod.facts
         cjs = mod.format == "cjs"
         for imp in facts.imports:
             if imp.in_ambient:
                 continue
-            erased = imp.erased(mod.verbatim)
-            if erased or imp.phase is ImportPhase.SOURCE or imp.is_synthetic:
+            if imp.erased(mod.verbatim) or imp.phase is ImportPhase.SOURCE or imp.is_synthetic:
                 kind = EdgeKind.ERASED
             elif cjs:
                 # a CommonJS module's imports are compiled to require() (.cts, TS under "commonjs")
@@ -172,99 +264,211 @@ class _Builder:
                               dyn.specifier_span, dyn))
         return edges
 
+    def load(self, paths: Optional[Iterable[Path]] = None, progress: Optional[Progress] = None,
+             cancelled: Callable[[], bool] = lambda: False) -> set[Path]:
+        """Load ``paths`` (default: every workspace file) and every module they reach that is
+        not loaded yet. Does not recompute verdicts (call :meth:`recompute`). Returns the
+        paths loaded."""
+        if paths is None:
+            paths = sorted(self.workspace_files)
+        queue = [p for p in paths if p not in self.modules]
+        queued = set(queue)
+        loaded: set[Path] = set()
+        i = 0
+        while i < len(queue):
+            if cancelled():
+                break
+            path = queue[i]
+            i += 1
+            mod = self._make_module(path)
+            if progress is not None:
+                progress(i, len(queue))
+            if mod is None:
+                continue
+            self.modules[path] = mod
+            loaded.add(path)
+            for e in mod.edges:
+                t = e.target
+                if t is not None and t not in queued and t not in self.modules \
+                        and dialect_for_path(t) is not None:
+                    queued.add(t)
+                    queue.append(t)
+        if loaded:
+            self.graph.index_edges()
+        return loaded
 
-def build_graph(root: Path, config: Optional[Config] = None, *,
-                files: Optional[list[Path]] = None,
-                progress: Optional[Progress] = None) -> Graph:
-    config = config or Config()
-    root = root.resolve()
-    problems: list[Problem] = []
-    if files is None:
-        found = walk(root, config)
-        files = found.files
-        problems = found.problems
-    resolver = Resolver(root, conditions=config.conditions)
-    graph = _Builder(root, config, resolver, progress).build(files)
-    graph.problems[:0] = problems
-    graph.resolver = resolver  # type: ignore[attr-defined]
-    return graph
+    def recompute(self) -> set[Path]:
+        """Recompute verdicts, cycles and entries; return the modules whose verdict changed."""
+        before = {p: (self.infection.root.get(p), self.infection.distance.get(p)) for p in self.modules}
+        tla = [p for p, m in self.modules.items() if m.has_tla]
+        importers = self.graph.importers
+        self.infection = infect(tla, importers)
+        self.reportable = infect(tla, importers, self.is_allowed_async) if self.allow_async \
+            else self.infection
+        for path, mod in self.modules.items():
+            mod.is_async = self.infection.is_async(path)
+            mod.infection = self.infection
+        self.cycles = strongly_connected(self.modules.keys(), self.graph.successors())
+        self.cycle_of = {p: comp for comp in self.cycles for p in comp}
+        self.entries = self._find_entries()
+        self.version += 1
+        self._findings = None
+        self._infected.clear()
+        return {p for p in self.modules
+                if before.get(p) != (self.infection.root.get(p), self.infection.distance.get(p))}
 
+    def _find_entries(self) -> dict[Path, str]:
+        entries: dict[Path, str] = {}
+        if self.config.entries:
+            m = Matcher(self.root, self.config.entries)
+            for path, mod in self.modules.items():
+                if mod.workspace and m.matches(path):
+                    entries[path] = "configured entry point"
+        workspace = [p for p, m in self.modules.items() if m.workspace]
+        for pkg_dir in iter_package_dirs(self.root, workspace):
+            for f in self.resolver.package_entries(pkg_dir):
+                mod = self.modules.get(f)
+                if mod is not None and mod.workspace and f not in entries:
+                    entries[f] = f"public entry of package {self.graph.rel(pkg_dir / 'package.json')}"
+        return entries
 
-@dataclass
-class Analysis:
-    root: Path
-    config: Config
-    graph: Graph
-    infection: Infection           # the truth (what engines do)
-    reportable: Infection          # the same, with allowAsync modules neither infected nor infecting
-    cycles: list[list[Path]]       # strongly connected components of evaluation edges
-    entries: dict[Path, str]       # entry module -> why it is an entry ("configured" / "package ...")
-    findings: list = field(default_factory=list)
-    allow_async: Optional[Matcher] = None
+    # -- updates -----------------------------------------------------------------------------
+    def set_overlay(self, path: Path, data: Optional[bytes]) -> Change:
+        """An editor buffer's text (``None``: the buffer closed, the disk is the truth again)."""
+        if data is None:
+            self.overlays.pop(path, None)
+        else:
+            self.overlays[path] = data
+        return self._reload([path])
 
-    @property
-    def modules(self) -> dict[Path, Module]:
-        return self.graph.modules
+    def files_changed(self, paths: Iterable[Path]) -> Change:
+        """Files created, changed or deleted on disk (a watcher's batch: a `git checkout` may
+        bring hundreds). Config files (package.json, tsconfig/jsconfig, .gitignore)
+        re-resolve everything they may govern."""
+        paths = [Path(p) for p in paths]
+        sources: list[Path] = []
+        structural = False
+        rediscover = False
+        for p in paths:
+            self.resolver.invalidate(p)
+            if _is_config_file(p):
+                structural = True
+                rediscover = rediscover or p.name in (".gitignore", "package.json")
+                continue
+            if dialect_for_path(p) is None:
+                if not p.suffix:  # maybe a folder: created/deleted trees
+                    structural = rediscover = True
+                continue
+            exists = p.exists()
+            known = p in self.modules
+            if exists != known:
+                structural = True  # created or deleted: resolution may change anywhere
+            sources.append(p)
+        if rediscover:
+            self.discover()
+        else:
+            for p in sources:
+                if p.exists() and self._discoverable(p):
+                    self.workspace_files.add(p.resolve())
+                elif not p.exists():
+                    self.workspace_files.discard(p)
+        if structural:
+            return self._rebuild_edges(set(sources))
+        return self._reload(sources)
 
-    @property
-    def problems(self) -> list[Problem]:
-        return self.graph.problems
-
-    def infected_by(self, tla_module: Path, reportable: bool = False) -> dict[Path, int]:
-        """Modules a TLA module makes async (itself excluded), with their distance from it."""
-        blocked = self._blocked if reportable else (lambda p: False)
-        dist = reach_back(tla_module, self.graph.importers, blocked)
-        dist.pop(tla_module, None)
-        return dist
-
-    def _blocked(self, path: Path) -> bool:
-        return bool(self.allow_async) and self.allow_async.matches(path)  # type: ignore[union-attr]
-
-    def is_allowed_async(self, path: Path) -> bool:
-        return self._blocked(path)
-
-
-def _find_entries(graph: Graph, config: Config, resolver: Resolver) -> dict[Path, str]:
-    entries: dict[Path, str] = {}
-    if config.entries:
-        m = Matcher(graph.root, config.entries)
-        for path, mod in graph.modules.items():
-            if mod.workspace and m.matches(path):
-                entries[path] = "configured entry point"
-    workspace_files = [p for p, m in graph.modules.items() if m.workspace]
-    for pkg_dir in iter_package_dirs(graph.root, workspace_files):
+    def _discoverable(self, path: Path) -> bool:
         try:
-            files = resolver.package_entries(pkg_dir)
-        except Exception as e:  # never fatal
-            graph.problems.append(Problem(pkg_dir / "package.json",
-                                          f"cannot read package entries: {e}"))
-            continue
-        for f in files:
-            if f in graph.modules and graph.modules[f].workspace and f not in entries:
-                entries[f] = f"public entry of package {graph.rel(pkg_dir / 'package.json')}"
-    return entries
+            rel = path.resolve().relative_to(self.root)
+        except ValueError:
+            return False
+        if any(part in self.config.skip_dirs for part in rel.parts[:-1]):
+            return False
+        include = Matcher(self.root, self.config.include)
+        exclude = Matcher(self.root, self.config.exclude)
+        if include and not include.matches(path):
+            return False
+        return not (exclude and exclude.matches(path))
+
+    def set_config(self, config: Config) -> Change:
+        """New settings: everything is re-read with them (open buffers are kept)."""
+        self.config = config
+        self._reset()
+        self.discover()
+        self.load()
+        self.recompute()
+        return Change(graph=True, verdicts=set(self.modules), files=set(self.modules))
+
+    def _reload(self, paths: Iterable[Path]) -> Change:
+        change = Change()
+        graph_dirty = False
+        for path in paths:
+            old = self.modules.get(path)
+            new = self._make_module(path)
+            change.files.add(path)
+            if new is None:
+                if old is not None:
+                    del self.modules[path]
+                    graph_dirty = True
+                continue
+            if old is not None and _signature(old) == _signature(new):
+                # same graph: keep the Edge objects (the indexes and chains hold them), move spans
+                for o, n in zip(old.edges, new.edges):
+                    o.span, o.specifier_span, o.fact = n.span, n.specifier_span, n.fact
+                new.edges = old.edges
+                new.is_async, new.infection = old.is_async, old.infection
+                self.modules[path] = new
+                self._findings = None
+                continue
+            self.modules[path] = new
+            graph_dirty = True
+            for e in new.edges:
+                if e.target is not None and e.target not in self.modules:
+                    self.load([e.target])
+        if graph_dirty:
+            self.graph.index_edges()
+            change.verdicts = self.recompute()
+            change.graph = True
+        return change
+
+    def _rebuild_edges(self, sources: set[Path]) -> Change:
+        """Re-resolve every edge (after files appeared or vanished, or a config changed)."""
+        for path in list(sources):
+            if path in self.modules and not path.exists() and path not in self.overlays:
+                del self.modules[path]
+        for path in list(self.modules):
+            if path in sources:
+                continue
+            mod = self.modules[path]
+            fmt = _module_format(path, mod.facts, self.resolver)
+            verbatim = mod.verbatim
+            if mod.facts.dialect.is_typescript:
+                ts = self.resolver.tsconfig_for(path)
+                verbatim = bool(ts and ts.verbatim_module_syntax)
+            mod.format, mod.verbatim = fmt, verbatim
+            mod.workspace = path in self.workspace_files
+            mod.edges = self._edges_of(mod)
+        self.load([p for p in sources if p.exists() or p in self.overlays])
+        self.load()  # new workspace files and newly reachable targets
+        for path in [p for p in self.modules if not p.exists() and p not in self.overlays]:
+            del self.modules[path]
+        self.graph.index_edges()
+        verdicts = self.recompute()
+        return Change(graph=True, verdicts=verdicts, files=set(sources))
+
+
+# The CLI's name for an analysed project.
+Analysis = Project
 
 
 def analyse(root: Path, config: Optional[Config] = None, *,
             files: Optional[list[Path]] = None,
-            progress: Optional[Progress] = None,
-            rules: bool = True) -> Analysis:
-    """Analyse the workspace at ``root``: graph, verdicts, cycles, entries and findings."""
-    config = config or Config()
-    graph = build_graph(root, config, files=files, progress=progress)
-    tla_modules = [p for p, m in graph.modules.items() if m.has_tla]
-    truth = infect(tla_modules, graph.importers)
-    allow = Matcher(graph.root, config.allow_async)
-    blocked = (lambda p: allow.matches(p)) if allow else (lambda p: False)
-    reportable = infect(tla_modules, graph.importers, blocked) if allow else truth
-    for path, mod in graph.modules.items():
-        mod.is_async = truth.is_async(path)
-        mod.chain = truth.chain(path)
-    cycles = strongly_connected(graph.modules.keys(), graph.successors())
-    entries = _find_entries(graph, config, graph.resolver)  # type: ignore[attr-defined]
-    analysis = Analysis(graph.root, config, graph, truth, reportable, cycles, entries,
-                        allow_async=allow)
-    if rules:
-        from ..rules import run_rules
-        analysis.findings = run_rules(analysis)
-    return analysis
+            progress: Optional[Progress] = None) -> Project:
+    """Analyse the workspace at ``root`` (or only ``files`` in it, with what they import)."""
+    project = Project(root, config)
+    if files is None:
+        project.discover()
+    else:
+        project.set_workspace_files(files)
+    project.load(progress=progress)
+    project.recompute()
+    return project

@@ -4,11 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from ..problems import Problem
 from ..syntax.facts import (DynamicImport, ModuleFacts, RequireCall, Span, StaticImport, TlaSite)
 from ..text import LineIndex
+
+if TYPE_CHECKING:
+    from .infection import Infection
 
 
 class EdgeKind(str, Enum):
@@ -43,10 +46,15 @@ class Module:
     workspace: bool             # a workspace file (findings are reported in it)
     verbatim: bool = False      # verbatimModuleSyntax of its governing tsconfig
     edges: list[Edge] = field(default_factory=list)
-    # verdicts (filled by the infection)
+    # verdicts (filled by Project.recompute)
     is_async: bool = False
-    chain: list[Path] = field(default_factory=list)
+    infection: Optional["Infection"] = None
     _lines: Optional[LineIndex] = None
+
+    @property
+    def chain(self) -> list[Path]:
+        """Modules from this one (exclusive) down to the nearest module with top-level await."""
+        return self.infection.chain(self.path) if self.infection is not None else []
 
     @property
     def has_tla(self) -> bool:

@@ -14,6 +14,7 @@ from .. import __version__
 from ..config import CODES, DEFAULT_SEVERITY
 from ..rules import Finding, docs_url
 from ..syntax.facts import Span
+from ..text import json_safe, printable
 
 if TYPE_CHECKING:
     from ..project import Analysis
@@ -60,11 +61,12 @@ def text(analysis: "Analysis", findings: list[Finding], colour: bool = False) ->
         if f.path != current:
             if current is not None:
                 lines.append("")
-            lines.append(_c(loc.path, "4", colour))
+            lines.append(_c(printable(loc.path), "4", colour))
             current = f.path
         pos = f"{loc.line}:{loc.column}".ljust(width)
         sev = _c(_LABEL[f.severity].ljust(7), _COLOURS[f.severity], colour)
-        lines.append(f"  {_c(pos, '2', colour)}  {sev}  {f.message}  {_c(f.code, '2', colour)}")
+        msg = printable(f.message, keep_newlines=False)
+        lines.append(f"  {_c(pos, '2', colour)}  {sev}  {msg}  {_c(f.code, '2', colour)}")
     n = counts(findings)
     total = len(findings)
     modules = analysis.modules.values()
@@ -132,7 +134,7 @@ def _problem_json(analysis: "Analysis", p) -> dict:
 def json_text(analysis: "Analysis", findings: list[Finding]) -> str:
     # indented for people on small projects; compact when chains make it large
     indent = 2 if len(analysis.modules) <= 2000 else None
-    return json.dumps(to_json(analysis, findings), indent=indent, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(to_json(analysis, findings), indent=indent, ensure_ascii=False)) + "\n"
 
 
 # -- SARIF 2.1.0 ---------------------------------------------------------------------------
@@ -187,7 +189,7 @@ def sarif(analysis: "Analysis", findings: list[Finding]) -> str:
             "results": results,
         }],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 # -- GitHub workflow commands ------------------------------------------------------------
@@ -195,7 +197,8 @@ _GH_LEVEL = {"error": "error", "warning": "warning", "information": "notice", "h
 
 
 def _gh_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(s)
 
 
 def _gh_prop(s: str) -> str:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..project.graph import EdgeKind
 from ..rules import display
+from ..text import printable
 
 if TYPE_CHECKING:
     from ..project import Analysis
@@ -71,7 +72,7 @@ def explain(analysis: "Analysis", path: Path) -> str:
         entries = [p for p in sorted(analysis.entries) if p == path or p in infected]
         for e in entries:
             out.append(f"Entry point affected: {rel(e)} ({analysis.entries[e]}).")
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out)) + "\n"
 
 
 def _async_subgraph(analysis: "Analysis"):
@@ -101,7 +102,7 @@ def dot(analysis: "Analysis") -> str:
     out = ["digraph async_modules {", "  rankdir=LR;", '  node [shape=box, fontname="monospace"];']
     for p in nodes:
         m = analysis.modules[p]
-        label = rel(p).replace('"', '\\"')
+        label = printable(rel(p)).replace("\\", "\\\\").replace('"', '\\"')
         if m.has_tla:
             style = 'style=filled, fillcolor="#f4a6a6", xlabel="top-level await"'
         elif m.is_async:
@@ -123,7 +124,7 @@ def mermaid(analysis: "Analysis") -> str:
     ids = {p: f"n{i}" for i, p in enumerate(nodes)}
     out = ["flowchart LR"]
     for p in nodes:
-        label = rel(p).replace('"', "#quot;")
+        label = printable(rel(p)).replace('"', "#quot;")
         out.append(f'  {ids[p]}["{label}"]')
     for a, b in edges:
         out.append(f"  {ids[a]} --> {ids[b]}")

@@ -18,7 +18,7 @@ from ..syntax.facts import ImportPhase, RequireKind, Span, StatementKind, Static
 from ..project.graph import Edge, EdgeKind, Module
 
 if TYPE_CHECKING:
-    from ..project import Analysis
+    from ..project import Project
 
 DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
 
@@ -70,12 +70,11 @@ def _tla_line(mod: Module) -> int:
 
 
 class _Rules:
-    def __init__(self, analysis: "Analysis") -> None:
+    def __init__(self, analysis: "Project") -> None:
         self.a = analysis
         self.graph = analysis.graph
         self.config = analysis.config
         self.out: list[Finding] = []
-        self._infected_cache: dict[Path, dict[Path, int]] = {}
 
     # -- helpers -------------------------------------------------------------------------
     def mod(self, path: Path) -> Module:
@@ -131,31 +130,33 @@ class _Rules:
         self.out.append(Finding(mod.path, span, code, severity, message, related or [], target))
 
     def infected(self, tla_module: Path) -> dict[Path, int]:
-        if tla_module not in self._infected_cache:
-            self._infected_cache[tla_module] = self.a.infected_by(tla_module)
-        return self._infected_cache[tla_module]
+        return self.a.infected_by(tla_module)
 
     def allowed(self, path: Path) -> bool:
         return self.a.is_allowed_async(path)
 
     # -- rules ---------------------------------------------------------------------------
-    def run(self) -> list[Finding]:
+    def for_module(self, path: Path) -> list[Finding]:
+        self.out = []
+        mod = self.graph.modules.get(path)
+        if mod is None or not mod.workspace or self.allowed(path):
+            return []
         rep = self.a.reportable
-        for path, mod in self.graph.modules.items():
-            if not mod.workspace or self.allowed(path):
+        for edge in mod.edges:
+            if edge.target is None:
                 continue
-            for edge in mod.edges:
-                if edge.target is None:
-                    continue
-                if edge.kind is EdgeKind.STATIC and rep.is_async(edge.target):
-                    self.async_import(mod, edge)
-                elif edge.kind is EdgeKind.REQUIRE and self.a.infection.is_async(edge.target):
-                    self.require_async(mod, edge)
-            if mod.tla:
-                self.top_level_await(mod)
-        self.async_cycles()
-        self.async_entries()
-        self.out.sort(key=lambda f: (str(f.path), f.span.start, f.code))
+            if edge.kind is EdgeKind.STATIC and rep.is_async(edge.target):
+                self.async_import(mod, edge)
+            elif edge.kind is EdgeKind.REQUIRE and self.a.infection.is_async(edge.target):
+                self.require_async(mod, edge)
+        if mod.tla:
+            self.top_level_await(mod)
+        comp = self.a.cycle_of.get(path)
+        if comp is not None:
+            self.async_cycle(mod, comp)
+        if path in self.a.entries:
+            self.async_entry(mod, self.a.entries[path])
+        self.out.sort(key=lambda f: (f.span.start, f.code))
         return self.out
 
     def async_import(self, mod: Module, edge: Edge) -> None:
@@ -216,33 +217,27 @@ class _Rules:
         for site in mod.tla:
             self.add(mod, site.keyword, "top-level-await", base, related)
 
-    def async_cycles(self) -> None:
-        succ_cache: dict[Path, list[Edge]] = {}
-        for comp in self.a.cycles:
-            members = set(comp)
-            if not any(self.a.reportable.is_async(p) for p in comp):
-                continue
-            size = len(comp)
-            for path in comp:
-                mod = self.mod(path)
-                if not mod.workspace or self.allowed(path):
-                    continue
-                inner = [e for e in mod.edges if e.evaluates and e.target in members]
-                if not inner:
-                    continue
-                edge = inner[0]
-                if size <= 50:
-                    loop = self._cycle_path(edge, members)
-                    shown = " → ".join(f"`{self.graph.rel(p)}`" for p in loop)
-                    desc = f"import cycle with async modules: {shown}"
-                else:
-                    desc = f"import cycle of {size} modules with async modules (through `{edge.specifier}`)"
-                msg = (f"{desc}. Which module of the cycle evaluates first depends on which one is "
-                       f"imported first; a top-level await in a cycle deadlocks when it awaits a dynamic "
-                       f"import of a module in the cycle, and bundles can hit TDZ errors")
-                related = [Related(e.source, e.span, f"`{self.graph.rel(e.source)}` imports `{e.specifier}`")
-                           for e in self._cycle_edges(edge, members)[:20]]
-                self.add(mod, edge.span, "async-cycle", msg, related)
+    def async_cycle(self, mod: Module, comp: list[Path]) -> None:
+        members = set(comp)
+        if not any(self.a.reportable.is_async(p) for p in comp):
+            return
+        inner = [e for e in mod.edges if e.evaluates and e.target in members]
+        if not inner:
+            return
+        edge = inner[0]
+        size = len(comp)
+        if size <= 50:
+            loop = self._cycle_path(edge, members)
+            shown = " → ".join(f"`{self.graph.rel(p)}`" for p in loop)
+            desc = f"import cycle with async modules: {shown}"
+        else:
+            desc = f"import cycle of {size} modules with async modules (through `{edge.specifier}`)"
+        msg = (f"{desc}. Which module of the cycle evaluates first depends on which one is "
+               f"imported first; a top-level await in a cycle deadlocks when it awaits a dynamic "
+               f"import of a module in the cycle, and bundles can hit TDZ errors")
+        related = [Related(e.source, e.span, f"`{self.graph.rel(e.source)}` imports `{e.specifier}`")
+                   for e in self._cycle_edges(edge, members)[:20]]
+        self.add(mod, edge.span, "async-cycle", msg, related)
 
     def _cycle_edges(self, first: Edge, members: set[Path]) -> list[Edge]:
         """Shortest way back from ``first.target`` to ``first.source`` inside the component."""
@@ -269,31 +264,31 @@ class _Rules:
         edges = self._cycle_edges(first, members)
         return [edges[0].source] + [e.target for e in edges]  # type: ignore[misc]
 
-    def async_entries(self) -> None:
+    def async_entry(self, mod: Module, why: str) -> None:
         rep = self.a.reportable
-        for path, why in sorted(self.a.entries.items()):
-            if not rep.is_async(path) or self.allowed(path):
-                continue
-            mod = self.mod(path)
-            if why.startswith("public entry"):
-                consequence = ("CommonJS consumers that `require()` this package get "
-                               "ERR_REQUIRE_ASYNC_MODULE (Node ≥ 20.19 / 22.12), webpack hands them a "
-                               "Promise, and every importer becomes async too")
-            else:
-                consequence = "everything that starts from it waits for that await before it runs"
-            if mod.has_tla and rep.distance.get(path) == 0:
-                site = mod.tla[0]
-                msg = (f"this {why} is an async module: it has a top-level await at line "
-                       f"{_tla_line(mod)}; {consequence}")
-                self.add(mod, site.keyword, "async-entry", msg)
-                continue
-            edge = rep.via.get(path)
-            if edge is None:
-                continue
-            msg = (f"this {why} is an async module {self.cause(edge.target, mod.path)} "
-                   f"through `{edge.specifier}`; {consequence}")
-            self.add(mod, edge.span, "async-entry", msg, self.chain_related(path), edge.target)
+        path = mod.path
+        if not rep.is_async(path):
+            return
+        if why.startswith("public entry"):
+            consequence = ("CommonJS consumers that `require()` this package get "
+                           "ERR_REQUIRE_ASYNC_MODULE (Node ≥ 20.19 / 22.12), webpack hands them a "
+                           "Promise, and every importer becomes async too")
+        else:
+            consequence = "everything that starts from it waits for that await before it runs"
+        if mod.has_tla and rep.distance.get(path) == 0:
+            site = mod.tla[0]
+            msg = (f"this {why} is an async module: it has a top-level await at line "
+                   f"{_tla_line(mod)}; {consequence}")
+            self.add(mod, site.keyword, "async-entry", msg)
+            return
+        edge = rep.via.get(path)
+        if edge is None:
+            return
+        msg = (f"this {why} is an async module {self.cause(edge.target, mod.path)} "
+               f"through `{edge.specifier}`; {consequence}")
+        self.add(mod, edge.span, "async-entry", msg, self.chain_related(path), edge.target)
 
 
-def run_rules(analysis: "Analysis") -> list[Finding]:
-    return _Rules(analysis).run()
+def findings_for_module(project: "Project", path: Path) -> list[Finding]:
+    """The findings in one workspace file (none for dependencies and allowAsync modules)."""
+    return _Rules(project).for_module(path)

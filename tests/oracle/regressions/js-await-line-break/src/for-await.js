@@ -1,0 +1,2 @@
+for await
+  (const x of []) {}

@@ -1,0 +1,2 @@
+if (Math.random() > 2) await
+  Promise.resolve();

@@ -1,0 +1,2 @@
+import { x } from './decl.js';
+export default x;

@@ -1,0 +1,2 @@
+const y = (await
+  0);

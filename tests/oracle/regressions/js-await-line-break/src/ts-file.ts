@@ -1,0 +1,2 @@
+export const z: number = await
+  Promise.resolve(1);

@@ -1,0 +1,2 @@
+import './cycle-a.js';
+import '@/via-alias';

@@ -1,0 +1,3 @@
+import data from './data.json' with { type: 'json' };
+const later = () => import('./via-dir.js');
+export default data;

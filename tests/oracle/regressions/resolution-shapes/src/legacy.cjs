@@ -1,0 +1,2 @@
+const lib = require('./via-dir.js');
+module.exports = lib;

@@ -1,0 +1,2 @@
+export * from './sync-cycle-b.js';
+export const a = 1;

@@ -1,0 +1,1 @@
+export * as a from './sync-cycle-a.js';

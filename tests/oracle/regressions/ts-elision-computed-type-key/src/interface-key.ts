@@ -1,0 +1,2 @@
+import { key } from './tla.js';
+interface I { [key]: number }

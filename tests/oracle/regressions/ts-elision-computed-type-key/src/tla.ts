@@ -1,0 +1,1 @@
+export const key = await Promise.resolve("k" as const);

@@ -1,0 +1,2 @@
+import { key } from './tla.js';
+type K = { k: typeof key };

@@ -1,0 +1,2 @@
+import type { T } from './tla.js';
+export const x: T = 1;

@@ -1,0 +1,2 @@
+import { value } from './tla.js';
+export let x: typeof value | undefined;

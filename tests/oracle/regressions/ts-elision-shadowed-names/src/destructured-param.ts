@@ -1,0 +1,2 @@
+import { value } from './tla.js';
+const f = ({ value }: any) => value;

@@ -1,0 +1,2 @@
+import { value } from './tla.js';
+for (const value of []) { void value; }

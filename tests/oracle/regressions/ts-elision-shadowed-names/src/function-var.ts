@@ -1,0 +1,2 @@
+import { value } from './tla.js';
+function f() { var value = 1; return value; }

@@ -1,0 +1,2 @@
+import { value } from './tla.js';
+export const o = { value };

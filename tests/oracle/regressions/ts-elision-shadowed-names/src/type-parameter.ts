@@ -1,0 +1,2 @@
+import { value } from './tla.js';
+function f<value>(x: value) { return x; }

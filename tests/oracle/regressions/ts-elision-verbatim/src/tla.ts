@@ -1,0 +1,2 @@
+export const value = await Promise.resolve(1);
+export type T = number;

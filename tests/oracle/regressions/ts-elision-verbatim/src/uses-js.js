@@ -1,0 +1,1 @@
+import { value } from './tla.js';
