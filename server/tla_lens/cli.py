@@ -18,6 +18,7 @@ from .problems import Problem
 from .text import printable
 
 EPILOG = """\
+commands: check, explain, graph, serve (the language server)
 codes: async-import, require-async, top-level-await, async-cycle, async-entry
 config: tla-lens.json (JSONC) or "tlaLens" in package.json, found from the root upward
 exit status: 0 clean, 1 errors (or warnings over --max-warnings), 2 usage or config error
@@ -65,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
     g.add_argument("--format", choices=("dot", "mermaid"), default="dot")
     common(g)
+
+    s = sub.add_parser("serve", help="run the language server (stdio by default)",
+                       description="Run the tla-lens language server over stdio (what editors "
+                                   "launch), or over TCP for debugging.")
+    s.add_argument("--stdio", action="store_true", help="use stdio (the default)")
+    s.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT instead")
     return p
 
 
@@ -217,6 +224,11 @@ def cmd_graph(args) -> int:
     return 2 if bad_config else 0
 
 
+def cmd_serve(args) -> int:
+    from .lsp.server import serve
+    return serve(tcp=args.tcp)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -224,7 +236,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return 2
     try:
-        return {"check": cmd_check, "explain": cmd_explain, "graph": cmd_graph}[args.command](args)
+        commands = {"check": cmd_check, "explain": cmd_explain, "graph": cmd_graph, "serve": cmd_serve}
+        return commands[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -1,0 +1,100 @@
+"""Code actions: the fixes layer's edits as LSP quick fixes and refactors."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional, Union
+
+from lsprotocol import types as T
+
+from ..fixes import Fix, Refusal, ignore_comment, import_type, lazy_import
+from ..project.graph import EdgeKind, Module
+from ..syntax.facts import StaticImport
+
+if TYPE_CHECKING:
+    from .server import TlaLensServer
+
+
+def _overlaps(a: T.Range, b: T.Range) -> bool:
+    return not ((a.end.line, a.end.character) < (b.start.line, b.start.character)
+                or (b.end.line, b.end.character) < (a.start.line, a.start.character))
+
+
+def _edit(ls: "TlaLensServer", mod: Module, fix: Fix) -> T.WorkspaceEdit:
+    doc = ls.docs.get(mod.path)
+    edits = [T.TextEdit(range=ls.range(mod.path, e.span), new_text=e.new_text) for e in fix.edits]
+    return T.WorkspaceEdit(document_changes=[T.TextDocumentEdit(
+        text_document=T.OptionalVersionedTextDocumentIdentifier(
+            uri=ls.uri(mod.path), version=doc.version if doc else None),
+        edits=edits)])
+
+
+def _action(ls: "TlaLensServer", mod: Module, result: Union[Fix, Refusal], kind: str,
+            diagnostics: list[T.Diagnostic]) -> T.CodeAction:
+    if isinstance(result, Refusal):
+        return T.CodeAction(title=result.title, kind=kind, diagnostics=diagnostics or None,
+                            disabled=T.CodeActionDisabled(reason=result.reason))
+    return T.CodeAction(title=result.title, kind=kind, diagnostics=diagnostics or None,
+                        edit=_edit(ls, mod, result), is_preferred=result.preferred or None)
+
+
+def _wanted(kind: str, only: Optional[list]) -> bool:
+    if not only:
+        return True
+    return any(kind == o or kind.startswith(f"{o}.") for o in (getattr(x, "value", x) for x in only))
+
+
+def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -> list[T.CodeAction]:
+    project = ls.project
+    assert project is not None
+    only = params.context.only
+    ours = [d for d in params.context.diagnostics if d.source == "tla-lens"]
+    out: list[T.CodeAction] = []
+    lo = ls.offset(mod.path, params.range.start)
+    hi = ls.offset(mod.path, params.range.end)
+    imports = mod.facts.imports
+    for edge in mod.edges:
+        if edge.span.end < lo or edge.span.start > hi or edge.target is None:
+            continue
+        if edge.kind not in (EdgeKind.STATIC, EdgeKind.REQUIRE) \
+                or not project.infection.is_async(edge.target):
+            continue
+        erange = ls.range(mod.path, edge.span)
+        diags = [d for d in ours if _overlaps(d.range, erange)]
+        kind = T.CodeActionKind.QuickFix if diags else T.CodeActionKind.RefactorRewrite
+        if edge.kind is EdgeKind.STATIC and isinstance(edge.fact, StaticImport) and _wanted(kind, only):
+            try:
+                index = imports.index(edge.fact)
+            except ValueError:
+                index = -1
+            if index >= 0:
+                out.append(_action(ls, mod, lazy_import(mod.source, mod.facts.dialect, index), kind, diags))
+                if mod.facts.dialect.is_typescript:
+                    result = import_type(mod.source, mod.facts.dialect, index)
+                    if isinstance(result, Fix):  # only offered when it applies
+                        out.append(_action(ls, mod, result, kind, diags))
+        line = mod.lines.line_of(edge.span.start)
+        for d in diags or []:
+            code = str(d.code)
+            if _wanted(T.CodeActionKind.QuickFix, only):
+                fix = ignore_comment(mod.source, line, code)
+                out.append(_action(ls, mod, fix, T.CodeActionKind.QuickFix, [d]))
+                out.append(T.CodeAction(
+                    title=f"Show documentation for {code}", kind=T.CodeActionKind.QuickFix,
+                    diagnostics=[d], command=T.Command(title=f"Show documentation for {code}",
+                                                       command="tla-lens.showDocumentation",
+                                                       arguments=[code])))
+    # diagnostics not on an import (top-level-await, async-cycle, async-entry on an await)
+    handled = {id(a_d) for a in out for a_d in (a.diagnostics or [])}
+    for d in ours:
+        if id(d) in handled or not _wanted(T.CodeActionKind.QuickFix, only):
+            continue
+        rng = d.range
+        if rng.end.line < params.range.start.line or rng.start.line > params.range.end.line:
+            continue
+        code = str(d.code)
+        out.append(_action(ls, mod, ignore_comment(mod.source, rng.start.line, code),
+                           T.CodeActionKind.QuickFix, [d]))
+        out.append(T.CodeAction(title=f"Show documentation for {code}", kind=T.CodeActionKind.QuickFix,
+                                diagnostics=[d], command=T.Command(
+                                    title=f"Show documentation for {code}",
+                                    command="tla-lens.showDocumentation", arguments=[code])))
+    return out

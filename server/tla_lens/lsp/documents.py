@@ -1,0 +1,40 @@
+"""Open editor buffers as bytes, with our own line model (lines end at \\r\\n, \\r, \\n only).
+
+pygls keeps documents too, but splits lines on characters LSP does not treat as line breaks
+(U+2028, form feed, ...): positions are computed here instead, in the negotiated encoding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..text import Encoding, LineIndex
+
+
+@dataclass
+class Document:
+    uri: str
+    data: bytes
+    version: Optional[int] = None
+    _lines: Optional[LineIndex] = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.data)
+        return self._lines
+
+    def apply(self, start: tuple[int, int], end: tuple[int, int], text: str,
+              encoding: Encoding) -> None:
+        """Replace the range (line, character) .. (line, character) with ``text``.
+        Out-of-range positions are clamped (to the line's end, to the document's end)."""
+        a = self.lines.offset(start[0], start[1], encoding)
+        b = self.lines.offset(end[0], end[1], encoding)
+        if b < a:
+            a, b = b, a
+        self.data = self.data[:a] + text.encode("utf-8", "surrogatepass") + self.data[b:]
+        self._lines = None
+
+    def replace(self, text: str) -> None:
+        self.data = text.encode("utf-8", "surrogatepass")
+        self._lines = None

@@ -1,0 +1,832 @@
+"""The language server: `tla-lens serve` (stdio, or --tcp PORT for debugging).
+
+The only module that knows pygls and lsprotocol. Handlers are thin: they translate LSP to calls
+on the live :class:`tla_lens.project.Project` (which holds the graph and the verdicts), the rules
+(findings) and the fixes (text edits), and byte offsets to LSP positions at the edge.
+
+All project work happens on the event loop's thread, so there are no locks: the start-up index
+runs as a task that loads files in small batches and yields between them, so requests and edits
+are served while it runs. Open files come first.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import time
+import traceback
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from lsprotocol import types as T
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from .. import __version__
+from ..config import Config, find_config, from_dict, load_file, to_dict
+from ..problems import Problem
+from ..project import Change, Project
+from ..project.graph import EdgeKind, Module
+from ..rules import Finding, display, docs_url
+from ..syntax import dialect_for_path
+from ..syntax.facts import Span, StaticImport
+from ..text import Encoding
+from .documents import Document
+
+log = logging.getLogger("tla_lens.lsp")
+
+SEVERITY = {
+    "error": T.DiagnosticSeverity.Error,
+    "warning": T.DiagnosticSeverity.Warning,
+    "information": T.DiagnosticSeverity.Information,
+    "hint": T.DiagnosticSeverity.Hint,
+}
+EDITOR_KEYS = ("codeLens", "inlayHints", "trace", "interpreter", "server")
+WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}", "**/package.json", "**/tsconfig*.json",
+               "**/jsconfig.json", "**/.gitignore", "**/tla-lens.json")
+INDEX_BATCH = 64
+CMD_SHOW_CHAIN = "tla-lens.showChain"
+CMD_SHOW_DOCS = "tla-lens.showDocumentation"
+
+
+def _encoding(kind: Any) -> Encoding:
+    value = getattr(kind, "value", kind)
+    return {"utf-8": "utf-8", "utf-32": "utf-32"}.get(str(value), "utf-16")
+
+
+class TlaLensServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("tla-lens", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
+        self.project: Optional[Project] = None
+        self.docs: dict[Path, Document] = {}
+        self.uri_of: dict[Path, str] = {}
+        self.settings: dict[str, Any] = {}
+        self.init_options: dict[str, Any] = {}
+        self.file_config: Optional[Config] = None
+        self.pull = False
+        self.refresh_support = False
+        self.published: dict[str, str] = {}  # uri -> digest of what the client has (push mode)
+        self.index_task: Optional[asyncio.Task] = None
+        self.index_cancelled = False
+        self.indexed = False
+        self.progress_token: Optional[str] = None
+        self.config_problems: list[Problem] = []
+
+    # -- errors never pop up -----------------------------------------------------------------
+    def report_server_error(self, error: Exception, source: Any) -> None:  # pygls hook
+        try:
+            self.log(f"internal error ({type(error).__name__}): {error}\n"
+                     + "".join(traceback.format_exception(error)), T.MessageType.Error)
+        except Exception:  # never let logging take the server down
+            pass
+
+    def log(self, message: str, kind: T.MessageType = T.MessageType.Log) -> None:
+        try:
+            self.window_log_message(T.LogMessageParams(type=kind, message=message))
+        except Exception:
+            pass
+
+    # -- positions ---------------------------------------------------------------------------
+    @property
+    def encoding(self) -> Encoding:
+        try:
+            return _encoding(self.workspace.position_encoding)
+        except Exception:
+            return "utf-16"
+
+    def path_of(self, uri: str) -> Optional[Path]:
+        try:
+            fs = to_fs_path(uri)
+        except Exception:
+            return None
+        if not fs:
+            return None
+        p = Path(fs)
+        try:
+            return p.resolve()
+        except (OSError, RuntimeError):
+            return p
+
+    def uri(self, path: Path) -> str:
+        return self.uri_of.get(path) or from_fs_path(str(path)) or path.as_uri()
+
+    def lines_of(self, path: Path):
+        doc = self.docs.get(path)
+        if doc is not None:
+            return doc.lines
+        assert self.project is not None
+        return self.project.modules[path].lines
+
+    def range(self, path: Path, span: Span) -> T.Range:
+        lines = self.lines_of(path)
+        l1, c1 = lines.position(span.start, self.encoding)
+        l2, c2 = lines.position(span.end, self.encoding)
+        return T.Range(T.Position(l1, c1), T.Position(l2, c2))
+
+    def offset(self, path: Path, pos: T.Position) -> int:
+        return self.lines_of(path).offset(pos.line, pos.character, self.encoding)
+
+    # -- settings ----------------------------------------------------------------------------
+    def effective_config(self) -> Config:
+        """tla-lens.json (or package.json "tlaLens"), overridden by initializationOptions, then
+        by the editor's `tlaLens` settings: only the keys they set."""
+        merged = to_dict(self.file_config) if self.file_config else {}
+        for source in (self.init_options, self.settings):
+            for k, v in (source or {}).items():
+                if k in EDITOR_KEYS or v is None:
+                    continue
+                if k == "severity" and isinstance(v, dict):
+                    merged["severity"] = {**merged.get("severity", {}), **v}
+                else:
+                    merged[k] = v
+        cfg, problems = from_dict(merged, self.file_config.source if self.file_config else None)
+        self.config_problems += problems
+        return cfg
+
+    def editor_flag(self, key: str, default: bool = True) -> bool:
+        for source in (self.settings, self.init_options):
+            if isinstance(source, dict) and key in source and isinstance(source[key], bool):
+                return source[key]
+        return default
+
+    def read_file_config(self, root: Path) -> None:
+        self.config_problems = []
+        path = find_config(root)
+        if path is None:
+            self.file_config = None
+            return
+        self.file_config, problems = load_file(path)
+        self.config_problems += problems
+
+    # -- diagnostics -------------------------------------------------------------------------
+    def diagnostics_for(self, path: Path) -> list[T.Diagnostic]:
+        if self.project is None or path not in self.project.modules:
+            return []
+        out = []
+        for f in self.project.findings_for(path):
+            out.append(self.to_diagnostic(f))
+        return out
+
+    def to_diagnostic(self, f: Finding) -> T.Diagnostic:
+        related = []
+        for r in f.related:
+            if self.project is None or r.path not in self.project.modules:
+                continue
+            related.append(T.DiagnosticRelatedInformation(
+                location=T.Location(self.uri(r.path), self.range(r.path, r.span)), message=r.message))
+        return T.Diagnostic(
+            range=self.range(f.path, f.span), message=f.message, severity=SEVERITY[f.severity],
+            code=f.code, code_description=T.CodeDescription(href=docs_url(f.code)),
+            source="tla-lens", related_information=related or None,
+            data={"code": f.code, "target": str(f.target) if f.target else None})
+
+    def publish(self, paths) -> None:
+        """Push mode: send the diagnostics of ``paths`` that changed since the last push."""
+        if self.pull:
+            return
+        for path in paths:
+            uri = self.uri(path)
+            diags = self.diagnostics_for(path)
+            payload = json.dumps([self.converter_dump(d) for d in diags], sort_keys=True)
+            digest = hashlib.sha1(payload.encode()).hexdigest()
+            if self.published.get(uri) == digest:
+                continue
+            self.published[uri] = digest
+            doc = self.docs.get(path)
+            self.text_document_publish_diagnostics(T.PublishDiagnosticsParams(
+                uri=uri, diagnostics=diags, version=doc.version if doc else None))
+
+    def converter_dump(self, obj: Any) -> Any:
+        return self.protocol._converter.unstructure(obj)
+
+    def after_change(self, change: Change) -> None:
+        """Keep every client view in step with the project."""
+        if change.graph:
+            targets = set(self.docs)
+        else:
+            targets = {p for p in change.files if p in self.docs}
+        if self.pull:
+            if change.graph and self.refresh_support:
+                try:
+                    self.workspace_diagnostic_refresh(None)
+                except Exception as e:
+                    self.log(f"diagnostic refresh failed: {e}")
+        else:
+            self.publish(sorted(targets))
+        if change.graph:
+            for refresh in (self.workspace_code_lens_refresh, self.workspace_inlay_hint_refresh):
+                try:
+                    if self._client_supports_refresh(refresh.__name__):
+                        refresh(None)
+                except Exception:
+                    pass
+
+    def _client_supports_refresh(self, name: str) -> bool:
+        caps = self.client_capabilities.workspace if self.client_capabilities else None
+        if caps is None:
+            return False
+        if "code_lens" in name:
+            return bool(caps.code_lens and caps.code_lens.refresh_support)
+        if "inlay_hint" in name:
+            return bool(caps.inlay_hint and caps.inlay_hint.refresh_support)
+        return False
+
+    @property
+    def client_capabilities(self) -> Optional[T.ClientCapabilities]:
+        return getattr(self.protocol, "client_capabilities", None)
+
+    # -- project lifecycle -------------------------------------------------------------------
+    def root_path(self, params: T.InitializeParams) -> Path:
+        folders = params.workspace_folders or []
+        for candidate in ([f.uri for f in folders] + [params.root_uri or ""]):
+            if candidate:
+                p = self.path_of(candidate)
+                if p is not None:
+                    return p
+        if params.root_path:
+            return Path(params.root_path).resolve()
+        return Path.cwd()
+
+    async def start_index(self) -> None:
+        assert self.project is not None
+        project = self.project
+        self.index_cancelled = False
+        token = None
+        caps = self.client_capabilities
+        if caps and caps.window and caps.window.work_done_progress:
+            token = str(uuid.uuid4())
+            try:
+                await self.work_done_progress.create_async(token)
+                self.work_done_progress.begin(token, T.WorkDoneProgressBegin(
+                    title="tla-lens", message="Finding files", cancellable=True, percentage=0))
+                self.progress_token = token
+            except Exception as e:
+                self.log(f"no progress: {e}")
+                token = None
+        started = time.perf_counter()
+        try:
+            files = project.discover()
+            await asyncio.sleep(0)
+            # open files first: their forward closure is what their diagnostics need
+            first = list(self.docs)
+            if first:
+                for path in first:
+                    project.overlays[path] = self.docs[path].data
+                project.load(first)
+                change = Change(graph=True, verdicts=project.recompute())
+                self.after_change(change)
+            todo = [p for p in files if p not in project.modules]
+            total = len(files)
+            done = total - len(todo)
+            for i in range(0, len(todo), INDEX_BATCH):
+                if project is not self.project:
+                    return  # restarted with new settings: a newer index runs
+                if self.index_cancelled or (token and self._progress_cancelled(token)):
+                    self.log("indexing cancelled: verdicts cover the files indexed so far",
+                             T.MessageType.Info)
+                    break
+                batch = todo[i:i + INDEX_BATCH]
+                project.load(batch)
+                done += len(batch)
+                if token:
+                    self.work_done_progress.report(token, T.WorkDoneProgressReport(
+                        message=f"Indexing {done:,}/{total:,} files",
+                        percentage=int(100 * done / max(total, 1))))
+                await asyncio.sleep(0)
+            change = Change(graph=True, verdicts=project.recompute())
+            self.indexed = True
+            self.after_change(change)
+            n_async = sum(1 for m in project.modules.values() if m.is_async)
+            self.log(f"indexed {len(project.modules):,} modules ({n_async:,} async) in "
+                     f"{(time.perf_counter() - started) * 1000:.0f} ms", T.MessageType.Info)
+            for p in project.problems:
+                if p.severity != "information":
+                    self.log(f"{p}", T.MessageType.Warning)
+        finally:
+            if token:
+                try:
+                    self.work_done_progress.end(token, T.WorkDoneProgressEnd(message="Indexed"))
+                except Exception:
+                    pass
+            self.progress_token = None
+
+    def _progress_cancelled(self, token: str) -> bool:
+        fut = self.work_done_progress.tokens.get(token)
+        return bool(fut is not None and fut.cancelled())
+
+    def restart_project(self) -> None:
+        assert self.project is not None
+        root = self.project.root
+        self.read_file_config(root)
+        self.project = Project(root, self.effective_config())
+        for p in self.config_problems:
+            self.log(str(p), T.MessageType.Warning)
+        self.schedule_index()
+
+    def schedule_index(self) -> None:
+        self.index_task = asyncio.ensure_future(self._guarded(self.start_index))
+
+    async def _guarded(self, fn: Callable) -> None:
+        try:
+            await fn()
+        except Exception as e:
+            self.report_server_error(e, None)
+
+    def ensure_loaded(self, path: Path) -> Change:
+        """A document was opened or changed: make its module current."""
+        assert self.project is not None
+        doc = self.docs.get(path)
+        started = time.perf_counter()
+        change = self.project.set_overlay(path, doc.data if doc else None)
+        elapsed = (time.perf_counter() - started) * 1000
+        self.log(f"tla-lens: update {path.name} took {elapsed:.2f} ms "
+                 f"({'graph changed' if change.graph else 'no graph change'})")
+        return change
+
+    # -- queries -----------------------------------------------------------------------------
+    def module_at(self, uri: str) -> Optional[Module]:
+        path = self.path_of(uri)
+        if path is None or self.project is None:
+            return None
+        return self.project.modules.get(path)
+
+
+_ATTR = {"severity": "severity", "include": "include", "exclude": "exclude", "entries": "entries",
+         "allowAsync": "allow_async", "conditions": "conditions", "skipDirs": "skip_dirs",
+         "maxFileSize": "max_file_size"}
+
+server = TlaLensServer()
+
+
+def _safe(fn):
+    """Handlers log their exceptions instead of failing the request with a popup."""
+    import functools
+    import inspect
+
+    if inspect.iscoroutinefunction(fn):
+        @functools.wraps(fn)
+        async def awrapper(*args, **kwargs):
+            try:
+                return await fn(*args, **kwargs)
+            except Exception as e:
+                server.report_server_error(e, None)
+                return None
+        return awrapper
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:
+            server.report_server_error(e, None)
+            return None
+    return wrapper
+
+
+# == lifecycle ===================================================================================
+@server.feature(T.INITIALIZE)
+@_safe
+def initialize(ls: TlaLensServer, params: T.InitializeParams) -> None:
+    caps = params.capabilities
+    ls.pull = bool(caps.text_document and caps.text_document.diagnostic)
+    ls.refresh_support = bool(caps.workspace and caps.workspace.diagnostics
+                              and caps.workspace.diagnostics.refresh_support)
+    opts = params.initialization_options
+    if isinstance(opts, dict):
+        ls.init_options = opts.get("tlaLens", opts) if isinstance(opts.get("tlaLens", opts), dict) else {}
+    root = ls.root_path(params)
+    ls.read_file_config(root)
+    ls.project = Project(root, ls.effective_config())
+
+
+@server.feature(T.INITIALIZED)
+@_safe
+async def initialized(ls: TlaLensServer, params: T.InitializedParams) -> None:
+    caps = ls.client_capabilities
+    if caps and caps.workspace and caps.workspace.did_change_watched_files \
+            and caps.workspace.did_change_watched_files.dynamic_registration:
+        try:
+            await ls.client_register_capability_async(T.RegistrationParams(registrations=[
+                T.Registration(id=str(uuid.uuid4()), method=T.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                               register_options=T.DidChangeWatchedFilesRegistrationOptions(
+                                   watchers=[T.FileSystemWatcher(glob_pattern=g) for g in WATCH_GLOBS]))]))
+        except Exception as e:
+            ls.log(f"could not register file watchers: {e}", T.MessageType.Warning)
+    if caps and caps.workspace and caps.workspace.configuration:
+        await _pull_settings(ls)
+    ls.restart_project()
+
+
+async def _pull_settings(ls: TlaLensServer) -> None:
+    try:
+        result = await asyncio.wait_for(ls.workspace_configuration_async(T.ConfigurationParams(
+            items=[T.ConfigurationItem(section="tlaLens")])), timeout=5)
+    except Exception as e:
+        ls.log(f"workspace/configuration failed: {e}", T.MessageType.Warning)
+        return
+    value = result[0] if result else None
+    ls.settings = value if isinstance(value, dict) else {}
+
+
+@server.feature(T.WORKSPACE_DID_CHANGE_CONFIGURATION)
+@_safe
+async def did_change_configuration(ls: TlaLensServer, params: T.DidChangeConfigurationParams) -> None:
+    caps = ls.client_capabilities
+    settings = params.settings
+    if isinstance(settings, dict) and isinstance(settings.get("tlaLens"), dict):
+        ls.settings = settings["tlaLens"]
+    elif caps and caps.workspace and caps.workspace.configuration:
+        await _pull_settings(ls)
+    if ls.project is not None:
+        ls.restart_project()
+
+
+@server.feature(T.SHUTDOWN)
+@_safe
+def shutdown(ls: TlaLensServer, *args) -> None:
+    ls.index_cancelled = True
+
+
+@server.feature(T.WINDOW_WORK_DONE_PROGRESS_CANCEL)
+@_safe
+def progress_cancel(ls: TlaLensServer, params: T.WorkDoneProgressCancelParams) -> None:
+    if params.token == ls.progress_token:
+        ls.index_cancelled = True
+
+
+# == documents ===================================================================================
+def _is_ours(path: Optional[Path]) -> bool:
+    return path is not None and dialect_for_path(path) is not None
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_OPEN)
+@_safe
+def did_open(ls: TlaLensServer, params: T.DidOpenTextDocumentParams) -> None:
+    td = params.text_document
+    path = ls.path_of(td.uri)
+    if not _is_ours(path):
+        return
+    ls.uri_of[path] = td.uri
+    ls.docs[path] = Document(td.uri, td.text.encode("utf-8", "surrogatepass"), td.version)
+    change = ls.ensure_loaded(path)
+    change.files.add(path)
+    ls.after_change(change)
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_CHANGE)
+@_safe
+def did_change(ls: TlaLensServer, params: T.DidChangeTextDocumentParams) -> None:
+    path = ls.path_of(params.text_document.uri)
+    doc = ls.docs.get(path) if path else None
+    if doc is None:
+        ls.log(f"didChange for a document that is not open: {params.text_document.uri}")
+        return
+    for ch in params.content_changes:
+        if isinstance(ch, T.TextDocumentContentChangePartial):
+            r = ch.range
+            doc.apply((r.start.line, r.start.character), (r.end.line, r.end.character), ch.text,
+                      ls.encoding)
+        else:
+            doc.replace(ch.text)
+    doc.version = params.text_document.version
+    change = ls.ensure_loaded(path)
+    change.files.add(path)
+    ls.after_change(change)
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
+@_safe
+def did_close(ls: TlaLensServer, params: T.DidCloseTextDocumentParams) -> None:
+    path = ls.path_of(params.text_document.uri)
+    if path is None or path not in ls.docs:
+        return
+    del ls.docs[path]
+    change = ls.project.set_overlay(path, None) if ls.project else Change()
+    if not ls.pull:
+        # the file is not open any more: its squiggles go with it
+        ls.published.pop(params.text_document.uri, None)
+        ls.text_document_publish_diagnostics(T.PublishDiagnosticsParams(
+            uri=params.text_document.uri, diagnostics=[]))
+    change.files.discard(path)
+    ls.after_change(change)
+
+
+@server.feature(T.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+@_safe
+def did_change_watched_files(ls: TlaLensServer, params: T.DidChangeWatchedFilesParams) -> None:
+    if ls.project is None:
+        return
+    paths = []
+    restart = False
+    for ev in params.changes:
+        p = ls.path_of(ev.uri)
+        if p is None:
+            continue
+        if p.name == "tla-lens.json" or (p.name == "package.json" and p.parent == ls.project.root):
+            restart = restart or p.name == "tla-lens.json" or _has_tlalens_key(p)
+        paths.append(p)
+    if restart:
+        ls.restart_project()
+        return
+    # open buffers win over the disk: their files are re-read from the overlay
+    change = ls.project.files_changed(paths)
+    ls.after_change(change)
+
+
+def _has_tlalens_key(path: Path) -> bool:
+    try:
+        return '"tlaLens"' in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+# == diagnostics (pull) ==========================================================================
+def _result_id(diags: list[T.Diagnostic]) -> str:
+    payload = json.dumps([server.converter_dump(d) for d in diags], sort_keys=True)
+    return hashlib.sha1(payload.encode()).hexdigest()[:16]
+
+
+@server.feature(T.TEXT_DOCUMENT_DIAGNOSTIC, T.DiagnosticOptions(
+    identifier="tla-lens", inter_file_dependencies=True, workspace_diagnostics=True))
+@_safe
+def document_diagnostic(ls: TlaLensServer, params: T.DocumentDiagnosticParams):
+    path = ls.path_of(params.text_document.uri)
+    diags = ls.diagnostics_for(path) if path else []
+    rid = _result_id(diags)
+    if params.previous_result_id == rid:
+        return T.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
+    return T.RelatedFullDocumentDiagnosticReport(items=diags, result_id=rid)
+
+
+@server.feature(T.WORKSPACE_DIAGNOSTIC)
+@_safe
+def workspace_diagnostic(ls: TlaLensServer, params: T.WorkspaceDiagnosticParams):
+    items: list = []
+    if ls.project is None:
+        return T.WorkspaceDiagnosticReport(items=[])
+    previous = {p.uri: p.value for p in (params.previous_result_ids or [])}
+    for path, mod in sorted(ls.project.modules.items()):
+        if not mod.workspace:
+            continue
+        diags = ls.diagnostics_for(path)
+        uri = ls.uri(path)
+        if not diags and uri not in previous:
+            continue
+        rid = _result_id(diags)
+        doc = ls.docs.get(path)
+        version = doc.version if doc else None
+        if previous.get(uri) == rid:
+            items.append(T.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=rid, version=version))
+        else:
+            items.append(T.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=diags, result_id=rid,
+                                                                 version=version))
+    return T.WorkspaceDiagnosticReport(items=items)
+
+
+# == hover =======================================================================================
+def _link(ls: TlaLensServer, path: Path, span: Span, label: str) -> str:
+    line = ls.lines_of(path).line_of(span.start) + 1
+    return f"[{label}:{line}]({ls.uri(path)}#L{line})"
+
+
+def _md(text: str) -> str:
+    """Inline code that survives backticks in names."""
+    return text.replace("`", "'")
+
+
+@server.feature(T.TEXT_DOCUMENT_HOVER)
+@_safe
+def hover(ls: TlaLensServer, params: T.HoverParams) -> Optional[T.Hover]:
+    mod = ls.module_at(params.text_document.uri)
+    if mod is None or ls.project is None:
+        return None
+    project = ls.project
+    off = ls.offset(mod.path, params.position)
+    for site in mod.tla:
+        if site.keyword.start <= off <= site.keyword.end:
+            return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, _hover_tla(ls, mod)),
+                           range=ls.range(mod.path, site.keyword))
+    for edge in mod.edges:
+        if edge.span.start <= off <= edge.span.end and edge.target is not None \
+                and edge.kind in (EdgeKind.STATIC, EdgeKind.REQUIRE) \
+                and project.infection.is_async(edge.target):
+            return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, _hover_import(ls, mod, edge)),
+                           range=ls.range(mod.path, edge.span))
+    return None
+
+
+def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
+    project = ls.project
+    target = edge.target
+    root = project.infection.root_of(target)
+    rmod = project.modules[root]
+    site = rmod.tla[0]
+    lines = []
+    if root == target:
+        lines.append(f"**async module** — `{_md(edge.specifier)}` has a top-level `await`")
+    else:
+        lines.append(f"**async module** because of `{_md(display(root, mod.path))}`")
+    if edge.kind is EdgeKind.REQUIRE:
+        lines.append("")
+        lines.append("`require()` of it throws `ERR_REQUIRE_ASYNC_MODULE` in Node; webpack and Meteor "
+                     "return a Promise.")
+    lines.append("")
+    hops = [edge] + project.infection.edges(target, limit=12)
+    for i, e in enumerate(hops, 1):
+        src = e.source
+        lines.append(f"{i}. {_link(ls, src, e.span, project.graph.rel(src))} imports `{_md(e.specifier)}`")
+    code = rmod.lines.line_text(rmod.lines.line_of(site.keyword.start)).strip()
+    lines.append(f"{len(hops) + 1}. {_link(ls, root, site.keyword, project.graph.rel(root))} top-level await:")
+    lines.append("")
+    lang = "ts" if rmod.facts.dialect.is_typescript else "js"
+    lines.append(f"```{lang}\n{code[:300]}\n```")
+    if isinstance(edge.fact, StaticImport) and edge.kind is EdgeKind.STATIC:
+        lines.append("")
+        lines.append("Load it with `import()` where it is used to keep this module synchronous.")
+    return "\n".join(lines)
+
+
+def _hover_tla(ls: TlaLensServer, mod: Module) -> str:
+    project = ls.project
+    infected = project.infected_by(mod.path)
+    names = sorted(infected, key=lambda p: (infected[p], str(p)))
+    lines = []
+    n = len(infected)
+    if n == 0:
+        lines.append("**top-level await** — this module is async; no module imports it statically.")
+    else:
+        lines.append(f"**top-level await** — makes {n} module{'s' if n != 1 else ''} async")
+        lines.append("")
+        for p in names[:10]:
+            m = project.modules[p]
+            lines.append(f"- {_link(ls, p, Span(0, 0), project.graph.rel(p))}"
+                         f"{' (dependency)' if not m.workspace else ''}")
+        if n > 10:
+            lines.append(f"- … and {n - 10} more")
+    entries = [p for p in sorted(project.entries) if p in infected or p == mod.path]
+    if entries:
+        lines.append("")
+        lines.append("Entry points affected: " + ", ".join(
+            _link(ls, p, Span(0, 0), project.graph.rel(p)) for p in entries[:10]))
+    return "\n".join(lines)
+
+
+# == code actions ================================================================================
+@server.feature(T.TEXT_DOCUMENT_CODE_ACTION, T.CodeActionOptions(
+    code_action_kinds=[T.CodeActionKind.QuickFix, T.CodeActionKind.RefactorRewrite],
+    resolve_provider=False))
+@_safe
+def code_action(ls: TlaLensServer, params: T.CodeActionParams):
+    from .actions import code_actions
+    mod = ls.module_at(params.text_document.uri)
+    if mod is None:
+        return None
+    return code_actions(ls, mod, params)
+
+
+@server.command(CMD_SHOW_DOCS)
+@_safe
+async def show_docs(ls: TlaLensServer, *args) -> None:
+    code = str(args[0]) if args else "async-import"
+    await ls.window_show_document_async(T.ShowDocumentParams(uri=docs_url(code), external=False))
+
+
+@server.command(CMD_SHOW_CHAIN)
+@_safe
+async def show_chain(ls: TlaLensServer, *args) -> Optional[dict]:
+    """Open the top-level await that makes the given module async."""
+    uri = str(args[0]) if args else ""
+    mod = ls.module_at(uri)
+    if mod is None or ls.project is None or not mod.is_async:
+        return None
+    root = ls.project.infection.root_of(mod.path)
+    site = ls.project.modules[root].tla[0]
+    await ls.window_show_document_async(T.ShowDocumentParams(
+        uri=ls.uri(root), take_focus=True, selection=ls.range(root, site.keyword)))
+    return explain_data(ls, mod)
+
+
+# == code lens and inlay hints ===================================================================
+@server.feature(T.TEXT_DOCUMENT_CODE_LENS)
+@_safe
+def code_lens(ls: TlaLensServer, params: T.CodeLensParams):
+    mod = ls.module_at(params.text_document.uri)
+    if mod is None or not mod.is_async or not ls.editor_flag("codeLens"):
+        return []
+    project = ls.project
+    if mod.has_tla:
+        n = len(project.infected_by(mod.path))
+        title = f"async module · top-level await · makes {n} module{'s' if n != 1 else ''} async"
+    else:
+        root = project.infection.root_of(mod.path)
+        title = f"async module · because of {root.name}"
+    return [T.CodeLens(range=T.Range(T.Position(0, 0), T.Position(0, 0)),
+                       command=T.Command(title=title, command=CMD_SHOW_CHAIN,
+                                         arguments=[params.text_document.uri]))]
+
+
+@server.feature(T.TEXT_DOCUMENT_INLAY_HINT, T.InlayHintOptions(resolve_provider=False))
+@_safe
+def inlay_hints(ls: TlaLensServer, params: T.InlayHintParams):
+    mod = ls.module_at(params.text_document.uri)
+    if mod is None or ls.project is None or not ls.editor_flag("inlayHints"):
+        return []
+    project = ls.project
+    out = []
+    lo = ls.offset(mod.path, params.range.start)
+    hi = ls.offset(mod.path, params.range.end)
+    for edge in mod.edges:
+        if edge.kind is not EdgeKind.STATIC or edge.target is None \
+                or not project.infection.is_async(edge.target):
+            continue
+        if edge.span.end < lo or edge.span.start > hi:
+            continue
+        root = project.infection.root_of(edge.target)
+        end = ls.range(mod.path, edge.span).end
+        out.append(T.InlayHint(position=end, label="async", padding_left=True,
+                               tooltip=f"async module because of {project.graph.rel(root)}"))
+    return out
+
+
+# == custom requests =============================================================================
+def explain_data(ls: TlaLensServer, mod: Module) -> dict:
+    project = ls.project
+    chain = []
+    for e in project.infection.edges(mod.path):
+        chain.append({"uri": ls.uri(e.source), "range": ls.converter_dump(ls.range(e.source, e.span)),
+                      "message": f"imports {e.specifier}", "module": ls.uri(e.target)})
+    root = project.infection.root_of(mod.path)
+    if root is not None:
+        rmod = project.modules[root]
+        chain.append({"uri": ls.uri(root), "range": ls.converter_dump(ls.range(root, rmod.tla[0].keyword)),
+                      "message": "top-level await", "module": ls.uri(root)})
+    infected = project.infected_by(mod.path) if mod.is_async else {}
+    return {
+        "uri": ls.uri(mod.path),
+        "async": mod.is_async,
+        "hasTopLevelAwait": mod.has_tla,
+        "format": mod.format,
+        "topLevelAwait": [ls.converter_dump(ls.range(mod.path, s.keyword)) for s in mod.tla],
+        "chain": chain,
+        "cause": ls.uri(root) if root is not None and root != mod.path else None,
+        "infects": [ls.uri(p) for p in sorted(infected, key=lambda p: (infected[p], str(p)))],
+        "entries": [ls.uri(p) for p in sorted(project.entries) if p in infected or p == mod.path],
+        "cycle": [ls.uri(p) for p in project.cycle_of.get(mod.path, [])],
+    }
+
+
+@server.feature("tla-lens/explain")
+@_safe
+def explain_request(ls: TlaLensServer, params: Any) -> Optional[dict]:
+    uri = _param(params, "textDocument", "uri") or _param(params, "uri")
+    mod = ls.module_at(uri) if uri else None
+    if mod is None:
+        return None
+    return explain_data(ls, mod)
+
+
+@server.feature("tla-lens/asyncModules")
+@_safe
+def async_modules_request(ls: TlaLensServer, params: Any) -> list:
+    project = ls.project
+    if project is None:
+        return []
+    out = []
+    for path, mod in sorted(project.modules.items()):
+        if not mod.has_tla:
+            continue
+        infected = project.infected_by(path)
+        names = sorted(infected, key=lambda p: (infected[p], str(p)))
+        for site in mod.tla:
+            out.append({
+                "uri": ls.uri(path),
+                "range": ls.converter_dump(ls.range(path, site.keyword)),
+                "kind": site.kind.value,
+                "workspace": mod.workspace,
+                "infects": [ls.uri(p) for p in names],
+                "entries": [ls.uri(p) for p in sorted(project.entries) if p in infected or p == path],
+            })
+    return out
+
+
+def _param(params: Any, *keys: str) -> Any:
+    cur = params
+    for k in keys:
+        if isinstance(cur, dict):
+            cur = cur.get(k)
+        else:
+            cur = getattr(cur, k, None)
+        if cur is None:
+            return None
+    return cur
+
+
+def serve(tcp: Optional[int] = None, host: str = "127.0.0.1") -> int:
+    logging.basicConfig(level=logging.WARNING)
+    if tcp is not None:
+        server.start_tcp(host, tcp)
+    else:
+        server.start_io()
+    return 0
