@@ -1,0 +1,16 @@
+"""The fixes layer: a finding plus a file's text -> text edits (shared by the CLI and the LSP).
+
+Pure: bytes in, edits out (byte spans into the original bytes); no LSP, no file system.
+
+* :func:`lazy_import` — turn a static import into ``await import()`` where its bindings are used.
+* :func:`import_type` — ``import {T}`` -> ``import type {T}`` (TypeScript, type-only uses).
+* :func:`ignore_comment` — ``// tla-lens-ignore-next-line <code> -- reason`` above a line.
+
+Each returns a :class:`Fix`, or a :class:`Refusal` saying why the fix is not offered.
+The policy for functions that have to become async is in :mod:`.lazy`.
+"""
+from .edits import Fix, Refusal, TextEdit, apply_edits
+from .ignore import ignore_comment
+from .lazy import import_type, lazy_import
+
+__all__ = ["Fix", "Refusal", "TextEdit", "apply_edits", "ignore_comment", "import_type", "lazy_import"]

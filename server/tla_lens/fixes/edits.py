@@ -1,0 +1,126 @@
+"""Plain data for fixes (text edits, offered fixes, refusals) and the file-style helpers
+they share. Pure: bytes in, edits out."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..syntax.facts import Span
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace the bytes ``span`` of the original source with ``new_text``.
+
+    An insertion has an empty span. Edits of one fix never overlap; several insertions
+    at the same offset apply in list order."""
+
+    span: Span
+    new_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    title: str
+    edits: list[TextEdit]
+    # Functions the fix turns async, by name ("save") or, when anonymous, as
+    # "the arrow function on line 7" (1-based line). Empty when none has to change.
+    functions_made_async: list[str] = field(default_factory=list)
+    preferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A fix that is not offered (or shown disabled), and why."""
+
+    title: str
+    reason: str
+
+
+def apply_edits(source: bytes, edits: Iterable[TextEdit]) -> bytes:
+    """The source with ``edits`` applied (all spans refer to the original ``source``)."""
+    ordered = sorted(enumerate(edits), key=lambda p: (p[1].span.start, p[1].span.end, p[0]))
+    out: list[bytes] = []
+    pos = 0
+    for _, e in ordered:
+        if e.span.start < pos:
+            raise ValueError(f"overlapping edits at {e.span}")
+        out.append(source[pos : e.span.start])
+        out.append(e.new_text.encode("utf-8"))
+        pos = e.span.end
+    out.append(source[pos:])
+    return b"".join(out)
+
+
+# ---------------------------------------------------------------------------------------
+# File style
+
+
+def line_break(source: bytes, near: int = 0) -> str:
+    """The line break the file uses: the one ending the line at ``near`` when there is one,
+    else the file's first, else ``\\n``."""
+    for start in (near, 0):
+        m = re.compile(rb"\r\n|\r|\n").search(source, start)
+        if m:
+            return m.group().decode()
+    return "\n"
+
+
+def line_start(source: bytes, offset: int) -> int:
+    i = offset
+    while i > 0 and source[i - 1] not in (0x0A, 0x0D):
+        i -= 1
+    return i
+
+
+def line_end(source: bytes, offset: int) -> int:
+    """Offset of the line break ending the line at ``offset`` (or the end of the file)."""
+    i = offset
+    n = len(source)
+    while i < n and source[i] not in (0x0A, 0x0D):
+        i += 1
+    return i
+
+
+def after_line_break(source: bytes, offset: int) -> int:
+    """``offset`` at a line break -> the offset just after it."""
+    if source.startswith(b"\r\n", offset):
+        return offset + 2
+    if offset < len(source) and source[offset] in (0x0A, 0x0D):
+        return offset + 1
+    return offset
+
+
+def indentation_of_line(source: bytes, offset: int) -> str:
+    start = line_start(source, offset)
+    i = start
+    while i < len(source) and source[i] in (0x20, 0x09):
+        i += 1
+    return source[start:i].decode("ascii")
+
+
+def is_first_on_line(source: bytes, offset: int) -> bool:
+    return not source[line_start(source, offset) : offset].strip(b" \t")
+
+
+def indent_unit(source: bytes) -> str:
+    """The file's indentation unit: a tab when most indented lines start with a tab, else the
+    smallest indentation in spaces (ignoring ` * ` continuation lines of block comments);
+    two spaces when nothing is indented."""
+    tabs = spaces = 0
+    smallest = None
+    for m in re.finditer(rb"^([ \t]+)(\S)", source, re.M):
+        lead, first = m.group(1), m.group(2)
+        if first == b"*":
+            continue
+        if lead.startswith(b"\t"):
+            tabs += 1
+        else:
+            spaces += 1
+            n = len(lead) - len(lead.lstrip(b" "))
+            if n and (smallest is None or n < smallest):
+                smallest = n
+    if tabs > spaces:
+        return "\t"
+    return " " * min(smallest or 2, 8)

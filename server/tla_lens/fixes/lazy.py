@@ -1,0 +1,432 @@
+"""Fixes for a static import that makes its importer async.
+
+``lazy_import`` — "Load `./m.js` lazily with `import()`"
+=========================================================
+Removes the static import and, in the functions that use its bindings as values, inserts
+``const { a, b: c, default: d } = await import("./m.js");`` (``const ns = await import(...)``
+for a namespace) as the first statement of the body, after any directive prologue.
+
+Where the `import()` goes
+  Each value use belongs to the innermost function that contains it. A use in a class field
+  initializer or static block belongs to the function around the class; a use in a parameter
+  list (a default value) belongs to the function around that function, because parameters
+  are evaluated before the body. When a function and a function nested in it both use the
+  import, only the outer one gets the ``import()``: the inner one sees the constant through
+  its closure, and does not have to become async. Each function gets only the bindings used
+  inside it (including by the functions nested in it), once.
+
+Policy for functions that are not async
+  * A function that is already ``async`` (including async generators) takes the import as
+    is: the fix is *preferred* when every function that gets the import is already async.
+  * A plain function, arrow function or method that is not async is made ``async``. That
+    changes what its callers receive (a Promise), which cannot be proven harmless from one
+    file, so the fix is still offered but **not preferred**, and its title names the
+    functions that become async ("... (makes `save`, `load` async)"). Arrow functions with
+    an expression body get a block body ``{ const ... = await import(...); return <expr>; }``.
+    In TypeScript a declared return type ``T`` becomes ``Promise<T>`` (unless it already
+    is a ``Promise<...>``); overload signatures elsewhere are not touched.
+  * Refused: getters, setters, constructors and (non-async) generator functions (they cannot
+    become async); uses at module top level (including TS namespaces/enums, class heritage
+    and decorators outside functions), in a class field initializer or static block of a
+    class that is not inside a function, in the parameters of a top-level function;
+    functions with a type-predicate / assertion return type (``x is T``, ``asserts x``);
+    bindings re-exported with ``export { x }``; ``export ... from`` statements; side-effect
+    imports (``import "m"``: nothing to load lazily); imports with attributes; type-only
+    imports; and imports with no binding used as a value (in TypeScript: use ``import type``).
+
+TypeScript: bindings used in type positions are kept in an ``import type`` statement (which
+TypeScript always erases), so the types still resolve; the ``import()`` gets value bindings.
+
+The result keeps the quotes of the original specifier, the file's semicolon style (read from
+its import statements), line breaks and indentation, and must parse: if the edited text has
+syntax errors the original did not have, the fix is refused instead.
+
+``import_type`` — "Convert to `import type`" (TypeScript only)
+===============================================================
+Offered when none of the statement's bindings is used as a value.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Optional, Union
+
+from ..syntax import extract
+from ..syntax.facts import Binding, Dialect, ImportPhase, ModuleFacts, Span, StatementKind, StaticImport
+from ..syntax.uses import FunctionInfo, Use, binding_uses
+from ..text import LineIndex
+from .edits import (
+    Fix,
+    Refusal,
+    TextEdit,
+    after_line_break,
+    apply_edits,
+    indent_unit,
+    indentation_of_line,
+    is_first_on_line,
+    line_break,
+    line_end,
+    line_start,
+)
+
+_IDENT_RE = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+# A statement starting with one of these continues the previous line when there is no `;`.
+_ASI_HAZARD = frozenset(b"([`+-/")
+
+
+def _lazy_title(spec: str) -> str:
+    return f"Load `{spec}` lazily with `import()`"
+
+
+def _get_import(source: bytes, dialect: Dialect, import_index: int) -> tuple[ModuleFacts, Optional[StaticImport]]:
+    facts = extract(source, dialect)
+    if 0 <= import_index < len(facts.imports):
+        return facts, facts.imports[import_index]
+    return facts, None
+
+
+def _line(index: LineIndex, offset: int) -> int:
+    return index.line_of(offset) + 1
+
+
+def _describe(fn: FunctionInfo, index: LineIndex) -> str:
+    if fn.name:
+        return f"`{fn.name}`"
+    what = "the arrow function" if fn.kind == "arrow" else "the function"
+    return f"{what} on line {_line(index, fn.span.start)}"
+
+
+# ---------------------------------------------------------------------------------------
+# lazy_import
+
+
+def lazy_import(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
+    """Turn the static import ``extract(source, dialect).imports[import_index]`` into
+    ``await import()`` calls in the functions that use it. See the module docstring.
+    Never raises: an unexpected failure is a :class:`Refusal`."""
+    try:
+        return _lazy_import(source, dialect, import_index)
+    except Exception as exc:  # pragma: no cover - defensive: an editor must not see a crash
+        return Refusal(_lazy_title("?"), f"internal error: {exc!r}")
+
+
+def _lazy_import(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
+    facts, imp = _get_import(source, dialect, import_index)
+    if imp is None:
+        return Refusal(_lazy_title("?"), f"there is no import number {import_index} in this file")
+    spec = imp.specifier
+    title = _lazy_title(spec)
+    if facts.invalid_utf8:
+        return Refusal(title, "the file is not valid UTF-8")
+    if imp.kind is StatementKind.EXPORT:
+        return Refusal(title, f"`export ... from \"{spec}\"` re-exports the module: a re-export cannot be loaded lazily")
+    if imp.type_only:
+        return Refusal(title, "a type-only import never loads the module")
+    if imp.in_ambient:
+        return Refusal(title, "an import in a `declare` block never loads the module")
+    if imp.phase is ImportPhase.SOURCE:
+        return Refusal(title, "an `import source` does not evaluate the module")
+    if imp.attributes:
+        return Refusal(title, "the import has attributes (`with { ... }`); move it by hand")
+    if not imp.bindings:
+        return Refusal(title, f"`import \"{spec}\"` is imported for its side effects: there is nothing to load lazily where it is used")
+
+    index = LineIndex(source)
+    value_bindings = [b for b in imp.bindings if not b.type_only and b.local]
+    uses = binding_uses(source, dialect, [b.local for b in imp.bindings if b.local])
+
+    # Value uses -> the function that would hold the import().
+    candidates: list[FunctionInfo] = []
+    seen: set[int] = set()
+    placed: list[tuple[Binding, Use, FunctionInfo]] = []
+    for b in value_bindings:
+        for u in uses.get(b.local, ()):
+            if u.in_type:
+                continue
+            where = f"line {_line(index, u.span.start)}"
+            if u.context == "export":
+                return Refusal(title, f"`{b.local}` is re-exported (`export {{ {b.local} }}`, {where}): a re-export needs the static import")
+            host = u.function
+            if u.context == "parameter":
+                fn = u.function
+                host = fn.parent if fn is not None else None
+                if host is None:
+                    return Refusal(
+                        title,
+                        f"`{b.local}` is used in the parameters of {_describe(fn, index)} ({where}), which are evaluated before its body",
+                    )
+            if host is None:
+                what = {
+                    "field": "in a class field initializer",
+                    "static-block": "in a class static block",
+                }.get(u.context, "at module top level")
+                return Refusal(title, f"`{b.local}` is used {what} ({where}): it is needed when the module loads")
+            if id(host) not in seen:
+                seen.add(id(host))
+                candidates.append(host)
+            placed.append((b, u, host))
+    if not placed:
+        if dialect.is_typescript:
+            return Refusal(title, "no binding is used as a value: convert it to `import type` instead")
+        return Refusal(title, "no binding is used as a value: there is nothing to load lazily (remove the import?)")
+
+    # Only the outermost candidates hold the import; nested ones see it through the closure.
+    cand_ids = {id(f) for f in candidates}
+
+    def host_of(fn: FunctionInfo) -> FunctionInfo:
+        top = fn
+        p = fn.parent
+        while p is not None:
+            if id(p) in cand_ids:
+                top = p
+            p = p.parent
+        return top
+
+    hosts: list[FunctionInfo] = []
+    host_bindings: dict[int, list[Binding]] = {}
+    for b, u, fn in placed:
+        h = host_of(fn)
+        lst = host_bindings.get(id(h))
+        if lst is None:
+            hosts.append(h)
+            lst = host_bindings[id(h)] = []
+        if b not in lst:
+            lst.append(b)
+    hosts.sort(key=lambda f: f.span.start)
+
+    for h in hosts:
+        name = _describe(h, index)
+        if h.kind in ("getter", "setter", "constructor"):
+            kind = {"getter": "a getter", "setter": "a setter", "constructor": "a constructor"}[h.kind]
+            return Refusal(title, f"{name} is {kind}, which cannot be async")
+        if h.is_generator and not h.is_async:
+            return Refusal(title, f"{name} is a generator function: making it async would change what it returns")
+        if not h.is_async and h.return_type_is_predicate:
+            return Refusal(title, f"{name} declares a type predicate / assertion return type, which an async function cannot have")
+
+    # ---- style
+    semis = _uses_semicolons(source, facts, imp)
+    spec_text = source[imp.specifier_span.start : imp.specifier_span.end].decode("utf-8", "replace")
+    stmt_text = source[imp.span.start : imp.specifier_span.start]
+    spaced = bool(re.search(rb"\{[ \t]", stmt_text)) or b"{" not in stmt_text
+    unit = indent_unit(source)
+
+    edits: list[TextEdit] = []
+    made_async: list[FunctionInfo] = []
+    for h in hosts:
+        bindings = [b for b in imp.bindings if b in host_bindings[id(h)]]  # statement order
+        decls = _declarations(bindings, spec_text, spaced)
+        if not h.is_async:
+            edits.append(TextEdit(Span(h.async_insert, h.async_insert), "async "))
+            made_async.append(h)
+            rt = h.return_type
+            if rt is not None and not re.match(rb"Promise\s*<", source[rt.start : rt.end]):
+                edits.append(TextEdit(Span(rt.start, rt.start), "Promise<"))
+                edits.append(TextEdit(Span(rt.end, rt.end), ">"))
+        eol = line_break(source, h.span.start)
+        if h.is_arrow_expression_body:
+            ind = indentation_of_line(source, h.span.start)
+            inner = ind + unit
+            semi = ";" if semis else ""
+            expr = source[h.body_span.start : h.body_span.end].decode("utf-8", "replace")
+            lines = [inner + d + semi for d in decls]
+            text = "{" + eol + eol.join(lines) + eol + inner + "return " + expr + semi + eol + ind + "}"
+            edits.append(TextEdit(h.body_span, text))
+            continue
+        first = h.body_first
+        if first is not None and is_first_on_line(source, first) and line_start(source, first) > h.body_insert_after:
+            ind = indentation_of_line(source, first)
+            hazard = source[first] in _ASI_HAZARD
+            semi = ";" if (semis or hazard) else ""
+            text = "".join(ind + d + semi + eol for d in decls)
+            pos = line_start(source, first)
+            edits.append(TextEdit(Span(pos, pos), text))
+        else:
+            text = "".join(" " + d + ";" for d in decls)
+            pos = h.body_insert_after
+            if first is None:
+                text += " "
+            edits.append(TextEdit(Span(pos, pos), text))
+
+    # ---- the import statement: removed, or reduced to `import type` for type uses
+    type_kept = [
+        b
+        for b in imp.bindings
+        if b.local and dialect.is_typescript and any(u.in_type for u in uses.get(b.local, ()))
+    ]
+    edits.append(_statement_edit(source, imp, type_kept, semis))
+
+    fix_title = title
+    if made_async:
+        fix_title += f" (makes {', '.join(_describe(h, index) for h in made_async)} async)"
+    fix = Fix(
+        title=fix_title,
+        edits=edits,
+        functions_made_async=[_describe(h, index).strip("`") for h in made_async],
+        preferred=not made_async,
+    )
+
+    new = apply_edits(source, edits)
+    new_facts = extract(new, dialect)
+    if new_facts.has_syntax_errors and not facts.has_syntax_errors:
+        return Refusal(title, "the edited file would not parse (please report this)")
+    return fix
+
+
+def _uses_semicolons(source: bytes, facts: ModuleFacts, imp: StaticImport) -> bool:
+    """Do the file's statements end with `;`? Read from its import/export statements."""
+
+    def ends(i: StaticImport) -> bool:
+        tail = source[i.specifier_span.end : i.span.end]
+        return b";" in tail
+
+    votes = [ends(i) for i in facts.imports if not i.in_ambient]
+    yes = sum(votes)
+    no = len(votes) - yes
+    if yes != no:
+        return yes > no
+    return ends(imp)
+
+
+def _key(name: str, quote: str) -> str:
+    if _IDENT_RE.match(name):
+        return name
+    body = json.dumps(name)[1:-1]
+    if quote == "'":
+        body = body.replace('\\"', '"').replace("'", "\\'")
+    return quote + body + quote
+
+
+def _declarations(bindings: list[Binding], spec_text: str, spaced: bool) -> list[str]:
+    """`const ... = await import(spec)` declarations (without the final `;`)."""
+    quote = spec_text[:1] if spec_text[:1] in ("'", '"') else '"'
+    call = f"await import({spec_text})"
+    ns = next((b for b in bindings if b.imported == "*"), None)
+    entries = []
+    for b in bindings:
+        if b.imported == "*":
+            continue
+        if b.imported == b.local:
+            entries.append(b.local)
+        else:
+            entries.append(f"{_key(b.imported, quote)}: {b.local}")
+    pad = " " if spaced else ""
+    pattern = "{" + pad + ", ".join(entries) + pad + "}"
+    if ns is not None:
+        out = [f"const {ns.local} = {call}"]
+        if entries:
+            out.append(f"const {pattern} = {ns.local}")
+        return out
+    return [f"const {pattern} = {call}"]
+
+
+def _statement_edit(source: bytes, imp: StaticImport, type_kept: list[Binding], semis: bool) -> TextEdit:
+    span = imp.span
+    if type_kept:
+        # Keep `from "m"` and whatever follows; rewrite the head.
+        eol = line_break(source, span.start)
+        ind = indentation_of_line(source, span.start)
+        heads = _type_heads(source, imp, type_kept)
+        semi = ";" if semis else ""
+        text = "".join(h + "from " + source[imp.specifier_span.start : imp.specifier_span.end].decode() + semi + eol + ind for h in heads[:-1])
+        text += heads[-1] + "from "
+        return TextEdit(Span(span.start, imp.specifier_span.start), text)
+    start, end = span.start, span.end
+    if is_first_on_line(source, start):
+        le = line_end(source, end)
+        if not source[end:le].strip(b" \t"):
+            return TextEdit(Span(line_start(source, start), after_line_break(source, le)), "")
+    while end < len(source) and source[end] in (0x20, 0x09):
+        end += 1
+    return TextEdit(Span(start, end), "")
+
+
+def _specifier_text(source: bytes, b: Binding) -> str:
+    text = source[b.span.start : b.span.end].decode("utf-8", "replace")
+    if b.type_only and re.match(r"type\s", text):
+        text = text[4:].lstrip()
+    return text
+
+
+def _type_heads(source: bytes, imp: StaticImport, bindings: list[Binding]) -> list[str]:
+    """`import type ... ` heads (each to be followed by `from "m"`): a default, a namespace
+    and named bindings cannot share one `import type` statement."""
+    head_text = source[imp.span.start : imp.specifier_span.start]
+    spaced = bool(re.search(rb"\{[ \t]", head_text)) or b"{" not in head_text
+    pad = " " if spaced else ""
+    heads = []
+    default = next((b for b in bindings if b.imported == "default" and b.span.end <= imp.specifier_span.start and not _in_braces(source, imp, b)), None)
+    ns = next((b for b in bindings if b.imported == "*"), None)
+    named = [b for b in bindings if b is not default and b is not ns]
+    if default is not None:
+        heads.append(f"import type {default.local} ")
+    if ns is not None:
+        heads.append(f"import type * as {ns.local} ")
+    if named:
+        heads.append("import type {" + pad + ", ".join(_specifier_text(source, b) for b in named) + pad + "} ")
+    return heads
+
+
+def _in_braces(source: bytes, imp: StaticImport, b: Binding) -> bool:
+    """Is the binding's specifier inside `{ }` (`{ default as X }`)?"""
+    before = source[imp.span.start : b.span.start]
+    return before.count(b"{") > before.count(b"}")
+
+
+# ---------------------------------------------------------------------------------------
+# import_type
+
+
+def import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
+    """``import {A} from`` -> ``import type {A} from`` when no binding is used as a value
+    (``import X, {A}`` becomes two ``import type`` statements). Never raises."""
+    try:
+        return _import_type(source, dialect, import_index)
+    except Exception as exc:  # pragma: no cover - defensive
+        return Refusal("Convert to `import type`", f"internal error: {exc!r}")
+
+
+def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
+    title = "Convert to `import type`"
+    if not dialect.is_typescript:
+        return Refusal(title, "`import type` is TypeScript syntax")
+    facts, imp = _get_import(source, dialect, import_index)
+    if imp is None:
+        return Refusal(title, f"there is no import number {import_index} in this file")
+    if imp.kind is not StatementKind.IMPORT:
+        return Refusal(title, "only `import` statements can be converted (use `export type` for re-exports)")
+    if facts.invalid_utf8:
+        return Refusal(title, "the file is not valid UTF-8")
+    if imp.type_only:
+        return Refusal(title, "it is already `import type`")
+    if not imp.bindings:
+        return Refusal(title, "a side-effect import has no bindings to import as types")
+    if imp.phase is not ImportPhase.EVALUATION:
+        return Refusal(title, f"`import {imp.phase.value}` cannot be type-only")
+    index = LineIndex(source)
+    uses = binding_uses(source, dialect, [b.local for b in imp.bindings if b.local])
+    for b in imp.bindings:
+        if b.type_only:
+            continue
+        for u in uses.get(b.local, ()):
+            if not u.in_type:
+                how = "re-exported" if u.context == "export" else "used as a value"
+                return Refusal(title, f"`{b.local}` is {how} (line {_line(index, u.span.start)})")
+    semis = _uses_semicolons(source, facts, imp)
+    heads = _type_heads(source, imp, list(imp.bindings))
+    named_only = len(heads) == 1 and not any(b.imported in ("default", "*") and not _in_braces(source, imp, b) for b in imp.bindings)
+    if len(heads) == 1 and not any(b.type_only for b in imp.bindings):
+        # Just insert the keyword: `import {A}` -> `import type {A}`.
+        pos = imp.span.start + len("import")
+        edits = [TextEdit(Span(pos, pos), " type")]
+    elif named_only:
+        pos = imp.span.start + len("import")
+        edits = [TextEdit(Span(pos, pos), " type")]
+        for b in imp.bindings:
+            text = source[b.span.start : b.span.end]
+            if b.type_only and re.match(rb"type\s", text):
+                m = re.match(rb"type\s+", text)
+                edits.append(TextEdit(Span(b.span.start, b.span.start + m.end()), ""))
+    else:
+        edits = [_statement_edit(source, imp, list(imp.bindings), semis)]
+    return Fix(title=title, edits=edits, functions_made_async=[], preferred=True)
