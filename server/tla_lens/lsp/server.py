@@ -390,9 +390,12 @@ def _safe(fn):
 @_safe
 def initialize(ls: TlaLensServer, params: T.InitializeParams) -> None:
     caps = params.capabilities
-    ls.pull = bool(caps.text_document and caps.text_document.diagnostic)
     ls.refresh_support = bool(caps.workspace and caps.workspace.diagnostics
                               and caps.workspace.diagnostics.refresh_support)
+    # Pull only when the client can also be told to pull again (workspace/diagnostic/refresh):
+    # other files' edits change this file's diagnostics, and indexing finishes after its first
+    # pull. A client that pulls without refresh support (Neovim 0.11) gets pushed diagnostics.
+    ls.pull = bool(caps.text_document and caps.text_document.diagnostic) and ls.refresh_support
     opts = params.initialization_options
     if isinstance(opts, dict):
         ls.init_options = opts.get("tlaLens", opts) if isinstance(opts.get("tlaLens", opts), dict) else {}
