@@ -98,6 +98,40 @@ def test_await_call_form_is_tla_but_not_module_syntax():
     assert f.has_module_syntax is False  # in a script this is a call of a function `await`
 
 
+def test_await_before_line_break_is_tla_in_js():
+    # tree-sitter-javascript: `export const x = await;` + `fetchIt();` -- V8: one await expression
+    src = "function fetchIt() { return 1; }\nexport const x = await\n  fetchIt();\n"
+    f = facts(src, JS)
+    (site,) = f.tla
+    assert site.kind is TlaKind.AWAIT
+    assert text(src, site.keyword) == "await"
+    assert text(src, site.span) == "await\n  fetchIt()"
+    assert LineIndex(src.encode()).position(site.keyword.start) == (1, 17)
+    # statement position: in a script this is `await;` `0;`, so it is not module syntax
+    g = facts("await\n0;", JS)
+    assert len(g.tla) == 1 and text("await\n0;", g.tla[0].span) == "await\n0"
+    assert g.has_module_syntax is False
+    assert len(facts("x = a || await\nb; await\nawait\ny;", JS).tla) == 3
+    assert len(facts("if (a) await\n  P.r();", JS).tla) == 1
+    assert len(facts("await (x)();", JS).tla) == 1 and text("await (x)();", facts("await (x)();", JS).tla[0].span) == "await (x)()"
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "await;", "await\n.x;", "f(await\n, 1);", "x = [await\n];", "await\nin x;",
+        "await\nvar x = 1;", "await\nyield;", "await\nsuper.x;", "await\n#x in o;",
+        "await\nusing x = y;", "new await\nx;", "class await {}", "let await = 1;",
+        "const {a: await} = o;", "try {} catch (await) {}", "for (await of x);",
+        "import { await as a } from './m.js';", "export { x as await }; const x = 1;",
+        "<await/>;", "function f() { await\nx }", "class C { x = await\ny }", "x = () => await\ny;",
+    ],
+)
+def test_await_identifier_without_operand_is_not_tla(src):
+    # V8 rejects all of these as modules (checked with Node 26); none is an await expression
+    assert not facts(src, JS).tla, src
+
+
 def test_nested_and_multiple_sites():
     src = "await await x; if (0) { await y }"
     assert len(facts(src).tla) == 3
@@ -366,6 +400,93 @@ def test_binding_use_positions():
     }
 
 
+def _uses(src: str, dialect: Dialect = TS) -> dict:
+    return {b.local: (b.value_used, b.type_used) for imp in facts(src, dialect).imports for b in imp.bindings}
+
+
+@pytest.mark.parametrize(
+    "body,value_used",
+    [
+        ("{ const v = 1; void v; }", False),
+        ("{ void v; let v = 1; }", False),  # hoisted to the block (TDZ), still the inner `v`
+        ("{ const v = 1; } v;", True),
+        ("{ let x = v; { const v = 1; } }", True),
+        ("try {} catch (v) { void v; }", False),
+        ("try {} catch ({ a: [v] }) { void v; }", False),
+        ("try {} catch (e) { void v; }", True),
+        ("for (const v of []) { void v; }", False),
+        ("for (let v = 0; v < 1; v++) {}", False),
+        ("for (const [a, ...v] of []) {}", False),
+        ("for (v of []) {}", True),  # an assignment target is a reference
+        ("({v} = o);", True),
+        ("switch (1) { case 1: let v = 1; break; case 2: void v; }", False),
+        ("const C = class v { m() { return v } };", False),
+        ("const f = function v() { return v };", False),
+        ("function f() { { var v = 1; } return v; }", False),
+        ("function f() { if (1) { var v = 1; } } v;", True),
+        ("if (1) { var v = 1; } v;", False),  # module-level var: TypeScript resolves to it
+        ("{ function v() {} } v;", True),  # functions in blocks are block-scoped in modules
+        ("{ class v {} } v;", True),
+        ("enum E { v = 1, b = v }", False),
+        ("namespace N { const v = 1; v; }", False),
+        ("namespace N { v; }", True),
+        ("{ interface v {} v; }", True),  # a type does not hide the value
+        ("{ const {a = v} = o; }", True),
+        ("{ const {[v]: a} = o; }", True),
+        ("const f = (a = v, v = 1) => 0;", False),
+        ("type F = (v: number) => void; v;", True),
+    ],
+)
+def test_block_scoping_hides_imports(body, value_used):
+    # every case checked against TypeScript 5.9 in tests/syntax/elision_corpus.py
+    assert _uses("import {v} from './m';\n" + body)["v"][0] is value_used, body
+
+
+def test_shadowing_by_type_declarations_is_per_meaning():
+    assert _uses("import {v} from './m'; { interface v {} let x: v; } v;") == {"v": (True, False)}
+    assert _uses("import {v} from './m'; { const v = 1; let x: v; }") == {"v": (False, True)}
+    assert _uses("import {v} from './m'; function f<v>(x: v) { return x }") == {"v": (False, False)}
+
+
+def test_computed_keys_in_types_are_value_uses():
+    for src in (
+        "type K = { [k]: number };",
+        "interface I { [k]: number }",
+        "interface I { [k](): void }",
+        "let x: { [k.p]: number };",
+        "abstract class C { abstract [k](): void }",
+    ):
+        imp = one_import("import {k} from './m'; " + src)
+        assert imp.bindings[0].value_used and not imp.erased_default, src
+    for src in (
+        "class C { declare [k]: number }",
+        "declare let x: { [k]: number };",
+        "declare global { interface I { [k]: number } }",
+        "type K = { [x in k]: number };",
+        "type K = typeof k;",
+    ):
+        imp = one_import("import {k} from './m'; " + src)
+        assert not imp.bindings[0].value_used and imp.erased_default, src
+
+
+def test_module_level_require_declaration_is_still_require():
+    src = "import { createRequire } from 'module';\nconst require = createRequire(import.meta.url);\nrequire('./x');\n{ const require = f; require('./no'); }"
+    assert [r.specifier for r in facts(src, JS).requires] == ["./x"]
+
+
+def test_deep_nesting_with_shadowing():
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(300)
+    try:
+        n = 20000
+        src = ("import {v} from './m';\n" + "{ const v = 1; " * n + "v;" + "}" * n).encode()
+        assert strict(src, TS).imports[0].erased_default
+        src2 = ("import {v} from './m';\n" + "{ let x; " * n + "v;" + "}" * n).encode()
+        assert not strict(src2, TS).imports[0].erased_default
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def test_export_of_import_is_value_use():
     imp = one_import("import {T} from './m'; export {T};", TS)
     assert imp.bindings[0].value_used and not imp.erased_default
@@ -443,6 +564,19 @@ def test_deep_nesting(name, src, tla):
             assert len(f.tla) == tla, (name, d)
     finally:
         sys.setrecursionlimit(old)
+
+
+def test_first_error_span():
+    ok = facts("let x = 1;")
+    assert not ok.has_syntax_errors and ok.first_error is None
+    src = "let x = 1;\nlet y = ;\nfoo(\n"
+    f = facts(src)
+    assert f.has_syntax_errors and f.first_error is not None
+    assert LineIndex(src.encode()).position(f.first_error.start)[0] == 1
+    # valid forms the grammar does not know are not errors
+    g = facts("export * from './d.json' with {type: 'json'};\nlet z = ;", JS)
+    assert g.has_syntax_errors and g.first_error.start >= len("export * from './d.json' with {type: 'json'};")
+    assert facts("export * from './d.json' with {type: 'json'};", JS).first_error is None
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,14 @@ Design notes
   ambient), and their heads are read by :mod:`.statements` from the raw bytes, because the
   grammars give ERROR nodes for several valid forms (``import defer``, ``import source``,
   ``export type *``, ``assert {}``, ``export import x = require()``).
+* Binding uses are resolved lexically like TypeScript does (block scopes, ``var`` hoisting,
+  parameters, catch parameters, ``for`` heads, destructuring, class/function expression names,
+  enum members, namespaces; value and type meanings apart): one walk records declarations into
+  scope records and references with their scope, then one pass over the scope records decides
+  which references a declaration hides (declarations are hoisted, so this cannot be decided
+  during the walk).
+* tree-sitter-javascript reads ``await`` before a line break as an identifier; in module code
+  such an identifier followed by an operand is an await expression (``_await_identifier``).
 * ``extract`` never raises: on an unexpected failure it returns facts with
   ``has_syntax_errors=True`` and whatever was not computed left empty.
 """
@@ -110,36 +118,21 @@ _TYPE_NODES = frozenset(
 )
 _TYPE_FIELDS = frozenset({"type", "return_type", "type_arguments", "type_parameters"})
 
-# (parent type, field) pairs where an identifier declares a name instead of using it.
-_DECL_FIELDS = frozenset(
-    {
-        ("variable_declarator", "name"),
-        ("function_declaration", "name"),
-        ("generator_function_declaration", "name"),
-        ("function_expression", "name"),
-        ("function", "name"),
-        ("generator_function", "name"),
-        ("class_declaration", "name"),
-        ("abstract_class_declaration", "name"),
-        ("class", "name"),
-        ("required_parameter", "pattern"),
-        ("optional_parameter", "pattern"),
-        ("assignment_pattern", "left"),
-        ("pair_pattern", "value"),
-        ("arrow_function", "parameter"),
-        ("catch_clause", "parameter"),
-        ("for_in_statement", "left"),
-        ("enum_declaration", "name"),
-        ("internal_module", "name"),
-        ("module", "name"),
-        ("interface_declaration", "name"),
-        ("type_alias_declaration", "name"),
-        ("function_signature", "name"),
-        ("export_specifier", "alias"),
-    }
-)
-_DECL_PARENTS = frozenset({"formal_parameters", "array_pattern", "rest_pattern"})
-_FUNCTIONS = frozenset(
+# ---------------------------------------------------------------------------------------
+# Scopes for the binding-use analysis (which references resolve to an import's binding).
+#
+# A declaration of the same name in an enclosing scope hides the import. TypeScript 5.9
+# resolves references lexically even in `transpileModule`, and also lets a *module-level*
+# declaration that conflicts with the import win (`import {v} ...; var v; v` erases the
+# import), so the program scope counts too. Meanings: a value declaration (let/const/var,
+# parameters, functions, catch parameters) hides only the value meaning, an interface / type
+# alias / type parameter only the type meaning, a class or enum both.
+_VALUE, _TYPE = 1, 2
+_BOTH = _VALUE | _TYPE
+_ALL = True  # bind_fields: every child is in a binding position
+
+# New scope that is also where `var` declarations go.
+_VAR_SCOPES = frozenset(
     {
         "function_declaration",
         "function_expression",
@@ -148,19 +141,174 @@ _FUNCTIONS = frozenset(
         "generator_function_declaration",
         "arrow_function",
         "method_definition",
+        "class_static_block",
+        "internal_module",
+        "module",
     }
 )
-_IDENT_USES = frozenset({"identifier", "type_identifier", "shorthand_property_identifier"})
+# New scope for parameters / type parameters / a class expression's own name.
+_OWN_SCOPES = frozenset(
+    {
+        "function_signature",
+        "method_signature",
+        "abstract_method_signature",
+        "call_signature",
+        "construct_signature",
+        "function_type",
+        "constructor_type",
+        "class",
+        "class_declaration",
+        "abstract_class_declaration",
+        "interface_declaration",
+        "type_alias_declaration",
+        "enum_declaration",
+    }
+)
+# Block scopes (let/const/class/function-in-block, for heads, catch parameters, case clauses).
+_BLOCK_SCOPES = frozenset({"statement_block", "for_statement", "for_in_statement", "catch_clause", "switch_body"})
+# Declarations whose `name` binds in the *enclosing* scope, with their meanings.
+_NAMED_DECLS = {
+    "function_declaration": _VALUE,
+    "generator_function_declaration": _VALUE,
+    "function_signature": _VALUE,
+    "class_declaration": _BOTH,
+    "abstract_class_declaration": _BOTH,
+    "enum_declaration": _BOTH,
+    "interface_declaration": _TYPE,
+    "type_alias_declaration": _TYPE,
+}
+# Expressions whose `name` binds in their *own* scope.
+_SELF_NAMED = {"function_expression": _VALUE, "function": _VALUE, "generator_function": _VALUE, "class": _BOTH}
+# Pattern nodes: which of their children are binding positions when the pattern is.
+_PATTERN_FIELDS = {
+    "object_pattern": _ALL,
+    "array_pattern": _ALL,
+    "rest_pattern": _ALL,
+    "pair_pattern": frozenset({"value"}),
+    "assignment_pattern": frozenset({"left"}),
+    "object_assignment_pattern": frozenset({"left"}),
+    "required_parameter": frozenset({"pattern"}),
+    "optional_parameter": frozenset({"pattern"}),
+}
+_NAME_FIELD = frozenset({"name"})
+_LEFT_FIELD = frozenset({"left"})
+_PARAMETER_FIELD = frozenset({"parameter"})
+_BINDING_IDENTS = frozenset({"identifier", "type_identifier", "shorthand_property_identifier_pattern"})
+# (parent type, field) pairs where an identifier neither declares nor uses a binding.
+_NOT_A_REFERENCE = frozenset(
+    {
+        ("export_specifier", "alias"),
+        ("index_signature", "name"),
+        ("mapped_type_clause", "name"),
+    }
+)
+# Statements that make a namespace instantiated (a value) when they are not in this set.
+_TYPE_ONLY_STATEMENTS = frozenset({"interface_declaration", "type_alias_declaration", "comment"})
+# References (a `shorthand_property_identifier_pattern` outside a declaration is an assignment target).
+_IDENT_USES = frozenset(
+    {"identifier", "type_identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern"}
+)
 _JSX_TAGS = frozenset({"jsx_opening_element", "jsx_self_closing_element"})
 
+# An identifier `await` under one of these declares or names something: never an operator.
+_AWAIT_NOT_OPERATOR = frozenset(
+    {
+        "import_specifier",
+        "import_clause",
+        "namespace_import",
+        "export_specifier",
+        "namespace_export",
+        "object_pattern",
+        "array_pattern",
+        "rest_pattern",
+        "formal_parameters",
+        "jsx_opening_element",
+        "jsx_closing_element",
+        "jsx_self_closing_element",
+        "nested_identifier",
+    }
+)
+_AWAIT_NOT_OPERATOR_FIELDS = frozenset(
+    {
+        ("variable_declarator", "name"),
+        ("class_declaration", "name"),
+        ("class", "name"),
+        ("catch_clause", "parameter"),
+        ("for_in_statement", "left"),
+        ("pair_pattern", "value"),
+        ("assignment_pattern", "left"),
+        ("object_assignment_pattern", "left"),
+        ("required_parameter", "pattern"),
+        ("optional_parameter", "pattern"),
+        ("new_expression", "constructor"),  # `new await\nx`: V8 "Unexpected reserved word"
+    }
+)
+# Expressions that continue an `await` identifier without ending V8's operand (`await (x)()`).
+_POSTFIX_EXPRESSIONS = frozenset({"call_expression", "subscript_expression", "member_expression"})
+_NOT_EXPRESSIONS = frozenset({"program", "statement_block", "ERROR", "arguments"})
+# Words that cannot begin the operand of `await` (V8: "Unexpected token", "Unexpected strict
+# mode reserved word", ...). `of`, `async`, `get`... are ordinary identifiers.
+_NOT_OPERAND_WORDS = frozenset(
+    b"in instanceof var let const if else for while do switch case default break continue return "
+    b"throw try catch finally with debugger export extends implements interface package private "
+    b"protected public static yield enum super".split()
+)
+_WORD_RE = re.compile(rb"[A-Za-z0-9_$\x80-\xff]+")
+
+
+def _operand_start(src: bytes, pos: int) -> Optional[int]:
+    """Where the operand of an `await` ending at ``pos`` starts (after white space, line breaks
+    and comments), or None when the next token cannot begin a unary expression."""
+    n = len(src)
+    while pos < n:
+        c = src[pos]
+        if c in b" \t\r\n\x0b\x0c":
+            pos += 1
+        elif src.startswith(b"//", pos):
+            nl = src.find(b"\n", pos)
+            if nl < 0:
+                return None
+            pos = nl + 1
+        elif src.startswith(b"/*", pos):
+            close = src.find(b"*/", pos + 2)
+            if close < 0:
+                return None
+            pos = close + 2
+        elif src.startswith(b"\xc2\xa0", pos) or src.startswith(b"\xef\xbb\xbf", pos):
+            pos += 2 if c == 0xC2 else 3  # NBSP, BOM
+        elif src.startswith(b"\xe2\x80\xa8", pos) or src.startswith(b"\xe2\x80\xa9", pos):
+            pos += 3  # LS, PS
+        else:
+            break
+    if pos >= n:
+        return None
+    c = src[pos]
+    if c in b"([{\"'`!~+-0123456789\\":
+        return pos
+    if c == 0x2E:  # `.5`
+        return pos if pos + 1 < n and 0x30 <= src[pos + 1] <= 0x39 else None
+    if c == 0x5F or c == 0x24 or c >= 0x80 or (0x41 <= c <= 0x5A) or (0x61 <= c <= 0x7A):
+        m = _WORD_RE.match(src, pos)
+        word = m.group() if m else b""
+        return None if word in _NOT_OPERAND_WORDS else pos
+    return None
+
+
 _IDENT_BYTE = rb"A-Za-z0-9_$\x80-\xff"
+
+
+_ANY_WORD_RE = re.compile(rb"[" + _IDENT_BYTE + rb"]+")
 
 
 def _word_positions(source: bytes, words: list[bytes]) -> list[int]:
     """Sorted start offsets of whole-word occurrences of ``words`` in ``source``."""
     if not words:
         return []
-    alt = b"|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    wordset = set(words)
+    if len(wordset) > 16:
+        # A regex alternation of hundreds of names is slow: look every word up in a set.
+        return [m.start() for m in _ANY_WORD_RE.finditer(source) if m.group() in wordset]
+    alt = b"|".join(re.escape(w) for w in sorted(wordset, key=len, reverse=True))
     rx = re.compile(rb"(?<![" + _IDENT_BYTE + rb"])(?:" + alt + rb")(?![" + _IDENT_BYTE + rb"])")
     return [m.start() for m in rx.finditer(source)]
 
@@ -227,7 +375,7 @@ class _Extractor:
         if any(site.keyword.start not in self.ambiguous_tla for site in tla):
             self.module_syntax = True
         self._references(root)
-        errors = self._has_errors(root) if root.has_error else False
+        first_error = self._first_error(root) if root.has_error else None
         return ModuleFacts(
             dialect=self.dialect,
             tla=tuple(tla),
@@ -236,7 +384,8 @@ class _Extractor:
             requires=tuple(self._require_calls()),
             suppressions=tuple(self._suppressions(root)),
             has_module_syntax=self.module_syntax,
-            has_syntax_errors=errors,
+            has_syntax_errors=first_error is not None,
+            first_error=first_error,
             invalid_utf8=self.invalid,
         )
 
@@ -340,20 +489,18 @@ class _Extractor:
                     if site is not None:
                         sites.append(site)
                 elif t == "identifier" and parents:
-                    # tree-sitter reads `await (x)()` and `await\n[1]` as a call of / an index
-                    # into an identifier named `await`. In module code `await` is reserved, so
-                    # V8 reads an await expression there (Node 26: hasTopLevelAwait() is true).
-                    # These do not count as module syntax: in a script they are plain calls.
-                    ptype = parents[-1]
-                    fname = cur.field_name
-                    if (
-                        (ptype == "call_expression" and fname == "function")
-                        or (ptype == "subscript_expression" and fname == "object")
-                    ) and self.src[node.start_byte : node.end_byte] == b"await":
-                        outer = node.parent
-                        span = Span(outer.start_byte, outer.end_byte) if outer is not None else Span(node.start_byte, node.end_byte)
-                        sites.append(TlaSite(TlaKind.AWAIT, span, Span(node.start_byte, node.end_byte)))
-                        self.ambiguous_tla.add(node.start_byte)
+                    # tree-sitter-javascript reads `await` as an identifier when a line break
+                    # follows it (`x = await\n  f()` becomes `x = await;` and `f();`) and in
+                    # `await (x)()` / `await\n[1]` (a call of / an index into `await`). In
+                    # module code `await` is reserved, so V8 reads an await expression wherever
+                    # an operand follows (Node 26: hasTopLevelAwait() is true). Such sites do not
+                    # count as module syntax: in a script they are identifiers (the project layer
+                    # decides whether a file is a script and then ignores its TLA).
+                    if self.src[node.start_byte : node.end_byte] == b"await":
+                        site = self._await_identifier(root, node, parents[-1], cur.field_name)
+                        if site is not None:
+                            sites.append(site)
+                            self.ambiguous_tla.add(node.start_byte)
             if descend and cur.goto_first_child():
                 parents.append(node.type)
                 continue
@@ -362,10 +509,58 @@ class _Extractor:
                     return sites
                 parents.pop()
 
+    def _await_identifier(self, root, node, ptype: str, fname: Optional[str]) -> Optional[TlaSite]:
+        """A TLA site for an identifier `await` in module code, or None where it declares or
+        names something (`let await`, `import {await as a}`: syntax errors in a module) or no
+        operand follows (`await;`, `await.x`, `await\n, 1`: syntax errors too)."""
+        if ptype in _AWAIT_NOT_OPERATOR or (ptype, fname) in _AWAIT_NOT_OPERATOR_FIELDS:
+            return None
+        src = self.src
+        kw_start, kw_end = node.start_byte, node.end_byte
+        op = _operand_start(src, kw_end)
+        if op is None:
+            return None
+        if src.startswith(b"using", op):
+            # `await\nusing x = y`: no `await using` across a line break, and `await using x`
+            # is a syntax error (V8: "Unexpected identifier")
+            decl = root.named_descendant_for_byte_range(op, op + 5)
+            if decl is not None and decl.type == "using_declaration" and decl.start_byte == op:
+                first = decl.named_children[0] if decl.named_child_count else None
+                if first is not None and b"\n" not in src[op + 5 : first.start_byte]:
+                    return None
+        # the await expression V8 sees: from the keyword through the operand
+        end = kw_end
+        outer = node
+        while True:
+            parent = outer.parent
+            if parent is None or parent.start_byte != kw_start or parent.type not in _POSTFIX_EXPRESSIONS:
+                break
+            outer = parent
+        end = max(end, outer.end_byte)
+        if op >= end:
+            operand = root.named_descendant_for_byte_range(op, op + 1)
+            if operand is not None:
+                if operand.start_byte >= op:
+                    while True:
+                        parent = operand.parent
+                        if parent is None or parent.start_byte != op or parent.type in _NOT_EXPRESSIONS or (
+                            parent.type.endswith("statement") or parent.type.endswith("declaration")
+                        ):
+                            break
+                        operand = parent
+                end = max(end, operand.end_byte)
+        return TlaSite(TlaKind.AWAIT, Span(kw_start, end), Span(kw_start, kw_end))
+
     # -----------------------------------------------------------------------------------
     # References: binding uses, dynamic imports, require()
 
     def _references(self, root) -> None:
+        """Binding uses of the imports' local names, dynamic imports and require() calls.
+
+        One iterative walk records declarations (into scope records) and references (with the
+        scope they are in); a pass over the scope records afterwards decides which references
+        are hidden by a declaration (declarations are hoisted to their scope, so a reference
+        can come before the declaration that hides it)."""
         src = self.src
         locals_: dict[bytes, list[tuple[_Stmt, int]]] = {}
         for s in self.stmts:
@@ -387,69 +582,162 @@ class _Extractor:
         npos = len(positions)
         bisect_left = bisect.bisect_left
         wanted = frozenset([b"require", *locals_.keys()])
-        empty: frozenset = frozenset()
-        # frames for the ancestors of the current node: (type, in_type, shadowed names)
-        frames: list[tuple[str, bool, frozenset]] = []
+        # A module-level `const require = createRequire(...)` is still a require function.
+        keep_require = b"require" not in locals_
+        # scope records: [parent index, {name: meanings} or None]; 0 is the program
+        scopes: list[list] = [[-1, None]]
+        # references: (scope, name, meaning looked up, 0 = value use / 1 = type use)
+        refs: list[tuple[int, bytes, int, int]] = []
+        pending_requires: list[tuple[int, object]] = []
+
+        def declare(target: tuple[int, int], name: bytes) -> None:
+            if name not in wanted or (target[0] == 0 and name == b"require" and keep_require):
+                return
+            rec = scopes[target[0]]
+            d = rec[1]
+            if d is None:
+                d = rec[1] = {}
+            d[name] = d.get(name, 0) | target[1]
+
+        # frames for the ancestors of the current node:
+        # (type, in_type, ambient, scope, var scope, binding fields of children, binding target)
+        frames: list[tuple] = []
+        root_frame = ("", False, False, 0, 0, None, None)
         while True:
             node = cur.node
             k = bisect_left(positions, node.start_byte)
             descend = k < npos and positions[k] < node.end_byte
             t = node.type
             if descend:
-                if frames:
-                    ptype, in_type, shadowed = frames[-1]
-                else:
-                    ptype, in_type, shadowed = "", False, empty
+                ptype, in_type, ambient, scope, vscope, bfields, btarget = frames[-1] if frames else root_frame
                 fname = cur.field_name
-                if t in ("import_statement",) or (
+                bind = btarget if bfields is not None and (bfields is _ALL or fname in bfields) else None
+                child_fields = child_target = None
+                if t == "import_statement" or (
                     t == "export_statement" and node.child_by_field_name("source") is not None
                 ):
                     descend = False
+                elif bind is not None and t in _BINDING_IDENTS:
+                    descend = False
+                    declare(bind, src[node.start_byte : node.end_byte])
                 elif t in _IDENT_USES:
                     descend = False
-                    if t == "type_identifier":
-                        in_type = True
                     name = src[node.start_byte : node.end_byte]
-                    entry = locals_.get(name)
-                    if entry is not None and name not in shadowed and not self._is_declaration(node, ptype, fname, frames):
-                        for s, i in entry:
-                            s.uses[i][1 if in_type else 0] = True
+                    if name in locals_ and (ptype, fname) not in _NOT_A_REFERENCE:
+                        if ptype == "import_alias" and node.prev_named_sibling is None:
+                            # `import N = a.b` (in a namespace): declares N
+                            declare((scope, _BOTH), name)
+                        elif t == "type_identifier":
+                            refs.append((scope, name, _TYPE, 1))
+                        elif in_type:
+                            # `typeof v` looks up the value meaning; `ns.T` the namespace
+                            refs.append((scope, name, _TYPE if ptype == "nested_type_identifier" else _VALUE, 1))
+                        else:
+                            refs.append((scope, name, _VALUE, 0))
+                elif t == "property_identifier":
+                    descend = False
+                    if ptype == "enum_body" or (ptype == "enum_assignment" and fname == "name"):
+                        # enum members are in scope in the enum's initializers
+                        declare((scope, _VALUE), src[node.start_byte : node.end_byte])
                 else:
-                    if not in_type and (t in _TYPE_NODES or fname in _TYPE_FIELDS):
+                    if t == "computed_property_name":
+                        # `type K = { [key]: number }`: the key is a value reference
+                        # (TypeScript 5.9 keeps the import), except in ambient code.
+                        if in_type and not ambient:
+                            in_type = False
+                    elif not in_type and (t in _TYPE_NODES or fname in _TYPE_FIELDS):
                         in_type = True
-                    if t == "call_expression" and not in_type:
-                        self._call(node, shadowed)
-                    elif t == "meta_property" and not in_type and src.startswith(b"import", node.start_byte):
-                        self.module_syntax = True
-                    elif t in _FUNCTIONS:
-                        names = _scope_names(node, src, wanted)
-                        if names:
-                            shadowed = shadowed | names
+                    if t == "ambient_declaration":
+                        ambient = True
+                    # scopes
+                    outer = scope
+                    if t in _VAR_SCOPES:
+                        scope = vscope = len(scopes)
+                        scopes.append([outer, None])
+                    elif t in _OWN_SCOPES or t in _BLOCK_SCOPES or (
+                        t == "formal_parameters" and ptype not in _VAR_SCOPES and ptype not in _OWN_SCOPES
+                    ):
+                        scope = len(scopes)
+                        scopes.append([outer, None])
+                    # binding positions among the children
+                    if bind is not None and t in _PATTERN_FIELDS:
+                        child_fields, child_target = _PATTERN_FIELDS[t], bind
+                    elif t == "variable_declarator":
+                        child_fields = _NAME_FIELD
+                        child_target = (vscope if ptype == "variable_declaration" else scope, _VALUE)
+                    elif t == "formal_parameters":
+                        child_fields, child_target = _ALL, (scope, _VALUE)
+                    elif t == "arrow_function" or t == "catch_clause":
+                        child_fields, child_target = _PARAMETER_FIELD, (scope, _VALUE)
+                    elif t == "for_in_statement":
+                        kind = _for_kind(node)
+                        if kind is not None:
+                            child_fields = _LEFT_FIELD
+                            child_target = (vscope if kind == "var" else scope, _VALUE)
+                    elif t in _NAMED_DECLS:
+                        child_fields, child_target = _NAME_FIELD, (outer, _NAMED_DECLS[t])
+                    elif t in _SELF_NAMED:
+                        child_fields, child_target = _NAME_FIELD, (scope, _SELF_NAMED[t])
+                    elif t == "internal_module" or t == "module":
+                        child_fields = _NAME_FIELD
+                        child_target = (outer, _BOTH if _instantiated(node) else _TYPE)
+                    elif t == "type_parameter":
+                        child_fields, child_target = _NAME_FIELD, (scope, _TYPE)
+                    elif t == "assignment_expression" and node.child_count and node.children[0].type == "using":
+                        # tree-sitter-typescript 0.23 reads `using x = y` as an assignment
+                        child_fields, child_target = _LEFT_FIELD, (scope, _VALUE)
+                    # other facts
+                    if t == "call_expression":
+                        if not in_type:
+                            self._call(node, scope, pending_requires)
+                    elif t == "meta_property":
+                        if not in_type and src.startswith(b"import", node.start_byte):
+                            self.module_syntax = True
                     elif t == "export_statement" or t == "export_specifier" or t == "public_field_definition":
-                        if any(c.type in ("type", "declare") for c in node.children if not c.is_named):
-                            in_type = True
+                        for c in node.children:
+                            if not c.is_named and c.type in ("type", "declare"):
+                                in_type = True
+                                if c.type == "declare":
+                                    ambient = True
                     elif t in _JSX_TAGS and react is not None and not in_type:
-                        for s, i in react:
-                            s.uses[i][0] = True
+                        refs.append((scope, b"React", _VALUE, 0))
                 if descend and cur.goto_first_child():
-                    frames.append((t, in_type, shadowed))
+                    frames.append((t, in_type, ambient, scope, vscope, child_fields, child_target))
                     continue
             while not cur.goto_next_sibling():
                 if not cur.goto_parent():
+                    self._resolve(scopes, refs, pending_requires, locals_)
                     return
                 frames.pop()
 
-    @staticmethod
-    def _is_declaration(node, ptype: str, fname: Optional[str], frames) -> bool:
-        if (ptype, fname) in _DECL_FIELDS or ptype in _DECL_PARENTS:
-            return True
-        if ptype == "import_alias":
-            # `import N = a.b`: the first identifier is the alias being declared.
-            prev = node.prev_named_sibling
-            return prev is None
-        return False
+    def _resolve(self, scopes, refs, pending_requires, locals_) -> None:
+        """Which names each scope hides (its own declarations and its ancestors'), then the
+        references that are not hidden are uses of the import bindings."""
+        empty: frozenset = frozenset()
+        hidden_value: list[frozenset] = []
+        hidden_type: list[frozenset] = []
+        for parent, declared in scopes:  # parents come before their children
+            pv = hidden_value[parent] if parent >= 0 else empty
+            pt = hidden_type[parent] if parent >= 0 else empty
+            if declared:
+                v = [n for n, m in declared.items() if m & _VALUE and n not in pv]
+                ty = [n for n, m in declared.items() if m & _TYPE and n not in pt]
+                if v:
+                    pv = pv.union(v)
+                if ty:
+                    pt = pt.union(ty)
+            hidden_value.append(pv)
+            hidden_type.append(pt)
+        for scope, name, meaning, kind in refs:
+            if name in (hidden_value if meaning == _VALUE else hidden_type)[scope]:
+                continue
+            for s, i in locals_.get(name, ()):
+                s.uses[i][kind] = True
+        for scope, call in pending_requires:
+            if b"require" not in hidden_value[scope]:
+                self.requires.append((call.span.start, call))
 
-    def _call(self, node, shadowed: frozenset) -> None:
+    def _call(self, node, scope: int, pending_requires: list) -> None:
         src = self.src
         fn = node.child_by_field_name("function")
         if fn is None:
@@ -459,12 +747,12 @@ class _Extractor:
             arg = _first_argument(node)
             spec, span = _literal(arg, src)
             self.dynamic.append(DynamicImport(spec, Span(node.start_byte, node.end_byte), span))
-        elif ftype == "identifier" and b"require" not in shadowed and src[fn.start_byte : fn.end_byte] == b"require":
+        elif ftype == "identifier" and src[fn.start_byte : fn.end_byte] == b"require":
             arg = _first_argument(node)
             spec, span = _literal(arg, src)
             if spec is not None and span is not None:
                 call = RequireCall(RequireKind.CALL, spec, Span(node.start_byte, node.end_byte), span)
-                self.requires.append((node.start_byte, call))
+                pending_requires.append((scope, call))
 
     # -----------------------------------------------------------------------------------
     # Assembly
@@ -562,9 +850,10 @@ class _Extractor:
     # -----------------------------------------------------------------------------------
     # Syntax errors
 
-    def _has_errors(self, root) -> bool:
-        """ERROR/MISSING nodes, except those inside import/export statements that
-        :mod:`.statements` read successfully (valid forms the grammars do not know)."""
+    def _first_error(self, root) -> Optional[Span]:
+        """The first (in source order) ERROR or MISSING node, except those inside
+        import/export statements that :mod:`.statements` read successfully (valid forms the
+        grammars do not know); None when there is none. Only subtrees with errors are entered."""
         spans = [(s.parsed.start, max(s.node_end, s.parsed.end)) for s in self.stmts]
         starts = [a for a, _ in spans]
 
@@ -577,12 +866,12 @@ class _Extractor:
             node = cur.node
             if node.is_error or node.is_missing:
                 if not excused(node):
-                    return True
+                    return Span(node.start_byte, node.end_byte)
             elif node.has_error and cur.goto_first_child():
                 continue
             while not cur.goto_next_sibling():
                 if not cur.goto_parent():
-                    return False
+                    return None
 
 
 _SUPPRESS_RE = re.compile(rb"tla-lens-ignore-next-line")
@@ -630,64 +919,31 @@ def _literal(arg, src: bytes) -> tuple[Optional[str], Optional[Span]]:
     return None, None
 
 
-_PATTERN_CHILDREN = frozenset(
-    {"object_pattern", "array_pattern", "rest_pattern", "assignment_pattern", "pair_pattern",
-     "required_parameter", "optional_parameter", "formal_parameters"}
-)
+def _for_kind(node) -> Optional[str]:
+    """`var`/`let`/`const`/`using` of a `for (... in/of ...)` head, None for an assignment target."""
+    for c in node.children:
+        if c.is_named:
+            if c.type != "comment":
+                return None
+        elif c.type in ("var", "let", "const", "using"):
+            return c.type
+    return None
 
 
-def _scope_names(fn, src: bytes, wanted: frozenset) -> frozenset:
-    """Names from ``wanted`` that function ``fn`` declares itself: its parameters and the
-    `var`/`let`/`const`/`function`/`class` declarations directly in its body. References to
-    them inside ``fn`` are not uses of a module-level import (cheap shadowing; nested blocks
-    are not looked at)."""
-    found: set[bytes] = set()
-    roots = []
-    params = fn.child_by_field_name("parameters")
-    if params is not None:
-        roots.append(params)
-    single = fn.child_by_field_name("parameter")
-    if single is not None:
-        roots.append(single)
-    # parameter patterns, iteratively
-    while roots:
-        n = roots.pop()
-        t = n.type
-        if t in ("identifier", "shorthand_property_identifier_pattern"):
-            name = src[n.start_byte : n.end_byte]
-            if name in wanted:
-                found.add(name)
-        elif t in _PATTERN_CHILDREN:
-            for i, c in enumerate(n.children):
-                if not c.is_named:
-                    continue
-                f = n.field_name_for_child(i)
-                if t == "assignment_pattern" and f != "left":
-                    continue
-                if t == "pair_pattern" and f != "value":
-                    continue
-                if t in ("required_parameter", "optional_parameter") and f != "pattern":
-                    continue
-                roots.append(c)
-    body = fn.child_by_field_name("body")
-    if body is not None and body.type == "statement_block":
-        for st in body.named_children:
-            t = st.type
-            if t in ("lexical_declaration", "variable_declaration"):
-                for d in st.named_children:
-                    if d.type == "variable_declarator":
-                        name_node = d.child_by_field_name("name")
-                        if name_node is not None and name_node.type == "identifier":
-                            name = src[name_node.start_byte : name_node.end_byte]
-                            if name in wanted:
-                                found.add(name)
-            elif t in ("function_declaration", "class_declaration", "generator_function_declaration"):
-                name_node = st.child_by_field_name("name")
-                if name_node is not None:
-                    name = src[name_node.start_byte : name_node.end_byte]
-                    if name in wanted:
-                        found.add(name)
-    return frozenset(found)
+def _instantiated(module) -> bool:
+    """Does a TS namespace declare a value (TypeScript: an instantiated namespace)? Approximate:
+    a body with nothing but interfaces and type aliases (exported or not) is not."""
+    body = module.child_by_field_name("body")
+    if body is None:
+        return False
+    for st in body.named_children:
+        t = st.type
+        if t == "export_statement":
+            decl = st.child_by_field_name("declaration")
+            t = decl.type if decl is not None else t
+        if t not in _TYPE_ONLY_STATEMENTS:
+            return True
+    return False
 
 
 def _erasure(p: stm.ParsedStatement, bindings: tuple[Binding, ...]) -> tuple[bool, bool]:

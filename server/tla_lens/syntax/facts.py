@@ -163,6 +163,10 @@ class ModuleFacts:
     # what Node's module-syntax detection looks at for .js files without a "type".
     has_module_syntax: bool = False
     has_syntax_errors: bool = False
+    # The first ERROR / MISSING node in source order when has_syntax_errors (a MISSING node is
+    # empty: start == end), for "syntax error at line N". None when there are no errors, and in
+    # the (defensive) case where extraction itself failed.
+    first_error: Optional[Span] = None
     # When the bytes were not valid UTF-8 (they were decoded with replacement characters
     # for names/specifiers; offsets stay byte offsets of the original bytes).
     invalid_utf8: bool = False
