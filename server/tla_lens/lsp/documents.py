@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..syntax import TreeEdit
 from ..text import Encoding, LineIndex
 
 
@@ -16,6 +17,8 @@ class Document:
     uri: str
     data: bytes
     version: Optional[int] = None
+    # edits since the project last saw this text (None: replaced whole, re-parse afresh)
+    pending: Optional[list] = field(default_factory=list)
     _lines: Optional[LineIndex] = field(default=None, repr=False)
 
     @property
@@ -32,9 +35,19 @@ class Document:
         b = self.lines.offset(end[0], end[1], encoding)
         if b < a:
             a, b = b, a
-        self.data = self.data[:a] + text.encode("utf-8", "surrogatepass") + self.data[b:]
+        new = text.encode("utf-8", "surrogatepass")
+        old = self.data
+        self.data = old[:a] + new + old[b:]
         self._lines = None
+        if self.pending is not None:
+            self.pending.append(TreeEdit(old, self.data, a, b, a + len(new)))
 
     def replace(self, text: str) -> None:
         self.data = text.encode("utf-8", "surrogatepass")
         self._lines = None
+        self.pending = None
+
+    def take_edits(self) -> Optional[list]:
+        """The edits since the last call (None when the text was replaced whole)."""
+        edits, self.pending = self.pending, []
+        return edits

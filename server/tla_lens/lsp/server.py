@@ -22,6 +22,8 @@ from typing import Any, Callable, Optional
 
 from lsprotocol import types as T
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
@@ -56,9 +58,37 @@ def _encoding(kind: Any) -> Encoding:
     return {"utf-8": "utf-8", "utf-32": "utf-32"}.get(str(value), "utf-16")
 
 
+class TlaLensProtocol(LanguageServerProtocol):
+    """pygls's protocol without its own copy of the open documents.
+
+    pygls's built-in didOpen/didChange/didClose keep a text copy that splits lines on U+2028
+    and other characters LSP does not treat as line breaks, and while converting a change's
+    range it *clamps the Position objects in place* (to its shorter lines) before our handler
+    sees them: an edit after a U+2028 would land in the wrong place. It also raises (an
+    internal error) on a didChange for a document that was never opened. Our
+    :class:`Document` is the only copy, so these notifications just go to our handlers."""
+
+    def _user(self, method: str, params: Any):
+        if (handler := self.fm.features.get(method)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: T.DidOpenTextDocumentParams):
+        yield from self._user(T.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: T.DidChangeTextDocumentParams):
+        yield from self._user(T.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: T.DidCloseTextDocumentParams):
+        yield from self._user(T.TEXT_DOCUMENT_DID_CLOSE, params)
+
+
 class TlaLensServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("tla-lens", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
+        super().__init__("tla-lens", __version__, protocol_cls=TlaLensProtocol,
+                         text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
         self.project: Optional[Project] = None
         self.docs: dict[Path, Document] = {}
         self.uri_of: dict[Path, str] = {}
@@ -339,7 +369,10 @@ class TlaLensServer(LanguageServer):
         assert self.project is not None
         doc = self.docs.get(path)
         started = time.perf_counter()
-        change = self.project.set_overlay(path, doc.data if doc else None)
+        if doc is None:
+            change = self.project.set_overlay(path, None)
+        else:
+            change = self.project.set_overlay(path, doc.data, doc.take_edits())
         elapsed = (time.perf_counter() - started) * 1000
         self.log(f"tla-lens: update {path.name} took {elapsed:.2f} ms "
                  f"({'graph changed' if change.graph else 'no graph change'})")

@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Optional
 from ..config import Config
 from ..problems import Problem
 from ..resolve import Resolver
-from ..syntax import dialect_for_path, extract
+from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import ImportPhase, ModuleFacts
 from .discover import Matcher, iter_package_dirs, walk
 from .graph import Edge, EdgeKind, Graph, Module
@@ -90,6 +90,8 @@ class Project:
         self.root = root.resolve()
         self.config = config or Config()
         self.overlays: dict[Path, bytes] = {}
+        # syntax trees of open files (overlays) only, for incremental re-parsing
+        self.trees: dict[Path, object] = {}
         self._reset()
 
     def _reset(self) -> None:
@@ -195,7 +197,14 @@ class Project:
             return None
         workspace = path in self.workspace_files
         try:
-            facts = extract(data, dialect)
+            if path in self.overlays:
+                facts, tree = extract_incremental(data, dialect, self.trees.get(path))
+                if tree is not None:
+                    self.trees[path] = tree
+                else:
+                    self.trees.pop(path, None)
+            else:
+                facts = extract(data, dialect)
         except Exception as e:  # extract never raises by contract; belt and braces
             self.file_problems.setdefault(path, []).append(Problem(
                 path, f"internal error while parsing ({type(e).__name__}: {e}); treated as sync"))
@@ -333,12 +342,20 @@ class Project:
         return entries
 
     # -- updates -----------------------------------------------------------------------------
-    def set_overlay(self, path: Path, data: Optional[bytes]) -> Change:
-        """An editor buffer's text (``None``: the buffer closed, the disk is the truth again)."""
+    def set_overlay(self, path: Path, data: Optional[bytes], edits: Optional[list] = None) -> Change:
+        """An editor buffer's text (``None``: the buffer closed, the disk is the truth again).
+        ``edits`` (syntax.TreeEdit, in order) say how it changed since the last call, so its
+        syntax tree is re-parsed incrementally; without them it is parsed afresh."""
         if data is None:
             self.overlays.pop(path, None)
+            self.trees.pop(path, None)
         else:
             self.overlays[path] = data
+            tree = self.trees.get(path)
+            if tree is not None and edits is not None:
+                edit_tree(tree, edits)
+            else:
+                self.trees.pop(path, None)
         return self._reload([path])
 
     def files_changed(self, paths: Iterable[Path]) -> Change:

@@ -1,5 +1,5 @@
 """The syntax layer: one file's bytes -> :class:`ModuleFacts` (tree-sitter lives here only)."""
-from .extract import extract
+from .extract import TreeEdit, edit_tree, extract, extract_incremental
 from .facts import (
     Binding,
     Dialect,
@@ -31,6 +31,9 @@ __all__ = [
     "Suppression",
     "TlaKind",
     "TlaSite",
+    "TreeEdit",
     "dialect_for_path",
+    "edit_tree",
     "extract",
+    "extract_incremental",
 ]

@@ -327,6 +327,13 @@ def extract(source: bytes, dialect: Dialect) -> ModuleFacts:
 
     Pure: no file system. Never raises. All spans are byte offsets into ``source``.
     """
+    return extract_incremental(source, dialect)[0]
+
+
+def extract_incremental(source: bytes, dialect: Dialect, old_tree=None):
+    """Like :func:`extract`, reusing ``old_tree`` (the previous tree of this file, already
+    told about the edits with :func:`edit_tree`) so tree-sitter re-parses only what changed.
+    Returns ``(facts, tree)``; keep the tree for the next edit (open files only)."""
     if isinstance(source, str):
         source = source.encode("utf-8", "surrogatepass")
     elif not isinstance(source, bytes):
@@ -337,10 +344,33 @@ def extract(source: bytes, dialect: Dialect) -> ModuleFacts:
             source.decode("utf-8")
         except UnicodeDecodeError:
             invalid = True
+    extractor = _Extractor(source, dialect, invalid, old_tree)
     try:
-        return _Extractor(source, dialect, invalid).run()
+        return extractor.run(), extractor.tree
     except Exception:  # pragma: no cover - defensive: extract must never raise
-        return ModuleFacts(dialect=dialect, has_syntax_errors=True, invalid_utf8=invalid)
+        return ModuleFacts(dialect=dialect, has_syntax_errors=True, invalid_utf8=invalid), None
+
+
+class TreeEdit(tuple):
+    """One text edit, in the terms tree-sitter wants: byte offsets and (row, byte column)
+    points of the start, the old end (in the old text) and the new end (in the new text)."""
+
+    __slots__ = ()
+
+    def __new__(cls, old_source: bytes, new_source: bytes, start: int, old_end: int, new_end: int):
+        def point(data: bytes, offset: int) -> tuple[int, int]:
+            row = data.count(b"\n", 0, offset)
+            return (row, offset - (data.rfind(b"\n", 0, offset) + 1))
+
+        return super().__new__(cls, (start, old_end, new_end, point(old_source, start),
+                                     point(old_source, old_end), point(new_source, new_end)))
+
+
+def edit_tree(tree, edits) -> None:
+    """Tell ``tree`` about ``edits`` (TreeEdits, in the order they were made)."""
+    for start, old_end, new_end, sp, op, np in edits:
+        tree.edit(start_byte=start, old_end_byte=old_end, new_end_byte=new_end,
+                  start_point=sp, old_end_point=op, new_end_point=np)
 
 
 class _Stmt:
@@ -357,8 +387,10 @@ class _Stmt:
 
 
 class _Extractor:
-    def __init__(self, source: bytes, dialect: Dialect, invalid: bool):
+    def __init__(self, source: bytes, dialect: Dialect, invalid: bool, old_tree=None):
         self.src = source
+        self.old_tree = old_tree
+        self.tree = None
         self.dialect = dialect
         self.invalid = invalid
         self.stmts: list[_Stmt] = []
@@ -368,7 +400,9 @@ class _Extractor:
         self.ambiguous_tla: set[int] = set()  # `await(x)` sites that are calls in a script
 
     def run(self) -> ModuleFacts:
-        tree = parser(self.dialect).parse(self.src)
+        p = parser(self.dialect)
+        tree = p.parse(self.src, self.old_tree) if self.old_tree is not None else p.parse(self.src)
+        self.tree = tree
         root = tree.root_node
         self._find_statements(root)
         tla = self._tla(root)
