@@ -233,12 +233,12 @@ class TlaLensServer(LanguageServer):
 
     def after_change(self, change: Change) -> None:
         """Keep every client view in step with the project."""
-        if change.graph:
+        if change.graph or change.moved:
             targets = set(self.docs)
         else:
             targets = {p for p in change.files if p in self.docs}
         if self.pull:
-            if change.graph and self.refresh_support:
+            if (change.graph or change.moved) and self.refresh_support:
                 try:
                     self.workspace_diagnostic_refresh(None)
                 except Exception as e:

@@ -60,10 +60,13 @@ class Change:
     graph: bool = False
     verdicts: set[Path] = field(default_factory=set)
     files: set[Path] = field(default_factory=set)
+    # positions other files' findings quote (import statements, awaits) moved without a
+    # graph change: their messages and related locations need refreshing, not the verdicts
+    moved: bool = False
 
     def __or__(self, other: "Change") -> "Change":
         return Change(self.graph or other.graph, self.verdicts | other.verdicts,
-                      self.files | other.files)
+                      self.files | other.files, self.moved or other.moved)
 
 
 def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
@@ -79,6 +82,13 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
         return "cjs"
     # no "type": Node (>= 22.7) and bundlers detect module syntax
     return "esm" if facts.has_module_syntax else "cjs"
+
+
+def _quoted_lines(mod: Module) -> tuple:
+    """The lines of a module that other files' findings name (its awaits, its imports)."""
+    lines = mod.lines
+    return (tuple(lines.line_of(s.keyword.start) for s in mod.tla),
+            tuple(lines.line_of(e.span.start) for e in mod.edges))
 
 
 def _signature(mod: Module) -> tuple:
@@ -435,6 +445,8 @@ class Project:
                 new.is_async, new.infection = old.is_async, old.infection
                 self.modules[path] = new
                 self._findings = None
+                if new.is_async and _quoted_lines(old) != _quoted_lines(new):
+                    change.moved = True
                 continue
             self.modules[path] = new
             graph_dirty = True
