@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Literal, Optional
 
+from .extract import _TYPE_FIELDS, _TYPE_NODES  # type positions, shared with elision
 from .facts import Dialect, Span
 from .grammar import parser
 
@@ -94,35 +95,6 @@ _FIELDS = frozenset({"field_definition", "public_field_definition"})
 _IDENT_USES = frozenset({"identifier", "type_identifier", "shorthand_property_identifier"})
 _JSX_TAGS = frozenset({"jsx_opening_element", "jsx_closing_element", "jsx_self_closing_element"})
 
-_TYPE_NODES = frozenset(
-    {
-        "type_annotation",
-        "opt_type_annotation",
-        "omitting_type_annotation",
-        "adding_type_annotation",
-        "asserts_annotation",
-        "type_predicate_annotation",
-        "type_arguments",
-        "type_parameters",
-        "type_query",
-        "implements_clause",
-        "extends_type_clause",
-        "interface_declaration",
-        "type_alias_declaration",
-        "ambient_declaration",
-        "function_signature",
-        "abstract_method_signature",
-        "method_signature",
-        "index_signature",
-        "nested_type_identifier",
-        "generic_type",
-        "object_type",
-        "lookup_type",
-        "predefined_type",
-        "type_identifier",
-    }
-)
-_TYPE_FIELDS = frozenset({"type", "return_type", "type_arguments", "type_parameters"})
 
 # (parent type, field) pairs where an identifier declares a name instead of using it.
 _DECL_FIELDS = frozenset(
