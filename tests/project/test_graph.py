@@ -132,3 +132,36 @@ def test_problems_are_collected_never_raised(workspace):
     assert any("missing.js" in m for m in msgs)
     assert any("tsconfig.json" in m for m in msgs)
     assert not a.modules[root / "a.js"].is_async  # big.js was skipped: treated as sync
+
+
+def test_one_batch_that_changes_and_creates_files(workspace):
+    from tla_lens.project import Project
+    root = workspace({"package.json": '{"type": "module"}', "a.js": "export const x = 1;",
+                      "b.js": 'import { x } from "./a.js";'})
+    p = Project(root)
+    p.discover(); p.load(); p.recompute()
+    assert not p.modules[root / "b.js"].is_async
+    (root / "a.js").write_text("export const x = await 1;")
+    (root / "c.js").write_text('import "./b.js";')
+    change = p.files_changed([root / "a.js", root / "c.js"])
+    assert change.graph
+    assert p.modules[root / "b.js"].is_async and p.modules[root / "c.js"].is_async
+    (root / "c.js").unlink()
+    (root / "a.js").write_text("export const x = 2;")
+    p.files_changed([root / "a.js", root / "c.js"])
+    assert root / "c.js" not in p.modules and not p.modules[root / "b.js"].is_async
+
+
+def test_edit_without_graph_change_costs_no_recompute(workspace):
+    from tla_lens.project import Project
+    root = workspace({"package.json": '{"type": "module"}', "db.js": "await 0;",
+                      "a.js": 'import "./db.js";\nexport function f() {\n  return 1;\n}\n'})
+    p = Project(root)
+    p.discover(); p.load(); p.recompute()
+    version = p.version
+    text = (root / "a.js").read_bytes().replace(b"return 1;", b"return 1 + 2;")
+    change = p.set_overlay(root / "a.js", text)
+    assert not change.graph and p.version == version
+    assert p.modules[root / "a.js"].is_async
+    change = p.set_overlay(root / "a.js", text.replace(b'import "./db.js";\n', b""))
+    assert change.graph and root / "a.js" in change.verdicts and not p.modules[root / "a.js"].is_async

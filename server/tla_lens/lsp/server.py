@@ -22,6 +22,7 @@ from typing import Any, Callable, Optional
 
 from lsprotocol import types as T
 from pygls.lsp.server import LanguageServer
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
@@ -49,6 +50,7 @@ EDITOR_KEYS = ("codeLens", "inlayHints", "trace", "interpreter", "server")
 WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}", "**/package.json", "**/tsconfig*.json",
                "**/jsconfig.json", "**/.gitignore", "**/tla-lens.json")
 INDEX_BATCH = 64
+INDEX_PAUSE = 0.005  # seconds between batches, for the reader thread
 CMD_SHOW_CHAIN = "tla-lens.showChain"
 CMD_SHOW_DOCS = "tla-lens.showDocumentation"
 
@@ -67,6 +69,24 @@ class TlaLensProtocol(LanguageServerProtocol):
     sees them: an edit after a U+2028 would land in the wrong place. It also raises (an
     internal error) on a didChange for a document that was never opened. Our
     :class:`Document` is the only copy, so these notifications just go to our handlers."""
+
+    def structure_message(self, data: dict[str, Any]):
+        """A request that cannot be read (e.g. no ``params`` on a custom method) still gets an
+        error response: without one the client would wait for it forever."""
+        if isinstance(data, dict) and "jsonrpc" in data and "method" in data \
+                and "params" not in data:
+            data = {**data, "params": None}  # JSON-RPC allows omitting params
+        try:
+            return super().structure_message(data)
+        except Exception as error:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                response = error.to_response_error() if isinstance(error, JsonRpcException) \
+                    else JsonRpcInvalidRequest().to_response_error()
+                try:
+                    self._send_response(data["id"], None, response)
+                except Exception:
+                    pass
+            raise
 
     def _user(self, method: str, params: Any):
         if (handler := self.fm.features.get(method)) is not None:
@@ -218,7 +238,11 @@ class TlaLensServer(LanguageServer):
             return
         for path in paths:
             uri = self.uri(path)
-            diags = self.diagnostics_for(path)
+            try:
+                diags = self.diagnostics_for(path)
+            except Exception as e:  # one bad file must not keep the others' squiggles stale
+                self.report_server_error(e, None)
+                continue
             payload = json.dumps([self.converter_dump(d) for d in diags], sort_keys=True)
             digest = hashlib.sha1(payload.encode()).hexdigest()
             if self.published.get(uri) == digest:
@@ -314,6 +338,7 @@ class TlaLensServer(LanguageServer):
                 if project is not self.project:
                     return  # restarted with new settings: a newer index runs
                 if self.index_cancelled or (token and self._progress_cancelled(token)):
+                    self.index_cancelled = True
                     self.log("indexing cancelled: verdicts cover the files indexed so far",
                              T.MessageType.Info)
                     break
@@ -324,7 +349,10 @@ class TlaLensServer(LanguageServer):
                     self.work_done_progress.report(token, T.WorkDoneProgressReport(
                         message=f"Indexing {done:,}/{total:,} files",
                         percentage=int(100 * done / max(total, 1))))
-                await asyncio.sleep(0)
+                # a real pause, not sleep(0): pygls reads stdin on a worker thread, one
+                # header line / body per hop, and the hops need the GIL this loop holds;
+                # without it requests (and the cancel) wait until the whole index is done
+                await asyncio.sleep(INDEX_PAUSE)
             change = Change(graph=True, verdicts=project.recompute())
             self.indexed = True
             self.after_change(change)
@@ -337,7 +365,8 @@ class TlaLensServer(LanguageServer):
         finally:
             if token:
                 try:
-                    self.work_done_progress.end(token, T.WorkDoneProgressEnd(message="Indexed"))
+                    self.work_done_progress.end(token, T.WorkDoneProgressEnd(
+                        message="Indexing cancelled" if self.index_cancelled else "Indexed"))
                 except Exception:
                     pass
             self.progress_token = None
@@ -606,7 +635,11 @@ def workspace_diagnostic(ls: TlaLensServer, params: T.WorkspaceDiagnosticParams)
     for path, mod in sorted(ls.project.modules.items()):
         if not mod.workspace:
             continue
-        diags = ls.diagnostics_for(path)
+        try:
+            diags = ls.diagnostics_for(path)
+        except Exception as e:  # report the other files
+            ls.report_server_error(e, None)
+            continue
         uri = ls.uri(path)
         if not diags and uri not in previous:
             continue
@@ -865,4 +898,5 @@ def serve(tcp: Optional[int] = None, host: str = "127.0.0.1") -> int:
         server.start_tcp(host, tcp)
     else:
         server.start_io()
-    return 0
+    # pygls swallows the SystemExit of `exit`: 0 after `shutdown`, 1 without (LSP spec)
+    return 0 if getattr(server.protocol, "_shutdown", False) else 1

@@ -461,9 +461,9 @@ class Project:
 
     def _rebuild_edges(self, sources: set[Path]) -> Change:
         """Re-resolve every edge (after files appeared or vanished, or a config changed)."""
-        for path in list(sources):
-            if path in self.modules and not path.exists() and path not in self.overlays:
-                del self.modules[path]
+        for path in sources:
+            # re-read below (or gone): a batch may change some files and create others
+            self.modules.pop(path, None)
         for path in list(self.modules):
             if path in sources:
                 continue
