@@ -285,6 +285,7 @@ async def start_session(root: Path, *, pull: bool = False, settings: Optional[di
     session.result = await client.initialize_session(T.InitializeParams(
         capabilities=caps or capabilities(pull=pull, encodings=encodings, **cap_kwargs),
         root_uri=root.as_uri(),
+        trace=T.TraceValue.Verbose,  # the server logs per-edit timings only when traced
         workspace_folders=[T.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
         initialization_options=init_options))
     if wait:

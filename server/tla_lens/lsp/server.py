@@ -123,6 +123,7 @@ class TlaLensServer(LanguageServer):
         self.indexed = False
         self.progress_token: Optional[str] = None
         self.config_problems: list[Problem] = []
+        self.diag_cache: dict[Path, tuple] = {}
 
     # -- errors never pop up -----------------------------------------------------------------
     def report_server_error(self, error: Exception, source: Any) -> None:  # pygls hook
@@ -137,6 +138,13 @@ class TlaLensServer(LanguageServer):
             self.window_log_message(T.LogMessageParams(type=kind, message=message))
         except Exception:
             pass
+
+    @property
+    def tracing(self) -> bool:
+        """Per-edit timings go to the log only when the client traces the server
+        (`trace` in initialize, or $/setTrace: "messages" or "verbose")."""
+        trace = getattr(self.protocol, "trace", None)
+        return trace is not None and getattr(trace, "value", trace) != "off"
 
     # -- positions ---------------------------------------------------------------------------
     @property
@@ -212,12 +220,22 @@ class TlaLensServer(LanguageServer):
 
     # -- diagnostics -------------------------------------------------------------------------
     def diagnostics_for(self, path: Path) -> list[T.Diagnostic]:
-        if self.project is None or path not in self.project.modules:
-            return []
-        out = []
-        for f in self.project.findings_for(path):
-            out.append(self.to_diagnostic(f))
-        return out
+        return self.diagnostic_report(path)[0]
+
+    def diagnostic_report(self, path: Path) -> tuple[list[T.Diagnostic], str]:
+        """(diagnostics, result id) of a file, cached until anything in the project changes
+        (VS Code polls workspace/diagnostic every few seconds)."""
+        project = self.project
+        if project is None or path not in project.modules:
+            return [], _result_id([])
+        key = (id(project), project.generation, self.encoding)
+        hit = self.diag_cache.get(path)
+        if hit is not None and hit[0] == key:
+            return hit[1], hit[2]
+        diags = [self.to_diagnostic(f) for f in project.findings_for(path)]
+        rid = _result_id(diags)
+        self.diag_cache[path] = (key, diags, rid)
+        return diags, rid
 
     def to_diagnostic(self, f: Finding) -> T.Diagnostic:
         related = []
@@ -239,12 +257,10 @@ class TlaLensServer(LanguageServer):
         for path in paths:
             uri = self.uri(path)
             try:
-                diags = self.diagnostics_for(path)
+                diags, digest = self.diagnostic_report(path)
             except Exception as e:  # one bad file must not keep the others' squiggles stale
                 self.report_server_error(e, None)
                 continue
-            payload = json.dumps([self.converter_dump(d) for d in diags], sort_keys=True)
-            digest = hashlib.sha1(payload.encode()).hexdigest()
             if self.published.get(uri) == digest:
                 continue
             self.published[uri] = digest
@@ -403,8 +419,9 @@ class TlaLensServer(LanguageServer):
         else:
             change = self.project.set_overlay(path, doc.data, doc.take_edits())
         elapsed = (time.perf_counter() - started) * 1000
-        self.log(f"tla-lens: update {path.name} took {elapsed:.2f} ms "
-                 f"({'graph changed' if change.graph else 'no graph change'})")
+        if self.tracing:
+            self.log(f"tla-lens: update {path.name} took {elapsed:.2f} ms "
+                     f"({'graph changed' if change.graph else 'no graph change'})")
         return change
 
     # -- queries -----------------------------------------------------------------------------
@@ -452,6 +469,8 @@ def _safe(fn):
 @_safe
 def initialize(ls: TlaLensServer, params: T.InitializeParams) -> None:
     caps = params.capabilities
+    if params.trace is not None:
+        ls.protocol.trace = params.trace
     ls.refresh_support = bool(caps.workspace and caps.workspace.diagnostics
                               and caps.workspace.diagnostics.refresh_support)
     # Pull only when the client can also be told to pull again (workspace/diagnostic/refresh):
@@ -618,8 +637,7 @@ def _result_id(diags: list[T.Diagnostic]) -> str:
 @_safe
 def document_diagnostic(ls: TlaLensServer, params: T.DocumentDiagnosticParams):
     path = ls.path_of(params.text_document.uri)
-    diags = ls.diagnostics_for(path) if path else []
-    rid = _result_id(diags)
+    diags, rid = ls.diagnostic_report(path) if path else ([], _result_id([]))
     if params.previous_result_id == rid:
         return T.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
     return T.RelatedFullDocumentDiagnosticReport(items=diags, result_id=rid)
@@ -636,14 +654,13 @@ def workspace_diagnostic(ls: TlaLensServer, params: T.WorkspaceDiagnosticParams)
         if not mod.workspace:
             continue
         try:
-            diags = ls.diagnostics_for(path)
+            diags, rid = ls.diagnostic_report(path)
         except Exception as e:  # report the other files
             ls.report_server_error(e, None)
             continue
         uri = ls.uri(path)
         if not diags and uri not in previous:
             continue
-        rid = _result_id(diags)
         doc = ls.docs.get(path)
         version = doc.version if doc else None
         if previous.get(uri) == rid:
@@ -894,6 +911,8 @@ def _param(params: Any, *keys: str) -> Any:
 
 def serve(tcp: Optional[int] = None, host: str = "127.0.0.1") -> int:
     logging.basicConfig(level=logging.WARNING)
+    # pygls warns on stderr about every cancellation of a request it already answered
+    logging.getLogger("pygls.protocol.json_rpc").setLevel(logging.ERROR)
     if tcp is not None:
         server.start_tcp(host, tcp)
     else:

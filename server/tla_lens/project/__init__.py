@@ -117,7 +117,8 @@ class Project:
         self.cycles: list[list[Path]] = []
         self.cycle_of: dict[Path, list[Path]] = {}
         self.entries: dict[Path, str] = {}
-        self.version = 0
+        self.version = 0        # bumped when verdicts are recomputed
+        self.generation = 0     # bumped on every change (text, positions or verdicts)
         self._findings: Optional[list] = None
         self._infected: dict[tuple[Path, bool], dict[Path, int]] = {}
 
@@ -331,6 +332,7 @@ class Project:
         self.cycle_of = {p: comp for comp in self.cycles for p in comp}
         self.entries = self._find_entries()
         self.version += 1
+        self.generation += 1
         self._findings = None
         self._infected.clear()
         return {p for p in self.modules
@@ -426,6 +428,7 @@ class Project:
         return Change(graph=True, verdicts=set(self.modules), files=set(self.modules))
 
     def _reload(self, paths: Iterable[Path]) -> Change:
+        self.generation += 1
         change = Change()
         graph_dirty = False
         for path in paths:
