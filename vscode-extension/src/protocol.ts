@@ -1,0 +1,54 @@
+/** The shapes of tla-lens's custom requests (README, "Language server"). No `vscode` import here. */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface ChainHop {
+  uri: string;
+  range: Range;
+  message: string;
+  /** the module this hop leads to (for the last hop: the module with the await) */
+  module: string;
+}
+
+/** `tla-lens/explain` */
+export interface ExplainResult {
+  uri: string;
+  async: boolean;
+  hasTopLevelAwait: boolean;
+  format: string;
+  topLevelAwait: Range[];
+  chain: ChainHop[];
+  cause: string | null;
+  infects: string[];
+  entries: string[];
+  cycle: string[];
+}
+
+/** One element of `tla-lens/asyncModules`: one top-level await. */
+export interface AsyncModuleSite {
+  uri: string;
+  range: Range;
+  /** "await", "for-await" or "await-using" */
+  kind: string;
+  workspace: boolean;
+  infects: string[];
+  entries: string[];
+}
+
+export const EXPLAIN_REQUEST = "tla-lens/explain";
+export const ASYNC_MODULES_REQUEST = "tla-lens/asyncModules";
+
+/** The last path segment of a URI (no `vscode` needed). */
+export function baseName(uri: string): string {
+  const path = uri.replace(/[?#].*$/, "");
+  const i = path.lastIndexOf("/");
+  return decodeURIComponent(i >= 0 ? path.slice(i + 1) : path);
+}
