@@ -251,8 +251,9 @@ class TlaLensServer(LanguageServer):
             data={"code": f.code, "target": str(f.target) if f.target else None})
 
     def publish(self, paths) -> None:
-        """Push mode: send the diagnostics of ``paths`` that changed since the last push."""
-        if self.pull:
+        """Push mode: send the diagnostics of ``paths`` that changed since the last push
+        (nothing before the workspace's files are known: an early empty list would flash)."""
+        if self.pull or self.project is None or not self.project.discovered:
             return
         for path in paths:
             uri = self.uri(path)

@@ -38,7 +38,7 @@ from ..resolve import Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import ImportPhase, ModuleFacts
 from .discover import Matcher, iter_package_dirs, walk
-from .graph import Edge, EdgeKind, Graph, Module
+from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets
 from .infection import Infection, infect, reach_back, strongly_connected
 
 __all__ = ["Project", "Analysis", "Change", "Module", "Edge", "EdgeKind", "Graph", "analyse"]
@@ -108,6 +108,7 @@ class Project:
         self.resolver = Resolver(self.root, conditions=self.config.conditions)
         self.graph = Graph(self.root)
         self.workspace_files: set[Path] = set()
+        self.discovered = False  # workspace_files known (before: nothing is reported yet)
         self.discovery_problems: list[Problem] = []
         self.file_problems: dict[Path, list[Problem]] = {}
         self.unresolved_seen: set[str] = set()
@@ -168,12 +169,14 @@ class Project:
         found = walk(self.root, self.config)
         self.discovery_problems = found.problems
         self.workspace_files = set(found.files)
+        self.discovered = True
         for path, mod in self.modules.items():
             mod.workspace = path in self.workspace_files
         return found.files
 
     def set_workspace_files(self, files: Iterable[Path]) -> None:
         self.workspace_files = {Path(f).resolve() for f in files}
+        self.discovered = True
 
     def _read(self, path: Path) -> Optional[bytes]:
         if path in self.overlays:
@@ -317,26 +320,30 @@ class Project:
             self.graph.index_edges()
         return loaded
 
-    def recompute(self) -> set[Path]:
-        """Recompute verdicts, cycles and entries; return the modules whose verdict changed."""
-        before = {p: (self.infection.root.get(p), self.infection.distance.get(p)) for p in self.modules}
+    def recompute(self, cycles: bool = True, entries: bool = True) -> set[Path]:
+        """Recompute verdicts (and, unless told they cannot have changed, cycles and entries);
+        return the modules whose verdict or chain root changed."""
+        old = self.infection
         tla = [p for p, m in self.modules.items() if m.has_tla]
         importers = self.graph.importers
         self.infection = infect(tla, importers)
         self.reportable = infect(tla, importers, self.is_allowed_async) if self.allow_async \
             else self.infection
         for path, mod in self.modules.items():
-            mod.is_async = self.infection.is_async(path)
+            mod.is_async = path in self.infection.distance
             mod.infection = self.infection
-        self.cycles = strongly_connected(self.modules.keys(), self.graph.successors())
-        self.cycle_of = {p: comp for comp in self.cycles for p in comp}
-        self.entries = self._find_entries()
+        if cycles:
+            self.cycles = strongly_connected(self.modules.keys(), self.graph.successors())
+            self.cycle_of = {p: comp for comp in self.cycles for p in comp}
+        if entries:
+            self.entries = self._find_entries()
         self.version += 1
         self.generation += 1
         self._findings = None
         self._infected.clear()
-        return {p for p in self.modules
-                if before.get(p) != (self.infection.root.get(p), self.infection.distance.get(p))}
+        new = self.infection
+        return {p for p in old.distance.keys() | new.distance.keys()
+                if (old.root.get(p), old.distance.get(p)) != (new.root.get(p), new.distance.get(p))}
 
     def _find_entries(self) -> dict[Path, str]:
         entries: dict[Path, str] = {}
@@ -431,6 +438,8 @@ class Project:
         self.generation += 1
         change = Change()
         graph_dirty = False
+        cycles_dirty = False
+        full_index = False
         for path in paths:
             old = self.modules.get(path)
             new = self._make_module(path)
@@ -438,7 +447,8 @@ class Project:
             if new is None:
                 if old is not None:
                     del self.modules[path]
-                    graph_dirty = True
+                    self.graph.replace_edges(path, old.edges, [], present=False)
+                    graph_dirty = cycles_dirty = True
                 continue
             if old is not None and _signature(old) == _signature(new):
                 # same graph: keep the Edge objects (the indexes and chains hold them), move spans
@@ -453,12 +463,23 @@ class Project:
                 continue
             self.modules[path] = new
             graph_dirty = True
+            loaded = False
             for e in new.edges:
                 if e.target is not None and e.target not in self.modules:
-                    self.load([e.target])
+                    loaded = bool(self.load([e.target])) or loaded  # re-indexes everything
+            if old is None:
+                # a module new to the graph: other modules' edges may point at it now
+                full_index = cycles_dirty = True
+                continue
+            if not loaded:
+                # only this module's edges changed: update the reverse index in place
+                self.graph.replace_edges(path, old.edges, new.edges, present=True)
+            if loaded or evaluation_targets(old) != evaluation_targets(new):
+                cycles_dirty = True
         if graph_dirty:
-            self.graph.index_edges()
-            change.verdicts = self.recompute()
+            if full_index:
+                self.graph.index_edges()
+            change.verdicts = self.recompute(cycles=cycles_dirty, entries=full_index)
             change.graph = True
         return change
 

@@ -79,6 +79,14 @@ class Module:
         return "node_modules" in self.path.parts
 
 
+def _edge_order(e: Edge) -> tuple:
+    return (str(e.source), e.span.start)
+
+
+def evaluation_targets(mod: Module) -> frozenset:
+    return frozenset(e.target for e in mod.edges if e.evaluates)
+
+
 @dataclass
 class Graph:
     root: Path
@@ -102,7 +110,36 @@ class Graph:
                 elif e.kind is EdgeKind.REQUIRE:
                     self.requirers.setdefault(e.target, []).append(e)
         for lst in (*self.importers.values(), *self.requirers.values()):
-            lst.sort(key=lambda e: (str(e.source), e.span.start))
+            lst.sort(key=_edge_order)
+
+    def replace_edges(self, path: Path, old: list[Edge], new: list[Edge], present: bool) -> None:
+        """Update the reverse indexes for one module whose edges changed from ``old`` to
+        ``new`` (``present``: the module is still loaded; if not, edges into it go too)."""
+        touched: set[int] = set()
+        for index in (self.importers, self.requirers):
+            for e in old:
+                lst = index.get(e.target) if e.target is not None else None
+                if lst is not None and id(lst) not in touched:
+                    touched.add(id(lst))
+                    lst[:] = [x for x in lst if x.source != path]
+        if not present:
+            self.importers.pop(path, None)
+            self.requirers.pop(path, None)
+            return
+        changed: list[list[Edge]] = []
+        for e in new:
+            if e.target is None or e.target not in self.modules:
+                continue
+            if e.evaluates:
+                lst = self.importers.setdefault(e.target, [])
+            elif e.kind is EdgeKind.REQUIRE:
+                lst = self.requirers.setdefault(e.target, [])
+            else:
+                continue
+            lst.append(e)
+            changed.append(lst)
+        for lst in changed:
+            lst.sort(key=_edge_order)
 
     def successors(self) -> dict[Path, list[Path]]:
         out: dict[Path, list[Path]] = {}
