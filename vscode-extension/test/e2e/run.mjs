@@ -271,13 +271,21 @@ async function main() {
   await step("the hover shows the chain down to the await", async () => {
     await editor().click();
     await gotoLine(2, 10);
-    const squiggle = editor().locator(".squiggly-warning").first();
-    const box = await squiggle.boundingBox();
-    if (!box) throw new Error("no squiggle to hover");
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // decorations are re-rendered after the click: find the squiggle again on every try, and
+    // move the mouse off and back on it until the server's hover (the quoted await) shows
     const hover = page.locator(".monaco-hover:visible");
-    // the diagnostic's own hover part says "async module" too: wait for the server's hover (the quoted await)
-    await until("the tla-lens hover", async () => norm(await hover.first().innerText()).includes("await openPool"), 20_000);
+    await until("the tla-lens hover", async () => {
+      const squiggle = editor().locator(".squiggly-warning").first();
+      const box = (await squiggle.count()) > 0 ? await squiggle.boundingBox() : null;
+      if (!box) return false;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height + 200);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      for (let i = 0; i < 15; i++) {
+        await page.waitForTimeout(200);
+        if ((await hover.count()) > 0 && norm(await hover.first().innerText()).includes("await openPool")) return true;
+      }
+      return false;
+    }, 30_000);
     const text = norm(await hover.first().innerText());
     for (const want of ["because of", "UserApi.js", "db-connection.js", "top-level await", "await openPool"]) {
       if (!text.includes(want)) throw new Error(`the hover lacks "${want}": ${text}`);
@@ -306,7 +314,8 @@ async function main() {
     await editor().click();
     await runCommand("tla-lens: Show Why This Module Is Async");
     const peek = page.locator(".peekview-widget");
-    await until("the peek view", async () => (await peek.count()) > 0 && (await peek.first().isVisible()), 20_000);
+    await until("the peek view with the chain", async () => (await peek.count()) > 0 && (await peek.first().isVisible())
+      && /UserApi\.js/.test(norm(await peek.first().innerText())), 20_000);
     const text = norm(await peek.first().innerText());
     for (const want of ["UserApi.js", "db-connection.js"]) {
       if (!text.includes(want)) throw new Error(`the peek view lacks "${want}": ${text}`);
