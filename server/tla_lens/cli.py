@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
                              "\"tlaLens\" found from the root upward)")
         sp.add_argument("--condition", dest="conditions", action="append", default=[],
                         metavar="NAME", help="extra package.json export condition (repeatable)")
+        sp.add_argument("--no-cache", dest="cache", action="store_false",
+                        help="do not use the facts cache in $XDG_CACHE_HOME/tla-lens")
+        sp.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                        help="processes for parsing (default: one per core)")
 
     c = sub.add_parser("check", help="report imports that pull in async modules (like a linter)",
                        description="Analyse a project and print every import that pulls in an "
@@ -135,11 +139,12 @@ def _print_problems(problems: Sequence[Problem], root: Path) -> None:
         print(f"tla-lens: {label}: {printable(text, keep_newlines=False)}", file=sys.stderr)
 
 
-def _analyse(root: Path, config: Config, files: Optional[list[Path]] = None):
+def _analyse(args, root: Path, config: Config, files: Optional[list[Path]] = None):
     from .project import analyse
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     try:
-        return analyse(root, config, files=files, progress=bar)
+        return analyse(root, config, files=files, progress=bar, cache=args.cache, jobs=jobs)
     finally:
         if bar:
             bar.close()
@@ -167,7 +172,7 @@ def cmd_check(args) -> int:
             else:
                 files.append(p)
         files = sorted(set(files))
-    analysis = _analyse(root, config, files)
+    analysis = _analyse(args, root, config, files)
     _print_problems(problems + analysis.problems, analysis.root)
     findings = analysis.findings
     if args.quiet:
@@ -199,7 +204,7 @@ def cmd_explain(args) -> int:
         return 2
     root = args.root.resolve() if args.root else _project_root(file)
     config, problems, bad_config = _load_config(args, root)
-    analysis = _analyse(root, config)
+    analysis = _analyse(args, root, config)
     _print_problems(problems + [p for p in analysis.problems if p.severity != "information"],
                     analysis.root)
     if file not in analysis.modules:
@@ -217,7 +222,7 @@ def cmd_graph(args) -> int:
         print(f"tla-lens: error: not a folder: {args.path}", file=sys.stderr)
         return 2
     config, problems, bad_config = _load_config(args, root)
-    analysis = _analyse(root, config)
+    analysis = _analyse(args, root, config)
     _print_problems(problems + [p for p in analysis.problems if p.severity != "information"],
                     analysis.root)
     sys.stdout.write(dot(analysis) if args.format == "dot" else mermaid(analysis))

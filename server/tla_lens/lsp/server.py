@@ -31,6 +31,7 @@ from .. import __version__
 from ..config import Config, find_config, from_dict, load_file, to_dict
 from ..problems import Problem
 from ..project import Change, Project
+from ..project.cache import FactsCache
 from ..project.graph import EdgeKind, Module
 from ..rules import Finding, display, docs_url
 from ..syntax import dialect_for_path
@@ -124,6 +125,7 @@ class TlaLensServer(LanguageServer):
         self.progress_token: Optional[str] = None
         self.config_problems: list[Problem] = []
         self.diag_cache: dict[Path, tuple] = {}
+        self.facts_cache: Optional[FactsCache] = None  # the persistent facts cache
 
     # -- errors never pop up -----------------------------------------------------------------
     def report_server_error(self, error: Exception, source: Any) -> None:  # pygls hook
@@ -396,7 +398,7 @@ class TlaLensServer(LanguageServer):
         assert self.project is not None
         root = self.project.root
         self.read_file_config(root)
-        self.project = Project(root, self.effective_config())
+        self.project = Project(root, self.effective_config(), cache=self.facts_cache)
         for p in self.config_problems:
             self.log(str(p), T.MessageType.Warning)
         self.schedule_index()
@@ -483,7 +485,10 @@ def initialize(ls: TlaLensServer, params: T.InitializeParams) -> None:
         ls.init_options = opts.get("tlaLens", opts) if isinstance(opts.get("tlaLens", opts), dict) else {}
     root = ls.root_path(params)
     ls.read_file_config(root)
-    ls.project = Project(root, ls.effective_config())
+    ls.facts_cache = FactsCache(root)
+    if ls.facts_cache.problem:
+        ls.log(ls.facts_cache.problem, T.MessageType.Warning)
+    ls.project = Project(root, ls.effective_config(), cache=ls.facts_cache)
 
 
 @server.feature(T.INITIALIZED)

@@ -36,7 +36,8 @@ from ..config import Config
 from ..problems import Problem
 from ..resolve import Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
-from ..syntax.facts import ImportPhase, ModuleFacts
+from ..syntax.facts import Dialect, ImportPhase, ModuleFacts
+from .cache import FactsCache, content_key, extract_all
 from .discover import Matcher, iter_package_dirs, walk
 from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets
 from .infection import Infection, infect, reach_back, strongly_connected
@@ -96,9 +97,12 @@ def _signature(mod: Module) -> tuple:
 
 
 class Project:
-    def __init__(self, root: Path, config: Optional[Config] = None) -> None:
+    def __init__(self, root: Path, config: Optional[Config] = None, *,
+                 cache: Optional[FactsCache] = None, jobs: int = 1) -> None:
         self.root = root.resolve()
         self.config = config or Config()
+        self.cache = cache  # persistent facts cache (None: parse everything)
+        self.jobs = max(1, jobs)  # processes for extracting facts of many files at once
         self.overlays: dict[Path, bytes] = {}
         # syntax trees of open files (overlays) only, for incremental re-parsing
         self.trees: dict[Path, object] = {}
@@ -201,17 +205,49 @@ class Project:
             return None
         return data
 
-    def _make_module(self, path: Path) -> Optional[Module]:
+    def _prepare(self, paths: list[Path]) -> dict[Path, tuple[bytes, ModuleFacts]]:
+        """Read files from disk and get their facts: from the cache, else extracted (on all
+        cores when there are many). Files that cannot be read are left to _make_module."""
+        todo: list[tuple[Path, bytes, Dialect, str]] = []
+        for path in paths:
+            dialect = dialect_for_path(path)
+            if dialect is None or path in self.overlays:
+                continue
+            self.file_problems.pop(path, None)
+            data = self._read(path)
+            if data is not None:
+                todo.append((path, data, dialect, content_key(data, dialect) if self.cache else ""))
+        if not todo:
+            return {}
+        known = self.cache.get_many(k for *_, k in todo) if self.cache else {}
+        missing = [t for t in todo if t[3] not in known]
+        extracted = extract_all([(data, d) for _, data, d, _ in missing], self.jobs)
+        if self.cache:
+            self.cache.put_many({t[3]: f for t, f in zip(missing, extracted)})
+        facts_of = {t[0]: f for t, f in zip(missing, extracted)}
+        return {path: (data, known[key] if key in known else facts_of[path])
+                for path, data, _, key in todo}
+
+    def _make_module(self, path: Path,
+                     prepared: Optional[tuple[bytes, ModuleFacts]] = None) -> Optional[Module]:
         dialect = dialect_for_path(path)
         if dialect is None:
             return None
+        if prepared is not None:
+            return self._module_from(path, dialect, *prepared)
         self.file_problems.pop(path, None)
         data = self._read(path)
         if data is None:
             return None
+        return self._module_from(path, dialect, data, None)
+
+    def _module_from(self, path: Path, dialect: Dialect, data: bytes,
+                     facts: Optional[ModuleFacts]) -> Module:
         workspace = path in self.workspace_files
         try:
-            if path in self.overlays:
+            if facts is not None:
+                pass
+            elif path in self.overlays:
                 facts, tree = extract_incremental(data, dialect, self.trees.get(path))
                 if tree is not None:
                     self.trees[path] = tree
@@ -294,28 +330,31 @@ class Project:
         paths loaded."""
         if paths is None:
             paths = sorted(self.workspace_files)
-        queue = [p for p in paths if p not in self.modules]
-        queued = set(queue)
+        wave = [p for p in dict.fromkeys(paths) if p not in self.modules]
+        seen = set(wave)
         loaded: set[Path] = set()
-        i = 0
-        while i < len(queue):
-            if cancelled():
-                break
-            path = queue[i]
-            i += 1
-            mod = self._make_module(path)
-            if progress is not None:
-                progress(i, len(queue))
-            if mod is None:
-                continue
-            self.modules[path] = mod
-            loaded.add(path)
-            for e in mod.edges:
-                t = e.target
-                if t is not None and t not in queued and t not in self.modules \
-                        and dialect_for_path(t) is not None:
-                    queued.add(t)
-                    queue.append(t)
+        done, total = 0, len(wave)
+        # in waves: the given files, then the files they reach, then the files those reach...
+        while wave and not cancelled():
+            prepared = self._prepare(wave)
+            following: list[Path] = []
+            for path in wave:
+                mod = self._make_module(path, prepared.get(path))
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+                if mod is None:
+                    continue
+                self.modules[path] = mod
+                loaded.add(path)
+                for e in mod.edges:
+                    t = e.target
+                    if t is not None and t not in seen and t not in self.modules \
+                            and dialect_for_path(t) is not None:
+                        seen.add(t)
+                        following.append(t)
+            total += len(following)
+            wave = following
         if loaded:
             self.graph.index_edges()
         return loaded
@@ -515,13 +554,20 @@ Analysis = Project
 
 def analyse(root: Path, config: Optional[Config] = None, *,
             files: Optional[list[Path]] = None,
-            progress: Optional[Progress] = None) -> Project:
-    """Analyse the workspace at ``root`` (or only ``files`` in it, with what they import)."""
-    project = Project(root, config)
+            progress: Optional[Progress] = None,
+            cache: bool = False, jobs: int = 1) -> Project:
+    """Analyse the workspace at ``root`` (or only ``files`` in it, with what they import).
+    ``cache``: use the persistent facts cache; ``jobs``: processes for extracting facts."""
+    facts_cache = FactsCache(root.resolve()) if cache else None
+    project = Project(root, config, cache=facts_cache, jobs=jobs)
     if files is None:
         project.discover()
     else:
         project.set_workspace_files(files)
     project.load(progress=progress)
     project.recompute()
+    if facts_cache is not None:
+        if facts_cache.problem:
+            project.discovery_problems.append(Problem(facts_cache.path, facts_cache.problem))
+        facts_cache.close()
     return project

@@ -1,0 +1,102 @@
+"""The persistent facts cache: hits on a second run, never trusts a bad entry or database,
+safe with runs in parallel, and off with --no-cache."""
+import json
+import sqlite3
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+from tla_lens.project import analyse
+from tla_lens.project.cache import FactsCache, content_key
+from tla_lens.syntax import Dialect, extract
+
+FILES = {"package.json": '{"type": "module"}', "db.js": "export const x = await 1;",
+         "a.js": "import { x } from './db.js'; export const y = x;",
+         "b.ts": "import type { T } from './t.js'; export const z: T = 1;", "t.ts": "export type T = number;"}
+
+
+def verdicts(project):
+    return {p.name: (m.is_async, m.has_tla) for p, m in project.modules.items()}
+
+
+def test_second_run_hits_and_agrees(workspace, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = workspace(FILES)
+    first = analyse(root, cache=True)
+    assert first.cache.misses == 4 and first.cache.hits == 0
+    second = analyse(root, cache=True)
+    assert second.cache.hits == 4 and second.cache.misses == 0
+    assert verdicts(first) == verdicts(second) == verdicts(analyse(root))
+    # a changed file is a new key: a miss, and the new facts
+    (root / "db.js").write_text("export const x = 1;")
+    third = analyse(root, cache=True)
+    assert third.cache.misses == 1 and not third.modules[root / "a.js"].is_async
+    assert (tmp_path / "cache" / "tla-lens").is_dir()
+
+
+def test_corrupt_entries_are_rebuilt_not_trusted(tmp_path):
+    cache = FactsCache(tmp_path / "proj", directory=tmp_path / "c")
+    data = b"export const x = await 1;"
+    key = content_key(data, Dialect.JS)
+    cache.put_many({key: extract(data, Dialect.JS)})
+    assert cache.get_many([key])[key].has_tla
+    db = sqlite3.connect(cache.path)
+    blob = db.execute("SELECT data FROM facts WHERE key = ?", (key,)).fetchone()[0]
+    for bad in (blob[:-5], blob[:-1] + b"x", b"garbage", b""):
+        db.execute("UPDATE facts SET data = ? WHERE key = ?", (bad, key))
+        db.commit()
+        assert cache.get_many([key]) == {}
+    # a stale entry from another version of the tool is a miss too
+    db.execute("UPDATE facts SET data = ? WHERE key = ?", (b"0.0.1/1\0" + blob.split(b"\0", 1)[1], key))
+    db.commit()
+    assert cache.get_many([key]) == {}
+    cache.close()
+
+
+def test_corrupt_database_is_moved_aside(tmp_path):
+    first = FactsCache(tmp_path / "proj", directory=tmp_path / "c")
+    path = first.path
+    first.close()
+    path.write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    cache = FactsCache(tmp_path / "proj", directory=tmp_path / "c")
+    assert cache.db is not None and "afresh" in (cache.problem or "")
+    assert list(path.parent.glob("facts.corrupt-*.sqlite"))
+    data = b"await 0;"
+    cache.put_many({content_key(data, Dialect.JS): extract(data, Dialect.JS)})
+    assert cache.get_many([content_key(data, Dialect.JS)])
+
+
+def test_concurrent_runs_share_the_cache(workspace, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    files = dict(FILES)
+    for i in range(60):
+        files[f"m{i}.js"] = f"import './db.js'; export const v{i} = {i};"
+    root = workspace(files)
+    cmd = [sys.executable, "-m", "tla_lens.cli", "check", str(root), "--format", "json"]
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(lambda _: subprocess.run(cmd, capture_output=True, text=True, timeout=120), range(4)))
+    outs = [json.loads(r.stdout) for r in runs]
+    assert all(r.returncode in (0, 1) for r in runs), [r.stderr for r in runs]
+    assert all(o["modules"] == outs[0]["modules"] for o in outs)
+    assert not any("cache" in r.stderr for r in runs), [r.stderr for r in runs]
+
+
+def test_no_cache_writes_nothing(workspace, tmp_path):
+    root = workspace(FILES)
+    env_home = tmp_path / "nocache"
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", str(root), "--no-cache"],
+                       capture_output=True, text=True, timeout=60,
+                       env={**__import__("os").environ, "XDG_CACHE_HOME": str(env_home)})
+    assert r.returncode in (0, 1), r.stderr
+    assert not env_home.exists()
+
+
+def test_parallel_extraction_equals_serial(workspace):
+    files = dict(FILES)
+    for i in range(300):
+        files[f"m{i}.ts"] = (f"import {{ x }} from './db.js';\nimport type {{ T }} from './t.js';\n"
+                             f"export const v{i}: T = {i};\n" + ("await 0;\n" if i % 37 == 0 else ""))
+    root = workspace(files)
+    assert verdicts(analyse(root, jobs=2)) == verdicts(analyse(root, jobs=1))
