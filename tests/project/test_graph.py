@@ -165,3 +165,20 @@ def test_edit_without_graph_change_costs_no_recompute(workspace):
     assert p.modules[root / "a.js"].is_async
     change = p.set_overlay(root / "a.js", text.replace(b'import "./db.js";\n', b""))
     assert change.graph and root / "a.js" in change.verdicts and not p.modules[root / "a.js"].is_async
+
+
+def test_symlinks_out_of_the_workspace_are_not_read(workspace, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.js").write_text("export const s = await 1;")
+    (outside / "package.json").write_text('{"name": "ext", "type": "module", "exports": "./secret.js"}')
+    root = workspace({"package.json": '{"type": "module"}',
+                      "a.js": "import { s } from 'ext';\nimport './inside.js';",
+                      "inside.js": "export {};"})
+    (root / "node_modules").mkdir()
+    (root / "node_modules" / "ext").symlink_to(outside, target_is_directory=True)
+    (root / "link.js").symlink_to(outside / "secret.js")
+    a = analyse(root)
+    assert not any(p.is_relative_to(outside) for p in a.modules)
+    assert not a.modules[root / "a.js"].is_async
+    assert any("outside the workspace" in str(p) for p in a.problems)

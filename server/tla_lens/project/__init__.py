@@ -85,6 +85,14 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
     return "esm" if facts.has_module_syntax else "cjs"
 
 
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
 def _quoted_lines(mod: Module) -> tuple:
     """The lines of a module that other files' findings name (its awaits, its imports)."""
     lines = mod.lines
@@ -186,6 +194,12 @@ class Project:
         if path in self.overlays:
             return self.overlays[path]
         problems = self.file_problems.setdefault(path, [])
+        if not _inside(path, self.root):
+            # resolution follows symlinks to real paths: one that leads out of the workspace
+            # (and its node_modules) is not read
+            problems.append(Problem(path, "outside the workspace (reached through a symlink); "
+                                          "not read, treated as a sync module"))
+            return None
         limit = self.config.max_file_size
         try:
             size = path.stat().st_size
