@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 ENGINES_STAMP := tests/engines/node_modules/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install engines check-example clean
+.PHONY: run test install engines check-example clean fuzz
 
 install: $(STAMP)
 
@@ -36,6 +36,10 @@ run: $(STAMP)
 test: $(STAMP) $(ENGINES_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory extension-test extension-e2e
+
+# Long fuzzing runs: 20x the examples of make test, fresh random seeds (TLA_FUZZ_EXAMPLES scales it).
+fuzz: $(STAMP) $(ENGINES_STAMP)
+	TLA_FUZZ_EXAMPLES=$${TLA_FUZZ_EXAMPLES:-20} TLA_FUZZ_RANDOM=1 $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider --hypothesis-show-statistics $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) tests/engines/node_modules .pytest_cache

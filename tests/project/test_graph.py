@@ -182,3 +182,15 @@ def test_symlinks_out_of_the_workspace_are_not_read(workspace, tmp_path):
     assert not any(p.is_relative_to(outside) for p in a.modules)
     assert not a.modules[root / "a.js"].is_async
     assert any("outside the workspace" in str(p) for p in a.problems)
+
+
+def test_fifo_named_like_a_module_does_not_block(workspace):
+    import os
+    from tla_lens.project import Project
+    root = workspace({"package.json": '{"type": "module"}', "a.js": "export const a = 1;"})
+    os.mkfifo(root / "pipe.js")
+    p = analyse(root)  # discovery skips it
+    assert root / "pipe.js" not in p.modules
+    p.files_changed([root / "pipe.js"])  # a watcher names it: read without blocking, skipped
+    assert root / "pipe.js" not in p.modules
+    assert any("not a regular file" in str(x) for x in p.problems)

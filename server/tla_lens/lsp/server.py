@@ -615,7 +615,11 @@ def did_change_watched_files(ls: TlaLensServer, params: T.DidChangeWatchedFilesP
         if p is None:
             continue
         if p.name == "tla-lens.json" or (p.name == "package.json" and p.parent == ls.project.root):
-            restart = restart or p.name == "tla-lens.json" or _has_tlalens_key(p)
+            # a config file appeared or changed, or the one in use changed (its "tlaLens" key
+            # removed, the file deleted): the settings are read again
+            source = ls.file_config.source if ls.file_config else None
+            restart = restart or p.name == "tla-lens.json" or _has_tlalens_key(p) \
+                or (source is not None and Path(source).resolve() == p)
         paths.append(p)
     if restart:
         ls.restart_project()

@@ -28,6 +28,8 @@ never is. No project code is ever run.
 """
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -94,10 +96,11 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _quoted_lines(mod: Module) -> tuple:
-    """The lines of a module that other files' findings name (its awaits, its imports)."""
-    lines = mod.lines
-    return (tuple(lines.line_of(s.keyword.start) for s in mod.tla),
-            tuple(lines.line_of(e.span.start) for e in mod.edges))
+    """Where other files' findings point into a module (its awaits, its imports): line and
+    column of each start and end."""
+    pos = mod.lines.position
+    return (tuple((pos(s.keyword.start), pos(s.keyword.end)) for s in mod.tla),
+            tuple((pos(e.span.start), pos(e.span.end)) for e in mod.edges))
 
 
 def _signature(mod: Module) -> tuple:
@@ -195,24 +198,46 @@ class Project:
             return self.overlays[path]
         problems = self.file_problems.setdefault(path, [])
         if not _inside(path, self.root):
-            # resolution follows symlinks to real paths: one that leads out of the workspace
-            # (and its node_modules) is not read
-            problems.append(Problem(path, "outside the workspace (reached through a symlink); "
-                                          "not read, treated as a sync module"))
+            # resolution follows symlinks to real paths: nothing outside the workspace folder
+            # (and its node_modules) is read
+            problems.append(Problem(path, "outside the workspace folder (through a symlink or "
+                                          "a ../ import); not read, treated as a sync module"))
             return None
         limit = self.config.max_file_size
         try:
-            size = path.stat().st_size
-            if size > limit:
-                problems.append(Problem(path, f"skipped: {size:,} bytes is over maxFileSize "
-                                              f"({limit:,}); treated as a sync module"))
-                return None
-            with open(path, "rb") as fh:
-                data = fh.read(limit + 1)
+            # O_NONBLOCK: a FIFO named like a module must not block the analysis
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
             return None
         except OSError as e:
             problems.append(Problem(path, f"cannot read: {e.strerror or e}"))
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                problems.append(Problem(path, "skipped: not a regular file"))
+                return None
+            if st.st_size > limit:
+                problems.append(Problem(path, f"skipped: {st.st_size:,} bytes is over maxFileSize "
+                                              f"({limit:,}); treated as a sync module"))
+                return None
+            chunks = []
+            remaining = limit + 1
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+            data = b"".join(chunks)
+        except OSError as e:
+            problems.append(Problem(path, f"cannot read: {e.strerror or e}"))
+            return None
+        finally:
+            os.close(fd)
+        if len(data) > limit:
+            problems.append(Problem(path, f"skipped: over maxFileSize ({limit:,} bytes); "
+                                          "treated as a sync module"))
             return None
         if b"\x00" in data[:8192]:
             problems.append(Problem(path, "skipped: binary file (contains NUL bytes)"))

@@ -14,7 +14,10 @@ _MISSING = object()
 
 
 class CachedFS:
-    def __init__(self) -> None:
+    def __init__(self, confine: Optional[str] = None) -> None:
+        # files inside this folder whose real path is outside it (a symlink leading out of the
+        # workspace) are never read
+        self.confine = confine.rstrip(os.sep) + os.sep if confine else None
         self._kind: dict[str, Optional[str]] = {}
         self._list: dict[str, Optional[frozenset[str]]] = {}
         self._real: dict[str, str] = {}
@@ -67,8 +70,17 @@ class CachedFS:
             self._real[p] = r
         return r
 
+    def escapes(self, p: str) -> bool:
+        """Is ``p`` inside the confining folder while its real path is outside it?"""
+        c = self.confine
+        if c is None or not os.path.abspath(p).startswith(c):
+            return False
+        return not (self.realpath(p) + os.sep).startswith(c)
+
     def read_text(self, p: str) -> Optional[str]:
         r = self._text.get(p, _MISSING)
+        if r is _MISSING and self.escapes(p):
+            r = self._text[p] = None
         if r is _MISSING:
             try:
                 with open(p, "rb") as f:

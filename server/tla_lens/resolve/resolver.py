@@ -129,7 +129,7 @@ class Resolver:
             "import": frozenset(base | {"import"}) - removed - {"types"},
             "require": frozenset(base | {"require"}) - removed - {"types"},
         }
-        self.fs = CachedFS()
+        self.fs = CachedFS(confine=os.path.realpath(os.fspath(root)))
         self.problems: list[Problem] = []
         self._problem_keys: set[Problem] = set()
         self._pkg: dict[str, Optional[dict]] = {}
