@@ -194,3 +194,20 @@ def test_fifo_named_like_a_module_does_not_block(workspace):
     p.files_changed([root / "pipe.js"])  # a watcher names it: read without blocking, skipped
     assert root / "pipe.js" not in p.modules
     assert any("not a regular file" in str(x) for x in p.problems)
+
+
+def test_config_change_loads_what_re_resolved_edges_reach(workspace):
+    from tla_lens.project import Project
+    root = workspace({
+        "package.json": '{"type": "module"}',
+        "tsconfig.json": "{}",
+        "node_modules/asyncpkg/package.json": '{"name": "asyncpkg", "type": "module", "exports": "./index.js"}',
+        "node_modules/asyncpkg/index.js": "export const v = await 1;",
+        "main.ts": 'import { v } from "asyncpkg";\nlet x: typeof v;\n',
+    })
+    p = Project(root)
+    p.discover(); p.load(); p.recompute()
+    assert not p.modules[root / "main.ts"].is_async  # used only as a type: erased
+    (root / "tsconfig.json").write_text('{"compilerOptions": {"verbatimModuleSyntax": true}}')
+    p.files_changed([root / "tsconfig.json"])
+    assert p.modules[root / "main.ts"].is_async  # kept now, and the package is loaded

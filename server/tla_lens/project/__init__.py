@@ -579,7 +579,11 @@ class Project:
             mod.workspace = path in self.workspace_files
             mod.edges = self._edges_of(mod)
         self.load([p for p in sources if p.exists() or p in self.overlays])
-        self.load()  # new workspace files and newly reachable targets
+        self.load()  # new workspace files
+        # targets the re-resolved edges reach now (an import no longer erased, a new mapping)
+        self.load(sorted({e.target for m in self.modules.values() for e in m.edges
+                          if e.target is not None and e.target not in self.modules
+                          and dialect_for_path(e.target) is not None}))
         for path in [p for p in self.modules if not p.exists() and p not in self.overlays]:
             del self.modules[path]
         self.graph.index_edges()
