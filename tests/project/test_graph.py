@@ -211,3 +211,18 @@ def test_config_change_loads_what_re_resolved_edges_reach(workspace):
     (root / "tsconfig.json").write_text('{"compilerOptions": {"verbatimModuleSyntax": true}}')
     p.files_changed([root / "tsconfig.json"])
     assert p.modules[root / "main.ts"].is_async  # kept now, and the package is loaded
+
+
+def test_open_buffer_of_a_deleted_file_stays_in_the_workspace(workspace):
+    from tla_lens.project import Project
+    root = workspace({"package.json": '{"type": "module"}', "db.js": "await 0;",
+                      "a.js": 'import "./db.js";'})
+    p = Project(root)
+    p.discover(); p.load(); p.recompute()
+    p.set_overlay(root / "a.js", b'import "./db.js";\n')
+    (root / "a.js").unlink()
+    p.files_changed([root / "a.js"])
+    assert p.modules[root / "a.js"].workspace
+    assert [f.code for f in p.findings_for(root / "a.js")] == ["async-import"]
+    p.files_changed([root / ".gitignore"])  # a rediscovery keeps it too
+    assert p.modules[root / "a.js"].workspace

@@ -184,6 +184,9 @@ class Project:
         found = walk(self.root, self.config)
         self.discovery_problems = found.problems
         self.workspace_files = set(found.files)
+        # open buffers win over the disk: an open file that is not (or no longer) on disk
+        self.workspace_files |= {p for p in self.overlays
+                                 if not p.exists() and self._discoverable(p)}
         self.discovered = True
         for path, mod in self.modules.items():
             mod.workspace = path in self.workspace_files
@@ -484,7 +487,7 @@ class Project:
             for p in sources:
                 if p.exists() and self._discoverable(p):
                     self.workspace_files.add(p.resolve())
-                elif not p.exists():
+                elif not p.exists() and p not in self.overlays:  # open buffers win
                     self.workspace_files.discard(p)
         if structural:
             return self._rebuild_edges(set(sources))
