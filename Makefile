@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 ENGINES_STAMP := tests/engines/node_modules/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install engines check-example clean fuzz
+.PHONY: run test install engines check-example clean fuzz bench
 
 install: $(STAMP)
 
@@ -36,6 +36,13 @@ run: $(STAMP)
 test: $(STAMP) $(ENGINES_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory extension-test extension-e2e
+
+# The scaling benchmark (1k-100k modules; ~25 min): figures, README table and chart in bench/.
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	-test -x bench/peers/node_modules/.bin/depcruise || bench/setup.sh
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Long fuzzing runs: 20x the examples of make test, fresh random seeds (TLA_FUZZ_EXAMPLES scales it).
 fuzz: $(STAMP) $(ENGINES_STAMP)

@@ -16,6 +16,14 @@ Shape (all decided by the seed):
   (and the app entries) import from data-backed features, so a few hundred modules are async
   because of ``db.ts`` and the rest of the workspace stays sync.
 - One more async module, ``src/shared/i18n/messages.ts``, is imported only by app entries.
+- A few percent more (``--tla-share``, default 3%) have a top-level ``await`` of their own (in an
+  ``export const``, an ``if`` block or a ``for await``): pages, views and a few services of the
+  features that are *not* data-backed, so their own pages and the app entries become async too.
+- Every import form: named (also renamed, and with an inline ``type`` specifier), default, default
+  plus named, namespace, side-effect only, ``export {..} from``, ``export * from``, ``export * as
+  ns from`` (all carry async-ness), ``import type`` and ``export type {..} from`` (erased) and
+  ``import()`` in a function (not carried). The forms are drawn from a second seeded stream, so
+  the import graph is the same as with generator version 3.
 - About 10% of the modules are plain ``.js`` (they import only other ``.js`` modules); TypeScript
   modules import with ``.js`` or no extension, and with the tsconfig ``paths`` aliases
   ``@core/*`` and ``@shared/*``.
@@ -36,7 +44,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 FEATURE_WORDS = """billing invoices users accounts orders catalog inventory shipping payments auth sessions
 notifications search analytics reports audit settings profiles teams projects tasks comments files
@@ -61,6 +69,11 @@ window zone""".split()
 
 VERBS = """load fetch build compute format parse resolve normalize validate merge apply collect render
 summarize rank group count filter map sort index encode decode""".split()
+
+# import forms of value imports (all carry async-ness), with their weights
+IMPORT_FORMS = ["named", "renamed", "inline-type", "default", "default-named", "namespace", "side-effect",
+                "export-named", "export-star", "export-star-as"]
+IMPORT_FORM_WEIGHTS = [45, 8, 5, 12, 5, 10, 5, 5, 3, 2]
 
 LAYER_DIRS = {1: "models", 2: "repositories", 3: "services", 4: "handlers", 5: "views", 6: "pages"}
 LAYER_SUFFIX = {0: "", 1: "Model", 2: "Repository", 3: "Service", 4: "Handler", 5: "View", 6: "Page", 7: "App"}
@@ -93,11 +106,17 @@ class Module:
 
 
 class Generator:
-    def __init__(self, n: int, seed: int):
+    def __init__(self, n: int, seed: int, tla_share: float = 0.03):
         if n < 200:
             raise SystemExit("gen_workspace: --modules must be at least 200")
         self.n = n
         self.rng = random.Random(seed)
+        # import forms and the extra TLA modules come from a second stream, so that the import graph
+        # (and the text drawn from self.rng) does not depend on them
+        self.form_rng = random.Random(seed * 7919 + 17)
+        self.tla_share = tla_share
+        self.extra_tla: list[int] = []
+        self.forms: dict[str, int] = {}
         self.seed = seed
         self.modules: list[Module] = []
         self.used_names: set[str] = set()
@@ -252,6 +271,20 @@ class Generator:
             self.modules[b].imports.append(a)
             made += 1
         self.n_cycles = made
+        # a few percent of the modules have a top-level await of their own: pages, views and a few
+        # services of features that are not data-backed (so the db.ts figures stay as they were)
+        frng = self.form_rng
+        want = max(0, round(self.n * self.tla_share) - 2)
+        pools = {layer: [m.idx for m in self.modules if m.feature and not m.data and m.layer == layer]
+                 for layer in (3, 5, 6)}
+        chosen: set[int] = set()
+        for layer, share in ((6, 0.6), (5, 0.25), (3, 0.15)):
+            pool = pools[layer]
+            k = min(len(pool), round(want * share))
+            chosen.update(frng.sample(pool, k))
+        self.extra_tla = sorted(chosen)
+        for i in self.extra_tla:
+            self.modules[i].tla = True
 
     # ---- analysis of the generated graph -----------------------------------------------
     def reverse(self) -> list[list[int]]:
@@ -308,20 +341,63 @@ class Generator:
         if m.feature:
             lines.append(f"// Feature: {m.feature} / {LAYER_DIRS.get(m.layer, 'app')}")
         lines.append("")
-        by_target: dict[int, str] = {}
+        by_target: dict[int, str | None] = {}   # how the body calls the import (None: no local binding)
+        frng = self.form_rng
+        star_done = False
         for t in m.imports:
             dst = self.modules[t]
+            marks.setdefault("import_lines", {})[dst.path] = len(lines)
             if dst is self.db:
                 names = ["db", "runDbQuery"] if rng.random() < 0.5 else ["db"]
                 by_target[t] = "db"
-            else:
-                names = [dst.fn]
-                by_target[t] = dst.fn
-            marks.setdefault("import_lines", {})[dst.path] = len(lines)
-            lines.append(f"import {{ {', '.join(names)} }} from '{self.specifier(m, dst)}';")
+                lines.append(f"import {{ {', '.join(names)} }} from '{self.specifier(m, dst)}';")
+                continue
+            spec = self.specifier(m, dst)
+            form = frng.choices(IMPORT_FORMS, weights=IMPORT_FORM_WEIGHTS)[0]
+            if form == "inline-type" and (m.js or dst.js):
+                form = "named"
+            if form in ("export-star", "export-star-as"):
+                if star_done:
+                    form = "named"
+                star_done = True
+            self.forms[form] = self.forms.get(form, 0) + 1
+            by_target[t] = dst.fn
+            if form == "named":
+                lines.append(f"import {{ {dst.fn} }} from '{spec}';")
+            elif form == "renamed":
+                by_target[t] = f"{dst.fn}From{cap(m.base)}"
+                lines.append(f"import {{ {dst.fn} as {by_target[t]} }} from '{spec}';")
+            elif form == "inline-type":
+                lines.append(f"import {{ {dst.fn}, type {dst.iface} }} from '{spec}';")
+            elif form == "default":
+                lines.append(f"import {dst.fn} from '{spec}';")
+            elif form == "default-named":
+                lines.append(f"import {dst.fn}, {{ {dst.cls} }} from '{spec}';")
+            elif form == "namespace":
+                by_target[t] = f"{dst.base}Ns.{dst.fn}"
+                lines.append(f"import * as {dst.base}Ns from '{spec}';")
+            elif form == "side-effect":
+                by_target[t] = None
+                lines.append(f"import '{spec}';")
+            elif form == "export-named":
+                by_target[t] = None
+                lines.append(f"export {{ {dst.fn} }} from '{spec}';")
+            elif form == "export-star":
+                by_target[t] = None
+                lines.append(f"export * from '{spec}';")
+            else:  # export-star-as
+                by_target[t] = None
+                lines.append(f"export * as {dst.base}Exports from '{spec}';")
+        local_types: list[int] = []
         for t in m.type_imports:
             dst = self.modules[t]
-            lines.append(f"import type {{ {dst.iface} }} from '{self.specifier(m, dst)}';")
+            kind = "export-type" if frng.random() < 0.2 else "import-type"
+            self.forms[kind] = self.forms.get(kind, 0) + 1
+            if kind == "export-type":
+                lines.append(f"export type {{ {dst.iface} }} from '{self.specifier(m, dst)}';")
+            else:
+                local_types.append(t)
+                lines.append(f"import type {{ {dst.iface} }} from '{self.specifier(m, dst)}';")
         lines.append("")
         T = (lambda s: s) if ts else (lambda s: "")  # type annotations only in TypeScript
 
@@ -360,7 +436,7 @@ class Generator:
                 "}",
                 "",
             ]
-        elif m.tla:
+        elif m is self.messages:
             lines += [
                 f"async function loadCatalog(locale{T(': string')}){T(': Promise<Record<string, string>>')} {{",
                 "  return { greeting: `hello (${locale})` };",
@@ -369,6 +445,19 @@ class Generator:
                 "export const messages = await loadCatalog('en');",
                 "",
             ]
+        elif m.tla:
+            kind = self.form_rng.randrange(3)
+            if kind == 0:
+                lines += [f"export const preloaded{cap(m.base)} = await Promise.resolve({{ ready: true, at: Date.now() }});", ""]
+            elif kind == 1:
+                lines += ["if (typeof globalThis !== 'undefined') {",
+                          "  await new Promise((resolve) => setTimeout(resolve, 0));",
+                          "}", ""]
+            else:
+                lines += [f"const warmed{cap(m.base)}{T(': number[]')} = [];",
+                          "for await (const chunk of [Promise.resolve(1), Promise.resolve(2)]) {",
+                          f"  warmed{cap(m.base)}.push(chunk);",
+                          "}", ""]
         # interface + type
         if ts:
             lines += [f"export interface {m.iface} {{",
@@ -386,6 +475,8 @@ class Generator:
         lines.append("  let total = input && input.limit ? input.limit : 0;")
         for t in m.imports:
             name = by_target[t]
+            if name is None:
+                continue
             if name == "db":
                 lines.append("  total += typeof db.query === 'function' ? 1 : 0;")
             else:
@@ -403,7 +494,7 @@ class Generator:
                       "  const rows = await runDbQuery('select 1');",
                       "  return rows.length;",
                       "}", ""]
-        for t in m.type_imports:
+        for t in local_types:
             dst = self.modules[t]
             lines += [f"export function describe{cap(dst.iface)}For{cap(m.base)}(value: {dst.iface}): string {{",
                       "  return JSON.stringify(value);",
@@ -471,6 +562,12 @@ class Generator:
         return "\n".join(lines) + "\n", marks
 
     # ---- output -------------------------------------------------------------------------
+    def form_counts(self) -> dict[str, int]:
+        c = dict(self.forms)
+        c["named (db.ts)"] = sum(1 for m in self.modules for t in m.imports if t == self.db.idx)
+        c["dynamic import()"] = sum(len(m.dynamic) for m in self.modules)
+        return dict(sorted(c.items(), key=lambda kv: -kv[1]))
+
     def write(self, out: Path) -> dict:
         if out.exists():
             shutil.rmtree(out)
@@ -507,8 +604,10 @@ class Generator:
             total_lines += text.count("\n")
 
         via_db = self.async_set([self.db.idx])
-        via_any = self.async_set([self.db.idx, self.messages.idx])
-        via_msg = self.async_set([self.messages.idx])
+        tla_all = [m.idx for m in self.modules if m.tla]
+        via_any = self.async_set(tla_all)
+        # async through anything but db.ts: the files the latency benchmark opens must not be
+        via_msg = self.async_set([i for i in tla_all if i != self.db.idx])
         rev = self.reverse()
 
         # first-squiggle file: an async page of a data-backed feature (needs the graph: >= 3 hops)
@@ -523,7 +622,8 @@ class Generator:
         flip_lines = sorted(marks[flip.idx]["import_lines"][self.modules[t].path]
                             for t in flip.imports if t in via_db)
         # the function-body edit file: a big sync-or-async open file (take the flip importer's neighbour)
-        body_file = max((m for m in self.modules if m.idx in via_db and m.layer == 3 and not m.js),
+        body_file = max((m for m in self.modules if m.idx in via_db and m.idx not in via_msg
+                         and m.layer == 3 and not m.js),
                         key=lambda m: (len(m.imports), m.path))
         dist_hist: dict[int, int] = {}
         for d in via_db.values():
@@ -540,7 +640,9 @@ class Generator:
             "edges": sum(len(m.imports) for m in self.modules),
             "type_only_imports": sum(len(m.type_imports) for m in self.modules),
             "dynamic_imports": sum(len(m.dynamic) for m in self.modules),
-            "tla_modules": [self.db.path, self.messages.path],
+            "tla_modules": [self.modules[i].path for i in tla_all],
+            "tla_share": self.tla_share,
+            "import_forms": self.form_counts(),
             "async_because_of_db": len(via_db) - 1,
             "async_modules": len(via_any),
             "async_distance_histogram": {str(k): v for k, v in sorted(dist_hist.items())},
@@ -557,23 +659,24 @@ class Generator:
         return manifest
 
 
-def generate(out: Path, modules: int = 5000, seed: int = 1) -> dict:
-    g = Generator(modules, seed)
+def generate(out: Path, modules: int = 5000, seed: int = 1, tla_share: float = 0.03) -> dict:
+    g = Generator(modules, seed, tla_share)
     g.build()
     return g.write(out)
 
 
-def ensure(out: Path, modules: int, seed: int) -> dict:
+def ensure(out: Path, modules: int, seed: int, tla_share: float = 0.03) -> dict:
     """Reuse a workspace generated earlier with the same parameters, else (re)generate it."""
     mf = out / ".bench.json"
     if mf.exists():
         try:
             m = json.loads(mf.read_text())
-            if (m.get("generator_version"), m.get("modules"), m.get("seed")) == (GENERATOR_VERSION, modules, seed):
+            if (m.get("generator_version"), m.get("modules"), m.get("seed"), m.get("tla_share")) == \
+                    (GENERATOR_VERSION, modules, seed, tla_share):
                 return m
         except ValueError:
             pass
-    return generate(out, modules, seed)
+    return generate(out, modules, seed, tla_share)
 
 
 def default_out(modules: int, seed: int) -> Path:
@@ -584,10 +687,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--modules", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--tla-share", type=float, default=0.03,
+                    help="share of modules with a top-level await (default 0.03; at least db.ts and messages.ts)")
     ap.add_argument("--out", type=Path, help="target folder (default: bench/.work/ws-N-sSEED); replaced")
     a = ap.parse_args()
     out = a.out or default_out(a.modules, a.seed)
-    m = generate(out, a.modules, a.seed)
+    m = generate(out, a.modules, a.seed, a.tla_share)
     summary = {k: v for k, v in m.items() if k != "expected_async"}
     print(f"wrote {out}")
     print(json.dumps(summary, indent=1))

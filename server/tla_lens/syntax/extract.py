@@ -31,6 +31,7 @@ Design notes
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from typing import Optional
 
@@ -308,9 +309,15 @@ def _word_positions(source: bytes, words: list[bytes]) -> list[int]:
     if len(wordset) > 16:
         # A regex alternation of hundreds of names is slow: look every word up in a set.
         return [m.start() for m in _ANY_WORD_RE.finditer(source) if m.group() in wordset]
-    alt = b"|".join(re.escape(w) for w in sorted(wordset, key=len, reverse=True))
-    rx = re.compile(rb"(?<![" + _IDENT_BYTE + rb"])(?:" + alt + rb")(?![" + _IDENT_BYTE + rb"])")
+    rx = _word_regex(tuple(sorted(wordset, key=lambda w: (-len(w), w))))
     return [m.start() for m in rx.finditer(source)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_regex(words: tuple[bytes, ...]) -> "re.Pattern[bytes]":
+    """A compiled whole-word alternation (names repeat across files: compile each set once)."""
+    alt = b"|".join(re.escape(w) for w in words)
+    return re.compile(rb"(?<![" + _IDENT_BYTE + rb"])(?:" + alt + rb")(?![" + _IDENT_BYTE + rb"])")
 
 
 def _contains(positions: list[int], start: int, end: int) -> bool:
