@@ -83,7 +83,6 @@ class LineIndex:
         i = start
         data = self.data
         while i < end and units < column:
-            b = data[i]
             size = _seq_len(data, i, end)
             if encoding == "utf-16":
                 units += 2 if size == 4 else 1

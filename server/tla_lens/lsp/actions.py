@@ -12,6 +12,8 @@ from ..syntax.facts import StaticImport
 if TYPE_CHECKING:
     from .server import TlaLensServer
 
+CMD_SHOW_DOCS = "tla-lens.showDocumentation"
+
 
 def _overlaps(a: T.Range, b: T.Range) -> bool:
     return not ((a.end.line, a.end.character) < (b.start.line, b.start.character)
@@ -34,6 +36,12 @@ def _action(ls: "TlaLensServer", mod: Module, result: Union[Fix, Refusal], kind:
                             disabled=T.CodeActionDisabled(reason=result.reason))
     return T.CodeAction(title=result.title, kind=kind, diagnostics=diagnostics or None,
                         edit=_edit(ls, mod, result), is_preferred=result.preferred or None)
+
+
+def _docs_action(d: T.Diagnostic) -> T.CodeAction:
+    title = f"Show documentation for {d.code}"
+    return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
+                        command=T.Command(title=title, command=CMD_SHOW_DOCS, arguments=[str(d.code)]))
 
 
 def _wanted(kind: str, only: Optional[list]) -> bool:
@@ -77,11 +85,7 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
             if _wanted(T.CodeActionKind.QuickFix, only):
                 fix = ignore_comment(mod.source, line, code)
                 out.append(_action(ls, mod, fix, T.CodeActionKind.QuickFix, [d]))
-                out.append(T.CodeAction(
-                    title=f"Show documentation for {code}", kind=T.CodeActionKind.QuickFix,
-                    diagnostics=[d], command=T.Command(title=f"Show documentation for {code}",
-                                                       command="tla-lens.showDocumentation",
-                                                       arguments=[code])))
+                out.append(_docs_action(d))
     # diagnostics not on an import (top-level-await, async-cycle, async-entry on an await)
     handled = {id(a_d) for a in out for a_d in (a.diagnostics or [])}
     for d in ours:
@@ -93,8 +97,5 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
         code = str(d.code)
         out.append(_action(ls, mod, ignore_comment(mod.source, rng.start.line, code),
                            T.CodeActionKind.QuickFix, [d]))
-        out.append(T.CodeAction(title=f"Show documentation for {code}", kind=T.CodeActionKind.QuickFix,
-                                diagnostics=[d], command=T.Command(
-                                    title=f"Show documentation for {code}",
-                                    command="tla-lens.showDocumentation", arguments=[code])))
+        out.append(_docs_action(d))
     return out

@@ -37,6 +37,7 @@ from ..rules import Finding, display, docs_url
 from ..syntax import dialect_for_path
 from ..syntax.facts import Span, StaticImport
 from ..text import Encoding
+from .actions import CMD_SHOW_DOCS
 from .documents import Document
 
 log = logging.getLogger("tla_lens.lsp")
@@ -53,7 +54,6 @@ WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}", "**/package.json", "**/ts
 INDEX_BATCH = 64
 INDEX_PAUSE = 0.005  # seconds between batches, for the reader thread
 CMD_SHOW_CHAIN = "tla-lens.showChain"
-CMD_SHOW_DOCS = "tla-lens.showDocumentation"
 
 
 def _encoding(kind: Any) -> Encoding:
@@ -435,10 +435,6 @@ class TlaLensServer(LanguageServer):
         return self.project.modules.get(path)
 
 
-_ATTR = {"severity": "severity", "include": "include", "exclude": "exclude", "entries": "entries",
-         "allowAsync": "allow_async", "conditions": "conditions", "skipDirs": "skip_dirs",
-         "maxFileSize": "max_file_size"}
-
 server = TlaLensServer()
 
 
@@ -482,7 +478,8 @@ def initialize(ls: TlaLensServer, params: T.InitializeParams) -> None:
     ls.pull = bool(caps.text_document and caps.text_document.diagnostic) and ls.refresh_support
     opts = params.initialization_options
     if isinstance(opts, dict):
-        ls.init_options = opts.get("tlaLens", opts) if isinstance(opts.get("tlaLens", opts), dict) else {}
+        section = opts.get("tlaLens", opts)  # {"tlaLens": {...}} or the settings themselves
+        ls.init_options = section if isinstance(section, dict) else {}
     root = ls.root_path(params)
     ls.read_file_config(root)
     ls.facts_cache = FactsCache(root)

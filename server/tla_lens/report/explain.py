@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..project.graph import EdgeKind
-from ..rules import display
 from ..text import printable
 
 if TYPE_CHECKING:

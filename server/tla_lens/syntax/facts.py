@@ -9,7 +9,7 @@ Nothing here knows tree-sitter node names, file systems or LSP.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Optional
 
