@@ -15,7 +15,7 @@ import os
 import pickle
 import sqlite3
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -24,7 +24,7 @@ from ..syntax import Dialect, extract
 from ..syntax.facts import ModuleFacts
 
 # Bump when ModuleFacts or what extract() puts in it changes.
-SCHEMA = 3
+SCHEMA = 4
 _VERSION_TAG = f"{__version__}/{SCHEMA}".encode()
 
 
@@ -81,12 +81,12 @@ class FactsCache:
         self.problem = f"facts cache was unreadable ({type(error).__name__}); started afresh"
 
     @staticmethod
-    def _pack(facts: ModuleFacts) -> bytes:
+    def pack(facts: ModuleFacts) -> bytes:
         payload = pickle.dumps(facts, protocol=5)
         return _VERSION_TAG + b"\0" + hashlib.sha256(payload).digest() + payload
 
     @staticmethod
-    def _unpack(blob: bytes) -> Optional[ModuleFacts]:
+    def unpack(blob: bytes) -> Optional[ModuleFacts]:
         try:
             tag, rest = blob.split(b"\0", 1)
             if tag != _VERSION_TAG or len(rest) < 32:
@@ -111,7 +111,7 @@ class FactsCache:
                 rows = self.db.execute(
                     f"SELECT key, data FROM facts WHERE key IN ({','.join('?' * len(chunk))})", chunk)
                 for key, blob in rows:
-                    facts = self._unpack(blob)
+                    facts = self.unpack(blob)
                     if facts is not None:
                         out[key] = facts
         except sqlite3.DatabaseError as e:
@@ -121,10 +121,15 @@ class FactsCache:
         return out
 
     def put_many(self, items: dict[str, ModuleFacts]) -> None:
+        if self.db is not None and items:
+            self.put_packed({k: self.pack(f) for k, f in items.items()})
+
+    def put_packed(self, items: dict[str, bytes]) -> None:
+        """Store entries already packed with :meth:`pack`."""
         if self.db is None or not items:
             return
         try:
-            rows = [(k, self._pack(f)) for k, f in items.items()]
+            rows = list(items.items())
             self.db.execute("BEGIN")
             self.db.executemany("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", rows)
             self.db.execute("COMMIT")
@@ -147,24 +152,39 @@ class FactsCache:
             self.db = None
 
 
-def _extract_chunk(items: list[tuple[bytes, str]]) -> list[ModuleFacts]:
-    return [extract(data, Dialect(d)) for data, d in items]
+def _extract_packed(items: list[tuple[bytes, str]]) -> list[bytes]:
+    """In a worker: facts of a chunk of files, packed as the cache stores them (the parent
+    unpacks them once and stores the same bytes, so nothing is pickled twice)."""
+    return [FactsCache.pack(extract(data, Dialect(d))) for data, d in items]
 
 
-def extract_all(items: list[tuple[bytes, Dialect]], jobs: int) -> list[ModuleFacts]:
-    """Facts of many files, on ``jobs`` processes when it is worth it (in order)."""
-    if jobs <= 1 or len(items) < 200:
-        return [extract(data, d) for data, d in items]
-    size = max(50, len(items) // (jobs * 8))
-    chunks = [[(data, d.value) for data, d in items[i:i + size]] for i in range(0, len(items), size)]
-    try:
-        import multiprocessing
+class Workers:
+    """Processes that extract facts, started on first use and kept until :meth:`close`.
+    ``context``: the multiprocessing start method ("fork" for the CLI; a process with
+    threads, like the language server, wants "spawn" or "forkserver")."""
 
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            out: list[ModuleFacts] = []
-            for part in pool.map(_extract_chunk, chunks):
-                out.extend(part)
-            return out
-    except Exception:  # no processes here: do it in this one
-        return [extract(data, d) for data, d in items]
+    def __init__(self, jobs: int, context: str = "fork") -> None:
+        self.jobs = jobs
+        self.context = context
+        self._pool: Optional[ProcessPoolExecutor] = None
+        self.broken = jobs <= 1
+
+    def submit(self, items: list[tuple[bytes, Dialect]]) -> Optional[Future]:
+        """Extract ``items`` in a worker; None when there are no workers (do it here)."""
+        if self.broken or not items:
+            return None
+        try:
+            if self._pool is None:
+                import multiprocessing
+
+                ctx = multiprocessing.get_context(self.context)
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx)
+            return self._pool.submit(_extract_packed, [(data, d.value) for data, d in items])
+        except Exception:  # no processes here: extract in this one
+            self.broken = True
+            return None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

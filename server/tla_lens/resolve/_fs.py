@@ -61,10 +61,16 @@ class CachedFS:
         return self.kind(p) == "dir"
 
     def realpath(self, p: str) -> str:
+        """``os.path.realpath`` of an absolute, normalized path, built on the cached real path
+        of its directory: one ``lstat`` for a path whose directory was seen before."""
         r = self._real.get(p)
         if r is None:
+            parent, name = os.path.split(p)
             try:
-                r = os.path.realpath(p)  # non-strict: a symlink loop stops resolving, no hang
+                if not name or parent == p or name in (".", "..") or os.path.islink(p):
+                    r = os.path.realpath(p)  # non-strict: a symlink loop stops resolving, no hang
+                else:
+                    r = os.path.join(self.realpath(parent), name)
             except (OSError, ValueError):
                 r = p
             self._real[p] = r

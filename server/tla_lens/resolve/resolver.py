@@ -139,6 +139,7 @@ class Resolver:
         self._ts_final: dict[str, TsConfig] = {}
         self._ts_for: dict[str, Optional[TsConfig]] = {}
         self._res: dict[tuple, tuple[Kind, Optional[str], Optional[str]]] = {}
+        self._paths: dict[str, Path] = {}
 
     # ======================================================================= public API ====
     def resolve(self, specifier: str, importer: Path, mode: Mode = "import") -> Resolution:
@@ -155,9 +156,16 @@ class Resolver:
             kind, path, msg = hit
             if msg is not None:
                 msg = msg.replace("{from}", self._rel(imp))
-            return Resolution(kind, Path(path) if path is not None else None, msg)
+            return Resolution(kind, self._path(path) if path is not None else None, msg)
         except Exception as e:  # never raise into the caller
             return Resolution("unresolved", None, f"internal error resolving {specifier!r}: {e!r}")
+
+    def _path(self, p: str) -> Path:
+        """One Path object per resolved file (building Paths from strings is slow)."""
+        r = self._paths.get(p)
+        if r is None:
+            r = self._paths[p] = Path(p)
+        return r
 
     def tsconfig_for(self, file: Path) -> Optional[TsConfig]:
         """The tsconfig.json/jsconfig.json that governs `file`: walking up from its directory, the
@@ -184,10 +192,12 @@ class Resolver:
             return None
 
     def package_type(self, file: Path) -> Optional[Literal["module", "commonjs"]]:
-        found = self.package_json_for(file)
-        if found is None:
+        """The "type" of the package.json that governs ``file`` (a file, not a folder)."""
+        try:
+            pd = self._scope_of(os.path.dirname(os.path.abspath(os.fspath(file))))
+            t = (self._pkg_json(pd) or {}).get("type") if pd is not None else None
+        except Exception:  # pragma: no cover - defensive
             return None
-        t = found[1].get("type")
         return t if t in ("module", "commonjs") else None  # type: ignore[return-value]
 
     def package_entries(self, package_dir: Path) -> list[Path]:
@@ -822,13 +832,13 @@ class Resolver:
                 cfg = self._ts_load(c)
                 if nearest is None:
                     nearest = cfg
-                if cfg.includes(Path(f)):
+                if cfg.includes(f):
                     found = cfg
                 else:
                     for ref in cfg.references:
                         if fs.is_file(str(ref)):
                             rc = self._ts_load(str(ref))
-                            if rc.includes(Path(f)):
+                            if rc.includes(f):
                                 found = rc
                                 break
                 break

@@ -51,7 +51,7 @@ class TsConfig:
     def is_jsconfig(self) -> bool:
         return self.path.name.endswith("jsconfig.json")
 
-    def includes(self, file: Path) -> bool:
+    def includes(self, file: "Path | str") -> bool:
         """Whether `file` is part of this project by `files`/`include`/`exclude` (TypeScript's
         defaults: include everything under the config's directory, exclude node_modules,
         bower_components, jspm_packages and outDir). Extensions are not checked."""

@@ -31,7 +31,6 @@ Design notes
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from typing import Optional
 
@@ -53,6 +52,7 @@ from .facts import (
     TlaSite,
 )
 from .grammar import parser
+from .words import IDENT_CLASS, word_positions
 
 __all__ = ["extract"]
 
@@ -254,7 +254,7 @@ _NOT_OPERAND_WORDS = frozenset(
     b"throw try catch finally with debugger export extends implements interface package private "
     b"protected public static yield enum super".split()
 )
-_WORD_RE = re.compile(rb"[A-Za-z0-9_$\x80-\xff]+")
+_WORD_RE = re.compile(rb"[" + IDENT_CLASS + rb"]+")
 
 
 def _operand_start(src: bytes, pos: int) -> Optional[int]:
@@ -293,31 +293,6 @@ def _operand_start(src: bytes, pos: int) -> Optional[int]:
         word = m.group() if m else b""
         return None if word in _NOT_OPERAND_WORDS else pos
     return None
-
-
-_IDENT_BYTE = rb"A-Za-z0-9_$\x80-\xff"
-
-
-_ANY_WORD_RE = re.compile(rb"[" + _IDENT_BYTE + rb"]+")
-
-
-def _word_positions(source: bytes, words: list[bytes]) -> list[int]:
-    """Sorted start offsets of whole-word occurrences of ``words`` in ``source``."""
-    if not words:
-        return []
-    wordset = set(words)
-    if len(wordset) > 16:
-        # A regex alternation of hundreds of names is slow: look every word up in a set.
-        return [m.start() for m in _ANY_WORD_RE.finditer(source) if m.group() in wordset]
-    rx = _word_regex(tuple(sorted(wordset, key=lambda w: (-len(w), w))))
-    return [m.start() for m in rx.finditer(source)]
-
-
-@functools.lru_cache(maxsize=4096)
-def _word_regex(words: tuple[bytes, ...]) -> "re.Pattern[bytes]":
-    """A compiled whole-word alternation (names repeat across files: compile each set once)."""
-    alt = b"|".join(re.escape(w) for w in words)
-    return re.compile(rb"(?<![" + _IDENT_BYTE + rb"])(?:" + alt + rb")(?![" + _IDENT_BYTE + rb"])")
 
 
 def _contains(positions: list[int], start: int, end: int) -> bool:
@@ -495,7 +470,7 @@ class _Extractor:
     # Top-level await
 
     def _tla(self, root) -> list[TlaSite]:
-        positions = _word_positions(self.src, [b"await"])
+        positions = word_positions(self.src, [b"await"])
         sites: list[TlaSite] = []
         if not positions or not _contains(positions, root.start_byte, root.end_byte):
             return sites
@@ -611,7 +586,7 @@ class _Extractor:
                 if b.local:
                     locals_.setdefault(b.local.encode("utf-8", "surrogatepass"), []).append((s, i))
         words = [b"import", b"require", *locals_.keys()]
-        positions = _word_positions(src, words)
+        positions = word_positions(src, words)
         react = locals_.get(b"React")
         if react is not None:
             # Any JSX element is a value use of `React` for TypeScript (checked with 5.9).

@@ -1,6 +1,7 @@
 """tree-sitter languages and parsers, created lazily once per process (parsers once per thread)."""
 from __future__ import annotations
 
+import os
 import re
 import threading
 from pathlib import Path
@@ -77,7 +78,11 @@ def dialect_for_path(path: Union[str, Path]) -> Optional[Dialect]:
     including TypeScript declaration files (``.d.ts``/``.d.mts``/``.d.cts``, and the
     ``.d.<ext>.ts`` form of ``allowArbitraryExtensions``), which never run.
     """
-    p = Path(path)
-    if _DECLARATION_RE.search(p.name):
+    name = path.name if isinstance(path, Path) else os.path.basename(path)
+    dot = name.rfind(".")
+    if dot <= 0:  # no extension (a leading dot starts a name, as for Path.suffix)
         return None
-    return _EXTENSIONS.get(p.suffix)
+    dialect = _EXTENSIONS.get(name[dot:])
+    if dialect is None or (dialect.is_typescript and _DECLARATION_RE.search(name)):
+        return None
+    return dialect

@@ -407,12 +407,19 @@ def _parse_import_rest(s: _Stream, st: ParsedStatement) -> Optional[ParsedStatem
     return st
 
 
+# `export` followed by a word that starts a declaration: never names another module
+_EXPORT_DECLARATION = re.compile(
+    rb"export[ \t\r\n]+(?:const|let|var|function|class|default|async|interface|enum|abstract|declare)(?![A-Za-z0-9_$\x80-\xff])")
+
+
 def parse_export(data: bytes, start: int, end: int) -> Optional[ParsedStatement]:
     """Parse ``export ... from 'm'`` / ``export import x = require('m')`` at ``start``.
 
     Returns None for exports that do not name another module (``export const``,
     ``export {a}`` without ``from``, ``export default``...).
     """
+    if _EXPORT_DECLARATION.match(data, start, end):
+        return None  # the common case, decided without tokenizing
     head = tokenize(data, start, end, limit=2)
     if len(head) < 2 or head[1].raw not in (b"*", b"{", b"type", b"import"):
         return None  # export const / default / function ...: no module named

@@ -18,13 +18,13 @@ Like :mod:`.extract`, this module knows tree-sitter node names and nothing else 
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 from typing import Iterable, Literal, Optional
 
 from .extract import _TYPE_FIELDS, _TYPE_NODES  # type positions, shared with elision
 from .facts import Dialect, Span
 from .grammar import parser
+from .words import word_positions
 
 __all__ = ["Context", "FunctionInfo", "FunctionKind", "Use", "binding_uses"]
 
@@ -141,17 +141,6 @@ _PATTERNS = {
 }
 _BLOCK_SCOPES = frozenset({"statement_block", "switch_body", "program", "class_static_block"})
 
-_IDENT_BYTE = rb"A-Za-z0-9_$\x80-\xff"
-
-
-def _word_positions(source: bytes, words: list[bytes]) -> list[int]:
-    if not words:
-        return []
-    alt = b"|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    rx = re.compile(rb"(?<![" + _IDENT_BYTE + rb"])(?:" + alt + rb")(?![" + _IDENT_BYTE + rb"])")
-    return [m.start() for m in rx.finditer(source)]
-
-
 # ---------------------------------------------------------------------------------------
 # Entry point
 
@@ -164,7 +153,7 @@ def binding_uses(source: bytes, dialect: Dialect, names: Iterable[str]) -> dict[
     result: dict[str, list[Use]] = {n: [] for n in wanted.values()}
     if not wanted:
         return result
-    positions = _word_positions(source, list(wanted))
+    positions = word_positions(source, list(wanted))
     if not positions:
         return result
     tree = parser(dialect).parse(source)
