@@ -188,6 +188,7 @@ class Project:
         found = walk(self.root, self.config)
         self.discovery_problems = found.problems
         self.workspace_files = set(found.files)
+        self.resolver.intern(found.files)
         # open buffers win over the disk: an open file that is not (or no longer) on disk
         self.workspace_files |= {p for p in self.overlays
                                  if not p.exists() and self._discoverable(p)}
@@ -198,6 +199,7 @@ class Project:
 
     def set_workspace_files(self, files: Iterable[Path]) -> None:
         self.workspace_files = {Path(f).resolve() for f in files}
+        self.resolver.intern(self.workspace_files)
         self.discovered = True
 
     def _read(self, path: Path) -> Optional[bytes]:

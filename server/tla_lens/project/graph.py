@@ -21,7 +21,7 @@ class EdgeKind(str, Enum):
     DYNAMIC = "dynamic"  # import(): never makes the importer wait
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Edge:
     source: Path
     target: Optional[Path]      # the resolved module file, None when unresolved/builtin/asset
@@ -37,7 +37,7 @@ class Edge:
         return self.kind is EdgeKind.STATIC and self.target is not None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Module:
     path: Path
     source: bytes

@@ -45,7 +45,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Optional, Sequence, Union
+from typing import Any, Iterable, Literal, Optional, Sequence, Union
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -138,6 +138,7 @@ class Resolver:
         self._ts_raw: dict[str, _Raw] = {}
         self._ts_final: dict[str, TsConfig] = {}
         self._ts_for: dict[str, Optional[TsConfig]] = {}
+        self._ts_dirs: dict[tuple, tuple[str, ...]] = {}
         self._res: dict[tuple, tuple[Kind, Optional[str], Optional[str]]] = {}
         self._paths: dict[str, Path] = {}
 
@@ -159,6 +160,12 @@ class Resolver:
             return Resolution(kind, self._path(path) if path is not None else None, msg)
         except Exception as e:  # never raise into the caller
             return Resolution("unresolved", None, f"internal error resolving {specifier!r}: {e!r}")
+
+    def intern(self, paths: Iterable[Path]) -> None:
+        """Resolve to these Path objects (the project's own keys: a dict lookup with the very
+        same object skips comparing paths part by part)."""
+        for p in paths:
+            self._paths.setdefault(str(p), p)
 
     def _path(self, p: str) -> Path:
         """One Path object per resolved file (building Paths from strings is slow)."""
@@ -218,7 +225,7 @@ class Resolver:
         if path is None:
             self.fs.invalidate(None)
             for c in (self._pkg, self._pkg_text, self._scope, self._ts_raw, self._ts_final,
-                      self._ts_for, self._res):
+                      self._ts_for, self._ts_dirs, self._res):
                 c.clear()
             self.problems.clear()
             self._problem_keys.clear()
@@ -250,6 +257,7 @@ class Resolver:
             self._res.clear()
             self._scope.clear()
             self._ts_for.clear()
+            self._ts_dirs.clear()
         keep = []
         for pr in self.problems:
             drop = pr.path is not None and (
@@ -824,33 +832,41 @@ class Resolver:
             stop = os.sep.join(parts[:k])
         nearest: Optional[TsConfig] = None
         found: Optional[TsConfig] = None
-        while found is None:
-            for name in ("tsconfig.json", "jsconfig.json"):
-                c = os.path.join(d, name)
-                if not fs.is_file(c):
-                    continue
-                cfg = self._ts_load(c)
-                if nearest is None:
-                    nearest = cfg
-                if cfg.includes(f):
-                    found = cfg
-                else:
-                    for ref in cfg.references:
-                        if fs.is_file(str(ref)):
-                            rc = self._ts_load(str(ref))
-                            if rc.includes(f):
-                                found = rc
-                                break
+        for c in self._ts_candidates(d, stop):
+            cfg = self._ts_load(c)
+            if nearest is None:
+                nearest = cfg
+            if cfg.includes(f):
+                found = cfg
                 break
-            if found is not None or d == stop:
+            for ref in cfg.references:
+                if fs.is_file(str(ref)):
+                    rc = self._ts_load(str(ref))
+                    if rc.includes(f):
+                        found = rc
+                        break
+            if found is not None:
                 break
-            parent = os.path.dirname(d)
-            if parent == d:
-                break
-            d = parent
         result = found or nearest
         self._ts_for[f] = result
         return result
+
+    def _ts_candidates(self, d: str, stop: Optional[str]) -> tuple[str, ...]:
+        """The config files from folder ``d`` up to ``stop`` (or the root), nearest first: in
+        each folder tsconfig.json, else jsconfig.json. Cached per folder."""
+        key = (d, stop)
+        hit = self._ts_dirs.get(key)
+        if hit is None:
+            own = ()
+            for name in ("tsconfig.json", "jsconfig.json"):
+                c = os.path.join(d, name)
+                if self.fs.is_file(c):
+                    own = (c,)
+                    break
+            parent = os.path.dirname(d)
+            hit = own if d == stop or parent == d else own + self._ts_candidates(parent, stop)
+            self._ts_dirs[key] = hit
+        return hit
 
     def _ts_load(self, path: str) -> TsConfig:
         cfg = self._ts_final.get(path)
