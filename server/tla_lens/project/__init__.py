@@ -19,7 +19,14 @@ Live (the language server):
 
 An edit that leaves a file's *graph signature* alone (its format, whether it has top-level await,
 and its edges: kind, specifier, target) costs no graph work: its edges are updated in place with
-the new positions. Anything else re-indexes its edges and recomputes the verdicts (a few
+the new positions. Anything else re-indexes its edges and re-derives verdicts only where they can
+change: for the modules that reach (over evaluation edges) a module whose TLA-ness or evaluation
+edges changed, or that was added or removed; a search restricted to them, seeded by their TLA
+modules and their imports of async modules outside them (infection.reinfect), gives exactly what
+a fresh analysis gives, chains included. Import cycles are re-found among those modules only.
+An edit that keeps a module's TLA-ness and evaluation targets (an unresolved import typed, a
+require added) re-derives that module's own chain only. Loading, a configuration change and a
+re-resolution of every edge (files created or deleted on disk) recompute everything (a few
 breadth-first searches over the whole graph, linear in its size).
 
 Files come from the workspace walk (discover.py); files in node_modules (or elsewhere) that
@@ -44,7 +51,7 @@ from ..syntax.facts import Dialect, ImportPhase, ModuleFacts
 from .cache import FactsCache, Workers, content_key
 from .discover import Matcher, iter_package_dirs, walk
 from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets
-from .infection import Infection, infect, reach_back, strongly_connected
+from .infection import Infection, infect, reach_back, reach_back_all, reinfect, strongly_connected
 
 __all__ = ["Project", "Analysis", "Change", "Module", "Edge", "EdgeKind", "Graph", "analyse"]
 
@@ -132,8 +139,9 @@ class Project:
         self.file_problems: dict[Path, list[Problem]] = {}
         self.unresolved_seen: set[str] = set()
         self.allow_async = Matcher(self.root, self.config.allow_async)
+        # one object each for the life of the graph, updated in place (modules hold it)
         self.infection = Infection()
-        self.reportable = Infection()
+        self.reportable = Infection() if self.allow_async else self.infection
         self.cycles: list[list[Path]] = []
         self.cycle_of: dict[Path, list[Path]] = {}
         self.entries: dict[Path, str] = {}
@@ -141,6 +149,9 @@ class Project:
         self.generation = 0     # bumped on every change (text, positions or verdicts)
         self._findings: Optional[list] = None
         self._infected: dict[tuple[Path, bool], dict[Path, int]] = {}
+        # modules loaded since the verdicts were last computed (load() without recompute())
+        self._unverdicted = False
+        self.rederived = 0      # modules whose verdicts the last recomputation re-derived
 
     # -- views -------------------------------------------------------------------------------
     @property
@@ -363,7 +374,7 @@ class Project:
             tsconfig = self.resolver.tsconfig_for(path)
             verbatim = bool(tsconfig and tsconfig.verbatim_module_syntax)
         mod = Module(path=path, source=data, facts=facts, format=fmt, workspace=workspace,
-                     verbatim=verbatim)
+                     verbatim=verbatim, infection=self.infection)
         mod.edges = self._edges_of(mod)
         return mod
 
@@ -455,32 +466,81 @@ class Project:
             wave = following
         if loaded:
             self.graph.index_edges()
+            self._unverdicted = True
         return loaded
 
     def recompute(self, cycles: bool = True, entries: bool = True) -> set[Path]:
         """Recompute verdicts (and, unless told they cannot have changed, cycles and entries);
         return the modules whose verdict or chain root changed."""
-        old = self.infection
+        inf = self.infection
+        old_root, old_distance = inf.root, inf.distance
         tla = [p for p, m in self.modules.items() if m.has_tla]
         importers = self.graph.importers
-        self.infection = infect(tla, importers)
-        self.reportable = infect(tla, importers, self.is_allowed_async) if self.allow_async \
-            else self.infection
-        for path, mod in self.modules.items():
-            mod.is_async = path in self.infection.distance
-            mod.infection = self.infection
+        inf.assign(infect(tla, importers))
+        if self.reportable is not inf:
+            self.reportable.assign(infect(tla, importers, self.is_allowed_async))
         if cycles:
             self.cycles = strongly_connected(self.modules.keys(), self.graph.successors())
             self.cycle_of = {p: comp for comp in self.cycles for p in comp}
+        self._verdicts_changed(entries)
+        self._unverdicted = False
+        self.rederived = len(self.modules)
+        return {p for p in old_distance.keys() | inf.distance.keys()
+                if (old_root.get(p), old_distance.get(p)) != (inf.root.get(p), inf.distance.get(p))}
+
+    def _verdicts_changed(self, entries: bool) -> None:
         if entries:
             self.entries = self._find_entries()
         self.version += 1
         self.generation += 1
         self._findings = None
         self._infected.clear()
-        new = self.infection
-        return {p for p in old.distance.keys() | new.distance.keys()
-                if (old.root.get(p), old.distance.get(p)) != (new.root.get(p), new.distance.get(p))}
+
+    def _rederive(self, changed: set[Path], local: set[Path], removed: set[Path],
+                  cycles: bool, entries: bool) -> set[Path]:
+        """Re-derive the verdicts (and, if ``cycles``, the import cycles) of the modules that
+        reach a ``changed`` one (whose TLA-ness or evaluation edges changed, or new), and of the
+        ``local`` ones (new edges, same TLA-ness and evaluation targets: only their own chain
+        can change); ``removed`` modules left the graph. Return the modules whose verdict or
+        chain root or distance changed."""
+        importers = self.graph.importers
+        mods = self.modules
+        closure = reach_back_all((p for p in changed if p in mods), importers)
+        region = closure | {p for p in local if p in mods}
+        inf = self.infection
+        tla = [p for p in region if mods[p].has_tla]
+        edges_of = self.graph.evaluation_edges
+        old = reinfect(inf, region, tla, importers, edges_of)
+        if self.reportable is not inf:
+            reinfect(self.reportable, region, tla, importers, edges_of, self.is_allowed_async)
+        for p in removed:
+            if p not in mods:
+                old[p] = (inf.root.pop(p, None), inf.distance.pop(p, None))
+                inf.via.pop(p, None)
+                if self.reportable is not inf:
+                    for d in (self.reportable.root, self.reportable.distance, self.reportable.via):
+                        d.pop(p, None)
+        if cycles:
+            # a cycle through a module of the closure lies in it (its members reach that
+            # module); the cycles outside it, and their members, are the same as before
+            dropped: dict[int, list[Path]] = {}
+            for p in closure | removed:
+                c = self.cycle_of.get(p)
+                if c is not None:
+                    dropped[id(c)] = c
+            kept = [c for c in self.cycles if id(c) not in dropped] if dropped else self.cycles
+            for c in dropped.values():
+                for p in c:
+                    self.cycle_of.pop(p, None)
+            found = strongly_connected(closure, self.graph.successors(closure))
+            for c in found:
+                for p in c:
+                    self.cycle_of[p] = c
+            self.cycles = sorted(kept + found, key=lambda c: c[0]) if found else kept
+        self._verdicts_changed(entries)
+        self.rederived = len(region)
+        return {p for p, (root, dist) in old.items()
+                if (root, dist) != (inf.root.get(p), inf.distance.get(p))}
 
     def _find_entries(self) -> dict[Path, str]:
         entries: dict[Path, str] = {}
@@ -574,17 +634,25 @@ class Project:
     def _reload(self, paths: Iterable[Path]) -> Change:
         self.generation += 1
         change = Change()
+        # modules loaded since the last recompute() have no verdicts yet: recompute them all
+        unverdicted = self._unverdicted
         graph_dirty = False
         cycles_dirty = False
         full_index = False
+        changed: set[Path] = set()   # TLA-ness or evaluation edges changed, or new
+        local: set[Path] = set()     # new Edge objects, same TLA-ness and evaluation targets
+        removed: set[Path] = set()
         for path in paths:
             old = self.modules.get(path)
             new = self._make_module(path)
             change.files.add(path)
             if new is None:
                 if old is not None:
+                    # its importers' evaluation edges lead nowhere now
+                    changed.update(e.source for e in self.graph.importers.get(path, ()))
                     del self.modules[path]
                     self.graph.replace_edges(path, old.edges, [], present=False)
+                    removed.add(path)
                     graph_dirty = cycles_dirty = True
                 continue
             if old is not None and _signature(old) == _signature(new):
@@ -592,31 +660,43 @@ class Project:
                 for o, n in zip(old.edges, new.edges):
                     o.span, o.specifier_span, o.fact = n.span, n.specifier_span, n.fact
                 new.edges = old.edges
-                new.is_async, new.infection = old.is_async, old.infection
                 self.modules[path] = new
                 self._findings = None
                 if new.is_async and _quoted_lines(old) != _quoted_lines(new):
                     change.moved = True
                 continue
             self.modules[path] = new
+            removed.discard(path)
             graph_dirty = True
-            loaded = False
+            loaded: set[Path] = set()
             for e in new.edges:
                 if e.target is not None and e.target not in self.modules:
-                    loaded = bool(self.load([e.target])) or loaded  # re-indexes everything
+                    loaded |= self.load([e.target])  # re-indexes everything
+            changed |= loaded
             if old is None:
                 # a module new to the graph: other modules' edges may point at it now
                 full_index = cycles_dirty = True
+                changed.add(path)
                 continue
             if not loaded:
                 # only this module's edges changed: update the reverse index in place
                 self.graph.replace_edges(path, old.edges, new.edges, present=True)
             if loaded or evaluation_targets(old) != evaluation_targets(new):
                 cycles_dirty = True
+                changed.add(path)
+            elif old.has_tla != new.has_tla:
+                changed.add(path)
+            else:
+                local.add(path)
         if graph_dirty:
             if full_index:
                 self.graph.index_edges()
-            change.verdicts = self.recompute(cycles=cycles_dirty, entries=full_index)
+            if unverdicted:
+                change.verdicts = self.recompute(cycles=True, entries=True)
+            else:
+                change.verdicts = self._rederive(changed, local, removed, cycles=cycles_dirty,
+                                                 entries=full_index)
+            self._unverdicted = False
             change.graph = True
         return change
 

@@ -1,4 +1,5 @@
-"""The module graph: files, their facts, resolved edges, reverse edges, and verdicts."""
+"""The module graph: files, their facts, resolved edges, reverse edges; a module reads its
+verdict from the project's infection."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -46,10 +47,13 @@ class Module:
     workspace: bool             # a workspace file (findings are reported in it)
     verbatim: bool = False      # verbatimModuleSyntax of its governing tsconfig
     edges: list[Edge] = field(default_factory=list)
-    # verdicts (filled by Project.recompute)
-    is_async: bool = False
+    # the project's verdicts (one object, kept current in place by the project)
     infection: Optional["Infection"] = None
     _lines: Optional[LineIndex] = None
+
+    @property
+    def is_async(self) -> bool:
+        return self.infection is not None and self.path in self.infection.distance
 
     @property
     def chain(self) -> list[Path]:
@@ -141,14 +145,26 @@ class Graph:
         for lst in changed:
             lst.sort(key=_edge_order)
 
-    def successors(self) -> dict[Path, list[Path]]:
+    def successors(self, among: Optional[set[Path]] = None) -> dict[Path, list[Path]]:
+        """Module -> the modules it imports over evaluation edges (only those ``among`` a set
+        of modules, for the modules of that set, if given)."""
         out: dict[Path, list[Path]] = {}
-        for mod in self.modules.values():
+        mods = self.modules
+        for mod in (mods.values() if among is None else (mods[p] for p in among)):
             seen: list[Path] = []
             for e in mod.edges:
-                if e.evaluates and e.target in self.modules and e.target not in seen:
-                    seen.append(e.target)  # type: ignore[arg-type]
+                t = e.target
+                if e.evaluates and t in mods and (among is None or t in among) and t not in seen:
+                    seen.append(t)  # type: ignore[arg-type]
             out[mod.path] = seen
+        return out
+
+    def evaluation_edges(self, path: Path) -> list[Edge]:
+        """A module's evaluation edges to modules of the graph, by position (the order of the
+        ``importers`` lists among one module's edges)."""
+        mods = self.modules
+        out = [e for e in mods[path].edges if e.evaluates and e.target in mods]
+        out.sort(key=lambda e: e.span.start)
         return out
 
     def rel(self, path: Path) -> str:
