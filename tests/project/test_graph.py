@@ -185,8 +185,6 @@ def test_symlinks_out_of_the_workspace_are_not_read(workspace, tmp_path):
 
 
 def test_fifo_named_like_a_module_does_not_block(workspace):
-    import os
-    from tla_lens.project import Project
     root = workspace({"package.json": '{"type": "module"}', "a.js": "export const a = 1;"})
     os.mkfifo(root / "pipe.js")
     p = analyse(root)  # discovery skips it

@@ -4,7 +4,6 @@ distances, roots and chains (the very same edges). On hand-made graphs (no files
 edit sequences, and on projects on disk."""
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
