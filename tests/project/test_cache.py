@@ -6,7 +6,10 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from tla_lens.project import analyse
+from tla_lens.resolve import resolver
 from tla_lens.project.cache import FactsCache, content_key
 from tla_lens.syntax import Dialect, extract
 
@@ -100,3 +103,61 @@ def test_parallel_extraction_equals_serial(workspace):
                              f"export const v{i}: T = {i};\n" + ("await 0;\n" if i % 37 == 0 else ""))
     root = workspace(files)
     assert verdicts(analyse(root, jobs=2)) == verdicts(analyse(root, jobs=1))
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """A run saves its resolutions only when nothing it looked at changed in the last two
+    seconds (timestamps are coarse); these tests change files a moment before each run."""
+    monkeypatch.setattr(resolver, "SETTLED_SECONDS", -60.0)
+
+
+RESOLVING = {"package.json": '{"type": "module"}', "db.js": "export const x = await 1;",
+             "a.js": "import { x } from './db.js'; import { l } from './late.js'; export const y = x + l;",
+             "lib/b.js": "import { y } from '../a.js'; export const b = y;"}
+
+
+def test_resolutions_are_reused_while_no_folder_changed(workspace, tmp_path, monkeypatch, settled):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = workspace(RESOLVING)
+    first = analyse(root, cache=True)
+    assert not first.resolutions_reused
+    second = analyse(root, cache=True)
+    assert second.resolutions_reused
+    assert verdicts(second) == verdicts(first) == verdicts(analyse(root))
+    assert [str(p) for p in second.problems] == [str(p) for p in first.problems]
+    # editing a file's text changes no folder: still reused, and the new facts are used
+    (root / "lib" / "b.js").write_text("import { x } from '../db.js'; export const b = x;")
+    third = analyse(root, cache=True)
+    assert third.resolutions_reused and third.modules[root / "lib" / "b.js"].is_async
+
+
+def test_a_new_file_invalidates_saved_resolutions(workspace, tmp_path, monkeypatch, settled):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = workspace(RESOLVING)
+    first = analyse(root, cache=True)
+    assert not first.modules[root / "a.js"].edges[1].target  # ./late.js: not there yet
+    (root / "late.js").write_text("export const l = await 2;")
+    second = analyse(root, cache=True)
+    assert not second.resolutions_reused
+    assert second.modules[root / "a.js"].edges[1].target == root / "late.js"
+    # and once saved again, the next run reuses it
+    assert analyse(root, cache=True).resolutions_reused
+
+
+def test_a_changed_package_json_invalidates_saved_resolutions(workspace, tmp_path, monkeypatch, settled):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = workspace(RESOLVING)
+    assert analyse(root, cache=True).modules[root / "db.js"].format == "esm"
+    (root / "package.json").write_text('{"type": "commonjs"}')
+    second = analyse(root, cache=True)
+    assert not second.resolutions_reused
+    assert second.modules[root / "db.js"].format == "cjs" and not second.modules[root / "a.js"].is_async
+    assert verdicts(second) == verdicts(analyse(root))
+
+
+def test_fresh_files_are_not_trusted(workspace, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = workspace(RESOLVING)  # written just now
+    analyse(root, cache=True)
+    assert not analyse(root, cache=True).resolutions_reused

@@ -12,6 +12,11 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# At import time, not in main(): the server's worker processes (multiprocessing "spawn")
+# import this file as their __main__ without running main(), and must not write bytecode
+# into the extension's folder either.
+if os.environ.get("TLA_LENS_PYCACHE"):
+    sys.pycache_prefix = os.environ["TLA_LENS_PYCACHE"]
 
 
 def main() -> int:
@@ -24,9 +29,6 @@ def main() -> int:
             "tla-lens: the bundled server has no libraries for %s %d.%d (it has: %s)\n"
             % (sys.implementation.name, sys.version_info[0], sys.version_info[1], ", ".join(have) or "none"))
         return 3
-    cache = os.environ.get("TLA_LENS_PYCACHE")
-    if cache:
-        sys.pycache_prefix = cache
     sys.path[0:0] = [versioned, os.path.join(libs, "common")]
     from tla_lens.cli import main as cli_main
 

@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import os
 import time
 import traceback
 import uuid
@@ -51,7 +52,12 @@ SEVERITY = {
 EDITOR_KEYS = ("codeLens", "inlayHints", "trace", "interpreter", "server")
 WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}", "**/package.json", "**/tsconfig*.json",
                "**/jsconfig.json", "**/.gitignore", "**/tla-lens.json")
+INDEX_JOBS = min(os.cpu_count() or 1, 8)
+# files loaded between two turns of the event loop: at least 20 progress reports, and with
+# several cores large workspaces go in batches big enough for the worker processes to share
+# (Project hands a load of 200 files or more to them, chunk by chunk)
 INDEX_BATCH = 64
+INDEX_BATCH_MAX = 64 if INDEX_JOBS <= 1 else 400
 INDEX_PAUSE = 0.005  # seconds between batches, for the reader thread
 CMD_SHOW_CHAIN = "tla-lens.showChain"
 
@@ -322,6 +328,12 @@ class TlaLensServer(LanguageServer):
             return Path(params.root_path).resolve()
         return Path.cwd()
 
+    def new_project(self, root: Path) -> Project:
+        # Facts of many files are extracted on all cores while indexing. "spawn": this
+        # process has threads (pygls reads stdin on one), which a forked child must not inherit.
+        return Project(root, self.effective_config(), cache=self.facts_cache,
+                       jobs=INDEX_JOBS, start_method="spawn")
+
     async def start_index(self) -> None:
         assert self.project is not None
         project = self.project
@@ -353,7 +365,8 @@ class TlaLensServer(LanguageServer):
             todo = [p for p in files if p not in project.modules]
             total = len(files)
             done = total - len(todo)
-            for i in range(0, len(todo), INDEX_BATCH):
+            step = max(INDEX_BATCH, min(INDEX_BATCH_MAX, len(todo) // 20))
+            for i in range(0, len(todo), step):
                 if project is not self.project:
                     return  # restarted with new settings: a newer index runs
                 if self.index_cancelled or (token and self._progress_cancelled(token)):
@@ -361,7 +374,7 @@ class TlaLensServer(LanguageServer):
                     self.log("indexing cancelled: verdicts cover the files indexed so far",
                              T.MessageType.Info)
                     break
-                batch = todo[i:i + INDEX_BATCH]
+                batch = todo[i:i + step]
                 project.load(batch)
                 done += len(batch)
                 if token:
@@ -382,6 +395,7 @@ class TlaLensServer(LanguageServer):
                 if p.severity != "information":
                     self.log(f"{p}", T.MessageType.Warning)
         finally:
+            project.close_workers()  # started again only for another large load
             if token:
                 try:
                     self.work_done_progress.end(token, T.WorkDoneProgressEnd(
@@ -398,7 +412,7 @@ class TlaLensServer(LanguageServer):
         assert self.project is not None
         root = self.project.root
         self.read_file_config(root)
-        self.project = Project(root, self.effective_config(), cache=self.facts_cache)
+        self.project = self.new_project(root)
         for p in self.config_problems:
             self.log(str(p), T.MessageType.Warning)
         self.schedule_index()
@@ -485,7 +499,7 @@ def initialize(ls: TlaLensServer, params: T.InitializeParams) -> None:
     ls.facts_cache = FactsCache(root)
     if ls.facts_cache.problem:
         ls.log(ls.facts_cache.problem, T.MessageType.Warning)
-    ls.project = Project(root, ls.effective_config(), cache=ls.facts_cache)
+    ls.project = ls.new_project(root)
 
 
 @server.feature(T.INITIALIZED)

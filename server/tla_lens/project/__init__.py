@@ -38,6 +38,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,6 +125,7 @@ class Project:
         self.config = config or Config()
         self.cache = cache  # persistent facts cache (None: parse everything)
         self.jobs = max(1, jobs)  # processes for extracting facts of many files at once
+        self.resolutions_reused = False  # analyse() took over the last run's resolutions
         self._workers = Workers(self.jobs, start_method)
         self.overlays: dict[Path, bytes] = {}
         # syntax trees of open files (overlays) only, for incremental re-parsing
@@ -264,6 +266,21 @@ class Project:
             return None
         return data
 
+    def _reread(self, path: Path) -> Optional[bytes]:
+        """A loaded module's bytes again, when its lines are needed (its problems were
+        reported when it was loaded: reading again reports nothing)."""
+        if path in self.overlays:
+            return self.overlays[path]
+        saved = self.file_problems.get(path)
+        saved = list(saved) if saved is not None else None
+        try:
+            return self._read(path)
+        finally:
+            if saved is None:
+                self.file_problems.pop(path, None)
+            else:
+                self.file_problems[path] = saved
+
     def _prepare(self, paths: list[Path]) -> Iterator[tuple[Path, Optional[tuple[bytes, ModuleFacts]]]]:
         """Each of ``paths`` with its bytes and facts, in order, as soon as they are known:
         from the cache, else extracted (by the worker processes when there are many, while
@@ -373,8 +390,10 @@ class Project:
         if dialect.is_typescript:
             tsconfig = self.resolver.tsconfig_for(path)
             verbatim = bool(tsconfig and tsconfig.verbatim_module_syntax)
-        mod = Module(path=path, source=data, facts=facts, format=fmt, workspace=workspace,
-                     verbatim=verbatim, infection=self.infection)
+        keep = path in self.overlays
+        mod = Module(path=path, data=data if keep else None, facts=facts, format=fmt,
+                     workspace=workspace, verbatim=verbatim, infection=self.infection,
+                     reader=None if keep else self._reread)
         mod.edges = self._edges_of(mod)
         return mod
 
@@ -627,7 +646,10 @@ class Project:
         self.config = config
         self._reset()
         self.discover()
-        self.load()
+        try:
+            self.load()
+        finally:
+            self.close_workers()
         self.recompute()
         return Change(graph=True, verdicts=set(self.modules), files=set(self.modules))
 
@@ -662,7 +684,10 @@ class Project:
                 new.edges = old.edges
                 self.modules[path] = new
                 self._findings = None
-                if new.is_async and _quoted_lines(old) != _quoted_lines(new):
+                # (a file changed on disk whose old lines were never needed: its old bytes
+                # are gone, so count its positions as moved)
+                if new.is_async and ((old.data is None and old._lines is None)
+                                     or _quoted_lines(old) != _quoted_lines(new)):
                     change.moved = True
                 continue
             self.modules[path] = new
@@ -740,17 +765,28 @@ def analyse(root: Path, config: Optional[Config] = None, *,
             cache: bool = False, jobs: int = 1) -> Project:
     """Analyse the workspace at ``root`` (or only ``files`` in it, with what they import).
     ``cache``: use the persistent facts cache; ``jobs``: processes for extracting facts."""
+    started = time.time()
     facts_cache = FactsCache(root.resolve()) if cache else None
     project = Project(root, config, cache=facts_cache, jobs=jobs)
+    # what the resolver found last time, if no folder it looked into has changed since
+    state_name = "resolver:" + ",".join(project.resolver.conditions)
+    saved = facts_cache.get_state(state_name) if facts_cache is not None else None
+    reused = saved is not None and project.resolver.import_state(saved)
+    project.resolutions_reused = reused
     if files is None:
         project.discover()
     else:
         project.set_workspace_files(files)
+    resolved = project.resolver.memo_size()
     try:
         project.load(progress=progress)
     finally:
         project.close_workers()
     project.recompute()
+    if facts_cache is not None and not (reused and project.resolver.memo_size() == resolved):
+        state = project.resolver.export_state(since=started)
+        if state is not None:
+            facts_cache.put_state(state_name, state)
     if facts_cache is not None:
         if facts_cache.problem:
             project.discovery_problems.append(Problem(facts_cache.path, facts_cache.problem))

@@ -81,23 +81,35 @@ class FactsCache:
         self.problem = f"facts cache was unreadable ({type(error).__name__}); started afresh"
 
     @staticmethod
-    def pack(facts: ModuleFacts) -> bytes:
-        payload = pickle.dumps(facts, protocol=5)
+    def _seal(payload: bytes) -> bytes:
         return _VERSION_TAG + b"\0" + hashlib.sha256(payload).digest() + payload
 
     @staticmethod
-    def unpack(blob: bytes) -> Optional[ModuleFacts]:
+    def _unseal(blob: bytes) -> Optional[bytes]:
+        """The payload of a sealed blob; None when it is from another version or damaged."""
         try:
             tag, rest = blob.split(b"\0", 1)
             if tag != _VERSION_TAG or len(rest) < 32:
                 return None
             digest, payload = rest[:32], rest[32:]
-            if hashlib.sha256(payload).digest() != digest:
-                return None
-            facts = pickle.loads(payload)
-            return facts if isinstance(facts, ModuleFacts) else None
+            return payload if hashlib.sha256(payload).digest() == digest else None
         except Exception:
             return None
+
+    @staticmethod
+    def pack(facts: ModuleFacts) -> bytes:
+        return FactsCache._seal(pickle.dumps(facts, protocol=5))
+
+    @staticmethod
+    def unpack(blob: bytes) -> Optional[ModuleFacts]:
+        payload = FactsCache._unseal(blob)
+        if payload is None:
+            return None
+        try:
+            facts = pickle.loads(payload)
+        except Exception:
+            return None
+        return facts if isinstance(facts, ModuleFacts) else None
 
     def get_many(self, keys: Iterable[str]) -> dict[str, ModuleFacts]:
         keys = list(dict.fromkeys(keys))
@@ -119,6 +131,25 @@ class FactsCache:
         self.hits += len(out)
         self.misses += len(keys) - len(out)
         return out
+
+    def get_state(self, name: str) -> Optional[bytes]:
+        """A blob stored with :meth:`put_state` (None when absent or damaged)."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT data FROM facts WHERE key = ?", ("state:" + name,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return self._unseal(row[0]) if row else None
+
+    def put_state(self, name: str, payload: bytes) -> None:
+        if self.db is None:
+            return
+        try:
+            self.db.execute("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)",
+                            ("state:" + name, self._seal(payload)))
+        except sqlite3.DatabaseError:
+            pass
 
     def put_many(self, items: dict[str, ModuleFacts]) -> None:
         if self.db is not None and items:

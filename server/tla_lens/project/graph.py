@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Callable, Optional, Union
 
 from ..problems import Problem
 from ..syntax.facts import (DynamicImport, ModuleFacts, RequireCall, Span, StaticImport, TlaSite)
@@ -41,7 +41,9 @@ class Edge:
 @dataclass(eq=False, slots=True)
 class Module:
     path: Path
-    source: bytes
+    # The file's bytes, kept for open files only ("compact form" for the rest: facts and
+    # edges; the bytes are read again when lines are needed — see ``source``).
+    data: Optional[bytes]
     facts: ModuleFacts
     format: str                 # "esm" | "cjs"
     workspace: bool             # a workspace file (findings are reported in it)
@@ -50,6 +52,17 @@ class Module:
     # the project's verdicts (one object, kept current in place by the project)
     infection: Optional["Infection"] = None
     _lines: Optional[LineIndex] = None
+    # reads the file again for a module loaded without its bytes (None: data is kept)
+    reader: Optional[Callable[[Path], Optional[bytes]]] = None
+
+    @property
+    def source(self) -> bytes:
+        """The module's bytes: kept for open files; read again from disk for the others (the
+        watcher reloads a file that changes, so they are the bytes its facts came from)."""
+        if self.data is not None:
+            return self.data
+        data = self.reader(self.path) if self.reader is not None else None
+        return data if data is not None else b""
 
     @property
     def is_async(self) -> bool:

@@ -42,7 +42,9 @@ Choices (where Node is strict, or where tools disagree):
 from __future__ import annotations
 
 import os
+import pickle
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional, Sequence, Union
@@ -108,6 +110,19 @@ class _Raw:
         self.exclude: Optional[tuple[list, str]] = None
         self.references: list[str] = []
         self.chain: tuple[str, ...] = ()
+
+
+# a saved resolver state is only trusted for folders and files unchanged for this long
+SETTLED_SECONDS = 2.0
+
+
+def _kind_now(p: str) -> Optional[str]:
+    """What CachedFS.kind would say of ``p``, asked of the disk."""
+    try:
+        st = os.stat(p)
+    except (OSError, ValueError):
+        return None
+    return "dir" if stat.S_ISDIR(st.st_mode) else "file" if stat.S_ISREG(st.st_mode) else None
 
 
 def _in_node_modules(p: str) -> bool:
@@ -217,6 +232,84 @@ class Resolver:
         except Exception as e:  # pragma: no cover - defensive
             self._problem(Path(package_dir) / "package.json", f"internal error listing entries: {e!r}")
             return []
+
+    # -- persistence (the CLI's warm runs) -------------------------------------------------
+    _STATE = ("_pkg", "_pkg_text", "_scope", "_ts_raw", "_ts_final", "_ts_for", "_ts_dirs",
+              "_res", "problems", "_problem_keys")
+
+    def export_state(self, since: float) -> Optional[bytes]:
+        """Everything resolved and read so far, with what proves it still holds: inside the
+        workspace folder, the modification time of every folder whose entries were looked
+        at (an entry added, removed or renamed changes it); every file read (package.json,
+        tsconfig) by its own time and size; above the workspace folder (where lookups walk
+        up for configs, and sibling folders come and go), each path asked about, by its kind
+        and real path. None when something inside changed less than 2 s before ``since``
+        (when this run started; ``SETTLED_SECONDS``): a change within the timestamp granularity
+        would go unseen."""
+        fs = self.fs
+        root = self._root_str
+        prefix = root.rstrip(os.sep) + os.sep
+
+        def inside(p: str) -> bool:
+            return p == root or p.startswith(prefix)
+
+        folders = set(fs._list)
+        for cache in (fs._kind, fs._real, fs._text):
+            folders.update(os.path.dirname(k) for k in cache)
+        folders.update(os.path.dirname(v) for v in fs._real.values())  # symlink targets
+        limit = int((since - SETTLED_SECONDS) * 1e9)
+        stamps: dict[str, Optional[tuple[int, int, int]]] = {}
+        for p in [f for f in folders if inside(f)] + list(fs._text):
+            try:
+                st = os.stat(p)
+            except (OSError, ValueError):
+                stamps[p] = None
+                continue
+            # the change time too: unlike the modification time, no tool can set it back
+            if st.st_ctime_ns >= limit:
+                return None
+            stamps[p] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+        kinds = {k: v for k, v in fs._kind.items() if not inside(os.path.dirname(k))}
+        reals = {k: v for k, v in fs._real.items() if not inside(os.path.dirname(k))}
+        lists = {d: v for d, v in fs._list.items() if inside(d)}
+        state = {name: getattr(self, name) for name in self._STATE}
+        fs_state = (fs._kind, lists, fs._real, fs._text)
+        try:
+            return pickle.dumps((self.conditions, root, stamps, kinds, reals, state, fs_state), protocol=5)
+        except Exception:  # pragma: no cover - defensive
+            return None
+
+    def import_state(self, blob: bytes) -> bool:
+        """Take over a state saved by :meth:`export_state` if everything it depends on is
+        unchanged (else keep starting empty). True when it was taken."""
+        try:
+            conditions, root, stamps, kinds, reals, state, fs_state = pickle.loads(blob)
+            if conditions != self.conditions or root != self._root_str:
+                return False
+            for p, stamp in stamps.items():
+                try:
+                    st = os.stat(p)
+                    now: Optional[tuple[int, int, int]] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+                except (OSError, ValueError):
+                    now = None
+                if now != stamp:
+                    return False
+            for p, kind in kinds.items():
+                if _kind_now(p) != kind:
+                    return False
+            for p, real in reals.items():
+                if os.path.realpath(p) != real:
+                    return False
+            for name in self._STATE:
+                setattr(self, name, state[name])
+            self.fs._kind, self.fs._list, self.fs._real, self.fs._text = fs_state
+            return True
+        except Exception:
+            return False
+
+    def memo_size(self) -> int:
+        """How many (specifier, folder, mode) resolutions are remembered."""
+        return len(self._res)
 
     def invalidate(self, path: Optional[Path] = None) -> None:
         """Forget what is cached about `path` (a file or directory that changed, appeared or
