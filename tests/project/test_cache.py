@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tla_lens.project import analyse
+from tla_lens.project import Project, analyse
 from tla_lens.resolve import resolver
 from tla_lens.project.cache import FactsCache, content_key
 from tla_lens.syntax import Dialect, extract
@@ -96,13 +96,24 @@ def test_no_cache_writes_nothing(workspace, tmp_path):
     assert not env_home.exists()
 
 
-def test_parallel_extraction_equals_serial(workspace):
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])  # the CLI's, the server's
+def test_parallel_extraction_equals_serial(workspace, start_method):
     files = dict(FILES)
     for i in range(300):
         files[f"m{i}.ts"] = (f"import {{ x }} from './db.js';\nimport type {{ T }} from './t.js';\n"
                              f"export const v{i}: T = {i};\n" + ("await 0;\n" if i % 37 == 0 else ""))
     root = workspace(files)
-    assert verdicts(analyse(root, jobs=2)) == verdicts(analyse(root, jobs=1))
+    serial = analyse(root, jobs=1)
+    project = Project(root, jobs=2, start_method=start_method)
+    project.discover()
+    try:
+        project.load()
+    finally:
+        project.close_workers()
+    project.recompute()
+    assert project._workers.extracted == len(project.modules) == len(serial.modules)
+    assert verdicts(project) == verdicts(serial)
+    assert {p: m.facts for p, m in project.modules.items()} == {p: m.facts for p, m in serial.modules.items()}
 
 
 @pytest.fixture

@@ -321,6 +321,7 @@ class Project:
                 self._workers.broken = True
         if blobs is not None:
             new = {}
+            self._workers.extracted += len(blobs)
             for r, blob in zip(missing, blobs):
                 facts = FactsCache.unpack(blob)
                 facts_of[r[0]] = facts if facts is not None else extract(r[1], r[2])

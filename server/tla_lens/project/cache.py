@@ -199,6 +199,7 @@ class Workers:
         self.context = context
         self._pool: Optional[ProcessPoolExecutor] = None
         self.broken = jobs <= 1
+        self.extracted = 0  # files whose facts came from a worker
 
     def submit(self, items: list[tuple[bytes, Dialect]]) -> Optional[Future]:
         """Extract ``items`` in a worker; None when there are no workers (do it here)."""
