@@ -11,6 +11,7 @@ are served while it runs. Open files come first.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -386,6 +387,10 @@ class TlaLensServer(LanguageServer):
                 # without it requests (and the cancel) wait until the whole index is done
                 await asyncio.sleep(INDEX_PAUSE)
             change = Change(graph=True, verdicts=project.recompute())
+            # the graph lives as long as the server: move it out of the cyclic collector's
+            # reach, so that collections while typing do not traverse it again and again
+            gc.collect()
+            gc.freeze()
             self.indexed = True
             self.after_change(change)
             n_async = sum(1 for m in project.modules.values() if m.is_async)

@@ -51,7 +51,7 @@ from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ImportPhase, ModuleFacts
 from .cache import FactsCache, Workers, content_key
 from .discover import Matcher, iter_package_dirs, walk
-from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets
+from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets, path_order
 from .infection import Infection, infect, reach_back, reach_back_all, reinfect, strongly_connected
 
 __all__ = ["Project", "Analysis", "Change", "Module", "Edge", "EdgeKind", "Graph", "analyse"]
@@ -174,7 +174,7 @@ class Project:
         if self._findings is None:
             from ..rules import findings_for_module
             out: list = []
-            for path in sorted(self.modules):
+            for path in sorted(self.modules, key=path_order):
                 out.extend(findings_for_module(self, path))
             self._findings = out
         return self._findings
@@ -459,7 +459,7 @@ class Project:
     def _load(self, paths: Optional[Iterable[Path]], progress: Optional[Progress],
               cancelled: Callable[[], bool]) -> set[Path]:
         if paths is None:
-            paths = sorted(self.workspace_files)
+            paths = sorted(self.workspace_files, key=path_order)
         wave = [p for p in dict.fromkeys(paths) if p not in self.modules]
         seen = set(wave)
         loaded: set[Path] = set()

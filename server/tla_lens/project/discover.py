@@ -17,6 +17,7 @@ import pathspec
 from ..config import Config
 from ..problems import Problem
 from ..syntax import dialect_for_path
+from .graph import path_order
 
 
 @dataclass
@@ -121,7 +122,7 @@ def walk(root: Path, config: Config) -> Discovery:
                         continue
                     path = real
                 out.files.append(path)
-    out.files = sorted(set(out.files))
+    out.files = sorted(set(out.files), key=path_order)
     return out
 
 

@@ -96,6 +96,12 @@ class Module:
         return "node_modules" in self.path.parts
 
 
+def path_order(p: Path) -> tuple:
+    """Sort key giving the order of ``Path`` comparisons (component by component), without a
+    Python-level ``__lt__`` call per comparison."""
+    return p.parts
+
+
 def _edge_order(e: Edge) -> tuple:
     return (str(e.source), e.span.start)
 
@@ -163,13 +169,12 @@ class Graph:
         of modules, for the modules of that set, if given)."""
         out: dict[Path, list[Path]] = {}
         mods = self.modules
+        static = EdgeKind.STATIC
+        scope = mods if among is None else among
         for mod in (mods.values() if among is None else (mods[p] for p in among)):
-            seen: list[Path] = []
-            for e in mod.edges:
-                t = e.target
-                if e.evaluates and t in mods and (among is None or t in among) and t not in seen:
-                    seen.append(t)  # type: ignore[arg-type]
-            out[mod.path] = seen
+            # (a dict keeps the first occurrence of each target, and compares by hash)
+            out[mod.path] = list(dict.fromkeys(
+                e.target for e in mod.edges if e.kind is static and e.target in mods and e.target in scope))
         return out
 
     def evaluation_edges(self, path: Path) -> list[Edge]:

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional, Protocol, Sequence
 
+from .graph import path_order
+
 
 class EdgeLike(Protocol):
     source: Path
@@ -85,7 +87,7 @@ def infect(
     result = Infection()
     distance, via, root = result.distance, result.via, result.root
     frontier: list[Path] = []
-    for s in sorted(sources):
+    for s in sorted(sources, key=path_order):
         if s in distance or blocked(s):
             continue
         distance[s] = 0
@@ -113,7 +115,12 @@ def infect(
                     # first edge into a target (the importers are sorted) stays
                     cur = via[src]
                     r0 = root[src]
-                    if r < r0 or (r == r0 and node < cur.target):  # type: ignore[union-attr,operator]
+                    # (identity first: Path comparisons are Python-level calls)
+                    if r is r0 or r == r0:
+                        better = node is not cur.target and node < cur.target  # type: ignore[union-attr,operator]
+                    else:
+                        better = r < r0  # type: ignore[operator]
+                    if better:
                         via[src] = edge
                         root[src] = r
         frontier = following
@@ -237,7 +244,7 @@ def strongly_connected(nodes: Iterable[Path],
     stack: list[Path] = []
     out: list[list[Path]] = []
     counter = 0
-    for root in sorted(nodes):
+    for root in sorted(nodes, key=path_order):
         if root in index:
             continue
         work: list[tuple[Path, int]] = [(root, 0)]
@@ -273,6 +280,6 @@ def strongly_connected(nodes: Iterable[Path],
                     if w == node:
                         break
                 if len(comp) > 1 or node in successors.get(node, ()):
-                    out.append(sorted(comp))
-    out.sort(key=lambda c: c[0])
+                    out.append(sorted(comp, key=path_order))
+    out.sort(key=lambda c: path_order(c[0]))
     return out

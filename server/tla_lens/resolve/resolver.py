@@ -156,15 +156,22 @@ class Resolver:
         self._ts_dirs: dict[tuple, tuple[str, ...]] = {}
         self._res: dict[tuple, tuple[Kind, Optional[str], Optional[str]]] = {}
         self._paths: dict[str, Path] = {}
+        self._importers: dict[Any, tuple] = {}
+        self._targets: dict[tuple, Optional[tuple]] = {}  # relative targets, by path
 
     # ======================================================================= public API ====
     def resolve(self, specifier: str, importer: Path, mode: Mode = "import") -> Resolution:
         try:
-            imp = os.path.abspath(os.fspath(importer))
+            ctx = self._importers.get(importer)
+            if ctx is None:
+                # per importing file (a module has several imports): its path, folder, tsconfig
+                imp = os.path.abspath(os.fspath(importer))
+                ts = None if _in_node_modules(self.fs.realpath(imp)) else self._tsconfig_for(imp)
+                ctx = self._importers[importer] = (imp, os.path.dirname(imp), ts, ts.path if ts else None)
+            imp, folder, ts, ts_path = ctx
             if mode not in ("import", "require"):
                 mode = "import"
-            ts = None if _in_node_modules(self.fs.realpath(imp)) else self._tsconfig_for(imp)
-            key = (specifier, os.path.dirname(imp), mode, ts.path if ts else None)
+            key = (specifier, folder, mode, ts_path)
             hit = self._res.get(key)
             if hit is None:
                 hit = self._resolve(specifier, imp, mode, ts)
@@ -315,6 +322,8 @@ class Resolver:
         """Forget what is cached about `path` (a file or directory that changed, appeared or
         vanished), or everything when None. Problems reported for that file are dropped (and
         reported again if still there when the file is next read)."""
+        self._importers.clear()
+        self._targets.clear()
         if path is None:
             self.fs.invalidate(None)
             for c in (self._pkg, self._pkg_text, self._scope, self._ts_raw, self._ts_final,
@@ -401,10 +410,16 @@ class Resolver:
                     if "%" in path:
                         path = unquote(path)
                 target = os.path.normpath(os.path.join(imp_dir, path))
-                p = self._load_path(target, mode, dir_only=path.endswith("/") or path in (".", ".."))
-                if p is None:
+                dir_only = path.endswith("/") or path in (".", "..")
+                # many files reach one file by different relative specifiers: look it up once
+                tkey = (target, mode, dir_only, query)
+                found = self._targets.get(tkey, MISSING)
+                if found is MISSING:
+                    p = self._load_path(target, mode, dir_only=dir_only)
+                    found = self._targets[tkey] = self._classify(p, query) if p is not None else None
+                if found is None:
                     raise _Fail(f"cannot find module '{spec}' from {{from}}")
-                return self._classify(p, query)
+                return found  # type: ignore[return-value]
             if ts is not None:
                 p = self._try_tsconfig(spec, ts, mode)
                 if p is not None:
