@@ -7,6 +7,7 @@ Unicode code points (``characters``). Invalid UTF-8 is counted as one character 
 from __future__ import annotations
 
 import bisect
+import itertools
 from typing import Literal
 
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
@@ -17,6 +18,13 @@ class LineIndex:
 
     def __init__(self, data: bytes):
         self.data = data
+        if b"\r" not in data:
+            # only \n line breaks: each line starts one past the end of the one before (the
+            # lengths are summed in C: this runs for every module a finding points into)
+            starts = list(itertools.accumulate(map((1).__add__, map(len, data.split(b"\n"))), initial=0))
+            starts.pop()
+            self.starts = starts
+            return
         starts = [0]
         i = 0
         n = len(data)
@@ -150,4 +158,6 @@ def printable(text: str, keep_newlines: bool = True) -> str:
 def json_safe(dumped: str) -> str:
     """A ``json.dumps(..., ensure_ascii=False)`` result with the characters JSON leaves raw
     (DEL, C1 controls, bidi overrides) escaped as ``\\uXXXX`` — still the same JSON value."""
+    if dumped.isascii() and "\x7f" not in dumped:
+        return dumped  # nothing to escape (the common case; translate() is slow on megabytes)
     return dumped.translate(_JSON_SAFE)

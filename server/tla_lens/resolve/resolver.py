@@ -280,7 +280,8 @@ class Resolver:
         reals = {k: v for k, v in fs._real.items() if not inside(os.path.dirname(k))}
         lists = {d: v for d, v in fs._list.items() if inside(d)}
         state = {name: getattr(self, name) for name in self._STATE}
-        fs_state = (fs._kind, lists, fs._real, fs._text)
+        # (real paths that are the path itself are cheap to find again: one lstat each)
+        fs_state = (fs._kind, lists, {k: v for k, v in fs._real.items() if k != v}, fs._text)
         try:
             return pickle.dumps((self.conditions, root, stamps, kinds, reals, state, fs_state), protocol=5)
         except Exception:  # pragma: no cover - defensive
