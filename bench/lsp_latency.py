@@ -83,7 +83,8 @@ def server_cmd(args) -> list[str]:
 
 
 def cli_cmd(args) -> list[str]:
-    return [server_cmd(args)[0], "check", "--format", "json", "--color", "never"]
+    # cold: no facts cache, no saved resolutions (a warm `check` is run.py's business)
+    return [server_cmd(args)[0], "check", "--format", "json", "--color", "never", "--no-cache"]
 
 
 def log(msg: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from typing import Literal
 
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
@@ -145,6 +146,7 @@ _UNSAFE = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F} | set(range
     | set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x2028, 0x2029, 0x200E, 0x200F}
 _PRINTABLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UNSAFE}
 _JSON_SAFE = {c: f"\\u{c:04x}" for c in _UNSAFE if c >= 0x7F}
+_JSON_UNSAFE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_JSON_SAFE)) + "]")
 
 
 def printable(text: str, keep_newlines: bool = True) -> str:
@@ -158,6 +160,6 @@ def printable(text: str, keep_newlines: bool = True) -> str:
 def json_safe(dumped: str) -> str:
     """A ``json.dumps(..., ensure_ascii=False)`` result with the characters JSON leaves raw
     (DEL, C1 controls, bidi overrides) escaped as ``\\uXXXX`` — still the same JSON value."""
-    if dumped.isascii() and "\x7f" not in dumped:
+    if _JSON_UNSAFE_RE.search(dumped) is None:
         return dumped  # nothing to escape (the common case; translate() is slow on megabytes)
     return dumped.translate(_JSON_SAFE)
