@@ -224,3 +224,27 @@ def test_open_buffer_of_a_deleted_file_stays_in_the_workspace(workspace):
     assert [f.code for f in p.findings_for(root / "a.js")] == ["async-import"]
     p.files_changed([root / ".gitignore"])  # a rediscovery keeps it too
     assert p.modules[root / "a.js"].workspace
+
+
+def test_a_dropped_project_is_freed_without_the_cyclic_collector(workspace):
+    # the server freezes its graph out of the cyclic collector after indexing: a project
+    # replaced (new settings) must be freed by reference counting alone
+    import gc
+    import weakref
+
+    from tla_lens.project import analyse
+    root = workspace({"package.json": '{"type": "module"}', "db.js": "export const x = await 1;",
+                      "a.js": "import { x } from './db.js'; export const a = x;"})
+    project = analyse(root)
+    assert project.modules[root / "a.js"].source.startswith(b"import")  # read again from disk
+    assert project.findings
+    gc.collect()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        ref = weakref.ref(project)
+        del project
+        assert ref() is None
+    finally:
+        if collecting:
+            gc.enable()

@@ -39,6 +39,7 @@ import gc
 import os
 import stat
 import time
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +118,21 @@ def _signature(mod: Module) -> tuple:
     return (mod.format, mod.has_tla, tuple((e.kind, e.specifier, e.target) for e in mod.edges))
 
 
+class _Reader:
+    """What a module without its bytes reads them with. It holds its project weakly: a module
+    holding the project would make a reference cycle of every module, left for the cyclic
+    collector (and never collected once the server has frozen its graph)."""
+
+    __slots__ = ("project",)
+
+    def __init__(self, project: "Project") -> None:
+        self.project = weakref.ref(project)
+
+    def __call__(self, path: Path) -> Optional[bytes]:
+        project = self.project()
+        return project._reread(path) if project is not None else None
+
+
 class Project:
     def __init__(self, root: Path, config: Optional[Config] = None, *,
                  cache: Optional[FactsCache] = None, jobs: int = 1,
@@ -127,6 +143,7 @@ class Project:
         self.jobs = max(1, jobs)  # processes for extracting facts of many files at once
         self.resolutions_reused = False  # analyse() took over the last run's resolutions
         self._workers = Workers(self.jobs, start_method)
+        self._reader = _Reader(self)
         self.overlays: dict[Path, bytes] = {}
         # syntax trees of open files (overlays) only, for incremental re-parsing
         self.trees: dict[Path, object] = {}
@@ -394,7 +411,7 @@ class Project:
         keep = path in self.overlays
         mod = Module(path=path, data=data if keep else None, facts=facts, format=fmt,
                      workspace=workspace, verbatim=verbatim, infection=self.infection,
-                     reader=None if keep else self._reread)
+                     reader=None if keep else self._reader)
         mod.edges = self._edges_of(mod)
         return mod
 
