@@ -7,6 +7,10 @@ the same project at once); every entry also carries a checksum, and an entry tha
 — truncated, corrupt, from another version — is treated as a miss and rebuilt, never trusted. A
 database that cannot be opened is moved aside and started afresh. The cache only ever writes
 inside its own directory.
+
+The same table keeps named blobs (``get_state``/``put_state``, sealed the same way): the CLI
+saves the resolver's state there, which carries its own proof of validity
+(``Resolver.export_state``). ``Workers`` extract facts on other processes.
 """
 from __future__ import annotations
 
@@ -23,7 +27,8 @@ from .. import __version__
 from ..syntax import Dialect, extract
 from ..syntax.facts import ModuleFacts
 
-# Bump when ModuleFacts or what extract() puts in it changes.
+# Bump when ModuleFacts or what extract() puts in it changes, or what the resolver saves
+# (Resolver.export_state) or how it resolves.
 SCHEMA = 4
 _VERSION_TAG = f"{__version__}/{SCHEMA}".encode()
 
