@@ -463,7 +463,7 @@ class Generator:
             lines += [f"export interface {m.iface} {{",
                       "  id: string;",
                       "  limit?: number;",
-                      f"  tags: readonly string[];",
+                      "  tags: readonly string[];",
                       "  createdAt: Date;",
                       "}", "",
                       f"export type {cap(m.base)}Result = {{ ok: true; value: number }} | {{ ok: false; error: string }};",

@@ -4,7 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 WEBPACK = REPO / "examples" / "webpack-app"
@@ -144,3 +143,32 @@ def test_check_limited_to_files(workspace):
                       "a.js": "import './db.js'", "b.js": "import './db.js'"})
     data, _ = as_json(root / "a.js")
     assert {d["path"] for d in data["diagnostics"]} == {"a.js"}
+
+
+def test_ctrl_c_while_workers_parse_exits_130_quietly(workspace, tmp_path):
+    import os
+    import signal
+    import time
+    files = {"package.json": '{"type": "module"}'}
+    body = "".join(f"export function f{j}(a) {{ return a + {j}; }}\n" for j in range(60))
+    for i in range(3000):
+        files[f"src/m{i}.js"] = f"import {{ f0 }} from './m{(i + 1) % 3000}.js';\n{body}"
+    root = workspace(files)
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    # its own process group, which gets the SIGINT as a terminal's Ctrl-C would send it
+    proc = subprocess.Popen([sys.executable, "-m", "tla_lens.cli", "check", "--jobs", "2", str(root)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True,
+                            start_new_session=True)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 30
+    while proc.poll() is None and time.monotonic() < deadline and not children.read_text().split():
+        time.sleep(0.02)  # until the parsing workers exist
+    assert proc.poll() is None, "finished before the workers could be interrupted"
+    workers = [int(c) for c in children.read_text().split()]
+    time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    for pid in workers:  # no worker left behind
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()

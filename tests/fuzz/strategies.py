@@ -140,7 +140,7 @@ def statement(draw, ctx: str, names: _Names, ts: bool, depth: int = 0) -> str:
         return draw(st.sampled_from(AWAIT_EXPRS)) + ";"
     if kind == "for_await":
         return draw(st.sampled_from([
-            f"for await (const x{k} of []) {{}}", f"for await (x of y) ;", f"for\nawait (const x{k} of []) {{}}",
+            f"for await (const x{k} of []) {{}}", "for await (x of y) ;", f"for\nawait (const x{k} of []) {{}}",
             f"for /* c */ await (const x{k} of []) {{}}", f"lf{k}: for await (const x{k} of []) break lf{k};",
         ]))
     if kind == "await_using":

@@ -10,16 +10,14 @@ positions, a handler that raises and the basic vanishing/binary cases; not repea
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import random
 import time
 
-import pytest
 from lsprotocol import types as T
 
 from .conftest import SERVER, WEBPACK, cli_verdicts, wait_for, write_tree
-from .test_incremental_fuzz import WORKSPACE, Walk, fresh_diagnostics
+from .test_incremental_fuzz import WORKSPACE, Walk
 from .test_robustness import Raw
 
 MB = 1024 * 1024

@@ -1,7 +1,6 @@
 """Diagnostics: codes, wording, chains as relatedInformation, docs links; push vs pull."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname

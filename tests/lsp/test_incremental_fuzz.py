@@ -30,7 +30,6 @@ from tla_lens.config import from_dict
 from tla_lens.project import analyse
 from tla_lens.text import LineIndex
 
-from .conftest import wait_for
 
 STEPS = int(os.environ.get("TLA_LSP_FUZZ_STEPS", "40"))
 SEEDS = [int(s) for s in os.environ.get("TLA_LSP_FUZZ_SEEDS", "1,2,3,4,5").split(",") if s.strip()]

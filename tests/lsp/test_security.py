@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types as T
 
-from .conftest import SERVER, WEBPACK, start_session, wait_for, write_tree
+from .conftest import SERVER, start_session, wait_for, write_tree
 
 STRACE = shutil.which("strace")
 

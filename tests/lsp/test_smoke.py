@@ -3,7 +3,6 @@ import asyncio
 import shutil
 from pathlib import Path
 
-import pytest
 import pytest_lsp
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient

@@ -486,7 +486,6 @@ class _Gen:
         p_tla = rng.choice([0.0, 0.05, 0.1, 0.15, 0.25])
         verbatim = rng.random() < 0.4
         nodes: list[Node] = []
-        used_dirs = 0
         for i in range(n_esm):
             ext = _weighted(rng, ESM_EXTS)
             r = rng.random()
@@ -515,7 +514,6 @@ class _Gen:
             nodes += [a, b]
             pkg_nodes = [a, b]
         esm = [x for x in nodes if x.kind == "esm"]
-        project_esm = [x for x in esm if x not in pkg_nodes]
 
         files: dict[str, str] = {}
         for node in nodes:
@@ -523,7 +521,7 @@ class _Gen:
                 files[node.path] = json.dumps({"value": node.idx, "await": "not code"}) + "\n"
                 continue
             if node.kind == "cjs":
-                lines = [f"// CommonJS: require() is never an evaluation edge, await here is a name"]
+                lines = ["// CommonJS: require() is never an evaluation edge, await here is a name"]
                 for dst in rng.sample(esm + [x for x in nodes if x.kind == "cjs" and x is not node],
                                       k=min(len(esm), rng.choice([0, 1, 2]))):
                     k = self.fresh()

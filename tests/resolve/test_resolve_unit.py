@@ -5,7 +5,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 
 from tla_lens.resolve import NODE_BUILTINS, Resolution, Resolver, TsConfig
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import signal
 import sqlite3
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -194,6 +195,12 @@ def _extract_packed(items: list[tuple[bytes, str]]) -> list[bytes]:
     return [FactsCache.pack(extract(data, Dialect(d))) for data, d in items]
 
 
+def _worker_start() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool (a worker finishes the
+    # chunk at hand and exits) instead of every worker printing a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Workers:
     """Processes that extract facts, started on first use and kept until :meth:`close`.
     ``context``: the multiprocessing start method ("fork" for the CLI; a process with
@@ -215,7 +222,8 @@ class Workers:
                 import multiprocessing
 
                 ctx = multiprocessing.get_context(self.context)
-                self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx)
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx,
+                                                 initializer=_worker_start)
             return self._pool.submit(_extract_packed, [(data, d.value) for data, d in items])
         except Exception:  # no processes here: extract in this one
             self.broken = True
