@@ -119,9 +119,10 @@ def _signature(mod: Module) -> tuple:
 
 
 class _Reader:
-    """What a module without its bytes reads them with. It holds its project weakly: a module
-    holding the project would make a reference cycle of every module, left for the cyclic
-    collector (and never collected once the server has frozen its graph)."""
+    """What a module without its bytes reads them with (quietly: its problems were reported when
+    it was loaded). It holds its project weakly: a module holding the project would make a
+    reference cycle of every module, left for the cyclic collector (and never collected once
+    the server has frozen its graph)."""
 
     __slots__ = ("project",)
 
@@ -130,7 +131,7 @@ class _Reader:
 
     def __call__(self, path: Path) -> Optional[bytes]:
         project = self.project()
-        return project._reread(path) if project is not None else None
+        return project._read(path, quiet=True) if project is not None else None
 
 
 class Project:
@@ -232,10 +233,12 @@ class Project:
         self.resolver.intern(self.workspace_files)
         self.discovered = True
 
-    def _read(self, path: Path) -> Optional[bytes]:
+    def _read(self, path: Path, quiet: bool = False) -> Optional[bytes]:
+        """The file's bytes (an open buffer's first), None when it cannot or must not be read;
+        the reason goes to the file's problems unless ``quiet``."""
         if path in self.overlays:
             return self.overlays[path]
-        problems = self.file_problems.setdefault(path, [])
+        problems = [] if quiet else self.file_problems.setdefault(path, [])
         if not _inside(path, self.root):
             # resolution follows symlinks to real paths: nothing outside the workspace folder
             # (and its node_modules) is read
@@ -282,21 +285,6 @@ class Project:
             problems.append(Problem(path, "skipped: binary file (contains NUL bytes)"))
             return None
         return data
-
-    def _reread(self, path: Path) -> Optional[bytes]:
-        """A loaded module's bytes again, when its lines are needed (its problems were
-        reported when it was loaded: reading again reports nothing)."""
-        if path in self.overlays:
-            return self.overlays[path]
-        saved = self.file_problems.get(path)
-        saved = list(saved) if saved is not None else None
-        try:
-            return self._read(path)
-        finally:
-            if saved is None:
-                self.file_problems.pop(path, None)
-            else:
-                self.file_problems[path] = saved
 
     def _prepare(self, paths: list[Path]) -> Iterator[tuple[Path, Optional[tuple[bytes, ModuleFacts]]]]:
         """Each of ``paths`` with its bytes and facts, in order, as soon as they are known:

@@ -13,6 +13,15 @@ from typing import Optional
 _MISSING = object()
 
 
+def kind_on_disk(p: str) -> Optional[str]:
+    """'file', 'dir' or None, asked of the disk now (no cache)."""
+    try:
+        st = os.stat(p)
+    except (OSError, ValueError):
+        return None
+    return "dir" if _stat.S_ISDIR(st.st_mode) else "file" if _stat.S_ISREG(st.st_mode) else None
+
+
 class CachedFS:
     def __init__(self, confine: Optional[str] = None) -> None:
         # files inside this folder whose real path is outside it (a symlink leading out of the
@@ -45,13 +54,7 @@ class CachedFS:
             if names is not None and name not in names:
                 self._kind[p] = None
                 return None
-        try:
-            st = os.stat(p)
-        except (OSError, ValueError):
-            r = None
-        else:
-            r = "dir" if _stat.S_ISDIR(st.st_mode) else "file" if _stat.S_ISREG(st.st_mode) else None
-        self._kind[p] = r
+        r = self._kind[p] = kind_on_disk(p)
         return r
 
     def is_file(self, p: str) -> bool:

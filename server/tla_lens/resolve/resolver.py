@@ -44,7 +44,6 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional, Sequence, Union
@@ -53,7 +52,7 @@ from urllib.request import url2pathname
 
 from ..problems import Problem
 from . import _jsonc
-from ._fs import MISSING, CachedFS
+from ._fs import MISSING, CachedFS, kind_on_disk
 from .builtins import builtin_name
 from .tsconfig import PATH_LIST_OPTIONS, PATH_OPTIONS, TsConfig
 
@@ -114,15 +113,6 @@ class _Raw:
 
 # a saved resolver state is only trusted for folders and files unchanged for this long
 SETTLED_SECONDS = 2.0
-
-
-def _kind_now(p: str) -> Optional[str]:
-    """What CachedFS.kind would say of ``p``, asked of the disk."""
-    try:
-        st = os.stat(p)
-    except (OSError, ValueError):
-        return None
-    return "dir" if stat.S_ISDIR(st.st_mode) else "file" if stat.S_ISREG(st.st_mode) else None
 
 
 def _in_node_modules(p: str) -> bool:
@@ -303,7 +293,7 @@ class Resolver:
                 if now != stamp:
                     return False
             for p, kind in kinds.items():
-                if _kind_now(p) != kind:
+                if kind_on_disk(p) != kind:
                     return False
             for p, real in reals.items():
                 if os.path.realpath(p) != real:
