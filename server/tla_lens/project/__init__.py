@@ -52,7 +52,7 @@ from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ImportPhase, ModuleFacts
 from .cache import FactsCache, Workers, content_key
 from .discover import Matcher, iter_package_dirs, walk
-from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets, path_order
+from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets, path_order, relative_posix
 from .infection import Infection, infect, reach_back, reach_back_all, reinfect, strongly_connected
 
 __all__ = ["Project", "Analysis", "Change", "Module", "Edge", "EdgeKind", "Graph", "analyse"]
@@ -98,12 +98,11 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
     return "esm" if facts.has_module_syntax else "cjs"
 
 
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
 def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
+    return relative_posix(path, root) is not None
 
 
 def _quoted_lines(mod: Module) -> tuple:
@@ -238,53 +237,54 @@ class Project:
         the reason goes to the file's problems unless ``quiet``."""
         if path in self.overlays:
             return self.overlays[path]
-        problems = [] if quiet else self.file_problems.setdefault(path, [])
+        data, why = self._read_file(path)
+        if why is not None and not quiet:
+            self.file_problems.setdefault(path, []).append(Problem(path, why))
+        return data
+
+    def _read_file(self, path: Path) -> tuple[Optional[bytes], Optional[str]]:
+        """The bytes of a file on disk, or None and why it is not read (None: it is gone)."""
         if not _inside(path, self.root):
             # resolution follows symlinks to real paths: nothing outside the workspace folder
             # (and its node_modules) is read
-            problems.append(Problem(path, "outside the workspace folder (through a symlink or "
-                                          "a ../ import); not read, treated as a sync module"))
-            return None
+            return None, ("outside the workspace folder (through a symlink or a ../ import); "
+                          "not read, treated as a sync module")
         limit = self.config.max_file_size
         try:
             # O_NONBLOCK: a FIFO named like a module must not block the analysis
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(path, _OPEN_FLAGS)
         except FileNotFoundError:
-            return None
+            return None, None
         except OSError as e:
-            problems.append(Problem(path, f"cannot read: {e.strerror or e}"))
-            return None
+            return None, f"cannot read: {e.strerror or e}"
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
-                problems.append(Problem(path, "skipped: not a regular file"))
-                return None
+                return None, "skipped: not a regular file"
             if st.st_size > limit:
-                problems.append(Problem(path, f"skipped: {st.st_size:,} bytes is over maxFileSize "
-                                              f"({limit:,}); treated as a sync module"))
-                return None
-            chunks = []
-            remaining = limit + 1
-            while remaining > 0:
-                chunk = os.read(fd, min(remaining, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                remaining -= len(chunk)
-            data = b"".join(chunks)
+                return None, f"skipped: {st.st_size:,} bytes is over maxFileSize ({limit:,}); treated as a sync module"
+            # one read when the size is right (asked for one byte more, got none: at the end);
+            # otherwise it changed since the fstat: read on until the end, or past the limit
+            data = os.read(fd, st.st_size + 1)
+            if len(data) != st.st_size:
+                chunks = [data]
+                remaining = limit + 1 - len(data)
+                while remaining > 0:
+                    chunk = os.read(fd, min(remaining, 1 << 20))
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    remaining -= len(chunk)
+                data = b"".join(chunks)
         except OSError as e:
-            problems.append(Problem(path, f"cannot read: {e.strerror or e}"))
-            return None
+            return None, f"cannot read: {e.strerror or e}"
         finally:
             os.close(fd)
         if len(data) > limit:
-            problems.append(Problem(path, f"skipped: over maxFileSize ({limit:,} bytes); "
-                                          "treated as a sync module"))
-            return None
+            return None, f"skipped: over maxFileSize ({limit:,} bytes); treated as a sync module"
         if b"\x00" in data[:8192]:
-            problems.append(Problem(path, "skipped: binary file (contains NUL bytes)"))
-            return None
-        return data
+            return None, "skipped: binary file (contains NUL bytes)"
+        return data, None
 
     def _prepare(self, paths: list[Path]) -> Iterator[tuple[Path, Optional[tuple[bytes, ModuleFacts]]]]:
         """Each of ``paths`` with its bytes and facts, in order, as soon as they are known:

@@ -17,7 +17,7 @@ import pathspec
 from ..config import Config
 from ..problems import Problem
 from ..syntax import dialect_for_path
-from .graph import path_order
+from .graph import path_order, relative_posix
 
 
 @dataclass
@@ -46,11 +46,8 @@ class Matcher:
     def matches(self, path: Path) -> bool:
         if self.spec is None:
             return False
-        try:
-            rel = path.relative_to(self.root).as_posix()
-        except ValueError:
-            return False
-        return self.spec.match_file(rel)
+        rel = relative_posix(path, self.root)
+        return rel is not None and self.spec.match_file(rel)
 
 
 def _read_gitignore(folder: Path, problems: list[Problem]) -> Optional[pathspec.PathSpec]:
@@ -128,9 +125,8 @@ def walk(root: Path, config: Config) -> Discovery:
 
 def _ignored(path: Path, ignores, is_dir: bool) -> bool:
     for base, spec in ignores:
-        try:
-            rel = path.relative_to(base).as_posix()
-        except ValueError:
+        rel = relative_posix(path, base)
+        if rel is None:
             continue
         if is_dir:
             rel += "/"

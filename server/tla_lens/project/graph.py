@@ -2,6 +2,7 @@
 verdict from the project's infection."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -94,6 +95,22 @@ class Module:
     @property
     def in_node_modules(self) -> bool:
         return "node_modules" in self.path.parts
+
+
+def relative_posix(path: Path, base: Path) -> Optional[str]:
+    """``path.relative_to(base).as_posix()`` for absolute POSIX paths ("." for ``base``
+    itself), None when ``path`` is not under ``base``; by string prefix, without pathlib's
+    parsing (a hot spot when every module of a large project is reported)."""
+    p, b = str(path), str(base)
+    if p == b:
+        return "."
+    if os.sep != "/":
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            return None
+    prefix = b if b.endswith("/") else b + "/"
+    return p[len(prefix):] if p.startswith(prefix) else None
 
 
 def path_order(p: Path) -> tuple:
@@ -189,9 +206,8 @@ class Graph:
         """POSIX path relative to the root (or absolute when outside it)."""
         out = self._rel.get(path)
         if out is None:
-            try:
-                out = path.relative_to(self.root).as_posix()
-            except ValueError:
+            out = relative_posix(path, self.root)
+            if out is None:
                 out = path.as_posix()
             self._rel[path] = out
         return out

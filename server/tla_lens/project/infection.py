@@ -237,49 +237,71 @@ def reach_back_all(starts: Iterable[Path],
 def strongly_connected(nodes: Iterable[Path],
                        successors: Mapping[Path, Sequence[Path]]) -> list[list[Path]]:
     """Tarjan's algorithm, iterative. Returns the components with more than one module, or one
-    module importing itself; each sorted, the list sorted by first member."""
-    index: dict[Path, int] = {}
-    low: dict[Path, int] = {}
-    on_stack: set[Path] = set()
-    stack: list[Path] = []
+    module importing itself; each sorted, the list sorted by first member. (It numbers the
+    modules first and works on numbers: a Path hash is a Python-level call.)"""
+    order = sorted(nodes, key=path_order)
+    num = {p: i for i, p in enumerate(order)}
+    adj: list[Optional[list[int]]] = [None] * len(order)
+
+    def adjacency(i: int) -> list[int]:
+        a = adj[i]
+        if a is None:
+            a = adj[i] = []
+            for t in successors.get(order[i], ()):
+                j = num.get(t)
+                if j is None:  # a successor outside ``nodes``: numbered when first met
+                    j = num[t] = len(order)
+                    order.append(t)
+                    adj.append(None)
+                    index.append(-1)
+                    low.append(0)
+                    on_stack.append(False)
+                a.append(j)
+        return a
+
+    index = [-1] * len(order)
+    low = [0] * len(order)
+    on_stack = [False] * len(order)
+    stack: list[int] = []
     out: list[list[Path]] = []
     counter = 0
-    for root in sorted(nodes, key=path_order):
-        if root in index:
+    for root in range(len(order)):
+        if index[root] >= 0:
             continue
-        work: list[tuple[Path, int]] = [(root, 0)]
+        work: list[tuple[int, int]] = [(root, 0)]
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
-        on_stack.add(root)
+        on_stack[root] = True
         while work:
             node, i = work[-1]
-            succ = successors.get(node, ())
+            succ = adjacency(node)
             if i < len(succ):
                 work[-1] = (node, i + 1)
                 nxt = succ[i]
-                if nxt not in index:
+                if index[nxt] < 0:
                     index[nxt] = low[nxt] = counter
                     counter += 1
                     stack.append(nxt)
-                    on_stack.add(nxt)
+                    on_stack[nxt] = True
                     work.append((nxt, 0))
-                elif nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
+                elif on_stack[nxt] and index[nxt] < low[node]:
+                    low[node] = index[nxt]
                 continue
             work.pop()
             if work:
                 parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
+                if low[node] < low[parent]:
+                    low[parent] = low[node]
             if low[node] == index[node]:
-                comp: list[Path] = []
+                comp: list[int] = []
                 while True:
                     w = stack.pop()
-                    on_stack.discard(w)
+                    on_stack[w] = False
                     comp.append(w)
                     if w == node:
                         break
-                if len(comp) > 1 or node in successors.get(node, ()):
-                    out.append(sorted(comp, key=path_order))
+                if len(comp) > 1 or node in adjacency(node):
+                    out.append(sorted((order[w] for w in comp), key=path_order))
     out.sort(key=lambda c: path_order(c[0]))
     return out

@@ -61,15 +61,15 @@ class TsConfig:
         include = self.include
         if include is None:
             include = () if self.files is not None else (os.path.join(str(self.path.parent), "**", "*"),)
-        if not any(glob_matches(p, f) for p in include):
-            return False
         exclude = self.exclude
         if exclude is None:
             base = str(self.path.parent)
             exclude = tuple(os.path.join(base, d) for d in ("node_modules", "bower_components", "jspm_packages"))
             if self.out_dir is not None:
                 exclude += (str(self.out_dir),)
-        return not any(glob_matches(p, f) for p in exclude)
+        if os.sep != "/":
+            f = f.replace(os.sep, "/")
+        return _any_glob(include).match(f) is not None and _any_glob(exclude).match(f) is None
 
 
 @lru_cache(maxsize=4096)
@@ -90,6 +90,14 @@ def _glob(pattern: str) -> "re.Pattern[str]":
     if "*" not in last and "?" not in last:
         rx += "(?:/.*)?"  # a directory ("src") or an exact file: both match
     return re.compile(rx + r"\Z")
+
+
+@lru_cache(maxsize=1024)
+def _any_glob(patterns: tuple[str, ...]) -> "re.Pattern[str]":
+    """One pattern for "matches any of ``patterns``" (none: matches nothing)."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{_glob(p).pattern})" for p in patterns))
 
 
 def glob_matches(pattern: str, file: str) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional
 
 # --------------------------------------------------------------------------------------
 # Tokens
@@ -28,25 +28,29 @@ STR = "str"
 PUNCT = "punct"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str     # ID / STR / PUNCT
     raw: bytes    # the token's bytes (strings include their quotes)
     start: int
     end: int
 
 
-_SPACE = frozenset(b" \t\n\r\v\f")
-# Identifier bytes: ASCII word characters, `$`, and any non-ASCII byte (Unicode identifiers;
-# also the U+00A0/U+FEFF/U+2028 spaces, which are harmless to glue into an identifier here).
-_ID_BYTE = frozenset(
-    list(range(ord("a"), ord("z") + 1))
-    + list(range(ord("A"), ord("Z") + 1))
-    + list(range(ord("0"), ord("9") + 1))
-    + [ord("_"), ord("$"), ord("\\")]
-    + list(range(0x80, 0x100))
+# One scanner for what import/export heads need, in order of preference at each position:
+# - skipped: ASCII whitespace, the U+00A0/U+FEFF/U+2028/U+2029 spaces, // and /* */ comments;
+# - a string literal (a backslash escapes any byte, a line break ends it unterminated);
+# - an identifier: ASCII word characters, `$`, backslash and any non-ASCII byte (Unicode identifiers;
+#   a non-ASCII space inside a word is glued to it, which is harmless here);
+# - an unterminated string or comment: the end of the tokens;
+# - any other single byte: punctuation.
+_TOKEN = re.compile(
+    rb"(?:[\x20\t\n\r\v\f]|\xc2\xa0|\xef\xbb\xbf|\xe2\x80[\xa8\xa9]|//[^\n\r]*|/\*.*?\*/)+"
+    rb"|(?P<str>\"(?:[^\"\\\n\r]|\\.)*\"|'(?:[^'\\\n\r]|\\.)*')"
+    rb"|(?P<id>[A-Za-z0-9_$\\\x80-\xff]+)"
+    rb"|(?P<end>[\"']|/\*)"
+    rb"|(?P<punct>.)",
+    re.S,
 )
-_NBSP_LIKE = (b"\xc2\xa0", b"\xef\xbb\xbf", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+_KIND = {"str": STR, "id": ID, "punct": PUNCT}
 
 
 def tokenize(data: bytes, start: int, end: int, limit: int = 400) -> list[Token]:
@@ -56,52 +60,14 @@ def tokenize(data: bytes, start: int, end: int, limit: int = 400) -> list[Token]
     punctuation. Never raises; an unterminated string or comment ends the token list.
     """
     toks: list[Token] = []
-    i = start
-    n = min(end, len(data))
-    while i < n and len(toks) < limit:
-        b = data[i]
-        if b in _SPACE:
-            i += 1
+    append = toks.append
+    for m in _TOKEN.finditer(data, start, min(end, len(data))):
+        group = m.lastgroup
+        if group is None:
             continue
-        if b >= 0xC2 and (data[i : i + 2] == _NBSP_LIKE[0] or data[i : i + 3] in _NBSP_LIKE[1:]):
-            i += 2 if b == 0xC2 else 3
-            continue
-        if b == 0x2F and i + 1 < n and data[i + 1] == 0x2F:  # //
-            j = i + 2
-            while j < n and data[j] not in (0x0A, 0x0D):
-                j += 1
-            i = j
-            continue
-        if b == 0x2F and i + 1 < n and data[i + 1] == 0x2A:  # /*
-            j = data.find(b"*/", i + 2, n)
-            if j < 0:
-                break
-            i = j + 2
-            continue
-        if b in (0x22, 0x27):  # " '
-            j = i + 1
-            while j < n:
-                c = data[j]
-                if c == 0x5C:
-                    j += 2
-                    continue
-                if c == b or c in (0x0A, 0x0D):
-                    break
-                j += 1
-            if j >= n or data[j] != b:
-                break  # unterminated
-            toks.append(Token(STR, data[i : j + 1], i, j + 1))
-            i = j + 1
-            continue
-        if b in _ID_BYTE:
-            j = i + 1
-            while j < n and data[j] in _ID_BYTE:
-                j += 1
-            toks.append(Token(ID, data[i:j], i, j))
-            i = j
-            continue
-        toks.append(Token(PUNCT, data[i : i + 1], i, i + 1))
-        i += 1
+        if group == "end" or len(toks) >= limit:
+            break
+        append(Token(_KIND[group], m.group(), m.start(), m.end()))
     return toks
 
 
@@ -327,12 +293,84 @@ def _is_binding_ident(t: Optional[Token]) -> bool:
     return t is not None and t.kind == ID
 
 
+# The plain forms most imports take, read with one pattern: `import 'm'`, `import X from 'm'`,
+# `import {a, b as c} from 'm'`, `import * as ns from 'm'`, `import X, {...}` / `X, * as ns`,
+# each optionally `import type`; ASCII names, no comments, escapes or attributes. Anything
+# else (and any name that is also a modifier word) goes to the token parser below, which
+# gives the same answer on these forms (tests/syntax/test_tokenize.py checks it).
+_S = rb"[ \t\r\n]"
+_NAME = rb"[A-Za-z_$][A-Za-z0-9_$]*"
+_PLAIN_IMPORT = re.compile(
+    rb"import(?:" + _S + rb"*(?P<bare>\"[^\"\\\r\n]*\"|'[^'\\\r\n]*')"
+    rb"|" + _S + rb"+(?:(?P<type>type)" + _S + rb"+)?"
+    rb"(?:(?P<default>" + _NAME + rb")(?:" + _S + rb"*," + _S + rb"*(?:\{(?P<named2>[^{}'\"`/\\]*)\}" + _S + rb"*"
+    rb"|\*" + _S + rb"*as" + _S + rb"+(?P<ns2>" + _NAME + rb")" + _S + rb"+)|" + _S + rb"+)"
+    rb"|\{(?P<named>[^{}'\"`/\\]*)\}" + _S + rb"*"
+    rb"|\*" + _S + rb"*as" + _S + rb"+(?P<ns>" + _NAME + rb")" + _S + rb"+)"
+    rb"from" + _S + rb"*(?P<spec>\"[^\"\\\r\n]*\"|'[^'\\\r\n]*'))" + _S + rb"*(?P<semi>;)?" + _S + rb"*")
+_PLAIN_SPEC = re.compile(_S + rb"*(?:(?P<type>type)" + _S + rb"+)?(?P<name>" + _NAME + rb")(?:" + _S + rb"+as" + _S
+                         + rb"+(?P<alias>" + _NAME + rb"))?" + _S + rb"*")
+_MODIFIERS = frozenset((b"type", b"from", b"as", b"defer", b"source"))
+
+
+def _plain_import(data: bytes, start: int, end: int) -> Optional[ParsedStatement]:
+    """An import in one of the plain forms, or None (then the token parser decides)."""
+    m = _PLAIN_IMPORT.fullmatch(data, start, end)
+    if m is None:
+        return None
+    st = ParsedStatement("import", start, start)
+    spec = "bare" if m.start("bare") >= 0 else "spec"
+    st.spec_start, st.spec_end = m.span(spec)
+    st.specifier = data[st.spec_start + 1:st.spec_end - 1].decode("utf-8", "replace")
+    st.end = m.end("semi") if m.start("semi") >= 0 else st.spec_end
+    if spec == "bare":
+        return st
+    st.has_clause = True
+    type_only = st.type_only = m.start("type") >= 0
+    bindings = st.bindings
+    for group, imported in (("default", "default"), ("ns", "*"), ("ns2", "*")):
+        a, b = m.span(group)
+        if a >= 0:
+            name = data[a:b]
+            if name in _MODIFIERS:
+                return None
+            # a namespace binding spans `* as ns`: from the star before it
+            first = a if imported == "default" else data.rindex(b"*", start, a)
+            bindings.append(ParsedBinding(imported, name.decode(), type_only, first, b))
+    for group in ("named", "named2"):
+        a, b = m.span(group)
+        if a < 0:
+            continue
+        pos = a
+        items = data[a:b].split(b",")
+        for k, item in enumerate(items):
+            im = _PLAIN_SPEC.fullmatch(data, pos, pos + len(item))
+            if im is None:
+                if k == len(items) - 1 and k > 0 and not item.strip(b" \t\r\n"):
+                    break  # a trailing comma
+                return None
+            name, alias = im.group("name"), im.group("alias")
+            if name in _MODIFIERS or alias in _MODIFIERS:
+                return None
+            local = (alias or name).decode()
+            first = im.start("type") if im.start("type") >= 0 else im.start("name")
+            last = im.end("alias") if alias is not None else im.end("name")
+            bindings.append(ParsedBinding(name.decode(), local, type_only or im.start("type") >= 0, first, last))
+            pos += len(item) + 1
+    return st
+
+
 def parse_import(data: bytes, start: int, end: int) -> Optional[ParsedStatement]:
     """Parse ``import ...`` starting at byte ``start`` (the ``import`` keyword).
 
     Returns None when the text is not an import declaration we understand
     (e.g. ``import N = A.B`` aliases, ``import(...)`` calls, broken text).
     """
+    return _plain_import(data, start, end) or parse_import_tokens(data, start, end)
+
+
+def parse_import_tokens(data: bytes, start: int, end: int) -> Optional[ParsedStatement]:
+    """:func:`parse_import` by tokens: every form."""
     s = _Stream(tokenize(data, start, end, limit=50000))
     st = ParsedStatement("import", start, start)
     try:
@@ -408,8 +446,10 @@ def _parse_import_rest(s: _Stream, st: ParsedStatement) -> Optional[ParsedStatem
 
 
 # `export` followed by a word that starts a declaration: never names another module
+# (`export type Name` is a type alias: `export type {` and `export type *` name modules)
 _EXPORT_DECLARATION = re.compile(
-    rb"export[ \t\r\n]+(?:const|let|var|function|class|default|async|interface|enum|abstract|declare)(?![A-Za-z0-9_$\x80-\xff])")
+    rb"export[ \t\r\n]+(?:(?:const|let|var|function|class|default|async|interface|enum|abstract|declare)"
+    rb"(?![A-Za-z0-9_$\x80-\xff])|type[ \t\r\n]+[A-Za-z_$\x80-\xff])")
 
 
 def parse_export(data: bytes, start: int, end: int) -> Optional[ParsedStatement]:
