@@ -10,6 +10,8 @@ the same run, on the same files, one measurement at a time:
     (a second run on the cache the first one filled): wall time and peak memory;
   - the floor: one process reading and tree-sitter-parsing every file once (bench/parse_floor.py),
     and the same on all cores;
+  - these four in --repeat rounds (default 3), interleaved, keeping the median round of each (this
+    shared 2-vCPU machine runs 10-30% slower some minutes than others);
   - dependency-cruiser's graph of the same files (when bench/setup.sh installed it), with a time cap;
   - for sizes up to --server-max (20,000): the server (`tla-lens serve`, driven by the functions of
     bench/lsp_latency.py): first squiggle, flip of the top-level await of db.ts (p50/p95), server
@@ -239,6 +241,41 @@ def check_runs(ws: Path, manifest: dict, jobs: int) -> tuple[dict, dict]:
     return cold, warm
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median wall time (of an odd count; the lower middle otherwise), with
+    every run's wall time and the highest peak memory of them all."""
+    ok = [r for r in runs if not r.get("error") and not r.get("timed_out")]
+    if not ok:
+        return runs[-1]
+    out = dict(sorted(ok, key=lambda r: r["wall_s"])[(len(ok) - 1) // 2])
+    if len(runs) > 1:
+        out["runs_s"] = [r.get("wall_s") for r in runs]
+        for k in ("tree_rss_peak_kb", "max_process_rss_kb"):
+            vals = [r[k] for r in ok if r.get(k)]
+            if vals:
+                out[k] = max(vals)
+    return out
+
+
+def repeated(ws: Path, manifest: dict, jobs: int, cores: int, repeat: int, want: set) -> dict:
+    """Cold check, warm check and the floors, ``repeat`` rounds interleaved (so that a slower
+    minute of a shared machine falls on all of them alike); each figure is the median round."""
+    runs: dict[str, list[dict]] = {}
+    for i in range(repeat):
+        if repeat > 1:
+            log(f"  round {i + 1} of {repeat}")
+        if "floor" in want:
+            one, many = floor_runs(ws, cores)
+            runs.setdefault("floor_1", []).append(one)
+            if many is not None:
+                runs.setdefault("floor_n", []).append(many)
+        if "check" in want:
+            cold, warm = check_runs(ws, manifest, jobs)
+            runs.setdefault("check_cold", []).append(cold)
+            runs.setdefault("check_warm", []).append(warm)
+    return {k: median_run(v) for k, v in runs.items()}
+
+
 def verify(out: Path, manifest: dict) -> str:
     """Does the CLI's list of async modules equal the generator's?"""
     try:
@@ -380,8 +417,15 @@ def secs(r: dict | None) -> str:
         return f"> {r['cap_s']:.0f} s (cap)"
     if r.get("error"):
         return "error"
-    w = r["wall_s"]
-    return f"{w:,.1f} s" if w >= 10 else f"{w:.2f} s"
+
+    def one(w: float) -> str:
+        return f"{w:,.1f}" if w >= 10 else f"{w:.2f}"
+
+    out = one(r["wall_s"]) + " s"
+    walls = [w for w in r.get("runs_s") or [] if w is not None]
+    if len(walls) > 1:
+        out += f" ({one(min(walls))}–{one(max(walls))})"
+    return out
 
 
 def ratio(a, b) -> float | None:
@@ -637,6 +681,9 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="--jobs of tla-lens check (default: cores)")
     ap.add_argument("--depcruise-cap", type=float, default=600.0, help="seconds before dependency-cruiser is killed")
     ap.add_argument("--no-depcruise", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="rounds of cold check, warm check and floors up to 20,000 modules (the median is kept)")
+    ap.add_argument("--repeat-large", type=int, default=3, help="the same above 20,000 modules")
     ap.add_argument("--server-max", type=int, default=20000, help="largest size the server is measured at")
     ap.add_argument("--starts", type=int, default=3, help="fresh servers for the first squiggle")
     ap.add_argument("--runs", type=int, default=30, help="flips and function-body edits")
@@ -676,11 +723,9 @@ def main() -> None:
                                                        "cycles", "generator_version")}
             r["workspace"]["tla_modules"] = len(manifest["tla_modules"])
             r["date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-            if "check" in want:
-                r["check_cold"], r["check_warm"] = check_runs(ws, manifest, a.jobs)
-                save()
-            if "floor" in want:
-                r["floor_1"], r["floor_n"] = floor_runs(ws, os.cpu_count() or 1)
+            if want & {"check", "floor"}:
+                r.update(repeated(ws, manifest, a.jobs, os.cpu_count() or 1,
+                                  a.repeat if n <= 20000 else a.repeat_large, want))
                 save()
             if "depcruise" in want:
                 prev = [res["sizes"][s].get("depcruise") or {} for s in res["sizes"] if int(s) < n]
