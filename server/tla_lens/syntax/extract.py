@@ -619,12 +619,26 @@ class _Extractor:
         # (type, in_type, ambient, scope, var scope, binding fields of children, binding target)
         frames: list[tuple] = []
         root_frame = ("", False, False, 0, 0, None, None)
+        # Only nodes that contain one of ``positions`` matter (everything below is done for
+        # them alone): the walk jumps over the others with goto_first_child_for_byte (to the
+        # first child, or later sibling, that reaches the next position; a C loop) and stops
+        # after the last position.
+        goto_parent = cur.goto_parent
+        first_child_for_byte = cur.goto_first_child_for_byte
         while True:
             node = cur.node
             k = bisect_left(positions, node.start_byte)
-            descend = k < npos and positions[k] < node.end_byte
-            t = node.type
-            if descend:
+            if k == npos:
+                break
+            descend = positions[k] < node.end_byte
+            if not descend:
+                if frames:
+                    goto_parent()
+                    if first_child_for_byte(positions[k]) is not None:
+                        continue
+                    frames.pop()
+            else:
+                t = node.type
                 ptype, in_type, ambient, scope, vscope, bfields, btarget = frames[-1] if frames else root_frame
                 fname = cur.field_name
                 bind = btarget if bfields is not None and (bfields is _ALL or fname in bfields) else None
@@ -717,14 +731,15 @@ class _Extractor:
                                     ambient = True
                     elif t in _JSX_TAGS and react is not None and not in_type:
                         refs.append((scope, b"React", _VALUE, 0))
-                if descend and cur.goto_first_child():
+                if descend and first_child_for_byte(positions[k]) is not None:
                     frames.append((t, in_type, ambient, scope, vscope, child_fields, child_target))
                     continue
             while not cur.goto_next_sibling():
-                if not cur.goto_parent():
+                if not goto_parent():
                     self._resolve(scopes, refs, pending_requires, locals_)
                     return
                 frames.pop()
+        self._resolve(scopes, refs, pending_requires, locals_)
 
     def _resolve(self, scopes, refs, pending_requires, locals_) -> None:
         """Which names each scope hides (its own declarations and its ancestors'), then the
