@@ -30,7 +30,7 @@ from ..syntax.facts import ModuleFacts
 
 # Bump when ModuleFacts or what extract() puts in it changes, or what the resolver saves
 # (Resolver.export_state) or how it resolves.
-SCHEMA = 4
+SCHEMA = 5
 _VERSION_TAG = f"{__version__}/{SCHEMA}".encode()
 
 

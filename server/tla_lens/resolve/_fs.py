@@ -33,11 +33,24 @@ class CachedFS:
         self._text: dict[str, Optional[str]] = {}
 
     # -- queries ---------------------------------------------------------------------------
-    def listdir(self, d: str) -> Optional[frozenset[str]]:
+    def listdir(self, d: str) -> Optional[dict[str, Optional[str]]]:
+        """The names in folder ``d``, each with its kind as the listing tells it without a
+        ``stat`` ('file', 'dir', None for other kinds, "?" for a symlink or an unknown type:
+        asked of the disk when needed); None when ``d`` cannot be listed."""
         r = self._list.get(d, _MISSING)
         if r is _MISSING:
             try:
-                r = frozenset(os.listdir(d))
+                r = {}
+                with os.scandir(d) as entries:
+                    for e in entries:
+                        try:
+                            if e.is_symlink():
+                                k: Optional[str] = "?"
+                            else:
+                                k = "file" if e.is_file() else "dir" if e.is_dir() else None
+                        except OSError:
+                            k = "?"
+                        r[e.name] = k
             except (OSError, ValueError):
                 r = None
             self._list[d] = r
@@ -51,9 +64,14 @@ class CachedFS:
         parent, name = os.path.split(p)
         if name and parent and parent != p:
             names = self.listdir(parent)
-            if names is not None and name not in names:
-                self._kind[p] = None
-                return None
+            if names is not None:
+                listed = names.get(name, _MISSING)
+                if listed is _MISSING:
+                    self._kind[p] = None
+                    return None
+                if listed != "?":
+                    self._kind[p] = listed  # type: ignore[assignment]
+                    return listed  # type: ignore[return-value]
         r = self._kind[p] = kind_on_disk(p)
         return r
 

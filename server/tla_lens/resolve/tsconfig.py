@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -56,8 +56,18 @@ class TsConfig:
         defaults: include everything under the config's directory, exclude node_modules,
         bower_components, jspm_packages and outDir). Extensions are not checked."""
         f = os.path.normpath(str(file))
-        if self.files is not None and any(f == os.path.normpath(str(x)) for x in self.files):
+        files, include, exclude = self._membership
+        if f in files:
             return True
+        if os.sep != "/":
+            f = f.replace(os.sep, "/")
+        return include.match(f) is not None and exclude.match(f) is None
+
+    @cached_property
+    def _membership(self) -> tuple[frozenset, "re.Pattern[str]", "re.Pattern[str]"]:
+        """(the `files`, one pattern for `include`, one for `exclude`), defaults applied; worked
+        out once per config (every module of a project asks)."""
+        files = frozenset(os.path.normpath(str(x)) for x in self.files or ())
         include = self.include
         if include is None:
             include = () if self.files is not None else (os.path.join(str(self.path.parent), "**", "*"),)
@@ -67,9 +77,7 @@ class TsConfig:
             exclude = tuple(os.path.join(base, d) for d in ("node_modules", "bower_components", "jspm_packages"))
             if self.out_dir is not None:
                 exclude += (str(self.out_dir),)
-        if os.sep != "/":
-            f = f.replace(os.sep, "/")
-        return _any_glob(include).match(f) is not None and _any_glob(exclude).match(f) is None
+        return files, _any_glob(include), _any_glob(exclude)
 
 
 @lru_cache(maxsize=4096)
