@@ -248,3 +248,17 @@ def test_a_dropped_project_is_freed_without_the_cyclic_collector(workspace):
     finally:
         if collecting:
             gc.enable()
+
+
+def test_relative_posix_is_pathlibs_relative_to():
+    from pathlib import PurePosixPath
+
+    from tla_lens.project.graph import relative_posix
+    cases = [("/a/b/c.ts", "/a"), ("/a", "/a"), ("/ab/c.ts", "/a"), ("/a/b", "/"), ("/x/y", "/a/b"),
+             ("/a/b/../c", "/a")]
+    for path, base in cases:
+        try:
+            want = PurePosixPath(path).relative_to(base).as_posix()
+        except ValueError:
+            want = None
+        assert relative_posix(PurePosixPath(path), PurePosixPath(base)) == want, (path, base)
