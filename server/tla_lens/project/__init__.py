@@ -561,7 +561,7 @@ class Project:
             for c in found:
                 for p in c:
                     self.cycle_of[p] = c
-            self.cycles = sorted(kept + found, key=lambda c: c[0]) if found else kept
+            self.cycles = sorted(kept + found, key=lambda c: path_order(c[0])) if found else kept
         self._verdicts_changed(entries)
         self.rederived = len(region)
         return {p for p, (root, dist) in old.items()

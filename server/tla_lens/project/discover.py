@@ -123,16 +123,10 @@ def walk(root: Path, config: Config) -> Discovery:
     return out
 
 
-def _child(folder: Path, name: str) -> Path:
-    """``folder / name`` for a plain file name, without parsing the whole path again (pathlib's
-    own shortcut for walking folders where this Python has it: ~8× faster than ``/``, which
-    shows at 100,000 files)."""
-    return folder / name
-
-
-if callable(getattr(Path, "_make_child_relpath", None)):
-    def _child(folder: Path, name: str) -> Path:  # noqa: F811
-        return folder._make_child_relpath(name)  # type: ignore[attr-defined]
+# ``folder / name`` for a plain file name, without parsing the whole path again: pathlib's own
+# shortcut for walking folders where this Python has it (~8× faster than ``/``, which shows at
+# 100,000 files)
+_child = getattr(Path, "_make_child_relpath", None) or Path.__truediv__
 
 
 def _ignored(path: Path, ignores, is_dir: bool) -> bool:

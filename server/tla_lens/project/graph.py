@@ -183,7 +183,7 @@ class Graph:
 
     def successors(self, among: Optional[set[Path]] = None) -> dict[Path, list[Path]]:
         """Module -> the modules it imports over evaluation edges (only those ``among`` a set
-        of modules, for the modules of that set, if given)."""
+        of modules of the graph, for the modules of that set, if given)."""
         out: dict[Path, list[Path]] = {}
         mods = self.modules
         static = EdgeKind.STATIC
@@ -191,7 +191,7 @@ class Graph:
         for mod in (mods.values() if among is None else (mods[p] for p in among)):
             # (a dict keeps the first occurrence of each target, and compares by hash)
             out[mod.path] = list(dict.fromkeys(
-                e.target for e in mod.edges if e.kind is static and e.target in mods and e.target in scope))
+                e.target for e in mod.edges if e.kind is static and e.target in scope))
         return out
 
     def evaluation_edges(self, path: Path) -> list[Edge]:

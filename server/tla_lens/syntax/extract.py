@@ -52,7 +52,7 @@ from .facts import (
     TlaSite,
 )
 from .grammar import parser
-from .words import IDENT_CLASS, word_positions
+from .words import ANY_WORD, word_positions
 
 __all__ = ["extract"]
 
@@ -254,7 +254,6 @@ _NOT_OPERAND_WORDS = frozenset(
     b"throw try catch finally with debugger export extends implements interface package private "
     b"protected public static yield enum super".split()
 )
-_WORD_RE = re.compile(rb"[" + IDENT_CLASS + rb"]+")
 
 
 def _operand_start(src: bytes, pos: int) -> Optional[int]:
@@ -289,7 +288,7 @@ def _operand_start(src: bytes, pos: int) -> Optional[int]:
     if c == 0x2E:  # `.5`
         return pos if pos + 1 < n and 0x30 <= src[pos + 1] <= 0x39 else None
     if c == 0x5F or c == 0x24 or c >= 0x80 or (0x41 <= c <= 0x5A) or (0x61 <= c <= 0x7A):
-        m = _WORD_RE.match(src, pos)
+        m = ANY_WORD.match(src, pos)
         word = m.group() if m else b""
         return None if word in _NOT_OPERAND_WORDS else pos
     return None

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
+from .words import IDENT_CLASS
+
 # --------------------------------------------------------------------------------------
 # Tokens
 
@@ -449,7 +451,7 @@ def _parse_import_rest(s: _Stream, st: ParsedStatement) -> Optional[ParsedStatem
 # (`export type Name` is a type alias: `export type {` and `export type *` name modules)
 _EXPORT_DECLARATION = re.compile(
     rb"export[ \t\r\n]+(?:(?:const|let|var|function|class|default|async|interface|enum|abstract|declare)"
-    rb"(?![A-Za-z0-9_$\x80-\xff])|type[ \t\r\n]+[A-Za-z_$\x80-\xff])")
+    rb"(?![" + IDENT_CLASS + rb"])|type[ \t\r\n]+[A-Za-z_$\x80-\xff])")
 
 
 def parse_export(data: bytes, start: int, end: int) -> Optional[ParsedStatement]:

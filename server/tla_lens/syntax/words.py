@@ -12,7 +12,7 @@ import re
 IDENT_CLASS = rb"A-Za-z0-9_$\x80-\xff"
 # identifier bytes: ASCII word characters, `$`, and any non-ASCII byte
 _IDENT = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") | frozenset(range(0x80, 0x100))
-_ANY_WORD = re.compile(rb"[" + IDENT_CLASS + rb"]+")
+ANY_WORD = re.compile(rb"[" + IDENT_CLASS + rb"]+")  # a run of identifier bytes
 
 
 def word_positions(source: bytes, words) -> list[int]:
@@ -22,7 +22,7 @@ def word_positions(source: bytes, words) -> list[int]:
         return []
     if len(wordset) > 32:
         # many names: one scan over every word of the file, each looked up in the set
-        return [m.start() for m in _ANY_WORD.finditer(source) if m.group() in wordset]
+        return [m.start() for m in ANY_WORD.finditer(source) if m.group() in wordset]
     out: list[int] = []
     find = source.find
     n = len(source)
