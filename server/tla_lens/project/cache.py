@@ -2,7 +2,8 @@
 
 Facts depend only on a file's bytes and dialect (and on this tool's version), so they are
 cached under ``$XDG_CACHE_HOME/tla-lens/<project>/facts.sqlite`` keyed by
-``sha256(bytes) + dialect``. SQLite gives atomic writes and safe concurrent runs (two `check`s of
+``sha256(bytes) + dialect``; an entry is the facts' compact form (``facts.to_record``) written
+with marshal, which the workers send as is. SQLite gives atomic writes and safe concurrent runs (two `check`s of
 the same project at once); every entry also carries a checksum, and an entry that does not load
 — truncated, corrupt, from another version — is treated as a miss and rebuilt, never trusted. A
 database that cannot be opened is moved aside and started afresh. The cache only ever writes
@@ -15,23 +16,26 @@ saves the resolver's state there, which carries its own proof of validity
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-import pickle
 import signal
 import sqlite3
+import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Optional
 
 from .. import __version__
-from ..syntax import Dialect, extract
-from ..syntax.facts import ModuleFacts
+from ..syntax import Dialect, extract_record
+from ..syntax.facts import ModuleFacts, from_record, to_record
 
 # Bump when ModuleFacts or what extract() puts in it changes, or what the resolver saves
 # (Resolver.export_state) or how it resolves.
-SCHEMA = 5
-_VERSION_TAG = f"{__version__}/{SCHEMA}".encode()
+SCHEMA = 6
+# entries are marshal data (facts in their compact form), whose format may change between
+# Python versions: the version is part of every entry's tag
+_VERSION_TAG = f"{__version__}/{SCHEMA}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}".encode()
 
 
 def cache_home() -> Path:
@@ -104,7 +108,12 @@ class FactsCache:
 
     @staticmethod
     def pack(facts: ModuleFacts) -> bytes:
-        return FactsCache._seal(pickle.dumps(facts, protocol=5))
+        return FactsCache.pack_record(to_record(facts))
+
+    @staticmethod
+    def pack_record(record: tuple) -> bytes:
+        """A cache entry of facts in the compact form (``facts.to_record``)."""
+        return FactsCache._seal(marshal.dumps(record))
 
     @staticmethod
     def unpack(blob: bytes) -> Optional[ModuleFacts]:
@@ -112,10 +121,9 @@ class FactsCache:
         if payload is None:
             return None
         try:
-            facts = pickle.loads(payload)
-        except Exception:
+            return from_record(marshal.loads(payload))
+        except Exception:  # another shape: not ours
             return None
-        return facts if isinstance(facts, ModuleFacts) else None
 
     def get_many(self, keys: Iterable[str]) -> dict[str, ModuleFacts]:
         keys = list(dict.fromkeys(keys))
@@ -191,8 +199,8 @@ class FactsCache:
 
 def _extract_packed(items: list[tuple[bytes, str]]) -> list[bytes]:
     """In a worker: facts of a chunk of files, packed as the cache stores them (the parent
-    unpacks them once and stores the same bytes, so nothing is pickled twice)."""
-    return [FactsCache.pack(extract(data, Dialect(d))) for data, d in items]
+    unpacks them once and stores the same bytes). No fact objects are built here."""
+    return [FactsCache.pack_record(extract_record(data, Dialect(d))) for data, d in items]
 
 
 def _worker_start() -> None:

@@ -1,5 +1,5 @@
 """The syntax layer: one file's bytes -> :class:`ModuleFacts` (tree-sitter lives here only)."""
-from .extract import TreeEdit, edit_tree, extract, extract_incremental
+from .extract import TreeEdit, edit_tree, extract, extract_incremental, extract_record
 from .facts import (
     Binding,
     Dialect,
@@ -36,4 +36,5 @@ __all__ = [
     "edit_tree",
     "extract",
     "extract_incremental",
+    "extract_record",
 ]

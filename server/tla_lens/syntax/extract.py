@@ -37,24 +37,26 @@ from typing import Optional
 from ..text import LineIndex
 from . import statements as stm
 from .facts import (
-    Binding,
     Dialect,
     DynamicImport,
-    ImportPhase,
     ModuleFacts,
     RequireCall,
     RequireKind,
     Span,
-    StatementKind,
-    StaticImport,
     Suppression,
     TlaKind,
     TlaSite,
+    dynamic_record,
+    from_record,
+    require_record,
+    suppression_record,
+    tla_record,
+    to_record,
 )
 from .grammar import parser
 from .words import ANY_WORD, word_positions
 
-__all__ = ["extract"]
+__all__ = ["extract", "extract_record", "extract_incremental"]
 
 # ---------------------------------------------------------------------------------------
 # Node-type tables
@@ -308,13 +310,24 @@ def extract(source: bytes, dialect: Dialect) -> ModuleFacts:
 
     Pure: no file system. Never raises. All spans are byte offsets into ``source``.
     """
-    return extract_incremental(source, dialect)[0]
+    return from_record(_extract(source, dialect, None)[0])
+
+
+def extract_record(source: bytes, dialect: Dialect) -> tuple:
+    """:func:`extract` in the compact form (``facts.from_record`` turns it into ModuleFacts):
+    what the extraction workers send and the facts cache keeps, built without the objects."""
+    return _extract(source, dialect, None)[0]
 
 
 def extract_incremental(source: bytes, dialect: Dialect, old_tree=None):
     """Like :func:`extract`, reusing ``old_tree`` (the previous tree of this file, already
     told about the edits with :func:`edit_tree`) so tree-sitter re-parses only what changed.
     Returns ``(facts, tree)``; keep the tree for the next edit (open files only)."""
+    record, tree = _extract(source, dialect, old_tree)
+    return from_record(record), tree
+
+
+def _extract(source, dialect: Dialect, old_tree) -> tuple[tuple, object]:
     if isinstance(source, str):
         source = source.encode("utf-8", "surrogatepass")
     elif not isinstance(source, bytes):
@@ -327,9 +340,9 @@ def extract_incremental(source: bytes, dialect: Dialect, old_tree=None):
             invalid = True
     extractor = _Extractor(source, dialect, invalid, old_tree)
     try:
-        return extractor.run(), extractor.tree
+        return extractor.record(), extractor.tree
     except Exception:  # pragma: no cover - defensive: extract must never raise
-        return ModuleFacts(dialect=dialect, has_syntax_errors=True, invalid_utf8=invalid), None
+        return to_record(ModuleFacts(dialect=dialect, has_syntax_errors=True, invalid_utf8=invalid)), None
 
 
 class TreeEdit(tuple):
@@ -381,6 +394,10 @@ class _Extractor:
         self.ambiguous_tla: set[int] = set()  # `await(x)` sites that are calls in a script
 
     def run(self) -> ModuleFacts:
+        return from_record(self.record())
+
+    def record(self) -> tuple:
+        """The facts, in the compact form (facts.to_record's)."""
         p = parser(self.dialect)
         tree = p.parse(self.src, self.old_tree) if self.old_tree is not None else p.parse(self.src)
         self.tree = tree
@@ -391,17 +408,17 @@ class _Extractor:
             self.module_syntax = True
         self._references(root)
         first_error = self._first_error(root) if root.has_error else None
-        return ModuleFacts(
-            dialect=self.dialect,
-            tla=tuple(tla),
-            imports=tuple(self._static_imports()),
-            dynamic_imports=tuple(self.dynamic),
-            requires=tuple(self._require_calls()),
-            suppressions=tuple(self._suppressions(root)),
-            has_module_syntax=self.module_syntax,
-            has_syntax_errors=first_error is not None,
-            first_error=first_error,
-            invalid_utf8=self.invalid,
+        return (
+            self.dialect.value,
+            tuple(map(tla_record, tla)),
+            tuple(self._static_imports()),
+            tuple(map(dynamic_record, self.dynamic)),
+            tuple(map(require_record, self._require_calls())),
+            tuple(map(suppression_record, self._suppressions(root))),
+            self.module_syntax,
+            first_error is not None,
+            None if first_error is None else (first_error.start, first_error.end),
+            self.invalid,
         )
 
     # -----------------------------------------------------------------------------------
@@ -787,42 +804,23 @@ class _Extractor:
     # -----------------------------------------------------------------------------------
     # Assembly
 
-    def _static_imports(self) -> list[StaticImport]:
+    def _static_imports(self) -> list[tuple]:
+        """The import and re-export statements, as facts.to_record's import records."""
         ts = self.dialect.is_typescript
-        out: list[StaticImport] = []
+        out: list[tuple] = []
         for s in self.stmts:
             p = s.parsed
             if p.kind == "import-equals":
                 continue
-            bindings = tuple(
-                Binding(
-                    imported=b.imported,
-                    local=b.local,
-                    type_only=b.type_only,
-                    span=Span(b.start, b.end),
-                    value_used=s.uses[i][0],
-                    type_used=s.uses[i][1],
-                )
-                for i, b in enumerate(p.bindings)
-            )
+            uses = s.uses
+            bindings = tuple([(b.imported, b.local, b.type_only, b.start, b.end, *uses[i])
+                              for i, b in enumerate(p.bindings)])
             erased_default = erased_verbatim = False
             if ts:
                 erased_default, erased_verbatim = _erasure(p, bindings)
-            out.append(
-                StaticImport(
-                    kind=StatementKind.IMPORT if p.kind == "import" else StatementKind.EXPORT,
-                    specifier=p.specifier,
-                    span=Span(p.start, max(s.node_end, p.end)),
-                    specifier_span=Span(p.spec_start, p.spec_end),
-                    bindings=bindings,
-                    phase=ImportPhase(p.phase),
-                    type_only=p.type_only,
-                    attributes=tuple(p.attributes),
-                    erased_default=erased_default,
-                    erased_verbatim=erased_verbatim,
-                    in_ambient=s.ambient,
-                )
-            )
+            out.append((p.kind, p.specifier, p.start, max(s.node_end, p.end), p.spec_start,
+                        p.spec_end, bindings, p.phase, p.type_only, tuple(p.attributes),
+                        erased_default, erased_verbatim, s.ambient))
         return out
 
     def _require_calls(self) -> list[RequireCall]:
@@ -976,8 +974,9 @@ def _instantiated(module) -> bool:
     return False
 
 
-def _erasure(p: stm.ParsedStatement, bindings: tuple[Binding, ...]) -> tuple[bool, bool]:
-    """(erased_default, erased_verbatim) for a TypeScript import / re-export.
+def _erasure(p: stm.ParsedStatement, bindings: tuple[tuple, ...]) -> tuple[bool, bool]:
+    """(erased_default, erased_verbatim) for a TypeScript import / re-export; ``bindings`` are
+    binding records (facts.to_record's: type_only at 2, value_used at 5).
 
     Verified with TypeScript 5.9 ``transpileModule`` (tests/syntax/test_oracle_elision.py):
     * ``import type`` / ``export type {..} from`` / ``export type * from``: erased always.
@@ -995,9 +994,9 @@ def _erasure(p: stm.ParsedStatement, bindings: tuple[Binding, ...]) -> tuple[boo
     if p.kind == "import":
         if not p.has_clause:
             return False, False
-        used = any(b.value_used and not b.type_only for b in bindings)
+        used = any(b[5] and not b[2] for b in bindings)
         return (not used), False
     # export ... from
     if p.named:
-        return all(b.type_only for b in bindings), False
+        return all(b[2] for b in bindings), False
     return False, False

@@ -9,22 +9,9 @@ Nothing here knows tree-sitter node names, file systems or LSP.
 """
 from __future__ import annotations
 
-import operator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import Enum
 from typing import Optional
-
-
-def _compact_pickle(cls):
-    """Pickle a frozen slotted dataclass as ``cls(*values)``: unpickling then runs the
-    generated ``__init__`` instead of dataclasses' generic ``__setstate__`` (which looks the
-    fields up again for every object; the facts cache unpickles ~25 objects per module)."""
-    values = operator.attrgetter(*(f.name for f in fields(cls)))
-    if len(fields(cls)) == 1:
-        cls.__reduce__ = lambda self: (cls, (values(self),))
-    else:
-        cls.__reduce__ = lambda self: (cls, values(self))
-    return cls
 
 
 class Dialect(str, Enum):
@@ -40,7 +27,6 @@ class Dialect(str, Enum):
         return self in (Dialect.TS, Dialect.TSX)
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Span:
     start: int  # byte offset, inclusive
@@ -53,7 +39,6 @@ class TlaKind(str, Enum):
     AWAIT_USING = "await-using"  # await using x = ... (tree-sitter-javascript's using_declaration)
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class TlaSite:
     kind: TlaKind
@@ -72,7 +57,6 @@ class StatementKind(str, Enum):
     EXPORT = "export"     # export * from 'm' / export {a} from 'm' / export * as ns from 'm'
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Binding:
     """One name an import or re-export brings in.
@@ -91,7 +75,6 @@ class Binding:
     type_used: bool = False   # used at least once in a type position in this file
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class StaticImport:
     """A static ``import`` declaration or ``export ... from`` re-export."""
@@ -128,7 +111,6 @@ class StaticImport:
         )
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class DynamicImport:
     """``import(x)`` in a value position. ``specifier`` is None when not a plain string."""
@@ -143,7 +125,6 @@ class RequireKind(str, Enum):
     IMPORT_EQUALS = "import-equals"  # TypeScript `import x = require('m')`
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class RequireCall:
     kind: RequireKind
@@ -160,7 +141,6 @@ class RequireCall:
         return self.erased_verbatim if verbatim_module_syntax else self.erased_default
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Suppression:
     """``// tla-lens-ignore-next-line [code ...] [-- reason]`` on ``line`` (0-based)."""
@@ -171,7 +151,6 @@ class Suppression:
     span: Span
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class ModuleFacts:
     dialect: Dialect
@@ -195,3 +174,87 @@ class ModuleFacts:
     @property
     def has_tla(self) -> bool:
         return bool(self.tla)
+
+
+# ---------------------------------------------------------------------------------------
+# The compact form: ModuleFacts as nested tuples of str / int / bool / None (enums by value,
+# spans as two ints), which marshal writes and reads in C. The facts cache stores it and the
+# extraction workers send it: building and pickling ~25 frozen objects per module cost more
+# than the parse's own Python work. :func:`extract_record` builds it without the objects.
+#
+#   (dialect, tla, imports, dynamic_imports, requires, suppressions,
+#    has_module_syntax, has_syntax_errors, first_error (start, end) | None, invalid_utf8)
+#   tla:      (kind, start, end, keyword_start, keyword_end)
+#   import:   (kind, specifier, start, end, spec_start, spec_end, bindings, phase, type_only,
+#              attributes, erased_default, erased_verbatim, in_ambient)
+#   binding:  (imported, local, type_only, start, end, value_used, type_used)
+#   dynamic:  (specifier | None, start, end, (spec_start, spec_end) | None)
+#   require:  (kind, specifier, start, end, spec_start, spec_end, erased_default, erased_verbatim)
+#   suppression: (line, codes, reason, start, end)
+
+_DIALECTS = {d.value: d for d in Dialect}
+_TLA_KINDS = {k.value: k for k in TlaKind}
+_STATEMENT_KINDS = {k.value: k for k in StatementKind}
+_PHASES = {p.value: p for p in ImportPhase}
+_REQUIRE_KINDS = {k.value: k for k in RequireKind}
+
+
+def tla_record(t: TlaSite) -> tuple:
+    return (t.kind.value, t.span.start, t.span.end, t.keyword.start, t.keyword.end)
+
+
+def import_record(i: StaticImport) -> tuple:
+    return (i.kind.value, i.specifier, i.span.start, i.span.end, i.specifier_span.start,
+            i.specifier_span.end,
+            tuple((b.imported, b.local, b.type_only, b.span.start, b.span.end, b.value_used,
+                   b.type_used) for b in i.bindings),
+            i.phase.value, i.type_only, tuple(tuple(a) for a in i.attributes), i.erased_default,
+            i.erased_verbatim, i.in_ambient)
+
+
+def dynamic_record(d: DynamicImport) -> tuple:
+    return (d.specifier, d.span.start, d.span.end,
+            None if d.specifier_span is None else (d.specifier_span.start, d.specifier_span.end))
+
+
+def require_record(r: RequireCall) -> tuple:
+    return (r.kind.value, r.specifier, r.span.start, r.span.end, r.specifier_span.start,
+            r.specifier_span.end, r.erased_default, r.erased_verbatim)
+
+
+def suppression_record(s: Suppression) -> tuple:
+    return (s.line, tuple(s.codes), s.reason, s.span.start, s.span.end)
+
+
+def to_record(f: ModuleFacts) -> tuple:
+    """``f`` in the compact form (:func:`from_record` gives back an equal ModuleFacts)."""
+    return (
+        f.dialect.value,
+        tuple(map(tla_record, f.tla)),
+        tuple(map(import_record, f.imports)),
+        tuple(map(dynamic_record, f.dynamic_imports)),
+        tuple(map(require_record, f.requires)),
+        tuple(map(suppression_record, f.suppressions)),
+        f.has_module_syntax, f.has_syntax_errors,
+        None if f.first_error is None else (f.first_error.start, f.first_error.end),
+        f.invalid_utf8,
+    )
+
+
+def from_record(r: tuple) -> ModuleFacts:
+    """The ModuleFacts of a compact record. Raises (KeyError, TypeError, ValueError) on a
+    record of another shape."""
+    dialect, tla, imports, dynamic, requires, suppressions, module_syntax, errors, first, invalid = r
+    return ModuleFacts(
+        _DIALECTS[dialect],
+        tuple([TlaSite(_TLA_KINDS[k], Span(a, b), Span(c, d)) for k, a, b, c, d in tla]),
+        tuple([StaticImport(_STATEMENT_KINDS[k], spec, Span(a, b), Span(c, d),
+                            tuple([Binding(im, lo, to, Span(x, y), vu, tu) for im, lo, to, x, y, vu, tu in bs]),
+                            _PHASES[ph], ty, at, ed, ev, amb)
+               for k, spec, a, b, c, d, bs, ph, ty, at, ed, ev, amb in imports]),
+        tuple([DynamicImport(s, Span(a, b), None if ss is None else Span(*ss)) for s, a, b, ss in dynamic]),
+        tuple([RequireCall(_REQUIRE_KINDS[k], s, Span(a, b), Span(c, d), e1, e2)
+               for k, s, a, b, c, d, e1, e2 in requires]),
+        tuple([Suppression(line, codes, reason, Span(a, b)) for line, codes, reason, a, b in suppressions]),
+        module_syntax, errors, None if first is None else Span(*first), invalid,
+    )
