@@ -41,3 +41,30 @@ def test_a_regular_file_costs_no_stat_once_its_folder_is_listed(folder, monkeypa
     assert calls == []
     fs.kind(str(folder / "link-to-file.ts"))  # a symlink is asked of the disk
     assert calls == [str(folder / "link-to-file.ts")]
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["folder listed", "not listed"])
+def test_real_paths_agree_with_the_os(folder, listed):
+    fs = CachedFS()
+    if listed:  # a listed entry that is not a symlink is known not to be one without an lstat
+        fs.listdir(str(folder))
+        fs.listdir(str(folder / "dir"))
+    os.symlink(folder / "link-to-dir", folder / "dir" / "link-back")
+    names = ["file.ts", "dir", "link-to-file.ts", "link-to-dir", "broken.ts", "loop-a", "fifo.ts",
+             "absent.ts", "dir/link-back", "dir/link-back/file.ts", "link-to-dir/../file.ts"]
+    for n in names:
+        p = os.path.normpath(str(folder / n)) if ".." not in n else str(folder / n)
+        assert fs.realpath(os.path.normpath(p)) == os.path.realpath(os.path.normpath(p)), n
+
+
+def test_a_listed_regular_file_costs_no_lstat_for_its_real_path(folder, monkeypatch):
+    fs = CachedFS()
+    fs.realpath(str(folder))
+    fs.listdir(str(folder))
+    calls = []
+    real_islink = os.path.islink
+    monkeypatch.setattr(os.path, "islink", lambda p: calls.append(p) or real_islink(p))
+    assert fs.realpath(str(folder / "file.ts")) == os.path.realpath(folder / "file.ts")
+    assert calls == []
+    assert fs.realpath(str(folder / "link-to-file.ts")) == os.path.realpath(folder / "link-to-file.ts")
+    assert calls == [str(folder / "link-to-file.ts")]

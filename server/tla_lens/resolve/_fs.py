@@ -88,7 +88,14 @@ class CachedFS:
         if r is None:
             parent, name = os.path.split(p)
             try:
-                if not name or parent == p or name in (".", "..") or os.path.islink(p):
+                if not name or parent == p or name in (".", ".."):
+                    link = True
+                else:
+                    # a listed entry is a symlink only when its listing says "?"
+                    names = self._list.get(parent)
+                    listed = names.get(name, "?") if names is not None else "?"
+                    link = listed == "?" and os.path.islink(p)
+                if link:
                     r = os.path.realpath(p)  # non-strict: a symlink loop stops resolving, no hang
                 else:
                     r = os.path.join(self.realpath(parent), name)

@@ -148,25 +148,34 @@ class Resolver:
         self._paths: dict[str, Path] = {}
         self._importers: dict[Any, tuple] = {}
         self._targets: dict[tuple, Optional[tuple]] = {}  # relative targets, by path
+        self._found: dict[str, Resolution] = {}  # one Resolution per file found
+        self._mapped: dict[tuple, Optional[str]] = {}  # tsconfig paths/baseUrl lookups
 
     # ======================================================================= public API ====
     def resolve(self, specifier: str, importer: Path, mode: Mode = "import") -> Resolution:
         try:
             ctx = self._importers.get(importer)
             if ctx is None:
-                # per importing file (a module has several imports): its path, folder, tsconfig
+                # per importing file (a module has several imports): its path, real folder,
+                # tsconfig
                 imp = os.path.abspath(os.fspath(importer))
+                folder = os.path.dirname(imp)
                 ts = None if _in_node_modules(self.fs.realpath(imp)) else self._tsconfig_for(imp)
-                ctx = self._importers[importer] = (imp, os.path.dirname(imp), ts, ts.path if ts else None)
-            imp, folder, ts, ts_path = ctx
-            if mode not in ("import", "require"):
+                ctx = self._importers[importer] = (imp, folder, self.fs.realpath(folder), ts,
+                                                   ts.path if ts else None)
+            imp, folder, real_folder, ts, ts_path = ctx
+            if mode != "import" and mode != "require":
                 mode = "import"
             key = (specifier, folder, mode, ts_path)
             hit = self._res.get(key)
             if hit is None:
-                hit = self._resolve(specifier, imp, mode, ts)
-                self._res[key] = hit
+                hit = self._res[key] = self._resolve(specifier, real_folder, mode, ts)
             kind, path, msg = hit
+            if msg is None and kind == "file":
+                r = self._found.get(path)
+                if r is None:
+                    r = self._found[path] = Resolution("file", self._path(path))
+                return r
             if msg is not None:
                 msg = msg.replace("{from}", self._rel(imp))
             return Resolution(kind, self._path(path) if path is not None else None, msg)
@@ -315,6 +324,7 @@ class Resolver:
         reported again if still there when the file is next read)."""
         self._importers.clear()
         self._targets.clear()
+        self._mapped.clear()
         if path is None:
             self.fs.invalidate(None)
             for c in (self._pkg, self._pkg_text, self._scope, self._ts_raw, self._ts_final,
@@ -362,7 +372,12 @@ class Resolver:
         self.problems[:] = keep
 
     # ================================================================ top-level resolve ====
-    def _resolve(self, spec: str, imp: str, mode: str, ts: Optional[TsConfig]) -> tuple[Kind, Optional[str], Optional[str]]:
+    def _resolve(self, spec: str, imp_dir: str, mode: str, ts: Optional[TsConfig]) -> tuple[Kind, Optional[str], Optional[str]]:
+        """``spec`` imported from a file in the (real) folder ``imp_dir``: (kind, path,
+        message with "{from}" for the importer)."""
+        if spec.startswith(("./", "../")) and "?" not in spec and "#" not in spec and "%" not in spec:
+            # the usual relative import (no query, fragment or escapes)
+            return self._relative(spec, spec, os.path.normpath(os.path.join(imp_dir, spec)), mode, None)
         if not spec:
             return "unresolved", None, "empty module specifier in {from}"
         b = builtin_name(spec)
@@ -386,7 +401,6 @@ class Resolver:
         conds = self._conds[mode]
         if ts is not None and ts.custom_conditions:
             conds = conds | (frozenset(ts.custom_conditions) - {"types"})
-        imp_dir = self.fs.realpath(os.path.dirname(imp))
         try:
             if spec.startswith(("./", "../", "/")) or spec in (".", "..") or os.path.isabs(spec):
                 query = None
@@ -400,19 +414,13 @@ class Resolver:
                             query = q[1:].split("#", 1)[0]
                     if "%" in path:
                         path = unquote(path)
-                target = os.path.normpath(os.path.join(imp_dir, path))
-                dir_only = path.endswith("/") or path in (".", "..")
-                # many files reach one file by different relative specifiers: look it up once
-                tkey = (target, mode, dir_only, query)
-                found = self._targets.get(tkey, MISSING)
-                if found is MISSING:
-                    p = self._load_path(target, mode, dir_only=dir_only)
-                    found = self._targets[tkey] = self._classify(p, query) if p is not None else None
-                if found is None:
-                    raise _Fail(f"cannot find module '{spec}' from {{from}}")
-                return found  # type: ignore[return-value]
+                return self._relative(spec, path, os.path.normpath(os.path.join(imp_dir, path)), mode, query)
             if ts is not None:
-                p = self._try_tsconfig(spec, ts, mode)
+                # a "paths"/baseUrl mapping does not depend on the importing folder
+                mkey = (spec, ts.path, mode)
+                p = self._mapped.get(mkey, MISSING)
+                if p is MISSING:
+                    p = self._mapped[mkey] = self._try_tsconfig(spec, ts, mode)
                 if p is not None:
                     return self._classify(p)
             if spec.startswith("#"):
@@ -424,6 +432,20 @@ class Resolver:
             return self._classify(r)
         except _Fail as e:
             return "unresolved", None, str(e)
+
+    def _relative(self, spec: str, path: str, target: str, mode: str,
+                  query: Optional[str]) -> tuple[Kind, Optional[str], Optional[str]]:
+        """``spec``, a relative or absolute path (``path`` without its query), at ``target``."""
+        dir_only = path.endswith("/") or path in (".", "..")
+        # many files reach one file by different relative specifiers: look it up once
+        tkey = (target, mode, dir_only, query)
+        found = self._targets.get(tkey, MISSING)
+        if found is MISSING:
+            p = self._load_path(target, mode, dir_only=dir_only)
+            found = self._targets[tkey] = self._classify(p, query) if p is not None else None
+        if found is None:
+            return "unresolved", None, f"cannot find module '{spec}' from {{from}}"
+        return found  # type: ignore[return-value]
 
     def _classify(self, path: str, query: Optional[str] = None) -> tuple[Kind, Optional[str], Optional[str]]:
         real = self.fs.realpath(path)
