@@ -172,3 +172,24 @@ def test_fresh_files_are_not_trusted(workspace, tmp_path, monkeypatch):
     root = workspace(RESOLVING)  # written just now
     analyse(root, cache=True)
     assert not analyse(root, cache=True).resolutions_reused
+
+
+def test_a_saved_state_answers_every_kind_as_before(workspace, tmp_path, settled):
+    """Kinds a saved folder listing gives again are not saved; a resolver that takes the
+    state over still answers every path as the one that saved it (symlinks included)."""
+    import os
+    root = workspace({**RESOLVING, "lib/c.ts": "import './link.js'; import '../b/x.js';"})
+    os.symlink(root / "db.js", root / "lib" / "link.js")
+    old = resolver.Resolver(root)
+    for spec, frm in [("./db.js", "a.js"), ("./link.js", "lib/c.ts"), ("../b/x.js", "lib/c.ts"),
+                      ("../late.js", "lib/b.js"), ("./lib", "a.js")]:
+        old.resolve(spec, root / frm)
+    state = old.export_state(since=__import__("time").time())
+    assert state is not None
+    new = resolver.Resolver(root)
+    assert new.import_state(state)
+    assert len(new.fs._kind) < len(old.fs._kind)  # listed kinds were left out
+    for p, kind in old.fs._kind.items():
+        assert new.fs.kind(p) == kind, p
+    for p, real in old.fs._real.items():
+        assert new.fs.realpath(p) == real, p

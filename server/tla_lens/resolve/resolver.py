@@ -259,10 +259,19 @@ class Resolver:
         def inside(p: str) -> bool:
             return p == root or p.startswith(prefix)
 
+        sep = os.sep
+
+        def parent(p: str) -> str:  # os.path.dirname, for the many paths below
+            head = p[:p.rfind(sep) + 1]
+            return head.rstrip(sep) or head
+
+        kind_parent = {k: parent(k) for k in fs._kind}
+        real_parent = {k: parent(k) for k in fs._real}
         folders = set(fs._list)
-        for cache in (fs._kind, fs._real, fs._text):
-            folders.update(os.path.dirname(k) for k in cache)
-        folders.update(os.path.dirname(v) for v in fs._real.values())  # symlink targets
+        folders.update(kind_parent.values())
+        folders.update(real_parent.values())
+        folders.update(map(parent, fs._text))
+        folders.update(map(parent, fs._real.values()))  # symlink targets
         limit = int((since - SETTLED_SECONDS) * 1e9)
         stamps: dict[str, Optional[tuple[int, int, int]]] = {}
         for p in [f for f in folders if inside(f)] + list(fs._text):
@@ -275,12 +284,19 @@ class Resolver:
             if st.st_ctime_ns >= limit:
                 return None
             stamps[p] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size)
-        kinds = {k: v for k, v in fs._kind.items() if not inside(os.path.dirname(k))}
-        reals = {k: v for k, v in fs._real.items() if not inside(os.path.dirname(k))}
+        kinds = {k: v for k, v in fs._kind.items() if not inside(kind_parent[k])}
+        reals = {k: v for k, v in fs._real.items() if not inside(real_parent[k])}
         lists = {d: v for d, v in fs._list.items() if inside(d)}
+        # kinds the saved listings give again (CachedFS.kind reads a listing first) need
+        # not be saved: only those in folders not listed and of symlinks ("?")
+        own_kinds = {}
+        for k, v in fs._kind.items():
+            names = lists.get(kind_parent[k])
+            if names is None or names.get(k[len(kind_parent[k]):].lstrip(sep), MISSING) == "?":
+                own_kinds[k] = v
         state = {name: getattr(self, name) for name in self._STATE}
         # (real paths that are the path itself are cheap to find again: one lstat each)
-        fs_state = (fs._kind, lists, {k: v for k, v in fs._real.items() if k != v}, fs._text)
+        fs_state = (own_kinds, lists, {k: v for k, v in fs._real.items() if k != v}, fs._text)
         try:
             return pickle.dumps((self.conditions, root, stamps, kinds, reals, state, fs_state), protocol=5)
         except Exception:  # pragma: no cover - defensive
