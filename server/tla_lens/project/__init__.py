@@ -296,11 +296,15 @@ class Project:
         chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
         pending: deque = deque()
         ahead = 2 * self.jobs + 1  # chunks read and handed to workers ahead of the consumer
-        for i in range(len(chunks)):
-            while len(pending) < ahead and i + len(pending) < len(chunks):
-                pending.append(self._start_chunk(chunks[i + len(pending)], workers))
-            rows, known, missing, future = pending.popleft()
-            yield from self._finish_chunk(rows, known, missing, future)
+        try:
+            for i in range(len(chunks)):
+                while len(pending) < ahead and i + len(pending) < len(chunks):
+                    pending.append(self._start_chunk(chunks[i + len(pending)], workers))
+                rows, known, missing, future = pending.popleft()
+                yield from self._finish_chunk(rows, known, missing, future)
+        finally:
+            if self.cache:
+                self.cache.flush()  # what this load extracted, for the next run
 
     def _start_chunk(self, chunk: list[Path], workers: Optional[Workers]) -> tuple:
         rows: list[tuple[Path, Optional[bytes], Optional[Dialect], str]] = []
