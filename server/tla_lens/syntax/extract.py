@@ -433,11 +433,20 @@ class _Extractor:
             children = container.children
             for idx, node in enumerate(children):
                 t = node.type
+                decl = None
                 if t == "import_statement" or t == "export_statement":
                     if not ambient:
                         self.module_syntax = True
-                    parse = stm.parse_import if t == "import_statement" else stm.parse_export
-                    parsed = parse(src, node.start_byte, node.end_byte)
+                    if t == "import_statement":
+                        parse = stm.parse_import
+                    else:
+                        parse = stm.parse_export
+                        decl = node.child_by_field_name("declaration")
+                    if decl is not None and decl.type != "import_alias" and not node.has_error:
+                        # `export const|function|class|type X …`: names no other module
+                        parsed = None
+                    else:
+                        parsed = parse(src, node.start_byte, node.end_byte)
                     if parsed is None and node.has_error:
                         # The grammars split some valid statements, e.g. the TS grammar's
                         # `export import x = require('m')` and the JS grammar's
@@ -451,7 +460,6 @@ class _Extractor:
                     if parsed is not None:
                         self.stmts.append(_Stmt(parsed, node.end_byte, ambient))
                 if t == "export_statement":
-                    decl = node.child_by_field_name("declaration")
                     if decl is not None and decl.type == "ambient_declaration":
                         work.append((decl, True))
                 elif t == "ambient_declaration":
