@@ -579,7 +579,7 @@ class Project:
                 if mod.workspace and m.matches(path):
                     entries[path] = "configured entry point"
         workspace = [p for p, m in self.modules.items() if m.workspace]
-        for pkg_dir in iter_package_dirs(self.root, workspace):
+        for pkg_dir in iter_package_dirs(self.root, workspace, self.resolver.fs.is_file):
             for f in self.resolver.package_entries(pkg_dir):
                 mod = self.modules.get(f)
                 if mod is not None and mod.workspace and f not in entries:

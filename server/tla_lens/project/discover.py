@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 import pathspec
 
@@ -141,18 +141,20 @@ def _ignored(path: Path, ignores, is_dir: bool) -> bool:
     return False
 
 
-def iter_package_dirs(root: Path, files: list[Path]) -> Iterator[Path]:
+def iter_package_dirs(root: Path, files: list[Path],
+                      is_file: Callable[[str], bool] = os.path.isfile) -> Iterator[Path]:
     """Folders inside the workspace (outside node_modules) that hold a package.json, for the
-    package-entry check: the root and every folder of a discovered file up to the root."""
-    seen: set[Path] = set()
-    for f in files:
-        d = f.parent
-        while True:
-            if d in seen:
-                break
+    package-entry check: the root and every folder of a discovered file up to the root, in
+    the order the files first reach them. ``is_file``: a (cached) test of a path string."""
+    seen: set[str] = set()
+    top = str(root)
+    dirname = os.path.dirname
+    for d in dict.fromkeys(dirname(str(f)) for f in files):
+        while d not in seen:
             seen.add(d)
-            if "node_modules" not in d.parts and (d / "package.json").is_file():
-                yield d
-            if d == root or d.parent == d:
+            if "node_modules" not in d.split(os.sep) and is_file(os.path.join(d, "package.json")):
+                yield Path(d)
+            up = dirname(d)
+            if d == top or up == d:
                 break
-            d = d.parent
+            d = up
