@@ -132,3 +132,48 @@ def test_the_plain_pattern_takes_the_common_forms():
     for src in [b"import defer * as ns from 'm'", b"import source x from 'm'", b"import x from 'm' with { type: 'json' }",
                 b"import /* c */ x from 'm'", b"import { 'a-b' as c } from 'm'", b"import type from 'm'"]:
         assert _plain_import(src, 0, len(src)) is None, src
+
+
+# -- the export shortcuts (declarations, local lists) agree with the token parser ----------
+@st.composite
+def _export_statements(draw):
+    ws = lambda: draw(_WS)  # noqa: E731
+    parts = [b"export", ws()]
+    shape = draw(st.sampled_from(["list", "star", "decl"]))
+    if shape == "decl":
+        parts += [draw(st.sampled_from([b"const x = 1", b"function f() {}", b"type X = 1", b"type{T}",
+                                        b"default x", b"class C {}", b"typeof x", b"constant", b"async function g() {}"]))]
+    else:
+        if draw(st.booleans()):
+            parts += [b"type", ws()]
+        if shape == "star":
+            parts += [b"*", ws()]
+            if draw(st.booleans()):
+                parts += [b"as", ws() or b" ", draw(_NAMES), ws()]
+        else:
+            items = []
+            for _ in range(draw(st.integers(0, 4))):
+                item = [ws(), draw(_NAMES)]
+                if draw(st.booleans()):
+                    item += [ws() or b" ", b"as", ws() or b" ", draw(st.sampled_from([b"y", b"'s'", b"default"]))]
+                items.append(b"".join(item + [ws()]))
+            parts += [b"{", b",".join(items), draw(st.sampled_from([b"", b","])), b"}", ws()]
+        if draw(st.booleans()):
+            parts += [draw(st.sampled_from([b"from", b"form"])), ws(), draw(_QUOTED), ws()]
+    parts += [draw(st.sampled_from([b"", b";", b"/* c */", b"// c", b";;"])), ws()]
+    return b"".join(parts)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_export_statements())
+def test_export_shortcuts_read_like_the_token_parser(text):
+    import re
+    from unittest import mock
+
+    from tla_lens.syntax import statements
+    data = text + b"\nconst x = 1"
+    fast = statements.parse_export(data, 0, len(text))
+    never = re.compile(rb"(?!)")
+    with mock.patch.object(statements, "_EXPORT_DECLARATION", never), \
+            mock.patch.object(statements, "_LOCAL_EXPORT_LIST", never):
+        assert fast == statements.parse_export(data, 0, len(text))

@@ -453,6 +453,11 @@ _EXPORT_DECLARATION = re.compile(
     rb"export[ \t\r\n]+(?:(?:const|let|var|function|class|default|async|interface|enum|abstract|declare)"
     rb"(?![" + IDENT_CLASS + rb"])|type[ \t\r\n]+[A-Za-z_$\x80-\xff])")
 
+# `export {a, b as c}` / `export type {T}` with nothing after the braces: no module named
+# (no strings, comments or template text inside: those go to the token parser)
+_LOCAL_EXPORT_LIST = re.compile(
+    rb"export[ \t\r\n]*(?:type[ \t\r\n]*)?\{[^{}'\"`/\\]*\}[ \t\r\n]*;?[ \t\r\n]*")
+
 
 def parse_export(data: bytes, start: int, end: int) -> Optional[ParsedStatement]:
     """Parse ``export ... from 'm'`` / ``export import x = require('m')`` at ``start``.
@@ -460,8 +465,8 @@ def parse_export(data: bytes, start: int, end: int) -> Optional[ParsedStatement]
     Returns None for exports that do not name another module (``export const``,
     ``export {a}`` without ``from``, ``export default``...).
     """
-    if _EXPORT_DECLARATION.match(data, start, end):
-        return None  # the common case, decided without tokenizing
+    if _EXPORT_DECLARATION.match(data, start, end) or _LOCAL_EXPORT_LIST.fullmatch(data, start, end):
+        return None  # the common cases, decided without tokenizing
     head = tokenize(data, start, end, limit=2)
     if len(head) < 2 or head[1].raw not in (b"*", b"{", b"type", b"import"):
         return None  # export const / default / function ...: no module named
