@@ -1,8 +1,10 @@
 """The project layer on real folders: discovery, module formats, dependencies, problems."""
 import os
+from pathlib import Path
 
 from tla_lens.config import Config
 from tla_lens.project import EdgeKind, analyse
+from tla_lens.project.infection import strongly_connected
 
 
 def names(analysis, workspace_only=True):
@@ -262,3 +264,30 @@ def test_relative_posix_is_pathlibs_relative_to():
         except ValueError:
             want = None
         assert relative_posix(PurePosixPath(path), PurePosixPath(base)) == want, (path, base)
+
+
+def test_successors_are_the_same_whatever_objects_the_edges_hold(workspace):
+    """Graph.successors tells targets apart by identity first (no Path hash per edge): equal
+    Path objects that are not the modules' own keys must give the same answer."""
+    root = workspace({"a.js": "import './b.js'; import './c.js'; import './b.js'; import './x.css';",
+                      "b.js": "import './c.js'; export * from './a.js';", "c.js": "import './a.js'; await 1;",
+                      "d.js": "import './missing.js'; import('./a.js');"})
+    project = analyse(root)
+    graph = project.graph
+
+    def by_value():
+        return {p: list(dict.fromkeys(e.target for e in m.edges
+                                      if e.kind.value == "static" and e.target in graph.modules))
+                for p, m in graph.modules.items()}
+
+    expected = by_value()
+    assert expected[root / "a.js"] == [root / "b.js", root / "c.js"]
+    assert graph.successors() == expected
+    for m in graph.modules.values():  # the same targets, as other objects
+        for e in m.edges:
+            if e.target is not None:
+                e.target = Path(str(e.target))
+    got = graph.successors()
+    assert got == expected
+    assert all(t is graph.modules[t].path for ts in got.values() for t in ts)
+    assert project.cycles == strongly_connected(graph.modules.keys(), got)

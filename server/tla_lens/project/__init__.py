@@ -421,10 +421,12 @@ class Project:
         edges: list[Edge] = []
         facts = mod.facts
         cjs = mod.format == "cjs"
+        verbatim = mod.verbatim
         for imp in facts.imports:
             if imp.in_ambient:
                 continue
-            if imp.erased(mod.verbatim) or imp.phase is ImportPhase.SOURCE or imp.is_synthetic:
+            if (imp.erased_verbatim if verbatim else imp.erased_default) or imp.phase is ImportPhase.SOURCE \
+                    or (imp.attributes and imp.is_synthetic):  # (StaticImport.erased, inlined)
                 kind = EdgeKind.ERASED
             elif cjs:
                 # a CommonJS module's imports are compiled to require() (.cts, TS under "commonjs")

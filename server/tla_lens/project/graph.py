@@ -187,11 +187,33 @@ class Graph:
         out: dict[Path, list[Path]] = {}
         mods = self.modules
         static = EdgeKind.STATIC
-        scope = mods if among is None else among
-        for mod in (mods.values() if among is None else (mods[p] for p in among)):
-            # (a dict keeps the first occurrence of each target, and compares by hash)
-            out[mod.path] = list(dict.fromkeys(
-                e.target for e in mod.edges if e.kind is static and e.target in scope))
+        if among is not None:
+            for mod in (mods[p] for p in among):
+                # (a dict keeps the first occurrence of each target, and compares by hash)
+                out[mod.path] = list(dict.fromkeys(
+                    e.target for e in mod.edges if e.kind is static and e.target in among))
+            return out
+        # The whole graph (every recompute): edge targets are, as a rule, the very Path objects
+        # the modules are keyed by (the resolver hands out one object per file), so they are
+        # told apart by identity, without a Path hash (a Python-level call) per edge; any
+        # other object is looked up by value.
+        keys = {id(p) for p in mods}
+        for path, mod in mods.items():
+            targets: list[Path] = []
+            seen: set[int] = set()
+            for e in mod.edges:
+                if e.kind is static:
+                    t = e.target
+                    k = id(t)
+                    if k not in keys:
+                        if t is None or t not in mods:
+                            continue
+                        t = mods[t].path
+                        k = id(t)
+                    if k not in seen:
+                        seen.add(k)
+                        targets.append(t)
+            out[path] = targets
         return out
 
     def evaluation_edges(self, path: Path) -> list[Edge]:

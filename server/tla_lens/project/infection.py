@@ -241,6 +241,8 @@ def strongly_connected(nodes: Iterable[Path],
     modules first and works on numbers: a Path hash is a Python-level call.)"""
     order = sorted(nodes, key=path_order)
     num = {p: i for i, p in enumerate(order)}
+    # successors are, as a rule, the very objects of ``nodes``: found by identity first
+    num_of_object = {id(p): i for i, p in enumerate(order)}
     adj: list[Optional[list[int]]] = [None] * len(order)
 
     def adjacency(i: int) -> list[int]:
@@ -248,7 +250,9 @@ def strongly_connected(nodes: Iterable[Path],
         if a is None:
             a = adj[i] = []
             for t in successors.get(order[i], ()):
-                j = num.get(t)
+                j = num_of_object.get(id(t))
+                if j is None:
+                    j = num.get(t)
                 if j is None:  # a successor outside ``nodes``: numbered when first met
                     j = num[t] = len(order)
                     order.append(t)
