@@ -78,11 +78,11 @@ def dialect_for_path(path: Union[str, Path]) -> Optional[Dialect]:
     including TypeScript declaration files (``.d.ts``/``.d.mts``/``.d.cts``, and the
     ``.d.<ext>.ts`` form of ``allowArbitraryExtensions``), which never run.
     """
-    name = path.name if isinstance(path, Path) else os.path.basename(path)
+    name = path.name if isinstance(path, Path) else path[path.rfind(os.sep) + 1:]  # (basename)
     dot = name.rfind(".")
     if dot <= 0:  # no extension (a leading dot starts a name, as for Path.suffix)
         return None
     dialect = _EXTENSIONS.get(name[dot:])
-    if dialect is None or (dialect.is_typescript and _DECLARATION_RE.search(name)):
+    if dialect is None or (".d." in name and dialect.is_typescript and _DECLARATION_RE.search(name)):
         return None
     return dialect
