@@ -125,6 +125,7 @@ class FactsCache:
         if payload is None:
             return None
         try:
+            # (marshal only ever reads a payload whose checksum is the one written with it)
             return from_record(marshal.loads(payload))
         except Exception:  # another shape: not ours
             return None
