@@ -380,9 +380,12 @@ def profile_run(ws: Path, n: int, jobs: int, warm: bool = False, top: int = 18) 
     else:
         cmd.insert(cmd.index("--jobs"), "--no-cache")
     log(f"  cProfile of check ({'warm' if warm else 'cold'}), --jobs {jobs} ...")
+    prof.unlink(missing_ok=True)  # never report an earlier run's profile
     r = measure(cmd, ws, env)
     if cache:
         shutil.rmtree(cache, ignore_errors=True)
+    if not prof.exists():
+        raise SystemExit(f"the profiled check wrote no profile ({prof}): {r}")
     st = pstats.Stats(str(prof))
     total = st.total_tt
 

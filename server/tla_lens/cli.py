@@ -266,9 +266,10 @@ def run() -> None:
     facts cache is closed and the worker processes are stopped before ``main`` returns. The
     server exits the usual way."""
     code = main()
-    if _command in (None, "serve"):
+    if _command in (None, "serve") or sys.getprofile() is not None or sys.gettrace() is not None:
         # the server leaves normally: its interpreter's exit handlers stop the worker
-        # processes of a late re-index (they hold the client's pipes open)
+        # processes of a late re-index (they hold the client's pipes open); so does a run
+        # under a profiler or a coverage tracer, which write their results at exit
         sys.exit(code)
     try:
         sys.stdout.flush()

@@ -172,3 +172,15 @@ def test_ctrl_c_while_workers_parse_exits_130_quietly(workspace, tmp_path):
     assert "Traceback" not in err
     for pid in workers:  # no worker left behind
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_a_profiled_run_writes_its_profile(tmp_path):
+    """One-shot commands end with os._exit once output is flushed, except under a profiler
+    (or a coverage tracer), which writes its results when the interpreter exits."""
+    prof = tmp_path / "check.prof"
+    r = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "tla_lens.cli", "check",
+                        "--no-cache", "--format", "json", str(WEBPACK)], capture_output=True, text=True, timeout=120)
+    assert r.returncode in (0, 1), r.stderr
+    assert json.loads(r.stdout)["root"] == str(WEBPACK)
+    import pstats
+    assert any("tla_lens" in fn for fn, _, _ in pstats.Stats(str(prof)).stats)
