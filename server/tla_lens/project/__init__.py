@@ -49,7 +49,7 @@ from ..config import Config
 from ..problems import Problem
 from ..resolve import Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
-from ..syntax.facts import Dialect, ImportPhase, ModuleFacts
+from ..syntax.facts import Dialect, ModuleFacts
 from .cache import FactsCache, Workers, content_key
 from .discover import Matcher, iter_package_dirs, walk
 from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets, path_order, relative_posix
@@ -421,12 +421,10 @@ class Project:
         edges: list[Edge] = []
         facts = mod.facts
         cjs = mod.format == "cjs"
-        verbatim = mod.verbatim
         for imp in facts.imports:
             if imp.in_ambient:
                 continue
-            if (imp.erased_verbatim if verbatim else imp.erased_default) or imp.phase is ImportPhase.SOURCE \
-                    or (imp.attributes and imp.is_synthetic):  # (StaticImport.erased, inlined)
+            if not imp.carries_async(mod.verbatim):
                 kind = EdgeKind.ERASED
             elif cjs:
                 # a CommonJS module's imports are compiled to require() (.cts, TS under "commonjs")

@@ -107,7 +107,7 @@ class StaticImport:
     @property
     def is_synthetic(self) -> bool:
         """JSON/CSS/... imports with a `type` attribute evaluate no JavaScript."""
-        return any(k == "type" for k, _ in self.attributes)
+        return bool(self.attributes) and any(k == "type" for k, _ in self.attributes)
 
     def carries_async(self, verbatim_module_syntax: bool) -> bool:
         """Does this statement make the importer wait for the target (SEMANTICS.md §2)?"""

@@ -456,7 +456,7 @@ _EXPORT_DECLARATION = re.compile(
 # `export {a, b as c}` / `export type {T}` with nothing after the braces: no module named
 # (no strings, comments or template text inside: those go to the token parser)
 _LOCAL_EXPORT_LIST = re.compile(
-    rb"export[ \t\r\n]*(?:type[ \t\r\n]*)?\{[^{}'\"`/\\]*\}[ \t\r\n]*;?[ \t\r\n]*")
+    rb"export" + _S + rb"*(?:type" + _S + rb"*)?\{[^{}'\"`/\\]*\}" + _S + rb"*;?" + _S + rb"*")
 
 
 def parse_export(data: bytes, start: int, end: int) -> Optional[ParsedStatement]:
