@@ -74,7 +74,7 @@ class LineIndex:
         if encoding == "utf-8":
             return line, offset - start
         chunk = self.data[start:offset]
-        return line, _units(chunk, encoding)
+        return line, len(chunk) if chunk.isascii() else _units(chunk, encoding)
 
     def offset(self, line: int, column: int, encoding: Encoding = "utf-32") -> int:
         """Byte offset of (line, column); clamps out-of-range positions to the line/file."""

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from tla_lens.config import Config
 from tla_lens.project import EdgeKind, analyse
-from tla_lens.project.infection import strongly_connected
+from tla_lens.project.infection import components, strongly_connected
 
 
 def names(analysis, workspace_only=True):
@@ -291,3 +291,8 @@ def test_successors_are_the_same_whatever_objects_the_edges_hold(workspace):
     assert got == expected
     assert all(t is graph.modules[t].path for ts in got.values() for t in ts)
     assert project.cycles == strongly_connected(graph.modules.keys(), got)
+    # the numbered form of the whole graph (what a full recompute finds cycles with)
+    order, adj = graph.numbered_successors()
+    assert order == list(graph.modules)
+    assert {order[i]: list(dict.fromkeys(order[j] for j in a)) for i, a in enumerate(adj)} == expected
+    assert components(order, adj) == project.cycles == [[root / "a.js", root / "b.js", root / "c.js"]]

@@ -3,7 +3,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from tla_lens.project.infection import infect, reach_back, strongly_connected
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tla_lens.project.infection import components, infect, reach_back, strongly_connected
 
 
 @dataclass(eq=False)
@@ -64,3 +67,36 @@ def test_long_chain_and_big_cycle_do_not_recurse():
 def test_self_import_is_a_cycle():
     nodes, imp, succ = graph("a>a", "b>c")
     assert strongly_connected(nodes, succ) == [[Path("a")]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 12).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=30))))
+def test_components_equal_mutual_reachability(graph_spec):
+    """Tarjan (both entry points, any node order) against the definition: two modules are in
+    one cycle when each reaches the other; one module alone only when it imports itself."""
+    n, pairs = graph_spec
+    succ = {i: [b for a, b in pairs if a == i] for i in range(n)}
+    reach = []
+    for i in range(n):
+        seen, todo = set(), list(succ[i])
+        while todo:
+            j = todo.pop()
+            if j not in seen:
+                seen.add(j)
+                todo += succ[j]
+        reach.append(seen)
+    expected = set()
+    for i in range(n):
+        comp = frozenset(j for j in range(n) if j == i or (j in reach[i] and i in reach[j]))
+        if len(comp) > 1 or i in succ[i]:
+            expected.add(comp)
+    names = [Path(f"m{i}") for i in range(n)]
+    key = {p: i for i, p in enumerate(names)}
+    for order in (names, names[::-1]):
+        by_path = {names[i]: [names[j] for j in succ[i]] for i in range(n)}
+        got = strongly_connected(order, by_path)
+        assert {frozenset(key[p] for p in c) for c in got} == expected
+        assert all(c == sorted(c) for c in got) and got == sorted(got, key=lambda c: c[0].parts)
+        adj = [[order.index(names[j]) for j in succ[key[p]]] for p in order]
+        assert components(list(order), adj) == got

@@ -53,7 +53,7 @@ from ..syntax.facts import Dialect, ModuleFacts
 from .cache import FactsCache, Workers, content_key
 from .discover import Matcher, iter_package_dirs, walk
 from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets, path_order, relative_posix
-from .infection import Infection, infect, reach_back, reach_back_all, reinfect, strongly_connected
+from .infection import Infection, components, infect, reach_back, reach_back_all, reinfect, strongly_connected
 
 __all__ = ["Project", "Analysis", "Change", "Module", "Edge", "EdgeKind", "Graph", "analyse"]
 
@@ -189,11 +189,8 @@ class Project:
     def findings(self) -> list:
         """Findings in every workspace file (computed once per graph version)."""
         if self._findings is None:
-            from ..rules import findings_for_module
-            out: list = []
-            for path in sorted(self.modules, key=path_order):
-                out.extend(findings_for_module(self, path))
-            self._findings = out
+            from ..rules import findings_for_modules
+            self._findings = findings_for_modules(self, sorted(self.modules, key=path_order))
         return self._findings
 
     def findings_for(self, path: Path) -> list:
@@ -509,7 +506,7 @@ class Project:
         if self.reportable is not inf:
             self.reportable.assign(infect(tla, importers, self.is_allowed_async))
         if cycles:
-            self.cycles = strongly_connected(self.modules.keys(), self.graph.successors())
+            self.cycles = components(*self.graph.numbered_successors())
             self.cycle_of = {p: comp for comp in self.cycles for p in comp}
         self._verdicts_changed(entries)
         self._unverdicted = False

@@ -69,10 +69,15 @@ class FactsCache:
     def _open(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        # A cold run writes one ~0.7 KB entry per module under a random key: with 16 KB pages
+        # (taken only by a new database) and a 16 MB page cache, which holds the key index of
+        # ~100,000 entries, the inserts take half the CPU of SQLite's defaults (measured).
+        self.db.execute("PRAGMA page_size=16384")
+        self.db.execute("PRAGMA cache_size=-16384")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        # a cold run writes ~1 KB per module: checkpoint the log every 40 MB, not every 4 MB
-        self.db.execute("PRAGMA wal_autocheckpoint=10000")
+        # checkpoint the log every 40 MB (2,500 pages), not every 1,000 pages
+        self.db.execute("PRAGMA wal_autocheckpoint=2500")
         self.db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
         self.db.execute("SELECT count(*) FROM facts LIMIT 1").fetchone()
 
@@ -182,7 +187,7 @@ class FactsCache:
             self.put_packed({k: self.pack(f) for k, f in items.items()})
 
     # how many entries wait before they are written
-    BATCH = 2000
+    BATCH = 10000
 
     def put_packed(self, items: dict[str, bytes]) -> None:
         """Store entries already packed with :meth:`pack` (written in batches: :meth:`flush`

@@ -65,31 +65,53 @@ def _read_gitignore(folder: Path, problems: list[Problem]) -> Optional[pathspec.
 def walk(root: Path, config: Config) -> Discovery:
     """All analysable files under ``root`` (absolute, real paths), sorted."""
     out = Discovery()
+    late: list[Path] = []
+    out.files = list(iter_files(root, config, out.problems, late))
+    if late:
+        out.files.sort(key=path_order)
+    return out
+
+
+def iter_files(root: Path, config: Config, problems: list[Problem],
+               late: Optional[list[Path]] = None) -> Iterator[Path]:
+    """The files :func:`walk` finds, as it finds them: in sorted order (``path_order``: each
+    folder's entries by name, a folder's files before the entries that follow it), so that
+    they can be loaded while the walk goes on; cannot-read notes go to ``problems``. Files
+    reached through a symlink are yielded last, by their real paths, unless already yielded
+    (and added to ``late``: only then is the whole sequence out of order)."""
     root = root.resolve()
     include = Matcher(root, config.include)
     exclude = Matcher(root, config.exclude)
     skip = set(config.skip_dirs)
-    # stack of (folder, [(base folder, spec), ...] active gitignores)
-    stack: list[tuple[Path, tuple[tuple[Path, pathspec.PathSpec], ...]]] = [(root, ())]
     seen_dirs: set[tuple[int, int]] = set()
-    while stack:
-        folder, ignores = stack.pop()
+    linked: list[Path] = []  # real paths of symlinked files
+    yielded: list[Path] = []
+
+    def enter(folder: Path, ignores: tuple) -> Optional[tuple]:
+        """A frame for ``folder``: its entries in name order and the gitignores in force."""
         try:
             st = folder.stat()
         except OSError:
-            continue
+            return None
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:
-            continue
+            return None
         seen_dirs.add(key)
-        own = _read_gitignore(folder, out.problems)
+        own = _read_gitignore(folder, problems)
         if own is not None:
             ignores = ignores + ((folder, own),)
         try:
-            entries = list(os.scandir(folder))
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=_entry_name)
         except OSError as e:
-            out.problems.append(Problem(folder, f"cannot list folder: {e.strerror or e}"))
-            continue
+            problems.append(Problem(folder, f"cannot list folder: {e.strerror or e}"))
+            return None
+        return iter(entries), folder, ignores
+
+    first = enter(root, ())
+    frames = [first] if first is not None else []
+    while frames:
+        entries, folder, ignores = frames[-1]
         for entry in entries:
             name = entry.name
             path = _child(folder, name)
@@ -101,7 +123,10 @@ def walk(root: Path, config: Config) -> Discovery:
             if is_dir:
                 if name in skip or _ignored(path, ignores, True):
                     continue
-                stack.append((path, ignores))
+                frame = enter(path, ignores)
+                if frame is not None:
+                    frames.append(frame)
+                    break  # into the folder; this one's entries go on after it
             elif is_file:
                 if dialect_for_path(name) is None:
                     continue
@@ -113,14 +138,25 @@ def walk(root: Path, config: Config) -> Discovery:
                     continue
                 if entry.is_symlink():
                     try:
-                        real = path.resolve(strict=True)
+                        linked.append(path.resolve(strict=True))
                     except (OSError, RuntimeError):
-                        out.problems.append(Problem(path, "broken or looping symlink; skipped"))
-                        continue
-                    path = real
-                out.files.append(path)
-    out.files = sorted(set(out.files), key=path_order)
-    return out
+                        problems.append(Problem(path, "broken or looping symlink; skipped"))
+                    continue
+                yielded.append(path)
+                yield path
+        else:
+            frames.pop()
+    if linked:
+        done = set(yielded)
+        for path in sorted(set(linked), key=path_order):
+            if path not in done:
+                if late is not None:
+                    late.append(path)
+                yield path
+
+
+def _entry_name(entry: os.DirEntry) -> str:
+    return entry.name
 
 
 # ``folder / name`` for a plain file name, without parsing the whole path again: pathlib's own

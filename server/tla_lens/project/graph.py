@@ -216,6 +216,31 @@ class Graph:
             out[path] = targets
         return out
 
+    def numbered_successors(self) -> tuple[list[Path], list[list[int]]]:
+        """:meth:`successors` of the whole graph by number, for cycle finding: the modules in
+        a list and, for each, the indexes of the modules it imports over evaluation edges."""
+        mods = self.modules
+        order = list(mods)
+        number = {id(p): i for i, p in enumerate(order)}
+        static = EdgeKind.STATIC
+        by_value: Optional[dict[Path, int]] = None
+        adj: list[list[int]] = []
+        for mod in mods.values():
+            targets: list[int] = []
+            for e in mod.edges:
+                if e.kind is static:
+                    j = number.get(id(e.target))
+                    if j is None:  # (see successors: another object for the same path)
+                        t = e.target
+                        if t is None or t not in mods:
+                            continue
+                        if by_value is None:
+                            by_value = {p: i for i, p in enumerate(order)}
+                        j = by_value[t]
+                    targets.append(j)
+            adj.append(targets)
+        return order, adj
+
     def evaluation_edges(self, path: Path) -> list[Edge]:
         """A module's evaluation edges to modules of the graph, by position (the order of the
         ``importers`` lists among one module's edges)."""

@@ -239,38 +239,43 @@ def strongly_connected(nodes: Iterable[Path],
     """Tarjan's algorithm, iterative. Returns the components with more than one module, or one
     module importing itself; each sorted, the list sorted by first member. (It numbers the
     modules first and works on numbers: a Path hash is a Python-level call.)"""
-    order = sorted(nodes, key=path_order)
+    order = list(nodes)
     num = {p: i for i, p in enumerate(order)}
     # successors are, as a rule, the very objects of ``nodes``: found by identity first
     num_of_object = {id(p): i for i, p in enumerate(order)}
-    adj: list[Optional[list[int]]] = [None] * len(order)
-
-    def adjacency(i: int) -> list[int]:
-        a = adj[i]
-        if a is None:
-            a = adj[i] = []
-            for t in successors.get(order[i], ()):
-                j = num_of_object.get(id(t))
+    adj: list[list[int]] = []
+    i = 0
+    while i < len(order):  # (a successor outside ``nodes`` is numbered when first met)
+        a = []
+        for t in successors.get(order[i], ()):
+            j = num_of_object.get(id(t))
+            if j is None:
+                j = num.get(t)
                 if j is None:
-                    j = num.get(t)
-                if j is None:  # a successor outside ``nodes``: numbered when first met
                     j = num[t] = len(order)
                     order.append(t)
-                    adj.append(None)
-                    index.append(-1)
-                    low.append(0)
-                    on_stack.append(False)
-                a.append(j)
-        return a
+            a.append(j)
+        adj.append(a)
+        i += 1
+    return components(order, adj)
 
-    index = [-1] * len(order)
-    low = [0] * len(order)
-    on_stack = [False] * len(order)
+
+def components(order: list[Path], adj: list[list[int]]) -> list[list[Path]]:
+    """:func:`strongly_connected` of modules ``order[i]`` that import ``order[j]`` for each
+    ``j`` in ``adj[i]``. (Components do not depend on the order of the modules.)"""
+    n = len(order)
+    index = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
     stack: list[int] = []
     out: list[list[Path]] = []
     counter = 0
-    for root in range(len(order)):
+    for root in range(n):
         if index[root] >= 0:
+            continue
+        if not adj[root]:  # imports nothing: a component of its own, not a cycle
+            index[root] = counter
+            counter += 1
             continue
         work: list[tuple[int, int]] = [(root, 0)]
         index[root] = low[root] = counter
@@ -279,7 +284,7 @@ def strongly_connected(nodes: Iterable[Path],
         on_stack[root] = True
         while work:
             node, i = work[-1]
-            succ = adjacency(node)
+            succ = adj[node]
             if i < len(succ):
                 work[-1] = (node, i + 1)
                 nxt = succ[i]
@@ -298,14 +303,17 @@ def strongly_connected(nodes: Iterable[Path],
                 if low[node] < low[parent]:
                     low[parent] = low[node]
             if low[node] == index[node]:
-                comp: list[int] = []
-                while True:
+                w = stack.pop()
+                on_stack[w] = False
+                if w == node:  # alone: a cycle only if it imports itself
+                    if node in succ:
+                        out.append([order[node]])
+                    continue
+                comp = [w]
+                while w != node:
                     w = stack.pop()
                     on_stack[w] = False
                     comp.append(w)
-                    if w == node:
-                        break
-                if len(comp) > 1 or node in adjacency(node):
-                    out.append(sorted((order[w] for w in comp), key=path_order))
+                out.append(sorted((order[w] for w in comp), key=path_order))
     out.sort(key=lambda c: path_order(c[0]))
     return out

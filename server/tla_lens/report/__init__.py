@@ -6,6 +6,7 @@ counted in characters (Unicode code points).
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
@@ -90,17 +91,17 @@ def text(analysis: "Analysis", findings: list[Finding], colour: bool = False) ->
 def to_json(analysis: "Analysis", findings: list[Finding]) -> dict:
     rel = analysis.graph.rel
     modules = []
-    for path in sorted(analysis.modules, key=lambda p: rel(p)):
-        mod = analysis.modules[path]
+    for name, mod in sorted([(rel(p), m) for p, m in analysis.modules.items()], key=itemgetter(0)):
         tla = []
         for site in mod.tla:
             line, col = mod.lines.position(site.keyword.start)
             tla.append({"line": line + 1, "column": col + 1, "kind": site.kind.value})
+        is_async = mod.is_async
         modules.append({
-            "path": rel(path),
-            "async": mod.is_async,
+            "path": name,
+            "async": is_async,
             "topLevelAwait": tla,
-            "asyncVia": [rel(p) for p in mod.chain],
+            "asyncVia": [rel(p) for p in mod.chain] if is_async else [],
             "format": mod.format,
             "workspace": mod.workspace,
         })

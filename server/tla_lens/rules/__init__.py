@@ -12,7 +12,7 @@ import os
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..syntax.facts import ImportPhase, RequireKind, Span, StatementKind, StaticImport
 from ..project.graph import Edge, EdgeKind, Module
@@ -54,7 +54,18 @@ def display(target: Path, from_file: Path) -> str:
     if "node_modules" in parts:
         i = len(parts) - 1 - parts[::-1].index("node_modules")
         return "/".join(parts[i + 1:])
-    rel = os.path.relpath(target, from_file.parent).replace(os.sep, "/")
+    if os.sep == "/":
+        # both absolute and normal: the relative path from the common folder, by string
+        t, f = str(target).split("/"), str(from_file).split("/")[:-1]
+        common = 0
+        for a, b in zip(t, f):
+            if a != b:
+                break
+            common += 1
+        up = len(f) - common
+        rel = "../" * up + "/".join(t[common:])
+    else:
+        rel = os.path.relpath(target, from_file.parent).replace(os.sep, "/")
     return rel if rel.startswith("../") else "./" + rel
 
 
@@ -141,13 +152,16 @@ class _Rules:
         mod = self.graph.modules.get(path)
         if mod is None or not mod.workspace or self.allowed(path):
             return []
-        rep = self.a.reportable
+        reportable = self.a.reportable.distance  # (the async modules: is_async, inlined)
+        static, require = EdgeKind.STATIC, EdgeKind.REQUIRE
         for edge in mod.edges:
-            if edge.target is None:
+            target = edge.target
+            if target is None:
                 continue
-            if edge.kind is EdgeKind.STATIC and rep.is_async(edge.target):
-                self.async_import(mod, edge)
-            elif edge.kind is EdgeKind.REQUIRE and self.a.infection.is_async(edge.target):
+            if edge.kind is static:
+                if target in reportable:
+                    self.async_import(mod, edge)
+            elif edge.kind is require and self.a.infection.is_async(target):
                 self.require_async(mod, edge)
         if mod.tla:
             self.top_level_await(mod)
@@ -156,7 +170,8 @@ class _Rules:
             self.async_cycle(mod, comp)
         if path in self.a.entries:
             self.async_entry(mod, self.a.entries[path])
-        self.out.sort(key=lambda f: (f.span.start, f.code))
+        if len(self.out) > 1:
+            self.out.sort(key=_finding_order)
         return self.out
 
     def async_import(self, mod: Module, edge: Edge) -> None:
@@ -289,6 +304,19 @@ class _Rules:
         self.add(mod, edge.span, "async-entry", msg, self.chain_related(path), edge.target)
 
 
+def _finding_order(f: Finding) -> tuple:
+    return (f.span.start, f.code)
+
+
 def findings_for_module(project: "Project", path: Path) -> list[Finding]:
     """The findings in one workspace file (none for dependencies and allowAsync modules)."""
     return _Rules(project).for_module(path)
+
+
+def findings_for_modules(project: "Project", paths: Iterable[Path]) -> list[Finding]:
+    """:func:`findings_for_module` of each of ``paths``, in that order."""
+    rules = _Rules(project)
+    out: list[Finding] = []
+    for path in paths:
+        out += rules.for_module(path)
+    return out
