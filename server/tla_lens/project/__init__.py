@@ -41,6 +41,7 @@ import stat
 import time
 import weakref
 from collections import deque
+from itertools import chain, islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -51,7 +52,7 @@ from ..resolve import Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts
 from .cache import FactsCache, Workers, content_key
-from .discover import Matcher, iter_package_dirs, walk
+from .discover import Matcher, iter_files, iter_package_dirs, walk
 from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets, path_order, relative_posix
 from .infection import Infection, components, infect, reach_back, reach_back_all, reinfect, strongly_connected
 
@@ -98,6 +99,7 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
     return "esm" if facts.has_module_syntax else "cjs"
 
 
+_ABSENT = object()
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -216,13 +218,36 @@ class Project:
         self.discovery_problems = found.problems
         self.workspace_files = set(found.files)
         self.resolver.intern(found.files)
+        self._discovered()
+        return found.files
+
+    def _discovered(self) -> None:
         # open buffers win over the disk: an open file that is not (or no longer) on disk
         self.workspace_files |= {p for p in self.overlays
                                  if not p.exists() and self._discoverable(p)}
         self.discovered = True
         for path, mod in self.modules.items():
             mod.workspace = path in self.workspace_files
-        return found.files
+
+    def discover_and_load(self, progress: Optional[Progress] = None) -> set[Path]:
+        """:meth:`discover`, then :meth:`load` of every workspace file, in one pass: each file
+        goes to the extraction workers as soon as the walk finds it (the walk yields them in
+        sorted order), not after the whole tree is listed. Returns the paths loaded."""
+        problems: list[Problem] = []
+        self.workspace_files = set()
+        canonical = self.resolver.canonical
+
+        def found() -> Iterator[Path]:
+            for path in iter_files(self.root, self.config, problems):
+                path = canonical(path)  # the object resolution hands out for this file
+                self.workspace_files.add(path)
+                yield path
+
+        try:
+            return self.load(progress=progress, stream=found())
+        finally:
+            self.discovery_problems = problems
+            self._discovered()
 
     def set_workspace_files(self, files: Iterable[Path]) -> None:
         self.workspace_files = {Path(f).resolve() for f in files}
@@ -283,22 +308,29 @@ class Project:
             return None, "skipped: binary file (contains NUL bytes)"
         return data, None
 
-    def _prepare(self, paths: list[Path]) -> Iterator[tuple[Path, Optional[tuple[bytes, ModuleFacts]]]]:
+    def _prepare(self, paths: Iterable[Path]) -> Iterator[tuple[Path, Optional[tuple[bytes, ModuleFacts]]]]:
         """Each of ``paths`` with its bytes and facts, in order, as soon as they are known:
         from the cache, else extracted (by the worker processes when there are many, while
         the caller builds the modules of the chunks that are done). ``None`` for files this
-        does not read (overlays, unknown extensions, unreadable: left to _make_module)."""
-        workers = self._workers if len(paths) >= 200 else None
+        does not read (overlays, unknown extensions, unreadable: left to _make_module).
+        ``paths`` may be a generator (a file walk): it is read a few chunks ahead."""
+        source = iter(paths)
+        head = list(islice(source, 200))
+        workers = self._workers if len(head) >= 200 else None
         size = 100 if workers is not None else 500
-        chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+        source = chain(head, source)
         pending: deque = deque()
         ahead = 2 * self.jobs + 1  # chunks read and handed to workers ahead of the consumer
         try:
-            for i in range(len(chunks)):
-                while len(pending) < ahead and i + len(pending) < len(chunks):
-                    pending.append(self._start_chunk(chunks[i + len(pending)], workers))
-                rows, known, missing, future = pending.popleft()
-                yield from self._finish_chunk(rows, known, missing, future)
+            while True:
+                while len(pending) < ahead:
+                    chunk = list(islice(source, size))
+                    if not chunk:
+                        break
+                    pending.append(self._start_chunk(chunk, workers))
+                if not pending:
+                    break
+                yield from self._finish_chunk(*pending.popleft())
         finally:
             if self.cache:
                 self.cache.flush()  # what this load extracted, for the next run
@@ -447,7 +479,8 @@ class Project:
         return edges
 
     def load(self, paths: Optional[Iterable[Path]] = None, progress: Optional[Progress] = None,
-             cancelled: Callable[[], bool] = lambda: False) -> set[Path]:
+             cancelled: Callable[[], bool] = lambda: False, *,
+             stream: Optional[Iterator[Path]] = None) -> set[Path]:
         """Load ``paths`` (default: every workspace file) and every module they reach that is
         not loaded yet. Does not recompute verdicts (call :meth:`recompute`). Returns the
         paths loaded."""
@@ -457,27 +490,46 @@ class Project:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._load(paths, progress, cancelled)
+            return self._load(paths, progress, cancelled, stream)
         finally:
             if collecting:
                 gc.enable()
 
     def _load(self, paths: Optional[Iterable[Path]], progress: Optional[Progress],
-              cancelled: Callable[[], bool]) -> set[Path]:
-        if paths is None:
-            paths = sorted(self.workspace_files, key=path_order)
-        wave = [p for p in dict.fromkeys(paths) if p not in self.modules]
-        seen = set(wave)
+              cancelled: Callable[[], bool], stream: Optional[Iterator[Path]] = None) -> set[Path]:
+        seen: set[Path] = set()  # queued for loading
+        following: dict[Path, None] = {}  # targets found for the next wave
+        count = [0]  # files queued so far (for progress)
+        if stream is not None:
+            # the first wave as a file walk yields it: a file queued for the next wave as an
+            # import's target is taken from there and loaded now
+            def first() -> Iterator[Path]:
+                for p in stream:
+                    if p in self.modules:
+                        continue
+                    if p in seen:
+                        if following.pop(p, _ABSENT) is _ABSENT:
+                            continue  # queued in this wave already
+                    else:
+                        seen.add(p)
+                    count[0] += 1
+                    yield p
+            wave: Iterable[Path] = first()
+        else:
+            if paths is None:
+                paths = sorted(self.workspace_files, key=path_order)
+            wave = [p for p in dict.fromkeys(paths) if p not in self.modules]
+            seen.update(wave)
+            count[0] = len(wave)
         loaded: set[Path] = set()
-        done, total = 0, len(wave)
+        done = 0
         # in waves: the given files, then the files they reach, then the files those reach...
-        while wave and not cancelled():
-            following: list[Path] = []
+        while not cancelled():
             for path, prepared in self._prepare(wave):
                 mod = self._make_module(path, prepared)
                 done += 1
                 if progress is not None:
-                    progress(done, total)
+                    progress(done, max(count[0], done))
                 if mod is None:
                     continue
                 self.modules[path] = mod
@@ -487,9 +539,12 @@ class Project:
                     if t is not None and t not in seen and t not in self.modules \
                             and dialect_for_path(t) is not None:
                         seen.add(t)
-                        following.append(t)
-            total += len(following)
-            wave = following
+                        following[t] = None
+            if not following:
+                break
+            wave = list(following)
+            following.clear()
+            count[0] += len(wave)
         if loaded:
             self.graph.index_edges()
             self._unverdicted = True
@@ -780,13 +835,13 @@ def analyse(root: Path, config: Optional[Config] = None, *,
     saved = facts_cache.get_state(state_name) if facts_cache is not None else None
     reused = saved is not None and project.resolver.import_state(saved)
     project.resolutions_reused = reused
-    if files is None:
-        project.discover()
-    else:
-        project.set_workspace_files(files)
     resolved = project.resolver.memo_size()
     try:
-        project.load(progress=progress)
+        if files is None:
+            project.discover_and_load(progress=progress)
+        else:
+            project.set_workspace_files(files)
+            project.load(progress=progress)
     finally:
         project.close_workers()
     project.recompute()

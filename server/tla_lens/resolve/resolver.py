@@ -188,6 +188,11 @@ class Resolver:
         for p in paths:
             self._paths.setdefault(str(p), p)
 
+    def canonical(self, path: Path) -> Path:
+        """:meth:`intern` of one path, returning the object resolution hands out for it
+        (``path`` itself, unless an equal one came first)."""
+        return self._paths.setdefault(str(path), path)
+
     def _path(self, p: str) -> Path:
         """One Path object per resolved file (building Paths from strings is slow)."""
         r = self._paths.get(p)
@@ -265,8 +270,10 @@ class Resolver:
             head = p[:p.rfind(sep) + 1]
             return head.rstrip(sep) or head
 
-        kind_parent = {k: parent(k) for k in fs._kind}
-        real_parent = {k: parent(k) for k in fs._real}
+        # (the same inline, for the hundreds of thousands of paths asked about: these are
+        # normal absolute paths, where it is os.path.dirname)
+        kind_parent = {k: k[:k.rfind(sep)] or sep for k in fs._kind}
+        real_parent = {k: k[:k.rfind(sep)] or sep for k in fs._real}
         folders = set(fs._list)
         folders.update(kind_parent.values())
         folders.update(real_parent.values())
@@ -291,8 +298,9 @@ class Resolver:
         # not be saved: only those in folders not listed and of symlinks ("?")
         own_kinds = {}
         for k, v in fs._kind.items():
-            names = lists.get(kind_parent[k])
-            if names is None or names.get(k[len(kind_parent[k]):].lstrip(sep), MISSING) == "?":
+            d = kind_parent[k]
+            names = lists.get(d)
+            if names is None or names.get(k[len(d):].lstrip(sep), MISSING) == "?":
                 own_kinds[k] = v
         state = {name: getattr(self, name) for name in self._STATE}
         # (real paths that are the path itself are cheap to find again: one lstat each)
