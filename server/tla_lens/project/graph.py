@@ -193,32 +193,16 @@ class Graph:
                 out[mod.path] = list(dict.fromkeys(
                     e.target for e in mod.edges if e.kind is static and e.target in among))
             return out
-        # The whole graph (every recompute): edge targets are, as a rule, the very Path objects
-        # the modules are keyed by (the resolver hands out one object per file), so they are
-        # told apart by identity, without a Path hash (a Python-level call) per edge; any
-        # other object is looked up by value.
-        keys = {id(p) for p in mods}
-        for path, mod in mods.items():
-            targets: list[Path] = []
-            seen: set[int] = set()
-            for e in mod.edges:
-                if e.kind is static:
-                    t = e.target
-                    k = id(t)
-                    if k not in keys:
-                        if t is None or t not in mods:
-                            continue
-                        t = mods[t].path
-                        k = id(t)
-                    if k not in seen:
-                        seen.add(k)
-                        targets.append(t)
-            out[path] = targets
-        return out
+        order, adj = self.numbered_successors()
+        return {order[i]: [order[j] for j in dict.fromkeys(a)] for i, a in enumerate(adj)}
 
     def numbered_successors(self) -> tuple[list[Path], list[list[int]]]:
         """:meth:`successors` of the whole graph by number, for cycle finding: the modules in
-        a list and, for each, the indexes of the modules it imports over evaluation edges."""
+        a list and, for each, the indexes of the modules it imports over evaluation edges
+        (repeated when imported twice). Edge targets are, as a rule, the very Path objects the
+        modules are keyed by (the resolver hands out one object per file), so they are told
+        apart by identity, without a Path hash (a Python-level call) per edge; any other
+        object is looked up by value."""
         mods = self.modules
         order = list(mods)
         number = {id(p): i for i, p in enumerate(order)}
@@ -230,7 +214,7 @@ class Graph:
             for e in mod.edges:
                 if e.kind is static:
                     j = number.get(id(e.target))
-                    if j is None:  # (see successors: another object for the same path)
+                    if j is None:  # another object for the same path, or none in the graph
                         t = e.target
                         if t is None or t not in mods:
                             continue

@@ -266,19 +266,15 @@ class Resolver:
 
         sep = os.sep
 
-        def parent(p: str) -> str:  # os.path.dirname, for the many paths below
-            head = p[:p.rfind(sep) + 1]
-            return head.rstrip(sep) or head
-
-        # (the same inline, for the hundreds of thousands of paths asked about: these are
-        # normal absolute paths, where it is os.path.dirname)
+        # each path's folder, inline for the hundreds of thousands of paths asked about (all
+        # normal absolute paths, where this is os.path.dirname)
         kind_parent = {k: k[:k.rfind(sep)] or sep for k in fs._kind}
         real_parent = {k: k[:k.rfind(sep)] or sep for k in fs._real}
         folders = set(fs._list)
         folders.update(kind_parent.values())
         folders.update(real_parent.values())
-        folders.update(map(parent, fs._text))
-        folders.update(map(parent, fs._real.values()))  # symlink targets
+        folders.update(p[:p.rfind(sep)] or sep for p in fs._text)
+        folders.update(p[:p.rfind(sep)] or sep for p in fs._real.values())  # symlink targets
         limit = int((since - SETTLED_SECONDS) * 1e9)
         stamps: dict[str, Optional[tuple[int, int, int]]] = {}
         for p in [f for f in folders if inside(f)] + list(fs._text):
