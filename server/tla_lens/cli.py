@@ -152,7 +152,6 @@ def _analyse(args, root: Path, config: Config, files: Optional[list[Path]] = Non
 
 
 def cmd_check(args) -> int:
-    from . import report
     from .project.discover import walk
     paths = [p.resolve() for p in (args.paths or [Path(".")])]
     for p in paths:
@@ -174,6 +173,7 @@ def cmd_check(args) -> int:
                 files.append(p)
         files = sorted(set(files))
     analysis = _analyse(args, root, config, files)
+    from . import report  # (after the analysis: the extraction workers start sooner)
     _print_problems(problems + analysis.problems, analysis.root)
     findings = analysis.findings
     if args.quiet:
@@ -257,6 +257,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        cache = sys.modules.get("tla_lens.project.cache")
+        if cache is not None:
+            cache.wait_for_writes()  # the facts of this run, written while it reported
 
 
 def run() -> None:

@@ -89,6 +89,29 @@ def test_concurrent_runs_share_the_cache(workspace, tmp_path, monkeypatch):
     assert not any("cache" in r.stderr for r in runs), [r.stderr for r in runs]
 
 
+def test_a_run_ends_after_its_facts_are_written(workspace, tmp_path, monkeypatch, capsys):
+    """The CLI writes the last entries on a thread while it reports; its command returns (and
+    its process ends) only once they are in the database, even when writing is slow."""
+    import time
+    from tla_lens import cli
+    from tla_lens.project import cache as cache_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    finish = cache_module.FactsCache._finish.__func__
+
+    def slow_finish(cls, db, items):
+        time.sleep(0.5)
+        finish(cls, db, items)
+
+    monkeypatch.setattr(cache_module.FactsCache, "_finish", classmethod(slow_finish))
+    root = workspace(FILES)
+    assert cli.main(["check", str(root), "--format", "json"]) in (0, 1)
+    modules = len(json.loads(capsys.readouterr().out)["modules"])
+    db = sqlite3.connect(next((tmp_path / "cache").glob("tla-lens/*/facts.sqlite")))
+    keys = [k for (k,) in db.execute("SELECT key FROM facts") if not k.startswith("state:")]
+    assert len(keys) == modules == 4
+
+
 def test_no_cache_writes_nothing(workspace, tmp_path):
     root = workspace(FILES)
     env_home = tmp_path / "nocache"

@@ -829,6 +829,8 @@ def analyse(root: Path, config: Optional[Config] = None, *,
     ``cache``: use the persistent facts cache; ``jobs``: processes for extracting facts."""
     started = time.time()
     facts_cache = FactsCache(root.resolve()) if cache else None
+    if facts_cache is not None:
+        facts_cache.defer = True  # written at the end, while the caller reports
     project = Project(root, config, cache=facts_cache, jobs=jobs)
     # what the resolver found last time, if no folder it looked into has changed since
     state_name = "resolver:" + ",".join(project.resolver.conditions)
@@ -852,5 +854,5 @@ def analyse(root: Path, config: Optional[Config] = None, *,
     if facts_cache is not None:
         if facts_cache.problem:
             project.discovery_problems.append(Problem(facts_cache.path, facts_cache.problem))
-        facts_cache.close()
+        facts_cache.close(wait=False)  # (cache.wait_for_writes() waits for it)
     return project

@@ -21,6 +21,7 @@ import os
 import signal
 import sqlite3
 import sys
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -52,6 +53,7 @@ class FactsCache:
     problem turns the cache off for the run (with a note in ``problem``)."""
 
     def __init__(self, root: Path, directory: Optional[Path] = None) -> None:
+        wait_for_writes()  # what an earlier analysis in this process still writes comes first
         project = hashlib.sha1(str(root).encode()).hexdigest()[:16]
         self.dir = (directory or cache_home()) / project
         self.path = self.dir / "facts.sqlite"
@@ -68,7 +70,9 @@ class FactsCache:
 
     def _open(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        # (check_same_thread off: close(wait=False) hands the connection to a writer thread;
+        # no two threads ever use it at once)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         # A cold run writes one ~0.7 KB entry per module under a random key: with 16 KB pages
         # (taken only by a new database) and a 16 MB page cache, which holds the key index of
         # ~100,000 entries, the inserts take half the CPU of SQLite's defaults (measured).
@@ -174,13 +178,12 @@ class FactsCache:
         return self._unseal(row[0]) if row else None
 
     def put_state(self, name: str, payload: bytes) -> None:
+        """Store a named blob, with the entries that wait (or, with ``defer``, at :meth:`close`)."""
         if self.db is None:
             return
-        try:
-            self.db.execute("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)",
-                            ("state:" + name, self._seal(payload)))
-        except sqlite3.DatabaseError:
-            pass
+        self._pending["state:" + name] = self._seal(payload)
+        if not self.defer:
+            self.flush()
 
     def put_many(self, items: dict[str, ModuleFacts]) -> None:
         if self.db is not None and items:
@@ -188,6 +191,9 @@ class FactsCache:
 
     # how many entries wait before they are written
     BATCH = 10000
+    # True: flush() writes only full batches; the rest waits for close() (a one-shot run
+    # writes its last entries while it reports, see close(wait=False))
+    defer = False
 
     def put_packed(self, items: dict[str, bytes]) -> None:
         """Store entries already packed with :meth:`pack` (written in batches: :meth:`flush`
@@ -199,33 +205,80 @@ class FactsCache:
             self.flush()
 
     def flush(self) -> None:
-        """Write the entries that wait."""
+        """Write the entries that wait (with ``defer``: only once a batch is full)."""
+        if self.defer and len(self._pending) < self.BATCH:
+            return
         items, self._pending = self._pending, {}
         if self.db is None or not items:
             return
         try:
-            rows = list(items.items())
-            self.db.execute("BEGIN")
-            self.db.executemany("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", rows)
-            self.db.execute("COMMIT")
+            self._write(self.db, items)
         except sqlite3.DatabaseError as e:
-            try:
-                self.db.execute("ROLLBACK")
-            except Exception:
-                pass
             if not isinstance(e, sqlite3.OperationalError):  # locked/busy: just skip this batch
                 self._reset(e)
         except Exception:
             pass
 
-    def close(self) -> None:
-        self.flush()
-        if self.db is not None:
+    # rows per INSERT statement: many rows per statement, so that a writer thread takes the
+    # interpreter lock once per few hundred rows rather than once per row (SQLite before 3.32
+    # allows 999 parameters per statement)
+    ROWS_PER_INSERT = 499
+
+    @classmethod
+    def _write(cls, db: sqlite3.Connection, items: dict[str, bytes]) -> None:
+        rows = list(items.items())
+        n = cls.ROWS_PER_INSERT
+        try:
+            db.execute("BEGIN")
+            for i in range(0, len(rows), n):
+                part = rows[i:i + n]
+                db.execute("INSERT OR REPLACE INTO facts (key, data) VALUES "
+                           + ",".join(["(?,?)"] * len(part)), [x for row in part for x in row])
+            db.execute("COMMIT")
+        except Exception:
             try:
-                self.db.close()
+                db.execute("ROLLBACK")
             except Exception:
                 pass
-            self.db = None
+            raise
+
+    def close(self, wait: bool = True) -> None:
+        """Write what waits and close the database. ``wait=False``: do that on a thread of
+        its own (SQLite works without the interpreter lock, so a one-shot run reports
+        meanwhile); :func:`wait_for_writes` waits for it, before the process ends. This
+        object is closed at once either way."""
+        db, items = self.db, self._pending
+        self.db, self._pending = None, {}
+        if db is None:
+            return
+        if wait:
+            self._finish(db, items)
+            return
+        writer = threading.Thread(target=self._finish, args=(db, items), name="tla-lens facts cache")
+        _writers.append(writer)
+        writer.start()
+
+    @classmethod
+    def _finish(cls, db: sqlite3.Connection, items: dict[str, bytes]) -> None:
+        try:
+            if items:
+                cls._write(db, items)
+        except Exception:  # a damaged database is found (and moved aside) by the next run
+            pass
+        finally:
+            try:
+                db.close()
+            except Exception:
+                pass
+
+
+_writers: list[threading.Thread] = []
+
+
+def wait_for_writes() -> None:
+    """Wait until the facts caches closed with ``close(wait=False)`` are written and closed."""
+    while _writers:
+        _writers.pop().join()
 
 
 def _extract_packed(items: list[tuple[bytes, str]]) -> list[bytes]:

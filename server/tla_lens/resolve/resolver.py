@@ -48,7 +48,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional, Sequence, Union
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from ..problems import Problem
 from . import _jsonc
@@ -411,6 +410,7 @@ class Resolver:
             if scheme != "file":
                 return "ignored", None, f"URL import '{spec}' is not followed"
             try:
+                from urllib.request import url2pathname  # rare: not imported up front (12 ms)
                 target = url2pathname(urlsplit(spec).path)
             except Exception:
                 return "unresolved", None, f"invalid file URL '{spec}' in {{from}}"
