@@ -134,6 +134,18 @@ def test_the_plain_pattern_takes_the_common_forms():
         assert _plain_import(src, 0, len(src)) is None, src
 
 
+def test_the_plain_re_export_pattern_takes_the_common_forms():
+    from tla_lens.syntax.statements import _plain_export_from
+    for src in [b"export * from 'm';", b"export * as ns from \"m\"", b"export {a, b as c, type d,} from 'm'",
+                b"export type { T } from './t.js';", b"export type * as X from 'x'", b"export {} from 'm'",
+                b"export*from'm'"]:
+        assert _plain_export_from(src, 0, len(src)) is not None, src
+    for src in [b"export * as 'a-b' from 'm'", b"export {x} from 'm' with { type: 'json' }",
+                b"export /* c */ * from 'm'", b"export * as nsfrom 'm'", b"exporttype {a} from 'm'",
+                b"export { default as from } from 'm'", b"export {a}"]:
+        assert _plain_export_from(src, 0, len(src)) is None, src
+
+
 # -- the export shortcuts (declarations, local lists) agree with the token parser ----------
 @st.composite
 def _export_statements(draw):
@@ -153,7 +165,10 @@ def _export_statements(draw):
         else:
             items = []
             for _ in range(draw(st.integers(0, 4))):
-                item = [ws(), draw(_NAMES)]
+                item = [ws()]
+                if draw(st.booleans()):
+                    item += [b"type", ws() or b" "]
+                item += [draw(_NAMES)]
                 if draw(st.booleans()):
                     item += [ws() or b" ", b"as", ws() or b" ", draw(st.sampled_from([b"y", b"'s'", b"default"]))]
                 items.append(b"".join(item + [ws()]))
@@ -175,5 +190,6 @@ def test_export_shortcuts_read_like_the_token_parser(text):
     fast = statements.parse_export(data, 0, len(text))
     never = re.compile(rb"(?!)")
     with mock.patch.object(statements, "_EXPORT_DECLARATION", never), \
-            mock.patch.object(statements, "_LOCAL_EXPORT_LIST", never):
+            mock.patch.object(statements, "_LOCAL_EXPORT_LIST", never), \
+            mock.patch.object(statements, "_PLAIN_EXPORT_FROM", never):
         assert fast == statements.parse_export(data, 0, len(text))

@@ -212,6 +212,15 @@ _IDENT_USES = frozenset(
     {"identifier", "type_identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern"}
 )
 _JSX_TAGS = frozenset({"jsx_opening_element", "jsx_self_closing_element"})
+# every node type the references walk does something for (besides a type field marking the
+# start of a type): the walk passes through any other node with one check
+_REFERENCE_SPECIAL = frozenset(
+    {"computed_property_name", "ambient_declaration", "formal_parameters", "variable_declarator",
+     "arrow_function", "catch_clause", "for_in_statement", "internal_module", "module",
+     "type_parameter", "assignment_expression", "call_expression", "meta_property",
+     "export_statement", "export_specifier", "public_field_definition"}
+) | _TYPE_NODES | _VAR_SCOPES | _OWN_SCOPES | _BLOCK_SCOPES | _PATTERN_FIELDS.keys() \
+    | _NAMED_DECLS.keys() | _SELF_NAMED.keys() | _JSX_TAGS
 
 # An identifier `await` under one of these declares or names something: never an operator.
 _AWAIT_NOT_OPERATOR = frozenset(
@@ -501,19 +510,31 @@ class _Extractor:
         cur = root.walk()
         npos = len(positions)
         bisect_left = bisect.bisect_left
+        goto_parent = cur.goto_parent
+        first_child_for_byte = cur.goto_first_child_for_byte
         parents: list[str] = []
+        # Like the references walk: only into nodes that contain an `await`, jumping over the
+        # other children (goto_first_child_for_byte), and done after the last one.
         while True:
             node = cur.node
-            descend = True
-            if parents:
-                ptype = parents[-1]
-                if ptype in _METHOD_LIKE:
-                    descend = cur.field_name in _METHOD_KEEP_FIELDS
-                elif ptype in _FIELD_LIKE:
-                    descend = cur.field_name != "value"
-            if descend:
-                k = bisect_left(positions, node.start_byte)
-                descend = k < npos and positions[k] < node.end_byte
+            k = bisect_left(positions, node.start_byte)
+            if k == npos:
+                return sites
+            if positions[k] >= node.end_byte:
+                if parents:
+                    goto_parent()
+                    if first_child_for_byte(positions[k]) is not None:
+                        continue
+                    parents.pop()
+                descend = False
+            else:
+                descend = True
+                if parents:
+                    ptype = parents[-1]
+                    if ptype in _METHOD_LIKE:
+                        descend = cur.field_name in _METHOD_KEEP_FIELDS
+                    elif ptype in _FIELD_LIKE:
+                        descend = cur.field_name != "value"
             if descend:
                 t = node.type
                 if t in _TLA_BOUNDARY:
@@ -541,11 +562,11 @@ class _Extractor:
                         if site is not None:
                             sites.append(site)
                             self.ambiguous_tla.add(node.start_byte)
-            if descend and cur.goto_first_child():
+            if descend and first_child_for_byte(positions[k]) is not None:
                 parents.append(node.type)
                 continue
             while not cur.goto_next_sibling():
-                if not cur.goto_parent():
+                if not goto_parent():
                     return sites
                 parents.pop()
 
@@ -693,6 +714,10 @@ class _Extractor:
                     if ptype == "enum_body" or (ptype == "enum_assignment" and fname == "name"):
                         # enum members are in scope in the enum's initializers
                         declare((scope, _VALUE), src[node.start_byte : node.end_byte])
+                elif t not in _REFERENCE_SPECIAL:
+                    # (most nodes on the way: expressions, statements, bodies)
+                    if not in_type and fname in _TYPE_FIELDS:
+                        in_type = True
                 else:
                     if t == "computed_property_name":
                         # `type K = { [key]: number }`: the key is a value reference

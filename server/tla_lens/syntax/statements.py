@@ -459,6 +459,59 @@ _LOCAL_EXPORT_LIST = re.compile(
     rb"export" + _S + rb"*(?:type" + _S + rb"*)?\{[^{}'\"`/\\]*\}" + _S + rb"*;?" + _S + rb"*")
 
 
+# The plain re-exports, read with one pattern like _PLAIN_IMPORT: `export * from 'm'`,
+# `export * as ns from 'm'`, `export {a, b as c, type d} from 'm'`, each optionally
+# `export type`; ASCII names, no comments, escapes or attributes (else the token parser).
+_PLAIN_EXPORT_FROM = re.compile(
+    rb"export(?:" + _S + rb"+(?P<type>type))?" + _S + rb"*"
+    rb"(?:\*(?:" + _S + rb"*as" + _S + rb"+(?P<ns>" + _NAME + rb")" + _S + rb"+|" + _S + rb"*)"
+    rb"|\{(?P<named>[^{}'\"`/\\]*)\}" + _S + rb"*)"
+    rb"from" + _S + rb"*(?P<spec>\"[^\"\\\r\n]*\"|'[^'\\\r\n]*')" + _S + rb"*(?P<semi>;)?" + _S + rb"*")
+
+
+def _plain_export_from(data: bytes, start: int, end: int) -> Optional[ParsedStatement]:
+    """A re-export in one of the plain forms, or None (then the token parser decides)."""
+    m = _PLAIN_EXPORT_FROM.fullmatch(data, start, end)
+    if m is None:
+        return None
+    st = ParsedStatement("export", start, start)
+    st.spec_start, st.spec_end = m.span("spec")
+    st.specifier = data[st.spec_start + 1:st.spec_end - 1].decode("utf-8", "replace")
+    st.end = m.end("semi") if m.start("semi") >= 0 else st.spec_end
+    st.has_clause = True
+    type_only = st.type_only = m.start("type") >= 0
+    a, b = m.span("ns")
+    if a >= 0:
+        name = data[a:b]
+        if name in _MODIFIERS:
+            return None
+        st.bindings.append(ParsedBinding("*", name.decode(), type_only, data.rindex(b"*", start, a), b))
+        return st
+    a, b = m.span("named")
+    if a < 0:
+        return st  # export * from 'm'
+    st.named = True
+    bindings = st.bindings
+    pos = a
+    items = data[a:b].split(b",")
+    for k, item in enumerate(items):
+        im = _PLAIN_SPEC.fullmatch(data, pos, pos + len(item))
+        if im is None:
+            if k == len(items) - 1 and k > 0 and not item.strip(b" \t\r\n"):
+                break  # a trailing comma
+            if k == 0 and len(items) == 1 and not item.strip(b" \t\r\n"):
+                break  # export {} from 'm'
+            return None
+        name, alias = im.group("name"), im.group("alias")
+        if name in _MODIFIERS or alias in _MODIFIERS:
+            return None
+        first = im.start("type") if im.start("type") >= 0 else im.start("name")
+        last = im.end("alias") if alias is not None else im.end("name")
+        bindings.append(ParsedBinding(name.decode(), "", type_only or im.start("type") >= 0, first, last))
+        pos += len(item) + 1
+    return st
+
+
 def parse_export(data: bytes, start: int, end: int) -> Optional[ParsedStatement]:
     """Parse ``export ... from 'm'`` / ``export import x = require('m')`` at ``start``.
 
@@ -467,6 +520,9 @@ def parse_export(data: bytes, start: int, end: int) -> Optional[ParsedStatement]
     """
     if _EXPORT_DECLARATION.match(data, start, end) or _LOCAL_EXPORT_LIST.fullmatch(data, start, end):
         return None  # the common cases, decided without tokenizing
+    plain = _plain_export_from(data, start, end)
+    if plain is not None:
+        return plain
     head = tokenize(data, start, end, limit=2)
     if len(head) < 2 or head[1].raw not in (b"*", b"{", b"type", b"import"):
         return None  # export const / default / function ...: no module named
