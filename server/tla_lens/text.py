@@ -160,6 +160,8 @@ def printable(text: str, keep_newlines: bool = True) -> str:
 def json_safe(dumped: str) -> str:
     """A ``json.dumps(..., ensure_ascii=False)`` result with the characters JSON leaves raw
     (DEL, C1 controls, bidi overrides) escaped as ``\\uXXXX`` — still the same JSON value."""
-    if _JSON_UNSAFE_RE.search(dumped) is None:
-        return dumped  # nothing to escape (the common case; translate() is slow on megabytes)
+    if (dumped.isascii() and "\x7f" not in dumped) or _JSON_UNSAFE_RE.search(dumped) is None:
+        # nothing to escape (the common case; translate() is slow on megabytes). isascii() is
+        # one flag of the string, and DEL is the one ASCII character to escape here
+        return dumped
     return dumped.translate(_JSON_SAFE)
