@@ -397,6 +397,9 @@ class _Extractor:
         self.dialect = dialect
         self.invalid = invalid
         self.stmts: list[_Stmt] = []
+        # where the file's opening run of imports / re-exports (and comments) ends: the
+        # references walk never looks inside those statements, so it need not look there
+        self.head_end = 0
         self.module_syntax = False
         self.dynamic: list[DynamicImport] = []
         self.requires: list[tuple[int, RequireCall]] = []  # (sort key, call)
@@ -437,11 +440,18 @@ class _Extractor:
         src = self.src
         # (node, ambient, is_top) work list; ERROR containers are looked into as well.
         work = [(root, False)]
+        head = True  # (the root's children come first)
         while work:
             container, ambient = work.pop()
             children = container.children
             for idx, node in enumerate(children):
                 t = node.type
+                if head:
+                    if t == "import_statement" or t == "comment" or t == "hash_bang_line" or (
+                            t == "export_statement" and node.child_by_field_name("source") is not None):
+                        self.head_end = node.end_byte
+                    else:
+                        head = False
                 decl = None
                 if t == "import_statement" or t == "export_statement":
                     if not ambient:
@@ -497,6 +507,7 @@ class _Extractor:
                         self.stmts.append(_Stmt(parsed, node.end_byte, ambient))
                     elif node.child_count < 10000:
                         work.append((node, ambient))
+            head = False
         self.stmts.sort(key=lambda s: s.parsed.start)
 
     # -----------------------------------------------------------------------------------
@@ -631,7 +642,7 @@ class _Extractor:
                 if b.local:
                     locals_.setdefault(b.local.encode("utf-8", "surrogatepass"), []).append((s, i))
         words = [b"import", b"require", *locals_.keys()]
-        positions = word_positions(src, words)
+        positions = word_positions(src, words, self.head_end)
         react = locals_.get(b"React")
         if react is not None:
             # Any JSX element is a value use of `React` for TypeScript (checked with 5.9).

@@ -15,21 +15,23 @@ _IDENT = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 ANY_WORD = re.compile(rb"[" + IDENT_CLASS + rb"]+")  # a run of identifier bytes
 
 
-def word_positions(source: bytes, words) -> list[int]:
-    """Sorted start offsets of whole-word occurrences of ``words`` (bytes) in ``source``."""
+def word_positions(source: bytes, words, start: int = 0) -> list[int]:
+    """Sorted start offsets of whole-word occurrences of ``words`` (bytes) in ``source``
+    (those that start at ``start`` or later)."""
     wordset = {w for w in words if w}
     if not wordset:
         return []
     if len(wordset) > 32:
         # many names: one scan over every word of the file, each looked up in the set
-        return [m.start() for m in ANY_WORD.finditer(source) if m.group() in wordset]
+        return [m.start() for m in ANY_WORD.finditer(source, start)
+                if m.group() in wordset and (m.start() == 0 or source[m.start() - 1] not in _IDENT)]
     out: list[int] = []
     find = source.find
     n = len(source)
     ident = _IDENT
     for w in wordset:
         size = len(w)
-        i = find(w)
+        i = find(w, start)
         while i >= 0:
             j = i + size
             if (i == 0 or source[i - 1] not in ident) and (j >= n or source[j] not in ident):
