@@ -361,7 +361,7 @@ class Project:
             new = {}
             self._workers.extracted += len(blobs)
             for r, blob in zip(missing, blobs):
-                facts = FactsCache.unpack(blob)
+                facts = FactsCache.unpack(blob, trusted=True)
                 facts_of[r[0]] = facts if facts is not None else extract(r[1], r[2])
                 new[r[3]] = blob
             if self.cache:
@@ -383,11 +383,11 @@ class Project:
 
     def _make_module(self, path: Path,
                      prepared: Optional[tuple[bytes, ModuleFacts]] = None) -> Optional[Module]:
+        if prepared is not None:  # (facts are extracted, and keyed, with the path's dialect)
+            return self._module_from(path, prepared[1].dialect, *prepared)
         dialect = dialect_for_path(path)
         if dialect is None:
             return None
-        if prepared is not None:
-            return self._module_from(path, dialect, *prepared)
         self.file_problems.pop(path, None)
         data = self._read(path)
         if data is None:
