@@ -59,6 +59,21 @@ def test_corrupt_entries_are_rebuilt_not_trusted(tmp_path):
     cache.close()
 
 
+@pytest.mark.parametrize("max_parameters", [32766, 7])
+def test_every_entry_of_a_batch_is_written(tmp_path, monkeypatch, max_parameters):
+    """One INSERT of many rows, or several in one transaction when SQLite takes fewer
+    parameters per statement than the batch has."""
+    monkeypatch.setattr(FactsCache, "MAX_PARAMETERS", max_parameters)
+    cache = FactsCache(tmp_path / "proj", directory=tmp_path / "c")
+    sources = [f"export const v{i} = {i};".encode() for i in range(25)]
+    keys = [content_key(d, Dialect.JS) for d in sources]
+    cache.put_many({k: extract(d, Dialect.JS) for k, d in zip(keys, sources)})
+    cache.close(wait=False)
+    again = FactsCache(tmp_path / "proj", directory=tmp_path / "c")  # (waits for the writer)
+    assert sorted(again.get_many(keys)) == sorted(keys)
+    again.close()
+
+
 def test_corrupt_database_is_moved_aside(tmp_path):
     first = FactsCache(tmp_path / "proj", directory=tmp_path / "c")
     path = first.path

@@ -224,15 +224,23 @@ class FactsCache:
         except Exception:
             pass
 
-    # rows per INSERT statement: many rows per statement, so that a writer thread takes the
-    # interpreter lock once per few hundred rows rather than once per row (SQLite before 3.32
-    # allows 999 parameters per statement)
-    ROWS_PER_INSERT = 499
+    MAX_PARAMETERS = 32766
 
     @classmethod
     def _write(cls, db: sqlite3.Connection, items: dict[str, bytes]) -> None:
+        # As few statements as SQLite takes (each INSERT of many rows is atomic; SQLite >= 3.32
+        # allows 32,766 parameters, before that 999): a writer thread takes the interpreter
+        # lock once per statement, not once per row, and SQLite does the rest without it.
         rows = list(items.items())
-        n = cls.ROWS_PER_INSERT
+        try:
+            limit = db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # Python >= 3.11
+        except AttributeError:
+            limit = 999
+        n = max(1, min(limit, cls.MAX_PARAMETERS) // 2)
+        if len(rows) <= n:
+            db.execute("INSERT OR REPLACE INTO facts (key, data) VALUES " + ",".join(["(?,?)"] * len(rows)),
+                       [x for row in rows for x in row])
+            return
         try:
             db.execute("BEGIN")
             for i in range(0, len(rows), n):
