@@ -81,6 +81,21 @@ _NAMES = st.sampled_from([b"x", b"Foo", b"$a", b"_b9", b"type", b"from", b"as", 
 _QUOTED = st.sampled_from([b"'m'", b'"./a.js"', b"'@s/p'", b"'a\\'b'", b'""', b"'unterminated", b"'x\ny'"])
 
 
+def _specifier_list(draw, aliases) -> bytes:
+    """`{ a, type b as c, }`: 0-4 names, each maybe `type` and maybe renamed to one of ``aliases``."""
+    ws = lambda: draw(_WS)  # noqa: E731
+    items = []
+    for _ in range(draw(st.integers(0, 4))):
+        item = [ws()]
+        if draw(st.booleans()):
+            item += [b"type", ws() or b" "]
+        item += [draw(_NAMES)]
+        if draw(st.booleans()):
+            item += [ws() or b" ", b"as", ws() or b" ", draw(aliases)]
+        items.append(b"".join(item + [ws()]))
+    return b"{" + b",".join(items) + draw(st.sampled_from([b"", b","])) + b"}"
+
+
 @st.composite
 def _import_statements(draw):
     ws = lambda: draw(_WS)  # noqa: E731
@@ -94,16 +109,7 @@ def _import_statements(draw):
             if "+" in shape:
                 parts += [b",", ws()]
         if shape.endswith("named"):
-            items = []
-            for _ in range(draw(st.integers(0, 4))):
-                item = [ws()]
-                if draw(st.booleans()):
-                    item += [b"type", ws() or b" "]
-                item += [draw(_NAMES)]
-                if draw(st.booleans()):
-                    item += [ws() or b" ", b"as", ws() or b" ", draw(_NAMES)]
-                items.append(b"".join(item + [ws()]))
-            parts += [b"{", b",".join(items), draw(st.sampled_from([b"", b","])), b"}", ws()]
+            parts += [_specifier_list(draw, _NAMES), ws()]
         elif shape.endswith("ns"):
             parts += [b"*", ws(), b"as", ws() or b" ", draw(_NAMES), ws()]
         parts += [draw(st.sampled_from([b"from", b"form", b""])), ws()]
@@ -163,16 +169,7 @@ def _export_statements(draw):
             if draw(st.booleans()):
                 parts += [b"as", ws() or b" ", draw(_NAMES), ws()]
         else:
-            items = []
-            for _ in range(draw(st.integers(0, 4))):
-                item = [ws()]
-                if draw(st.booleans()):
-                    item += [b"type", ws() or b" "]
-                item += [draw(_NAMES)]
-                if draw(st.booleans()):
-                    item += [ws() or b" ", b"as", ws() or b" ", draw(st.sampled_from([b"y", b"'s'", b"default"]))]
-                items.append(b"".join(item + [ws()]))
-            parts += [b"{", b",".join(items), draw(st.sampled_from([b"", b","])), b"}", ws()]
+            parts += [_specifier_list(draw, st.sampled_from([b"y", b"'s'", b"default"])), ws()]
         if draw(st.booleans()):
             parts += [draw(st.sampled_from([b"from", b"form"])), ws(), draw(_QUOTED), ws()]
     parts += [draw(st.sampled_from([b"", b";", b"/* c */", b"// c", b";;"])), ws()]

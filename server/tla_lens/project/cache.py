@@ -37,6 +37,7 @@ SCHEMA = 6
 # entries are marshal data (facts in their compact form), whose format may change between
 # Python versions: the version is part of every entry's tag
 _VERSION_TAG = f"{__version__}/{SCHEMA}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}".encode()
+_HEADER = _VERSION_TAG + b"\0"  # what every entry starts with, then the payload's sha256
 
 
 def cache_home() -> Path:
@@ -105,7 +106,7 @@ class FactsCache:
 
     @staticmethod
     def _seal(payload: bytes) -> bytes:
-        return _VERSION_TAG + b"\0" + hashlib.sha256(payload).digest() + payload
+        return _HEADER + hashlib.sha256(payload).digest() + payload
 
     @staticmethod
     def _unseal(blob: bytes) -> Optional[bytes]:
@@ -132,8 +133,8 @@ class FactsCache:
     def unpack(blob: bytes, trusted: bool = False) -> Optional[ModuleFacts]:
         """The facts of an entry; None when it does not load. ``trusted``: an entry this run
         just made (a worker's), whose checksum is not checked again."""
-        if trusted and blob.startswith(_VERSION_TAG + b"\0"):
-            payload: Optional[bytes] = blob[len(_VERSION_TAG) + 33:]
+        if trusted and blob.startswith(_HEADER):
+            payload: Optional[bytes] = blob[len(_HEADER) + 32:]  # (after the sha256)
         else:
             payload = FactsCache._unseal(blob)
         if payload is None:
@@ -237,22 +238,22 @@ class FactsCache:
         except AttributeError:
             limit = 999
         n = max(1, min(limit, cls.MAX_PARAMETERS) // 2)
-        if len(rows) <= n:
-            db.execute("INSERT OR REPLACE INTO facts (key, data) VALUES " + ",".join(["(?,?)"] * len(rows)),
-                       [x for row in rows for x in row])
-            return
+        parts = [rows[i:i + n] for i in range(0, len(rows), n)]
+        several = len(parts) > 1  # (one statement is atomic by itself)
         try:
-            db.execute("BEGIN")
-            for i in range(0, len(rows), n):
-                part = rows[i:i + n]
+            if several:
+                db.execute("BEGIN")
+            for part in parts:
                 db.execute("INSERT OR REPLACE INTO facts (key, data) VALUES "
                            + ",".join(["(?,?)"] * len(part)), [x for row in part for x in row])
-            db.execute("COMMIT")
+            if several:
+                db.execute("COMMIT")
         except Exception:
-            try:
-                db.execute("ROLLBACK")
-            except Exception:
-                pass
+            if several:
+                try:
+                    db.execute("ROLLBACK")
+                except Exception:
+                    pass
             raise
 
     def close(self, wait: bool = True) -> None:

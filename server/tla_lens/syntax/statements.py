@@ -320,11 +320,8 @@ def _plain_import(data: bytes, start: int, end: int) -> Optional[ParsedStatement
     m = _PLAIN_IMPORT.fullmatch(data, start, end)
     if m is None:
         return None
-    st = ParsedStatement("import", start, start)
     spec = "bare" if m.start("bare") >= 0 else "spec"
-    st.spec_start, st.spec_end = m.span(spec)
-    st.specifier = data[st.spec_start + 1:st.spec_end - 1].decode("utf-8", "replace")
-    st.end = m.end("semi") if m.start("semi") >= 0 else st.spec_end
+    st = _plain_statement("import", data, m, spec)
     if spec == "bare":
         return st
     st.has_clause = True
@@ -341,25 +338,47 @@ def _plain_import(data: bytes, start: int, end: int) -> Optional[ParsedStatement
             bindings.append(ParsedBinding(imported, name.decode(), type_only, first, b))
     for group in ("named", "named2"):
         a, b = m.span(group)
-        if a < 0:
-            continue
-        pos = a
-        items = data[a:b].split(b",")
-        for k, item in enumerate(items):
-            im = _PLAIN_SPEC.fullmatch(data, pos, pos + len(item))
-            if im is None:
-                if k == len(items) - 1 and k > 0 and not item.strip(b" \t\r\n"):
-                    break  # a trailing comma
+        if a >= 0:
+            named = _plain_specifiers(data, a, b, type_only, export=False)
+            if named is None:
                 return None
-            name, alias = im.group("name"), im.group("alias")
-            if name in _MODIFIERS or alias in _MODIFIERS:
-                return None
-            local = (alias or name).decode()
-            first = im.start("type") if im.start("type") >= 0 else im.start("name")
-            last = im.end("alias") if alias is not None else im.end("name")
-            bindings.append(ParsedBinding(name.decode(), local, type_only or im.start("type") >= 0, first, last))
-            pos += len(item) + 1
+            bindings += named
     return st
+
+
+def _plain_statement(kind: str, data: bytes, m: re.Match, spec: str) -> ParsedStatement:
+    """A statement read by one of the plain patterns: its module (the group ``spec``, a quoted
+    string without escapes) and its end (after a `;`, if any)."""
+    st = ParsedStatement(kind, m.start(), m.start())
+    st.spec_start, st.spec_end = m.span(spec)
+    st.specifier = data[st.spec_start + 1:st.spec_end - 1].decode("utf-8", "replace")
+    st.end = m.end("semi") if m.start("semi") >= 0 else st.spec_end
+    return st
+
+
+def _plain_specifiers(data: bytes, a: int, b: int, type_only: bool,
+                      export: bool) -> Optional[list[ParsedBinding]]:
+    """The bindings of a plain `{a, b as c, type d}` list between ``a`` and ``b`` (inside the
+    braces), or None when one is not plain (then the token parser decides). Re-exports bind
+    no local name."""
+    out: list[ParsedBinding] = []
+    pos = a
+    items = data[a:b].split(b",")
+    for k, item in enumerate(items):
+        im = _PLAIN_SPEC.fullmatch(data, pos, pos + len(item))
+        if im is None:
+            if k == len(items) - 1 and not item.strip(b" \t\r\n") and (k > 0 or export):
+                break  # a trailing comma (or, re-exported, `{}`)
+            return None
+        name, alias = im.group("name"), im.group("alias")
+        if name in _MODIFIERS or alias in _MODIFIERS:
+            return None
+        local = "" if export else (alias or name).decode()
+        first = im.start("type") if im.start("type") >= 0 else im.start("name")
+        last = im.end("alias") if alias is not None else im.end("name")
+        out.append(ParsedBinding(name.decode(), local, type_only or im.start("type") >= 0, first, last))
+        pos += len(item) + 1
+    return out
 
 
 def parse_import(data: bytes, start: int, end: int) -> Optional[ParsedStatement]:
@@ -474,10 +493,7 @@ def _plain_export_from(data: bytes, start: int, end: int) -> Optional[ParsedStat
     m = _PLAIN_EXPORT_FROM.fullmatch(data, start, end)
     if m is None:
         return None
-    st = ParsedStatement("export", start, start)
-    st.spec_start, st.spec_end = m.span("spec")
-    st.specifier = data[st.spec_start + 1:st.spec_end - 1].decode("utf-8", "replace")
-    st.end = m.end("semi") if m.start("semi") >= 0 else st.spec_end
+    st = _plain_statement("export", data, m, "spec")
     st.has_clause = True
     type_only = st.type_only = m.start("type") >= 0
     a, b = m.span("ns")
@@ -490,25 +506,11 @@ def _plain_export_from(data: bytes, start: int, end: int) -> Optional[ParsedStat
     a, b = m.span("named")
     if a < 0:
         return st  # export * from 'm'
+    named = _plain_specifiers(data, a, b, type_only, export=True)
+    if named is None:
+        return None
     st.named = True
-    bindings = st.bindings
-    pos = a
-    items = data[a:b].split(b",")
-    for k, item in enumerate(items):
-        im = _PLAIN_SPEC.fullmatch(data, pos, pos + len(item))
-        if im is None:
-            if k == len(items) - 1 and k > 0 and not item.strip(b" \t\r\n"):
-                break  # a trailing comma
-            if k == 0 and len(items) == 1 and not item.strip(b" \t\r\n"):
-                break  # export {} from 'm'
-            return None
-        name, alias = im.group("name"), im.group("alias")
-        if name in _MODIFIERS or alias in _MODIFIERS:
-            return None
-        first = im.start("type") if im.start("type") >= 0 else im.start("name")
-        last = im.end("alias") if alias is not None else im.end("name")
-        bindings.append(ParsedBinding(name.decode(), "", type_only or im.start("type") >= 0, first, last))
-        pos += len(item) + 1
+    st.bindings = named
     return st
 
 
