@@ -157,6 +157,89 @@ def test_parallel_extraction_equals_serial(workspace, start_method):
     assert {p: m.facts for p, m in project.modules.items()} == {p: m.facts for p, m in serial.modules.items()}
 
 
+def _many(n: int = 300) -> dict:
+    files = dict(FILES)
+    for i in range(n):
+        files[f"m{i}.ts"] = (f"import {{ x }} from './db.js';\nimport type {{ T }} from './t.js';\n"
+                             f"export const v{i}: T = {i};\n" + ("await 0;\n" if i % 37 == 0 else ""))
+    return files
+
+
+def _loaded(root, jobs, **kw):
+    project = Project(root, jobs=jobs, **kw)
+    project.discover()
+    try:
+        project.load()
+    finally:
+        project.close_workers()
+    project.recompute()
+    return project
+
+
+def _stored_keys(cache_home) -> set:
+    db = sqlite3.connect(next(cache_home.glob("tla-lens/*/facts.sqlite")))
+    try:
+        return {k for (k,) in db.execute("SELECT key FROM facts") if not k.startswith("state:")}
+    finally:
+        db.close()
+
+
+def test_workers_that_read_files_fill_the_cache_a_second_run_reads(workspace, tmp_path, monkeypatch):
+    # an empty cache: the workers read the files themselves; what they key the facts with is
+    # what the next run computes from the bytes it reads
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = workspace(_many())
+    cold = analyse(root, cache=True, jobs=2)
+    assert cold.cache.hits == 0
+    want = {content_key(p.read_bytes(), m.facts.dialect) for p, m in cold.modules.items()}
+    assert _stored_keys(tmp_path / "cache") == want and len(want) == len(cold.modules)
+    warm = analyse(root, cache=True, jobs=2)
+    assert warm.cache.hits == len(warm.modules) and warm.cache.misses == 0
+    assert verdicts(warm) == verdicts(cold) == verdicts(analyse(root))
+
+
+def test_a_cache_of_other_files_hands_the_reading_to_the_workers(workspace, tmp_path, monkeypatch):
+    # a cache that knows none of these files (another version's, a renamed folder's): the
+    # first chunk is looked up and missed, the rest read by the workers; all stored
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = workspace(_many(600))
+    other = FactsCache(root)
+    other.put_many({content_key(b"export {}", Dialect.JS): extract(b"export {}", Dialect.JS)})
+    other.close()
+    project = _loaded(root, 2, cache=FactsCache(root))
+    project.cache.close()
+    serial = analyse(root, jobs=1)
+    assert project._workers.extracted == len(project.modules) == len(serial.modules)
+    assert {p: m.facts for p, m in project.modules.items()} == {p: m.facts for p, m in serial.modules.items()}
+    want = {content_key(p.read_bytes(), m.facts.dialect) for p, m in project.modules.items()}
+    assert want < _stored_keys(tmp_path / "cache")
+
+
+def test_files_workers_do_not_read_are_reported_as_in_one_process(workspace, tmp_path):
+    files = _many()
+    files.update({"bin.js": b"export const a = 1;\x00\x01", "big.js": "export const b = 1;\n" * 100,
+                  "broken.ts": "export const ok = 1;\n\nexport const = ;\n",
+                  "tla-lens.json": '{"maxFileSize": 1000}'})
+    root = workspace(files)
+    (tmp_path / "outside.js").write_text("export const o = await 1;")
+    (root / "link.js").symlink_to(tmp_path / "outside.js")
+    (root / "uses.js").write_text("import './link.js'; import './gone.js';")
+
+    def problems(project):
+        return sorted((p.path.name if p.path else None, p.severity, p.message) for p in project.problems)
+
+    from tla_lens.config import find_config, load_file
+    config = load_file(find_config(root))[0]
+    serial = analyse(root, config, jobs=1)
+    parallel = _loaded(root, 2, config=config)
+    assert problems(parallel) == problems(serial)
+    messages = " ".join(m for _, _, m in problems(serial))
+    for expected in ("binary file", "maxFileSize", "syntax error", "first at line 3",
+                     "outside the workspace folder"):
+        assert expected in messages, (expected, messages)
+    assert {p: m.facts for p, m in parallel.modules.items()} == {p: m.facts for p, m in serial.modules.items()}
+
+
 @pytest.fixture
 def settled(monkeypatch):
     """A run saves its resolutions only when nothing it looked at changed in the last two

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import gc
 import os
-import stat
 import time
 import weakref
 from collections import deque
@@ -52,6 +51,7 @@ from ..resolve import Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts
 from .cache import FactsCache, Workers, content_key
+from .files import read_source
 from .discover import Matcher, iter_files, iter_package_dirs, walk
 from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets, path_order, relative_posix
 from .infection import Infection, components, infect, reach_back, reach_back_all, reinfect, strongly_connected
@@ -100,7 +100,6 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
 
 
 _ABSENT = object()
-_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -271,53 +270,23 @@ class Project:
             # (and its node_modules) is read
             return None, ("outside the workspace folder (through a symlink or a ../ import); "
                           "not read, treated as a sync module")
-        limit = self.config.max_file_size
-        try:
-            # O_NONBLOCK: a FIFO named like a module must not block the analysis
-            fd = os.open(path, _OPEN_FLAGS)
-        except FileNotFoundError:
-            return None, None
-        except OSError as e:
-            return None, f"cannot read: {e.strerror or e}"
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                return None, "skipped: not a regular file"
-            if st.st_size > limit:
-                return None, f"skipped: {st.st_size:,} bytes is over maxFileSize ({limit:,}); treated as a sync module"
-            # one read when the size is right (asked for one byte more, got none: at the end);
-            # otherwise it changed since the fstat: read on until the end, or past the limit
-            data = os.read(fd, st.st_size + 1)
-            if len(data) != st.st_size:
-                chunks = [data]
-                remaining = limit + 1 - len(data)
-                while remaining > 0:
-                    chunk = os.read(fd, min(remaining, 1 << 20))
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-                    remaining -= len(chunk)
-                data = b"".join(chunks)
-        except OSError as e:
-            return None, f"cannot read: {e.strerror or e}"
-        finally:
-            os.close(fd)
-        if len(data) > limit:
-            return None, f"skipped: over maxFileSize ({limit:,} bytes); treated as a sync module"
-        if b"\x00" in data[:8192]:
-            return None, "skipped: binary file (contains NUL bytes)"
-        return data, None
+        return read_source(path, self.config.max_file_size)
 
-    def _prepare(self, paths: Iterable[Path]) -> Iterator[tuple[Path, Optional[tuple[bytes, ModuleFacts]]]]:
+    def _prepare(self, paths: Iterable[Path]) -> Iterator[tuple[Path, Optional[tuple[Optional[bytes], ModuleFacts]]]]:
         """Each of ``paths`` with its bytes and facts, in order, as soon as they are known:
         from the cache, else extracted (by the worker processes when there are many, while
         the caller builds the modules of the chunks that are done). ``None`` for files this
         does not read (overlays, unknown extensions, unreadable: left to _make_module).
-        ``paths`` may be a generator (a file walk): it is read a few chunks ahead."""
+        ``paths`` may be a generator (a file walk): it is read a few chunks ahead.
+
+        With an empty cache (or none) the workers read the files themselves and this
+        process never sees their bytes (the bytes are then None): nothing to look up, no
+        file sent through a pipe; the same once a chunk finds none of its files cached."""
         source = iter(paths)
         head = list(islice(source, 200))
         workers = self._workers if len(head) >= 200 else None
         size = 100 if workers is not None else 500
+        self._by_path = workers is not None and (self.cache is None or self.cache.is_empty())
         source = chain(head, source)
         pending: deque = deque()
         ahead = 2 * self.jobs + 1  # chunks read and handed to workers ahead of the consumer
@@ -327,10 +296,14 @@ class Project:
                     chunk = list(islice(source, size))
                     if not chunk:
                         break
-                    pending.append(self._start_chunk(chunk, workers))
+                    if self._by_path:
+                        pending.append(self._start_paths(chunk, workers))
+                    else:
+                        pending.append((self._finish_chunk, self._start_chunk(chunk, workers)))
                 if not pending:
                     break
-                yield from self._finish_chunk(*pending.popleft())
+                finish, started = pending.popleft()
+                yield from finish(*started)
         finally:
             if self.cache:
                 self.cache.flush()  # what this load extracted, for the next run
@@ -347,6 +320,8 @@ class Project:
         known = self.cache.get_many(r[3] for r in rows if r[1] is not None) if self.cache else {}
         missing = [r for r in rows if r[1] is not None and r[3] not in known]
         future = workers.submit([(r[1], r[2]) for r in missing]) if workers is not None else None
+        if future is not None and not known and len(missing) >= 50:
+            self._by_path = True  # nothing cached here: let the workers read the next chunks
         return rows, known, missing, future
 
     def _finish_chunk(self, rows, known, missing, future):
@@ -377,12 +352,57 @@ class Project:
             else:
                 yield path, (data, known[key] if key in known else facts_of[path])
 
+    def _start_paths(self, chunk: list[Path], workers: Workers) -> tuple:
+        """A chunk whose files the workers read: only their paths are sent. Returns how to
+        finish it, and with what."""
+        sent: list[tuple[str, Dialect]] = []
+        rows: list[tuple[Path, bool]] = []
+        for path in chunk:
+            dialect = dialect_for_path(path)
+            # overlays, and anything outside the workspace folder, are for _make_module
+            send = dialect is not None and path not in self.overlays and _inside(path, self.root)
+            if send:
+                self.file_problems.pop(path, None)
+                sent.append((str(path), dialect))
+            rows.append((path, send))
+        future = workers.submit_paths(sent, self.config.max_file_size, self.cache is not None)
+        if future is None and sent:  # no worker processes after all: read and extract here
+            self._by_path = False
+            return self._finish_chunk, self._start_chunk(chunk, None)
+        return self._finish_paths, (rows, future)
+
+    def _finish_paths(self, rows, future):
+        results = None
+        if future is not None:
+            try:
+                results = future.result()
+            except Exception:  # a worker died: _make_module reads and extracts them here
+                self._workers.broken = True
+                self._by_path = False
+        got = iter(results) if results is not None else None
+        new = {}
+        for path, sent in rows:
+            if not sent or got is None:
+                yield path, None
+                continue
+            result = next(got)
+            facts = FactsCache.unpack(result[1], trusted=True) if result is not None else None
+            if facts is None:  # not read there (it says why when read here), or not ours
+                yield path, None
+                continue
+            self._workers.extracted += 1
+            if result[0]:
+                new[result[0]] = result[1]
+            yield path, (None, facts)
+        if new and self.cache:
+            self.cache.put_packed(new)
+
     def close_workers(self) -> None:
         """Stop the extraction processes (started again when a large load needs them)."""
         self._workers.close()
 
     def _make_module(self, path: Path,
-                     prepared: Optional[tuple[bytes, ModuleFacts]] = None) -> Optional[Module]:
+                     prepared: Optional[tuple[Optional[bytes], ModuleFacts]] = None) -> Optional[Module]:
         if prepared is not None:  # (facts are extracted, and keyed, with the path's dialect)
             return self._module_from(path, prepared[1].dialect, *prepared)
         dialect = dialect_for_path(path)
@@ -394,8 +414,10 @@ class Project:
             return None
         return self._module_from(path, dialect, data, None)
 
-    def _module_from(self, path: Path, dialect: Dialect, data: bytes,
+    def _module_from(self, path: Path, dialect: Dialect, data: Optional[bytes],
                      facts: Optional[ModuleFacts]) -> Module:
+        """The module of ``path``: its facts given (``data`` may then be None: a worker read
+        the file), else extracted from ``data``."""
         workspace = path in self.workspace_files
         try:
             if facts is not None:
@@ -416,6 +438,8 @@ class Project:
             where = ""
             first = getattr(facts, "first_error", None)
             if first is not None:
+                if data is None:
+                    data = self._read(path, quiet=True) or b""
                 line = data.count(b"\n", 0, first.start) + 1
                 where = f" (first at line {line})"
             self.file_problems.setdefault(path, []).append(Problem(

@@ -30,6 +30,7 @@ from typing import Iterable, Optional
 from .. import __version__
 from ..syntax import Dialect, extract_record
 from ..syntax.facts import ModuleFacts, from_record, to_record
+from .files import read_source
 
 # Bump when ModuleFacts or what extract() puts in it changes, or what the resolver saves
 # (Resolver.export_state) or how it resolves.
@@ -173,6 +174,17 @@ class FactsCache:
         self.misses += asked - len(out)
         return out
 
+    def is_empty(self) -> bool:
+        """Nothing stored (a new cache: a cold run need not look anything up)."""
+        if self._pending:
+            return False
+        if self.db is None:
+            return True
+        try:
+            return self.db.execute("SELECT 1 FROM facts LIMIT 1").fetchone() is None
+        except sqlite3.DatabaseError:
+            return False
+
     def get_state(self, name: str) -> Optional[bytes]:
         """A blob stored with :meth:`put_state` (None when absent or damaged)."""
         if self.db is None:
@@ -301,6 +313,22 @@ def _extract_packed(items: list[tuple[bytes, str]]) -> list[bytes]:
     return [FactsCache.pack_record(extract_record(data, Dialect(d))) for data, d in items]
 
 
+def _extract_files(items: list[tuple[str, str]], limit: int, keyed: bool) -> list[Optional[tuple[str, bytes]]]:
+    """In a worker: read the files of a chunk itself (the parent sends only their paths) and
+    extract their facts: ``(content key or "", packed facts)`` per file, None for a file not
+    read (gone, unreadable, too large, binary: the parent reads it again and says why)."""
+    out: list[Optional[tuple[str, bytes]]] = []
+    for path, d in items:
+        data, _ = read_source(path, limit)
+        if data is None:
+            out.append(None)
+            continue
+        dialect = Dialect(d)
+        out.append((content_key(data, dialect) if keyed else "",
+                    FactsCache.pack_record(extract_record(data, dialect))))
+    return out
+
+
 def _worker_start() -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool (a worker finishes the
     # chunk at hand and exits) instead of every worker printing a traceback
@@ -321,7 +349,15 @@ class Workers:
 
     def submit(self, items: list[tuple[bytes, Dialect]]) -> Optional[Future]:
         """Extract ``items`` in a worker; None when there are no workers (do it here)."""
-        if self.broken or not items:
+        return self._submit(_extract_packed, [(data, d.value) for data, d in items]) if items else None
+
+    def submit_paths(self, items: list[tuple[str, Dialect]], limit: int, keyed: bool) -> Optional[Future]:
+        """Read and extract the files ``items`` (path, dialect) in a worker (see
+        :func:`_extract_files`); None when there are no workers (do it here)."""
+        return self._submit(_extract_files, [(p, d.value) for p, d in items], limit, keyed) if items else None
+
+    def _submit(self, fn, *args) -> Optional[Future]:
+        if self.broken:
             return None
         try:
             if self._pool is None:
@@ -330,7 +366,7 @@ class Workers:
                 ctx = multiprocessing.get_context(self.context)
                 self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx,
                                                  initializer=_worker_start)
-            return self._pool.submit(_extract_packed, [(data, d.value) for data, d in items])
+            return self._pool.submit(fn, *args)
         except Exception:  # no processes here: extract in this one
             self.broken = True
             return None
