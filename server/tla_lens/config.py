@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional
 
-import json5
 
 from .problems import Problem
 
@@ -82,6 +81,8 @@ def _position_of_key(text: str, key: str) -> tuple[Optional[int], Optional[int]]
 
 def parse_jsonc(text: str, path: Optional[Path]) -> tuple[Any, Optional[Problem]]:
     """Parse JSONC/JSON5 text; on error return (None, Problem with line and column)."""
+    import json5  # (only with a configuration file)
+
     try:
         return json5.loads(text), None
     except Exception as e:  # json5 raises ValueError with "<string>:LINE ... at column COL"

@@ -290,10 +290,22 @@ class Project:
         source = chain(head, source)
         pending: deque = deque()
         ahead = 2 * self.jobs + 1  # chunks read and handed to workers ahead of the consumer
+        # The last files go out in small chunks, so the workers finish at about the same time
+        # and little is left to do here after them: the paths are read two chunks ahead of
+        # those handed out, to see the end coming.
+        buf: list[Path] = []
+        last = max(10, size // 4) if workers is not None else size
+        more = True
         try:
             while True:
                 while len(pending) < ahead:
-                    chunk = list(islice(source, size))
+                    if more:
+                        want = 2 * size - len(buf)
+                        got = list(islice(source, want))
+                        buf += got
+                        more = len(got) == want
+                    n = size if more else last
+                    chunk, buf[:n] = buf[:n], []
                     if not chunk:
                         break
                     if self._by_path:

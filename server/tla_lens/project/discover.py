@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 from ..config import Config
 from ..problems import Problem
@@ -26,10 +27,12 @@ class Discovery:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _spec(patterns) -> Optional[pathspec.PathSpec]:
+def _spec(patterns) -> Optional["pathspec.PathSpec"]:
     patterns = [p for p in patterns if p and p.strip()]
     if not patterns:
         return None
+    import pathspec  # (only for patterns: ~14 ms of start-up otherwise)
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
@@ -50,7 +53,7 @@ class Matcher:
         return rel is not None and self.spec.match_file(rel)
 
 
-def _read_gitignore(folder: Path, problems: list[Problem]) -> Optional[pathspec.PathSpec]:
+def _read_gitignore(folder: Path, problems: list[Problem]) -> Optional["pathspec.PathSpec"]:
     gi = folder / ".gitignore"
     try:
         if not gi.is_file():

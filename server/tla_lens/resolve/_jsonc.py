@@ -9,8 +9,6 @@ import json
 import re
 from typing import Any, Optional, Tuple
 
-import json5
-
 ParseError = Tuple[str, Optional[int], Optional[int]]
 
 _JSON5_ERR = re.compile(r"^<string>:(\d+) (.*?)(?: at column (\d+))?$", re.S)
@@ -29,6 +27,8 @@ def parse_json(text: str, *, lenient: bool) -> tuple[Any, Optional[ParseError]]:
         return None, ("nesting too deep", None, None)
     if not text.strip():
         return None, ("empty file", 1, 1)
+    import json5  # (only for JSONC/JSON5: most files are plain JSON)
+
     try:
         value = json5.loads(text)
     except RecursionError:
