@@ -9,40 +9,33 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from typing import Literal
+from typing import Literal, Optional
 
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
 
 
 class LineIndex:
-    __slots__ = ("data", "starts")
+    """Lines of a file's bytes. The table of line starts is built on first need: a file with
+    only ``\n`` breaks answers its first few ``line_of``/``position`` questions by counting
+    (in C) instead — a report asks two or three per module, for hundreds of modules."""
+
+    __slots__ = ("data", "_starts", "_counts")
+
+    # questions answered by counting before the table is built
+    COUNTED = 8
 
     def __init__(self, data: bytes):
         self.data = data
-        if b"\r" not in data:
-            # only \n line breaks: each line starts one past the end of the one before (the
-            # lengths are summed in C: this runs for every module a finding points into)
-            starts = list(itertools.accumulate(map((1).__add__, map(len, data.split(b"\n"))), initial=0))
-            starts.pop()
-            self.starts = starts
-            return
-        starts = [0]
-        i = 0
-        n = len(data)
-        find_n = data.find
-        while True:
-            # find next \r or \n
-            j = find_n(b"\n", i)
-            k = find_n(b"\r", i, j if j != -1 else n)
-            if k != -1:
-                nxt = k + 2 if k + 1 < n and data[k + 1] == 0x0A else k + 1
-            elif j != -1:
-                nxt = j + 1
-            else:
-                break
-            starts.append(nxt)
-            i = nxt
-        self.starts = starts
+        self._starts: Optional[list[int]] = None
+        # how many more questions to count (0: the file has \r breaks, or it asked enough)
+        self._counts = self.COUNTED if b"\r" not in data else 0
+
+    @property
+    def starts(self) -> list[int]:
+        """The byte offset of each line's start."""
+        if self._starts is None:
+            self._starts = _line_starts(self.data)
+        return self._starts
 
     @property
     def line_count(self) -> int:
@@ -50,6 +43,9 @@ class LineIndex:
 
     def line_of(self, offset: int) -> int:
         """0-based line containing byte ``offset``."""
+        if self._counts and offset >= 0 and self._starts is None:
+            self._counts -= 1
+            return self.data.count(b"\n", 0, offset)
         return bisect.bisect_right(self.starts, offset) - 1
 
     def line_end(self, line: int) -> int:
@@ -69,8 +65,13 @@ class LineIndex:
 
         ``utf-32`` counts code points (characters)."""
         offset = max(0, min(offset, len(self.data)))
-        line = self.line_of(offset)
-        start = self.starts[line]
+        if self._counts and self._starts is None:
+            self._counts -= 1
+            line = self.data.count(b"\n", 0, offset)
+            start = self.data.rfind(b"\n", 0, offset) + 1
+        else:
+            line = bisect.bisect_right(self.starts, offset) - 1
+            start = self.starts[line]
         if encoding == "utf-8":
             return line, offset - start
         chunk = self.data[start:offset]
@@ -99,6 +100,32 @@ class LineIndex:
                 units += 1
             i += size
         return i
+
+
+def _line_starts(data: bytes) -> list[int]:
+    if b"\r" not in data:
+        # only \n line breaks: each line starts one past the end of the one before (the
+        # lengths are summed in C)
+        starts = list(itertools.accumulate(map((1).__add__, map(len, data.split(b"\n"))), initial=0))
+        starts.pop()
+        return starts
+    starts = [0]
+    i = 0
+    n = len(data)
+    find_n = data.find
+    while True:
+        # find next \r or \n
+        j = find_n(b"\n", i)
+        k = find_n(b"\r", i, j if j != -1 else n)
+        if k != -1:
+            nxt = k + 2 if k + 1 < n and data[k + 1] == 0x0A else k + 1
+        elif j != -1:
+            nxt = j + 1
+        else:
+            break
+        starts.append(nxt)
+        i = nxt
+    return starts
 
 
 def _seq_len(data: bytes, i: int, end: int) -> int:

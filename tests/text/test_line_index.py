@@ -41,3 +41,27 @@ def test_empty_file_and_trailing_newline():
     idx = LineIndex(b"x\n")
     assert idx.line_count == 2
     assert idx.line_text(1) == ""
+
+
+from hypothesis import given, settings, strategies as st
+
+_TEXT = st.lists(st.sampled_from([b"a", b"xyz", b"\n", b"\r", b"\r\n", "é".encode(), "😀".encode(),
+                                  b"\xff", b" "]), max_size=40).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT, st.booleans(), st.data())
+def test_counted_answers_are_the_tables(data, lf_only, draw):
+    # the first questions are answered by counting, the rest from the table of line starts:
+    # the same answers as an index that builds its table at once
+    if lf_only:
+        data = data.replace(b"\r", b"")
+    lazy = LineIndex(data)
+    table = LineIndex(data)
+    table.starts  # built now
+    for _ in range(LineIndex.COUNTED + 4):
+        off = draw.draw(st.integers(-2, len(data) + 2))
+        enc = draw.draw(st.sampled_from(["utf-8", "utf-16", "utf-32"]))
+        assert lazy.line_of(off) == table.line_of(off), (data, off)
+        assert lazy.position(off, enc) == table.position(off, enc), (data, off, enc)
+    assert lazy.line_count == table.line_count
