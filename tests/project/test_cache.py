@@ -137,26 +137,6 @@ def test_no_cache_writes_nothing(workspace, tmp_path):
     assert not env_home.exists()
 
 
-@pytest.mark.parametrize("start_method", ["fork", "spawn"])  # the CLI's, the server's
-def test_parallel_extraction_equals_serial(workspace, start_method):
-    files = dict(FILES)
-    for i in range(300):
-        files[f"m{i}.ts"] = (f"import {{ x }} from './db.js';\nimport type {{ T }} from './t.js';\n"
-                             f"export const v{i}: T = {i};\n" + ("await 0;\n" if i % 37 == 0 else ""))
-    root = workspace(files)
-    serial = analyse(root, jobs=1)
-    project = Project(root, jobs=2, start_method=start_method)
-    project.discover()
-    try:
-        project.load()
-    finally:
-        project.close_workers()
-    project.recompute()
-    assert project._workers.extracted == len(project.modules) == len(serial.modules)
-    assert verdicts(project) == verdicts(serial)
-    assert {p: m.facts for p, m in project.modules.items()} == {p: m.facts for p, m in serial.modules.items()}
-
-
 def _many(n: int = 300) -> dict:
     files = dict(FILES)
     for i in range(n):
@@ -174,6 +154,16 @@ def _loaded(root, jobs, **kw):
         project.close_workers()
     project.recompute()
     return project
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])  # the CLI's, the server's
+def test_parallel_extraction_equals_serial(workspace, start_method):
+    root = workspace(_many())
+    serial = analyse(root, jobs=1)
+    project = _loaded(root, 2, start_method=start_method)
+    assert project._workers.extracted == len(project.modules) == len(serial.modules)
+    assert verdicts(project) == verdicts(serial)
+    assert {p: m.facts for p, m in project.modules.items()} == {p: m.facts for p, m in serial.modules.items()}
 
 
 def _stored_keys(cache_home) -> set:

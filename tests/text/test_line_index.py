@@ -1,3 +1,5 @@
+from hypothesis import given, settings, strategies as st
+
 from tla_lens.text import LineIndex
 
 
@@ -42,8 +44,6 @@ def test_empty_file_and_trailing_newline():
     assert idx.line_count == 2
     assert idx.line_text(1) == ""
 
-
-from hypothesis import given, settings, strategies as st
 
 _TEXT = st.lists(st.sampled_from([b"a", b"xyz", b"\n", b"\r", b"\r\n", "é".encode(), "😀".encode(),
                                   b"\xff", b" "]), max_size=40).map(b"".join)

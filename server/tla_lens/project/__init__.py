@@ -51,8 +51,8 @@ from ..resolve import Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts
 from .cache import FactsCache, Workers, content_key
-from .files import read_source
 from .discover import Matcher, iter_files, iter_package_dirs, walk
+from .files import read_source
 from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets, path_order, relative_posix
 from .infection import Infection, components, infect, reach_back, reach_back_all, reinfect, strongly_connected
 
@@ -305,7 +305,8 @@ class Project:
                         buf += got
                         more = len(got) == want
                     n = size if more else last
-                    chunk, buf[:n] = buf[:n], []
+                    chunk = buf[:n]
+                    del buf[:n]
                     if not chunk:
                         break
                     if self._by_path:
