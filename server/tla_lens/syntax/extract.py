@@ -404,6 +404,8 @@ class _Extractor:
         self.dynamic: list[DynamicImport] = []
         self.requires: list[tuple[int, RequireCall]] = []  # (sort key, call)
         self.ambiguous_tla: set[int] = set()  # `await(x)` sites that are calls in a script
+        # valid statements the grammar gives errors in, that are not import-ish statements
+        self.excused: list[tuple[int, int]] = []
 
     def run(self) -> ModuleFacts:
         return from_record(self.record())
@@ -478,6 +480,10 @@ class _Extractor:
                                 break
                     if parsed is not None:
                         self.stmts.append(_Stmt(parsed, node.end_byte, ambient))
+                    elif t == "export_statement" and node.has_error and stm.local_export_list(
+                            src, node.start_byte, node.end_byte):
+                        # valid, and names no module: only its errors are the grammar's
+                        self.excused.append((node.start_byte, node.end_byte))
                 if t == "export_statement":
                     if decl is not None and decl.type == "ambient_declaration":
                         work.append((decl, True))
@@ -927,6 +933,8 @@ class _Extractor:
         import/export statements that :mod:`.statements` read successfully (valid forms the
         grammars do not know); None when there is none. Only subtrees with errors are entered."""
         spans = [(s.parsed.start, max(s.node_end, s.parsed.end)) for s in self.stmts]
+        if self.excused:
+            spans = sorted(spans + self.excused)
         starts = [a for a, _ in spans]
 
         def excused(node) -> bool:
@@ -937,7 +945,7 @@ class _Extractor:
         while True:
             node = cur.node
             if node.is_error or node.is_missing:
-                if not excused(node):
+                if not excused(node) and not self._variance_modifier(node):
                     return Span(node.start_byte, node.end_byte)
             elif node.has_error and cur.goto_first_child():
                 continue
@@ -945,6 +953,35 @@ class _Extractor:
                 if not cur.goto_parent():
                     return None
 
+    def _variance_modifier(self, node) -> bool:
+        """Is ``node`` an ERROR tree-sitter-typescript 0.23 makes of a type parameter with a
+        variance modifier (TypeScript 4.7: ``interface I<in T, out U = unknown>``, ``class
+        C<in out T>``)? The grammar has no such modifiers; depending on the rest it reads
+        ``out T`` as ``type_parameter(out) ERROR(T)``, ``type_parameter(out, ERROR(T), …)`` or
+        ``ERROR(out) type_parameter(T …)``. Only the exact form is excused: the modifiers, white
+        space, one plain name."""
+        if not self.dialect.is_typescript or not node.is_error:
+            return False
+        parent = node.parent
+        if parent is None:
+            return False
+        src = self.src
+        if parent.type == "type_parameter":
+            return _VARIANCE_RE.fullmatch(src, parent.start_byte, node.end_byte) is not None
+        if parent.type != "type_parameters":
+            return False
+        prev = node.prev_sibling
+        if prev is not None and prev.type == "type_parameter" and _VARIANCE_RE.fullmatch(
+                src, prev.start_byte, node.end_byte) is not None:
+            return True
+        nxt = node.next_sibling
+        name = nxt.child_by_field_name("name") if nxt is not None and nxt.type == "type_parameter" else None
+        return name is not None and _VARIANCE_RE.fullmatch(src, node.start_byte, name.end_byte) is not None
+
+
+# `in T`, `out T`, `in out T`, on one line (TypeScript 5.9 takes a modifier followed by a line
+# break for the parameter's name)
+_VARIANCE_RE = re.compile(rb"(?:in|out|in[ \t]+out)[ \t]+[A-Za-z_$][A-Za-z0-9_$]*")
 
 _SUPPRESS_RE = re.compile(rb"tla-lens-ignore-next-line")
 

@@ -566,3 +566,51 @@ def parse_export(data: bytes, start: int, end: int) -> Optional[ParsedStatement]
         return None
     except (_Fail, IndexError, ValueError):
         return None
+
+
+# --------------------------------------------------------------------------------------
+# Local export lists the JavaScript grammar rejects
+
+# Words that cannot name a binding of module code (reserved words, the strict-mode ones, `await`
+# in a module, `eval` and `arguments`; checked against V8): an export list's *local* names must
+# be the module's own bindings.
+_NOT_A_REFERENCE = frozenset(
+    b"arguments await break case catch class const continue debugger default delete do else enum "
+    b"eval export extends false finally for function if implements import in instanceof interface "
+    b"let new null package private protected public return static super switch this throw true "
+    b"try typeof var void while with yield".split()
+)
+_ASCII_NAME = re.compile(_NAME)
+
+
+def local_export_list(data: bytes, start: int, end: int) -> bool:
+    """Is ``data[start:end]`` exactly an export of local bindings, ``export { a, b as c };``,
+    each local name an identifier reference and each exported name any identifier name or a
+    string (``export { _null as null, x as "x-y" }``)? tree-sitter-javascript 0.25 reads a
+    reserved word after ``as`` there as an ERROR although engines accept it (zod 4's own
+    ``export { _null as null }``). Conservative: ASCII names only, no ``type`` modifiers."""
+    s = _Stream(tokenize(data, start, end, limit=50000))
+    try:
+        _need(s, b"export")
+        _need(s, b"{")
+        while not s.is_(b"}"):
+            local = s.peek()
+            if (local is None or local.kind != ID or local.raw in _NOT_A_REFERENCE
+                    or _ASCII_NAME.fullmatch(local.raw) is None):
+                return False
+            s.take()
+            if s.is_(b"as"):
+                s.take()
+                alias = _module_name(s)
+                if alias.kind == ID and _ASCII_NAME.fullmatch(alias.raw) is None:
+                    return False
+            if s.is_(b","):
+                s.take()
+            elif not s.is_(b"}"):
+                return False
+        s.take()
+        if s.is_(b";"):
+            s.take()
+        return s.peek() is None
+    except _Fail:
+        return False
