@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional
 
-
 from .problems import Problem
 
 CODES = ("async-import", "require-async", "top-level-await", "async-cycle", "async-entry")
