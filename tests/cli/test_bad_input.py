@@ -172,12 +172,15 @@ def test_broken_syntax(tmp_path):
 
 
 def test_valid_code_the_grammars_reject_is_no_syntax_error(tmp_path):
-    """`export { x as null }` (tree-sitter-javascript) and variance modifiers `<in T, out U>`
-    (tree-sitter-typescript) parse in V8 and TypeScript: no "syntax error" for them (see
+    """`export { x as null }`, semicolons inserted before a line starting with a bracket
+    (tree-sitter-javascript) and variance modifiers `<in T, out U>` (tree-sitter-typescript)
+    parse in V8 and TypeScript: no "syntax error" for them (see
     tests/syntax/test_oracle_grammar_gaps.py), while a real error beside them is still reported."""
     write(tmp_path, {**HEALTHY,
                      "src/names.js": "import { v } from './tla.js';\nconst _null = v;\n"
                                      "export { _null as null, _null as if };\n",
+                     "src/swap.js": "import { v } from './tla.js'\nlet a = v, b\n[a, b] = [b, a]\n"
+                                    "export class Box {\n  #open\n  [Symbol.iterator] = null\n}\n",
                      "src/box.ts": "import { s } from './sync.js';\n"
                                    "export interface Box<\n  in out T = unknown,\n  out U = T,\n> { t: T; u: U }\n"
                                    "export const n = s;\n",
@@ -185,9 +188,10 @@ def test_valid_code_the_grammars_reject_is_no_syntax_error(tmp_path):
     run = check(tmp_path)
     assert_healthy(run)
     assert run.verdict("src/names.js") is True
+    assert run.verdict("src/swap.js") is True
     assert run.verdict("src/box.ts") is False
     problems = json.dumps(run.data.get("problems", []))
-    for ok in ("src/names.js", "src/box.ts"):
+    for ok in ("src/names.js", "src/swap.js", "src/box.ts"):
         assert ok not in run.stderr and ok not in problems, \
             f"{ok} is valid:\nstderr: {run.stderr}\nproblems: {problems}"
     assert "src/bad.ts" in run.stderr and "src/bad.ts" in problems

@@ -422,6 +422,8 @@ class _Extractor:
             self.module_syntax = True
         self._references(root)
         first_error = self._first_error(root) if root.has_error else None
+        if first_error is not None and not self.dialect.is_typescript:
+            first_error = self._after_semicolon_insertion(first_error)
         return (
             self.dialect.value,
             tuple(map(tla_record, tla)),
@@ -928,30 +930,74 @@ class _Extractor:
     # -----------------------------------------------------------------------------------
     # Syntax errors
 
-    def _first_error(self, root) -> Optional[Span]:
+    def _first_error(self, root, inserted: tuple[int, ...] = ()) -> Optional[Span]:
         """The first (in source order) ERROR or MISSING node, except those inside
         import/export statements that :mod:`.statements` read successfully (valid forms the
-        grammars do not know); None when there is none. Only subtrees with errors are entered."""
+        grammars do not know); None when there is none. Only subtrees with errors are entered.
+        ``inserted``: the tree is of the source with a byte inserted at each of these offsets
+        (of the changed source, ascending; see :meth:`_after_semicolon_insertion`); the span
+        returned is of the file as it is."""
         spans = [(s.parsed.start, max(s.node_end, s.parsed.end)) for s in self.stmts]
         if self.excused:
             spans = sorted(spans + self.excused)
         starts = [a for a, _ in spans]
 
+        def original(offset: int) -> int:
+            return offset - bisect.bisect_left(inserted, offset)
+
         def excused(node) -> bool:
-            i = bisect.bisect_right(starts, node.start_byte) - 1
-            return i >= 0 and node.end_byte <= spans[i][1]
+            start, end = original(node.start_byte), original(node.end_byte)
+            i = bisect.bisect_right(starts, start) - 1
+            return i >= 0 and end <= spans[i][1]
 
         cur = root.walk()
         while True:
             node = cur.node
             if node.is_error or node.is_missing:
                 if not excused(node) and not self._variance_modifier(node):
-                    return Span(node.start_byte, node.end_byte)
+                    return Span(original(node.start_byte), original(node.end_byte))
             elif node.has_error and cur.goto_first_child():
                 continue
             while not cur.goto_next_sibling():
                 if not cur.goto_parent():
                     return None
+
+    def _after_semicolon_insertion(self, error: Span) -> Optional[Span]:
+        """The first syntax error once the semicolons tree-sitter-javascript 0.25 fails to
+        insert automatically are inserted (None: the file is valid). Its scanner never inserts
+        one before a ``[`` or ``(`` that starts a line, as either may continue the line before;
+        where the line before cannot be continued, engines insert one (ECMA-262 §12.10.1), and
+        the grammar gives an error: ``let x⏎[a, b] = f()``, a class field ``#abort⏎[k] = null``,
+        ``const f = () => {…}⏎[1].map(f)``. At such an error the source is parsed again with a
+        ``;`` at the end of the line before a nearby line-starting bracket, kept only if the
+        ``;`` ends one of those forms (:func:`_ends_uncontinuable`); then the next error is
+        looked at the same way."""
+        inserted: list[int] = []  # offsets in the file as it is, ascending
+        # the source with the semicolons so far, and its tree (parsed incrementally: this runs
+        # on a keystroke in an open file as much as in a check)
+        src, tree = self.src, self.tree
+        for _ in range(64):
+            for at in _insertion_points(self.src, error):
+                if inserted and at <= inserted[-1]:
+                    continue
+                pos = at + len(inserted)  # in ``src``
+                changed = src[:pos] + b";" + src[pos:]
+                base = tree.copy()
+                edit_tree(base, [TreeEdit(src, changed, pos, pos, pos + 1)])
+                new_tree = parser(self.dialect).parse(changed, base)
+                if _ends_uncontinuable(new_tree.root_node, changed, pos):
+                    break
+            else:
+                return error
+            inserted.append(at)
+            src, tree = changed, new_tree
+            if not tree.root_node.has_error:
+                return None
+            nxt = self._first_error(tree.root_node, tuple(o + i for i, o in enumerate(inserted)))
+            if nxt is None:
+                return None
+            error = nxt
+        return error
 
     def _variance_modifier(self, node) -> bool:
         """Is ``node`` an ERROR tree-sitter-typescript 0.23 makes of a type parameter with a
@@ -984,6 +1030,92 @@ class _Extractor:
 _VARIANCE_RE = re.compile(rb"(?:in|out|in[ \t]+out)[ \t]+[A-Za-z_$][A-Za-z0-9_$]*")
 
 _SUPPRESS_RE = re.compile(rb"tla-lens-ignore-next-line")
+
+# white space and comments, then `[` or `(`; a line break must be among them
+_LINE_START_BRACKET = re.compile(rb"(?:\s|\xe2\x80[\xa8\xa9]|//[^\r\n]*|/\*(?:[^*]|\*(?!/))*\*/)*[\[(]")
+_LINE_BREAK = re.compile(rb"[\r\n]|\xe2\x80[\xa8\xa9]")
+
+
+_NAME_END = re.compile(rb"[A-Za-z0-9_$\x80-\xff'\"\]}]")
+_BRACKET_LINE = re.compile(rb"(?:\r\n?|\n|\xe2\x80[\xa8\xa9])[ \t]*[\[(]")
+
+
+def _insertion_points(src: bytes, error: Span) -> list[int]:
+    """Where a semicolon may be missing for ``error`` (see ``_after_semicolon_insertion``),
+    nearest first. Right after the error (an ERROR node
+    ending with the name or ``}`` its line ends with, a MISSING node); before it (an ERROR node
+    starting with the bracket); the ends of the last lines before it followed by a line
+    starting with a bracket (the grammar read the bracket as a subscript or call, and failed
+    further on)."""
+    out: list[int] = []
+
+    def consider(at: int) -> None:
+        # (the line ends with a name, a string or number, `]` or `}`: see _ends_uncontinuable)
+        if at == 0 or not _NAME_END.match(src, at - 1):
+            return
+        m = _LINE_START_BRACKET.match(src, at)
+        if m is not None and _LINE_BREAK.search(src, at, m.end()) is not None and at not in out:
+            out.append(at)
+
+    consider(error.end)
+    if src[error.start:error.start + 1] in (b"[", b"("):
+        consider(len(src[:error.start].rstrip()))
+    lo = max(0, error.start - 4096)
+    for m in list(_BRACKET_LINE.finditer(src, lo, error.start))[:-4:-1]:
+        consider(lo + len(src[lo:m.start()].rstrip()))
+    return out
+
+
+# class element names that, followed by a line break and `[`, go on as a method or accessor
+# (`async` may not be followed by a line break, and V8 has no `accessor` yet: fields then)
+_CONTINUED_FIELD_NAMES = frozenset({b"get", b"set", b"static"})
+
+
+def _ends_uncontinuable(root, src: bytes, pos: int) -> bool:
+    """Does the ``;`` at ``pos`` of ``src`` end a construct that no ``[`` / ``(`` can go on
+    (so an engine inserts it)? A ``let``/``var`` declarator without initializer outside a
+    ``for`` head, a class field without initializer (a ``(`` makes it a method, but nothing
+    in a class body starts with one: the parse with the ``;`` fails then), an arrow function
+    with a block body."""
+    semi = root.descendant_for_byte_range(pos, pos + 1)
+    if semi is None or semi.type != ";" or semi.start_byte != pos:
+        return False
+    before = semi.prev_sibling
+    if before is None:
+        return False
+    parent = semi.parent
+    if parent is not None and parent.type in ("lexical_declaration", "variable_declaration"):
+        outer = parent.parent
+        if before.type != "variable_declarator" or outer is None or outer.type in (
+                "for_statement", "for_in_statement"):
+            return False
+        value = before.child_by_field_name("value")
+        if value is None:  # (`const` and `using` need one)
+            name = before.child_by_field_name("name")
+            return (parent.children[0].type in ("let", "var") and name is not None
+                    and name.type == "identifier")
+        return value.type == "arrow_function" and _block_bodied(value)
+    if parent is not None and parent.type == "class_body":
+        if before.type != "field_definition":
+            return False
+        if before.child_by_field_name("value") is not None:
+            return False
+        prop = before.child_by_field_name("property")
+        return (prop is not None and prop.end_byte == pos
+                and src[prop.start_byte:prop.end_byte] not in _CONTINUED_FIELD_NAMES)
+    if parent is not None and parent.type == "expression_statement":
+        expr = before
+        while expr.type == "assignment_expression":
+            expr = expr.child_by_field_name("right") or expr
+            if expr.type != "assignment_expression":
+                break
+        return expr.type == "arrow_function" and expr.end_byte == pos and _block_bodied(expr)
+    return False
+
+
+def _block_bodied(arrow) -> bool:
+    body = arrow.child_by_field_name("body")
+    return body is not None and body.type == "statement_block" and body.end_byte == arrow.end_byte
 
 
 def _keyword_site(node, t: str) -> Optional[TlaSite]:
