@@ -7,10 +7,10 @@ it, and must still say it where they do not.
 * tree-sitter-typescript 0.23 has no variance modifiers on type parameters,
   ``interface I<in T, out U = unknown>`` (TypeScript 4.7; zod 4's sources use them).
 
-* tree-sitter-javascript 0.25 inserts no semicolon before a line starting with ``[`` or ``(``,
-  also where the line before cannot go on and engines insert one: ``let x⏎[a, b] = f()``, a
-  class field ``#abort⏎[k] = null``, ``const f = () => {…}⏎[1].map(f)`` (npm, undici and
-  argparse ship such code).
+* tree-sitter-javascript 0.25 inserts no semicolon before a line starting with ``[``, ``(``,
+  ``*`` or a template, also where the line before cannot go on and engines insert one:
+  ``let x⏎[a, b] = f()``, a class field ``#abort⏎[k] = null``, ``const f = () => {…}⏎[1].map(f)``
+  (npm, undici and argparse ship such code).
 
 Beyond the snippets, every JavaScript and TypeScript file of a real package (zod, in
 tests/engines) is compared with the engines' verdicts.
@@ -116,7 +116,19 @@ JS_LINE_START_BRACKETS = [
      True),
     ("let x\n[a] = b\nlet y\n(c)()\nclass A {\n  #p\n  [q] = 1\n}\n", True),
     ("import { a } from './a.js'\nlet x\n[x] = await a\nexport { x }\n", True),
+    ("let x\n`a${1}b`\n", True),
+    ("let x // c\n`t`\n", True),
+    ("const f = () => {}\n`t`\n", True),
+    ("class A {\n  x\n  *gen() {}\n}\n", True),
+    ("class A {\n  #p\n  *[Symbol.iterator]() {}\n}\n", True),
+    ("class A {\n  static\n  *gen() {}\n}\n", True),
+    ("class A {\n  get\n  *gen() {}\n}\n", True),
+    ("class A {\n  async\n  *gen() {}\n}\n", True),
+    ("let x = 1\n*2\n", True),
     ("x\n(y) => z\n", False),
+    ("let x\n*2\n", False),
+    ("class A {\n  x = 1\n  *gen() {}\n}\n", False),
+    ("class A {\n  #x\n  `t`\n}\n", False),
     ("for (let x\n(a);;) {}\n", False),
     ("for (let x\n(a);) {}\n", False),
     ("const f = x => y\n[...a]\n", False),

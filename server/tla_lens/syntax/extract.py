@@ -965,7 +965,8 @@ class _Extractor:
     def _after_semicolon_insertion(self, error: Span) -> Optional[Span]:
         """The first syntax error once the semicolons tree-sitter-javascript 0.25 fails to
         insert automatically are inserted (None: the file is valid). Its scanner never inserts
-        one before a ``[`` or ``(`` that starts a line, as either may continue the line before;
+        one before a ``[``, ``(``, ``*`` or template that starts a line, as each may continue
+        the line before;
         where the line before cannot be continued, engines insert one (ECMA-262 §12.10.1), and
         the grammar gives an error: ``let x⏎[a, b] = f()``, a class field ``#abort⏎[k] = null``,
         ``const f = () => {…}⏎[1].map(f)``. At such an error the source is parsed again with a
@@ -1031,13 +1032,13 @@ _VARIANCE_RE = re.compile(rb"(?:in|out|in[ \t]+out)[ \t]+[A-Za-z_$][A-Za-z0-9_$]
 
 _SUPPRESS_RE = re.compile(rb"tla-lens-ignore-next-line")
 
-# white space and comments, then `[` or `(`; a line break must be among them
-_LINE_START_BRACKET = re.compile(rb"(?:\s|\xe2\x80[\xa8\xa9]|//[^\r\n]*|/\*(?:[^*]|\*(?!/))*\*/)*[\[(]")
+# white space and comments, then `[`, `(`, `*` or a template; a line break must be among them
+_LINE_START_BRACKET = re.compile(rb"(?:\s|\xe2\x80[\xa8\xa9]|//[^\r\n]*|/\*(?:[^*]|\*(?!/))*\*/)*[\[(*`]")
 _LINE_BREAK = re.compile(rb"[\r\n]|\xe2\x80[\xa8\xa9]")
 
 
 _NAME_END = re.compile(rb"[A-Za-z0-9_$\x80-\xff'\"\]}]")
-_BRACKET_LINE = re.compile(rb"(?:\r\n?|\n|\xe2\x80[\xa8\xa9])[ \t]*[\[(]")
+_BRACKET_LINE = re.compile(rb"(?:\r\n?|\n|\xe2\x80[\xa8\xa9])[ \t]*[\[(*`]")
 
 
 def _insertion_points(src: bytes, error: Span) -> list[int]:
@@ -1058,7 +1059,7 @@ def _insertion_points(src: bytes, error: Span) -> list[int]:
             out.append(at)
 
     consider(error.end)
-    if src[error.start:error.start + 1] in (b"[", b"("):
+    if src[error.start:error.start + 1] in (b"[", b"(", b"*", b"`"):
         consider(len(src[:error.start].rstrip()))
     lo = max(0, error.start - 4096)
     for m in list(_BRACKET_LINE.finditer(src, lo, error.start))[:-4:-1]:
@@ -1067,13 +1068,14 @@ def _insertion_points(src: bytes, error: Span) -> list[int]:
 
 
 # class element names that, followed by a line break and `[`, go on as a method or accessor
-# (`async` may not be followed by a line break, and V8 has no `accessor` yet: fields then)
+# (`async` may not be followed by a line break and V8 has no `accessor` yet: fields then;
+# followed by `*`, `get` and `set` are fields too, and `static` is valid either way)
 _CONTINUED_FIELD_NAMES = frozenset({b"get", b"set", b"static"})
 
 
 def _ends_uncontinuable(root, src: bytes, pos: int) -> bool:
-    """Does the ``;`` at ``pos`` of ``src`` end a construct that no ``[`` / ``(`` can go on
-    (so an engine inserts it)? A ``let``/``var`` declarator without initializer outside a
+    """Does the ``;`` at ``pos`` of ``src`` end a construct that the ``[``, ``(``, ``*`` or
+    template on the next line cannot go on (so an engine inserts it)? A ``let``/``var`` declarator without initializer outside a
     ``for`` head, a class field without initializer (a ``(`` makes it a method, but nothing
     in a class body starts with one: the parse with the ``;`` fails then), an arrow function
     with a block body."""
@@ -1101,8 +1103,10 @@ def _ends_uncontinuable(root, src: bytes, pos: int) -> bool:
         if before.child_by_field_name("value") is not None:
             return False
         prop = before.child_by_field_name("property")
-        return (prop is not None and prop.end_byte == pos
-                and src[prop.start_byte:prop.end_byte] not in _CONTINUED_FIELD_NAMES)
+        if prop is None or prop.end_byte != pos:
+            return False
+        m = _LINE_START_BRACKET.match(src, pos + 1)
+        return m is None or src[m.end() - 1] != 0x5B or src[prop.start_byte:prop.end_byte] not in _CONTINUED_FIELD_NAMES
     if parent is not None and parent.type == "expression_statement":
         expr = before
         while expr.type == "assignment_expression":
