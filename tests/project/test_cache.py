@@ -10,7 +10,7 @@ import pytest
 
 from tla_lens.project import Project, analyse
 from tla_lens.resolve import resolver
-from tla_lens.project.cache import FactsCache, content_key
+from tla_lens.project.cache import FactsCache, content_key, wait_for_writes
 from tla_lens.syntax import Dialect, extract
 
 FILES = {"package.json": '{"type": "module"}', "db.js": "export const x = await 1;",
@@ -167,6 +167,7 @@ def test_parallel_extraction_equals_serial(workspace, start_method):
 
 
 def _stored_keys(cache_home) -> set:
+    wait_for_writes()  # analyse() leaves the last write to a thread of its own
     db = sqlite3.connect(next(cache_home.glob("tla-lens/*/facts.sqlite")))
     try:
         return {k for (k,) in db.execute("SELECT key FROM facts") if not k.startswith("state:")}

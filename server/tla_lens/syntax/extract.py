@@ -635,7 +635,9 @@ class _Extractor:
     # References: binding uses, dynamic imports, require()
 
     def _references(self, root) -> None:
-        """Binding uses of the imports' local names, dynamic imports and require() calls.
+        """Binding uses of the imports' local names (TypeScript: they decide which imports
+        are elided; JavaScript elides none, so its walk looks for ``import``/``require``
+        only), dynamic imports and require() calls.
 
         One iterative walk records declarations (into scope records) and references (with the
         scope they are in); a pass over the scope records afterwards decides which references
@@ -643,11 +645,12 @@ class _Extractor:
         can come before the declaration that hides it)."""
         src = self.src
         locals_: dict[bytes, list[tuple[_Stmt, int]]] = {}
+        ts = self.dialect.is_typescript
         for s in self.stmts:
             if s.ambient or s.parsed.kind == "export":
                 continue
             for i, b in enumerate(s.parsed.bindings):
-                if b.local:
+                if b.local and (ts or b.local == "require"):  # (an imported `require`: see below)
                     locals_.setdefault(b.local.encode("utf-8", "surrogatepass"), []).append((s, i))
         words = [b"import", b"require", *locals_.keys()]
         positions = word_positions(src, words, self.head_end)

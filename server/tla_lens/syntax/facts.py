@@ -79,8 +79,10 @@ class Binding:
     local: str
     type_only: bool       # inline `type` modifier, or the whole statement is `import type`
     span: Span            # the specifier's own text (e.g. `a as b`)
-    value_used: bool = False  # used at least once in a value position in this file
-    type_used: bool = False   # used at least once in a type position in this file
+    # used at least once in a value / type position in this file (TypeScript files only, where
+    # they decide elision; always False in JavaScript, which elides no import)
+    value_used: bool = False
+    type_used: bool = False
 
 
 @_fact
