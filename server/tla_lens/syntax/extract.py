@@ -969,38 +969,43 @@ class _Extractor:
         """The first syntax error once the semicolons tree-sitter-javascript 0.25 fails to
         insert automatically are inserted (None: the file is valid). Its scanner never inserts
         one before a ``[``, ``(``, ``*`` or template that starts a line, as each may continue
-        the line before;
-        where the line before cannot be continued, engines insert one (ECMA-262 §12.10.1), and
-        the grammar gives an error: ``let x⏎[a, b] = f()``, a class field ``#abort⏎[k] = null``,
-        ``const f = () => {…}⏎[1].map(f)``. At such an error the source is parsed again with a
-        ``;`` at the end of the line before a nearby line-starting bracket, kept only if the
-        ``;`` ends one of those forms (:func:`_ends_uncontinuable`); then the next error is
-        looked at the same way."""
+        the line before; where the line before cannot be continued, engines insert one
+        (ECMA-262 §12.10.1), and the grammar gives an error: ``let x⏎[a, b] = f()``, a class
+        field ``#abort⏎[k] = null``, ``const f = () => {…}⏎[1].map(f)``. At such an error the
+        source is parsed again with a ``;`` at the end of the line before a nearby line-starting
+        bracket, kept only if the ``;`` ends one of those forms (:func:`_ends_uncontinuable`);
+        then the next error is looked at the same way, up to a budget of parses (the error at
+        hand is reported when it runs out)."""
         inserted: list[int] = []  # offsets in the file as it is, ascending
         # the source with the semicolons so far, and its tree (parsed incrementally: this runs
         # on a keystroke in an open file as much as in a check)
         src, tree = self.src, self.tree
-        for _ in range(64):
-            for at in _insertion_points(self.src, error):
-                if inserted and at <= inserted[-1]:
-                    continue
-                pos = at + len(inserted)  # in ``src``
-                changed = src[:pos] + b";" + src[pos:]
-                base = tree.copy()
-                edit_tree(base, [TreeEdit(src, changed, pos, pos, pos + 1)])
-                new_tree = parser(self.dialect).parse(changed, base)
-                if _ends_uncontinuable(new_tree.root_node, changed, pos):
-                    break
-            else:
-                return error
-            inserted.append(at)
-            src, tree = changed, new_tree
-            if not tree.root_node.has_error:
-                return None
-            nxt = self._first_error(tree.root_node, tuple(o + i for i, o in enumerate(inserted)))
-            if nxt is None:
-                return None
-            error = nxt
+        budget = _SEMICOLON_PARSES
+        try:
+            while budget > 0:
+                for at in _insertion_points(self.src, error):
+                    if (inserted and at <= inserted[-1]) or budget <= 0:
+                        continue
+                    budget -= 1
+                    pos = at + len(inserted)  # in ``src``
+                    changed = src[:pos] + b";" + src[pos:]
+                    base = tree.copy()
+                    edit_tree(base, [TreeEdit(src, changed, pos, pos, pos + 1)])
+                    new_tree = parser(self.dialect).parse(changed, base)
+                    if _ends_uncontinuable(new_tree.root_node, changed, pos):
+                        break
+                else:
+                    return error
+                inserted.append(at)
+                src, tree = changed, new_tree
+                if not tree.root_node.has_error:
+                    return None
+                nxt = self._first_error(tree.root_node, tuple(o + i for i, o in enumerate(inserted)))
+                if nxt is None:
+                    return None
+                error = nxt
+        except Exception:  # pragma: no cover - defensive: the file's other facts must survive
+            pass
         return error
 
     def _variance_modifier(self, node) -> bool:
@@ -1040,6 +1045,8 @@ _LINE_START_BRACKET = re.compile(rb"(?:\s|\xe2\x80[\xa8\xa9]|//[^\r\n]*|/\*(?:[^
 _LINE_BREAK = re.compile(rb"[\r\n]|\xe2\x80[\xa8\xa9]")
 
 
+# re-parses one file may cost in _after_semicolon_insertion
+_SEMICOLON_PARSES = 64
 _NAME_END = re.compile(rb"[A-Za-z0-9_$\x80-\xff'\"\]}]")
 _BRACKET_LINE = re.compile(rb"(?:\r\n?|\n|\xe2\x80[\xa8\xa9])[ \t]*[\[(*`]")
 
