@@ -422,7 +422,7 @@ class _Extractor:
             self.module_syntax = True
         self._references(root)
         first_error = self._first_error(root) if root.has_error else None
-        if first_error is not None and not self.dialect.is_typescript:
+        if first_error is not None:
             first_error = self._after_semicolon_insertion(first_error)
         return (
             self.dialect.value,
@@ -966,10 +966,10 @@ class _Extractor:
                     return None
 
     def _after_semicolon_insertion(self, error: Span) -> Optional[Span]:
-        """The first syntax error once the semicolons tree-sitter-javascript 0.25 fails to
-        insert automatically are inserted (None: the file is valid). Its scanner never inserts
-        one before a ``[``, ``(``, ``*`` or template that starts a line, as each may continue
-        the line before; where the line before cannot be continued, engines insert one
+        """The first syntax error once the semicolons the grammars fail to insert automatically
+        are inserted (None: the file is valid). The scanner of tree-sitter-javascript 0.25 (and,
+        in fewer places, tree-sitter-typescript 0.23's) inserts none before a ``[``, ``(``,
+        ``*`` or template that starts a line, as each may continue the line before; where the line before cannot be continued, engines insert one
         (ECMA-262 §12.10.1), and the grammar gives an error: ``let x⏎[a, b] = f()``, a class
         field ``#abort⏎[k] = null``, ``const f = () => {…}⏎[1].map(f)``. At such an error the
         source is parsed again with a ``;`` at the end of the line before a nearby line-starting
@@ -1047,7 +1047,7 @@ _LINE_BREAK = re.compile(rb"[\r\n]|\xe2\x80[\xa8\xa9]")
 
 # re-parses one file may cost in _after_semicolon_insertion
 _SEMICOLON_PARSES = 64
-_NAME_END = re.compile(rb"[A-Za-z0-9_$\x80-\xff'\"\]}]")
+_NAME_END = re.compile(rb"[A-Za-z0-9_$\x80-\xff'\"\]})>]")
 _BRACKET_LINE = re.compile(rb"(?:\r\n?|\n|\xe2\x80[\xa8\xa9])[ \t]*[\[(*`]")
 
 
@@ -1061,7 +1061,8 @@ def _insertion_points(src: bytes, error: Span) -> list[int]:
     out: list[int] = []
 
     def consider(at: int) -> None:
-        # (the line ends with a name, a string or number, `]` or `}`: see _ends_uncontinuable)
+        # (the line ends with a name, a string or number, `]` or `}`, or a type: `>`, `)`;
+        # see _ends_uncontinuable)
         if at == 0 or not _NAME_END.match(src, at - 1):
             return
         m = _LINE_START_BRACKET.match(src, at)
@@ -1085,10 +1086,10 @@ _CONTINUED_FIELD_NAMES = frozenset({b"get", b"set", b"static"})
 
 def _ends_uncontinuable(root, src: bytes, pos: int) -> bool:
     """Does the ``;`` at ``pos`` of ``src`` end a construct that the ``[``, ``(``, ``*`` or
-    template on the next line cannot go on (so an engine inserts it)? A ``let``/``var`` declarator without initializer outside a
-    ``for`` head, a class field without initializer (a ``(`` makes it a method, but nothing
-    in a class body starts with one: the parse with the ``;`` fails then), an arrow function
-    with a block body."""
+    template on the next line cannot go on (so an engine inserts it)? A ``let``/``var``
+    declarator without initializer outside a ``for`` head, a class field without initializer
+    (a ``(`` makes it a method, but nothing in a class body starts with one: the parse with
+    the ``;`` fails then), an arrow function with a block body. Node names of both grammars."""
     semi = root.descendant_for_byte_range(pos, pos + 1)
     if semi is None or semi.type != ";" or semi.start_byte != pos:
         return False
@@ -1108,13 +1109,15 @@ def _ends_uncontinuable(root, src: bytes, pos: int) -> bool:
                     and name.type == "identifier")
         return value.type == "arrow_function" and _block_bodied(value)
     if parent is not None and parent.type == "class_body":
-        if before.type != "field_definition":
+        if before.type not in ("field_definition", "public_field_definition") or before.end_byte != pos:
             return False
         if before.child_by_field_name("value") is not None:
             return False
-        prop = before.child_by_field_name("property")
-        if prop is None or prop.end_byte != pos:
+        prop = before.child_by_field_name("property") or before.child_by_field_name("name")
+        if prop is None:
             return False
+        if prop.end_byte != pos:  # a type annotation follows the name (TypeScript)
+            return True
         m = _LINE_START_BRACKET.match(src, pos + 1)
         return m is None or src[m.end() - 1] != 0x5B or src[prop.start_byte:prop.end_byte] not in _CONTINUED_FIELD_NAMES
     if parent is not None and parent.type == "expression_statement":
