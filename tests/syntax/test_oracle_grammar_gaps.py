@@ -163,6 +163,7 @@ TS_LINE_START_BRACKETS = [
     ("class A {\n  x!: number\n  *gen() {}\n}\n", True),
     ("class A {\n  x?: string\n  *gen() {}\n}\n", True),
     ("class A {\n  x: Array<number>\n  *gen() {}\n}\n", True),
+    ("class A {\n  x!: number\n  *gen() {}\n}\ninterface I<out T> { x: T }\n", True),
     ("class A {\n  get: number\n  [k] = 1\n}\n", True),
     ("class A {\n  static\n  [k] = 1\n}\n", True),
     ("const g = (): void => {\n}\n\n[1].forEach(g)\n", True),

@@ -933,13 +933,15 @@ class _Extractor:
     # -----------------------------------------------------------------------------------
     # Syntax errors
 
-    def _first_error(self, root, inserted: tuple[int, ...] = ()) -> Optional[Span]:
+    def _first_error(self, root, src: Optional[bytes] = None,
+                     inserted: tuple[int, ...] = ()) -> Optional[Span]:
         """The first (in source order) ERROR or MISSING node, except those inside
         import/export statements that :mod:`.statements` read successfully (valid forms the
         grammars do not know); None when there is none. Only subtrees with errors are entered.
-        ``inserted``: the tree is of the source with a byte inserted at each of these offsets
-        (of the changed source, ascending; see :meth:`_after_semicolon_insertion`); the span
+        ``src``, ``inserted``: the tree is of ``src``, the file with a byte inserted at each of
+        these offsets (of ``src``, ascending; see :meth:`_after_semicolon_insertion`); the span
         returned is of the file as it is."""
+        src = self.src if src is None else src
         spans = [(s.parsed.start, max(s.node_end, s.parsed.end)) for s in self.stmts]
         if self.excused:
             spans = sorted(spans + self.excused)
@@ -957,7 +959,7 @@ class _Extractor:
         while True:
             node = cur.node
             if node.is_error or node.is_missing:
-                if not excused(node) and not self._variance_modifier(node):
+                if not excused(node) and not self._variance_modifier(node, src):
                     return Span(original(node.start_byte), original(node.end_byte))
             elif node.has_error and cur.goto_first_child():
                 continue
@@ -969,23 +971,26 @@ class _Extractor:
         """The first syntax error once the semicolons the grammars fail to insert automatically
         are inserted (None: the file is valid). The scanner of tree-sitter-javascript 0.25 (and,
         in fewer places, tree-sitter-typescript 0.23's) inserts none before a ``[``, ``(``,
-        ``*`` or template that starts a line, as each may continue the line before; where the line before cannot be continued, engines insert one
-        (ECMA-262 §12.10.1), and the grammar gives an error: ``let x⏎[a, b] = f()``, a class
-        field ``#abort⏎[k] = null``, ``const f = () => {…}⏎[1].map(f)``. At such an error the
-        source is parsed again with a ``;`` at the end of the line before a nearby line-starting
-        bracket, kept only if the ``;`` ends one of those forms (:func:`_ends_uncontinuable`);
-        then the next error is looked at the same way, up to a budget of parses (the error at
-        hand is reported when it runs out)."""
+        ``*`` or template that starts a line, as each may continue the line before; where the
+        line before cannot be continued, engines insert one (ECMA-262 §12.10.1), and the
+        grammar gives an error: ``let x⏎[a, b] = f()``, a class field ``#abort⏎[k] = null``,
+        ``const f = () => {…}⏎[1].map(f)``. At such an error the source is parsed again with a
+        ``;`` at the end of the line before a nearby line-starting bracket, kept only if the
+        ``;`` ends one of those forms (:func:`_ends_uncontinuable`); then the next error is
+        looked at the same way, up to a budget of parses (the error at hand is reported when it
+        runs out)."""
         inserted: list[int] = []  # offsets in the file as it is, ascending
         # the source with the semicolons so far, and its tree (parsed incrementally: this runs
         # on a keystroke in an open file as much as in a check)
         src, tree = self.src, self.tree
         budget = _SEMICOLON_PARSES
         try:
-            while budget > 0:
+            while True:
                 for at in _insertion_points(self.src, error):
-                    if (inserted and at <= inserted[-1]) or budget <= 0:
+                    if inserted and at <= inserted[-1]:
                         continue
+                    if budget == 0:
+                        return error
                     budget -= 1
                     pos = at + len(inserted)  # in ``src``
                     changed = src[:pos] + b";" + src[pos:]
@@ -998,9 +1003,7 @@ class _Extractor:
                     return error
                 inserted.append(at)
                 src, tree = changed, new_tree
-                if not tree.root_node.has_error:
-                    return None
-                nxt = self._first_error(tree.root_node, tuple(o + i for i, o in enumerate(inserted)))
+                nxt = self._first_error(tree.root_node, src, tuple(o + i for i, o in enumerate(inserted)))
                 if nxt is None:
                     return None
                 error = nxt
@@ -1008,7 +1011,7 @@ class _Extractor:
             pass
         return error
 
-    def _variance_modifier(self, node) -> bool:
+    def _variance_modifier(self, node, src: bytes) -> bool:
         """Is ``node`` an ERROR tree-sitter-typescript 0.23 makes of a type parameter with a
         variance modifier (TypeScript 4.7: ``interface I<in T, out U = unknown>``, ``class
         C<in out T>``)? The grammar has no such modifiers; depending on the rest it reads
@@ -1020,7 +1023,6 @@ class _Extractor:
         parent = node.parent
         if parent is None:
             return False
-        src = self.src
         if parent.type == "type_parameter":
             return _VARIANCE_RE.fullmatch(src, parent.start_byte, node.end_byte) is not None
         if parent.type != "type_parameters":
@@ -1053,12 +1055,16 @@ _BRACKET_LINE = re.compile(rb"(?:\r\n?|\n|\xe2\x80[\xa8\xa9])[ \t]*[\[(*`]")
 
 def _insertion_points(src: bytes, error: Span) -> list[int]:
     """Where a semicolon may be missing for ``error`` (see ``_after_semicolon_insertion``),
-    nearest first. Right after the error (an ERROR node
-    ending with the name or ``}`` its line ends with, a MISSING node); before it (an ERROR node
-    starting with the bracket); the ends of the last lines before it followed by a line
-    starting with a bracket (the grammar read the bracket as a subscript or call, and failed
-    further on)."""
+    nearest first. Right after the error (an ERROR node ending with the name or ``}`` its line
+    ends with, a MISSING node); before it (an ERROR node starting with the bracket); the ends
+    of the last lines before it followed by a line starting with a bracket (the grammar read
+    the bracket as a subscript or call, and failed further on). Only the 4 KB before the error
+    are looked at."""
     out: list[int] = []
+    lo = max(0, error.start - 4096)
+
+    def line_end(i: int) -> int:  # where the text before offset ``i`` ends (white space cut)
+        return lo + len(src[lo:i].rstrip())
 
     def consider(at: int) -> None:
         # (the line ends with a name, a string or number, `]` or `}`, or a type: `>`, `)`;
@@ -1071,10 +1077,9 @@ def _insertion_points(src: bytes, error: Span) -> list[int]:
 
     consider(error.end)
     if src[error.start:error.start + 1] in (b"[", b"(", b"*", b"`"):
-        consider(len(src[:error.start].rstrip()))
-    lo = max(0, error.start - 4096)
+        consider(line_end(error.start))
     for m in list(_BRACKET_LINE.finditer(src, lo, error.start))[:-4:-1]:
-        consider(lo + len(src[lo:m.start()].rstrip()))
+        consider(line_end(m.start()))
     return out
 
 
