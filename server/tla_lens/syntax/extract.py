@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from typing import Optional
 
 from ..text import LineIndex
@@ -406,6 +407,9 @@ class _Extractor:
         self.ambiguous_tla: set[int] = set()  # `await(x)` sites that are calls in a script
         # valid statements the grammar gives errors in, that are not import-ish statements
         self.excused: list[tuple[int, int]] = []
+        # where a statement the grammar split goes on without a `;` or line break (an error the
+        # tree does not show: the grammar read the rest as statements of their own)
+        self.unterminated: list[int] = []
 
     def run(self) -> ModuleFacts:
         return from_record(self.record())
@@ -448,6 +452,7 @@ class _Extractor:
         while work:
             container, ambient = work.pop()
             children = container.children
+            broken = container.has_error
             for idx, node in enumerate(children):
                 t = node.type
                 if head:
@@ -474,12 +479,7 @@ class _Extractor:
                         # The grammars split some valid statements, e.g. the TS grammar's
                         # `export import x = require('m')` and the JS grammar's
                         # `assert {'x-y': "z"}`: read on into the next few siblings.
-                        for extra in range(1, 4):
-                            if idx + extra >= len(children):
-                                break
-                            parsed = parse(src, node.start_byte, children[idx + extra].end_byte)
-                            if parsed is not None:
-                                break
+                        parsed = _read_on(parse, src, node.start_byte, children[idx + 1:idx + 4])
                     if parsed is not None:
                         self.stmts.append(_Stmt(parsed, node.end_byte, ambient))
                     elif t == "export_statement" and node.has_error and stm.local_export_list(
@@ -495,25 +495,24 @@ class _Extractor:
                     work.append((node, True))
                 elif t == "statement_block" and ambient:
                     work.append((node, True))
-                elif t == "ERROR":
-                    first = node.children[0] if node.child_count else None
-                    kw = first.type if first is not None and not first.is_named else ""
+                elif t == "ERROR" or (broken and node.has_error and t != "import_statement"):
+                    # A valid statement the grammar split. The JS grammar has no attributes on
+                    # `export ... from`: `export * from './d.json' with {type: 'json'}` is ERROR +
+                    # label + ERROR; the TS grammar only `with {}`: with a key, a labeled
+                    # statement around an ERROR, + ERROR (and both: quoted keys).
+                    kw = _MODULE_KEYWORD.match(src, node.start_byte)
                     parsed = None
-                    if kw in ("import", "export"):
-                        # e.g. the JS grammar has no attributes on `export ... from`:
-                        # `export * from './d.json' with {type: 'json'}` is ERROR + label + ERROR.
-                        parse = stm.parse_import if kw == "import" else stm.parse_export
-                        for extra in range(0, 4):
-                            if idx + extra >= len(children):
-                                break
-                            parsed = parse(src, node.start_byte, children[idx + extra].end_byte)
-                            if parsed is not None:
-                                break
+                    if kw is not None:
+                        parse = stm.parse_import if kw.group() == b"import" else stm.parse_export
+                        parsed = _read_on(parse, src, node.start_byte, children[idx:idx + 4])
                     if parsed is not None:
                         if not ambient:
                             self.module_syntax = True
                         self.stmts.append(_Stmt(parsed, node.end_byte, ambient))
-                    elif node.child_count < 10000:
+                        on = _goes_on(src, parsed.end)
+                        if on is not None:
+                            self.unterminated.append(on)
+                    elif t == "ERROR" and node.child_count < 10000:
                         work.append((node, ambient))
             head = False
         self.stmts.sort(key=lambda s: s.parsed.start)
@@ -955,17 +954,27 @@ class _Extractor:
             i = bisect.bisect_right(starts, start) - 1
             return i >= 0 and end <= spans[i][1]
 
+        found: Optional[Span] = None
         cur = root.walk()
-        while True:
+        while found is None:
             node = cur.node
             if node.is_error or node.is_missing:
                 if not excused(node) and not self._variance_modifier(node, src):
-                    return Span(original(node.start_byte), original(node.end_byte))
+                    found = Span(original(node.start_byte), original(node.end_byte))
+                    break
             elif node.has_error and cur.goto_first_child():
                 continue
             while not cur.goto_next_sibling():
                 if not cur.goto_parent():
-                    return None
+                    break
+            else:
+                continue
+            break
+        if self.unterminated:
+            at = min(self.unterminated)
+            if found is None or at < found.start:
+                found = Span(at, at + 1)
+        return found
 
     def _after_semicolon_insertion(self, error: Span) -> Optional[Span]:
         """The first syntax error once the semicolons the grammars fail to insert automatically
@@ -1049,8 +1058,44 @@ _LINE_BREAK = re.compile(rb"[\r\n]|\xe2\x80[\xa8\xa9]")
 
 # re-parses one file may cost in _after_semicolon_insertion
 _SEMICOLON_PARSES = 64
+# white space and comments that do not end a line
+_SAME_LINE_GAP = re.compile(rb"(?:[ \t\v\f]|/\*(?:[^*\r\n\xe2]|\*(?!/)|\xe2(?!\x80[\xa8\xa9]))*\*/)*")
+# a statement that starts with one of these keywords may be an import or export declaration
+_MODULE_KEYWORD = re.compile(rb"(?:import|export)(?![A-Za-z0-9_$\x80-\xff])")
 _NAME_END = re.compile(rb"[A-Za-z0-9_$\x80-\xff'\"\]})>]")
 _BRACKET_LINE = re.compile(rb"(?:\r\n?|\n|\xe2\x80[\xa8\xa9])[ \t]*[\[(*`]")
+
+
+def _goes_on(src: bytes, end: int) -> Optional[int]:
+    """Where the line goes on after a statement that ends at ``end`` (None: it ends with its
+    `;`, or a line break, `}` or the end of the file follows). A statement can only end without
+    its `;` there (ECMA-262 §12.10.1): anything else after it on the line is a syntax error."""
+    if src[end - 1:end] == b";":
+        return None
+    pos = _SAME_LINE_GAP.match(src, end).end()
+    while pos < len(src):
+        c = src[pos]
+        if c in b"\r\n;}" or (c == 0x2F and src[pos + 1:pos + 2] in (b"/", b"*")):
+            return None  # (a block comment still here has a line break, or no end)
+        if c < 0x80:
+            return pos
+        ch = src[pos:pos + 4].decode("utf-8", "ignore")[:1]
+        if ch in ("\u2028", "\u2029"):
+            return None
+        if not ch or not (ch == "\ufeff" or unicodedata.category(ch) == "Zs"):
+            return pos
+        pos = _SAME_LINE_GAP.match(src, pos + len(ch.encode("utf-8"))).end()
+    return None
+
+
+def _read_on(parse, src: bytes, start: int, siblings: list):
+    """A statement from ``start`` that the grammar split over several nodes: ``parse`` of the
+    text through the end of each of ``siblings`` in turn, the first that parses (or None)."""
+    for node in siblings:
+        parsed = parse(src, start, node.end_byte)
+        if parsed is not None:
+            return parsed
+    return None
 
 
 def _insertion_points(src: bytes, error: Span) -> list[int]:
