@@ -10,7 +10,10 @@ it, and must still say it where they do not.
 * tree-sitter-javascript 0.25 has no import attributes on ``export … from``, and
   tree-sitter-typescript 0.23 only an empty ``with {}``; neither takes a quoted key there:
   ``export * from './d.json' with {type: 'json'}`` is split into a labeled statement and
-  ERROR nodes (the re-export went missing, and a valid file was said to have a syntax error).
+  ERROR nodes (the re-export went missing, and a valid file was said to have a syntax error);
+  nor a line break after ``with``;
+* both insert a semicolon after an import or export statement where engines do not, before
+  more code on the same line (``import 'm' foo()``).
 
 * tree-sitter-javascript 0.25 inserts no semicolon before a line starting with ``[``, ``(``,
   ``*`` or a template, also where the line before cannot go on and engines insert one:
@@ -52,6 +55,20 @@ JS_EXPORT_LISTS = [
     ("const a = 1; export { a as null, let };", False),
     ("const a = 1; export { a as null }\nfoo(", False),
     ("const a = 1; export { a as null, a as 'x }", False),
+]
+
+# (source, TypeScript 5.9 parses it without a syntax error): TypeScript's own import forms
+# that go on without a `;` or a line break
+TS_IMPORT_ENDS = [
+    ("import type a from 'm' foo()", False),
+    ("export type {a} from 'm' foo()", False),
+    ("import {type a, b} from 'm' foo()", False),
+    ("import x = require('m') foo()", False),
+    ("export import x = require('m') foo()", False),
+    ("import type a from 'm'\nfoo()", True),
+    ("import x = require('m') // c\nfoo()", True),
+    ("declare module 'x' { export * from 'm' }", True),
+    ("declare module 'x' { export * from 'm' foo() }", False),
 ]
 
 # (source, TypeScript 5.9 parses it without a syntax error)
@@ -180,8 +197,24 @@ TS_LINE_START_BRACKETS = [
 ]
 
 # (source, V8 and TypeScript 5.9 accept it as a module): re-exports with import attributes,
-# which the grammars split, and a split statement that goes on without a `;` or line break
-REEXPORT_ATTRIBUTES = [
+# which the grammars split, also with a line break after `with`; import and export statements
+# that go on without a `;` or a line break, which the grammars take (they insert a `;` there)
+IMPORT_EXPORT_ENDS = [
+    ("import 'm' foo()", False),
+    ("import a from 'm' foo()", False),
+    ("export * from 'm' foo()", False),
+    ("export {a} from 'm' /* c */ foo();", False),
+    ("import {a,} from 'm' with {type: 'json'} foo()", False),
+    ("import a from 'm' // c\nfoo()", True),
+    ("import a from 'm' /* c */\nfoo()", True),
+    ("import a from 'm' /* c\n */ foo()", True),
+    ("import a from 'm'\u2028foo()", True),
+    ("import a from 'm'; foo()", True),
+    ("import a from 'm' ; foo()", True),
+    ("export {a} from 'm' with\n{type: 'json'};", True),
+    ("export * as ns from 'm' with\n{type: 'json'}\nfoo()", True),
+    ("export {} from 'm' with\n{type: 'json'}; foo()", True),
+    ("export {} from 'm' with\n{type: 'json'} foo()", False),
     ("export * from './d.json' with {type: 'json'};", True),
     ("export {a} from './d.json' with {'type': 'json'};", True),
     ("export {a} from './d.json' with {\"type\": \"json\"};\nexport const b = 1;", True),
@@ -247,13 +280,13 @@ def test_local_export_lists_match_v8(node26):
     assert extract(JS_EXPORT_LISTS[0][0].encode(), Dialect.JS).imports == ()
 
 
-def test_reexports_with_attributes_match_the_engines(node26, ts5):
+def test_import_export_statement_ends_match_the_engines(node26, ts5):
     """The split re-exports are read, with the modules V8 finds in them; the file is valid
-    where V8 and TypeScript say so, and not where the statement goes on."""
-    sources = [s for s, _ in REEXPORT_ATTRIBUTES]
+    where V8 and TypeScript say so, and not where a statement goes on."""
+    sources = [s for s, _ in IMPORT_EXPORT_ENDS]
     v8 = _v8_results(node26, sources)
     ts = _ts_accepts(node26, ts5, [(s, "x.ts") for s in sources])
-    for (src, stated), v, t in zip(REEXPORT_ATTRIBUTES, v8, ts, strict=True):
+    for (src, stated), v, t in zip(IMPORT_EXPORT_ENDS, v8, ts, strict=True):
         assert ("error" not in v) == stated and t == stated, f"an engine changed its mind on {src!r}"
         for dialect in (Dialect.JS, Dialect.TS):
             facts = extract(src.encode(), dialect)
@@ -268,6 +301,11 @@ def test_reexports_with_attributes_match_the_engines(node26, ts5):
         assert [i.specifier for i in facts.imports] == ["./d.json"]  # (read as far as it parses)
         src = "let = =;\nexport * from './d.json' with {type: 'json'} foo();\n"
         assert extract(src.encode(), dialect).first_error.start == src.index("="), dialect
+
+
+def test_typescript_import_statement_ends_match_typescript(node26, ts5):
+    _same_verdicts(TS_IMPORT_ENDS, _ts_accepts(node26, ts5, [(s, "x.ts") for s, _ in TS_IMPORT_ENDS]),
+                   (Dialect.TS, Dialect.TSX))
 
 
 def test_semicolons_inserted_before_line_start_brackets_match_v8(node26):

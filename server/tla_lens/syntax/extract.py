@@ -407,8 +407,8 @@ class _Extractor:
         self.ambiguous_tla: set[int] = set()  # `await(x)` sites that are calls in a script
         # valid statements the grammar gives errors in, that are not import-ish statements
         self.excused: list[tuple[int, int]] = []
-        # where a statement the grammar split goes on without a `;` or line break (an error the
-        # tree does not show: the grammar read the rest as statements of their own)
+        # where an import or export statement goes on without a `;` or line break (an error
+        # the tree does not show: the grammar read the rest as statements of their own)
         self.unterminated: list[int] = []
 
     def run(self) -> ModuleFacts:
@@ -482,6 +482,8 @@ class _Extractor:
                         parsed = _read_on(parse, src, node.start_byte, children[idx + 1:idx + 4])
                     if parsed is not None:
                         self.stmts.append(_Stmt(parsed, node.end_byte, ambient))
+                        # the grammars insert a `;` where no engine does (`import 'm' foo()`)
+                        self._check_end(parsed.end if node.has_error else max(parsed.end, node.end_byte))
                     elif t == "export_statement" and node.has_error and stm.local_export_list(
                             src, node.start_byte, node.end_byte):
                         # valid, and names no module: only its errors are the grammar's
@@ -509,13 +511,17 @@ class _Extractor:
                         if not ambient:
                             self.module_syntax = True
                         self.stmts.append(_Stmt(parsed, node.end_byte, ambient))
-                        on = _goes_on(src, parsed.end)
-                        if on is not None:
-                            self.unterminated.append(on)
+                        self._check_end(parsed.end)
                     elif t == "ERROR" and node.child_count < 10000:
                         work.append((node, ambient))
             head = False
         self.stmts.sort(key=lambda s: s.parsed.start)
+
+    def _check_end(self, end: int) -> None:
+        """An import or export statement read up to ``end`` must end there (see _goes_on)."""
+        on = _goes_on(self.src, end)
+        if on is not None:
+            self.unterminated.append(on)
 
     # -----------------------------------------------------------------------------------
     # Top-level await
@@ -1058,6 +1064,8 @@ _LINE_BREAK = re.compile(rb"[\r\n]|\xe2\x80[\xa8\xa9]")
 
 # re-parses one file may cost in _after_semicolon_insertion
 _SEMICOLON_PARSES = 64
+# white space and comments
+_GAP = re.compile(rb"(?:\s|\xc2\xa0|\xef\xbb\xbf|\xe2\x80[\xa8\xa9]|/\*(?:[^*]|\*(?!/))*\*/|//[^\r\n]*)*")
 # white space and comments that do not end a line
 _SAME_LINE_GAP = re.compile(rb"(?:[ \t\v\f]|/\*(?:[^*\r\n\xe2]|\*(?!/)|\xe2(?!\x80[\xa8\xa9]))*\*/)*")
 # a statement that starts with one of these keywords may be an import or export declaration
@@ -1090,12 +1098,18 @@ def _goes_on(src: bytes, end: int) -> Optional[int]:
 
 def _read_on(parse, src: bytes, start: int, siblings: list):
     """A statement from ``start`` that the grammar split over several nodes: ``parse`` of the
-    text through the end of each of ``siblings`` in turn, the first that parses (or None)."""
+    text through the end of each of ``siblings`` in turn, the first that reads all of it (else
+    the first that parses, or None). A statement may end before the text it is given: in
+    ``export * from 'm' with⏎{type: 'json'}`` the first node ends after `with`."""
+    first = None
     for node in siblings:
         parsed = parse(src, start, node.end_byte)
         if parsed is not None:
-            return parsed
-    return None
+            if _GAP.fullmatch(src, parsed.end, node.end_byte):
+                return parsed
+            if first is None:
+                first = parsed
+    return first
 
 
 def _insertion_points(src: bytes, error: Span) -> list[int]:
