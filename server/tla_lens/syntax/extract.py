@@ -488,6 +488,10 @@ class _Extractor:
                             src, node.start_byte, node.end_byte):
                         # valid, and names no module: only its errors are the grammar's
                         self.excused.append((node.start_byte, node.end_byte))
+                        self._check_end(node.end_byte)
+                    elif t == "export_statement" and decl is None and node.named_child_count \
+                            and node.named_children[0].type == "export_clause":
+                        self._check_end(node.end_byte)  # `export {a}`, names no module
                 if t == "export_statement":
                     if decl is not None and decl.type == "ambient_declaration":
                         work.append((decl, True))
