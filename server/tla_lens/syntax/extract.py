@@ -219,7 +219,7 @@ _REFERENCE_SPECIAL = frozenset(
     {"computed_property_name", "ambient_declaration", "formal_parameters", "variable_declarator",
      "arrow_function", "catch_clause", "for_in_statement", "internal_module", "module",
      "type_parameter", "assignment_expression", "call_expression", "meta_property",
-     "export_statement", "export_specifier", "public_field_definition"}
+     "export_statement", "export_specifier", "public_field_definition", "import_alias"}
 ) | _TYPE_NODES | _VAR_SCOPES | _OWN_SCOPES | _BLOCK_SCOPES | _PATTERN_FIELDS.keys() \
     | _NAMED_DECLS.keys() | _SELF_NAMED.keys() | _JSX_TAGS
 
@@ -661,7 +661,9 @@ class _Extractor:
             for i, b in enumerate(s.parsed.bindings):
                 if b.local and (ts or b.local == "require"):  # (an imported `require`: see below)
                     locals_.setdefault(b.local.encode("utf-8", "surrogatepass"), []).append((s, i))
-        words = [b"import", b"require", *locals_.keys()]
+        # `import w = v.p` (not exported) uses `v` only where `w` is used as a value
+        aliases = _alias_names(src, self.head_end) if ts and locals_ else frozenset()
+        words = [b"import", b"require", *locals_.keys(), *aliases]
         positions = word_positions(src, words, self.head_end)
         react = locals_.get(b"React")
         if react is not None:
@@ -673,13 +675,17 @@ class _Extractor:
         cur = root.walk()
         npos = len(positions)
         bisect_left = bisect.bisect_left
-        wanted = frozenset([b"require", *locals_.keys()])
+        wanted = frozenset([b"require", *locals_.keys(), *aliases])
         # A module-level `const require = createRequire(...)` is still a require function.
         keep_require = b"require" not in locals_
         # scope records: [parent index, {name: meanings} or None]; 0 is the program
         scopes: list[list] = [[-1, None]]
         # references: (scope, name, meaning looked up, 0 = value use / 1 = type use)
         refs: list[tuple[int, bytes, int, int]] = []
+        # references in the value of a local alias: (reference, alias name)
+        alias_refs: list[tuple[tuple[int, bytes, int, int], bytes]] = []
+        # per depth of the frames: [alias name (None: not one we look for), exported]
+        alias_frames: dict[int, list] = {}
         pending_requires: list[tuple[int, object]] = []
 
         def declare(target: tuple[int, int], name: bytes) -> None:
@@ -729,17 +735,30 @@ class _Extractor:
                 elif t in _IDENT_USES:
                     descend = False
                     name = src[node.start_byte : node.end_byte]
-                    if name in locals_ and (ptype, fname) not in _NOT_A_REFERENCE:
+                    if name in wanted and (ptype, fname) not in _NOT_A_REFERENCE:
                         if ptype == "import_alias" and node.prev_named_sibling is None:
-                            # `import N = a.b` (in a namespace): declares N
-                            declare((scope, _BOTH), name)
-                        elif t == "type_identifier":
-                            refs.append((scope, name, _TYPE, 1))
-                        elif in_type:
-                            # `typeof v` looks up the value meaning; `ns.T` the namespace
-                            refs.append((scope, name, _TYPE if ptype == "nested_type_identifier" else _VALUE, 1))
+                            if name in aliases:
+                                # `import w = …` of ours: w is looked for as the imports are
+                                alias_frames[len(frames) - 1][0] = name
+                            else:
+                                # `import N = a.b` (in a namespace): declares N
+                                declare((scope, _BOTH), name)
+                        elif name == b"require" and name not in locals_:
+                            pass
                         else:
-                            refs.append((scope, name, _VALUE, 0))
+                            if t == "type_identifier":
+                                ref = (scope, name, _TYPE, 1)
+                            elif in_type:
+                                # `typeof v` looks up the value meaning; `ns.T` the namespace
+                                ref = (scope, name, _TYPE if ptype == "nested_type_identifier" else _VALUE, 1)
+                            else:
+                                ref = (scope, name, _VALUE, 0)
+                            alias = _alias_of(frames, alias_frames) if ptype == "import_alias" or \
+                                ptype == "nested_identifier" else None
+                            if alias is not None:
+                                alias_refs.append((ref, alias))
+                            else:
+                                refs.append(ref)
                 elif t == "property_identifier":
                     descend = False
                     if ptype == "enum_body" or (ptype == "enum_assignment" and fname == "name"):
@@ -811,19 +830,24 @@ class _Extractor:
                                     ambient = True
                     elif t in _JSX_TAGS and react is not None and not in_type:
                         refs.append((scope, b"React", _VALUE, 0))
+                    elif t == "import_alias":
+                        # its name comes first (set there if it is one of ``aliases``)
+                        alias_frames[len(frames)] = [None, ptype == "export_statement"]
                 if descend and first_child_for_byte(positions[k]) is not None:
                     frames.append((t, in_type, ambient, scope, vscope, child_fields, child_target))
                     continue
             while not cur.goto_next_sibling():
                 if not goto_parent():
-                    self._resolve(scopes, refs, pending_requires, locals_)
+                    self._resolve(scopes, refs, pending_requires, locals_, alias_refs)
                     return
                 frames.pop()
-        self._resolve(scopes, refs, pending_requires, locals_)
+        self._resolve(scopes, refs, pending_requires, locals_, alias_refs)
 
-    def _resolve(self, scopes, refs, pending_requires, locals_) -> None:
+    def _resolve(self, scopes, refs, pending_requires, locals_, alias_refs=()) -> None:
         """Which names each scope hides (its own declarations and its ancestors'), then the
-        references that are not hidden are uses of the import bindings."""
+        references that are not hidden are uses of the import bindings. A reference in the
+        value of a local alias (``import w = v.p``) counts once the alias is used as a value
+        (TypeScript 5.9 elides the import otherwise)."""
         empty: frozenset = frozenset()
         hidden_value: list[frozenset] = []
         hidden_type: list[frozenset] = []
@@ -839,6 +863,19 @@ class _Extractor:
                     pt = pt.union(ty)
             hidden_value.append(pv)
             hidden_type.append(pt)
+        if alias_refs:
+            # aliases used as values (through other aliases too): their references count
+            used = {name for scope, name, meaning, kind in refs
+                    if kind == 0 and meaning == _VALUE and name not in hidden_value[scope]}
+            waiting = list(alias_refs)
+            while True:
+                ready = [ref for ref, alias in waiting if alias in used]
+                if not ready:
+                    break
+                waiting = [(ref, alias) for ref, alias in waiting if alias not in used]
+                refs = refs + ready
+                used |= {name for scope, name, meaning, kind in ready
+                         if kind == 0 and meaning == _VALUE and name not in hidden_value[scope]}
         for scope, name, meaning, kind in refs:
             if name in (hidden_value if meaning == _VALUE else hidden_type)[scope]:
                 continue
@@ -1068,6 +1105,9 @@ _LINE_BREAK = re.compile(rb"[\r\n]|\xe2\x80[\xa8\xa9]")
 
 # re-parses one file may cost in _after_semicolon_insertion
 _SEMICOLON_PARSES = 64
+# `import w = <entity>`: a local alias (not `= require(…)`, an import of a module)
+_ALIAS = re.compile(rb"import\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*(?!require\s*\()[A-Za-z_$]")
+_IDENT_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") | frozenset(range(0x80, 0x100))
 # white space and comments
 _GAP = re.compile(rb"(?:\s|\xc2\xa0|\xef\xbb\xbf|\xe2\x80[\xa8\xa9]|/\*(?:[^*]|\*(?!/))*\*/|//[^\r\n]*)*")
 # white space and comments that do not end a line
@@ -1076,6 +1116,32 @@ _SAME_LINE_GAP = re.compile(rb"(?:[ \t\v\f]|/\*(?:[^*\r\n\xe2]|\*(?!/)|\xe2(?!\x
 _MODULE_KEYWORD = re.compile(rb"(?:import|export)(?![A-Za-z0-9_$\x80-\xff])")
 _NAME_END = re.compile(rb"[A-Za-z0-9_$\x80-\xff'\"\]})>]")
 _BRACKET_LINE = re.compile(rb"(?:\r\n?|\n|\xe2\x80[\xa8\xa9])[ \t]*[\[(*`]")
+
+
+def _alias_names(src: bytes, start: int) -> frozenset:
+    """The names of the local aliases ``import w = <entity>`` in ``src`` after ``start``."""
+    names = []
+    i = src.find(b"import", start)
+    while i >= 0:
+        m = _ALIAS.match(src, i)
+        if m is not None and (i == 0 or src[i - 1] not in _IDENT_BYTES):
+            names.append(m.group(1))
+        i = src.find(b"import", i + 6)
+    return frozenset(names)
+
+
+def _alias_of(frames: list, alias_frames: dict) -> Optional[bytes]:
+    """The alias whose value the current node is in (``import w = v`` / ``import w = v.p.q``,
+    not exported), if it is one of those looked for; else None."""
+    k = len(frames) - 1
+    while k >= 0 and frames[k][0] == "nested_identifier":
+        k -= 1
+    if k < 0 or frames[k][0] != "import_alias":
+        return None
+    rec = alias_frames.get(k)
+    if rec is None or rec[1]:
+        return None
+    return rec[0]
 
 
 def _goes_on(src: bytes, end: int) -> Optional[int]:
