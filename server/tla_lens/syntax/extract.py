@@ -55,7 +55,7 @@ from .facts import (
     to_record,
 )
 from .grammar import parser
-from .words import ANY_WORD, word_positions
+from .words import ANY_WORD, IDENT_BYTES, word_positions
 
 __all__ = ["extract", "extract_record", "extract_incremental"]
 
@@ -425,7 +425,7 @@ class _Extractor:
         if any(site.keyword.start not in self.ambiguous_tla for site in tla):
             self.module_syntax = True
         self._references(root)
-        first_error = self._first_error(root) if root.has_error else None
+        first_error = self._first_error(root) if root.has_error or self.unterminated else None
         if first_error is not None:
             first_error = self._after_semicolon_insertion(first_error)
         return (
@@ -738,10 +738,11 @@ class _Extractor:
                     if name in wanted and (ptype, fname) not in _NOT_A_REFERENCE:
                         if ptype == "import_alias" and node.prev_named_sibling is None:
                             if name in aliases:
-                                # `import w = …` of ours: w is looked for as the imports are
+                                # `import w = v…` of ours: w is looked for as the imports are
                                 alias_frames[len(frames) - 1][0] = name
-                            else:
-                                # `import N = a.b` (in a namespace): declares N
+                            if name in locals_ or name not in aliases:
+                                # `import N = a.b` (in a namespace): declares N, hiding an
+                                # import of that name there
                                 declare((scope, _BOTH), name)
                         elif name == b"require" and name not in locals_:
                             pass
@@ -1001,23 +1002,21 @@ class _Extractor:
             i = bisect.bisect_right(starts, start) - 1
             return i >= 0 and end <= spans[i][1]
 
-        found: Optional[Span] = None
-        cur = root.walk()
-        while found is None:
-            node = cur.node
-            if node.is_error or node.is_missing:
-                if not excused(node) and not self._variance_modifier(node, src):
-                    found = Span(original(node.start_byte), original(node.end_byte))
-                    break
-            elif node.has_error and cur.goto_first_child():
-                continue
-            while not cur.goto_next_sibling():
-                if not cur.goto_parent():
-                    break
-            else:
-                continue
-            break
-        if self.unterminated:
+        def in_tree() -> Optional[Span]:
+            cur = root.walk()
+            while True:
+                node = cur.node
+                if node.is_error or node.is_missing:
+                    if not excused(node) and not self._variance_modifier(node, src):
+                        return Span(original(node.start_byte), original(node.end_byte))
+                elif node.has_error and cur.goto_first_child():
+                    continue
+                while not cur.goto_next_sibling():
+                    if not cur.goto_parent():
+                        return None
+
+        found = in_tree()
+        if self.unterminated:  # (not in the tree: see _check_end)
             at = min(self.unterminated)
             if found is None or at < found.start:
                 found = Span(at, at + 1)
@@ -1107,7 +1106,6 @@ _LINE_BREAK = re.compile(rb"[\r\n]|\xe2\x80[\xa8\xa9]")
 _SEMICOLON_PARSES = 64
 # `import w = <entity>`: a local alias (not `= require(…)`, an import of a module)
 _ALIAS = re.compile(rb"import\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*(?!require\s*\()[A-Za-z_$]")
-_IDENT_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") | frozenset(range(0x80, 0x100))
 # white space and comments
 _GAP = re.compile(rb"(?:\s|\xc2\xa0|\xef\xbb\xbf|\xe2\x80[\xa8\xa9]|/\*(?:[^*]|\*(?!/))*\*/|//[^\r\n]*)*")
 # white space and comments that do not end a line
@@ -1124,7 +1122,7 @@ def _alias_names(src: bytes, start: int) -> frozenset:
     i = src.find(b"import", start)
     while i >= 0:
         m = _ALIAS.match(src, i)
-        if m is not None and (i == 0 or src[i - 1] not in _IDENT_BYTES):
+        if m is not None and (i == 0 or src[i - 1] not in IDENT_BYTES):
             names.append(m.group(1))
         i = src.find(b"import", i + 6)
     return frozenset(names)
