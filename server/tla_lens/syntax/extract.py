@@ -658,8 +658,10 @@ class _Extractor:
         for s in self.stmts:
             if s.ambient or s.parsed.kind == "export":
                 continue
+            if s.parsed.type_only:
+                continue  # (erased whatever the uses: not looked for)
             for i, b in enumerate(s.parsed.bindings):
-                if b.local and (ts or b.local == "require"):  # (an imported `require`: see below)
+                if b.local and not b.type_only and (ts or b.local == "require"):  # (an imported `require`: see below)
                     locals_.setdefault(b.local.encode("utf-8", "surrogatepass"), []).append((s, i))
         # `import w = v.p` (not exported) uses `v` only where `w` is used as a value
         aliases = _alias_names(src, self.head_end) if ts and locals_ else frozenset()
@@ -818,7 +820,11 @@ class _Extractor:
                         child_fields, child_target = _LEFT_FIELD, (scope, _VALUE)
                     # other facts
                     if t == "call_expression":
-                        if not in_type:
+                        # (only `import(…)` and `require(…)` matter: a call whose callee starts
+                        # the call with one of those words)
+                        if not in_type and src[node.start_byte] in b"ir" and (
+                                src.startswith(b"import", node.start_byte)
+                                or src.startswith(b"require", node.start_byte)):
                             self._call(node, scope, pending_requires)
                     elif t == "meta_property":
                         if not in_type and src.startswith(b"import", node.start_byte):

@@ -80,7 +80,8 @@ class Binding:
     type_only: bool       # inline `type` modifier, or the whole statement is `import type`
     span: Span            # the specifier's own text (e.g. `a as b`)
     # used at least once in a value / type position in this file (TypeScript files only, where
-    # they decide elision; always False in JavaScript, which elides no import)
+    # they decide elision; always False in JavaScript, which elides no import, and for a
+    # type-only binding, which is erased whatever its uses)
     value_used: bool = False
     type_used: bool = False
 
