@@ -6,18 +6,14 @@ appears in an import / export-from / require in the output.
 """
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from tla_lens.syntax import Dialect, dialect_for_path, extract
 
 from .elision_corpus import ELISION_CORPUS
-
-HERE = Path(__file__).resolve().parent
+from .engines import ts_transpiled
 
 _SURVIVOR_RES = (
     re.compile(r"""\bfrom\s*["']([^"']+)["']"""),
@@ -40,17 +36,7 @@ def ts_outputs(node26, ts5) -> list[dict]:
         {"src": src, "fileName": opts.get("fileName", "x.ts"), "module": opts.get("module", "esnext")}
         for src, opts in ELISION_CORPUS
     ]
-    proc = subprocess.run(
-        [str(node26), str(HERE / "elision_oracle.js")],
-        input=json.dumps({"ts": str(ts5), "cases": cases}),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout)
-    assert len(out) == len(cases)
-    return out
+    return ts_transpiled(node26, ts5, cases)
 
 
 def test_corpus_is_big_enough():

@@ -26,15 +26,14 @@ tests/engines) is compared with the engines' verdicts.
 """
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tla_lens.syntax import Dialect, TreeEdit, edit_tree, extract, extract_incremental
 
-HERE = Path(__file__).resolve().parent
+from .engines import ts_syntax_errors, v8_modules
+
 
 # (source, V8 accepts it as a module)
 JS_EXPORT_LISTS = [
@@ -240,28 +239,12 @@ IMPORT_EXPORT_ENDS = [
 ]
 
 
-def _v8_results(node26: Path, sources: list[str]) -> list[dict]:
-    """V8's verdict on each source as a module: {"tla": …, "requests": [specifier, …]} or
-    {"error": …} (tla_oracle.js)."""
-    proc = subprocess.run(
-        [str(node26), "--experimental-vm-modules", "--no-warnings", str(HERE / "tla_oracle.js")],
-        input=json.dumps(sources), capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
-
-
 def _v8_accepts(node26: Path, sources: list[str]) -> list[bool]:
-    return ["error" not in r for r in _v8_results(node26, sources)]
+    return ["error" not in r for r in v8_modules(node26, sources)]
 
 
 def _ts_accepts(node26: Path, ts5: Path, cases: list[tuple[str, str]]) -> list[bool]:
-    proc = subprocess.run(
-        [str(node26), str(HERE / "elision_oracle.js")],
-        input=json.dumps({"ts": str(ts5), "mode": "syntax",
-                          "cases": [{"src": s, "fileName": f} for s, f in cases]}),
-        capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return [not diags for diags in json.loads(proc.stdout)]
+    return [not diags for diags in ts_syntax_errors(node26, ts5, cases)]
 
 
 def _same_verdicts(cases: list[tuple[str, bool]], engine: list[bool], dialects: tuple[Dialect, ...]) -> None:
@@ -284,7 +267,7 @@ def test_import_export_statement_ends_match_the_engines(node26, ts5):
     """The split re-exports are read, with the modules V8 finds in them; the file is valid
     where V8 and TypeScript say so, and not where a statement goes on."""
     sources = [s for s, _ in IMPORT_EXPORT_ENDS]
-    v8 = _v8_results(node26, sources)
+    v8 = v8_modules(node26, sources)
     ts = _ts_accepts(node26, ts5, [(s, "x.ts") for s in sources])
     for (src, stated), v, t in zip(IMPORT_EXPORT_ENDS, v8, ts, strict=True):
         assert ("error" not in v) == stated and t == stated, f"an engine changed its mind on {src!r}"

@@ -10,13 +10,10 @@ them as the engines do.
 from __future__ import annotations
 
 import itertools
-import json
-import subprocess
-from pathlib import Path
 
 from tla_lens.syntax import Dialect, extract
 
-HERE = Path(__file__).resolve().parent
+from .engines import ts_syntax_errors, v8_modules
 
 FORMS = [
     "import 'm'", "import a from 'm'", "import * as ns from 'm'", "import {a} from 'm'",
@@ -42,19 +39,11 @@ def _sources() -> list[str]:
 
 def test_import_and_export_forms_match_v8_and_typescript(node26, ts5):
     sources = _sources()
-    v8 = subprocess.run(
-        [str(node26), "--experimental-vm-modules", "--no-warnings", str(HERE / "tla_oracle.js")],
-        input=json.dumps(sources), capture_output=True, text=True, timeout=300)
-    assert v8.returncode == 0, v8.stderr
-    ts = subprocess.run(
-        [str(node26), str(HERE / "elision_oracle.js")],
-        input=json.dumps({"ts": str(ts5), "mode": "syntax",
-                          "cases": [{"src": s, "fileName": "x.ts"} for s in sources]}),
-        capture_output=True, text=True, timeout=300)
-    assert ts.returncode == 0, ts.stderr
+    v8 = v8_modules(node26, sources)
+    ts = ts_syntax_errors(node26, ts5, [(s, "x.ts") for s in sources])
     wrong = []
     valid = 0
-    for src, v, diags in zip(sources, json.loads(v8.stdout), json.loads(ts.stdout), strict=True):
+    for src, v, diags in zip(sources, v8, ts, strict=True):
         requests = None if "error" in v else v["requests"]
         valid += requests is not None
         for dialect, engine_ok in ((Dialect.JS, requests is not None), (Dialect.TS, not diags)):

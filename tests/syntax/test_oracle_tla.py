@@ -7,33 +7,18 @@ TypeScript grammar, also accepted: a site plus ``has_syntax_errors``).
 """
 from __future__ import annotations
 
-import json
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from tla_lens.syntax import Dialect, extract
 
+from .engines import v8_modules
 from .tla_corpus import TLA_CORPUS
-
-HERE = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="module")
 def v8_results(node26) -> list[dict]:
     sources = [src for src, _ in TLA_CORPUS]
-    proc = subprocess.run(
-        [str(node26), "--experimental-vm-modules", "--no-warnings", str(HERE / "tla_oracle.js")],
-        input=json.dumps(sources),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    results = json.loads(proc.stdout)
-    assert len(results) == len(sources)
-    return results
+    return v8_modules(node26, sources)
 
 
 def test_corpus_is_big_enough():
