@@ -55,7 +55,7 @@ from .facts import (
     to_record,
 )
 from .grammar import parser
-from .words import ANY_WORD, IDENT_BYTES, word_positions
+from .words import ANY_WORD, IDENT_CLASS, word_positions
 
 __all__ = ["extract", "extract_record", "extract_incremental"]
 
@@ -737,17 +737,15 @@ class _Extractor:
                 elif t in _IDENT_USES:
                     descend = False
                     name = src[node.start_byte : node.end_byte]
-                    if name in wanted and (ptype, fname) not in _NOT_A_REFERENCE:
+                    if (name in locals_ or name in aliases) and (ptype, fname) not in _NOT_A_REFERENCE:
                         if ptype == "import_alias" and node.prev_named_sibling is None:
                             if name in aliases:
                                 # `import w = v…` of ours: w is looked for as the imports are
                                 alias_frames[len(frames) - 1][0] = name
-                            if name in locals_ or name not in aliases:
+                            if name in locals_:
                                 # `import N = a.b` (in a namespace): declares N, hiding an
                                 # import of that name there
                                 declare((scope, _BOTH), name)
-                        elif name == b"require" and name not in locals_:
-                            pass
                         else:
                             if t == "type_identifier":
                                 ref = (scope, name, _TYPE, 1)
@@ -822,9 +820,7 @@ class _Extractor:
                     if t == "call_expression":
                         # (only `import(…)` and `require(…)` matter: a call whose callee starts
                         # the call with one of those words)
-                        if not in_type and src[node.start_byte] in b"ir" and (
-                                src.startswith(b"import", node.start_byte)
-                                or src.startswith(b"require", node.start_byte)):
+                        if not in_type and src.startswith((b"import", b"require"), node.start_byte):
                             self._call(node, scope, pending_requires)
                     elif t == "meta_property":
                         if not in_type and src.startswith(b"import", node.start_byte):
@@ -1117,21 +1113,15 @@ _GAP = re.compile(rb"(?:\s|\xc2\xa0|\xef\xbb\xbf|\xe2\x80[\xa8\xa9]|/\*(?:[^*]|\
 # white space and comments that do not end a line
 _SAME_LINE_GAP = re.compile(rb"(?:[ \t\v\f]|/\*(?:[^*\r\n\xe2]|\*(?!/)|\xe2(?!\x80[\xa8\xa9]))*\*/)*")
 # a statement that starts with one of these keywords may be an import or export declaration
-_MODULE_KEYWORD = re.compile(rb"(?:import|export)(?![A-Za-z0-9_$\x80-\xff])")
+_MODULE_KEYWORD = re.compile(rb"(?:import|export)(?![" + IDENT_CLASS + rb"])")
 _NAME_END = re.compile(rb"[A-Za-z0-9_$\x80-\xff'\"\]})>]")
 _BRACKET_LINE = re.compile(rb"(?:\r\n?|\n|\xe2\x80[\xa8\xa9])[ \t]*[\[(*`]")
 
 
 def _alias_names(src: bytes, start: int) -> frozenset:
     """The names of the local aliases ``import w = <entity>`` in ``src`` after ``start``."""
-    names = []
-    i = src.find(b"import", start)
-    while i >= 0:
-        m = _ALIAS.match(src, i)
-        if m is not None and (i == 0 or src[i - 1] not in IDENT_BYTES):
-            names.append(m.group(1))
-        i = src.find(b"import", i + 6)
-    return frozenset(names)
+    matches = (_ALIAS.match(src, i) for i in word_positions(src, [b"import"], start))
+    return frozenset(m.group(1) for m in matches if m is not None)
 
 
 def _alias_of(frames: list, alias_frames: dict) -> Optional[bytes]:

@@ -11,7 +11,7 @@ import re
 
 IDENT_CLASS = rb"A-Za-z0-9_$\x80-\xff"
 # identifier bytes: ASCII word characters, `$`, and any non-ASCII byte
-IDENT_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") | frozenset(range(0x80, 0x100))
+_IDENT = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") | frozenset(range(0x80, 0x100))
 ANY_WORD = re.compile(rb"[" + IDENT_CLASS + rb"]+")  # a run of identifier bytes
 
 
@@ -24,11 +24,11 @@ def word_positions(source: bytes, words, start: int = 0) -> list[int]:
     if len(wordset) > 32:
         # many names: one scan over every word of the file, each looked up in the set
         return [m.start() for m in ANY_WORD.finditer(source, start)
-                if m.group() in wordset and (m.start() == 0 or source[m.start() - 1] not in IDENT_BYTES)]
+                if m.group() in wordset and (m.start() == 0 or source[m.start() - 1] not in _IDENT)]
     out: list[int] = []
     find = source.find
     n = len(source)
-    ident = IDENT_BYTES
+    ident = _IDENT
     for w in wordset:
         size = len(w)
         i = find(w, start)
