@@ -40,6 +40,7 @@ from ..syntax import dialect_for_path
 from ..syntax.facts import Span, StaticImport
 from ..text import Encoding
 from .actions import CMD_SHOW_DOCS
+from .config_diagnostics import diagnostics_by_file
 from .documents import Document
 
 log = logging.getLogger("tla_lens.lsp")
@@ -132,6 +133,10 @@ class TlaLensServer(LanguageServer):
         self.progress_token: Optional[str] = None
         self.config_problems: list[Problem] = []
         self.diag_cache: dict[Path, tuple] = {}
+        # configuration problems as diagnostics on their files: (key, by file, generation)
+        self.config_diags: tuple = ((), {}, 0)
+        self.config_pushed: set[Path] = set()  # config files given diagnostics (push mode)
+        self.config_refreshed = 0  # the generation the client was last told to pull (pull mode)
         self.facts_cache: Optional[FactsCache] = None  # the persistent facts cache
 
     # -- errors never pop up -----------------------------------------------------------------
@@ -209,7 +214,9 @@ class TlaLensServer(LanguageServer):
                 else:
                     merged[k] = v
         cfg, problems = from_dict(merged, self.file_config.source if self.file_config else None)
-        self.config_problems += problems
+        # the file's own values were checked when it was read: these come from the editor
+        self.config_problems += [Problem(None, f"editor settings (tlaLens): {p.message}", severity=p.severity)
+                                 for p in problems]
         return cfg
 
     def editor_flag(self, key: str, default: bool = True) -> bool:
@@ -231,17 +238,31 @@ class TlaLensServer(LanguageServer):
     def diagnostics_for(self, path: Path) -> list[T.Diagnostic]:
         return self.diagnostic_report(path)[0]
 
+    def config_diagnostics(self) -> dict[Path, list[T.Diagnostic]]:
+        """Problems of the workspace's configuration files (tla-lens.json, package.json,
+        tsconfig/jsconfig) as diagnostics by file; built again only when they change."""
+        project = self.project
+        problems = tuple(self.config_problems) + (tuple(project.resolver.problems) if project else ())
+        key = (problems, self.encoding, project.root if project else None)
+        old_key, by_file, gen = self.config_diags
+        if key != old_key:
+            by_file = diagnostics_by_file(problems, project.root, self.encoding) if project else {}
+            self.config_diags = (key, by_file, gen + 1)
+        return by_file
+
     def diagnostic_report(self, path: Path) -> tuple[list[T.Diagnostic], str]:
         """(diagnostics, result id) of a file, cached until anything in the project changes
         (VS Code polls workspace/diagnostic every few seconds)."""
         project = self.project
-        if project is None or path not in project.modules:
+        config = self.config_diagnostics().get(path, [])
+        if project is None or (path not in project.modules and not config):
             return [], _result_id([])
-        key = (id(project), project.generation, self.encoding)
+        key = (id(project), project.generation, self.encoding, self.config_diags[2])
         hit = self.diag_cache.get(path)
         if hit is not None and hit[0] == key:
             return hit[1], hit[2]
-        diags = [self.to_diagnostic(f) for f in project.findings_for(path)]
+        diags = config + [self.to_diagnostic(f) for f in project.findings_for(path)] \
+            if path in project.modules else list(config)
         rid = _result_id(diags)
         self.diag_cache[path] = (key, diags, rid)
         return diags, rid
@@ -287,14 +308,21 @@ class TlaLensServer(LanguageServer):
             targets = set(self.docs)
         else:
             targets = {p for p in change.files if p in self.docs}
+        config = self.config_diagnostics()
         if self.pull:
-            if (change.graph or change.moved) and self.refresh_support:
+            gen = self.config_diags[2]
+            if (change.graph or change.moved or gen != self.config_refreshed) and self.refresh_support:
+                self.config_refreshed = gen
                 try:
                     self.workspace_diagnostic_refresh(None)
                 except Exception as e:
                     self.log(f"diagnostic refresh failed: {e}")
         else:
+            # configuration files: those with problems now, and those whose problems went away
+            targets |= set(config) | self.config_pushed
             self.publish(sorted(targets))
+            if self.project is not None and self.project.discovered:
+                self.config_pushed = set(config)
         if change.graph:
             for refresh in (self.workspace_code_lens_refresh, self.workspace_inlay_hint_refresh):
                 try:
@@ -676,9 +704,13 @@ def workspace_diagnostic(ls: TlaLensServer, params: T.WorkspaceDiagnosticParams)
     if ls.project is None:
         return T.WorkspaceDiagnosticReport(items=[])
     previous = {p.uri: p.value for p in (params.previous_result_ids or [])}
-    for path, mod in sorted(ls.project.modules.items()):
-        if not mod.workspace:
-            continue
+    paths = {path for path, mod in ls.project.modules.items() if mod.workspace}
+    paths.update(ls.config_diagnostics())  # configuration files with problems
+    for uri in previous:  # files reported before that are gone or have no problems left
+        path = ls.path_of(uri)
+        if path is not None:
+            paths.add(path)
+    for path in sorted(paths):
         try:
             diags, rid = ls.diagnostic_report(path)
         except Exception as e:  # report the other files

@@ -390,6 +390,21 @@ async function main() {
     await until("the warning to come back", async () => (await editor().locator(".squiggly-warning").count()) > 0, 30_000);
   });
 
+  await step("a mistake in tla-lens.json shows on that file in the Problems panel", async () => {
+    // written by another program (git checkout, a script): VS Code's file watcher tells the server
+    const file = join(WORKSPACE, "tla-lens.json");
+    writeFileSync(file, '{\n  "severty": {"async-import": "error"}\n}\n');
+    if (!(await page.locator(".markers-panel").isVisible())) await page.keyboard.press("Control+Shift+M");
+    await until("the unknown key in the Problems panel", async () => {
+      const t = await problemsText();
+      return t.includes("tla-lens.json") && t.includes("unknown key 'severty'");
+    }, 30_000);
+    await shot("09-config-problem");
+    rmSync(file);
+    await until("the config problem to leave the Problems panel", async () =>
+      !(await problemsText()).includes("unknown key 'severty'"), 30_000);
+  });
+
   await step("a crashed server restarts with a notice", async () => {
     // the server this test started: the python process running the installed extension's launcher
     const out = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
@@ -399,7 +414,7 @@ async function main() {
     process.kill(pid, "SIGKILL");
     const toast = page.locator(".notification-toast", { hasText: "stopped unexpectedly and is being restarted" });
     await toast.first().waitFor({ timeout: 30_000 });
-    await shot("09-crash-notice");
+    await shot("10-crash-notice");
     // and it works again: the Async Modules view is back
     await runCommand("tla-lens: Refresh Async Modules").catch(() => {});
     const pane = page.locator(".pane", { has: page.locator(".pane-header", { hasText: "Async Modules" }) });
