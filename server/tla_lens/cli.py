@@ -20,7 +20,7 @@ from .text import printable
 
 EPILOG = """\
 commands: check, explain, graph, serve (the language server)
-codes: async-import, require-async, top-level-await, async-cycle, async-entry
+codes: async-import, require-async, top-level-await, async-cycle, async-entry, unresolved-import
 config: tla-lens.json (JSONC) or "tlaLens" in package.json, found from the root upward
 exit status: 0 clean, 1 errors (or warnings over --max-warnings), 2 usage or config error
 """

@@ -24,7 +24,8 @@ from typing import Any, Optional
 
 from .problems import Problem
 
-CODES = ("async-import", "require-async", "top-level-await", "async-cycle", "async-entry")
+CODES = ("async-import", "require-async", "top-level-await", "async-cycle", "async-entry",
+         "unresolved-import")
 SEVERITIES = ("error", "warning", "information", "hint", "off")
 DEFAULT_SEVERITY = {
     "async-import": "warning",
@@ -32,6 +33,7 @@ DEFAULT_SEVERITY = {
     "top-level-await": "information",
     "async-cycle": "warning",
     "async-entry": "warning",
+    "unresolved-import": "hint",
 }
 DEFAULT_SKIP_DIRS = (
     "node_modules", ".git", ".hg", ".svn", "dist", "build", "out", ".next", ".nuxt", ".output",

@@ -94,7 +94,8 @@ def test_sarif_is_2_1_0_with_rules_and_locations():
     assert doc["version"] == "2.1.0"
     run0 = doc["runs"][0]
     assert {rule["id"] for rule in run0["tool"]["driver"]["rules"]} == {
-        "async-import", "require-async", "top-level-await", "async-cycle", "async-entry"}
+        "async-import", "require-async", "top-level-await", "async-cycle", "async-entry",
+        "unresolved-import"}
     res = [x for x in run0["results"] if x["ruleId"] == "async-import"]
     locs = {x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for x in res}
     assert locs == {"src/index.js", "src/reports.js", "src/UserApi.js"}

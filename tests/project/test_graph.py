@@ -123,6 +123,7 @@ def test_problems_are_collected_never_raised(workspace):
         "bin.js": b"\x00\x01\x02binary",
         "big.js": "await 0;\n" * 10,
         "a.js": "import 'nope';import 'nope';import './missing.js';import './big.js';",
+        "d.js": "import('gone');import('gone');",
         "t.ts": "export {};",
         "tsconfig.json": '{"compilerOptions": {',
     })
@@ -130,8 +131,13 @@ def test_problems_are_collected_never_raised(workspace):
     msgs = [str(p) for p in a.problems]
     assert any("binary" in m and "bin.js" in m for m in msgs)
     assert any("maxFileSize" in m and "big.js" in m for m in msgs)
-    assert sum("'nope'" in m for m in msgs) == 1  # reported once
-    assert any("missing.js" in m for m in msgs)
+    # an unresolved import() is a problem, reported once; static imports are findings, each
+    assert sum("'gone'" in m for m in msgs) == 1
+    assert not any("'nope'" in m or "missing.js" in m for m in msgs)
+    unresolved = [f for f in a.findings if f.code == "unresolved-import"]
+    assert [f.message.split(" (")[0] for f in unresolved] == [
+        "cannot resolve `nope`", "cannot resolve `nope`", "cannot resolve `./missing.js`"]
+    assert all(f.severity == "hint" for f in unresolved)
     assert any("tsconfig.json" in m for m in msgs)
     assert not a.modules[root / "a.js"].is_async  # big.js was skipped: treated as sync
 

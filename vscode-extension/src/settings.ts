@@ -13,6 +13,7 @@ export const SEVERITY_CODES = [
   "top-level-await",
   "async-cycle",
   "async-entry",
+  "unresolved-import",
 ] as const;
 export type SeverityCode = (typeof SEVERITY_CODES)[number];
 export const SEVERITIES = ["error", "warning", "information", "hint", "off"] as const;

@@ -47,7 +47,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..config import Config
 from ..problems import Problem
-from ..resolve import Resolver
+from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts
 from .cache import FactsCache, Workers, content_key
@@ -473,15 +473,15 @@ class Project:
         mod.edges = self._edges_of(mod)
         return mod
 
-    def _resolve(self, mod: Module, specifier: str, mode: str) -> Optional[Path]:
+    def _resolve(self, mod: Module, specifier: str, mode: str, problem: bool = False) -> Resolution:
+        """The resolution of an import of ``mod``. An unresolved one is an `unresolved-import`
+        finding, or (a dynamic import: no finding) a problem once per specifier."""
         res = self.resolver.resolve(specifier, mod.path, mode)  # type: ignore[arg-type]
-        if res.kind == "file":
-            return res.path
-        if res.kind == "unresolved" and mod.workspace and specifier not in self.unresolved_seen:
+        if problem and res.kind == "unresolved" and mod.workspace and specifier not in self.unresolved_seen:
             self.unresolved_seen.add(specifier)
             self.file_problems.setdefault(mod.path, []).append(Problem(
                 mod.path, res.message or f"cannot resolve {specifier!r}", severity="information"))
-        return None
+        return res
 
     def _edges_of(self, mod: Module) -> list[Edge]:
         edges: list[Edge] = []
@@ -497,22 +497,27 @@ class Project:
                 kind = EdgeKind.REQUIRE
             else:
                 kind = EdgeKind.STATIC
-            target = None if kind is EdgeKind.ERASED else \
-                self._resolve(mod, imp.specifier, "require" if cjs else "import")
-            edges.append(Edge(mod.path, target, kind, imp.specifier, imp.span,
-                              imp.specifier_span, imp))
+            if kind is EdgeKind.ERASED:
+                edges.append(Edge(mod.path, None, kind, imp.specifier, imp.span,
+                                  imp.specifier_span, imp))
+                continue
+            res = self._resolve(mod, imp.specifier, "require" if cjs else "import")
+            edges.append(Edge(mod.path, res.path if res.kind == "file" else None, kind, imp.specifier,
+                              imp.span, imp.specifier_span, imp,
+                              res.message or "" if res.kind == "unresolved" else None))
         for req in facts.requires:
             if req.erased(mod.verbatim):
                 continue
-            target = self._resolve(mod, req.specifier, "require")
-            edges.append(Edge(mod.path, target, EdgeKind.REQUIRE, req.specifier, req.span,
-                              req.specifier_span, req))
+            res = self._resolve(mod, req.specifier, "require")
+            edges.append(Edge(mod.path, res.path if res.kind == "file" else None, EdgeKind.REQUIRE,
+                              req.specifier, req.span, req.specifier_span, req,
+                              res.message or "" if res.kind == "unresolved" else None))
         for dyn in facts.dynamic_imports:
             if dyn.specifier is None:
                 continue
-            target = self._resolve(mod, dyn.specifier, "import")
-            edges.append(Edge(mod.path, target, EdgeKind.DYNAMIC, dyn.specifier, dyn.span,
-                              dyn.specifier_span, dyn))
+            res = self._resolve(mod, dyn.specifier, "import", problem=True)
+            edges.append(Edge(mod.path, res.path if res.kind == "file" else None, EdgeKind.DYNAMIC,
+                              dyn.specifier, dyn.span, dyn.specifier_span, dyn))
         return edges
 
     def load(self, paths: Optional[Iterable[Path]] = None, progress: Optional[Progress] = None,
@@ -683,6 +688,10 @@ class Project:
         if data is None:
             self.overlays.pop(path, None)
             self.trees.pop(path, None)
+            if path in self.modules and not os.path.lexists(path):
+                # deleted on disk while open (its watcher event may come later, or never): its
+                # importers no longer resolve to it
+                return self.files_changed([path])
         else:
             self.overlays[path] = data
             tree = self.trees.get(path)

@@ -32,6 +32,8 @@ class Edge:
     span: Span                  # the statement (or call) in the source file
     specifier_span: Optional[Span]
     fact: Union[StaticImport, RequireCall, DynamicImport]
+    # why the specifier could not be resolved (None: resolved, a builtin, an asset or a URL)
+    unresolved: Optional[str] = None
 
     @property
     def evaluates(self) -> bool:

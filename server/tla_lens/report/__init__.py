@@ -146,6 +146,7 @@ _RULE_TEXT = {
     "top-level-await": "A top-level await and the modules it makes async",
     "async-cycle": "An import cycle that contains async modules",
     "async-entry": "An entry point or a package's public entry is an async module",
+    "unresolved-import": "An import whose module cannot be found: its async-ness is unknown",
 }
 
 

@@ -1,6 +1,7 @@
 """rules: verdicts -> Findings (plain data shared by the CLI and the language server).
 
-Codes (stable): async-import, require-async, top-level-await, async-cycle, async-entry.
+Codes (stable): async-import, require-async, top-level-await, async-cycle, async-entry,
+unresolved-import.
 Findings are only made in workspace files (never in node_modules); dependencies appear as causes.
 Modules matched by ``allowAsync`` are async on purpose: they produce no findings, and modules
 that are async only through them produce none either (the "reportable" infection).
@@ -157,6 +158,8 @@ class _Rules:
         for edge in mod.edges:
             target = edge.target
             if target is None:
+                if edge.unresolved is not None:
+                    self.unresolved_import(mod, edge)
                 continue
             if edge.kind is static:
                 if target in reportable:
@@ -209,6 +212,19 @@ class _Rules:
                f"`await import(\"{edge.specifier}\")` instead")
         related = self.chain_related(target, reportable=False)
         self.add(mod, edge.span, "require-async", msg, related, target)
+
+    def unresolved_import(self, mod: Module, edge: Edge) -> None:
+        """An import or require() that evaluates a module tla-lens cannot find: the analysis is
+        blind past it (a bundler alias, a virtual module, a package not installed, a typo)."""
+        reason = edge.unresolved or "not found"
+        rel = self.graph.rel(mod.path)
+        for tail in (f", imported from {rel}", f" imported from {rel}", f" from {rel}", f" in {rel}"):
+            if reason.endswith(tail):
+                reason = reason[: -len(tail)]
+                break
+        msg = (f"cannot resolve `{edge.specifier}` ({reason}): whether it is an async module is not "
+               f"known, so nothing is reported through it")
+        self.add(mod, edge.specifier_span or edge.span, "unresolved-import", msg)
 
     def top_level_await(self, mod: Module) -> None:
         infected = self.infected(mod.path)

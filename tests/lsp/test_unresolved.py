@@ -1,0 +1,74 @@
+"""`unresolved-import`: an import whose module cannot be found is a hint on its specifier (the
+analysis is blind past it); it follows files created on disk and edits, can be ignored with a
+comment, and turned off."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+from lsprotocol import types as T
+
+from .conftest import apply_workspace_edit, wait_for
+from .test_actions import _actions, _by_title
+
+APP = ('import { db } from "./db";\n'
+       'import { x } from "@alias/x";\n'
+       'import fs from "node:fs";\n'
+       'import "./styles.css";\n'
+       'import type { T } from "./types";\n'
+       'const later = () => import("./later");\n'
+       'export const v = [db, x, fs, later];\n')
+FILES = {
+    "package.json": json.dumps({"name": "app", "type": "module"}),
+    "tsconfig.json": json.dumps({"compilerOptions": {"module": "nodenext", "strict": True}}),
+    "src/app.ts": APP,
+    "src/styles.css": "body {}\n",
+}
+
+
+def _spec_range(text: str, line: int, spec: str) -> T.Range:
+    col = text.splitlines()[line].index(f'"{spec}"')
+    return T.Range(T.Position(line, col), T.Position(line, col + len(spec) + 2))
+
+
+async def test_hint_on_each_unresolved_import_follows_disk_and_edits(lsp):
+    s = await lsp(FILES)
+    s.open("src/app.ts")
+    assert await wait_for(lambda: len(s.diagnostics("src/app.ts", "unresolved-import")) == 2)
+    db, alias = s.diagnostics("src/app.ts", "unresolved-import")
+    # builtins, assets, type-only imports and import() are not reported
+    assert db.range == _spec_range(APP, 0, "./db") and alias.range == _spec_range(APP, 1, "@alias/x")
+    assert db.severity == alias.severity == T.DiagnosticSeverity.Hint
+    assert db.message.startswith("cannot resolve `./db` (cannot find module './db')")
+    assert "@alias/x" in alias.message and "not known" in alias.message
+    page = Path(url2pathname(urlparse(db.code_description.href).path))
+    assert page.name == "unresolved-import.md" and page.is_file()
+
+    # the module appears on disk, with a top-level await: the hint gives way to the squiggle
+    s.disk({"src/db.ts": "export const db = await Promise.resolve(1);\n"})
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/app.ts")] == ["async-import",
+                                                                                    "unresolved-import"])
+    # the alias typed into a builtin: no hint left
+    line = APP.splitlines()[1]
+    a, b = line.index("@alias/x"), line.index("@alias/x") + len("@alias/x")
+    s.change("src/app.ts", ((1, a), (1, b), "node:path"))
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/app.ts")] == ["async-import"])
+
+
+async def test_ignore_comment_and_severity_setting(lsp):
+    s = await lsp(FILES)
+    s.open("src/app.ts")
+    assert await wait_for(lambda: len(s.diagnostics("src/app.ts", "unresolved-import")) == 2)
+    d = s.diagnostics("src/app.ts", "unresolved-import")[1]
+    actions = await _actions(s, "src/app.ts", d.range, [d])
+    ignore = _by_title(actions, "Ignore")
+    texts = apply_workspace_edit(s, ignore.edit)
+    assert "// tla-lens-ignore-next-line unresolved-import" in texts[s.uri("src/app.ts")]
+    assert await wait_for(lambda: [x.range.start.line for x in s.diagnostics("src/app.ts")] == [0])
+    # turned off in the editor's settings: none at all
+    s.client.workspace_did_change_configuration(T.DidChangeConfigurationParams(
+        settings={"tlaLens": {"severity": {"unresolved-import": "off"}}}))
+    assert await wait_for(lambda: s.uri("src/app.ts") in s.client.diagnostics
+                          and not s.diagnostics("src/app.ts"))
