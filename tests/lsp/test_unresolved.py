@@ -19,12 +19,15 @@ APP = ('import { db } from "./db";\n'
        'import "./styles.css";\n'
        'import type { T } from "./types";\n'
        'const later = () => import("./later");\n'
-       'export const v = [db, x, fs, later];\n')
+       'import * as host from "vscode";\n'
+       'export const v = [db, x, fs, later, host];\n')
 FILES = {
     "package.json": json.dumps({"name": "app", "type": "module"}),
     "tsconfig.json": json.dumps({"compilerOptions": {"module": "nodenext", "strict": True}}),
     "src/app.ts": APP,
     "src/styles.css": "body {}\n",
+    # the editor host's API: only declarations, given at run time
+    "node_modules/@types/vscode/index.d.ts": "declare module 'vscode' { export const v: 1 }\n",
 }
 
 
@@ -38,7 +41,7 @@ async def test_hint_on_each_unresolved_import_follows_disk_and_edits(lsp):
     s.open("src/app.ts")
     assert await wait_for(lambda: len(s.diagnostics("src/app.ts", "unresolved-import")) == 2)
     db, alias = s.diagnostics("src/app.ts", "unresolved-import")
-    # builtins, assets, type-only imports and import() are not reported
+    # builtins, assets, type-only imports, import() and a host's API are not reported
     assert db.range == _spec_range(APP, 0, "./db") and alias.range == _spec_range(APP, 1, "@alias/x")
     assert db.severity == alias.severity == T.DiagnosticSeverity.Hint
     assert db.message.startswith("cannot resolve `./db` (cannot find module './db')")

@@ -586,3 +586,21 @@ def test_invalidate_content_change_keeps_resolutions(tmp_path: Path) -> None:
     r.invalidate(tmp_path / "src" / "a.ts")
     assert len(r._res) == cached  # typing in a file costs no resolution work
     assert path_of(r, "./a", imp) == tmp_path / "src" / "a.ts"
+
+
+def test_types_only_package_is_the_hosts(tmp_path: Path) -> None:
+    # `vscode` (an extension host's API) and `@scope/api` exist only as declarations: not followed
+    # (nothing to analyse), unlike a package that is simply missing
+    make(tmp_path, {
+        "node_modules/@types/vscode/index.d.ts": "declare module 'vscode' {}",
+        "node_modules/@types/scope__api/index.d.ts": "export {}",
+        "src/ext.ts": "",
+    })
+    r = Resolver(tmp_path)
+    imp = tmp_path / "src" / "ext.ts"
+    for spec, types in (("vscode", "vscode"), ("@scope/api", "scope__api")):
+        got = res(r, spec, imp)
+        assert got.kind == "ignored" and got.path is None, got
+        assert f"node_modules/@types/{types}" in (got.message or "")
+    assert res(r, "vscode-other", imp).kind == "unresolved"
+    assert res(r, "@scope/other", imp).kind == "unresolved"

@@ -606,7 +606,27 @@ class Resolver:
             if parent == d:
                 break
             d = parent
+        types = self._types_only(name, from_dir)
+        if types is not None:
+            # TypeScript finds declarations (`vscode`, a host's API): the module is the host's,
+            # given at run time; Node would not find it either, but there is nothing to follow
+            return Resolution("ignored", None, f"package '{name}' has only type declarations "
+                                               f"({self._rel(types)}): provided at run time")
         raise _Fail(f"cannot find package '{name}' from {{from}}")
+
+    def _types_only(self, name: str, from_dir: str) -> Optional[str]:
+        """The ``node_modules/@types`` folder of package ``name`` seen from ``from_dir``."""
+        mangled = name[1:].replace("/", "__") if name.startswith("@") else name
+        d = from_dir
+        while True:
+            if os.path.basename(d) != "node_modules":
+                td = os.path.join(d, "node_modules", "@types", mangled)
+                if self.fs.is_dir(td):
+                    return td
+            parent = os.path.dirname(d)
+            if parent == d:
+                return None
+            d = parent
 
     def _exports(self, pd: str, pj: dict, subpath: str, conds: frozenset, mode: str, name: str) -> Union[str, Resolution]:
         pjpath = os.path.join(pd, "package.json")
