@@ -123,6 +123,21 @@ def test_explain_async_and_sync():
     assert "lazily with import() at line 3" in r.stdout
 
 
+def test_explain_names_what_it_cannot_resolve(tmp_path):
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    (tmp_path / "top.js").write_text('import "./mid.js";\nimport "./nowhere.js";\nimport("./later.js");\n')
+    (tmp_path / "mid.js").write_text('import "@alias/db";\n')
+    out = run("explain", tmp_path / "top.js").stdout
+    assert "top.js is not an async module" in out
+    assert "It imports 1 module tla-lens cannot resolve: './nowhere.js' (line 2)." in out
+    assert "The modules it imports have 1 more: '@alias/db' in mid.js." in out
+    assert "later.js" not in out  # import() never makes it wait
+    # an async module's verdict does not hang on them: not listed
+    (tmp_path / "mid.js").write_text('import "@alias/db";\nawait 0;\n')
+    out = run("explain", tmp_path / "top.js").stdout
+    assert "is an async module" in out and "cannot resolve" not in out
+
+
 def test_graph_dot_and_mermaid():
     dot = run("graph", WEBPACK).stdout
     assert dot.startswith("digraph") and "src/db-connection.js" in dot and "import()" in dot

@@ -48,6 +48,7 @@ def explain(analysis: "Analysis", path: Path) -> str:
                    f"{_quote(analysis, root, site.start)}")
         if len(analysis.infection.chain(path)) > 1:
             out.append("  (the shortest chain; break it at any hop with a dynamic import())")
+    out += _blind_spots(analysis, path)
     # cycles
     for comp in analysis.cycles:
         if path in comp:
@@ -72,6 +73,43 @@ def explain(analysis: "Analysis", path: Path) -> str:
         for e in entries:
             out.append(f"Entry point affected: {rel(e)} ({analysis.entries[e]}).")
     return printable("\n".join(out)) + "\n"
+
+
+def _blind_spots(analysis: "Analysis", path: Path) -> list[str]:
+    """For a module found not async: the imports that evaluate a module tla-lens cannot find,
+    in it and in the modules it waits for (static imports), past which that is not known."""
+    rel = analysis.graph.rel
+    mod = analysis.modules[path]
+    if mod.format == "cjs" or mod.is_async:
+        return []
+    own = [e for e in mod.edges if e.unresolved is not None]
+    seen = {path}
+    queue = [path]
+    deeper: list[tuple[Path, str]] = []
+    while queue:
+        cur = queue.pop()
+        for e in analysis.modules[cur].edges:
+            t = e.target
+            if e.kind is EdgeKind.STATIC and t is not None and t not in seen and t in analysis.modules:
+                seen.add(t)
+                queue.append(t)
+                deeper += [(t, d.specifier) for d in analysis.modules[t].edges
+                           if d.unresolved is not None and d.kind is EdgeKind.STATIC]
+    if not own and not deeper:
+        return []
+    lines = []
+    if own:
+        shown = ", ".join(f"{e.specifier!r} (line {mod.line_of(e.span.start)})" for e in own[:5])
+        lines.append(f"It imports {len(own)} module{'s' if len(own) != 1 else ''} tla-lens cannot "
+                     f"resolve: {shown}{' …' if len(own) > 5 else ''}.")
+    if deeper:
+        deeper.sort(key=lambda x: (rel(x[0]), x[1]))
+        shown = ", ".join(f"{s!r} in {rel(p)}" for p, s in deeper[:5])
+        lines.append(f"The modules it imports have {len(deeper)}{' more' if own else ''}: {shown}"
+                     f"{' …' if len(deeper) > 5 else ''}.")
+    lines.append("  Nothing past them is analysed: an async module there would make this one "
+                 "async too (see unresolved-import).")
+    return lines
 
 
 def _async_subgraph(analysis: "Analysis"):
