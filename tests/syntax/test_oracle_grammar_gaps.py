@@ -190,6 +190,17 @@ TS_LINE_START_BRACKETS = [
     ("const g = (): void => {\n}\n\n[1].forEach(g)\n", True),
     ("const f = (): number[] => {\n  return []\n}\n[1].map(f)\n", True),
     ("interface I {\n  x: number\n  [k: string]: any\n  (a: number): void\n}\n", True),
+    # a type ends at a line break: the `as`/`satisfies` expression before a line-start bracket
+    ("let y: any, a = 0, b = 1\ny as any\n[a] = b\n", True),
+    ("declare const foo: any\ntype Bar = number[]\nconst x = foo as Bar\n[1, 2].forEach(String)\n", True),
+    ("declare const foo: any\nconst x = foo satisfies unknown\n[1].map(String)\n", True),
+    ("declare const foo: any\nlet x = foo as const\n[1].map(String)\n", True),
+    ("declare const foo: any, g: any\nconst x = foo as Map<string, number>\n(g)()\n", True),
+    ("declare const foo: any\nconst x = foo as string\n`t`\n", True),
+    ("declare const foo: any\nfunction f() {\n  return foo as number\n  [1].map(String)\n}\n", True),
+    ("declare const foo: any\nconst x = foo as number\n*2\n", True),
+    ("declare const foo: any\nconst x = foo as Bar\n[1, 2\n", False),
+    ("declare const foo: any\nconst x = foo as\n[1]\n", True),  # (a tuple type)
     ("class A {\n  x: number = 1\n  *gen() {}\n}\n", False),
     ("class A {\n  x: number\n  `t`\n}\n", False),
     ("let x\n*2\n", False),

@@ -1235,7 +1235,7 @@ def _ends_uncontinuable(root, src: bytes, pos: int) -> bool:
             name = before.child_by_field_name("name")
             return (parent.children[0].type in ("let", "var") and name is not None
                     and name.type == "identifier")
-        return value.type == "arrow_function" and _block_bodied(value)
+        return (value.type == "arrow_function" and _block_bodied(value)) or _ends_in_type(value, src, pos)
     if parent is not None and parent.type == "class_body":
         if before.type not in ("field_definition", "public_field_definition") or before.end_byte != pos:
             return False
@@ -1254,7 +1254,25 @@ def _ends_uncontinuable(root, src: bytes, pos: int) -> bool:
             expr = expr.child_by_field_name("right") or expr
             if expr.type != "assignment_expression":
                 break
-        return expr.type == "arrow_function" and expr.end_byte == pos and _block_bodied(expr)
+        return (expr.type == "arrow_function" and expr.end_byte == pos and _block_bodied(expr)) \
+            or _ends_in_type(before, src, pos)
+    if parent is not None and parent.type in ("return_statement", "throw_statement"):
+        return _ends_in_type(before, src, pos)
+    return False
+
+
+def _ends_in_type(expr, src: bytes, pos: int) -> bool:
+    """Does ``expr`` end at ``pos`` with the type of an ``as``/``satisfies`` expression, before a
+    line starting with ``[``, ``(`` or a template? TypeScript continues a type on the same line
+    only (``x as T[]``, ``T[K]``) and an ``as`` expression goes on only with an operator (``*``),
+    so it inserts a ``;`` there (``const v = x as Row⏎[a, b] = pair``); tree-sitter-typescript
+    0.23 reads an indexed access type across the line break."""
+    node = expr
+    while node is not None and node.end_byte == pos:
+        if node.type in ("as_expression", "satisfies_expression"):
+            m = _LINE_START_BRACKET.match(src, pos + 1)
+            return m is not None and src[m.end() - 1] != 0x2A  # (not `*`)
+        node = node.child(node.child_count - 1) if node.child_count else None
     return False
 
 
