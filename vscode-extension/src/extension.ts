@@ -14,10 +14,12 @@ import {
   LanguageClient,
   RevealOutputChannelOn,
   State,
+  ExecuteCommandRequest,
   type LanguageClientOptions,
   type ServerOptions,
 } from "vscode-languageclient/node";
 import { CrashPolicy } from "./crashPolicy";
+import { outermost, ownerOf, plan } from "./folders";
 import { PROBE_CODE, discoverServer, parseProbe, type PythonInfo, type ServerCommand } from "./interpreter";
 import {
   ASYNC_MODULES_REQUEST,
@@ -38,6 +40,8 @@ import {
 } from "./viewModel";
 
 const LANGUAGES = ["javascript", "javascriptreact", "typescript", "typescriptreact"];
+// commands the server puts on code lenses and code actions (workspace/executeCommand)
+const SERVER_COMMANDS = { showChain: "tla-lens.showChain", showDocumentation: "tla-lens.showDocumentation" };
 const SELECTOR = LANGUAGES.map((language) => ({ scheme: "file", language }));
 type ServerState = "starting" | "ready" | "stopped";
 
@@ -51,7 +55,8 @@ function toRange(r: LspRange): vscode.Range {
 
 function rel(uri: string): string {
   try {
-    return vscode.workspace.asRelativePath(vscode.Uri.parse(uri), false);
+    // (with several workspace folders, the folder's name comes first)
+    return vscode.workspace.asRelativePath(vscode.Uri.parse(uri));
   } catch {
     return uri;
   }
@@ -214,16 +219,23 @@ class AsyncModulesView implements vscode.TreeDataProvider<TreeNode> {
 }
 
 // == the controller =============================================================================
+interface FolderClient {
+  client: LanguageClient;
+  folder: vscode.WorkspaceFolder | undefined;
+  disposables: vscode.Disposable[];
+}
+
 export class Controller implements vscode.Disposable {
-  client: LanguageClient | undefined;
+  /** One client and server per outermost workspace folder (by path; "" when no folder is open). */
+  private readonly clients = new Map<string, FolderClient>();
   private server: ServerCommand | undefined;
   private readonly output: vscode.LogOutputChannel;
   private readonly crashes = new CrashPolicy();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly clientDisposables: vscode.Disposable[] = [];
   private readonly view: AsyncModulesView;
   private readonly status: vscode.StatusBarItem;
-  private stopping = false;
+  private stopping = 0; // clients being stopped on purpose (their close is not a crash)
+  private syncing: Promise<void> = Promise.resolve();
   private starting: Promise<void> | undefined;
   private statusVersion = 0;
   readonly refreshView = debounce(() => void this.view.refresh(), 400);
@@ -297,10 +309,36 @@ export class Controller implements vscode.Disposable {
       return;
     }
     this.server = found.server;
-    await this.startClient(found.server, folder);
+    await this.syncClients();
   }
 
-  private async startClient(server: ServerCommand, folder: vscode.WorkspaceFolder | undefined): Promise<void> {
+  /** Start a server for each outermost workspace folder that has none, stop those of folders
+   * that left the workspace (or are now inside another folder). */
+  private syncClients(): Promise<void> {
+    // one at a time: folder events can come in bursts
+    this.syncing = this.syncing.then(() => this.doSyncClients()).catch((e: unknown) => {
+      this.output.error(`starting the servers of the workspace folders: ${String(e)}`);
+    });
+    return this.syncing;
+  }
+
+  private async doSyncClients(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const byPath = new Map(folders.map((f) => [f.uri.fsPath, f]));
+    const wanted = folders.length > 0 ? outermost(folders.map((f) => f.uri.fsPath)) : [""];
+    const { start, stop } = plan([...this.clients.keys()], wanted);
+    for (const key of stop) await this.stopOne(key);
+    for (const key of start) await this.startClient(server, key, byPath.get(key), wanted.length > 1);
+  }
+
+  private async startClient(
+    server: ServerCommand,
+    key: string,
+    folder: vscode.WorkspaceFolder | undefined,
+    several: boolean,
+  ): Promise<void> {
     const storage = this.context.globalStorageUri.fsPath;
     const env: NodeJS.ProcessEnv = { ...process.env, TLA_LENS_PYCACHE: path.join(storage, "pycache") };
     const serverOptions: ServerOptions = {
@@ -308,8 +346,13 @@ export class Controller implements vscode.Disposable {
       args: server.args,
       options: { env, ...(folder ? { cwd: folder.uri.fsPath } : {}) },
     };
+    // a folder's server sees the files of that folder only; the other folders have their own
+    const selector = folder
+      ? LANGUAGES.map((language) => ({ scheme: "file", language, pattern: { baseUri: folder.uri.toString(), pattern: "**/*" } }))
+      : SELECTOR;
     const clientOptions: LanguageClientOptions = {
-      documentSelector: SELECTOR,
+      documentSelector: selector,
+      ...(folder ? { workspaceFolder: folder } : {}),
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -323,7 +366,7 @@ export class Controller implements vscode.Disposable {
             const result = await next(params, token);
             if (!Array.isArray(result)) return result;
             return params.items.map((item, i): unknown =>
-              item.section === "tlaLens" ? this.settingsFor(item.scopeUri) : result[i],
+              item.section === "tlaLens" ? this.settingsFor(item.scopeUri ?? folder?.uri.toString()) : result[i],
             );
           },
         },
@@ -339,35 +382,54 @@ export class Controller implements vscode.Disposable {
         },
       },
     };
-    const client = new LanguageClient("tlaLens", "tla-lens", serverOptions, clientOptions);
-    this.client = client;
-    this.clientDisposables.push(
+    const name = several && folder ? `tla-lens (${folder.name})` : "tla-lens";
+    const client = new LanguageClient("tlaLens", name, serverOptions, clientOptions);
+    // The servers' commands (code lens, "Show documentation") are registered once, by
+    // registerCommands, and sent to the server of the folder they concern: the client would
+    // register them again for each folder's server, which VS Code refuses.
+    const commands = client.getFeature(ExecuteCommandRequest.method);
+    commands.initialize = (): void => undefined;
+    commands.register = (): void => undefined;
+    const entry: FolderClient = { client, folder, disposables: [] };
+    this.clients.set(key, entry);
+    entry.disposables.push(
       client.onDidChangeState((e) => {
         if (e.newState === State.Running) {
           this.setState("ready");
           this.refreshView();
           this.refreshStatus();
         } else if (e.newState === State.Stopped) {
-          this.setState("stopped");
-          this.view.clear();
-          this.status.hide();
+          this.afterStop();
         }
       }),
     );
-    this.log(`starting the server: ${server.description}`);
+    const what = folder ? ` for ${folder.name}` : "";
+    this.log(`starting the server${what}: ${server.description}`);
     try {
       await client.start();
-      this.log("the server is running");
+      this.log(`the server${what} is running`);
     } catch (e) {
-      this.setState("stopped");
-      const message = `The tla-lens server did not start (${server.description}): ${e instanceof Error ? e.message : String(e)}`;
+      this.afterStop();
+      const message = `The tla-lens server${what} did not start (${server.description}): ${e instanceof Error ? e.message : String(e)}`;
       this.output.error(message);
       void this.showError(message, false);
     }
   }
 
+  /** A server stopped: the view and the status bar follow the ones still running. */
+  private afterStop(): void {
+    if (this.running().length > 0) {
+      this.refreshView();
+      this.refreshStatus();
+      return;
+    }
+    this.setState("stopped");
+    this.view.clear();
+    this.status.hide();
+  }
+
   private onClosed(): { action: CloseAction; handled: boolean } {
-    if (this.stopping) return { action: CloseAction.DoNotRestart, handled: true };
+    if (this.stopping > 0) return { action: CloseAction.DoNotRestart, handled: true };
     const { restart, count } = this.crashes.crashed();
     if (restart) {
       this.output.warn(`the server stopped unexpectedly (${count} in the last 3 minutes); restarting it`);
@@ -404,20 +466,26 @@ export class Controller implements vscode.Disposable {
     }
   }
 
+  /** Stop every server. */
   async stopClient(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    for (const d of this.clientDisposables.splice(0)) d.dispose();
-    if (!client) return;
-    this.stopping = true;
+    for (const key of [...this.clients.keys()]) await this.stopOne(key);
+  }
+
+  private async stopOne(key: string): Promise<void> {
+    const entry = this.clients.get(key);
+    this.clients.delete(key);
+    if (!entry) return;
+    for (const d of entry.disposables.splice(0)) d.dispose();
+    this.stopping++;
     try {
-      if (client.isRunning()) await client.stop(5000);
-      await client.dispose();
+      if (entry.client.isRunning()) await entry.client.stop(5000);
+      await entry.client.dispose();
     } catch (e) {
       this.output.warn(`stopping the server: ${String(e)}`);
     } finally {
-      this.stopping = false;
+      this.stopping--;
     }
+    this.afterStop();
   }
 
   async restart(): Promise<void> {
@@ -451,33 +519,49 @@ export class Controller implements vscode.Disposable {
       await this.restart();
       return;
     }
-    if (effects.includes("notify") && this.client?.isRunning()) {
+    if (effects.includes("notify")) {
       this.log(`settings changed: ${JSON.stringify(this.settingsFor(undefined))}`);
-      // the server pulls the new values through workspace/configuration (our middleware)
-      await this.client.sendNotification("workspace/didChangeConfiguration", { settings: null });
+      // each server pulls the new values through workspace/configuration (our middleware)
+      for (const client of this.running()) {
+        await client.sendNotification("workspace/didChangeConfiguration", { settings: null });
+      }
     }
     if (effects.includes("statusBar")) this.refreshStatus();
   }
 
   // -- requests ---------------------------------------------------------------------------------
-  private ready(): LanguageClient | undefined {
-    return this.client?.isRunning() ? this.client : undefined;
+  private running(): LanguageClient[] {
+    return [...this.clients.values()].map((e) => e.client).filter((c) => c.isRunning());
   }
 
+  /** The running client whose folder holds `uri` (the folder-less one when no folder is open). */
+  private clientFor(uri: vscode.Uri): LanguageClient | undefined {
+    const roots = [...this.clients.keys()].filter((k) => k !== "");
+    const key = ownerOf(uri.fsPath, roots) ?? (this.clients.has("") ? "" : undefined);
+    const client = key === undefined ? undefined : this.clients.get(key)?.client;
+    return client?.isRunning() ? client : undefined;
+  }
+
+  /** The async modules of every folder's server (undefined when none answers). */
   async asyncModules(): Promise<AsyncModuleSite[] | undefined> {
-    const client = this.ready();
-    if (!client) return undefined;
-    try {
-      const result = await client.sendRequest<AsyncModuleSite[] | null>(ASYNC_MODULES_REQUEST, {});
-      return result ?? [];
-    } catch (e) {
-      this.output.warn(`${ASYNC_MODULES_REQUEST} failed: ${String(e)}`);
-      return undefined;
-    }
+    const clients = this.running();
+    if (clients.length === 0) return undefined;
+    const results = await Promise.all(
+      clients.map(async (client) => {
+        try {
+          return (await client.sendRequest<AsyncModuleSite[] | null>(ASYNC_MODULES_REQUEST, {})) ?? [];
+        } catch (e) {
+          this.output.warn(`${ASYNC_MODULES_REQUEST} failed: ${String(e)}`);
+          return undefined;
+        }
+      }),
+    );
+    const answered = results.filter((r): r is AsyncModuleSite[] => r !== undefined);
+    return answered.length > 0 ? answered.flat() : undefined;
   }
 
   async explain(uri: vscode.Uri): Promise<ExplainResult | null> {
-    const client = this.ready();
+    const client = this.clientFor(uri);
     if (!client) return null;
     try {
       return await client.sendRequest<ExplainResult | null>(EXPLAIN_REQUEST, { textDocument: { uri: uri.toString() } });
@@ -524,6 +608,24 @@ export class Controller implements vscode.Disposable {
     reg("tlaLens.listAsyncModules", () => this.listAsyncModules());
     reg("tlaLens.showWhyAsync", (arg?: unknown) => this.showWhyAsync(arg));
     reg("tlaLens.openLocation", (uri: string, range?: LspRange) => this.open(uri, range));
+    // the servers' own commands (see startClient)
+    reg(SERVER_COMMANDS.showChain, (uri?: string) => this.serverCommand(SERVER_COMMANDS.showChain, uri));
+    reg(SERVER_COMMANDS.showDocumentation, (code?: string) => this.serverCommand(SERVER_COMMANDS.showDocumentation, code));
+  }
+
+  /** A command of the servers: to the server of the folder of `arg` when it is a document URI,
+   * else to any running one. */
+  private async serverCommand(command: string, arg?: string): Promise<unknown> {
+    let client: LanguageClient | undefined;
+    if (typeof arg === "string" && /^[a-z][a-z0-9+.-]*:/i.test(arg)) client = this.clientFor(vscode.Uri.parse(arg));
+    client ??= this.running()[0];
+    if (!client) return undefined;
+    try {
+      return await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: arg === undefined ? [] : [arg] });
+    } catch (e) {
+      this.output.warn(`${command} failed: ${String(e)}`);
+      return undefined;
+    }
   }
 
   private async open(uri: string, range?: LspRange): Promise<void> {
@@ -605,7 +707,11 @@ export class Controller implements vscode.Disposable {
       void vscode.window.showInformationMessage("Open a JavaScript or TypeScript file first.");
       return;
     }
-    if (!this.ready()) {
+    if (!this.clientFor(uri)) {
+      if (this.running().length > 0) {
+        void vscode.window.showInformationMessage(`${baseName(uri.toString())} is outside the workspace folders tla-lens analyses.`);
+        return;
+      }
       void vscode.window.showWarningMessage("The tla-lens server is not running.", "Show Output").then((p) => {
         if (p) this.output.show(true);
       });
@@ -637,6 +743,8 @@ export class Controller implements vscode.Disposable {
     }, 800);
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => void this.onConfigurationChanged(e)),
+      // a folder added to or removed from a multi-root workspace gets or loses its server
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.syncClients()),
       vscode.window.onDidChangeActiveTextEditor(() => {
         this.refreshStatus();
       }),

@@ -11,7 +11,7 @@
 // machine's own python3 (its bytecode cache is in the extension's global storage).
 // Screenshots of every step go to --artifacts.
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -22,6 +22,8 @@ const { values: opts } = parseArgs({
     vsix: { type: "string" },
     "code-server": { type: "string" },
     example: { type: "string" },
+    // the second folder of the multi-root workspace (default: typescript-app beside --example)
+    "second-example": { type: "string" },
     artifacts: { type: "string" },
     chromium: { type: "string", default: "/usr/bin/chromium" },
     keep: { type: "boolean", default: false },
@@ -35,6 +37,7 @@ for (const k of ["vsix", "code-server", "example", "artifacts"]) {
 }
 
 const ART = resolve(opts.artifacts);
+const SECOND = resolve(opts["second-example"] ?? join(resolve(opts.example), "..", "typescript-app"));
 const SHOTS = join(ART, "screenshots");
 const STATE = join(ART, "state");
 const WORKSPACE = join(STATE, "webpack-app");
@@ -427,6 +430,53 @@ async function main() {
     const ours = dirs.find((d) => d.toLowerCase() === "tla-lens.tla-lens");
     if (!ours) throw new Error(`no global storage folder (have: ${dirs.join(", ")})`);
     if (!existsSync(join(storage, ours, "pycache"))) throw new Error("no bytecode cache: did the bundled server run?");
+  });
+
+  await step("a multi-root workspace: each folder is analysed by its own server", async () => {
+    // two folders in one window: a server analysing only the first would see nothing in the second
+    const multi = join(STATE, "multi");
+    cpSync(resolve(opts.example), join(multi, "shop"), { recursive: true });
+    cpSync(SECOND, join(multi, "catalog"), { recursive: true });
+    const file = join(multi, "two.code-workspace");
+    writeFileSync(file, JSON.stringify({ folders: [{ path: "shop" }, { path: "catalog" }] }, null, 2));
+    await page.close();
+    page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/?workspace=${encodeURIComponent(file)}`);
+    await page.locator(".monaco-workbench").waitFor({ timeout: TIMEOUT });
+    await page.locator(".explorer-folders-view, .explorer-viewlet").first().waitFor({ timeout: TIMEOUT });
+    await openFile("main.ts");
+    await until("a warning squiggle in main.ts (the second folder)", async () =>
+      (await editor().locator(".squiggly-warning").count()) > 0, 90_000);
+    // the code lens's command goes to the server of this file's folder: it opens the await
+    const lens = editor().locator(".codelens-decoration a", { hasText: "because of settings.ts" });
+    await lens.first().waitFor({ timeout: 30_000 });
+    await lens.first().click();
+    await until("settings.ts opened by the code lens", async () =>
+      (await page.locator(".tab.active", { hasText: "settings.ts" }).count()) > 0, 20_000);
+    await openFile("reports.js");
+    await until("a warning squiggle in reports.js (the first folder)", async () =>
+      (await editor().locator(".squiggly-warning").count()) > 0, 60_000);
+    if (!(await page.locator(".markers-panel").isVisible())) await page.keyboard.press("Control+Shift+M");
+    await until("both folders' problems in the Problems panel", async () => {
+      const t = await problemsText();
+      return t.includes("reports.js") && t.includes("main.ts") && t.includes("cache.ts");
+    }, 30_000);
+    await shot("11-multi-root");
+    const out = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
+    // (the first window's server may still be winding down: the servers are told apart by folder)
+    const cwds = out.split("\n")
+      .filter((l) => l.includes(EXTENSIONS) && l.includes("launch.py") && l.includes("serve"))
+      .map((l) => {
+        try {
+          return readlinkSync(`/proc/${l.trim().split(/\s+/)[0]}/cwd`);
+        } catch {
+          return "";
+        }
+      })
+      .filter((d) => d.startsWith(multi))
+      .sort();
+    const want = [join(multi, "catalog"), join(multi, "shop")];
+    if (JSON.stringify(cwds) !== JSON.stringify(want)) throw new Error(`servers in ${JSON.stringify(cwds)}, expected one in each of ${JSON.stringify(want)}`);
   });
 }
 
