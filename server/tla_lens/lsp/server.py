@@ -706,17 +706,18 @@ def workspace_diagnostic(ls: TlaLensServer, params: T.WorkspaceDiagnosticParams)
     previous = {p.uri: p.value for p in (params.previous_result_ids or [])}
     paths = {path for path, mod in ls.project.modules.items() if mod.workspace}
     paths.update(ls.config_diagnostics())  # configuration files with problems
-    for uri in previous:  # files reported before that are gone or have no problems left
-        path = ls.path_of(uri)
-        if path is not None:
-            paths.add(path)
-    for path in sorted(paths):
+    by_uri = {ls.uri(path): path for path in paths}
+    for uri in previous:  # files reported before that are gone, or config files fixed since
+        if uri not in by_uri:
+            path = ls.path_of(uri)
+            if path is not None:
+                by_uri[uri] = path
+    for uri, path in sorted(by_uri.items(), key=lambda item: item[1]):
         try:
             diags, rid = ls.diagnostic_report(path)
         except Exception as e:  # report the other files
             ls.report_server_error(e, None)
             continue
-        uri = ls.uri(path)
         if not diags and uri not in previous:
             continue
         doc = ls.docs.get(path)
