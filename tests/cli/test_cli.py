@@ -110,6 +110,18 @@ def test_github_annotations():
                             "title=tla-lens async-import::") for l in lines)
 
 
+def test_github_annotations_leave_hints_out(tmp_path):
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    (tmp_path / "a.js").write_text('import "./gone.js";\nexport const x = await 1;\n')
+    r = run("check", tmp_path, "--format", "github")
+    assert r.stdout.splitlines() == [
+        "::notice file=a.js,line=2,col=18,endLine=2,endColumn=23,title=tla-lens top-level-await::"
+        "top-level await: this module is async; no module imports it statically"]
+    # the hint is in the other formats
+    text = run("check", tmp_path).stdout
+    assert "hint" in text and "cannot resolve `./gone.js`" in text
+
+
 def test_explain_async_and_sync():
     r = run("explain", WEBPACK / "src" / "index.js")
     assert r.returncode == 0, r.stderr

@@ -208,8 +208,12 @@ def _gh_prop(s: str) -> str:
 
 
 def github(analysis: "Analysis", findings: list[Finding]) -> str:
+    """Workflow annotations. Hints are left out: an annotation shows inline in a pull request's
+    diff, and a hint is what an editor marks with faint dots and leaves out of its problem list."""
     out = []
     for f in findings:
+        if f.severity == "hint":
+            continue
         loc = locate(analysis, f.path, f.span)
         props = (f"file={_gh_prop(loc.path)},line={loc.line},col={loc.column},"
                  f"endLine={loc.end_line},endColumn={loc.end_column},title={_gh_prop('tla-lens ' + f.code)}")
