@@ -215,3 +215,28 @@ async def test_checkout_that_rewrites_hundreds_of_files(lsp):
     got = await _server_async_set(s)
     assert got == expected, (sorted(got - expected)[:5], sorted(expected - got)[:5])
     assert (await s.explain("src/m0.js"))["async"] == cli["src/m0.js"]
+
+
+async def test_one_folder_per_server_is_said(tmp_path):
+    """The server analyses one folder: it tells clients it does not take several (so that they
+    start one per folder), and says which one it took when given more."""
+    from .conftest import Session, capabilities, make_client, write_tree, SERVER
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_tree(first, WEBPACK)
+    write_tree(second, WEBPACK)
+    client = make_client()
+    await client.start_io(*SERVER, cwd=str(tmp_path))
+    try:
+        s = Session(client, first)
+        s.result = await client.initialize_session(T.InitializeParams(
+            capabilities=capabilities(), root_uri=first.as_uri(),
+            workspace_folders=[T.WorkspaceFolder(uri=first.as_uri(), name="first"),
+                               T.WorkspaceFolder(uri=second.as_uri(), name="second")]))
+        folders = s.result.capabilities.workspace.workspace_folders
+        assert folders.supported is False and not folders.change_notifications
+        await s.wait_indexed()
+        assert s.logs("tla-lens analyses one folder per server") and s.logs("(second) need a server each")
+        s.open("src/reports.js")
+        assert await wait_for(lambda: s.diagnostics("src/reports.js", "async-import"))
+    finally:
+        await client.shutdown_session()

@@ -101,6 +101,17 @@ class TlaLensProtocol(LanguageServerProtocol):
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None
 
+    @lsp_method(T.INITIALIZE)
+    def lsp_initialize(self, params: T.InitializeParams):
+        """pygls says every server handles several workspace folders and their changes; this
+        one analyses one folder (the first): say so, so that a client starts one per folder."""
+        result = yield from super().lsp_initialize(params)
+        workspace = result.capabilities.workspace
+        if workspace is not None:
+            workspace.workspace_folders = T.WorkspaceFoldersServerCapabilities(
+                supported=False, change_notifications=False)
+        return result
+
     @lsp_method(T.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: T.DidOpenTextDocumentParams):
         yield from self._user(T.TEXT_DOCUMENT_DID_OPEN, params)
@@ -528,6 +539,10 @@ def initialize(ls: TlaLensServer, params: T.InitializeParams) -> None:
         section = opts.get("tlaLens", opts)  # {"tlaLens": {...}} or the settings themselves
         ls.init_options = section if isinstance(section, dict) else {}
     root = ls.root_path(params)
+    folders = params.workspace_folders or []
+    if len(folders) > 1:
+        ls.log(f"tla-lens analyses one folder per server, {root}; the other workspace folders "
+               f"({', '.join(f.name for f in folders[1:])}) need a server each", T.MessageType.Warning)
     ls.read_file_config(root)
     ls.facts_cache = FactsCache(root)
     if ls.facts_cache.problem:
