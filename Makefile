@@ -73,7 +73,7 @@ EXT_NODE_STAMP      := $(EXT)/node_modules/.installed-stamp
 BUNDLE_STAMP        := $(EXT)/bundled/.stamp
 VSIX                := $(EXT)/tla-lens-linux-x64.vsix
 SERVER_SOURCES      := pyproject.toml $(shell find server -name '*.py' -o -name '*.md' 2>/dev/null)
-EXT_SOURCES         := $(wildcard $(EXT)/src/*.ts $(EXT)/images/*) $(addprefix $(EXT)/,package.json \
+EXT_SOURCES         := $(wildcard $(EXT)/src/*.ts $(EXT)/images/* $(EXT)/schemas/*) $(addprefix $(EXT)/,package.json \
                        tsconfig.json esbuild.mjs .vscodeignore README.md CHANGELOG.md LICENSE)
 
 .PHONY: vsix extension-test extension-e2e extension-tools extension-system-packages extension-clean

@@ -134,6 +134,8 @@ def from_dict(data: Any, path: Optional[Path], text: str = "") -> tuple[Config, 
                     sev[code] = level
             values[attr] = sev
         elif attr == "max_file_size":
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)  # 8e6, 1000.0: JSON has one kind of number
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 bad(key, "expected a positive number of bytes")
             else:

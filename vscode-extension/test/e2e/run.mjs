@@ -167,10 +167,10 @@ async function runCommand(title) {
   await page.keyboard.press("Enter");
 }
 
-async function openFile(name) {
+async function openFile(name, { quickOpen = false } = {}) {
   // from the Explorer when it shows the file, else with Quick Open
   const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: new RegExp(`^\\s*${name.replace(".", "\\.")}\\s*(\\d+)?\\s*$`) });
-  if ((await row.count()) > 0 && (await row.first().isVisible())) {
+  if (!quickOpen && (await row.count()) > 0 && (await row.first().isVisible())) {
     await row.first().dblclick();
     await until(`the editor tab ${name}`, async () => (await page.locator(".tab.active", { hasText: name }).count()) > 0, 15_000);
     await page.locator(".monaco-editor .view-lines").first().waitFor();
@@ -403,6 +403,14 @@ async function main() {
       return t.includes("tla-lens.json") && t.includes("unknown key 'severty'");
     }, 30_000);
     await shot("09-config-problem");
+    // opened, it is checked against the extension's JSON schema too, while it is typed
+    await openFile("tla-lens.json", { quickOpen: true });
+    await until("the schema's complaint about the unknown key", async () =>
+      (await problemsText()).includes("Property severty is not allowed"), 30_000);
+    if ((await page.locator(".statusbar-item", { hasText: "JSON with Comments" }).count()) === 0) {
+      throw new Error("tla-lens.json is not opened as JSON with Comments");
+    }
+    await page.keyboard.press("Control+W");
     rmSync(file);
     await until("the config problem to leave the Problems panel", async () =>
       !(await problemsText()).includes("unknown key 'severty'"), 30_000);
