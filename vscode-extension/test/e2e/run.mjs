@@ -157,6 +157,23 @@ async function until(what, fn, timeout = TIMEOUT) {
 
 const norm = (s) => (s ?? "").replace(/\u00a0/g, " ");
 
+// the folders (working directories) of the running tla-lens servers of this test under `dir`
+function serversUnder(dir) {
+  const out = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
+  return out.split("\n")
+    .filter((l) => l.includes(EXTENSIONS) && l.includes("launch.py") && l.includes("serve"))
+    .map((l) => {
+      try {
+        return readlinkSync(`/proc/${l.trim().split(/\s+/)[0]}/cwd`);
+      } catch {
+        return "";
+      }
+    })
+    .filter((d) => d.startsWith(dir))
+    .sort();
+}
+
+
 async function runCommand(title) {
   await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
@@ -477,21 +494,27 @@ async function main() {
     }
     await filter.fill("");
     await shot("11-multi-root");
-    const out = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
     // (the first window's server may still be winding down: the servers are told apart by folder)
-    const cwds = out.split("\n")
-      .filter((l) => l.includes(EXTENSIONS) && l.includes("launch.py") && l.includes("serve"))
-      .map((l) => {
-        try {
-          return readlinkSync(`/proc/${l.trim().split(/\s+/)[0]}/cwd`);
-        } catch {
-          return "";
-        }
-      })
-      .filter((d) => d.startsWith(multi))
-      .sort();
+    const cwds = serversUnder(multi);
     const want = [join(multi, "catalog"), join(multi, "shop")];
     if (JSON.stringify(cwds) !== JSON.stringify(want)) throw new Error(`servers in ${JSON.stringify(cwds)}, expected one in each of ${JSON.stringify(want)}`);
+  });
+
+  await step("a folder removed from the workspace stops its server; added back, it gets one", async () => {
+    const multi = join(STATE, "multi");
+    const file = join(multi, "two.code-workspace");
+    const serversIn = () => serversUnder(multi);
+    // edited on disk (as by another tool): VS Code reads the folders again
+    writeFileSync(file, JSON.stringify({ folders: [{ path: "shop" }] }, null, 2));
+    await until("the catalog folder's server to stop", async () =>
+      JSON.stringify(serversIn()) === JSON.stringify([join(multi, "shop")]), 30_000);
+    writeFileSync(file, JSON.stringify({ folders: [{ path: "shop" }, { path: "catalog" }] }, null, 2));
+    await until("a server for the catalog folder again", async () =>
+      JSON.stringify(serversIn()) === JSON.stringify([join(multi, "catalog"), join(multi, "shop")]), 30_000);
+    // main.ts stayed open: the new server gets it and marks it again
+    await page.locator(".tab", { hasText: "main.ts" }).first().click();
+    await until("the editor tab main.ts", async () => (await page.locator(".tab.active", { hasText: "main.ts" }).count()) > 0, 15_000);
+    await until("main.ts's squiggle again", async () => (await editor().locator(".squiggly-warning").count()) > 0, 60_000);
   });
 }
 
