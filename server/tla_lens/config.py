@@ -71,8 +71,9 @@ _KEYS = {
 }
 
 
-def _position_of_key(text: str, key: str) -> tuple[Optional[int], Optional[int]]:
-    m = re.search(r'["\']?%s["\']?\s*:' % re.escape(key), text)
+def _position_of_key(text: str, key: str, start: int = 0) -> tuple[Optional[int], Optional[int]]:
+    """1-based line and column of ``key:`` (quoted or not) at or after ``start`` of ``text``."""
+    m = re.compile(r'(?<![\w$-])["\']?%s["\']?\s*:' % re.escape(key)).search(text, start)
     if not m:
         return None, None
     line = text.count("\n", 0, m.start()) + 1
@@ -95,12 +96,13 @@ def parse_jsonc(text: str, path: Optional[Path]) -> tuple[Any, Optional[Problem]
         return None, Problem(path, f"invalid JSON: {msg}", severity="error")
 
 
-def from_dict(data: Any, path: Optional[Path], text: str = "") -> tuple[Config, list[Problem]]:
-    """Build a Config from already-parsed settings (a file's object, or editor settings)."""
+def from_dict(data: Any, path: Optional[Path], text: str = "", start: int = 0) -> tuple[Config, list[Problem]]:
+    """Build a Config from already-parsed settings (a file's object, or editor settings); the
+    positions of bad keys are looked for in ``text`` from ``start`` on."""
     problems: list[Problem] = []
 
     def bad(key: str, message: str) -> None:
-        line, col = _position_of_key(text, key) if text else (None, None)
+        line, col = _position_of_key(text, key, start) if text else (None, None)
         problems.append(Problem(path, f"{key}: {message}; using the default", line, col, "error"))
 
     if data is None:
@@ -115,7 +117,7 @@ def from_dict(data: Any, path: Optional[Path], text: str = "") -> tuple[Config, 
             continue
         attr = _KEYS.get(key)
         if attr is None:
-            line, col = _position_of_key(text, key) if text else (None, None)
+            line, col = _position_of_key(text, key, start) if text else (None, None)
             known = ", ".join(_KEYS)
             problems.append(Problem(path, f"unknown key {key!r} (known keys: {known})", line, col,
                                     "warning"))
@@ -166,6 +168,8 @@ def load_file(path: Path) -> tuple[Config, list[Problem]]:
         data = data.get("tlaLens")
         if data is None:
             return Config(), []
+        m = re.search(r'["\']?tlaLens["\']?\s*:', text)
+        return from_dict(data, path, text, m.end() if m else 0)
     return from_dict(data, path, text)
 
 

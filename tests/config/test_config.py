@@ -57,3 +57,13 @@ def test_tla_lens_json_wins_over_package_json(tmp_path):
     (tmp_path / "package.json").write_text(json.dumps({"tlaLens": {}}))
     (tmp_path / "tla-lens.json").write_text("{}")
     assert find_config(tmp_path) == tmp_path / "tla-lens.json"
+
+
+def test_problems_in_package_json_point_into_the_tlalens_key(tmp_path):
+    # the same key names elsewhere in package.json (and a longer key ending with one) come first
+    f = tmp_path / "package.json"
+    f.write_text('{\n  "name": "app",\n  "xinclude": 1,\n  "jest": {"include": ["a"]},\n'
+                 '  "tlaLens": {\n    "include": 5,\n    "severity": {"async-import": "loud"}\n  }\n}\n')
+    _, problems = load_file(f)
+    at = {p.message.split(":")[0]: (p.line, p.column) for p in problems}
+    assert at == {"include": (6, 5), "async-import": (7, 18)}
