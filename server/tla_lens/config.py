@@ -8,6 +8,10 @@ Keys (the same ones the editor settings use under `tlaLens.*`):
     entries      [glob]  entry points (async-entry); package entries are found by themselves
     allowAsync   [glob]  modules that are async on purpose: no findings in them or upstream of them
     conditions   [name]  extra package.json export conditions, e.g. "browser"
+    alias        {name: target | [target]}  a bundler's import aliases (webpack resolve.alias,
+                 Vite resolve.alias): "@" matches "@" and "@/…", "name$" the name alone,
+                 "@/*" a pattern; a target starting with "." or "/" is a path from the folder
+                 of the configuration file, any other a package name
     skipDirs     [name]  directory names never walked (default: node_modules, dist, build, ...)
     maxFileSize  bytes   larger files are skipped with a warning (default 8 MB)
 
@@ -51,6 +55,8 @@ class Config:
     entries: tuple[str, ...] = ()
     allow_async: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
+    # (name, targets) in the order written; targets as written (see Project for their base)
+    alias: tuple[tuple[str, tuple[str, ...]], ...] = ()
     skip_dirs: tuple[str, ...] = DEFAULT_SKIP_DIRS
     max_file_size: int = 8 * 1024 * 1024
     source: Optional[Path] = None  # the file it was read from
@@ -66,6 +72,7 @@ _KEYS = {
     "entries": "entries",
     "allowAsync": "allow_async",
     "conditions": "conditions",
+    "alias": "alias",
     "skipDirs": "skip_dirs",
     "maxFileSize": "max_file_size",
 }
@@ -101,9 +108,9 @@ def from_dict(data: Any, path: Optional[Path], text: str = "", start: int = 0) -
     positions of bad keys are looked for in ``text`` from ``start`` on."""
     problems: list[Problem] = []
 
-    def bad(key: str, message: str) -> None:
+    def bad(key: str, message: str, outcome: str = "using the default") -> None:
         line, col = _position_of_key(text, key, start) if text else (None, None)
-        problems.append(Problem(path, f"{key}: {message}; using the default", line, col, "error"))
+        problems.append(Problem(path, f"{key}: {message}; {outcome}", line, col, "error"))
 
     if data is None:
         return Config(source=path), problems
@@ -135,6 +142,10 @@ def from_dict(data: Any, path: Optional[Path], text: str = "", start: int = 0) -
                 else:
                     sev[code] = level
             values[attr] = sev
+        elif attr == "alias":
+            aliases = _aliases(value, bad, key)
+            if aliases is not None:
+                values[attr] = aliases
         elif attr == "max_file_size":
             if isinstance(value, float) and value.is_integer():
                 value = int(value)  # 8e6, 1000.0: JSON has one kind of number
@@ -150,6 +161,35 @@ def from_dict(data: Any, path: Optional[Path], text: str = "", start: int = 0) -
             else:
                 values[attr] = tuple(value)
     return replace(Config(source=path), **values), problems
+
+
+def _aliases(value: Any, bad, key: str) -> Optional[tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The ``alias`` object, checked: None (and a problem) when it cannot be used at all;
+    entries that are wrong on their own are left out with a problem each."""
+    if not isinstance(value, dict):
+        bad(key, 'expected an object of name: target, e.g. {"@": "./src"}')
+        return None
+    out = []
+    for name, targets in value.items():
+        if isinstance(targets, str):
+            targets = [targets]
+        if not name or name in ("$", "*") or name.startswith((".", "/")):
+            bad(name, "an alias name must be a non-empty module name, not a relative path", "this alias is left out")
+        elif name.endswith("/"):
+            bad(name, f"an alias name ending in '/' matches only itself (as in webpack): write "
+                      f"'{name.rstrip('/')}' (which matches '{name}…' too) or '{name}*'", "this alias is left out")
+        elif name.count("*") > 1:
+            bad(name, "an alias name may hold one '*' at most", "this alias is left out")
+        elif not isinstance(targets, list) or not targets or not all(isinstance(t, str) and t for t in targets):
+            bad(name, "expected a target (a path starting with '.' or '/', or a package name) or a list of them",
+                "this alias is left out")
+        elif "*" in name and "$" == name[-1:]:
+            bad(name, "an alias name cannot both hold '*' and end with '$'", "this alias is left out")
+        elif any(t.count("*") > ("*" in name) for t in targets):
+            bad(name, "a target may hold a '*' only when its name does, and one at most", "this alias is left out")
+        else:
+            out.append((name, tuple(targets)))
+    return tuple(out)
 
 
 def load_file(path: Path) -> tuple[Config, list[Problem]]:
@@ -198,5 +238,8 @@ def to_dict(config: Config) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for attr, key in inverse.items():
         value = getattr(config, attr)
+        if attr == "alias":
+            out[key] = {name: list(targets) if len(targets) > 1 else targets[0] for name, targets in value}
+            continue
         out[key] = list(value) if isinstance(value, tuple) else value
     return json.loads(json.dumps(out))

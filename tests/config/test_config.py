@@ -67,3 +67,34 @@ def test_problems_in_package_json_point_into_the_tlalens_key(tmp_path):
     _, problems = load_file(f)
     at = {p.message.split(":")[0]: (p.line, p.column) for p in problems}
     assert at == {"include": (6, 5), "async-import": (7, 18)}
+
+
+def test_aliases_are_read_in_order_and_bad_entries_left_out_at_their_name(tmp_path):
+    f = tmp_path / "tla-lens.json"
+    f.write_text('{\n  "alias": {\n    "@": "./src",\n    "@/": "./src/",\n    "lodash": ["lodash-es", "./vendor/lodash"],\n'
+                 '    "~*": "./a/**",\n    "x$": "./x.js"\n  }\n}\n')
+    config, problems = load_file(f)
+    assert config.alias == (("@", ("./src",)), ("lodash", ("lodash-es", "./vendor/lodash")), ("x$", ("./x.js",)))
+    by_name = {p.message.split(":")[0]: p for p in problems}
+    assert set(by_name) == {"@/", "~*"}
+    assert by_name["@/"].line == 4 and "write '@'" in by_name["@/"].message
+    assert by_name["~*"].line == 6 and "this alias is left out" in by_name["~*"].message
+    assert all(p.severity == "error" for p in problems)
+
+
+def test_alias_that_is_not_an_object_uses_none(tmp_path):
+    f = tmp_path / "tla-lens.json"
+    f.write_text('{"alias": ["@", "./src"]}')
+    config, problems = load_file(f)
+    assert config.alias == ()
+    assert len(problems) == 1 and problems[0].message.startswith("alias: expected an object")
+
+
+def test_print_config_round_trip_keeps_aliases(tmp_path):
+    from tla_lens.config import from_dict, to_dict
+
+    config, problems = from_dict({"alias": {"@": "./src", "l": ["a", "./b"]}}, None)
+    assert problems == []
+    assert to_dict(config)["alias"] == {"@": "./src", "l": ["a", "./b"]}
+    again, _ = from_dict(to_dict(config), None)
+    assert again.alias == config.alias

@@ -14,7 +14,7 @@ from tla_lens.config import CODES, DEFAULT_SEVERITY, SEVERITIES, from_dict
 SCHEMAS = Path(__file__).resolve().parents[2] / "vscode-extension" / "schemas"
 SCHEMA = json.loads((SCHEMAS / "tla-lens.schema.json").read_text())
 VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
-KEYS = ["severity", "include", "exclude", "entries", "allowAsync", "conditions", "skipDirs", "maxFileSize"]
+KEYS = ["severity", "include", "exclude", "entries", "allowAsync", "conditions", "alias", "skipDirs", "maxFileSize"]
 
 
 def _reader_accepts(data) -> bool:
@@ -61,6 +61,26 @@ CASES = [
     {"skipDirs": []},
     {"severty": {}},
     {"entries": {"a": "b"}},
+    {"alias": {"@": "./src", "lodash": "lodash-es", "~lib/*": ["./a/*.js", "./b/*"], "exact$": "/abs/x.js"}},
+    {"alias": {}},
+    {"alias": "./src"},
+    {"alias": ["@", "./src"]},
+    {"alias": {"@/": "./src/"}},
+    {"alias": {"./x": "./y"}},
+    {"alias": {"": "./y"}},
+    {"alias": {"$": "./y"}},
+    {"alias": {"*": "./y"}},
+    {"alias": {"a*b*": "./y"}},
+    {"alias": {"a*$": "./y"}},
+    {"alias": {"a$": "./y"}},
+    {"alias": {"a": "./y*"}},
+    {"alias": {"a*": "./y**"}},
+    {"alias": {"a*": "./y*"}},
+    {"alias": {"a": []}},
+    {"alias": {"a": [""]}},
+    {"alias": {"a": ""}},
+    {"alias": {"a": 3}},
+    {"alias": {"a": {"b": "c"}}},
 ]
 
 
@@ -75,6 +95,24 @@ _values = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=3),
                             st.dictionaries(st.sampled_from([*CODES, "x"]), inner, max_size=3)),
     max_leaves=6)
+
+
+_alias_names = st.one_of(
+    st.sampled_from(["@", "@/", "a$", "$", "*", "", "./a", "/a", "a*", "a*b", "a**", "*$", "a*$", "a/", "~lib/*", "x$y"]),
+    st.text(alphabet="a*$/.@", max_size=4))
+_alias_targets = st.one_of(st.sampled_from(["./src", "", "*", "./a/*.js", "**", "lodash-es", "/x"]),
+                           st.text(alphabet="./*a", max_size=4))
+_aliases = st.one_of(
+    st.dictionaries(_alias_names, st.one_of(_alias_targets, st.lists(_alias_targets, max_size=2), st.integers()),
+                    max_size=3),
+    _values)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(_aliases)
+def test_schema_and_reader_agree_on_generated_aliases(alias):
+    data = {"alias": alias}
+    assert VALIDATOR.is_valid(data) == _reader_accepts(data), data
 
 
 @settings(max_examples=300, derandomize=True, deadline=None)

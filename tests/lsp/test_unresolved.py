@@ -75,3 +75,31 @@ async def test_ignore_comment_and_severity_setting(lsp):
         settings={"tlaLens": {"severity": {"unresolved-import": "off"}}}))
     assert await wait_for(lambda: s.uri("src/app.ts") in s.client.diagnostics
                           and not s.diagnostics("src/app.ts"))
+
+
+async def test_bundler_alias_in_tla_lens_json_and_editor_settings(lsp):
+    """An alias only the bundler knows is a hint until it is declared: in tla-lens.json (the
+    squiggle through it appears, and goes when the file is fixed wrongly), then in the editor's
+    settings (which override the file's key)."""
+    files = dict(FILES)
+    files["src/alias/x.ts"] = "export const x = await Promise.resolve(2);\n"
+    files["src/db.ts"] = "export const db = 1;\n"
+    s = await lsp(files)
+    s.open("src/app.ts")
+    assert await wait_for(lambda: len(s.diagnostics("src/app.ts", "unresolved-import")) == 1)
+    assert s.diagnostics("src/app.ts", "unresolved-import")[0].range == _spec_range(APP, 1, "@alias/x")
+
+    s.disk({"tla-lens.json": json.dumps({"alias": {"@alias": "./src/alias"}})})
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/app.ts")] == ["async-import"])
+    d = s.diagnostics("src/app.ts")[0]
+    assert d.range.start.line == 1 and "`@alias/x` is an async module" in d.message
+
+    # a target that does not exist: the hint says where the alias led
+    s.disk({"tla-lens.json": json.dumps({"alias": {"@alias": "./lib/alias"}})})
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/app.ts")] == ["unresolved-import"])
+    assert "the alias maps it to 'lib/alias/x', which does not exist" in s.diagnostics("src/app.ts")[0].message
+
+    # the editor's setting overrides the file's key (its paths are from the file's folder)
+    s.client.workspace_did_change_configuration(T.DidChangeConfigurationParams(
+        settings={"tlaLens": {"alias": {"@alias/*": "./src/alias/*.ts"}}}))
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/app.ts")] == ["async-import"])

@@ -38,6 +38,7 @@ export interface ServerSettings {
   entries?: string[];
   allowAsync?: string[];
   conditions?: string[];
+  alias?: Record<string, string | string[]>;
   skipDirs?: string[];
   maxFileSize?: number;
   codeLens: boolean;
@@ -93,6 +94,19 @@ export function serverSettings(inspect: Inspect): { settings: ServerSettings; pr
     }
   }
 
+  const alias = userValue(inspect("alias"));
+  if (alias !== undefined) {
+    const ok =
+      typeof alias === "object" &&
+      !Array.isArray(alias) &&
+      Object.values(alias as object).every((t) => typeof t === "string" || isStringList(t));
+    if (ok) {
+      settings.alias = alias as Record<string, string | string[]>;
+    } else {
+      problems.push(`tlaLens.alias: expected an object of name: target (a path or a package name, or a list of them); ignored`);
+    }
+  }
+
   const size = userValue(inspect("maxFileSize"));
   if (size !== undefined) {
     if (typeof size === "number" && Number.isInteger(size) && size > 0) {
@@ -116,7 +130,7 @@ export function settingsEffect(affects: (section: string) => boolean): SettingsE
   if (affects("tlaLens.interpreter") || affects("tlaLens.server.path")) out.push("restart");
   const notify =
     SEVERITY_CODES.some((c) => affects(`tlaLens.severity.${c}`)) ||
-    [...LIST_KEYS, "maxFileSize", ...EDITOR_FLAGS].some((k) => affects(`tlaLens.${k}`));
+    [...LIST_KEYS, "alias", "maxFileSize", ...EDITOR_FLAGS].some((k) => affects(`tlaLens.${k}`));
   if (notify) out.push("notify");
   if (affects("tlaLens.statusBar")) out.push("statusBar");
   return out.length > 0 ? out : ["none"];

@@ -151,7 +151,9 @@ class Project:
         self._reset()
 
     def _reset(self) -> None:
-        self.resolver = Resolver(self.root, conditions=self.config.conditions)
+        src = self.config.source
+        self.resolver = Resolver(self.root, conditions=self.config.conditions, alias=self.config.alias,
+                                 alias_base=src.parent if src is not None else self.root)
         self.graph = Graph(self.root)
         self.workspace_files: set[Path] = set()
         self.discovered = False  # workspace_files known (before: nothing is reported yet)

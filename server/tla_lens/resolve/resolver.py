@@ -26,6 +26,13 @@ Choices (where Node is strict, or where tools disagree):
   `rootDir` (or src/, or the package directory): what TypeScript does for unbuilt workspaces.
 - Packages without "exports": "main" (or, with the "browser" condition, a string "browser" field)
   with probing, then index files. The "module" field is not used (Node ignores it).
+- Configured aliases (a bundler's `resolve.alias`, which no file of the project states in a form
+  that can be read without running it) apply to every specifier that is not relative, before
+  anything else and inside node_modules too, as in webpack and Vite: the first alias whose name
+  matches (exactly, or as a prefix followed by "/"; "name$": exactly; one "*": a pattern) maps
+  the specifier to a path (then probed like a relative one) or to a package name (then resolved
+  as usual from the importer); its targets are tried in order, and when none exists the import
+  is unresolved (webpack 5 neither tries a later alias nor the specifier itself; checked).
 - tsconfig `paths` and `baseUrl` apply first to every non-relative specifier (as in TypeScript),
   then Node's algorithm; they are not applied to importers inside node_modules.
 - A bare name that is a Node builtin is a builtin even if node_modules has a package of that name.
@@ -57,6 +64,45 @@ from .tsconfig import PATH_LIST_OPTIONS, PATH_OPTIONS, TsConfig
 
 Kind = Literal["file", "builtin", "unresolved", "ignored"]
 Mode = Literal["import", "require"]
+
+
+class _Alias:
+    """One configured alias: ``name`` ("@", "lib$", "@app/*") and its targets, each (is a path,
+    absolute path or package name)."""
+    __slots__ = ("name", "targets", "exact", "prefix", "suffix", "star")
+
+    def __init__(self, name: str, targets: tuple[tuple[bool, str], ...]) -> None:
+        self.name = name
+        self.targets = targets
+        self.star = "*" in name
+        self.exact = name.endswith("$") and not self.star
+        head = name[:-1] if self.exact else name
+        self.prefix, _, self.suffix = head.partition("*")
+
+    @classmethod
+    def make(cls, name: str, targets: Sequence[str], base: str) -> "_Alias":
+        out = []
+        for t in targets:
+            if t.startswith((".", "/")) or os.path.isabs(t):
+                # a path: from the configuration's folder
+                out.append((True, os.path.normpath(os.path.join(base, t))))
+            else:
+                out.append((False, t if "*" in name else t.rstrip("/")))
+        return cls(name, tuple(out))
+
+    def match(self, spec: str) -> Optional[str]:
+        """What the target gets in place of the name ("" or "/" and the text after the name,
+        or what "*" stands for), or None when ``spec`` is not this alias's."""
+        if self.star:
+            pre, suf = self.prefix, self.suffix
+            if len(spec) >= len(pre) + len(suf) and spec.startswith(pre) and spec.endswith(suf):
+                return spec[len(pre):len(spec) - len(suf)]
+            return None
+        if spec == self.prefix:
+            return ""
+        if self.exact:
+            return None
+        return spec[len(self.prefix):] if spec.startswith(self.prefix + "/") else None
 
 
 @dataclass(frozen=True)
@@ -121,7 +167,8 @@ def _in_node_modules(p: str) -> bool:
 class Resolver:
     """See the module docstring. Never raises from its public methods; thread-unsafe caches."""
 
-    def __init__(self, root: Path, conditions: Sequence[str] = ()) -> None:
+    def __init__(self, root: Path, conditions: Sequence[str] = (),
+                 alias: Sequence[tuple[str, Sequence[str]]] = (), alias_base: Optional[Path] = None) -> None:
         self.root = Path(os.path.abspath(root))
         self._root_str = str(self.root)
         self._root_real = os.path.realpath(self._root_str)
@@ -129,6 +176,10 @@ class Resolver:
         removed = {c[1:] for c in conditions if c.startswith("-")} - {"default"}
         base = {"node", "module-sync", "node-addons", "default", *extra}
         self.conditions: tuple[str, ...] = tuple(conditions)
+        from_dir = os.path.abspath(alias_base if alias_base is not None else root)
+        self._alias: tuple[_Alias, ...] = tuple(_Alias.make(name, targets, from_dir) for name, targets in alias)
+        # what a saved state must agree on besides the conditions
+        self.alias_key: tuple = tuple((a.name, a.targets) for a in self._alias)
         self._conds: dict[str, frozenset[str]] = {
             "import": frozenset(base | {"import"}) - removed - {"types"},
             "require": frozenset(base | {"require"}) - removed - {"types"},
@@ -301,7 +352,7 @@ class Resolver:
         # (real paths that are the path itself are cheap to find again: one lstat each)
         fs_state = (own_kinds, lists, {k: v for k, v in fs._real.items() if k != v}, fs._text)
         try:
-            return pickle.dumps((self.conditions, root, stamps, kinds, reals, state, fs_state), protocol=5)
+            return pickle.dumps(((self.conditions, self.alias_key), root, stamps, kinds, reals, state, fs_state), protocol=5)
         except Exception:  # pragma: no cover - defensive
             return None
 
@@ -310,7 +361,7 @@ class Resolver:
         unchanged (else keep starting empty). True when it was taken."""
         try:
             conditions, root, stamps, kinds, reals, state, fs_state = pickle.loads(blob)
-            if conditions != self.conditions or root != self._root_str:
+            if conditions != (self.conditions, self.alias_key) or root != self._root_str:
                 return False
             for p, stamp in stamps.items():
                 try:
@@ -391,14 +442,19 @@ class Resolver:
         self.problems[:] = keep
 
     # ================================================================ top-level resolve ====
-    def _resolve(self, spec: str, imp_dir: str, mode: str, ts: Optional[TsConfig]) -> tuple[Kind, Optional[str], Optional[str]]:
+    def _resolve(self, spec: str, imp_dir: str, mode: str, ts: Optional[TsConfig],
+                 aliased: bool = False) -> tuple[Kind, Optional[str], Optional[str]]:
         """``spec`` imported from a file in the (real) folder ``imp_dir``: (kind, path,
-        message with "{from}" for the importer)."""
+        message with "{from}" for the importer). ``aliased``: ``spec`` is an alias's target."""
         if spec.startswith(("./", "../")) and "?" not in spec and "#" not in spec and "%" not in spec:
             # the usual relative import (no query, fragment or escapes)
             return self._relative(spec, spec, os.path.normpath(os.path.join(imp_dir, spec)), mode, None)
         if not spec:
             return "unresolved", None, "empty module specifier in {from}"
+        if self._alias and not aliased and spec[0] not in "./":
+            hit = self._aliased(spec, imp_dir, mode, ts)
+            if hit is not None:
+                return hit
         b = builtin_name(spec)
         if b is not None:
             if b:
@@ -452,6 +508,33 @@ class Resolver:
             return self._classify(r)
         except _Fail as e:
             return "unresolved", None, str(e)
+
+    def _aliased(self, spec: str, imp_dir: str, mode: str,
+                 ts: Optional[TsConfig]) -> Optional[tuple[Kind, Optional[str], Optional[str]]]:
+        """``spec`` through the configured aliases: None when no alias matches it."""
+        tried: list[str] = []
+        for a in self._alias:
+            rest = a.match(spec)
+            if rest is None:
+                continue
+            for is_path, target in a.targets:
+                new = target.replace("*", rest, 1) if a.star else target + rest
+                if is_path:
+                    p = self._load_path(os.path.normpath(new), mode, dir_only=spec.endswith("/"))
+                    if p is not None:
+                        return self._classify(p)
+                    tried.append(self._rel(os.path.normpath(new)))
+                else:
+                    r = self._resolve(new, imp_dir, mode, ts, aliased=True)
+                    if r[0] != "unresolved":
+                        return r
+                    tried.append(new)
+            break  # (webpack tries the first alias that matches, not the others)
+        if not tried:
+            return None
+        where = ", ".join(f"'{t}'" for t in dict.fromkeys(tried))
+        return "unresolved", None, (f"cannot find module '{spec}' from {{from}}: the alias maps it to {where}, "
+                                    f"which {'do' if len(tried) > 1 else 'does'} not exist")
 
     def _relative(self, spec: str, path: str, target: str, mode: str,
                   query: Optional[str]) -> tuple[Kind, Optional[str], Optional[str]]:

@@ -63,6 +63,19 @@ test("invalid values are dropped with a problem, a single string becomes a list"
   assert.match(problems[0] ?? "", /tlaLens\.severity\.async-cycle/);
 });
 
+test("aliases are sent as set, and a malformed alias object is dropped with a problem", () => {
+  const good = serverSettings(inspectWith({ alias: { globalValue: { "@": "./src", lodash: ["lodash-es"] } } }));
+  assert.deepEqual(good.settings.alias, { "@": "./src", lodash: ["lodash-es"] });
+  assert.deepEqual(good.problems, []);
+  for (const bad of [["./src"], { "@": 3 }, "@=./src"]) {
+    const { settings, problems } = serverSettings(inspectWith({ alias: { globalValue: bad } }));
+    assert.equal(settings.alias, undefined);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0] ?? "", /tlaLens\.alias/);
+  }
+  assert.equal(serverSettings(inspectWith({})).settings.alias, undefined);
+});
+
 test("userValue ignores defaults and nulls", () => {
   assert.equal(userValue({ defaultValue: "x" }), undefined);
   assert.equal(userValue({ defaultValue: "x", globalValue: null }), undefined);
@@ -75,7 +88,7 @@ test("every server key and severity code is contributed with a description, a sc
     string,
     { default?: unknown; scope?: string; markdownDescription?: string; enum?: string[] }
   >;
-  const keys = ["include", "exclude", "entries", "allowAsync", "conditions", "skipDirs", "maxFileSize", "codeLens", "inlayHints"];
+  const keys = ["include", "exclude", "entries", "allowAsync", "conditions", "alias", "skipDirs", "maxFileSize", "codeLens", "inlayHints"];
   for (const k of keys) {
     const p = props[`tlaLens.${k}`];
     assert.ok(p, k);
@@ -102,6 +115,7 @@ test("what a settings change needs", () => {
   assert.deepEqual(settingsEffect(only("tlaLens.severity.async-entry")), ["notify"]);
   assert.deepEqual(settingsEffect(only("tlaLens.inlayHints")), ["notify"]);
   assert.deepEqual(settingsEffect(only("tlaLens.skipDirs")), ["notify"]);
+  assert.deepEqual(settingsEffect(only("tlaLens.alias")), ["notify"]);
   assert.deepEqual(settingsEffect(only("tlaLens.statusBar")), ["statusBar"]);
   assert.deepEqual(settingsEffect(only("tlaLens.trace.server")), ["none"]);
 });
