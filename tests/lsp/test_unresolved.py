@@ -103,3 +103,22 @@ async def test_bundler_alias_in_tla_lens_json_and_editor_settings(lsp):
     s.client.workspace_did_change_configuration(T.DidChangeConfigurationParams(
         settings={"tlaLens": {"alias": {"@alias/*": "./src/alias/*.ts"}}}))
     assert await wait_for(lambda: [d.code for d in s.diagnostics("src/app.ts")] == ["async-import"])
+
+
+async def test_alias_of_the_vite_configuration_is_followed_and_its_edits_too(lsp):
+    """vite.config.ts is read (never run): its alias is followed; changed on disk, the imports
+    through it are resolved again."""
+    files = dict(FILES)
+    files["src/alias/x.ts"] = "export const x = await Promise.resolve(2);\n"
+    files["src/db.ts"] = "export const db = 1;\n"
+    files["vite.config.ts"] = ("import path from 'node:path'\n"
+                               "export default { resolve: { alias: { '@alias': path.resolve(__dirname, 'src/alias') } } }\n")
+    s = await lsp(files)
+    s.open("src/app.ts")
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/app.ts")] == ["async-import"])
+    assert s.diagnostics("src/app.ts")[0].range.start.line == 1
+
+    s.disk({"vite.config.ts": "export default { resolve: { alias: { '@alias': makeIt() } } }\n"})
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/app.ts")] == ["unresolved-import"])
+    msg = s.diagnostics("src/app.ts")[0].message
+    assert "the alias '@alias' of vite.config.ts:1 is not read (`makeIt()`" in msg

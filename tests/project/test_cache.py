@@ -282,6 +282,19 @@ def test_a_changed_package_json_invalidates_saved_resolutions(workspace, tmp_pat
     assert verdicts(second) == verdicts(analyse(root))
 
 
+def test_a_changed_bundler_configuration_invalidates_saved_resolutions(workspace, tmp_path, monkeypatch,
+                                                                     settled):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    files = dict(RESOLVING, **{"vite.config.js": "export default { resolve: { alias: { '@': '/lib' } } }",
+                               "main.js": "import '@/b.js';"})
+    root = workspace(files)
+    assert analyse(root, cache=True).modules[root / "main.js"].edges[0].target == root / "lib" / "b.js"
+    (root / "vite.config.js").write_text("export default { resolve: { alias: { '@': '/nowhere' } } }")
+    second = analyse(root, cache=True)
+    assert not second.resolutions_reused
+    assert second.modules[root / "main.js"].edges[0].target is None
+
+
 def test_fresh_files_are_not_trusted(workspace, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     root = workspace(RESOLVING)  # written just now

@@ -47,6 +47,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..config import Config
 from ..problems import Problem
+from ..resolve.bundler import CONFIG_NAMES as BUNDLER_CONFIGS
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts
@@ -717,6 +718,8 @@ class Project:
                 structural = True
                 rediscover = rediscover or p.name in (".gitignore", "package.json")
                 continue
+            if p.name in BUNDLER_CONFIGS:
+                structural = True  # its resolve.alias may send imports anywhere
             if dialect_for_path(p) is None:
                 if not p.suffix:  # maybe a folder: created/deleted trees
                     structural = rediscover = True

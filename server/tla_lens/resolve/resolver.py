@@ -33,6 +33,8 @@ Choices (where Node is strict, or where tools disagree):
   the specifier to a path (then probed like a relative one) or to a package name (then resolved
   as usual from the importer); its targets are tried in order, and when none exists the import
   is unresolved (webpack 5 neither tries a later alias nor the specifier itself; checked).
+  After them, the aliases of the Vite/webpack/rspack configuration nearest above the importer
+  (not inside node_modules), read from its syntax (resolve/bundler.py).
 - tsconfig `paths` and `baseUrl` apply first to every non-relative specifier (as in TypeScript),
   then Node's algorithm; they are not applied to importers inside node_modules.
 - A bare name that is a Node builtin is a builtin even if node_modules has a package of that name.
@@ -58,6 +60,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..problems import Problem
 from . import _jsonc
+from . import bundler
 from ._fs import MISSING, CachedFS, kind_on_disk
 from .builtins import builtin_name
 from .tsconfig import PATH_LIST_OPTIONS, PATH_OPTIONS, TsConfig
@@ -69,11 +72,13 @@ Mode = Literal["import", "require"]
 class _Alias:
     """One configured alias: ``name`` ("@", "lib$", "@app/*") and its targets, each (is a path,
     absolute path or package name)."""
-    __slots__ = ("name", "targets", "exact", "prefix", "suffix", "star")
+    __slots__ = ("name", "targets", "exact", "prefix", "suffix", "star", "origin", "unread")
 
-    def __init__(self, name: str, targets: tuple[tuple[bool, str], ...]) -> None:
+    def __init__(self, name: str, targets: tuple[tuple[bool, str], ...], origin: str = "") -> None:
         self.name = name
         self.targets = targets
+        self.origin = origin  # a bundler's: "vite.config.ts:12"
+        self.unread: Optional[str] = None  # why a bundler's alias has no targets
         self.star = "*" in name
         self.exact = name.endswith("$") and not self.star
         head = name[:-1] if self.exact else name
@@ -168,7 +173,8 @@ class Resolver:
     """See the module docstring. Never raises from its public methods; thread-unsafe caches."""
 
     def __init__(self, root: Path, conditions: Sequence[str] = (),
-                 alias: Sequence[tuple[str, Sequence[str]]] = (), alias_base: Optional[Path] = None) -> None:
+                 alias: Sequence[tuple[str, Sequence[str]]] = (), alias_base: Optional[Path] = None,
+                 bundler_aliases: bool = True) -> None:
         self.root = Path(os.path.abspath(root))
         self._root_str = str(self.root)
         self._root_real = os.path.realpath(self._root_str)
@@ -179,7 +185,10 @@ class Resolver:
         from_dir = os.path.abspath(alias_base if alias_base is not None else root)
         self._alias: tuple[_Alias, ...] = tuple(_Alias.make(name, targets, from_dir) for name, targets in alias)
         # what a saved state must agree on besides the conditions
-        self.alias_key: tuple = tuple((a.name, a.targets) for a in self._alias)
+        self.alias_key: tuple = (tuple((a.name, a.targets) for a in self._alias), bundler_aliases)
+        self._read_bundlers = bundler_aliases
+        self._bundler_for: dict[str, tuple[_Alias, ...]] = {}  # real folder -> its bundler's aliases
+        self._bundler_read: dict[str, tuple[_Alias, ...]] = {}  # configuration file -> aliases
         self._conds: dict[str, frozenset[str]] = {
             "import": frozenset(base | {"import"}) - removed - {"types"},
             "require": frozenset(base | {"require"}) - removed - {"types"},
@@ -395,6 +404,10 @@ class Resolver:
         self._importers.clear()
         self._targets.clear()
         self._mapped.clear()
+        self._bundler_for.clear()
+        if path is None or os.path.basename(os.fspath(path)) in bundler.CONFIG_NAMES:
+            self._bundler_read.clear()
+            self._res.clear()
         if path is None:
             self.fs.invalidate(None)
             for c in (self._pkg, self._pkg_text, self._scope, self._ts_raw, self._ts_final,
@@ -451,10 +464,12 @@ class Resolver:
             return self._relative(spec, spec, os.path.normpath(os.path.join(imp_dir, spec)), mode, None)
         if not spec:
             return "unresolved", None, "empty module specifier in {from}"
-        if self._alias and not aliased and spec[0] not in "./":
-            hit = self._aliased(spec, imp_dir, mode, ts)
-            if hit is not None:
-                return hit
+        if not aliased and spec[0] not in "./" and (self._alias or self._read_bundlers):
+            aliases = self._alias + self._bundler_aliases(imp_dir) if self._read_bundlers else self._alias
+            if aliases:
+                hit = self._aliased(spec, imp_dir, mode, ts, aliases)
+                if hit is not None:
+                    return hit
         b = builtin_name(spec)
         if b is not None:
             if b:
@@ -509,14 +524,60 @@ class Resolver:
         except _Fail as e:
             return "unresolved", None, str(e)
 
-    def _aliased(self, spec: str, imp_dir: str, mode: str,
-                 ts: Optional[TsConfig]) -> Optional[tuple[Kind, Optional[str], Optional[str]]]:
-        """``spec`` through the configured aliases: None when no alias matches it."""
+    def _bundler_aliases(self, folder: str) -> tuple["_Alias", ...]:
+        """The aliases of the Vite or webpack configuration nearest above ``folder`` (a real
+        path) inside the workspace; configurations inside node_modules do not count."""
+        hit = self._bundler_for.get(folder)
+        if hit is not None:
+            return hit
+        root = self._root_real
+        d = folder
+        i = d.find(os.sep + "node_modules" + os.sep)
+        if i >= 0 or d.endswith(os.sep + "node_modules"):
+            d = d[:i] if i >= 0 else d[: -len("node_modules") - 1]
+        found: tuple[_Alias, ...] = ()
+        while d == root or d.startswith(root.rstrip(os.sep) + os.sep):
+            cached = self._bundler_for.get(d)
+            if cached is not None:
+                found = cached
+                break
+            conf = bundler.find_config(d, is_file=self.fs.is_file)
+            if conf is not None:
+                found = self._bundler_read.get(conf)  # type: ignore[assignment]
+                if found is None:
+                    found = self._bundler_read[conf] = self._read_bundler(conf)
+                break
+            parent = os.path.dirname(d)
+            if parent == d:
+                break
+            d = parent
+        self._bundler_for[folder] = found
+        return found
+
+    def _read_bundler(self, conf: str) -> tuple["_Alias", ...]:
+        text = self.fs.read_text(conf)
+        if text is None:
+            return ()
+        out = []
+        for a in bundler.read_config(conf, text).aliases:
+            where = f"{self._rel(conf)}:{a.line}"
+            al = _Alias(a.name, tuple((os.path.isabs(t), t) for t in a.targets), where)
+            al.unread = a.unread
+            out.append(al)
+        return tuple(out)
+
+    def _aliased(self, spec: str, imp_dir: str, mode: str, ts: Optional[TsConfig],
+                 aliases: tuple["_Alias", ...]) -> Optional[tuple[Kind, Optional[str], Optional[str]]]:
+        """``spec`` through ``aliases``: None when no alias matches it."""
         tried: list[str] = []
-        for a in self._alias:
+        for a in aliases:
             rest = a.match(spec)
             if rest is None:
                 continue
+            if not a.targets:  # a bundler's alias whose value could not be read
+                return "unresolved", None, (f"cannot find module '{spec}' from {{from}}: the alias '{a.name}' "
+                                            f"of {a.origin} is not read ({a.unread}); declare it in "
+                                            f"tla-lens.json \"alias\"")
             for is_path, target in a.targets:
                 new = target.replace("*", rest, 1) if a.star else target + rest
                 if is_path:
@@ -533,8 +594,9 @@ class Resolver:
         if not tried:
             return None
         where = ", ".join(f"'{t}'" for t in dict.fromkeys(tried))
-        return "unresolved", None, (f"cannot find module '{spec}' from {{from}}: the alias maps it to {where}, "
-                                    f"which {'do' if len(tried) > 1 else 'does'} not exist")
+        origin = f" ({a.origin})" if a.origin else ""
+        return "unresolved", None, (f"cannot find module '{spec}' from {{from}}: the alias{origin} maps it to "
+                                    f"{where}, which {'do' if len(tried) > 1 else 'does'} not exist")
 
     def _relative(self, spec: str, path: str, target: str, mode: str,
                   query: Optional[str]) -> tuple[Kind, Optional[str], Optional[str]]:

@@ -1,0 +1,305 @@
+"""The `resolve.alias` of a project's Vite or webpack configuration, read without running it.
+
+A bundler's configuration is a program; tla-lens never runs project code, so it reads the
+configuration's syntax tree and takes the aliases whose values are written in the forms projects
+use: string literals, `path.resolve(__dirname, 'src')` and `path.join(…)` (also with
+`import.meta.dirname` or `process.cwd()`), `fileURLToPath(new URL('./src', import.meta.url))`,
+`new URL(…).pathname`, `+` and template strings of those, and a top-level `const` holding one.
+An alias written any other way (a computed name, a regular expression, a function call of the
+project's own) is kept with the reason it was not read: an import it would match is reported as
+unresolved with that reason, and the user can declare the alias in tla-lens.json, whose aliases
+come first.
+
+Vite: an object `{name: target}` or a list of `{find, replacement}`; a name matches the import
+itself and what starts with "name/" (`@rollup/plugin-alias`); a target "/x" is tried in the
+project root first, as Vite does, then as an absolute path. webpack (and rspack): an object
+whose names may end in "$" (that import only) or hold one "*", targets absolute paths (or a list
+of them) or package names; `false` (ignore the module) is not an alias to a file and is left out.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..syntax.facts import Dialect
+
+VITE = ("vite.config.ts", "vite.config.mts", "vite.config.js", "vite.config.mjs", "vite.config.cts",
+        "vite.config.cjs")
+WEBPACK = ("webpack.config.js", "webpack.config.mjs", "webpack.config.cjs", "webpack.config.ts",
+           "rspack.config.js", "rspack.config.mjs", "rspack.config.cjs", "rspack.config.ts")
+CONFIG_NAMES = VITE + WEBPACK
+
+
+@dataclass(frozen=True)
+class BundlerAlias:
+    name: str                     # as the resolver matches it ("@", "lib$", "@app/*")
+    targets: tuple[str, ...]      # absolute paths or package names, tried in order
+    line: int                     # 1-based, in the configuration file
+    unread: Optional[str] = None  # why the target could not be read (then no targets)
+
+
+@dataclass(frozen=True)
+class BundlerConfig:
+    path: str
+    aliases: tuple[BundlerAlias, ...]
+
+
+class _Unread(Exception):
+    pass
+
+
+def find_config(folder: str, names=CONFIG_NAMES, is_file=os.path.isfile) -> Optional[str]:
+    """The bundler configuration file in ``folder`` (Vite's before webpack's), or None."""
+    for n in names:
+        p = os.path.join(folder, n)
+        if is_file(p):
+            return p
+    return None
+
+
+def read_config(path: str, text: str) -> BundlerConfig:
+    """The aliases ``path`` (a Vite or webpack configuration with the source ``text``)
+    declares. Never raises: a file it cannot make sense of declares none."""
+    try:
+        return BundlerConfig(path, tuple(_Reader(path, text).aliases()))
+    except Exception:  # pragma: no cover - defensive: a strange file is no aliases
+        return BundlerConfig(path, ())
+
+
+def _text(node, src: bytes) -> str:
+    return src[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+
+class _Reader:
+    def __init__(self, path: str, text: str) -> None:
+        from ..syntax.grammar import parser
+
+        self.path = path
+        self.dir = os.path.dirname(path)
+        name = os.path.basename(path)
+        self.vite = name in VITE
+        dialect = Dialect.TS if name.endswith(("ts", "mts", "cts")) else Dialect.JS
+        self.src = text.encode("utf-8", "surrogatepass")
+        self.root = parser(dialect).parse(self.src).root_node
+        self.consts: dict[str, object] = {}
+        for stmt in self.root.named_children:
+            decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" else stmt
+            if decl is not None and decl.type == "lexical_declaration":
+                for d in decl.named_children:
+                    if d.type == "variable_declarator":
+                        n, v = d.child_by_field_name("name"), d.child_by_field_name("value")
+                        if n is not None and v is not None and n.type == "identifier":
+                            self.consts[_text(n, self.src)] = v
+
+    # -- where the aliases are -------------------------------------------------------------
+    def aliases(self) -> list[BundlerAlias]:
+        out: list[BundlerAlias] = []
+        seen: set[str] = set()
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if node.type == "pair" and self._key(node) == "alias" and self._inside_resolve(node):
+                value = self._unwrap(node.child_by_field_name("value"))
+                for a in self._alias_value(value):
+                    if a.name not in seen:  # (several configurations: the first one wins)
+                        seen.add(a.name)
+                        out.append(a)
+                continue
+            stack.extend(reversed(node.named_children))
+        return out
+
+    def _key(self, pair) -> Optional[str]:
+        k = pair.child_by_field_name("key")
+        if k is None:
+            return None
+        if k.type in ("property_identifier", "identifier"):
+            return _text(k, self.src)
+        if k.type == "string":
+            return self._string(k)
+        return None
+
+    def _inside_resolve(self, pair) -> bool:
+        obj = pair.parent
+        outer = obj.parent if obj is not None else None
+        return outer is not None and outer.type == "pair" and self._key(outer) == "resolve"
+
+    def _unwrap(self, node, depth: int = 0):
+        while node is not None and node.type in ("parenthesized_expression", "as_expression",
+                                                 "satisfies_expression", "non_null_expression"):
+            node = node.named_children[0] if node.named_children else None
+        if node is not None and node.type == "identifier" and _text(node, self.src) in self.consts and depth < 20:
+            return self._unwrap(self.consts[_text(node, self.src)], depth + 1)
+        return node
+
+    def _alias_value(self, value) -> list[BundlerAlias]:
+        if value is None:
+            return []
+        if value.type == "object":
+            out = []
+            for pair in value.named_children:
+                if pair.type != "pair":
+                    continue
+                name = self._key(pair)
+                line = pair.start_point[0] + 1
+                if name is None:
+                    continue  # a computed name: nothing to match against
+                out.extend(self._alias(name, pair.child_by_field_name("value"), line))
+            return out
+        if value.type == "array":
+            out = []
+            for item in value.named_children:
+                item = self._unwrap(item)
+                if item is None or item.type != "object":
+                    continue
+                fields = {self._key(p): p.child_by_field_name("value") for p in item.named_children
+                          if p.type == "pair"}
+                line = item.start_point[0] + 1
+                find = self._unwrap(fields.get("find" if self.vite else "name"))
+                target = fields.get("replacement" if self.vite else "alias")
+                if find is None:
+                    continue
+                if find.type == "regex":
+                    out.append(BundlerAlias(_text(find, self.src), (), line,
+                                            "a regular expression alias is not read"))
+                    continue
+                try:
+                    name = self._eval(find)
+                except _Unread:
+                    continue
+                if not self.vite and fields.get("onlyModule") is not None \
+                        and _text(fields["onlyModule"], self.src) == "true":
+                    name += "$"
+                out.extend(self._alias(name, target, line))
+            return out
+        return []
+
+    def _alias(self, name: str, value, line: int) -> list[BundlerAlias]:
+        if not name:
+            return []
+        if self.vite and (name.endswith("$") or "*" in name):
+            # plain text for Vite; "$" and "*" mean something else to the resolver
+            return [BundlerAlias(name, (), line, "a name with '$' or '*' is not read from a Vite configuration")]
+        value = self._unwrap(value)
+        if value is not None and value.type == "false":
+            return []  # webpack: the module is ignored, not aliased
+        try:
+            if value is not None and value.type == "array":
+                targets = [self._eval(v) for v in value.named_children]
+            else:
+                targets = [self._eval(value)]
+        except _Unread as e:
+            return [BundlerAlias(name, (), line, str(e))]
+        out: list[str] = []
+        for t in targets:
+            if not t:
+                continue
+            if self.vite and t.startswith("/") and not t.startswith("//"):
+                out.append(os.path.normpath(os.path.join(self.dir, t.lstrip("/"))))  # root-relative first
+            if os.path.isabs(t):
+                out.append(os.path.normpath(t))
+            elif t.startswith("."):
+                out.append(os.path.normpath(os.path.join(self.dir, t)))
+            else:
+                out.append(t)
+        return [BundlerAlias(name, tuple(dict.fromkeys(out)), line)] if out else []
+
+    # -- values ---------------------------------------------------------------------------
+    def _eval(self, node, depth: int = 0) -> str:
+        node = self._unwrap(node)
+        if node is None or depth > 20:
+            raise _Unread("no value")
+        t = node.type
+        src = self.src
+        if t == "string":
+            return self._string(node)
+        if t == "template_string":
+            parts = []
+            for c in node.named_children:
+                if c.type == "string_fragment":
+                    parts.append(_text(c, src))
+                elif c.type == "template_substitution" and c.named_children:
+                    parts.append(self._eval(c.named_children[0], depth + 1))
+                elif c.type == "escape_sequence":
+                    parts.append(_unescape(_text(c, src)))
+            return "".join(parts)
+        if t == "binary_expression" and _text(node.child_by_field_name("operator"), src) == "+":
+            return self._eval(node.child_by_field_name("left"), depth + 1) + \
+                self._eval(node.child_by_field_name("right"), depth + 1)
+        if t == "identifier" and _text(node, src) == "__dirname":
+            return self.dir
+        if t == "member_expression":
+            whole = _text(node, src)
+            if whole in ("import.meta.dirname", "__dirname"):
+                return self.dir
+            if node.child_by_field_name("property") is not None and \
+                    _text(node.child_by_field_name("property"), src) == "pathname":
+                return self._url(node.child_by_field_name("object"), depth)
+        if t == "call_expression":
+            fn = _text(node.child_by_field_name("function"), src)
+            args = node.child_by_field_name("arguments")
+            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            short = fn.rsplit(".", 1)[-1]
+            if fn in ("process.cwd",):
+                return self.dir
+            if short in ("resolve", "join") and (fn in ("resolve", "join", "pathResolve", "pathJoin")
+                                                 or fn.endswith(("path.resolve", "path.join", "posix.resolve",
+                                                                 "posix.join"))):
+                parts = [self._eval(a, depth + 1) for a in argv]
+                if short == "resolve":
+                    out = self.dir
+                    for p in parts:
+                        out = os.path.join(out, p)
+                    return os.path.normpath(out)
+                return os.path.normpath(os.path.join(*parts)) if parts else "."
+            if short == "dirname" and fn.endswith(("path.dirname", "dirname")) and len(argv) == 1:
+                inner = self._unwrap(argv[0])
+                if inner is not None and _text(inner, src) in ("__filename", "import.meta.filename") or \
+                        (inner is not None and inner.type == "call_expression"
+                         and _text(inner, src).replace(" ", "") in ("fileURLToPath(import.meta.url)",
+                                                                    "url.fileURLToPath(import.meta.url)")):
+                    return self.dir
+                return os.path.dirname(self._eval(argv[0], depth + 1))
+            if short == "fileURLToPath" and len(argv) == 1:
+                return self._url(argv[0], depth)
+        if t == "identifier" and _text(node, src) == "__filename":
+            return self.path
+        raise _Unread(f"`{_text(node, src)[:60]}` is not a value tla-lens reads without running the configuration")
+
+    def _url(self, node, depth: int) -> str:
+        """``new URL('./src', import.meta.url)`` as a path."""
+        node = self._unwrap(node)
+        if node is not None and node.type == "new_expression" and \
+                _text(node.child_by_field_name("constructor"), self.src) == "URL":
+            args = node.child_by_field_name("arguments")
+            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            if len(argv) == 2 and _text(argv[1], self.src) == "import.meta.url":
+                rel = self._eval(argv[0], depth + 1)
+                from urllib.parse import unquote
+                return os.path.normpath(os.path.join(self.dir, unquote(rel)))
+        raise _Unread(f"`{_text(node, self.src)[:60] if node is not None else ''}` is not a value "
+                      f"tla-lens reads without running the configuration")
+
+    def _string(self, node) -> str:
+        parts = []
+        for c in node.named_children:
+            if c.type == "string_fragment":
+                parts.append(_text(c, self.src))
+            elif c.type == "escape_sequence":
+                parts.append(_unescape(_text(c, self.src)))
+        return "".join(parts)
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
+def _unescape(seq: str) -> str:
+    c = seq[1:2]
+    if c in _ESCAPES:
+        return _ESCAPES[c]
+    if c in ("x", "u"):
+        m = re.match(r"\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]+)\}|u([0-9a-fA-F]{4}))", seq)
+        if m:
+            return chr(int(next(g for g in m.groups() if g), 16))
+    return seq[1:]

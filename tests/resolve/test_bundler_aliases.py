@@ -1,0 +1,191 @@
+"""The aliases tla-lens reads from a Vite or webpack configuration, without running it, against
+what Vite 8 (`resolveConfig`) and webpack's configuration (loaded by Node) compute by running it;
+then what they change for a user: imports through them are followed (CLI and editor), one the
+reader cannot read is a hint that says why and where, and an edit of the configuration on disk
+is picked up."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tla_lens.resolve.bundler import read_config
+
+HERE = Path(__file__).resolve().parent
+PROBE = HERE / "bundler_alias_probe.mjs"
+
+VITE_OBJECT = """\
+import { defineConfig } from 'vite'
+import { fileURLToPath, URL } from 'node:url'
+import path from 'node:path'
+
+const __dirname = path.dirname(fileURLToPath(import.meta.url))
+const libDir = path.resolve(__dirname, 'src/lib')
+
+export default defineConfig({
+  plugins: [],
+  resolve: {
+    alias: {
+      '@': fileURLToPath(new URL('./src', import.meta.url)),
+      "~lib": libDir,
+      root: '/src',
+      '#tpl': `${path.resolve(__dirname, 'src')}/tpl`,
+      joined: path.join(import.meta.dirname, 'src', 'j'),
+      'cat': __dirname + '/src/cat',
+      pkg: 'lodash-es',
+    },
+  },
+})
+"""
+
+VITE_FUNCTION = """\
+import { defineConfig } from 'vite'
+import { resolve } from 'node:path'
+
+export default defineConfig(({ mode }) => ({
+  resolve: {
+    alias: [
+      { find: '@', replacement: resolve(import.meta.dirname, 'src') },
+      { find: /^~\\//, replacement: '/src/' },
+      { find: 'cwd', replacement: resolve(process.cwd(), 'lib') },
+    ],
+  },
+}))
+"""
+
+WEBPACK_CJS = """\
+const path = require('path');
+module.exports = {
+  mode: 'none',
+  resolve: {
+    alias: {
+      '@': path.resolve(__dirname, 'src'),
+      ex$: path.join(__dirname, 'src', 'e.js'),
+      mod: 'lodash-es',
+      multi: [path.resolve(__dirname, 'a'), path.resolve(__dirname, 'b')],
+      'off': false,
+      'p/*': path.resolve(__dirname, 'src/p/*'),
+    },
+  },
+};
+"""
+
+WEBPACK_FUNCTION_ARRAY = """\
+const { resolve } = require('node:path');
+module.exports = (env) => [{
+  resolve: {
+    alias: [
+      { name: 'x', alias: resolve(__dirname, 'x'), onlyModule: true },
+      { name: 'y', alias: 'preact/compat' },
+    ],
+  },
+}];
+"""
+
+WEBPACK_MJS = """\
+import path from 'node:path';
+const src = path.resolve(import.meta.dirname, 'src');
+export default { resolve: { alias: { '@': src, '@@': `${src}/deep` } } };
+"""
+
+CASES = [
+    ("vite.config.ts", VITE_OBJECT),
+    ("vite.config.mjs", VITE_FUNCTION),
+    ("webpack.config.js", WEBPACK_CJS),
+    ("webpack.config.cjs", WEBPACK_FUNCTION_ARRAY),
+    ("webpack.config.mjs", WEBPACK_MJS),
+]
+
+
+def _oracle(node: Path, engines: Path, root: Path, config: Path) -> list[dict]:
+    env = dict(os.environ, NODE_PATH=str(engines))
+    proc = subprocess.run([str(node), str(PROBE), str(root), str(config)], capture_output=True, text=True,
+                          timeout=120, env=env, cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("name,text", CASES, ids=[c[0] for c in CASES])
+def test_aliases_read_without_running_equal_what_the_bundler_computes(name, text, node26, engines_node_modules,
+                                                                      tmp_path):
+    root = Path(os.path.realpath(tmp_path))
+    (root / "node_modules").symlink_to(engines_node_modules)  # `import 'vite'` from the configuration
+    config = root / name
+    config.write_text(text)
+    expected = _oracle(node26, engines_node_modules, root, config)
+    ours = {a.name: a for a in read_config(str(config), text).aliases}
+    assert len(expected) >= 2
+    seen = set()
+    for entry in expected:
+        find, replacement = entry["find"], entry["replacement"]
+        if isinstance(find, dict):  # a regular expression: kept, with why it is not read
+            a = ours[f"/{find['regex']}/"]
+            assert a.targets == () and "regular expression" in a.unread
+            seen.add(a.name)
+            continue
+        if replacement is False:  # webpack: the module is ignored; no alias to follow
+            assert find not in ours
+            continue
+        targets = replacement if isinstance(replacement, list) else [replacement]
+        want = []
+        for t in targets:
+            if name.startswith("vite.") and t.startswith("/") and not os.path.exists(t):
+                want.append(str(root / t.lstrip("/")))  # Vite: from the project root first
+            want.append(t)
+        assert find in ours, f"{find!r} not read; read {sorted(ours)}"
+        assert ours[find].unread is None and list(ours[find].targets) == want, (find, ours[find], want)
+        seen.add(find)
+    assert set(ours) == seen
+
+
+def test_an_alias_the_reader_cannot_read_says_so_and_where(workspace):
+    from tla_lens.config import Config
+    from tla_lens.project import analyse
+
+    root = workspace({
+        "package.json": '{"type": "module"}',
+        "vite.config.js": ("import { mine } from './build-tools.js'\n"
+                           "export default { resolve: { alias: {\n"
+                           "  '@': mine('src'),\n"
+                           "  [key]: '/x',\n"
+                           "  ok: '/src/lib',\n"
+                           "} } }\n"),
+        "src/lib/db.js": "export const db = await 1;\n",
+        "src/main.js": 'import "@/lib/db.js";\nimport "ok/db.js";\n',
+        "node_modules/dep/package.json": '{"name": "dep", "type": "module", "exports": "./i.js"}',
+        # a dependency's own configuration does not count, nor does ours stop at it
+        "node_modules/dep/vite.config.js": "export default { resolve: { alias: { ok: '/nowhere' } } }\n",
+        "node_modules/dep/i.js": 'import "ok/db.js";\n',
+        "src/uses-dep.js": 'import "dep";\n',
+    })
+    project = analyse(root, Config(), cache=False)
+    main = project.modules[root / "src/main.js"]
+    at, ok = main.edges
+    assert at.target is None and ok.target == root / "src/lib/db.js"
+    assert "the alias '@' of vite.config.js:3 is not read" in at.unresolved
+    assert "mine('src')" in at.unresolved and 'declare it in tla-lens.json "alias"' in at.unresolved
+    dep = project.modules[root / "node_modules/dep/i.js"]
+    assert dep.edges[0].target == root / "src/lib/db.js" and dep.is_async
+    assert project.modules[root / "src/uses-dep.js"].is_async
+
+
+def test_tla_lens_json_aliases_come_before_the_bundlers(workspace):
+    from tla_lens.config import load_file
+    from tla_lens.project import analyse
+
+    root = workspace({
+        "package.json": '{"type": "module"}',
+        "tla-lens.json": '{"alias": {"@": "./app"}}',
+        "webpack.config.js": "const path = require('path');\n"
+                             "module.exports = { resolve: { alias: { '@': path.resolve(__dirname, 'src') } } };\n",
+        "app/x.js": "export const x = await 1;\n",
+        "src/x.js": "export const x = 1;\n",
+        "main.js": 'import "@/x.js";\n',
+    })
+    config, problems = load_file(root / "tla-lens.json")
+    project = analyse(root, config, cache=False)
+    assert project.modules[root / "main.js"].edges[0].target == root / "app/x.js"
+    assert project.modules[root / "main.js"].is_async
