@@ -100,8 +100,12 @@ class _Reader:
         stack = [self.root]
         while stack:
             node = stack.pop()
-            if node.type == "pair" and self._key(node) == "alias" and self._inside_resolve(node):
-                value = self._unwrap(node.child_by_field_name("value"))
+            shorthand = node.type == "shorthand_property_identifier" and _text(node, self.src) == "alias"
+            if (shorthand or (node.type == "pair" and self._key(node) == "alias")) and self._inside_resolve(node):
+                # `alias: {…}`, or `alias` alone naming a top-level constant
+                value = self._unwrap(node if shorthand else node.child_by_field_name("value"))
+                if shorthand and value is node:
+                    continue
                 for a in self._alias_value(value):
                     if a.name not in seen:  # (several configurations: the first one wins)
                         seen.add(a.name)
@@ -129,7 +133,8 @@ class _Reader:
         while node is not None and node.type in ("parenthesized_expression", "as_expression",
                                                  "satisfies_expression", "non_null_expression"):
             node = node.named_children[0] if node.named_children else None
-        if node is not None and node.type == "identifier" and _text(node, self.src) in self.consts and depth < 20:
+        if node is not None and node.type in ("identifier", "shorthand_property_identifier") \
+                and _text(node, self.src) in self.consts and depth < 20:
             return self._unwrap(self.consts[_text(node, self.src)], depth + 1)
         return node
 
@@ -139,6 +144,12 @@ class _Reader:
         if value.type == "object":
             out = []
             for pair in value.named_children:
+                if pair.type == "spread_element" and pair.named_children:
+                    # `...common` (a top-level constant object): its aliases, in place
+                    spread = self._unwrap(pair.named_children[0])
+                    if spread is not None and spread.type == "object" and spread is not value:
+                        out.extend(self._alias_value(spread))
+                    continue
                 if pair.type != "pair":
                     continue
                 name = self._key(pair)
@@ -184,18 +195,17 @@ class _Reader:
         value = self._unwrap(value)
         if value is not None and value.type == "false":
             return []  # webpack: the module is ignored, not aliased
+        nodes = value.named_children if value is not None and value.type == "array" else [value]
         try:
-            if value is not None and value.type == "array":
-                targets = [self._eval(v) for v in value.named_children]
-            else:
-                targets = [self._eval(value)]
+            # (a string written as such: Vite takes "/src" from the project root first)
+            targets = [(self._eval(v), (self._unwrap(v) or v).type == "string") for v in nodes]
         except _Unread as e:
             return [BundlerAlias(name, (), line, str(e))]
         out: list[str] = []
-        for t in targets:
+        for t, literal in targets:
             if not t:
                 continue
-            if self.vite and t.startswith("/") and not t.startswith("//"):
+            if self.vite and literal and t.startswith("/") and not t.startswith("//"):
                 out.append(os.path.normpath(os.path.join(self.dir, t.lstrip("/"))))  # root-relative first
             if os.path.isabs(t):
                 out.append(os.path.normpath(t))
