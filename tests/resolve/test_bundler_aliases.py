@@ -197,3 +197,17 @@ def test_tla_lens_json_aliases_come_before_the_bundlers(workspace):
     project = analyse(root, config, cache=False)
     assert project.modules[root / "main.js"].edges[0].target == root / "app/x.js"
     assert project.modules[root / "main.js"].is_async
+
+
+@pytest.mark.parametrize("text", [
+    "const a = {...b, x: '/x'}; const b = {...a}; export default { resolve: { alias: a } }",
+    "const a = a; export default { resolve: { alias: a } }",
+    "\x00\xff not javascript {{{ resolve: { alias: { x: '/x' ",
+    "(" * 5000 + ")" * 5000,
+    "module.exports = { resolve: { alias: { [k]: 1, y: null, w: [], x: ['', '/x'] } } }",
+])
+def test_a_strange_configuration_never_breaks_the_reader(text):
+    aliases = read_config("/p/webpack.config.js", text).aliases
+    # whatever it is, the readable alias is read and nothing else is invented
+    assert all(a.targets or a.unread for a in aliases)
+    assert [a.targets for a in aliases if a.name == "x"] in ([], [("/x",)])

@@ -138,8 +138,8 @@ class _Reader:
             return self._unwrap(self.consts[_text(node, self.src)], depth + 1)
         return node
 
-    def _alias_value(self, value) -> list[BundlerAlias]:
-        if value is None:
+    def _alias_value(self, value, depth: int = 0) -> list[BundlerAlias]:
+        if value is None or depth > 20:
             return []
         if value.type == "object":
             out = []
@@ -148,7 +148,7 @@ class _Reader:
                     # `...common` (a top-level constant object): its aliases, in place
                     spread = self._unwrap(pair.named_children[0])
                     if spread is not None and spread.type == "object" and spread is not value:
-                        out.extend(self._alias_value(spread))
+                        out.extend(self._alias_value(spread, depth + 1))
                     continue
                 if pair.type != "pair":
                     continue
@@ -190,8 +190,9 @@ class _Reader:
         if not name:
             return []
         if self.vite and (name.endswith("$") or "*" in name):
-            # plain text for Vite; "$" and "*" mean something else to the resolver
-            return [BundlerAlias(name, (), line, "a name with '$' or '*' is not read from a Vite configuration")]
+            # plain text for Vite (matching only imports written with that "$" or "*", which
+            # no one writes); they mean something else to the resolver: left out
+            return []
         value = self._unwrap(value)
         if value is not None and value.type == "false":
             return []  # webpack: the module is ignored, not aliased
