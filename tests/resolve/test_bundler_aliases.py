@@ -211,3 +211,22 @@ def test_a_strange_configuration_never_breaks_the_reader(text):
     # whatever it is, the readable alias is read and nothing else is invented
     assert all(a.targets or a.unread for a in aliases)
     assert [a.targets for a in aliases if a.name == "x"] in ([], [("/x",)])
+
+
+@pytest.mark.parametrize("text,read", [
+    ("import { resolve as r, join } from 'node:path'\n"
+     "export default { resolve: { alias: { a: r(__dirname, 'a'), b: join(__dirname, 'b') } } }", True),
+    ("import * as p from 'path'\n"
+     "export default { resolve: { alias: { a: p.resolve(__dirname, 'a'), b: p.posix.join(__dirname, 'b') } } }", True),
+    ("const { resolve, join: j } = require('path')\n"
+     "module.exports = { resolve: { alias: { a: resolve(__dirname, 'a'), b: j(__dirname, 'b') } } }", True),
+    # a function of the project's that happens to be called resolve is not Node's
+    ("import { resolve, join } from './build/paths.js'\n"
+     "export default { resolve: { alias: { a: resolve(__dirname, 'a'), b: join(__dirname, 'b') } } }", False),
+])
+def test_only_nodes_path_functions_are_evaluated(text, read):
+    aliases = {a.name: a for a in read_config("/p/vite.config.ts", text).aliases}
+    if read:
+        assert aliases["a"].targets == ("/p/a",) and aliases["b"].targets == ("/p/b",)
+    else:
+        assert aliases["a"].targets == aliases["b"].targets == () and "resolve(__dirname, 'a')" in aliases["a"].unread

@@ -5,6 +5,8 @@ configuration's syntax tree and takes the aliases whose values are written in th
 use: string literals, `path.resolve(__dirname, 'src')` and `path.join(…)` (also with
 `import.meta.dirname` or `process.cwd()`), `fileURLToPath(new URL('./src', import.meta.url))`,
 `new URL(…).pathname`, `+` and template strings of those, and a top-level `const` holding one.
+Only Node's own path functions count (bound by an import or require() of "path", "node:path",
+"pathe" or "upath"): a project's function that happens to be called `resolve` is not guessed at.
 An alias written any other way (a computed name, a regular expression, a function call of the
 project's own) is kept with the reason it was not read: an import it would match is reported as
 unresolved with that reason, and the user can declare the alias in tla-lens.json, whose aliases
@@ -30,6 +32,8 @@ VITE = ("vite.config.ts", "vite.config.mts", "vite.config.js", "vite.config.mjs"
 WEBPACK = ("webpack.config.js", "webpack.config.mjs", "webpack.config.cjs", "webpack.config.ts",
            "rspack.config.js", "rspack.config.mjs", "rspack.config.cjs", "rspack.config.ts")
 CONFIG_NAMES = VITE + WEBPACK
+_PATH_MODULES = frozenset({"path", "node:path", "path/posix", "node:path/posix", "pathe", "upath"})
+_PATH_FNS = ("resolve", "join", "dirname")
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,10 @@ class _Reader:
         self.src = text.encode("utf-8", "surrogatepass")
         self.root = parser(dialect).parse(self.src).root_node
         self.consts: dict[str, object] = {}
+        # callees that are Node's path functions: "path.resolve" -> "resolve", "join" -> "join"
+        self.path_fns: dict[str, str] = {}
+        for stmt in self.root.named_children:
+            self._path_bindings(stmt)
         for stmt in self.root.named_children:
             decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" else stmt
             if decl is not None and decl.type == "lexical_declaration":
@@ -92,6 +100,59 @@ class _Reader:
                         n, v = d.child_by_field_name("name"), d.child_by_field_name("value")
                         if n is not None and v is not None and n.type == "identifier":
                             self.consts[_text(n, self.src)] = v
+
+    def _path_bindings(self, stmt) -> None:
+        """Names a top-level import or require() of Node's path module binds."""
+        src = self.src
+
+        def module(name: str) -> None:
+            for f in _PATH_FNS:
+                self.path_fns[f"{name}.{f}"] = f
+
+        if stmt.type == "import_statement":
+            source = stmt.child_by_field_name("source")
+            if source is None or self._string(source) not in _PATH_MODULES:
+                return
+            for clause in stmt.named_children:
+                if clause.type != "import_clause":
+                    continue
+                for c in clause.named_children:
+                    if c.type == "identifier":
+                        module(_text(c, src))
+                    elif c.type == "namespace_import" and c.named_children:
+                        module(_text(c.named_children[-1], src))
+                    elif c.type == "named_imports":
+                        for spec in c.named_children:
+                            if spec.type == "import_specifier":
+                                name = spec.child_by_field_name("name")
+                                alias = spec.child_by_field_name("alias") or name
+                                if name is not None and _text(name, src) in _PATH_FNS:
+                                    self.path_fns[_text(alias, src)] = _text(name, src)
+            return
+        if stmt.type not in ("lexical_declaration", "variable_declaration"):
+            return
+        for d in stmt.named_children:
+            if d.type != "variable_declarator":
+                continue
+            value = d.child_by_field_name("value")
+            target = d.child_by_field_name("name")
+            if value is None or target is None or value.type != "call_expression" \
+                    or _text(value.child_by_field_name("function"), src) != "require":
+                continue
+            args = value.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            if first is None or first.type != "string" or self._string(first) not in _PATH_MODULES:
+                continue
+            if target.type == "identifier":
+                module(_text(target, src))
+            elif target.type == "object_pattern":
+                for prop in target.named_children:
+                    if prop.type == "shorthand_property_identifier_pattern" and _text(prop, src) in _PATH_FNS:
+                        self.path_fns[_text(prop, src)] = _text(prop, src)
+                    elif prop.type == "pair_pattern":
+                        k, v = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                        if k is not None and v is not None and _text(k, src) in _PATH_FNS:
+                            self.path_fns[_text(v, src)] = _text(k, src)
 
     # -- where the aliases are -------------------------------------------------------------
     def aliases(self) -> list[BundlerAlias]:
@@ -251,12 +312,10 @@ class _Reader:
             fn = _text(node.child_by_field_name("function"), src)
             args = node.child_by_field_name("arguments")
             argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
-            short = fn.rsplit(".", 1)[-1]
+            short = self.path_fns.get(fn.replace(".posix.", ".").replace(" ", ""), "")
             if fn in ("process.cwd",):
                 return self.dir
-            if short in ("resolve", "join") and (fn in ("resolve", "join", "pathResolve", "pathJoin")
-                                                 or fn.endswith(("path.resolve", "path.join", "posix.resolve",
-                                                                 "posix.join"))):
+            if short in ("resolve", "join"):
                 parts = [self._eval(a, depth + 1) for a in argv]
                 if short == "resolve":
                     out = self.dir
@@ -264,7 +323,7 @@ class _Reader:
                         out = os.path.join(out, p)
                     return os.path.normpath(out)
                 return os.path.normpath(os.path.join(*parts)) if parts else "."
-            if short == "dirname" and fn.endswith(("path.dirname", "dirname")) and len(argv) == 1:
+            if short == "dirname" and len(argv) == 1:
                 inner = self._unwrap(argv[0])
                 if inner is not None and _text(inner, src) in ("__filename", "import.meta.filename") or \
                         (inner is not None and inner.type == "call_expression"
@@ -272,7 +331,7 @@ class _Reader:
                                                                     "url.fileURLToPath(import.meta.url)")):
                     return self.dir
                 return os.path.dirname(self._eval(argv[0], depth + 1))
-            if short == "fileURLToPath" and len(argv) == 1:
+            if fn.rsplit(".", 1)[-1] == "fileURLToPath" and len(argv) == 1:
                 return self._url(argv[0], depth)
         if t == "identifier" and _text(node, src) == "__filename":
             return self.path
