@@ -536,22 +536,29 @@ class Resolver:
         if i >= 0 or d.endswith(os.sep + "node_modules"):
             d = d[:i] if i >= 0 else d[: -len("node_modules") - 1]
         found: tuple[_Alias, ...] = ()
-        while d == root or d.startswith(root.rstrip(os.sep) + os.sep):
+        walked = [folder]
+        names = bundler.CONFIG_NAMES
+        inside = root.rstrip(os.sep) + os.sep
+        while d == root or d.startswith(inside):
             cached = self._bundler_for.get(d)
             if cached is not None:
                 found = cached
                 break
-            conf = bundler.find_config(d, is_file=self.fs.is_file)
-            if conf is not None:
-                found = self._bundler_read.get(conf)  # type: ignore[assignment]
-                if found is None:
-                    found = self._bundler_read[conf] = self._read_bundler(conf)
-                break
+            walked.append(d)
+            listing = self.fs.listdir(d)  # (one listing per folder, which resolution reads anyway)
+            if listing and not listing.keys().isdisjoint(names):
+                conf = bundler.find_config(d, is_file=self.fs.is_file)
+                if conf is not None:
+                    found = self._bundler_read.get(conf)  # type: ignore[assignment]
+                    if found is None:
+                        found = self._bundler_read[conf] = self._read_bundler(conf)
+                    break
             parent = os.path.dirname(d)
             if parent == d:
                 break
             d = parent
-        self._bundler_for[folder] = found
+        for w in walked:
+            self._bundler_for[w] = found
         return found
 
     def _read_bundler(self, conf: str) -> tuple["_Alias", ...]:
