@@ -55,7 +55,8 @@ class Config:
     entries: tuple[str, ...] = ()
     allow_async: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
-    # (name, targets) in the order written; targets as written (see Project for their base)
+    # (name, targets) in the order written; targets as written (see Project for their base);
+    # no targets: `false`, the module is ignored
     alias: tuple[tuple[str, tuple[str, ...]], ...] = ()
     skip_dirs: tuple[str, ...] = DEFAULT_SKIP_DIRS
     max_file_size: int = 8 * 1024 * 1024
@@ -173,6 +174,9 @@ def _aliases(value: Any, bad, key: str) -> Optional[tuple[tuple[str, tuple[str, 
     for name, targets in value.items():
         if isinstance(targets, str):
             targets = [targets]
+        ignored = targets is False  # webpack's `false`: the module is ignored (an empty module)
+        if ignored:
+            targets = []
         if not name or name in ("$", "*") or name.startswith((".", "/")):
             bad(name, "an alias name must be a non-empty module name, not a relative path", "this alias is left out")
         elif name.endswith("/"):
@@ -180,8 +184,10 @@ def _aliases(value: Any, bad, key: str) -> Optional[tuple[tuple[str, tuple[str, 
                       f"'{name.rstrip('/')}' (which matches '{name}…' too) or '{name}*'", "this alias is left out")
         elif name.count("*") > 1:
             bad(name, "an alias name may hold one '*' at most", "this alias is left out")
-        elif not isinstance(targets, list) or not targets or not all(isinstance(t, str) and t for t in targets):
-            bad(name, "expected a target (a path starting with '.' or '/', or a package name) or a list of them",
+        elif not isinstance(targets, list) or not (targets or ignored) or \
+                not all(isinstance(t, str) and t for t in targets):
+            bad(name, "expected a target (a path starting with '.' or '/', or a package name), a list of them "
+                      "or false",
                 "this alias is left out")
         elif "*" in name and "$" == name[-1:]:
             bad(name, "an alias name cannot both hold '*' and end with '$'", "this alias is left out")
@@ -239,7 +245,8 @@ def to_dict(config: Config) -> dict[str, Any]:
     for attr, key in inverse.items():
         value = getattr(config, attr)
         if attr == "alias":
-            out[key] = {name: list(targets) if len(targets) > 1 else targets[0] for name, targets in value}
+            out[key] = {name: list(targets) if len(targets) > 1 else targets[0] if targets else False
+                        for name, targets in value}
             continue
         out[key] = list(value) if isinstance(value, tuple) else value
     return json.loads(json.dumps(out))

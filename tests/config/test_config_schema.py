@@ -81,6 +81,9 @@ CASES = [
     {"alias": {"a": ""}},
     {"alias": {"a": 3}},
     {"alias": {"a": {"b": "c"}}},
+    {"alias": {"fs": False, "x$": False, "p/*": False}},
+    {"alias": {"a": True}},
+    {"alias": {"./a": False}},
 ]
 
 
@@ -103,7 +106,8 @@ _alias_names = st.one_of(
 _alias_targets = st.one_of(st.sampled_from(["./src", "", "*", "./a/*.js", "**", "lodash-es", "/x"]),
                            st.text(alphabet="./*a", max_size=4))
 _aliases = st.one_of(
-    st.dictionaries(_alias_names, st.one_of(_alias_targets, st.lists(_alias_targets, max_size=2), st.integers()),
+    st.dictionaries(_alias_names, st.one_of(_alias_targets, st.lists(_alias_targets, max_size=2), st.integers(),
+                                            st.booleans(), st.lists(st.booleans(), max_size=1)),
                     max_size=3),
     _values)
 

@@ -134,8 +134,9 @@ def test_aliases_read_without_running_equal_what_the_bundler_computes(name, text
             assert a.targets == () and "regular expression" in a.unread
             seen.add(a.name)
             continue
-        if replacement is False:  # webpack: the module is ignored; no alias to follow
-            assert find not in ours
+        if replacement is False:  # webpack: the module is ignored
+            assert ours[find].targets == () and ours[find].unread is None
+            seen.add(find)
             continue
         targets = replacement if isinstance(replacement, list) else [replacement]
         want = []
@@ -230,3 +231,21 @@ def test_only_nodes_path_functions_are_evaluated(text, read):
         assert aliases["a"].targets == ("/p/a",) and aliases["b"].targets == ("/p/b",)
     else:
         assert aliases["a"].targets == aliases["b"].targets == () and "resolve(__dirname, 'a')" in aliases["a"].unread
+
+
+def test_a_webpack_alias_to_false_ignores_the_module(workspace):
+    from tla_lens.config import Config
+    from tla_lens.project import analyse
+
+    root = workspace({
+        "package.json": '{"type": "module"}',
+        "webpack.config.cjs": "module.exports = { resolve: { alias: { heavy: false } } };\n",
+        "node_modules/heavy/package.json": '{"name": "heavy", "type": "module", "main": "i.js"}',
+        "node_modules/heavy/i.js": "export default await 1;\n",
+        "main.js": 'import h from "heavy";\nexport const x = h;\n',
+    })
+    project = analyse(root, Config(), cache=False)
+    main = project.modules[root / "main.js"]
+    edge = main.edges[0]
+    assert edge.target is None and edge.unresolved is None and not main.is_async
+    assert not any(f.code == "unresolved-import" for f in project.findings)

@@ -38,7 +38,7 @@ export interface ServerSettings {
   entries?: string[];
   allowAsync?: string[];
   conditions?: string[];
-  alias?: Record<string, string | string[]>;
+  alias?: Record<string, string | string[] | false>;
   skipDirs?: string[];
   maxFileSize?: number;
   codeLens: boolean;
@@ -99,11 +99,11 @@ export function serverSettings(inspect: Inspect): { settings: ServerSettings; pr
     const ok =
       typeof alias === "object" &&
       !Array.isArray(alias) &&
-      Object.values(alias as object).every((t) => typeof t === "string" || isStringList(t));
+      Object.values(alias as object).every((t) => typeof t === "string" || t === false || isStringList(t));
     if (ok) {
-      settings.alias = alias as Record<string, string | string[]>;
+      settings.alias = alias as Record<string, string | string[] | false>;
     } else {
-      problems.push(`tlaLens.alias: expected an object of name: target (a path or a package name, or a list of them); ignored`);
+      problems.push(`tlaLens.alias: expected an object of name: target (a path or a package name, a list of them, or false); ignored`);
     }
   }
 

@@ -16,7 +16,7 @@ Vite: an object `{name: target}` or a list of `{find, replacement}`; a name matc
 itself and what starts with "name/" (`@rollup/plugin-alias`); a target "/x" is tried in the
 project root first, as Vite does, then as an absolute path. webpack (and rspack): an object
 whose names may end in "$" (that import only) or hold one "*", targets absolute paths (or a list
-of them) or package names; `false` (ignore the module) is not an alias to a file and is left out.
+of them) or package names, or `false` (the module is ignored: an empty module).
 """
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ class BundlerAlias:
     name: str                     # as the resolver matches it ("@", "lib$", "@app/*")
     targets: tuple[str, ...]      # absolute paths or package names, tried in order
     line: int                     # 1-based, in the configuration file
-    unread: Optional[str] = None  # why the target could not be read (then no targets)
+    unread: Optional[str] = None  # why the target could not be read (then no targets; no
+    #                               targets and nothing unread: `false`, the module is ignored)
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,8 @@ class _Reader:
             return []
         value = self._unwrap(value)
         if value is not None and value.type == "false":
-            return []  # webpack: the module is ignored, not aliased
+            # webpack: the module is ignored (an empty module); Vite has no such value
+            return [] if self.vite else [BundlerAlias(name, (), line)]
         nodes = value.named_children if value is not None and value.type == "array" else [value]
         try:
             # (a string written as such: Vite takes "/src" from the project root first)

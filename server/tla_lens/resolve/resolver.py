@@ -32,7 +32,8 @@ Choices (where Node is strict, or where tools disagree):
   matches (exactly, or as a prefix followed by "/"; "name$": exactly; one "*": a pattern) maps
   the specifier to a path (then probed like a relative one) or to a package name (then resolved
   as usual from the importer); its targets are tried in order, and when none exists the import
-  is unresolved (webpack 5 neither tries a later alias nor the specifier itself; checked).
+  is unresolved (webpack 5 neither tries a later alias nor the specifier itself; checked). An
+  alias to `false` makes the import "ignored" (webpack gives it an empty module).
   After them, the aliases of the Vite/webpack/rspack configuration nearest above the importer
   (not inside node_modules), read from its syntax (resolve/bundler.py).
 - tsconfig `paths` and `baseUrl` apply first to every non-relative specifier (as in TypeScript),
@@ -581,6 +582,9 @@ class Resolver:
             rest = a.match(spec)
             if rest is None:
                 continue
+            if not a.targets and a.unread is None:  # `false`: ignored, as webpack does
+                origin = f" ({a.origin})" if a.origin else ""
+                return "ignored", None, f"'{spec}' is ignored: its alias '{a.name}'{origin} is false"
             if not a.targets:  # a bundler's alias whose value could not be read
                 return "unresolved", None, (f"cannot find module '{spec}' from {{from}}: the alias '{a.name}' "
                                             f"of {a.origin} is not read ({a.unread}); declare it in "

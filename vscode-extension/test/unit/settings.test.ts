@@ -64,10 +64,10 @@ test("invalid values are dropped with a problem, a single string becomes a list"
 });
 
 test("aliases are sent as set, and a malformed alias object is dropped with a problem", () => {
-  const good = serverSettings(inspectWith({ alias: { globalValue: { "@": "./src", lodash: ["lodash-es"] } } }));
-  assert.deepEqual(good.settings.alias, { "@": "./src", lodash: ["lodash-es"] });
+  const good = serverSettings(inspectWith({ alias: { globalValue: { "@": "./src", lodash: ["lodash-es"], fs: false } } }));
+  assert.deepEqual(good.settings.alias, { "@": "./src", lodash: ["lodash-es"], fs: false });
   assert.deepEqual(good.problems, []);
-  for (const bad of [["./src"], { "@": 3 }, "@=./src"]) {
+  for (const bad of [["./src"], { "@": 3 }, { "@": true }, "@=./src"]) {
     const { settings, problems } = serverSettings(inspectWith({ alias: { globalValue: bad } }));
     assert.equal(settings.alias, undefined);
     assert.equal(problems.length, 1);
