@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="exit 1 when there are more than N warnings (default: no limit)")
     c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     c.add_argument("--quiet", action="store_true", help="report errors only")
+    c.add_argument("--print-config", action="store_true",
+                   help="print the configuration in effect, with the aliases read from Vite/webpack "
+                        "configurations, as JSON, and exit (nothing is analysed)")
     common(c)
 
     e = sub.add_parser("explain", help="explain why one module is async (or that it is not)")
@@ -164,6 +167,10 @@ def cmd_check(args) -> int:
         root = _project_root(Path(os.path.commonpath(paths)))
         files = None
     config, problems, bad_config = _load_config(args, root)
+    if args.print_config:
+        _print_problems(problems, root)
+        sys.stdout.write(_config_json(root, config))
+        return 2 if bad_config else 0
     if len(paths) > 1 or not paths[0].is_dir():
         files = []
         for p in paths:
@@ -195,6 +202,48 @@ def cmd_check(args) -> int:
     if n["error"] or (args.max_warnings >= 0 and n["warning"] > args.max_warnings):
         return 1
     return 0
+
+
+def _shown_path(p: str) -> str:
+    """A path as a target is written (``./src``), so that it cannot be read as a package name."""
+    return p if p.startswith("/") else "./" + p if p != "." else "."
+
+
+def _config_json(root: Path, config: Config) -> str:
+    """The configuration in effect (``config``: a valid tla-lens.json), where it was read from,
+    and the aliases of the bundler configurations in the project, each with the folder it
+    governs (and, when it is not read, why)."""
+    import json
+    from dataclasses import replace
+
+    from .config import to_dict
+    from .project.discover import walk
+    from .resolve.bundler import CONFIG_NAMES, find_config as find_bundler, read_config
+
+    def rel(p: str) -> str:
+        try:
+            return Path(p).relative_to(root).as_posix() or "."
+        except ValueError:
+            return p
+
+    # (every folder of the project, whatever include/exclude say: they govern findings, not
+    # which configurations resolution reads)
+    folders = sorted({str(f.parent) for f in walk(root, replace(config, include=(), exclude=())).files
+                      if f.name in CONFIG_NAMES})
+    bundlers = []
+    for folder in folders:
+        conf = find_bundler(folder)
+        if conf is None:
+            continue
+        text = Path(conf).read_text(encoding="utf-8", errors="replace")
+        for a in read_config(conf, text).aliases:
+            bundlers.append({"file": rel(conf), "line": a.line, "name": a.name, "appliesTo": rel(folder),
+                             "targets": [_shown_path(rel(t)) if os.path.isabs(t) else t for t in a.targets],
+                             **({"ignored": True} if not a.targets and a.unread is None else {}),
+                             **({"notRead": a.unread} if a.unread else {})})
+    out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
+           "config": to_dict(config), "bundlerAliases": bundlers}
+    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 
 def cmd_explain(args) -> int:

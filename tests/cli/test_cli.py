@@ -88,6 +88,43 @@ def test_bad_config_is_reported_and_exits_2(workspace):
     assert any(d["code"] == "async-import" and d["severity"] == "warning" for d in data["diagnostics"])
 
 
+def test_print_config_shows_the_settings_in_effect_and_the_bundlers_aliases(workspace):
+    root = workspace({
+        "package.json": json.dumps({"type": "module", "tlaLens": {"alias": {"x": "./y", "fs": False},
+                                                                  "include": ["src/**"]}}),
+        "vite.config.ts": "import path from 'node:path'\n"
+                          "export default { resolve: { alias: { '@': path.resolve(__dirname, 'src'),\n"
+                          "  lodash: 'lodash-es', odd: helper() } } }\n",
+        "apps/admin/webpack.config.cjs": "module.exports = { resolve: { alias: { heavy: false } } };\n",
+        "node_modules/dep/vite.config.js": "export default { resolve: { alias: { no: '/no' } } }\n",
+        "src/a.ts": "export const a = 1;\n",
+    })
+    r = run("check", root, "--print-config")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["configFile"] == "package.json"
+    # the "config" part is itself a valid configuration, which reads back to the same
+    from tla_lens.config import from_dict, to_dict
+
+    config, problems = from_dict(out["config"], None)
+    assert problems == [] and to_dict(config) == out["config"]
+    assert out["config"]["alias"] == {"x": "./y", "fs": False} and out["config"]["include"] == ["src/**"]
+    got = [(a["file"], a["line"], a["name"], a["appliesTo"], a["targets"], a.get("ignored"), "notRead" in a)
+           for a in out["bundlerAliases"]]
+    assert got == [
+        ("vite.config.ts", 2, "@", ".", ["./src"], None, False),
+        ("vite.config.ts", 3, "lodash", ".", ["lodash-es"], None, False),
+        ("vite.config.ts", 3, "odd", ".", [], None, True),
+        ("apps/admin/webpack.config.cjs", 1, "heavy", "apps/admin", [], True, False),
+    ]
+    assert "helper()" in out["bundlerAliases"][2]["notRead"]
+    # a bad configuration: still printed (with the defaults for what is wrong), exit 2
+    (root / "tla-lens.json").write_text('{"alias": {"@/": "./src"}}')
+    r = run("check", root, "--print-config")
+    assert r.returncode == 2 and "write '@'" in r.stderr
+    assert json.loads(r.stdout)["config"]["alias"] == {}
+
+
 def test_sarif_is_2_1_0_with_rules_and_locations():
     r = run("check", WEBPACK, "--format", "sarif")
     doc = json.loads(r.stdout)
