@@ -149,7 +149,7 @@ def capabilities(pull: bool = False, encodings: Optional[list[str]] = None,
 
 
 LANG = {".ts": "typescript", ".tsx": "typescriptreact", ".mts": "typescript", ".cts": "typescript",
-        ".jsx": "javascriptreact"}
+        ".jsx": "javascriptreact", ".vue": "vue", ".svelte": "svelte"}
 
 
 class Session:

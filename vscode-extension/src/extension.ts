@@ -39,7 +39,8 @@ import {
   type TreeNode,
 } from "./viewModel";
 
-const LANGUAGES = ["javascript", "javascriptreact", "typescript", "typescriptreact"];
+// (vue and svelte: the languages the Vue and Svelte extensions give .vue and .svelte files)
+const LANGUAGES = ["javascript", "javascriptreact", "typescript", "typescriptreact", "vue", "svelte"];
 // commands the server puts on code lenses and code actions (workspace/executeCommand)
 const SERVER_COMMANDS = { showChain: "tla-lens.showChain", showDocumentation: "tla-lens.showDocumentation" };
 const SELECTOR = LANGUAGES.map((language) => ({ scheme: "file", language }));

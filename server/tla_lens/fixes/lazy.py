@@ -118,6 +118,9 @@ def _lazy_import(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
     title = _lazy_title(spec)
     if facts.invalid_utf8:
         return Refusal(title, "the file is not valid UTF-8")
+    if dialect.is_component:
+        return Refusal(title, "in a component the template may use the import too, and tla-lens does not "
+                              "read templates: move it by hand")
     if imp.kind is StatementKind.EXPORT:
         return Refusal(title, f"`export ... from \"{spec}\"` re-exports the module: a re-export cannot be loaded lazily")
     if imp.type_only:
@@ -397,6 +400,9 @@ def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
         return Refusal(title, "only `import` statements can be converted (use `export type` for re-exports)")
     if facts.invalid_utf8:
         return Refusal(title, "the file is not valid UTF-8")
+    if dialect.is_component:
+        return Refusal(title, "in a component the template may use the import too, and tla-lens does not "
+                              "read templates: move it by hand")
     if imp.type_only:
         return Refusal(title, "it is already `import type`")
     if not imp.bindings:

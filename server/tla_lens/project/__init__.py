@@ -91,6 +91,8 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
         return "esm"
     if name.endswith((".cjs", ".cts")):
         return "cjs"
+    if facts.dialect.is_component:
+        return "esm"  # (a component compiles to an ES module whatever the package says)
     kind = resolver.package_type(path)
     if kind == "module":
         return "esm"

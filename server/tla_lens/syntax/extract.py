@@ -54,6 +54,7 @@ from .facts import (
     tla_record,
     to_record,
 )
+from . import sfc
 from .grammar import parser
 from .words import ANY_WORD, IDENT_CLASS, word_positions
 
@@ -348,7 +349,17 @@ def _extract(source, dialect: Dialect, old_tree) -> tuple[tuple, object]:
             source.decode("utf-8")
         except UnicodeDecodeError:
             invalid = True
+    module_level = None
+    if dialect.is_component:
+        # the script blocks, in place (syntax/sfc.py); parsed afresh on every change, since
+        # blanking moves with the tags and a tree edit would not say so
+        source, found = sfc.code(source, dialect is Dialect.SVELTE)
+        module_level = [(b.start, b.end) for b in found if b.module_level]
+        old_tree = None
     extractor = _Extractor(source, dialect, invalid, old_tree)
+    if module_level is not None:
+        extractor.module_level = module_level
+        extractor.grammar = Dialect.TSX if any(b.lang in ("tsx", "jsx") for b in found) else Dialect.TS
     try:
         return extractor.record(), extractor.tree
     except Exception:  # pragma: no cover - defensive: extract must never raise
@@ -410,18 +421,24 @@ class _Extractor:
         # where an import or export statement goes on without a `;` or line break (an error
         # the tree does not show: the grammar read the rest as statements of their own)
         self.unterminated: list[int] = []
+        # a component's: the grammar of its code, and where code runs at module level
+        self.grammar = dialect
+        self.module_level: Optional[list[tuple[int, int]]] = None
 
     def run(self) -> ModuleFacts:
         return from_record(self.record())
 
     def record(self) -> tuple:
         """The facts, in the compact form (facts.to_record's)."""
-        p = parser(self.dialect)
+        p = parser(self.grammar)
         tree = p.parse(self.src, self.old_tree) if self.old_tree is not None else p.parse(self.src)
         self.tree = tree
         root = tree.root_node
         self._find_statements(root)
         tla = self._tla(root)
+        if self.module_level is not None:
+            # a component's setup code is a function's body: its awaits are not the module's
+            tla = [s for s in tla if any(a <= s.keyword.start < b for a, b in self.module_level)]
         if any(site.keyword.start not in self.ambiguous_tla for site in tla):
             self.module_syntax = True
         self._references(root)
@@ -922,6 +939,10 @@ class _Extractor:
             erased_default = erased_verbatim = False
             if ts:
                 erased_default, erased_verbatim = _erasure(p, bindings)
+            elif p.type_only and self.dialect.is_component:
+                # a component's TypeScript is kept as written (syntax/sfc.py), but for
+                # `import type` / `export type … from`
+                erased_default = erased_verbatim = True
             out.append((p.kind, p.specifier, p.start, max(s.node_end, p.end), p.spec_start,
                         p.spec_end, bindings, p.phase, p.type_only, tuple(p.attributes),
                         erased_default, erased_verbatim, s.ambient))

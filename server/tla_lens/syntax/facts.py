@@ -29,10 +29,17 @@ class Dialect(str, Enum):
     JSX = "jsx"  # .jsx
     TS = "ts"    # .ts .mts .cts
     TSX = "tsx"  # .tsx
+    VUE = "vue"        # .vue: the script blocks of a Vue single-file component (syntax/sfc.py)
+    SVELTE = "svelte"  # .svelte: the same for a Svelte component
 
     @property
     def is_typescript(self) -> bool:
+        """TypeScript's import elision applies (never to components: see syntax/sfc.py)."""
         return self in (Dialect.TS, Dialect.TSX)
+
+    @property
+    def is_component(self) -> bool:
+        return self in (Dialect.VUE, Dialect.SVELTE)
 
 
 @_fact

@@ -26,7 +26,7 @@ def language(dialect: Dialect) -> tree_sitter.Language:
         with _lang_lock:
             lang = _languages.get(dialect)
             if lang is None:
-                if dialect is Dialect.TS:
+                if dialect is Dialect.TS or dialect.is_component:  # (a component's code: see sfc)
                     raw = tree_sitter_typescript.language_typescript()
                 elif dialect is Dialect.TSX:
                     raw = tree_sitter_typescript.language_tsx()
@@ -69,6 +69,8 @@ _EXTENSIONS = {
     ".mts": Dialect.TS,
     ".cts": Dialect.TS,
     ".tsx": Dialect.TSX,
+    ".vue": Dialect.VUE,
+    ".svelte": Dialect.SVELTE,
 }
 _DECLARATION_RE = re.compile(r"\.d(\.[^.]+)?\.[mc]?ts$")
 

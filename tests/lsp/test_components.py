@@ -1,0 +1,71 @@
+"""Vue and Svelte components in the editor: the squiggle, the hover and the fixes are in the
+component's script block, at the component's own lines; an `await` in `<script setup>` is the
+component's, not the module's; editing the template moves nothing."""
+from __future__ import annotations
+
+import json
+
+from lsprotocol import types as T
+
+from .conftest import apply_workspace_edit, wait_for
+from .test_actions import _actions, _by_title
+
+COMPONENT = ("<template>\n"
+             "  <p>{{ db }}</p>\n"
+             "</template>\n"
+             "\n"
+             "<script setup lang=\"ts\">\n"
+             "import { db } from '../db'\n"
+             "const rows = await fetch('/rows')\n"
+             "</script>\n")
+FILES = {
+    "package.json": json.dumps({"name": "app", "type": "module"}),
+    "tsconfig.json": json.dumps({"compilerOptions": {"module": "esnext", "moduleResolution": "bundler"}}),
+    "src/db.ts": "export const db = await Promise.resolve(1);\n",
+    "src/components/Rows.vue": COMPONENT,
+    "src/components/Counter.svelte": "<script>\n  import { db } from '../db'\n</script>\n<p>{db}</p>\n",
+    "src/main.ts": "import Rows from './components/Rows.vue';\nexport { Rows };\n",
+}
+
+
+async def test_component_import_squiggle_hover_and_fixes(lsp):
+    s = await lsp(FILES)
+    s.open("src/components/Rows.vue")
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/components/Rows.vue")] == ["async-import"])
+    d = s.diagnostics("src/components/Rows.vue")[0]
+    assert d.range.start == T.Position(5, 0) and d.range.end.line == 5
+    # (the await in <script setup> makes no top-level-await finding)
+    hover = await s.hover("src/components/Rows.vue", 5, 3)
+    assert hover is not None and "`../db` has a top-level `await`" in hover.contents.value
+
+    actions = await _actions(s, "src/components/Rows.vue", d.range, [d])
+    lazy = _by_title(actions, "Load")
+    assert lazy.disabled is not None and "template" in lazy.disabled.reason
+    assert not [a for a in actions if a.title.startswith("Convert")]  # no `import type` fix
+    ignore = _by_title(actions, "Ignore")
+    texts = apply_workspace_edit(s, ignore.edit)
+    new = texts[s.uri("src/components/Rows.vue")]
+    assert new.splitlines()[5].startswith("// tla-lens-ignore-next-line async-import")
+    assert await wait_for(lambda: s.diagnostics("src/components/Rows.vue") == [])
+
+    # the importer of the component is async through it
+    s.open("src/main.ts")
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/main.ts")] == ["async-import"])
+
+
+async def test_svelte_component_and_template_edits(lsp):
+    s = await lsp(FILES)
+    s.open("src/components/Counter.svelte")
+    assert await wait_for(lambda: [d.range.start for d in s.diagnostics("src/components/Counter.svelte")]
+                          == [T.Position(1, 2)])
+    # text typed into the markup, above nothing: the squiggle stays where it is
+    s.change("src/components/Counter.svelte", ((3, 3), (3, 3), "count: "))
+    assert await wait_for(lambda: [d.range.start for d in s.diagnostics("src/components/Counter.svelte")]
+                          == [T.Position(1, 2)])
+    # a line added above the script block: it moves down one line
+    s.change("src/components/Counter.svelte", ((0, 0), (0, 0), "<svelte:options />\n"))
+    assert await wait_for(lambda: [d.range.start for d in s.diagnostics("src/components/Counter.svelte")]
+                          == [T.Position(2, 2)])
+    # the import removed from the script: no squiggle left
+    s.change("src/components/Counter.svelte", ((2, 2), (2, 28), ""))
+    assert await wait_for(lambda: s.diagnostics("src/components/Counter.svelte") == [])

@@ -1,0 +1,95 @@
+// The oracle for Vue and Svelte single-file components: each component is compiled the way the
+// bundler plugins do (Vue: @vue/compiler-sfc compileScript with the template inlined, then
+// TypeScript 5.9 with verbatimModuleSyntax, as the Vue TypeScript preset sets; Svelte: svelte 5's
+// compile), every file becomes a V8 module (Node 26 vm.SourceTextModule), the relative imports are
+// linked to the files they name, the frameworks' runtime imports to synthetic modules, and V8
+// says which modules have a top-level await and which are async. Nothing is evaluated.
+//
+// stdin: {"root": dir, "files": [relative paths]}; stdout: {file: {tla, async}} or {file: {error}}.
+import vm from 'node:vm';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const ts = require(process.env.TS5);
+const vue = require(process.env.VUE_SFC);
+const svelte = await import(process.env.SVELTE);
+
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const { root, files } = JSON.parse(input);
+
+function typescript(src, fileName) {
+  return ts.transpileModule(src, {
+    fileName,
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ESNext, verbatimModuleSyntax: true,
+      moduleDetection: ts.ModuleDetectionKind.Force,
+    },
+  }).outputText;
+}
+
+function compile(file, text) {
+  if (file.endsWith('.vue')) {
+    const { descriptor, errors } = vue.parse(text, { filename: file });
+    if (errors.length) throw new Error(String(errors[0]));
+    const script = vue.compileScript(descriptor, { id: file, inlineTemplate: true });
+    const lang = script.lang || 'js';
+    return lang.startsWith('ts') ? typescript(script.content, file + '.ts') : script.content;
+  }
+  if (file.endsWith('.svelte')) {
+    return svelte.compile(text, { filename: file, generate: 'client' }).js.code;
+  }
+  return file.endsWith('.ts') ? typescript(text, file) : text;
+}
+
+// a runtime import ('vue', 'svelte/internal/client', …): a module with the names asked of it
+function runtime(specifier, importer) {
+  const names = new Set(['default']);
+  const spec = specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`import\\s*(?:[\\w$]+\\s*,\\s*)?\\{([^}]*)\\}\\s*from\\s*["']${spec}["']`, 'g');
+  for (const m of importer.matchAll(re)) {
+    for (const part of m[1].split(',')) {
+      const name = part.trim().split(/\s+as\s+/)[0].trim();
+      if (name) names.add(name);
+    }
+  }
+  return new vm.SyntheticModule([...names], function () {
+    for (const n of names) this.setExport(n, undefined);
+  }, { identifier: specifier });
+}
+
+const out = {};
+const mods = new Map();
+const code = new Map();
+for (const file of files) {
+  try {
+    const js = compile(file, fs.readFileSync(path.join(root, file), 'utf8'));
+    code.set(file, js);
+    mods.set(file, new vm.SourceTextModule(js, { identifier: file }));
+  } catch (e) {
+    out[file] = { error: String(e && e.message || e) };
+  }
+}
+for (const [file, mod] of mods) {
+  if (mod.status !== 'unlinked') continue; // (linked as another module's dependency)
+  try {
+    await mod.link((specifier, referencing) => {
+      if (specifier.startsWith('.')) {
+        const target = path.normalize(path.join(path.dirname(referencing.identifier), specifier));
+        const m = mods.get(target);
+        if (!m) throw new Error(`${file}: no module ${target}`);
+        return m;
+      }
+      return runtime(specifier, code.get(referencing.identifier));
+    });
+  } catch (e) {
+    out[file] = { error: String(e && e.message || e) };
+  }
+}
+for (const [file, mod] of mods) {
+  if (out[file]) continue;
+  out[file] = { tla: mod.hasTopLevelAwait(), async: mod.hasAsyncGraph() };
+}
+process.stdout.write(JSON.stringify(out));
