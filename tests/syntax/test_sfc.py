@@ -39,3 +39,13 @@ def test_extraction_positions_are_the_components():
     assert not facts.tla  # the setup function's await
     # nothing in a component that is not a component: the same text as a .js file has the await
     assert len(extract(b"import A from './A.vue'\nawait 1\n", Dialect.JS).tla) == 1
+
+
+def test_hostile_markup_is_read_in_one_pass():
+    # unclosed quotes, comments and tags by the thousand (each once made the reader quadratic:
+    # minutes for these); a `>` inside a quoted attribute does not end the tag
+    for src in (b'<script a="' * 5000, b"<!--" * 5000, b"<template>" * 5000 + b"<script>x</script>",
+                b"<script>" * 5000, b'<script setup lang="ts" generic="T extends Map<K, V>">\nimport a from "a"\n</script>'):
+        masked, found = code(src, svelte=False)
+        assert len(masked) == len(src)
+    assert [src[b.start:b.end] for b in found] == [b'\nimport a from "a"\n']

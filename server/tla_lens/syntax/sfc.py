@@ -18,8 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_COMMENT = re.compile(rb"<!--.*?-->", re.S)
-_TAG = re.compile(rb"<(/?)(script|template)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I)
+# a comment's start, or a script or template tag's name (its attributes are read by _ATTRS)
+_NEXT = re.compile(rb"<!--|<(/?)(script|template)(?=[\s/>])", re.I)
+# the rest of a tag up to its `>`: quoted values may hold `>` (`generic="T extends A<B>"`);
+# possessive, and matched within _MAX_TAG bytes
+_ATTRS = re.compile(rb"""((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
+_MAX_TAG = 2048  # a longer "tag" is none (and no input makes a scan quadratic)
 _CLOSE_SCRIPT = re.compile(rb"</script\s*>", re.I)
 _ATTR = re.compile(rb"""([:@\w.-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _BLANK = re.compile(rb"[^\n\r]")
@@ -39,28 +43,35 @@ def is_component(name: str) -> bool:
 
 def blocks(data: bytes, svelte: bool) -> list[Block]:
     """The script blocks of a component's source, in order (none inside the template or an
-    HTML comment; a block with `src=` has no contents here)."""
-    hidden = [(m.start(), m.end()) for m in _COMMENT.finditer(data)]
+    HTML comment; a block with `src=` has no contents here). One pass, linear in the size."""
     out: list[Block] = []
     depth = 0  # inside <template> … </template> (templates nest)
     pos = 0
-    while True:
-        m = _TAG.search(data, pos)
+    n = len(data)
+    while pos < n:
+        m = _NEXT.search(data, pos)
         if m is None:
-            return out
-        pos = m.end()
-        if any(a <= m.start() < b for a, b in hidden):
+            break
+        if m.group(2) is None:  # <!-- … -->
+            end = data.find(b"-->", m.end())
+            if end < 0:
+                break
+            pos = end + 3
             continue
-        closing, name, attrs = m.group(1), m.group(2).lower(), m.group(3)
+        tag = _ATTRS.match(data, m.end(), m.end() + _MAX_TAG)
+        if tag is None:
+            pos = m.end()
+            continue
+        pos = tag.end()
+        closing, name, attrs = m.group(1), m.group(2).lower(), tag.group(1)
         if name == b"template":
-            if attrs.rstrip().endswith(b"/"):
-                continue
-            depth = max(0, depth - 1) if closing else depth + 1
+            if not attrs.rstrip().endswith(b"/"):
+                depth = max(0, depth - 1) if closing else depth + 1
             continue
         if closing or depth:
             continue
         end = _CLOSE_SCRIPT.search(data, pos)
-        stop = end.start() if end is not None else len(data)
+        stop = end.start() if end is not None else n
         values = {k.lower(): (v1 or v2 or v3 or b"").decode("latin-1").strip().lower()
                   for k, v1, v2, v3 in _ATTR.findall(attrs)}
         lang = values.get(b"lang", "js") or "js"
@@ -70,7 +81,8 @@ def blocks(data: bytes, svelte: bool) -> list[Block]:
             module_level = b"setup" not in values
         if b"src" not in values:
             out.append(Block(pos, stop, lang if lang in ("ts", "tsx", "jsx") else "js", module_level))
-        pos = end.end() if end is not None else len(data)
+        pos = end.end() if end is not None else n
+    return out
 
 
 def code(data: bytes, svelte: bool) -> tuple[bytes, list[Block]]:
