@@ -32,6 +32,9 @@ run: $(STAMP)
 	@echo
 	@echo "== tla-lens check examples/typescript-app"
 	-$(BIN)/tla-lens check examples/typescript-app
+	@echo
+	@echo "== tla-lens explain examples/vite-vue-app/src/main.ts (Vue components, a vite.config.ts alias)"
+	$(BIN)/tla-lens explain examples/vite-vue-app/src/main.ts
 
 test: $(STAMP) $(ENGINES_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

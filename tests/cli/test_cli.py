@@ -8,6 +8,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 WEBPACK = REPO / "examples" / "webpack-app"
 TSAPP = REPO / "examples" / "typescript-app"
+VUEAPP = REPO / "examples" / "vite-vue-app"
 
 
 def run(*args, cwd=None):
@@ -55,6 +56,20 @@ def test_typescript_example_alias_type_import_and_cycle():
     codes = {(d["path"], d["code"]) for d in data["diagnostics"]}
     assert ("src/services/lookup.ts", "async-cycle") in codes
     assert ("src/services/cache.ts", "async-cycle") in codes
+
+
+def test_vue_example_components_and_the_vite_alias():
+    data, r = as_json(VUEAPP)
+    mods = {m["path"]: m["async"] for m in data["modules"]}
+    assert mods == {"src/App.vue": True, "src/components/UserBadge.vue": True, "src/components/Clock.vue": False,
+                    "src/stores/session.ts": True, "src/lib/api.ts": True, "src/main.ts": True,
+                    "vite.config.ts": False}
+    codes = sorted((d["path"], d["code"]) for d in data["diagnostics"])
+    assert ("src/components/UserBadge.vue", "async-import") in codes  # through '@', read from vite.config.ts
+    assert ("src/main.ts", "async-entry") in codes
+    assert not [c for c in codes if c[0] == "src/components/Clock.vue"]  # its await is setup()'s
+    r = run("explain", VUEAPP / "src" / "main.ts")
+    assert "src/components/UserBadge.vue:7  imports '@/stores/session'" in r.stdout
 
 
 def test_text_output_is_grouped_like_eslint():

@@ -1,0 +1,5 @@
+import { session } from '@/lib/api'
+
+export function currentUser(): string {
+  return session.user
+}
