@@ -21,9 +21,11 @@ from dataclasses import dataclass
 # a comment's start, or a script or template tag's name (its attributes are read by _ATTRS)
 _NEXT = re.compile(rb"<!--|<(/?)(script|template)(?=[\s/>])", re.I)
 # the rest of a tag up to its `>`: quoted values may hold `>` (`generic="T extends A<B>"`);
-# possessive, and matched within _MAX_TAG bytes
-_ATTRS = re.compile(rb"""((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
-_MAX_TAG = 2048  # a longer "tag" is none (and no input makes a scan quadratic)
+# its alternatives start with different characters (little to backtrack into), and it is
+# matched within _MAX_TAG bytes (Python 3.10, which the server supports, has no possessive
+# quantifiers)
+_ATTRS = re.compile(rb"""((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_MAX_TAG = 512  # a longer "tag" is none (so that no input makes the scan slow)
 _CLOSE_SCRIPT = re.compile(rb"</script\s*>", re.I)
 _ATTR = re.compile(rb"""([:@\w.-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _BLANK = re.compile(rb"[^\n\r]")
@@ -58,7 +60,8 @@ def blocks(data: bytes, svelte: bool) -> list[Block]:
                 break
             pos = end + 3
             continue
-        tag = _ATTRS.match(data, m.end(), m.end() + _MAX_TAG)
+        limit = m.end() + _MAX_TAG
+        tag = _ATTRS.match(data, m.end(), limit) if data.find(b">", m.end(), limit) >= 0 else None
         if tag is None:
             pos = m.end()
             continue
