@@ -164,3 +164,28 @@ async def test_push_client_gets_no_refresh_requests(lsp):
     s.change("src/db-connection.js", ((5, 18), (5, 24), ""))
     assert await wait_for(lambda: not s.diagnostics("src/reports.js"))
     assert s.client.diagnostic_refresh_count == 0
+
+
+async def test_pull_client_is_told_a_deleted_file_has_no_problems_left(lsp):
+    """A file opened (its report pulled), closed, then deleted: the next workspace report says it
+    has no problems, though the client names no earlier result of it (VS Code keeps the problems
+    of a closed document, drops the report it asks for on closing, and names no result of it:
+    the problems stayed in the Problems panel)."""
+    files = dict(WEBPACK)
+    files["src/widget.js"] = "import { listUsers } from './UserApi.js';\nexport const w = () => listUsers();\n"
+    s = await lsp(files, pull=True)
+    s.open("src/widget.js")
+    report = await s.pull("src/widget.js")
+    assert [d.code for d in report.items] == ["async-import"]
+    s.close("src/widget.js")
+    before = s.client.diagnostic_refresh_count
+    s.disk({"src/widget.js": None})
+    assert await wait_for(lambda: s.client.diagnostic_refresh_count > before)
+    # VS Code asks for the closed file's report once more, and drops it: the file is not visible
+    assert list((await s.pull("src/widget.js")).items) == []
+    ws = await s.client.workspace_diagnostic_async(T.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    gone = [i for i in ws.items if i.uri == s.uri("src/widget.js")]
+    assert len(gone) == 1 and gone[0].kind == "full" and list(gone[0].items) == []
+    # said once: the next report leaves it out
+    ws = await s.client.workspace_diagnostic_async(T.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    assert s.uri("src/widget.js") not in {i.uri for i in ws.items}

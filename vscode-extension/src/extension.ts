@@ -43,11 +43,18 @@ import {
 const LANGUAGES = ["javascript", "javascriptreact", "typescript", "typescriptreact", "vue", "svelte"];
 // commands the server puts on code lenses and code actions (workspace/executeCommand)
 const SERVER_COMMANDS = { showChain: "tla-lens.showChain", showDocumentation: "tla-lens.showDocumentation" };
-const SELECTOR = LANGUAGES.map((language) => ({ scheme: "file", language }));
+// components are served whatever language the editor gives them (without the Vue or Svelte
+// extension they are plain text, and their imports still count)
+const COMPONENTS = "**/*.{vue,svelte}";
+const SELECTOR = [...LANGUAGES.map((language) => ({ scheme: "file", language })), { scheme: "file", pattern: COMPONENTS }];
 type ServerState = "starting" | "ready" | "stopped";
 
 function isOurs(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
-  return doc !== undefined && doc.uri.scheme === "file" && LANGUAGES.includes(doc.languageId);
+  return (
+    doc !== undefined &&
+    doc.uri.scheme === "file" &&
+    (LANGUAGES.includes(doc.languageId) || /\.(vue|svelte)$/i.test(doc.uri.fsPath))
+  );
 }
 
 function toRange(r: LspRange): vscode.Range {
@@ -349,7 +356,10 @@ export class Controller implements vscode.Disposable {
     };
     // a folder's server sees the files of that folder only; the other folders have their own
     const selector = folder
-      ? LANGUAGES.map((language) => ({ scheme: "file", language, pattern: { baseUri: folder.uri.toString(), pattern: "**/*" } }))
+      ? [
+          ...LANGUAGES.map((language) => ({ scheme: "file", language, pattern: { baseUri: folder.uri.toString(), pattern: "**/*" } })),
+          { scheme: "file", pattern: { baseUri: folder.uri.toString(), pattern: COMPONENTS } },
+        ]
       : SELECTOR;
     const clientOptions: LanguageClientOptions = {
       documentSelector: selector,

@@ -148,6 +148,9 @@ class TlaLensServer(LanguageServer):
         self.config_diags: tuple = ((), {}, 0)
         self.config_pushed: set[Path] = set()  # config files given diagnostics (push mode)
         self.config_refreshed = 0  # the generation the client was last told to pull (pull mode)
+        # (pull mode) files whose last report to the client had problems: a file deleted since
+        # still needs an empty report, even where the client does not name it
+        self.pulled_with_problems: set[str] = set()
         self.facts_cache: Optional[FactsCache] = None  # the persistent facts cache
 
     # -- errors never pop up -----------------------------------------------------------------
@@ -312,6 +315,15 @@ class TlaLensServer(LanguageServer):
 
     def converter_dump(self, obj: Any) -> Any:
         return self.protocol._converter.unstructure(obj)
+
+    def note_pulled(self, uri: str, diags: list, workspace: bool) -> None:
+        """Remember which files a pull client was told have problems, until a workspace report
+        tells it they have none (VS Code drops the document report of a file that is not
+        visible, such as the last one it asks for when the file is closed)."""
+        if diags:
+            self.pulled_with_problems.add(uri)
+        elif workspace:
+            self.pulled_with_problems.discard(uri)
 
     def after_change(self, change: Change) -> None:
         """Keep every client view in step with the project."""
@@ -707,6 +719,7 @@ def _result_id(diags: list[T.Diagnostic]) -> str:
 def document_diagnostic(ls: TlaLensServer, params: T.DocumentDiagnosticParams):
     path = ls.path_of(params.text_document.uri)
     diags, rid = ls.diagnostic_report(path) if path else ([], _result_id([]))
+    ls.note_pulled(params.text_document.uri, diags, workspace=False)
     if params.previous_result_id == rid:
         return T.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
     return T.RelatedFullDocumentDiagnosticReport(items=diags, result_id=rid)
@@ -722,7 +735,10 @@ def workspace_diagnostic(ls: TlaLensServer, params: T.WorkspaceDiagnosticParams)
     paths = {path for path, mod in ls.project.modules.items() if mod.workspace}
     paths.update(ls.config_diagnostics())  # configuration files with problems
     by_uri = {ls.uri(path): path for path in paths}
-    for uri in previous:  # files reported before that are gone, or config files fixed since
+    # files reported before that are gone, or config files fixed since: those the client names,
+    # and those with problems in a report it may not name (VS Code keeps the problems of a
+    # document it pulled while it was open, and names no result of it once it is closed)
+    for uri in [*previous, *ls.pulled_with_problems]:
         if uri not in by_uri:
             path = ls.path_of(uri)
             if path is not None:
@@ -733,8 +749,9 @@ def workspace_diagnostic(ls: TlaLensServer, params: T.WorkspaceDiagnosticParams)
         except Exception as e:  # report the other files
             ls.report_server_error(e, None)
             continue
-        if not diags and uri not in previous:
+        if not diags and uri not in previous and uri not in ls.pulled_with_problems:
             continue
+        ls.note_pulled(uri, diags, workspace=True)
         doc = ls.docs.get(path)
         version = doc.version if doc else None
         if previous.get(uri) == rid:

@@ -437,6 +437,36 @@ async function main() {
       !(await problemsText()).includes("unknown key 'severty'"), 30_000);
   });
 
+  await step("a Vue component is analysed, without the Vue extension", async () => {
+    // (code-server has no Vue extension: the file is plain text to it, and served all the same)
+    const file = join(WORKSPACE, "src", "Widget.vue");
+    writeFileSync(file, [
+      "<template>",
+      "  <ul><li v-for=\"u in users\">{{ u }}</li></ul>",
+      "</template>",
+      "",
+      "<script setup>",
+      "import { listUsers } from './UserApi.js'",
+      "const users = await listUsers()",
+      "</script>",
+      "",
+    ].join("\n"));
+    await page.mouse.move(900, 300);
+    await page.waitForTimeout(800);
+    await openFile("Widget.vue");
+    await until("a warning squiggle in Widget.vue", async () =>
+      (await editor().locator(".squiggly-warning").count()) > 0, 30_000);
+    if (!(await page.locator(".markers-panel").isVisible())) await page.keyboard.press("Control+Shift+M");
+    await until("Widget.vue's async-import in the Problems panel", async () => {
+      const t = await problemsText();
+      return t.includes("Widget.vue") && t.includes("`./UserApi.js` is an async module because of `./db-connection.js`");
+    }, 30_000);
+    await shot("10-vue-component");
+    await page.keyboard.press("Control+W");
+    rmSync(file);
+    await until("Widget.vue to leave the Problems panel", async () => !(await problemsText()).includes("Widget.vue"), 30_000);
+  });
+
   await step("a crashed server restarts with a notice", async () => {
     // the server this test started: the python process running the installed extension's launcher
     const out = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
