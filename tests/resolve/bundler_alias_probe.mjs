@@ -7,7 +7,7 @@ import path from 'node:path';
 
 const [root, configFile] = process.argv.slice(2);
 const out = [];
-if (path.basename(configFile).startsWith('vite.')) {
+if (path.basename(configFile).startsWith('vite')) {  // (vite.config.*, vitest.config.*)
   // (from the project's node_modules, as the configuration's own `import 'vite'` finds it)
   const entry = createRequire(path.join(root, 'package.json')).resolve('vite');
   const { resolveConfig } = await import(pathToFileURL(entry).href);

@@ -1,4 +1,5 @@
-"""The `resolve.alias` of a project's Vite or webpack configuration, read without running it.
+"""The `resolve.alias` of a project's Vite (or Vitest) or webpack (or rspack) configuration, read
+without running it.
 
 A bundler's configuration is a program; tla-lens never runs project code, so it reads the
 configuration's syntax tree and takes the aliases whose values are written in the forms projects
@@ -28,7 +29,9 @@ from typing import Optional
 from ..syntax.facts import Dialect
 
 VITE = ("vite.config.ts", "vite.config.mts", "vite.config.js", "vite.config.mjs", "vite.config.cts",
-        "vite.config.cjs")
+        "vite.config.cjs",
+        # Vitest's, when a folder has no Vite configuration (same resolve.alias)
+        "vitest.config.ts", "vitest.config.mts", "vitest.config.js", "vitest.config.mjs")
 WEBPACK = ("webpack.config.js", "webpack.config.mjs", "webpack.config.cjs", "webpack.config.ts",
            "rspack.config.js", "rspack.config.mjs", "rspack.config.cjs", "rspack.config.ts")
 CONFIG_NAMES = VITE + WEBPACK
