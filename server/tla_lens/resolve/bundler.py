@@ -8,10 +8,10 @@ use: string literals, `path.resolve(__dirname, 'src')` and `path.join(…)` (als
 `new URL(…).pathname`, `+` and template strings of those, and a top-level `const` holding one.
 Only Node's own path functions count (bound by an import or require() of "path", "node:path",
 "pathe" or "upath"): a project's function that happens to be called `resolve` is not guessed at.
-An alias written any other way (a computed name, a regular expression, a function call of the
-project's own) is kept with the reason it was not read: an import it would match is reported as
-unresolved with that reason, and the user can declare the alias in tla-lens.json, whose aliases
-come first.
+An alias written any other way (a regular expression, a function call of the project's own) is
+kept with the reason it was not read: an import it would match is reported as unresolved with
+that reason, and the user can declare the alias in tla-lens.json, whose aliases come first. (A
+computed name, `[key]: …`, matches nothing known and is skipped.)
 
 Vite: an object `{name: target}` or a list of `{find, replacement}`; a name matches the import
 itself and what starts with "name/" (`@rollup/plugin-alias`); a target "/x" is tried in the
