@@ -100,6 +100,10 @@ def _describe(fn: FunctionInfo, index: LineIndex) -> str:
 # lazy_import
 
 
+_IN_COMPONENT = "in a component the template may use the import too, and tla-lens does not read templates: " \
+                "change it by hand"
+
+
 def lazy_import(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
     """Turn the static import ``extract(source, dialect).imports[import_index]`` into
     ``await import()`` calls in the functions that use it. See the module docstring.
@@ -119,8 +123,7 @@ def _lazy_import(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
     if facts.invalid_utf8:
         return Refusal(title, "the file is not valid UTF-8")
     if dialect.is_component:
-        return Refusal(title, "in a component the template may use the import too, and tla-lens does not "
-                              "read templates: move it by hand")
+        return Refusal(title, _IN_COMPONENT)
     if imp.kind is StatementKind.EXPORT:
         return Refusal(title, f"`export ... from \"{spec}\"` re-exports the module: a re-export cannot be loaded lazily")
     if imp.type_only:
@@ -401,8 +404,7 @@ def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
     if facts.invalid_utf8:
         return Refusal(title, "the file is not valid UTF-8")
     if dialect.is_component:
-        return Refusal(title, "in a component the template may use the import too, and tla-lens does not "
-                              "read templates: move it by hand")
+        return Refusal(title, _IN_COMPONENT)
     if imp.type_only:
         return Refusal(title, "it is already `import type`")
     if not imp.bindings:

@@ -76,11 +76,12 @@ class _Alias:
     absolute path or package name)."""
     __slots__ = ("name", "targets", "exact", "prefix", "suffix", "star", "origin", "unread")
 
-    def __init__(self, name: str, targets: tuple[tuple[bool, str], ...], origin: str = "") -> None:
+    def __init__(self, name: str, targets: tuple[tuple[bool, str], ...], origin: str = "",
+                 unread: Optional[str] = None) -> None:
         self.name = name
         self.targets = targets
         self.origin = origin  # a bundler's: "vite.config.ts:12"
-        self.unread: Optional[str] = None  # why a bundler's alias has no targets
+        self.unread = unread  # why a bundler's alias has no targets
         self.star = "*" in name
         self.exact = name.endswith("$") and not self.star
         head = name[:-1] if self.exact else name
@@ -175,8 +176,7 @@ class Resolver:
     """See the module docstring. Never raises from its public methods; thread-unsafe caches."""
 
     def __init__(self, root: Path, conditions: Sequence[str] = (),
-                 alias: Sequence[tuple[str, Sequence[str]]] = (), alias_base: Optional[Path] = None,
-                 bundler_aliases: bool = True) -> None:
+                 alias: Sequence[tuple[str, Sequence[str]]] = (), alias_base: Optional[Path] = None) -> None:
         self.root = Path(os.path.abspath(root))
         self._root_str = str(self.root)
         self._root_real = os.path.realpath(self._root_str)
@@ -187,8 +187,7 @@ class Resolver:
         from_dir = os.path.abspath(alias_base if alias_base is not None else root)
         self._alias: tuple[_Alias, ...] = tuple(_Alias.make(name, targets, from_dir) for name, targets in alias)
         # what a saved state must agree on besides the conditions
-        self.alias_key: tuple = (tuple((a.name, a.targets) for a in self._alias), bundler_aliases)
-        self._read_bundlers = bundler_aliases
+        self.alias_key: tuple = tuple((a.name, a.targets) for a in self._alias)
         self._bundler_for: dict[str, tuple[_Alias, ...]] = {}  # real folder -> its bundler's aliases
         self._bundler_read: dict[str, tuple[_Alias, ...]] = {}  # configuration file -> aliases
         self._conds: dict[str, frozenset[str]] = {
@@ -466,8 +465,8 @@ class Resolver:
             return self._relative(spec, spec, os.path.normpath(os.path.join(imp_dir, spec)), mode, None)
         if not spec:
             return "unresolved", None, "empty module specifier in {from}"
-        if not aliased and spec[0] not in "./" and (self._alias or self._read_bundlers):
-            aliases = self._alias + self._bundler_aliases(imp_dir) if self._read_bundlers else self._alias
+        if not aliased and spec[0] not in "./":
+            aliases = self._alias + self._bundler_aliases(imp_dir)
             if aliases:
                 hit = self._aliased(spec, imp_dir, mode, ts, aliases)
                 if hit is not None:
@@ -569,10 +568,8 @@ class Resolver:
             return ()
         out = []
         for a in bundler.read_config(conf, text).aliases:
-            where = f"{self._rel(conf)}:{a.line}"
-            al = _Alias(a.name, tuple((os.path.isabs(t), t) for t in a.targets), where)
-            al.unread = a.unread
-            out.append(al)
+            out.append(_Alias(a.name, tuple((os.path.isabs(t), t) for t in a.targets),
+                              f"{self._rel(conf)}:{a.line}", a.unread))
         return tuple(out)
 
     def _aliased(self, spec: str, imp_dir: str, mode: str, ts: Optional[TsConfig],

@@ -39,10 +39,6 @@ class Block:
     module_level: bool  # runs when the module is evaluated
 
 
-def is_component(name: str) -> bool:
-    return name.endswith((".vue", ".svelte"))
-
-
 def blocks(data: bytes, svelte: bool) -> list[Block]:
     """The script blocks of a component's source, in order (none inside the template or an
     HTML comment; a block with `src=` has no contents here). One pass, linear in the size."""
