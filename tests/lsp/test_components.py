@@ -1,4 +1,4 @@
-"""Vue and Svelte components in the editor: the squiggle, the hover and the fixes are in the
+"""Vue, Svelte and Astro components in the editor: the squiggle, the hover and the fixes are in the
 component's script block, at the component's own lines; an `await` in `<script setup>` is the
 component's, not the module's; editing the template moves nothing."""
 from __future__ import annotations
@@ -25,6 +25,9 @@ FILES = {
     "src/components/Rows.vue": COMPONENT,
     "src/components/Counter.svelte": "<script>\n  import { db } from '../db'\n</script>\n<p>{db}</p>\n",
     "src/main.ts": "import Rows from './components/Rows.vue';\nexport { Rows };\n",
+    "src/pages/index.astro": ("---\nimport Layout from '../layouts/Layout.astro';\nimport { db } from '../db';\n"
+                              "const rows = await fetch('/rows');\n---\n<Layout><p>{db}</p></Layout>\n"),
+    "src/layouts/Layout.astro": "---\nconst { title } = Astro.props;\n---\n<html><slot /></html>\n",
 }
 
 
@@ -69,3 +72,22 @@ async def test_svelte_component_and_template_edits(lsp):
     # the import removed from the script: no squiggle left
     s.change("src/components/Counter.svelte", ((2, 2), (2, 28), ""))
     assert await wait_for(lambda: s.diagnostics("src/components/Counter.svelte") == [])
+
+
+async def test_astro_component_frontmatter_and_template(lsp):
+    s = await lsp(FILES)
+    s.open("src/pages/index.astro")
+    # the import of db is kept by the template's {db}; the await is the render function's
+    assert await wait_for(lambda: [(d.code, d.range.start) for d in s.diagnostics("src/pages/index.astro")]
+                          == [("async-import", T.Position(2, 0))])
+    hover = await s.hover("src/pages/index.astro", 2, 3)
+    assert hover is not None and "`../db` has a top-level `await`" in hover.contents.value
+    d = s.diagnostics("src/pages/index.astro")[0]
+    actions = await _actions(s, "src/pages/index.astro", d.range, [d])
+    assert _by_title(actions, "Load").disabled is not None
+    # the template no longer uses db: Astro's compiler drops the import, and so the problem goes
+    s.change("src/pages/index.astro", ((5, 11), (5, 15), "hi"))
+    assert await wait_for(lambda: s.diagnostics("src/pages/index.astro") == [])
+    # an exported declaration's await is the module's own top-level await
+    s.change("src/pages/index.astro", ((4, 0), (4, 0), "export const n = await Promise.resolve(1);\n"))
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/pages/index.astro")] == ["top-level-await"])

@@ -1,9 +1,10 @@
-// The oracle for Vue and Svelte single-file components: each component is compiled the way the
+// The oracle for Vue, Svelte and Astro components: each component is compiled the way the
 // bundler plugins do (Vue: @vue/compiler-sfc compileScript with the template inlined, then
 // TypeScript 5.9 with verbatimModuleSyntax, as the Vue TypeScript preset sets; Svelte: svelte 5's
-// compile), every file becomes a V8 module (Node 26 vm.SourceTextModule), the relative imports are
-// linked to the files they name, the frameworks' runtime imports to synthetic modules, and V8
-// says which modules have a top-level await and which are async. Nothing is evaluated.
+// compile; Astro: @astrojs/compiler-rs with Astro 7's options), every file becomes a V8 module
+// (Node 26 vm.SourceTextModule), the relative imports are linked to the files they name, the
+// frameworks' runtime imports to synthetic modules, and V8 says which modules have a top-level
+// await and which are async. Nothing is evaluated.
 //
 // stdin: {"root": dir, "files": [relative paths]}; stdout: {file: {tla, async}} or {file: {error}}.
 import vm from 'node:vm';
@@ -13,8 +14,9 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const ts = require(process.env.TS5);
-const vue = require(process.env.VUE_SFC);
-const svelte = await import(process.env.SVELTE);
+const vue = process.env.VUE_SFC ? require(process.env.VUE_SFC) : null;
+const svelte = process.env.SVELTE ? await import(process.env.SVELTE) : null;
+const astro = process.env.ASTRO ? await import(process.env.ASTRO) : null;
 
 let input = '';
 for await (const chunk of process.stdin) input += chunk;
@@ -30,7 +32,25 @@ function typescript(src, fileName) {
   }).outputText;
 }
 
-function compile(file, text) {
+// the options Astro 7.4.8 gives @astrojs/compiler-rs (astro/dist/core/compile/compile.js) in a
+// build without the dev toolbar; passing resolvePath is what leaves out the $$metadata namespace
+// imports of older compilers
+async function compileAstro(file, text) {
+  const preprocessedStyles = await astro.preprocessStyles(text, (content) => ({ code: content }));
+  const r = astro.transform(text, {
+    compact: true, filename: file, normalizedFilename: '/' + file, sourcemap: 'both',
+    internalURL: 'astro/compiler-runtime', astroGlobalArgs: JSON.stringify(undefined),
+    scopedStyleStrategy: 'attribute', resultScopedSlot: true,
+    transitionsAnimationURL: 'astro/components/viewtransitions.css', annotateSourceFile: false,
+    preprocessedStyles, resolvePath: (specifier) => specifier,
+  });
+  const error = r.diagnostics.find((d) => d.severity === 'error');
+  if (error) throw new Error(error.text);
+  return r.code;
+}
+
+async function compile(file, text) {
+  if (file.endsWith('.astro')) return compileAstro(file, text);
   if (file.endsWith('.vue')) {
     const { descriptor, errors } = vue.parse(text, { filename: file });
     if (errors.length) throw new Error(String(errors[0]));
@@ -65,7 +85,7 @@ const mods = new Map();
 const code = new Map();
 for (const file of files) {
   try {
-    const js = compile(file, fs.readFileSync(path.join(root, file), 'utf8'));
+    const js = await compile(file, fs.readFileSync(path.join(root, file), 'utf8'));
     code.set(file, js);
     mods.set(file, new vm.SourceTextModule(js, { identifier: file }));
   } catch (e) {

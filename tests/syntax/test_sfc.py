@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tla_lens.syntax import Dialect, extract
-from tla_lens.syntax.sfc import blocks, code
+from tla_lens.syntax.sfc import astro_code, astro_frontmatter, astro_template_names, blocks, code
 
 
 def test_blocks_outside_templates_and_comments_with_their_kind():
@@ -49,3 +49,45 @@ def test_hostile_markup_is_read_in_one_pass():
         masked, found = code(src, svelte=False)
         assert len(masked) == len(src)
     assert [src[b.start:b.end] for b in found] == [b'\nimport a from "a"\n']
+
+
+# Astro components (held to Astro's compiler in test_astro_vs_compiler.py)
+
+def test_astro_frontmatter_after_white_space_and_its_fences():
+    assert astro_frontmatter(b"\xef\xbb\xbf \r\n---\r\nimport a from './a'\r\n---\r\n<p/>") == (9, 32)
+    assert astro_frontmatter(b"---import a from './a';---<p/>") == (3, 23)
+    for none in (b"<!-- c -->\n---\nx\n---\n", b"<p/>\n---\nx\n---\n", b"---\nimport a from './a'\n", b""):
+        assert astro_frontmatter(none) is None
+    # `---` in code, even mid-line, ends it; in strings, template literals, regexes, comments not
+    src = b"---\nconst t = `${'---'}\n---`;\nconst r = /[/]---/;\n// ---\n/* --- */\nlet x = 1; x---x\n"
+    start, end = astro_frontmatter(src)
+    assert src[end:] == b"---x\n"
+
+
+def test_astro_code_keeps_offsets_and_extraction_is_the_frontmatters():
+    src = ("---\r\nimport é from './é.ts'\r\nexport const a = await é\r\nconst b = await é\r\n---\r\n"
+           "<p>{b}</p>\r\n<script>\r\nimport c from './c.ts'\r\nawait c\r\n</script>\r\n").encode()
+    masked, fm, names = astro_code(src)
+    assert len(masked) == len(src) and masked.count(b"\r\n") == src.count(b"\r\n")
+    assert b"./c.ts" not in masked and masked[fm[0]:fm[1]] == src[fm[0]:fm[1]]
+    facts = extract(src, Dialect.ASTRO)
+    assert [i.specifier for i in facts.imports] == ["./é.ts"]
+    # only the exported declaration's await is the module's
+    (site,) = facts.tla
+    assert src[:site.keyword.start].count(b"\r\n") == 2
+
+
+def test_astro_template_names_are_expressions_and_component_tags():
+    src = (b"<Card title=\"{quoted}\" n={attr} {...spread} />\n<ui.Button/>\n<div>text {expr.prop}</div>\n"
+           b"<!-- {commented} <Hidden/> -->\n<style>.x { color: styled }</style>\n"
+           b"<script define:vars={{ vars }}>\nconsole.log(client)\n</script>\n"
+           b"{list.map((i) => <Item v={i} />)}\n{`tpl ${inTpl}`} {'str'}\n")
+    assert astro_template_names(src, 0) == {b"Card", b"attr", b"spread", b"ui", b"expr", b"vars", b"list",
+                                             b"i", b"Item", b"v", b"inTpl"}
+
+
+def test_hostile_astro_input_is_read_in_linear_time():
+    for src in (b"---\n" + b"/[" * 20000, b"---\n" + b"`${" * 20000, b"---\n" + b"'" * 40000, b"---\n" + b"{" * 40000,
+                b"---\n---\n" + b"<A " * 20000, b"---\n---\n" + b"{`${" * 20000, b"---\n" + b"x / / " * 20000):
+        masked, _, _ = astro_code(src)
+        assert len(masked) == len(src)

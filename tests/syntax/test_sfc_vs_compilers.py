@@ -70,22 +70,31 @@ FILES = {
 }
 
 
-def test_components_are_async_exactly_when_their_compiled_modules_are(node26, ts5, engines_node_modules, workspace):
-    root = workspace(FILES)
-    modules = sorted(f for f in FILES if f.endswith((".ts", ".vue", ".svelte")))
-    env = dict(os.environ, TS5=str(ts5), VUE_SFC=str(engines_node_modules / "@vue" / "compiler-sfc"),
-               SVELTE=(engines_node_modules / "svelte" / "src" / "compiler" / "index.js").as_uri())
+def compiled_verdicts(node26, root: Path, modules: list[str], **compilers: str) -> dict:
+    """{file: {tla, async}} from sfc_oracle.mjs: the components compiled by the compilers
+    given (environment variables: TS5, VUE_SFC, SVELTE, ASTRO) and linked by V8."""
     proc = subprocess.run([str(node26), "--experimental-vm-modules", "--no-warnings", str(HERE / "sfc_oracle.mjs")],
                           input=json.dumps({"root": str(root), "files": modules}), capture_output=True,
-                          text=True, timeout=120, env=env)
+                          text=True, timeout=120, env=dict(os.environ, **compilers))
     assert proc.returncode == 0, proc.stderr
     v8 = json.loads(proc.stdout)
     assert not [f for f, r in v8.items() if "error" in r], v8
+    return v8
 
+
+def our_verdicts(root: Path, modules: list[str]) -> dict:
     project = analyse(root, Config(), cache=False)
-    ours = {f: {"tla": project.modules[root / f].has_tla, "async": project.modules[root / f].is_async}
+    return {f: {"tla": project.modules[root / f].has_tla, "async": project.modules[root / f].is_async}
             for f in modules}
-    assert ours == {f: v8[f] for f in modules}
+
+
+def test_components_are_async_exactly_when_their_compiled_modules_are(node26, ts5, engines_node_modules, workspace):
+    root = workspace(FILES)
+    modules = sorted(f for f in FILES if f.endswith((".ts", ".vue", ".svelte")))
+    v8 = compiled_verdicts(node26, root, modules, TS5=str(ts5),
+                           VUE_SFC=str(engines_node_modules / "@vue" / "compiler-sfc"),
+                           SVELTE=(engines_node_modules / "svelte" / "src" / "compiler" / "index.js").as_uri())
+    assert our_verdicts(root, modules) == {f: v8[f] for f in modules}
     # the cases do what they are there for
     assert v8["src/vue/UsesDb.vue"] == {"tla": False, "async": True}        # template-only use, setup await
     assert v8["src/vue/SetupAwait.vue"] == {"tla": False, "async": False}

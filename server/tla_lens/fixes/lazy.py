@@ -100,7 +100,7 @@ def _describe(fn: FunctionInfo, index: LineIndex) -> str:
 # lazy_import
 
 
-_IN_COMPONENT = "in a component the template may use the import too, and tla-lens does not read templates: " \
+_IN_COMPONENT = "in a component the template may use the import too, and tla-lens does not rewrite templates: " \
                 "change it by hand"
 
 

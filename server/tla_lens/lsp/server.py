@@ -52,7 +52,7 @@ SEVERITY = {
     "hint": T.DiagnosticSeverity.Hint,
 }
 EDITOR_KEYS = ("codeLens", "inlayHints", "trace", "interpreter", "server")
-WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,vue,svelte}", "**/package.json", "**/tsconfig*.json",
+WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,vue,svelte,astro}", "**/package.json", "**/tsconfig*.json",
                "**/jsconfig.json", "**/.gitignore", "**/tla-lens.json")
 INDEX_JOBS = min(os.cpu_count() or 1, 8)
 # files loaded between two turns of the event loop: at least 20 progress reports, and with

@@ -350,16 +350,27 @@ def _extract(source, dialect: Dialect, old_tree) -> tuple[tuple, object]:
         except UnicodeDecodeError:
             invalid = True
     module_level = None
-    if dialect.is_component:
+    template_names = None
+    grammar = Dialect.TS
+    if dialect is Dialect.ASTRO:
+        # the frontmatter, in place; which of its statements are the module's is known once
+        # it is parsed (_Extractor.record)
+        source, _, template_names = sfc.astro_code(source)
+        module_level = []
+        old_tree = None
+    elif dialect.is_component:
         # the script blocks, in place (syntax/sfc.py); parsed afresh on every change, since
         # blanking moves with the tags and a tree edit would not say so
         source, found = sfc.code(source, dialect is Dialect.SVELTE)
         module_level = [(b.start, b.end) for b in found if b.module_level]
+        if any(b.lang in ("tsx", "jsx") for b in found):
+            grammar = Dialect.TSX
         old_tree = None
     extractor = _Extractor(source, dialect, invalid, old_tree)
     if module_level is not None:
         extractor.module_level = module_level
-        extractor.grammar = Dialect.TSX if any(b.lang in ("tsx", "jsx") for b in found) else Dialect.TS
+        extractor.grammar = grammar
+        extractor.template_names = template_names
     try:
         return extractor.record(), extractor.tree
     except Exception:  # pragma: no cover - defensive: extract must never raise
@@ -424,6 +435,8 @@ class _Extractor:
         # a component's: the grammar of its code, and where code runs at module level
         self.grammar = dialect
         self.module_level: Optional[list[tuple[int, int]]] = None
+        # an Astro component's: the names its template may use (all value uses)
+        self.template_names: Optional[frozenset] = None
 
     def run(self) -> ModuleFacts:
         return from_record(self.record())
@@ -435,6 +448,10 @@ class _Extractor:
         self.tree = tree
         root = tree.root_node
         self._find_statements(root)
+        if self.dialect is Dialect.ASTRO:
+            # the compiler hoists the frontmatter's exports to the module; the rest is the
+            # component's render function
+            self.module_level = [(c.start_byte, c.end_byte) for c in root.children if c.type == "export_statement"]
         tla = self._tla(root)
         if self.module_level is not None:
             # a component's setup code is a function's body: its awaits are not the module's
@@ -442,6 +459,11 @@ class _Extractor:
         if any(site.keyword.start not in self.ambiguous_tla for site in tla):
             self.module_syntax = True
         self._references(root)
+        if self.template_names:
+            for s in self.stmts:
+                for i, b in enumerate(s.parsed.bindings):
+                    if b.local and b.local.encode("utf-8", "surrogatepass") in self.template_names:
+                        s.uses[i][0] = True
         first_error = self._first_error(root) if root.has_error or self.unterminated else None
         if first_error is not None:
             first_error = self._after_semicolon_insertion(first_error)
@@ -939,6 +961,9 @@ class _Extractor:
             erased_default = erased_verbatim = False
             if ts:
                 erased_default, erased_verbatim = _erasure(p, bindings)
+                if self.dialect is Dialect.ASTRO:
+                    # Astro's compiler elides imports itself, whatever tsconfig says
+                    erased_verbatim = erased_default
             elif p.type_only and self.dialect.is_component:
                 # a component's TypeScript is kept as written (syntax/sfc.py), but for
                 # `import type` / `export type … from`

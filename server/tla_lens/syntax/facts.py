@@ -31,15 +31,17 @@ class Dialect(str, Enum):
     TSX = "tsx"  # .tsx
     VUE = "vue"        # .vue: the script blocks of a Vue single-file component (syntax/sfc.py)
     SVELTE = "svelte"  # .svelte: the same for a Svelte component
+    ASTRO = "astro"    # .astro: an Astro component's frontmatter (syntax/sfc.py)
 
     @property
     def is_typescript(self) -> bool:
-        """TypeScript's import elision applies (never to components: see syntax/sfc.py)."""
-        return self in (Dialect.TS, Dialect.TSX)
+        """TypeScript's import elision applies (to Vue and Svelte components never, to Astro's
+        always: see syntax/sfc.py)."""
+        return self in (Dialect.TS, Dialect.TSX, Dialect.ASTRO)
 
     @property
     def is_component(self) -> bool:
-        return self in (Dialect.VUE, Dialect.SVELTE)
+        return self in (Dialect.VUE, Dialect.SVELTE, Dialect.ASTRO)
 
 
 @_fact

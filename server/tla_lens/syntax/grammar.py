@@ -71,6 +71,7 @@ _EXTENSIONS = {
     ".tsx": Dialect.TSX,
     ".vue": Dialect.VUE,
     ".svelte": Dialect.SVELTE,
+    ".astro": Dialect.ASTRO,
 }
 _DECLARATION_RE = re.compile(r"\.d(\.[^.]+)?\.[mc]?ts$")
 

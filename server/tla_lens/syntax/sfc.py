@@ -92,3 +92,253 @@ def code(data: bytes, svelte: bool) -> tuple[bytes, list[Block]]:
     for b in found:
         out[b.start:b.end] = data[b.start:b.end]
     return bytes(out), found
+
+
+# ---------------------------------------------------------------------------------------------
+# Astro components (.astro)
+#
+# An Astro component compiles (Astro 7: @astrojs/compiler-rs) to one ES module. Its code is the
+# frontmatter: the TypeScript between a `---` fence at the start of the file (white space may
+# come before it) and the next `---` outside a string, comment, template literal or regular
+# expression (even in the middle of a line). The compiler hoists the frontmatter's import and
+# export statements to the module and puts everything else in the component's async render
+# function: only an `await` in an exported declaration is a top-level await. It also elides
+# imports as TypeScript does (whatever tsconfig says), counting the template's expressions and
+# component tags as uses: `astro_template_names` gives the names the template may use.
+# Client `<script>` blocks are separate modules of the browser build and not part of this one.
+
+_WORD = re.compile(rb"[A-Za-z_$\x80-\xff][\w$\x80-\xff]*")
+_REGEX_AFTER_WORD = frozenset(
+    b"return typeof instanceof in of new delete void throw case do else yield await".split())
+
+
+def _skip_string(data: bytes, i: int, quote: int) -> int:
+    """The offset after a string literal opened at ``i`` (a line break ends a broken one)."""
+    n = len(data)
+    i += 1
+    while i < n:
+        c = data[i]
+        if c == 0x5C:  # backslash
+            i += 2
+            continue
+        if c == quote:
+            return i + 1
+        if c == 0x0A:
+            return i
+        i += 1
+    return n
+
+
+def _skip_regex(data: bytes, i: int) -> int:
+    """The offset after a regular expression literal opened at ``i``, or ``i + 1`` when what
+    follows cannot be one (a line break comes first)."""
+    n = len(data)
+    j = i + 1
+    in_class = False
+    while j < n:
+        c = data[j]
+        if c == 0x5C:
+            j += 2
+            continue
+        if c == 0x0A:
+            return i + 1
+        if in_class:
+            in_class = c != 0x5D  # ]
+        elif c == 0x5B:  # [
+            in_class = True
+        elif c == 0x2F:  # /
+            return j + 1
+        j += 1
+    return i + 1
+
+
+class _Code:
+    """A small JavaScript lexer: walks code from an offset, skipping strings, comments,
+    template literals' text and regular expressions, and calls ``on_word`` for each identifier
+    that is not a property name after `.`; stops at a byte sequence the caller asks for."""
+
+    def __init__(self, data: bytes, on_word=None):
+        self.data = data
+        self.on_word = on_word
+
+    def scan(self, i: int, stop_fence: bool) -> tuple[int, int]:
+        """From ``i``: with ``stop_fence``, up to the first `---` in code (returns its offset,
+        and the offset after it); else up to the `}` that closes the expression ``i`` is in
+        (returns its offset and the offset after it). (len, len) when the end comes first."""
+        data, n = self.data, len(self.data)
+        on_word = self.on_word
+        stack: list[int] = []  # 0: braces of code, 1: a template literal's ${ … }
+        prev = b""  # the last significant token (decides whether `/` starts a regex)
+        no_regex_before = 0  # a regex that failed to close: no other is tried on its line
+        while i < n:
+            c = data[i]
+            if c in b" \t\r\n":
+                i += 1
+                continue
+            if c == 0x2D and stop_fence and data.startswith(b"---", i):
+                return i, i + 3
+            if c in b"'\"":
+                i = _skip_string(data, i, c)
+                prev = b"s"
+                continue
+            if c == 0x60:  # `
+                i = self._template(i + 1, stack)
+                prev = b"s"
+                continue
+            if c == 0x2F:  # /
+                nxt = data[i + 1:i + 2]
+                if nxt == b"/":
+                    j = data.find(b"\n", i)
+                    i = n if j < 0 else j
+                    continue
+                if nxt == b"*":
+                    j = data.find(b"*/", i + 2)
+                    i = n if j < 0 else j + 2
+                    continue
+                if i >= no_regex_before and (prev == b"" or prev in _REGEX_AFTER_WORD or not (
+                        prev[:1].isalnum() or prev in (b"s", b")", b"]", b"}", b"_", b"$"))):
+                    j = _skip_regex(data, i)
+                    if j == i + 1:  # (not one: the line ends first)
+                        eol = data.find(b"\n", i)
+                        no_regex_before = n if eol < 0 else eol
+                    i = j
+                    prev = b"s"
+                    continue
+                i += 1
+                prev = b"/"
+                continue
+            if c == 0x7B:  # {
+                stack.append(0)
+                i += 1
+                prev = b"{"
+                continue
+            if c == 0x7D:  # }
+                if not stack:
+                    if not stop_fence:
+                        return i, i + 1
+                    i += 1
+                    prev = b"}"
+                    continue
+                kind = stack.pop()
+                if kind == 1:  # the end of a ${ … }: back into the template literal
+                    i = self._template(i + 1, stack)
+                    prev = b"s"
+                    continue
+                i += 1
+                prev = b"}"
+                continue
+            m = _WORD.match(data, i)
+            if m is not None:
+                word = m.group()
+                if on_word is not None and not (i > 0 and data[i - 1] == 0x2E and data[i - 3:i] != b"..."):
+                    on_word(word)
+                prev = word
+                i = m.end()
+                continue
+            if c in b"0123456789":
+                j = i + 1
+                while j < n and (data[j:j + 1].isalnum() or data[j] in b"._"):
+                    j += 1
+                prev = b"0"
+                i = j
+                continue
+            prev = data[i:i + 1]
+            i += 1
+        return n, n
+
+    def _template(self, i: int, stack: list[int]) -> int:
+        """From inside a template literal's text at ``i``: the offset after its closing `, or
+        after a `${` (pushed on ``stack``), whichever comes first."""
+        data, n = self.data, len(self.data)
+        while i < n:
+            c = data[i]
+            if c == 0x5C:
+                i += 2
+                continue
+            if c == 0x60:
+                return i + 1
+            if c == 0x24 and data[i + 1:i + 2] == b"{":
+                stack.append(1)
+                return i + 2
+            i += 1
+        return n
+
+
+def astro_frontmatter(data: bytes) -> tuple[int, int] | None:
+    """The byte offsets of an Astro component's frontmatter code (between its fences), or
+    None when the file has none (anything but white space before the first `---`, or no
+    closing fence)."""
+    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    n = len(data)
+    while i < n and data[i] in b" \t\r\n":
+        i += 1
+    if not data.startswith(b"---", i):
+        return None
+    start = i + 3
+    end, after = _Code(data).scan(start, stop_fence=True)
+    if end >= n:
+        return None
+    return start, end
+
+
+_TEMPLATE_NEXT = re.compile(rb"<!--|<(/?)([A-Za-z][\w.:-]*)|\{")
+_RAW_TEXT = {b"script": re.compile(rb"</script\s*>", re.I), b"style": re.compile(rb"</style\s*>", re.I)}
+
+
+def astro_template_names(data: bytes, start: int) -> frozenset:
+    """The identifiers an Astro template (``data`` from ``start``) may use as values: every
+    identifier in its `{…}` expressions (in text and in attributes, not after a `.`), and the
+    first part of each component tag's name (`<Card>`, `<ui.Button>`: a capital letter or a
+    dot; other tags are HTML elements). The contents of `<script>` and `<style>` are not the
+    template's. Over-counts rather than misses (a word in markup nested in an expression)."""
+    names: set[bytes] = set()
+    code = _Code(data, names.add)
+    n = len(data)
+    pos = start
+    while pos < n:
+        m = _TEMPLATE_NEXT.search(data, pos)
+        if m is None:
+            break
+        tok = m.group()
+        if tok == b"<!--":
+            end = data.find(b"-->", m.end())
+            pos = n if end < 0 else end + 3
+            continue
+        if tok == b"{":
+            _, pos = code.scan(m.end(), stop_fence=False)
+            continue
+        closing, name = m.group(1), m.group(2)
+        pos = m.end()
+        if closing:
+            continue
+        if name[:1].isupper() or b"." in name:
+            names.add(name.split(b".", 1)[0])
+        # the attributes: quoted values are text, `{…}` are expressions
+        while pos < n:
+            c = data[pos]
+            if c == 0x3E:  # >
+                pos += 1
+                break
+            if c in b"'\"":
+                end = data.find(data[pos:pos + 1], pos + 1)
+                pos = n if end < 0 else end + 1
+            elif c == 0x7B:
+                _, pos = code.scan(pos + 1, stop_fence=False)
+            else:
+                pos += 1
+        raw = _RAW_TEXT.get(name.lower())
+        if raw is not None and not data[:pos].endswith(b"/>"):
+            end = raw.search(data, pos)
+            pos = n if end is None else end.end()
+    return frozenset(names)
+
+
+def astro_code(data: bytes) -> tuple[bytes, tuple[int, int] | None, frozenset]:
+    """``data`` with everything but the frontmatter's code blanked (same length, same line
+    breaks), where that code is, and the names its template may use."""
+    fm = astro_frontmatter(data)
+    out = bytearray(_BLANK.sub(b" ", data))
+    if fm is None:
+        return bytes(out), None, astro_template_names(data, 0)
+    out[fm[0]:fm[1]] = data[fm[0]:fm[1]]
+    return bytes(out), fm, astro_template_names(data, fm[1] + 3)

@@ -448,10 +448,11 @@ async function main() {
       !(await problemsText()).includes("unknown key 'severty'"), 30_000);
   });
 
-  await step("a Vue component is analysed, without the Vue extension", async () => {
-    // (code-server has no Vue extension: the file is plain text to it, and served all the same)
-    const file = join(WORKSPACE, "src", "Widget.vue");
-    writeFileSync(file, [
+  // a component written into the workspace and opened: its squiggle and its problem, gone
+  // again once the file is deleted (code-server has no Vue or Astro extension: the file is plain
+  // text to it, and served all the same)
+  const componentSteps = [
+    ["a Vue component is analysed, without the Vue extension", "Widget.vue", "10-vue-component", [
       "<template>",
       "  <ul><li v-for=\"u in users\">{{ u }}</li></ul>",
       "</template>",
@@ -460,23 +461,37 @@ async function main() {
       "import { listUsers } from './UserApi.js'",
       "const users = await listUsers()",
       "</script>",
-      "",
-    ].join("\n"));
-    await page.mouse.move(900, 300);
-    await page.waitForTimeout(800);
-    await openFile("Widget.vue");
-    await until("a warning squiggle in Widget.vue", async () =>
-      (await editor().locator(".squiggly-warning").count()) > 0, 30_000);
-    if (!(await page.locator(".markers-panel").isVisible())) await page.keyboard.press("Control+Shift+M");
-    await until("Widget.vue's async-import in the Problems panel", async () => {
-      const t = await problemsText();
-      return t.includes("Widget.vue") && t.includes("`./UserApi.js` is an async module because of `./db-connection.js`");
-    }, 30_000);
-    await shot("10-vue-component");
-    await page.keyboard.press("Control+W");
-    rmSync(file);
-    await until("Widget.vue to leave the Problems panel", async () => !(await problemsText()).includes("Widget.vue"), 30_000);
-  });
+    ]],
+    // the frontmatter's import counts because the template uses it; its await is the page's own
+    ["an Astro page is analysed, without the Astro extension", "Users.astro", "10-astro-component", [
+      "---",
+      "import { listUsers } from './UserApi.js'",
+      "const users = await listUsers()",
+      "---",
+      "<ul>{users.map((u) => <li>{u}</li>)}</ul>",
+      "<p>{listUsers.name}</p>",
+    ]],
+  ];
+  for (const [title, name, shotName, lines] of componentSteps) {
+    await step(title, async () => {
+      const file = join(WORKSPACE, "src", name);
+      writeFileSync(file, [...lines, ""].join("\n"));
+      await page.mouse.move(900, 300);
+      await page.waitForTimeout(800);
+      await openFile(name);
+      await until(`a warning squiggle in ${name}`, async () =>
+        (await editor().locator(".squiggly-warning").count()) > 0, 30_000);
+      if (!(await page.locator(".markers-panel").isVisible())) await page.keyboard.press("Control+Shift+M");
+      await until(`${name}'s async-import in the Problems panel`, async () => {
+        const t = await problemsText();
+        return t.includes(name) && t.includes("`./UserApi.js` is an async module because of `./db-connection.js`");
+      }, 30_000);
+      await shot(shotName);
+      await page.keyboard.press("Control+W");
+      rmSync(file);
+      await until(`${name} to leave the Problems panel`, async () => !(await problemsText()).includes(name), 30_000);
+    });
+  }
 
   await step("a crashed server restarts with a notice", async () => {
     // the server this test started: the python process running the installed extension's launcher

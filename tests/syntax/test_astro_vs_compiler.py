@@ -1,0 +1,78 @@
+"""Astro components against Astro's compiler and V8.
+
+Each `.astro` file is compiled as Astro 7.4.8 compiles it (tests/syntax/sfc_oracle.mjs:
+@astrojs/compiler-rs 0.5.3 with the options Astro passes) and V8 (Node 26) links the result:
+which modules have a top-level await and which are async must be the same for tla-lens
+analysing the sources. The cases: where the frontmatter is (white space or a comment before the
+fence, `---` in a string, a template literal, a regular expression, a comment, or in the middle
+of a line of code), which `await` is the module's (in an exported declaration) and which the
+render function's, and which imports the compiler elides (unused, used only as a type, used
+only in a quoted attribute or a client `<script>`, or kept by a template expression, an
+attribute expression or a component tag).
+"""
+from __future__ import annotations
+
+from .test_sfc_vs_compilers import compiled_verdicts, our_verdicts
+
+FILES = {
+    "package.json": '{"type": "module"}',
+    "src/db.ts": "export const db: number = await Promise.resolve(1);\nexport interface Row { id: number }\n",
+    "src/sync.ts": "export const s = 1;\nexport const items = [1, 2];\n",
+    # an await in the frontmatter is the render function's; the import is used in the template
+    "src/pages/TemplateUse.astro": (
+        "---\nimport { db } from '../db.ts';\nconst rows = await fetch('/rows');\n---\n"
+        "<p>{db} {rows.status}</p>\n"),
+    # the compiler elides what only a type, nothing, a quoted attribute or a client script uses
+    "src/pages/TypeOnly.astro": (
+        "---\nimport { Row } from '../db.ts';\nconst r: Row = { id: 1 };\n---\n<p>{r.id}</p>\n"),
+    "src/pages/Unused.astro": "---\nimport { db } from '../db.ts';\n---\n<p>db</p>\n",
+    "src/pages/QuotedAttr.astro": "---\nimport { db } from '../db.ts';\n---\n<p title=\"{db}\">x</p>\n",
+    "src/pages/ClientOnly.astro": (
+        "---\nimport { db } from '../db.ts';\n---\n<p class=\"db\">x</p>\n"
+        "<script>\n  console.log(db);\n</script>\n<style>\n  .db { color: red }\n</style>\n"),
+    "src/pages/SideEffect.astro": "---\nimport '../db.ts';\n---\n<p>x</p>\n",
+    "src/pages/AttrUse.astro": "---\nimport { db } from '../db.ts';\n---\n<p data-n={db + 1}>x</p>\n",
+    # exported declarations are hoisted to the module: their awaits are top-level awaits
+    "src/pages/ExportAwait.astro": (
+        "  \n---\nexport const prerender = true;\nexport const data = await Promise.resolve(2);\n"
+        "export async function getStaticPaths() { return [await Promise.resolve(3)]; }\n---\n<p>{data}</p>\n"),
+    "src/pages/RenderAwait.astro": (
+        "---\nconst data = await Promise.resolve(2);\nfor await (const x of [1]) {}\n---\n<p>{data}</p>\n"),
+    # fences: `---` in strings, template literals, regular expressions and comments is code
+    "src/pages/FenceInCode.astro": (
+        "---\nconst t = `\n---\n`;\nconst q = '---';\nconst r = /---/;\n/*\n---\n*/\n"
+        "import { db } from '../db.ts';\n---\n<p>{t}{q}{r}{db}</p>\n"),
+    # … but in the middle of a line of code it ends the frontmatter
+    "src/pages/MidLine.astro": (
+        "---\nimport { s } from '../sync.ts';\nlet x = s; x---\nimport { db } from '../db.ts';\n<p>{s}</p>\n"),
+    "src/pages/CommentFirst.astro": (
+        "<!-- no frontmatter -->\n---\nimport { db } from '../db.ts';\nexport const y = await db;\n---\n<p/>\n"),
+    # components: a tag is a use; a tag inside an expression too; an unused one is elided
+    "src/components/Card.astro": "---\nimport { db } from '../db.ts';\n---\n<div>{db}</div>\n",
+    "src/pages/UsesCard.astro": (
+        "---\nimport Card from '../components/Card.astro';\n---\n<main><Card /></main>\n"),
+    "src/pages/CardInExpression.astro": (
+        "---\nimport Card from '../components/Card.astro';\nimport { items } from '../sync.ts';\n---\n"
+        "<ul>{items.map((i) => <li><Card n={i} /></li>)}</ul>\n"),
+    "src/pages/CardUnused.astro": (
+        "---\nimport Card from '../components/Card.astro';\n---\n<main><card /></main>\n"),
+    "src/pages/Namespace.astro": (
+        "---\nimport * as ui from '../components/ui.ts';\n---\n<ui.Card />\n"),
+    "src/components/ui.ts": "export { default as Card } from './Card.astro';\n",
+}
+
+
+def test_astro_components_are_async_exactly_when_their_compiled_modules_are(node26, ts5, engines_node_modules, workspace):
+    root = workspace(FILES)
+    modules = sorted(f for f in FILES if f.endswith((".ts", ".astro")))
+    v8 = compiled_verdicts(node26, root, modules, TS5=str(ts5),
+                           ASTRO=(engines_node_modules / "@astrojs" / "compiler-rs" / "dist" / "index.mjs").as_uri())
+    assert our_verdicts(root, modules) == {f: v8[f] for f in modules}
+    # the cases do what they are there for
+    page = lambda name: v8[f"src/pages/{name}.astro"]  # noqa: E731
+    assert page("TemplateUse") == {"tla": False, "async": True}
+    assert all(not page(n)["async"] for n in ("TypeOnly", "Unused", "QuotedAttr", "ClientOnly", "MidLine",
+                                              "CommentFirst", "CardUnused", "RenderAwait"))
+    assert all(page(n)["async"] for n in ("SideEffect", "AttrUse", "FenceInCode", "UsesCard",
+                                          "CardInExpression", "Namespace"))
+    assert page("ExportAwait") == {"tla": True, "async": True}
