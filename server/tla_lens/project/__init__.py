@@ -47,7 +47,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..config import Config
 from ..problems import Problem
-from ..resolve.bundler import CONFIG_NAMES as BUNDLER_CONFIGS
+from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts

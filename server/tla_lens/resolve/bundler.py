@@ -18,13 +18,20 @@ itself and what starts with "name/" (`@rollup/plugin-alias`); a target "/x" is t
 project root first, as Vite does, then as an absolute path. webpack (and rspack): an object
 whose names may end in "$" (that import only) or hold one "*", targets absolute paths (or a list
 of them) or package names, or `false` (the module is ignored: an empty module).
+
+SvelteKit: a Vite configuration that calls the `sveltekit()` plugin (imported from
+"@sveltejs/kit/vite") gets the aliases the plugin adds before the configuration's own, as
+SvelteKit 2 computes them: `$app` (SvelteKit's runtime), `$lib` (`kit.files.lib`, by default
+src/lib) and `kit.alias` ("name", "name/*", and "name" exact when "name/*" is there too), from
+the plugin's argument (`sveltekit({alias, files})`) or else from svelte.config.js / .ts beside
+it; `$env/…` and `$service-worker` are modules the plugin generates (plain exports): ignored.
 """
 from __future__ import annotations
 
 import os
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from ..syntax.facts import Dialect
 
@@ -35,6 +42,11 @@ VITE = ("vite.config.ts", "vite.config.mts", "vite.config.js", "vite.config.mjs"
 WEBPACK = ("webpack.config.js", "webpack.config.mjs", "webpack.config.cjs", "webpack.config.ts",
            "rspack.config.js", "rspack.config.mjs", "rspack.config.cjs", "rspack.config.ts")
 CONFIG_NAMES = VITE + WEBPACK
+SVELTE_CONFIGS = ("svelte.config.js", "svelte.config.ts")  # (SvelteKit reads the first there is)
+# the files whose change can change the aliases
+ALIAS_FILES = frozenset(CONFIG_NAMES + SVELTE_CONFIGS)
+_KIT_PLUGIN = "@sveltejs/kit/vite"
+_KIT_GENERATED = "a module SvelteKit generates (plain exports, no top-level await)"
 _PATH_MODULES = frozenset({"path", "node:path", "path/posix", "node:path/posix", "pathe", "upath"})
 _PATH_FNS = ("resolve", "join", "dirname")
 
@@ -46,6 +58,8 @@ class BundlerAlias:
     line: int                     # 1-based, in the configuration file
     unread: Optional[str] = None  # why the target could not be read (then no targets; no
     #                               targets and nothing unread: `false`, the module is ignored)
+    file: Optional[str] = None    # where it is declared, when not in the configuration read
+    ignored: Optional[str] = None  # why a module it matches is ignored, when not for `false`
 
 
 @dataclass(frozen=True)
@@ -67,11 +81,22 @@ def find_config(folder: str, names=CONFIG_NAMES, is_file=os.path.isfile) -> Opti
     return None
 
 
-def read_config(path: str, text: str) -> BundlerConfig:
-    """The aliases ``path`` (a Vite or webpack configuration with the source ``text``)
-    declares. Never raises: a file it cannot make sense of declares none."""
+def _read_text(path: str) -> Optional[str]:
     try:
-        return BundlerConfig(path, tuple(_Reader(path, text).aliases()))
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def read_config(path: str, text: str, read: Callable[[str], Optional[str]] = _read_text,
+                is_file: Callable[[str], bool] = os.path.isfile,
+                is_dir: Callable[[str], bool] = os.path.isdir) -> BundlerConfig:
+    """The aliases ``path`` (a Vite or webpack configuration with the source ``text``)
+    declares. ``read``, ``is_file`` and ``is_dir``: how to look at the other files a SvelteKit
+    project's aliases come from. Never raises: a file it cannot make sense of declares none."""
+    try:
+        return BundlerConfig(path, tuple(_Reader(path, text).aliases(read, is_file, is_dir)))
     except Exception:  # pragma: no cover - defensive: a strange file is no aliases
         return BundlerConfig(path, ())
 
@@ -94,6 +119,8 @@ class _Reader:
         self.consts: dict[str, object] = {}
         # callees that are Node's path functions: "path.resolve" -> "resolve", "join" -> "join"
         self.path_fns: dict[str, str] = {}
+        # callees that are SvelteKit's Vite plugin: "sveltekit", "kit.sveltekit"
+        self.kit_fns: set[str] = set()
         for stmt in self.root.named_children:
             self._path_bindings(stmt)
         for stmt in self.root.named_children:
@@ -115,6 +142,9 @@ class _Reader:
 
         if stmt.type == "import_statement":
             source = stmt.child_by_field_name("source")
+            if source is not None and self._string(source) == _KIT_PLUGIN:
+                self._kit_bindings(stmt)
+                return
             if source is None or self._string(source) not in _PATH_MODULES:
                 return
             for clause in stmt.named_children:
@@ -159,9 +189,32 @@ class _Reader:
                             self.path_fns[_text(v, src)] = _text(k, src)
 
     # -- where the aliases are -------------------------------------------------------------
-    def aliases(self) -> list[BundlerAlias]:
+    def _kit_bindings(self, stmt) -> None:
+        src = self.src
+        for clause in stmt.named_children:
+            if clause.type != "import_clause":
+                continue
+            for c in clause.named_children:
+                if c.type == "namespace_import" and c.named_children:
+                    self.kit_fns.add(_text(c.named_children[-1], src) + ".sveltekit")
+                elif c.type == "named_imports":
+                    for spec in c.named_children:
+                        name = spec.child_by_field_name("name")
+                        if spec.type == "import_specifier" and name is not None and _text(name, src) == "sveltekit":
+                            self.kit_fns.add(_text(spec.child_by_field_name("alias") or name, src))
+
+    def aliases(self, read: Callable[[str], Optional[str]] = _read_text,
+                is_file: Callable[[str], bool] = os.path.isfile,
+                is_dir: Callable[[str], bool] = os.path.isdir) -> list[BundlerAlias]:
         out: list[BundlerAlias] = []
         seen: set[str] = set()
+        if self.vite and self.kit_fns:
+            # the plugin's aliases come before the configuration's (Vite puts a plugin's
+            # `config()` result first)
+            for a in self._kit_aliases(read, is_file, is_dir):
+                if a.name not in seen:
+                    seen.add(a.name)
+                    out.append(a)
         stack = [self.root]
         while stack:
             node = stack.pop()
@@ -178,6 +231,122 @@ class _Reader:
                 continue
             stack.extend(reversed(node.named_children))
         return out
+
+    # -- SvelteKit -------------------------------------------------------------------------
+    def _kit_call(self):
+        """The first call of SvelteKit's plugin (None: the configuration does not use it)."""
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if node.type == "call_expression":
+                fn = node.child_by_field_name("function")
+                if fn is not None and _text(fn, self.src).replace(" ", "") in self.kit_fns:
+                    return node
+            stack.extend(reversed(node.named_children))
+        return None
+
+    def _kit_aliases(self, read, is_file, is_dir) -> list[BundlerAlias]:
+        call = self._kit_call()
+        if call is None:
+            return []
+        line = call.start_point[0] + 1
+        args = call.child_by_field_name("arguments")
+        argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+        reader, kit = self, None
+        if argv:  # options given to the plugin (SvelteKit's at the top): svelte.config.* is not read
+            kit = self._unwrap(argv[0])
+        else:
+            conf = find_config(self.dir, SVELTE_CONFIGS, is_file)
+            text = read(conf) if conf is not None else None
+            if text is not None:
+                reader = _Reader(conf, text)
+                kit = reader._prop(reader._default_export(), "kit")
+        out = [self._kit_runtime(line, is_dir)]
+        out += reader._kit_config(kit)
+        out += [BundlerAlias("$env/*", (), line, ignored=_KIT_GENERATED),
+                BundlerAlias("$service-worker$", (), line, ignored=_KIT_GENERATED)]
+        return out
+
+    def _kit_runtime(self, line: int, is_dir) -> BundlerAlias:
+        """`$app`: the app folder of SvelteKit's runtime, where Node finds the package."""
+        d = self.dir
+        while True:
+            app = os.path.join(d, "node_modules", "@sveltejs", "kit", "src", "runtime", "app")
+            if is_dir(app):
+                return BundlerAlias("$app", (os.path.realpath(app),), line)
+            parent = os.path.dirname(d)
+            if parent == d:
+                return BundlerAlias("$app", (), line, "@sveltejs/kit is not installed")
+            d = parent
+
+    def _kit_config(self, kit) -> list[BundlerAlias]:
+        """`$lib` and `kit.alias` of the options ``kit`` (this reader's syntax tree)."""
+        files = self._prop(kit, "files")
+        line = (kit.start_point[0] + 1) if kit is not None else 1
+        where = self.path if kit is not None else None
+        out: list[BundlerAlias] = []
+        try:
+            lib_node, src_node = self._prop(files, "lib"), self._prop(files, "src")
+            if lib_node is not None:
+                lib = self._eval(lib_node)
+            else:
+                lib = os.path.join(self._eval(src_node) if src_node is not None else "src", "lib")
+            out.append(BundlerAlias("$lib", (os.path.normpath(os.path.join(self.dir, lib)),), line, file=where))
+        except _Unread as e:
+            out.append(BundlerAlias("$lib", (), line, str(e), file=where))
+        alias = self._prop(kit, "alias")
+        if alias is None or alias.type != "object":
+            return out
+        pairs = [(self._key(p), p) for p in alias.named_children if p.type == "pair"]
+        names = {k for k, _ in pairs if k}
+        for key, pair in pairs:
+            if not key:
+                continue
+            at = pair.start_point[0] + 1
+            try:
+                value = self._eval(pair.child_by_field_name("value")).replace("\\", "/")
+            except _Unread as e:
+                out.append(BundlerAlias(key, (), at, str(e), file=self.path))
+                continue
+            if value.endswith("/*"):
+                value = value[:-2]
+            target = os.path.normpath(os.path.join(self.dir, value))
+            if key.endswith("/*"):  # `^key/(.+)$`
+                out.append(BundlerAlias(key, (target + "/*",), at, file=self.path))
+            elif key + "/*" in names:  # that import only
+                out.append(BundlerAlias(key + "$", (target,), at, file=self.path))
+            else:
+                out.append(BundlerAlias(key, (target,), at, file=self.path))
+        return out
+
+    def _default_export(self):
+        for stmt in self.root.named_children:
+            if stmt.type == "export_statement" and any(c.type == "default" for c in stmt.children):
+                value = stmt.child_by_field_name("value")
+                if value is None:
+                    value = next((c for c in stmt.named_children if c.type not in ("comment", "decorator")), None)
+                return self._unwrap(value)
+        return None
+
+    def _prop(self, obj, name: str):
+        """The value of the property ``name`` of the object literal ``obj`` (or of the object
+        a call such as ``defineConfig({…})`` is given), unwrapped; None when not there."""
+        obj = self._unwrap(obj)
+        if obj is not None and obj.type == "call_expression":
+            args = obj.child_by_field_name("arguments")
+            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            obj = self._unwrap(argv[0]) if argv else None
+        if obj is None or obj.type != "object":
+            return None
+        found = None
+        for pair in obj.named_children:
+            if pair.type == "pair" and self._key(pair) == name:
+                found = self._unwrap(pair.child_by_field_name("value"))
+            elif pair.type == "shorthand_property_identifier" and _text(pair, self.src) == name:
+                found = self._unwrap(pair)
+                if found is pair:
+                    found = None
+        return found
 
     def _key(self, pair) -> Optional[str]:
         k = pair.child_by_field_name("key")

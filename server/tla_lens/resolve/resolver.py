@@ -74,14 +74,15 @@ Mode = Literal["import", "require"]
 class _Alias:
     """One configured alias: ``name`` ("@", "lib$", "@app/*") and its targets, each (is a path,
     absolute path or package name)."""
-    __slots__ = ("name", "targets", "exact", "prefix", "suffix", "star", "origin", "unread")
+    __slots__ = ("name", "targets", "exact", "prefix", "suffix", "star", "origin", "unread", "ignored")
 
     def __init__(self, name: str, targets: tuple[tuple[bool, str], ...], origin: str = "",
-                 unread: Optional[str] = None) -> None:
+                 unread: Optional[str] = None, ignored: Optional[str] = None) -> None:
         self.name = name
         self.targets = targets
         self.origin = origin  # a bundler's: "vite.config.ts:12"
         self.unread = unread  # why a bundler's alias has no targets
+        self.ignored = ignored  # what the modules it matches are (ignored), when not `false`
         self.star = "*" in name
         self.exact = name.endswith("$") and not self.star
         head = name[:-1] if self.exact else name
@@ -406,7 +407,7 @@ class Resolver:
         self._targets.clear()
         self._mapped.clear()
         self._bundler_for.clear()
-        if path is None or os.path.basename(os.fspath(path)) in bundler.CONFIG_NAMES:
+        if path is None or os.path.basename(os.fspath(path)) in bundler.ALIAS_FILES:
             self._bundler_read.clear()
             self._res.clear()
         if path is None:
@@ -567,9 +568,10 @@ class Resolver:
         if text is None:
             return ()
         out = []
-        for a in bundler.read_config(conf, text).aliases:
+        fs = self.fs
+        for a in bundler.read_config(conf, text, fs.read_text, fs.is_file, fs.is_dir).aliases:
             out.append(_Alias(a.name, tuple((os.path.isabs(t), t) for t in a.targets),
-                              f"{self._rel(conf)}:{a.line}", a.unread))
+                              f"{self._rel(a.file or conf)}:{a.line}", a.unread, a.ignored))
         return tuple(out)
 
     def _aliased(self, spec: str, imp_dir: str, mode: str, ts: Optional[TsConfig],
@@ -582,6 +584,8 @@ class Resolver:
                 continue
             if not a.targets and a.unread is None:  # `false`: ignored, as webpack does
                 origin = f" ({a.origin})" if a.origin else ""
+                if a.ignored:
+                    return "ignored", None, f"'{spec}' is {a.ignored}{origin}"
                 return "ignored", None, f"'{spec}' is ignored: its alias '{a.name}'{origin} is false"
             if not a.targets:  # a bundler's alias whose value could not be read
                 return "unresolved", None, (f"cannot find module '{spec}' from {{from}}: the alias '{a.name}' "
