@@ -135,9 +135,10 @@ def test_aliases_read_without_running_equal_what_the_bundler_computes(name, text
     seen = set()
     for entry in expected:
         find, replacement = entry["find"], entry["replacement"]
-        if isinstance(find, dict):  # a regular expression: kept, with why it is not read
+        if isinstance(find, dict):  # a regular expression: its replacement, from the root first
             a = ours[f"/{find['regex']}/"]
-            assert a.targets == () and "regular expression" in a.unread
+            assert a.unread is None and a.regex == (find["regex"], "")
+            assert a.targets == (os.path.join(str(root), replacement.lstrip("/")), replacement)
             seen.add(a.name)
             continue
         if replacement is False:  # webpack: the module is ignored
@@ -255,3 +256,89 @@ def test_a_webpack_alias_to_false_ignores_the_module(workspace):
     edge = main.edges[0]
     assert edge.target is None and edge.unresolved is None and not main.is_async
     assert not any(f.code == "unresolved-import" for f in project.findings)
+
+
+VITE_REGEX = r"""
+import path from 'node:path'
+export default { resolve: { alias: [
+  { find: /^~\/(.*)$/, replacement: path.resolve(__dirname, 'src/$1') },
+  { find: /^@lib(?=\/|$)/, replacement: '/src/lib' },
+  { find: /^(?<scope>@Scope)\/(.+)$/i, replacement: path.resolve(__dirname, 'packages/$<scope>-$2') },
+  { find: /^#(\w+)\.mjs$/, replacement: '../hash/$1.js' },
+  { find: /-old(?=\.js$)/, replacement: '-new' },
+  { find: /^x$/v, replacement: '/src/lib/x.js' },
+  { find: /-sticky/y, replacement: './nowhere' },
+] } }
+"""
+REGEX_FILES = {
+    "package.json": '{"type": "module"}',
+    "src/a/b.ts": "export const b = await Promise.resolve(1);\n",
+    "src/lib/index.ts": "export const lib = 1;\n",
+    "src/lib/deep/c.js": "export const c = 1;\n",
+    "packages/@scope-ui.js": "export const ui = 1;\n",
+    "src/hash/h.js": "export const h = 1;\n",
+    "src/main/mod-new.js": "export const m = 1;\n",
+    "src/lib/x.js": "export const x = 1;\n",
+    "src/main/a-sticky.js": "export const s = 1;\n",  # (sticky: the alias matches at the start only)
+}
+REGEX_SPECS = ["~/a/b", "@lib", "@lib/deep/c.js", "@scope/ui.js", "#h.mjs", "./mod-old.js", "./a-sticky.js"]
+
+
+def test_regular_expression_aliases_resolve_as_vite_resolves_them(node26, engines_node_modules, tmp_path):
+    from tla_lens.config import Config
+    from tla_lens.project import analyse
+
+    from .test_sveltekit_aliases import vite_says
+
+    root = Path(os.path.realpath(tmp_path))
+    for name, text in {**REGEX_FILES, "vite.config.js": VITE_REGEX}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    (root / "node_modules").symlink_to(engines_node_modules)
+    main = root / "src" / "main" / "main.ts"
+    main.write_text("".join(f"import '{s}';\n" for s in REGEX_SPECS + ["x"]))
+    vite = vite_says(node26, root, main, REGEX_SPECS)
+    assert all(vite.values()), vite  # (each one resolves, and to a file: the cases work)
+    project = analyse(root, Config(), cache=False)
+    edges = project.modules[main].edges
+    assert {s: str(e.target) for s, e in zip(REGEX_SPECS, edges)} == vite
+    assert project.modules[main].is_async  # (through ~/a/b)
+    # a flag Python's re has no equal of: the alias is not read, and says so
+    assert edges[-1].target is None and "the flag 'v' of the regular expression /^x$/v is not read" \
+        in edges[-1].unresolved
+
+
+JS_REPLACE_CASES = [
+    (r"^~\/(.*)$", "", "~/a/b", "/src/$1"),
+    (r"^@", "", "@/x", "$$-$&-$`-$'"),
+    (r"a", "g", "banana", "[$&]"),
+    (r"^(?<scope>@S)\/(.+)$", "i", "@s/ui", "$<scope>+$2+$<nope>+$3+$10"),
+    (r"(\d+)", "", "v12x", "$01|$1|$2"),
+    (r"^x$", "", "x\n", "y"),
+    (r"^x$", "m", "a\nx", "y"),
+    (r"[^]b", "", "\nb", "c"),
+    (r"[a-c[]+", "", "ab[c]", "-"),
+    (r"sticky", "y", "a-sticky", "s"),
+    (r"sticky", "y", "sticky-a", "s"),
+    (r"\bw\w*", "g", "wé wx", "W"),
+    (r"(?<=@)x", "", "@x", "y"),
+    (r"(a)|(b)", "g", "ab", "[$1$2]"),
+]
+
+
+def test_regular_expressions_and_replacements_are_javascripts(node26, tmp_path):
+    from tla_lens.resolve.bundler import js_regex, js_replace
+
+    script = tmp_path / "replace.mjs"
+    script.write_text("const cases = JSON.parse(process.argv[2]);\n"
+                      "process.stdout.write(JSON.stringify(cases.map(([s, f, spec, r]) => {\n"
+                      "  const re = new RegExp(s, f); re.lastIndex = 0;\n"
+                      "  return re.test(spec) ? (re.lastIndex = 0, spec.replace(re, r)) : null; })));\n")
+    proc = subprocess.run([str(node26), str(script), json.dumps(JS_REPLACE_CASES)], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    ours = []
+    for source, flags, spec, repl in JS_REPLACE_CASES:
+        pattern, global_ = js_regex(source, flags)
+        ours.append(js_replace(spec, pattern, global_, repl))
+    assert ours == json.loads(proc.stdout)

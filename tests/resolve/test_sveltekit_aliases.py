@@ -1,7 +1,7 @@
 """SvelteKit's aliases, read from vite.config.* and svelte.config.*, against SvelteKit's Vite plugin.
 
 SvelteKit 2.70 (with Vite 8) resolves each specifier in a dev server of the project
-(tests/resolve/sveltekit_probe.mjs); tla-lens, reading the configurations without running them,
+(tests/resolve/vite_resolve_probe.mjs); tla-lens, reading the configurations without running them,
 must find the same files, and take the modules SvelteKit generates (`$env/…`,
 `$service-worker`) as ignored. The plugin's options come from svelte.config.js, or from the
 plugin's argument in vite.config.ts (then svelte.config.js is not read)."""
@@ -65,8 +65,8 @@ SPECIFIERS = ["$app/stores", "$app/environment", "$app/navigation", "$lib", "$li
               "$service-worker"]
 
 
-def _vite_says(node26: Path, root: Path, importer: Path, specifiers: list[str]) -> dict:
-    proc = subprocess.run([str(node26), str(HERE / "sveltekit_probe.mjs"), str(root), str(importer), *specifiers],
+def vite_says(node26: Path, root: Path, importer: Path, specifiers: list[str]) -> dict:
+    proc = subprocess.run([str(node26), str(HERE / "vite_resolve_probe.mjs"), str(root), str(importer), *specifiers],
                           capture_output=True, text=True, timeout=180, cwd=root)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -82,7 +82,7 @@ def test_sveltekit_aliases_resolve_as_the_plugin_resolves_them(vite_config, node
     specs = SPECIFIERS if vite_config is VITE_PLAIN else ["$app/stores", "$lib", "@components", "$env/static/public"]
     main = root / "src" / "routes" / "main.ts"
     main.write_text("".join(f"import '{s}';\n" for s in specs))
-    vite = _vite_says(node26, root, main, specs)
+    vite = vite_says(node26, root, main, specs)
 
     project = analyse(root, Config(), cache=False)
     mod = project.modules[main]

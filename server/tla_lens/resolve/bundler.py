@@ -8,10 +8,11 @@ use: string literals, `path.resolve(__dirname, 'src')` and `path.join(…)` (als
 `new URL(…).pathname`, `+` and template strings of those, and a top-level `const` holding one.
 Only Node's own path functions count (bound by an import or require() of "path", "node:path",
 "pathe" or "upath"): a project's function that happens to be called `resolve` is not guessed at.
-An alias written any other way (a regular expression, a function call of the project's own) is
-kept with the reason it was not read: an import it would match is reported as unresolved with
-that reason, and the user can declare the alias in tla-lens.json, whose aliases come first. (A
-computed name, `[key]: …`, matches nothing known and is skipped.)
+A Vite alias whose `find` is a regular expression is translated to Python's re (`js_regex`; one
+it cannot translate faithfully is not read). An alias written any other way (a function call of
+the project's own) is kept with the reason it was not read: an import it would match is reported
+as unresolved with that reason, and the user can declare the alias in tla-lens.json, whose
+aliases come first. (A computed name, `[key]: …`, matches nothing known and is skipped.)
 
 Vite: an object `{name: target}` or a list of `{find, replacement}`; a name matches the import
 itself and what starts with "name/" (`@rollup/plugin-alias`); a target "/x" is tried in the
@@ -60,6 +61,9 @@ class BundlerAlias:
     #                               targets and nothing unread: `false`, the module is ignored)
     file: Optional[str] = None    # where it is declared, when not in the configuration read
     ignored: Optional[str] = None  # why a module it matches is ignored, when not for `false`
+    # a regular expression's (JavaScript source, flags): ``name`` is its text, ``targets`` the
+    # replacements (`$1`, `$&`, … as JavaScript's replace reads them)
+    regex: Optional[tuple[str, str]] = None
 
 
 @dataclass(frozen=True)
@@ -406,8 +410,7 @@ class _Reader:
                 if find is None:
                     continue
                 if find.type == "regex":
-                    out.append(BundlerAlias(_text(find, self.src), (), line,
-                                            "a regular expression alias is not read"))
+                    out.append(self._regex_alias(find, target, line))
                     continue
                 try:
                     name = self._eval(find)
@@ -419,6 +422,28 @@ class _Reader:
                 out.extend(self._alias(name, target, line))
             return out
         return []
+
+    def _regex_alias(self, find, target, line: int) -> BundlerAlias:
+        """`{find: /re/, replacement}` (Vite): the part of an import the expression matches is
+        replaced, as JavaScript's String.prototype.replace does, and the result resolved."""
+        name = _text(find, self.src)
+        pattern = find.child_by_field_name("pattern")
+        flags = find.child_by_field_name("flags")
+        regex = (_text(pattern, self.src) if pattern is not None else "",
+                 _text(flags, self.src) if flags is not None else "")
+        try:
+            js_regex(*regex)
+        except ValueError as e:
+            return BundlerAlias(name, (), line, str(e), regex=regex)
+        value = self._unwrap(target)
+        try:
+            repl = self._eval(value)
+        except _Unread as e:
+            return BundlerAlias(name, (), line, str(e), regex=regex)
+        targets = [repl]
+        if value is not None and value.type == "string" and repl.startswith("/") and not repl.startswith("//"):
+            targets.insert(0, os.path.join(self.dir, repl.lstrip("/")))  # (Vite: from the root first)
+        return BundlerAlias(name, tuple(targets), line, regex=regex)
 
     def _alias(self, name: str, value, line: int) -> list[BundlerAlias]:
         if not name:
@@ -533,6 +558,147 @@ class _Reader:
             elif c.type == "escape_sequence":
                 parts.append(_unescape(_text(c, self.src)))
         return "".join(parts)
+
+
+# -- JavaScript regular expressions, in Python's re ---------------------------------------------
+
+_JS_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "g": 0, "u": 0, "d": 0, "y": 0}
+
+
+def js_regex(source: str, flags: str, lenient: bool = False) -> tuple["re.Pattern[str]", bool]:
+    r"""A JavaScript regular expression (``/source/flags``) as a Python pattern that matches the
+    same import specifiers, and whether it is global (`g`: every match replaced). Raises
+    ValueError saying why when Python cannot read it the same way. Translated: named groups
+    and their references, `\/`, `[^]`; classes like `\d`/`\w` match ASCII only, as in
+    JavaScript (re.ASCII); `$` matches only at the end; `y` (sticky: at the start only, in a
+    replace). ``lenient``: flags it does not read are left out (to tell which imports an alias
+    it cannot read would have matched)."""
+    bad = sorted(set(flags) - set(_JS_FLAGS)) + (["y"] if "y" in flags and "g" in flags else [])
+    if bad:
+        if not lenient:
+            raise ValueError(f"the flag {bad[0]!r} of the regular expression /{source}/{flags} is not read")
+        flags = "".join(f for f in flags if f in _JS_FLAGS and f not in bad)
+    out: list[str] = []
+    i, n = 0, len(source)
+    in_class = False
+    while i < n:
+        c = source[i]
+        if c == "\\" and i + 1 < n:
+            nxt = source[i + 1]
+            if nxt == "k" and source.startswith("<", i + 2) and not in_class:
+                end = source.find(">", i + 3)
+                if end > 0:
+                    out.append(f"(?P={source[i + 3:end]})")
+                    i = end + 1
+                    continue
+            if nxt in "cu" and not in_class:  # \cX, \u{…}: left as they are would mean another thing
+                if nxt == "c" or source.startswith("{", i + 2):
+                    raise ValueError(f"`\\{nxt}` in the regular expression /{source}/{flags} is not read")
+            out.append(source[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            elif c == "[":
+                out.append("\\[")
+                i += 1
+                continue
+            out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            if source.startswith("[^]", i):
+                out.append("[\\s\\S]")
+                i += 3
+                continue
+            in_class = True
+            out.append(c)
+            if source.startswith("[]", i):  # JavaScript: matches nothing
+                raise ValueError(f"`[]` in the regular expression /{source}/{flags} is not read")
+            i += 1
+            continue
+        if c == "(" and source.startswith("(?<", i) and not source.startswith(("(?<=", "(?<!"), i):
+            out.append("(?P<")
+            i += 3
+            continue
+        if c == "$" and "m" not in flags:
+            out.append("(?![\\s\\S])")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    mode = re.ASCII
+    for f in flags:
+        mode |= _JS_FLAGS[f]
+    text = "".join(out)
+    if "y" in flags:
+        text = f"\\A(?:{text})"
+    try:
+        return re.compile(text, mode), "g" in flags
+    except re.error as e:
+        raise ValueError(f"the regular expression /{source}/{flags} is not one tla-lens reads ({e})") from None
+
+
+def js_replace(spec: str, pattern: "re.Pattern[str]", global_: bool, replacement: str) -> Optional[str]:
+    """``spec.replace(pattern, replacement)`` as JavaScript computes it (None: no match)."""
+    count = 0
+
+    def expand(m: "re.Match[str]") -> str:
+        out: list[str] = []
+        i, n = 0, len(replacement)
+        groups = m.re.groups
+        while i < n:
+            c = replacement[i]
+            if c != "$" or i + 1 == n:
+                out.append(c)
+                i += 1
+                continue
+            nxt = replacement[i + 1]
+            if nxt == "$":
+                out.append("$")
+                i += 2
+            elif nxt == "&":
+                out.append(m.group(0))
+                i += 2
+            elif nxt == "`":
+                out.append(m.string[:m.start()])
+                i += 2
+            elif nxt == "'":
+                out.append(m.string[m.end():])
+                i += 2
+            elif nxt.isdigit():
+                two = replacement[i + 1:i + 3]
+                if len(two) == 2 and two.isdigit() and 1 <= int(two) <= groups:
+                    out.append(m.group(int(two)) or "")
+                    i += 3
+                elif 1 <= int(nxt) <= groups:
+                    out.append(m.group(int(nxt)) or "")
+                    i += 2
+                else:
+                    out.append("$" + nxt)
+                    i += 2
+            elif nxt == "<" and m.re.groupindex:
+                end = replacement.find(">", i + 2)
+                if end < 0:
+                    out.append("$<")
+                    i += 2
+                else:
+                    name = replacement[i + 2:end]
+                    out.append((m.group(name) or "") if name in m.re.groupindex else "")
+                    i = end + 1
+            else:
+                out.append("$")
+                i += 1
+        return "".join(out)
+
+    def sub(m: "re.Match[str]") -> str:
+        nonlocal count
+        count += 1
+        return expand(m)
+
+    new = pattern.sub(sub, spec, count=0 if global_ else 1)
+    return new if count else None
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}

@@ -74,15 +74,30 @@ Mode = Literal["import", "require"]
 class _Alias:
     """One configured alias: ``name`` ("@", "lib$", "@app/*") and its targets, each (is a path,
     absolute path or package name)."""
-    __slots__ = ("name", "targets", "exact", "prefix", "suffix", "star", "origin", "unread", "ignored")
+    __slots__ = ("name", "targets", "exact", "prefix", "suffix", "star", "origin", "unread", "ignored", "regex")
 
     def __init__(self, name: str, targets: tuple[tuple[bool, str], ...], origin: str = "",
-                 unread: Optional[str] = None, ignored: Optional[str] = None) -> None:
+                 unread: Optional[str] = None, ignored: Optional[str] = None,
+                 regex: Optional[tuple[str, str]] = None) -> None:
         self.name = name
         self.targets = targets
         self.origin = origin  # a bundler's: "vite.config.ts:12"
         self.unread = unread  # why a bundler's alias has no targets
         self.ignored = ignored  # what the modules it matches are (ignored), when not `false`
+        # a regular expression's (compiled, global) when the name is one: targets are
+        # replacements of what it matches
+        self.regex = None
+        if regex is not None:
+            try:
+                self.regex = bundler.js_regex(*regex)
+            except ValueError:
+                # not read (the reader said why): what it would match, as far as can be told,
+                # is unresolved with that reason
+                self.targets = ()
+                try:
+                    self.regex = bundler.js_regex(*regex, lenient=True)
+                except ValueError:
+                    self.regex = (re.compile(r"(?!)"), False)  # (matches nothing)
         self.star = "*" in name
         self.exact = name.endswith("$") and not self.star
         head = name[:-1] if self.exact else name
@@ -99,9 +114,18 @@ class _Alias:
                 out.append((False, t if "*" in name else t.rstrip("/")))
         return cls(name, tuple(out))
 
+    def apply(self, target: str, rest: str) -> str:
+        """The specifier ``target`` makes of an import this alias matched (``rest``: match's)."""
+        if self.regex is not None:
+            return bundler.js_replace(rest, self.regex[0], self.regex[1], target) or rest
+        return target.replace("*", rest, 1) if self.star else target + rest
+
     def match(self, spec: str) -> Optional[str]:
         """What the target gets in place of the name ("" or "/" and the text after the name,
-        or what "*" stands for), or None when ``spec`` is not this alias's."""
+        or what "*" stands for; for a regular expression, ``spec``), or None when ``spec`` is
+        not this alias's."""
+        if self.regex is not None:
+            return spec if self.regex[0].search(spec) is not None else None
         if self.star:
             pre, suf = self.prefix, self.suffix
             if len(spec) >= len(pre) + len(suf) and spec.startswith(pre) and spec.endswith(suf):
@@ -190,6 +214,9 @@ class Resolver:
         # what a saved state must agree on besides the conditions
         self.alias_key: tuple = tuple((a.name, a.targets) for a in self._alias)
         self._bundler_for: dict[str, tuple[_Alias, ...]] = {}  # real folder -> its bundler's aliases
+        # real folder -> those of its bundler's aliases that are regular expressions (which
+        # apply to relative imports too, as in Vite)
+        self._bundler_rx: dict[str, tuple[_Alias, ...]] = {}
         self._bundler_read: dict[str, tuple[_Alias, ...]] = {}  # configuration file -> aliases
         self._conds: dict[str, frozenset[str]] = {
             "import": frozenset(base | {"import"}) - removed - {"types"},
@@ -407,6 +434,7 @@ class Resolver:
         self._targets.clear()
         self._mapped.clear()
         self._bundler_for.clear()
+        self._bundler_rx.clear()
         if path is None or os.path.basename(os.fspath(path)) in bundler.ALIAS_FILES:
             self._bundler_read.clear()
             self._res.clear()
@@ -463,10 +491,19 @@ class Resolver:
         message with "{from}" for the importer). ``aliased``: ``spec`` is an alias's target."""
         if spec.startswith(("./", "../")) and "?" not in spec and "#" not in spec and "%" not in spec:
             # the usual relative import (no query, fragment or escapes)
+            if not aliased:
+                rx = self._bundler_rx.get(imp_dir)
+                if rx is None:
+                    self._bundler_aliases(imp_dir)
+                    rx = self._bundler_rx[imp_dir]
+                if rx:
+                    hit = self._aliased(spec, imp_dir, mode, ts, rx)
+                    if hit is not None:
+                        return hit
             return self._relative(spec, spec, os.path.normpath(os.path.join(imp_dir, spec)), mode, None)
         if not spec:
             return "unresolved", None, "empty module specifier in {from}"
-        if not aliased and spec[0] not in "./":
+        if not aliased and (spec[0] not in "./" or self._bundler_rx.get(imp_dir)):
             aliases = self._alias + self._bundler_aliases(imp_dir)
             if aliases:
                 hit = self._aliased(spec, imp_dir, mode, ts, aliases)
@@ -559,8 +596,10 @@ class Resolver:
             if parent == d:
                 break
             d = parent
+        rx = tuple(a for a in found if a.regex is not None)
         for w in walked:
             self._bundler_for[w] = found
+            self._bundler_rx[w] = rx
         return found
 
     def _read_bundler(self, conf: str) -> tuple["_Alias", ...]:
@@ -571,7 +610,7 @@ class Resolver:
         fs = self.fs
         for a in bundler.read_config(conf, text, fs.read_text, fs.is_file, fs.is_dir).aliases:
             out.append(_Alias(a.name, tuple((os.path.isabs(t), t) for t in a.targets),
-                              f"{self._rel(a.file or conf)}:{a.line}", a.unread, a.ignored))
+                              f"{self._rel(a.file or conf)}:{a.line}", a.unread, a.ignored, a.regex))
         return tuple(out)
 
     def _aliased(self, spec: str, imp_dir: str, mode: str, ts: Optional[TsConfig],
@@ -592,7 +631,9 @@ class Resolver:
                                             f"of {a.origin} is not read ({a.unread}); declare it in "
                                             f"tla-lens.json \"alias\"")
             for is_path, target in a.targets:
-                new = target.replace("*", rest, 1) if a.star else target + rest
+                new = a.apply(target, rest)
+                if a.regex is not None:
+                    is_path = os.path.isabs(new)
                 if is_path:
                     p = self._load_path(os.path.normpath(new), mode, dir_only=spec.endswith("/"))
                     if p is not None:

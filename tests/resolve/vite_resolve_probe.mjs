@@ -1,8 +1,8 @@
-// What SvelteKit's Vite plugin makes of import specifiers: a Vite dev server of the project (in
-// middleware mode, nothing listening, nothing watched) is created with the project's
-// vite.config.*, which loads the plugin (and svelte.config.js); each specifier goes through the
-// plugins' resolveId, aliases first, as when Vite loads a module. The test's oracle: tla-lens
-// itself never runs a configuration.
+// What Vite makes of import specifiers: a Vite dev server of the project (in middleware mode,
+// nothing listening, nothing watched) is created with the project's vite.config.* (and its
+// plugins: SvelteKit's reads svelte.config.js); each specifier goes through the plugins'
+// resolveId, aliases first, as when Vite loads a module. The tests' oracle: tla-lens itself
+// never runs a configuration.
 // argv: root, importer (absolute), specifiers... Output: {specifier: resolved id or null}.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
