@@ -78,7 +78,9 @@ async def test_cancel_stops_the_index(lsp):
     assert isinstance(values[-1], T.WorkDoneProgressEnd) and values[-1].message == "Indexing cancelled"
     reports = [v for v in values if isinstance(v, T.WorkDoneProgressReport)]
     assert reports[-1].message != f"Indexing {TOTAL:,}/{TOTAL:,} files"
-    assert len(reports) < 10
+    # (a whole index reports at least 20 times; how many batches go by before the cancel is
+    # read depends on the machine's load)
+    assert len(reports) < 20
     # verdicts cover what was indexed; the open file's closure is complete; the server works
     assert await s.is_async("zz/app.js") is True
     assert s.diagnostics("zz/app.js", "async-import")
