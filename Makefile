@@ -35,6 +35,12 @@ run: $(STAMP)
 	@echo
 	@echo "== tla-lens explain examples/vite-vue-app/src/main.ts (Vue components, a vite.config.ts alias)"
 	$(BIN)/tla-lens explain examples/vite-vue-app/src/main.ts
+	@echo
+	@echo "== tla-lens explain examples/sveltekit-app/src/routes/reports/+page.server.ts (SvelteKit's \$$lib)"
+	$(BIN)/tla-lens explain examples/sveltekit-app/src/routes/reports/+page.server.ts
+	@echo
+	@echo "== tla-lens explain examples/astro-site/src/pages/index.astro (an Astro page)"
+	$(BIN)/tla-lens explain examples/astro-site/src/pages/index.astro
 
 test: $(STAMP) $(ENGINES_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

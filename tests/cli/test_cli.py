@@ -9,6 +9,8 @@ REPO = Path(__file__).resolve().parents[2]
 WEBPACK = REPO / "examples" / "webpack-app"
 TSAPP = REPO / "examples" / "typescript-app"
 VUEAPP = REPO / "examples" / "vite-vue-app"
+KITAPP = REPO / "examples" / "sveltekit-app"
+ASTRO = REPO / "examples" / "astro-site"
 
 
 def run(*args, cwd=None):
@@ -70,6 +72,29 @@ def test_vue_example_components_and_the_vite_alias():
     assert not [c for c in codes if c[0] == "src/components/Clock.vue"]  # its await is setup()'s
     r = run("explain", VUEAPP / "src" / "main.ts")
     assert "src/components/UserBadge.vue:7  imports '@/stores/session'" in r.stdout
+
+
+def test_sveltekit_example_through_lib_and_the_kit_alias():
+    data, r = as_json(KITAPP)
+    mods = {m["path"]: m["async"] for m in data["modules"]}
+    assert mods["src/lib/server/db.ts"] and mods["src/lib/server/reports.ts"]
+    assert mods["src/routes/reports/+page.server.ts"]
+    assert not mods["src/routes/+page.ts"] and not mods["src/routes/+page.svelte"]
+    assert not mods["src/lib/components/Total.svelte"]  # (reached through kit.alias '@ui')
+    # `$env/static/private` is a module SvelteKit generates: not an unresolved import
+    assert not [d for d in data["diagnostics"] if d["path"] == "src/lib/server/db.ts" and d["code"] == "unresolved-import"]
+    r = run("explain", KITAPP / "src" / "routes" / "reports" / "+page.server.ts")
+    assert "src/lib/server/reports.ts:1  imports '$lib/server/db'" in r.stdout
+
+
+def test_astro_example_pages():
+    data, r = as_json(ASTRO)
+    mods = {m["path"]: m["async"] for m in data["modules"]}
+    assert mods == {"src/lib/cms.ts": True, "src/lib/site.ts": False, "src/pages/index.astro": True,
+                    "src/pages/about.astro": False, "src/pages/rss.xml.ts": True,
+                    "src/components/PostCard.astro": False}
+    r = run("explain", ASTRO / "src" / "pages" / "index.astro")
+    assert "src/pages/index.astro:3  imports '../lib/cms'" in r.stdout
 
 
 def test_text_output_is_grouped_like_eslint():

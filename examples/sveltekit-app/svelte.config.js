@@ -1,0 +1,10 @@
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+  kit: {
+    alias: {
+      '@ui': 'src/lib/components',
+    },
+  },
+};
+
+export default config;
