@@ -91,3 +91,17 @@ async def test_astro_component_frontmatter_and_template(lsp):
     # an exported declaration's await is the module's own top-level await
     s.change("src/pages/index.astro", ((4, 0), (4, 0), "export const n = await Promise.resolve(1);\n"))
     assert await wait_for(lambda: [d.code for d in s.diagnostics("src/pages/index.astro")] == ["top-level-await"])
+
+
+async def test_hover_on_a_components_own_await_says_why_it_is_not_top_level(lsp):
+    s = await lsp(FILES)
+    s.open("src/components/Rows.vue")
+    s.open("src/pages/index.astro")
+    assert await wait_for(lambda: s.diagnostics("src/components/Rows.vue") and s.diagnostics("src/pages/index.astro"))
+    vue = await s.hover("src/components/Rows.vue", 6, 15)  # const rows = await fetch('/rows')
+    assert vue is not None and "not a top-level await" in vue.contents.value and "setup function" in vue.contents.value
+    assert vue.range.start == T.Position(6, 13) and vue.range.end == T.Position(6, 18)
+    astro = await s.hover("src/pages/index.astro", 3, 14)
+    assert astro is not None and "render function" in astro.contents.value
+    assert await s.hover("src/components/Rows.vue", 6, 8) is None  # (on `rows`: nothing)
+    assert await s.hover("src/components/Rows.vue", 1, 4) is None  # (the template)

@@ -37,7 +37,8 @@ from ..project.cache import FactsCache
 from ..project.graph import EdgeKind, Module
 from ..rules import Finding, display, docs_url
 from ..syntax import dialect_for_path
-from ..syntax.facts import Span, StaticImport
+from ..syntax import sfc
+from ..syntax.facts import Dialect, Span, StaticImport
 from ..text import Encoding
 from .actions import CMD_SHOW_DOCS
 from .config_diagnostics import diagnostics_by_file
@@ -791,7 +792,47 @@ def hover(ls: TlaLensServer, params: T.HoverParams) -> Optional[T.Hover]:
                 and project.infection.is_async(edge.target):
             return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, _hover_import(ls, mod, edge)),
                            range=ls.range(mod.path, edge.span))
+    if mod.facts.dialect.is_component:
+        return _hover_component_await(ls, mod, off)
     return None
+
+
+_COMPONENT_AWAIT = {
+    Dialect.VUE: "it runs in the component's setup function (`<script setup>`), for each instance; "
+                 "only a plain `<script>` runs when the module loads",
+    Dialect.SVELTE: "it runs in the component's instance script, for each instance; only "
+                    "`<script module>` runs when the module loads",
+    Dialect.ASTRO: "it runs in the component's render function, on each render; of the frontmatter, "
+                   "only the imports and exported declarations run when the module loads",
+}
+
+
+def _hover_component_await(ls: TlaLensServer, mod: Module, off: int) -> Optional[T.Hover]:
+    """On an `await` of a component's per-instance code: why it is no top-level await."""
+    data = mod.source
+    start = off
+    while start > 0 and (data[start - 1:start].isalnum() or data[start - 1:start] in (b"_", b"$")):
+        start -= 1
+    if data[start:start + 5] != b"await" or data[start + 5:start + 6].isalnum() or \
+            data[start + 5:start + 6] in (b"_", b"$"):
+        return None
+    dialect = mod.facts.dialect
+    if dialect is Dialect.ASTRO:
+        code, fm, _ = sfc.astro_code(data)
+        if fm is None or not fm[0] <= start < fm[1]:
+            return None
+        # (an exported declaration runs when the module loads: an await in a function of it
+        # runs when that is called)
+        from ..syntax.grammar import parser
+        root = parser(Dialect.TS).parse(code).root_node
+        if any(c.start_byte <= start < c.end_byte for c in root.children if c.type == "export_statement"):
+            return None
+    elif not any(b.start <= start < b.end and not b.module_level
+                 for b in sfc.blocks(data, dialect is Dialect.SVELTE)):
+        return None
+    text = f"**not a top-level await** — {_COMPONENT_AWAIT[dialect]}; it makes no module async."
+    return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, text),
+                   range=ls.range(mod.path, Span(start, start + 5)))
 
 
 def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
