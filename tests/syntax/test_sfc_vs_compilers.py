@@ -59,6 +59,10 @@ FILES = {
     "src/svelte/Plain.svelte": (
         "<script>\n  import { s } from '../sync.ts'\n  let n = $state(s)\n</script>\n\n"
         "<button onclick={() => n++}>{n}</button>\n<!-- <script module>await 1</script> -->\n"),
+    # a <script> in <svelte:head> is an element of the page's head, not the component's code
+    "src/svelte/Head.svelte": (
+        "<script>\n  import { s } from '../sync.ts'\n</script>\n<svelte:head>\n"
+        "  <script>import { db } from '../db.ts'</script>\n</svelte:head>\n<p>{s}</p>\n"),
     "src/main.ts": (
         "import UsesDb from './vue/UsesDb.vue'\nimport ModuleAwait from './vue/ModuleAwait.vue'\n"
         "import SetupAwait from './vue/SetupAwait.vue'\nimport Parent from './vue/Parent.vue'\n"
@@ -100,3 +104,4 @@ def test_components_are_async_exactly_when_their_compiled_modules_are(node26, ts
     assert v8["src/vue/SetupAwait.vue"] == {"tla": False, "async": False}
     assert v8["src/vue/ModuleAwait.vue"]["tla"] and v8["src/svelte/ModuleAwait.svelte"]["tla"]
     assert v8["src/svelte/Instance.svelte"]["async"] and not v8["src/svelte/Plain.svelte"]["async"]
+    assert not v8["src/svelte/Head.svelte"]["async"]

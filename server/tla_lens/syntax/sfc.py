@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 
 # a comment's start, or a script or template tag's name (its attributes are read by _ATTRS)
-_NEXT = re.compile(rb"<!--|<(/?)(script|template)(?=[\s/>])", re.I)
+# (Svelte's <svelte:head> is markup too: a <script> in it is an element of the page's head)
+_NEXT = re.compile(rb"<!--|<(/?)(script|template|svelte:head)(?=[\s/>])", re.I)
 # the rest of a tag up to its `>`: quoted values may hold `>` (`generic="T extends A<B>"`);
 # its alternatives start with different characters (little to backtrack into), and it is
 # matched within _MAX_TAG bytes (Python 3.10, which the server supports, has no possessive
@@ -40,8 +41,9 @@ class Block:
 
 
 def blocks(data: bytes, svelte: bool) -> list[Block]:
-    """The script blocks of a component's source, in order (none inside the template or an
-    HTML comment; a block with `src=` has no contents here). One pass, linear in the size."""
+    """The script blocks of a component's source, in order (none inside the template, Svelte's
+    <svelte:head> or an HTML comment; a block with `src=` has no contents here). One pass,
+    linear in the size."""
     out: list[Block] = []
     depth = 0  # inside <template> … </template> (templates nest)
     pos = 0
@@ -63,7 +65,7 @@ def blocks(data: bytes, svelte: bool) -> list[Block]:
             continue
         pos = tag.end()
         closing, name, attrs = m.group(1), m.group(2).lower(), tag.group(1)
-        if name == b"template":
+        if name in (b"template", b"svelte:head"):
             if not attrs.rstrip().endswith(b"/"):
                 depth = max(0, depth - 1) if closing else depth + 1
             continue
