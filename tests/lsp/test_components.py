@@ -84,8 +84,16 @@ async def test_astro_component_frontmatter_and_template(lsp):
     assert hover is not None and "`../db` has a top-level `await`" in hover.contents.value
     d = s.diagnostics("src/pages/index.astro")[0]
     actions = await _actions(s, "src/pages/index.astro", d.range, [d])
-    assert _by_title(actions, "Load").disabled is not None
-    # the template no longer uses db: Astro's compiler drops the import, and so the problem goes
+    lazy = _by_title(actions, "Load")
+    assert lazy.disabled is None and lazy.is_preferred and "when the component renders" in lazy.title
+    texts = apply_workspace_edit(s, lazy.edit)
+    new = texts[s.uri("src/pages/index.astro")]
+    assert new.splitlines()[2] == "const { db } = await import('../db');"
+    assert await wait_for(lambda: s.diagnostics("src/pages/index.astro") == [])
+    # the import back, then the template no longer using db: Astro's compiler drops the
+    # import, and so the problem goes
+    s.change("src/pages/index.astro", ((2, 0), (2, 37), "import { db } from '../db';"))
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/pages/index.astro")] == ["async-import"])
     s.change("src/pages/index.astro", ((5, 11), (5, 15), "hi"))
     assert await wait_for(lambda: s.diagnostics("src/pages/index.astro") == [])
     # an exported declaration's await is the module's own top-level await

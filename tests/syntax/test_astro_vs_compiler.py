@@ -76,3 +76,30 @@ def test_astro_components_are_async_exactly_when_their_compiled_modules_are(node
     assert all(page(n)["async"] for n in ("SideEffect", "AttrUse", "FenceInCode", "UsesCard",
                                           "CardInExpression", "Namespace"))
     assert page("ExportAwait") == {"tla": True, "async": True}
+
+
+def test_the_import_fix_makes_the_compiled_page_synchronous(node26, ts5, engines_node_modules, workspace):
+    """The `await import()` fix of an Astro page, applied, compiles (Astro's compiler) to a
+    module that links (V8) and is no longer async; tla-lens agrees."""
+    from tla_lens.fixes.edits import Fix, apply_edits
+    from tla_lens.fixes.lazy import lazy_import
+    from tla_lens.syntax import Dialect
+
+    page = ("---\nimport Card from '../components/Card.astro';\nimport { db, type Row } from '../db.ts';\n"
+            "import { s } from '../sync.ts';\nconst rows: Row[] = [{ id: db + s }];\n---\n"
+            "<ul>{rows.map((r) => <li><Card n={r.id} /></li>)}</ul><p>{db}</p>\n")
+    files = {k: v for k, v in FILES.items() if not k.startswith("src/pages/")}
+    src = page.encode()
+    for i in (0, 0):  # Card (async through db), then db itself (the first import left)
+        fix = lazy_import(src, Dialect.ASTRO, i)
+        assert isinstance(fix, Fix), fix
+        src = apply_edits(src, fix.edits)
+    files["src/pages/Fixed.astro"] = src.decode()
+    assert "const { default: Card } = await import('../components/Card.astro');" in files["src/pages/Fixed.astro"]
+    assert "import type { Row } from '../db.ts';" in files["src/pages/Fixed.astro"]
+    root = workspace(files)
+    modules = sorted(f for f in files if f.endswith((".ts", ".astro")))
+    v8 = compiled_verdicts(node26, root, modules, TS5=str(ts5),
+                           ASTRO=(engines_node_modules / "@astrojs" / "compiler-rs" / "dist" / "index.mjs").as_uri())
+    assert v8["src/pages/Fixed.astro"] == {"tla": False, "async": False}
+    assert our_verdicts(root, modules) == {f: v8[f] for f in modules}

@@ -37,6 +37,12 @@ Policy for functions that are not async
 TypeScript: bindings used in type positions are kept in an ``import type`` statement (which
 TypeScript always erases), so the types still resolve; the ``import()`` gets value bindings.
 
+Components: in an Astro component the frontmatter is the body of the async render function (its
+imports and exported declarations aside), so the import becomes ``const … = await import()`` in
+its place, seen by the template as before ("Load `m` with `await import()` when the component
+renders"; refused when an exported declaration, which runs when the module loads, uses it). In
+Vue and Svelte components the fixes are refused: the template may use the import.
+
 The result keeps the quotes of the original specifier, the file's semicolon style (read from
 its import statements), line breaks and indentation, and must parse: if the edited text has
 syntax errors the original did not have, the fix is refused instead.
@@ -122,6 +128,8 @@ def _lazy_import(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
     title = _lazy_title(spec)
     if facts.invalid_utf8:
         return Refusal(title, "the file is not valid UTF-8")
+    if dialect is Dialect.ASTRO:
+        return _astro_lazy(source, facts, imp)
     if dialect.is_component:
         return Refusal(title, _IN_COMPONENT)
     if imp.kind is StatementKind.EXPORT:
@@ -277,6 +285,73 @@ def _lazy_import(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
     if new_facts.has_syntax_errors and not facts.has_syntax_errors:
         return Refusal(title, "the edited file would not parse (please report this)")
     return fix
+
+
+def _astro_lazy(source: bytes, facts: ModuleFacts, imp: StaticImport) -> Union[Fix, Refusal]:
+    """An Astro component's import, loaded with ``await import()`` in its frontmatter: the
+    frontmatter (but its imports and exported declarations) is the body of the component's
+    async render function, so the declaration takes the import statement's place and the
+    template sees the same names; the module is loaded on the first render instead of when
+    the component's module loads."""
+    from ..syntax import sfc
+    from ..syntax.grammar import parser
+
+    spec = imp.specifier
+    title = f"Load `{spec}` with `await import()` when the component renders"
+    if imp.kind is StatementKind.EXPORT:
+        return Refusal(title, f"`export ... from \"{spec}\"` re-exports the module: a re-export cannot be loaded lazily")
+    if imp.type_only:
+        return Refusal(title, "a type-only import never loads the module")
+    if imp.phase is not ImportPhase.EVALUATION:
+        return Refusal(title, f"an `import {imp.phase.value}` cannot be loaded with `import()` this way")
+    if imp.attributes:
+        return Refusal(title, "the import has attributes (`with { ... }`); move it by hand")
+    code, _, template_names = sfc.astro_code(source)
+    root = parser(Dialect.TS).parse(code).root_node
+    index = LineIndex(source)
+    names = [b.local for b in imp.bindings if b.local]
+    uses = binding_uses(code, Dialect.TS, names)
+    exports = [(c.start_byte, c.end_byte) for c in root.children if c.type == "export_statement"]
+    for name in names:
+        for u in uses.get(name, ()):
+            where = f"line {_line(index, u.span.start)}"
+            if any(a <= u.span.start < b for a, b in exports):
+                return Refusal(title, f"`{name}` is used in an exported declaration ({where}), which runs "
+                                      "when the module loads: it needs the static import")
+            if u.span.start < imp.span.start and not u.in_type:
+                return Refusal(title, f"`{name}` is used before the import ({where}): move the import up first")
+    # bindings used only in types stay in an `import type`; the others are loaded
+    template = {n.decode("utf-8", "surrogatepass") for n in template_names}
+    type_kept = [b for b in imp.bindings if b.local and not b.type_only and b.local not in template
+                 and uses.get(b.local) and all(u.in_type for u in uses[b.local])]
+    type_kept += [b for b in imp.bindings if b.type_only and b.local]
+    loaded = [b for b in imp.bindings if b.local and b not in type_kept]
+    semis = _uses_semicolons(source, facts, imp) or b";" in source[imp.specifier_span.end:imp.span.end]
+    semi = ";" if semis else ""
+    spec_text = source[imp.specifier_span.start : imp.specifier_span.end].decode("utf-8", "replace")
+    head = source[imp.span.start : imp.specifier_span.start]
+    spaced = bool(re.search(rb"\{[ \t]", head)) or b"{" not in head
+    eol = line_break(source, imp.span.start)
+    ind = indentation_of_line(source, imp.span.start)
+    if loaded:
+        lines = _declarations(loaded, spec_text, spaced)
+    elif not imp.bindings:
+        lines = [f"await import({spec_text})"]  # (a side-effect import)
+    else:
+        return Refusal(title, "no binding is used as a value: convert it to `import type` instead")
+    decl = (semi + eol + ind).join(lines) + semi
+    stmt = _statement_edit(source, imp, type_kept, semis)
+    if type_kept:  # `import type { … } from` stays, the declarations go above it
+        edits = [TextEdit(Span(imp.span.start, imp.span.start), decl + eol + ind), stmt]
+    elif source[stmt.span.end - 1:stmt.span.end] in (b"\n", b"\r"):  # (its whole line)
+        edits = [TextEdit(stmt.span, ind + decl + eol)]
+    else:
+        edits = [TextEdit(imp.span, decl)]
+    new = apply_edits(source, edits)
+    new_facts = extract(new, Dialect.ASTRO)
+    if new_facts.has_syntax_errors and not facts.has_syntax_errors:
+        return Refusal(title, "the edited file would not parse (please report this)")
+    return Fix(title=title, edits=edits, preferred=True)
 
 
 def _uses_semicolons(source: bytes, facts: ModuleFacts, imp: StaticImport) -> bool:
