@@ -88,6 +88,7 @@ def test_astro_template_names_are_expressions_and_component_tags():
 
 def test_hostile_astro_input_is_read_in_linear_time():
     for src in (b"---\n" + b"/[" * 20000, b"---\n" + b"`${" * 20000, b"---\n" + b"'" * 40000, b"---\n" + b"{" * 40000,
-                b"---\n---\n" + b"<A " * 20000, b"---\n---\n" + b"{`${" * 20000, b"---\n" + b"x / / " * 20000):
+                b"---\n---\n" + b"<A " * 20000, b"---\n---\n" + b"{`${" * 20000, b"---\n" + b"x / / " * 20000,
+                b"---\n---\n" + b"<script></script>" * 20000, b"---\n---\n" + b"<style>" * 20000):
         masked, _, _ = astro_code(src)
         assert len(masked) == len(src)

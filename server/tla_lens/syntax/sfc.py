@@ -329,7 +329,7 @@ def astro_template_names(data: bytes, start: int) -> frozenset:
             else:
                 pos += 1
         raw = _RAW_TEXT.get(name.lower())
-        if raw is not None and not data[:pos].endswith(b"/>"):
+        if raw is not None and data[pos - 2:pos] != b"/>":
             end = raw.search(data, pos)
             pos = n if end is None else end.end()
     return frozenset(names)
