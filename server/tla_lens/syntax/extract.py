@@ -349,6 +349,13 @@ def _extract(source, dialect: Dialect, old_tree) -> tuple[tuple, object]:
             source.decode("utf-8")
         except UnicodeDecodeError:
             invalid = True
+    try:
+        return _extract_in(source, dialect, old_tree, invalid)
+    except Exception:  # pragma: no cover - defensive: extract must never raise
+        return to_record(ModuleFacts(dialect=dialect, has_syntax_errors=True, invalid_utf8=invalid)), None
+
+
+def _extract_in(source: bytes, dialect: Dialect, old_tree, invalid: bool) -> tuple[tuple, object]:
     module_level = None
     template_names = None
     grammar = Dialect.TS
@@ -371,10 +378,7 @@ def _extract(source, dialect: Dialect, old_tree) -> tuple[tuple, object]:
         extractor.module_level = module_level
         extractor.grammar = grammar
         extractor.template_names = template_names
-    try:
-        return extractor.record(), extractor.tree
-    except Exception:  # pragma: no cover - defensive: extract must never raise
-        return to_record(ModuleFacts(dialect=dialect, has_syntax_errors=True, invalid_utf8=invalid)), None
+    return extractor.record(), extractor.tree
 
 
 class TreeEdit(tuple):
