@@ -103,3 +103,59 @@ def test_the_import_fix_makes_the_compiled_page_synchronous(node26, ts5, engines
                            ASTRO=(engines_node_modules / "@astrojs" / "compiler-rs" / "dist" / "index.mjs").as_uri())
     assert v8["src/pages/Fixed.astro"] == {"tla": False, "async": False}
     assert our_verdicts(root, modules) == {f: v8[f] for f in modules}
+
+
+def _random_pages(seed: int, count: int) -> dict[str, str]:
+    """Pages built from random pieces: one import whose only use takes one of many forms, amid
+    noise that must not end the frontmatter or count as a use (strings, template literals,
+    regular expressions and comments holding `---` or the name), and awaits in and out of
+    exported declarations. Each page imports its own async module, so whether the import is
+    kept shows in whether the page is async."""
+    import random
+
+    rnd = random.Random(seed)
+    uses_template = ["<p>{v}</p>", "<p data-x={v + 1}>x</p>", "<V />", "<ul>{[1].map((i) => <li>{i}{v}</li>)}</ul>",
+                     "<p>{`t ${v}`}</p>", "<p title=\"{v}\">x</p>", "<p>{'v'}</p>", "<p>{o.v}</p>",
+                     "<!-- {v} <V/> -->", "<style>.v { color: red }</style>", "<script>console.log(v)</script>",
+                     "<p>v</p>", "<v.x />"]
+    uses_code = ["console.log(v);", "function f() { return v; }", "let t: v;", "const q = { v: 1 };",
+                 "const s = 'v';", "// v", "/* v */", "const r = /v/;", "const w = `v`;"]
+    noise = ["const a = '---';", "const b = `\n---\n`;", "const c = /---/;", "/*\n---\n*/", "// ---",
+             "const d = `${'}'}`;", "const e = 1 / 2 / 3;", "const o = { v: 2 };",
+             "const g = await Promise.resolve(1);", "for await (const z of [1]) {}",
+             "export const h = await Promise.resolve(2);", "export async function getStaticPaths() { return [await 1]; }",
+             "export const k = () => Promise.resolve(3);", "if (o) { const n = `${o.v}`; }"]
+    pages = {}
+    for i in range(count):
+        name = "V" if rnd.random() < 0.3 else "v"
+        lines = ["---"] if rnd.random() < 0.8 else ["  ", "---"]
+        stmts = rnd.sample(noise, rnd.randint(0, 4))
+        clause = rnd.choice([f"{{ {name} }}", f"{name}", f"* as {name}", f"{{ x as {name} }}"])
+        target = f"../async/m{i}.ts"
+        stmts.insert(rnd.randint(0, len(stmts)), f"import {clause} from '{target}';")
+        template = []
+        if rnd.random() < 0.6:
+            template.append(rnd.choice(uses_template).replace("v", name) if name == "V" and rnd.random() < 0.5
+                            else rnd.choice(uses_template))
+        else:
+            stmts.append(rnd.choice(uses_code))
+        lines += stmts + ["---"] + template + ["<footer>end</footer>"]
+        pages[f"src/pages/p{i}.astro"] = "\n".join(lines) + "\n"
+        pages[f"src/async/m{i}.ts"] = ("const m: number = await Promise.resolve(1);\nexport const v = m;\n"
+                                       "export const V = m;\nexport const x = m;\nexport default m;\n"
+                                       "export type T = number;\n")
+    return pages
+
+
+def test_random_pages_agree_with_astros_compiler(node26, ts5, engines_node_modules, workspace):
+    files = {"package.json": '{"type": "module"}', **_random_pages(seed=7, count=150)}
+    root = workspace(files)
+    modules = sorted(f for f in files if f.endswith((".ts", ".astro")))
+    v8 = compiled_verdicts(node26, root, modules, TS5=str(ts5),
+                           ASTRO=(engines_node_modules / "@astrojs" / "compiler-rs" / "dist" / "index.mjs").as_uri())
+    ours = our_verdicts(root, modules)
+    wrong = {f: (ours[f], v8[f], files[f]) for f in modules if ours[f] != v8[f]}
+    assert not wrong, "\n\n".join(f"{f}: ours {o}, engine {e}\n{text}" for f, (o, e, text) in wrong.items())
+    pages = [f for f in modules if f.endswith(".astro")]
+    # (both outcomes occur: the pieces exercise elision and its absence)
+    assert 20 < sum(v8[f]["async"] for f in pages) < len(pages) - 20
