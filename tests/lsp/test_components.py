@@ -113,3 +113,20 @@ async def test_hover_on_a_components_own_await_says_why_it_is_not_top_level(lsp)
     assert astro is not None and "render function" in astro.contents.value
     assert await s.hover("src/components/Rows.vue", 6, 8) is None  # (on `rows`: nothing)
     assert await s.hover("src/components/Rows.vue", 1, 4) is None  # (the template)
+
+
+async def test_mdx_document_esm_blocks(lsp):
+    files = dict(FILES)
+    files["src/docs/intro.mdx"] = ("import { db } from '../db'\n\n# Rows\n\n```js\nimport x from './x'\n```\n\n"
+                                   "There are {db} rows.\n")
+    s = await lsp(files)
+    s.open("src/docs/intro.mdx")
+    assert await wait_for(lambda: [(d.code, d.range.start) for d in s.diagnostics("src/docs/intro.mdx")]
+                          == [("async-import", T.Position(0, 0))])
+    # (the import in the code block is text: no unresolved-import for './x')
+    d = s.diagnostics("src/docs/intro.mdx")[0]
+    actions = await _actions(s, "src/docs/intro.mdx", d.range, [d])
+    assert _by_title(actions, "Load").disabled is not None
+    # the import made a paragraph's text: no longer ESM, so nothing is async
+    s.change("src/docs/intro.mdx", ((0, 0), (0, 0), "Read this:\n"))
+    assert await wait_for(lambda: s.diagnostics("src/docs/intro.mdx") == [])

@@ -18,7 +18,7 @@ async def test_watchers_registered_dynamically(lsp):
     opts = reg.register_options
     watchers = opts["watchers"] if isinstance(opts, dict) else opts.watchers
     globs = {w["globPattern"] if isinstance(w, dict) else w.glob_pattern for w in watchers}
-    assert "**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,vue,svelte,astro}" in globs
+    assert "**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,vue,svelte,astro,mdx}" in globs
     assert {"**/package.json", "**/tsconfig*.json", "**/jsconfig.json", "**/tla-lens.json"} <= globs
 
 

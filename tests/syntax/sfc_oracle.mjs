@@ -1,8 +1,8 @@
-// The oracle for Vue, Svelte and Astro components: each component is compiled the way the
+// The oracle for Vue, Svelte and Astro components and MDX documents: each is compiled the way the
 // bundler plugins do (Vue: @vue/compiler-sfc compileScript with the template inlined, then
 // TypeScript 5.9 with verbatimModuleSyntax, as the Vue TypeScript preset sets; Svelte: svelte 5's
-// compile; Astro: @astrojs/compiler-rs with Astro 7's options), every file becomes a V8 module
-// (Node 26 vm.SourceTextModule), the relative imports are linked to the files they name, the
+// compile; Astro: @astrojs/compiler-rs with Astro 7's options; MDX: @mdx-js/mdx 3's compile),
+// every file becomes a V8 module (Node 26 vm.SourceTextModule), the relative imports are linked to the files they name, the
 // frameworks' runtime imports to synthetic modules, and V8 says which modules have a top-level
 // await and which are async. Nothing is evaluated.
 //
@@ -17,6 +17,7 @@ const ts = require(process.env.TS5);
 const vue = process.env.VUE_SFC ? require(process.env.VUE_SFC) : null;
 const svelte = process.env.SVELTE ? await import(process.env.SVELTE) : null;
 const astro = process.env.ASTRO ? await import(process.env.ASTRO) : null;
+const mdx = process.env.MDX ? await import(process.env.MDX) : null;
 
 let input = '';
 for await (const chunk of process.stdin) input += chunk;
@@ -51,6 +52,7 @@ async function compileAstro(file, text) {
 
 async function compile(file, text) {
   if (file.endsWith('.astro')) return compileAstro(file, text);
+  if (file.endsWith('.mdx')) return String(await mdx.compile(text, { jsx: false }));  // (@mdx-js/mdx's defaults)
   if (file.endsWith('.vue')) {
     const { descriptor, errors } = vue.parse(text, { filename: file });
     if (errors.length) throw new Error(String(errors[0]));

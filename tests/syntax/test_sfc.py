@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tla_lens.syntax import Dialect, extract
-from tla_lens.syntax.sfc import astro_code, astro_frontmatter, astro_template_names, blocks, code
+from tla_lens.syntax.sfc import astro_code, astro_frontmatter, astro_template_names, blocks, code, mdx_blocks, mdx_code
 
 
 def test_blocks_outside_templates_and_comments_with_their_kind():
@@ -92,3 +92,24 @@ def test_hostile_astro_input_is_read_in_linear_time():
                 b"---\n---\n" + b"<script></script>" * 20000, b"---\n---\n" + b"<style>" * 20000):
         masked, _, _ = astro_code(src)
         assert len(masked) == len(src)
+
+
+# MDX documents (held to @mdx-js/mdx in test_mdx_vs_compiler.py)
+
+def test_mdx_esm_blocks_keep_offsets_and_are_module_code():
+    src = ("---\ntitle: x\n---\nimport é from './é.js'\r\nexport const a = await é\r\n\r\n"
+           "# {a}\n\n```js\nimport b from './b.js'\nawait b\n```\n\n{await a}\n").encode()
+    masked = mdx_code(src)
+    assert len(masked) == len(src) and masked.count(b"\n") == src.count(b"\n")
+    ((start, end),) = mdx_blocks(src)
+    assert src[start:end] == "import é from './é.js'\r\nexport const a = await é\r\n".encode()
+    facts = extract(src, Dialect.MDX)
+    assert [i.specifier for i in facts.imports] == ["./é.js"]
+    (site,) = facts.tla  # the exported declaration's; the content's `{await a}` is not code here
+    assert src[:site.keyword.start].count(b"\n") == 4
+
+
+def test_hostile_mdx_input_is_read_in_linear_time():
+    for src in (b"export const a = {\n" + b"\n" * 50000, b"export const t = `\n" + b"${\n\n" * 20000,
+                b"```\n" * 30000, b"import x\n\n" * 20000, b"export /*\n\n" * 20000):
+        assert len(mdx_code(src)) == len(src)

@@ -39,13 +39,13 @@ import {
   type TreeNode,
 } from "./viewModel";
 
-// (vue, svelte and astro: the languages the Vue, Svelte and Astro extensions give their files)
-const LANGUAGES = ["javascript", "javascriptreact", "typescript", "typescriptreact", "vue", "svelte", "astro"];
+// (vue, svelte, astro and mdx: the languages the Vue, Svelte, Astro and MDX extensions give their files)
+const LANGUAGES = ["javascript", "javascriptreact", "typescript", "typescriptreact", "vue", "svelte", "astro", "mdx"];
 // commands the server puts on code lenses and code actions (workspace/executeCommand)
 const SERVER_COMMANDS = { showChain: "tla-lens.showChain", showDocumentation: "tla-lens.showDocumentation" };
 // components are served whatever language the editor gives them (without the Vue, Svelte or
 // Astro extension they are plain text, and their imports still count)
-const COMPONENTS = "**/*.{vue,svelte,astro}";
+const COMPONENTS = "**/*.{vue,svelte,astro,mdx}";
 const SELECTOR = [...LANGUAGES.map((language) => ({ scheme: "file", language })), { scheme: "file", pattern: COMPONENTS }];
 type ServerState = "starting" | "ready" | "stopped";
 
@@ -53,7 +53,7 @@ function isOurs(doc: vscode.TextDocument | undefined): doc is vscode.TextDocumen
   return (
     doc !== undefined &&
     doc.uri.scheme === "file" &&
-    (LANGUAGES.includes(doc.languageId) || /\.(vue|svelte|astro)$/i.test(doc.uri.fsPath))
+    (LANGUAGES.includes(doc.languageId) || /\.(vue|svelte|astro|mdx)$/i.test(doc.uri.fsPath))
   );
 }
 

@@ -106,8 +106,8 @@ def _describe(fn: FunctionInfo, index: LineIndex) -> str:
 # lazy_import
 
 
-_IN_COMPONENT = "in a component the template may use the import too, and tla-lens does not rewrite templates: " \
-                "change it by hand"
+_IN_COMPONENT = "in a component (or an MDX document) the template may use the import too, and tla-lens does " \
+                "not rewrite templates: change it by hand"
 
 
 def lazy_import(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:

@@ -53,7 +53,7 @@ SEVERITY = {
     "hint": T.DiagnosticSeverity.Hint,
 }
 EDITOR_KEYS = ("codeLens", "inlayHints", "trace", "interpreter", "server")
-WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,vue,svelte,astro}", "**/package.json", "**/tsconfig*.json",
+WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,vue,svelte,astro,mdx}", "**/package.json", "**/tsconfig*.json",
                "**/jsconfig.json", "**/.gitignore", "**/tla-lens.json")
 INDEX_JOBS = min(os.cpu_count() or 1, 8)
 # files loaded between two turns of the event loop: at least 20 progress reports, and with
@@ -817,6 +817,8 @@ def _hover_component_await(ls: TlaLensServer, mod: Module, off: int) -> Optional
             data[start + 5:start + 6] in (b"_", b"$"):
         return None
     dialect = mod.facts.dialect
+    if dialect not in _COMPONENT_AWAIT:
+        return None
     if dialect is Dialect.ASTRO:
         code, fm, _ = sfc.astro_code(data)
         if fm is None or not fm[0] <= start < fm[1]:

@@ -43,8 +43,9 @@ Choices (where Node is strict, or where tools disagree):
   a Vite asset query (?raw, ?url, ?worker, ...) makes the result "ignored".
 - Result paths are realpath'd (symlinks resolved, as Node does without --preserve-symlinks);
   importers are realpath'd too before walking up for node_modules.
-- Result kinds: "file" for .js .mjs .cjs .jsx .ts .tsx .mts .cts, extensionless files and Vue,
-  Svelte and Astro components (.vue .svelte .astro: never probed for, as in Vite);
+- Result kinds: "file" for .js .mjs .cjs .jsx .ts .tsx .mts .cts, extensionless files, Vue,
+  Svelte and Astro components and MDX documents (.vue .svelte .astro .mdx: never probed for, as
+  in Vite);
   "ignored" with `path` set for every other existing file (.json, .css, .wasm, .node, .d.ts, ...);
   "ignored" without a path for URLs (http:, https:, data:, ...); "builtin" with no path.
 - On a case-insensitive file system a differently-cased specifier does not resolve (names are
@@ -146,7 +147,7 @@ class Resolution:
 
 
 JS_EXTS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
-_MODULE_EXTS = frozenset(JS_EXTS + (".vue", ".svelte", ".astro"))  # (components: imported by their full name)
+_MODULE_EXTS = frozenset(JS_EXTS + (".vue", ".svelte", ".astro", ".mdx"))  # (components: imported by their full name)
 _PROBE = {"import": JS_EXTS + (".json",), "require": JS_EXTS + (".json", ".node")}
 _TS_MAP = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
 _DTS = (".d.ts", ".d.mts", ".d.cts")

@@ -359,7 +359,12 @@ def _extract_in(source: bytes, dialect: Dialect, old_tree, invalid: bool) -> tup
     module_level = None
     template_names = None
     grammar = Dialect.TS
-    if dialect is Dialect.ASTRO:
+    if dialect is Dialect.MDX:
+        # the ESM blocks, in place: all of them module code, in JavaScript (with JSX)
+        source = sfc.mdx_code(source)
+        old_tree = None
+        grammar = Dialect.JSX
+    elif dialect is Dialect.ASTRO:
         # the frontmatter, in place; which of its statements are the module's is known once
         # it is parsed (_Extractor.record)
         source, _, template_names = sfc.astro_code(source)
@@ -374,7 +379,7 @@ def _extract_in(source: bytes, dialect: Dialect, old_tree, invalid: bool) -> tup
             grammar = Dialect.TSX
         old_tree = None
     extractor = _Extractor(source, dialect, invalid, old_tree)
-    if module_level is not None:
+    if dialect.is_component:
         extractor.module_level = module_level
         extractor.grammar = grammar
         extractor.template_names = template_names

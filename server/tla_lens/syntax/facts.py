@@ -32,6 +32,7 @@ class Dialect(str, Enum):
     VUE = "vue"        # .vue: the script blocks of a Vue single-file component (syntax/sfc.py)
     SVELTE = "svelte"  # .svelte: the same for a Svelte component
     ASTRO = "astro"    # .astro: an Astro component's frontmatter (syntax/sfc.py)
+    MDX = "mdx"        # .mdx: an MDX document's ESM blocks (syntax/sfc.py)
 
     @property
     def is_typescript(self) -> bool:
@@ -41,7 +42,7 @@ class Dialect(str, Enum):
 
     @property
     def is_component(self) -> bool:
-        return self in (Dialect.VUE, Dialect.SVELTE, Dialect.ASTRO)
+        return self in (Dialect.VUE, Dialect.SVELTE, Dialect.ASTRO, Dialect.MDX)
 
 
 @_fact

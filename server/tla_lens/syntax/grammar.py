@@ -26,7 +26,8 @@ def language(dialect: Dialect) -> tree_sitter.Language:
         with _lang_lock:
             lang = _languages.get(dialect)
             if lang is None:
-                if dialect is Dialect.TS or dialect.is_component:  # (a component's code: see sfc)
+                if dialect is Dialect.TS or (dialect.is_component and dialect is not Dialect.MDX):
+                    # (a component's code: see sfc; MDX's is JavaScript with JSX)
                     raw = tree_sitter_typescript.language_typescript()
                 elif dialect is Dialect.TSX:
                     raw = tree_sitter_typescript.language_tsx()
@@ -72,6 +73,7 @@ _EXTENSIONS = {
     ".vue": Dialect.VUE,
     ".svelte": Dialect.SVELTE,
     ".astro": Dialect.ASTRO,
+    ".mdx": Dialect.MDX,
 }
 _DECLARATION_RE = re.compile(r"\.d(\.[^.]+)?\.[mc]?ts$")
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 # a comment's start, or a script or template tag's name (its attributes are read by _ATTRS)
 # (Svelte's <svelte:head> is markup too: a <script> in it is an element of the page's head)
@@ -344,3 +345,132 @@ def astro_code(data: bytes) -> tuple[bytes, tuple[int, int] | None, frozenset]:
         return bytes(out), None, astro_template_names(data, 0)
     out[fm[0]:fm[1]] = data[fm[0]:fm[1]]
     return bytes(out), fm, astro_template_names(data, fm[1] + 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# MDX documents (.mdx)
+#
+# An MDX document compiles (@mdx-js/mdx 3) to one ES module whose code is its ESM blocks: a
+# line that starts (in column 0, outside a fenced code block, not continuing a paragraph) with
+# `import ` or `export ` starts one, and it runs up to a blank line at which its statements are
+# complete. All of it runs at module level (`export const x = await …` is a top-level await);
+# imports are JavaScript's, never elided. The rest (markdown, JSX, `{…}` expressions) is the
+# document's content function. MDX has no indented code blocks: an indented line is text.
+
+_MDX_FENCE = re.compile(rb" {0,3}(`{3,}|~{3,})")
+_MDX_HEADING = re.compile(rb" {0,3}#{1,6}(?:[ \t]|$)")
+_MDX_BREAK = re.compile(rb" {0,3}(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,}|=+[ \t]*)$")
+
+
+class _Balance:
+    """Whether statements read so far are complete (every bracket closed, no template literal
+    or block comment open), fed line by line: each byte is read once."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.stack: list[int] = []  # the depths at which template literals' ${ … } opened
+        self.template = False
+        self.comment = False
+
+    def feed(self, data: bytes, i: int, end: int) -> bool:
+        while i < end:
+            c = data[i]
+            if self.comment:
+                j = data.find(b"*/", i, end)
+                if j < 0:
+                    return False
+                self.comment = False
+                i = j + 2
+                continue
+            if self.template:
+                if c == 0x5C:
+                    i += 2
+                    continue
+                if c == 0x60:
+                    self.template = False
+                elif c == 0x24 and data[i + 1:i + 2] == b"{":
+                    self.stack.append(self.depth)
+                    self.depth += 1
+                    self.template = False
+                    i += 2
+                    continue
+                i += 1
+                continue
+            if c in b"'\"":
+                i = _skip_string(data, i, c)
+                continue
+            if c == 0x60:
+                self.template = True
+            elif c == 0x2F and data[i + 1:i + 2] == b"/":
+                j = data.find(b"\n", i, end)
+                i = end if j < 0 else j
+                continue
+            elif c == 0x2F and data[i + 1:i + 2] == b"*":
+                self.comment = True
+                i += 2
+                continue
+            elif c in b"([{":
+                self.depth += 1
+            elif c in b")]}":
+                self.depth -= 1
+                if self.stack and self.depth == self.stack[-1]:
+                    self.stack.pop()
+                    self.template = True
+            i += 1
+        return self.depth <= 0 and not self.template and not self.comment and not self.stack
+
+
+def mdx_blocks(data: bytes) -> list[tuple[int, int]]:
+    """The byte ranges of an MDX document's ESM blocks, in order. One pass over the lines
+    (each block's completeness is checked at its blank lines only)."""
+    out: list[tuple[int, int]] = []
+    n = len(data)
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    fence: Optional[bytes] = None  # the open fence's marker run
+    in_para = False
+    while pos < n:
+        nl = data.find(b"\n", pos)
+        end = n if nl < 0 else nl + 1
+        line = data[pos:end].rstrip(b"\r\n")
+        if fence is not None:
+            m = _MDX_FENCE.match(line)
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip():
+                fence = None
+            pos = end
+            continue
+        if not line.strip():
+            in_para = False
+            pos = end
+            continue
+        if not in_para and line.startswith((b"import ", b"export ")):
+            start = pos
+            balance = _Balance()
+            complete = balance.feed(data, pos, end)
+            while end < n:  # up to a blank line at which the statements are complete
+                nl = data.find(b"\n", end)
+                nxt_end = n if nl < 0 else nl + 1
+                if not data[end:nxt_end].strip() and complete:
+                    break
+                complete = balance.feed(data, end, nxt_end)
+                end = nxt_end
+            out.append((start, end))
+            pos = end
+            continue
+        m = _MDX_FENCE.match(line)
+        if m and not (m.group(1)[:1] == b"`" and b"`" in line[m.end():]):
+            fence = m.group(1)
+            in_para = False
+        elif _MDX_HEADING.match(line) or _MDX_BREAK.match(line):
+            in_para = False
+        else:
+            in_para = True
+        pos = end
+    return out
+
+
+def mdx_code(data: bytes) -> bytes:
+    """``data`` with everything but its ESM blocks blanked (same length, same line breaks)."""
+    out = bytearray(_BLANK.sub(b" ", data))
+    for a, b in mdx_blocks(data):
+        out[a:b] = data[a:b]
+    return bytes(out)
