@@ -53,3 +53,49 @@ def test_mdx_documents_are_async_exactly_when_their_compiled_modules_are(node26,
     assert not any(doc(n)["async"] for n in ("InParagraph", "InList", "InQuote", "InFence", "InLongFence",
                                              "InTildeFence", "NoSpace", "Indented", "AfterIndentedText", "Sync"))
     assert doc("ExportAwait")["tla"] and doc("ExportAwaitLate")["tla"]
+
+
+def _random_docs(seed: int, count: int) -> dict[str, str]:
+    """Documents of random markdown blocks around one import (of its own async module), so
+    whether the import is ESM shows in whether the document is async; some with an exported
+    await."""
+    import random
+
+    rnd = random.Random(seed)
+    blocks = ["# Heading", "Some *text* here.", "text\nmore text", "- a list\n- item", "1. one\n2. two",
+              "> a quote", "```js\nconst x = 1\n```", "~~~\ncode\n~~~", "***", "Title\n===", "Title\n---",
+              "<div>\n  <p>x</p>\n</div>", "<Note>hi</Note>", "{1 + 1}", "    indented text", "| a | b |\n|---|---|\n| 1 | 2 |",
+              "export const n = 1", "export const later = await Promise.resolve(3)",
+              "import { s } from './sync.js'", "{/* a comment */}", "   ```\n   fenced\n   ```"]
+    docs = {}
+    for i in range(count):
+        parts = rnd.sample(blocks, rnd.randint(0, 5))
+        imp = rnd.choice([f"import v from './a/m{i}.js'", f"import {{ value }} from './a/m{i}.js'",
+                          f"import * as ns from './a/m{i}.js'", f"export {{ value }} from './a/m{i}.js'",
+                          f"import {{\n\n  value\n}} from './a/m{i}.js'"])
+        if rnd.random() < 0.4:  # right after a line of text, a list, a quote, a JSX line...
+            imp = rnd.choice(["Some text", "- item", "> quote", "<Note>hi</Note>", "{1} and text", "  text",
+                              "<Note />", "{x}", "## Heading", "<A>", "   {/* c */}"]) + "\n" + imp
+        parts.insert(rnd.randint(0, len(parts)), imp)
+        text = ""
+        for p in parts:
+            text += p + rnd.choice(["\n", "\n\n", "\n\n", "\n\n\n"])
+        docs[f"src/d{i}.mdx"] = text
+        docs[f"src/a/m{i}.js"] = ASYNC
+    return docs
+
+
+def test_random_documents_agree_with_mdx(node26, ts5, engines_node_modules, workspace):
+    files = {"package.json": '{"type": "module"}', "src/sync.js": "export const s = 1;\n",
+             **_random_docs(seed=3, count=150)}
+    root = workspace(files)
+    modules = sorted(f for f in files if f.endswith((".js", ".mdx")))
+    v8 = compiled_verdicts(node26, root, modules, TS5=str(ts5), allow_errors=True,
+                           MDX=(engines_node_modules / "@mdx-js" / "mdx" / "index.js").as_uri())
+    compiled = [f for f in modules if "error" not in v8[f]]
+    assert len(compiled) > 100  # (a document MDX cannot compile — ESM it cannot parse — is left out)
+    ours = our_verdicts(root, modules)
+    wrong = {f: (ours[f], v8[f], files[f]) for f in compiled if ours[f] != v8[f]}
+    assert not wrong, "\n\n".join(f"{f}: ours {o}, engine {e}\n{text}" for f, (o, e, text) in wrong.items())
+    docs = [f for f in compiled if f.endswith(".mdx")]
+    assert 20 < sum(v8[f]["async"] for f in docs) < len(docs) - 20

@@ -359,6 +359,7 @@ def astro_code(data: bytes) -> tuple[bytes, tuple[int, int] | None, frozenset]:
 
 _MDX_FENCE = re.compile(rb" {0,3}(`{3,}|~{3,})")
 _MDX_HEADING = re.compile(rb" {0,3}#{1,6}(?:[ \t]|$)")
+_MDX_CONTAINER = re.compile(rb" {0,3}(?:[-*+]|\d{1,9}[.)]|>)(?:[ \t]|$)")
 _MDX_BREAK = re.compile(rb" {0,3}(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,}|=+[ \t]*)$")
 
 
@@ -420,6 +421,40 @@ class _Balance:
         return self.depth <= 0 and not self.template and not self.comment and not self.stack
 
 
+def _mdx_flow_end(data: bytes, i: int) -> Optional[int]:
+    """Where a run of JSX tags and `{…}` expressions that starts at ``i`` (a line's first
+    non-blank character) and is all its line holds ends (after that line's break); None when
+    text shares the line (then it is a paragraph's)."""
+    n = len(data)
+    while True:
+        while i < n and data[i] in b" \t":
+            i += 1
+        if i >= n or data[i] in b"\r\n":
+            nl = data.find(b"\n", i)
+            return n if nl < 0 else nl + 1
+        c = data[i]
+        if c == 0x7B:  # {
+            close, after = _Code(data).scan(i + 1, stop_fence=False)
+            if close >= n:
+                return None
+            i = after
+        elif c == 0x3C and (data[i + 1:i + 2].isalpha() or data[i + 1:i + 2] in (b"/", b">")):  # <
+            j = i + 1
+            while j < n and data[j] != 0x3E:  # >
+                if data[j] in b"'\"":
+                    k = data.find(data[j:j + 1], j + 1)
+                    j = n if k < 0 else k + 1
+                elif data[j] == 0x7B:
+                    close, j = _Code(data).scan(j + 1, stop_fence=False)
+                else:
+                    j += 1
+            if j >= n:
+                return None
+            i = j + 1
+        else:
+            return None
+
+
 def mdx_blocks(data: bytes) -> list[tuple[int, int]]:
     """The byte ranges of an MDX document's ESM blocks, in order. One pass over the lines
     (each block's completeness is checked at its blank lines only)."""
@@ -428,6 +463,7 @@ def mdx_blocks(data: bytes) -> list[tuple[int, int]]:
     pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     fence: Optional[bytes] = None  # the open fence's marker run
     in_para = False
+    contained = False  # the paragraph is in a list item or a quote
     while pos < n:
         nl = data.find(b"\n", pos)
         end = n if nl < 0 else nl + 1
@@ -456,13 +492,25 @@ def mdx_blocks(data: bytes) -> list[tuple[int, int]]:
             out.append((start, end))
             pos = end
             continue
+        first = pos + len(line) - len(line.lstrip(b" \t"))
+        if data[first] in b"<{":
+            flow = _mdx_flow_end(data, first)  # JSX and expressions alone: flow, not text
+            if flow is not None:
+                in_para = False
+                pos = flow
+                continue
         m = _MDX_FENCE.match(line)
         if m and not (m.group(1)[:1] == b"`" and b"`" in line[m.end():]):
             fence = m.group(1)
             in_para = False
-        elif _MDX_HEADING.match(line) or _MDX_BREAK.match(line):
+        elif _MDX_HEADING.match(line) or (_MDX_BREAK.match(line) and not (
+                in_para and contained and line.lstrip(b" ").startswith(b"="))):
+            # (a `===` under a list item's or quote's text is more of that text: a setext
+            # underline cannot continue a paragraph lazily)
             in_para = False
         else:
+            if not in_para:
+                contained = _MDX_CONTAINER.match(line) is not None
             in_para = True
         pos = end
     return out
