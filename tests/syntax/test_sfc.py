@@ -111,5 +111,6 @@ def test_mdx_esm_blocks_keep_offsets_and_are_module_code():
 
 def test_hostile_mdx_input_is_read_in_linear_time():
     for src in (b"export const a = {\n" + b"\n" * 50000, b"export const t = `\n" + b"${\n\n" * 20000,
-                b"```\n" * 30000, b"import x\n\n" * 20000, b"export /*\n\n" * 20000):
+                b"```\n" * 30000, b"import x\n\n" * 20000, b"export /*\n\n" * 20000, b"{\n" * 20000,
+                b"<A b='\n" * 20000, b"<A {\n" * 20000, b"text\n{x}\n" * 20000):
         assert len(mdx_code(src)) == len(src)

@@ -424,7 +424,8 @@ class _Balance:
 def _mdx_flow_end(data: bytes, i: int) -> Optional[int]:
     """Where a run of JSX tags and `{…}` expressions that starts at ``i`` (a line's first
     non-blank character) and is all its line holds ends (after that line's break); None when
-    text shares the line (then it is a paragraph's)."""
+    text shares the line (then it is a paragraph's); -1 when a tag or expression is never
+    closed (the document does not compile)."""
     n = len(data)
     while True:
         while i < n and data[i] in b" \t":
@@ -436,7 +437,7 @@ def _mdx_flow_end(data: bytes, i: int) -> Optional[int]:
         if c == 0x7B:  # {
             close, after = _Code(data).scan(i + 1, stop_fence=False)
             if close >= n:
-                return None
+                return -1
             i = after
         elif c == 0x3C and (data[i + 1:i + 2].isalpha() or data[i + 1:i + 2] in (b"/", b">")):  # <
             j = i + 1
@@ -449,7 +450,7 @@ def _mdx_flow_end(data: bytes, i: int) -> Optional[int]:
                 else:
                     j += 1
             if j >= n:
-                return None
+                return -1
             i = j + 1
         else:
             return None
@@ -464,6 +465,7 @@ def mdx_blocks(data: bytes) -> list[tuple[int, int]]:
     fence: Optional[bytes] = None  # the open fence's marker run
     in_para = False
     contained = False  # the paragraph is in a list item or a quote
+    unclosed = False  # a tag or expression runs to the end of the document
     while pos < n:
         nl = data.find(b"\n", pos)
         end = n if nl < 0 else nl + 1
@@ -493,9 +495,11 @@ def mdx_blocks(data: bytes) -> list[tuple[int, int]]:
             pos = end
             continue
         first = pos + len(line) - len(line.lstrip(b" \t"))
-        if data[first] in b"<{":
+        if data[first] in b"<{" and not unclosed:
             flow = _mdx_flow_end(data, first)  # JSX and expressions alone: flow, not text
-            if flow is not None:
+            if flow == -1:
+                unclosed = True  # (once is enough: every later line would read to the end again)
+            elif flow is not None:
                 in_para = False
                 pos = flow
                 continue
