@@ -239,7 +239,8 @@ def _config_json(root: Path, config: Config) -> str:
         for a in read_config(conf, text).aliases:
             bundlers.append({"file": rel(a.file or conf), "line": a.line, "name": a.name, "appliesTo": rel(folder),
                              "targets": [_shown_path(rel(t)) if os.path.isabs(t) else t for t in a.targets],
-                             **({"ignored": a.ignored or True} if not a.targets and a.unread is None else {}),
+                             **({"ignored": True} if not a.targets and a.unread is None else {}),
+                             **({"ignoredBecause": a.ignored} if a.ignored else {}),
                              **({"notRead": a.unread} if a.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers}
