@@ -87,6 +87,17 @@ def test_sveltekit_example_through_lib_and_the_kit_alias():
     assert "src/lib/server/reports.ts:1  imports '$lib/server/db'" in r.stdout
 
 
+def test_print_config_lists_sveltekits_aliases_with_their_files():
+    r = run("check", "--print-config", KITAPP)
+    assert r.returncode == 0, r.stderr
+    aliases = {a["name"]: a for a in json.loads(r.stdout)["bundlerAliases"]}
+    assert aliases["$lib"] == {"file": "svelte.config.js", "line": 3, "name": "$lib", "appliesTo": ".",
+                               "targets": ["./src/lib"]}
+    assert aliases["@ui"]["file"] == "svelte.config.js" and aliases["@ui"]["targets"] == ["./src/lib/components"]
+    assert aliases["$app"]["file"] == "vite.config.ts" and "not installed" in aliases["$app"]["notRead"]
+    assert aliases["$env/*"]["ignored"] is True and "SvelteKit generates" in aliases["$env/*"]["ignoredBecause"]
+
+
 def test_astro_example_pages():
     data, r = as_json(ASTRO)
     mods = {m["path"]: m["async"] for m in data["modules"]}
