@@ -43,6 +43,7 @@ DEFAULT_SKIP_DIRS = (
     "node_modules", ".git", ".hg", ".svn", "dist", "build", "out", ".next", ".nuxt", ".output",
     ".svelte-kit", ".turbo", ".cache", ".parcel-cache", ".vercel", ".netlify", "coverage",
     "storybook-static", ".docusaurus", ".angular", ".expo", ".venv", "__pycache__",
+    ".yarn",  # (Yarn's own release, its caches and unplugged packages: not the project's code)
 )
 CONFIG_FILE = "tla-lens.json"
 

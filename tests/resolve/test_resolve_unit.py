@@ -604,3 +604,23 @@ def test_types_only_package_is_the_hosts(tmp_path: Path) -> None:
         assert f"node_modules/@types/{types}" in (got.message or "")
     assert res(r, "vscode-other", imp).kind == "unresolved"
     assert res(r, "@scope/other", imp).kind == "unresolved"
+
+
+def test_a_yarn_plug_n_play_project_says_why_packages_are_not_found(workspace):
+    root = workspace({
+        "package.json": '{"name": "app", "type": "module", "packageManager": "yarn@4.5.0"}',
+        ".pnp.cjs": "#!/usr/bin/env node\n/* eslint-disable */\nmodule.exports = {};\n",
+        ".pnp.loader.mjs": "export async function resolve() {}\n",
+        ".yarn/releases/yarn-4.5.0.cjs": "module.exports = require('./x');\n",
+        ".yarn/unplugged/esbuild/node_modules/esbuild/install.js": "await 1;\n",
+        "src/main.js": "import chalk from 'chalk';\nexport const c = chalk;\n",
+    })
+    from tla_lens.config import Config
+    from tla_lens.project import analyse
+
+    project = analyse(root, Config(), cache=False)
+    # Yarn's files are not the project's modules
+    assert sorted(p.relative_to(root).as_posix() for p in project.modules) == ["src/main.js"]
+    (edge,) = project.modules[root / "src/main.js"].edges
+    assert edge.target is None and "Yarn Plug'n'Play (.pnp.cjs)" in edge.unresolved
+    assert "nodeLinker: node-modules" in edge.unresolved

@@ -130,3 +130,4 @@ def test_without_sveltekit_installed_app_imports_say_why_and_svelte_config_edits
     (root / "vite.config.js").write_text("export default { plugins: [] };\n")
     project.files_changed([root / "vite.config.js"])
     assert project.modules[page].edges[1].target is None
+

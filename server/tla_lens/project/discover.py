@@ -75,6 +75,11 @@ def walk(root: Path, config: Config) -> Discovery:
     return out
 
 
+# files package managers generate at the top of a project (Yarn Plug'n'Play's resolver and
+# loader, megabytes of code that no module imports): never walked
+GENERATED_FILES = frozenset({".pnp.cjs", ".pnp.js", ".pnp.loader.mjs"})
+
+
 def iter_files(root: Path, config: Config, problems: list[Problem],
                late: Optional[list[Path]] = None) -> Iterator[Path]:
     """The files :func:`walk` finds, as it finds them: in sorted order (``path_order``: each
@@ -131,7 +136,7 @@ def iter_files(root: Path, config: Config, problems: list[Problem],
                     frames.append(frame)
                     break  # into the folder; this one's entries go on after it
             elif is_file:
-                if dialect_for_path(name) is None:
+                if dialect_for_path(name) is None or name in GENERATED_FILES:
                     continue
                 if _ignored(path, ignores, False):
                     continue

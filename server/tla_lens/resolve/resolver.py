@@ -812,7 +812,28 @@ class Resolver:
             # given at run time; Node would not find it either, but there is nothing to follow
             return Resolution("ignored", None, f"package '{name}' has only type declarations "
                                                f"({self._rel(types)}): provided at run time")
+        pnp = self._pnp_above(from_dir)
+        if pnp is not None:
+            raise _Fail(f"cannot find package '{name}' from {{from}}: the project installs its packages with "
+                        f"Yarn Plug'n'Play ({self._rel(pnp)}), in zip archives tla-lens does not read; "
+                        f"`nodeLinker: node-modules` in .yarnrc.yml installs a node_modules folder")
         raise _Fail(f"cannot find package '{name}' from {{from}}")
+
+    def _pnp_above(self, folder: str) -> Optional[str]:
+        """The Yarn Plug'n'Play manifest (.pnp.cjs) of the nearest folder above ``folder`` that
+        has one, inside the workspace (None: no such project)."""
+        root = self._root_real
+        inside = root.rstrip(os.sep) + os.sep
+        d = folder
+        while d == root or d.startswith(inside):
+            listing = self.fs.listdir(d)
+            if listing and (".pnp.cjs" in listing or ".pnp.js" in listing):
+                return os.path.join(d, ".pnp.cjs" if ".pnp.cjs" in listing else ".pnp.js")
+            parent = os.path.dirname(d)
+            if parent == d:
+                break
+            d = parent
+        return None
 
     def _types_only(self, name: str, from_dir: str) -> Optional[str]:
         """The ``node_modules/@types`` folder of package ``name`` seen from ``from_dir``."""
