@@ -23,11 +23,14 @@ let input = '';
 for await (const chunk of process.stdin) input += chunk;
 const { root, files } = JSON.parse(input);
 
+// (TS_VERBATIM=0: a project whose tsconfig does not set verbatimModuleSyntax)
+const verbatim = process.env.TS_VERBATIM !== '0';
+
 function typescript(src, fileName) {
   return ts.transpileModule(src, {
     fileName,
     compilerOptions: {
-      module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ESNext, verbatimModuleSyntax: true,
+      module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ESNext, verbatimModuleSyntax: verbatim,
       moduleDetection: ts.ModuleDetectionKind.Force,
     },
   }).outputText;

@@ -468,7 +468,7 @@ class Project:
                 path, "not valid UTF-8; analysed with replacement characters", severity="information"))
         fmt = _module_format(path, facts, self.resolver)
         verbatim = False
-        if dialect.is_typescript:
+        if dialect.is_typescript or dialect is Dialect.VUE:  # (a Vue component's TypeScript too)
             tsconfig = self.resolver.tsconfig_for(path)
             verbatim = bool(tsconfig and tsconfig.verbatim_module_syntax)
         keep = path in self.overlays
@@ -851,7 +851,7 @@ class Project:
             mod = self.modules[path]
             fmt = _module_format(path, mod.facts, self.resolver)
             verbatim = mod.verbatim
-            if mod.facts.dialect.is_typescript:
+            if mod.facts.dialect.is_typescript or mod.facts.dialect is Dialect.VUE:
                 ts = self.resolver.tsconfig_for(path)
                 verbatim = bool(ts and ts.verbatim_module_syntax)
             mod.format, mod.verbatim = fmt, verbatim

@@ -373,10 +373,15 @@ def _extract_in(source: bytes, dialect: Dialect, old_tree, invalid: bool) -> tup
     elif dialect.is_component:
         # the script blocks, in place (syntax/sfc.py); parsed afresh on every change, since
         # blanking moves with the tags and a tree edit would not say so
+        original = source
         source, found = sfc.code(source, dialect is Dialect.SVELTE)
         module_level = [(b.start, b.end) for b in found if b.module_level]
         if any(b.lang in ("tsx", "jsx") for b in found):
             grammar = Dialect.TSX
+        if dialect is Dialect.VUE and any(b.lang in ("ts", "tsx") for b in found):
+            # TypeScript elides what neither the script nor the template uses, unless
+            # verbatimModuleSyntax (the project layer picks which, from tsconfig)
+            template_names = sfc.vue_template_names(original, found)
         old_tree = None
     extractor = _Extractor(source, dialect, invalid, old_tree)
     if dialect.is_component:
@@ -444,7 +449,8 @@ class _Extractor:
         # a component's: the grammar of its code, and where code runs at module level
         self.grammar = dialect
         self.module_level: Optional[list[tuple[int, int]]] = None
-        # an Astro component's: the names its template may use (all value uses)
+        # an Astro or Vue (TypeScript) component's: the names its template may use (all
+        # value uses); with them, TypeScript's elision is computed as for a .ts file
         self.template_names: Optional[frozenset] = None
 
     def run(self) -> ModuleFacts:
@@ -468,7 +474,7 @@ class _Extractor:
         if any(site.keyword.start not in self.ambiguous_tla for site in tla):
             self.module_syntax = True
         self._references(root)
-        if self.template_names:
+        if self.template_names is not None:
             for s in self.stmts:
                 for i, b in enumerate(s.parsed.bindings):
                     if b.local and b.local.encode("utf-8", "surrogatepass") in self.template_names:
@@ -702,7 +708,7 @@ class _Extractor:
         can come before the declaration that hides it)."""
         src = self.src
         locals_: dict[bytes, list[tuple[_Stmt, int]]] = {}
-        ts = self.dialect.is_typescript
+        ts = self.dialect.is_typescript or self.template_names is not None
         for s in self.stmts:
             if s.ambient or s.parsed.kind == "export":
                 continue
@@ -958,7 +964,7 @@ class _Extractor:
 
     def _static_imports(self) -> list[tuple]:
         """The import and re-export statements, as facts.to_record's import records."""
-        ts = self.dialect.is_typescript
+        ts = self.dialect.is_typescript or self.template_names is not None
         out: list[tuple] = []
         for s in self.stmts:
             p = s.parsed

@@ -1,4 +1,5 @@
-"""Single-file components (Vue `.vue`, Svelte `.svelte`): the JavaScript/TypeScript in them.
+"""Single-file components (Vue `.vue`, Svelte `.svelte`, Astro `.astro`) and MDX documents
+(`.mdx`): the JavaScript/TypeScript in them.
 
 A component compiles to one ES module. Its `<script>` blocks are code of that module: their
 imports are the module's static imports wherever the block is (a bundler hoists those of Vue's
@@ -9,9 +10,11 @@ instance script belongs to the component's setup function, and makes no module a
 
 The code is analysed in place: every byte outside the script blocks' contents is blanked (a
 space; line breaks kept), so offsets, lines and columns in the script stay those of the file.
-The template is not looked into, so no import is taken as unused because only the template uses
-it: components' imports are never elided (as with `verbatimModuleSyntax`, which the Vue and
-Svelte TypeScript presets set), `import type` aside.
+A Svelte component's imports are never elided, `import type` aside (svelte's compiler keeps
+them; its TypeScript preset sets `verbatimModuleSyntax`). A Vue component's TypeScript is elided
+as TypeScript elides it, with the names its template uses counted (`vue_template_names`), unless
+the project's tsconfig sets `verbatimModuleSyntax` (the Vue preset does): then kept as written.
+Astro and MDX: see their sections below.
 """
 from __future__ import annotations
 
@@ -111,6 +114,7 @@ def code(data: bytes, svelte: bool) -> tuple[bytes, list[Block]]:
 # Client `<script>` blocks are separate modules of the browser build and not part of this one.
 
 _WORD = re.compile(rb"[A-Za-z_$\x80-\xff][\w$\x80-\xff]*")
+_KEY_COLON = re.compile(rb"\s*:(?!:)")
 _REGEX_AFTER_WORD = frozenset(
     b"return typeof instanceof in of new delete void throw case do else yield await".split())
 
@@ -233,8 +237,9 @@ class _Code:
             m = _WORD.match(data, i)
             if m is not None:
                 word = m.group()
-                if on_word is not None and not (i > 0 and data[i - 1] == 0x2E and data[i - 3:i] != b"..."):
-                    on_word(word)
+                if on_word is not None and not (i > 0 and data[i - 1] == 0x2E and data[i - 3:i] != b"...") \
+                        and not (prev in (b"{", b",") and _KEY_COLON.match(data, m.end())):
+                    on_word(word)  # (not a property name: `.name`, or `{ name: …` / `, name: …`)
                 prev = word
                 i = m.end()
                 continue
@@ -526,3 +531,89 @@ def mdx_code(data: bytes) -> bytes:
     for a, b in mdx_blocks(data):
         out[a:b] = data[a:b]
     return bytes(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Vue templates: the names they use
+#
+# A Vue component whose script is TypeScript goes through the bundler's TypeScript transform
+# after @vue/compiler-sfc has inlined the template: without `verbatimModuleSyntax` an import
+# used neither by the script nor by the template as a value is elided. The template's uses are
+# the identifiers of its `{{ }}` interpolations and directive values (`v-…`, `:…`, `@…`, `#…`),
+# its components (`<MyComp>` and `<my-comp>` both name `MyComp`), custom directives
+# (`v-focus` names `vFocus`), and `v-bind(…)` in a `<style>`.
+
+_VUE_NEXT = re.compile(rb"<!--|\{\{|<([A-Za-z][\w.:-]*)")
+_VUE_ATTR = re.compile(rb"""\s*([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
+_VUE_BUILTIN_DIRECTIVES = frozenset(
+    b"if else else-if for show bind on model slot html text once pre memo cloak is".split())
+_STYLE_V_BIND = re.compile(rb"v-bind\(\s*['\"]?([^)'\"]*)")
+
+
+def _camel(name: bytes) -> bytes:
+    return re.sub(rb"-([a-z0-9])", lambda m: m.group(1).upper(), name)
+
+
+def vue_template_names(data: bytes, scripts: list[Block]) -> frozenset:
+    """The names a Vue component's template (and styles) may use as values: see above.
+    ``scripts``: the component's script blocks (not read here)."""
+    names: set[bytes] = set()
+    code = _Code(data, names.add)
+
+    def expression(text: bytes) -> None:
+        _Code(text, names.add).scan(0, stop_fence=False)
+
+    pos = 0
+    n = len(data)
+    skip = sorted((b.start, b.end) for b in scripts)
+    while pos < n:
+        inside = next(((a, b) for a, b in skip if a <= pos < b), None)
+        if inside is not None:
+            pos = inside[1]
+            continue
+        m = _VUE_NEXT.search(data, pos)
+        if m is None:
+            break
+        block = next(((a, b) for a, b in skip if m.start() < b and a < m.end()), None)
+        if block is not None and block[0] <= m.start():
+            pos = block[1]
+            continue
+        tok = m.group()
+        if tok == b"<!--":
+            end = data.find(b"-->", m.end())
+            pos = n if end < 0 else end + 3
+            continue
+        if tok == b"{{":
+            _, pos = code.scan(m.end(), stop_fence=False)
+            continue
+        tag = m.group(1)
+        pos = m.end()
+        if tag.lower() not in (b"template", b"script", b"style", b"slot", b"component"):
+            camel = _camel(tag)
+            names.update((tag.split(b".")[0], camel, camel[:1].upper() + camel[1:]))
+        # the attributes, up to the tag's end
+        while pos < n and data[pos] not in b">":
+            a = _VUE_ATTR.match(data, pos)
+            if a is None or a.end() == pos:
+                pos += 1
+                continue
+            pos = a.end()
+            attr, value = a.group(1), a.group(2) or a.group(3) or a.group(4)
+            if attr.startswith(b"v-"):
+                name = attr[2:].split(b":")[0].split(b".")[0]
+                if name not in _VUE_BUILTIN_DIRECTIVES:
+                    names.add(b"v" + _camel(b"-" + name))
+            if value is None or attr.startswith((b"#", b"v-slot")):
+                continue  # (a slot's props: names it declares)
+            if attr.startswith(b"v-for"):
+                m_in = re.search(rb"\s(?:in|of)\s", value)
+                expression(value[m_in.end():] if m_in else value)
+            elif attr[:1] in (b":", b"@") or attr.startswith(b"v-"):
+                expression(value)
+        if tag.lower() == b"style":
+            end = data.find(b"</style", pos)
+            stop = n if end < 0 else end
+            for v in _STYLE_V_BIND.findall(data, pos, stop):
+                expression(v)
+            pos = stop
+    return frozenset(names)
