@@ -28,6 +28,7 @@ FILES = {
     "src/pages/index.astro": ("---\nimport Layout from '../layouts/Layout.astro';\nimport { db } from '../db';\n"
                               "const rows = await fetch('/rows');\n---\n<Layout><p>{db}</p></Layout>\n"),
     "src/layouts/Layout.astro": "---\nconst { title } = Astro.props;\n---\n<html><slot /></html>\n",
+    "src/components/UsesDb.vue": "<script setup lang=\"ts\">\nimport { db } from '../db'\n</script>\n<template>{{ db }}</template>\n",
 }
 
 
@@ -130,3 +131,18 @@ async def test_mdx_document_esm_blocks(lsp):
     # the import made a paragraph's text: no longer ESM, so nothing is async
     s.change("src/docs/intro.mdx", ((0, 0), (0, 0), "Read this:\n"))
     assert await wait_for(lambda: s.diagnostics("src/docs/intro.mdx") == [])
+
+
+async def test_vue_template_edits_decide_elision_without_verbatim_module_syntax(lsp):
+    # (FILES' tsconfig does not set verbatimModuleSyntax: TypeScript elides what nothing uses)
+    s = await lsp(FILES)
+    s.open("src/components/Rows.vue")
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/components/Rows.vue")] == ["async-import"])
+    # the template's only use of `db` goes: the import is elided, and the component is not async
+    s.change("src/components/Rows.vue", ((1, 8), (1, 10), "rows"))
+    assert await wait_for(lambda: s.diagnostics("src/components/Rows.vue") == [])
+    # a kebab-case tag of an imported component is a use of it
+    s.change("src/components/Rows.vue", ((1, 2), (1, 2), "<uses-db />"))
+    s.change("src/components/Rows.vue", ((5, 0), (5, 0), "import UsesDb from './UsesDb.vue'\n"))
+    assert await wait_for(lambda: [(d.code, d.range.start.line) for d in s.diagnostics("src/components/Rows.vue")]
+                          == [("async-import", 5)])
