@@ -19,6 +19,7 @@ async def test_watchers_registered_dynamically(lsp):
     watchers = opts["watchers"] if isinstance(opts, dict) else opts.watchers
     globs = {w["globPattern"] if isinstance(w, dict) else w.glob_pattern for w in watchers}
     assert "**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,vue,svelte,astro,mdx}" in globs
+    assert "**/index.html" in globs  # (its module scripts are entry points)
     assert {"**/package.json", "**/tsconfig*.json", "**/jsconfig.json", "**/tla-lens.json"} <= globs
 
 
@@ -240,3 +241,14 @@ async def test_one_folder_per_server_is_said(tmp_path):
         assert await wait_for(lambda: s.diagnostics("src/reports.js", "async-import"))
     finally:
         await client.shutdown_session()
+
+
+async def test_index_html_edits_change_the_entry_points(lsp):
+    files = dict(WEBPACK)
+    files["index.html"] = '<script type="module" src="/src/reports.js"></script>\n'
+    s = await lsp(files)
+    s.open("src/reports.js")
+    assert await wait_for(lambda: any("module script of index.html" in d.message
+                                      for d in s.diagnostics("src/reports.js", "async-entry")))
+    s.disk({"index.html": '<script type="module" src="/src/actions.js"></script>\n'})
+    assert await wait_for(lambda: not s.diagnostics("src/reports.js", "async-entry"))

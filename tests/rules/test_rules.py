@@ -152,3 +152,25 @@ def test_no_findings_inside_node_modules_but_dependency_is_a_cause(workspace):
     assert "because of `slow/init.js`" in f.message
     cjs = next(m for p, m in a.modules.items() if p.parts[-2:] == ("cjs", "index.js"))
     assert cjs.format == "cjs" and not cjs.is_async
+
+
+def test_module_scripts_of_index_html_are_entry_points(workspace):
+    root = workspace({
+        "package.json": PKG,
+        "index.html": ('<!doctype html>\n<div id="app"></div>\n'
+                       '<!-- <script type="module" src="/src/old.js"></script> -->\n'
+                       '<script type="module" src="/src/main.js?v=2"></script>\n'
+                       "<script type='module' src='./src/other.js'></script>\n"
+                       '<script src="/src/classic.js"></script>\n'
+                       '<script type="module" src="https://cdn.example.com/x.js"></script>\n'),
+        "src/main.js": "import './db.js';\n",
+        "src/other.js": "import './db.js';\n",
+        "src/classic.js": "import './db.js';\n",
+        "src/old.js": "import './db.js';\n",
+        "src/db.js": "export const db = await 1;\n",
+    })
+    a = analyse(root)
+    entries = {rel(a, f): f.message for f in by_code(a, "async-entry")}
+    assert sorted(entries) == ["src/main.js", "src/other.js"]
+    assert entries["src/main.js"].startswith("this module script of index.html is an async module: `./db.js` has a")
+    # (a classic script, a commented-out one and a URL are not the app's module entry points)

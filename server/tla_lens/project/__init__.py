@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import time
 import weakref
 from collections import deque
@@ -60,7 +61,7 @@ from .infection import Infection, components, infect, reach_back, reach_back_all
 __all__ = ["Project", "Analysis", "Change", "Module", "Edge", "EdgeKind", "Graph", "analyse"]
 
 Progress = Callable[[int, int], None]
-CONFIG_NAMES = ("package.json", "tsconfig.json", "jsconfig.json", ".gitignore")
+CONFIG_NAMES = ("package.json", "tsconfig.json", "jsconfig.json", ".gitignore", "index.html")
 
 
 def _is_config_file(path: Path) -> bool:
@@ -104,6 +105,33 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
 
 _ABSENT = object()
 
+
+
+_SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_TAG_ATTR = re.compile(r"""([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+
+
+def module_scripts(html: str) -> list[str]:
+    """The `src` of each `<script type="module" src="…">` of an HTML page (outside comments), in
+    order, without a query or fragment; absolute URLs left out."""
+    out = []
+    for m in _SCRIPT_TAG.finditer(_HTML_COMMENT.sub("", html)):
+        attrs = {k.lower(): (a or b or c or "") for k, a, b, c in _TAG_ATTR.findall(m.group(1))}
+        src = attrs.get("src", "")
+        if attrs.get("type", "").strip().lower() != "module" or not src or "//" in src or ":" in src:
+            continue
+        src = src.split("?", 1)[0].split("#", 1)[0]
+        if src:
+            out.append(src)
+    return out
+
+
+def _real(path: Path) -> Path:
+    try:
+        return Path(os.path.realpath(path))
+    except OSError:
+        return path
 
 def _inside(path: Path, root: Path) -> bool:
     return relative_posix(path, root) is not None
@@ -683,6 +711,14 @@ class Project:
                 mod = self.modules.get(f)
                 if mod is not None and mod.workspace and f not in entries:
                     entries[f] = f"public entry of package {self.graph.rel(pkg_dir / 'package.json')}"
+            # a web app's page (Vite's index.html): its module scripts start the app
+            html = pkg_dir / "index.html"
+            text = self.resolver.fs.read_text(str(html)) if self.resolver.fs.is_file(str(html)) else None
+            for src in module_scripts(text or ""):
+                f = _real(pkg_dir / src.lstrip("/"))
+                mod = self.modules.get(f)
+                if mod is not None and mod.workspace and f not in entries:
+                    entries[f] = f"module script of {self.graph.rel(html)}"
         return entries
 
     # -- updates -----------------------------------------------------------------------------

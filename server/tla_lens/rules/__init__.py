@@ -315,8 +315,11 @@ class _Rules:
         edge = rep.via.get(path)
         if edge is None:
             return
-        msg = (f"this {why} is an async module {self.cause(edge.target, mod.path)} "
-               f"through `{edge.specifier}`; {consequence}")
+        cause = self.cause(edge.target, mod.path)
+        if cause.startswith("it has"):  # (the import's own module has the await)
+            msg = f"this {why} is an async module: `{edge.specifier}` {cause[3:]}; {consequence}"
+        else:
+            msg = f"this {why} is an async module {cause}, through `{edge.specifier}`; {consequence}"
         self.add(mod, edge.span, "async-entry", msg, self.chain_related(path), edge.target)
 
 
