@@ -49,6 +49,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from ..config import Config
 from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
+from ..resolve.globs import expand as expand_glob
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts
@@ -551,6 +552,21 @@ class Project:
             res = self._resolve(mod, dyn.specifier, "import", problem=True)
             edges.append(Edge(mod.path, res.path if res.kind == "file" else None, EdgeKind.DYNAMIC,
                               dyn.specifier, dyn.span, dyn.specifier_span, dyn))
+        for glob in facts.globs:
+            # one static import per file the patterns match (as Vite expands them); a file
+            # that is not a module (an image, JSON) is an asset: nothing to wait for
+            if cjs:
+                continue
+            fs = self.resolver.fs
+            here = os.path.dirname(str(mod.path))
+            for f in expand_glob(glob.patterns, str(mod.path), str(self.root), fs.listdir, fs.is_dir):
+                target = Path(f)
+                if dialect_for_path(target) is None:
+                    continue
+                shown = os.path.relpath(f, here).replace(os.sep, "/")  # (the import Vite writes)
+                edges.append(Edge(mod.path, _real(target), EdgeKind.STATIC,
+                                  shown if shown.startswith("../") else "./" + shown,
+                                  glob.span, glob.specifier_span, glob))
         return edges
 
     def load(self, paths: Optional[Iterable[Path]] = None, progress: Optional[Progress] = None,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Union
 
 from ..problems import Problem
-from ..syntax.facts import (DynamicImport, ModuleFacts, RequireCall, Span, StaticImport, TlaSite)
+from ..syntax.facts import (DynamicImport, GlobImport, ModuleFacts, RequireCall, Span, StaticImport, TlaSite)
 from ..text import LineIndex
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class Edge:
     specifier: str
     span: Span                  # the statement (or call) in the source file
     specifier_span: Optional[Span]
-    fact: Union[StaticImport, RequireCall, DynamicImport]
+    fact: Union[StaticImport, RequireCall, DynamicImport, GlobImport]
     # why the specifier could not be resolved (None: resolved, a builtin, an asset or a URL)
     unresolved: Optional[str] = None
 

@@ -439,6 +439,7 @@ class _Extractor:
         self.head_end = 0
         self.module_syntax = False
         self.dynamic: list[DynamicImport] = []
+        self.globs: list[tuple] = []  # eager import.meta.glob calls (facts.glob_record's)
         self.requires: list[tuple[int, RequireCall]] = []  # (sort key, call)
         self.ambiguous_tla: set[int] = set()  # `await(x)` sites that are calls in a script
         # valid statements the grammar gives errors in, that are not import-ish statements
@@ -493,6 +494,7 @@ class _Extractor:
             first_error is not None,
             None if first_error is None else (first_error.start, first_error.end),
             self.invalid,
+            tuple(self.globs),
         )
 
     # -----------------------------------------------------------------------------------
@@ -952,6 +954,10 @@ class _Extractor:
             arg = _first_argument(node)
             spec, span = _literal(arg, src)
             self.dynamic.append(DynamicImport(spec, Span(node.start_byte, node.end_byte), span))
+        elif ftype == "member_expression" and src[fn.start_byte : fn.end_byte].replace(b" ", b"") == b"import.meta.glob":
+            glob = _eager_glob(node, src)
+            if glob is not None:
+                self.globs.append(glob)
         elif ftype == "identifier" and src[fn.start_byte : fn.end_byte] == b"require":
             arg = _first_argument(node)
             spec, span = _literal(arg, src)
@@ -1359,6 +1365,41 @@ def _keyword_site(node, t: str) -> Optional[TlaSite]:
     if t == "for_in_statement":
         return TlaSite(TlaKind.FOR_AWAIT, Span(node.start_byte, head_end), Span(kw.start_byte, kw.end_byte))
     return TlaSite(TlaKind.AWAIT_USING, Span(node.start_byte, node.end_byte), Span(kw.start_byte, kw.end_byte))
+
+
+def _eager_glob(call, src: bytes) -> Optional[tuple]:
+    """The glob record of ``import.meta.glob(patterns, { eager: true, … })`` with literal
+    patterns (a string or an array of strings) and a literal `eager: true`; None for a lazy
+    glob (its files are loaded by import(): nothing waits), an asset glob (`query`, `as`) or a
+    form not written with literals."""
+    args = call.child_by_field_name("arguments")
+    argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+    if len(argv) < 2 or argv[1].type != "object":
+        return None
+    eager = False
+    for pair in argv[1].named_children:
+        if pair.type != "pair":
+            continue
+        key = pair.child_by_field_name("key")
+        value = pair.child_by_field_name("value")
+        name = src[key.start_byte:key.end_byte].strip(b"'\"") if key is not None else b""
+        if name == b"eager":
+            eager = value is not None and value.type == "true"
+        elif name in (b"query", b"as"):
+            return None
+    if not eager:
+        return None
+    first = argv[0]
+    items = first.named_children if first.type == "array" else [first]
+    patterns = []
+    for item in items:
+        text, _ = _literal(item, src)
+        if text is None:
+            return None
+        patterns.append(text)
+    if not patterns:
+        return None
+    return (tuple(patterns), call.start_byte, call.end_byte, first.start_byte, first.end_byte)
 
 
 def _first_argument(call):

@@ -141,6 +141,16 @@ class DynamicImport:
     specifier_span: Optional[Span]
 
 
+@_fact
+class GlobImport:
+    """Vite's ``import.meta.glob(patterns, { eager: true })``: a static import of every file the
+    patterns match (resolve/globs.py). Lazy and asset globs are not recorded."""
+
+    patterns: tuple[str, ...]        # as written ("!…" excludes)
+    span: Span                       # the whole call
+    specifier_span: Span             # the first argument
+
+
 class RequireKind(str, Enum):
     CALL = "require"                 # require('m') (a call of the free identifier `require`)
     IMPORT_EQUALS = "import-equals"  # TypeScript `import x = require('m')`
@@ -191,6 +201,7 @@ class ModuleFacts:
     # When the bytes were not valid UTF-8 (they were decoded with replacement characters
     # for names/specifiers; offsets stay byte offsets of the original bytes).
     invalid_utf8: bool = False
+    globs: tuple[GlobImport, ...] = ()  # eager import.meta.glob calls
 
     @property
     def has_tla(self) -> bool:
@@ -204,7 +215,7 @@ class ModuleFacts:
 # than the parse's own Python work. :func:`extract_record` builds it without the objects.
 #
 #   (dialect, tla, imports, dynamic_imports, requires, suppressions,
-#    has_module_syntax, has_syntax_errors, first_error (start, end) | None, invalid_utf8)
+#    has_module_syntax, has_syntax_errors, first_error (start, end) | None, invalid_utf8, globs)
 #   tla:      (kind, start, end, keyword_start, keyword_end)
 #   import:   (kind, specifier, start, end, spec_start, spec_end, bindings, phase, type_only,
 #              attributes, erased_default, erased_verbatim, in_ambient)
@@ -212,6 +223,7 @@ class ModuleFacts:
 #   dynamic:  (specifier | None, start, end, (spec_start, spec_end) | None)
 #   require:  (kind, specifier, start, end, spec_start, spec_end, erased_default, erased_verbatim)
 #   suppression: (line, codes, reason, start, end)
+#   glob:     (patterns, start, end, spec_start, spec_end)
 
 _DIALECTS = {d.value: d for d in Dialect}
 _TLA_KINDS = {k.value: k for k in TlaKind}
@@ -247,6 +259,10 @@ def suppression_record(s: Suppression) -> tuple:
     return (s.line, tuple(s.codes), s.reason, s.span.start, s.span.end)
 
 
+def glob_record(g: GlobImport) -> tuple:
+    return (tuple(g.patterns), g.span.start, g.span.end, g.specifier_span.start, g.specifier_span.end)
+
+
 def to_record(f: ModuleFacts) -> tuple:
     """``f`` in the compact form (:func:`from_record` gives back an equal ModuleFacts)."""
     return (
@@ -259,13 +275,14 @@ def to_record(f: ModuleFacts) -> tuple:
         f.has_module_syntax, f.has_syntax_errors,
         None if f.first_error is None else (f.first_error.start, f.first_error.end),
         f.invalid_utf8,
+        tuple(map(glob_record, f.globs)),
     )
 
 
 def from_record(r: tuple) -> ModuleFacts:
     """The ModuleFacts of a compact record. Raises (KeyError, TypeError, ValueError) on a
     record of another shape."""
-    dialect, tla, imports, dynamic, requires, suppressions, module_syntax, errors, first, invalid = r
+    dialect, tla, imports, dynamic, requires, suppressions, module_syntax, errors, first, invalid, globs = r
     return ModuleFacts(
         _DIALECTS[dialect],
         tuple([TlaSite(_TLA_KINDS[k], Span(a, b), Span(c, d)) for k, a, b, c, d in tla]),
@@ -278,4 +295,5 @@ def from_record(r: tuple) -> ModuleFacts:
                for k, s, a, b, c, d, e1, e2 in requires]),
         tuple([Suppression(line, codes, reason, Span(a, b)) for line, codes, reason, a, b in suppressions]),
         module_syntax, errors, None if first is None else Span(*first), invalid,
+        tuple([GlobImport(tuple(ps), Span(a, b), Span(c, d)) for ps, a, b, c, d in globs]),
     )
