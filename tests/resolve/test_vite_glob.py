@@ -22,6 +22,11 @@ HERE = Path(__file__).resolve().parent
 
 FILES = {
     "package.json": '{"type": "module"}',
+    "vite.config.js": ("import path from 'node:path'\n"
+                       "export default { resolve: { alias: [\n"
+                       "  { find: '@', replacement: path.resolve(import.meta.dirname, 'src') },\n"
+                       "  { find: /^~plugins\\//, replacement: path.resolve(import.meta.dirname, 'src/plugins') + '/' },\n"
+                       "] } }\n"),
     "src/plugins/a.js": "export const a = await Promise.resolve(1);\nexport default a;\n",
     "src/plugins/b.js": "export default 2;\n",
     "src/plugins/deep/c.ts": "export default 3;\n",
@@ -45,6 +50,9 @@ CALLS = {
     "lazy": "import.meta.glob('./plugins/*.js')",
     "query": "import.meta.glob('./plugins/*.js', { eager: true, query: '?raw' })",
     "modules": "import.meta.glob('./node_modules/**/*.js', { eager: true })",
+    # aliases of vite.config.js: Vite replaces them before it expands the pattern
+    "alias": "import.meta.glob('@/plugins/*.js', { eager: true })",
+    "regexalias": "import.meta.glob('~plugins/deep/*.ts', { eager: true })",
 }
 
 
@@ -70,7 +78,8 @@ def test_eager_globs_import_what_vite_imports(node26, engines_node_modules, tmp_
                 if isinstance(e.fact, GlobImport) and e.kind is EdgeKind.STATIC}
         assert ours == vite, name
     # the cases do what they are there for
-    assert project.modules[root / "src/relative.js"].is_async
+    assert project.modules[root / "src/relative.js"].is_async and project.modules[root / "src/alias.js"].is_async
+    assert [e.target.name for e in project.modules[root / "src/regexalias.js"].edges] == ["c.ts"]
     assert not project.modules[root / "src/lazy.js"].is_async and not project.modules[root / "src/query.js"].is_async
     edges = {str(e.target.relative_to(root)) for e in project.modules[root / "src/root.js"].edges if e.target}
     assert "src/root.js" not in edges and "src/routes/home.js" in edges and "src/node_modules/pkg/index.js" not in edges

@@ -1,5 +1,6 @@
-// What Vite makes of a module's `import.meta.glob` calls: a dev server of the project
-// (middleware mode, nothing listening or watched) transforms the module as it would serve it;
+// What Vite makes of a module's `import.meta.glob` calls: a dev server of the project (its
+// vite.config.* if it has one; middleware mode, nothing listening or watched) transforms the
+// module as it would serve it;
 // the static imports its glob plugin wrote are printed (the tests' oracle).
 // argv: root, module (a path from the root, "/src/main.js"). Output: [import specifier, ...].
 import { createRequire } from 'node:module';
@@ -10,7 +11,7 @@ const [root, url] = process.argv.slice(2);
 const entry = createRequire(path.join(root, 'package.json')).resolve('vite');
 const { createServer } = await import(pathToFileURL(entry).href);
 const server = await createServer({
-  root, configFile: false, logLevel: 'silent', server: { middlewareMode: true, watch: null, hmr: false },
+  root, logLevel: 'silent', server: { middlewareMode: true, watch: null, hmr: false },
   optimizeDeps: { noDiscovery: true, include: [] },
 });
 try {

@@ -559,7 +559,15 @@ class Project:
                 continue
             fs = self.resolver.fs
             here = os.path.dirname(str(mod.path))
-            for f in expand_glob(glob.patterns, str(mod.path), str(self.root), fs.listdir, fs.is_dir):
+            patterns = []
+            for p in glob.patterns:
+                if not p.startswith(("./", "../", "/", "!")):
+                    # an alias (`@/plugins/*.js`): Vite replaces it first; inside the project only
+                    target = self.resolver.glob_alias(p, mod.path)
+                    inside = relative_posix(Path(target), self.root) if target else None
+                    p = "/" + inside if inside is not None else p
+                patterns.append(p)
+            for f in expand_glob(patterns, str(mod.path), str(self.root), fs.listdir, fs.is_dir):
                 target = Path(f)
                 if dialect_for_path(target) is None:
                     continue

@@ -7,8 +7,8 @@ under node_modules (unless a pattern names node_modules), dotfiles and the impor
 are left out; `!pattern` excludes (one not starting with `./`, `../` or `/` wherever it
 matches). Patterns are matched with wcmatch (`**`, braces, `?`, classes; dotfiles only when
 named); the folders are listed through the resolver's cached file system, so that a file
-created where a glob looks changes what it matches. Aliases in patterns are not read (such a
-pattern matches nothing here).
+created where a glob looks changes what it matches. A pattern that starts with an alias comes
+here with the alias replaced (Project._edges_of, Resolver.glob_alias).
 """
 from __future__ import annotations
 

@@ -564,6 +564,25 @@ class Resolver:
         except _Fail as e:
             return "unresolved", None, str(e)
 
+    def glob_alias(self, pattern: str, importer: Path) -> Optional[str]:
+        """A glob pattern of ``importer`` that starts with an alias (Vite's `@/plugins/*.js`), with
+        the alias replaced by its first path target (an absolute pattern); None when no alias
+        with a path target matches."""
+        try:
+            imp_dir = os.path.dirname(os.path.realpath(importer))
+            for a in self._alias + self._bundler_aliases(imp_dir):
+                rest = a.match(pattern)
+                if rest is None or a.star:
+                    continue
+                for is_path, target in a.targets:
+                    new = a.apply(target, rest)
+                    if is_path or os.path.isabs(new):
+                        return new
+                return None
+        except Exception:  # pragma: no cover - defensive: a glob is not worth a crash
+            return None
+        return None
+
     def _bundler_aliases(self, folder: str) -> tuple["_Alias", ...]:
         """The aliases of the Vite or webpack configuration nearest above ``folder`` (a real
         path) inside the workspace; configurations inside node_modules do not count."""
