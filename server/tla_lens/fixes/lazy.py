@@ -294,7 +294,6 @@ def _astro_lazy(source: bytes, facts: ModuleFacts, imp: StaticImport) -> Union[F
     template sees the same names; the module is loaded on the first render instead of when
     the component's module loads."""
     from ..syntax import sfc
-    from ..syntax.grammar import parser
 
     spec = imp.specifier
     title = f"Load `{spec}` with `await import()` when the component renders"
@@ -307,11 +306,10 @@ def _astro_lazy(source: bytes, facts: ModuleFacts, imp: StaticImport) -> Union[F
     if imp.attributes:
         return Refusal(title, "the import has attributes (`with { ... }`); move it by hand")
     code, _, template_names = sfc.astro_code(source)
-    root = parser(Dialect.TS).parse(code).root_node
     index = LineIndex(source)
     names = [b.local for b in imp.bindings if b.local]
     uses = binding_uses(code, Dialect.TS, names)
-    exports = [(c.start_byte, c.end_byte) for c in root.children if c.type == "export_statement"]
+    exports = sfc.astro_exports(code)
     for name in names:
         for u in uses.get(name, ()):
             where = f"line {_line(index, u.span.start)}"

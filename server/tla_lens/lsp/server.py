@@ -809,32 +809,15 @@ _COMPONENT_AWAIT = {
 
 def _hover_component_await(ls: TlaLensServer, mod: Module, off: int) -> Optional[T.Hover]:
     """On an `await` of a component's per-instance code: why it is no top-level await."""
-    data = mod.source
-    start = off
-    while start > 0 and (data[start - 1:start].isalnum() or data[start - 1:start] in (b"_", b"$")):
-        start -= 1
-    if data[start:start + 5] != b"await" or data[start + 5:start + 6].isalnum() or \
-            data[start + 5:start + 6] in (b"_", b"$"):
-        return None
     dialect = mod.facts.dialect
     if dialect not in _COMPONENT_AWAIT:
         return None
-    if dialect is Dialect.ASTRO:
-        code, fm, _ = sfc.astro_code(data)
-        if fm is None or not fm[0] <= start < fm[1]:
-            return None
-        # (an exported declaration runs when the module loads: an await in a function of it
-        # runs when that is called)
-        from ..syntax.grammar import parser
-        root = parser(Dialect.TS).parse(code).root_node
-        if any(c.start_byte <= start < c.end_byte for c in root.children if c.type == "export_statement"):
-            return None
-    elif not any(b.start <= start < b.end and not b.module_level
-                 for b in sfc.blocks(data, dialect is Dialect.SVELTE)):
+    kw = sfc.instance_await_at(mod.source, dialect, off)
+    if kw is None:
         return None
     text = f"**not a top-level await** — {_COMPONENT_AWAIT[dialect]}; it makes no module async."
     return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, text),
-                   range=ls.range(mod.path, Span(start, start + 5)))
+                   range=ls.range(mod.path, Span(*kw)))
 
 
 def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:

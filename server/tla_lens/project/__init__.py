@@ -49,7 +49,6 @@ from typing import Callable, Iterable, Iterator, Optional
 from ..config import Config
 from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
-from ..resolve.globs import expand as expand_glob
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts
@@ -107,7 +106,6 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
 _ABSENT = object()
 
 
-
 _SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _TAG_ATTR = re.compile(r"""([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
@@ -127,12 +125,6 @@ def module_scripts(html: str) -> list[str]:
             out.append(src)
     return out
 
-
-def _real(path: Path) -> Path:
-    try:
-        return Path(os.path.realpath(path))
-    except OSError:
-        return path
 
 def _inside(path: Path, root: Path) -> bool:
     return relative_posix(path, root) is not None
@@ -552,27 +544,17 @@ class Project:
             res = self._resolve(mod, dyn.specifier, "import", problem=True)
             edges.append(Edge(mod.path, res.path if res.kind == "file" else None, EdgeKind.DYNAMIC,
                               dyn.specifier, dyn.span, dyn.specifier_span, dyn))
+        here = os.path.dirname(mod.path)
         for glob in facts.globs:
             # one static import per file the patterns match (as Vite expands them); a file
             # that is not a module (an image, JSON) is an asset: nothing to wait for
             if cjs:
                 continue
-            fs = self.resolver.fs
-            here = os.path.dirname(str(mod.path))
-            patterns = []
-            for p in glob.patterns:
-                if not p.startswith(("./", "../", "/", "!")):
-                    # an alias (`@/plugins/*.js`): Vite replaces it first; inside the project only
-                    target = self.resolver.glob_alias(p, mod.path)
-                    inside = relative_posix(Path(target), self.root) if target else None
-                    p = "/" + inside if inside is not None else p
-                patterns.append(p)
-            for f in expand_glob(patterns, str(mod.path), str(self.root), fs.listdir, fs.is_dir):
-                target = Path(f)
-                if dialect_for_path(target) is None:
+            for f in self.resolver.glob(glob.patterns, mod.path):
+                if dialect_for_path(f) is None:
                     continue
                 shown = os.path.relpath(f, here).replace(os.sep, "/")  # (the import Vite writes)
-                edges.append(Edge(mod.path, _real(target), EdgeKind.STATIC,
+                edges.append(Edge(mod.path, Path(f), EdgeKind.STATIC,
                                   shown if shown.startswith("../") else "./" + shown,
                                   glob.span, glob.specifier_span, glob))
         return edges
@@ -739,7 +721,7 @@ class Project:
             html = pkg_dir / "index.html"
             text = self.resolver.fs.read_text(str(html)) if self.resolver.fs.is_file(str(html)) else None
             for src in module_scripts(text or ""):
-                f = _real(pkg_dir / src.lstrip("/"))
+                f = Path(self.resolver.fs.realpath(os.path.normpath(pkg_dir / src.lstrip("/"))))
                 mod = self.modules.get(f)
                 if mod is not None and mod.workspace and f not in entries:
                     entries[f] = f"module script of {self.graph.rel(html)}"

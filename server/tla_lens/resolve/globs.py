@@ -8,7 +8,7 @@ are left out; `!pattern` excludes (one not starting with `./`, `../` or `/` wher
 matches). Patterns are matched with wcmatch (`**`, braces, `?`, classes; dotfiles only when
 named); the folders are listed through the resolver's cached file system, so that a file
 created where a glob looks changes what it matches. A pattern that starts with an alias comes
-here with the alias replaced (Project._edges_of, Resolver.glob_alias).
+here with the alias replaced (Resolver.glob).
 """
 from __future__ import annotations
 

@@ -63,7 +63,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..problems import Problem
 from . import _jsonc
-from . import bundler
+from . import bundler, globs
 from ._fs import MISSING, CachedFS, kind_on_disk
 from .builtins import builtin_name
 from .tsconfig import PATH_LIST_OPTIONS, PATH_OPTIONS, TsConfig
@@ -218,6 +218,7 @@ class Resolver:
         # real folder -> those of its bundler's aliases that are regular expressions (which
         # apply to relative imports too, as in Vite)
         self._bundler_rx: dict[str, tuple[_Alias, ...]] = {}
+        self._globs: dict[tuple, list[str]] = {}  # (patterns, importer) -> files an eager glob imports
         self._bundler_read: dict[str, tuple[_Alias, ...]] = {}  # configuration file -> aliases
         self._conds: dict[str, frozenset[str]] = {
             "import": frozenset(base | {"import"}) - removed - {"types"},
@@ -436,6 +437,7 @@ class Resolver:
         self._mapped.clear()
         self._bundler_for.clear()
         self._bundler_rx.clear()
+        self._globs.clear()
         if path is None or os.path.basename(os.fspath(path)) in bundler.ALIAS_FILES:
             self._bundler_read.clear()
             self._res.clear()
@@ -564,22 +566,41 @@ class Resolver:
         except _Fail as e:
             return "unresolved", None, str(e)
 
-    def glob_alias(self, pattern: str, importer: Path) -> Optional[str]:
-        """A glob pattern of ``importer`` that starts with an alias (Vite's `@/plugins/*.js`), with
-        the alias replaced by its first path target (an absolute pattern); None when no alias
-        with a path target matches."""
-        try:
-            imp_dir = os.path.dirname(os.path.realpath(importer))
-            for a in self._alias + self._bundler_aliases(imp_dir):
-                rest = a.match(pattern)
-                if rest is None or a.star:
-                    continue
-                for is_path, target in a.targets:
-                    new = a.apply(target, rest)
-                    if is_path or os.path.isabs(new):
-                        return new
-                return None
-        except Exception:  # pragma: no cover - defensive: a glob is not worth a crash
+    def glob(self, patterns: tuple[str, ...], importer: Path) -> list[str]:
+        """The files (real paths) Vite's ``import.meta.glob(patterns)`` in ``importer`` imports:
+        see resolve/globs.py. A pattern starting with an alias (`@/plugins/*.js`) has it
+        replaced first, as Vite does (inside the workspace only). Remembered until the next
+        :meth:`invalidate` (an edit of the importer re-reads no folder)."""
+        key = (patterns, os.fspath(importer))
+        hit = self._globs.get(key)
+        if hit is None:
+            importer_s = os.fspath(importer)
+            root = self._root_str
+            mapped = []
+            for p in patterns:
+                if not p.startswith(("./", "../", "/", "!")):
+                    target = self._glob_alias(p, importer_s)
+                    inside = os.path.relpath(target, root) if target is not None else None
+                    if inside is not None and not inside.startswith(".."):
+                        p = "/" + inside.replace(os.sep, "/")
+                mapped.append(p)
+            fs = self.fs
+            hit = self._globs[key] = [fs.realpath(f) for f in globs.expand(mapped, importer_s, root,
+                                                                           fs.listdir, fs.is_dir)]
+        return hit
+
+    def _glob_alias(self, pattern: str, importer: str) -> Optional[str]:
+        """``pattern`` with the alias it starts with replaced by its first path target (an
+        absolute pattern); None when no alias with a path target matches."""
+        imp_dir = os.path.dirname(self.fs.realpath(importer))
+        for a in self._alias + self._bundler_aliases(imp_dir):
+            rest = a.match(pattern)
+            if rest is None or a.star:
+                continue
+            for is_path, target in a.targets:
+                new = a.apply(target, rest)
+                if is_path or os.path.isabs(new):
+                    return new
             return None
         return None
 

@@ -368,7 +368,6 @@ def _extract_in(source: bytes, dialect: Dialect, old_tree, invalid: bool) -> tup
         # the frontmatter, in place; which of its statements are the module's is known once
         # it is parsed (_Extractor.record)
         source, _, template_names = sfc.astro_code(source)
-        module_level = []
         old_tree = None
     elif dialect.is_component:
         # the script blocks, in place (syntax/sfc.py); parsed afresh on every change, since

@@ -22,6 +22,9 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from .facts import Dialect
+from .grammar import parser
+
 # a comment's start, or a script or template tag's name (its attributes are read by _ATTRS)
 # (Svelte's <svelte:head> is markup too: a <script> in it is an element of the page's head)
 _NEXT = re.compile(rb"<!--|<(/?)(script|template|svelte:head)(?=[\s/>])", re.I)
@@ -617,3 +620,38 @@ def vue_template_names(data: bytes, scripts: list[Block]) -> frozenset:
                 expression(v)
             pos = stop
     return frozenset(names)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-instance code
+
+
+def astro_exports(code: bytes) -> list[tuple[int, int]]:
+    """The byte ranges of the top-level `export` statements of an Astro frontmatter's code
+    (``astro_code``'s): the statements the compiler hoists out of the render function."""
+    root = parser(Dialect.TS).parse(code).root_node
+    return [(c.start_byte, c.end_byte) for c in root.children if c.type == "export_statement"]
+
+
+def instance_await_at(data: bytes, dialect, offset: int) -> Optional[tuple[int, int]]:
+    """The `await` keyword at ``offset`` of a component's source when it is in code that runs
+    per instance or render (Vue's `<script setup>`, a Svelte instance script, an Astro
+    frontmatter outside its exported declarations), not at module level; None otherwise."""
+    start = offset
+    while start > 0 and (data[start - 1:start].isalnum() or data[start - 1:start] in (b"_", b"$")):
+        start -= 1
+    after = data[start + 5:start + 6]
+    if data[start:start + 5] != b"await" or after.isalnum() or after in (b"_", b"$"):
+        return None
+    if dialect is Dialect.ASTRO:
+        code, fm, _ = astro_code(data)
+        if fm is None or not fm[0] <= start < fm[1] or \
+                any(a <= start < b for a, b in astro_exports(code)):
+            return None
+    elif dialect in (Dialect.VUE, Dialect.SVELTE):
+        if not any(b.start <= start < b.end and not b.module_level
+                   for b in blocks(data, dialect is Dialect.SVELTE)):
+            return None
+    else:
+        return None
+    return start, start + 5
