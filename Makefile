@@ -63,11 +63,15 @@ clean:
 # --- VS Code extension ---
 # vsix            vscode-extension/tla-lens-linux-x64.vsix: the extension with the server and its
 #                 Python dependencies unpacked for CPython 3.10-3.14 on Linux x64 (see its README)
-# extension-test  typecheck, lint, unit tests (node:test), and the bundled server under each CPython found
+# vsix-all        one .vsix per target: linux-x64, linux-arm64, darwin-x64, darwin-arm64
+# extension-test  typecheck, lint, unit tests (node:test), the linux-x64 bundle under each CPython
+#                 found, every target's bundle checked (built for its CPU), and the linux-arm64 one
+#                 run under qemu-user with Debian's arm64 CPython 3.11 and 3.13
 # extension-e2e   the .vsix in real VS Code (code-server) driven by headless Chromium (playwright-core);
 #                 screenshots in tests/artifacts/vscode-e2e/
-# Tools go to .tools/ (ignored) and are reused: Node 24 (npm), code-server (npm), and Debian's
-# chromium and libkrb5-dev (apt-get, only when missing).
+# Tools go to .tools/ (ignored) and are reused: Node 24 (npm), code-server (npm), arm64 Debian
+# trees with CPython (mmdebstrap), and Debian's chromium, libkrb5-dev, qemu-user and mmdebstrap
+# (apt-get, only when missing).
 EXT                 := vscode-extension
 TOOLS               := .tools
 NODE24_VERSION      := 24.21.0
@@ -79,21 +83,46 @@ CODE_SERVER         := $(TOOLS)/code-server/node_modules/.bin/code-server
 CODE_SERVER_STAMP   := $(TOOLS)/code-server/.installed-$(CODE_SERVER_VERSION)
 EXT_ENV             := PATH="$(abspath $(NODE24_PKG))/bin:$$PATH"
 EXT_NODE_STAMP      := $(EXT)/node_modules/.installed-stamp
-BUNDLE_STAMP        := $(EXT)/bundled/.stamp
+VSIX_TARGETS        := linux-x64 linux-arm64 darwin-x64 darwin-arm64
+BUNDLE_STAMP        := $(EXT)/bundles/linux-x64/.stamp
 VSIX                := $(EXT)/tla-lens-linux-x64.vsix
+# Debian suites whose arm64 CPython runs the linux-arm64 bundle under qemu-user (3.11, 3.13)
+ARM64_SUITES        := bookworm:3.11 trixie:3.13
+ARM64_STAMPS        := $(foreach s,$(ARM64_SUITES),$(TOOLS)/arm64/$(word 1,$(subst :, ,$(s)))/.stamp)
 SERVER_SOURCES      := pyproject.toml $(shell find server -name '*.py' -o -name '*.md' 2>/dev/null)
 EXT_SOURCES         := $(wildcard $(EXT)/src/*.ts $(EXT)/images/* $(EXT)/schemas/*) $(addprefix $(EXT)/,package.json \
                        tsconfig.json esbuild.mjs .vscodeignore README.md CHANGELOG.md LICENSE)
 
-.PHONY: vsix extension-test extension-e2e extension-tools extension-system-packages extension-clean
+.PHONY: vsix vsix-all extension-test extension-e2e extension-tools extension-system-packages extension-clean \
+        extension-arm64-packages
 
 vsix: $(VSIX)
+
+vsix-all: $(foreach t,$(VSIX_TARGETS),$(EXT)/tla-lens-$(t).vsix)
+
+# (made by pattern rules: kept, not removed as intermediate files)
+.PRECIOUS: $(EXT)/bundles/%/.stamp $(TOOLS)/arm64/%/.stamp
 
 extension-tools: $(NODE24_STAMP) $(CODE_SERVER_STAMP) extension-system-packages
 
 extension-system-packages:
 	@dpkg -s chromium >/dev/null 2>&1 && dpkg -s libkrb5-dev >/dev/null 2>&1 || \
 	  (apt-get update && apt-get install -y chromium libkrb5-dev)
+
+extension-arm64-packages:
+	@dpkg -s qemu-user >/dev/null 2>&1 && dpkg -s mmdebstrap >/dev/null 2>&1 || \
+	  (apt-get update && apt-get install -y qemu-user mmdebstrap)
+
+# an arm64 Debian tree holding only CPython (unpacked, nothing run): qemu-aarch64 -L <tree> runs it
+$(TOOLS)/arm64/%/.stamp: | extension-arm64-packages
+	rm -rf $(TOOLS)/arm64/$*
+	mkdir -p $(TOOLS)/arm64
+	py=$(word 2,$(subst :, ,$(filter $*:%,$(ARM64_SUITES)))); \
+	  mmdebstrap --quiet --arch=arm64 --variant=extract \
+	    --include=python$$py-minimal,libpython$$py-stdlib $* $(TOOLS)/arm64/$* http://deb.debian.org/debian
+	# (a merged-/usr suite's /lib link comes with packages not unpacked here)
+	test -e $(TOOLS)/arm64/$*/lib || ln -s usr/lib $(TOOLS)/arm64/$*/lib
+	touch $@
 
 $(NODE24_STAMP):
 	mkdir -p $(TOOLS)/node24
@@ -113,18 +142,22 @@ $(EXT_NODE_STAMP): $(EXT)/package.json $(EXT)/package-lock.json $(NODE24_STAMP)
 	cd $(EXT) && $(EXT_ENV) npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# the server and its dependencies (wheels from PyPI, cached in vscode-extension/.cache/)
-$(BUNDLE_STAMP): $(SERVER_SOURCES) $(EXT)/scripts/bundle_server.py $(EXT)/scripts/launch.py $(STAMP)
-	$(BIN)/python $(EXT)/scripts/bundle_server.py --repo . --out $(EXT)/bundled \
+# the server and its dependencies for one target (wheels from PyPI, cached in vscode-extension/.cache/)
+$(EXT)/bundles/%/.stamp: $(SERVER_SOURCES) $(EXT)/scripts/bundle_server.py $(EXT)/scripts/launch.py $(STAMP)
+	$(BIN)/python $(EXT)/scripts/bundle_server.py --repo . --target $* --out $(EXT)/bundles/$* \
 	  --cache $(EXT)/.cache/wheels $(BUNDLE_PYTHONS)
 	touch $@
 
-$(VSIX): $(EXT_NODE_STAMP) $(BUNDLE_STAMP) $(EXT_SOURCES)
-	cd $(EXT) && $(EXT_ENV) npm run --silent package
+$(EXT)/tla-lens-%.vsix: $(EXT_NODE_STAMP) $(EXT)/bundles/%/.stamp $(EXT_SOURCES) $(EXT)/scripts/package.mjs
+	cd $(EXT) && $(EXT_ENV) node scripts/package.mjs --target $*
 
-extension-test: $(EXT_NODE_STAMP) $(BUNDLE_STAMP)
+extension-test: $(EXT_NODE_STAMP) $(foreach t,$(VSIX_TARGETS),$(EXT)/tla-lens-$(t).vsix) $(ARM64_STAMPS)
 	cd $(EXT) && $(EXT_ENV) npm run --silent test
-	cd $(EXT) && $(EXT_ENV) node test/smoke/bundle.mjs --bundle bundled --example ../examples/webpack-app
+	cd $(EXT) && $(EXT_ENV) node test/smoke/bundle.mjs --bundle bundles/linux-x64 --example ../examples/webpack-app
+	TLA_LENS_BUNDLES=$(EXT)/bundles TLA_LENS_VSIX_DIR=$(EXT) $(BIN)/python -m pytest -p no:cacheprovider -q $(EXT)/test/bundles
+	cd $(EXT) && $(EXT_ENV) node test/smoke/bundle.mjs --bundle bundles/linux-arm64 --example ../examples/webpack-app \
+	  $(foreach s,$(ARM64_SUITES),--python "qemu-aarch64 -L $(abspath $(TOOLS)/arm64/$(word 1,$(subst :, ,$(s)))) \
+	  $(abspath $(TOOLS)/arm64/$(word 1,$(subst :, ,$(s))))/usr/bin/python$(word 2,$(subst :, ,$(s)))")
 
 extension-e2e: $(VSIX) $(CODE_SERVER_STAMP) extension-system-packages
 	cd $(EXT) && $(EXT_ENV) node test/e2e/run.mjs --vsix tla-lens-linux-x64.vsix \
@@ -132,4 +165,5 @@ extension-e2e: $(VSIX) $(CODE_SERVER_STAMP) extension-system-packages
 	  --example ../examples/webpack-app --artifacts ../tests/artifacts/vscode-e2e
 
 extension-clean:
-	rm -rf $(EXT)/node_modules $(EXT)/dist $(EXT)/out $(EXT)/bundled $(EXT)/.cache $(VSIX) tests/artifacts/vscode-e2e
+	rm -rf $(EXT)/node_modules $(EXT)/dist $(EXT)/out $(EXT)/bundled $(EXT)/bundles $(EXT)/.cache $(EXT)/*.vsix \
+	  tests/artifacts/vscode-e2e

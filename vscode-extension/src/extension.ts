@@ -4,7 +4,7 @@
  * Async Modules view, the status bar item, the peek view of the chain, the quick pick.
  */
 import { execFile } from "node:child_process";
-import { access, constants, readdir } from "node:fs/promises";
+import { access, constants, readFile, readdir } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
@@ -20,7 +20,7 @@ import {
 } from "vscode-languageclient/node";
 import { CrashPolicy } from "./crashPolicy";
 import { outermost, ownerOf, plan } from "./folders";
-import { PROBE_CODE, discoverServer, parseProbe, type PythonInfo, type ServerCommand } from "./interpreter";
+import { type BundleTarget, PROBE_CODE, discoverServer, parseProbe, type PythonInfo, type ServerCommand } from "./interpreter";
 import {
   ASYNC_MODULES_REQUEST,
   EXPLAIN_REQUEST,
@@ -133,6 +133,16 @@ function probePython(command: string): Promise<PythonInfo> {
       }
     });
   });
+}
+
+/** What the bundled server is built for: its manifest's platform and arch (scripts/bundle_server.py). */
+async function bundleTarget(bundle: string): Promise<BundleTarget | undefined> {
+  try {
+    const m = JSON.parse(await readFile(path.join(bundle, "manifest.json"), "utf8")) as { platform?: unknown; arch?: unknown };
+    return typeof m.platform === "string" && typeof m.arch === "string" ? { platform: m.platform, arch: m.arch } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function bundledVersions(libs: string): Promise<string[]> {
@@ -304,6 +314,7 @@ export class Controller implements vscode.Disposable {
         }
       },
       bundledVersions: await bundledVersions(path.join(bundle, "libs")),
+      bundleTarget: await bundleTarget(bundle),
       launcher: path.join(bundle, "launch.py"),
       platform: process.platform,
       arch: process.arch,

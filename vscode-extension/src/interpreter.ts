@@ -19,6 +19,11 @@ export interface PythonInfo {
   machine: string;
 }
 
+export interface BundleTarget {
+  platform: string;
+  arch: string;
+}
+
 export type CandidateSource = "python-extension" | "setting" | "path";
 
 export interface Candidate {
@@ -41,6 +46,9 @@ export interface DiscoveryEnv {
   isExecutable: (file: string) => Promise<boolean>;
   /** the CPython versions the bundle carries libraries for, e.g. ["3.10", "3.11"] */
   bundledVersions: string[];
+  /** what the bundle is built for (its manifest's `platform` and `arch`, as Node names them:
+   * "linux"/"darwin", "x64"/"arm64"); undefined when the bundle has no readable manifest */
+  bundleTarget: BundleTarget | undefined;
   /** the bundle's launcher script */
   launcher: string;
   platform: string;
@@ -88,8 +96,11 @@ function versionKey(v: string): number {
   return (major ?? 0) * 100 + (minor ?? 0);
 }
 
+/** The names `platform.machine()` gives for a CPU Node calls `arch`. */
+const MACHINES: Record<string, RegExp> = { x64: /^(x86_64|amd64)$/i, arm64: /^(aarch64|arm64)$/i };
+
 /** Why this Python cannot run the bundled server, or undefined when it can. */
-export function unsupportedReason(info: PythonInfo, bundledVersions: string[]): string | undefined {
+export function unsupportedReason(info: PythonInfo, bundledVersions: string[], arch = "x64"): string | undefined {
   const v = `${info.version[0]}.${info.version[1]}`;
   const full = info.version.join(".");
   const sorted = [...bundledVersions].sort((a, b) => versionKey(a) - versionKey(b));
@@ -97,8 +108,9 @@ export function unsupportedReason(info: PythonInfo, bundledVersions: string[]): 
   if (info.implementation.toLowerCase() !== "cpython") {
     return `${info.executable} is ${info.implementation} ${full}; the bundled server needs CPython ${range}`;
   }
-  if (!/^(x86_64|amd64)$/i.test(info.machine)) {
-    return `${info.executable} runs on ${info.machine}; the bundled server is built for x86_64`;
+  const machine = MACHINES[arch];
+  if (machine === undefined || !machine.test(info.machine)) {
+    return `${info.executable} runs on ${info.machine || "an unknown CPU"}; the bundled server is built for ${arch === "x64" ? "x86_64" : arch}`;
   }
   if (!bundledVersions.includes(v)) {
     const tooOld = sorted.length > 0 && versionKey(v) < versionKey(sorted[0] ?? "0.0");
@@ -123,9 +135,12 @@ export async function discoverServer(env: DiscoveryEnv): Promise<Discovery> {
     return { log, server: { kind: "installed", command, args: ["serve"], description: `${command} serve` } };
   }
 
-  if (env.platform !== "linux" || env.arch !== "x64") {
-    const error = `The bundled tla-lens server is built for Linux x64, not ${env.platform}-${env.arch}. ` +
-      `Install tla-lens with pip and set tlaLens.server.path to its \`tla-lens\` command.`;
+  const target = env.bundleTarget;
+  if (target === undefined || target.platform !== env.platform || target.arch !== env.arch) {
+    const built = target === undefined ? "an unknown platform (its manifest is missing)" : `${target.platform}-${target.arch}`;
+    const error = `This tla-lens package carries a server built for ${built}, not ${env.platform}-${env.arch}. ` +
+      `Install the package for ${env.platform}-${env.arch} (packages are built for linux-x64, linux-arm64, ` +
+      `darwin-x64 and darwin-arm64), or install tla-lens with pip and set tlaLens.server.path to its \`tla-lens\` command.`;
     log.push(error);
     return { log, error };
   }
@@ -158,7 +173,7 @@ export async function discoverServer(env: DiscoveryEnv): Promise<Discovery> {
       reasons.push(reason);
       continue;
     }
-    const why = unsupportedReason(info, env.bundledVersions);
+    const why = unsupportedReason(info, env.bundledVersions, target.arch);
     if (why !== undefined) {
       const reason = `${SOURCE_NAMES[c.source]}: ${why}`;
       log.push(reason);

@@ -26,6 +26,7 @@ function env(overrides: Partial<DiscoveryEnv>, pythons: Record<string, PythonInf
     launcher: "/ext/bundled/launch.py",
     platform: "linux",
     arch: "x64",
+    bundleTarget: { platform: "linux", arch: "x64" },
     ...overrides,
   };
 }
@@ -87,9 +88,38 @@ test("tlaLens.server.path runs an installed tla-lens and needs no Python", async
   assert.match(bad.error ?? "", /\/home\/u\/bin\/tla-lens is not an executable file/);
 });
 
-test("other platforms are told to use tlaLens.server.path", async () => {
-  const d = await discoverServer(env({ platform: "darwin", arch: "arm64" }, { python3: py([3, 12, 0], "/usr/bin/python3") }));
-  assert.match(d.error ?? "", /built for Linux x64, not darwin-arm64.*tlaLens\.server\.path/);
+test("a package for another platform says which package to install, and no Python is probed", async () => {
+  let probed = false;
+  const e = env({ platform: "darwin", arch: "arm64" }, { python3: py([3, 12, 0], "/usr/bin/python3") });
+  e.probe = () => {
+    probed = true;
+    return Promise.resolve(py([3, 12, 0], "/usr/bin/python3"));
+  };
+  const d = await discoverServer(e);
+  assert.equal(d.server, undefined);
+  assert.equal(probed, false);
+  assert.match(d.error ?? "", /carries a server built for linux-x64, not darwin-arm64\. Install the package for darwin-arm64 .*tlaLens\.server\.path/);
+  const none = await discoverServer(env({ bundleTarget: undefined }));
+  assert.match(none.error ?? "", /built for an unknown platform \(its manifest is missing\)/);
+});
+
+test("an arm64 package runs on an arm64 Python (aarch64 on Linux, arm64 on macOS), not on an x86_64 one", async () => {
+  const linux = await discoverServer(
+    env({ arch: "arm64", bundleTarget: { platform: "linux", arch: "arm64" } }, { python3: py([3, 11, 2], "/usr/bin/python3", "CPython", "aarch64") }),
+  );
+  assert.equal(linux.server?.command, "/usr/bin/python3");
+  const mac = { platform: "darwin", arch: "arm64", bundleTarget: { platform: "darwin", arch: "arm64" } };
+  const native = await discoverServer(env(mac, { python3: py([3, 13, 1], "/opt/homebrew/bin/python3", "CPython", "arm64") }));
+  assert.equal(native.server?.command, "/opt/homebrew/bin/python3");
+  // an Intel Python (run by Rosetta) is skipped with its reason
+  const rosetta = await discoverServer(
+    env({ ...mac, interpreterSetting: "/usr/local/bin/python3" }, {
+      "/usr/local/bin/python3": py([3, 12, 0], "/usr/local/bin/python3", "CPython", "x86_64"),
+      python3: py([3, 12, 4], "/opt/homebrew/bin/python3", "CPython", "arm64"),
+    }),
+  );
+  assert.equal(rosetta.server?.command, "/opt/homebrew/bin/python3");
+  assert.match(rosetta.log.join("\n"), /\/usr\/local\/bin\/python3 runs on x86_64; the bundled server is built for arm64/);
 });
 
 test("a Python extension that throws does not stop discovery", async () => {
@@ -113,7 +143,10 @@ test("unsupportedReason", () => {
   assert.equal(unsupportedReason(py([3, 11, 7], "p"), BUNDLED), undefined);
   assert.match(unsupportedReason(py([3, 14, 0], "p"), BUNDLED) ?? "", /needs CPython 3\.10–3\.13$/);
   assert.match(unsupportedReason(py([3, 11, 0], "p", "PyPy"), BUNDLED) ?? "", /PyPy 3\.11\.0/);
-  assert.match(unsupportedReason(py([3, 11, 0], "p", "CPython", "aarch64"), BUNDLED) ?? "", /aarch64/);
+  assert.match(unsupportedReason(py([3, 11, 0], "p", "CPython", "aarch64"), BUNDLED) ?? "", /runs on aarch64; the bundled server is built for x86_64/);
+  assert.equal(unsupportedReason(py([3, 11, 0], "p", "CPython", "AMD64"), BUNDLED, "x64"), undefined);
+  assert.equal(unsupportedReason(py([3, 11, 0], "p", "CPython", "aarch64"), BUNDLED, "arm64"), undefined);
+  assert.match(unsupportedReason(py([3, 11, 0], "p", "CPython", "x86_64"), BUNDLED, "arm64") ?? "", /built for arm64/);
 });
 
 test("expandPath", () => {
