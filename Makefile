@@ -70,8 +70,8 @@ clean:
 # extension-e2e   the .vsix in real VS Code (code-server) driven by headless Chromium (playwright-core);
 #                 screenshots in tests/artifacts/vscode-e2e/
 # Tools go to .tools/ (ignored) and are reused: Node 24 (npm), code-server (npm), arm64 Debian
-# trees with CPython (mmdebstrap), and Debian's chromium, libkrb5-dev, qemu-user and mmdebstrap
-# (apt-get, only when missing).
+# trees with CPython (mmdebstrap), and Debian's chromium, libkrb5-dev, qemu-user, mmdebstrap and
+# file (apt-get, only when missing).
 EXT                 := vscode-extension
 TOOLS               := .tools
 NODE24_VERSION      := 24.21.0
@@ -110,8 +110,8 @@ extension-system-packages:
 	  (apt-get update && apt-get install -y chromium libkrb5-dev)
 
 extension-arm64-packages:
-	@dpkg -s qemu-user >/dev/null 2>&1 && dpkg -s mmdebstrap >/dev/null 2>&1 || \
-	  (apt-get update && apt-get install -y qemu-user mmdebstrap)
+	@dpkg -s qemu-user >/dev/null 2>&1 && dpkg -s mmdebstrap >/dev/null 2>&1 && dpkg -s file >/dev/null 2>&1 || \
+	  (apt-get update && apt-get install -y qemu-user mmdebstrap file)
 
 # an arm64 Debian tree holding only CPython (unpacked, nothing run): qemu-aarch64 -L <tree> runs it
 $(TOOLS)/arm64/%/.stamp: | extension-arm64-packages
@@ -151,7 +151,8 @@ $(EXT)/bundles/%/.stamp: $(SERVER_SOURCES) $(EXT)/scripts/bundle_server.py $(EXT
 $(EXT)/tla-lens-%.vsix: $(EXT_NODE_STAMP) $(EXT)/bundles/%/.stamp $(EXT_SOURCES) $(EXT)/scripts/package.mjs
 	cd $(EXT) && $(EXT_ENV) node scripts/package.mjs --target $*
 
-extension-test: $(EXT_NODE_STAMP) $(foreach t,$(VSIX_TARGETS),$(EXT)/tla-lens-$(t).vsix) $(ARM64_STAMPS)
+extension-test: $(EXT_NODE_STAMP) $(foreach t,$(VSIX_TARGETS),$(EXT)/tla-lens-$(t).vsix) $(ARM64_STAMPS) \
+                extension-arm64-packages
 	cd $(EXT) && $(EXT_ENV) npm run --silent test
 	cd $(EXT) && $(EXT_ENV) node test/smoke/bundle.mjs --bundle bundles/linux-x64 --example ../examples/webpack-app
 	TLA_LENS_BUNDLES=$(EXT)/bundles TLA_LENS_VSIX_DIR=$(EXT) $(BIN)/python -m pytest -p no:cacheprovider -q $(EXT)/test/bundles
