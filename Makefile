@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 ENGINES_STAMP := tests/engines/node_modules/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install engines check-example clean fuzz bench
+.PHONY: run test install engines check-example clean fuzz bench editor-packages
 
 install: $(STAMP)
 
@@ -42,7 +42,12 @@ run: $(STAMP)
 	@echo "== tla-lens explain examples/astro-site/src/pages/index.astro (an Astro page)"
 	$(BIN)/tla-lens explain examples/astro-site/src/pages/index.astro
 
-test: $(STAMP) $(ENGINES_STAMP)
+# Emacs with eglot for tests/editors/test_emacs.py (Neovim comes from PyPI with the test extra)
+editor-packages:
+	@dpkg -s emacs-nox >/dev/null 2>&1 && dpkg -s elpa-eglot >/dev/null 2>&1 || \
+	  (apt-get update && apt-get install -y emacs-nox elpa-eglot)
+
+test: $(STAMP) $(ENGINES_STAMP) editor-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory extension-test extension-e2e
 
