@@ -100,6 +100,20 @@ def test_package_entry_async(workspace):
     }))
     (f,) = by_code(a, "async-entry")
     assert rel(a, f) == "index.js" and "ERR_REQUIRE_ASYNC_MODULE" in f.message
+    assert "this public entry of the package of package.json is an async module" in f.message
+
+
+def test_package_entry_names_the_package(workspace):
+    """The message names the package (its package.json's "name"), in a folder of a monorepo."""
+    a = analyse(workspace({
+        "package.json": '{"private": true, "workspaces": ["packages/*"]}',
+        "packages/db/package.json": '{"name": "@acme/db", "type": "module", "main": "./index.js"}',
+        "packages/db/index.js": "export const pool = await Promise.resolve(1);\n",
+    }))
+    (f,) = by_code(a, "async-entry")
+    assert rel(a, f) == "packages/db/index.js"
+    assert f.message.startswith("this public entry of package `@acme/db` (packages/db/package.json) is an async module"), \
+        f.message
 
 
 def test_configured_entry_and_allow_async(workspace):

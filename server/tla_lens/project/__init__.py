@@ -713,10 +713,15 @@ class Project:
                     entries[path] = "configured entry point"
         workspace = [p for p, m in self.modules.items() if m.workspace]
         for pkg_dir in iter_package_dirs(self.root, workspace, self.resolver.fs.is_file):
+            manifest = self.resolver.package_json_for(pkg_dir / "package.json")
+            name = manifest[1].get("name") if manifest is not None and manifest[0] == pkg_dir else None
+            rel = self.graph.rel(pkg_dir / "package.json")
+            what = f"public entry of package `{name}` ({rel})" if isinstance(name, str) and name \
+                else f"public entry of the package of {rel}"
             for f in self.resolver.package_entries(pkg_dir):
                 mod = self.modules.get(f)
                 if mod is not None and mod.workspace and f not in entries:
-                    entries[f] = f"public entry of package {self.graph.rel(pkg_dir / 'package.json')}"
+                    entries[f] = what
             # a web app's page (Vite's index.html): its module scripts start the app
             html = pkg_dir / "index.html"
             text = self.resolver.fs.read_text(str(html)) if self.resolver.fs.is_file(str(html)) else None
