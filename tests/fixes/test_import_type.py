@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tla_lens.fixes import Fix, import_type
+from tla_lens.fixes import Fix, Refusal, apply_edits, import_type
 from tla_lens.syntax import Dialect, extract
 
 from .helpers import apply_fix, refused
@@ -77,3 +77,61 @@ def test_refusals(src, dialect, fragment):
     result = import_type(src.encode(), dialect, 0)
     refused(result, fragment)
     assert result.title == "Convert to `import type`"
+
+
+# -- Vue components (TypeScript script blocks; the template's names are value uses) -------------
+
+VUE = Dialect.VUE
+
+
+def convert_vue(src: str, index: int = 0) -> str:
+    fix = import_type(src.encode(), VUE, index)
+    assert isinstance(fix, Fix), fix
+    out = apply_edits(src.encode(), fix.edits).decode()
+    spec = extract(src.encode(), VUE).imports[index].specifier
+    facts = extract(out.encode(), VUE)
+    assert not facts.has_syntax_errors, out
+    (imp,) = [i for i in facts.imports if i.specifier == spec]
+    assert imp.type_only and not imp.carries_async(True) and not imp.carries_async(False)
+    return out
+
+
+def test_vue_script_setup_type_only_use():
+    src = ("<script setup lang=\"ts\">\nimport { Row, load } from './rows'\n"
+           "const props = defineProps<{ row: Row }>()\n</script>\n\n"
+           "<template>\n  <p>{{ props.row }}</p>\n</template>\n")
+    # `load` is not used at all, `Row` only as a type: the whole import becomes type-only
+    assert convert_vue(src) == src.replace("import { Row, load }", "import type { Row, load }")
+
+
+def test_vue_two_script_blocks_and_tsx():
+    src = ("<script lang=\"tsx\">\nimport { Options } from './options'\nexport default { name: 'X' }\n</script>\n"
+           "<script setup lang=\"tsx\">\nconst o: Options = {}\n</script>\n<template><div /></template>\n")
+    assert "import type { Options } from './options'" in convert_vue(src)
+
+
+@pytest.mark.parametrize(
+    "src, fragment",
+    [
+        # the template uses it as a value: an interpolation, a component tag, a directive
+        ("<script setup lang=\"ts\">\nimport { db } from './db'\n</script>\n<template>{{ db }}</template>\n",
+         "`db` is used by the template"),
+        ("<script setup lang=\"ts\">\nimport RowView from './RowView.vue'\n</script>\n<template><row-view /></template>\n",
+         "`RowView` is used by the template"),
+        ("<script setup lang=\"ts\">\nimport { h } from './h'\n</script>\n<template><p @click=\"h()\" /></template>\n",
+         "`h` is used by the template"),
+        ("<script setup lang=\"ts\">\nimport { A } from './a'\nconst a = new A()\n</script>\n", "`A` is used as a value (line 3)"),
+        ("<script setup>\nimport { A } from './a'\n</script>\n", "the script block is not `lang=\"ts\"`"),
+        ("<script setup lang=\"ts\">\nimport type { A } from './a'\n</script>\n", "already"),
+    ],
+)
+def test_vue_refusals(src, fragment):
+    refused(import_type(src.encode(), VUE, 0), fragment)
+
+
+@pytest.mark.parametrize("dialect", [Dialect.SVELTE, Dialect.ASTRO, Dialect.MDX])
+def test_other_components_refuse(dialect):
+    src = {Dialect.SVELTE: "<script lang=\"ts\">\nimport { A } from './a'\nlet a: A\n</script>\n",
+           Dialect.ASTRO: "---\nimport { A } from './a'\nlet a: A\n---\n<p />\n",
+           Dialect.MDX: "import { A } from './a'\n\n# Hi\n"}[dialect]
+    assert isinstance(import_type(src.encode(), dialect, 0), Refusal)

@@ -146,3 +146,31 @@ async def test_vue_template_edits_decide_elision_without_verbatim_module_syntax(
     s.change("src/components/Rows.vue", ((5, 0), (5, 0), "import UsesDb from './UsesDb.vue'\n"))
     assert await wait_for(lambda: [(d.code, d.range.start.line) for d in s.diagnostics("src/components/Rows.vue")]
                           == [("async-import", 5)])
+
+
+async def test_vue_import_used_only_as_a_type_gets_the_import_type_fix(lsp):
+    """Under verbatimModuleSyntax (the Vue preset) a class used only as a type still loads its
+    module: the quick fix converts the import to `import type`, unless the template uses it."""
+    files = {
+        "package.json": json.dumps({"name": "app", "type": "module"}),
+        "tsconfig.json": json.dumps({"compilerOptions": {"verbatimModuleSyntax": True, "moduleResolution": "bundler"}}),
+        "src/db.ts": "export class Row { id = 0 }\nexport const db = await Promise.resolve(1);\n",
+        "src/Typed.vue": ("<script setup lang=\"ts\">\nimport { Row } from './db'\nconst row: Row = { id: 1 }\n</script>\n"
+                          "<template><p>{{ row.id }}</p></template>\n"),
+        "src/Shown.vue": ("<script setup lang=\"ts\">\nimport { Row } from './db'\nconst row: Row = { id: 1 }\n</script>\n"
+                          "<template><p>{{ Row.name }} {{ row.id }}</p></template>\n"),
+    }
+    s = await lsp(files)
+    s.open("src/Shown.vue")
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/Shown.vue")] == ["async-import"])
+    d = s.diagnostics("src/Shown.vue")[0]
+    assert not [a for a in await _actions(s, "src/Shown.vue", d.range, [d]) if a.title.startswith("Convert")]
+
+    s.open("src/Typed.vue")
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/Typed.vue")] == ["async-import"])
+    d = s.diagnostics("src/Typed.vue")[0]
+    convert = _by_title(await _actions(s, "src/Typed.vue", d.range, [d]), "Convert to `import type`")
+    assert convert.is_preferred
+    texts = apply_workspace_edit(s, convert.edit)
+    assert texts[s.uri("src/Typed.vue")].splitlines()[1] == "import type { Row } from './db'"
+    assert await wait_for(lambda: s.diagnostics("src/Typed.vue") == [])

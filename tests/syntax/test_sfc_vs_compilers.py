@@ -201,3 +201,36 @@ def test_random_vue_components_elide_as_typescript_does(node26, ts5, engines_nod
     assert not wrong, "\n\n".join(f"{f}: ours {o}, engine {e}\n{text}" for f, (o, e, text) in wrong.items())
     comps = [f for f in compiled if f.endswith(".vue")]
     assert 20 < sum(v8[f]["async"] for f in comps) < len(comps) - 20
+
+
+def test_vue_import_type_fix_makes_the_compiled_component_synchronous(node26, ts5, engines_node_modules, workspace):
+    """The "Convert to `import type`" quick fix in a Vue component (verbatimModuleSyntax, the
+    Vue preset, where a type-only use still loads the module): @vue/compiler-sfc + TypeScript +
+    V8 say the component is async before the fix and synchronous after it, as tla-lens does."""
+    from tla_lens.fixes import Fix, apply_edits, import_type
+    from tla_lens.syntax import Dialect, extract
+
+    component = ("<script setup lang=\"ts\">\nimport { ref } from 'vue'\nimport { Row, db } from '../db.ts'\n"
+                 "const row: Row = { id: 1 }\nconst rows = ref<Row[]>([])\n</script>\n\n"
+                 "<template>\n  <p>{{ row.id }} {{ rows.length }}</p>\n</template>\n")
+    files = {
+        "package.json": json.dumps({"type": "module"}),
+        "tsconfig.json": json.dumps({"compilerOptions": {"verbatimModuleSyntax": True}}),
+        # (a class: a value the component uses only as a type, which verbatimModuleSyntax keeps)
+        "src/db.ts": "export class Row { id = 0 }\nexport const db = await Promise.resolve(1);\n",
+        "src/vue/Typed.vue": component,
+    }
+    compilers = dict(TS5=str(ts5), VUE_SFC=str(engines_node_modules / "@vue" / "compiler-sfc"))
+    modules = ["src/db.ts", "src/vue/Typed.vue"]
+    root = workspace(files)
+    before = compiled_verdicts(node26, root, modules, **compilers)
+    assert before["src/vue/Typed.vue"] == {"tla": False, "async": True}
+    assert our_verdicts(root, modules) == before
+
+    index = [i.specifier for i in extract(component.encode(), Dialect.VUE).imports].index("../db.ts")
+    fix = import_type(component.encode(), Dialect.VUE, index)
+    assert isinstance(fix, Fix), fix
+    (root / "src/vue/Typed.vue").write_bytes(apply_edits(component.encode(), fix.edits))
+    after = compiled_verdicts(node26, root, modules, **compilers)
+    assert after["src/vue/Typed.vue"] == {"tla": False, "async": False}
+    assert our_verdicts(root, modules) == after

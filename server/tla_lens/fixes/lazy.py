@@ -57,7 +57,7 @@ import json
 import re
 from typing import Optional, Union
 
-from ..syntax import extract
+from ..syntax import extract, sfc
 from ..syntax.facts import Binding, Dialect, ImportPhase, ModuleFacts, Span, StatementKind, StaticImport
 from ..syntax.uses import FunctionInfo, Use, binding_uses
 from ..text import LineIndex
@@ -293,7 +293,6 @@ def _astro_lazy(source: bytes, facts: ModuleFacts, imp: StaticImport) -> Union[F
     async render function, so the declaration takes the import statement's place and the
     template sees the same names; the module is loaded on the first render instead of when
     the component's module loads."""
-    from ..syntax import sfc
 
     spec = imp.specifier
     title = f"Load `{spec}` with `await import()` when the component renders"
@@ -467,7 +466,7 @@ def import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix
 
 def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
     title = "Convert to `import type`"
-    if not dialect.is_typescript:
+    if not dialect.is_typescript and dialect is not Dialect.VUE:
         return Refusal(title, "`import type` is TypeScript syntax")
     facts, imp = _get_import(source, dialect, import_index)
     if imp is None:
@@ -476,7 +475,19 @@ def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
         return Refusal(title, "only `import` statements can be converted (use `export type` for re-exports)")
     if facts.invalid_utf8:
         return Refusal(title, "the file is not valid UTF-8")
-    if dialect.is_component:
+    code, grammar = source, dialect
+    if dialect is Dialect.VUE:
+        # the script blocks' TypeScript, in place; the template's names are value uses
+        code, blocks = sfc.code(source, False)
+        block = next((b for b in blocks if b.start <= imp.span.start < b.end), None)
+        if block is None or block.lang not in ("ts", "tsx"):
+            return Refusal(title, "`import type` is TypeScript syntax: the script block is not `lang=\"ts\"`")
+        grammar = Dialect.TSX if any(b.lang == "tsx" for b in blocks) else Dialect.TS
+        template = sfc.vue_template_names(source, blocks)
+        for b in imp.bindings:
+            if b.local and not b.type_only and b.local.encode("utf-8", "surrogatepass") in template:
+                return Refusal(title, f"`{b.local}` is used by the template")
+    elif dialect.is_component:
         return Refusal(title, _IN_COMPONENT)
     if imp.type_only:
         return Refusal(title, "it is already `import type`")
@@ -485,7 +496,7 @@ def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
     if imp.phase is not ImportPhase.EVALUATION:
         return Refusal(title, f"`import {imp.phase.value}` cannot be type-only")
     index = LineIndex(source)
-    uses = binding_uses(source, dialect, [b.local for b in imp.bindings if b.local])
+    uses = binding_uses(code, grammar, [b.local for b in imp.bindings if b.local])
     for b in imp.bindings:
         if b.type_only:
             continue

@@ -7,7 +7,7 @@ from lsprotocol import types as T
 
 from ..fixes import Fix, Refusal, ignore_comment, import_type, lazy_import
 from ..project.graph import EdgeKind, Module
-from ..syntax.facts import StaticImport
+from ..syntax.facts import Dialect, StaticImport
 
 if TYPE_CHECKING:
     from .server import TlaLensServer
@@ -75,7 +75,7 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
                 index = -1
             if index >= 0:
                 out.append(_action(ls, mod, lazy_import(mod.source, mod.facts.dialect, index), kind, diags))
-                if mod.facts.dialect.is_typescript:
+                if mod.facts.dialect.is_typescript or mod.facts.dialect is Dialect.VUE:
                     result = import_type(mod.source, mod.facts.dialect, index)
                     if isinstance(result, Fix):  # only offered when it applies
                         out.append(_action(ls, mod, result, kind, diags))
