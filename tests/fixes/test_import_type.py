@@ -129,9 +129,34 @@ def test_vue_refusals(src, fragment):
     refused(import_type(src.encode(), VUE, 0), fragment)
 
 
-@pytest.mark.parametrize("dialect", [Dialect.SVELTE, Dialect.ASTRO, Dialect.MDX])
-def test_other_components_refuse(dialect):
-    src = {Dialect.SVELTE: "<script lang=\"ts\">\nimport { A } from './a'\nlet a: A\n</script>\n",
-           Dialect.ASTRO: "---\nimport { A } from './a'\nlet a: A\n---\n<p />\n",
+def test_svelte_type_only_use():
+    src = ("<script lang=\"ts\">\n  import { Row } from './rows'\n  let { row }: { row: Row } = $props()\n</script>\n\n"
+           "<p>{row.id}</p>\n")
+    fix = import_type(src.encode(), Dialect.SVELTE, 0)
+    assert isinstance(fix, Fix), fix
+    out = apply_edits(src.encode(), fix.edits).decode()
+    assert out == src.replace("import { Row }", "import type { Row }")
+    (imp,) = extract(out.encode(), Dialect.SVELTE).imports
+    assert imp.type_only and not imp.carries_async(True)
+
+
+@pytest.mark.parametrize(
+    "src, fragment",
+    [
+        # any mention in the markup (not parsed): a tag, an expression, even plain text
+        ("<script lang=\"ts\">\n  import Row from './Row.svelte'\n  let r: Row\n</script>\n<Row />\n", "`Row` is mentioned in the markup"),
+        ("<script lang=\"ts\">\n  import { fmt } from './fmt'\n  let f: typeof fmt\n</script>\n<p>{fmt(1)}</p>\n", "`fmt` is mentioned"),
+        ("<script>\n  import { A } from './a'\n</script>\n", "not `lang=\"ts\"`"),
+        ("<script lang=\"ts\">\n  import { A } from './a'\n  new A()\n</script>\n", "`A` is used as a value (line 3)"),
+    ],
+)
+def test_svelte_refusals(src, fragment):
+    refused(import_type(src.encode(), Dialect.SVELTE, 0), fragment)
+
+
+@pytest.mark.parametrize("dialect", [Dialect.ASTRO, Dialect.MDX])
+def test_astro_and_mdx_refuse(dialect):
+    # (Astro's imports are always elided as TypeScript elides them: a type-only use never loads)
+    src = {Dialect.ASTRO: "---\nimport { A } from './a'\nlet a: A\n---\n<p />\n",
            Dialect.MDX: "import { A } from './a'\n\n# Hi\n"}[dialect]
     assert isinstance(import_type(src.encode(), dialect, 0), Refusal)

@@ -148,9 +148,10 @@ async def test_vue_template_edits_decide_elision_without_verbatim_module_syntax(
                           == [("async-import", 5)])
 
 
-async def test_vue_import_used_only_as_a_type_gets_the_import_type_fix(lsp):
-    """Under verbatimModuleSyntax (the Vue preset) a class used only as a type still loads its
-    module: the quick fix converts the import to `import type`, unless the template uses it."""
+async def test_component_import_used_only_as_a_type_gets_the_import_type_fix(lsp):
+    """Under verbatimModuleSyntax (the Vue preset), and in Svelte always, a class used only as a
+    type still loads its module: the quick fix converts the import to `import type`, unless the
+    template uses it."""
     files = {
         "package.json": json.dumps({"name": "app", "type": "module"}),
         "tsconfig.json": json.dumps({"compilerOptions": {"verbatimModuleSyntax": True, "moduleResolution": "bundler"}}),
@@ -159,6 +160,8 @@ async def test_vue_import_used_only_as_a_type_gets_the_import_type_fix(lsp):
                           "<template><p>{{ row.id }}</p></template>\n"),
         "src/Shown.vue": ("<script setup lang=\"ts\">\nimport { Row } from './db'\nconst row: Row = { id: 1 }\n</script>\n"
                           "<template><p>{{ Row.name }} {{ row.id }}</p></template>\n"),
+        "src/Typed.svelte": ("<script lang=\"ts\">\n  import { Row } from './db'\n  let { row }: { row: Row } = $props()\n"
+                             "</script>\n<p>{row.id}</p>\n"),
     }
     s = await lsp(files)
     s.open("src/Shown.vue")
@@ -174,3 +177,12 @@ async def test_vue_import_used_only_as_a_type_gets_the_import_type_fix(lsp):
     texts = apply_workspace_edit(s, convert.edit)
     assert texts[s.uri("src/Typed.vue")].splitlines()[1] == "import type { Row } from './db'"
     assert await wait_for(lambda: s.diagnostics("src/Typed.vue") == [])
+
+    # a Svelte component the same way (its markup does not mention `Row`)
+    s.open("src/Typed.svelte")
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/Typed.svelte")] == ["async-import"])
+    d = s.diagnostics("src/Typed.svelte")[0]
+    convert = _by_title(await _actions(s, "src/Typed.svelte", d.range, [d]), "Convert to `import type`")
+    texts = apply_workspace_edit(s, convert.edit)
+    assert texts[s.uri("src/Typed.svelte")].splitlines()[1] == "  import type { Row } from './db'"
+    assert await wait_for(lambda: s.diagnostics("src/Typed.svelte") == [])

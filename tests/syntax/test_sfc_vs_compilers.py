@@ -234,3 +234,30 @@ def test_vue_import_type_fix_makes_the_compiled_component_synchronous(node26, ts
     after = compiled_verdicts(node26, root, modules, **compilers)
     assert after["src/vue/Typed.vue"] == {"tla": False, "async": False}
     assert our_verdicts(root, modules) == after
+
+
+def test_svelte_import_type_fix_makes_the_compiled_component_synchronous(node26, ts5, engines_node_modules, workspace):
+    """The same fix in a Svelte component: svelte 5 strips the types but keeps the imports as
+    written, so a class used only as a type loads its module; after the fix it does not."""
+    from tla_lens.fixes import Fix, apply_edits, import_type
+    from tla_lens.syntax import Dialect
+
+    component = ("<script lang=\"ts\">\n  import { Row } from '../db.ts'\n"
+                 "  let { row }: { row: Row } = $props()\n</script>\n\n<p>{row.id}</p>\n")
+    files = {
+        "package.json": json.dumps({"type": "module"}),
+        "src/db.ts": "export class Row { id = 0 }\nexport const db = await Promise.resolve(1);\n",
+        "src/svelte/Typed.svelte": component,
+    }
+    compilers = dict(TS5=str(ts5), SVELTE=(engines_node_modules / "svelte" / "src" / "compiler" / "index.js").as_uri())
+    modules = ["src/db.ts", "src/svelte/Typed.svelte"]
+    root = workspace(files)
+    before = compiled_verdicts(node26, root, modules, **compilers)
+    assert before["src/svelte/Typed.svelte"] == {"tla": False, "async": True}
+    assert our_verdicts(root, modules) == before
+    fix = import_type(component.encode(), Dialect.SVELTE, 0)
+    assert isinstance(fix, Fix), fix
+    (root / "src/svelte/Typed.svelte").write_bytes(apply_edits(component.encode(), fix.edits))
+    after = compiled_verdicts(node26, root, modules, **compilers)
+    assert after["src/svelte/Typed.svelte"] == {"tla": False, "async": False}
+    assert our_verdicts(root, modules) == after

@@ -60,6 +60,7 @@ from typing import Optional, Union
 from ..syntax import extract, sfc
 from ..syntax.facts import Binding, Dialect, ImportPhase, ModuleFacts, Span, StatementKind, StaticImport
 from ..syntax.uses import FunctionInfo, Use, binding_uses
+from ..syntax.words import word_positions
 from ..text import LineIndex
 from .edits import (
     Fix,
@@ -455,6 +456,25 @@ def _in_braces(source: bytes, imp: StaticImport, b: Binding) -> bool:
 # import_type
 
 
+def _template_uses(source: bytes, dialect: Dialect, blocks: list, imp: StaticImport, title: str) -> Optional[Refusal]:
+    """A refusal when a component's template may use one of ``imp``'s bindings as a value:
+    Vue's template names (as read for elision); for Svelte, whose markup tla-lens does not
+    parse, any whole-word mention of the name outside the script blocks."""
+    names = [b.local for b in imp.bindings if b.local and not b.type_only]
+    if dialect is Dialect.VUE:
+        template = sfc.vue_template_names(source, blocks)
+        used = [n for n in names if n.encode("utf-8", "surrogatepass") in template]
+        return Refusal(title, f"`{used[0]}` is used by the template") if used else None
+    markup = bytearray(source)
+    for b in blocks:
+        markup[b.start:b.end] = b" " * (b.end - b.start)
+    markup = bytes(markup)
+    for n in names:
+        if word_positions(markup, [n.encode("utf-8", "surrogatepass")]):
+            return Refusal(title, f"`{n}` is mentioned in the markup (tla-lens does not read Svelte markup)")
+    return None
+
+
 def import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
     """``import {A} from`` -> ``import type {A} from`` when no binding is used as a value
     (``import X, {A}`` becomes two ``import type`` statements). Never raises."""
@@ -466,7 +486,7 @@ def import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix
 
 def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
     title = "Convert to `import type`"
-    if not dialect.is_typescript and dialect is not Dialect.VUE:
+    if not dialect.is_typescript and dialect not in (Dialect.VUE, Dialect.SVELTE):
         return Refusal(title, "`import type` is TypeScript syntax")
     facts, imp = _get_import(source, dialect, import_index)
     if imp is None:
@@ -476,17 +496,16 @@ def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
     if facts.invalid_utf8:
         return Refusal(title, "the file is not valid UTF-8")
     code, grammar = source, dialect
-    if dialect is Dialect.VUE:
-        # the script blocks' TypeScript, in place; the template's names are value uses
-        code, blocks = sfc.code(source, False)
+    if dialect in (Dialect.VUE, Dialect.SVELTE):
+        # the script blocks' TypeScript, in place; what the template uses stays a value
+        code, blocks = sfc.code(source, dialect is Dialect.SVELTE)
         block = next((b for b in blocks if b.start <= imp.span.start < b.end), None)
         if block is None or block.lang not in ("ts", "tsx"):
             return Refusal(title, "`import type` is TypeScript syntax: the script block is not `lang=\"ts\"`")
         grammar = Dialect.TSX if any(b.lang == "tsx" for b in blocks) else Dialect.TS
-        template = sfc.vue_template_names(source, blocks)
-        for b in imp.bindings:
-            if b.local and not b.type_only and b.local.encode("utf-8", "surrogatepass") in template:
-                return Refusal(title, f"`{b.local}` is used by the template")
+        refusal = _template_uses(source, dialect, blocks, imp, title)
+        if refusal is not None:
+            return refusal
     elif dialect.is_component:
         return Refusal(title, _IN_COMPONENT)
     if imp.type_only:

@@ -75,7 +75,7 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
                 index = -1
             if index >= 0:
                 out.append(_action(ls, mod, lazy_import(mod.source, mod.facts.dialect, index), kind, diags))
-                if mod.facts.dialect.is_typescript or mod.facts.dialect is Dialect.VUE:
+                if mod.facts.dialect.is_typescript or mod.facts.dialect in (Dialect.VUE, Dialect.SVELTE):
                     result = import_type(mod.source, mod.facts.dialect, index)
                     if isinstance(result, Fix):  # only offered when it applies
                         out.append(_action(ls, mod, result, kind, diags))
