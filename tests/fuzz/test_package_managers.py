@@ -1,4 +1,4 @@
-"""Real node_modules layouts, made by the package managers themselves: tla-lens against V8.
+"""Real installs, made by the package managers themselves: tla-lens against V8.
 
 pnpm (tests/engines, pinned) installs a workspace offline — workspace packages linked with
 `workspace:*`, local packages (`file:`) copied into its content-addressed store under
@@ -7,6 +7,10 @@ store, not in the importer's node_modules. npm's workspaces (the machine's npm) 
 packages through a hoisted node_modules. Node 26 links every module of the result with its own
 resolver (tests/fuzz/engine.mjs, op "package"), and tla-lens analysing the workspace must give
 each module the same verdict; the cases say what they are there for.
+
+Yarn 4 (tests/engines, pinned) installs the same workspace with Plug'n'Play: no node_modules,
+a .pnp.cjs that says where each package is (`portal:` packages outside the workspace). There
+Yarn's own PnP runtime resolves the imports (pnp_link.mjs) and V8 links the modules.
 """
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+HERE = Path(__file__).resolve().parent
 
 from tla_lens.config import Config
 from tla_lens.project import analyse
@@ -137,3 +143,44 @@ def test_npm_workspaces_hoisted(engine, tmp_path):
     dep_a = (root / "node_modules/dep-a").resolve()
     dep_b = (root / "node_modules/dep-b").resolve()
     _compare(engine, root, [dep_a / "index.js", dep_a / "sync.js", dep_b / "index.js"])
+
+
+def test_yarn_plug_n_play(engines_node_modules, node26, tmp_path):
+    yarn = engines_node_modules / "@yarnpkg" / "cli-dist" / "bin" / "yarn.js"
+    assert yarn.exists(), "Yarn 4 is missing: `make engines` installs it"
+    root = tmp_path / "ws"
+    _write(root)
+    (root / "pnpm-workspace.yaml").unlink()
+    pkg = json.loads((root / "package.json").read_text())
+    pkg["workspaces"] = ["packages/*"]
+    (root / "package.json").write_text(json.dumps(pkg))
+    for rel in ("packages/app/package.json", "vendor/dep-a/package.json"):
+        p = json.loads((root / rel).read_text())
+        p["dependencies"] = {k: v.replace("file:", "portal:") for k, v in p["dependencies"].items()}
+        (root / rel).write_text(json.dumps(p))
+    # an import Plug'n'Play forbids: dep-b is dep-a's dependency, not the app's
+    (root / "packages/app/src/strict.js").write_text("import { ready } from 'dep-b';\nexport { ready };\n")
+    (root / ".yarnrc.yml").write_text("enableTelemetry: false\nenableGlobalCache: false\n")
+    env = dict(_env(tmp_path), YARN_ENABLE_NETWORK="0", YARN_ENABLE_IMMUTABLE_INSTALLS="0")
+    proc = subprocess.run([str(node26), str(yarn), "install"], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (root / ".pnp.cjs").is_file() and not (root / "node_modules").exists()
+
+    files = [root / f for f in APP] + [root / "vendor/dep-a/index.js", root / "vendor/dep-a/sync.js",
+                                       root / "vendor/dep-b/index.js"]
+    out = subprocess.run([str(node26), "--experimental-vm-modules", "--no-warnings", str(HERE / "pnp_link.mjs"),
+                          str(root), *map(str, files)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    v8 = json.loads(out.stdout)
+    assert not [f for f, r in v8.items() if "error" in r], v8
+    analysis = analyse(root, Config(), cache=False)
+    ours = {str(f): {"tla": analysis.modules[f].has_tla, "async": analysis.modules[f].is_async} for f in files}
+    assert ours == v8
+    assert {f: v8[str(root / f)]["async"] for f in APP} == EXPECTED_ASYNC
+    # Yarn refuses the undeclared dependency; tla-lens says why it cannot follow it
+    strict = subprocess.run([str(node26), "--experimental-vm-modules", "--no-warnings", str(HERE / "pnp_link.mjs"),
+                             str(root), str(root / "packages/app/src/strict.js")], capture_output=True, text=True)
+    assert "error" in json.loads(strict.stdout)[str(root / "packages/app/src/strict.js")]
+    (hint,) = [f for f in analysis.findings if f.code == "unresolved-import" and f.path.name == "strict.js"]
+    assert "'dep-b' is not a dependency of @acme/app" in hint.message, hint.message

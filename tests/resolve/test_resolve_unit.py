@@ -610,6 +610,11 @@ def test_a_yarn_plug_n_play_project_says_why_packages_are_not_found(workspace):
     root = workspace({
         "package.json": '{"name": "app", "type": "module", "packageManager": "yarn@4.5.0"}',
         ".pnp.cjs": "#!/usr/bin/env node\n/* eslint-disable */\nmodule.exports = {};\n",
+        ".pnp.data.json": json.dumps({"packageRegistryData": [
+            [None, [[None, {"packageLocation": "./", "packageDependencies": [["chalk", "npm:5.4.1"]]}]]],
+            ["app", [["workspace:.", {"packageLocation": "./", "packageDependencies": [["chalk", "npm:5.4.1"]]}]]],
+            ["chalk", [["npm:5.4.1", {"packageLocation": "./.yarn/cache/chalk-npm-5.4.1-1a2b.zip/node_modules/chalk/",
+                                      "packageDependencies": []}]]]]}),
         ".pnp.loader.mjs": "export async function resolve() {}\n",
         ".yarn/releases/yarn-4.5.0.cjs": "module.exports = require('./x');\n",
         ".yarn/unplugged/esbuild/node_modules/esbuild/install.js": "await 1;\n",
@@ -622,5 +627,7 @@ def test_a_yarn_plug_n_play_project_says_why_packages_are_not_found(workspace):
     # Yarn's files are not the project's modules
     assert sorted(p.relative_to(root).as_posix() for p in project.modules) == ["src/main.js"]
     (edge,) = project.modules[root / "src/main.js"].edges
-    assert edge.target is None and "Yarn Plug'n'Play (.pnp.cjs)" in edge.unresolved
+    # (read from the manifest: chalk is in Yarn's cache, a zip archive)
+    assert edge.target is None and "Yarn Plug'n'Play keeps it in a zip archive" in edge.unresolved
+    assert ".yarn/cache/chalk-npm-5.4.1-1a2b.zip" in edge.unresolved
     assert "nodeLinker: node-modules" in edge.unresolved

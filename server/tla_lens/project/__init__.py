@@ -49,6 +49,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from ..config import Config
 from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
+from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts
@@ -766,6 +767,9 @@ class Project:
             if _is_config_file(p):
                 structural = True
                 rediscover = rediscover or p.name in (".gitignore", "package.json")
+                continue
+            if p.name in PNP_MANIFESTS:
+                structural = True  # a `yarn install`: packages may be anywhere now
                 continue
             if p.name in BUNDLER_CONFIGS:
                 structural = True  # its resolve.alias may send imports anywhere

@@ -64,6 +64,8 @@ from urllib.parse import unquote, urlsplit
 from ..problems import Problem
 from . import _jsonc
 from . import bundler, globs
+from . import pnp as pnp_manifest
+from .pnp import in_zip as pnp_in_zip
 from ._fs import MISSING, CachedFS, kind_on_disk
 from .builtins import builtin_name
 from .tsconfig import PATH_LIST_OPTIONS, PATH_OPTIONS, TsConfig
@@ -229,6 +231,7 @@ class Resolver:
         self._problem_keys: set[Problem] = set()
         self._pkg: dict[str, Optional[dict]] = {}
         self._pkg_text: dict[str, str] = {}
+        self._pnp: dict[str, Optional[pnp_manifest.Manifest]] = {}  # Yarn Plug'n'Play manifests read
         self._scope: dict[str, Optional[str]] = {}
         self._ts_raw: dict[str, _Raw] = {}
         self._ts_final: dict[str, TsConfig] = {}
@@ -440,6 +443,10 @@ class Resolver:
         self._globs.clear()
         if path is None or os.path.basename(os.fspath(path)) in bundler.ALIAS_FILES:
             self._bundler_read.clear()
+            self._res.clear()
+        if path is None or os.path.basename(os.fspath(path)) in pnp_manifest.MANIFESTS:
+            # a `yarn install` rewrote which package is where: every resolution may change
+            self._pnp.clear()
             self._res.clear()
         if path is None:
             self.fs.invalidate(None)
@@ -829,19 +836,7 @@ class Resolver:
                 nm = os.path.join(d, "node_modules")
                 pd = os.path.join(nm, name)
                 if fs.is_dir(nm) and fs.is_dir(pd):
-                    pj = self._pkg_json(pd) if fs.is_file(os.path.join(pd, "package.json")) else None
-                    if pj is not None and pj.get("exports") is not None:
-                        return self._exports(pd, pj, "." + sub, conds, mode, name)
-                    if not sub:
-                        r = self._load_dir(pd, mode, conds)
-                        if r:
-                            return r
-                        raise _Fail(f"package '{name}' ({self._rel(pd)}) has no entry point "
-                                    f"(no \"exports\", \"main\" or index file), imported from {{from}}")
-                    r = self._load_path(os.path.normpath(pd + sub), mode, dir_only=sub.endswith("/"), conds=conds)
-                    if r:
-                        return r
-                    raise _Fail(f"cannot find module '{spec}' from {{from}}: no '{sub[1:]}' in {self._rel(pd)}")
+                    return self._in_package(pd, name, sub, spec, conds, mode)
             parent = os.path.dirname(d)
             if parent == d:
                 break
@@ -854,10 +849,59 @@ class Resolver:
                                                f"({self._rel(types)}): provided at run time")
         pnp = self._pnp_above(from_dir)
         if pnp is not None:
-            raise _Fail(f"cannot find package '{name}' from {{from}}: the project installs its packages with "
-                        f"Yarn Plug'n'Play ({self._rel(pnp)}), in zip archives tla-lens does not read; "
-                        f"`nodeLinker: node-modules` in .yarnrc.yml installs a node_modules folder")
+            manifest = self._pnp_manifest(pnp)
+            found = manifest.locate(name, from_dir) if manifest is not None else ("unread", "")
+            if isinstance(found, str):
+                if pnp_in_zip(found):
+                    raise _Fail(f"cannot find package '{name}' from {{from}}: Yarn Plug'n'Play keeps it in a zip "
+                                f"archive ({self._rel(found)}), which tla-lens does not read; "
+                                f"`nodeLinker: node-modules` in .yarnrc.yml installs a node_modules folder")
+                if fs.is_dir(found):
+                    return self._in_package(found, name, sub, spec, conds, mode)
+                raise _Fail(f"cannot find package '{name}' from {{from}}: its Plug'n'Play folder "
+                            f"{self._rel(found)} is missing (run `yarn install`)")
+            if found[0] == "missing":
+                raise _Fail(f"cannot find package '{name}' from {{from}}: {found[1]} ({self._rel(pnp)})")
+            if found[0] == "unread":
+                raise _Fail(f"cannot find package '{name}' from {{from}}: the project installs its packages with "
+                            f"Yarn Plug'n'Play, and its manifest {self._rel(pnp)} could not be read")
         raise _Fail(f"cannot find package '{name}' from {{from}}")
+
+    def _in_package(self, pd: str, name: str, sub: str, spec: str, conds: frozenset, mode: str) -> Union[str, Resolution]:
+        """``spec`` (package ``name`` plus subpath ``sub``) inside the package folder ``pd``."""
+        pj = self._pkg_json(pd) if self.fs.is_file(os.path.join(pd, "package.json")) else None
+        if pj is not None and pj.get("exports") is not None:
+            return self._exports(pd, pj, "." + sub, conds, mode, name)
+        if not sub:
+            r = self._load_dir(pd, mode, conds)
+            if r:
+                return r
+            raise _Fail(f"package '{name}' ({self._rel(pd)}) has no entry point "
+                        f"(no \"exports\", \"main\" or index file), imported from {{from}}")
+        r = self._load_path(os.path.normpath(pd + sub), mode, dir_only=sub.endswith("/"), conds=conds)
+        if r:
+            return r
+        raise _Fail(f"cannot find module '{spec}' from {{from}}: no '{sub[1:]}' in {self._rel(pd)}")
+
+    def _pnp_manifest(self, path: str) -> Optional[pnp_manifest.Manifest]:
+        """The parsed Plug'n'Play manifest at ``path`` (cached; a problem, once, when unreadable)."""
+        if path in self._pnp:
+            return self._pnp[path]
+        text = self.fs.read_text(path)
+        data = None
+        if text is not None and not path.endswith(".json") and "RAW_RUNTIME_STATE" not in text:
+            data_path = os.path.join(os.path.dirname(path), ".pnp.data.json")
+            data = self.fs.read_text(data_path) if self.fs.is_file(data_path) else None
+        manifest = None
+        if text is None:
+            self._problem(Path(path), "cannot read the Yarn Plug'n'Play manifest")
+        else:
+            try:
+                manifest = pnp_manifest.Manifest(text, path, data)
+            except pnp_manifest.PnpError as e:
+                self._problem(Path(path), f"cannot read the Yarn Plug'n'Play manifest: {e}")
+        self._pnp[path] = manifest
+        return manifest
 
     def _pnp_above(self, folder: str) -> Optional[str]:
         """The Yarn Plug'n'Play manifest (.pnp.cjs) of the nearest folder above ``folder`` that
@@ -867,8 +911,10 @@ class Resolver:
         d = folder
         while d == root or d.startswith(inside):
             listing = self.fs.listdir(d)
-            if listing and (".pnp.cjs" in listing or ".pnp.js" in listing):
-                return os.path.join(d, ".pnp.cjs" if ".pnp.cjs" in listing else ".pnp.js")
+            if listing:
+                for name in pnp_manifest.MANIFESTS:
+                    if name in listing:
+                        return os.path.join(d, name)
             parent = os.path.dirname(d)
             if parent == d:
                 break
