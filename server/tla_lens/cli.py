@@ -212,7 +212,7 @@ def _shown_path(p: str) -> str:
 def _config_json(root: Path, config: Config) -> str:
     """The configuration in effect (``config``: a valid tla-lens.json), where it was read from,
     and the aliases of the bundler configurations in the project, each with the folder it
-    governs (and, when it is not read, why)."""
+    governs (and, when it is not read, why), and the entry points they build from."""
     import json
     from dataclasses import replace
 
@@ -231,19 +231,26 @@ def _config_json(root: Path, config: Config) -> str:
     folders = sorted({str(f.parent) for f in walk(root, replace(config, include=(), exclude=())).files
                       if f.name in CONFIG_NAMES})
     bundlers = []
+    entries = []
     for folder in folders:
         conf = find_bundler(folder)
         if conf is None:
             continue
         text = Path(conf).read_text(encoding="utf-8", errors="replace")
-        for a in read_config(conf, text).aliases:
+        read = read_config(conf, text)
+        for e in read.entries:
+            entries.append({"file": rel(conf), "line": e.line, "kind": e.what, "request": e.request,
+                            "base": _shown_path(rel(e.base))})
+        if read.entries_unread:
+            entries.append({"file": rel(conf), "notRead": read.entries_unread})
+        for a in read.aliases:
             bundlers.append({"file": rel(a.file or conf), "line": a.line, "name": a.name, "appliesTo": rel(folder),
                              "targets": [_shown_path(rel(t)) if os.path.isabs(t) else t for t in a.targets],
                              **({"ignored": True} if not a.targets and a.unread is None else {}),
                              **({"ignoredBecause": a.ignored} if a.ignored else {}),
                              **({"notRead": a.unread} if a.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
-           "config": to_dict(config), "bundlerAliases": bundlers}
+           "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries}
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 

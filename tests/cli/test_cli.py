@@ -169,6 +169,9 @@ def test_print_config_shows_the_settings_in_effect_and_the_bundlers_aliases(work
         ("apps/admin/webpack.config.cjs", 1, "heavy", "apps/admin", [], True, False),
     ]
     assert "helper()" in out["bundlerAliases"][2]["notRead"]
+    # the entry points: webpack's default (./src, from the configuration's folder)
+    assert out["bundlerEntries"] == [{"file": "apps/admin/webpack.config.cjs", "line": 1, "kind": "webpack entry",
+                                      "request": "./src", "base": "./apps/admin"}]
     # a bad configuration: still printed (with the defaults for what is wrong), exit 2
     (root / "tla-lens.json").write_text('{"alias": {"@/": "./src"}}')
     r = run("check", root, "--print-config")

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import time
 import weakref
 from collections import deque
@@ -53,6 +52,7 @@ from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts
+from ..syntax.sfc import module_scripts
 from .cache import FactsCache, Workers, content_key
 from .discover import Matcher, iter_files, iter_package_dirs, walk
 from .files import read_source
@@ -105,26 +105,6 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
 
 
 _ABSENT = object()
-
-
-_SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
-_TAG_ATTR = re.compile(r"""([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
-
-
-def module_scripts(html: str) -> list[str]:
-    """The `src` of each `<script type="module" src="…">` of an HTML page (outside comments), in
-    order, without a query or fragment; absolute URLs left out."""
-    out = []
-    for m in _SCRIPT_TAG.finditer(_HTML_COMMENT.sub("", html)):
-        attrs = {k.lower(): (a or b or c or "") for k, a, b, c in _TAG_ATTR.findall(m.group(1))}
-        src = attrs.get("src", "")
-        if attrs.get("type", "").strip().lower() != "module" or not src or "//" in src or ":" in src:
-            continue
-        src = src.split("?", 1)[0].split("#", 1)[0]
-        if src:
-            out.append(src)
-    return out
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -723,6 +703,12 @@ class Project:
                 mod = self.modules.get(f)
                 if mod is not None and mod.workspace and f not in entries:
                     entries[f] = what
+            # what a Vite or webpack configuration there builds from
+            found, _ = self.resolver.bundler_entries(pkg_dir)
+            for f, label in found:
+                mod = self.modules.get(f)
+                if mod is not None and mod.workspace and f not in entries:
+                    entries[f] = label
             # a web app's page (Vite's index.html): its module scripts start the app
             html = pkg_dir / "index.html"
             text = self.resolver.fs.read_text(str(html)) if self.resolver.fs.is_file(str(html)) else None

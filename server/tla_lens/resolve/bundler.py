@@ -67,9 +67,21 @@ class BundlerAlias:
 
 
 @dataclass(frozen=True)
+class BundlerEntry:
+    """A module the bundler starts a build from."""
+    request: str   # as written: a module request (webpack), a path (Vite: a module or an HTML page)
+    base: str      # the absolute folder it is relative to (webpack's `context`, Vite's `root`)
+    line: int      # 1-based, in the configuration file
+    what: str      # "webpack entry", "Vite build input", "Vite library entry"
+
+
+@dataclass(frozen=True)
 class BundlerConfig:
     path: str
     aliases: tuple[BundlerAlias, ...]
+    entries: tuple[BundlerEntry, ...] = ()
+    # why the entries could not be read (then none are given)
+    entries_unread: Optional[str] = None
 
 
 class _Unread(Exception):
@@ -100,9 +112,15 @@ def read_config(path: str, text: str, read: Callable[[str], Optional[str]] = _re
     declares. ``read``, ``is_file`` and ``is_dir``: how to look at the other files a SvelteKit
     project's aliases come from. Never raises: a file it cannot make sense of declares none."""
     try:
-        return BundlerConfig(path, tuple(_Reader(path, text).aliases(read, is_file, is_dir)))
+        reader = _Reader(path, text)
+        aliases = tuple(reader.aliases(read, is_file, is_dir))
     except Exception:  # pragma: no cover - defensive: a strange file is no aliases
         return BundlerConfig(path, ())
+    try:
+        entries, unread = reader.entries()
+    except Exception:  # pragma: no cover - defensive
+        entries, unread = [], "the configuration could not be read"
+    return BundlerConfig(path, aliases, tuple(entries), unread)
 
 
 def _text(node, src: bytes) -> str:
@@ -235,6 +253,94 @@ class _Reader:
                 continue
             stack.extend(reversed(node.named_children))
         return out
+
+    # -- entry points ----------------------------------------------------------------------
+    def _configs(self) -> list:
+        """The configuration objects: what ``export default`` or ``module.exports =`` gives,
+        through ``defineConfig(…)`` and ``(env) => ({…})``; each object of an array (webpack's
+        several configurations)."""
+        value = self._default_export()
+        if value is None:
+            for stmt in self.root.named_children:
+                expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+                if expr is not None and expr.type == "assignment_expression" and \
+                        _text(expr.child_by_field_name("left"), self.src).replace(" ", "") == "module.exports":
+                    value = self._unwrap(expr.child_by_field_name("right"))
+        out: list = []
+        self._collect_configs(value, out, 0)
+        return out
+
+    def _collect_configs(self, node, out: list, depth: int) -> None:
+        node = self._unwrap(node)
+        if node is None or depth > 8:
+            return
+        t = node.type
+        if t == "object":
+            out.append(node)
+        elif t == "array":
+            for item in node.named_children:
+                self._collect_configs(item, out, depth + 1)
+        elif t == "call_expression":  # defineConfig({…}), defineConfig(() => …)
+            args = node.child_by_field_name("arguments")
+            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            if argv:
+                self._collect_configs(argv[0], out, depth + 1)
+        elif t in ("arrow_function", "function_expression", "function"):
+            body = node.child_by_field_name("body")
+            if body is not None and body.type == "statement_block":
+                returns = [c for c in body.named_children if c.type == "return_statement"]
+                if returns and returns[-1].named_children:
+                    self._collect_configs(returns[-1].named_children[0], out, depth + 1)
+            else:
+                self._collect_configs(body, out, depth + 1)
+
+    def entries(self) -> tuple[list[BundlerEntry], Optional[str]]:
+        """The modules the configuration builds from: webpack's `entry` (relative to its
+        `context`; `./src` when there is none), Vite's `build.rollupOptions.input` and
+        `build.lib.entry` (relative to its `root`). Vite's default page (index.html in the
+        root) is not among them: the project reads index.html itself."""
+        out: list[BundlerEntry] = []
+        for cfg in self._configs():
+            try:
+                if self.vite:
+                    root_node = self._prop(cfg, "root")
+                    base = os.path.normpath(os.path.join(self.dir, self._eval(root_node))) \
+                        if root_node is not None else self.dir
+                    build = self._prop(cfg, "build")
+                    out += self._entry_values(self._prop(self._prop(build, "rollupOptions"), "input"),
+                                              base, "Vite build input")
+                    out += self._entry_values(self._prop(self._prop(build, "lib"), "entry"), base, "Vite library entry")
+                else:
+                    ctx = self._prop(cfg, "context")
+                    base = os.path.normpath(os.path.join(self.dir, self._eval(ctx))) if ctx is not None else self.dir
+                    entry = self._prop(cfg, "entry")
+                    if entry is None:
+                        out.append(BundlerEntry("./src", base, cfg.start_point[0] + 1, "webpack entry"))
+                    else:
+                        out += self._entry_values(entry, base, "webpack entry")
+            except _Unread as e:
+                return [], str(e)
+        return out, None
+
+    def _entry_values(self, node, base: str, what: str, depth: int = 0) -> list[BundlerEntry]:
+        node = self._unwrap(node)
+        if node is None or depth > 4:
+            return []
+        if node.type == "array":
+            return [e for item in node.named_children if item.type != "comment"
+                    for e in self._entry_values(item, base, what, depth + 1)]
+        if node.type == "object":
+            if what == "webpack entry" and depth > 0:  # a descriptor: {import: …, dependOn: …}
+                return self._entry_values(self._prop(node, "import"), base, what, depth + 1)
+            out = []
+            for pair in node.named_children:
+                if pair.type == "pair":
+                    out += self._entry_values(pair.child_by_field_name("value"), base, what, depth + 1)
+                elif pair.type == "spread_element":
+                    raise _Unread(f"`{_text(pair, self.src)[:60]}` is not a value tla-lens reads without "
+                                  f"running the configuration")
+            return out
+        return [BundlerEntry(self._eval(node), base, node.start_point[0] + 1, what)]
 
     # -- SvelteKit -------------------------------------------------------------------------
     def _kit_call(self):

@@ -66,6 +66,7 @@ from . import _jsonc
 from . import bundler, globs
 from . import pnp as pnp_manifest
 from .pnp import in_zip as pnp_in_zip
+from ..syntax.sfc import module_scripts
 from ._fs import MISSING, CachedFS, kind_on_disk
 from .builtins import builtin_name
 from .tsconfig import PATH_LIST_OPTIONS, PATH_OPTIONS, TsConfig
@@ -222,6 +223,7 @@ class Resolver:
         self._bundler_rx: dict[str, tuple[_Alias, ...]] = {}
         self._globs: dict[tuple, list[str]] = {}  # (patterns, importer) -> files an eager glob imports
         self._bundler_read: dict[str, tuple[_Alias, ...]] = {}  # configuration file -> aliases
+        self._bundler_cfg: dict[str, bundler.BundlerConfig] = {}  # configuration file -> what it says
         self._conds: dict[str, frozenset[str]] = {
             "import": frozenset(base | {"import"}) - removed - {"types"},
             "require": frozenset(base | {"require"}) - removed - {"types"},
@@ -443,6 +445,7 @@ class Resolver:
         self._globs.clear()
         if path is None or os.path.basename(os.fspath(path)) in bundler.ALIAS_FILES:
             self._bundler_read.clear()
+            self._bundler_cfg.clear()
             self._res.clear()
         if path is None or os.path.basename(os.fspath(path)) in pnp_manifest.MANIFESTS:
             # a `yarn install` rewrote which package is where: every resolution may change
@@ -650,13 +653,55 @@ class Resolver:
             self._bundler_rx[w] = rx
         return found
 
+    def bundler_entries(self, folder: Path) -> tuple[list[tuple[Path, str]], Optional[str]]:
+        """The entry points the Vite or webpack configuration in ``folder`` (itself, not above)
+        builds from, as existing files with what they are ("entry point of webpack.config.js"),
+        and why they could not be read (None: read). An HTML page given to Vite stands for its
+        module scripts."""
+        conf = bundler.find_config(os.fspath(folder), is_file=self.fs.is_file)
+        if conf is None:
+            return [], None
+        if conf not in self._bundler_read:
+            self._bundler_read[conf] = self._read_bundler(conf)
+        cfg = self._bundler_cfg.get(conf)
+        if cfg is None:
+            return [], None
+        rel = self._rel(conf)
+        what = {"webpack entry": f"entry point of {rel}", "Vite build input": f"build input of {rel}",
+                "Vite library entry": f"library entry of {rel}"}
+        out: list[tuple[Path, str]] = []
+        for e in cfg.entries:
+            label = what[e.what]
+            if e.what == "webpack entry":
+                r = self.resolve(e.request, Path(e.base) / os.path.basename(conf))
+                if r.path is not None:
+                    out.append((r.path, label))
+                continue
+            path = os.path.normpath(os.path.join(e.base, e.request))
+            if path.endswith(".html"):
+                text = self.fs.read_text(path) if self.fs.is_file(path) else None
+                for src in module_scripts(text or ""):
+                    page_dir = e.base if src.startswith("/") else os.path.dirname(path)
+                    f = os.path.normpath(os.path.join(page_dir, src.lstrip("/")))
+                    if self.fs.is_file(f):
+                        out.append((Path(self.fs.realpath(f)), f"module script of {self._rel(path)} ({label})"))
+            elif self.fs.is_file(path):
+                out.append((Path(self.fs.realpath(path)), label))
+            else:
+                r = self.resolve("./" + e.request if not os.path.isabs(e.request) else e.request,
+                                 Path(e.base) / os.path.basename(conf))
+                if r.path is not None:
+                    out.append((r.path, label))
+        return out, cfg.entries_unread
+
     def _read_bundler(self, conf: str) -> tuple["_Alias", ...]:
         text = self.fs.read_text(conf)
         if text is None:
             return ()
         out = []
         fs = self.fs
-        for a in bundler.read_config(conf, text, fs.read_text, fs.is_file, fs.is_dir).aliases:
+        cfg = self._bundler_cfg[conf] = bundler.read_config(conf, text, fs.read_text, fs.is_file, fs.is_dir)
+        for a in cfg.aliases:
             out.append(_Alias(a.name, tuple((os.path.isabs(t), t) for t in a.targets),
                               f"{self._rel(a.file or conf)}:{a.line}", a.unread, a.ignored, a.regex))
         return tuple(out)

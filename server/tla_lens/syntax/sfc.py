@@ -655,3 +655,25 @@ def instance_await_at(data: bytes, dialect, offset: int) -> Optional[tuple[int, 
     else:
         return None
     return start, start + 5
+
+
+# -- HTML pages -------------------------------------------------------------------------------
+
+_SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_TAG_ATTR = re.compile(r"""([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+
+
+def module_scripts(html: str) -> list[str]:
+    """The `src` of each `<script type="module" src="…">` of an HTML page (outside comments), in
+    order, without a query or fragment; absolute URLs left out."""
+    out = []
+    for m in _SCRIPT_TAG.finditer(_HTML_COMMENT.sub("", html)):
+        attrs = {k.lower(): (a or b or c or "") for k, a, b, c in _TAG_ATTR.findall(m.group(1))}
+        src = attrs.get("src", "")
+        if attrs.get("type", "").strip().lower() != "module" or not src or "//" in src or ":" in src:
+            continue
+        src = src.split("?", 1)[0].split("#", 1)[0]
+        if src:
+            out.append(src)
+    return out

@@ -1,0 +1,50 @@
+// What a Vite or webpack configuration builds from, by running it as the bundler does (the test's
+// oracle; tla-lens itself never runs a configuration).
+// argv: root, configuration file, output folder (webpack's build goes there).
+// Vite: resolveConfig(…, 'build'); each value of build.rollupOptions.input and build.lib.entry
+//   resolved against the configuration's root, as Vite's build resolves them.
+// webpack: a build of the configuration (mode none, target node, the output folder given); each
+//   entry's modules (compilation.entries), and whether webpack made each one an async module.
+// Output: [{file, async?}].
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+const [root, configFile, outDir] = process.argv.slice(2);
+const require = createRequire(path.join(root, 'package.json'));
+const out = [];
+const values = (v) => (v == null ? [] : typeof v === 'string' ? [v] : Array.isArray(v) ? v : Object.values(v));
+
+if (path.basename(configFile).startsWith('vite')) {
+  const { resolveConfig } = await import(pathToFileURL(require.resolve('vite')).href);
+  // (as `vite build` run in the project folder: the configuration's own root decides)
+  const c = await resolveConfig({ configFile, logLevel: 'silent' }, 'build');
+  const input = c.build.rollupOptions && c.build.rollupOptions.input;
+  for (const v of values(input)) out.push({ file: path.resolve(c.root, v) });
+  for (const v of values(c.build.lib && c.build.lib.entry)) out.push({ file: path.resolve(c.root, v) });
+} else {
+  const webpack = require('webpack');
+  let config = configFile.endsWith('.mjs')
+    ? (await import(pathToFileURL(configFile).href)).default
+    : createRequire(configFile)(configFile);
+  if (typeof config === 'function') config = config({}, { mode: 'none' });
+  const configs = (Array.isArray(config) ? config : [config]).map((c, i) => ({
+    ...c, mode: 'none', target: 'node', context: c.context || root,
+    output: { path: path.join(outDir, String(i)), module: true, chunkFormat: 'module' },
+    experiments: { topLevelAwait: true, outputModule: true },
+    infrastructureLogging: { level: 'error' },
+  }));
+  const compiler = webpack(configs);
+  const stats = await new Promise((res, rej) => compiler.run((err, s) => (err ? rej(err) : res(s))));
+  for (const s of stats.stats) {
+    const { compilation } = s;
+    for (const [, entry] of compilation.entries) {
+      for (const dep of entry.dependencies) {
+        const m = compilation.moduleGraph.getModule(dep);
+        if (m && m.resource) out.push({ file: m.resource, async: compilation.moduleGraph.isAsync(m) });
+      }
+    }
+  }
+  await new Promise((res) => compiler.close(res));
+}
+process.stdout.write(JSON.stringify(out));

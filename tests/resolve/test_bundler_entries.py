@@ -1,0 +1,122 @@
+"""Entry points read from Vite and webpack configurations without running them: webpack's
+`entry` (a string, an array, an object of names, descriptors `{import, dependOn}`; relative to
+`context`; `./src` when there is none; several configurations), Vite's
+`build.rollupOptions.input` (modules and HTML pages, whose module scripts start the app) and
+`build.lib.entry`, relative to `root`. Held to the bundlers: webpack 5 building the project (its
+entries' modules, and which webpack made async) and Vite 8 resolving its configuration."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+from tla_lens.resolve.bundler import read_config
+
+PROBE = Path(__file__).resolve().parent / "bundler_entries_probe.mjs"
+
+SOURCES = {
+    "package.json": json.dumps({"name": "app", "type": "module"}),
+    "src/index.js": "import { db } from './db.js';\nexport const main = () => db;\n",
+    "src/db.js": "export const db = await Promise.resolve(1);\n",
+    "src/admin.js": "export const admin = 1;\n",
+    "src/worker.js": "import './db.js';\n",
+    "src/lib/a.js": "export const a = 1;\n",
+    "src/lib/b.js": "import { db } from '../db.js';\nexport const b = db;\n",
+    "web/index.html": "<!doctype html><script type=\"module\" src=\"/main.js\"></script>\n",
+    "web/main.js": "import '../src/db.js';\n",
+    "web/admin/index.html": "<script type=\"module\" src=\"./admin.js\"></script>\n",
+    "web/admin/admin.js": "export {};\n",
+}
+
+WEBPACK_OBJECT = """\
+const path = require('path');
+module.exports = {
+  entry: {
+    main: './src/index.js',
+    admin: ['./src/admin'],
+    worker: { import: './src/worker.js', dependOn: 'main' },
+  },
+};
+"""
+WEBPACK_DEFAULT = "module.exports = { mode: 'production' };\n"  # entry: ./src (src/index.js)
+WEBPACK_CONTEXT_ARRAY = """\
+const path = require('node:path');
+module.exports = (env) => [
+  { context: path.resolve(__dirname, 'src'), entry: './worker.js' },
+  { entry: ['./src/admin.js', './src/lib/b.js'] },
+];
+"""
+VITE_PAGES = """\
+import { defineConfig } from 'vite'
+export default defineConfig({
+  root: 'web',
+  build: { rollupOptions: { input: { main: 'index.html', admin: 'admin/index.html' } } },
+})
+"""
+VITE_LIB = """\
+import { resolve } from 'node:path'
+import { defineConfig } from 'vite'
+export default defineConfig(({ mode }) => ({
+  build: { lib: { entry: { a: resolve(__dirname, 'src/lib/a.js'), b: 'src/lib/b.js' }, formats: ['es'] } },
+}))
+"""
+
+CASES = [("webpack.config.cjs", WEBPACK_OBJECT), ("webpack.config.cjs", WEBPACK_DEFAULT),
+         ("webpack.config.cjs", WEBPACK_CONTEXT_ARRAY), ("vite.config.ts", VITE_PAGES), ("vite.config.js", VITE_LIB)]
+
+
+def _project(tmp_path: Path, engines: Path, name: str, text: str) -> Path:
+    root = Path(os.path.realpath(tmp_path)) / "p"
+    for rel, body in SOURCES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(body)
+    (root / "node_modules").symlink_to(engines)  # `import 'vite'` from the configuration
+    (root / name).write_text(text)
+    return root
+
+
+def _bundler(node: Path, engines: Path, root: Path, config: Path, out: Path) -> list[dict]:
+    proc = subprocess.run([str(node), str(PROBE), str(root), str(config), str(out)], capture_output=True,
+                          text=True, timeout=180, cwd=root, env=dict(os.environ, NODE_PATH=str(engines)))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("name,text", CASES, ids=["webpack-object", "webpack-default", "webpack-context-array",
+                                                  "vite-pages", "vite-lib"])
+def test_entries_are_what_the_bundler_builds_from(name, text, node26, engines_node_modules, tmp_path):
+    root = _project(tmp_path, engines_node_modules, name, text)
+    theirs = _bundler(node26, engines_node_modules, root, root / name, tmp_path / "out")
+    assert theirs, "the bundler found no entry"
+    config = read_config(str(root / name), text)
+    assert config.entries_unread is None
+    project = analyse(root, Config(), cache=False)
+    found, unread = project.resolver.bundler_entries(root)
+    assert unread is None
+    if name.startswith("vite"):
+        # the configuration's own values, resolved against its root, are Vite's
+        assert sorted(os.path.normpath(os.path.join(e.base, e.request)) for e in config.entries) == \
+            sorted(t["file"] for t in theirs)
+        pages = [t["file"] for t in theirs if t["file"].endswith(".html")]
+        # an HTML page stands for its module scripts
+        want = {root / "web/main.js", root / "web/admin/admin.js"} if pages else {Path(t["file"]) for t in theirs}
+        assert {f for f, _ in found} == want
+    else:
+        assert sorted(str(f) for f, _ in found) == sorted(t["file"] for t in theirs)
+        # and the entries webpack made async are those tla-lens reports as async entry points
+        reported = {Path(f.path) for f in project.findings if f.code == "async-entry"}
+        assert {Path(t["file"]) for t in theirs if t["async"]} == reported
+        assert reported  # (each case has one)
+    labels = {label for _, label in found}
+    assert all(name in label for label in labels), labels
+
+
+def test_unread_entries_say_why_and_give_none(tmp_path):
+    text = "export default { build: { rollupOptions: { input: pages() } } }\n"
+    config = read_config(str(tmp_path / "vite.config.js"), text)
+    assert config.entries == () and "`pages()` is not a value tla-lens reads" in config.entries_unread
