@@ -120,3 +120,14 @@ def test_unread_entries_say_why_and_give_none(tmp_path):
     text = "export default { build: { rollupOptions: { input: pages() } } }\n"
     config = read_config(str(tmp_path / "vite.config.js"), text)
     assert config.entries == () and "`pages()` is not a value tla-lens reads" in config.entries_unread
+
+
+def test_vite_root_without_inputs_starts_from_its_index_html(workspace):
+    """Vite's default input is the root's index.html: with `root: 'web'`, web/index.html."""
+    root = workspace({**SOURCES, "vite.config.js": "export default { root: 'web' }\n"})
+    project = analyse(root, Config(), cache=False)
+    found, unread = project.resolver.bundler_entries(root)
+    assert unread is None
+    assert found == [(root / "web/main.js", "module script of web/index.html (build input of vite.config.js)")]
+    (f,) = [f for f in project.findings if f.code == "async-entry"]
+    assert Path(f.path) == root / "web/main.js"

@@ -297,8 +297,8 @@ class _Reader:
     def entries(self) -> tuple[list[BundlerEntry], Optional[str]]:
         """The modules the configuration builds from: webpack's `entry` (relative to its
         `context`; `./src` when there is none), Vite's `build.rollupOptions.input` and
-        `build.lib.entry` (relative to its `root`). Vite's default page (index.html in the
-        root) is not among them: the project reads index.html itself."""
+        `build.lib.entry` (relative to its `root`), else the root's index.html when `root` is
+        another folder (the index.html beside the configuration the project reads itself)."""
         out: list[BundlerEntry] = []
         for cfg in self._configs():
             try:
@@ -307,9 +307,14 @@ class _Reader:
                     base = os.path.normpath(os.path.join(self.dir, self._eval(root_node))) \
                         if root_node is not None else self.dir
                     build = self._prop(cfg, "build")
-                    out += self._entry_values(self._prop(self._prop(build, "rollupOptions"), "input"),
-                                              base, "Vite build input")
-                    out += self._entry_values(self._prop(self._prop(build, "lib"), "entry"), base, "Vite library entry")
+                    inputs = self._prop(self._prop(build, "rollupOptions"), "input")
+                    lib = self._prop(self._prop(build, "lib"), "entry")
+                    out += self._entry_values(inputs, base, "Vite build input")
+                    out += self._entry_values(lib, base, "Vite library entry")
+                    if inputs is None and lib is None and base != self.dir:
+                        # Vite's default page is the root's index.html (the one beside the
+                        # configuration the project finds itself)
+                        out.append(BundlerEntry("index.html", base, root_node.start_point[0] + 1, "Vite build input"))
                 else:
                     ctx = self._prop(cfg, "context")
                     base = os.path.normpath(os.path.join(self.dir, self._eval(ctx))) if ctx is not None else self.dir
