@@ -1,5 +1,5 @@
 // V8's verdicts for modules of a Yarn Plug'n'Play project, linked by Yarn's own resolver: the
-// project's PnP runtime (.pnp.cjs, required as Yarn's loader requires it: nothing else of the
+// project's PnP runtime (.pnp.cjs, required and set up as Yarn's loader does: nothing else of the
 // project runs) resolves each import with resolveRequest(spec, issuer, {conditions}); V8
 // (vm.SourceTextModule) links the modules and says which have a top-level await and which are
 // async. Nothing is evaluated.
@@ -12,6 +12,7 @@ import { createRequire, builtinModules } from 'node:module';
 
 const [root, ...files] = process.argv.slice(2);
 const pnp = createRequire(path.join(root, 'package.json'))(path.join(root, '.pnp.cjs'));
+pnp.setup();  // (Yarn's file system: reads files inside the zip archives of its cache)
 const conditions = new Set(['import', 'node', 'default']);
 const modules = new Map();
 

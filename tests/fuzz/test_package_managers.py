@@ -9,8 +9,9 @@ resolver (tests/fuzz/engine.mjs, op "package"), and tla-lens analysing the works
 each module the same verdict; the cases say what they are there for.
 
 Yarn 4 (tests/engines, pinned) installs the same workspace with Plug'n'Play: no node_modules,
-a .pnp.cjs that says where each package is (`portal:` packages outside the workspace). There
-Yarn's own PnP runtime resolves the imports (pnp_link.mjs) and V8 links the modules.
+a .pnp.cjs that says where each package is (`portal:` packages linked where they are, a `file:`
+package packed into a zip archive of the project's cache). There Yarn's own PnP runtime
+resolves the imports and reads the archives (pnp_link.mjs), and V8 links the modules.
 """
 from __future__ import annotations
 
@@ -154,10 +155,11 @@ def test_yarn_plug_n_play(engines_node_modules, node26, tmp_path):
     pkg = json.loads((root / "package.json").read_text())
     pkg["workspaces"] = ["packages/*"]
     (root / "package.json").write_text(json.dumps(pkg))
-    for rel in ("packages/app/package.json", "vendor/dep-a/package.json"):
-        p = json.loads((root / rel).read_text())
-        p["dependencies"] = {k: v.replace("file:", "portal:") for k, v in p["dependencies"].items()}
-        (root / rel).write_text(json.dumps(p))
+    # the app's local packages are linked (`portal:`); dep-a's dep-b stays `file:`, which Yarn packs
+    # into a zip archive of the project's cache
+    p = json.loads((root / "packages/app/package.json").read_text())
+    p["dependencies"] = {k: v.replace("file:", "portal:") for k, v in p["dependencies"].items()}
+    (root / "packages/app/package.json").write_text(json.dumps(p))
     # an import Plug'n'Play forbids: dep-b is dep-a's dependency, not the app's
     (root / "packages/app/src/strict.js").write_text("import { ready } from 'dep-b';\nexport { ready };\n")
     (root / ".yarnrc.yml").write_text("enableTelemetry: false\nenableGlobalCache: false\n")
@@ -166,9 +168,11 @@ def test_yarn_plug_n_play(engines_node_modules, node26, tmp_path):
                           text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (root / ".pnp.cjs").is_file() and not (root / "node_modules").exists()
+    zips = sorted((root / ".yarn/cache").glob("dep-b-file-*.zip"))
+    assert zips, sorted((root / ".yarn").rglob("*"))
 
-    files = [root / f for f in APP] + [root / "vendor/dep-a/index.js", root / "vendor/dep-a/sync.js",
-                                       root / "vendor/dep-b/index.js"]
+    files = [root / f for f in APP] + [root / "vendor/dep-a/index.js", root / "vendor/dep-a/sync.js"] + \
+        [z / "node_modules/dep-b/index.js" for z in zips]
     out = subprocess.run([str(node26), "--experimental-vm-modules", "--no-warnings", str(HERE / "pnp_link.mjs"),
                           str(root), *map(str, files)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr

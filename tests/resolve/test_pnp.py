@@ -1,10 +1,11 @@
 """Yarn Plug'n'Play manifests read without running them (resolve/pnp.py), on hand-made manifests:
 the state inline in .pnp.cjs (a JavaScript string: escapes, line continuations) or in
 .pnp.data.json; aliases, the top-level fallback and its exclusions, virtual folders, packages in
-zip archives. tests/fuzz/test_package_managers.py holds the same reading to a real Yarn install."""
+zip archives (read inside the archive: resolve/zips.py; one outside the folder analysed is not). tests/fuzz/test_package_managers.py holds the same reading to a real Yarn install."""
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from tla_lens.resolve import Resolver
@@ -81,6 +82,13 @@ def _project(root: Path, data_file: bool) -> None:
         "packages/virt/package.json": json.dumps({"name": "virt", "main": "v.js"}),
         "packages/virt/v.js": "",
     }
+    archive = root / ".yarn/cache/zipped-npm-2.0.0-abc.zip"
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(archive, "w") as z:  # (as Yarn writes them: entries under node_modules/<name>/)
+        z.writestr("node_modules/zipped/package.json", json.dumps({"name": "zipped", "exports": {
+            ".": "./dist/index.js", "./extra": "./extra.js"}}))
+        z.writestr("node_modules/zipped/dist/index.js", "export const z = await Promise.resolve(1);\n")
+        z.writestr("node_modules/zipped/extra.js", "export const e = 1;\n")
     if data_file:
         files[".pnp.cjs"] = "#!/usr/bin/env node\n// pnpEnableInlining: false\nrequire('./.pnp.data.json');\n"
         files[".pnp.data.json"] = json.dumps(STATE)
@@ -101,8 +109,11 @@ def test_resolver_follows_the_manifest(tmp_path: Path) -> None:
         assert r.resolve("lib/x", main).path == (root / "packages/lib/x.js").resolve()
         assert r.resolve("renamed/x", main).path == (root / "packages/lib/x.js").resolve()
         assert r.resolve("virt", main).path == (root / "packages/virt/v.js").resolve()
+        # a package in a zip archive of the project's cache: read inside the archive
         zipped = r.resolve("zipped", main)
-        assert zipped.path is None and "zip archive" in zipped.message and "nodeLinker: node-modules" in zipped.message
+        archive = root / ".yarn/cache/zipped-npm-2.0.0-abc.zip"
+        assert zipped.path == archive / "node_modules/zipped/dist/index.js", zipped
+        assert r.resolve("zipped/extra", main).path == archive / "node_modules/zipped/extra.js"
         strict = r.resolve("top", main)
         assert strict.path is None and "'top' is not a dependency of @acme/app" in strict.message
         assert ".pnp.cjs" in strict.message
@@ -142,3 +153,24 @@ def test_a_new_install_re_resolves_the_project(tmp_path: Path) -> None:
     edge = project.modules[main].edges[0]
     assert edge.target is None and "'lib' is not a dependency of @acme/app" in edge.unresolved
     assert not project.modules[main].is_async
+
+
+def test_zipped_modules_are_analysed_and_a_cache_outside_says_why(tmp_path: Path) -> None:
+    from tla_lens.config import Config
+    from tla_lens.project import analyse
+
+    root = tmp_path / "p"
+    _project(root, False)
+    (root / "packages/app/src/main.js").write_text("import { z } from 'zipped';\nexport default z;\n")
+    project = analyse(root, Config(), cache=False)
+    main = root / "packages/app/src/main.js"
+    target = root / ".yarn/cache/zipped-npm-2.0.0-abc.zip/node_modules/zipped/dist/index.js"
+    assert project.modules[main].edges[0].target == target
+    assert project.modules[target].has_tla and not project.modules[target].workspace
+    assert project.modules[main].is_async
+    (f,) = [f for f in project.findings if f.code == "async-import"]
+    assert "top-level await at line 1" in f.message
+    # the same project analysed from the app's folder: the cache is outside it, not read
+    app = analyse(root / "packages/app", Config(), cache=False)
+    edge = app.modules[root / "packages/app/src/main.js"].edges[0]
+    assert edge.target is None and "zip archive outside the folder analysed" in edge.unresolved

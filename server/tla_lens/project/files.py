@@ -5,12 +5,23 @@ import os
 import stat
 from typing import Optional
 
+from ..resolve import zips
+
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
 def read_source(path, limit: int) -> tuple[Optional[bytes], Optional[str]]:
     """The bytes of a file on disk, or None and why it is not read (why None: it is gone).
-    Only regular files of at most ``limit`` bytes without NUL bytes near the start are read."""
+    Only regular files of at most ``limit`` bytes without NUL bytes near the start are read.
+    A path through a zip archive (Yarn Plug'n'Play's cache) reads the entry inside it."""
+    p = os.fspath(path)
+    if ".zip" in p:
+        inside = zips.split(p)
+        if inside is not None:
+            data, why = zips.read(*inside, limit)
+            if data is not None and b"\x00" in data[:8192]:
+                return None, "skipped: binary file (contains NUL bytes)"
+            return data, why
     try:
         # O_NONBLOCK: a FIFO named like a module must not block the analysis
         fd = os.open(path, _OPEN_FLAGS)

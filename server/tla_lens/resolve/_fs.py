@@ -10,6 +10,8 @@ import os
 import stat as _stat
 from typing import Optional
 
+from . import zips
+
 _MISSING = object()
 
 
@@ -38,6 +40,11 @@ class CachedFS:
         ``stat`` ('file', 'dir', None for other kinds, "?" for a symlink or an unknown type:
         asked of the disk when needed); None when ``d`` cannot be listed."""
         r = self._list.get(d, _MISSING)
+        if r is _MISSING and ".zip" in d:
+            inside = zips.split(d)
+            if inside is not None:  # a folder inside a zip archive (Yarn Plug'n'Play's cache)
+                r = self._list[d] = zips.listdir(*inside)
+                return r  # type: ignore[return-value]
         if r is _MISSING:
             try:
                 r = {}
@@ -116,11 +123,16 @@ class CachedFS:
         if r is _MISSING and self.escapes(p):
             r = self._text[p] = None
         if r is _MISSING:
-            try:
-                with open(p, "rb") as f:
-                    r = f.read(8 * 1024 * 1024).decode("utf-8", errors="replace")
-            except (OSError, ValueError):
-                r = None
+            inside = zips.split(p) if ".zip" in p else None
+            if inside is not None:
+                data, _ = zips.read(*inside, 8 * 1024 * 1024)
+                r = data.decode("utf-8", errors="replace") if data is not None else None
+            else:
+                try:
+                    with open(p, "rb") as f:
+                        r = f.read(8 * 1024 * 1024).decode("utf-8", errors="replace")
+                except (OSError, ValueError):
+                    r = None
             self._text[p] = r
         return r  # type: ignore[return-value]
 

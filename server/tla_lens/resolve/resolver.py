@@ -897,10 +897,12 @@ class Resolver:
             manifest = self._pnp_manifest(pnp)
             found = manifest.locate(name, from_dir) if manifest is not None else ("unread", "")
             if isinstance(found, str):
-                if pnp_in_zip(found):
+                root = self._root_real
+                if pnp_in_zip(found) and not (found + os.sep).startswith(root.rstrip(os.sep) + os.sep):
                     raise _Fail(f"cannot find package '{name}' from {{from}}: Yarn Plug'n'Play keeps it in a zip "
-                                f"archive ({self._rel(found)}), which tla-lens does not read; "
-                                f"`nodeLinker: node-modules` in .yarnrc.yml installs a node_modules folder")
+                                f"archive outside the folder analysed ({found}), which tla-lens does not read "
+                                f"(for Yarn's global cache, `enableGlobalCache: false` in .yarnrc.yml keeps the "
+                                f"cache in the project)")
                 if fs.is_dir(found):
                     return self._in_package(found, name, sub, spec, conds, mode)
                 raise _Fail(f"cannot find package '{name}' from {{from}}: its Plug'n'Play folder "
@@ -949,12 +951,11 @@ class Resolver:
         return manifest
 
     def _pnp_above(self, folder: str) -> Optional[str]:
-        """The Yarn Plug'n'Play manifest (.pnp.cjs) of the nearest folder above ``folder`` that
-        has one, inside the workspace (None: no such project)."""
-        root = self._root_real
-        inside = root.rstrip(os.sep) + os.sep
+        """The Yarn Plug'n'Play manifest (.pnp.cjs) of the nearest folder at or above ``folder``
+        that has one (above the workspace folder too: a workspace package of a Yarn project
+        opened alone), not past a node_modules folder (None: no such project)."""
         d = folder
-        while d == root or d.startswith(inside):
+        while os.path.basename(d) != "node_modules":
             listing = self.fs.listdir(d)
             if listing:
                 for name in pnp_manifest.MANIFESTS:
