@@ -63,7 +63,7 @@ from .infection import Infection, components, infect, reach_back, reach_back_all
 __all__ = ["Project", "Analysis", "Change", "Module", "Edge", "EdgeKind", "Graph", "analyse"]
 
 Progress = Callable[[int, int], None]
-CONFIG_NAMES = ("package.json", "tsconfig.json", "jsconfig.json", ".gitignore", "index.html")
+CONFIG_NAMES = ("package.json", "tsconfig.json", "jsconfig.json", ".gitignore", "index.html", "deno.json", "deno.jsonc")
 
 
 def _is_config_file(path: Path) -> bool:

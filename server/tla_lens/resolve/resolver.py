@@ -64,6 +64,7 @@ from urllib.parse import unquote, urlsplit
 from ..problems import Problem
 from . import _jsonc
 from . import bundler, globs
+from . import importmap
 from . import pnp as pnp_manifest
 from .pnp import in_zip as pnp_in_zip
 from ..syntax.sfc import module_scripts
@@ -234,6 +235,7 @@ class Resolver:
         self._pkg: dict[str, Optional[dict]] = {}
         self._pkg_text: dict[str, str] = {}
         self._pnp: dict[str, Optional[pnp_manifest.Manifest]] = {}  # Yarn Plug'n'Play manifests read
+        self._imap_for: dict[str, Optional[importmap.ImportMap]] = {}  # folder -> Deno's import map
         self._scope: dict[str, Optional[str]] = {}
         self._ts_raw: dict[str, _Raw] = {}
         self._ts_final: dict[str, TsConfig] = {}
@@ -447,6 +449,11 @@ class Resolver:
             self._bundler_read.clear()
             self._bundler_cfg.clear()
             self._res.clear()
+        if path is None or os.path.basename(os.fspath(path)) in importmap.CONFIG_NAMES or (
+                self._imap_for and os.fspath(path).endswith(".json")):
+            # deno.json (or the import map it names) changed: every mapping may have
+            self._imap_for.clear()
+            self._res.clear()
         if path is None or os.path.basename(os.fspath(path)) in pnp_manifest.MANIFESTS:
             # a `yarn install` rewrote which package is where: every resolution may change
             self._pnp.clear()
@@ -502,6 +509,12 @@ class Resolver:
                  aliased: bool = False) -> tuple[Kind, Optional[str], Optional[str]]:
         """``spec`` imported from a file in the (real) folder ``imp_dir``: (kind, path,
         message with "{from}" for the importer). ``aliased``: ``spec`` is an alias's target."""
+        if not aliased and mode == "import":
+            imap = self._import_map(imp_dir)
+            if imap is not None and (imap.has_path_keys or not spec.startswith(("./", "../"))):
+                target = imap.resolve(spec, imp_dir)
+                if target is not None:
+                    return self._mapped_target(spec, target, imap.origin, imp_dir, mode, ts)
         if spec.startswith(("./", "../")) and "?" not in spec and "#" not in spec and "%" not in spec:
             # the usual relative import (no query, fragment or escapes)
             if not aliased:
@@ -530,6 +543,8 @@ class Resolver:
         m = _SCHEME.match(spec)
         if m and len(m.group(1)) > 1:
             scheme = m.group(1).lower()
+            if scheme in ("npm", "jsr"):
+                return self._deno_package(spec, spec, imp_dir, mode)
             if scheme != "file":
                 return "ignored", None, f"URL import '{spec}' is not followed"
             try:
@@ -1333,6 +1348,82 @@ class Resolver:
         return found
 
     # ================================================================ tsconfig ====
+    # -- Deno: import maps and npm:/jsr: specifiers -----------------------------------------
+    def _import_map(self, folder: str) -> Optional[importmap.ImportMap]:
+        """The import map of the nearest deno.json(c) at or above ``folder`` (None: none)."""
+        hit = self._imap_for.get(folder, MISSING)
+        if hit is not MISSING:
+            return hit  # type: ignore[return-value]
+        walked = []
+        found: Optional[importmap.ImportMap] = None
+        d = folder
+        while os.path.basename(d) != "node_modules":
+            cached = self._imap_for.get(d, MISSING)
+            if cached is not MISSING:
+                found = cached  # type: ignore[assignment]
+                break
+            walked.append(d)
+            listing = self.fs.listdir(d)
+            conf = next((os.path.join(d, n) for n in importmap.CONFIG_NAMES if listing and n in listing), None)
+            if conf is not None:
+                text = self.fs.read_text(conf)
+                if text is not None:
+                    found, problem = importmap.read(conf, text, self.fs.read_text)
+                    if problem:
+                        self._problem(Path(conf), problem)
+                break
+            parent = os.path.dirname(d)
+            if parent == d:
+                break
+            d = parent
+        for w in walked:
+            self._imap_for[w] = found
+        return found
+
+    def _mapped_target(self, spec: str, target: str, origin: str, imp_dir: str, mode: str,
+                       ts: Optional[TsConfig]) -> tuple[Kind, Optional[str], Optional[str]]:
+        via = f"'{spec}' (mapped to '{target}' by the import map of {origin})"
+        if os.path.isabs(target):
+            # Deno takes the file named, without trying extensions or index files
+            if self.fs.is_file(target):
+                return self._classify(self.fs.realpath(target))
+            return "unresolved", None, f"cannot find module {via} from {{from}}: no such file"
+        scheme = _SCHEME.match(target)
+        kind = scheme.group(1).lower() if scheme else ""
+        if kind in ("npm", "jsr"):
+            return self._deno_package(target, via, imp_dir, mode)
+        if kind == "node" or builtin_name(target):
+            return "builtin", None, None
+        if kind:
+            return "ignored", None, f"URL import {via} is not followed"
+        # a bare name mapped to another bare name: resolved as such (no map again)
+        return self._resolve(target, imp_dir, mode, ts, aliased=True)
+
+    def _deno_package(self, spec: str, shown: str, imp_dir: str, mode: str) -> tuple[Kind, Optional[str], Optional[str]]:
+        """Deno's `npm:name@version/sub` (the node_modules folder Deno installs with
+        `nodeModulesDir`, when there is one) and `jsr:@scope/name` (Deno's cache: not read)."""
+        scheme, _, rest = spec.partition(":")
+        if scheme.lower() == "jsr":
+            return "unresolved", None, (f"cannot resolve {shown} from {{from}}: a JSR package, which Deno keeps "
+                                        f"in its own cache; tla-lens does not read it")
+        rest = rest.lstrip("/")
+        if rest.startswith("@"):
+            scope, _, after = rest.partition("/")
+            name, _, sub = after.partition("/")
+            name = scope + "/" + name.split("@", 1)[0]
+        else:
+            name, _, sub = rest.partition("/")
+            name = name.split("@", 1)[0]
+        try:
+            r = self._package_resolve(name + ("/" + sub if sub else ""), imp_dir, self._conds[mode], mode)
+        except _Fail:
+            return "unresolved", None, (f"cannot resolve {shown} from {{from}}: an npm package Deno keeps in its "
+                                        f"own cache (not read); `\"nodeModulesDir\": \"auto\"` in deno.json "
+                                        f"installs node_modules, which tla-lens reads")
+        if isinstance(r, Resolution):
+            return r.kind, str(r.path) if r.path else None, r.message
+        return self._classify(r)
+
     def _tsconfig_for(self, f: str) -> Optional[TsConfig]:
         if f in self._ts_for:
             return self._ts_for[f]

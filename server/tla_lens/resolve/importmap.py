@@ -1,0 +1,107 @@
+"""Import maps, as Deno reads them from deno.json: `"imports"` and `"scopes"` (or the file named
+by `"importMap"`), applied as the WHATWG import maps specification says.
+
+A key is a bare name (`"config"`, `"@db/"`) or a path (`"./lib/"`, `"/src/"`), paths relative to
+the file that holds the map; a key ending in `/` maps every specifier that starts with it (its
+value must end in `/` too). The longest matching key wins; a scope (a folder prefix of the
+importing file) is looked in before the top-level `"imports"`, the longest scope first. Values
+are paths (made absolute here), URLs, or Deno's `npm:`/`jsr:`/`node:` specifiers, returned as
+they are for the resolver to follow or explain. Specifiers that are paths (`./x`) are looked up
+too, once made absolute.
+"""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from . import _jsonc
+
+CONFIG_NAMES = ("deno.json", "deno.jsonc")
+
+
+def _is_path(s: str) -> bool:
+    return s.startswith(("./", "../", "/"))
+
+
+class ImportMap:
+    def __init__(self, data: dict, base: str, origin: str) -> None:
+        self.origin = origin  # where it was read (for messages)
+        self.imports = self._table(data.get("imports"), base)
+        scopes = data.get("scopes")
+        self.scopes: list[tuple[str, list[tuple[str, str]]]] = []
+        if isinstance(scopes, dict):
+            for prefix, table in scopes.items():
+                if isinstance(prefix, str) and _is_path(prefix):
+                    self.scopes.append((self._absolute(prefix, base), self._table(table, base)))
+            self.scopes.sort(key=lambda s: len(s[0]), reverse=True)
+        self.has_path_keys = any(_is_path(k) or os.path.isabs(k) for k, _ in self.imports) or any(
+            os.path.isabs(k) for _, t in self.scopes for k, _ in t)
+
+    @staticmethod
+    def _absolute(p: str, base: str) -> str:
+        out = os.path.normpath(os.path.join(base, p))
+        return out + os.sep if p.endswith("/") else out
+
+    def _table(self, table, base: str) -> list[tuple[str, str]]:
+        out = []
+        if isinstance(table, dict):
+            for key, value in table.items():
+                if not isinstance(key, str) or not key or not isinstance(value, str):
+                    continue  # (a null or non-string value: the key maps nothing)
+                if _is_path(key):
+                    key = self._absolute(key, base)
+                if _is_path(value):
+                    value = self._absolute(value, base)
+                if key.endswith(("/", os.sep)) and not value.endswith(("/", os.sep)):
+                    continue  # invalid: a prefix key needs a prefix value
+                out.append((key, value))
+        # the longest key first (the specification sorts by code units, descending)
+        out.sort(key=lambda kv: kv[0], reverse=True)
+        return out
+
+    @staticmethod
+    def _match(spec: str, table: list[tuple[str, str]]) -> Optional[str]:
+        for key, value in table:
+            if key == spec:
+                return value
+            if key.endswith(("/", os.sep)) and spec.startswith(key):
+                return value + spec[len(key):]
+        return None
+
+    def resolve(self, spec: str, importer_dir: str) -> Optional[str]:
+        """What ``spec``, imported from a file in ``importer_dir``, maps to: an absolute path, a
+        URL or a Deno specifier (`npm:…`); None when no key matches it."""
+        if _is_path(spec):
+            spec = os.path.normpath(os.path.join(importer_dir, spec)) + (os.sep if spec.endswith("/") else "")
+        folder = importer_dir.rstrip(os.sep) + os.sep
+        for prefix, table in self.scopes:
+            if folder.startswith(prefix) or folder.rstrip(os.sep) == prefix.rstrip(os.sep):
+                hit = self._match(spec, table)
+                if hit is not None:
+                    return hit
+        return self._match(spec, self.imports)
+
+
+def read(config_path: str, text: str, read_text) -> tuple[Optional[ImportMap], Optional[str]]:
+    """The import map of a deno.json(c) (``text``), or of the file its `"importMap"` names
+    (read with ``read_text``); and a problem to report, if any. (None, None): it has none."""
+    data, err = _jsonc.parse_json(text, lenient=True)
+    if err is not None and data is None:
+        return None, f"{os.path.basename(config_path)} is not valid JSON: {err[0]}"
+    if not isinstance(data, dict):
+        return None, None
+    base = os.path.dirname(config_path)
+    origin = os.path.basename(config_path)
+    other = data.get("importMap")
+    if "imports" not in data and "scopes" not in data and isinstance(other, str) and _is_path(other):
+        path = os.path.normpath(os.path.join(base, other))
+        body = read_text(path)
+        if body is None:
+            return None, f"the import map {other} named by {origin} cannot be read"
+        data, err = _jsonc.parse_json(body, lenient=True)
+        if not isinstance(data, dict):
+            return None, f"the import map {other} is not a JSON object" + (f": {err[0]}" if err else "")
+        base, origin = os.path.dirname(path), other
+    if not isinstance(data.get("imports"), dict) and not isinstance(data.get("scopes"), dict):
+        return None, None
+    return ImportMap(data, base, origin), None

@@ -1,0 +1,115 @@
+"""Deno projects: the import map of deno.json (`imports`, `scopes`, or the file `importMap`
+names) and `npm:`/`jsr:` specifiers. Held to Deno 2 itself: `deno info --json` says where each
+import of the project goes (its own resolver, nothing run), and V8 links the modules so (the
+engine's "graph" op, TypeScript transpiled by TypeScript 5.9): tla-lens must resolve every
+import to the same file and give every module V8's verdict."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+from tla_lens.resolve import Resolver
+
+FILES = {
+    "deno.json": json.dumps({
+        "imports": {"config": "./config.ts", "@db/": "./lib/db/", "./legacy/": "./modern/", "std/path": "node:path"},
+        "scopes": {"./vendor/": {"config": "./vendor/config.ts"}},
+    }),
+    "lib/db/pool.ts": "export const pool: number = await Promise.resolve(1);\n",
+    "config.ts": "import { pool } from '@db/pool.ts';\nexport const settings = { pool };\n",
+    "modern/util.ts": "export const util = (x: number) => x + 1;\n",
+    "vendor/config.ts": "export const settings = { pool: 0 };\n",
+    "vendor/use.ts": "import { settings } from 'config';\nexport const used = settings;\n",
+    "main.ts": ("import { settings } from 'config';\nimport { util } from './legacy/util.ts';\n"
+                "import { used } from './vendor/use.ts';\nconsole.log(settings, util(1), used);\n"),
+    "side.ts": "import { util } from './modern/util.ts';\nexport default util;\n",
+}
+ENTRIES = ["main.ts", "side.ts"]
+
+
+def _deno_graph(deno: Path, root: Path, tmp: Path) -> dict:
+    """{importer path: {specifier: resolved path or builtin}} from `deno info --json`."""
+    links: dict = {}
+    for entry in ENTRIES:
+        proc = subprocess.run([str(deno), "info", "--json", "--no-lock", entry], cwd=root, capture_output=True,
+                              text=True, timeout=120, env=dict(os.environ, DENO_DIR=str(tmp / "deno-dir"),
+                                                               DENO_NO_UPDATE_CHECK="1", NO_COLOR="1"))
+        assert proc.returncode == 0, proc.stderr
+        for mod in json.loads(proc.stdout)["modules"]:
+            if "local" not in mod:
+                continue
+            deps = links.setdefault(mod["local"], {})
+            for d in mod.get("dependencies", []):
+                target = (d.get("code") or {}).get("specifier", "")
+                deps[d["specifier"]] = unquote(urlparse(target).path) if target.startswith("file:") else target
+    return links
+
+
+def test_import_maps_resolve_as_deno_resolves(engines_node_modules, engine, tmp_path, workspace):
+    deno = engines_node_modules / ".bin" / "deno"
+    assert deno.exists(), "deno is missing: `make engines` installs it"
+    root = workspace(FILES)
+    links = _deno_graph(deno, root, tmp_path)
+    assert len(links) == len(FILES) - 1  # (every module, deno.json aside)
+    r = Resolver(root)
+    problems = []
+    for importer, deps in links.items():
+        for spec, target in deps.items():
+            got = r.resolve(spec, Path(importer))
+            want = "builtin" if target.startswith("node:") else target
+            ours = "builtin" if got.kind == "builtin" else str(got.path)
+            if ours != want:
+                problems.append(f"{importer}: {spec!r} -> Deno {want}, tla-lens {ours} ({got.message})")
+    assert not problems, "\n".join(problems)
+    # the cases do what they are there for
+    assert links[str(root / "vendor/use.ts")]["config"] == str(root / "vendor/config.ts")  # a scope
+    assert links[str(root / "main.ts")]["./legacy/util.ts"] == str(root / "modern/util.ts")  # a path key
+
+    # V8, with the modules linked as Deno links them
+    sources = {f: Path(f).read_text() for f in links}
+    v8_links = {f: {s: t for s, t in deps.items() if not t.startswith("node:")} for f, deps in links.items()}
+    v8 = engine.ask(op="graph", files=sources, links=v8_links, verbatim=False)
+    assert not v8["errors"], v8["errors"]
+    project = analyse(root, Config(), cache=False)
+    ours = {f: {"tla": project.modules[Path(f)].has_tla, "async": project.modules[Path(f)].is_async} for f in links}
+    assert ours == {f: {"tla": v["tla"], "async": v["async"]} for f, v in v8["files"].items() if f in ours}
+    assert ours[str(root / "main.ts")]["async"] and not ours[str(root / "vendor/use.ts")]["async"]
+
+
+def test_deno_specifiers_say_why_they_are_not_followed(workspace):
+    root = workspace({
+        "deno.json": json.dumps({"imports": {"chalk": "npm:chalk@5", "path": "jsr:@std/path@1", "fs": "node:fs",
+                                             "remote": "https://example.com/x.ts", "gone": "./nope.ts"}}),
+        "node_modules/preact/package.json": json.dumps({"name": "preact", "type": "module", "exports": "./p.js"}),
+        "node_modules/preact/p.js": "export default 1;\n",
+        "main.ts": "",
+    })
+    r = Resolver(root)
+    main = root / "main.ts"
+    chalk = r.resolve("chalk", main)
+    assert chalk.kind == "unresolved" and "an npm package Deno keeps in its own cache" in chalk.message
+    assert "nodeModulesDir" in chalk.message and "import map of deno.json" in chalk.message
+    assert r.resolve("npm:preact@10", main).path == root / "node_modules/preact/p.js"  # (nodeModulesDir)
+    path = r.resolve("path", main)
+    assert path.kind == "unresolved" and "a JSR package" in path.message
+    assert r.resolve("remote", main).kind == "ignored"
+    assert r.resolve("fs", main).kind == "builtin"
+    gone = r.resolve("gone", main)
+    assert gone.kind == "unresolved" and "no such file" in gone.message
+
+
+def test_an_import_map_file_named_by_deno_json(workspace):
+    root = workspace({
+        "deno.json": json.dumps({"importMap": "./maps/import_map.json"}),
+        "maps/import_map.json": json.dumps({"imports": {"db": "../src/db.ts"}}),  # (relative to the map)
+        "src/db.ts": "export const db = await 1;\n",
+        "main.ts": "import { db } from 'db';\nexport { db };\n",
+    })
+    project = analyse(root, Config(), cache=False)
+    assert project.modules[root / "main.ts"].edges[0].target == root / "src/db.ts"
+    assert project.modules[root / "main.ts"].is_async
