@@ -32,10 +32,10 @@ FILES = {
 ENTRIES = ["main.ts", "side.ts"]
 
 
-def _deno_graph(deno: Path, root: Path, tmp: Path) -> dict:
+def _deno_graph(deno: Path, root: Path, tmp: Path, entries=ENTRIES) -> dict:
     """{importer path: {specifier: resolved path or builtin}} from `deno info --json`."""
     links: dict = {}
-    for entry in ENTRIES:
+    for entry in entries:
         proc = subprocess.run([str(deno), "info", "--json", "--no-lock", entry], cwd=root, capture_output=True,
                               text=True, timeout=120, env=dict(os.environ, DENO_DIR=str(tmp / "deno-dir"),
                                                                DENO_NO_UPDATE_CHECK="1", NO_COLOR="1"))
@@ -113,3 +113,42 @@ def test_an_import_map_file_named_by_deno_json(workspace):
     project = analyse(root, Config(), cache=False)
     assert project.modules[root / "main.ts"].edges[0].target == root / "src/db.ts"
     assert project.modules[root / "main.ts"].is_async
+
+
+WORKSPACE = {
+    "deno.json": json.dumps({"workspace": ["./packages/*"], "imports": {"shared/": "./shared/"}}),
+    "packages/db/deno.json": json.dumps({"name": "@acme/db", "version": "0.1.0",
+                                         "exports": {".": "./mod.ts", "./pool": "./pool.ts"}}),
+    "packages/db/mod.ts": "export * from './pool.ts';\n",
+    "packages/db/pool.ts": "export const pool = await Promise.resolve(1);\n",
+    "packages/app/deno.json": json.dumps({"name": "@acme/app", "version": "0.1.0", "exports": "./main.ts",
+                                          "imports": {"local": "./local.ts", "shared/": "./mine/"}}),
+    "packages/app/main.ts": ("import { pool } from '@acme/db';\nimport { pool as p2 } from '@acme/db/pool';\n"
+                             "import { l } from 'local';\nimport { s } from 'shared/s.ts';\n"
+                             "export const all = [pool, p2, l, s];\n"),
+    "packages/app/local.ts": "export const l = 1;\n",
+    "packages/app/mine/s.ts": "export const s = 3;\n",
+    "packages/tool/deno.json": json.dumps({"name": "@acme/tool", "version": "0.1.0", "exports": "./tool.ts"}),
+    "packages/tool/tool.ts": "import { s } from 'shared/s.ts';\nimport { all } from '@acme/app';\nexport const t = [s, all];\n",
+    "shared/s.ts": "export const s = 2;\n",
+}
+
+
+def test_a_deno_workspace_resolves_as_deno_resolves(engines_node_modules, engine, tmp_path, workspace):
+    """Members' own maps first (app's `shared/` wins over the root's), then the root's, then the
+    members' names and exports (`@acme/db`, `@acme/db/pool`)."""
+    deno = engines_node_modules / ".bin" / "deno"
+    root = workspace(WORKSPACE)
+    links = _deno_graph(deno, root, tmp_path, ["packages/app/main.ts", "packages/tool/tool.ts"])
+    r = Resolver(root)
+    got = {f: {spec: str(r.resolve(spec, Path(f)).path) for spec in deps} for f, deps in links.items()}
+    assert got == links
+    assert links[str(root / "packages/app/main.ts")]["shared/s.ts"] == str(root / "packages/app/mine/s.ts")
+    assert links[str(root / "packages/tool/tool.ts")]["shared/s.ts"] == str(root / "shared/s.ts")
+    sources = {f: Path(f).read_text() for f in links}
+    v8 = engine.ask(op="graph", files=sources, links=links, verbatim=False)
+    assert not v8["errors"], v8["errors"]
+    project = analyse(root, Config(), cache=False)
+    ours = {f: {"tla": project.modules[Path(f)].has_tla, "async": project.modules[Path(f)].is_async} for f in links}
+    assert ours == {f: {"tla": v["tla"], "async": v["async"]} for f, v in v8["files"].items() if f in ours}
+    assert ours[str(root / "packages/tool/tool.ts")]["async"]

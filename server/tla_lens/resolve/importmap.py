@@ -82,14 +82,79 @@ class ImportMap:
         return self._match(spec, self.imports)
 
 
-def read(config_path: str, text: str, read_text) -> tuple[Optional[ImportMap], Optional[str]]:
-    """The import map of a deno.json(c) (``text``), or of the file its `"importMap"` names
-    (read with ``read_text``); and a problem to report, if any. (None, None): it has none."""
+class Maps:
+    """Several import maps looked in, in order (a workspace member's own, the workspace root's,
+    the members' names): the first that maps a specifier decides."""
+
+    def __init__(self, maps: list[ImportMap]) -> None:
+        self.maps = maps
+        self.has_path_keys = any(m.has_path_keys for m in maps)
+        self.origin = maps[0].origin if maps else ""
+
+    def resolve(self, spec: str, importer_dir: str) -> Optional[str]:
+        for m in self.maps:
+            hit = m.resolve(spec, importer_dir)
+            if hit is not None:
+                self.origin = m.origin
+                return hit
+        return None
+
+
+def members(config_path: str, data: dict, read_text, listdir) -> Optional[ImportMap]:
+    """The names of a Deno workspace's members (``data``: the root deno.json, whose `workspace`
+    lists member folders, `*` globs allowed) as an import map: `name` to the member's `exports`
+    ("." or a string), `name/sub` to its `./sub` export."""
+    listed = data.get("workspace")
+    if isinstance(listed, dict):
+        listed = listed.get("members")
+    if not isinstance(listed, list):
+        return None
+    base = os.path.dirname(config_path)
+    folders: list[str] = []
+    for entry in listed:
+        if not isinstance(entry, str):
+            continue
+        if entry.rstrip("/").endswith("/*"):
+            parent = os.path.normpath(os.path.join(base, entry.rstrip("/")[:-2]))
+            names = listdir(parent) or {}
+            folders += [os.path.join(parent, n) for n, k in sorted(names.items()) if k in ("dir", "?")]
+        else:
+            folders.append(os.path.normpath(os.path.join(base, entry)))
+    imports: dict[str, str] = {}
+    for folder in folders:
+        for name in CONFIG_NAMES:
+            text = read_text(os.path.join(folder, name))
+            if text is None:
+                continue
+            conf, _ = _jsonc.parse_json(text, lenient=True)
+            if isinstance(conf, dict) and isinstance(conf.get("name"), str):
+                exports = conf.get("exports")
+                if isinstance(exports, str):
+                    exports = {".": exports}
+                for sub, target in (exports.items() if isinstance(exports, dict) else ()):
+                    if isinstance(sub, str) and isinstance(target, str) and sub.startswith("."):
+                        key = conf["name"] + sub[1:]
+                        imports[key] = os.path.join(folder, target)
+            break
+    if not imports:
+        return None
+    return ImportMap({"imports": imports}, base, f"the workspace members of {os.path.basename(config_path)}")
+
+
+def parse(config_path: str, text: str) -> tuple[Optional[dict], Optional[str]]:
+    """A deno.json(c)'s contents, and a problem to report, if any."""
     data, err = _jsonc.parse_json(text, lenient=True)
     if err is not None and data is None:
         return None, f"{os.path.basename(config_path)} is not valid JSON: {err[0]}"
-    if not isinstance(data, dict):
-        return None, None
+    return (data, None) if isinstance(data, dict) else (None, None)
+
+
+def read(config_path: str, text: str, read_text) -> tuple[Optional[ImportMap], Optional[str]]:
+    """The import map of a deno.json(c) (``text``), or of the file its `"importMap"` names
+    (read with ``read_text``); and a problem to report, if any. (None, None): it has none."""
+    data, problem = parse(config_path, text)
+    if data is None:
+        return None, problem
     base = os.path.dirname(config_path)
     origin = os.path.basename(config_path)
     other = data.get("importMap")

@@ -1349,13 +1349,15 @@ class Resolver:
 
     # ================================================================ tsconfig ====
     # -- Deno: import maps and npm:/jsr: specifiers -----------------------------------------
-    def _import_map(self, folder: str) -> Optional[importmap.ImportMap]:
-        """The import map of the nearest deno.json(c) at or above ``folder`` (None: none)."""
+    def _import_map(self, folder: str) -> Optional[importmap.Maps]:
+        """The import maps that apply in ``folder``: the nearest deno.json(c)'s at or above it,
+        then, when it is a member of a Deno workspace, the workspace root's and the members'
+        names (None: no deno.json)."""
         hit = self._imap_for.get(folder, MISSING)
         if hit is not MISSING:
             return hit  # type: ignore[return-value]
         walked = []
-        found: Optional[importmap.ImportMap] = None
+        found: Optional[importmap.Maps] = None
         d = folder
         while os.path.basename(d) != "node_modules":
             cached = self._imap_for.get(d, MISSING)
@@ -1363,14 +1365,31 @@ class Resolver:
                 found = cached  # type: ignore[assignment]
                 break
             walked.append(d)
-            listing = self.fs.listdir(d)
-            conf = next((os.path.join(d, n) for n in importmap.CONFIG_NAMES if listing and n in listing), None)
+            conf = self._deno_config_in(d)
             if conf is not None:
-                text = self.fs.read_text(conf)
-                if text is not None:
-                    found, problem = importmap.read(conf, text, self.fs.read_text)
-                    if problem:
-                        self._problem(Path(conf), problem)
+                maps: list[importmap.ImportMap] = []
+                own = self._deno_map(conf)
+                if own is not None:
+                    maps.append(own)
+                # a workspace root at or above (its map, then its members' names)
+                w = d
+                while True:
+                    root_conf = self._deno_config_in(w)
+                    data = self._deno_data(root_conf) if root_conf is not None else None
+                    if data is not None and "workspace" in data:
+                        if root_conf != conf:
+                            root_map = self._deno_map(root_conf)
+                            if root_map is not None:
+                                maps.append(root_map)
+                        names = importmap.members(root_conf, data, self.fs.read_text, self.fs.listdir)
+                        if names is not None:
+                            maps.append(names)
+                        break
+                    parent = os.path.dirname(w)
+                    if parent == w or os.path.basename(parent) == "node_modules":
+                        break
+                    w = parent
+                found = importmap.Maps(maps) if maps else None
                 break
             parent = os.path.dirname(d)
             if parent == d:
@@ -1378,6 +1397,23 @@ class Resolver:
             d = parent
         for w in walked:
             self._imap_for[w] = found
+        return found
+
+    def _deno_config_in(self, d: str) -> Optional[str]:
+        listing = self.fs.listdir(d)
+        return next((os.path.join(d, n) for n in importmap.CONFIG_NAMES if listing and n in listing), None)
+
+    def _deno_data(self, conf: str) -> Optional[dict]:
+        text = self.fs.read_text(conf)
+        return importmap.parse(conf, text)[0] if text is not None else None
+
+    def _deno_map(self, conf: str) -> Optional[importmap.ImportMap]:
+        text = self.fs.read_text(conf)
+        if text is None:
+            return None
+        found, problem = importmap.read(conf, text, self.fs.read_text)
+        if problem:
+            self._problem(Path(conf), problem)
         return found
 
     def _mapped_target(self, spec: str, target: str, origin: str, imp_dir: str, mode: str,
