@@ -152,3 +152,24 @@ def test_a_deno_workspace_resolves_as_deno_resolves(engines_node_modules, engine
     ours = {f: {"tla": project.modules[Path(f)].has_tla, "async": project.modules[Path(f)].is_async} for f in links}
     assert ours == {f: {"tla": v["tla"], "async": v["async"]} for f, v in v8["files"].items() if f in ours}
     assert ours[str(root / "packages/tool/tool.ts")]["async"]
+
+
+def test_type_only_imports_are_elided_as_deno_elides_them(engines_node_modules, tmp_path, workspace):
+    """Deno drops an import used only as a type unless deno.json's compilerOptions set
+    verbatimModuleSyntax: `deno run` shows whether the awaited module was loaded at all."""
+    deno = engines_node_modules / ".bin" / "deno"
+    for verbatim in (False, True):
+        options = {"compilerOptions": {"verbatimModuleSyntax": True}} if verbatim else {}
+        root = workspace({
+            "deno.json": json.dumps(options),
+            "db.ts": "console.log('db loaded');\nexport class Row { id = 0 }\nexport const x = await Promise.resolve(1);\n",
+            "main.ts": "import { Row } from './db.ts';\nconst r: Row | null = null;\nconsole.log('main', r);\n",
+        }, root=tmp_path / f"v{verbatim}")
+        proc = subprocess.run([str(deno), "run", "--no-lock", "main.ts"], cwd=root, capture_output=True, text=True,
+                              timeout=120, env=dict(os.environ, DENO_DIR=str(tmp_path / "deno-dir"),
+                                                    DENO_NO_UPDATE_CHECK="1", NO_COLOR="1"))
+        assert proc.returncode == 0, proc.stderr
+        loaded = "db loaded" in proc.stdout
+        assert loaded is verbatim
+        project = analyse(root, Config(), cache=False)
+        assert project.modules[root / "main.ts"].is_async is loaded

@@ -472,8 +472,7 @@ class Project:
         fmt = _module_format(path, facts, self.resolver)
         verbatim = False
         if dialect.is_typescript or dialect is Dialect.VUE:  # (a Vue component's TypeScript too)
-            tsconfig = self.resolver.tsconfig_for(path)
-            verbatim = bool(tsconfig and tsconfig.verbatim_module_syntax)
+            verbatim = self.resolver.verbatim_for(path)
         keep = path in self.overlays
         mod = Module(path=path, data=data if keep else None, facts=facts, format=fmt,
                      workspace=workspace, verbatim=verbatim, infection=self.infection,
@@ -890,8 +889,7 @@ class Project:
             fmt = _module_format(path, mod.facts, self.resolver)
             verbatim = mod.verbatim
             if mod.facts.dialect.is_typescript or mod.facts.dialect is Dialect.VUE:
-                ts = self.resolver.tsconfig_for(path)
-                verbatim = bool(ts and ts.verbatim_module_syntax)
+                verbatim = self.resolver.verbatim_for(path)
             mod.format, mod.verbatim = fmt, verbatim
             mod.workspace = path in self.workspace_files
             mod.edges = self._edges_of(mod)

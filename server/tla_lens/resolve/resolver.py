@@ -235,7 +235,8 @@ class Resolver:
         self._pkg: dict[str, Optional[dict]] = {}
         self._pkg_text: dict[str, str] = {}
         self._pnp: dict[str, Optional[pnp_manifest.Manifest]] = {}  # Yarn Plug'n'Play manifests read
-        self._imap_for: dict[str, Optional[importmap.ImportMap]] = {}  # folder -> Deno's import map
+        self._imap_for: dict[str, Optional[importmap.Maps]] = {}  # folder -> Deno's import maps
+        self._deno_verbatim: dict[str, Optional[bool]] = {}  # folder -> deno.json's verbatimModuleSyntax
         self._scope: dict[str, Optional[str]] = {}
         self._ts_raw: dict[str, _Raw] = {}
         self._ts_final: dict[str, TsConfig] = {}
@@ -453,6 +454,7 @@ class Resolver:
                 self._imap_for and os.fspath(path).endswith(".json")):
             # deno.json (or the import map it names) changed: every mapping may have
             self._imap_for.clear()
+            self._deno_verbatim.clear()
             self._res.clear()
         if path is None or os.path.basename(os.fspath(path)) in pnp_manifest.MANIFESTS:
             # a `yarn install` rewrote which package is where: every resolution may change
@@ -1398,6 +1400,34 @@ class Resolver:
         for w in walked:
             self._imap_for[w] = found
         return found
+
+    def verbatim_for(self, file: Path) -> bool:
+        """Does TypeScript keep ``file``'s imports as written (verbatimModuleSyntax)? The nearest
+        deno.json's `compilerOptions` when it sets it (Deno), else the file's tsconfig."""
+        folder = os.path.dirname(os.path.abspath(os.fspath(file)))
+        deno = self._deno_verbatim.get(folder, MISSING)
+        if deno is MISSING:
+            deno = None
+            try:
+                d = folder
+                while os.path.basename(d) != "node_modules":
+                    conf = self._deno_config_in(d)
+                    if conf is not None:
+                        opts = (self._deno_data(conf) or {}).get("compilerOptions")
+                        if isinstance(opts, dict) and isinstance(opts.get("verbatimModuleSyntax"), bool):
+                            deno = opts["verbatimModuleSyntax"]
+                        break
+                    parent = os.path.dirname(d)
+                    if parent == d:
+                        break
+                    d = parent
+            except Exception:  # pragma: no cover - defensive
+                pass
+            self._deno_verbatim[folder] = deno
+        if deno is not None:
+            return deno  # type: ignore[return-value]
+        ts = self.tsconfig_for(file)
+        return bool(ts and ts.verbatim_module_syntax)
 
     def _deno_config_in(self, d: str) -> Optional[str]:
         listing = self.fs.listdir(d)
