@@ -41,6 +41,9 @@ run: $(STAMP)
 	@echo
 	@echo "== tla-lens explain examples/astro-site/src/pages/index.astro (an Astro page)"
 	$(BIN)/tla-lens explain examples/astro-site/src/pages/index.astro
+	@echo
+	@echo "== tla-lens explain examples/deno-app/main.ts (Deno, deno.json's import map)"
+	$(BIN)/tla-lens explain examples/deno-app/main.ts
 
 # Emacs with eglot for tests/editors/test_emacs.py (Neovim comes from PyPI with the test extra)
 editor-packages:

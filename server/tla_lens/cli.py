@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-_ROOT_MARKERS = ("tla-lens.json", "package.json", "tsconfig.json", "jsconfig.json", ".git")
+_ROOT_MARKERS = ("tla-lens.json", "package.json", "tsconfig.json", "jsconfig.json", "deno.json", "deno.jsonc", ".git")
 
 
 def _project_root(start: Path) -> Path:

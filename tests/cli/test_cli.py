@@ -11,6 +11,7 @@ TSAPP = REPO / "examples" / "typescript-app"
 VUEAPP = REPO / "examples" / "vite-vue-app"
 KITAPP = REPO / "examples" / "sveltekit-app"
 ASTRO = REPO / "examples" / "astro-site"
+DENO = REPO / "examples" / "deno-app"
 
 
 def run(*args, cwd=None):
@@ -303,3 +304,17 @@ def test_a_profiled_run_writes_its_profile(tmp_path):
     assert json.loads(r.stdout)["root"] == str(WEBPACK)
     import pstats
     assert any("tla_lens" in fn for fn, _, _ in pstats.Stats(str(prof)).stats)
+
+
+def test_deno_example_through_its_import_map():
+    data, r = as_json(DENO)
+    mods = {m["path"]: m for m in data["modules"]}
+    assert mods["src/config.ts"]["topLevelAwait"] and mods["src/db.ts"]["topLevelAwait"]
+    assert mods["main.ts"]["async"] and mods["src/server.ts"]["async"] and mods["src/routes/users.ts"]["async"]
+    assert not mods["src/routes/health.ts"]["async"]  # (import() only)
+    assert not [d for d in data["diagnostics"] if d["code"] == "unresolved-import"]
+    # explain finds the project by its deno.json
+    r = run("explain", DENO / "main.ts")
+    assert r.returncode == 0, r.stderr
+    assert "src/routes/users.ts:2  imports '@/db.ts'" in r.stdout
+    assert "src/db.ts:8  top-level await" in r.stdout

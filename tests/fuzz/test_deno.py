@@ -173,3 +173,17 @@ def test_type_only_imports_are_elided_as_deno_elides_them(engines_node_modules, 
         assert loaded is verbatim
         project = analyse(root, Config(), cache=False)
         assert project.modules[root / "main.ts"].is_async is loaded
+
+
+def test_the_deno_example_resolves_and_links_as_in_deno(engines_node_modules, engine, tmp_path):
+    deno = engines_node_modules / ".bin" / "deno"
+    root = Path(__file__).resolve().parents[2] / "examples" / "deno-app"
+    links = _deno_graph(deno, root, tmp_path, ["main.ts"])
+    r = Resolver(root)
+    assert {f: {s: str(r.resolve(s, Path(f)).path) for s in deps} for f, deps in links.items()} == links
+    v8 = engine.ask(op="graph", files={f: Path(f).read_text() for f in links}, links=links, verbatim=False)
+    assert not v8["errors"], v8["errors"]
+    project = analyse(root, Config(), cache=False)
+    assert {f: project.modules[Path(f)].is_async for f in links} == {f: v["async"] for f, v in v8["files"].items()
+                                                                       if f in links}
+    assert v8["files"][str(root / "main.ts")]["async"]
