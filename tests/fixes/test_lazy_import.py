@@ -628,3 +628,68 @@ def test_deep_nesting_does_not_crash():
     src = "import { a } from './m.js';\nasync function f() { return " + "(" * depth + "a" + ")" * depth + "; }\n"
     result = lazy_import(src.encode(), JS, 0)
     assert isinstance(result, (Fix, Refusal))
+
+
+# -- Vue and Svelte components: the script's functions load the module; the template must not
+# need the binding, nor call (outside an event handler) a function the fix makes async ---------
+
+SVELTE_LOAD = """<script lang="ts">
+  import { db } from './db';
+  let rows = $state<unknown[]>([]);
+  function load() {
+    rows = db.query();
+  }
+</script>
+
+<button onclick={load}>Load</button>
+<p>{rows.length}</p>
+"""
+VUE_SAVE = """<template>
+  <button @click="save">Save</button> <p>{{ label }}</p>
+</template>
+
+<script setup lang="ts">
+import { db } from './db'
+const label = 'users'
+async function save() {
+  await db.save()
+}
+</script>
+"""
+
+
+def test_svelte_component_handler_gets_the_import():
+    from tla_lens.fixes import Fix, apply_edits, lazy_import
+
+    fix = lazy_import(SVELTE_LOAD.encode(), Dialect.SVELTE, 0)
+    assert isinstance(fix, Fix) and fix.functions_made_async == ["load"], fix
+    out = apply_edits(SVELTE_LOAD.encode(), fix.edits).decode()
+    assert "import { db }" not in out
+    assert "  async function load() {\n    const { db } = await import('./db');\n    rows = db.query();" in out
+    facts = extract(out.encode(), Dialect.SVELTE)
+    assert not facts.imports and [d.specifier for d in facts.dynamic_imports] == ["./db"]
+
+
+def test_vue_script_setup_function_gets_the_import():
+    from tla_lens.fixes import Fix, apply_edits, lazy_import
+
+    fix = lazy_import(VUE_SAVE.encode(), Dialect.VUE, 0)
+    assert isinstance(fix, Fix) and fix.functions_made_async == [], fix
+    out = apply_edits(VUE_SAVE.encode(), fix.edits).decode()
+    assert "async function save() {\n  const { db } = await import('./db')\n  await db.save()" in out
+    assert not extract(out.encode(), Dialect.VUE).imports
+
+
+@pytest.mark.parametrize("dialect, src, reason", [
+    (Dialect.SVELTE, SVELTE_LOAD.replace("<p>{rows.length}</p>", "<p>{load()}</p>"),
+     "the fix would make `load` async, and the template uses it outside an event handler"),
+    (Dialect.SVELTE, SVELTE_LOAD.replace("<p>{rows.length}</p>", "<p>{db.name}</p>"), "`db` is mentioned in the markup"),
+    (Dialect.VUE, VUE_SAVE.replace("{{ label }}", "{{ db.name }}"), "`db` is used by the template"),
+    (Dialect.VUE, VUE_SAVE.replace("const label = 'users'", "const label = db.name"),
+     "`db` is used at the top level of the component's script"),
+])
+def test_component_refusals(dialect, src, reason):
+    from tla_lens.fixes import Refusal, lazy_import
+
+    r = lazy_import(src.encode(), dialect, 0)
+    assert isinstance(r, Refusal) and reason in r.reason, r

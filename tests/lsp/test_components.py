@@ -186,3 +186,22 @@ async def test_component_import_used_only_as_a_type_gets_the_import_type_fix(lsp
     texts = apply_workspace_edit(s, convert.edit)
     assert texts[s.uri("src/Typed.svelte")].splitlines()[1] == "  import type { Row } from './db'"
     assert await wait_for(lambda: s.diagnostics("src/Typed.svelte") == [])
+
+
+async def test_component_lazy_fix_in_an_event_handler(lsp):
+    files = {
+        "package.json": json.dumps({"name": "app", "type": "module"}),
+        "src/db.ts": "export const db = await Promise.resolve(1);\n",
+        "src/Rows.svelte": ("<script lang=\"ts\">\n  import { db } from './db'\n  let rows = $state(0)\n"
+                            "  function load() {\n    rows = db\n  }\n</script>\n<button onclick={load}>{rows}</button>\n"),
+    }
+    s = await lsp(files)
+    s.open("src/Rows.svelte")
+    assert await wait_for(lambda: [d.code for d in s.diagnostics("src/Rows.svelte")] == ["async-import"])
+    d = s.diagnostics("src/Rows.svelte")[0]
+    lazy = _by_title(await _actions(s, "src/Rows.svelte", d.range, [d]), "Load")
+    assert lazy.disabled is None and lazy.edit is not None
+    texts = apply_workspace_edit(s, lazy.edit)
+    new = texts[s.uri("src/Rows.svelte")]
+    assert "  async function load() {\n    const { db } = await import('./db')\n" in new, new
+    assert await wait_for(lambda: s.diagnostics("src/Rows.svelte") == [])

@@ -261,3 +261,37 @@ def test_svelte_import_type_fix_makes_the_compiled_component_synchronous(node26,
     after = compiled_verdicts(node26, root, modules, **compilers)
     assert after["src/svelte/Typed.svelte"] == {"tla": False, "async": False}
     assert our_verdicts(root, modules) == after
+
+
+def test_component_lazy_fixes_make_the_compiled_components_synchronous(node26, ts5, engines_node_modules, workspace):
+    """The "Load lazily with import()" fix in a Svelte component (an event handler) and a Vue one
+    (a function of <script setup>): compiled by svelte / @vue/compiler-sfc + TypeScript and
+    linked by V8, each is async before the fix and synchronous after it, and still compiles."""
+    from tla_lens.fixes import Fix, apply_edits, lazy_import
+    from tla_lens.syntax import Dialect
+
+    svelte = ("<script lang=\"ts\">\n  import { db } from '../db.ts';\n  let rows = $state(0);\n"
+              "  function load() {\n    rows = db;\n  }\n</script>\n\n<button onclick={load}>{rows}</button>\n")
+    vue = ("<template>\n  <button @click=\"save\">Save</button>\n</template>\n\n<script setup lang=\"ts\">\n"
+           "import { db } from '../db.ts'\nasync function save() {\n  console.log(db)\n}\n</script>\n")
+    files = {
+        "package.json": json.dumps({"type": "module"}),
+        "tsconfig.json": json.dumps({"compilerOptions": {"verbatimModuleSyntax": True}}),
+        "src/db.ts": "export const db = await Promise.resolve(1);\n",
+        "src/svelte/Lazy.svelte": svelte,
+        "src/vue/Lazy.vue": vue,
+    }
+    compilers = dict(TS5=str(ts5), VUE_SFC=str(engines_node_modules / "@vue" / "compiler-sfc"),
+                     SVELTE=(engines_node_modules / "svelte" / "src" / "compiler" / "index.js").as_uri())
+    modules = ["src/db.ts", "src/svelte/Lazy.svelte", "src/vue/Lazy.vue"]
+    root = workspace(files)
+    before = compiled_verdicts(node26, root, modules, **compilers)
+    assert before["src/svelte/Lazy.svelte"]["async"] and before["src/vue/Lazy.vue"]["async"]
+    assert our_verdicts(root, modules) == before
+    for rel, dialect, text in (("src/svelte/Lazy.svelte", Dialect.SVELTE, svelte), ("src/vue/Lazy.vue", Dialect.VUE, vue)):
+        fix = lazy_import(text.encode(), dialect, 0)
+        assert isinstance(fix, Fix), fix
+        (root / rel).write_bytes(apply_edits(text.encode(), fix.edits))
+    after = compiled_verdicts(node26, root, modules, **compilers)
+    assert not after["src/svelte/Lazy.svelte"]["async"] and not after["src/vue/Lazy.vue"]["async"]
+    assert our_verdicts(root, modules) == after

@@ -131,6 +131,8 @@ def _lazy_import(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
         return Refusal(title, "the file is not valid UTF-8")
     if dialect is Dialect.ASTRO:
         return _astro_lazy(source, facts, imp)
+    if dialect in (Dialect.VUE, Dialect.SVELTE):
+        return _component_lazy(source, dialect, imp, title)
     if dialect.is_component:
         return Refusal(title, _IN_COMPONENT)
     if imp.kind is StatementKind.EXPORT:
@@ -286,6 +288,52 @@ def _lazy_import(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
     if new_facts.has_syntax_errors and not facts.has_syntax_errors:
         return Refusal(title, "the edited file would not parse (please report this)")
     return fix
+
+
+def _component_lazy(source: bytes, dialect: Dialect, imp: StaticImport, title: str) -> Union[Fix, Refusal]:
+    """A Vue or Svelte component's import, loaded with ``import()`` in the script's functions
+    that use it — as in a module (the script blocks are the code, in place) — when the template
+    does not use it (it needs the binding when the component renders) nor calls a function the
+    fix would make async (it would get a Promise)."""
+    code, blocks = sfc.code(source, dialect is Dialect.SVELTE)
+    if not any(b.start <= imp.span.start < b.end for b in blocks):
+        return Refusal(title, "the import is not in a script block")
+    langs = {b.lang for b in blocks}
+    grammar = Dialect.TSX if "tsx" in langs else Dialect.TS if "ts" in langs else \
+        Dialect.JSX if "jsx" in langs else Dialect.JS
+    used = _template_uses(source, dialect, blocks, imp, title)
+    if used is not None:
+        return Refusal(title, f"{used.reason}: the component needs it when it renders")
+    index = next((i for i, m in enumerate(extract(code, grammar).imports) if m.span.start == imp.span.start), None)
+    if index is None:
+        return Refusal(title, "the import is not where the script's code has it")
+    fix = _lazy_import(code, grammar, index)
+    if not isinstance(fix, Fix):
+        return Refusal(title, fix.reason.replace("at module top level", "at the top level of the component's script"))
+    for name in fix.functions_made_async:
+        if not name.startswith("the ") and _markup_mentions(source, blocks, name, handlers=False):
+            # (an event handler may become async; a function the template calls while it
+            # renders may not)
+            return Refusal(title, f"the fix would make `{name}` async, and the template uses it outside an "
+                                  f"event handler (it would get a Promise)")
+    return Fix(title=title, edits=fix.edits, functions_made_async=fix.functions_made_async, preferred=fix.preferred)
+
+
+# the value of an event handler attribute: Vue's `@click="…"` / `v-on:click="…"`, Svelte's
+# `onclick={…}` / `on:click={…}` (code that runs on the event, not while the template renders)
+_HANDLER = re.compile(rb"""(?:(?<=[\s])(?:@|v-on:)[\w.:\-\[\]]+|(?<=[\s])on:?[\w|\-]+)\s*=\s*(?:"[^"]*"|'[^']*'|\{[^{}]*\})""")
+
+
+def _markup_mentions(source: bytes, blocks: list, name: str, handlers: bool = True) -> bool:
+    """Does ``name`` appear as a word outside a component's script blocks (``handlers``: in
+    event handler attributes too)?"""
+    markup = bytearray(source)
+    for b in blocks:
+        markup[b.start:b.end] = b" " * (b.end - b.start)
+    text = bytes(markup)
+    if not handlers:
+        text = _HANDLER.sub(lambda m: b" " * len(m.group(0)), text)
+    return bool(word_positions(text, [name.encode("utf-8", "surrogatepass")]))
 
 
 def _astro_lazy(source: bytes, facts: ModuleFacts, imp: StaticImport) -> Union[Fix, Refusal]:
@@ -465,12 +513,8 @@ def _template_uses(source: bytes, dialect: Dialect, blocks: list, imp: StaticImp
         template = sfc.vue_template_names(source, blocks)
         used = [n for n in names if n.encode("utf-8", "surrogatepass") in template]
         return Refusal(title, f"`{used[0]}` is used by the template") if used else None
-    markup = bytearray(source)
-    for b in blocks:
-        markup[b.start:b.end] = b" " * (b.end - b.start)
-    markup = bytes(markup)
     for n in names:
-        if word_positions(markup, [n.encode("utf-8", "surrogatepass")]):
+        if _markup_mentions(source, blocks, n):
             return Refusal(title, f"`{n}` is mentioned in the markup (tla-lens does not read Svelte markup)")
     return None
 
