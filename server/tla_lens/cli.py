@@ -63,6 +63,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--print-config", action="store_true",
                    help="print the configuration in effect, with the aliases read from Vite/webpack "
                         "configurations, as JSON, and exit (nothing is analysed)")
+    g = c.add_argument_group("bulk suppressions (the findings a project already has, so that CI fails "
+                             "only on new ones)")
+    g.add_argument("--suppress-all", action="store_true",
+                   help="record every error and warning found now in the suppressions file")
+    g.add_argument("--suppress-code", action="append", default=[], metavar="CODE",
+                   help="record the errors and warnings of CODE (repeatable)")
+    g.add_argument("--prune-suppressions", action="store_true",
+                   help="remove the suppressions that no longer match a finding")
+    g.add_argument("--pass-on-unpruned-suppressions", action="store_true",
+                   help="do not fail because of suppressions that no longer match a finding")
+    g.add_argument("--suppressions-location", type=Path, metavar="FILE",
+                   help="the suppressions file (default: tla-lens-suppressions.json in the project root)")
     common(c)
 
     e = sub.add_parser("explain", help="explain why one module is async (or that it is not)")
@@ -183,6 +195,9 @@ def cmd_check(args) -> int:
     from . import report  # (after the analysis: the extraction workers start sooner)
     _print_problems(problems + analysis.problems, analysis.root)
     findings = analysis.findings
+    findings, suppressed, unused, status = _suppressions(args, analysis, findings, files)
+    if status is not None:
+        return status
     if args.quiet:
         findings = [f for f in findings if f.severity == "error"]
     if args.format == "json":
@@ -195,13 +210,72 @@ def cmd_check(args) -> int:
         colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
                                              and not os.environ.get("NO_COLOR"))
         out = report.text(analysis, findings, colour)
+        if suppressed:
+            out += f"({suppressed} suppressed by {_suppressions_shown(args, analysis.root)})\n"
     sys.stdout.write(out)
     if bad_config:
         return 2
+    if unused and not args.pass_on_unpruned_suppressions:
+        where = ", ".join(f"{f} ({', '.join(sorted(c))})" for f, c in sorted(unused.items())[:5])
+        more = f" and {len(unused) - 5} more files" if len(unused) > 5 else ""
+        print(f"tla-lens: error: there are suppressions left that do not occur anymore: {where}{more}; "
+              f"run with --prune-suppressions to remove them", file=sys.stderr)
+        return 1
     n = report.counts(findings)
     if n["error"] or (args.max_warnings >= 0 and n["warning"] > args.max_warnings):
         return 1
     return 0
+
+
+def _suppressions_path(args, root: Path) -> Path:
+    from .report.suppressions import FILE_NAME
+
+    return args.suppressions_location.resolve() if args.suppressions_location else root / FILE_NAME
+
+
+def _suppressions_shown(args, root: Path) -> str:
+    p = _suppressions_path(args, root)
+    try:
+        return p.relative_to(root).as_posix()
+    except ValueError:
+        return str(p)
+
+
+def _suppressions(args, analysis, findings: list, files) -> tuple[list, int, dict, Optional[int]]:
+    """The bulk suppressions of a check: recorded (--suppress-all, --suppress-code), pruned,
+    then applied. (findings reported, how many suppressed, unused suppressions, an exit status
+    when the file cannot be used)."""
+    from .report import suppressions as sup
+
+    path = _suppressions_path(args, analysis.root)
+    try:
+        current = sup.load(path)
+    except sup.SuppressionsError as e:
+        print(f"tla-lens: error: {e}", file=sys.stderr)
+        return findings, 0, {}, 2
+    analysed = None
+    if files is not None:  # (a run of some files: the others' entries are not judged)
+        analysed = {k for k in (sup.key_of(p, analysis.root) for p in files) if k is not None}
+    changed = False
+    if args.suppress_all or args.suppress_code:
+        codes = None if args.suppress_all else set(args.suppress_code)
+        current = sup.merge(current, sup.counts(findings, analysis.root, codes))
+        changed = True
+    kept, suppressed, unused = sup.apply(findings, analysis.root, current, analysed)
+    if args.prune_suppressions and unused:
+        current = sup.prune(current, unused)
+        unused = {}
+        changed = True
+    if changed:
+        try:
+            sup.save(path, current)
+        except OSError as e:
+            print(f"tla-lens: error: cannot write {path}: {e.strerror or e}", file=sys.stderr)
+            return findings, 0, {}, 2
+        print(f"tla-lens: wrote {_suppressions_shown(args, analysis.root)}: "
+              f"{sum(v['count'] for c in current.values() for v in c.values())} findings suppressed "
+              f"in {len(current)} files", file=sys.stderr)
+    return kept, suppressed, unused, None
 
 
 def _shown_path(p: str) -> str:
