@@ -1,11 +1,14 @@
 """Code actions: the fixes layer's edits as LSP quick fixes and refactors."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Union
 
 from lsprotocol import types as T
 
 from ..fixes import Fix, Refusal, ignore_comment, import_type, lazy_import
+from ..fixes.config_edit import allow_async, new_config
+from ..text import LineIndex
 from ..project.graph import EdgeKind, Module
 from ..syntax.facts import Dialect, StaticImport
 
@@ -85,6 +88,9 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
             if _wanted(T.CodeActionKind.QuickFix, only):
                 fix = ignore_comment(mod.source, line, code)
                 out.append(_action(ls, mod, fix, T.CodeActionKind.QuickFix, [d]))
+                allow = _allow_async_action(ls, project.infection.root_of(edge.target), d)
+                if allow is not None:
+                    out.append(allow)
                 out.append(_docs_action(d))
     # diagnostics not on an import (top-level-await, async-cycle, async-entry on an await)
     handled = {id(a_d) for a in out for a_d in (a.diagnostics or [])}
@@ -97,5 +103,63 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
         code = str(d.code)
         out.append(_action(ls, mod, ignore_comment(mod.source, rng.start.line, code),
                            T.CodeActionKind.QuickFix, [d]))
+        if code == "top-level-await":
+            allow = _allow_async_action(ls, mod.path, d)
+            if allow is not None:
+                out.append(allow)
         out.append(_docs_action(d))
     return out
+
+
+def _allow_async_action(ls: "TlaLensServer", cause: Optional[Path], d: T.Diagnostic) -> Optional[T.CodeAction]:
+    """"Mark `x` as async on purpose": the module with the top-level await added to
+    `allowAsync` in the project's configuration (tla-lens.json, package.json's "tlaLens", or
+    a new tla-lens.json), which quiets every finding because of it. None when it cannot be
+    offered (no such module, or a client that cannot create the file)."""
+    project = ls.project
+    if cause is None or project is None:
+        return None
+    try:
+        pattern = cause.relative_to(project.root).as_posix()
+    except ValueError:
+        return None
+    source = ls.file_config.source if ls.file_config else None
+    where = Path(source).name if source else "tla-lens.json"
+    title = f"Mark `{pattern}` as async on purpose (allowAsync in {where})"
+    if source is None:
+        caps = ls.client_capabilities
+        ops = caps.workspace.workspace_edit.resource_operations if caps and caps.workspace and \
+            caps.workspace.workspace_edit else None
+        if not ops or T.ResourceOperationKind.Create not in ops:
+            return None
+        uri = ls.uri(project.root / "tla-lens.json")
+        edit = T.WorkspaceEdit(document_changes=[
+            T.CreateFile(uri=uri, options=T.CreateFileOptions(ignore_if_exists=True)),
+            T.TextDocumentEdit(text_document=T.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
+                               edits=[T.TextEdit(range=T.Range(T.Position(0, 0), T.Position(0, 0)),
+                                                 new_text=new_config(pattern))])])
+        return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit)
+    path = Path(source)
+    doc = ls.docs.get(path)
+    try:
+        text = doc.data if doc is not None else path.read_bytes()
+    except OSError:
+        return None
+    result = allow_async(text, pattern, "tlaLens" if path.name == "package.json" else None, title)
+    if result is None:
+        return None  # (already there: the configuration was edited, not saved yet)
+    if isinstance(result, Refusal):
+        return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
+                            disabled=T.CodeActionDisabled(reason=result.reason))
+    lines = LineIndex(text)
+    edits = [T.TextEdit(range=T.Range(_position(lines, text, e.span.start, ls), _position(lines, text, e.span.end, ls)),
+                        new_text=e.new_text) for e in result.edits]
+    edit = T.WorkspaceEdit(document_changes=[T.TextDocumentEdit(
+        text_document=T.OptionalVersionedTextDocumentIdentifier(uri=ls.uri(path), version=doc.version if doc else None),
+        edits=edits)])
+    return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit)
+
+
+def _position(lines: LineIndex, text: bytes, offset: int, ls: "TlaLensServer") -> T.Position:
+    line, character = lines.position(offset, ls.encoding)
+    return T.Position(line=line, character=character)

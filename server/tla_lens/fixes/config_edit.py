@@ -1,0 +1,107 @@
+"""An edit of the project's configuration: a module added to `allowAsync` (async on purpose),
+in tla-lens.json (JSON with comments) or in package.json's `"tlaLens"` object.
+
+The file is read with tree-sitter's JavaScript grammar (JSON with comments and trailing commas
+is a JavaScript object literal once parenthesised), so the edit is a few inserted characters
+and the user's comments, order and layout stay as they are.
+"""
+from __future__ import annotations
+
+import json
+from typing import Optional, Union
+
+from ..syntax.facts import Dialect, Span
+from ..syntax.grammar import parser
+from .edits import Fix, Refusal, TextEdit
+
+KEY = "allowAsync"
+
+
+def _key(pair, src: bytes) -> Optional[str]:
+    k = pair.child_by_field_name("key")
+    if k is None:
+        return None
+    text = src[k.start_byte:k.end_byte].decode("utf-8", "replace")
+    if k.type == "string":
+        try:
+            return json.loads(text) if text.startswith('"') else text[1:-1]
+        except ValueError:
+            return None
+    return text
+
+
+def _object(text: bytes):
+    """The top-level object of a JSON(C) document, as tree-sitter nodes over ``b"(" + text +
+    b")"`` (offsets one more than in ``text``); None when the document is not one object."""
+    tree = parser(Dialect.JS).parse(b"(" + text + b")")
+    root = tree.root_node
+    if root.has_error or root.named_child_count != 1:
+        return None
+    stmt = root.named_children[0]
+    expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+    inner = expr.named_children[0] if expr is not None and expr.type == "parenthesized_expression" \
+        and expr.named_children else None
+    return inner if inner is not None and inner.type == "object" else None
+
+
+def _pairs(obj, src: bytes) -> list:
+    return [c for c in obj.named_children if c.type == "pair"]
+
+
+def allow_async(text: bytes, pattern: str, inside: Optional[str] = None,
+                title: str = "") -> Union[Fix, Refusal, None]:
+    """The edit that adds ``pattern`` to `allowAsync` of the configuration ``text`` (its
+    top-level object, or its ``inside`` object: package.json's "tlaLens", created when there
+    is none). None: the pattern is already there."""
+    obj = _object(text)
+    if obj is None:
+        return Refusal(title, "the configuration file is not a JSON object tla-lens can edit")
+    src = b"(" + text + b")"
+    value = json.dumps(pattern)
+
+    def at(pos: int) -> int:  # (an offset in ``src``, as one in ``text``)
+        return pos - 1
+
+    def insert_key(o, body: str) -> list[TextEdit]:
+        """``body`` (a `"key": value`) as the first member of the object ``o``."""
+        pairs = _pairs(o, src)
+        if not pairs:  # `{}`, or only comments: the member in place of the inside
+            return [TextEdit(Span(at(o.start_byte + 1), at(o.end_byte - 1)), " " + body + " ")]
+        first = pairs[0]
+        line = src.rfind(b"\n", 0, first.start_byte) + 1
+        if src[line:first.start_byte].strip() == b"":  # one member per line: a line of its own
+            ind = src[line:first.start_byte].decode("utf-8", "replace")
+            return [TextEdit(Span(at(line), at(line)), ind + body + ",\n")]
+        return [TextEdit(Span(at(first.start_byte), at(first.start_byte)), body + ", ")]
+
+    target = obj
+    if inside is not None:
+        holder = next((p for p in _pairs(obj, src) if _key(p, src) == inside), None)
+        if holder is None:
+            return Fix(title, insert_key(obj, f"{json.dumps(inside)}: {{ {json.dumps(KEY)}: [{value}] }}"))
+        target = holder.child_by_field_name("value")
+        if target is None or target.type != "object":
+            return Refusal(title, f'"{inside}" is not an object')
+    pair = next((p for p in _pairs(target, src) if _key(p, src) == KEY), None)
+    if pair is None:
+        return Fix(title, insert_key(target, f"{json.dumps(KEY)}: [{value}]"))
+    arr = pair.child_by_field_name("value")
+    if arr is None or arr.type != "array":
+        return Refusal(title, f'"{KEY}" is not a list')
+    items = [c for c in arr.named_children if c.type != "comment"]
+    for item in items:
+        if item.type == "string":
+            try:
+                if json.loads(src[item.start_byte:item.end_byte]) == pattern:
+                    return None
+            except ValueError:
+                pass
+    if not items:
+        return Fix(title, [TextEdit(Span(at(arr.start_byte + 1), at(arr.end_byte - 1)), value)])
+    last = items[-1]
+    return Fix(title, [TextEdit(Span(at(last.end_byte), at(last.end_byte)), ", " + value)])
+
+
+def new_config(pattern: str) -> str:
+    """A new tla-lens.json that allows ``pattern`` to be async."""
+    return "{\n  " + json.dumps(KEY) + ": [" + json.dumps(pattern) + "]\n}\n"
