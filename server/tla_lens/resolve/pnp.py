@@ -100,7 +100,10 @@ class Manifest:
                 folder = os.path.normpath(os.path.join(base, loc))
                 deps = {d: r for d, r in info.get("packageDependencies") or []}
                 self.packages[(name, ref)] = (folder, deps)
-                if not info.get("discardFromLookup") and folder not in self.by_folder:
+                if not info.get("discardFromLookup"):
+                    # (several locators in one folder — a portal linked from several parents, a
+                    # workspace and the top level: the last one listed is the folder's, as in
+                    # Yarn's runtime; one marked discardFromLookup never is)
                     self.by_folder[folder] = (name, ref)
         self.excluded = {(name, ref) for name, refs in state.get("fallbackExclusionList") or [] for ref in refs or []}
         self.fallback_pool = {d: r for d, r in state.get("fallbackPool") or []}

@@ -235,6 +235,7 @@ class Resolver:
         self._pkg: dict[str, Optional[dict]] = {}
         self._pkg_text: dict[str, str] = {}
         self._pnp: dict[str, Optional[pnp_manifest.Manifest]] = {}  # Yarn Plug'n'Play manifests read
+        self._pnp_for: dict[str, Optional[str]] = {}  # folder -> the Plug'n'Play manifest above it
         self._imap_for: dict[str, Optional[importmap.Maps]] = {}  # folder -> Deno's import maps
         self._deno_verbatim: dict[str, Optional[bool]] = {}  # folder -> deno.json's verbatimModuleSyntax
         self._scope: dict[str, Optional[str]] = {}
@@ -459,6 +460,7 @@ class Resolver:
         if path is None or os.path.basename(os.fspath(path)) in pnp_manifest.MANIFESTS:
             # a `yarn install` rewrote which package is where: every resolution may change
             self._pnp.clear()
+            self._pnp_for.clear()
             self._res.clear()
         if path is None:
             self.fs.invalidate(None)
@@ -887,6 +889,13 @@ class Resolver:
             return Resolution("builtin")
         name, sub = self._split_name(spec)
         fs = self.fs
+        pnp = self._pnp_above(from_dir)
+        if pnp is not None:
+            # inside a package of a Plug'n'Play project, Yarn's runtime alone decides (no
+            # node_modules, no self-reference but the ones its manifest lists)
+            manifest = self._pnp_manifest(pnp)
+            if manifest is None or manifest.locator_of(from_dir) is not None:
+                return self._pnp_resolve(pnp, manifest, name, sub, spec, from_dir, conds, mode)
         scope = self._scope_of(from_dir)
         if scope is not None:
             pj = self._pkg_json(scope)
@@ -909,26 +918,30 @@ class Resolver:
             # given at run time; Node would not find it either, but there is nothing to follow
             return Resolution("ignored", None, f"package '{name}' has only type declarations "
                                                f"({self._rel(types)}): provided at run time")
-        pnp = self._pnp_above(from_dir)
-        if pnp is not None:
-            manifest = self._pnp_manifest(pnp)
-            found = manifest.locate(name, from_dir) if manifest is not None else ("unread", "")
-            if isinstance(found, str):
-                root = self._root_real
-                if pnp_in_zip(found) and not (found + os.sep).startswith(root.rstrip(os.sep) + os.sep):
-                    raise _Fail(f"cannot find package '{name}' from {{from}}: Yarn Plug'n'Play keeps it in a zip "
-                                f"archive outside the folder analysed ({found}), which tla-lens does not read "
-                                f"(for Yarn's global cache, `enableGlobalCache: false` in .yarnrc.yml keeps the "
-                                f"cache in the project)")
-                if fs.is_dir(found):
-                    return self._in_package(found, name, sub, spec, conds, mode)
-                raise _Fail(f"cannot find package '{name}' from {{from}}: its Plug'n'Play folder "
-                            f"{self._rel(found)} is missing (run `yarn install`)")
-            if found[0] == "missing":
-                raise _Fail(f"cannot find package '{name}' from {{from}}: {found[1]} ({self._rel(pnp)})")
-            if found[0] == "unread":
-                raise _Fail(f"cannot find package '{name}' from {{from}}: the project installs its packages with "
-                            f"Yarn Plug'n'Play, and its manifest {self._rel(pnp)} could not be read")
+        raise _Fail(f"cannot find package '{name}' from {{from}}")
+
+    def _pnp_resolve(self, pnp: str, manifest: Optional[pnp_manifest.Manifest], name: str, sub: str, spec: str,
+                     from_dir: str, conds: frozenset, mode: str) -> Union[str, Resolution]:
+        """Package ``name`` (and subpath ``sub``) imported from ``from_dir``, a folder of one of
+        the packages of the Plug'n'Play manifest ``pnp``, as Yarn's runtime finds it."""
+        fs = self.fs
+        found = manifest.locate(name, from_dir) if manifest is not None else ("unread", "")
+        if isinstance(found, str):
+            root = self._root_real
+            if pnp_in_zip(found) and not (found + os.sep).startswith(root.rstrip(os.sep) + os.sep):
+                raise _Fail(f"cannot find package '{name}' from {{from}}: Yarn Plug'n'Play keeps it in a zip "
+                            f"archive outside the folder analysed ({found}), which tla-lens does not read "
+                            f"(for Yarn's global cache, `enableGlobalCache: false` in .yarnrc.yml keeps the "
+                            f"cache in the project)")
+            if fs.is_dir(found):
+                return self._in_package(found, name, sub, spec, conds, mode)
+            raise _Fail(f"cannot find package '{name}' from {{from}}: its Plug'n'Play folder "
+                        f"{self._rel(found)} is missing (run `yarn install`)")
+        if found[0] == "missing":
+            raise _Fail(f"cannot find package '{name}' from {{from}}: {found[1]} ({self._rel(pnp)})")
+        if found[0] == "unread":
+            raise _Fail(f"cannot find package '{name}' from {{from}}: the project installs its packages with "
+                        f"Yarn Plug'n'Play, and its manifest {self._rel(pnp)} could not be read")
         raise _Fail(f"cannot find package '{name}' from {{from}}")
 
     def _in_package(self, pd: str, name: str, sub: str, spec: str, conds: frozenset, mode: str) -> Union[str, Resolution]:
@@ -971,18 +984,24 @@ class Resolver:
         """The Yarn Plug'n'Play manifest (.pnp.cjs) of the nearest folder at or above ``folder``
         that has one (above the workspace folder too: a workspace package of a Yarn project
         opened alone), not past a node_modules folder (None: no such project)."""
+        hit = self._pnp_for.get(folder, MISSING)
+        if hit is not MISSING:
+            return hit  # type: ignore[return-value]
+        found: Optional[str] = None
         d = folder
         while os.path.basename(d) != "node_modules":
             listing = self.fs.listdir(d)
             if listing:
-                for name in pnp_manifest.MANIFESTS:
-                    if name in listing:
-                        return os.path.join(d, name)
+                name = next((n for n in pnp_manifest.MANIFESTS if n in listing), None)
+                if name is not None:
+                    found = os.path.join(d, name)
+                    break
             parent = os.path.dirname(d)
             if parent == d:
                 break
             d = parent
-        return None
+        self._pnp_for[folder] = found
+        return found
 
     def _types_only(self, name: str, from_dir: str) -> Optional[str]:
         """The ``node_modules/@types`` folder of package ``name`` seen from ``from_dir``."""
