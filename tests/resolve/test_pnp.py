@@ -174,3 +174,19 @@ def test_zipped_modules_are_analysed_and_a_cache_outside_says_why(tmp_path: Path
     app = analyse(root / "packages/app", Config(), cache=False)
     edge = app.modules[root / "packages/app/src/main.js"].edges[0]
     assert edge.target is None and "zip archive outside the folder analysed" in edge.unresolved
+
+
+def test_a_stray_manifest_above_a_node_modules_project_is_not_used(tmp_path: Path) -> None:
+    """A .pnp.cjs left in a folder above (the home folder, say) does not take over a project
+    whose packages are in node_modules."""
+    home = tmp_path / "home"
+    (home).mkdir()
+    (home / ".pnp.cjs").write_text(_cjs(STATE))
+    root = home / "work" / "app"
+    (root / "node_modules/lib").mkdir(parents=True)
+    (root / "node_modules/lib/package.json").write_text(json.dumps({"name": "lib", "main": "i.js"}))
+    (root / "node_modules/lib/i.js").write_text("")
+    (root / "src").mkdir()
+    (root / "src/main.js").write_text("")
+    r = Resolver(root)
+    assert r.resolve("lib", root / "src/main.js").path == root / "node_modules/lib/i.js"

@@ -983,7 +983,8 @@ class Resolver:
     def _pnp_above(self, folder: str) -> Optional[str]:
         """The Yarn Plug'n'Play manifest (.pnp.cjs) of the nearest folder at or above ``folder``
         that has one (above the workspace folder too: a workspace package of a Yarn project
-        opened alone), not past a node_modules folder (None: no such project)."""
+        opened alone), unless a folder on the way up holds a node_modules folder, or is one
+        (None: no such project)."""
         hit = self._pnp_for.get(folder, MISSING)
         if hit is not MISSING:
             return hit  # type: ignore[return-value]
@@ -992,6 +993,10 @@ class Resolver:
         while os.path.basename(d) != "node_modules":
             listing = self.fs.listdir(d)
             if listing:
+                if listing.get("node_modules") in ("dir", "?"):
+                    # packages installed in node_modules on the way up: Node's lookup applies (a
+                    # stray .pnp.cjs higher up, say in the home folder, must not take over)
+                    break
                 name = next((n for n in pnp_manifest.MANIFESTS if n in listing), None)
                 if name is not None:
                     found = os.path.join(d, name)
