@@ -5,7 +5,8 @@
 //   resolved against the configuration's root, as Vite's build resolves them.
 // webpack: a build of the configuration (mode none, target node, the output folder given); each
 //   entry's modules (compilation.entries), and whether webpack made each one an async module.
-// Output: [{file, async?}].
+// Output: {entries: [{file, async?}], modules: {resource: {async, imports: {request: resource | null}}}}
+// (modules: webpack's, every module it built).
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import path from 'node:path';
 const [root, configFile, outDir] = process.argv.slice(2);
 const require = createRequire(path.join(root, 'package.json'));
 const out = [];
+const modules = {};
 const values = (v) => (v == null ? [] : typeof v === 'string' ? [v] : Array.isArray(v) ? v : Object.values(v));
 
 if (path.basename(configFile).startsWith('vite')) {
@@ -38,6 +40,17 @@ if (path.basename(configFile).startsWith('vite')) {
   const stats = await new Promise((res, rej) => compiler.run((err, s) => (err ? rej(err) : res(s))));
   for (const s of stats.stats) {
     const { compilation } = s;
+    const mg = compilation.moduleGraph;
+    for (const m of compilation.modules) {
+      if (!m.resource) continue;
+      const imports = {};
+      for (const dep of m.dependencies) {
+        if (typeof dep.request !== 'string') continue;
+        const target = mg.getModule(dep);
+        imports[dep.request] = target && target.resource ? target.resource : null;
+      }
+      modules[m.resource] = { async: mg.isAsync(m), imports };
+    }
     for (const [, entry] of compilation.entries) {
       for (const dep of entry.dependencies) {
         const m = compilation.moduleGraph.getModule(dep);
@@ -47,4 +60,4 @@ if (path.basename(configFile).startsWith('vite')) {
   }
   await new Promise((res) => compiler.close(res));
 }
-process.stdout.write(JSON.stringify(out));
+process.stdout.write(JSON.stringify({ entries: out, modules }));

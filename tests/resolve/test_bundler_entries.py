@@ -80,11 +80,12 @@ def _project(tmp_path: Path, engines: Path, name: str, text: str) -> Path:
     return root
 
 
-def _bundler(node: Path, engines: Path, root: Path, config: Path, out: Path) -> list[dict]:
+def _bundler(node: Path, engines: Path, root: Path, config: Path, out: Path, everything: bool = False):
     proc = subprocess.run([str(node), str(PROBE), str(root), str(config), str(out)], capture_output=True,
                           text=True, timeout=180, cwd=root, env=dict(os.environ, NODE_PATH=str(engines)))
     assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    data = json.loads(proc.stdout)
+    return data if everything else data["entries"]
 
 
 @pytest.mark.parametrize("name,text", CASES, ids=["webpack-object", "webpack-default", "webpack-context-array",
@@ -131,3 +132,52 @@ def test_vite_root_without_inputs_starts_from_its_index_html(workspace):
     assert found == [(root / "web/main.js", "module script of web/index.html (build input of vite.config.js)")]
     (f,) = [f for f in project.findings if f.code == "async-entry"]
     assert Path(f.path) == root / "web/main.js"
+
+
+WEBPACK_MODULES = """\
+const path = require('path');
+module.exports = {
+  entry: './src/app.js',
+  resolve: { modules: [path.resolve(__dirname, 'src'), 'node_modules', 'shared'] },
+};
+"""
+
+
+def test_webpack_resolve_modules_as_webpack_resolves(node26, engines_node_modules, tmp_path):
+    """webpack's `resolve.modules`: an absolute folder searched first (a bare `components/Button`
+    is src/components/Button.js), node_modules, then a folder name looked for upwards as
+    node_modules is; held to webpack building the project: every import, every verdict."""
+    root = _project(tmp_path, engines_node_modules, "webpack.config.cjs", WEBPACK_MODULES)
+    extra = {
+        "src/app.js": ("import { Button } from 'components/Button.js';\nimport { db } from 'lib/b.js';\n"
+                       "import { helper } from 'helpers/h.js';\nimport { a } from 'lib/a.js';\n"
+                       "export const all = [Button, db, helper, a];\n"),
+        "src/components/Button.js": "export const Button = 1;\n",
+        "shared/helpers/h.js": "export const helper = 2;\n",
+    }
+    for rel, text in extra.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    theirs = _bundler(node26, engines_node_modules, root, root / "webpack.config.cjs", tmp_path / "out", True)
+    project = analyse(root, Config(), cache=False)
+    problems = []
+    compared = 0
+    for resource, info in theirs["modules"].items():
+        path = Path(os.path.realpath(resource))
+        if "node_modules" in path.parts:
+            continue
+        mod = project.modules.get(path)
+        assert mod is not None, resource
+        if mod.is_async != info["async"]:
+            problems.append(f"{resource}: webpack async={info['async']}, tla-lens {mod.is_async}")
+        edges = {e.specifier: e for e in mod.edges}
+        for spec, target in info["imports"].items():
+            compared += 1
+            want = Path(os.path.realpath(target)) if target else None
+            if edges[spec].target != want:
+                problems.append(f"{resource}: {spec!r} webpack {want}, tla-lens {edges[spec].target}")
+    assert not problems, "\n".join(problems)
+    assert compared >= 4
+    app = project.modules[root / "src/app.js"]
+    assert {e.specifier: e.target for e in app.edges}["components/Button.js"] == root / "src/components/Button.js"
+    assert app.is_async

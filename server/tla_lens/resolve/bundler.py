@@ -82,6 +82,9 @@ class BundlerConfig:
     entries: tuple[BundlerEntry, ...] = ()
     # why the entries could not be read (then none are given)
     entries_unread: Optional[str] = None
+    # webpack's resolve.modules, in order: absolute folders, or folder names looked for in the
+    # importer's folder and its ancestors as node_modules is; () when not set
+    modules: tuple[str, ...] = ()
 
 
 class _Unread(Exception):
@@ -120,7 +123,11 @@ def read_config(path: str, text: str, read: Callable[[str], Optional[str]] = _re
         entries, unread = reader.entries()
     except Exception:  # pragma: no cover - defensive
         entries, unread = [], "the configuration could not be read"
-    return BundlerConfig(path, aliases, tuple(entries), unread)
+    try:
+        modules = reader.modules()
+    except Exception:  # pragma: no cover - defensive
+        modules = ()
+    return BundlerConfig(path, aliases, tuple(entries), unread, modules)
 
 
 def _text(node, src: bytes) -> str:
@@ -326,6 +333,30 @@ class _Reader:
             except _Unread as e:
                 return [], str(e)
         return out, None
+
+    def modules(self) -> tuple[str, ...]:
+        """webpack's `resolve.modules` of the first configuration that sets it (a path is made
+        absolute from the configuration's folder; a bare name stays a folder name); () when
+        none does, or when a value cannot be read (then webpack's default applies here)."""
+        if self.vite:
+            return ()
+        for cfg in self._configs():
+            value = self._prop(self._prop(cfg, "resolve"), "modules")
+            if value is None:
+                continue
+            if value.type != "array":
+                return ()
+            out = []
+            for item in value.named_children:
+                if item.type == "comment":
+                    continue
+                try:
+                    v = self._eval(item)
+                except _Unread:
+                    return ()
+                out.append(os.path.normpath(v) if os.path.isabs(v) else v)
+            return tuple(out)
+        return ()
 
     def _entry_values(self, node, base: str, what: str, depth: int = 0) -> list[BundlerEntry]:
         node = self._unwrap(node)

@@ -225,6 +225,7 @@ class Resolver:
         self._globs: dict[tuple, list[str]] = {}  # (patterns, importer) -> files an eager glob imports
         self._bundler_read: dict[str, tuple[_Alias, ...]] = {}  # configuration file -> aliases
         self._bundler_cfg: dict[str, bundler.BundlerConfig] = {}  # configuration file -> what it says
+        self._modules_for: dict[str, tuple[str, ...]] = {}  # folder -> webpack's resolve.modules
         self._conds: dict[str, frozenset[str]] = {
             "import": frozenset(base | {"import"}) - removed - {"types"},
             "require": frozenset(base | {"require"}) - removed - {"types"},
@@ -450,6 +451,7 @@ class Resolver:
         if path is None or os.path.basename(os.fspath(path)) in bundler.ALIAS_FILES:
             self._bundler_read.clear()
             self._bundler_cfg.clear()
+            self._modules_for.clear()
             self._res.clear()
         if path is None or os.path.basename(os.fspath(path)) in importmap.CONFIG_NAMES or (
                 self._imap_for and os.fspath(path).endswith(".json")):
@@ -713,6 +715,33 @@ class Resolver:
                     out.append((r.path, label))
         return out, cfg.entries_unread
 
+    def _bundler_modules(self, folder: str) -> tuple[str, ...]:
+        """webpack's resolve.modules for imports from ``folder``: the nearest webpack
+        configuration's inside the workspace (() when it sets none)."""
+        hit = self._modules_for.get(folder)
+        if hit is not None:
+            return hit
+        root = self._root_real
+        inside = root.rstrip(os.sep) + os.sep
+        found: tuple[str, ...] = ()
+        d = folder
+        while (d == root or d.startswith(inside)) and os.sep + "node_modules" not in d[len(root):]:
+            listing = self.fs.listdir(d)
+            if listing and not listing.keys().isdisjoint(bundler.CONFIG_NAMES):
+                conf = bundler.find_config(d, is_file=self.fs.is_file)
+                if conf is not None:
+                    if conf not in self._bundler_read:
+                        self._bundler_read[conf] = self._read_bundler(conf)
+                    cfg = self._bundler_cfg.get(conf)
+                    found = cfg.modules if cfg is not None else ()
+                    break
+            parent = os.path.dirname(d)
+            if parent == d:
+                break
+            d = parent
+        self._modules_for[folder] = found
+        return found
+
     def _read_bundler(self, conf: str) -> tuple["_Alias", ...]:
         text = self.fs.read_text(conf)
         if text is None:
@@ -901,17 +930,36 @@ class Resolver:
             pj = self._pkg_json(scope)
             if pj and pj.get("name") == name and pj.get("exports") is not None:
                 return self._exports(scope, pj, "." + sub, conds, mode, name)
-        d = from_dir
-        while True:
-            if os.path.basename(d) != "node_modules":
-                nm = os.path.join(d, "node_modules")
-                pd = os.path.join(nm, name)
-                if fs.is_dir(nm) and fs.is_dir(pd):
-                    return self._in_package(pd, name, sub, spec, conds, mode)
-            parent = os.path.dirname(d)
-            if parent == d:
-                break
-            d = parent
+        modules = self._bundler_modules(from_dir)
+        for m in modules or ("node_modules",):
+            if m == "node_modules":
+                d = from_dir
+                while True:
+                    if os.path.basename(d) != "node_modules":
+                        nm = os.path.join(d, "node_modules")
+                        pd = os.path.join(nm, name)
+                        if fs.is_dir(nm) and fs.is_dir(pd):
+                            return self._in_package(pd, name, sub, spec, conds, mode)
+                    parent = os.path.dirname(d)
+                    if parent == d:
+                        break
+                    d = parent
+                continue
+            # webpack's resolve.modules: a folder searched as node_modules is (an absolute one
+            # alone, a name in the importer's folder and each ancestor), in order
+            bases = [m] if os.path.isabs(m) else [os.path.join(a, m) for a in _ancestors(from_dir)]
+            for base in bases:
+                if not fs.is_dir(base):
+                    continue
+                pd = os.path.join(base, name)
+                try:
+                    if fs.is_dir(pd):
+                        return self._in_package(pd, name, sub, spec, conds, mode)
+                except _Fail:
+                    continue
+                r = self._load_path(os.path.normpath(os.path.join(base, spec)), mode, conds=conds)
+                if r:
+                    return r
         types = self._types_only(name, from_dir)
         if types is not None:
             # TypeScript finds declarations (`vscode`, a host's API): the module is the host's,
@@ -1768,3 +1816,13 @@ def _pattern_key_less(a: str, b: str) -> bool:
     if ib < 0:
         return True
     return len(a) > len(b)
+
+
+def _ancestors(folder: str) -> list[str]:
+    """``folder`` and each folder above it, nearest first."""
+    out = [folder]
+    while True:
+        parent = os.path.dirname(out[-1])
+        if parent == out[-1]:
+            return out
+        out.append(parent)
