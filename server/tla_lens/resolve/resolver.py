@@ -225,7 +225,7 @@ class Resolver:
         self._globs: dict[tuple, list[str]] = {}  # (patterns, importer) -> files an eager glob imports
         self._bundler_read: dict[str, tuple[_Alias, ...]] = {}  # configuration file -> aliases
         self._bundler_cfg: dict[str, bundler.BundlerConfig] = {}  # configuration file -> what it says
-        self._modules_for: dict[str, tuple[str, ...]] = {}  # folder -> webpack's resolve.modules
+        self._bundler_conf_for: dict[str, Optional[str]] = {}  # folder -> its bundler configuration
         self._conds: dict[str, frozenset[str]] = {
             "import": frozenset(base | {"import"}) - removed - {"types"},
             "require": frozenset(base | {"require"}) - removed - {"types"},
@@ -446,12 +446,12 @@ class Resolver:
         self._targets.clear()
         self._mapped.clear()
         self._bundler_for.clear()
+        self._bundler_conf_for.clear()
         self._bundler_rx.clear()
         self._globs.clear()
         if path is None or os.path.basename(os.fspath(path)) in bundler.ALIAS_FILES:
             self._bundler_read.clear()
             self._bundler_cfg.clear()
-            self._modules_for.clear()
             self._res.clear()
         if path is None or os.path.basename(os.fspath(path)) in importmap.CONFIG_NAMES or (
                 self._imap_for and os.fspath(path).endswith(".json")):
@@ -647,13 +647,14 @@ class Resolver:
         if i >= 0 or d.endswith(os.sep + "node_modules"):
             d = d[:i] if i >= 0 else d[: -len("node_modules") - 1]
         found: tuple[_Alias, ...] = ()
+        conf: Optional[str] = None
         walked = [folder]
         names = bundler.CONFIG_NAMES
         inside = root.rstrip(os.sep) + os.sep
         while d == root or d.startswith(inside):
             cached = self._bundler_for.get(d)
             if cached is not None:
-                found = cached
+                found, conf = cached, self._bundler_conf_for.get(d)
                 break
             walked.append(d)
             listing = self.fs.listdir(d)  # (one listing per folder, which resolution reads anyway)
@@ -672,6 +673,7 @@ class Resolver:
         for w in walked:
             self._bundler_for[w] = found
             self._bundler_rx[w] = rx
+            self._bundler_conf_for[w] = conf
         return found
 
     def bundler_entries(self, folder: Path) -> tuple[list[tuple[Path, str]], Optional[str]]:
@@ -716,31 +718,12 @@ class Resolver:
         return out, cfg.entries_unread
 
     def _bundler_modules(self, folder: str) -> tuple[str, ...]:
-        """webpack's resolve.modules for imports from ``folder``: the nearest webpack
-        configuration's inside the workspace (() when it sets none)."""
-        hit = self._modules_for.get(folder)
-        if hit is not None:
-            return hit
-        root = self._root_real
-        inside = root.rstrip(os.sep) + os.sep
-        found: tuple[str, ...] = ()
-        d = folder
-        while (d == root or d.startswith(inside)) and os.sep + "node_modules" not in d[len(root):]:
-            listing = self.fs.listdir(d)
-            if listing and not listing.keys().isdisjoint(bundler.CONFIG_NAMES):
-                conf = bundler.find_config(d, is_file=self.fs.is_file)
-                if conf is not None:
-                    if conf not in self._bundler_read:
-                        self._bundler_read[conf] = self._read_bundler(conf)
-                    cfg = self._bundler_cfg.get(conf)
-                    found = cfg.modules if cfg is not None else ()
-                    break
-            parent = os.path.dirname(d)
-            if parent == d:
-                break
-            d = parent
-        self._modules_for[folder] = found
-        return found
+        """webpack's resolve.modules for imports from ``folder``: the nearest bundler
+        configuration's (the one whose aliases apply there; () when it sets none)."""
+        self._bundler_aliases(folder)
+        conf = self._bundler_conf_for.get(folder)
+        cfg = self._bundler_cfg.get(conf) if conf is not None else None
+        return cfg.modules if cfg is not None else ()
 
     def _read_bundler(self, conf: str) -> tuple["_Alias", ...]:
         text = self.fs.read_text(conf)
