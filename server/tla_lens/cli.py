@@ -201,7 +201,7 @@ def cmd_check(args) -> int:
     if args.quiet:
         findings = [f for f in findings if f.severity == "error"]
     if args.format == "json":
-        out = report.json_text(analysis, findings)
+        out = report.json_text(analysis, findings, suppressed)
     elif args.format == "sarif":
         out = report.sarif(analysis, findings)
     elif args.format == "github":

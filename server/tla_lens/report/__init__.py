@@ -88,7 +88,7 @@ def text(analysis: "Analysis", findings: list[Finding], colour: bool = False) ->
 
 
 # -- json ----------------------------------------------------------------------------------
-def to_json(analysis: "Analysis", findings: list[Finding]) -> dict:
+def to_json(analysis: "Analysis", findings: list[Finding], suppressed: int = 0) -> dict:
     rel = analysis.graph.rel
     modules = []
     for name, mod in sorted([(rel(p), m) for p, m in analysis.modules.items()], key=itemgetter(0)):
@@ -119,6 +119,7 @@ def to_json(analysis: "Analysis", findings: list[Finding]) -> dict:
         "modules": modules,
         "diagnostics": diagnostics,
         "problems": [_problem_json(analysis, p) for p in analysis.problems],
+        "suppressed": suppressed,
     }
 
 
@@ -132,10 +133,10 @@ def _problem_json(analysis: "Analysis", p) -> dict:
             "column": p.column, "severity": p.severity, "message": p.message}
 
 
-def json_text(analysis: "Analysis", findings: list[Finding]) -> str:
+def json_text(analysis: "Analysis", findings: list[Finding], suppressed: int = 0) -> str:
     # indented for people on small projects; compact when chains make it large
     indent = 2 if len(analysis.modules) <= 2000 else None
-    return json_safe(json.dumps(to_json(analysis, findings), indent=indent, ensure_ascii=False)) + "\n"
+    return json_safe(json.dumps(to_json(analysis, findings, suppressed), indent=indent, ensure_ascii=False)) + "\n"
 
 
 # -- SARIF 2.1.0 ---------------------------------------------------------------------------
