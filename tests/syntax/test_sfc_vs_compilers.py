@@ -168,9 +168,13 @@ def _random_vue(seed: int, count: int) -> dict[str, str]:
             "<!-- {{ v }} -->", "<p>{{ 'v' }}</p>", "<p>{{ o.v }}</p>", "<V />", "<v-x />", "<p v-v />",
             "<p :class=\"{ v: true }\">x</p>", "<component :is=\"v\" />", "<p>{{ `${v}` }}</p>",
             "<Comp v-slot=\"{ v }\">x</Comp>", "<p v-for=\"v in [1]\">x</p>", "<p :x=\"{ a: v }\" />",
-            "<p :x=\"c ? v : 1\" />", "<p :x=\"{ v }\" />"]
-    # (not here: a slot prop or v-for alias named like the import and used inside the element,
-    # which tla-lens counts as a use of the import — it does not follow the template's scopes)
+            "<p :x=\"c ? v : 1\" />", "<p :x=\"{ v }\" />",
+            # scopes: a v-for alias or a slot prop named like the import hides it inside its element
+            "<li v-for=\"v in [1]\">{{ v }}</li>", "<li v-for=\"(v, k) in [1]\" :key=\"v\">x</li>",
+            "<Comp v-slot=\"{ v }\">{{ v }}</Comp>", "<Comp #default=\"{ v }\"><b>{{ v }}</b></Comp>",
+            "<p><i v-for=\"v in [1]\">x</i>{{ v }}</p>", "<Comp v-slot=\"{ v }\" /><p>{{ v }}</p>",
+            "<li v-for=\"w in [v]\">{{ w }}</li>", "<Comp #default=\"{ w }\" :x=\"v\">{{ w }}</Comp>",
+            "<li v-for=\"v in [1]\"><input :value=\"v\"><b>{{ v }}</b></li>"]
     script_uses = ["", "", "const t: V = 1 as any", "console.log(v)", "const s = 'v'", "// v", "function f() { return v }"]
     files = {}
     for i in range(count):

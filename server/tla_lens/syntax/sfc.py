@@ -546,7 +546,9 @@ def mdx_code(data: bytes) -> bytes:
 # its components (`<MyComp>` and `<my-comp>` both name `MyComp`), custom directives
 # (`v-focus` names `vFocus`), and `v-bind(…)` in a `<style>`.
 
-_VUE_NEXT = re.compile(rb"<!--|\{\{|<([A-Za-z][\w.:-]*)")
+_VUE_NEXT = re.compile(rb"<!--|\{\{|</([A-Za-z][\w.:-]*)|<([A-Za-z][\w.:-]*)")
+_VUE_VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
+_JS_NAME = re.compile(rb"[A-Za-z_$][\w$]*")
 _VUE_ATTR = re.compile(rb"""\s*([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 _VUE_BUILTIN_DIRECTIVES = frozenset(
     b"if else else-if for show bind on model slot html text once pre memo cloak is".split())
@@ -559,12 +561,21 @@ def _camel(name: bytes) -> bytes:
 
 def vue_template_names(data: bytes, scripts: list[Block]) -> frozenset:
     """The names a Vue component's template (and styles) may use as values: see above.
-    ``scripts``: the component's script blocks (not read here)."""
+    ``scripts``: the component's script blocks (not read here). A `v-for` alias is the
+    element's own (its attributes and content), a slot's props (`v-slot`, `#name`) its
+    content's: a name they declare is not a use of the script's binding there."""
     names: set[bytes] = set()
-    code = _Code(data, names.add)
+    # open elements: (tag, the names they declare for their content)
+    stack: list[tuple[bytes, frozenset]] = []
+
+    def add(name: bytes) -> None:
+        if not any(name in declared for _, declared in stack):
+            names.add(name)
+
+    code = _Code(data, add)
 
     def expression(text: bytes) -> None:
-        _Code(text, names.add).scan(0, stop_fence=False)
+        _Code(text, add).scan(0, stop_fence=False)
 
     pos = 0
     n = len(data)
@@ -589,31 +600,62 @@ def vue_template_names(data: bytes, scripts: list[Block]) -> frozenset:
         if tok == b"{{":
             _, pos = code.scan(m.end(), stop_fence=False)
             continue
-        tag = m.group(1)
+        if m.group(1) is not None:  # a closing tag: its element's names go out of scope
+            closing = m.group(1).lower()
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == closing:
+                    del stack[i:]
+                    break
+            pos = m.end()
+            continue
+        tag = m.group(2)
         pos = m.end()
         if tag.lower() not in (b"template", b"script", b"style", b"slot", b"component"):
             camel = _camel(tag)
-            names.update((tag.split(b".")[0], camel, camel[:1].upper() + camel[1:]))
+            for name in (tag.split(b".")[0], camel, camel[:1].upper() + camel[1:]):
+                add(name)
         # the attributes, up to the tag's end
+        attrs: list[tuple[bytes, Optional[bytes]]] = []
         while pos < n and data[pos] not in b">":
             a = _VUE_ATTR.match(data, pos)
             if a is None or a.end() == pos:
                 pos += 1
                 continue
             pos = a.end()
-            attr, value = a.group(1), a.group(2) or a.group(3) or a.group(4)
+            attrs.append((a.group(1), a.group(2) or a.group(3) or a.group(4)))
+        self_closing = data[pos - 1:pos] == b"/" if pos < n else True
+        own: set[bytes] = set()      # a v-for's aliases: the element's own
+        content: set[bytes] = set()  # a slot's props: its content's
+        for attr, value in attrs:
+            if value is None:
+                continue
+            if attr.startswith(b"v-for"):
+                m_in = re.search(rb"\s(?:in|of)\s", value)
+                if m_in:
+                    own.update(_JS_NAME.findall(value[:m_in.start()]))
+            elif attr.startswith((b"#", b"v-slot")):
+                content.update(_JS_NAME.findall(value))
+        stack.append((tag.lower(), frozenset(own)))
+        for attr, value in attrs:
             if attr.startswith(b"v-"):
                 name = attr[2:].split(b":")[0].split(b".")[0]
                 if name not in _VUE_BUILTIN_DIRECTIVES:
-                    names.add(b"v" + _camel(b"-" + name))
+                    add(b"v" + _camel(b"-" + name))
             if value is None or attr.startswith((b"#", b"v-slot")):
                 continue  # (a slot's props: names it declares)
             if attr.startswith(b"v-for"):
                 m_in = re.search(rb"\s(?:in|of)\s", value)
+                declared = stack.pop()  # (the list it walks is outside its aliases' scope)
                 expression(value[m_in.end():] if m_in else value)
+                stack.append(declared)
             elif attr[:1] in (b":", b"@") or attr.startswith(b"v-"):
                 expression(value)
+        if self_closing or tag.lower() in _VUE_VOID:
+            stack.pop()
+        elif content:
+            stack[-1] = (stack[-1][0], stack[-1][1] | frozenset(content))
         if tag.lower() == b"style":
+            stack.pop()
             end = data.find(b"</style", pos)
             stop = n if end < 0 else end
             for v in _STYLE_V_BIND.findall(data, pos, stop):
