@@ -187,3 +187,16 @@ def test_the_deno_example_resolves_and_links_as_in_deno(engines_node_modules, en
     assert {f: project.modules[Path(f)].is_async for f in links} == {f: v["async"] for f, v in v8["files"].items()
                                                                        if f in links}
     assert v8["files"][str(root / "main.ts")]["async"]
+
+
+def test_a_broken_deno_json_is_a_problem_not_a_crash(workspace):
+    root = workspace({
+        "deno.json": '{"imports": {"db": ',
+        "db.ts": "export const db = await 1;\n",
+        "main.ts": "import { db } from 'db';\nimport { x } from './db.ts';\nexport { db, x };\n",
+    })
+    project = analyse(root, Config(), cache=False)
+    main = project.modules[root / "main.ts"]
+    assert main.edges[0].target is None and main.edges[1].target == root / "db.ts"
+    assert main.is_async  # (through the relative import)
+    assert any("deno.json is not valid JSON" in p.message for p in project.problems)
