@@ -46,3 +46,8 @@ def test_already_there_and_what_cannot_be_edited():
         assert isinstance(allow_async(bad, "src/db.ts", None, "t"), Refusal), bad
     assert isinstance(allow_async(b'{"tlaLens": 3}', "src/db.ts", "tlaLens", "t"), Refusal)
     assert json.loads(new_config("src/db.ts")) == {"allowAsync": ["src/db.ts"]}
+
+
+def test_crlf_files_keep_their_line_breaks():
+    out = add('{\r\n  "entries": ["a"]\r\n}\r\n')
+    assert out == '{\r\n  "allowAsync": ["src/db.ts"],\r\n  "entries": ["a"]\r\n}\r\n'

@@ -71,7 +71,8 @@ def allow_async(text: bytes, pattern: str, inside: Optional[str] = None,
         line = src.rfind(b"\n", 0, first.start_byte) + 1
         if src[line:first.start_byte].strip() == b"":  # one member per line: a line of its own
             ind = src[line:first.start_byte].decode("utf-8", "replace")
-            return [TextEdit(Span(at(line), at(line)), ind + body + ",\n")]
+            eol = "\r\n" if src[line - 2:line] == b"\r\n" else "\n"  # (the file's own line breaks)
+            return [TextEdit(Span(at(line), at(line)), ind + body + "," + eol)]
         return [TextEdit(Span(at(first.start_byte), at(first.start_byte)), body + ", ")]
 
     target = obj
