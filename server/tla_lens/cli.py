@@ -286,7 +286,8 @@ def _shown_path(p: str) -> str:
 def _config_json(root: Path, config: Config) -> str:
     """The configuration in effect (``config``: a valid tla-lens.json), where it was read from,
     and the aliases of the bundler configurations in the project, each with the folder it
-    governs (and, when it is not read, why), and the entry points they build from."""
+    governs (and, when it is not read, why), the entry points they build from, and the Yarn
+    Plug'n'Play manifest and deno.json that resolution follows."""
     import json
     from dataclasses import replace
 
@@ -323,8 +324,12 @@ def _config_json(root: Path, config: Config) -> str:
                              **({"ignored": True} if not a.targets and a.unread is None else {}),
                              **({"ignoredBecause": a.ignored} if a.ignored else {}),
                              **({"notRead": a.unread} if a.unread else {})})
+    from .resolve import Resolver
+
+    runtime = Resolver(root).runtime_files(root)
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
-           "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries}
+           "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
+           **{k: rel(str(v)) if v else None for k, v in runtime.items()}}
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 

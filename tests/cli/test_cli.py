@@ -170,6 +170,7 @@ def test_print_config_shows_the_settings_in_effect_and_the_bundlers_aliases(work
         ("apps/admin/webpack.config.cjs", 1, "heavy", "apps/admin", [], True, False),
     ]
     assert "helper()" in out["bundlerAliases"][2]["notRead"]
+    assert out["pnpManifest"] is None and out["denoConfig"] is None
     # the entry points: webpack's default (./src, from the configuration's folder)
     assert out["bundlerEntries"] == [{"file": "apps/admin/webpack.config.cjs", "line": 1, "kind": "webpack entry",
                                       "request": "./src", "base": "./apps/admin"}]
@@ -318,3 +319,11 @@ def test_deno_example_through_its_import_map():
     assert r.returncode == 0, r.stderr
     assert "src/routes/users.ts:2  imports '@/db.ts'" in r.stdout
     assert "src/db.ts:8  top-level await" in r.stdout
+
+
+def test_print_config_names_the_files_resolution_follows(workspace):
+    root = workspace({"deno.json": '{"imports": {}}', ".pnp.cjs": "// a manifest\n", "main.ts": ""})
+    r = run("check", root, "--print-config")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["pnpManifest"] == ".pnp.cjs" and out["denoConfig"] == "deno.json"

@@ -1456,6 +1456,21 @@ class Resolver:
             self._imap_for[w] = found
         return found
 
+    def runtime_files(self, folder: Path) -> dict[str, Optional[Path]]:
+        """The files that change how imports from ``folder`` resolve beyond Node's rules: the
+        Yarn Plug'n'Play manifest in use, the deno.json whose import map applies."""
+        d = os.path.abspath(os.fspath(folder))
+        pnp = self._pnp_above(d)
+        deno = None
+        walk = d
+        while os.path.basename(walk) != "node_modules":
+            deno = self._deno_config_in(walk)
+            parent = os.path.dirname(walk)
+            if deno is not None or parent == walk:
+                break
+            walk = parent
+        return {"pnpManifest": Path(pnp) if pnp else None, "denoConfig": Path(deno) if deno else None}
+
     def verbatim_for(self, file: Path) -> bool:
         """Does TypeScript keep ``file``'s imports as written (verbatimModuleSyntax)? The nearest
         deno.json's `compilerOptions` when it sets it (Deno), else the file's tsconfig."""
