@@ -200,3 +200,20 @@ def test_a_broken_deno_json_is_a_problem_not_a_crash(workspace):
     assert main.edges[0].target is None and main.edges[1].target == root / "db.ts"
     assert main.is_async  # (through the relative import)
     assert any("deno.json is not valid JSON" in p.message for p in project.problems)
+
+
+def test_a_changed_import_map_file_re_resolves(workspace):
+    root = workspace({
+        "deno.json": json.dumps({"importMap": "./import_map.json"}),
+        "import_map.json": json.dumps({"imports": {"db": "./db.ts"}}),
+        "db.ts": "export const db = await 1;\n",
+        "sync.ts": "export const db = 1;\n",
+        "main.ts": "import { db } from 'db';\nexport { db };\n",
+    })
+    project = analyse(root, Config(), cache=False)
+    main = root / "main.ts"
+    assert project.modules[main].is_async
+    (root / "import_map.json").write_text(json.dumps({"imports": {"db": "./sync.ts"}}))
+    project.files_changed([root / "import_map.json"])
+    assert project.modules[main].edges[0].target == root / "sync.ts"
+    assert not project.modules[main].is_async

@@ -17,17 +17,22 @@ from .edits import Fix, Refusal, TextEdit
 KEY = "allowAsync"
 
 
+def _string(node, src: bytes) -> Optional[str]:
+    """The value of a string node (double- or single-quoted); None when it cannot be read."""
+    text = src[node.start_byte:node.end_byte].decode("utf-8", "replace")
+    try:
+        return json.loads(text) if text.startswith('"') else text[1:-1]
+    except ValueError:
+        return None
+
+
 def _key(pair, src: bytes) -> Optional[str]:
     k = pair.child_by_field_name("key")
     if k is None:
         return None
-    text = src[k.start_byte:k.end_byte].decode("utf-8", "replace")
     if k.type == "string":
-        try:
-            return json.loads(text) if text.startswith('"') else text[1:-1]
-        except ValueError:
-            return None
-    return text
+        return _string(k, src)
+    return src[k.start_byte:k.end_byte].decode("utf-8", "replace")
 
 
 def _object(text: bytes):
@@ -90,13 +95,8 @@ def allow_async(text: bytes, pattern: str, inside: Optional[str] = None,
     if arr is None or arr.type != "array":
         return Refusal(title, f'"{KEY}" is not a list')
     items = [c for c in arr.named_children if c.type != "comment"]
-    for item in items:
-        if item.type == "string":
-            try:
-                if json.loads(src[item.start_byte:item.end_byte]) == pattern:
-                    return None
-            except ValueError:
-                pass
+    if any(item.type == "string" and _string(item, src) == pattern for item in items):
+        return None
     if not items:
         return Fix(title, [TextEdit(Span(at(arr.start_byte + 1), at(arr.end_byte - 1)), value)])
     last = items[-1]

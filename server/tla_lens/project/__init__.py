@@ -53,7 +53,6 @@ from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts
-from ..syntax.sfc import module_scripts
 from .cache import FactsCache, Workers, content_key
 from .discover import Matcher, iter_files, iter_package_dirs, walk
 from .files import read_source
@@ -711,9 +710,7 @@ class Project:
                     entries[f] = label
             # a web app's page (Vite's index.html): its module scripts start the app
             html = pkg_dir / "index.html"
-            text = self.resolver.fs.read_text(str(html)) if self.resolver.fs.is_file(str(html)) else None
-            for src in module_scripts(text or ""):
-                f = Path(self.resolver.fs.realpath(os.path.normpath(pkg_dir / src.lstrip("/"))))
+            for f in self.resolver.page_scripts(html, pkg_dir):
                 mod = self.modules.get(f)
                 if mod is not None and mod.workspace and f not in entries:
                     entries[f] = f"module script of {self.graph.rel(html)}"
@@ -749,7 +746,11 @@ class Project:
         structural = False
         rediscover = False
         for p in paths:
+            import_map = self.resolver.is_import_map(p)  # (asked before the resolver forgets it)
             self.resolver.invalidate(p)
+            if import_map:
+                structural = True  # the import map deno.json names: mappings may have changed
+                continue
             if _is_config_file(p):
                 structural = True
                 rediscover = rediscover or p.name in (".gitignore", "package.json")

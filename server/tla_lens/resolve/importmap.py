@@ -89,14 +89,13 @@ class Maps:
     def __init__(self, maps: list[ImportMap]) -> None:
         self.maps = maps
         self.has_path_keys = any(m.has_path_keys for m in maps)
-        self.origin = maps[0].origin if maps else ""
 
-    def resolve(self, spec: str, importer_dir: str) -> Optional[str]:
+    def resolve(self, spec: str, importer_dir: str) -> Optional[tuple[str, str]]:
+        """(what ``spec`` maps to, the origin of the map that maps it); None: no map does."""
         for m in self.maps:
             hit = m.resolve(spec, importer_dir)
             if hit is not None:
-                self.origin = m.origin
-                return hit
+                return hit, m.origin
         return None
 
 

@@ -238,7 +238,10 @@ class Resolver:
         self._pnp: dict[str, Optional[pnp_manifest.Manifest]] = {}  # Yarn Plug'n'Play manifests read
         self._pnp_for: dict[str, Optional[str]] = {}  # folder -> the Plug'n'Play manifest above it
         self._imap_for: dict[str, Optional[importmap.Maps]] = {}  # folder -> Deno's import maps
-        self._deno_verbatim: dict[str, Optional[bool]] = {}  # folder -> deno.json's verbatimModuleSyntax
+        self._deno_conf_for: dict[str, Optional[str]] = {}  # folder -> the deno.json above it
+        self._deno_maps_of: dict[str, Optional[importmap.Maps]] = {}  # deno.json -> its import maps
+        self._deno_parsed: dict[str, Optional[dict]] = {}  # deno.json -> its contents
+        self._imap_files: set[str] = set()  # import map files deno.json files name
         self._scope: dict[str, Optional[str]] = {}
         self._ts_raw: dict[str, _Raw] = {}
         self._ts_final: dict[str, TsConfig] = {}
@@ -453,11 +456,11 @@ class Resolver:
             self._bundler_read.clear()
             self._bundler_cfg.clear()
             self._res.clear()
-        if path is None or os.path.basename(os.fspath(path)) in importmap.CONFIG_NAMES or (
-                self._imap_for and os.fspath(path).endswith(".json")):
+        if path is None or os.path.basename(os.fspath(path)) in importmap.CONFIG_NAMES or \
+                self.is_import_map(Path(path)):
             # deno.json (or the import map it names) changed: every mapping may have
-            self._imap_for.clear()
-            self._deno_verbatim.clear()
+            for c in (self._imap_for, self._deno_conf_for, self._deno_maps_of, self._deno_parsed):
+                c.clear()
             self._res.clear()
         if path is None or os.path.basename(os.fspath(path)) in pnp_manifest.MANIFESTS:
             # a `yarn install` rewrote which package is where: every resolution may change
@@ -518,9 +521,9 @@ class Resolver:
         if not aliased and mode == "import":
             imap = self._import_map(imp_dir)
             if imap is not None and (imap.has_path_keys or not spec.startswith(("./", "../"))):
-                target = imap.resolve(spec, imp_dir)
-                if target is not None:
-                    return self._mapped_target(spec, target, imap.origin, imp_dir, mode, ts)
+                hit = imap.resolve(spec, imp_dir)
+                if hit is not None:
+                    return self._mapped_target(spec, hit[0], hit[1], imp_dir, mode, ts)
         if spec.startswith(("./", "../")) and "?" not in spec and "#" not in spec and "%" not in spec:
             # the usual relative import (no query, fragment or escapes)
             if not aliased:
@@ -702,12 +705,8 @@ class Resolver:
                 continue
             path = os.path.normpath(os.path.join(e.base, e.request))
             if path.endswith(".html"):
-                text = self.fs.read_text(path) if self.fs.is_file(path) else None
-                for src in module_scripts(text or ""):
-                    page_dir = e.base if src.startswith("/") else os.path.dirname(path)
-                    f = os.path.normpath(os.path.join(page_dir, src.lstrip("/")))
-                    if self.fs.is_file(f):
-                        out.append((Path(self.fs.realpath(f)), f"module script of {self._rel(path)} ({label})"))
+                out += [(f, f"module script of {self._rel(path)} ({label})")
+                        for f in self.page_scripts(Path(path), Path(e.base))]
             elif self.fs.is_file(path):
                 out.append((Path(self.fs.realpath(path)), label))
             else:
@@ -716,6 +715,19 @@ class Resolver:
                 if r.path is not None:
                     out.append((r.path, label))
         return out, cfg.entries_unread
+
+    def page_scripts(self, page: Path, root: Path) -> list[Path]:
+        """The existing files an HTML page's module scripts name (`src="/…"` from ``root``, the
+        folder the page is served from; any other from the page's folder), real paths."""
+        p = os.fspath(page)
+        text = self.fs.read_text(p) if self.fs.is_file(p) else None
+        out = []
+        for src in module_scripts(text or ""):
+            base = os.fspath(root) if src.startswith("/") else os.path.dirname(p)
+            f = os.path.normpath(os.path.join(base, src.lstrip("/")))
+            if self.fs.is_file(f):
+                out.append(Path(self.fs.realpath(f)))
+        return out
 
     def _bundler_modules(self, folder: str) -> tuple[str, ...]:
         """webpack's resolve.modules for imports from ``folder``: the nearest bundler
@@ -1411,91 +1423,84 @@ class Resolver:
         then, when it is a member of a Deno workspace, the workspace root's and the members'
         names (None: no deno.json)."""
         hit = self._imap_for.get(folder, MISSING)
+        if hit is MISSING:
+            conf = self._deno_config_above(folder)
+            hit = self._imap_for[folder] = self._deno_maps(conf) if conf is not None else None
+        return hit  # type: ignore[return-value]
+
+    def _deno_maps(self, conf: str) -> Optional[importmap.Maps]:
+        """The import maps of the deno.json ``conf`` (and of its workspace), read once."""
+        hit = self._deno_maps_of.get(conf, MISSING)
+        if hit is not MISSING:
+            return hit  # type: ignore[return-value]
+        maps: list[importmap.ImportMap] = []
+        own = self._deno_map(conf)
+        if own is not None:
+            maps.append(own)
+        # a workspace root at or above (its map, then its members' names)
+        w = os.path.dirname(conf)
+        while True:
+            root_conf = self._deno_config_in(w)
+            data = self._deno_data(root_conf) if root_conf is not None else None
+            if data is not None and "workspace" in data:
+                if root_conf != conf:
+                    root_map = self._deno_map(root_conf)
+                    if root_map is not None:
+                        maps.append(root_map)
+                names = importmap.members(root_conf, data, self.fs.read_text, self.fs.listdir)
+                if names is not None:
+                    maps.append(names)
+                break
+            parent = os.path.dirname(w)
+            if parent == w or os.path.basename(parent) == "node_modules":
+                break
+            w = parent
+        found = self._deno_maps_of[conf] = importmap.Maps(maps) if maps else None
+        return found
+
+    def _deno_config_above(self, folder: str) -> Optional[str]:
+        """The deno.json(c) of the nearest folder at or above ``folder`` that has one, not past
+        a node_modules folder (cached per folder)."""
+        hit = self._deno_conf_for.get(folder, MISSING)
         if hit is not MISSING:
             return hit  # type: ignore[return-value]
         walked = []
-        found: Optional[importmap.Maps] = None
+        found: Optional[str] = None
         d = folder
         while os.path.basename(d) != "node_modules":
-            cached = self._imap_for.get(d, MISSING)
+            cached = self._deno_conf_for.get(d, MISSING)
             if cached is not MISSING:
                 found = cached  # type: ignore[assignment]
                 break
             walked.append(d)
-            conf = self._deno_config_in(d)
-            if conf is not None:
-                maps: list[importmap.ImportMap] = []
-                own = self._deno_map(conf)
-                if own is not None:
-                    maps.append(own)
-                # a workspace root at or above (its map, then its members' names)
-                w = d
-                while True:
-                    root_conf = self._deno_config_in(w)
-                    data = self._deno_data(root_conf) if root_conf is not None else None
-                    if data is not None and "workspace" in data:
-                        if root_conf != conf:
-                            root_map = self._deno_map(root_conf)
-                            if root_map is not None:
-                                maps.append(root_map)
-                        names = importmap.members(root_conf, data, self.fs.read_text, self.fs.listdir)
-                        if names is not None:
-                            maps.append(names)
-                        break
-                    parent = os.path.dirname(w)
-                    if parent == w or os.path.basename(parent) == "node_modules":
-                        break
-                    w = parent
-                found = importmap.Maps(maps) if maps else None
-                break
+            found = self._deno_config_in(d)
             parent = os.path.dirname(d)
-            if parent == d:
+            if found is not None or parent == d:
                 break
             d = parent
         for w in walked:
-            self._imap_for[w] = found
+            self._deno_conf_for[w] = found
         return found
+
+    def is_import_map(self, path: Path) -> bool:
+        """Is ``path`` an import map file a deno.json named (its changes re-resolve imports)?"""
+        return os.path.abspath(os.fspath(path)) in self._imap_files
 
     def runtime_files(self, folder: Path) -> dict[str, Optional[Path]]:
         """The files that change how imports from ``folder`` resolve beyond Node's rules: the
         Yarn Plug'n'Play manifest in use, the deno.json whose import map applies."""
         d = os.path.abspath(os.fspath(folder))
-        pnp = self._pnp_above(d)
-        deno = None
-        walk = d
-        while os.path.basename(walk) != "node_modules":
-            deno = self._deno_config_in(walk)
-            parent = os.path.dirname(walk)
-            if deno is not None or parent == walk:
-                break
-            walk = parent
+        pnp, deno = self._pnp_above(d), self._deno_config_above(d)
         return {"pnpManifest": Path(pnp) if pnp else None, "denoConfig": Path(deno) if deno else None}
 
     def verbatim_for(self, file: Path) -> bool:
         """Does TypeScript keep ``file``'s imports as written (verbatimModuleSyntax)? The nearest
         deno.json's `compilerOptions` when it sets it (Deno), else the file's tsconfig."""
-        folder = os.path.dirname(os.path.abspath(os.fspath(file)))
-        deno = self._deno_verbatim.get(folder, MISSING)
-        if deno is MISSING:
-            deno = None
-            try:
-                d = folder
-                while os.path.basename(d) != "node_modules":
-                    conf = self._deno_config_in(d)
-                    if conf is not None:
-                        opts = (self._deno_data(conf) or {}).get("compilerOptions")
-                        if isinstance(opts, dict) and isinstance(opts.get("verbatimModuleSyntax"), bool):
-                            deno = opts["verbatimModuleSyntax"]
-                        break
-                    parent = os.path.dirname(d)
-                    if parent == d:
-                        break
-                    d = parent
-            except Exception:  # pragma: no cover - defensive
-                pass
-            self._deno_verbatim[folder] = deno
-        if deno is not None:
-            return deno  # type: ignore[return-value]
+        conf = self._deno_config_above(os.path.dirname(os.path.abspath(os.fspath(file))))
+        if conf is not None:
+            opts = (self._deno_data(conf) or {}).get("compilerOptions")
+            if isinstance(opts, dict) and isinstance(opts.get("verbatimModuleSyntax"), bool):
+                return opts["verbatimModuleSyntax"]
         ts = self.tsconfig_for(file)
         return bool(ts and ts.verbatim_module_syntax)
 
@@ -1504,14 +1509,21 @@ class Resolver:
         return next((os.path.join(d, n) for n in importmap.CONFIG_NAMES if listing and n in listing), None)
 
     def _deno_data(self, conf: str) -> Optional[dict]:
-        text = self.fs.read_text(conf)
-        return importmap.parse(conf, text)[0] if text is not None else None
+        hit = self._deno_parsed.get(conf, MISSING)
+        if hit is MISSING:
+            text = self.fs.read_text(conf)
+            hit = self._deno_parsed[conf] = importmap.parse(conf, text)[0] if text is not None else None
+        return hit  # type: ignore[return-value]
 
     def _deno_map(self, conf: str) -> Optional[importmap.ImportMap]:
         text = self.fs.read_text(conf)
         if text is None:
             return None
-        found, problem = importmap.read(conf, text, self.fs.read_text)
+        def read_map(path: str) -> Optional[str]:  # (the file `importMap` names: watched for changes)
+            self._imap_files.add(path)
+            return self.fs.read_text(path)
+
+        found, problem = importmap.read(conf, text, read_map)
         if problem:
             self._problem(Path(conf), problem)
         return found
