@@ -10,7 +10,8 @@ each module the same verdict; the cases say what they are there for.
 
 Yarn 4 (tests/engines, pinned) installs the same workspace with Plug'n'Play: no node_modules,
 a .pnp.cjs that says where each package is (`portal:` packages linked where they are, a `file:`
-package packed into a zip archive of the project's cache). There Yarn's own PnP runtime
+package packed into a zip archive of the project's cache, or of Yarn's global cache outside the
+project, Yarn 4's default). There Yarn's own PnP runtime
 resolves the imports and reads the archives (pnp_link.mjs), and V8 links the modules.
 """
 from __future__ import annotations
@@ -146,7 +147,8 @@ def test_npm_workspaces_hoisted(engine, tmp_path):
     _compare(engine, root, [dep_a / "index.js", dep_a / "sync.js", dep_b / "index.js"])
 
 
-def test_yarn_plug_n_play(engines_node_modules, node26, tmp_path):
+@pytest.mark.parametrize("global_cache", [False, True], ids=["project-cache", "global-cache"])
+def test_yarn_plug_n_play(engines_node_modules, node26, tmp_path, monkeypatch, global_cache):
     yarn = engines_node_modules / "@yarnpkg" / "cli-dist" / "bin" / "yarn.js"
     assert yarn.exists(), "Yarn 4 is missing: `make engines` installs it"
     root = tmp_path / "ws"
@@ -162,14 +164,21 @@ def test_yarn_plug_n_play(engines_node_modules, node26, tmp_path):
     (root / "packages/app/package.json").write_text(json.dumps(p))
     # an import Plug'n'Play forbids: dep-b is dep-a's dependency, not the app's
     (root / "packages/app/src/strict.js").write_text("import { ready } from 'dep-b';\nexport { ready };\n")
-    (root / ".yarnrc.yml").write_text("enableTelemetry: false\nenableGlobalCache: false\n")
+    # Yarn 4's default keeps the archives in its global cache, outside the project
+    # ($XDG_DATA_HOME/yarn/berry/cache), where tla-lens reads them too
+    (root / ".yarnrc.yml").write_text("enableTelemetry: false\n" +
+                                      ("" if global_cache else "enableGlobalCache: false\n"))
     env = dict(_env(tmp_path), YARN_ENABLE_NETWORK="0", YARN_ENABLE_IMMUTABLE_INSTALLS="0")
+    monkeypatch.setenv("XDG_DATA_HOME", env["XDG_DATA_HOME"])
+    monkeypatch.delenv("YARN_GLOBAL_FOLDER", raising=False)
     proc = subprocess.run([str(node26), str(yarn), "install"], cwd=root, env=env, capture_output=True,
                           text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (root / ".pnp.cjs").is_file() and not (root / "node_modules").exists()
-    zips = sorted((root / ".yarn/cache").glob("dep-b-file-*.zip"))
-    assert zips, sorted((root / ".yarn").rglob("*"))
+    cache = Path(env["XDG_DATA_HOME"]) / "yarn/berry/cache" if global_cache else root / ".yarn/cache"
+    zips = sorted(cache.glob("dep-b-file-*.zip"))
+    assert zips, sorted(tmp_path.rglob("*.zip"))
+    assert global_cache == (not (root / ".yarn/cache").exists())
 
     files = [root / f for f in APP] + [root / "vendor/dep-a/index.js", root / "vendor/dep-a/sync.js"] + \
         [z / "node_modules/dep-b/index.js" for z in zips]

@@ -1,7 +1,8 @@
 """Yarn Plug'n'Play manifests read without running them (resolve/pnp.py), on hand-made manifests:
 the state inline in .pnp.cjs (a JavaScript string: escapes, line continuations) or in
 .pnp.data.json; aliases, the top-level fallback and its exclusions, virtual folders, packages in
-zip archives (read inside the archive: resolve/zips.py; one outside the folder analysed is not). tests/fuzz/test_package_managers.py holds the same reading to a real Yarn install."""
+zip archives (read inside the archive: resolve/zips.py; outside the folder analysed only those of Yarn's
+global cache are). tests/fuzz/test_package_managers.py holds the same reading to a real Yarn install."""
 from __future__ import annotations
 
 import json
@@ -155,7 +156,7 @@ def test_a_new_install_re_resolves_the_project(tmp_path: Path) -> None:
     assert not project.modules[main].is_async
 
 
-def test_zipped_modules_are_analysed_and_a_cache_outside_says_why(tmp_path: Path) -> None:
+def test_zipped_modules_are_analysed_and_only_yarns_global_cache_is_read_outside(tmp_path: Path, monkeypatch) -> None:
     from tla_lens.config import Config
     from tla_lens.project import analyse
 
@@ -170,10 +171,32 @@ def test_zipped_modules_are_analysed_and_a_cache_outside_says_why(tmp_path: Path
     assert project.modules[main].is_async
     (f,) = [f for f in project.findings if f.code == "async-import"]
     assert "top-level await at line 1" in f.message
-    # the same project analysed from the app's folder: the cache is outside it, not read
+    # the same project analysed from the app's folder: the project's cache is outside it, and
+    # not Yarn's global cache: not read, and the import says why
+    monkeypatch.setenv("YARN_GLOBAL_FOLDER", str(tmp_path / "yarn-global"))
     app = analyse(root / "packages/app", Config(), cache=False)
-    edge = app.modules[root / "packages/app/src/main.js"].edges[0]
-    assert edge.target is None and "zip archive outside the folder analysed" in edge.unresolved
+    edge = app.modules[main].edges[0]
+    assert edge.target is None and "outside the folder analysed and outside Yarn's global cache" in edge.unresolved
+    assert not app.modules[main].is_async
+    # Yarn 4's default: the archives in the global cache (here $YARN_GLOBAL_FOLDER/cache), which
+    # the manifest names by a path relative to the project: read there
+    gcache = tmp_path / "yarn-global" / "cache"
+    gcache.mkdir(parents=True)
+    (root / ".yarn/cache/zipped-npm-2.0.0-abc.zip").rename(gcache / "zipped-npm-2.0.0-abc-10c0.zip")
+    state = json.loads(json.dumps(STATE))
+    for name, entries in state["packageRegistryData"]:
+        if name == "zipped":
+            entries[0][1]["packageLocation"] = "../yarn-global/cache/zipped-npm-2.0.0-abc-10c0.zip/node_modules/zipped/"
+    (root / ".pnp.cjs").write_text(_cjs(state))
+    for base in (root, root / "packages/app"):
+        a = analyse(base, Config(), cache=False)
+        t = gcache / "zipped-npm-2.0.0-abc-10c0.zip/node_modules/zipped/dist/index.js"
+        assert a.modules[main].edges[0].target == t, a.modules[main].edges[0]
+        assert a.modules[t].has_tla and a.modules[main].is_async
+    # with the global folder elsewhere, the same archive is outside every folder read
+    monkeypatch.setenv("YARN_GLOBAL_FOLDER", str(tmp_path / "elsewhere"))
+    a = analyse(root, Config(), cache=False)
+    assert a.modules[main].edges[0].target is None and not a.modules[main].is_async
 
 
 def test_a_stray_manifest_above_a_node_modules_project_is_not_used(tmp_path: Path) -> None:

@@ -272,9 +272,9 @@ class Project:
 
     def _read_file(self, path: Path) -> tuple[Optional[bytes], Optional[str]]:
         """The bytes of a file on disk, or None and why it is not read (None: it is gone)."""
-        if not _inside(path, self.root):
+        if not _inside(path, self.root) and not self.resolver.readable(str(path)):
             # resolution follows symlinks to real paths: nothing outside the workspace folder
-            # (and its node_modules) is read
+            # (and its node_modules) is read, but for the archives of Yarn's global cache
             return None, ("outside the workspace folder (through a symlink or a ../ import); "
                           "not read, treated as a sync module")
         return read_source(path, self.config.max_file_size)

@@ -11,7 +11,8 @@ The package's folder is then read as any package folder is (``exports``, ``main`
 resolver. Folders in `.yarn/__virtual__/…/<n>/…` are the physical folders they stand for.
 
 Nothing is run: the manifest's state is a JSON document inside a JavaScript string literal,
-decoded here. Packages in zip archives (Yarn's cache) are located but not read.
+decoded here. Packages in zip archives (Yarn's cache, the project's or the global one) are
+located here and read by resolve/zips.py.
 """
 from __future__ import annotations
 
@@ -62,6 +63,46 @@ def physical(path: str) -> str:
 
 def in_zip(path: str) -> bool:
     return any(part.endswith(".zip") for part in re.split(r"[\\/]", path))
+
+
+def global_caches(env: Optional[dict] = None) -> tuple[str, ...]:
+    """The real paths of the folders Yarn's global cache can be in, from this process's
+    environment (never from the project, which could name any folder): ``$YARN_GLOBAL_FOLDER``,
+    else Yarn's default global folder (``$XDG_DATA_HOME/yarn/berry``, else ``~/.yarn/berry``;
+    on Windows ``%LOCALAPPDATA%/Yarn/Berry``), each with ``/cache``. Yarn 4 keeps the zip
+    archives of every project's packages there unless ``enableGlobalCache: false``."""
+    env = os.environ if env is None else env
+    folders = []
+    if env.get("YARN_GLOBAL_FOLDER"):
+        folders.append(env["YARN_GLOBAL_FOLDER"])
+    if os.name == "nt":
+        local = env.get("LOCALAPPDATA") or os.path.join(os.path.expanduser("~"), "AppData", "Local")
+        folders.append(os.path.join(local, "Yarn", "Berry"))
+    elif env.get("XDG_DATA_HOME"):
+        folders.append(os.path.join(env["XDG_DATA_HOME"], "yarn", "berry"))
+    else:
+        folders.append(os.path.join(os.path.expanduser("~"), ".yarn", "berry"))
+    out: list[str] = []
+    for f in folders:
+        if os.path.isabs(f):
+            c = os.path.realpath(os.path.join(f, "cache"))
+            if c not in out:
+                out.append(c)
+    return tuple(out)
+
+
+def in_global_cache(path: str, caches: tuple[str, ...]) -> bool:
+    """``path`` (a real path) names something inside a zip archive that sits directly in one of
+    Yarn's global cache folders ``caches`` (:func:`global_caches`): the only files outside the
+    folder analysed that tla-lens reads."""
+    for c in caches:
+        prefix = c.rstrip(os.sep) + os.sep
+        if path.startswith(prefix):
+            rest = path[len(prefix):]
+            i = rest.find(os.sep)
+            name = rest if i < 0 else rest[:i]
+            return name.endswith(".zip") and name not in (".zip", "..zip") and not name.startswith(".")
+    return False
 
 
 Locator = tuple  # (name | None, reference | None)

@@ -253,6 +253,7 @@ class Resolver:
         self._targets: dict[tuple, Optional[tuple]] = {}  # relative targets, by path
         self._found: dict[str, Resolution] = {}  # one Resolution per file found
         self._mapped: dict[tuple, Optional[str]] = {}  # tsconfig paths/baseUrl lookups
+        self._yarn_caches: Optional[tuple[str, ...]] = None  # Yarn's global cache folders
 
     # ======================================================================= public API ====
     def resolve(self, specifier: str, importer: Path, mode: Mode = "import") -> Resolution:
@@ -284,6 +285,20 @@ class Resolver:
             return Resolution(kind, self._path(path) if path is not None else None, msg)
         except Exception as e:  # never raise into the caller
             return Resolution("unresolved", None, f"internal error resolving {specifier!r}: {e!r}")
+
+    def readable(self, path: str) -> bool:
+        """Whether files at ``path`` (a real path) may be read: those in the folder analysed, and
+        those inside the zip archives of Yarn's global cache (where Yarn 4 keeps the packages of
+        a Plug'n'Play project by default); nothing else outside the folder, whatever a link or
+        a manifest of the project says."""
+        root = self._root_real
+        if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
+            return True
+        if ".zip" not in path:
+            return False
+        if self._yarn_caches is None:
+            self._yarn_caches = pnp_manifest.global_caches()
+        return pnp_manifest.in_global_cache(path, self._yarn_caches)
 
     def intern(self, paths: Iterable[Path]) -> None:
         """Resolve to these Path objects (the project's own keys: a dict lookup with the very
@@ -970,12 +985,10 @@ class Resolver:
         fs = self.fs
         found = manifest.locate(name, from_dir) if manifest is not None else ("unread", "")
         if isinstance(found, str):
-            root = self._root_real
-            if pnp_in_zip(found) and not (found + os.sep).startswith(root.rstrip(os.sep) + os.sep):
+            if pnp_in_zip(found) and not self.readable(found):
                 raise _Fail(f"cannot find package '{name}' from {{from}}: Yarn Plug'n'Play keeps it in a zip "
-                            f"archive outside the folder analysed ({found}), which tla-lens does not read "
-                            f"(for Yarn's global cache, `enableGlobalCache: false` in .yarnrc.yml keeps the "
-                            f"cache in the project)")
+                            f"archive outside the folder analysed and outside Yarn's global cache ({found}), "
+                            f"which tla-lens does not read (`cacheFolder` in .yarnrc.yml moves the cache)")
             if fs.is_dir(found):
                 return self._in_package(found, name, sub, spec, conds, mode)
             raise _Fail(f"cannot find package '{name}' from {{from}}: its Plug'n'Play folder "
