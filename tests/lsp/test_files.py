@@ -252,3 +252,36 @@ async def test_index_html_edits_change_the_entry_points(lsp):
                                       for d in s.diagnostics("src/reports.js", "async-entry")))
     s.disk({"index.html": '<script type="module" src="/src/actions.js"></script>\n'})
     assert await wait_for(lambda: not s.diagnostics("src/reports.js", "async-entry"))
+
+
+def _watched(s, rel: str) -> bool:
+    """Would the client report a change of ``rel``: does a glob the server registered match it?"""
+    from wcmatch import glob as wglob
+
+    globs = []
+    for r in s.client.registrations:
+        if r.method == T.WORKSPACE_DID_CHANGE_WATCHED_FILES:
+            opts = r.register_options
+            for w in (opts["watchers"] if isinstance(opts, dict) else opts.watchers):
+                globs.append(w["globPattern"] if isinstance(w, dict) else w.glob_pattern)
+    return wglob.globmatch(rel, globs, flags=wglob.GLOBSTAR | wglob.BRACE | wglob.DOTGLOB)
+
+
+async def test_an_import_map_file_deno_json_names_is_watched(lsp):
+    """deno.json's `"importMap": "./config/imports.json"` can name any JSON file: the server has
+    the client watch it once it is read, and a change of the mapping re-resolves the project."""
+    files = {
+        "deno.json": json.dumps({"importMap": "./config/imports.json"}),
+        "config/imports.json": json.dumps({"imports": {"db": "../src/db.ts"}}),
+        "src/db.ts": "export const pool = await Promise.resolve(1);\n",
+        "src/fake-db.ts": "export const pool = 1;\n",
+        "src/main.ts": 'import { pool } from "db";\nexport const run = () => pool;\n',
+    }
+    s = await lsp(files)
+    s.open("src/main.ts")
+    assert await wait_for(lambda: s.diagnostics("src/main.ts", "async-import"))
+    assert await wait_for(lambda: _watched(s, "config/imports.json"))
+    assert not _watched(s, "config/other.json")  # (no watcher for every JSON file)
+    s.disk({"config/imports.json": json.dumps({"imports": {"db": "../src/fake-db.ts"}})})
+    assert await s.settle_async("src/main.ts", False)
+    assert await wait_for(lambda: not s.diagnostics("src/main.ts", "async-import"))

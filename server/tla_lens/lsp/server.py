@@ -139,6 +139,8 @@ class TlaLensServer(LanguageServer):
         self.file_config: Optional[Config] = None
         self.pull = False
         self.refresh_support = False
+        self.dynamic_watch = False  # the client took our file watchers (dynamic registration)
+        self.watched_maps: set[str] = set()  # names of import map files watched (see watch_import_maps)
         self.published: dict[str, str] = {}  # uri -> digest of what the client has (push mode)
         self.index_task: Optional[asyncio.Task] = None
         self.index_cancelled = False
@@ -348,6 +350,8 @@ class TlaLensServer(LanguageServer):
             self.publish(sorted(targets))
             if self.project is not None and self.project.discovered:
                 self.config_pushed = set(config)
+        if self.project is not None:
+            self.watch_import_maps()
         if change.graph:
             for refresh in (self.workspace_code_lens_refresh, self.workspace_inlay_hint_refresh):
                 try:
@@ -355,6 +359,32 @@ class TlaLensServer(LanguageServer):
                         refresh(None)
                 except Exception:
                     pass
+
+    def watch_import_maps(self) -> None:
+        """Have the client watch the import map files deno.json files name (``"importMap":
+        "./import_map.json"``: any JSON file, which the static globs do not cover): one more
+        registration for each new name (a name once watched stays watched: events for other
+        files of that name are told apart by the project)."""
+        if not self.dynamic_watch:
+            return
+        names = {os.path.basename(p) for p in self.project.resolver.import_map_files()} \
+            - self.watched_maps - {"deno.json", "deno.jsonc", "package.json", "tla-lens.json", ".pnp.data.json"}
+        if not names:
+            return
+        self.watched_maps |= names
+        globs = [f"**/{n}" for n in sorted(names)]
+
+        async def register() -> None:
+            try:
+                await self.client_register_capability_async(T.RegistrationParams(registrations=[
+                    T.Registration(id=str(uuid.uuid4()), method=T.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                                   register_options=T.DidChangeWatchedFilesRegistrationOptions(
+                                       watchers=[T.FileSystemWatcher(glob_pattern=g) for g in globs]))]))
+                self.log(f"watching import maps: {', '.join(globs)}")
+            except Exception as e:
+                self.log(f"could not register file watchers for import maps: {e}", T.MessageType.Warning)
+
+        asyncio.ensure_future(register())
 
     def _client_supports_refresh(self, name: str) -> bool:
         caps = self.client_capabilities.workspace if self.client_capabilities else None
@@ -575,6 +605,7 @@ async def initialized(ls: TlaLensServer, params: T.InitializedParams) -> None:
                 T.Registration(id=str(uuid.uuid4()), method=T.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                                register_options=T.DidChangeWatchedFilesRegistrationOptions(
                                    watchers=[T.FileSystemWatcher(glob_pattern=g) for g in WATCH_GLOBS]))]))
+            ls.dynamic_watch = True
         except Exception as e:
             ls.log(f"could not register file watchers: {e}", T.MessageType.Warning)
     if caps and caps.workspace and caps.workspace.configuration:

@@ -1495,6 +1495,10 @@ class Resolver:
             self._deno_conf_for[w] = found
         return found
 
+    def import_map_files(self) -> frozenset[str]:
+        """The import map files deno.json files named so far (``importMap``)."""
+        return frozenset(self._imap_files)
+
     def is_import_map(self, path: Path) -> bool:
         """Is ``path`` an import map file a deno.json named (its changes re-resolve imports)?"""
         return os.path.abspath(os.fspath(path)) in self._imap_files
