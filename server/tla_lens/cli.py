@@ -103,7 +103,8 @@ def _project_root(start: Path) -> Path:
     for folder in (d, *d.parents):
         if any((folder / m).exists() for m in _ROOT_MARKERS):
             return folder
-    return d
+    # a page served as it is (no package.json: a buildless app), whose import map may apply
+    return next((folder for folder in (d, *d.parents) if (folder / "index.html").is_file()), d)
 
 
 def _load_config(args, root: Path) -> tuple[Config, list[Problem], bool]:

@@ -170,7 +170,7 @@ def test_print_config_shows_the_settings_in_effect_and_the_bundlers_aliases(work
         ("apps/admin/webpack.config.cjs", 1, "heavy", "apps/admin", [], True, False),
     ]
     assert "helper()" in out["bundlerAliases"][2]["notRead"]
-    assert out["pnpManifest"] is None and out["denoConfig"] is None
+    assert out["pnpManifest"] is None and out["denoConfig"] is None and out["importMapPage"] is None
     # the entry points: webpack's default (./src, from the configuration's folder)
     assert out["bundlerEntries"] == [{"file": "apps/admin/webpack.config.cjs", "line": 1, "kind": "webpack entry",
                                       "request": "./src", "base": "./apps/admin"}]
@@ -327,3 +327,8 @@ def test_print_config_names_the_files_resolution_follows(workspace):
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["pnpManifest"] == ".pnp.cjs" and out["denoConfig"] == "deno.json"
+    assert out["importMapPage"] is None  # (deno.json's map comes first)
+    page = workspace({"index.html": '<script type="importmap">{"imports": {"db": "./db.js"}}</script>',
+                      "main.js": ""}, root=root.parent / "page")
+    out = json.loads(run("check", page, "--print-config").stdout)
+    assert out["importMapPage"] == "index.html" and out["denoConfig"] is None

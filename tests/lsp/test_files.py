@@ -285,3 +285,31 @@ async def test_an_import_map_file_deno_json_names_is_watched(lsp):
     s.disk({"config/imports.json": json.dumps({"imports": {"db": "../src/fake-db.ts"}})})
     assert await s.settle_async("src/main.ts", False)
     assert await wait_for(lambda: not s.diagnostics("src/main.ts", "async-import"))
+
+
+async def test_a_pages_import_map_resolves_and_its_changes_re_resolve(lsp):
+    """A buildless app: the page's `<script type="importmap">` maps the bare names its modules
+    import. index.html is watched by the static globs, another page by a watcher registered
+    once its map is read; a change of either map re-resolves the modules below it."""
+    def page(db: str) -> str:
+        return (f'<!doctype html><script type="importmap">{{"imports": {{"db": "{db}"}}}}</script>\n'
+                '<script type="module" src="/src/main.js"></script>\n')
+    files = {
+        "index.html": page("/src/db.js"),
+        "admin/panel.html": page("./stub.js"),
+        "admin/stub.js": "export const pool = 1;\n",
+        "admin/panel.js": 'import { pool } from "db";\nexport const p = pool;\n',
+        "src/db.js": "export const pool = await Promise.resolve(1);\n",
+        "src/fake-db.js": "export const pool = 1;\n",
+        "src/main.js": 'import { pool } from "db";\nexport const run = () => pool;\n',
+    }
+    s = await lsp(files)
+    s.open("src/main.js")
+    assert await wait_for(lambda: s.diagnostics("src/main.js", "async-import"))
+    assert await s.is_async("admin/panel.js") is False  # (its folder's page maps `db` to the stub)
+    assert _watched(s, "index.html")
+    assert await wait_for(lambda: _watched(s, "admin/panel.html"))
+    s.disk({"index.html": page("/src/fake-db.js")})
+    assert await s.settle_async("src/main.js", False)
+    s.disk({"admin/panel.html": page("/src/db.js")})
+    assert await s.settle_async("admin/panel.js", True)

@@ -368,7 +368,8 @@ class TlaLensServer(LanguageServer):
         if not self.dynamic_watch:
             return
         names = {os.path.basename(p) for p in self.project.resolver.import_map_files()} \
-            - self.watched_maps - {"deno.json", "deno.jsonc", "package.json", "tla-lens.json", ".pnp.data.json"}
+            - self.watched_maps - {"deno.json", "deno.jsonc", "package.json", "tla-lens.json", ".pnp.data.json",
+                                   "index.html"}
         if not names:
             return
         self.watched_maps |= names

@@ -746,10 +746,11 @@ class Project:
         structural = False
         rediscover = False
         for p in paths:
-            import_map = self.resolver.is_import_map(p)  # (asked before the resolver forgets it)
+            # (asked before the resolver forgets it)
+            import_map = self.resolver.is_import_map(p) or self.resolver.page_with_import_map(p)
             self.resolver.invalidate(p)
             if import_map:
-                structural = True  # the import map deno.json names: mappings may have changed
+                structural = True  # an import map (named by deno.json, in an HTML page) may have changed
                 continue
             if _is_config_file(p):
                 structural = True

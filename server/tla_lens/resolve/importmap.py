@@ -1,5 +1,6 @@
-"""Import maps, as Deno reads them from deno.json: `"imports"` and `"scopes"` (or the file named
-by `"importMap"`), applied as the WHATWG import maps specification says.
+"""Import maps, as Deno reads them from deno.json (`"imports"` and `"scopes"`, or the file named
+by `"importMap"`) and as browsers read them from an HTML page's `<script type="importmap">`,
+applied as the WHATWG import maps specification says.
 
 A key is a bare name (`"config"`, `"@db/"`) or a path (`"./lib/"`, `"/src/"`), paths relative to
 the file that holds the map; a key ending in `/` maps every specifier that starts with it (its
@@ -11,6 +12,7 @@ too, once made absolute.
 """
 from __future__ import annotations
 
+import json
 import os
 from typing import Optional
 
@@ -26,6 +28,8 @@ def _is_path(s: str) -> bool:
 class ImportMap:
     def __init__(self, data: dict, base: str, origin: str) -> None:
         self.origin = origin  # where it was read (for messages)
+        # an HTML page's map: the folder the page is served from, where `/x` specifiers go
+        self.served_from: Optional[str] = None
         self.imports = self._table(data.get("imports"), base)
         scopes = data.get("scopes")
         self.scopes: list[tuple[str, list[tuple[str, str]]]] = []
@@ -72,7 +76,10 @@ class ImportMap:
         """What ``spec``, imported from a file in ``importer_dir``, maps to: an absolute path, a
         URL or a Deno specifier (`npm:…`); None when no key matches it."""
         if _is_path(spec):
-            spec = os.path.normpath(os.path.join(importer_dir, spec)) + (os.sep if spec.endswith("/") else "")
+            base = importer_dir
+            if self.served_from is not None and spec.startswith("/"):
+                base, spec = self.served_from, spec[1:]
+            spec = os.path.normpath(os.path.join(base, spec)) + (os.sep if spec.endswith("/") else "")
         folder = importer_dir.rstrip(os.sep) + os.sep
         for prefix, table in self.scopes:
             if folder.startswith(prefix) or folder.rstrip(os.sep) == prefix.rstrip(os.sep):
@@ -89,6 +96,7 @@ class Maps:
     def __init__(self, maps: list[ImportMap]) -> None:
         self.maps = maps
         self.has_path_keys = any(m.has_path_keys for m in maps)
+        self.served_from = maps[0].served_from if maps else None
 
     def resolve(self, spec: str, importer_dir: str) -> Optional[tuple[str, str]]:
         """(what ``spec`` maps to, the origin of the map that maps it); None: no map does."""
@@ -138,6 +146,49 @@ def members(config_path: str, data: dict, read_text, listdir) -> Optional[Import
     if not imports:
         return None
     return ImportMap({"imports": imports}, base, f"the workspace members of {os.path.basename(config_path)}")
+
+
+def _served(s, base: str):
+    """A path from the root the page is served from (`/src/x.js`; not `//host/…`) as a path of
+    the file system; anything else as it is."""
+    if isinstance(s, str) and s.startswith("/") and not s.startswith("//"):
+        return os.path.join(base, s[1:])
+    return s
+
+
+def from_html(page: str, texts: list[str], served_from: str) -> tuple[Optional[ImportMap], list[str]]:
+    """The import map of an HTML page from the JSON of its `<script type="importmap">` elements
+    (``texts``), merged as browsers merge several (a rule already there wins over a later one
+    for the same key), and what to report about them. Paths are relative to the page; those
+    starting with `/` are taken from ``served_from``, the folder the site is served from."""
+    base = os.path.dirname(page)
+    name = os.path.basename(page)
+    imports: dict = {}
+    scopes: dict = {}
+    problems = []
+    for text in texts:
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            problems.append(f"the import map in {name} is not valid JSON ({e}): browsers ignore it")
+            continue
+        if not isinstance(data, dict):
+            problems.append(f"the import map in {name} is not a JSON object: browsers ignore it")
+            continue
+        if isinstance(data.get("imports"), dict):
+            for k, v in data["imports"].items():
+                imports.setdefault(_served(k, served_from), _served(v, served_from))
+        if isinstance(data.get("scopes"), dict):
+            for prefix, table in data["scopes"].items():
+                if isinstance(table, dict):
+                    into = scopes.setdefault(_served(prefix, served_from), {})
+                    for k, v in table.items():
+                        into.setdefault(_served(k, served_from), _served(v, served_from))
+    if not imports and not scopes:
+        return None, problems
+    found = ImportMap({"imports": imports, "scopes": scopes}, base, f"the import map of {name}")
+    found.served_from = served_from
+    return found, problems
 
 
 def parse(config_path: str, text: str) -> tuple[Optional[dict], Optional[str]]:

@@ -67,7 +67,7 @@ from . import bundler, globs
 from . import importmap
 from . import pnp as pnp_manifest
 from .pnp import in_zip as pnp_in_zip
-from ..syntax.sfc import module_scripts
+from ..syntax.sfc import html_import_maps, module_scripts
 from ._fs import MISSING, CachedFS, kind_on_disk
 from .builtins import builtin_name
 from .tsconfig import PATH_LIST_OPTIONS, PATH_OPTIONS, TsConfig
@@ -239,6 +239,8 @@ class Resolver:
         self._pnp_for: dict[str, Optional[str]] = {}  # folder -> the Plug'n'Play manifest above it
         self._imap_for: dict[str, Optional[importmap.Maps]] = {}  # folder -> Deno's import maps
         self._deno_conf_for: dict[str, Optional[str]] = {}  # folder -> the deno.json above it
+        self._page_for: dict[str, Optional[str]] = {}  # folder -> the HTML page with an import map above it
+        self._page_maps: dict[str, Optional[importmap.Maps]] = {}  # HTML page -> its import map
         self._deno_maps_of: dict[str, Optional[importmap.Maps]] = {}  # deno.json -> its import maps
         self._deno_parsed: dict[str, Optional[dict]] = {}  # deno.json -> its contents
         self._imap_files: set[str] = set()  # import map files deno.json files name
@@ -477,6 +479,11 @@ class Resolver:
             for c in (self._imap_for, self._deno_conf_for, self._deno_maps_of, self._deno_parsed):
                 c.clear()
             self._res.clear()
+        if path is None or self.page_with_import_map(Path(path)):
+            # a page's import map may have appeared, changed or gone
+            for c in (self._imap_for, self._page_for, self._page_maps):
+                c.clear()
+            self._res.clear()
         if path is None or os.path.basename(os.fspath(path)) in pnp_manifest.MANIFESTS:
             # a `yarn install` rewrote which package is where: every resolution may change
             self._pnp.clear()
@@ -539,6 +546,10 @@ class Resolver:
                 hit = imap.resolve(spec, imp_dir)
                 if hit is not None:
                     return self._mapped_target(spec, hit[0], hit[1], imp_dir, mode, ts)
+            if imap is not None and imap.served_from is not None and spec.startswith("/") and \
+                    not spec.startswith("//"):
+                # a page's module: `/x` is from the root the page is served from, as in the browser
+                return self._resolve("." + spec, imap.served_from, mode, ts, aliased=True)
         if spec.startswith(("./", "../")) and "?" not in spec and "#" not in spec and "%" not in spec:
             # the usual relative import (no query, fragment or escapes)
             if not aliased:
@@ -1434,12 +1445,87 @@ class Resolver:
     def _import_map(self, folder: str) -> Optional[importmap.Maps]:
         """The import maps that apply in ``folder``: the nearest deno.json(c)'s at or above it,
         then, when it is a member of a Deno workspace, the workspace root's and the members'
-        names (None: no deno.json)."""
+        names; without a deno.json, the import map of the nearest HTML page at or above it
+        (None: neither)."""
         hit = self._imap_for.get(folder, MISSING)
         if hit is MISSING:
             conf = self._deno_config_above(folder)
-            hit = self._imap_for[folder] = self._deno_maps(conf) if conf is not None else None
+            if conf is not None:
+                hit = self._deno_maps(conf)
+            else:
+                page = self._page_above(folder)
+                hit = self._page_maps.get(page) if page is not None else None
+            self._imap_for[folder] = hit
         return hit  # type: ignore[return-value]
+
+    def _page_above(self, folder: str) -> Optional[str]:
+        """The HTML page with an import map in the nearest folder at or above ``folder`` inside
+        the folder analysed (folders inside node_modules hold none that count): its map is the
+        one a browser applies to the modules that page loads, taken here for every module
+        below the page (cached per folder)."""
+        root = self._root_real
+        inside = root.rstrip(os.sep) + os.sep
+        walked = []
+        found: Optional[str] = None
+        d = folder
+        while d == root or d.startswith(inside):
+            cached = self._page_for.get(d, MISSING)
+            if cached is not MISSING:
+                found = cached  # type: ignore[assignment]
+                break
+            walked.append(d)
+            if os.sep + "node_modules" not in d[len(root):] + os.sep:
+                found = self._page_in(d)
+                if found is not None:
+                    break
+            parent = os.path.dirname(d)
+            if parent == d:
+                break
+            d = parent
+        for w in walked:
+            self._page_for[w] = found
+        return found
+
+    def _served_root(self, d: str) -> str:
+        """The folder a page in ``d`` is taken to be served from (where `/x` URLs go): the
+        nearest folder at or above it with a package.json (the page's project: Vite's root, a
+        static server started there), else the folder analysed."""
+        root = self._root_real
+        while d != root and d.startswith(root.rstrip(os.sep) + os.sep):
+            if self.fs.is_file(os.path.join(d, "package.json")):
+                return d
+            d = os.path.dirname(d)
+        return root
+
+    def _page_in(self, d: str) -> Optional[str]:
+        """The page of folder ``d`` whose import map applies there: index.html's, else that of
+        the first page by name that has one (others with a different map: a problem)."""
+        listing = self.fs.listdir(d)
+        if not listing:
+            return None
+        pages = sorted((n for n, k in listing.items() if k != "dir" and n.lower().endswith((".html", ".htm"))),
+                       key=lambda n: (n.lower() != "index.html", n))
+        chosen: Optional[str] = None
+        for name in pages:
+            page = os.path.join(d, name)
+            text = self.fs.read_text(page)
+            if text is None or "importmap" not in text.lower():
+                continue
+            found, problems = importmap.from_html(page, html_import_maps(text), self._served_root(d))
+            for pr in problems:
+                self._problem(Path(page), pr)
+            if found is None:
+                continue
+            self._imap_files.add(page)  # (its changes re-resolve imports; the server watches it)
+            if chosen is None:
+                chosen = page
+                self._page_maps[page] = importmap.Maps([found])
+            elif (found.imports, found.scopes) != (self._page_maps[chosen].maps[0].imports,
+                                                   self._page_maps[chosen].maps[0].scopes):
+                self._problem(Path(page), f"{name} has an import map other than {os.path.basename(chosen)}'s in "
+                                          f"the same folder: tla-lens resolves the modules there with "
+                                          f"{os.path.basename(chosen)}'s")
+        return chosen
 
     def _deno_maps(self, conf: str) -> Optional[importmap.Maps]:
         """The import maps of the deno.json ``conf`` (and of its workspace), read once."""
@@ -1499,16 +1585,33 @@ class Resolver:
         """The import map files deno.json files named so far (``importMap``)."""
         return frozenset(self._imap_files)
 
+    def page_with_import_map(self, path: Path) -> bool:
+        """Is ``path`` an HTML page whose import map was read, or one that now has one (its
+        change may re-resolve imports)?"""
+        p = os.path.abspath(os.fspath(path))
+        if not p.lower().endswith((".html", ".htm")):
+            return False
+        if p in self._imap_files:
+            return True
+        try:
+            with open(p, "rb") as f:
+                return b"importmap" in f.read(4 * 1024 * 1024).lower()
+        except OSError:
+            return False
+
     def is_import_map(self, path: Path) -> bool:
         """Is ``path`` an import map file a deno.json named (its changes re-resolve imports)?"""
         return os.path.abspath(os.fspath(path)) in self._imap_files
 
     def runtime_files(self, folder: Path) -> dict[str, Optional[Path]]:
         """The files that change how imports from ``folder`` resolve beyond Node's rules: the
-        Yarn Plug'n'Play manifest in use, the deno.json whose import map applies."""
-        d = os.path.abspath(os.fspath(folder))
+        Yarn Plug'n'Play manifest in use, the deno.json whose import map applies, else the HTML
+        page whose import map does."""
+        d = os.path.realpath(os.fspath(folder))
         pnp, deno = self._pnp_above(d), self._deno_config_above(d)
-        return {"pnpManifest": Path(pnp) if pnp else None, "denoConfig": Path(deno) if deno else None}
+        page = self._page_above(d) if deno is None else None
+        return {"pnpManifest": Path(pnp) if pnp else None, "denoConfig": Path(deno) if deno else None,
+                "importMapPage": Path(page) if page else None}
 
     def verbatim_for(self, file: Path) -> bool:
         """Does TypeScript keep ``file``'s imports as written (verbatimModuleSyntax)? The nearest
