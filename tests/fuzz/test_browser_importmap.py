@@ -201,3 +201,8 @@ def test_a_pages_modules_are_async_as_in_chromium(chromium, tmp_path):
     assert browser["src/flags.js"] == 0 and browser["vendor/ui/widget.js"] == 0
     panel = analysis.modules[(root / "src/admin/panel.js").resolve()]
     assert panel.edges[0].target == (root / "src/admin/db-stub.js").resolve()
+    # the page's inline module script starts the app: the modules it imports are its entries
+    # (no package.json: a buildless app), async-entry on those that wait
+    entries = {f.path.relative_to(root.resolve()).as_posix() for f in analysis.findings if f.code == "async-entry"}
+    assert entries == {"src/main.js", "src/admin/panel.js", "src/later.js"}
+    assert all(browser[e] == 1 for e in entries)

@@ -1,6 +1,8 @@
 """Finding the script blocks of a component, and blanking the rest in place."""
 from __future__ import annotations
 
+import json
+
 from tla_lens.syntax import Dialect, extract
 from tla_lens.syntax.sfc import astro_code, astro_frontmatter, astro_template_names, blocks, code, mdx_blocks, mdx_code
 
@@ -114,3 +116,20 @@ def test_hostile_mdx_input_is_read_in_linear_time():
                 b"```\n" * 30000, b"import x\n\n" * 20000, b"export /*\n\n" * 20000, b"{\n" * 20000,
                 b"<A b='\n" * 20000, b"<A {\n" * 20000, b"text\n{x}\n" * 20000):
         assert len(mdx_code(src)) == len(src)
+
+
+def test_html_pages_import_maps_and_inline_module_scripts():
+    from tla_lens.syntax.sfc import html_import_maps, inline_module_scripts, module_scripts
+
+    page = ('<!doctype html><SCRIPT TYPE="importmap">{"imports": {"a": "./a.js"}}</SCRIPT>\n'
+            '<!-- <script type="importmap">{"imports": {"gone": "./x.js"}}</script> -->\n'
+            '<script type="importmap" src="./external.json"></script>\n'   # (browsers ignore it)
+            "<script type='importmap'>{\"imports\": {\"b\": \"./b.js\"}}</script >\n"
+            '<script type="module" src="./main.js?v=2"></script>\n'
+            '<script type="module">import "a";\nimport { b } from "b";</script>\n'
+            '<script>import "not-a-module";</script>\n'
+            '<script type="module">import "last"')  # (unclosed at the end of the page)
+    assert [json.loads(t) for t in html_import_maps(page)] == [{"imports": {"a": "./a.js"}},
+                                                            {"imports": {"b": "./b.js"}}]
+    assert inline_module_scripts(page) == ['import "a";\nimport { b } from "b";', 'import "last"']
+    assert module_scripts(page) == ["./main.js"]

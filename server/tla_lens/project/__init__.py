@@ -692,7 +692,11 @@ class Project:
                 if mod.workspace and m.matches(path):
                     entries[path] = "configured entry point"
         workspace = [p for p, m in self.modules.items() if m.workspace]
-        for pkg_dir in iter_package_dirs(self.root, workspace, self.resolver.fs.is_file):
+        pkg_dirs = list(iter_package_dirs(self.root, workspace, self.resolver.fs.is_file))
+        if self.root not in pkg_dirs and (self.root / "index.html").is_file():
+            # a buildless app (no package.json): its page starts it all the same
+            self._page_entries(self.root, entries)
+        for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
             name = manifest[1].get("name") if manifest is not None and manifest[0] == pkg_dir else None
             rel = self.graph.rel(pkg_dir / "package.json")
@@ -708,13 +712,18 @@ class Project:
                 mod = self.modules.get(f)
                 if mod is not None and mod.workspace and f not in entries:
                     entries[f] = label
-            # a web app's page (Vite's index.html): its module scripts start the app
-            html = pkg_dir / "index.html"
-            for f in self.resolver.page_scripts(html, pkg_dir):
-                mod = self.modules.get(f)
-                if mod is not None and mod.workspace and f not in entries:
-                    entries[f] = f"module script of {self.graph.rel(html)}"
+            self._page_entries(pkg_dir, entries)
         return entries
+
+    def _page_entries(self, folder: Path, entries: dict[Path, str]) -> None:
+        """A web app's page (Vite's index.html, a buildless app's): its module scripts, and the
+        modules its inline module scripts import, start the app."""
+        html = folder / "index.html"
+        for f, inline in self.resolver.page_script_entries(html, folder):
+            mod = self.modules.get(f)
+            if mod is not None and mod.workspace and f not in entries:
+                entries[f] = (f"module imported by an inline module script of {self.graph.rel(html)}" if inline
+                              else f"module script of {self.graph.rel(html)}")
 
     # -- updates -----------------------------------------------------------------------------
     def set_overlay(self, path: Path, data: Optional[bytes], edits: Optional[list] = None) -> Change:

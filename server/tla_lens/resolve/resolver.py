@@ -67,7 +67,7 @@ from . import bundler, globs
 from . import importmap
 from . import pnp as pnp_manifest
 from .pnp import in_zip as pnp_in_zip
-from ..syntax.sfc import html_import_maps, module_scripts
+from ..syntax.sfc import html_import_maps, inline_module_scripts, module_scripts
 from ._fs import MISSING, CachedFS, kind_on_disk
 from .builtins import builtin_name
 from .tsconfig import PATH_LIST_OPTIONS, PATH_OPTIONS, TsConfig
@@ -744,16 +744,40 @@ class Resolver:
 
     def page_scripts(self, page: Path, root: Path) -> list[Path]:
         """The existing files an HTML page's module scripts name (`src="/…"` from ``root``, the
-        folder the page is served from; any other from the page's folder), real paths."""
+        folder the page is served from; any other from the page's folder), then the modules
+        its inline module scripts import statically (resolved from the page, its import map
+        applying), real paths, each once."""
+        return [f for f, _ in self.page_script_entries(page, root)]
+
+    def page_script_entries(self, page: Path, root: Path) -> list[tuple[Path, bool]]:
+        """:meth:`page_scripts`, each with whether an inline script imports it."""
         p = os.fspath(page)
         text = self.fs.read_text(p) if self.fs.is_file(p) else None
-        out = []
-        for src in module_scripts(text or ""):
+        if not text:
+            return []
+        out: dict[Path, bool] = {}
+        for src in module_scripts(text):
             base = os.fspath(root) if src.startswith("/") else os.path.dirname(p)
             f = os.path.normpath(os.path.join(base, src.lstrip("/")))
             if self.fs.is_file(f):
-                out.append(Path(self.fs.realpath(f)))
-        return out
+                out.setdefault(Path(self.fs.realpath(f)), False)
+        inline = inline_module_scripts(text)
+        if inline:
+            from ..syntax.extract import extract  # (only for pages with inline module scripts)
+            from ..syntax.facts import Dialect
+
+            for script in inline:
+                for imp in extract(script.encode("utf-8", "surrogatepass"), Dialect.JS).imports:
+                    spec = imp.specifier
+                    if imp.type_only or imp.in_ambient or imp.is_synthetic:
+                        continue
+                    if spec.startswith("/") and not spec.startswith("//"):
+                        r = self.resolve("./" + spec.lstrip("/"), Path(os.fspath(root)) / "index.html")
+                    else:
+                        r = self.resolve(spec, Path(p))
+                    if r.kind == "file" and r.path is not None:
+                        out.setdefault(r.path, True)
+        return list(out.items())
 
     def _bundler_modules(self, folder: str) -> tuple[str, ...]:
         """webpack's resolve.modules for imports from ``folder``: the nearest bundler

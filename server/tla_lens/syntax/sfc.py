@@ -723,6 +723,20 @@ def html_import_maps(html: str) -> list[str]:
     return out
 
 
+def inline_module_scripts(html: str) -> list[str]:
+    """The text of each inline `<script type="module">` (no `src`) of an HTML page (outside
+    comments), in order."""
+    out = []
+    text = _HTML_COMMENT.sub("", html)
+    for m in _SCRIPT_TAG.finditer(text):
+        attrs = {k.lower(): (a or b or c or "") for k, a, b, c in _TAG_ATTR.findall(m.group(1))}
+        if attrs.get("type", "").strip().lower() != "module" or "src" in attrs:
+            continue
+        end = _SCRIPT_END.search(text, m.end())
+        out.append(text[m.end(): end.start() if end else len(text)])
+    return out
+
+
 def module_scripts(html: str) -> list[str]:
     """The `src` of each `<script type="module" src="…">` of an HTML page (outside comments), in
     order, without a query or fragment; absolute URLs left out."""
