@@ -93,7 +93,7 @@ def test_deno_specifiers_say_why_they_are_not_followed(workspace):
     main = root / "main.ts"
     chalk = r.resolve("chalk", main)
     assert chalk.kind == "unresolved" and "an npm package Deno keeps in its own cache" in chalk.message
-    assert "nodeModulesDir" in chalk.message and "import map of deno.json" in chalk.message
+    assert "without a deno.lock" in chalk.message and "import map of deno.json" in chalk.message
     assert r.resolve("npm:preact@10", main).path == root / "node_modules/preact/p.js"  # (nodeModulesDir)
     path = r.resolve("path", main)
     assert path.kind == "unresolved" and "a JSR package" in path.message

@@ -765,8 +765,8 @@ class Project:
                 structural = True
                 rediscover = rediscover or p.name in (".gitignore", "package.json")
                 continue
-            if p.name in PNP_MANIFESTS:
-                structural = True  # a `yarn install`: packages may be anywhere now
+            if p.name in PNP_MANIFESTS or p.name == "deno.lock":
+                structural = True  # a `yarn install` or `deno install`: packages may be anywhere now
                 continue
             if p.name in BUNDLER_CONFIGS:
                 structural = True  # its resolve.alias may send imports anywhere

@@ -64,7 +64,7 @@ from urllib.parse import unquote, urlsplit
 from ..problems import Problem
 from . import _jsonc
 from . import bundler, globs
-from . import importmap
+from . import denocache, importmap
 from . import pnp as pnp_manifest
 from .pnp import in_zip as pnp_in_zip
 from ..syntax.sfc import html_import_maps, inline_module_scripts, module_scripts
@@ -256,6 +256,9 @@ class Resolver:
         self._found: dict[str, Resolution] = {}  # one Resolution per file found
         self._mapped: dict[tuple, Optional[str]] = {}  # tsconfig paths/baseUrl lookups
         self._yarn_caches: Optional[tuple[str, ...]] = None  # Yarn's global cache folders
+        self._deno_npm: Optional[tuple[str, ...]] = None  # the npm folders of Deno's cache
+        self._deno_locks: dict[str, Optional[denocache.Lock]] = {}  # deno.lock files read
+        self._deno_lock_of: dict[str, str] = {}  # a package folder in Deno's cache -> the lock it came by
 
     # ======================================================================= public API ====
     def resolve(self, specifier: str, importer: Path, mode: Mode = "import") -> Resolution:
@@ -292,15 +295,23 @@ class Resolver:
         """Whether files at ``path`` (a real path) may be read: those in the folder analysed, and
         those inside the zip archives of Yarn's global cache (where Yarn 4 keeps the packages of
         a Plug'n'Play project by default); nothing else outside the folder, whatever a link or
-        a manifest of the project says."""
+        a manifest of the project says; and the npm packages of Deno's cache (where a Deno
+        project without node_modules has them)."""
         root = self._root_real
         if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
             return True
+        if any(path.startswith(d.rstrip(os.sep) + os.sep) for d in self._deno_npm_dirs()):
+            return True  # Deno's npm cache
         if ".zip" not in path:
             return False
         if self._yarn_caches is None:
             self._yarn_caches = pnp_manifest.global_caches()
         return pnp_manifest.in_global_cache(path, self._yarn_caches)
+
+    def _deno_npm_dirs(self) -> tuple[str, ...]:
+        if self._deno_npm is None:
+            self._deno_npm = denocache.deno_dirs()
+        return self._deno_npm
 
     def intern(self, paths: Iterable[Path]) -> None:
         """Resolve to these Path objects (the project's own keys: a dict lookup with the very
@@ -483,6 +494,11 @@ class Resolver:
             # a page's import map may have appeared, changed or gone
             for c in (self._imap_for, self._page_for, self._page_maps):
                 c.clear()
+            self._res.clear()
+        if path is None or os.path.basename(os.fspath(path)) == "deno.lock":
+            # `deno install`: other versions of the npm packages
+            self._deno_locks.clear()
+            self._deno_lock_of.clear()
             self._res.clear()
         if path is None or os.path.basename(os.fspath(path)) in pnp_manifest.MANIFESTS:
             # a `yarn install` rewrote which package is where: every resolution may change
@@ -963,6 +979,10 @@ class Resolver:
             return Resolution("builtin")
         name, sub = self._split_name(spec)
         fs = self.fs
+        if self._deno_lock_of:
+            cached = denocache.package_of(from_dir, self._deno_npm_dirs())
+            if cached is not None:
+                return self._deno_dependency(cached, name, sub, spec, conds, mode)
         pnp = self._pnp_above(from_dir)
         if pnp is not None:
             # inside a package of a Plug'n'Play project, Yarn's runtime alone decides (no
@@ -1692,8 +1712,9 @@ class Resolver:
         return self._resolve(target, imp_dir, mode, ts, aliased=True)
 
     def _deno_package(self, spec: str, shown: str, imp_dir: str, mode: str) -> tuple[Kind, Optional[str], Optional[str]]:
-        """Deno's `npm:name@version/sub` (the node_modules folder Deno installs with
-        `nodeModulesDir`, when there is one) and `jsr:@scope/name` (Deno's cache: not read)."""
+        """Deno's `npm:name@version/sub`: in the node_modules folder Deno installs with
+        `nodeModulesDir`, else in Deno's own cache at the version deno.lock gives it; and
+        `jsr:@scope/name` (Deno's cache of JSR modules: not read)."""
         scheme, _, rest = spec.partition(":")
         if scheme.lower() == "jsr":
             return "unresolved", None, (f"cannot resolve {shown} from {{from}}: a JSR package, which Deno keeps "
@@ -1701,20 +1722,107 @@ class Resolver:
         rest = rest.lstrip("/")
         if rest.startswith("@"):
             scope, _, after = rest.partition("/")
-            name, _, sub = after.partition("/")
-            name = scope + "/" + name.split("@", 1)[0]
+            first, _, sub = after.partition("/")
+            base, _, req = first.partition("@")
+            name = scope + "/" + base
         else:
-            name, _, sub = rest.partition("/")
-            name = name.split("@", 1)[0]
+            first, _, sub = rest.partition("/")
+            name, _, req = first.partition("@")
+        conds = self._conds[mode]
         try:
-            r = self._package_resolve(name + ("/" + sub if sub else ""), imp_dir, self._conds[mode], mode)
+            r = self._package_resolve(name + ("/" + sub if sub else ""), imp_dir, conds, mode)
         except _Fail:
-            return "unresolved", None, (f"cannot resolve {shown} from {{from}}: an npm package Deno keeps in its "
-                                        f"own cache (not read); `\"nodeModulesDir\": \"auto\"` in deno.json "
-                                        f"installs node_modules, which tla-lens reads")
+            r = None
+        if r is None:
+            found, why = self._deno_cached(name, req, imp_dir)
+            if found is None:
+                return "unresolved", None, f"cannot resolve {shown} from {{from}}: {why}"
+            try:
+                r = self._in_package(found, name, "/" + sub if sub else "", spec, conds, mode)
+            except _Fail as e:
+                return "unresolved", None, str(e)
         if isinstance(r, Resolution):
             return r.kind, str(r.path) if r.path else None, r.message
         return self._classify(r)
+
+    def _deno_cached(self, name: str, req: str, imp_dir: str) -> tuple[Optional[str], str]:
+        """The folder of Deno's npm cache that holds package ``name`` as the project's deno.lock
+        resolved ``npm:name@req``, or None and why."""
+        conf = self._deno_config_above(imp_dir)
+        lock_path = self._deno_lock_path(conf) if conf is not None else None
+        if lock_path is None:
+            return None, (f"an npm package Deno keeps in its own cache, and without a deno.lock which version "
+                          f"is not known; `deno install` writes one")
+        lock = self._deno_lock(lock_path)
+        if lock is None:
+            return None, f"an npm package Deno keeps in its own cache; {self._rel(lock_path)} could not be read"
+        version = lock.version_for(name, req)
+        if version is None:
+            return None, f"npm package '{name}' is not in {self._rel(lock_path)} (run `deno install`)"
+        folder = denocache.package_folder(self._deno_npm_dirs(), name, version, self.fs.is_dir)
+        if folder is None:
+            return None, (f"npm package {name}@{version} is not in Deno's cache "
+                          f"({', '.join(self._deno_npm_dirs()) or 'DENO_DIR'}; run `deno install`)")
+        self._deno_lock_of[folder] = lock_path
+        return folder, ""
+
+    def _deno_dependency(self, cached: tuple[str, str, str], name: str, sub: str, spec: str,
+                         conds: frozenset, mode: str) -> Union[str, Resolution]:
+        """A bare import from a package of Deno's npm cache (``cached``: its name, version and
+        folder): the version of ``name`` deno.lock gave that package."""
+        pkg, version, folder = cached
+        lock_path = self._deno_lock_of.get(folder)
+        lock = self._deno_lock(lock_path) if lock_path is not None else None
+        if lock is None:
+            raise _Fail(f"cannot find package '{name}' from {{from}}: no deno.lock says which version "
+                        f"{pkg}@{version} depends on")
+        if name == pkg:  # a self-reference through the package's own "exports"
+            pj = self._pkg_json(folder)
+            if pj and pj.get("exports") is not None:
+                return self._exports(folder, pj, "." + sub, conds, mode, name)
+        dep = lock.dependencies(pkg, version).get(name)
+        if dep is None:
+            raise _Fail(f"cannot find package '{name}' from {{from}}: not a dependency of {pkg}@{version} "
+                        f"in {self._rel(lock_path)}")
+        found = denocache.package_folder(self._deno_npm_dirs(), dep[0], dep[1], self.fs.is_dir)
+        if found is None:
+            raise _Fail(f"cannot find package '{name}' from {{from}}: {dep[0]}@{dep[1]} is not in Deno's cache "
+                        f"(run `deno install`)")
+        self._deno_lock_of[found] = lock_path
+        return self._in_package(found, dep[0], sub, spec, conds, mode)
+
+    def _deno_lock_path(self, conf: str) -> Optional[str]:
+        """The deno.lock of the deno.json ``conf``: its `"lock"` option's file, else deno.lock
+        beside it or beside the workspace's root deno.json above it (None: `"lock": false`,
+        or none on disk)."""
+        data = self._deno_data(conf) or {}
+        option = data.get("lock")
+        if option is False:
+            return None
+        if isinstance(option, dict):
+            option = option.get("path")
+        if isinstance(option, str) and option:
+            p = os.path.normpath(os.path.join(os.path.dirname(conf), option))
+            return p if self.fs.is_file(p) else None
+        d = os.path.dirname(conf)
+        while True:
+            p = os.path.join(d, "deno.lock")
+            if self.fs.is_file(p):
+                return p
+            parent = os.path.dirname(d)
+            if parent == d or os.path.basename(parent) == "node_modules":
+                return None
+            d = parent
+
+    def _deno_lock(self, path: str) -> Optional[denocache.Lock]:
+        hit = self._deno_locks.get(path, MISSING)
+        if hit is MISSING:
+            text = self.fs.read_text(path)
+            hit, problem = denocache.Lock.parse(text) if text is not None else (None, None)
+            if problem:
+                self._problem(Path(path), problem)
+            self._deno_locks[path] = hit
+        return hit  # type: ignore[return-value]
 
     def _tsconfig_for(self, f: str) -> Optional[TsConfig]:
         if f in self._ts_for:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
+from ..resolve import denocache
 from ..syntax.facts import ImportPhase, RequireKind, Span, StatementKind, StaticImport
 from ..project.graph import Edge, EdgeKind, Module
 
@@ -50,8 +51,12 @@ class Finding:
 
 def display(target: Path, from_file: Path) -> str:
     """How a module is named in a message written in ``from_file``: a relative path
-    (``./db.js``, ``../lib/x.ts``) or, inside node_modules, the package path (``pkg/dist/x.js``)."""
+    (``./db.js``, ``../lib/x.ts``) or, inside node_modules, the package path (``pkg/dist/x.js``),
+    inside Deno's npm cache the package, its version and the path (``npm:pkg@1.0.0/x.js``)."""
     parts = target.parts
+    cached = denocache.package_of(str(target), denocache.deno_dirs_now()) if "npm" in parts else None
+    if cached is not None:
+        return f"npm:{cached[0]}@{cached[1]}/" + os.path.relpath(target, cached[2]).replace(os.sep, "/")
     if "node_modules" in parts:
         i = len(parts) - 1 - parts[::-1].index("node_modules")
         return "/".join(parts[i + 1:])

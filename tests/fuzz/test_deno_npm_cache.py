@@ -1,0 +1,158 @@
+"""Deno's global npm cache, held to Deno 2 itself: a Deno project without node_modules (Deno's
+default when there is no package.json) installs its `npm:` packages from a registry (a local
+one here, serving tarballs made by the test) into `$DENO_DIR/npm/<registry>/<name>/<version>`
+and writes deno.lock. `deno run --cached-only` then runs the project: every module notes, at
+the end of its body, whether a microtask queued by the first module has run — only a module
+that waited (a top-level await, or an import of an async module) ends after it. tla-lens,
+reading deno.lock and the cache, must find the same modules and mark exactly those async.
+
+The packages: two versions of one package (the app's `dep-b@2` and a dependency's `dep-b@^1`),
+an alias (`renamed: npm:dep-b@^1`), a scoped package, a subpath export.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import http.server
+import io
+import json
+import os
+import subprocess
+import tarfile
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+
+NOTE = "\n(globalThis.__r ??= {})[import.meta.url] = globalThis.__tick;\n"
+PKGS = [
+    ({"name": "dep-b", "version": "1.0.0", "type": "module", "exports": {".": "./index.js"}},
+     {"index.js": "export const ready = await Promise.resolve(true);" + NOTE}),
+    ({"name": "dep-b", "version": "2.0.0", "type": "module", "exports": {".": "./index.js"}},
+     {"index.js": "export const ready = false;" + NOTE}),
+    ({"name": "dep-a", "version": "2.1.0", "type": "module", "exports": {".": "./index.js", "./sync": "./sync.js"},
+      "dependencies": {"dep-b": "^1.0.0"}},
+     {"index.js": 'import { ready } from "dep-b";\nexport const a = () => ready;' + NOTE,
+      "sync.js": "export const s = 1;" + NOTE}),
+    ({"name": "@acme/util", "version": "0.3.1", "type": "module", "main": "./main.js",
+      "dependencies": {"dep-b": "^2.0.0", "renamed": "npm:dep-b@^1.0.0"}},
+     {"main.js": 'import { ready } from "dep-b";\nexport const u = ready;' + NOTE,
+      "late.js": 'import * as r from "renamed";\nexport const l = r;' + NOTE}),
+    ({"name": "@acme/plain", "version": "1.2.3", "type": "module", "main": "./main.js",
+      "dependencies": {"dep-b": "^2.0.0"}},
+     {"main.js": 'import { ready } from "dep-b";\nexport const p = ready;' + NOTE}),
+]
+APP = {
+    "deno.json": json.dumps({"imports": {"util": "npm:@acme/util@0.3"}}),
+    "clock.ts": "(globalThis as any).__tick = 0;\nqueueMicrotask(() => { (globalThis as any).__tick = 1; });\n",
+    "main.ts": ('import "./clock.ts";\nimport { a } from "npm:dep-a@^2";\nimport { s } from "npm:dep-a@^2/sync";\n'
+                'import { u } from "util";\nimport { p } from "npm:@acme/plain@1";\nimport { late } from "./late.ts";\n'
+                'import { ready } from "npm:dep-b@2";\n'
+                "export const all = [a, s, u, p, late, ready];" + NOTE +
+                "console.log(JSON.stringify((globalThis as any).__r));\n"),
+    "late.ts": 'import { l } from "npm:@acme/util@0.3/late.js";\nexport const late = l;' + NOTE,
+}
+
+
+def _tarball(manifest: dict, files: dict) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as t:
+        for rel, text in {"package.json": json.dumps(manifest), **files}.items():
+            data = text.encode()
+            info = tarfile.TarInfo("package/" + rel)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+class _Registry(http.server.BaseHTTPRequestHandler):
+    """An npm registry of the packages above: /<name> (the packument), /<name>/-/<file>.tgz."""
+
+    def __init__(self, tarballs: dict, *args, **kwargs) -> None:
+        self.tarballs = tarballs
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:  # noqa: N802
+        path = unquote(self.path.split("?")[0].lstrip("/"))
+        body = None
+        if "/-/" in path:
+            body = next((data for (name, ver), data in self.tarballs.items()
+                         if path == f"{name}/-/{name.split('/')[-1]}-{ver}.tgz"), None)
+        else:
+            port = self.server.server_address[1]
+            versions = {}
+            for (name, ver), data in self.tarballs.items():
+                if name == path:
+                    manifest = next(m for m, _ in PKGS if (m["name"], m["version"]) == (name, ver))
+                    versions[ver] = {**manifest, "dist": {
+                        "tarball": f"http://localhost:{port}/{name}/-/{name.split('/')[-1]}-{ver}.tgz",
+                        "shasum": hashlib.sha1(data).hexdigest(),
+                        "integrity": "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()}}
+            if versions:
+                body = json.dumps({"name": path, "dist-tags": {"latest": max(versions)}, "versions": versions}).encode()
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def registry():
+    tarballs = {(m["name"], m["version"]): _tarball(m, files) for m, files in PKGS}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Registry, tarballs))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://localhost:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_npm_packages_in_denos_cache_are_async_as_in_deno(engines_node_modules, registry, tmp_path, monkeypatch):
+    deno = engines_node_modules / ".bin" / "deno"
+    assert deno.exists(), "deno is missing: `make engines` installs it"
+    root = tmp_path / "app"
+    for rel, text in APP.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    deno_dir = tmp_path / "deno-dir"
+    env = dict(os.environ, DENO_DIR=str(deno_dir), NPM_CONFIG_REGISTRY=registry, DENO_NO_UPDATE_CHECK="1",
+               NO_COLOR="1")
+    proc = subprocess.run([str(deno), "install", "--entrypoint", "main.ts", "late.ts"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (root / "deno.lock").is_file() and not (root / "node_modules").exists()
+    proc = subprocess.run([str(deno), "run", "--cached-only", "main.ts"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    ran = {Path(unquote(urlparse(url).path)): bool(tick) for url, tick in json.loads(proc.stdout).items()}
+    assert len(ran) == 9, ran  # every module of the project and of the packages it loads
+
+    monkeypatch.setenv("DENO_DIR", str(deno_dir))
+    analysis = analyse(root, Config(), cache=False)
+    ours = {p: analysis.modules[p].is_async for p in ran if p in analysis.modules}
+    assert ours == ran
+    # what the case is there for: the alias and the dependency's own version of dep-b carry
+    # its await; the app's dep-b@2 and @acme/plain (dep-b@2) stay sync
+    cache = next((deno_dir / "npm").iterdir())
+    assert ran[cache / "dep-b/1.0.0/index.js"] and not ran[cache / "dep-b/2.0.0/index.js"]
+    assert ran[cache / "@acme/util/0.3.1/late.js"] and not ran[cache / "@acme/util/0.3.1/main.js"]
+    assert not ran[cache / "@acme/plain/1.2.3/main.js"] and ran[root / "main.ts"]
+    (f,) = [f for f in analysis.findings if f.code == "async-import" and f.path.name == "late.ts"]
+    assert "npm:dep-b@1.0.0/index.js" in f.message, f.message
+    # without the cache (another DENO_DIR), the imports say why they are not followed
+    monkeypatch.setenv("DENO_DIR", str(tmp_path / "empty"))
+    a = analyse(root, Config(), cache=False)
+    edge = next(e for e in a.modules[root / "late.ts"].edges)
+    assert edge.target is None and "not in Deno's cache" in edge.unresolved, edge.unresolved
