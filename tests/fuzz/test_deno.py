@@ -81,7 +81,8 @@ def test_import_maps_resolve_as_deno_resolves(engines_node_modules, engine, tmp_
     assert ours[str(root / "main.ts")]["async"] and not ours[str(root / "vendor/use.ts")]["async"]
 
 
-def test_deno_specifiers_say_why_they_are_not_followed(workspace):
+def test_deno_specifiers_say_why_they_are_not_followed(workspace, tmp_path, monkeypatch):
+    monkeypatch.setenv("DENO_DIR", str(tmp_path / "empty-deno-dir"))  # (nothing cached)
     root = workspace({
         "deno.json": json.dumps({"imports": {"chalk": "npm:chalk@5", "path": "jsr:@std/path@1", "fs": "node:fs",
                                              "remote": "https://example.com/x.ts", "gone": "./nope.ts"}}),
@@ -96,7 +97,7 @@ def test_deno_specifiers_say_why_they_are_not_followed(workspace):
     assert "without a deno.lock" in chalk.message and "import map of deno.json" in chalk.message
     assert r.resolve("npm:preact@10", main).path == root / "node_modules/preact/p.js"  # (nodeModulesDir)
     path = r.resolve("path", main)
-    assert path.kind == "unresolved" and "a JSR package" in path.message
+    assert path.kind == "unresolved" and "JSR package @std/path is not in deno.lock or Deno's cache" in path.message
     assert r.resolve("remote", main).kind == "ignored"
     assert r.resolve("fs", main).kind == "builtin"
     gone = r.resolve("gone", main)

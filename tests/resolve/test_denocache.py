@@ -1,5 +1,6 @@
-"""deno.lock read for Deno's npm cache (resolve/denocache.py): the forms its entries take.
-tests/fuzz/test_deno_npm_cache.py holds the whole reading to Deno installing and running."""
+"""deno.lock read for Deno's npm cache (resolve/denocache.py), the forms its entries take; JSR
+packages read from Deno's HTTP cache as folders (resolve/jsrcache.py).
+tests/fuzz/test_deno_cache.py holds the whole reading to Deno installing and running."""
 from __future__ import annotations
 
 import os
@@ -43,3 +44,37 @@ def test_cache_folders(tmp_path):
     f = os.path.join(base, "registry.npmjs.org", "@s", "n", "1.0.0_2", "lib", "x.js")
     assert package_of(f, (base,)) == ("@s/n", "1.0.0", os.path.join(base, "registry.npmjs.org", "@s", "n", "1.0.0_2"))
     assert package_of(os.path.join(base, "registry.npmjs.org", "n"), (base,)) is None
+
+
+def test_jsr_packages_are_read_as_folders_from_the_hashed_cache(tmp_path, monkeypatch):
+    import hashlib
+    import json
+
+    from tla_lens.resolve import jsrcache
+
+    monkeypatch.setenv("DENO_DIR", str(tmp_path / "d"))
+    monkeypatch.delenv("JSR_URL", raising=False)
+    host = tmp_path / "d" / "remote" / "https" / "jsr.io"
+    host.mkdir(parents=True)
+
+    def cached(url_path: str, body: str) -> None:
+        name = hashlib.sha256(url_path.encode()).hexdigest()
+        (host / name).write_text(body + '\n// denoCacheMetadata={"url":"https://jsr.io' + url_path + '"}')
+
+    cached("/@std/x/1.2.0_meta.json", json.dumps({"manifest": {"/mod.ts": {}, "/lib/a.ts": {}, "/lib/b.ts": {}},
+                                                  "exports": {".": "./mod.ts"}}))
+    cached("/@std/x/1.2.0/mod.ts", 'export * from "./lib/a.ts";')
+    folder = jsrcache.package_folder("@std/x", "1.2.0")
+    assert folder == os.path.join(os.path.realpath(tmp_path / "d" / "remote"), "https", "jsr.io", "@std", "x", "1.2.0")
+    assert jsrcache.split(os.path.join(folder, "lib", "a.ts"))[1:] == ("@std/x", "1.2.0", "lib/a.ts")
+    assert jsrcache.listdir(*jsrcache.split(folder)) == {"mod.ts": "file", "lib": "dir"}
+    assert jsrcache.kind(*jsrcache.split(os.path.join(folder, "lib"))) == "dir"
+    data, why = jsrcache.read(*jsrcache.split(os.path.join(folder, "mod.ts")), 1000)
+    assert data == b'export * from "./lib/a.ts";' and why is None  # (the metadata line cut off)
+    # listed in the manifest, not downloaded (Deno fetches only what the graph needs)
+    assert jsrcache.read(*jsrcache.split(os.path.join(folder, "lib", "b.ts")), 1000)[0] is None
+    assert jsrcache.exports(*jsrcache.split(folder)[:3]) == {".": "./mod.ts"}
+    assert jsrcache.split(os.path.join(folder[: -len("/x/1.2.0")])) is None  # (not a package)
+    # another registry ($JSR_URL with a port): its own folder
+    monkeypatch.setenv("JSR_URL", "http://localhost:8080/")
+    assert jsrcache.jsr_base() == ("http", "localhost_PORT8080", "/")

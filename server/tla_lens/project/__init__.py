@@ -48,7 +48,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from ..config import Config
 from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
-from ..resolve import zips
+from ..resolve import jsrcache, zips
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
@@ -105,6 +105,12 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
 
 
 _ABSENT = object()
+
+
+def _exists(path: Path) -> bool:
+    """Is there a file at ``path``: on disk, in a zip archive, in Deno's cache of JSR packages?"""
+    p = str(path)
+    return zips.exists(p) or jsrcache.exists(p)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -904,13 +910,13 @@ class Project:
             mod.format, mod.verbatim = fmt, verbatim
             mod.workspace = path in self.workspace_files
             mod.edges = self._edges_of(mod)
-        self.load([p for p in sources if zips.exists(str(p)) or p in self.overlays])
+        self.load([p for p in sources if _exists(p) or p in self.overlays])
         self.load()  # new workspace files
         # targets the re-resolved edges reach now (an import no longer erased, a new mapping)
         self.load(sorted({e.target for m in self.modules.values() for e in m.edges
                           if e.target is not None and e.target not in self.modules
                           and dialect_for_path(e.target) is not None}))
-        for path in [p for p in self.modules if not zips.exists(str(p)) and p not in self.overlays]:
+        for path in [p for p in self.modules if not _exists(p) and p not in self.overlays]:
             del self.modules[path]
         self.graph.index_edges()
         verdicts = self.recompute()

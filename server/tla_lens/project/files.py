@@ -5,7 +5,7 @@ import os
 import stat
 from typing import Optional
 
-from ..resolve import zips
+from ..resolve import jsrcache, zips
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
@@ -13,7 +13,8 @@ _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 def read_source(path, limit: int) -> tuple[Optional[bytes], Optional[str]]:
     """The bytes of a file on disk, or None and why it is not read (why None: it is gone).
     Only regular files of at most ``limit`` bytes without NUL bytes near the start are read.
-    A path through a zip archive (Yarn Plug'n'Play's cache) reads the entry inside it."""
+    A path through a zip archive (Yarn Plug'n'Play's cache) reads the entry inside it, a path of
+    a JSR package in Deno's cache its cached file (resolve/jsrcache.py)."""
     p = os.fspath(path)
     if ".zip" in p:
         inside = zips.split(p)
@@ -22,6 +23,9 @@ def read_source(path, limit: int) -> tuple[Optional[bytes], Optional[str]]:
             if data is not None and b"\x00" in data[:8192]:
                 return None, "skipped: binary file (contains NUL bytes)"
             return data, why
+    package = jsrcache.split(p) if os.sep + "remote" + os.sep in p else None
+    if package is not None:  # a file of a JSR package in Deno's cache
+        return jsrcache.read(*package, limit)
     try:
         # O_NONBLOCK: a FIFO named like a module must not block the analysis
         fd = os.open(path, _OPEN_FLAGS)

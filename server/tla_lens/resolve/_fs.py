@@ -10,9 +10,10 @@ import os
 import stat as _stat
 from typing import Optional
 
-from . import zips
+from . import jsrcache, zips
 
 _MISSING = object()
+_REMOTE = os.sep + "remote" + os.sep  # (in the paths of JSR packages in Deno's cache)
 
 
 def kind_on_disk(p: str) -> Optional[str]:
@@ -44,6 +45,11 @@ class CachedFS:
             inside = zips.split(d)
             if inside is not None:  # a folder inside a zip archive (Yarn Plug'n'Play's cache)
                 r = self._list[d] = zips.listdir(*inside)
+                return r  # type: ignore[return-value]
+        if r is _MISSING and _REMOTE in d:
+            package = jsrcache.split(d)
+            if package is not None:  # a folder of a JSR package in Deno's cache
+                r = self._list[d] = jsrcache.listdir(*package)
                 return r  # type: ignore[return-value]
         if r is _MISSING:
             try:
@@ -79,7 +85,8 @@ class CachedFS:
                 if listed != "?":
                     self._kind[p] = listed  # type: ignore[assignment]
                     return listed  # type: ignore[return-value]
-        r = self._kind[p] = kind_on_disk(p)
+        package = jsrcache.split(p) if _REMOTE in p else None
+        r = self._kind[p] = jsrcache.kind(*package) if package is not None else kind_on_disk(p)
         return r
 
     def is_file(self, p: str) -> bool:
@@ -124,8 +131,12 @@ class CachedFS:
             r = self._text[p] = None
         if r is _MISSING:
             inside = zips.split(p) if ".zip" in p else None
+            package = jsrcache.split(p) if inside is None and _REMOTE in p else None
             if inside is not None:
                 data, _ = zips.read(*inside, 8 * 1024 * 1024)
+                r = data.decode("utf-8", errors="replace") if data is not None else None
+            elif package is not None:
+                data, _ = jsrcache.read(*package, 8 * 1024 * 1024)
                 r = data.decode("utf-8", errors="replace") if data is not None else None
             else:
                 try:

@@ -59,6 +59,17 @@ def split_name(text: str) -> tuple[str, str]:
     return (text, "") if at < 0 else (text[:at], text[at + 1:])
 
 
+def pick(versions: list[str], req: str) -> Optional[str]:
+    """The version of ``versions`` a range ``req`` takes when no lock says: the only one, else
+    the only one of the range's major version."""
+    if len(set(versions)) == 1:
+        return versions[0]
+    major = _VERSION.match(req.lstrip("^~=v"))
+    same = {v for v in versions if v and major and _VERSION.match(v) and
+            _VERSION.match(v).group(1) == major.group(1)}
+    return same.pop() if len(same) == 1 else None
+
+
 class Lock:
     """A deno.lock's npm part."""
 
@@ -87,21 +98,16 @@ class Lock:
             return None, "deno.lock is not a JSON object"
         return Lock(data), None
 
-    def version_for(self, name: str, req: str) -> Optional[str]:
-        """The version of package ``name`` the lock gave the specifier ``npm:name@req``."""
-        for key in (f"npm:{name}@{req}", f"npm:{name}@{req.lstrip('^')}", f"npm:{name}" if not req else None):
+    def version_for(self, name: str, req: str, scheme: str = "npm") -> Optional[str]:
+        """The version of package ``name`` the lock gave the specifier ``<scheme>:name@req``."""
+        pre = scheme + ":"
+        for key in (f"{pre}{name}@{req}", f"{pre}{name}@{req.lstrip('^')}", f"{pre}{name}" if not req else None):
             if key is not None and key in self.specifiers:
                 return self._version_of(name, self.specifiers[key])
         # the range as Deno normalised it is not known here: the specifier of that name whose
         # version has the same major version (or the only one)
-        found = [v for k, v in self.specifiers.items() if k.startswith("npm:") and split_name(k[4:])[0] == name]
-        found = [self._version_of(name, v) for v in found]
-        if len(set(found)) == 1:
-            return found[0]
-        major = _VERSION.match(req.lstrip("^~=v"))
-        same = {v for v in found if v and major and _VERSION.match(v) and
-                _VERSION.match(v).group(1) == major.group(1)}
-        return same.pop() if len(same) == 1 else None
+        found = [v for k, v in self.specifiers.items() if k.startswith(pre) and split_name(k[len(pre):])[0] == name]
+        return pick([self._version_of(name, v) for v in found], req)
 
     def _version_of(self, name: str, value: str) -> str:
         # a value is a version, or `name@version` for an aliased specifier (`npm:name@version`

@@ -64,7 +64,7 @@ from urllib.parse import unquote, urlsplit
 from ..problems import Problem
 from . import _jsonc
 from . import bundler, globs
-from . import denocache, importmap
+from . import denocache, importmap, jsrcache
 from . import pnp as pnp_manifest
 from .pnp import in_zip as pnp_in_zip
 from ..syntax.sfc import html_import_maps, inline_module_scripts, module_scripts
@@ -302,6 +302,8 @@ class Resolver:
             return True
         if any(path.startswith(d.rstrip(os.sep) + os.sep) for d in self._deno_npm_dirs()):
             return True  # Deno's npm cache
+        if jsrcache.split(path) is not None:
+            return True  # a JSR package in Deno's cache
         if ".zip" not in path:
             return False
         if self._yarn_caches is None:
@@ -1610,6 +1612,10 @@ class Resolver:
         walked = []
         found: Optional[str] = None
         d = folder
+        # a package of Deno's cache: none applies (Deno does not apply a JSR package's own
+        # import map either)
+        if jsrcache.split(folder) is not None or denocache.package_of(folder, self._deno_npm_dirs()) is not None:
+            d = os.sep + "node_modules"  # (no walk)
         while os.path.basename(d) != "node_modules":
             cached = self._deno_conf_for.get(d, MISSING)
             if cached is not MISSING:
@@ -1717,8 +1723,7 @@ class Resolver:
         `jsr:@scope/name` (Deno's cache of JSR modules: not read)."""
         scheme, _, rest = spec.partition(":")
         if scheme.lower() == "jsr":
-            return "unresolved", None, (f"cannot resolve {shown} from {{from}}: a JSR package, which Deno keeps "
-                                        f"in its own cache; tla-lens does not read it")
+            return self._jsr_package(rest.lstrip("/"), shown, imp_dir, mode)
         rest = rest.lstrip("/")
         if rest.startswith("@"):
             scope, _, after = rest.partition("/")
@@ -1745,11 +1750,65 @@ class Resolver:
             return r.kind, str(r.path) if r.path else None, r.message
         return self._classify(r)
 
+    def _jsr_package(self, rest: str, shown: str, imp_dir: str, mode: str) -> tuple[Kind, Optional[str], Optional[str]]:
+        """`jsr:@scope/name@version/sub`: the file the package version deno.lock gives (else the
+        only one Deno's cache has of that range) exports as ``./sub`` (or ``.``), in Deno's
+        cache (resolve/jsrcache.py)."""
+        scope, _, after = rest.partition("/")
+        first, _, sub = after.partition("/")
+        base, _, req = first.partition("@")
+        name = scope + "/" + base
+        if not scope.startswith("@") or not base:
+            return "unresolved", None, f"cannot resolve {shown} from {{from}}: not a JSR package name"
+        lock_path = self._deno_lock_for(imp_dir)
+        lock = self._deno_lock(lock_path) if lock_path is not None else None
+        version = lock.version_for(name, req, "jsr") if lock is not None else None
+        scheme, host, prefix = jsrcache.jsr_base()
+        roots = jsrcache.remote_roots()
+        if not roots:
+            return "unresolved", None, f"cannot resolve {shown} from {{from}}: Deno's cache folder is not known"
+        host_dir = os.path.join(roots[0], scheme, host)
+        if version is None:  # no lock (or not in it): the versions Deno's cache lists
+            meta = jsrcache.cached_json(host_dir, f"{prefix}{name}/meta.json")
+            versions = meta.get("versions") if meta is not None else None
+            version = denocache.pick(sorted(versions), req) if isinstance(versions, dict) and versions else None
+        if version is None:
+            return "unresolved", None, (f"cannot resolve {shown} from {{from}}: JSR package {name} is not in "
+                                        f"deno.lock or Deno's cache (run `deno install`)")
+        exports = jsrcache.exports(host_dir, name, version)
+        if exports is None:
+            return "unresolved", None, (f"cannot resolve {shown} from {{from}}: JSR package {name}@{version} is "
+                                        f"not in Deno's cache (run `deno install`)")
+        target = exports.get("./" + sub if sub else ".")
+        if not isinstance(target, str):
+            return "unresolved", None, (f"cannot resolve {shown} from {{from}}: JSR package {name}@{version} "
+                                        f"exports no '{'./' + sub if sub else '.'}'")
+        folder = jsrcache.package_folder(name, version)
+        path = os.path.normpath(os.path.join(folder, target)) if folder is not None else None
+        if path is None or not self.fs.is_file(path):
+            return "unresolved", None, (f"cannot resolve {shown} from {{from}}: {target} of JSR package "
+                                        f"{name}@{version} is not in Deno's cache (run `deno install`)")
+        if lock_path is not None:
+            self._deno_lock_of[folder] = lock_path
+        return self._classify(path)
+
+    def _deno_lock_for(self, imp_dir: str) -> Optional[str]:
+        """The deno.lock that governs imports from ``imp_dir``: the one the package of Deno's
+        cache it is in came by, else its deno.json's."""
+        cached = denocache.package_of(imp_dir, self._deno_npm_dirs())
+        if cached is not None:
+            return self._deno_lock_of.get(cached[2])
+        package = jsrcache.split(imp_dir)
+        if package is not None:
+            host_dir, name, version, _ = package
+            return self._deno_lock_of.get(os.path.join(host_dir, *name.split("/"), version))
+        conf = self._deno_config_above(imp_dir)
+        return self._deno_lock_path(conf) if conf is not None else None
+
     def _deno_cached(self, name: str, req: str, imp_dir: str) -> tuple[Optional[str], str]:
         """The folder of Deno's npm cache that holds package ``name`` as the project's deno.lock
         resolved ``npm:name@req``, or None and why."""
-        conf = self._deno_config_above(imp_dir)
-        lock_path = self._deno_lock_path(conf) if conf is not None else None
+        lock_path = self._deno_lock_for(imp_dir)
         if lock_path is None:
             return None, (f"an npm package Deno keeps in its own cache, and without a deno.lock which version "
                           f"is not known; `deno install` writes one")

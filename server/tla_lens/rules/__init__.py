@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from ..resolve import denocache
+from ..resolve import denocache, jsrcache
 from ..syntax.facts import ImportPhase, RequireKind, Span, StatementKind, StaticImport
 from ..project.graph import Edge, EdgeKind, Module
 
@@ -52,11 +52,15 @@ class Finding:
 def display(target: Path, from_file: Path) -> str:
     """How a module is named in a message written in ``from_file``: a relative path
     (``./db.js``, ``../lib/x.ts``) or, inside node_modules, the package path (``pkg/dist/x.js``),
-    inside Deno's npm cache the package, its version and the path (``npm:pkg@1.0.0/x.js``)."""
+    inside Deno's cache the package, its version and the path (``npm:pkg@1.0.0/x.js``,
+    ``jsr:@std/path@1.0.8/mod.ts``)."""
     parts = target.parts
     cached = denocache.package_of(str(target), denocache.deno_dirs_now()) if "npm" in parts else None
     if cached is not None:
         return f"npm:{cached[0]}@{cached[1]}/" + os.path.relpath(target, cached[2]).replace(os.sep, "/")
+    package = jsrcache.split(str(target)) if "remote" in parts else None
+    if package is not None:
+        return f"jsr:{package[1]}@{package[2]}/{package[3]}"
     if "node_modules" in parts:
         i = len(parts) - 1 - parts[::-1].index("node_modules")
         return "/".join(parts[i + 1:])

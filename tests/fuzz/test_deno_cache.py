@@ -1,13 +1,18 @@
-"""Deno's global npm cache, held to Deno 2 itself: a Deno project without node_modules (Deno's
+"""Deno's global caches, held to Deno 2 itself: a Deno project without node_modules (Deno's
 default when there is no package.json) installs its `npm:` packages from a registry (a local
-one here, serving tarballs made by the test) into `$DENO_DIR/npm/<registry>/<name>/<version>`
-and writes deno.lock. `deno run --cached-only` then runs the project: every module notes, at
+one here, serving tarballs made by the test) into `$DENO_DIR/npm/<registry>/<name>/<version>`,
+its `jsr:` packages from a JSR registry (a local one too, `$JSR_URL`) into Deno's HTTP cache
+(`$DENO_DIR/remote/…`, files named by hashes), and writes deno.lock. `deno run --cached-only` then runs the project: every module notes, at
 the end of its body, whether a microtask queued by the first module has run — only a module
 that waited (a top-level await, or an import of an async module) ends after it. tla-lens,
 reading deno.lock and the cache, must find the same modules and mark exactly those async.
 
-The packages: two versions of one package (the app's `dep-b@2` and a dependency's `dep-b@^1`),
-an alias (`renamed: npm:dep-b@^1`), a scoped package, a subpath export.
+The npm packages: two versions of one package (the app's `dep-b@2` and a dependency's
+`dep-b@^1`), an alias (`renamed: npm:dep-b@^1`), a scoped package, a subpath export. The JSR
+packages: a package whose entry re-exports a file with a top-level await (a relative import
+inside the package), a subpath export that stays sync, and a package that imports the first
+and an npm package (its own deno.json's import map, which Deno does not apply, would send the
+npm import to a waiting file).
 """
 from __future__ import annotations
 
@@ -47,13 +52,28 @@ PKGS = [
       "dependencies": {"dep-b": "^2.0.0"}},
      {"main.js": 'import { ready } from "dep-b";\nexport const p = ready;' + NOTE}),
 ]
+JSR = {
+    ("@acme/db", "1.0.0"): ({".": "./mod.ts", "./pool": "./lib/pool.ts", "./sync": "./lib/sync.ts"}, {
+        "mod.ts": 'export { pool } from "./lib/pool.ts";' + NOTE,
+        "lib/pool.ts": "export const pool: number = await Promise.resolve(1);" + NOTE,
+        "lib/sync.ts": "export const s = 2;" + NOTE}),
+    ("@acme/kit", "0.2.0"): ({".": "./mod.ts"}, {
+        # (Deno does not apply a JSR package's own import map: were it applied, dep-b would be
+        # the waiting evil.ts)
+        "deno.json": json.dumps({"name": "@acme/kit", "version": "0.2.0", "exports": "./mod.ts",
+                                 "imports": {"npm:dep-b@2": "./evil.ts"}}),
+        "evil.ts": "export const ready = await Promise.resolve(2);" + NOTE,
+        "mod.ts": ('import { s } from "jsr:@acme/db@^1/sync";\nimport { ready } from "npm:dep-b@2";\n'
+                   'export const kit = [s, ready];' + NOTE)}),
+}
 APP = {
     "deno.json": json.dumps({"imports": {"util": "npm:@acme/util@0.3"}}),
     "clock.ts": "(globalThis as any).__tick = 0;\nqueueMicrotask(() => { (globalThis as any).__tick = 1; });\n",
     "main.ts": ('import "./clock.ts";\nimport { a } from "npm:dep-a@^2";\nimport { s } from "npm:dep-a@^2/sync";\n'
                 'import { u } from "util";\nimport { p } from "npm:@acme/plain@1";\nimport { late } from "./late.ts";\n'
-                'import { ready } from "npm:dep-b@2";\n'
-                "export const all = [a, s, u, p, late, ready];" + NOTE +
+                'import { ready } from "npm:dep-b@2";\nimport { pool } from "jsr:@acme/db@^1";\n'
+                'import { kit } from "jsr:@acme/kit@0.2";\n'
+                "export const all = [a, s, u, p, late, ready, pool, kit];" + NOTE +
                 "console.log(JSON.stringify((globalThis as any).__r));\n"),
     "late.ts": 'import { l } from "npm:@acme/util@0.3/late.js";\nexport const late = l;' + NOTE,
 }
@@ -108,6 +128,42 @@ class _Registry(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def _jsr_site(base: Path) -> None:
+    """A JSR registry's files as Deno fetches them: meta.json, <version>_meta.json (manifest
+    with checksums, exports), and each file under /<scope>/<name>/<version>/."""
+    for (name, version), (exports, files) in JSR.items():
+        pkg = base / name
+        (pkg / version).mkdir(parents=True, exist_ok=True)
+        (pkg / "meta.json").write_text(json.dumps({"scope": name.split("/")[0][1:], "name": name.split("/")[1],
+                                                   "latest": version, "versions": {version: {}}}))
+        manifest = {}
+        for rel, text in files.items():
+            (pkg / version / rel).parent.mkdir(parents=True, exist_ok=True)
+            (pkg / version / rel).write_text(text)
+            manifest["/" + rel] = {"size": len(text.encode()),
+                                   "checksum": "sha256-" + hashlib.sha256(text.encode()).hexdigest()}
+        (pkg / f"{version}_meta.json").write_text(json.dumps({"manifest": manifest, "exports": exports}))
+
+
+class _Static(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".ts": "application/typescript"}
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def jsr_registry(tmp_path):
+    _jsr_site(tmp_path / "jsr-site")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_Static, directory=str(tmp_path / "jsr-site")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://localhost:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture
 def registry():
     tarballs = {(m["name"], m["version"]): _tarball(m, files) for m, files in PKGS}
@@ -119,7 +175,8 @@ def registry():
     server.server_close()
 
 
-def test_npm_packages_in_denos_cache_are_async_as_in_deno(engines_node_modules, registry, tmp_path, monkeypatch):
+def test_packages_in_denos_caches_are_async_as_in_deno(engines_node_modules, registry, jsr_registry, tmp_path,
+                                                       monkeypatch):
     deno = engines_node_modules / ".bin" / "deno"
     assert deno.exists(), "deno is missing: `make engines` installs it"
     root = tmp_path / "app"
@@ -127,8 +184,8 @@ def test_npm_packages_in_denos_cache_are_async_as_in_deno(engines_node_modules, 
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
     deno_dir = tmp_path / "deno-dir"
-    env = dict(os.environ, DENO_DIR=str(deno_dir), NPM_CONFIG_REGISTRY=registry, DENO_NO_UPDATE_CHECK="1",
-               NO_COLOR="1")
+    env = dict(os.environ, DENO_DIR=str(deno_dir), NPM_CONFIG_REGISTRY=registry, JSR_URL=jsr_registry,
+               DENO_NO_UPDATE_CHECK="1", NO_COLOR="1")
     proc = subprocess.run([str(deno), "install", "--entrypoint", "main.ts", "late.ts"], cwd=root, env=env,
                           capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -136,16 +193,28 @@ def test_npm_packages_in_denos_cache_are_async_as_in_deno(engines_node_modules, 
     proc = subprocess.run([str(deno), "run", "--cached-only", "main.ts"], cwd=root, env=env,
                           capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    ran = {Path(unquote(urlparse(url).path)): bool(tick) for url, tick in json.loads(proc.stdout).items()}
-    assert len(ran) == 9, ran  # every module of the project and of the packages it loads
+    jsr = deno_dir / "remote" / "http" / f"localhost_PORT{urlparse(jsr_registry).port}"
+
+    def path_of(url: str) -> Path:
+        # a JSR module's URL: tla-lens names it as if the cache kept the registry's folders
+        if url.startswith(jsr_registry):
+            return jsr / unquote(url[len(jsr_registry):])
+        return Path(unquote(urlparse(url).path))
+
+    ran = {path_of(url): bool(tick) for url, tick in json.loads(proc.stdout).items()}
+    assert len(ran) == 13, ran  # every module of the project and of the packages it loads
+    assert jsr.is_dir() and any(len(f.name) == 64 for f in jsr.iterdir())  # (files named by hashes)
 
     monkeypatch.setenv("DENO_DIR", str(deno_dir))
+    monkeypatch.setenv("JSR_URL", jsr_registry)
     analysis = analyse(root, Config(), cache=False)
     ours = {p: analysis.modules[p].is_async for p in ran if p in analysis.modules}
     assert ours == ran
     # what the case is there for: the alias and the dependency's own version of dep-b carry
     # its await; the app's dep-b@2 and @acme/plain (dep-b@2) stay sync
     cache = next((deno_dir / "npm").iterdir())
+    assert ran[jsr / "@acme/db/1.0.0/lib/pool.ts"] and ran[jsr / "@acme/db/1.0.0/mod.ts"]
+    assert not ran[jsr / "@acme/db/1.0.0/lib/sync.ts"] and not ran[jsr / "@acme/kit/0.2.0/mod.ts"]
     assert ran[cache / "dep-b/1.0.0/index.js"] and not ran[cache / "dep-b/2.0.0/index.js"]
     assert ran[cache / "@acme/util/0.3.1/late.js"] and not ran[cache / "@acme/util/0.3.1/main.js"]
     assert not ran[cache / "@acme/plain/1.2.3/main.js"] and ran[root / "main.ts"]

@@ -1,0 +1,178 @@
+"""JSR packages in Deno's cache, seen as folders.
+
+Deno keeps what it downloads from JSR (https://jsr.io, or ``$JSR_URL``) in its HTTP cache:
+``$DENO_DIR/remote/<scheme>/<host>/<sha256 of the URL's path>``, each file's bytes followed by a
+``// denoCacheMetadata=…`` line. A package version's files are listed in its
+``/@scope/name/<version>_meta.json`` (``"manifest"``, with its ``"exports"``).
+
+tla-lens names a cached file by the path it would have if the cache kept folders:
+``$DENO_DIR/remote/https/jsr.io/@scope/name/<version>/lib/x.ts``. Such a path does not exist on
+disk; :func:`split` recognises it, and :func:`listdir`, :func:`kind` and :func:`read` answer
+for it from the package's manifest and the hashed files (as resolve/zips.py does for paths
+through zip archives), so that relative imports between a package's files resolve as they do
+for Deno, by URL. Nothing is downloaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import Optional
+from urllib.parse import urlsplit
+
+_TRAILER = b"\n// denoCacheMetadata="
+_Index = tuple[dict[str, dict[str, str]], set[str], dict]  # folders, files, the meta's JSON
+_INDEX: dict[str, tuple[tuple[int, int], Optional[_Index]]] = {}
+_ROOTS: dict[tuple, tuple[str, ...]] = {}  # Deno's npm cache folders -> its HTTP cache folders
+
+
+def jsr_base(env: Optional[dict] = None) -> tuple[str, str, str]:
+    """(scheme, host folder, URL path prefix) of the JSR registry Deno uses (``$JSR_URL``, else
+    https://jsr.io/): a host folder is the host, with ``_PORT<n>`` for an explicit port."""
+    env = os.environ if env is None else env
+    url = urlsplit(env.get("JSR_URL") or "https://jsr.io/")
+    host = url.hostname or "jsr.io"
+    folder = f"{host}_PORT{url.port}" if url.port else host
+    return url.scheme or "https", folder, url.path.rstrip("/") + "/"
+
+
+def remote_roots(env: Optional[dict] = None) -> tuple[str, ...]:
+    """The real paths of Deno's HTTP cache folders (``$DENO_DIR/remote`` and Deno's default
+    cache folder's: see denocache.deno_dirs), from this process's environment."""
+    from .denocache import deno_dirs
+
+    return tuple(os.path.join(os.path.dirname(d), "remote") for d in deno_dirs(env))
+
+
+def _roots_now() -> tuple[str, ...]:
+    from .denocache import deno_dirs_now
+
+    npm = deno_dirs_now()
+    hit = _ROOTS.get(npm)
+    if hit is None:
+        hit = _ROOTS[npm] = tuple(os.path.join(os.path.dirname(d), "remote") for d in npm)
+    return hit
+
+
+def package_folder(name: str, version: str) -> Optional[str]:
+    """The folder tla-lens names JSR package ``name`` (``@scope/name``) at ``version`` by."""
+    roots = _roots_now()
+    if not roots or not name.startswith("@") or "/" not in name:
+        return None
+    scheme, host, _ = jsr_base()
+    return os.path.join(roots[0], scheme, host, *name.split("/"), version)
+
+
+def split(path: str) -> Optional[tuple[str, str, str, str]]:
+    """``(host folder, package name, version, path inside the package)`` when ``path`` names a
+    JSR package's folder or file of Deno's cache (inner path "" for the package folder)."""
+    if os.sep + "remote" + os.sep not in path:
+        return None
+    for root in _roots_now():
+        prefix = root + os.sep
+        if path.startswith(prefix):
+            parts = path[len(prefix):].split(os.sep)
+            if len(parts) < 5 or not parts[2].startswith("@"):
+                return None
+            return os.path.join(root, parts[0], parts[1]), parts[2] + "/" + parts[3], parts[4], "/".join(parts[5:])
+    return None
+
+
+def _hashed(host_dir: str, url_path: str) -> str:
+    return os.path.join(host_dir, hashlib.sha256(url_path.encode("utf-8")).hexdigest())
+
+
+def _body(file: str, limit: int) -> Optional[bytes]:
+    try:
+        with open(file, "rb") as f:
+            data = f.read(limit + 1 + 4096)
+    except OSError:
+        return None
+    cut = data.rfind(_TRAILER)
+    return data[:cut] if cut >= 0 else data
+
+
+def cached_json(host_dir: str, url_path: str) -> Optional[dict]:
+    """A JSON document of the cache (``meta.json``, ``<version>_meta.json``), or None."""
+    data = _body(_hashed(host_dir, url_path), 16 * 1024 * 1024)
+    try:
+        found = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _index(host_dir: str, name: str, version: str) -> Optional[_Index]:
+    prefix = jsr_base()[2]
+    meta = _hashed(host_dir, f"{prefix}{name}/{version}_meta.json")
+    try:
+        st = os.stat(meta)
+        stamp = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        return None
+    hit = _INDEX.get(meta)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    data = cached_json(host_dir, f"{prefix}{name}/{version}_meta.json")
+    index: Optional[_Index] = None
+    manifest = data.get("manifest") if data is not None else None
+    if isinstance(manifest, dict):
+        dirs: dict[str, dict[str, str]] = {"": {}}
+        files: set[str] = set()
+        for key in manifest:
+            if not isinstance(key, str) or not key.startswith("/"):
+                continue
+            parts = key.strip("/").split("/")
+            for k in range(len(parts) - 1):
+                dirs.setdefault("/".join(parts[:k]), {})[parts[k]] = "dir"
+                dirs.setdefault("/".join(parts[:k + 1]), {})
+            dirs.setdefault("/".join(parts[:-1]), {})[parts[-1]] = "file"
+            files.add("/".join(parts))
+        index = (dirs, files, data)
+    if len(_INDEX) > 4096:
+        _INDEX.clear()
+    _INDEX[meta] = (stamp, index)
+    return index
+
+
+def exports(host_dir: str, name: str, version: str) -> Optional[dict]:
+    """The ``"exports"`` of a cached package version (``{".": "./mod.ts", …}``), or None."""
+    index = _index(host_dir, name, version)
+    found = index[2].get("exports") if index is not None else None
+    if isinstance(found, str):
+        return {".": found}
+    return found if isinstance(found, dict) else None
+
+
+def listdir(host_dir: str, name: str, version: str, inner: str) -> Optional[dict[str, str]]:
+    index = _index(host_dir, name, version)
+    if index is None:
+        return None
+    found = index[0].get(inner)
+    return dict(found) if found is not None else None
+
+
+def kind(host_dir: str, name: str, version: str, inner: str) -> Optional[str]:
+    index = _index(host_dir, name, version)
+    if index is None:
+        return None
+    return "file" if inner in index[1] else "dir" if inner in index[0] else None
+
+
+def read(host_dir: str, name: str, version: str, inner: str, limit: int) -> tuple[Optional[bytes], Optional[str]]:
+    """A package file's bytes (without the cache's metadata line), or None and why (None: no
+    such file, or not downloaded)."""
+    index = _index(host_dir, name, version)
+    if index is None or inner not in index[1]:
+        return None, None
+    data = _body(_hashed(host_dir, f"{jsr_base()[2]}{name}/{version}/{inner}"), limit)
+    if data is None:
+        return None, "not in Deno's cache (run `deno install`)"
+    if len(data) > limit:
+        return None, f"skipped: over maxFileSize ({limit:,} bytes); treated as a sync module"
+    return data, None
+
+
+def exists(path: str) -> bool:
+    found = split(path)
+    return found is not None and kind(*found) is not None
