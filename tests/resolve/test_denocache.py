@@ -46,6 +46,18 @@ def test_cache_folders(tmp_path):
     assert package_of(os.path.join(base, "registry.npmjs.org", "n"), (base,)) is None
 
 
+def test_names_from_a_lock_cannot_leave_the_cache(tmp_path):
+    from tla_lens.resolve.denocache import package_folder, valid
+
+    (tmp_path / "npm" / "registry.npmjs.org" / "ok" / "1.0.0").mkdir(parents=True)
+    (tmp_path / "etc" / "1.0.0").mkdir(parents=True)
+    base = (str(tmp_path / "npm"),)
+    assert package_folder(base, "ok", "1.0.0", os.path.isdir) is not None
+    assert valid("@s/n", "1.0.0-beta.1+b") and not valid("../../etc", "1.0.0") and not valid("ok", "../..")
+    assert package_folder(base, "../../etc", "1.0.0", os.path.isdir) is None
+    assert package_folder(base, "ok", "../../../etc/1.0.0", os.path.isdir) is None
+
+
 def test_jsr_packages_are_read_as_folders_from_the_hashed_cache(tmp_path, monkeypatch):
     import hashlib
     import json

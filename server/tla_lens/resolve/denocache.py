@@ -21,6 +21,15 @@ import sys
 from typing import Optional
 
 _VERSION = re.compile(r"^(\d+)")
+# what a package name and a version may be (nothing that leaves the cache folder: no `..`)
+_NAME = re.compile(r"^(?:@[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
+_VERSION_TEXT = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$")
+
+
+def valid(name: str, version: str) -> bool:
+    """A package name and version that can name a folder of a cache (a lock file or a
+    specifier could say anything)."""
+    return bool(_NAME.match(name) and _VERSION_TEXT.match(version)) and ".." not in name + version
 
 
 def deno_dirs(env: Optional[dict] = None) -> tuple[str, ...]:
@@ -148,6 +157,8 @@ def package_folder(npm_dirs: tuple[str, ...], name: str, version: str, is_dir) -
     """The cache folder of package ``name`` at ``version`` (a peer variant's suffix dropped), in
     any registry folder of the caches ``npm_dirs``, registry.npmjs.org first."""
     version = version.split("_", 1)[0]
+    if not valid(name, version):
+        return None
     for base in npm_dirs:
         try:
             registries = sorted(os.listdir(base), key=lambda r: (r != "registry.npmjs.org", r))

@@ -56,8 +56,10 @@ def _roots_now() -> tuple[str, ...]:
 
 def package_folder(name: str, version: str) -> Optional[str]:
     """The folder tla-lens names JSR package ``name`` (``@scope/name``) at ``version`` by."""
+    from .denocache import valid
+
     roots = _roots_now()
-    if not roots or not name.startswith("@") or "/" not in name:
+    if not roots or not name.startswith("@") or "/" not in name or not valid(name, version):
         return None
     scheme, host, _ = jsr_base()
     return os.path.join(roots[0], scheme, host, *name.split("/"), version)
