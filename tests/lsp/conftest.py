@@ -119,7 +119,7 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
 
 def capabilities(pull: bool = False, encodings: Optional[list[str]] = None,
                  progress: bool = True, watch: bool = True, configuration: bool = True,
-                 refresh: bool = True) -> T.ClientCapabilities:
+                 refresh: bool = True, experimental: Any = None) -> T.ClientCapabilities:
     td = T.TextDocumentClientCapabilities(
         synchronization=T.TextDocumentSyncClientCapabilities(did_save=True),
         hover=T.HoverClientCapabilities(content_format=[T.MarkupKind.Markdown, T.MarkupKind.PlainText]),
@@ -145,6 +145,7 @@ def capabilities(pull: bool = False, encodings: Optional[list[str]] = None,
         window=T.WindowClientCapabilities(work_done_progress=progress,
                                           show_document=T.ShowDocumentClientCapabilities(support=True)),
         general=T.GeneralClientCapabilities(position_encodings=encodings) if encodings else None,
+        experimental=experimental,
     )
 
 

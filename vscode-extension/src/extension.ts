@@ -23,6 +23,9 @@ import { outermost, ownerOf, plan } from "./folders";
 import { type BundleTarget, PROBE_CODE, discoverServer, parseProbe, type PythonInfo, type ServerCommand } from "./interpreter";
 import {
   ASYNC_MODULES_REQUEST,
+  CACHED_FILE_REQUEST,
+  CACHED_FILES_CAPABILITY,
+  CACHED_SCHEME,
   EXPLAIN_REQUEST,
   type AsyncModuleSite,
   type ExplainResult,
@@ -412,6 +415,16 @@ export class Controller implements vscode.Disposable {
     const commands = client.getFeature(ExecuteCommandRequest.method);
     commands.initialize = (): void => undefined;
     commands.register = (): void => undefined;
+    // files in zip archives and Deno's JSR cache: the server names them by CACHED_SCHEME, and
+    // the content provider (registerEvents) asks it for their text
+    client.registerFeature({
+      fillClientCapabilities: (caps) => {
+        caps.experimental = { ...(caps.experimental as object | undefined), [CACHED_FILES_CAPABILITY]: true };
+      },
+      initialize: () => undefined,
+      getState: () => ({ kind: "static" }),
+      clear: () => undefined,
+    });
     const entry: FolderClient = { client, folder, disposables: [] };
     this.clients.set(key, entry);
     entry.disposables.push(
@@ -562,6 +575,19 @@ export class Controller implements vscode.Disposable {
     const key = ownerOf(uri.fsPath, roots) ?? (this.clients.has("") ? "" : undefined);
     const client = key === undefined ? undefined : this.clients.get(key)?.client;
     return client?.isRunning() ? client : undefined;
+  }
+
+  /** The text of a file only the servers can read (CACHED_SCHEME): the first that answers. */
+  async cachedFile(uri: vscode.Uri): Promise<string | undefined> {
+    for (const client of this.running()) {
+      try {
+        const r = await client.sendRequest<{ text: string } | null>(CACHED_FILE_REQUEST, { uri: uri.toString(true) });
+        if (r) return r.text;
+      } catch {
+        // (a server that stopped meanwhile)
+      }
+    }
+    return undefined;
   }
 
   /** The async modules of every folder's server (undefined when none answers). */
@@ -764,6 +790,10 @@ export class Controller implements vscode.Disposable {
       this.refreshStatus();
     }, 800);
     this.disposables.push(
+      vscode.workspace.registerTextDocumentContentProvider(CACHED_SCHEME, {
+        provideTextDocumentContent: async (uri) =>
+          (await this.cachedFile(uri)) ?? `// tla-lens: ${uri.path} cannot be read (no server has it)\n`,
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => void this.onConfigurationChanged(e)),
       // a folder added to or removed from a multi-root workspace gets or loses its server
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.syncClients()),

@@ -45,6 +45,12 @@ export interface AsyncModuleSite {
 
 export const EXPLAIN_REQUEST = "tla-lens/explain";
 export const ASYNC_MODULES_REQUEST = "tla-lens/asyncModules";
+/** `{uri}` -> `{text}` or null: a file inside a zip archive (Yarn's cache) or a JSR package of
+ * Deno's cache, which the server names by CACHED_SCHEME for a client with the experimental
+ * capability CACHED_FILES_CAPABILITY. */
+export const CACHED_FILE_REQUEST = "tla-lens/cachedFile";
+export const CACHED_SCHEME = "tla-lens-cached";
+export const CACHED_FILES_CAPABILITY = "tlaLensCachedFiles";
 
 /** The last path segment of a URI (no `vscode` needed). */
 export function baseName(uri: string): string {

@@ -21,6 +21,7 @@ import traceback
 import uuid
 from pathlib import Path
 from typing import Any, Callable, Optional
+from urllib.parse import quote, unquote
 
 from lsprotocol import types as T
 from pygls.lsp.server import LanguageServer
@@ -35,6 +36,7 @@ from ..problems import Problem
 from ..project import Change, Project
 from ..project.cache import FactsCache
 from ..project.graph import EdgeKind, Module
+from ..resolve import jsrcache, zips
 from ..rules import Finding, display, docs_url
 from ..syntax import dialect_for_path
 from ..syntax import sfc
@@ -64,6 +66,19 @@ INDEX_BATCH = 64
 INDEX_BATCH_MAX = 64 if INDEX_JOBS <= 1 else 400
 INDEX_PAUSE = 0.005  # seconds between batches, for the reader thread
 CMD_SHOW_CHAIN = "tla-lens.showChain"
+# Files the editor cannot open by a file: URI (a package inside a zip archive of Yarn's cache, a
+# JSR package in Deno's cache): named by this scheme for a client that says it can ask for them
+# (experimental capability "tlaLensCachedFiles"), their text served by CACHED_FILE_REQUEST.
+CACHED_SCHEME = "tla-lens-cached"
+CACHED_FILE_REQUEST = "tla-lens/cachedFile"
+
+
+def _virtual(path: Path) -> bool:
+    """Is ``path`` a file only tla-lens can read (inside a zip archive, or a JSR package in
+    Deno's cache)?"""
+    s = str(path)
+    return (".zip" in s and zips.split(s) is not None) or \
+        (os.sep + "remote" + os.sep in s and jsrcache.split(s) is not None)
 
 
 def _encoding(kind: Any) -> Encoding:
@@ -140,6 +155,7 @@ class TlaLensServer(LanguageServer):
         self.pull = False
         self.refresh_support = False
         self.dynamic_watch = False  # the client took our file watchers (dynamic registration)
+        self.cached_files = False  # the client reads virtual files by CACHED_FILE_REQUEST
         self.watched_maps: set[str] = set()  # names of import map files watched (see watch_import_maps)
         self.published: dict[str, str] = {}  # uri -> digest of what the client has (push mode)
         self.index_task: Optional[asyncio.Task] = None
@@ -187,6 +203,10 @@ class TlaLensServer(LanguageServer):
             return "utf-16"
 
     def path_of(self, uri: str) -> Optional[Path]:
+        if uri.startswith(CACHED_SCHEME + ":"):
+            p = unquote(uri[len(CACHED_SCHEME) + 1:])
+            p = "/" + p.lstrip("/") if p.startswith("//") else p
+            return Path(p) if os.path.isabs(p) else None
         try:
             fs = to_fs_path(uri)
         except Exception:
@@ -200,7 +220,12 @@ class TlaLensServer(LanguageServer):
             return p
 
     def uri(self, path: Path) -> str:
-        return self.uri_of.get(path) or from_fs_path(str(path)) or path.as_uri()
+        hit = self.uri_of.get(path)
+        if hit is not None:
+            return hit
+        if self.cached_files and _virtual(path):
+            return f"{CACHED_SCHEME}:{quote(path.as_posix())}"
+        return from_fs_path(str(path)) or path.as_uri()
 
     def lines_of(self, path: Path):
         doc = self.docs.get(path)
@@ -579,6 +604,8 @@ def initialize(ls: TlaLensServer, params: T.InitializeParams) -> None:
     # other files' edits change this file's diagnostics, and indexing finishes after its first
     # pull. A client that pulls without refresh support (Neovim 0.11) gets pushed diagnostics.
     ls.pull = bool(caps.text_document and caps.text_document.diagnostic) and ls.refresh_support
+    experimental = caps.experimental if caps is not None else None
+    ls.cached_files = isinstance(experimental, dict) and experimental.get("tlaLensCachedFiles") is True
     opts = params.initialization_options
     if isinstance(opts, dict):
         section = opts.get("tlaLens", opts)  # {"tlaLens": {...}} or the settings themselves
@@ -1021,6 +1048,19 @@ def explain_request(ls: TlaLensServer, params: Any) -> Optional[dict]:
     if mod is None:
         return None
     return explain_data(ls, mod)
+
+
+@server.feature(CACHED_FILE_REQUEST)
+@_safe
+def cached_file_request(ls: TlaLensServer, params: Any) -> Optional[dict]:
+    """``{"uri": "tla-lens-cached:…"}`` -> ``{"text": …}``: a file inside a zip archive or a
+    JSR package of Deno's cache that the analysis reads (nothing else); None otherwise."""
+    uri = _param(params, "uri")
+    path = ls.path_of(uri) if isinstance(uri, str) and uri.startswith(CACHED_SCHEME + ":") else None
+    if path is None or ls.project is None or not _virtual(path):
+        return None
+    data = ls.project.read_quietly(path)
+    return None if data is None else {"text": data.decode("utf-8", errors="replace")}
 
 
 @server.feature("tla-lens/asyncModules")

@@ -266,6 +266,11 @@ class Project:
         self.resolver.intern(self.workspace_files)
         self.discovered = True
 
+    def read_quietly(self, path: Path) -> Optional[bytes]:
+        """A file's bytes as the analysis reads them (an open buffer's first; nothing outside
+        what it may read), None when it cannot or must not be read."""
+        return self._read(path, quiet=True)
+
     def _read(self, path: Path, quiet: bool = False) -> Optional[bytes]:
         """The file's bytes (an open buffer's first), None when it cannot or must not be read;
         the reason goes to the file's problems unless ``quiet``."""

@@ -590,7 +590,49 @@ async function main() {
     await until("the editor tab main.ts", async () => (await page.locator(".tab.active", { hasText: "main.ts" }).count()) > 0, 15_000);
     await until("main.ts's squiggle again", async () => (await editor().locator(".squiggly-warning").count()) > 0, 60_000);
   });
+
+  await step("the await inside a package in Yarn's zip cache opens from the code lens", async () => {
+    // a Yarn Plug'n'Play project whose dependency lives in a zip archive: the editor cannot open
+    // it by a file: URI; the extension asks the server for its text (tla-lens-cached:)
+    const app = join(STATE, "pnp-app");
+    mkdirSync(join(app, "src"), { recursive: true });
+    mkdirSync(join(app, ".yarn", "cache"), { recursive: true });
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", type: "module" }));
+    writeFileSync(join(app, ".pnp.cjs"), "#!/usr/bin/env node\n// pnpEnableInlining: false\nrequire('./.pnp.data.json');\n");
+    writeFileSync(join(app, ".pnp.data.json"), JSON.stringify(PNP_STATE));
+    writeFileSync(join(app, "src", "main.js"), "import { z } from 'zipped';\nexport const m = z;\n");
+    // the archive as Yarn writes it (entries under node_modules/<name>/), by python3's zipfile
+    execFileSync("python3", ["-c", ZIP_SCRIPT, join(app, ".yarn", "cache", "zipped-npm-2.0.0-abc.zip")]);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(app)}`);
+    await page.locator(".monaco-workbench").waitFor({ timeout: TIMEOUT });
+    await openFile("main.js");
+    await until("a warning squiggle in main.js", async () => (await editor().locator(".squiggly-warning").count()) > 0, 90_000);
+    const lens = editor().locator(".codelens-decoration a", { hasText: "because of" });
+    await lens.first().waitFor({ timeout: 30_000 });
+    await lens.first().click();
+    await until("db.js (inside the archive) opened by the code lens", async () =>
+      (await page.locator(".tab.active", { hasText: "db.js" }).count()) > 0, 20_000);
+    await until("the archive's db.js in the editor", async () => (await editorText()).includes("await Promise.resolve(1)"), 20_000);
+    await shot("12-zip-cache");
+  });
 }
+
+// a Yarn Plug'n'Play manifest's state (.pnp.data.json) with one package in a zip archive
+const PNP_STATE = {
+  __info: [], enableTopLevelFallback: false, fallbackExclusionList: [], fallbackPool: [],
+  packageRegistryData: [
+    [null, [[null, { packageLocation: "./", packageDependencies: [["zipped", "npm:2.0.0"]], linkType: "SOFT" }]]],
+    ["app", [["workspace:.", { packageLocation: "./", packageDependencies: [["zipped", "npm:2.0.0"]], linkType: "SOFT" }]]],
+    ["zipped", [["npm:2.0.0", { packageLocation: "./.yarn/cache/zipped-npm-2.0.0-abc.zip/node_modules/zipped/",
+      packageDependencies: [], linkType: "HARD" }]]],
+  ],
+};
+const ZIP_SCRIPT = [
+  "import json, sys, zipfile",
+  "with zipfile.ZipFile(sys.argv[1], 'w') as z:",
+  "    z.writestr('node_modules/zipped/package.json', json.dumps({'name': 'zipped', 'type': 'module', 'exports': './db.js'}))",
+  "    z.writestr('node_modules/zipped/db.js', 'export const z = await Promise.resolve(1);\\n')",
+].join("\n");
 
 let code = 0;
 try {

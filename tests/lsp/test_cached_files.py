@@ -1,0 +1,71 @@
+"""Files the editor cannot open by a file: URI — a package inside a zip archive of Yarn's cache,
+a JSR package in Deno's cache — are named `tla-lens-cached:…` for a client that says it can ask
+for them (experimental capability `tlaLensCachedFiles`, as the VS Code extension does), and
+their text is served by `tla-lens/cachedFile`; nothing else is served."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from .conftest import wait_for
+
+STATE = {
+    "__info": [], "enableTopLevelFallback": False, "fallbackExclusionList": [], "fallbackPool": [],
+    "packageRegistryData": [
+        [None, [[None, {"packageLocation": "./", "packageDependencies": [["zipped", "npm:2.0.0"]],
+                        "linkType": "SOFT"}]]],
+        ["app", [["workspace:.", {"packageLocation": "./", "packageDependencies": [["zipped", "npm:2.0.0"]],
+                                  "linkType": "SOFT"}]]],
+        ["zipped", [["npm:2.0.0", {"packageLocation": "./.yarn/cache/zipped-npm-2.0.0-abc.zip/node_modules/zipped/",
+                                   "packageDependencies": [], "linkType": "HARD"}]]],
+    ],
+}
+DB = "export const z = await Promise.resolve(1);\n"
+
+
+def _zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("node_modules/zipped/package.json", json.dumps({"name": "zipped", "type": "module",
+                                                                    "exports": "./db.js"}))
+        z.writestr("node_modules/zipped/db.js", DB)
+    return out.getvalue()
+
+
+FILES = {
+    "package.json": json.dumps({"name": "app", "type": "module"}),
+    ".pnp.cjs": "#!/usr/bin/env node\n// pnpEnableInlining: false\nrequire('./.pnp.data.json');\n",
+    ".pnp.data.json": json.dumps(STATE),
+    ".yarn/cache/zipped-npm-2.0.0-abc.zip": _zip(),
+    "src/main.js": "import { z } from 'zipped';\nexport const m = z;\n",
+}
+
+
+def _related_uris(s, rel: str) -> list[str]:
+    return [r.location.uri for d in s.diagnostics(rel, "async-import") for r in (d.related_information or [])]
+
+
+async def test_zipped_modules_are_named_and_served_to_a_client_that_asks(lsp):
+    s = await lsp(FILES, experimental={"tlaLensCachedFiles": True})
+    s.open("src/main.js")
+    assert await wait_for(lambda: s.diagnostics("src/main.js", "async-import"))
+    (cached,) = [u for u in _related_uris(s, "src/main.js") if not u.startswith("file:")]
+    assert cached.startswith("tla-lens-cached:") and cached.endswith("/zipped-npm-2.0.0-abc.zip/node_modules/zipped/db.js")
+    got = await s.client.protocol.send_request_async("tla-lens/cachedFile", {"uri": cached})
+    assert got == {"text": DB}
+    # the explain request names it so too
+    r = await s.explain("src/main.js")
+    assert r["cause"] == cached
+    # nothing else is served: a workspace file, a file outside, a made-up archive path
+    for uri in (s.uri("src/main.js"), "tla-lens-cached:/etc/passwd",
+                "tla-lens-cached:" + cached[len("tla-lens-cached:"):].replace("db.js", "nope.js")):
+        assert await s.client.protocol.send_request_async("tla-lens/cachedFile", {"uri": uri}) is None
+
+
+async def test_other_clients_get_file_uris(lsp):
+    s = await lsp(FILES)
+    s.open("src/main.js")
+    assert await wait_for(lambda: s.diagnostics("src/main.js", "async-import"))
+    assert all(u.startswith("file:") for u in _related_uris(s, "src/main.js"))
+    assert any("zipped-npm-2.0.0-abc.zip" in u for u in _related_uris(s, "src/main.js"))
