@@ -33,7 +33,7 @@ if (path.basename(configFile).startsWith('vite')) {
   const configs = (Array.isArray(config) ? config : [config]).map((c, i) => ({
     ...c, mode: 'none', target: 'node', context: c.context || root,
     output: { path: path.join(outDir, String(i)), module: true, chunkFormat: 'module' },
-    experiments: { topLevelAwait: true, outputModule: true },
+    experiments: { ...c.experiments, topLevelAwait: true, outputModule: true },
     infrastructureLogging: { level: 'error' },
   }));
   const compiler = webpack(configs);

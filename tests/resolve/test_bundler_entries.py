@@ -181,3 +181,48 @@ def test_webpack_resolve_modules_as_webpack_resolves(node26, engines_node_module
     app = project.modules[root / "src/app.js"]
     assert {e.specifier: e.target for e in app.edges}["components/Button.js"] == root / "src/components/Button.js"
     assert app.is_async
+
+
+# (module (func (export "f") (result i32) i32.const 42)): what wasm-bindgen's bundler target
+# imports from its JavaScript glue
+WASM = bytes([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0,
+              10, 6, 1, 4, 0, 0x41, 42, 0x0b])
+WASM_SOURCES = {
+    "pkg/lib.js": 'import * as wasm from "./lib_bg.wasm";\nexport const f = () => wasm.f();\n',
+    "src/app.js": ("import { f } from '../pkg/lib.js';\nimport { other } from './other.js';\n"
+                   "export const run = () => [f(), other];\n"),
+    "src/other.js": "export const other = 1;\n",
+    "src/lazy.js": "export const later = () => import('../pkg/lib.js');\n",
+    "src/index.js": "import { run } from './app.js';\nimport { later } from './lazy.js';\nexport { run, later };\n",
+}
+
+
+@pytest.mark.parametrize("experiments", ["asyncWebAssembly: true", "futureDefaults: true", "syncWebAssembly: true"])
+def test_webassembly_is_async_where_webpack_loads_it_asynchronously(experiments, node26, engines_node_modules,
+                                                                     tmp_path):
+    """webpack's `experiments.asyncWebAssembly` (on with `futureDefaults`) makes a `.wasm` module,
+    and every module that imports it, async (as wasm-bindgen's bundler target does); with
+    `syncWebAssembly`, as in Node, it does not. Held to webpack building the project."""
+    conf = f"module.exports = {{ entry: './src/index.js', experiments: {{ {experiments} }} }};\n"
+    root = _project(tmp_path, engines_node_modules, "webpack.config.cjs", conf)
+    for rel, text in WASM_SOURCES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / "pkg/lib_bg.wasm").write_bytes(WASM)
+    theirs = _bundler(node26, engines_node_modules, root, root / "webpack.config.cjs", tmp_path / "out", True)
+    project = analyse(root, Config(), cache=False)
+    webpack = {Path(os.path.realpath(r)): info["async"] for r, info in theirs["modules"].items()
+               if "node_modules" not in r}
+    ours = {p: (project.modules[p].is_async if p in project.modules else False) for p in webpack}
+    assert ours == webpack
+    is_async = not experiments.startswith("sync")
+    assert webpack[root / "pkg/lib_bg.wasm"] is is_async and webpack[root / "src/index.js"] is is_async
+    assert webpack[root / "src/other.js"] is False and webpack[root / "src/lazy.js"] is False
+    if is_async:  # what a user reads
+        (f,) = [f for f in project.findings if f.code == "async-import" and f.path.name == "app.js"]
+        assert "because of `../pkg/lib_bg.wasm` (WebAssembly loaded asynchronously by webpack)" in f.message, f.message
+        (g,) = [f for f in project.findings if f.code == "async-import" and f.path.name == "lib.js"]
+        assert "is WebAssembly, which webpack loads asynchronously (experiments.asyncWebAssembly)" in g.message
+        assert not [f for f in project.findings if f.path.suffix == ".wasm"]  # (a binary file)
+    else:
+        assert not [f for f in project.findings if f.code == "async-import" and "wasm" in f.message]

@@ -36,7 +36,7 @@ export interface ExplainResult {
 export interface AsyncModuleSite {
   uri: string;
   range: Range;
-  /** "await", "for-await" or "await-using" */
+  /** "await", "for-await", "await-using", or "async-wasm" (a `.wasm` module webpack loads asynchronously) */
   kind: string;
   workspace: boolean;
   infects: string[];

@@ -46,6 +46,7 @@ const KIND_LABEL: Record<string, string> = {
   await: "await",
   "for-await": "for await",
   "await-using": "await using",
+  "async-wasm": "async WebAssembly (webpack)",
 };
 
 function plural(n: number, word: string): string {
@@ -109,9 +110,12 @@ export function buildTree(sites: AsyncModuleSite[], rel: (uri: string) => string
       id,
       uri: s.uri,
       range: s.range,
-      label: `${baseName(s.uri)}:${line}`,
+      label: s.kind === "async-wasm" ? baseName(s.uri) : `${baseName(s.uri)}:${line}`,
       description: `${dirOf(rel(s.uri))}${dirOf(rel(s.uri)) ? " · " : ""}${kind} · ${effect}${entries}${s.workspace ? "" : " · dependency"}`,
-      tooltip: `top-level ${kind} in ${rel(s.uri)}, line ${line}: ${effect}${entries}`,
+      tooltip:
+        s.kind === "async-wasm"
+          ? `${rel(s.uri)}: WebAssembly that webpack loads asynchronously (experiments.asyncWebAssembly): ${effect}${entries}`
+          : `top-level ${kind} in ${rel(s.uri)}, line ${line}: ${effect}${entries}`,
       workspace: s.workspace,
       children,
     };

@@ -37,7 +37,7 @@ from ..project import Change, Project
 from ..project.cache import FactsCache
 from ..project.graph import EdgeKind, Module
 from ..resolve import jsrcache, zips
-from ..rules import Finding, display, docs_url
+from ..rules import WASM_WHY, Finding, display, docs_url, is_wasm
 from ..syntax import dialect_for_path
 from ..syntax import sfc
 from ..syntax.facts import Dialect, Span, StaticImport
@@ -887,7 +887,9 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
     rmod = project.modules[root]
     site = rmod.tla[0]
     lines = []
-    if root == target:
+    if root == target and is_wasm(rmod):
+        lines.append(f"**async module** — `{_md(edge.specifier)}` is {_md(WASM_WHY)}")
+    elif root == target:
         lines.append(f"**async module** — `{_md(edge.specifier)}` has a top-level `await`")
     else:
         lines.append(f"**async module** because of `{_md(display(root, mod.path))}`")
@@ -900,11 +902,14 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
     for i, e in enumerate(hops, 1):
         src = e.source
         lines.append(f"{i}. {_link(ls, src, e.span, project.graph.rel(src))} imports `{_md(e.specifier)}`")
-    code = rmod.lines.line_text(rmod.lines.line_of(site.keyword.start)).strip()
-    lines.append(f"{len(hops) + 1}. {_link(ls, root, site.keyword, project.graph.rel(root))} top-level await:")
-    lines.append("")
-    lang = "ts" if rmod.facts.dialect.is_typescript else "js"
-    lines.append(f"```{lang}\n{code[:300]}\n```")
+    if is_wasm(rmod):
+        lines.append(f"{len(hops) + 1}. `{_md(project.graph.rel(root))}`: {_md(WASM_WHY)}")
+    else:
+        code = rmod.lines.line_text(rmod.lines.line_of(site.keyword.start)).strip()
+        lines.append(f"{len(hops) + 1}. {_link(ls, root, site.keyword, project.graph.rel(root))} top-level await:")
+        lines.append("")
+        lang = "ts" if rmod.facts.dialect.is_typescript else "js"
+        lines.append(f"```{lang}\n{code[:300]}\n```")
     if isinstance(edge.fact, StaticImport) and edge.kind is EdgeKind.STATIC:
         lines.append("")
         lines.append("Load it with `import()` where it is used to keep this module synchronous.")
@@ -966,8 +971,14 @@ async def show_chain(ls: TlaLensServer, *args) -> Optional[dict]:
         return None
     root = ls.project.infection.root_of(mod.path)
     site = ls.project.modules[root].tla[0]
+    where, span = root, site.keyword
+    if is_wasm(ls.project.modules[root]):
+        # (a binary file: the import of it instead)
+        hops = ls.project.infection.edges(mod.path)
+        if hops:
+            where, span = hops[-1].source, hops[-1].span
     await ls.window_show_document_async(T.ShowDocumentParams(
-        uri=ls.uri(root), take_focus=True, selection=ls.range(root, site.keyword)))
+        uri=ls.uri(where), take_focus=True, selection=ls.range(where, span)))
     return explain_data(ls, mod)
 
 

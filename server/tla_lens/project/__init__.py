@@ -52,7 +52,7 @@ from ..resolve import jsrcache, zips
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
-from ..syntax.facts import Dialect, ModuleFacts
+from ..syntax.facts import Dialect, ModuleFacts, Span, TlaKind, TlaSite
 from .cache import FactsCache, Workers, content_key
 from .discover import Matcher, iter_files, iter_package_dirs, walk
 from .files import read_source
@@ -105,6 +105,12 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
 
 
 _ABSENT = object()
+
+
+def _loadable(target: Path) -> bool:
+    """Is an import's target a module to load: a module's file, or WebAssembly (an import
+    resolves to a `.wasm` file only where webpack loads it asynchronously)?"""
+    return dialect_for_path(target) is not None or target.suffix == ".wasm"
 
 
 def _exists(path: Path) -> bool:
@@ -438,12 +444,22 @@ class Project:
             return self._module_from(path, prepared[1].dialect, *prepared)
         dialect = dialect_for_path(path)
         if dialect is None:
-            return None
+            # a `.wasm` module is loaded only when an import resolved to it as a module: webpack
+            # loads it asynchronously (experiments.asyncWebAssembly)
+            return self._wasm_module(path) if path.suffix == ".wasm" and _exists(path) else None
         self.file_problems.pop(path, None)
         data = self._read(path)
         if data is None:
             return None
         return self._module_from(path, dialect, data, None)
+
+    def _wasm_module(self, path: Path) -> Module:
+        """A WebAssembly module webpack loads asynchronously: an async module of its own, as if
+        it had a top-level await (at its start: a binary file has no lines to point to)."""
+        site = TlaSite(TlaKind.ASYNC_WASM, Span(0, 0), Span(0, 0))
+        facts = ModuleFacts(dialect=Dialect.JS, tla=(site,), has_module_syntax=True)
+        return Module(path=path, data=b"", facts=facts, format="esm", workspace=path in self.workspace_files,
+                      infection=self.infection)
 
     def _module_from(self, path: Path, dialect: Dialect, data: Optional[bytes],
                      facts: Optional[ModuleFacts]) -> Module:
@@ -608,8 +624,7 @@ class Project:
                 loaded.add(path)
                 for e in mod.edges:
                     t = e.target
-                    if t is not None and t not in seen and t not in self.modules \
-                            and dialect_for_path(t) is not None:
+                    if t is not None and t not in seen and t not in self.modules and _loadable(t):
                         seen.add(t)
                         following[t] = None
             if not following:
@@ -920,7 +935,7 @@ class Project:
         # targets the re-resolved edges reach now (an import no longer erased, a new mapping)
         self.load(sorted({e.target for m in self.modules.values() for e in m.edges
                           if e.target is not None and e.target not in self.modules
-                          and dialect_for_path(e.target) is not None}))
+                          and _loadable(e.target)}))
         for path in [p for p in self.modules if not _exists(p) and p not in self.overlays]:
             del self.modules[path]
         self.graph.index_edges()

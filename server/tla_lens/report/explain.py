@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..project.graph import EdgeKind
+from ..rules import WASM_WHY, has_phrase, is_wasm, root_phrase
 from ..text import printable
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ def explain(analysis: "Analysis", path: Path) -> str:
         n_static = sum(1 for e in mod.edges if e.kind is EdgeKind.STATIC)
         out.append(f"{name} is not an async module: none of its {n_static} static import"
                    f"{'s' if n_static != 1 else ''} reaches a top-level await.")
+    elif is_wasm(mod):
+        out.append(f"{name} is an async module: it {has_phrase(mod)}.")
     elif mod.has_tla:
         sites = ", ".join(str(mod.line_of(s.keyword.start)) for s in mod.tla)
         out.append(f"{name} is an async module: it has a top-level await "
@@ -37,15 +40,17 @@ def explain(analysis: "Analysis", path: Path) -> str:
     else:
         root = mod.chain[-1]
         rmod = analysis.modules[root]
-        out.append(f"{name} is an async module because of {rel(root)} "
-                   f"(top-level await at line {rmod.line_of(rmod.tla[0].keyword.start)}):")
+        out.append(f"{name} is an async module because of {rel(root)} ({root_phrase(rmod)}):")
         for edge in analysis.infection.edges(path):
             src = analysis.modules[edge.source]
             out.append(f"  {rel(edge.source)}:{src.line_of(edge.span.start)}  imports "
                        f"{edge.specifier!r}")
         site = rmod.tla[0].keyword
-        out.append(f"  {rel(root)}:{rmod.line_of(site.start)}  top-level await: "
-                   f"{_quote(analysis, root, site.start)}")
+        if is_wasm(rmod):
+            out.append(f"  {rel(root)}  {WASM_WHY}")
+        else:
+            out.append(f"  {rel(root)}:{rmod.line_of(site.start)}  top-level await: "
+                       f"{_quote(analysis, root, site.start)}")
         if len(analysis.infection.chain(path)) > 1:
             out.append("  (the shortest chain; break it at any hop with a dynamic import())")
     out += _blind_spots(analysis, path)
@@ -141,7 +146,8 @@ def dot(analysis: "Analysis") -> str:
         m = analysis.modules[p]
         label = printable(rel(p)).replace("\\", "\\\\").replace('"', '\\"')
         if m.has_tla:
-            style = 'style=filled, fillcolor="#f4a6a6", xlabel="top-level await"'
+            style = 'style=filled, fillcolor="#f4a6a6", xlabel="%s"' % (
+                "async WebAssembly" if is_wasm(m) else "top-level await")
         elif m.is_async:
             style = 'style=filled, fillcolor="#fde2a7"'
         else:

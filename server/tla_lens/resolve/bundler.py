@@ -85,6 +85,9 @@ class BundlerConfig:
     # webpack's resolve.modules, in order: absolute folders, or folder names looked for in the
     # importer's folder and its ancestors as node_modules is; () when not set
     modules: tuple[str, ...] = ()
+    # webpack's experiments.asyncWebAssembly (or futureDefaults, which turns it on): a `.wasm`
+    # module is an async module, and so is every module that imports it
+    async_wasm: bool = False
 
 
 class _Unread(Exception):
@@ -127,7 +130,11 @@ def read_config(path: str, text: str, read: Callable[[str], Optional[str]] = _re
         modules = reader.modules()
     except Exception:  # pragma: no cover - defensive
         modules = ()
-    return BundlerConfig(path, aliases, tuple(entries), unread, modules)
+    try:
+        async_wasm = reader.async_wasm()
+    except Exception:  # pragma: no cover - defensive
+        async_wasm = False
+    return BundlerConfig(path, aliases, tuple(entries), unread, modules, async_wasm)
 
 
 def _text(node, src: bytes) -> str:
@@ -357,6 +364,23 @@ class _Reader:
                 out.append(os.path.normpath(v) if os.path.isabs(v) else v)
             return tuple(out)
         return ()
+
+    def async_wasm(self) -> bool:
+        """Does webpack load `.wasm` modules asynchronously: `experiments.asyncWebAssembly`
+        (or `experiments.futureDefaults`) set to true in the first configuration that sets
+        either? (A value that is not the literal `true`, `false`: not known to be on.)"""
+        if self.vite:
+            return False
+        for cfg in self._configs():
+            experiments = self._prop(cfg, "experiments")
+            if experiments is None:
+                continue
+            for key in ("asyncWebAssembly", "futureDefaults"):
+                value = self._prop(experiments, key)
+                if value is not None and value.type == "true":
+                    return True
+            return False
+        return False
 
     def _entry_values(self, node, base: str, what: str, depth: int = 0) -> list[BundlerEntry]:
         node = self._unwrap(node)

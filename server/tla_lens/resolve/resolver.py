@@ -278,7 +278,11 @@ class Resolver:
             key = (specifier, folder, mode, ts_path)
             hit = self._res.get(key)
             if hit is None:
-                hit = self._res[key] = self._resolve(specifier, real_folder, mode, ts)
+                hit = self._resolve(specifier, real_folder, mode, ts)
+                if hit[0] == "ignored" and hit[1] is not None and hit[1].endswith(".wasm") and mode == "import" \
+                        and self.async_wasm(real_folder):
+                    hit = ("file", hit[1], None)  # (an async module: see project._wasm_module)
+                self._res[key] = hit
             kind, path, msg = hit
             if msg is None and kind == "file":
                 r = self._found.get(path)
@@ -796,6 +800,18 @@ class Resolver:
                     if r.kind == "file" and r.path is not None:
                         out.setdefault(r.path, True)
         return list(out.items())
+
+    def async_wasm(self, folder: str) -> bool:
+        """Does the bundler configuration that builds the modules of ``folder`` (a real path)
+        load `.wasm` modules asynchronously (webpack's experiments.asyncWebAssembly)?"""
+        self._bundler_aliases(folder)
+        conf = self._bundler_conf_for.get(folder)
+        cfg = self._bundler_cfg.get(conf) if conf is not None else None
+        return bool(cfg is not None and cfg.async_wasm)
+
+    def wasm_config(self, folder: str) -> Optional[str]:
+        """The configuration file that makes `.wasm` modules of ``folder`` async, if any."""
+        return self._bundler_conf_for.get(folder) if self.async_wasm(folder) else None
 
     def _bundler_modules(self, folder: str) -> tuple[str, ...]:
         """webpack's resolve.modules for imports from ``folder``: the nearest bundler

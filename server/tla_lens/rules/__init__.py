@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..resolve import denocache, jsrcache
-from ..syntax.facts import ImportPhase, RequireKind, Span, StatementKind, StaticImport
+from ..syntax.facts import ImportPhase, RequireKind, Span, StatementKind, StaticImport, TlaKind
 from ..project.graph import Edge, EdgeKind, Module
 
 if TYPE_CHECKING:
@@ -90,6 +90,29 @@ def _tla_line(mod: Module) -> int:
     return mod.line_of(mod.tla[0].keyword.start)
 
 
+WASM_WHY = "WebAssembly, which webpack loads asynchronously (experiments.asyncWebAssembly)"
+
+
+def is_wasm(mod: Module) -> bool:
+    """Is ``mod`` async for being a `.wasm` module webpack loads asynchronously (not for an
+    await of its own)?"""
+    return bool(mod.tla) and mod.tla[0].kind is TlaKind.ASYNC_WASM
+
+
+def root_phrase(mod: Module) -> str:
+    """What makes ``mod`` async on its own, for a parenthesis: "top-level await at line 6"
+    (`for await`, `await using`), or "WebAssembly loaded asynchronously by webpack"."""
+    if is_wasm(mod):
+        return "WebAssembly loaded asynchronously by webpack"
+    return f"{_TLA_WORDS.get(mod.tla[0].kind.value, 'top-level await')} at line {_tla_line(mod)}"
+
+
+def has_phrase(mod: Module) -> str:
+    """The same after the module's name: "has a top-level await at line 6", "is WebAssembly,
+    which webpack loads asynchronously (…)"."""
+    return f"is {WASM_WHY}" if is_wasm(mod) else f"has a {root_phrase(mod)}"
+
+
 class _Rules:
     def __init__(self, analysis: "Project") -> None:
         self.a = analysis
@@ -108,10 +131,9 @@ class _Rules:
         root = inf.root_of(target) or self.a.infection.root_of(target)
         assert root is not None
         rmod = self.mod(root)
-        what = _TLA_WORDS.get(rmod.tla[0].kind.value, "top-level await")
         if root == target:
-            return f"it has a {what} at line {_tla_line(rmod)}"
-        return f"because of `{display(root, from_file)}` ({what} at line {_tla_line(rmod)})"
+            return f"it {has_phrase(rmod)}"
+        return f"because of `{display(root, from_file)}` ({root_phrase(rmod)})"
 
     def chain_related(self, start: Path, reportable: bool = True) -> list[Related]:
         """Each hop from ``start`` down to the await, as related locations (a long chain is
@@ -133,7 +155,9 @@ class _Rules:
                                   out[-1].message + f" (… {skipped} more hop{'s' if skipped != 1 else ''})")
             node = root
         mod = self.mod(node)
-        if mod.tla:
+        if is_wasm(mod):
+            out.append(Related(node, mod.tla[0].keyword, f"`{self.graph.rel(node)}`: {WASM_WHY}"))
+        elif mod.tla:
             site = mod.tla[0]
             out.append(Related(node, site.keyword,
                                f"top-level await in `{self.graph.rel(node)}` (line {_tla_line(mod)})"))
@@ -193,7 +217,7 @@ class _Rules:
         reexport = isinstance(imp, StaticImport) and imp.kind is StatementKind.EXPORT
         verb = "re-exports" if reexport else "imports"
         cause = self.cause(target, mod.path)
-        sep = ": " if cause.startswith("it has") else " "
+        sep = ": " if cause.startswith(("it has", "it is")) else " "
         msg = f"`{edge.specifier}` is an async module{sep}{cause}"
         msg += " (re-exported here)" if reexport else ""
         msg += ", so this module waits for it and is async too"
@@ -214,8 +238,8 @@ class _Rules:
         else:
             what = f"`require(\"{edge.specifier}\")`"
         root_cause = self.cause(target, mod.path, reportable=False)
-        if root_cause.startswith("it has"):
-            root_cause = f"`{display(target, mod.path)}` has a top-level await at line {_tla_line(self.mod(target))}"
+        if root_cause.startswith(("it has", "it is")):
+            root_cause = f"`{display(target, mod.path)}` {has_phrase(self.mod(target))}"
         msg = (f"{what} loads an async module ({root_cause}): Node throws ERR_REQUIRE_ASYNC_MODULE, "
                f"webpack and Meteor return a Promise instead of the exports; load it with "
                f"`await import(\"{edge.specifier}\")` instead")
@@ -236,6 +260,8 @@ class _Rules:
         self.add(mod, edge.specifier_span or edge.span, "unresolved-import", msg)
 
     def top_level_await(self, mod: Module) -> None:
+        if is_wasm(mod):
+            return  # (a binary file: the imports of it say why)
         infected = self.infected(mod.path)
         names = sorted(infected, key=lambda p: (infected[p], str(p)))
         ws = [p for p in names if self.mod(p).workspace]
@@ -314,7 +340,9 @@ class _Rules:
                            "ERR_REQUIRE_ASYNC_MODULE (Node ≥ 20.19 / 22.12), webpack hands them a "
                            "Promise, and every importer becomes async too")
         else:
-            consequence = "everything that starts from it waits for that await before it runs"
+            root = rep.root_of(path)
+            waited = "the WebAssembly to load" if root is not None and is_wasm(self.mod(root)) else "that await"
+            consequence = f"everything that starts from it waits for {waited} before it runs"
         if mod.has_tla and rep.distance.get(path) == 0:
             site = mod.tla[0]
             msg = (f"this {why} is an async module: it has a top-level await at line "
@@ -325,7 +353,7 @@ class _Rules:
         if edge is None:
             return
         cause = self.cause(edge.target, mod.path)
-        if cause.startswith("it has"):  # (the import's own module has the await)
+        if cause.startswith(("it has", "it is")):  # (the import's own module has the await)
             msg = f"this {why} is an async module: `{edge.specifier}` {cause[3:]}; {consequence}"
         else:
             msg = f"this {why} is an async module {cause}, through `{edge.specifier}`; {consequence}"
