@@ -27,7 +27,7 @@ async def test_async_webassembly_in_the_editor(lsp):
     s.open("pkg/lib.js")
     assert await wait_for(lambda: s.diagnostics("src/app.js", "async-import"))
     (d,) = s.diagnostics("pkg/lib.js", "async-import")
-    assert "WebAssembly, which webpack loads asynchronously (experiments.asyncWebAssembly)" in d.message
+    assert "WebAssembly, which the bundler loads asynchronously (webpack's experiments.asyncWebAssembly" in d.message
     hover = await s.hover("src/app.js", 0, 20)
     text = hover.contents.value
     assert "because of `../pkg/lib_bg.wasm`" in text and "WebAssembly" in text and "```" not in text

@@ -220,9 +220,44 @@ def test_webassembly_is_async_where_webpack_loads_it_asynchronously(experiments,
     assert webpack[root / "src/other.js"] is False and webpack[root / "src/lazy.js"] is False
     if is_async:  # what a user reads
         (f,) = [f for f in project.findings if f.code == "async-import" and f.path.name == "app.js"]
-        assert "because of `../pkg/lib_bg.wasm` (WebAssembly loaded asynchronously by webpack)" in f.message, f.message
+        assert "because of `../pkg/lib_bg.wasm` (WebAssembly the bundler loads asynchronously)" in f.message, f.message
         (g,) = [f for f in project.findings if f.code == "async-import" and f.path.name == "lib.js"]
-        assert "is WebAssembly, which webpack loads asynchronously (experiments.asyncWebAssembly)" in g.message
+        assert "is WebAssembly, which the bundler loads asynchronously (webpack's experiments.asyncWebAssembly" in g.message
         assert not [f for f in project.findings if f.path.suffix == ".wasm"]  # (a binary file)
     else:
         assert not [f for f in project.findings if f.code == "async-import" and "wasm" in f.message]
+
+
+VITE_WASM = """\
+import { defineConfig } from 'vite'
+import wasm from 'vite-plugin-wasm'
+export default defineConfig({ plugins: [[wasm()]] })
+"""
+
+
+@pytest.mark.parametrize("with_plugin", [True, False], ids=["vite-plugin-wasm", "no-plugin"])
+def test_webassembly_is_async_where_vite_plugin_wasm_loads_it(with_plugin, node26, engines_node_modules, tmp_path):
+    """vite-plugin-wasm turns a `.wasm` file into a module with a top-level await (V8 says so of
+    what Vite's dev server serves): the `.wasm` module and its importers are async. Without the
+    plugin nothing changes."""
+    conf = VITE_WASM if with_plugin else "import { defineConfig } from 'vite'\nexport default defineConfig({})\n"
+    root = _project(tmp_path, engines_node_modules, "vite.config.js", conf)
+    for rel, text in WASM_SOURCES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / "pkg/lib_bg.wasm").write_bytes(WASM)
+    project = analyse(root, Config(), cache=False)
+    wasm = root / "pkg/lib_bg.wasm"
+    if with_plugin:
+        proc = subprocess.run([str(node26), "--experimental-vm-modules", "--no-warnings",
+                               str(Path(__file__).resolve().parent / "vite_wasm_probe.mjs"), str(root),
+                               str(root / "vite.config.js"), "pkg/lib_bg.wasm", "pkg/lib.js"],
+                              capture_output=True, text=True, timeout=180, cwd=root)
+        assert proc.returncode == 0, proc.stderr
+        vite = json.loads(proc.stdout)
+        assert vite["pkg/lib_bg.wasm"]["tla"] is True and vite["pkg/lib.js"]["tla"] is False
+        assert "lib_bg.wasm" in vite["pkg/lib.js"]["code"]  # (still a static import of it)
+    assert (wasm in project.modules and project.modules[wasm].is_async) is with_plugin
+    for rel in ("pkg/lib.js", "src/app.js", "src/index.js"):
+        assert project.modules[root / rel].is_async is with_plugin, rel
+    assert project.modules[root / "src/lazy.js"].is_async is False

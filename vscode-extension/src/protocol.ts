@@ -36,7 +36,7 @@ export interface ExplainResult {
 export interface AsyncModuleSite {
   uri: string;
   range: Range;
-  /** "await", "for-await", "await-using", or "async-wasm" (a `.wasm` module webpack loads asynchronously) */
+  /** "await", "for-await", "await-using", or "async-wasm" (a `.wasm` module the bundler loads asynchronously) */
   kind: string;
   workspace: boolean;
   infects: string[];

@@ -46,7 +46,7 @@ const KIND_LABEL: Record<string, string> = {
   await: "await",
   "for-await": "for await",
   "await-using": "await using",
-  "async-wasm": "async WebAssembly (webpack)",
+  "async-wasm": "async WebAssembly",
 };
 
 function plural(n: number, word: string): string {
@@ -114,7 +114,7 @@ export function buildTree(sites: AsyncModuleSite[], rel: (uri: string) => string
       description: `${dirOf(rel(s.uri))}${dirOf(rel(s.uri)) ? " · " : ""}${kind} · ${effect}${entries}${s.workspace ? "" : " · dependency"}`,
       tooltip:
         s.kind === "async-wasm"
-          ? `${rel(s.uri)}: WebAssembly that webpack loads asynchronously (experiments.asyncWebAssembly): ${effect}${entries}`
+          ? `${rel(s.uri)}: WebAssembly that the bundler loads asynchronously (webpack's experiments.asyncWebAssembly, or vite-plugin-wasm): ${effect}${entries}`
           : `top-level ${kind} in ${rel(s.uri)}, line ${line}: ${effect}${entries}`,
       workspace: s.workspace,
       children,

@@ -454,7 +454,7 @@ class Project:
         return self._module_from(path, dialect, data, None)
 
     def _wasm_module(self, path: Path) -> Module:
-        """A WebAssembly module webpack loads asynchronously: an async module of its own, as if
+        """A WebAssembly module the bundler loads asynchronously: an async module of its own, as if
         it had a top-level await (at its start: a binary file has no lines to point to)."""
         site = TlaSite(TlaKind.ASYNC_WASM, Span(0, 0), Span(0, 0))
         facts = ModuleFacts(dialect=Dialect.JS, tla=(site,), has_module_syntax=True)

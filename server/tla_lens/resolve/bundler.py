@@ -52,6 +52,9 @@ _PATH_MODULES = frozenset({"path", "node:path", "path/posix", "node:path/posix",
 _PATH_FNS = ("resolve", "join", "dirname")
 
 
+_WASM_PLUGIN = "vite-plugin-wasm"
+
+
 @dataclass(frozen=True)
 class BundlerAlias:
     name: str                     # as the resolver matches it ("@", "lib$", "@app/*")
@@ -157,6 +160,8 @@ class _Reader:
         self.path_fns: dict[str, str] = {}
         # callees that are SvelteKit's Vite plugin: "sveltekit", "kit.sveltekit"
         self.kit_fns: set[str] = set()
+        # callees that are vite-plugin-wasm's plugin (its default export)
+        self.wasm_fns: set[str] = set()
         for stmt in self.root.named_children:
             self._path_bindings(stmt)
         for stmt in self.root.named_children:
@@ -180,6 +185,12 @@ class _Reader:
             source = stmt.child_by_field_name("source")
             if source is not None and self._string(source) == _KIT_PLUGIN:
                 self._kit_bindings(stmt)
+                return
+            if source is not None and self._string(source) == _WASM_PLUGIN:
+                for clause in stmt.named_children:
+                    for c in clause.named_children if clause.type == "import_clause" else ():
+                        if c.type == "identifier":  # (its default export is the plugin)
+                            self.wasm_fns.add(_text(c, src))
                 return
             if source is None or self._string(source) not in _PATH_MODULES:
                 return
@@ -366,11 +377,14 @@ class _Reader:
         return ()
 
     def async_wasm(self) -> bool:
-        """Does webpack load `.wasm` modules asynchronously: `experiments.asyncWebAssembly`
-        (or `experiments.futureDefaults`) set to true in the first configuration that sets
-        either? (A value that is not the literal `true`, `false`: not known to be on.)"""
+        """Does the bundler load `.wasm` modules asynchronously: webpack's
+        `experiments.asyncWebAssembly` (or `experiments.futureDefaults`) set to true in the first
+        configuration that sets either (a value that is not the literal `true`: not known to
+        be on); Vite's `plugins` calling vite-plugin-wasm's plugin (the module it makes of a
+        `.wasm` file has a top-level await)."""
         if self.vite:
-            return False
+            return bool(self.wasm_fns) and any(self._calls(self._prop(cfg, "plugins"), self.wasm_fns, 0)
+                                               for cfg in self._configs())
         for cfg in self._configs():
             experiments = self._prop(cfg, "experiments")
             if experiments is None:
@@ -380,6 +394,17 @@ class _Reader:
                 if value is not None and value.type == "true":
                     return True
             return False
+        return False
+
+    def _calls(self, node, names: set[str], depth: int) -> bool:
+        """Does the array ``node`` (Vite's `plugins`: arrays nest) hold a call of one of ``names``?"""
+        node = self._unwrap(node)
+        if node is None or depth > 4:
+            return False
+        if node.type == "array":
+            return any(self._calls(item, names, depth + 1) for item in node.named_children)
+        if node.type == "call_expression":
+            return _text(node.child_by_field_name("function"), self.src) in names
         return False
 
     def _entry_values(self, node, base: str, what: str, depth: int = 0) -> list[BundlerEntry]:

@@ -90,26 +90,26 @@ def _tla_line(mod: Module) -> int:
     return mod.line_of(mod.tla[0].keyword.start)
 
 
-WASM_WHY = "WebAssembly, which webpack loads asynchronously (experiments.asyncWebAssembly)"
+WASM_WHY = "WebAssembly, which the bundler loads asynchronously (webpack's experiments.asyncWebAssembly, or vite-plugin-wasm)"
 
 
 def is_wasm(mod: Module) -> bool:
-    """Is ``mod`` async for being a `.wasm` module webpack loads asynchronously (not for an
+    """Is ``mod`` async for being a `.wasm` module the bundler loads asynchronously (not for an
     await of its own)?"""
     return bool(mod.tla) and mod.tla[0].kind is TlaKind.ASYNC_WASM
 
 
 def root_phrase(mod: Module) -> str:
     """What makes ``mod`` async on its own, for a parenthesis: "top-level await at line 6"
-    (`for await`, `await using`), or "WebAssembly loaded asynchronously by webpack"."""
+    (`for await`, `await using`), or "WebAssembly the bundler loads asynchronously"."""
     if is_wasm(mod):
-        return "WebAssembly loaded asynchronously by webpack"
+        return "WebAssembly the bundler loads asynchronously"
     return f"{_TLA_WORDS.get(mod.tla[0].kind.value, 'top-level await')} at line {_tla_line(mod)}"
 
 
 def has_phrase(mod: Module) -> str:
     """The same after the module's name: "has a top-level await at line 6", "is WebAssembly,
-    which webpack loads asynchronously (…)"."""
+    which the bundler loads asynchronously (…)"."""
     return f"is {WASM_WHY}" if is_wasm(mod) else f"has a {root_phrase(mod)}"
 
 

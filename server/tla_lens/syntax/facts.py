@@ -55,7 +55,8 @@ class TlaKind(str, Enum):
     AWAIT = "await"              # await expr (including `await using` in tree-sitter-typescript)
     FOR_AWAIT = "for-await"      # for await (... of ...)
     AWAIT_USING = "await-using"  # await using x = ... (tree-sitter-javascript's using_declaration)
-    # not syntax: a `.wasm` module webpack loads asynchronously (experiments.asyncWebAssembly),
+    # not syntax: a `.wasm` module the bundler loads asynchronously (webpack's asyncWebAssembly,
+    # vite-plugin-wasm),
     # given the facts of an async module by the project (span 0-0: a binary file has no lines)
     ASYNC_WASM = "async-wasm"
 

@@ -42,14 +42,14 @@ test("one node per top-level await, workspace first, dependencies grouped last",
   assert.match((deps.children[0] as SiteNode).description, /dependency$/);
 });
 
-test("a WebAssembly module webpack loads asynchronously: named without a line, said why", () => {
+test("a WebAssembly module the bundler loads asynchronously: named without a line, said why", () => {
   const wasm: AsyncModuleSite = {
     uri: `${W}/pkg/lib_bg.wasm`, range: r(0), kind: "async-wasm", workspace: true, infects: [`${W}/pkg/lib.js`], entries: [],
   };
   const [node] = buildTree([wasm], rel) as SiteNode[];
   assert.equal(node?.label, "lib_bg.wasm");
-  assert.equal(node?.description, "pkg · async WebAssembly (webpack) · makes 1 module async");
-  assert.match(node?.tooltip ?? "", /webpack loads asynchronously \(experiments\.asyncWebAssembly\)/);
+  assert.equal(node?.description, "pkg · async WebAssembly · makes 1 module async");
+  assert.match(node?.tooltip ?? "", /the bundler loads asynchronously \(webpack's experiments\.asyncWebAssembly, or vite-plugin-wasm\)/);
 });
 
 test("ids are stable so the tree keeps its expansion across refreshes", () => {
