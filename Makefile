@@ -44,6 +44,9 @@ run: $(STAMP)
 	@echo
 	@echo "== tla-lens explain examples/deno-app/main.ts (Deno, deno.json's import map)"
 	$(BIN)/tla-lens explain examples/deno-app/main.ts
+	@echo
+	@echo "== tla-lens check examples/buildless-app (no build step: index.html's import map)"
+	-$(BIN)/tla-lens check examples/buildless-app
 
 # Emacs with eglot for tests/editors/test_emacs.py (Neovim comes from PyPI with the test extra)
 editor-packages:

@@ -99,12 +99,19 @@ _ROOT_MARKERS = ("tla-lens.json", "package.json", "tsconfig.json", "jsconfig.jso
 
 
 def _project_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` with a project file (package.json, tsconfig,
+    deno.json, tla-lens.json); a folder with an index.html and no project file (a buildless
+    app, whose page's import map applies) below the repository's root (.git) wins over it."""
     d = start if start.is_dir() else start.parent
+    page = None
     for folder in (d, *d.parents):
-        if any((folder / m).exists() for m in _ROOT_MARKERS):
+        if any((folder / m).exists() for m in _ROOT_MARKERS if m != ".git"):
             return folder
-    # a page served as it is (no package.json: a buildless app), whose import map may apply
-    return next((folder for folder in (d, *d.parents) if (folder / "index.html").is_file()), d)
+        if page is None and (folder / "index.html").is_file():
+            page = folder
+        if (folder / ".git").exists():
+            return page or folder
+    return page or d
 
 
 def _load_config(args, root: Path) -> tuple[Config, list[Problem], bool]:

@@ -206,3 +206,33 @@ def test_a_pages_modules_are_async_as_in_chromium(chromium, tmp_path):
     entries = {f.path.relative_to(root.resolve()).as_posix() for f in analysis.findings if f.code == "async-entry"}
     assert entries == {"src/main.js", "src/admin/panel.js", "src/later.js"}
     assert all(browser[e] == 1 for e in entries)
+
+
+def test_the_buildless_example_is_async_as_in_chromium(chromium, tmp_path):
+    """examples/buildless-app (`make run` explains it), loaded by Chromium through a copy of its
+    page's import map: every module it loads waits, or not, as tla-lens says."""
+    import re
+    import shutil as _shutil
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "buildless-app"
+    root = tmp_path / "site"
+    _shutil.copytree(example, root)
+    note = "\n(globalThis.__r ??= {})[new URL(import.meta.url).pathname] = globalThis.__tick;\n"
+    for f in root.rglob("*.js"):
+        f.write_text(f.read_text() + note)
+    (root / "clock.js").write_text(ASYNC_SITE["src/clock.js"])
+    page = (root / "index.html").read_text()
+    imap = re.search(r'<script type="importmap">(.*?)</script>', page, re.S).group(1)
+    (root / "probe.html").write_text(_page([json.loads(imap)], (
+        'import "/clock.js";\nimport { start } from "@app/app.js";\nstart(document.createElement("div"));\n'
+        "document.getElementById('out').textContent = JSON.stringify(__r);\n")))
+    browser = {p.lstrip("/"): bool(t) for p, t in _load(chromium, root, "probe.html").items()}
+    assert set(browser) == {"src/app.js", "src/settings.js", "src/views/reports.js", "src/format.js",
+                            "vendor/lit-lite/index.js"}, browser
+    (root / "probe.html").unlink()
+    (root / "clock.js").unlink()
+    analysis = analyse(root, Config(), cache=False)
+    assert {rel: analysis.modules[(root / rel).resolve()].is_async for rel in browser} == browser
+    assert browser["src/app.js"] and not browser["src/format.js"]  # (its import() waits only where used)
+    (f,) = [f for f in analysis.findings if f.code == "async-entry"]
+    assert f.path.name == "app.js" and "inline module script of index.html" in f.message

@@ -1551,13 +1551,20 @@ class Resolver:
     def _served_root(self, d: str) -> str:
         """The folder a page in ``d`` is taken to be served from (where `/x` URLs go): the
         nearest folder at or above it with a package.json (the page's project: Vite's root, a
-        static server started there), else the folder analysed."""
+        static server started there); without one, the outermost folder between it and the
+        folder analysed that has an index.html (the site's home page), else ``d``."""
         root = self._root_real
-        while d != root and d.startswith(root.rstrip(os.sep) + os.sep):
+        inside = root.rstrip(os.sep) + os.sep
+        site = d
+        while d == root or d.startswith(inside):
             if self.fs.is_file(os.path.join(d, "package.json")):
                 return d
+            if self.fs.is_file(os.path.join(d, "index.html")):
+                site = d
+            if d == root:
+                break
             d = os.path.dirname(d)
-        return root
+        return site
 
     def _page_in(self, d: str) -> Optional[str]:
         """The page of folder ``d`` whose import map applies there: index.html's, else that of
