@@ -225,3 +225,80 @@ def test_packages_in_denos_caches_are_async_as_in_deno(engines_node_modules, reg
     a = analyse(root, Config(), cache=False)
     edge = next(e for e in a.modules[root / "late.ts"].edges)
     assert edge.target is None and "not in Deno's cache" in edge.unresolved, edge.unresolved
+
+
+REMOTE = {
+    "lib/mod.ts": ('export { pool } from "./db.ts";\nexport { twice } from "./util.ts";\n'
+                   'import { log } from "/shared/log.ts";\nlog("loaded");' + NOTE),
+    "lib/db.ts": "export const pool: number = await Promise.resolve(1);" + NOTE,
+    "lib/util.ts": "export const twice = (x: number) => 2 * x;" + NOTE,
+    "shared/log.ts": "export const log = (m: string) => m;" + NOTE,
+}
+
+
+class _Remote(http.server.SimpleHTTPRequestHandler):
+    """Modules by URL; /latest/… redirects to /lib/… (as deno.land/std did to a version)."""
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".ts": "application/typescript"}
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path.startswith("/latest/"):
+            self.send_response(302)
+            self.send_header("location", "/lib/" + self.path[len("/latest/"):])
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_remote_modules_in_denos_cache_are_async_as_in_deno(engines_node_modules, tmp_path, monkeypatch):
+    """`https://…` imports (deno.land/x, esm.sh): Deno keeps what it downloaded in its HTTP cache
+    under hashed names; tla-lens follows them there by URL — redirects, relative and `/` imports
+    between them, an import map mapping a prefix to a URL — and finds the same verdicts."""
+    deno = engines_node_modules / ".bin" / "deno"
+    site = tmp_path / "site"
+    for rel, text in REMOTE.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Remote, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://localhost:{server.server_address[1]}"
+    try:
+        root = tmp_path / "app"
+        files = {
+            "deno.json": json.dumps({"imports": {"shared/": f"{base}/shared/"}}),
+            "clock.ts": APP["clock.ts"],
+            "main.ts": (f'import "./clock.ts";\nimport {{ pool, twice }} from "{base}/latest/mod.ts";\n'
+                        'import { log } from "shared/log.ts";\nimport { plain } from "./plain.ts";\n'
+                        "export const all = [pool, twice, log, plain];" + NOTE +
+                        "console.log(JSON.stringify((globalThis as any).__r));\n"),
+            "plain.ts": f'import {{ twice }} from "{base}/lib/util.ts";\nexport const plain = twice(2);' + NOTE,
+        }
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        deno_dir = tmp_path / "deno-dir"
+        env = dict(os.environ, DENO_DIR=str(deno_dir), DENO_NO_UPDATE_CHECK="1", NO_COLOR="1")
+        proc = subprocess.run([str(deno), "cache", "--allow-import", "main.ts"], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=180)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        proc = subprocess.run([str(deno), "run", "--cached-only", "--allow-import", "main.ts"], cwd=root,
+                              env=env, capture_output=True, text=True, timeout=180)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
+    host = deno_dir / "remote" / "http" / f"localhost_PORT{server.server_address[1]}"
+
+    def path_of(url: str) -> Path:
+        return host / url[len(base) + 1:] if url.startswith(base) else Path(unquote(urlparse(url).path))
+
+    ran = {path_of(u): bool(t) for u, t in json.loads(proc.stdout).items()}
+    assert len(ran) == 6, ran
+    monkeypatch.setenv("DENO_DIR", str(deno_dir))
+    analysis = analyse(root, Config(), cache=False)
+    assert {p: analysis.modules[p].is_async if p in analysis.modules else None for p in ran} == ran
+    assert ran[host / "lib/mod.ts"] and ran[root / "main.ts"] and not ran[root / "plain.ts"]
+    (f,) = [f for f in analysis.findings if f.code == "async-import" and f.path.name == "main.ts"]
+    assert f"because of `{base}/lib/db.ts`" in f.message, f.message

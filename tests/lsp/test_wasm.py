@@ -26,6 +26,7 @@ async def test_async_webassembly_in_the_editor(lsp):
     s.open("src/app.js")
     s.open("pkg/lib.js")
     assert await wait_for(lambda: s.diagnostics("src/app.js", "async-import"))
+    assert await wait_for(lambda: s.diagnostics("pkg/lib.js", "async-import"))
     (d,) = s.diagnostics("pkg/lib.js", "async-import")
     assert "WebAssembly, which the bundler loads asynchronously (webpack's experiments.asyncWebAssembly" in d.message
     hover = await s.hover("src/app.js", 0, 20)

@@ -90,3 +90,33 @@ def test_jsr_packages_are_read_as_folders_from_the_hashed_cache(tmp_path, monkey
     # another registry ($JSR_URL with a port): its own folder
     monkeypatch.setenv("JSR_URL", "http://localhost:8080/")
     assert jsrcache.jsr_base() == ("http", "localhost_PORT8080", "/")
+
+
+def test_urls_are_named_in_denos_http_cache(tmp_path, monkeypatch):
+    import hashlib
+
+    from tla_lens.resolve import jsrcache
+
+    monkeypatch.setenv("DENO_DIR", str(tmp_path / "d"))
+    monkeypatch.delenv("JSR_URL", raising=False)
+    f = jsrcache.url_file("https://deno.land/x/oak@v12.6.1/mod.ts")
+    assert f == os.path.join(os.path.realpath(tmp_path / "d" / "remote"), "https", "deno.land", "x", "oak@v12.6.1", "mod.ts")
+    assert jsrcache.url_of(f) == "https://deno.land/x/oak@v12.6.1/mod.ts"
+    assert jsrcache.url_of(jsrcache.url_file("http://localhost:8080/a/b.ts")) == "http://localhost:8080/a/b.ts"
+    assert jsrcache.url_file("https://esm.sh/preact?target=es2022") is None  # (a query: not named)
+    assert jsrcache.url_file("ftp://x/y.ts") is None
+    host = tmp_path / "d" / "remote" / "https" / "deno.land"
+    host.mkdir(parents=True)
+    assert jsrcache.remote_split(f) == (str(host.resolve()), "/x/oak@v12.6.1/mod.ts")
+    assert jsrcache.remote_kind(*jsrcache.remote_split(f)) is None  # (not downloaded)
+    (host / hashlib.sha256(b"/x/oak@v12.6.1/mod.ts").hexdigest()).write_text(
+        'export * from "./app.ts";\n// denoCacheMetadata={"headers":{},"url":"https://deno.land/x/oak@v12.6.1/mod.ts"}')
+    assert jsrcache.remote_kind(*jsrcache.remote_split(f)) == "file" and jsrcache.exists(f)
+    assert jsrcache.remote_read(*jsrcache.remote_split(f), 1000) == (b'export * from "./app.ts";', None)
+    # a redirect: no body, a location header
+    (host / hashlib.sha256(b"/x/oak/mod.ts").hexdigest()).write_text(
+        '\n// denoCacheMetadata={"headers":{"location":"/x/oak@v12.6.1/mod.ts"},"url":"https://deno.land/x/oak/mod.ts"}')
+    assert jsrcache.redirect(*jsrcache.remote_split(jsrcache.url_file("https://deno.land/x/oak/mod.ts"))) == \
+        "/x/oak@v12.6.1/mod.ts"
+    # the JSR registry's host is read through package manifests, not as plain URLs
+    assert jsrcache.remote_split(jsrcache.url_file("https://jsr.io/@std/path/1.0.8/mod.ts")) is None

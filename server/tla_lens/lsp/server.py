@@ -78,7 +78,7 @@ def _virtual(path: Path) -> bool:
     Deno's cache)?"""
     s = str(path)
     return (".zip" in s and zips.split(s) is not None) or \
-        (os.sep + "remote" + os.sep in s and jsrcache.split(s) is not None)
+        (os.sep + "remote" + os.sep in s and jsrcache.cached_path(s))
 
 
 def _encoding(kind: Any) -> Encoding:

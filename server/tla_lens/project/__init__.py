@@ -88,6 +88,8 @@ class Change:
 
 
 def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
+    if os.sep + "remote" + os.sep in str(path) and jsrcache.cached_path(str(path)):
+        return "esm"  # (Deno runs what it downloads as ES modules)
     name = path.name.lower()
     if name.endswith((".mjs", ".mts")):
         return "esm"

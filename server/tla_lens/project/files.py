@@ -23,9 +23,13 @@ def read_source(path, limit: int) -> tuple[Optional[bytes], Optional[str]]:
             if data is not None and b"\x00" in data[:8192]:
                 return None, "skipped: binary file (contains NUL bytes)"
             return data, why
-    package = jsrcache.split(p) if os.sep + "remote" + os.sep in p else None
-    if package is not None:  # a file of a JSR package in Deno's cache
-        return jsrcache.read(*package, limit)
+    if os.sep + "remote" + os.sep in p:
+        package = jsrcache.split(p)
+        if package is not None:  # a file of a JSR package in Deno's cache
+            return jsrcache.read(*package, limit)
+        remote = jsrcache.remote_split(p)
+        if remote is not None:  # a module Deno downloaded (named by its URL)
+            return jsrcache.remote_read(*remote, limit)
     try:
         # O_NONBLOCK: a FIFO named like a module must not block the analysis
         fd = os.open(path, _OPEN_FLAGS)

@@ -85,8 +85,13 @@ class CachedFS:
                 if listed != "?":
                     self._kind[p] = listed  # type: ignore[assignment]
                     return listed  # type: ignore[return-value]
-        package = jsrcache.split(p) if _REMOTE in p else None
-        r = self._kind[p] = jsrcache.kind(*package) if package is not None else kind_on_disk(p)
+        if _REMOTE in p:  # a file of Deno's HTTP cache, named by its URL (resolve/jsrcache.py)
+            package = jsrcache.split(p)
+            remote = jsrcache.remote_split(p) if package is None else None
+            if package is not None or remote is not None:
+                r = self._kind[p] = jsrcache.kind(*package) if package is not None else jsrcache.remote_kind(*remote)
+                return r
+        r = self._kind[p] = kind_on_disk(p)
         return r
 
     def is_file(self, p: str) -> bool:
@@ -132,11 +137,15 @@ class CachedFS:
         if r is _MISSING:
             inside = zips.split(p) if ".zip" in p else None
             package = jsrcache.split(p) if inside is None and _REMOTE in p else None
+            remote = jsrcache.remote_split(p) if inside is None and package is None and _REMOTE in p else None
             if inside is not None:
                 data, _ = zips.read(*inside, 8 * 1024 * 1024)
                 r = data.decode("utf-8", errors="replace") if data is not None else None
             elif package is not None:
                 data, _ = jsrcache.read(*package, 8 * 1024 * 1024)
+                r = data.decode("utf-8", errors="replace") if data is not None else None
+            elif remote is not None:
+                data, _ = jsrcache.remote_read(*remote, 8 * 1024 * 1024)
                 r = data.decode("utf-8", errors="replace") if data is not None else None
             else:
                 try:

@@ -74,10 +74,96 @@ def split(path: str) -> Optional[tuple[str, str, str, str]]:
         prefix = root + os.sep
         if path.startswith(prefix):
             parts = path[len(prefix):].split(os.sep)
-            if len(parts) < 5 or not parts[2].startswith("@"):
+            scheme, host, _ = jsr_base()
+            if len(parts) < 5 or parts[0] != scheme or parts[1] != host or not parts[2].startswith("@"):
                 return None
             return os.path.join(root, parts[0], parts[1]), parts[2] + "/" + parts[3], parts[4], "/".join(parts[5:])
     return None
+
+
+# -- any URL Deno cached (`https://deno.land/x/…`, `https://esm.sh/…`) -----------------------------
+def remote_split(path: str) -> Optional[tuple[str, str]]:
+    """``(host folder, URL path)`` when ``path`` names a module of Deno's HTTP cache by its URL
+    (``…/remote/https/deno.land/x/mod@1.0/mod.ts``) outside the JSR registry's packages."""
+    if os.sep + "remote" + os.sep not in path:
+        return None
+    for root in _roots_now():
+        prefix = root + os.sep
+        if path.startswith(prefix):
+            parts = path[len(prefix):].split(os.sep)
+            if len(parts) < 3 or parts[0] not in ("http", "https") or not parts[2] or split(path) is not None:
+                return None
+            return os.path.join(root, parts[0], parts[1]), "/" + "/".join(parts[2:])
+    return None
+
+
+def _host_folder(netloc_host: str, port: Optional[int]) -> str:
+    return f"{netloc_host}_PORT{port}" if port else netloc_host
+
+
+def url_file(url: str) -> Optional[str]:
+    """The path tla-lens names an http(s) URL by in Deno's cache (None: another scheme, a query,
+    or no cache folder). Whether Deno cached it: :func:`remote_kind`."""
+    roots = _roots_now()
+    try:
+        u = urlsplit(url)
+        port = u.port
+    except ValueError:
+        return None
+    if not roots or u.scheme not in ("http", "https") or not u.hostname or u.query or ".." in u.path.split("/"):
+        return None
+    return os.path.join(roots[0], u.scheme, _host_folder(u.hostname, port), *[p for p in u.path.split("/") if p])
+
+
+def url_of(path: str) -> Optional[str]:
+    """The URL of a path :func:`url_file` gives (a JSR package's files too)."""
+    for root in _roots_now():
+        prefix = root + os.sep
+        if path.startswith(prefix):
+            parts = path[len(prefix):].split(os.sep)
+            if len(parts) < 3 or parts[0] not in ("http", "https"):
+                return None
+            host, _, port = parts[1].partition("_PORT")
+            return f"{parts[0]}://{host}{':' + port if port else ''}/" + "/".join(parts[2:])
+    return None
+
+
+def remote_kind(host_dir: str, url_path: str) -> Optional[str]:
+    """"file" when Deno's cache holds the URL path (a folder is not known to the cache)."""
+    return "file" if os.path.isfile(_hashed(host_dir, url_path)) else None
+
+
+def remote_read(host_dir: str, url_path: str, limit: int) -> tuple[Optional[bytes], Optional[str]]:
+    data = _body(_hashed(host_dir, url_path), limit)
+    if data is None:
+        return None, None
+    if len(data) > limit:
+        return None, f"skipped: over maxFileSize ({limit:,} bytes); treated as a sync module"
+    return data, None
+
+
+def redirect(host_dir: str, url_path: str) -> Optional[str]:
+    """Where a cached redirect of the URL path leads (its ``location`` header), if it is one."""
+    try:
+        with open(_hashed(host_dir, url_path), "rb") as f:
+            data = f.read(1024 * 1024)
+    except OSError:
+        return None
+    cut = data.rfind(_TRAILER)
+    if cut < 0 or data[:cut].strip():
+        return None
+    try:
+        meta = json.loads(data[cut + len(_TRAILER):])
+    except ValueError:
+        return None
+    headers = meta.get("headers") if isinstance(meta, dict) else None
+    location = headers.get("location") if isinstance(headers, dict) else None
+    return location if isinstance(location, str) and location else None
+
+
+def cached_path(path: str) -> bool:
+    """Is ``path`` in Deno's HTTP cache, as tla-lens names its files (a JSR package or a URL)?"""
+    return split(path) is not None or remote_split(path) is not None
 
 
 def _hashed(host_dir: str, url_path: str) -> str:
@@ -177,4 +263,7 @@ def read(host_dir: str, name: str, version: str, inner: str, limit: int) -> tupl
 
 def exists(path: str) -> bool:
     found = split(path)
-    return found is not None and kind(*found) is not None
+    if found is not None:
+        return kind(*found) is not None
+    remote = remote_split(path)
+    return remote is not None and remote_kind(*remote) is not None

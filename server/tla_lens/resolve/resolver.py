@@ -59,7 +59,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional, Sequence, Union
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from ..problems import Problem
 from . import _jsonc
@@ -269,7 +269,8 @@ class Resolver:
                 # tsconfig
                 imp = os.path.abspath(os.fspath(importer))
                 folder = os.path.dirname(imp)
-                ts = None if _in_node_modules(self.fs.realpath(imp)) else self._tsconfig_for(imp)
+                ts = None if _in_node_modules(self.fs.realpath(imp)) or (
+                    os.sep + "remote" + os.sep in imp and jsrcache.cached_path(imp)) else self._tsconfig_for(imp)
                 ctx = self._importers[importer] = (imp, folder, self.fs.realpath(folder), ts,
                                                    ts.path if ts else None)
             imp, folder, real_folder, ts, ts_path = ctx
@@ -306,8 +307,8 @@ class Resolver:
             return True
         if any(path.startswith(d.rstrip(os.sep) + os.sep) for d in self._deno_npm_dirs()):
             return True  # Deno's npm cache
-        if jsrcache.split(path) is not None:
-            return True  # a JSR package in Deno's cache
+        if jsrcache.cached_path(path):
+            return True  # a JSR package or a module in Deno's HTTP cache
         if ".zip" not in path:
             return False
         if self._yarn_caches is None:
@@ -572,6 +573,11 @@ class Resolver:
                     not spec.startswith("//"):
                 # a page's module: `/x` is from the root the page is served from, as in the browser
                 return self._resolve("." + spec, imap.served_from, mode, ts, aliased=True)
+        if spec.startswith(("./", "../", "/")) and not spec.startswith("//") and os.sep + "remote" + os.sep in imp_dir:
+            url = jsrcache.url_of(imp_dir + os.sep)
+            if url is not None and jsrcache.split(imp_dir) is None:
+                # a module Deno downloaded: its imports are URLs relative to its own
+                return self._remote(urljoin(url, spec), f"'{spec}'")
         if spec.startswith(("./", "../")) and "?" not in spec and "#" not in spec and "%" not in spec:
             # the usual relative import (no query, fragment or escapes)
             if not aliased:
@@ -602,6 +608,8 @@ class Resolver:
             scheme = m.group(1).lower()
             if scheme in ("npm", "jsr"):
                 return self._deno_package(spec, spec, imp_dir, mode)
+            if scheme in ("http", "https"):
+                return self._remote(spec, f"'{spec}'")
             if scheme != "file":
                 return "ignored", None, f"URL import '{spec}' is not followed"
             try:
@@ -1637,7 +1645,7 @@ class Resolver:
         d = folder
         # a package of Deno's cache: none applies (Deno does not apply a JSR package's own
         # import map either)
-        if jsrcache.split(folder) is not None or denocache.package_of(folder, self._deno_npm_dirs()) is not None:
+        if jsrcache.cached_path(folder) or denocache.package_of(folder, self._deno_npm_dirs()) is not None:
             d = os.sep + "node_modules"  # (no walk)
         while os.path.basename(d) != "node_modules":
             cached = self._deno_conf_for.get(d, MISSING)
@@ -1735,6 +1743,8 @@ class Resolver:
             return self._deno_package(target, via, imp_dir, mode)
         if kind == "node" or builtin_name(target):
             return "builtin", None, None
+        if kind in ("http", "https"):
+            return self._remote(target, via)
         if kind:
             return "ignored", None, f"URL import {via} is not followed"
         # a bare name mapped to another bare name: resolved as such (no map again)
@@ -1772,6 +1782,22 @@ class Resolver:
         if isinstance(r, Resolution):
             return r.kind, str(r.path) if r.path else None, r.message
         return self._classify(r)
+
+    def _remote(self, url: str, shown: str) -> tuple[Kind, Optional[str], Optional[str]]:
+        """An http(s) import: the module Deno downloaded for it (its redirects followed), named
+        by its URL in Deno's cache (resolve/jsrcache.py); else not followed."""
+        for _ in range(10):
+            path = jsrcache.url_file(url)
+            remote = jsrcache.remote_split(path) if path is not None else None
+            if remote is None:
+                break
+            location = jsrcache.redirect(*remote)
+            if location is None:
+                if self.fs.is_file(path):
+                    return self._classify(path)
+                break
+            url = urljoin(url, location)
+        return "ignored", None, f"URL import {shown} is not followed (not in Deno's cache)"
 
     def _jsr_package(self, rest: str, shown: str, imp_dir: str, mode: str) -> tuple[Kind, Optional[str], Optional[str]]:
         """`jsr:@scope/name@version/sub`: the file the package version deno.lock gives (else the

@@ -61,6 +61,9 @@ def display(target: Path, from_file: Path) -> str:
     package = jsrcache.split(str(target)) if "remote" in parts else None
     if package is not None:
         return f"jsr:{package[1]}@{package[2]}/{package[3]}"
+    url = jsrcache.url_of(str(target)) if "remote" in parts else None
+    if url is not None:
+        return url
     if "node_modules" in parts:
         i = len(parts) - 1 - parts[::-1].index("node_modules")
         return "/".join(parts[i + 1:])
