@@ -65,36 +65,41 @@ def package_folder(name: str, version: str) -> Optional[str]:
     return os.path.join(roots[0], scheme, host, *name.split("/"), version)
 
 
-def split(path: str) -> Optional[tuple[str, str, str, str]]:
-    """``(host folder, package name, version, path inside the package)`` when ``path`` names a
-    JSR package's folder or file of Deno's cache (inner path "" for the package folder)."""
+def _cache_parts(path: str) -> Optional[tuple[str, list[str]]]:
+    """(the HTTP cache folder, the parts of ``path`` below it: scheme, host folder, …)."""
     if os.sep + "remote" + os.sep not in path:
         return None
     for root in _roots_now():
         prefix = root + os.sep
         if path.startswith(prefix):
-            parts = path[len(prefix):].split(os.sep)
-            scheme, host, _ = jsr_base()
-            if len(parts) < 5 or parts[0] != scheme or parts[1] != host or not parts[2].startswith("@"):
-                return None
-            return os.path.join(root, parts[0], parts[1]), parts[2] + "/" + parts[3], parts[4], "/".join(parts[5:])
+            return root, path[len(prefix):].split(os.sep)
     return None
+
+
+def split(path: str) -> Optional[tuple[str, str, str, str]]:
+    """``(host folder, package name, version, path inside the package)`` when ``path`` names a
+    JSR package's folder or file of Deno's cache (inner path "" for the package folder)."""
+    found = _cache_parts(path)
+    if found is None:
+        return None
+    root, parts = found
+    scheme, host, _ = jsr_base()
+    if len(parts) < 5 or parts[0] != scheme or parts[1] != host or not parts[2].startswith("@"):
+        return None
+    return os.path.join(root, parts[0], parts[1]), parts[2] + "/" + parts[3], parts[4], "/".join(parts[5:])
 
 
 # -- any URL Deno cached (`https://deno.land/x/…`, `https://esm.sh/…`) -----------------------------
 def remote_split(path: str) -> Optional[tuple[str, str]]:
     """``(host folder, URL path)`` when ``path`` names a module of Deno's HTTP cache by its URL
     (``…/remote/https/deno.land/x/mod@1.0/mod.ts``) outside the JSR registry's packages."""
-    if os.sep + "remote" + os.sep not in path:
+    found = _cache_parts(path)
+    if found is None:
         return None
-    for root in _roots_now():
-        prefix = root + os.sep
-        if path.startswith(prefix):
-            parts = path[len(prefix):].split(os.sep)
-            if len(parts) < 3 or parts[0] not in ("http", "https") or not parts[2] or split(path) is not None:
-                return None
-            return os.path.join(root, parts[0], parts[1]), "/" + "/".join(parts[2:])
-    return None
+    root, parts = found
+    if len(parts) < 3 or parts[0] not in ("http", "https") or not parts[2] or split(path) is not None:
+        return None
+    return os.path.join(root, parts[0], parts[1]), "/" + "/".join(parts[2:])
 
 
 def _host_folder(netloc_host: str, port: Optional[int]) -> str:
@@ -117,15 +122,12 @@ def url_file(url: str) -> Optional[str]:
 
 def url_of(path: str) -> Optional[str]:
     """The URL of a path :func:`url_file` gives (a JSR package's files too)."""
-    for root in _roots_now():
-        prefix = root + os.sep
-        if path.startswith(prefix):
-            parts = path[len(prefix):].split(os.sep)
-            if len(parts) < 3 or parts[0] not in ("http", "https"):
-                return None
-            host, _, port = parts[1].partition("_PORT")
-            return f"{parts[0]}://{host}{':' + port if port else ''}/" + "/".join(parts[2:])
-    return None
+    found = _cache_parts(path)
+    if found is None or len(found[1]) < 3 or found[1][0] not in ("http", "https"):
+        return None
+    parts = found[1]
+    host, _, port = parts[1].partition("_PORT")
+    return f"{parts[0]}://{host}{':' + port if port else ''}/" + "/".join(parts[2:])
 
 
 def remote_kind(host_dir: str, url_path: str) -> Optional[str]:
