@@ -1,5 +1,5 @@
 """deno.lock read for Deno's npm cache (resolve/denocache.py), the forms its entries take; JSR
-packages read from Deno's HTTP cache as folders (resolve/jsrcache.py).
+packages read from Deno's HTTP cache as folders (resolve/denoremote.py).
 tests/fuzz/test_deno_cache.py holds the whole reading to Deno installing and running."""
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def test_jsr_packages_are_read_as_folders_from_the_hashed_cache(tmp_path, monkey
     import hashlib
     import json
 
-    from tla_lens.resolve import jsrcache
+    from tla_lens.resolve import denoremote
 
     monkeypatch.setenv("DENO_DIR", str(tmp_path / "d"))
     monkeypatch.delenv("JSR_URL", raising=False)
@@ -76,47 +76,47 @@ def test_jsr_packages_are_read_as_folders_from_the_hashed_cache(tmp_path, monkey
     cached("/@std/x/1.2.0_meta.json", json.dumps({"manifest": {"/mod.ts": {}, "/lib/a.ts": {}, "/lib/b.ts": {}},
                                                   "exports": {".": "./mod.ts"}}))
     cached("/@std/x/1.2.0/mod.ts", 'export * from "./lib/a.ts";')
-    folder = jsrcache.package_folder("@std/x", "1.2.0")
+    folder = denoremote.package_folder("@std/x", "1.2.0")
     assert folder == os.path.join(os.path.realpath(tmp_path / "d" / "remote"), "https", "jsr.io", "@std", "x", "1.2.0")
-    assert jsrcache.split(os.path.join(folder, "lib", "a.ts"))[1:] == ("@std/x", "1.2.0", "lib/a.ts")
-    assert jsrcache.listdir(*jsrcache.split(folder)) == {"mod.ts": "file", "lib": "dir"}
-    assert jsrcache.kind(*jsrcache.split(os.path.join(folder, "lib"))) == "dir"
-    data, why = jsrcache.read(*jsrcache.split(os.path.join(folder, "mod.ts")), 1000)
+    assert denoremote.split(os.path.join(folder, "lib", "a.ts"))[1:] == ("@std/x", "1.2.0", "lib/a.ts")
+    assert denoremote.listdir(*denoremote.split(folder)) == {"mod.ts": "file", "lib": "dir"}
+    assert denoremote.kind(*denoremote.split(os.path.join(folder, "lib"))) == "dir"
+    data, why = denoremote.read(*denoremote.split(os.path.join(folder, "mod.ts")), 1000)
     assert data == b'export * from "./lib/a.ts";' and why is None  # (the metadata line cut off)
     # listed in the manifest, not downloaded (Deno fetches only what the graph needs)
-    assert jsrcache.read(*jsrcache.split(os.path.join(folder, "lib", "b.ts")), 1000)[0] is None
-    assert jsrcache.exports(*jsrcache.split(folder)[:3]) == {".": "./mod.ts"}
-    assert jsrcache.split(os.path.join(folder[: -len("/x/1.2.0")])) is None  # (not a package)
+    assert denoremote.read(*denoremote.split(os.path.join(folder, "lib", "b.ts")), 1000)[0] is None
+    assert denoremote.exports(*denoremote.split(folder)[:3]) == {".": "./mod.ts"}
+    assert denoremote.split(os.path.join(folder[: -len("/x/1.2.0")])) is None  # (not a package)
     # another registry ($JSR_URL with a port): its own folder
     monkeypatch.setenv("JSR_URL", "http://localhost:8080/")
-    assert jsrcache.jsr_base() == ("http", "localhost_PORT8080", "/")
+    assert denoremote.jsr_base() == ("http", "localhost_PORT8080", "/")
 
 
 def test_urls_are_named_in_denos_http_cache(tmp_path, monkeypatch):
     import hashlib
 
-    from tla_lens.resolve import jsrcache
+    from tla_lens.resolve import denoremote
 
     monkeypatch.setenv("DENO_DIR", str(tmp_path / "d"))
     monkeypatch.delenv("JSR_URL", raising=False)
-    f = jsrcache.url_file("https://deno.land/x/oak@v12.6.1/mod.ts")
+    f = denoremote.url_file("https://deno.land/x/oak@v12.6.1/mod.ts")
     assert f == os.path.join(os.path.realpath(tmp_path / "d" / "remote"), "https", "deno.land", "x", "oak@v12.6.1", "mod.ts")
-    assert jsrcache.url_of(f) == "https://deno.land/x/oak@v12.6.1/mod.ts"
-    assert jsrcache.url_of(jsrcache.url_file("http://localhost:8080/a/b.ts")) == "http://localhost:8080/a/b.ts"
-    assert jsrcache.url_file("https://esm.sh/preact?target=es2022") is None  # (a query: not named)
-    assert jsrcache.url_file("ftp://x/y.ts") is None
+    assert denoremote.url_of(f) == "https://deno.land/x/oak@v12.6.1/mod.ts"
+    assert denoremote.url_of(denoremote.url_file("http://localhost:8080/a/b.ts")) == "http://localhost:8080/a/b.ts"
+    assert denoremote.url_file("https://esm.sh/preact?target=es2022") is None  # (a query: not named)
+    assert denoremote.url_file("ftp://x/y.ts") is None
     host = tmp_path / "d" / "remote" / "https" / "deno.land"
     host.mkdir(parents=True)
-    assert jsrcache.remote_split(f) == (str(host.resolve()), "/x/oak@v12.6.1/mod.ts")
-    assert jsrcache.remote_kind(*jsrcache.remote_split(f)) is None  # (not downloaded)
+    assert denoremote.remote_split(f) == (str(host.resolve()), "/x/oak@v12.6.1/mod.ts")
+    assert denoremote.remote_kind(*denoremote.remote_split(f)) is None  # (not downloaded)
     (host / hashlib.sha256(b"/x/oak@v12.6.1/mod.ts").hexdigest()).write_text(
         'export * from "./app.ts";\n// denoCacheMetadata={"headers":{},"url":"https://deno.land/x/oak@v12.6.1/mod.ts"}')
-    assert jsrcache.remote_kind(*jsrcache.remote_split(f)) == "file" and jsrcache.exists(f)
-    assert jsrcache.remote_read(*jsrcache.remote_split(f), 1000) == (b'export * from "./app.ts";', None)
+    assert denoremote.remote_kind(*denoremote.remote_split(f)) == "file" and denoremote.exists(f)
+    assert denoremote.remote_read(*denoremote.remote_split(f), 1000) == (b'export * from "./app.ts";', None)
     # a redirect: no body, a location header
     (host / hashlib.sha256(b"/x/oak/mod.ts").hexdigest()).write_text(
         '\n// denoCacheMetadata={"headers":{"location":"/x/oak@v12.6.1/mod.ts"},"url":"https://deno.land/x/oak/mod.ts"}')
-    assert jsrcache.redirect(*jsrcache.remote_split(jsrcache.url_file("https://deno.land/x/oak/mod.ts"))) == \
+    assert denoremote.redirect(*denoremote.remote_split(denoremote.url_file("https://deno.land/x/oak/mod.ts"))) == \
         "/x/oak@v12.6.1/mod.ts"
     # the JSR registry's host is read through package manifests, not as plain URLs
-    assert jsrcache.remote_split(jsrcache.url_file("https://jsr.io/@std/path/1.0.8/mod.ts")) is None
+    assert denoremote.remote_split(denoremote.url_file("https://jsr.io/@std/path/1.0.8/mod.ts")) is None

@@ -36,7 +36,7 @@ from ..problems import Problem
 from ..project import Change, Project
 from ..project.cache import FactsCache
 from ..project.graph import EdgeKind, Module
-from ..resolve import jsrcache, zips
+from ..resolve import denoremote, zips
 from ..rules import WASM_WHY, Finding, display, docs_url, is_wasm
 from ..syntax import dialect_for_path
 from ..syntax import sfc
@@ -78,7 +78,7 @@ def _virtual(path: Path) -> bool:
     Deno's cache)?"""
     s = str(path)
     return (".zip" in s and zips.split(s) is not None) or \
-        (os.sep + "remote" + os.sep in s and jsrcache.cached_path(s))
+        (os.sep + "remote" + os.sep in s and denoremote.cached_path(s))
 
 
 def _encoding(kind: Any) -> Encoding:

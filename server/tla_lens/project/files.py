@@ -5,7 +5,7 @@ import os
 import stat
 from typing import Optional
 
-from ..resolve import jsrcache, zips
+from ..resolve import denoremote, zips
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
@@ -14,7 +14,7 @@ def read_source(path, limit: int) -> tuple[Optional[bytes], Optional[str]]:
     """The bytes of a file on disk, or None and why it is not read (why None: it is gone).
     Only regular files of at most ``limit`` bytes without NUL bytes near the start are read.
     A path through a zip archive (Yarn Plug'n'Play's cache) reads the entry inside it, a path of
-    a JSR package in Deno's cache its cached file (resolve/jsrcache.py)."""
+    a JSR package in Deno's cache its cached file (resolve/denoremote.py)."""
     p = os.fspath(path)
     if ".zip" in p:
         inside = zips.split(p)
@@ -24,12 +24,12 @@ def read_source(path, limit: int) -> tuple[Optional[bytes], Optional[str]]:
                 return None, "skipped: binary file (contains NUL bytes)"
             return data, why
     if os.sep + "remote" + os.sep in p:
-        package = jsrcache.split(p)
+        package = denoremote.split(p)
         if package is not None:  # a file of a JSR package in Deno's cache
-            return jsrcache.read(*package, limit)
-        remote = jsrcache.remote_split(p)
+            return denoremote.read(*package, limit)
+        remote = denoremote.remote_split(p)
         if remote is not None:  # a module Deno downloaded (named by its URL)
-            return jsrcache.remote_read(*remote, limit)
+            return denoremote.remote_read(*remote, limit)
     try:
         # O_NONBLOCK: a FIFO named like a module must not block the analysis
         fd = os.open(path, _OPEN_FLAGS)

@@ -10,7 +10,7 @@ import os
 import stat as _stat
 from typing import Optional
 
-from . import jsrcache, zips
+from . import denoremote, zips
 
 _MISSING = object()
 _REMOTE = os.sep + "remote" + os.sep  # (in the paths of JSR packages in Deno's cache)
@@ -47,9 +47,9 @@ class CachedFS:
                 r = self._list[d] = zips.listdir(*inside)
                 return r  # type: ignore[return-value]
         if r is _MISSING and _REMOTE in d:
-            package = jsrcache.split(d)
+            package = denoremote.split(d)
             if package is not None:  # a folder of a JSR package in Deno's cache
-                r = self._list[d] = jsrcache.listdir(*package)
+                r = self._list[d] = denoremote.listdir(*package)
                 return r  # type: ignore[return-value]
         if r is _MISSING:
             try:
@@ -85,11 +85,11 @@ class CachedFS:
                 if listed != "?":
                     self._kind[p] = listed  # type: ignore[assignment]
                     return listed  # type: ignore[return-value]
-        if _REMOTE in p:  # a file of Deno's HTTP cache, named by its URL (resolve/jsrcache.py)
-            package = jsrcache.split(p)
-            remote = jsrcache.remote_split(p) if package is None else None
+        if _REMOTE in p:  # a file of Deno's HTTP cache, named by its URL (resolve/denoremote.py)
+            package = denoremote.split(p)
+            remote = denoremote.remote_split(p) if package is None else None
             if package is not None or remote is not None:
-                r = self._kind[p] = jsrcache.kind(*package) if package is not None else jsrcache.remote_kind(*remote)
+                r = self._kind[p] = denoremote.kind(*package) if package is not None else denoremote.remote_kind(*remote)
                 return r
         r = self._kind[p] = kind_on_disk(p)
         return r
@@ -136,16 +136,16 @@ class CachedFS:
             r = self._text[p] = None
         if r is _MISSING:
             inside = zips.split(p) if ".zip" in p else None
-            package = jsrcache.split(p) if inside is None and _REMOTE in p else None
-            remote = jsrcache.remote_split(p) if inside is None and package is None and _REMOTE in p else None
+            package = denoremote.split(p) if inside is None and _REMOTE in p else None
+            remote = denoremote.remote_split(p) if inside is None and package is None and _REMOTE in p else None
             if inside is not None:
                 data, _ = zips.read(*inside, 8 * 1024 * 1024)
                 r = data.decode("utf-8", errors="replace") if data is not None else None
             elif package is not None:
-                data, _ = jsrcache.read(*package, 8 * 1024 * 1024)
+                data, _ = denoremote.read(*package, 8 * 1024 * 1024)
                 r = data.decode("utf-8", errors="replace") if data is not None else None
             elif remote is not None:
-                data, _ = jsrcache.remote_read(*remote, 8 * 1024 * 1024)
+                data, _ = denoremote.remote_read(*remote, 8 * 1024 * 1024)
                 r = data.decode("utf-8", errors="replace") if data is not None else None
             else:
                 try:

@@ -64,7 +64,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from ..problems import Problem
 from . import _jsonc
 from . import bundler, globs
-from . import denocache, importmap, jsrcache
+from . import denocache, importmap, denoremote
 from . import pnp as pnp_manifest
 from .pnp import in_zip as pnp_in_zip
 from ..syntax.sfc import html_import_maps, inline_module_scripts, module_scripts
@@ -270,7 +270,7 @@ class Resolver:
                 imp = os.path.abspath(os.fspath(importer))
                 folder = os.path.dirname(imp)
                 ts = None if _in_node_modules(self.fs.realpath(imp)) or (
-                    os.sep + "remote" + os.sep in imp and jsrcache.cached_path(imp)) else self._tsconfig_for(imp)
+                    os.sep + "remote" + os.sep in imp and denoremote.cached_path(imp)) else self._tsconfig_for(imp)
                 ctx = self._importers[importer] = (imp, folder, self.fs.realpath(folder), ts,
                                                    ts.path if ts else None)
             imp, folder, real_folder, ts, ts_path = ctx
@@ -307,7 +307,7 @@ class Resolver:
             return True
         if any(path.startswith(d.rstrip(os.sep) + os.sep) for d in self._deno_npm_dirs()):
             return True  # Deno's npm cache
-        if jsrcache.cached_path(path):
+        if denoremote.cached_path(path):
             return True  # a JSR package or a module in Deno's HTTP cache
         if ".zip" not in path:
             return False
@@ -574,8 +574,8 @@ class Resolver:
                 # a page's module: `/x` is from the root the page is served from, as in the browser
                 return self._resolve("." + spec, imap.served_from, mode, ts, aliased=True)
         if spec.startswith(("./", "../", "/")) and not spec.startswith("//") and os.sep + "remote" + os.sep in imp_dir:
-            url = jsrcache.url_of(imp_dir + os.sep)
-            if url is not None and jsrcache.split(imp_dir) is None:
+            url = denoremote.url_of(imp_dir + os.sep)
+            if url is not None and denoremote.split(imp_dir) is None:
                 # a module Deno downloaded: its imports are URLs relative to its own
                 return self._remote(urljoin(url, spec), f"'{spec}'")
         if spec.startswith(("./", "../")) and "?" not in spec and "#" not in spec and "%" not in spec:
@@ -1645,7 +1645,7 @@ class Resolver:
         d = folder
         # a package of Deno's cache: none applies (Deno does not apply a JSR package's own
         # import map either)
-        if jsrcache.cached_path(folder) or denocache.package_of(folder, self._deno_npm_dirs()) is not None:
+        if denoremote.cached_path(folder) or denocache.package_of(folder, self._deno_npm_dirs()) is not None:
             d = os.sep + "node_modules"  # (no walk)
         while os.path.basename(d) != "node_modules":
             cached = self._deno_conf_for.get(d, MISSING)
@@ -1785,13 +1785,13 @@ class Resolver:
 
     def _remote(self, url: str, shown: str) -> tuple[Kind, Optional[str], Optional[str]]:
         """An http(s) import: the module Deno downloaded for it (its redirects followed), named
-        by its URL in Deno's cache (resolve/jsrcache.py); else not followed."""
+        by its URL in Deno's cache (resolve/denoremote.py); else not followed."""
         for _ in range(10):
-            path = jsrcache.url_file(url)
-            remote = jsrcache.remote_split(path) if path is not None else None
+            path = denoremote.url_file(url)
+            remote = denoremote.remote_split(path) if path is not None else None
             if remote is None:
                 break
-            location = jsrcache.redirect(*remote)
+            location = denoremote.redirect(*remote)
             if location is None:
                 if self.fs.is_file(path):
                     return self._classify(path)
@@ -1802,7 +1802,7 @@ class Resolver:
     def _jsr_package(self, rest: str, shown: str, imp_dir: str, mode: str) -> tuple[Kind, Optional[str], Optional[str]]:
         """`jsr:@scope/name@version/sub`: the file the package version deno.lock gives (else the
         only one Deno's cache has of that range) exports as ``./sub`` (or ``.``), in Deno's
-        cache (resolve/jsrcache.py)."""
+        cache (resolve/denoremote.py)."""
         scope, _, after = rest.partition("/")
         first, _, sub = after.partition("/")
         base, _, req = first.partition("@")
@@ -1812,19 +1812,19 @@ class Resolver:
         lock_path = self._deno_lock_for(imp_dir)
         lock = self._deno_lock(lock_path) if lock_path is not None else None
         version = lock.version_for(name, req, "jsr") if lock is not None else None
-        scheme, host, prefix = jsrcache.jsr_base()
-        roots = jsrcache.remote_roots()
+        scheme, host, prefix = denoremote.jsr_base()
+        roots = denoremote.remote_roots()
         if not roots:
             return "unresolved", None, f"cannot resolve {shown} from {{from}}: Deno's cache folder is not known"
         host_dir = os.path.join(roots[0], scheme, host)
         if version is None:  # no lock (or not in it): the versions Deno's cache lists
-            meta = jsrcache.cached_json(host_dir, f"{prefix}{name}/meta.json")
+            meta = denoremote.cached_json(host_dir, f"{prefix}{name}/meta.json")
             versions = meta.get("versions") if meta is not None else None
             version = denocache.pick(sorted(versions), req) if isinstance(versions, dict) and versions else None
         if version is None:
             return "unresolved", None, (f"cannot resolve {shown} from {{from}}: JSR package {name} is not in "
                                         f"deno.lock or Deno's cache (run `deno install`)")
-        exports = jsrcache.exports(host_dir, name, version)
+        exports = denoremote.exports(host_dir, name, version)
         if exports is None:
             return "unresolved", None, (f"cannot resolve {shown} from {{from}}: JSR package {name}@{version} is "
                                         f"not in Deno's cache (run `deno install`)")
@@ -1832,7 +1832,7 @@ class Resolver:
         if not isinstance(target, str):
             return "unresolved", None, (f"cannot resolve {shown} from {{from}}: JSR package {name}@{version} "
                                         f"exports no '{'./' + sub if sub else '.'}'")
-        folder = jsrcache.package_folder(name, version)
+        folder = denoremote.package_folder(name, version)
         path = os.path.normpath(os.path.join(folder, target)) if folder is not None else None
         if path is None or not self.fs.is_file(path):
             return "unresolved", None, (f"cannot resolve {shown} from {{from}}: {target} of JSR package "
@@ -1847,7 +1847,7 @@ class Resolver:
         cached = denocache.package_of(imp_dir, self._deno_npm_dirs())
         if cached is not None:
             return self._deno_lock_of.get(cached[2])
-        package = jsrcache.split(imp_dir)
+        package = denoremote.split(imp_dir)
         if package is not None:
             host_dir, name, version, _ = package
             return self._deno_lock_of.get(os.path.join(host_dir, *name.split("/"), version))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from ..resolve import denocache, jsrcache
+from ..resolve import denocache, denoremote
 from ..syntax.facts import ImportPhase, RequireKind, Span, StatementKind, StaticImport, TlaKind
 from ..project.graph import Edge, EdgeKind, Module
 
@@ -58,10 +58,10 @@ def display(target: Path, from_file: Path) -> str:
     cached = denocache.package_of(str(target), denocache.deno_dirs_now()) if "npm" in parts else None
     if cached is not None:
         return f"npm:{cached[0]}@{cached[1]}/" + os.path.relpath(target, cached[2]).replace(os.sep, "/")
-    package = jsrcache.split(str(target)) if "remote" in parts else None
+    package = denoremote.split(str(target)) if "remote" in parts else None
     if package is not None:
         return f"jsr:{package[1]}@{package[2]}/{package[3]}"
-    url = jsrcache.url_of(str(target)) if "remote" in parts else None
+    url = denoremote.url_of(str(target)) if "remote" in parts else None
     if url is not None:
         return url
     if "node_modules" in parts:

@@ -1,4 +1,4 @@
-"""JSR packages in Deno's cache, seen as folders.
+"""Deno's HTTP cache, seen as folders: JSR packages, and any module Deno downloaded by URL.
 
 Deno keeps what it downloads from JSR (https://jsr.io, or ``$JSR_URL``) in its HTTP cache:
 ``$DENO_DIR/remote/<scheme>/<host>/<sha256 of the URL's path>``, each file's bytes followed by a
