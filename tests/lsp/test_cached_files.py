@@ -58,7 +58,8 @@ async def test_zipped_modules_are_named_and_served_to_a_client_that_asks(lsp):
     r = await s.explain("src/main.js")
     assert r["cause"] == cached
     # nothing else is served: a workspace file, a file outside, a made-up archive path
-    for uri in (s.uri("src/main.js"), "tla-lens-cached:/etc/passwd",
+    escape = cached[len("tla-lens-cached:"):].replace("node_modules/zipped/db.js", "../../../../../../../etc/passwd")
+    for uri in (s.uri("src/main.js"), "tla-lens-cached:/etc/passwd", "tla-lens-cached:" + escape,
                 "tla-lens-cached:" + cached[len("tla-lens-cached:"):].replace("db.js", "nope.js")):
         assert await s.client.protocol.send_request_async("tla-lens/cachedFile", {"uri": uri}) is None
 

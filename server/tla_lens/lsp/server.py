@@ -206,7 +206,7 @@ class TlaLensServer(LanguageServer):
         if uri.startswith(CACHED_SCHEME + ":"):
             p = unquote(uri[len(CACHED_SCHEME) + 1:])
             p = "/" + p.lstrip("/") if p.startswith("//") else p
-            return Path(p) if os.path.isabs(p) else None
+            return Path(os.path.normpath(p)) if os.path.isabs(p) else None
         try:
             fs = to_fs_path(uri)
         except Exception:
