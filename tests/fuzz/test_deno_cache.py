@@ -233,12 +233,17 @@ REMOTE = {
     "lib/db.ts": "export const pool: number = await Promise.resolve(1);" + NOTE,
     "lib/util.ts": "export const twice = (x: number) => 2 * x;" + NOTE,
     "shared/log.ts": "export const log = (m: string) => m;" + NOTE,
+    # a URL without an extension (as esm.sh serves packages): its content type says JavaScript
+    "esm/widget@1": 'export { pool as widget } from "/lib/db.ts";' + NOTE,
 }
 
 
 class _Remote(http.server.SimpleHTTPRequestHandler):
     """Modules by URL; /latest/… redirects to /lib/… (as deno.land/std did to a version)."""
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".ts": "application/typescript"}
+
+    def guess_type(self, path):
+        return "application/javascript" if "/esm/" in str(path) else super().guess_type(path)
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path.startswith("/latest/"):
@@ -271,9 +276,11 @@ def test_remote_modules_in_denos_cache_are_async_as_in_deno(engines_node_modules
             "clock.ts": APP["clock.ts"],
             "main.ts": (f'import "./clock.ts";\nimport {{ pool, twice }} from "{base}/latest/mod.ts";\n'
                         'import { log } from "shared/log.ts";\nimport { plain } from "./plain.ts";\n'
-                        "export const all = [pool, twice, log, plain];" + NOTE +
+                        'import { w } from "./widget.ts";\n'
+                        "export const all = [pool, twice, log, plain, w];" + NOTE +
                         "console.log(JSON.stringify((globalThis as any).__r));\n"),
             "plain.ts": f'import {{ twice }} from "{base}/lib/util.ts";\nexport const plain = twice(2);' + NOTE,
+            "widget.ts": f'import {{ widget }} from "{base}/esm/widget@1";\nexport const w = widget;' + NOTE,
         }
         for rel, text in files.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -295,10 +302,11 @@ def test_remote_modules_in_denos_cache_are_async_as_in_deno(engines_node_modules
         return host / url[len(base) + 1:] if url.startswith(base) else Path(unquote(urlparse(url).path))
 
     ran = {path_of(u): bool(t) for u, t in json.loads(proc.stdout).items()}
-    assert len(ran) == 6, ran
+    assert len(ran) == 8, ran
     monkeypatch.setenv("DENO_DIR", str(deno_dir))
     analysis = analyse(root, Config(), cache=False)
     assert {p: analysis.modules[p].is_async if p in analysis.modules else None for p in ran} == ran
     assert ran[host / "lib/mod.ts"] and ran[root / "main.ts"] and not ran[root / "plain.ts"]
-    (f,) = [f for f in analysis.findings if f.code == "async-import" and f.path.name == "main.ts"]
-    assert f"because of `{base}/lib/db.ts`" in f.message, f.message
+    assert ran[host / "esm/widget@1"] and ran[root / "widget.ts"]
+    messages = [f.message for f in analysis.findings if f.code == "async-import" and f.path.name == "main.ts"]
+    assert any(f"`{base}/latest/mod.ts` is an async module because of `{base}/lib/db.ts`" in m for m in messages), messages

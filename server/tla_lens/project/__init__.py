@@ -112,7 +112,19 @@ _ABSENT = object()
 def _loadable(target: Path) -> bool:
     """Is an import's target a module to load: a module's file, or WebAssembly (an import
     resolves to a `.wasm` file only where webpack loads it asynchronously)?"""
-    return dialect_for_path(target) is not None or target.suffix == ".wasm"
+    return _dialect_of(target) is not None or target.suffix == ".wasm"
+
+
+def _dialect_of(path: Path) -> Optional[Dialect]:
+    """The dialect ``path`` is parsed with: its extension's, or for a module Deno downloaded
+    from a URL without an extension it knows (esm.sh's), its content type's."""
+    found = dialect_for_path(path)
+    if found is None and os.sep + "remote" + os.sep in str(path):
+        remote = denoremote.remote_split(str(path))
+        media = denoremote.media(*remote) if remote is not None else None
+        if media is not None:
+            return Dialect(media)
+    return found
 
 
 def _exists(path: Path) -> bool:
@@ -350,7 +362,7 @@ class Project:
     def _start_chunk(self, chunk: list[Path], workers: Optional[Workers]) -> tuple:
         rows: list[tuple[Path, Optional[bytes], Optional[Dialect], str]] = []
         for path in chunk:
-            dialect = dialect_for_path(path)
+            dialect = _dialect_of(path)
             data = None
             if dialect is not None and path not in self.overlays:
                 self.file_problems.pop(path, None)
@@ -397,7 +409,7 @@ class Project:
         sent: list[tuple[str, Dialect]] = []
         rows: list[tuple[Path, bool]] = []
         for path in chunk:
-            dialect = dialect_for_path(path)
+            dialect = _dialect_of(path)
             # overlays, and anything outside the workspace folder, are for _make_module
             send = dialect is not None and path not in self.overlays and _inside(path, self.root)
             if send:
@@ -444,7 +456,7 @@ class Project:
                      prepared: Optional[tuple[Optional[bytes], ModuleFacts]] = None) -> Optional[Module]:
         if prepared is not None:  # (facts are extracted, and keyed, with the path's dialect)
             return self._module_from(path, prepared[1].dialect, *prepared)
-        dialect = dialect_for_path(path)
+        dialect = _dialect_of(path)
         if dialect is None:
             # a `.wasm` module is loaded only when an import resolved to it as a module: webpack
             # loads it asynchronously (experiments.asyncWebAssembly)

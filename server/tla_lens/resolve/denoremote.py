@@ -144,21 +144,46 @@ def remote_read(host_dir: str, url_path: str, limit: int) -> tuple[Optional[byte
     return data, None
 
 
-def redirect(host_dir: str, url_path: str) -> Optional[str]:
-    """Where a cached redirect of the URL path leads (its ``location`` header), if it is one."""
+_MEDIA = {"application/javascript": "js", "text/javascript": "js", "application/ecmascript": "js",
+          "text/ecmascript": "js", "application/x-javascript": "js", "text/jsx": "jsx",
+          "application/typescript": "ts", "text/typescript": "ts", "video/mp2t": "ts",
+          "application/x-typescript": "ts", "text/tsx": "tsx"}
+
+
+def _metadata(host_dir: str, url_path: str) -> Optional[tuple[bytes, dict]]:
+    """(body, the cache's metadata) of a cached URL path."""
     try:
         with open(_hashed(host_dir, url_path), "rb") as f:
-            data = f.read(1024 * 1024)
+            data = f.read(16 * 1024 * 1024)
     except OSError:
         return None
     cut = data.rfind(_TRAILER)
-    if cut < 0 or data[:cut].strip():
+    if cut < 0:
         return None
     try:
         meta = json.loads(data[cut + len(_TRAILER):])
     except ValueError:
         return None
-    headers = meta.get("headers") if isinstance(meta, dict) else None
+    return (data[:cut], meta) if isinstance(meta, dict) else None
+
+
+def media(host_dir: str, url_path: str) -> Optional[str]:
+    """The dialect ("js", "ts", "jsx", "tsx") a cached module's content type says, as Deno
+    decides for a URL without a known extension (esm.sh's); None: not a script."""
+    found = _metadata(host_dir, url_path)
+    headers = found[1].get("headers") if found is not None else None
+    value = headers.get("content-type") if isinstance(headers, dict) else None
+    if not isinstance(value, str):
+        return None
+    return _MEDIA.get(value.split(";", 1)[0].strip().lower())
+
+
+def redirect(host_dir: str, url_path: str) -> Optional[str]:
+    """Where a cached redirect of the URL path leads (its ``location`` header), if it is one."""
+    found = _metadata(host_dir, url_path)
+    if found is None or found[0].strip():
+        return None
+    headers = found[1].get("headers")
     location = headers.get("location") if isinstance(headers, dict) else None
     return location if isinstance(location, str) and location else None
 

@@ -1793,9 +1793,14 @@ class Resolver:
                 break
             location = denoremote.redirect(*remote)
             if location is None:
-                if self.fs.is_file(path):
+                if not self.fs.is_file(path):
+                    break
+                if os.path.splitext(path)[1].lower() in _MODULE_EXTS:
                     return self._classify(path)
-                break
+                # no extension Deno knows (esm.sh's URLs): the content type says
+                if denoremote.media(*remote) is not None:
+                    return "file", path, None
+                return "ignored", path, f"{shown} is not a JavaScript module (its content type)"
             url = urljoin(url, location)
         return "ignored", None, f"URL import {shown} is not followed (not in Deno's cache)"
 
