@@ -334,10 +334,13 @@ def _config_json(root: Path, config: Config) -> str:
                              **({"notRead": a.unread} if a.unread else {})})
     from .resolve import Resolver
 
-    runtime = Resolver(root).runtime_files(root)
+    resolver = Resolver(root)
+    runtime = resolver.runtime_files(root)
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
-           **{k: rel(str(v)) if v else None for k, v in runtime.items()}}
+           **{k: rel(str(v)) if v else None for k, v in runtime.items()},
+           # where packages outside the project are read from (tla-lens's environment decides)
+           "caches": resolver.caches()}
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 

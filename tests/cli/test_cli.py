@@ -328,6 +328,9 @@ def test_print_config_names_the_files_resolution_follows(workspace):
     out = json.loads(r.stdout)
     assert out["pnpManifest"] == ".pnp.cjs" and out["denoConfig"] == "deno.json"
     assert out["importMapPage"] is None  # (deno.json's map comes first)
+    assert out["denoLock"] is None and set(out["caches"]) == {"yarnGlobalCache", "denoNpmCache", "denoHttpCache"}
+    (root / "deno.lock").write_text('{"version": "5"}')
+    assert json.loads(run("check", root, "--print-config").stdout)["denoLock"] == "deno.lock"
     page = workspace({"index.html": '<script type="importmap">{"imports": {"db": "./db.js"}}</script>',
                       "main.js": ""}, root=root.parent / "page")
     out = json.loads(run("check", page, "--print-config").stdout)

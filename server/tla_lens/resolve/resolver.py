@@ -1691,8 +1691,17 @@ class Resolver:
         d = os.path.realpath(os.fspath(folder))
         pnp, deno = self._pnp_above(d), self._deno_config_above(d)
         page = self._page_above(d) if deno is None else None
+        lock = self._deno_lock_path(deno) if deno is not None else None
         return {"pnpManifest": Path(pnp) if pnp else None, "denoConfig": Path(deno) if deno else None,
-                "importMapPage": Path(page) if page else None}
+                "denoLock": Path(lock) if lock else None, "importMapPage": Path(page) if page else None}
+
+    def caches(self) -> dict[str, list[str]]:
+        """The folders outside the project that tla-lens reads packages from, as its environment
+        gives them: Yarn's global cache, Deno's npm and HTTP caches."""
+        if self._yarn_caches is None:
+            self._yarn_caches = pnp_manifest.global_caches()
+        return {"yarnGlobalCache": list(self._yarn_caches), "denoNpmCache": list(self._deno_npm_dirs()),
+                "denoHttpCache": list(denoremote.remote_roots())}
 
     def verbatim_for(self, file: Path) -> bool:
         """Does TypeScript keep ``file``'s imports as written (verbatimModuleSyntax)? The nearest
