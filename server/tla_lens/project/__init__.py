@@ -111,7 +111,7 @@ _ABSENT = object()
 
 def _loadable(target: Path) -> bool:
     """Is an import's target a module to load: a module's file, or WebAssembly (an import
-    resolves to a `.wasm` file only where webpack loads it asynchronously)?"""
+    resolves to a `.wasm` file only where the bundler loads it asynchronously)?"""
     return _dialect_of(target) is not None or target.suffix == ".wasm"
 
 
@@ -128,7 +128,7 @@ def _dialect_of(path: Path) -> Optional[Dialect]:
 
 
 def _exists(path: Path) -> bool:
-    """Is there a file at ``path``: on disk, in a zip archive, in Deno's cache of JSR packages?"""
+    """Is there a file at ``path``: on disk, in a zip archive, in Deno's HTTP cache?"""
     p = str(path)
     return zips.exists(p) or denoremote.exists(p)
 
@@ -305,7 +305,8 @@ class Project:
         """The bytes of a file on disk, or None and why it is not read (None: it is gone)."""
         if not _inside(path, self.root) and not self.resolver.readable(str(path)):
             # resolution follows symlinks to real paths: nothing outside the workspace folder
-            # (and its node_modules) is read, but for the archives of Yarn's global cache
+            # (and its node_modules) is read, but for the package caches the resolver names
+            # (Yarn's global cache, Deno's npm and HTTP caches: Resolver.readable)
             return None, ("outside the workspace folder (through a symlink or a ../ import); "
                           "not read, treated as a sync module")
         return read_source(path, self.config.max_file_size)
@@ -458,8 +459,8 @@ class Project:
             return self._module_from(path, prepared[1].dialect, *prepared)
         dialect = _dialect_of(path)
         if dialect is None:
-            # a `.wasm` module is loaded only when an import resolved to it as a module: webpack
-            # loads it asynchronously (experiments.asyncWebAssembly)
+            # a `.wasm` module is loaded only when an import resolved to it as a module: the
+            # bundler loads it asynchronously (webpack's asyncWebAssembly, vite-plugin-wasm)
             return self._wasm_module(path) if path.suffix == ".wasm" and _exists(path) else None
         self.file_problems.pop(path, None)
         data = self._read(path)

@@ -811,15 +811,12 @@ class Resolver:
 
     def async_wasm(self, folder: str) -> bool:
         """Does the bundler configuration that builds the modules of ``folder`` (a real path)
-        load `.wasm` modules asynchronously (webpack's experiments.asyncWebAssembly)?"""
+        load `.wasm` modules asynchronously (webpack's experiments.asyncWebAssembly, Vite's
+        vite-plugin-wasm)?"""
         self._bundler_aliases(folder)
         conf = self._bundler_conf_for.get(folder)
         cfg = self._bundler_cfg.get(conf) if conf is not None else None
         return bool(cfg is not None and cfg.async_wasm)
-
-    def wasm_config(self, folder: str) -> Optional[str]:
-        """The configuration file that makes `.wasm` modules of ``folder`` async, if any."""
-        return self._bundler_conf_for.get(folder) if self.async_wasm(folder) else None
 
     def _bundler_modules(self, folder: str) -> tuple[str, ...]:
         """webpack's resolve.modules for imports from ``folder``: the nearest bundler
