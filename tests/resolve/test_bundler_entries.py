@@ -261,3 +261,23 @@ def test_webassembly_is_async_where_vite_plugin_wasm_loads_it(with_plugin, node2
     for rel in ("pkg/lib.js", "src/app.js", "src/index.js"):
         assert project.modules[root / rel].is_async is with_plugin, rel
     assert project.modules[root / "src/lazy.js"].is_async is False
+
+
+@pytest.mark.parametrize("name,text,expected", [
+    ("webpack.config.js", "module.exports = { experiments: { asyncWebAssembly: true } };", True),
+    ("webpack.config.js", "module.exports = () => ({ experiments: { futureDefaults: true } });", True),
+    ("webpack.config.js", "module.exports = [{ entry: './a.js' }, { experiments: { asyncWebAssembly: true } }];", True),
+    # not the literal `true`: not known to be on (as webpack's default: off)
+    ("webpack.config.js", "module.exports = { experiments: { asyncWebAssembly: process.env.WASM === '1' } };", False),
+    ("webpack.config.js", "module.exports = { experiments: { asyncWebAssembly: false, futureDefaults: true } };", True),
+    ("webpack.config.js", "module.exports = { experiments: { syncWebAssembly: true } };", False),
+    ("webpack.config.js", "module.exports = { mode: 'production' };", False),
+    ("vite.config.js", "import wasm from 'vite-plugin-wasm'\nexport default { plugins: [wasm()] }", True),
+    ("vite.config.ts", "import w from 'vite-plugin-wasm'\nimport { defineConfig } from 'vite'\n"
+                       "export default defineConfig(() => ({ plugins: [[w()], other()] }))", True),
+    # imported, not used; a plugin of the same name from elsewhere
+    ("vite.config.js", "import wasm from 'vite-plugin-wasm'\nexport default { plugins: [] }", False),
+    ("vite.config.js", "import wasm from './my-wasm.js'\nexport default { plugins: [wasm()] }", False),
+])
+def test_async_webassembly_is_read_from_the_configuration(name, text, expected, tmp_path):
+    assert read_config(str(tmp_path / name), text).async_wasm is expected
