@@ -236,3 +236,16 @@ def test_the_buildless_example_is_async_as_in_chromium(chromium, tmp_path):
     assert browser["src/app.js"] and not browser["src/format.js"]  # (its import() waits only where used)
     (f,) = [f for f in analysis.findings if f.code == "async-entry"]
     assert f.path.name == "app.js" and "inline module script of index.html" in f.message
+
+
+def test_an_unmapped_bare_import_says_the_page_does_not_map_it(tmp_path):
+    """A browser knows bare names only from the page's import map: the hint says the map lacks it."""
+    root = tmp_path / "site"
+    (root / "src").mkdir(parents=True)
+    (root / "index.html").write_text(_page([{"imports": {"db": "/src/db.js"}}], 'import "/src/app.js";'))
+    (root / "src/db.js").write_text("export const db = 1;\n")
+    (root / "src/app.js").write_text('import { db } from "db";\nimport { x } from "not-mapped";\n')
+    r = Resolver(root)
+    assert r.resolve("db", root / "src/app.js").path == (root / "src/db.js").resolve()
+    miss = r.resolve("not-mapped", root / "src/app.js")
+    assert miss.path is None and "nor does the import map of index.html map it" in miss.message

@@ -654,7 +654,13 @@ class Resolver:
                 return r.kind, str(r.path) if r.path else None, r.message
             return self._classify(r)
         except _Fail as e:
-            return "unresolved", None, str(e)
+            message = str(e)
+            if not aliased and mode == "import" and spec[0] not in "./#":
+                imap = self._import_map(imp_dir)
+                if imap is not None and imap.served_from is not None:
+                    # a buildless page's module: the browser knows bare names only from the map
+                    message += f", nor does {imap.maps[0].origin} map it"
+            return "unresolved", None, message
 
     def glob(self, patterns: tuple[str, ...], importer: Path) -> list[str]:
         """The files (real paths) Vite's ``import.meta.glob(patterns)`` in ``importer`` imports:
