@@ -36,7 +36,7 @@ from ..problems import Problem
 from ..project import Change, Project
 from ..project.cache import FactsCache
 from ..project.graph import EdgeKind, Module
-from ..resolve import denoremote, zips
+from ..resolve.virtual import is_virtual
 from ..rules import WASM_WHY, Finding, display, docs_url, is_wasm
 from ..syntax import dialect_for_path
 from ..syntax import sfc
@@ -66,19 +66,11 @@ INDEX_BATCH = 64
 INDEX_BATCH_MAX = 64 if INDEX_JOBS <= 1 else 400
 INDEX_PAUSE = 0.005  # seconds between batches, for the reader thread
 CMD_SHOW_CHAIN = "tla-lens.showChain"
-# Files the editor cannot open by a file: URI (a package inside a zip archive of Yarn's cache, a
-# JSR package in Deno's cache): named by this scheme for a client that says it can ask for them
+# Files the editor cannot open by a file: URI (inside a zip archive of Yarn's cache, in Deno's
+# HTTP cache: resolve/virtual.py): named by this scheme for a client that says it can ask for them
 # (experimental capability "tlaLensCachedFiles"), their text served by CACHED_FILE_REQUEST.
 CACHED_SCHEME = "tla-lens-cached"
 CACHED_FILE_REQUEST = "tla-lens/cachedFile"
-
-
-def _virtual(path: Path) -> bool:
-    """Is ``path`` a file only tla-lens can read (inside a zip archive, or a JSR package in
-    Deno's cache)?"""
-    s = str(path)
-    return (".zip" in s and zips.split(s) is not None) or \
-        (os.sep + "remote" + os.sep in s and denoremote.cached_path(s))
 
 
 def _encoding(kind: Any) -> Encoding:
@@ -223,7 +215,7 @@ class TlaLensServer(LanguageServer):
         hit = self.uri_of.get(path)
         if hit is not None:
             return hit
-        if self.cached_files and _virtual(path):
+        if self.cached_files and is_virtual(str(path)):
             return f"{CACHED_SCHEME}:{quote(path.as_posix())}"
         return from_fs_path(str(path)) or path.as_uri()
 
@@ -387,13 +379,14 @@ class TlaLensServer(LanguageServer):
 
     def watch_import_maps(self) -> None:
         """Have the client watch the import map files deno.json files name (``"importMap":
-        "./import_map.json"``: any JSON file, which the static globs do not cover): one more
+        "./import_map.json"``: any JSON file, which the static globs do not cover) and the HTML
+        pages with an import map other than index.html: one more
         registration for each new name (a name once watched stays watched: events for other
         files of that name are told apart by the project)."""
-        if not self.dynamic_watch:
+        files = self.project.resolver.import_map_files()
+        if not self.dynamic_watch or not files:  # (after every change: nothing to do, at once)
             return
-        names = {os.path.basename(p) for p in self.project.resolver.import_map_files()} \
-            - self.watched_maps - {"deno.json", "deno.jsonc", "package.json", "tla-lens.json", ".pnp.data.json",
+        names = {os.path.basename(p) for p in files} - self.watched_maps - {"deno.json", "deno.jsonc", "package.json", "tla-lens.json", ".pnp.data.json",
                                    "index.html"}
         if not names:
             return
@@ -1068,7 +1061,7 @@ def cached_file_request(ls: TlaLensServer, params: Any) -> Optional[dict]:
     JSR package of Deno's cache that the analysis reads (nothing else); None otherwise."""
     uri = _param(params, "uri")
     path = ls.path_of(uri) if isinstance(uri, str) and uri.startswith(CACHED_SCHEME + ":") else None
-    if path is None or ls.project is None or not _virtual(path):
+    if path is None or ls.project is None or not is_virtual(str(path)):
         return None
     data = ls.project.read_quietly(path)
     return None if data is None else {"text": data.decode("utf-8", errors="replace")}

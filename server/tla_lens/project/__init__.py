@@ -48,7 +48,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from ..config import Config
 from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
-from ..resolve import denoremote, zips
+from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
@@ -88,7 +88,7 @@ class Change:
 
 
 def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
-    if os.sep + "remote" + os.sep in str(path) and denoremote.cached_path(str(path)):
+    if denoremote.cached_path(str(path)):
         return "esm"  # (Deno runs what it downloads as ES modules)
     name = path.name.lower()
     if name.endswith((".mjs", ".mts")):
@@ -129,8 +129,7 @@ def _dialect_of(path: Path) -> Optional[Dialect]:
 
 def _exists(path: Path) -> bool:
     """Is there a file at ``path``: on disk, in a zip archive, in Deno's HTTP cache?"""
-    p = str(path)
-    return zips.exists(p) or denoremote.exists(p)
+    return virtual.exists(str(path))
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -5,7 +5,7 @@ import os
 import stat
 from typing import Optional
 
-from ..resolve import denoremote, zips
+from ..resolve import virtual
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
@@ -13,23 +13,14 @@ _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 def read_source(path, limit: int) -> tuple[Optional[bytes], Optional[str]]:
     """The bytes of a file on disk, or None and why it is not read (why None: it is gone).
     Only regular files of at most ``limit`` bytes without NUL bytes near the start are read.
-    A path through a zip archive (Yarn Plug'n'Play's cache) reads the entry inside it, a path of
-    a JSR package in Deno's cache its cached file (resolve/denoremote.py)."""
-    p = os.fspath(path)
-    if ".zip" in p:
-        inside = zips.split(p)
-        if inside is not None:
-            data, why = zips.read(*inside, limit)
-            if data is not None and b"\x00" in data[:8192]:
-                return None, "skipped: binary file (contains NUL bytes)"
-            return data, why
-    if os.sep + "remote" + os.sep in p:
-        package = denoremote.split(p)
-        if package is not None:  # a file of a JSR package in Deno's cache
-            return denoremote.read(*package, limit)
-        remote = denoremote.remote_split(p)
-        if remote is not None:  # a module Deno downloaded (named by its URL)
-            return denoremote.remote_read(*remote, limit)
+    A path through a zip archive (Yarn Plug'n'Play's cache) reads the entry inside it, a path in
+    Deno's HTTP cache its cached file (resolve/virtual.py)."""
+    found = virtual.read(os.fspath(path), limit)
+    if found is not None:
+        data, why = found
+        if data is not None and b"\x00" in data[:8192]:
+            return None, "skipped: binary file (contains NUL bytes)"
+        return data, why
     try:
         # O_NONBLOCK: a FIFO named like a module must not block the analysis
         fd = os.open(path, _OPEN_FLAGS)

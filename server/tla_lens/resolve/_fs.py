@@ -10,7 +10,7 @@ import os
 import stat as _stat
 from typing import Optional
 
-from . import denoremote, zips
+from . import denoremote, virtual, zips
 
 _MISSING = object()
 _REMOTE = os.sep + "remote" + os.sep  # (in the paths of JSR packages in Deno's cache)
@@ -135,18 +135,9 @@ class CachedFS:
         if r is _MISSING and self.escapes(p):
             r = self._text[p] = None
         if r is _MISSING:
-            inside = zips.split(p) if ".zip" in p else None
-            package = denoremote.split(p) if inside is None and _REMOTE in p else None
-            remote = denoremote.remote_split(p) if inside is None and package is None and _REMOTE in p else None
-            if inside is not None:
-                data, _ = zips.read(*inside, 8 * 1024 * 1024)
-                r = data.decode("utf-8", errors="replace") if data is not None else None
-            elif package is not None:
-                data, _ = denoremote.read(*package, 8 * 1024 * 1024)
-                r = data.decode("utf-8", errors="replace") if data is not None else None
-            elif remote is not None:
-                data, _ = denoremote.remote_read(*remote, 8 * 1024 * 1024)
-                r = data.decode("utf-8", errors="replace") if data is not None else None
+            found = virtual.read(p, 8 * 1024 * 1024)
+            if found is not None:  # (inside a zip archive, or in Deno's HTTP cache)
+                r = found[0].decode("utf-8", errors="replace") if found[0] is not None else None
             else:
                 try:
                     with open(p, "rb") as f:

@@ -269,8 +269,8 @@ class Resolver:
                 # tsconfig
                 imp = os.path.abspath(os.fspath(importer))
                 folder = os.path.dirname(imp)
-                ts = None if _in_node_modules(self.fs.realpath(imp)) or (
-                    os.sep + "remote" + os.sep in imp and denoremote.cached_path(imp)) else self._tsconfig_for(imp)
+                ts = None if _in_node_modules(self.fs.realpath(imp)) or denoremote.cached_path(imp) \
+                    else self._tsconfig_for(imp)
                 ctx = self._importers[importer] = (imp, folder, self.fs.realpath(folder), ts,
                                                    ts.path if ts else None)
             imp, folder, real_folder, ts, ts_path = ctx
@@ -297,11 +297,11 @@ class Resolver:
             return Resolution("unresolved", None, f"internal error resolving {specifier!r}: {e!r}")
 
     def readable(self, path: str) -> bool:
-        """Whether files at ``path`` (a real path) may be read: those in the folder analysed, and
-        those inside the zip archives of Yarn's global cache (where Yarn 4 keeps the packages of
-        a Plug'n'Play project by default); nothing else outside the folder, whatever a link or
-        a manifest of the project says; and the npm packages of Deno's cache (where a Deno
-        project without node_modules has them)."""
+        """Whether files at ``path`` (a real path) may be read: those in the folder analysed,
+        and the package caches tla-lens's environment names — the zip archives of Yarn's
+        global cache (Yarn 4's default for a Plug'n'Play project), Deno's npm cache and its
+        HTTP cache (a Deno project without node_modules); nothing else outside the folder,
+        whatever a link or a manifest of the project says."""
         root = self._root_real
         if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
             return True
@@ -309,16 +309,17 @@ class Resolver:
             return True  # Deno's npm cache
         if denoremote.cached_path(path):
             return True  # a JSR package or a module in Deno's HTTP cache
-        if ".zip" not in path:
-            return False
-        if self._yarn_caches is None:
-            self._yarn_caches = pnp_manifest.global_caches()
-        return pnp_manifest.in_global_cache(path, self._yarn_caches)
+        return ".zip" in path and pnp_manifest.in_global_cache(path, self._yarn_cache_dirs())
 
     def _deno_npm_dirs(self) -> tuple[str, ...]:
         if self._deno_npm is None:
             self._deno_npm = denocache.deno_dirs()
         return self._deno_npm
+
+    def _yarn_cache_dirs(self) -> tuple[str, ...]:
+        if self._yarn_caches is None:
+            self._yarn_caches = pnp_manifest.global_caches()
+        return self._yarn_caches
 
     def intern(self, paths: Iterable[Path]) -> None:
         """Resolve to these Path objects (the project's own keys: a dict lookup with the very
@@ -815,21 +816,22 @@ class Resolver:
                         out.setdefault(r.path, True)
         return list(out.items())
 
-    def async_wasm(self, folder: str) -> bool:
-        """Does the bundler configuration that builds the modules of ``folder`` (a real path)
-        load `.wasm` modules asynchronously (webpack's experiments.asyncWebAssembly, Vite's
-        vite-plugin-wasm)?"""
+    def _bundler_config(self, folder: str) -> Optional[bundler.BundlerConfig]:
+        """The bundler configuration that builds the modules of ``folder`` (a real path): the
+        nearest one, whose aliases apply there."""
         self._bundler_aliases(folder)
         conf = self._bundler_conf_for.get(folder)
-        cfg = self._bundler_cfg.get(conf) if conf is not None else None
+        return self._bundler_cfg.get(conf) if conf is not None else None
+
+    def async_wasm(self, folder: str) -> bool:
+        """Does the bundler that builds the modules of ``folder`` load `.wasm` modules
+        asynchronously (webpack's experiments.asyncWebAssembly, Vite's vite-plugin-wasm)?"""
+        cfg = self._bundler_config(folder)
         return bool(cfg is not None and cfg.async_wasm)
 
     def _bundler_modules(self, folder: str) -> tuple[str, ...]:
-        """webpack's resolve.modules for imports from ``folder``: the nearest bundler
-        configuration's (the one whose aliases apply there; () when it sets none)."""
-        self._bundler_aliases(folder)
-        conf = self._bundler_conf_for.get(folder)
-        cfg = self._bundler_cfg.get(conf) if conf is not None else None
+        """webpack's resolve.modules for imports from ``folder`` (() when it sets none)."""
+        cfg = self._bundler_config(folder)
         return cfg.modules if cfg is not None else ()
 
     def _read_bundler(self, conf: str) -> tuple["_Alias", ...]:
@@ -1665,9 +1667,10 @@ class Resolver:
             self._deno_conf_for[w] = found
         return found
 
-    def import_map_files(self) -> frozenset[str]:
-        """The import map files deno.json files named so far (``importMap``)."""
-        return frozenset(self._imap_files)
+    def import_map_files(self) -> set[str]:
+        """The import map files read so far: those deno.json files name (``importMap``), and
+        HTML pages with an import map (not to be changed by the caller)."""
+        return self._imap_files
 
     def page_with_import_map(self, path: Path) -> bool:
         """Is ``path`` an HTML page whose import map was read, or one that now has one (its
@@ -1701,9 +1704,7 @@ class Resolver:
     def caches(self) -> dict[str, list[str]]:
         """The folders outside the project that tla-lens reads packages from, as its environment
         gives them: Yarn's global cache, Deno's npm and HTTP caches."""
-        if self._yarn_caches is None:
-            self._yarn_caches = pnp_manifest.global_caches()
-        return {"yarnGlobalCache": list(self._yarn_caches), "denoNpmCache": list(self._deno_npm_dirs()),
+        return {"yarnGlobalCache": list(self._yarn_cache_dirs()), "denoNpmCache": list(self._deno_npm_dirs()),
                 "denoHttpCache": list(denoremote.remote_roots())}
 
     def verbatim_for(self, file: Path) -> bool:
@@ -1765,19 +1766,11 @@ class Resolver:
     def _deno_package(self, spec: str, shown: str, imp_dir: str, mode: str) -> tuple[Kind, Optional[str], Optional[str]]:
         """Deno's `npm:name@version/sub`: in the node_modules folder Deno installs with
         `nodeModulesDir`, else in Deno's own cache at the version deno.lock gives it; and
-        `jsr:@scope/name` (Deno's cache of JSR modules: not read)."""
+        `jsr:@scope/name@version/sub` (:meth:`_jsr_package`)."""
         scheme, _, rest = spec.partition(":")
+        name, req, sub = _versioned_name(rest.lstrip("/"))
         if scheme.lower() == "jsr":
-            return self._jsr_package(rest.lstrip("/"), shown, imp_dir, mode)
-        rest = rest.lstrip("/")
-        if rest.startswith("@"):
-            scope, _, after = rest.partition("/")
-            first, _, sub = after.partition("/")
-            base, _, req = first.partition("@")
-            name = scope + "/" + base
-        else:
-            first, _, sub = rest.partition("/")
-            name, _, req = first.partition("@")
+            return self._jsr_package(name, req, sub, shown, imp_dir)
         conds = self._conds[mode]
         try:
             r = self._package_resolve(name + ("/" + sub if sub else ""), imp_dir, conds, mode)
@@ -1816,14 +1809,12 @@ class Resolver:
             url = urljoin(url, location)
         return "ignored", None, f"URL import {shown} is not followed (not in Deno's cache)"
 
-    def _jsr_package(self, rest: str, shown: str, imp_dir: str, mode: str) -> tuple[Kind, Optional[str], Optional[str]]:
+    def _jsr_package(self, name: str, req: str, sub: str, shown: str,
+                     imp_dir: str) -> tuple[Kind, Optional[str], Optional[str]]:
         """`jsr:@scope/name@version/sub`: the file the package version deno.lock gives (else the
         only one Deno's cache has of that range) exports as ``./sub`` (or ``.``), in Deno's
         cache (resolve/denoremote.py)."""
-        scope, _, after = rest.partition("/")
-        first, _, sub = after.partition("/")
-        base, _, req = first.partition("@")
-        name = scope + "/" + base
+        scope, _, base = name.partition("/")
         if not scope.startswith("@") or not base:
             return "unresolved", None, f"cannot resolve {shown} from {{from}}: not a JSR package name"
         lock_path = self._deno_lock_for(imp_dir)
@@ -2203,6 +2194,19 @@ def _pattern_key_less(a: str, b: str) -> bool:
     if ib < 0:
         return True
     return len(a) > len(b)
+
+
+def _versioned_name(rest: str) -> tuple[str, str, str]:
+    """``name@version/sub`` (Deno's `npm:`/`jsr:` specifiers without the scheme; a scoped
+    name keeps its scope) -> (name, version range, subpath), "" for what is not there."""
+    if rest.startswith("@"):
+        scope, _, after = rest.partition("/")
+        first, _, sub = after.partition("/")
+        base, _, req = first.partition("@")
+        return scope + "/" + base, req, sub
+    first, _, sub = rest.partition("/")
+    name, _, req = first.partition("@")
+    return name, req, sub
 
 
 def _ancestors(folder: str) -> list[str]:

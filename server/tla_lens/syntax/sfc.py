@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 from .facts import Dialect
 from .grammar import parser
@@ -709,42 +709,44 @@ _TAG_ATTR = re.compile(r"""([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)
 _SCRIPT_END = re.compile(r"</script\s*>", re.I)
 
 
+def _scripts(html: str) -> Iterator[tuple[dict[str, str], str]]:
+    """Each `<script>` element of an HTML page outside comments, in order: its attributes
+    (names lower-cased) and its text (up to `</script>`; a tag inside a script is its text)."""
+    text = _HTML_COMMENT.sub("", html)
+    pos = 0
+    while True:
+        m = _SCRIPT_TAG.search(text, pos)
+        if m is None:
+            return
+        attrs = {k.lower(): (a or b or c or "") for k, a, b, c in _TAG_ATTR.findall(m.group(1))}
+        end = _SCRIPT_END.search(text, m.end())
+        yield attrs, text[m.end(): end.start() if end else len(text)]
+        pos = end.end() if end else len(text)
+
+
+def _of_type(attrs: dict[str, str], kind: str) -> bool:
+    return attrs.get("type", "").strip().lower() == kind
+
+
 def html_import_maps(html: str) -> list[str]:
     """The text of each inline `<script type="importmap">` of an HTML page (outside comments),
     in order (browsers ignore an import map script with a `src`)."""
-    out = []
-    text = _HTML_COMMENT.sub("", html)
-    for m in _SCRIPT_TAG.finditer(text):
-        attrs = {k.lower(): (a or b or c or "") for k, a, b, c in _TAG_ATTR.findall(m.group(1))}
-        if attrs.get("type", "").strip().lower() != "importmap" or "src" in attrs:
-            continue
-        end = _SCRIPT_END.search(text, m.end())
-        out.append(text[m.end(): end.start() if end else len(text)])
-    return out
+    return [body for attrs, body in _scripts(html) if _of_type(attrs, "importmap") and "src" not in attrs]
 
 
 def inline_module_scripts(html: str) -> list[str]:
     """The text of each inline `<script type="module">` (no `src`) of an HTML page (outside
     comments), in order."""
-    out = []
-    text = _HTML_COMMENT.sub("", html)
-    for m in _SCRIPT_TAG.finditer(text):
-        attrs = {k.lower(): (a or b or c or "") for k, a, b, c in _TAG_ATTR.findall(m.group(1))}
-        if attrs.get("type", "").strip().lower() != "module" or "src" in attrs:
-            continue
-        end = _SCRIPT_END.search(text, m.end())
-        out.append(text[m.end(): end.start() if end else len(text)])
-    return out
+    return [body for attrs, body in _scripts(html) if _of_type(attrs, "module") and "src" not in attrs]
 
 
 def module_scripts(html: str) -> list[str]:
     """The `src` of each `<script type="module" src="…">` of an HTML page (outside comments), in
     order, without a query or fragment; absolute URLs left out."""
     out = []
-    for m in _SCRIPT_TAG.finditer(_HTML_COMMENT.sub("", html)):
-        attrs = {k.lower(): (a or b or c or "") for k, a, b, c in _TAG_ATTR.findall(m.group(1))}
+    for attrs, _ in _scripts(html):
         src = attrs.get("src", "")
-        if attrs.get("type", "").strip().lower() != "module" or not src or "//" in src or ":" in src:
+        if not _of_type(attrs, "module") or not src or "//" in src or ":" in src:
             continue
         src = src.split("?", 1)[0].split("#", 1)[0]
         if src:
