@@ -133,3 +133,6 @@ def test_html_pages_import_maps_and_inline_module_scripts():
                                                             {"imports": {"b": "./b.js"}}]
     assert inline_module_scripts(page) == ['import "a";\nimport { b } from "b";', 'import "last"']
     assert module_scripts(page) == ["./main.js"]
+    # a tag inside a script is the script's text, not an element
+    quoted = '<script>const t = `<script type="module" src="./fake.js">`;</script><script type="module" src="./real.js"></script>'
+    assert module_scripts(quoted) == ["./real.js"]
