@@ -97,6 +97,10 @@ class _Registry(http.server.BaseHTTPRequestHandler):
         self.tarballs = tarballs
         super().__init__(*args, **kwargs)
 
+    def translate_path(self, path):
+        path, _, query = path.partition("?")
+        return super().translate_path(path) + ("__q__" + unquote(query) if query else "")
+
     def do_GET(self) -> None:  # noqa: N802
         path = unquote(self.path.split("?")[0].lstrip("/"))
         body = None
@@ -235,6 +239,15 @@ REMOTE = {
     "shared/log.ts": "export const log = (m: string) => m;" + NOTE,
     # a URL without an extension (as esm.sh serves packages): its content type says JavaScript
     "esm/widget@1": 'export { pool as widget } from "/lib/db.ts";' + NOTE,
+    # URLs with a query (esm.sh's `?dev`, `?target=`): each query is a module of its own; the
+    # server below serves `x?q` from the file `x__q__q` (`x` itself is another module)
+    "esm/gadget@2": "export const g = 0;" + NOTE,
+    "esm/gadget@2__q__dev": 'export { g } from "./gadget-impl.mjs?target=es2022&dev";' + NOTE,
+    "esm/gadget-impl.mjs": "export const g = 1;" + NOTE,
+    "esm/gadget-impl.mjs__q__target=es2022&dev": "export const g = await Promise.resolve(2);" + NOTE,
+    "lib/conf.ts__q__v=1": "export const conf = { v: 1 };" + NOTE,
+    # at the host's root (`https://esm.sh/preact`): the host's folder of the cache exists
+    "top@3": "export const top = await Promise.resolve(3);" + NOTE,
 }
 
 
@@ -243,7 +256,11 @@ class _Remote(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".ts": "application/typescript"}
 
     def guess_type(self, path):
-        return "application/javascript" if "/esm/" in str(path) else super().guess_type(path)
+        return "application/javascript" if "/esm/" in str(path) or "/top@" in str(path) else super().guess_type(path)
+
+    def translate_path(self, path):
+        path, _, query = path.partition("?")
+        return super().translate_path(path) + ("__q__" + unquote(query) if query else "")
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path.startswith("/latest/"):
@@ -276,11 +293,14 @@ def test_remote_modules_in_denos_cache_are_async_as_in_deno(engines_node_modules
             "clock.ts": APP["clock.ts"],
             "main.ts": (f'import "./clock.ts";\nimport {{ pool, twice }} from "{base}/latest/mod.ts";\n'
                         'import { log } from "shared/log.ts";\nimport { plain } from "./plain.ts";\n'
-                        'import { w } from "./widget.ts";\n'
-                        "export const all = [pool, twice, log, plain, w];" + NOTE +
+                        'import { w } from "./widget.ts";\nimport { gadget } from "./gadget.ts";\n'
+                        "export const all = [pool, twice, log, plain, w, gadget];" + NOTE +
                         "console.log(JSON.stringify((globalThis as any).__r));\n"),
             "plain.ts": f'import {{ twice }} from "{base}/lib/util.ts";\nexport const plain = twice(2);' + NOTE,
             "widget.ts": f'import {{ widget }} from "{base}/esm/widget@1";\nexport const w = widget;' + NOTE,
+            "gadget.ts": (f'import {{ g }} from "{base}/esm/gadget@2?dev#frag";\n'
+                          f'import {{ conf }} from "{base}/lib/conf.ts?v=1";\nimport {{ top }} from "{base}/top@3";\n'
+                          "export const gadget = [g, conf, top];" + NOTE),
         }
         for rel, text in files.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -299,14 +319,18 @@ def test_remote_modules_in_denos_cache_are_async_as_in_deno(engines_node_modules
     host = deno_dir / "remote" / "http" / f"localhost_PORT{server.server_address[1]}"
 
     def path_of(url: str) -> Path:
+        # (import.meta.url keeps a fragment; the cache, and tla-lens's name of the module, do not)
+        url = url.split("#", 1)[0]
         return host / url[len(base) + 1:] if url.startswith(base) else Path(unquote(urlparse(url).path))
 
     ran = {path_of(u): bool(t) for u, t in json.loads(proc.stdout).items()}
-    assert len(ran) == 8, ran
+    assert len(ran) == 13, ran
     monkeypatch.setenv("DENO_DIR", str(deno_dir))
     analysis = analyse(root, Config(), cache=False)
     assert {p: analysis.modules[p].is_async if p in analysis.modules else None for p in ran} == ran
     assert ran[host / "lib/mod.ts"] and ran[root / "main.ts"] and not ran[root / "plain.ts"]
     assert ran[host / "esm/widget@1"] and ran[root / "widget.ts"]
+    assert ran[host / "esm/gadget@2?dev"] and ran[root / "gadget.ts"] and not ran[host / "lib/conf.ts?v=1"]
+    assert host / "esm/gadget@2" not in ran and host / "esm/gadget-impl.mjs" not in ran and ran[host / "top@3"]
     messages = [f.message for f in analysis.findings if f.code == "async-import" and f.path.name == "main.ts"]
     assert any(f"`{base}/latest/mod.ts` is an async module because of `{base}/lib/db.ts`" in m for m in messages), messages

@@ -70,3 +70,24 @@ async def test_other_clients_get_file_uris(lsp):
     assert await wait_for(lambda: s.diagnostics("src/main.js", "async-import"))
     assert all(u.startswith("file:") for u in _related_uris(s, "src/main.js"))
     assert any("zipped-npm-2.0.0-abc.zip" in u for u in _related_uris(s, "src/main.js"))
+
+
+async def test_a_module_deno_cached_for_a_url_with_a_query_is_named_and_served(lsp, tmp_path, monkeypatch):
+    """esm.sh's `?dev`: Deno caches `path?query` under its own hashed name; the module is named by
+    its URL, query included (`?` escaped in the URI), and served from the cache."""
+    import hashlib
+
+    host = tmp_path / "deno-dir" / "remote" / "https" / "esm.sh"
+    host.mkdir(parents=True)
+    body = "export const r = await Promise.resolve(1);\n"
+    meta = {"headers": {"content-type": "application/javascript; charset=utf-8"}, "url": "https://esm.sh/react@18?dev"}
+    (host / hashlib.sha256(b"/react@18?dev").hexdigest()).write_text(body + "\n// denoCacheMetadata=" + json.dumps(meta))
+    monkeypatch.setenv("DENO_DIR", str(tmp_path / "deno-dir"))
+    s = await lsp({"deno.json": "{}", "main.ts": 'import { r } from "https://esm.sh/react@18?dev";\nexport const m = r;\n'},
+                  experimental={"tlaLensCachedFiles": True})
+    s.open("main.ts")
+    assert await wait_for(lambda: s.diagnostics("main.ts", "async-import"))
+    (cached,) = [u for u in _related_uris(s, "main.ts") if not u.startswith("file:")]
+    assert cached.startswith("tla-lens-cached:") and cached.endswith("/remote/https/esm.sh/react%4018%3Fdev"), cached
+    got = await s.client.protocol.send_request_async("tla-lens/cachedFile", {"uri": cached})
+    assert got == {"text": body}

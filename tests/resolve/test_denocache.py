@@ -103,7 +103,16 @@ def test_urls_are_named_in_denos_http_cache(tmp_path, monkeypatch):
     assert f == os.path.join(os.path.realpath(tmp_path / "d" / "remote"), "https", "deno.land", "x", "oak@v12.6.1", "mod.ts")
     assert denoremote.url_of(f) == "https://deno.land/x/oak@v12.6.1/mod.ts"
     assert denoremote.url_of(denoremote.url_file("http://localhost:8080/a/b.ts")) == "http://localhost:8080/a/b.ts"
-    assert denoremote.url_file("https://esm.sh/preact?target=es2022") is None  # (a query: not named)
+    # a query is part of the module's name (Deno caches each query of a URL on its own); the
+    # fragment is not
+    q = denoremote.url_file("https://esm.sh/preact@10?target=es2022&deps=a/b#x")
+    assert q == os.path.join(os.path.realpath(tmp_path / "d" / "remote"), "https", "esm.sh", "preact@10?target=es2022&deps=a/b")
+    assert denoremote.url_of(q) == "https://esm.sh/preact@10?target=es2022&deps=a/b"
+    assert denoremote.remote_split(q)[1] == "/preact@10?target=es2022&deps=a/b"  # (what Deno hashes)
+    assert denoremote.query_free(q) == os.path.join(os.path.realpath(tmp_path / "d" / "remote"), "https", "esm.sh", "preact@10")
+    assert denoremote.query_free(f) == f
+    for odd in ("https://esm.sh/?x", "https://esm.sh/a/?x", "https://esm.sh/a?x=/../../etc", "https://esm.sh/a?x=//y"):
+        assert denoremote.url_file(odd) is None, odd
     assert denoremote.url_file("ftp://x/y.ts") is None
     host = tmp_path / "d" / "remote" / "https" / "deno.land"
     host.mkdir(parents=True)

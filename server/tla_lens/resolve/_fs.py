@@ -74,6 +74,14 @@ class CachedFS:
         r = self._kind.get(p, _MISSING)
         if r is not _MISSING:
             return r  # type: ignore[return-value]
+        if _REMOTE in p:
+            # a file of Deno's HTTP cache, named by its URL (resolve/denoremote.py): not in the
+            # listing of its folder, even where that folder exists (a host's: `https://esm.sh/x`)
+            package = denoremote.split(p)
+            remote = denoremote.remote_split(p) if package is None else None
+            if package is not None or remote is not None:
+                r = self._kind[p] = denoremote.kind(*package) if package is not None else denoremote.remote_kind(*remote)
+                return r
         parent, name = os.path.split(p)
         if name and parent and parent != p:
             names = self.listdir(parent)
@@ -85,12 +93,6 @@ class CachedFS:
                 if listed != "?":
                     self._kind[p] = listed  # type: ignore[assignment]
                     return listed  # type: ignore[return-value]
-        if _REMOTE in p:  # a file of Deno's HTTP cache, named by its URL (resolve/denoremote.py)
-            package = denoremote.split(p)
-            remote = denoremote.remote_split(p) if package is None else None
-            if package is not None or remote is not None:
-                r = self._kind[p] = denoremote.kind(*package) if package is not None else denoremote.remote_kind(*remote)
-                return r
         r = self._kind[p] = kind_on_disk(p)
         return r
 

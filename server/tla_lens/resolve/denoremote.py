@@ -106,17 +106,34 @@ def _host_folder(netloc_host: str, port: Optional[int]) -> str:
 
 
 def url_file(url: str) -> Optional[str]:
-    """The path tla-lens names an http(s) URL by in Deno's cache (None: another scheme, a query,
-    or no cache folder). Whether Deno cached it: :func:`remote_kind`."""
+    """The path tla-lens names an http(s) URL by in Deno's cache (None: another scheme, or no
+    cache folder). A query stays in the name, after the last part of the path
+    (``…/esm.sh/react@18?dev``): Deno caches each query of a URL as a module of its own (its
+    fragment it drops). Whether Deno cached it: :func:`remote_kind`."""
     roots = _roots_now()
     try:
         u = urlsplit(url)
         port = u.port
     except ValueError:
         return None
-    if not roots or u.scheme not in ("http", "https") or not u.hostname or u.query or ".." in u.path.split("/"):
+    if not roots or u.scheme not in ("http", "https") or not u.hostname or ".." in u.path.split("/"):
         return None
-    return os.path.join(roots[0], u.scheme, _host_folder(u.hostname, port), *[p for p in u.path.split("/") if p])
+    parts = [p for p in u.path.split("/") if p]
+    if u.query:
+        # (a `/` in a query makes more parts of the name; joined again, they give the same URL)
+        if not parts or u.path.endswith("/") or any(s in ("", ".", "..") for s in u.query.split("/")[1:]):
+            return None
+        parts[-1] += "?" + u.query
+    return os.path.join(roots[0], u.scheme, _host_folder(u.hostname, port), *parts)
+
+
+def query_free(path: str) -> str:
+    """``path`` (a module of Deno's HTTP cache, named by its URL) without its URL's query: the
+    name whose extension says what the module is when its content type does not."""
+    found = remote_split(path)
+    if found is None or "?" not in found[1]:
+        return path
+    return path[: len(found[0]) + found[1].index("?")]
 
 
 def url_of(path: str) -> Optional[str]:

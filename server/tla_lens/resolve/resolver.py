@@ -899,11 +899,14 @@ class Resolver:
             return "unresolved", None, f"cannot find module '{spec}' from {{from}}"
         return found  # type: ignore[return-value]
 
-    def _classify(self, path: str, query: Optional[str] = None) -> tuple[Kind, Optional[str], Optional[str]]:
+    def _classify(self, path: str, query: Optional[str] = None,
+                  name: Optional[str] = None) -> tuple[Kind, Optional[str], Optional[str]]:
+        """What the file at ``path`` is to an import: a module, or a file it ignores (by its
+        extension: that of ``name`` when given, as for a URL with a query in Deno's cache)."""
         real = self.fs.realpath(path)
         if query is not None and query.split("&", 1)[0] in _VITE_ASSET_QUERIES:
             return "ignored", real, f"'?{query}' import is an asset, not a module"
-        low = path.lower()
+        low = (name or path).lower()
         if low.endswith(_DTS):
             return "ignored", real, "a declaration file (.d.ts) has no runtime code"
         ext = os.path.splitext(os.path.basename(low))[1]
@@ -1800,8 +1803,9 @@ class Resolver:
             if location is None:
                 if not self.fs.is_file(path):
                     break
-                if os.path.splitext(path)[1].lower() in _MODULE_EXTS:
-                    return self._classify(path)
+                bare = denoremote.query_free(path)  # (`mod.ts?dev`: a .ts module)
+                if os.path.splitext(bare)[1].lower() in _MODULE_EXTS:
+                    return self._classify(path, name=bare)
                 # no extension Deno knows (esm.sh's URLs): the content type says
                 if denoremote.media(*remote) is not None:
                     return "file", path, None
