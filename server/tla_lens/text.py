@@ -19,22 +19,27 @@ class LineIndex:
     only ``\n`` breaks answers its first few ``line_of``/``position`` questions by counting
     (in C) instead — a report asks two or three per module, for hundreds of modules."""
 
-    __slots__ = ("data", "_starts", "_counts")
+    __slots__ = ("data", "_starts", "_counts", "_bom")
 
     # questions answered by counting before the table is built
     COUNTED = 8
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, skip_bom: bool = False):
+        """``skip_bom``: ``data`` is a file's bytes as on disk, whose byte order mark (if any)
+        no editor shows: the first line's columns count from after it, as in the editor's
+        buffer (and in ESLint's and tsc's reports)."""
         self.data = data
         self._starts: Optional[list[int]] = None
         # how many more questions to count (0: the file has \r breaks, or it asked enough)
         self._counts = self.COUNTED if b"\r" not in data else 0
+        self._bom = 3 if skip_bom and data.startswith(b"\xef\xbb\xbf") else 0
 
     @property
     def starts(self) -> list[int]:
-        """The byte offset of each line's start."""
+        """The byte offset of each line's start (the first line's: after a skipped byte order mark)."""
         if self._starts is None:
             self._starts = _line_starts(self.data)
+            self._starts[0] = self._bom
         return self._starts
 
     @property
@@ -46,7 +51,7 @@ class LineIndex:
         if self._counts and offset >= 0 and self._starts is None:
             self._counts -= 1
             return self.data.count(b"\n", 0, offset)
-        return bisect.bisect_right(self.starts, offset) - 1
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
     def line_end(self, line: int) -> int:
         """Byte offset of the end of ``line``'s content (before its line break)."""
@@ -64,11 +69,11 @@ class LineIndex:
         """(line, column), both 0-based, column counted in ``encoding`` units.
 
         ``utf-32`` counts code points (characters)."""
-        offset = max(0, min(offset, len(self.data)))
+        offset = max(self._bom, min(offset, len(self.data)))
         if self._counts and self._starts is None:
             self._counts -= 1
             line = self.data.count(b"\n", 0, offset)
-            start = self.data.rfind(b"\n", 0, offset) + 1
+            start = self.data.rfind(b"\n", 0, offset) + 1 or self._bom
         else:
             line = bisect.bisect_right(self.starts, offset) - 1
             start = self.starts[line]
@@ -80,7 +85,7 @@ class LineIndex:
     def offset(self, line: int, column: int, encoding: Encoding = "utf-32") -> int:
         """Byte offset of (line, column); clamps out-of-range positions to the line/file."""
         if line < 0:
-            return 0
+            return self._bom
         if line >= len(self.starts):
             return len(self.data)
         start = self.starts[line]

@@ -335,3 +335,27 @@ def test_print_config_names_the_files_resolution_follows(workspace):
                       "main.js": ""}, root=root.parent / "page")
     out = json.loads(run("check", page, "--print-config").stdout)
     assert out["importMapPage"] == "index.html" and out["denoConfig"] is None
+
+
+def test_columns_of_a_file_with_a_byte_order_mark_are_the_editors(workspace, node26, ts5):
+    """A file saved with a UTF-8 byte order mark: no editor shows the mark, and TypeScript (like
+    ESLint) reads the file without it — the first line's columns count from after it."""
+    bom = "\ufeff".encode()
+    root = workspace({"package.json": '{"type": "module"}',
+                      "db.ts": bom + "const é = 1; export const db = await Promise.resolve(é);\n".encode(),
+                      "app.ts": bom + b'import { db } from "./db.ts";\nexport const a = db;\n'})
+    data, _ = as_json(root)
+    got = {(d["path"], d["code"]): (d["line"], d["column"]) for d in data["diagnostics"]}
+    script = ("const ts = require(process.argv[1]); const out = {};"
+              "for (const [f, word] of [['db.ts', 'await'], ['app.ts', 'import']]) {"
+              "  const p = require('path').join(process.argv[2], f); const text = ts.sys.readFile(p);"
+              "  const sf = ts.createSourceFile(p, text, ts.ScriptTarget.Latest);"
+              "  const lc = sf.getLineAndCharacterOfPosition(text.indexOf(word));"
+              "  out[f] = [lc.line + 1, lc.character + 1]; }"
+              "console.log(JSON.stringify(out));")
+    ts = json.loads(subprocess.run([str(node26), "-e", script, str(ts5), str(root)], capture_output=True,
+                                   text=True, check=True, timeout=60).stdout)
+    assert ts == {"db.ts": [1, 32], "app.ts": [1, 1]}  # (what an editor shows, mark or not)
+    assert got[("db.ts", "top-level-await")] == tuple(ts["db.ts"])
+    assert got[("app.ts", "async-import")] == tuple(ts["app.ts"])
+    assert "1:32" in run("check", root, "--color", "never").stdout

@@ -65,3 +65,27 @@ def test_counted_answers_are_the_tables(data, lf_only, draw):
         assert lazy.line_of(off) == table.line_of(off), (data, off)
         assert lazy.position(off, enc) == table.position(off, enc), (data, off, enc)
     assert lazy.line_count == table.line_count
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT, st.booleans(), st.data())
+def test_a_skipped_byte_order_mark_is_not_counted(text, lf_only, draw):
+    # a file's bytes with a byte order mark, as an editor shows them (without it): the same
+    # lines and columns as the text after the mark, whether counted or from the table
+    if lf_only:
+        text = text.replace(b"\r", b"")
+    data = b"\xef\xbb\xbf" + text
+    idx = LineIndex(data, skip_bom=True)
+    bare = LineIndex(text)
+    assert idx.line_count == bare.line_count
+    assert idx.line_text(0) == bare.line_text(0)
+    for _ in range(LineIndex.COUNTED + 4):
+        off = draw.draw(st.integers(-2, len(data) + 2))
+        enc = draw.draw(st.sampled_from(["utf-8", "utf-16", "utf-32"]))
+        assert idx.line_of(off) == bare.line_of(max(0, off - 3)), (data, off)
+        assert idx.position(off, enc) == bare.position(max(0, off - 3), enc), (data, off, enc)
+        line = draw.draw(st.integers(-1, bare.line_count))
+        col = draw.draw(st.integers(0, 6))
+        assert idx.offset(line, col, enc) == bare.offset(line, col, enc) + 3, (data, line, col, enc)
+    # without skip_bom (an editor's own text) the mark is a character like any other
+    assert LineIndex(data).position(3, "utf-16") == (0, 1)

@@ -48,7 +48,8 @@ def diagnostics_by_file(problems: Iterable[Problem], root: Path, encoding: Encod
         assert path is not None
         if path not in lines:
             data = read(path)
-            lines[path] = LineIndex(data) if data is not None else None
+            # (the JSON readers count columns after a byte order mark, as editors show the file)
+            lines[path] = LineIndex(data, skip_bom=True) if data is not None else None
         rng = _range(lines[path], p.line, p.column, encoding)
         out.setdefault(path, []).append(T.Diagnostic(
             range=rng, message=p.message, severity=SEVERITY.get(p.severity, T.DiagnosticSeverity.Warning),

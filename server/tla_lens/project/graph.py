@@ -87,7 +87,8 @@ class Module:
     @property
     def lines(self) -> LineIndex:
         if self._lines is None:
-            self._lines = LineIndex(self.source)
+            # (an open file's are the editor's text; the others' the file's bytes on disk)
+            self._lines = LineIndex(self.source, skip_bom=self.data is None)
         return self._lines
 
     def line_of(self, offset: int) -> int:
