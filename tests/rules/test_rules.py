@@ -91,6 +91,24 @@ def test_cycle_with_async_module(workspace):
     assert "`a.js` → `b.js` → `a.js`" in next(f for f in cyc if rel(a, f) == "a.js").message
 
 
+def test_no_async_import_where_the_import_cannot_be_what_waits(workspace):
+    # a.js imports itself, and b.js, which is async only because of a.js's own await: neither
+    # import is why a.js is async (the cycle has its own finding); b.js's and main.js's are
+    a = analyse(workspace({
+        "package.json": PKG,
+        "a.js": "import './a.js';\nimport { b } from './b.js';\nexport const a = await Promise.resolve(1);\n",
+        "b.js": "import { a } from './a.js';\nexport const b = 1;\nexport const f = () => a;\n",
+        "main.js": "import { b } from './b.js';\nconsole.log(b);\n",
+        "solo.js": "import './solo.js';\nawait 0;\n",
+    }))
+    got = sorted((rel(a, f), line(a, f)) for f in by_code(a, "async-import"))
+    assert got == [("b.js", 1), ("main.js", 1)], got
+    cyc = by_code(a, "async-cycle")
+    assert sorted(rel(a, f) for f in cyc) == ["a.js", "b.js"]  # (not solo.js: it imports only itself)
+    assert "`a.js` → `b.js` → `a.js`" in next(f for f in cyc if rel(a, f) == "a.js").message
+    assert all(a.modules[p].is_async for p in a.modules)
+
+
 def test_package_entry_async(workspace):
     a = analyse(workspace({
         "package.json": '{"type": "module", "exports": {".": "./index.js", "./lazy": "./lazy.js"}}',

@@ -190,6 +190,7 @@ class _Rules:
         if mod is None or not mod.workspace or self.allowed(path):
             return []
         reportable = self.a.reportable.distance  # (the async modules: is_async, inlined)
+        root_of = self.a.reportable.root.get  # (the top-level await each one is nearest to)
         static, require = EdgeKind.STATIC, EdgeKind.REQUIRE
         for edge in mod.edges:
             target = edge.target
@@ -198,7 +199,10 @@ class _Rules:
                     self.unresolved_import(mod, edge)
                 continue
             if edge.kind is static:
-                if target in reportable:
+                # Nothing to say where the import cannot be what makes this module async: an
+                # import of itself, or (in a cycle) of a module that is async because of this
+                # module's own top-level await — the async-cycle finding says what the cycle does.
+                if target in reportable and target != path and root_of(target) != path:
                     self.async_import(mod, edge)
             elif edge.kind is require and self.a.infection.is_async(target):
                 self.require_async(mod, edge)
@@ -290,7 +294,8 @@ class _Rules:
         members = set(comp)
         if not any(self.a.reportable.is_async(p) for p in comp):
             return
-        inner = [e for e in mod.edges if e.evaluates and e.target in members]
+        # (an import of the module itself closes no cycle with another module: not one to show)
+        inner = [e for e in mod.edges if e.evaluates and e.target in members and e.target != mod.path]
         if not inner:
             return
         edge = inner[0]
