@@ -66,6 +66,8 @@ INDEX_BATCH = 64
 INDEX_BATCH_MAX = 64 if INDEX_JOBS <= 1 else 400
 INDEX_PAUSE = 0.005  # seconds between batches, for the reader thread
 CMD_SHOW_CHAIN = "tla-lens.showChain"
+# the file names WATCH_GLOBS cover whatever folder they are in
+WATCHED_NAMES = frozenset(g[3:] for g in WATCH_GLOBS if not any(c in g[3:] for c in "*{"))
 # Files the editor cannot open by a file: URI (inside a zip archive of Yarn's cache, in Deno's
 # HTTP cache: resolve/virtual.py): named by this scheme for a client that says it can ask for them
 # (experimental capability "tlaLensCachedFiles"), their text served by CACHED_FILE_REQUEST.
@@ -383,11 +385,10 @@ class TlaLensServer(LanguageServer):
         pages with an import map other than index.html: one more
         registration for each new name (a name once watched stays watched: events for other
         files of that name are told apart by the project)."""
-        files = self.project.resolver.import_map_files()
-        if not self.dynamic_watch or not files:  # (after every change: nothing to do, at once)
+        if not self.dynamic_watch or self.project is None:  # (after every change: at once)
             return
-        names = {os.path.basename(p) for p in files} - self.watched_maps - {"deno.json", "deno.jsonc", "package.json", "tla-lens.json", ".pnp.data.json",
-                                   "index.html"}
+        files = self.project.resolver.import_map_files()
+        names = {os.path.basename(p) for p in files} - self.watched_maps - WATCHED_NAMES if files else None
         if not names:
             return
         self.watched_maps |= names

@@ -119,11 +119,16 @@ def _dialect_of(path: Path) -> Optional[Dialect]:
     """The dialect ``path`` is parsed with: its extension's, or for a module Deno downloaded
     from a URL without an extension it knows (esm.sh's), its content type's."""
     found = dialect_for_path(path)
-    if os.sep + "remote" + os.sep in str(path) and "?" in str(path):
-        found = dialect_for_path(Path(denoremote.query_free(str(path))))  # (`mod.ts?dev`)
-    if found is None and os.sep + "remote" + os.sep in str(path):
-        remote = denoremote.remote_split(str(path))
-        media = denoremote.media(*remote) if remote is not None else None
+    s = str(path)
+    if denoremote.REMOTE not in s:
+        return found
+    remote = denoremote.remote_split(s)
+    if remote is None:
+        return found
+    if "?" in remote[1]:  # (`mod.ts?dev`: the extension before the query)
+        found = dialect_for_path(Path(denoremote.query_free(s)))
+    if found is None:
+        media = denoremote.media(*remote)
         if media is not None:
             return Dialect(media)
     return found

@@ -13,7 +13,6 @@ from typing import Optional
 from . import denoremote, virtual, zips
 
 _MISSING = object()
-_REMOTE = os.sep + "remote" + os.sep  # (in the paths of JSR packages in Deno's cache)
 
 
 def kind_on_disk(p: str) -> Optional[str]:
@@ -46,7 +45,7 @@ class CachedFS:
             if inside is not None:  # a folder inside a zip archive (Yarn Plug'n'Play's cache)
                 r = self._list[d] = zips.listdir(*inside)
                 return r  # type: ignore[return-value]
-        if r is _MISSING and _REMOTE in d:
+        if r is _MISSING and denoremote.REMOTE in d:
             package = denoremote.split(d)
             if package is not None:  # a folder of a JSR package in Deno's cache
                 r = self._list[d] = denoremote.listdir(*package)
@@ -74,14 +73,13 @@ class CachedFS:
         r = self._kind.get(p, _MISSING)
         if r is not _MISSING:
             return r  # type: ignore[return-value]
-        if _REMOTE in p:
+        if denoremote.REMOTE in p:
             # a file of Deno's HTTP cache, named by its URL (resolve/denoremote.py): not in the
             # listing of its folder, even where that folder exists (a host's: `https://esm.sh/x`)
-            package = denoremote.split(p)
-            remote = denoremote.remote_split(p) if package is None else None
-            if package is not None or remote is not None:
-                r = self._kind[p] = denoremote.kind(*package) if package is not None else denoremote.remote_kind(*remote)
-                return r
+            named, k = denoremote.path_kind(p)
+            if named:
+                self._kind[p] = k  # type: ignore[assignment]
+                return k
         parent, name = os.path.split(p)
         if name and parent and parent != p:
             names = self.listdir(parent)

@@ -19,6 +19,8 @@ import os
 from typing import Optional
 from urllib.parse import urlsplit
 
+# in every path of the cache, as tla-lens names its files: a cheap first test
+REMOTE = os.sep + "remote" + os.sep
 _TRAILER = b"\n// denoCacheMetadata="
 _Index = tuple[dict[str, dict[str, str]], set[str], dict]  # folders, files, the meta's JSON
 _INDEX: dict[str, tuple[tuple[int, int], Optional[_Index]]] = {}
@@ -66,7 +68,7 @@ def package_folder(name: str, version: str) -> Optional[str]:
 
 def _cache_parts(path: str) -> Optional[tuple[str, list[str]]]:
     """(the HTTP cache folder, the parts of ``path`` below it: scheme, host folder, …)."""
-    if os.sep + "remote" + os.sep not in path:
+    if REMOTE not in path:
         return None
     for root in _roots_now():
         prefix = root + os.sep
@@ -306,9 +308,15 @@ def read(host_dir: str, name: str, version: str, inner: str, limit: int) -> tupl
     return data, None
 
 
-def exists(path: str) -> bool:
-    found = split(path)
-    if found is not None:
-        return kind(*found) is not None
+def path_kind(path: str) -> tuple[bool, Optional[str]]:
+    """(whether ``path`` names a file or folder of Deno's HTTP cache — a JSR package's, a
+    downloaded module's —, and then its kind there: "file", "dir" or None)."""
+    package = split(path)
+    if package is not None:
+        return True, kind(*package)
     remote = remote_split(path)
-    return remote is not None and remote_kind(*remote) is not None
+    return (True, remote_kind(*remote)) if remote is not None else (False, None)
+
+
+def exists(path: str) -> bool:
+    return path_kind(path)[1] is not None

@@ -574,7 +574,7 @@ class Resolver:
                     not spec.startswith("//"):
                 # a page's module: `/x` is from the root the page is served from, as in the browser
                 return self._resolve("." + spec, imap.served_from, mode, ts, aliased=True)
-        if spec.startswith(("./", "../", "/")) and not spec.startswith("//") and os.sep + "remote" + os.sep in imp_dir:
+        if spec.startswith(("./", "../", "/")) and not spec.startswith("//") and denoremote.REMOTE in imp_dir:
             url = denoremote.url_of(imp_dir + os.sep)
             if url is not None and denoremote.split(imp_dir) is None:
                 # a module Deno downloaded: its imports are URLs relative to its own
@@ -1543,25 +1543,30 @@ class Resolver:
         below the page (cached per folder)."""
         root = self._root_real
         inside = root.rstrip(os.sep) + os.sep
+        return self._nearest(
+            folder, self._page_for, lambda d: d == root or d.startswith(inside),
+            lambda d: self._page_in(d) if os.sep + "node_modules" not in d[len(root):] + os.sep else None)
+
+    @staticmethod
+    def _nearest(folder: str, cache: dict, within, probe) -> Optional[str]:
+        """The first answer of ``probe`` (not None) for ``folder`` and the folders above it, as
+        long as ``within`` them; every folder walked remembers it in ``cache``."""
         walked = []
         found: Optional[str] = None
         d = folder
-        while d == root or d.startswith(inside):
-            cached = self._page_for.get(d, MISSING)
+        while within(d):
+            cached = cache.get(d, MISSING)
             if cached is not MISSING:
-                found = cached  # type: ignore[assignment]
+                found = cached
                 break
             walked.append(d)
-            if os.sep + "node_modules" not in d[len(root):] + os.sep:
-                found = self._page_in(d)
-                if found is not None:
-                    break
+            found = probe(d)
             parent = os.path.dirname(d)
-            if parent == d:
+            if found is not None or parent == d:
                 break
             d = parent
         for w in walked:
-            self._page_for[w] = found
+            cache[w] = found
         return found
 
     def _served_root(self, d: str) -> str:
@@ -1648,27 +1653,13 @@ class Resolver:
         hit = self._deno_conf_for.get(folder, MISSING)
         if hit is not MISSING:
             return hit  # type: ignore[return-value]
-        walked = []
-        found: Optional[str] = None
-        d = folder
-        # a package of Deno's cache: none applies (Deno does not apply a JSR package's own
-        # import map either)
         if denoremote.cached_path(folder) or denocache.package_of(folder, self._deno_npm_dirs()) is not None:
-            d = os.sep + "node_modules"  # (no walk)
-        while os.path.basename(d) != "node_modules":
-            cached = self._deno_conf_for.get(d, MISSING)
-            if cached is not MISSING:
-                found = cached  # type: ignore[assignment]
-                break
-            walked.append(d)
-            found = self._deno_config_in(d)
-            parent = os.path.dirname(d)
-            if found is not None or parent == d:
-                break
-            d = parent
-        for w in walked:
-            self._deno_conf_for[w] = found
-        return found
+            # a package of Deno's cache: none applies (Deno does not apply a JSR package's own
+            # import map either)
+            self._deno_conf_for[folder] = None
+            return None
+        return self._nearest(folder, self._deno_conf_for, lambda d: os.path.basename(d) != "node_modules",
+                             self._deno_config_in)
 
     def import_map_files(self) -> set[str]:
         """The import map files read so far: those deno.json files name (``importMap``), and

@@ -4,12 +4,9 @@ HTTP cache, hashed names: resolve/denoremote.py). tla-lens names them by the pat
 have; these functions read them by that path, for the resolver and the project alike."""
 from __future__ import annotations
 
-import os
 from typing import Optional
 
 from . import denoremote, zips
-
-_REMOTE = os.sep + "remote" + os.sep  # (in the names of the files of Deno's HTTP cache)
 
 
 def read(path: str, limit: int) -> Optional[tuple[Optional[bytes], Optional[str]]]:
@@ -19,7 +16,7 @@ def read(path: str, limit: int) -> Optional[tuple[Optional[bytes], Optional[str]
         inside = zips.split(path)
         if inside is not None:
             return zips.read(*inside, limit)
-    if _REMOTE in path:
+    if denoremote.REMOTE in path:
         package = denoremote.split(path)
         if package is not None:
             return denoremote.read(*package, limit)
