@@ -242,6 +242,10 @@ class _Rules:
             what = f"this import compiles to `require(\"{edge.specifier}\")` in a CommonJS module, and"
         elif getattr(fact, "kind", None) is RequireKind.IMPORT_EQUALS:
             what = f"`import … = require(\"{edge.specifier}\")`"
+        elif getattr(fact, "callee", ""):
+            what = f"`{fact.callee}(\"{edge.specifier}\")`"
+            if "createRequire" not in fact.callee:
+                what += " (a require function made by `createRequire`)"
         else:
             what = f"`require(\"{edge.specifier}\")`"
         root_cause = self.cause(target, mod.path, reportable=False)

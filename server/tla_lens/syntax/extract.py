@@ -68,6 +68,9 @@ __all__ = ["extract", "extract_record", "extract_incremental"]
 # TypeScript 5.9's transpileModule emits `(function (N) { await x; })(N || (N = {}))`,
 # which no engine accepts, so an await there is not TLA either. Ambient (`declare`)
 # blocks contain no code.
+# no createRequire imported: (no require functions made, (no createRequire, no module names))
+_NO_MAKERS: tuple = (frozenset(), (frozenset(), frozenset()))
+
 _TLA_BOUNDARY = frozenset(
     {
         "function_declaration",
@@ -440,6 +443,9 @@ class _Extractor:
         self.dynamic: list[DynamicImport] = []
         self.globs: list[tuple] = []  # eager import.meta.glob calls (facts.glob_record's)
         self.requires: list[tuple[int, RequireCall]] = []  # (sort key, call)
+        # names of the require functions, and of what makes them (createRequire; the module)
+        self.require_names: frozenset = frozenset([b"require"])
+        self.makers: tuple[frozenset, frozenset] = _NO_MAKERS[1]
         self.ambiguous_tla: set[int] = set()  # `await(x)` sites that are calls in a script
         # valid statements the grammar gives errors in, that are not import-ish statements
         self.excused: list[tuple[int, int]] = []
@@ -720,7 +726,10 @@ class _Extractor:
                     locals_.setdefault(b.local.encode("utf-8", "surrogatepass"), []).append((s, i))
         # `import w = v.p` (not exported) uses `v` only where `w` is used as a value
         aliases = _alias_names(src, self.head_end) if ts and locals_ else frozenset()
-        words = [b"import", b"require", *locals_.keys(), *aliases]
+        # require functions made by Node's createRequire, and the names that make them
+        made, self.makers = self._created_requires(root) if b"createRequire" in src else _NO_MAKERS
+        makers = self.makers[0] | self.makers[1]
+        words = [b"import", b"require", *locals_.keys(), *aliases, *made, *makers]
         positions = word_positions(src, words, self.head_end)
         react = locals_.get(b"React")
         if react is not None:
@@ -732,9 +741,12 @@ class _Extractor:
         cur = root.walk()
         npos = len(positions)
         bisect_left = bisect.bisect_left
-        wanted = frozenset([b"require", *locals_.keys(), *aliases])
-        # A module-level `const require = createRequire(...)` is still a require function.
-        keep_require = b"require" not in locals_
+        wanted = frozenset([b"require", *locals_.keys(), *aliases, *made, *makers])
+        # A module-level `const require = createRequire(...)` is still a require function, and
+        # so is a module-level `const req = createRequire(...)`.
+        kept = frozenset([*made, *((b"require",) if b"require" not in locals_ else ())])
+        self.require_names = frozenset([b"require", *made])
+        callers = (b"import", b"require", *made, *makers)
         # scope records: [parent index, {name: meanings} or None]; 0 is the program
         scopes: list[list] = [[-1, None]]
         # references: (scope, name, meaning looked up, 0 = value use / 1 = type use)
@@ -746,7 +758,7 @@ class _Extractor:
         pending_requires: list[tuple[int, object]] = []
 
         def declare(target: tuple[int, int], name: bytes) -> None:
-            if name not in wanted or (target[0] == 0 and name == b"require" and keep_require):
+            if name not in wanted or (target[0] == 0 and name in kept):
                 return
             rec = scopes[target[0]]
             d = rec[1]
@@ -875,7 +887,7 @@ class _Extractor:
                     if t == "call_expression":
                         # (only `import(…)` and `require(…)` matter: a call whose callee starts
                         # the call with one of those words)
-                        if not in_type and src.startswith((b"import", b"require"), node.start_byte):
+                        if not in_type and src.startswith(callers, node.start_byte):
                             self._call(node, scope, pending_requires)
                     elif t == "meta_property":
                         if not in_type and src.startswith(b"import", node.start_byte):
@@ -939,8 +951,8 @@ class _Extractor:
                 continue
             for s, i in locals_.get(name, ()):
                 s.uses[i][kind] = True
-        for scope, call in pending_requires:
-            if b"require" not in hidden_value[scope]:
+        for scope, name, call in pending_requires:
+            if name not in hidden_value[scope]:
                 self.requires.append((call.span.start, call))
 
     def _call(self, node, scope: int, pending_requires: list) -> None:
@@ -957,12 +969,69 @@ class _Extractor:
             glob = _eager_glob(node, src)
             if glob is not None:
                 self.globs.append(glob)
-        elif ftype == "identifier" and src[fn.start_byte : fn.end_byte] == b"require":
-            arg = _first_argument(node)
-            spec, span = _literal(arg, src)
-            if spec is not None and span is not None:
-                call = RequireCall(RequireKind.CALL, spec, Span(node.start_byte, node.end_byte), span)
-                pending_requires.append((scope, call))
+        elif ftype == "identifier" and src[fn.start_byte : fn.end_byte] in self.require_names:
+            name = src[fn.start_byte : fn.end_byte]
+            self._require_call(node, scope, pending_requires, name,
+                               "" if name == b"require" else name.decode("utf-8", "replace"))
+        elif ftype == "call_expression" and _makes_require(fn, src, self.makers):
+            # `createRequire(import.meta.url)("m")`
+            name = src[fn.start_byte : fn.end_byte].split(b"(", 1)[0].split(b".", 1)[0].strip()
+            callee = " ".join(src[fn.start_byte : fn.end_byte].decode("utf-8", "replace").split())
+            self._require_call(node, scope, pending_requires, name, callee)
+
+    def _require_call(self, node, scope: int, pending_requires: list, name: bytes, callee: str) -> None:
+        """A require() of a literal: kept unless ``name`` is hidden where the call is."""
+        spec, span = _literal(_first_argument(node), self.src)
+        if spec is not None and span is not None:
+            call = RequireCall(RequireKind.CALL, spec, Span(node.start_byte, node.end_byte), span,
+                               callee=callee)
+            pending_requires.append((scope, name, call))
+
+    def _created_requires(self, root) -> tuple[frozenset, tuple[frozenset, frozenset]]:
+        """(the names of the module-level require functions made by Node's createRequire,
+        (the names of createRequire, the names of the module whose property it is)):
+        ``import { createRequire } from "node:module"`` (or
+        ``"module"``) and ``const req = createRequire(import.meta.url)``; also through a
+        namespace or default import of the module (``const req = m.createRequire(…)``).
+        Only declarations among the program's top-level statements count."""
+        fns: set[bytes] = set()
+        objs: set[bytes] = set()
+        for s in self.stmts:
+            p = s.parsed
+            if p.kind == "export" or p.type_only or p.specifier not in ("module", "node:module"):
+                continue
+            for b in p.bindings:
+                if b.local and not b.type_only:
+                    if b.imported == "createRequire":
+                        fns.add(b.local.encode("utf-8"))
+                    elif b.imported in ("*", "default"):
+                        objs.add(b.local.encode("utf-8"))
+        if not fns and not objs:
+            return _NO_MAKERS
+        makers = (frozenset(fns), frozenset(objs))
+        names = makers[0] | makers[1]
+        src = self.src
+        made: set[bytes] = set()
+        for stmt in root.children:
+            if stmt.type == "export_statement":
+                stmt = stmt.child_by_field_name("declaration")
+                if stmt is None:
+                    continue
+            if stmt.type not in ("lexical_declaration", "variable_declaration"):
+                continue
+            text = src[stmt.start_byte : stmt.end_byte]
+            if not any(n in text for n in names):
+                continue
+            for d in stmt.named_children:
+                if d.type != "variable_declarator":
+                    continue
+                name = d.child_by_field_name("name")
+                value = d.child_by_field_name("value")
+                if name is not None and name.type == "identifier" and value is not None and \
+                        value.type == "call_expression" and \
+                        _makes_require(value.child_by_field_name("function"), src, makers, callee=True):
+                    made.add(src[name.start_byte : name.end_byte])
+        return frozenset(made), makers
 
     # -----------------------------------------------------------------------------------
     # Assembly
@@ -1399,6 +1468,43 @@ def _eager_glob(call, src: bytes) -> Optional[tuple]:
     if not patterns:
         return None
     return (tuple(patterns), call.start_byte, call.end_byte, first.start_byte, first.end_byte)
+
+
+# createRequire's arguments that name the calling file
+_HERE = frozenset({b"import.meta.url", b"import.meta.filename", b"__filename"})
+
+
+def _makes_require(node, src: bytes, makers, callee: bool = False) -> bool:
+    """Whether ``node`` is a call of createRequire for the file itself (``callee``: is
+    createRequire in such a call): ``createRequire(import.meta.url)`` /
+    ``m.createRequire(__filename)``, with the names of
+    :meth:`_Extractor._created_requires`: (createRequire's names, the module's names)."""
+    if node is None:
+        return False
+    if not callee:
+        if node.type != "call_expression":
+            return False
+        call = node
+        node = node.child_by_field_name("function")
+        if node is None:
+            return False
+    else:
+        call = node.parent
+        if call is None or call.type != "call_expression":
+            return False
+    # made for this file: resolved like its own `require` (another base is not followed)
+    arg = _first_argument(call)
+    if arg is None or b"".join(src[arg.start_byte : arg.end_byte].split()) not in _HERE:
+        return False
+    fns, objs = makers
+    if node.type == "identifier":
+        return src[node.start_byte : node.end_byte] in fns
+    if node.type == "member_expression":
+        obj = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        return obj is not None and prop is not None and obj.type == "identifier" and \
+            src[obj.start_byte : obj.end_byte] in objs and src[prop.start_byte : prop.end_byte] == b"createRequire"
+    return False
 
 
 def _first_argument(call):

@@ -156,7 +156,8 @@ class GlobImport:
 
 
 class RequireKind(str, Enum):
-    CALL = "require"                 # require('m') (a call of the free identifier `require`)
+    CALL = "require"                 # require('m') (a call of the free identifier `require`, or of
+                                     # a module-level function made by `createRequire`: `callee`)
     IMPORT_EQUALS = "import-equals"  # TypeScript `import x = require('m')`
 
 
@@ -171,6 +172,10 @@ class RequireCall:
     erased_default: bool = False
     # Under verbatimModuleSyntax: only `import type x = require('m')` is erased (TypeScript 5.9).
     erased_verbatim: bool = False
+    # A call of a require function made by Node's `createRequire` (`const req =
+    # createRequire(import.meta.url); req("m")`): the callee as written ("req",
+    # "createRequire(import.meta.url)"); "" for `require` itself.
+    callee: str = ""
 
     def erased(self, verbatim_module_syntax: bool) -> bool:
         return self.erased_verbatim if verbatim_module_syntax else self.erased_default
@@ -256,7 +261,7 @@ def dynamic_record(d: DynamicImport) -> tuple:
 
 def require_record(r: RequireCall) -> tuple:
     return (r.kind.value, r.specifier, r.span.start, r.span.end, r.specifier_span.start,
-            r.specifier_span.end, r.erased_default, r.erased_verbatim)
+            r.specifier_span.end, r.erased_default, r.erased_verbatim, r.callee)
 
 
 def suppression_record(s: Suppression) -> tuple:
@@ -295,8 +300,8 @@ def from_record(r: tuple) -> ModuleFacts:
                             _PHASES[ph], ty, at, ed, ev, amb)
                for k, spec, a, b, c, d, bs, ph, ty, at, ed, ev, amb in imports]),
         tuple([DynamicImport(s, Span(a, b), None if ss is None else Span(*ss)) for s, a, b, ss in dynamic]),
-        tuple([RequireCall(_REQUIRE_KINDS[k], s, Span(a, b), Span(c, d), e1, e2)
-               for k, s, a, b, c, d, e1, e2 in requires]),
+        tuple([RequireCall(_REQUIRE_KINDS[k], s, Span(a, b), Span(c, d), e1, e2, ce)
+               for k, s, a, b, c, d, e1, e2, ce in requires]),
         tuple([Suppression(line, codes, reason, Span(a, b)) for line, codes, reason, a, b in suppressions]),
         module_syntax, errors, None if first is None else Span(*first), invalid,
         tuple([GlobImport(tuple(ps), Span(a, b), Span(c, d)) for ps, a, b, c, d in globs]),
