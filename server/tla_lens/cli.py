@@ -77,14 +77,21 @@ def _parser() -> argparse.ArgumentParser:
                    help="the suppressions file (default: tla-lens-suppressions.json in the project root)")
     common(c)
 
-    e = sub.add_parser("explain", help="explain why one module is async (or that it is not)")
-    e.add_argument("file", type=Path, metavar="FILE")
+    e = sub.add_parser("explain", help="explain why one module is async (or that it is not)",
+                       description="Explain why one module is async: the shortest chain of imports "
+                                   "from it down to a top-level await.")
+    e.add_argument("file", type=Path, metavar="FILE", help="the module to explain")
     e.add_argument("--root", type=Path, help="project root (default: found from FILE upward)")
     common(e)
 
-    g = sub.add_parser("graph", help="draw the async part of the module graph")
-    g.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
-    g.add_argument("--format", choices=("dot", "mermaid"), default="dot")
+    g = sub.add_parser("graph", help="draw the async part of the module graph",
+                       description="Print the async modules and the imports between them as a "
+                                   "Graphviz (dot) or Mermaid graph; modules with a top-level await "
+                                   "are marked.")
+    g.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH",
+                   help="project folder (default: .)")
+    g.add_argument("--format", choices=("dot", "mermaid"), default="dot",
+                   help="graph language (default: dot)")
     common(g)
 
     s = sub.add_parser("serve", help="run the language server (stdio by default)",
