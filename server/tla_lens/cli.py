@@ -307,7 +307,7 @@ def _config_json(root: Path, config: Config) -> str:
     from dataclasses import replace
 
     from .config import to_dict
-    from .project.discover import walk
+    from .project.discover import iter_package_dirs, walk
     from .resolve.bundler import CONFIG_NAMES, find_config as find_bundler, read_config
 
     def rel(p: str) -> str:
@@ -318,8 +318,8 @@ def _config_json(root: Path, config: Config) -> str:
 
     # (every folder of the project, whatever include/exclude say: they govern findings, not
     # which configurations resolution reads)
-    folders = sorted({str(f.parent) for f in walk(root, replace(config, include=(), exclude=())).files
-                      if f.name in CONFIG_NAMES})
+    every = walk(root, replace(config, include=(), exclude=())).files
+    folders = sorted({str(f.parent) for f in every if f.name in CONFIG_NAMES})
     bundlers = []
     entries = []
     for folder in folders:
@@ -340,11 +340,21 @@ def _config_json(root: Path, config: Config) -> str:
                              **({"ignoredBecause": a.ignored} if a.ignored else {}),
                              **({"notRead": a.unread} if a.unread else {})})
     from .resolve import Resolver
+    from .resolve.scripts import node_script_files
 
     resolver = Resolver(root)
     runtime = resolver.runtime_files(root)
+    # npm scripts that run files with `node`: TypeScript reached from them keeps its imports
+    node_scripts = []
+    for folder in sorted(str(d) for d in iter_package_dirs(root, every)):
+        manifest = resolver.package_json_for(Path(folder) / "package.json")
+        if manifest is not None and str(manifest[0]) == folder:
+            for script, file in node_script_files(manifest[1].get("scripts"), folder):
+                node_scripts.append({"file": rel(os.path.join(folder, "package.json")),
+                                     "script": script, "runs": _shown_path(rel(file))})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
+           "nodeScripts": node_scripts,
            **{k: rel(str(v)) if v else None for k, v in runtime.items()},
            # where packages outside the project are read from (tla-lens's environment decides)
            "caches": resolver.caches()}

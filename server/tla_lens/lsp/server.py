@@ -905,8 +905,14 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
         lang = "ts" if rmod.facts.dialect.is_typescript else "js"
         lines.append(f"```{lang}\n{code[:300]}\n```")
     if isinstance(edge.fact, StaticImport) and edge.kind is EdgeKind.STATIC:
+        node_run = project.node_run.get(mod.path)
         lines.append("")
-        lines.append("Load it with `import()` where it is used to keep this module synchronous.")
+        if node_run is not None and edge.fact.erased_default:
+            lines.append(f"Node runs this file by type stripping ({node_run}) and keeps every import "
+                         "as written; TypeScript would drop this one, which uses no value of the module: "
+                         "use `import type` for types, and remove what is not used.")
+        else:
+            lines.append("Load it with `import()` where it is used to keep this module synchronous.")
     return "\n".join(lines)
 
 

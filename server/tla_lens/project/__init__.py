@@ -50,6 +50,7 @@ from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
+from ..resolve.scripts import node_script_files
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts, Span, TlaKind, TlaSite
@@ -107,6 +108,11 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
 
 
 _ABSENT = object()
+
+
+def _strippable(path: Path, mod: Module) -> bool:
+    """Would Node run ``path`` by type stripping (.ts/.mts/.cts, not inside node_modules)?"""
+    return mod.facts.dialect is Dialect.TS and "node_modules" not in path.parts
 
 
 def _loadable(target: Path) -> bool:
@@ -204,6 +210,11 @@ class Project:
         self.cycles: list[list[Path]] = []
         self.cycle_of: dict[Path, list[Path]] = {}
         self.entries: dict[Path, str] = {}
+        # the files npm scripts run with `node` (label: which script), and the TypeScript
+        # files Node runs from them by type stripping (label: the entry's), whose imports are
+        # kept as written
+        self.node_entries: dict[Path, str] = {}
+        self.node_run: dict[Path, str] = {}
         self.version = 0        # bumped when verdicts are recomputed
         self.generation = 0     # bumped on every change (text, positions or verdicts)
         self._findings: Optional[list] = None
@@ -517,15 +528,76 @@ class Project:
             self.file_problems.setdefault(path, []).append(Problem(
                 path, "not valid UTF-8; analysed with replacement characters", severity="information"))
         fmt = _module_format(path, facts, self.resolver)
-        verbatim = False
-        if dialect.is_typescript or dialect is Dialect.VUE:  # (a Vue component's TypeScript too)
-            verbatim = self.resolver.verbatim_for(path)
+        verbatim = self._verbatim(path, dialect)
         keep = path in self.overlays
         mod = Module(path=path, data=data if keep else None, facts=facts, format=fmt,
                      workspace=workspace, verbatim=verbatim, infection=self.infection,
                      reader=None if keep else self._reader)
         mod.edges = self._edges_of(mod)
         return mod
+
+    def _verbatim(self, path: Path, dialect: Dialect) -> bool:
+        """Are ``path``'s imports kept as written: verbatimModuleSyntax (tsconfig, deno.json),
+        or a TypeScript file Node runs by type stripping."""
+        if not (dialect.is_typescript or dialect is Dialect.VUE):  # (a Vue component's TypeScript too)
+            return False
+        return path in self.node_run or self.resolver.verbatim_for(path)
+
+    def _find_node_entries(self) -> dict[Path, str]:
+        """The files the workspace packages' npm scripts run with `node`."""
+        found: dict[Path, str] = {}
+        workspace = [p for p, m in self.modules.items() if m.workspace]
+        for pkg_dir in iter_package_dirs(self.root, workspace, self.resolver.fs.is_file):
+            manifest = self.resolver.package_json_for(pkg_dir / "package.json")
+            if manifest is None or manifest[0] != pkg_dir:
+                continue
+            rel = self.graph.rel(pkg_dir / "package.json")
+            for script, file in node_script_files(manifest[1].get("scripts"), str(pkg_dir),
+                                                  self.resolver.fs.is_file):
+                path = Path(os.path.realpath(file))
+                found.setdefault(path, f"script `{script}` of {rel}")
+        return found
+
+    def _settle_node_run(self) -> bool:
+        """Bring :attr:`node_run` up to date with the graph: the TypeScript files (.ts, .mts,
+        .cts outside node_modules) reachable from :attr:`node_entries`. Node keeps their
+        imports, which may reach more files: repeated until nothing changes. Returns whether
+        any module's edges changed (the graph is then re-indexed)."""
+        if not self.node_entries and not self.node_run:
+            return False
+        changed = False
+        while True:
+            reach: dict[Path, str] = {}
+            stack = [p for p in self.node_entries if p in self.modules]
+            label = {p: self.node_entries[p] for p in stack}
+            seen = set(stack)
+            while stack:
+                p = stack.pop()
+                mod = self.modules[p]
+                why = label[p]
+                if _strippable(p, mod):
+                    reach[p] = why
+                for e in mod.edges:
+                    t = e.target
+                    if t is not None and t not in seen and t in self.modules:
+                        seen.add(t)
+                        label[t] = why
+                        stack.append(t)
+            flipped = reach.keys() ^ self.node_run.keys()
+            self.node_run = reach
+            if not flipped:
+                break
+            changed = True
+            for p in flipped:
+                mod = self.modules[p]
+                mod.verbatim = self._verbatim(p, mod.facts.dialect)
+                mod.edges = self._edges_of(mod)
+            self.load(sorted({e.target for p in flipped for e in self.modules[p].edges
+                              if e.target is not None and e.target not in self.modules
+                              and _loadable(e.target)}))
+        if changed:
+            self.graph.index_edges()
+        return changed
 
     def _resolve(self, mod: Module, specifier: str, mode: str, problem: bool = False) -> Resolution:
         """The resolution of an import of ``mod``. An unresolved one is an `unresolved-import`
@@ -661,6 +733,9 @@ class Project:
     def recompute(self, cycles: bool = True, entries: bool = True) -> set[Path]:
         """Recompute verdicts (and, unless told they cannot have changed, cycles and entries);
         return the modules whose verdict or chain root changed."""
+        self.node_entries = self._find_node_entries()
+        if self._settle_node_run():
+            cycles = entries = True
         inf = self.infection
         old_root, old_distance = inf.root, inf.distance
         tla = [p for p, m in self.modules.items() if m.has_tla]
@@ -926,6 +1001,8 @@ class Project:
         if graph_dirty:
             if full_index:
                 self.graph.index_edges()
+            if self._settle_node_run():
+                unverdicted = True  # (which files Node runs changed: their imports too)
             if unverdicted:
                 change.verdicts = self.recompute(cycles=True, entries=True)
             else:
@@ -947,7 +1024,7 @@ class Project:
             fmt = _module_format(path, mod.facts, self.resolver)
             verbatim = mod.verbatim
             if mod.facts.dialect.is_typescript or mod.facts.dialect is Dialect.VUE:
-                verbatim = self.resolver.verbatim_for(path)
+                verbatim = self._verbatim(path, mod.facts.dialect)
             mod.format, mod.verbatim = fmt, verbatim
             mod.workspace = path in self.workspace_files
             mod.edges = self._edges_of(mod)

@@ -54,6 +54,10 @@ def explain(analysis: "Analysis", path: Path) -> str:
         if len(analysis.infection.chain(path)) > 1:
             out.append("  (the shortest chain; break it at any hop with a dynamic import())")
     out += _blind_spots(analysis, path)
+    node_run = getattr(analysis, "node_run", {}).get(path)
+    if node_run is not None:
+        out.append(f"Node runs it by type stripping ({node_run}): its imports are kept as "
+                   "written, also those TypeScript would drop (types only, or nothing used).")
     # cycles
     for comp in analysis.cycles:
         if path in comp:

@@ -230,6 +230,10 @@ class _Rules:
         msg += ", so this module waits for it and is async too"
         if isinstance(imp, StaticImport) and imp.phase is ImportPhase.DEFER:
             msg += "; `import defer` still evaluates top-level awaits eagerly"
+        node_run = getattr(self.a, "node_run", {}).get(mod.path)
+        if node_run is not None and isinstance(imp, StaticImport) and imp.erased_default:
+            msg += (f" (Node runs this file by type stripping, from {node_run}, which keeps every "
+                    f"import as written; TypeScript would drop this one, which uses no value of the module)")
         related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` {verb} `{edge.specifier}`")]
         related += self.chain_related(target)
         self.add(mod, edge.span, "async-import", msg, related, target)

@@ -1,0 +1,150 @@
+"""The files a package's npm scripts run with plain ``node`` (read, never run).
+
+Node (≥ 22.18, 23.6) runs TypeScript files itself by *type stripping*: it blanks out the types
+and keeps every import as written (no elision: ``import { helper }`` never used, or
+``import { type T }``, still loads the module — checked with Node 26). Which TypeScript files
+Node runs is known from the commands that start it; this module reads the ``scripts`` of a
+package.json for ``node [options] FILE`` and gives the files.
+
+A command counts when its program is ``node`` (after ``VAR=value`` assignments, ``env``,
+``cross-env`` or ``dotenv --``), it does not evaluate code given on the command line
+(``-e``/``-p``), it does not turn type stripping off, and it loads no module that may compile
+TypeScript itself (``--import tsx``, ``-r ts-node/register``, ``--loader @swc-node/…``: those
+elide imports as TypeScript does). ``node --test a.ts b.ts`` runs each file named; globs are not
+expanded. Commands are split at ``&&``, ``||``, ``;``, ``|`` and ``&``; the script text is split
+into words by :mod:`shlex` (POSIX shell quoting).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from typing import Callable, Iterator
+
+__all__ = ["node_script_files"]
+
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "|&"})
+# node options whose value is the next word (when not written `--opt=value`)
+_VALUED = frozenset({
+    "-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions",
+    "--input-type", "--env-file", "--env-file-if-exists", "--title", "--watch-path",
+    "--test-reporter", "--test-reporter-destination", "--test-name-pattern",
+    "--test-skip-pattern", "--test-concurrency", "--test-timeout", "--test-shard",
+    "--inspect-port", "--debug-port", "--redirect-warnings", "--openssl-config", "--icu-data-dir",
+    "--disable-warning", "--localstorage-file", "--secure-heap", "--secure-heap-min",
+    "--heapsnapshot-signal", "--diagnostic-dir", "--report-dir", "--report-directory",
+    "--report-filename", "--report-signal", "--cpu-prof-dir", "--cpu-prof-name",
+    "--heap-prof-dir", "--heap-prof-name", "--stack-trace-limit", "--experimental-config-file",
+    "--trace-event-categories", "--trace-event-file-pattern", "--unhandled-rejections",
+    "--dns-result-order", "--max-http-header-size", "--policy-integrity", "--experimental-policy",
+    "--snapshot-blob", "--watch-kill-signal", "--run",
+})
+_LOADERS = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader"})
+# a preloaded module that may compile TypeScript (and so elide imports as TypeScript does)
+_COMPILER = re.compile(r"ts-node|tsx|tsimp|@swc|swc-node|esbuild|babel|sucrase|jiti|@oxc|"
+                       r"ts-blank|typescript|\.ts$|/ts\b", re.IGNORECASE)
+_NO_CODE = frozenset({"-e", "--eval", "-p", "--print", "-i", "--interactive", "-c", "--check",
+                      "-v", "--version", "-h", "--help", "--run", "--v8-options"})
+_WRAPPERS = frozenset({"env", "cross-env", "cross-env-shell"})
+
+
+def _commands(text: str) -> Iterator[list[str]]:
+    lex = shlex.shlex(text, posix=True, punctuation_chars=True)
+    lex.whitespace_split = True
+    lex.commenters = ""
+    words: list[str] = []
+    try:
+        for w in lex:
+            if w in _SEPARATORS:
+                if words:
+                    yield words
+                words = []
+            elif w in ("(", ")", "{", "}"):
+                continue
+            else:
+                words.append(w)
+    except ValueError:  # unbalanced quotes: what was read so far
+        pass
+    if words:
+        yield words
+
+
+def _program(words: list[str]) -> list[str]:
+    """``words`` from the program on: assignments and env wrappers skipped."""
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", w):
+            i += 1
+        elif os.path.basename(w) in _WRAPPERS or (os.path.basename(w) == "env" and i == 0):
+            i += 1
+            while i < len(words) and words[i].startswith("-") and words[i] != "--":
+                i += 1  # env's own options (-u NAME is rare: not handled)
+        elif os.path.basename(w) == "dotenv":
+            # dotenv-cli: `dotenv [options] -- command`
+            rest = words[i + 1:]
+            if "--" not in rest:
+                return []
+            i = i + 1 + rest.index("--") + 1
+        else:
+            return words[i:]
+    return []
+
+
+def _node_files(words: list[str]) -> list[str]:
+    """The files one ``node …`` command runs (as written), or none."""
+    words = _program(words)
+    if not words or os.path.basename(words[0]) not in ("node", "node.exe"):
+        return []
+    files: list[str] = []
+    test = False
+    i = 1
+    while i < len(words):
+        w = words[i]
+        if w == "--":
+            i += 1
+            break
+        if not w.startswith("-") or w == "-":
+            break
+        name, eq, value = w.partition("=")
+        if name in _NO_CODE or name in ("--no-experimental-strip-types", "--no-strip-types"):
+            return []
+        if name in _VALUED and not eq:
+            if i + 1 >= len(words):
+                return []
+            value = words[i + 1]
+            i += 1
+        if name in _LOADERS and _COMPILER.search(value):
+            return []
+        if name == "--test":
+            test = True
+        i += 1
+    rest = words[i:]
+    if not rest:
+        return []
+    if test:
+        files = [w for w in rest if not w.startswith("-") and not any(c in w for c in "*?[{")]
+    else:
+        files = [rest[0]]  # (the rest are the program's own arguments)
+    return files
+
+
+def node_script_files(scripts: object, package_dir: str,
+                      is_file: Callable[[str], bool] = os.path.isfile) -> list[tuple[str, str]]:
+    """(script name, absolute file) for each existing file a script of ``scripts`` (a
+    package.json's "scripts" value) runs with ``node``; paths are relative to
+    ``package_dir``, where npm runs scripts."""
+    out: list[tuple[str, str]] = []
+    if not isinstance(scripts, dict):
+        return out
+    seen: set[str] = set()
+    for name, text in scripts.items():
+        if not isinstance(name, str) or not isinstance(text, str) or "node" not in text:
+            continue
+        for words in _commands(text):
+            for f in _node_files(words):
+                path = os.path.normpath(os.path.join(package_dir, f))
+                if path not in seen and is_file(path):
+                    seen.add(path)
+                    out.append((name, path))
+    return out

@@ -1,0 +1,31 @@
+"""The server and TypeScript that Node runs by type stripping (an npm script `node file.ts`):
+its imports are kept as written; a change of package.json's scripts flips that."""
+from __future__ import annotations
+
+import json
+
+from tests.project.test_node_type_stripping import PROJECT
+
+from .conftest import wait_for
+
+
+async def test_node_run_file_in_the_editor(lsp):
+    s = await lsp(PROJECT)
+    s.open("src/main.ts")
+    assert await s.settle_async("src/main.ts", True)
+    assert await wait_for(lambda: len(s.diagnostics("src/main.ts", "async-import")) == 3)
+    # the unused import: why it counts, on hover and in the message
+    h = await s.hover("src/main.ts", 0, 3)
+    assert h is not None
+    md = h.contents.value
+    assert "`./db.ts` has a top-level `await`" in md
+    assert "Node runs this file by type stripping (script `start` of package.json)" in md
+    d = next(d for d in s.diagnostics("src/main.ts", "async-import") if d.range.start.line == 0)
+    assert "TypeScript would drop this one" in d.message
+    # the imports that use values: no such note
+    s.open("web/app.ts")
+    assert await s.settle_async("web/app.ts", False)
+    # no script runs main.ts with Node any more: TypeScript's elision is back
+    s.disk({"package.json": json.dumps({"type": "module", "scripts": {"build": "vite build"}})})
+    assert await s.settle_async("src/main.ts", False)
+    assert await wait_for(lambda: s.diagnostics("src/main.ts", "async-import") == [])

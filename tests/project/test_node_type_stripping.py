@@ -1,0 +1,193 @@
+"""TypeScript that Node runs itself (type stripping, started by an npm script `node file.ts`)
+keeps every import as written: held to Node 26, whose require() of each such module throws
+ERR_REQUIRE_ASYNC_MODULE exactly when the module is async. TypeScript files no script runs
+keep TypeScript's elision (a bundler compiles them)."""
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+
+from tla_lens.project import Project, analyse
+from tla_lens.resolve.scripts import node_script_files
+
+TLA = "await Promise.resolve();\n"
+
+PROJECT = {
+    "package.json": json.dumps({"type": "module", "scripts": {
+        "start": "node src/main.ts",
+        "seed": "NODE_ENV=dev node --env-file-if-exists=.env scripts/seed.mts --fast",
+        "test": "node --test test/a.test.ts",
+        "build": "vite build",
+        "dev": "node --import tsx web/dev.ts",
+    }}),
+    # an unused import, an import of types only (inline `type`), a class used as a type only
+    "src/main.ts": ('import { helper } from "./db.ts";\n'
+                    'import { type Cfg } from "./config.ts";\n'
+                    'import { Shape } from "./types.ts";\n'
+                    'import { run } from "./util.ts";\n'
+                    'let c: Cfg | undefined; let s: Shape | undefined;\n'
+                    'run();\n'),
+    "src/db.ts": "export const helper = 1;\n" + TLA,
+    "src/config.ts": "export interface Cfg { a: number }\nexport const cfg = 1;\n" + TLA,
+    # reached only through an import TypeScript would drop, and holding one itself
+    "src/types.ts": 'import { deep } from "./deep.ts";\nexport class Shape {}\n',
+    "src/deep.ts": "export const deep = 1;\n" + TLA,
+    "src/util.ts": 'export function run(): void {}\n',
+    "scripts/seed.mts": 'import { type Cfg } from "../src/config.ts";\nlet c: Cfg | undefined;\n',
+    "test/a.test.ts": 'import { helper } from "../src/db.ts";\n',
+    # compiled by a bundler (or run with tsx, which elides like TypeScript): not Node's
+    "web/app.ts": 'import { helper } from "../src/db.ts";\nexport const app = 1;\n',
+    "web/dev.ts": 'import { helper } from "../src/db.ts";\nexport const dev = 1;\n',
+}
+
+NODE_RUN = ["src/main.ts", "src/db.ts", "src/config.ts", "src/types.ts", "src/deep.ts",
+            "src/util.ts", "scripts/seed.mts", "test/a.test.ts"]
+
+
+def _node_async(node26, root, rel: str) -> bool:
+    code = ("try { require(process.argv[1]); console.log('sync'); } "
+            "catch (e) { console.log(e.code || e.message); }")
+    run = subprocess.run([str(node26), "-e", code, str(root / rel)], cwd=root,
+                         capture_output=True, text=True, timeout=60)
+    out = run.stdout.strip().splitlines()[-1]
+    assert out in ("sync", "ERR_REQUIRE_ASYNC_MODULE"), (rel, run.stdout, run.stderr)
+    return out == "ERR_REQUIRE_ASYNC_MODULE"
+
+
+def test_node_run_typescript_against_node(workspace, node26):
+    root = workspace(PROJECT)
+    a = analyse(root)
+    mods = {p.relative_to(root).as_posix(): m for p, m in a.modules.items()}
+    assert sorted(p.relative_to(root).as_posix() for p in a.node_run) == sorted(NODE_RUN)
+    for rel in NODE_RUN:
+        assert mods[rel].is_async == _node_async(node26, root, rel), rel
+    # what Node does not run keeps TypeScript's elision (the unused import is dropped)
+    assert not mods["web/app.ts"].is_async and not mods["web/dev.ts"].is_async
+    msg = next(f.message for f in a.findings
+               if f.code == "async-import" and f.path == root / "src/main.ts" and f.span.start == 0)
+    assert "Node runs this file by type stripping, from script `start` of package.json" in msg
+
+
+def test_without_a_node_script_typescript_elides(workspace):
+    files = dict(PROJECT)
+    files["package.json"] = json.dumps({"type": "module", "scripts": {"build": "tsc"}})
+    root = workspace(files)
+    a = analyse(root)
+    assert a.node_run == {}
+    mods = {p.relative_to(root).as_posix(): m for p, m in a.modules.items()}
+    assert not mods["src/main.ts"].is_async and not mods["src/types.ts"].is_async
+
+
+def test_editing_the_imports_and_the_scripts(workspace):
+    root = workspace(PROJECT)
+    p = Project(root)
+    p.discover(); p.load(); p.recompute()
+    types, main = root / "src/types.ts", root / "src/main.ts"
+    assert p.modules[types].is_async
+    # main.ts no longer imports types.ts: Node no longer runs it, TypeScript's elision is back
+    text = PROJECT["src/main.ts"].replace('import { Shape } from "./types.ts";\n', "").replace(
+        " let s: Shape | undefined;", "")
+    p.set_overlay(main, text.encode())
+    assert types not in p.node_run and not p.modules[types].is_async
+    p.set_overlay(main, PROJECT["src/main.ts"].encode())
+    assert types in p.node_run and p.modules[types].is_async
+    # the script goes: nothing runs main.ts with Node any more
+    (root / "package.json").write_text(json.dumps({"type": "module", "scripts": {"build": "tsc"}}))
+    p.files_changed([root / "package.json"])
+    assert main not in p.node_run and not p.modules[main].is_async
+
+
+@pytest.mark.parametrize("command, files", [
+    ("node src/a.ts", ["src/a.ts"]),
+    ("tsc --noEmit && NODE_ENV=production node --watch --env-file .env src/a.ts --port 3", ["src/a.ts"]),
+    ("cross-env A=1 node -r dotenv/config src/b.mts", ["src/b.mts"]),
+    ("dotenv -e .env -- node ./src/a.ts", ["src/a.ts"]),
+    ("node --import ./instrument.mjs src/a.ts", ["src/a.ts"]),
+    ("node --test src/a.ts 'src/**/*.test.ts' src/b.mts", ["src/a.ts", "src/b.mts"]),
+    ("vite build; node src/a.ts > out.txt", ["src/a.ts"]),
+    ("node --import tsx src/a.ts", []),
+    ("node --loader ts-node/esm src/a.ts", []),
+    ("node --import=@swc-node/register/esm-register src/a.ts", []),
+    ("node -e 'import(\"./src/a.ts\")'", []),
+    ("node --no-experimental-strip-types src/a.ts", []),
+    ("node src/missing.ts", []),
+    ("tsx src/a.ts", []),
+    ("node 'src/a.ts", []),  # (unbalanced quote: nothing read)
+])
+def test_script_commands(tmp_path, command, files):
+    (tmp_path / "src").mkdir()
+    for f in ("a.ts", "b.mts"):
+        (tmp_path / "src" / f).write_text("")
+    got = node_script_files({"s": command}, str(tmp_path))
+    assert [f for _, f in got] == [str(tmp_path / f) for f in files]
+
+
+def _module(rng, i, n):
+    lines = []
+    for j in rng.sample(range(n), rng.randrange(0, 3)):
+        if j != i:
+            # unused: TypeScript drops it, Node keeps it
+            lines.append(f'import {{ v{j} }} from "./m{j}.ts";')
+    if rng.random() < 0.15:
+        lines.append("await 0;")
+    lines.append(f"export const v{i} = {i};")
+    return "\n".join(lines) + "\n"
+
+
+def _state(project):
+    mods = {p.name: (m.is_async, len(m.chain), m.verbatim) for p, m in project.modules.items()}
+    findings = sorted((f.path.name, f.code, f.span.start) for f in project.findings)
+    return mods, sorted(p.name for p in project.node_run), findings
+
+
+def test_random_edits_match_fresh_analysis(workspace):
+    n = 16
+    rng = random.Random(5)
+    files = {"package.json": json.dumps({"type": "module", "scripts": {"start": "node m0.ts"}})}
+    for i in range(n):
+        files[f"m{i}.ts"] = _module(rng, i, n)
+    root = workspace(files)
+    live = Project(root)
+    live.discover(); live.load(); live.recompute()
+    overlays = {}
+    for step in range(80):
+        i = rng.randrange(n)
+        path = root / f"m{i}.ts"
+        text = overlays.get(path, path.read_bytes()).decode()
+        action = rng.random()
+        if action < 0.25:
+            text = text.replace("await 0;\n", "") if "await 0;" in text else text + "await 0;\n"
+        elif action < 0.6:
+            j = rng.randrange(n)
+            text = f'import {{ v{j} }} from "./m{j}.ts";\n' + text
+        else:
+            lines = text.splitlines(keepends=True)
+            imports = [k for k, line in enumerate(lines) if line.startswith("import")]
+            if imports:
+                del lines[rng.choice(imports)]
+            text = "".join(lines)
+        overlays[path] = text.encode()
+        live.set_overlay(path, overlays[path])
+        fresh = Project(root)
+        fresh.overlays.update(overlays)
+        fresh.discover(); fresh.load(); fresh.recompute()
+        assert _state(live) == _state(fresh), f"step {step}: {path.name}\n{text}"
+
+
+def test_print_config_lists_the_node_scripts(workspace):
+    files = dict(PROJECT)
+    files["tools/package.json"] = json.dumps({"scripts": {"gen": "node gen.ts"}})
+    files["tools/gen.ts"] = "export {};\n"
+    root = workspace(files)
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    got = [(s["file"], s["script"], s["runs"]) for s in json.loads(r.stdout)["nodeScripts"]]
+    assert got == [("package.json", "start", "./src/main.ts"),
+                   ("package.json", "seed", "./scripts/seed.mts"),
+                   ("package.json", "test", "./test/a.test.ts"),
+                   ("tools/package.json", "gen", "./tools/gen.ts")]
