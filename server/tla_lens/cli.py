@@ -340,7 +340,8 @@ def _config_json(root: Path, config: Config) -> str:
                              **({"ignoredBecause": a.ignored} if a.ignored else {}),
                              **({"notRead": a.unread} if a.unread else {})})
     from .resolve import Resolver
-    from .resolve.scripts import node_script_files
+    from .resolve.scripts import node_bin_files, node_script_files
+    from .project import _first_line
 
     resolver = Resolver(root)
     runtime = resolver.runtime_files(root)
@@ -352,6 +353,9 @@ def _config_json(root: Path, config: Config) -> str:
             for script, file in node_script_files(manifest[1].get("scripts"), folder):
                 node_scripts.append({"file": rel(os.path.join(folder, "package.json")),
                                      "script": script, "runs": _shown_path(rel(file))})
+            for command, file in node_bin_files(manifest[1].get("bin"), folder, _first_line):
+                node_scripts.append({"file": rel(os.path.join(folder, "package.json")),
+                                     "bin": command, "runs": _shown_path(rel(file))})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
            "nodeScripts": node_scripts,

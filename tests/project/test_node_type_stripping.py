@@ -191,3 +191,24 @@ def test_print_config_lists_the_node_scripts(workspace):
                    ("package.json", "seed", "./scripts/seed.mts"),
                    ("package.json", "test", "./test/a.test.ts"),
                    ("tools/package.json", "gen", "./tools/gen.ts")]
+
+
+def test_bin_files_with_a_node_hashbang(workspace, node26):
+    files = dict(PROJECT)
+    files["package.json"] = json.dumps({"type": "module", "bin": {
+        "tool": "bin/tool.ts", "other": "bin/other.ts", "flags": "bin/flags.mts"}})
+    head = 'import { type Cfg } from "../src/config.ts";\nlet c: Cfg | undefined;\n'
+    files["bin/tool.ts"] = "#!/usr/bin/env node\n" + head
+    files["bin/flags.mts"] = "#!/usr/bin/env -S node --disable-warning=ExperimentalWarning\n" + head
+    files["bin/other.ts"] = "#!/usr/bin/env tsx\n" + head  # (tsx elides as TypeScript does)
+    root = workspace(files)
+    a = analyse(root)
+    mods = {p.relative_to(root).as_posix(): m for p, m in a.modules.items()}
+    for rel in ("bin/tool.ts", "bin/flags.mts"):
+        assert a.node_run[root / rel] == f"command `{rel[4:].split('.')[0]}` of package.json (`#!` node)"
+        assert mods[rel].is_async and _node_async(node26, root, rel), rel
+    assert root / "bin/other.ts" not in a.node_run and not mods["bin/other.ts"].is_async
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    got = [(s.get("bin"), s["runs"]) for s in json.loads(r.stdout)["nodeScripts"]]
+    assert got == [("tool", "./bin/tool.ts"), ("flags", "./bin/flags.mts")]

@@ -50,7 +50,7 @@ from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
-from ..resolve.scripts import node_script_files
+from ..resolve.scripts import node_bin_files, node_script_files
 from ..resolve import Resolution, Resolver
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts, Span, TlaKind, TlaSite
@@ -108,6 +108,16 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
 
 
 _ABSENT = object()
+
+
+def _first_line(path: str) -> Optional[str]:
+    """A file's first line (its first 512 bytes), or None when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(512)
+    except OSError:
+        return None
+    return head.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
 
 
 def _strippable(path: Path, mod: Module) -> bool:
@@ -556,6 +566,9 @@ class Project:
                                                   self.resolver.fs.is_file):
                 path = Path(os.path.realpath(file))
                 found.setdefault(path, f"script `{script}` of {rel}")
+            for command, file in node_bin_files(manifest[1].get("bin"), str(pkg_dir), _first_line):
+                path = Path(os.path.realpath(file))
+                found.setdefault(path, f"command `{command}` of {rel} (`#!` node)")
         return found
 
     def _settle_node_run(self) -> bool:

@@ -11,7 +11,8 @@ A command counts when its program is ``node`` (after ``VAR=value`` assignments, 
 (``-e``/``-p``), it does not turn type stripping off, and it loads no module that may compile
 TypeScript itself (``--import tsx``, ``-r ts-node/register``, ``--loader @swc-node/…``: those
 elide imports as TypeScript does). ``node --test a.ts b.ts`` runs each file named; globs are not
-expanded. Commands are split at ``&&``, ``||``, ``;``, ``|`` and ``&``; the script text is split
+expanded. The package's ``bin`` files count when their ``#!`` line runs ``node`` the same way
+(``#!/usr/bin/env node``, ``#!/usr/bin/env -S node --flag``). Commands are split at ``&&``, ``||``, ``;``, ``|`` and ``&``; the script text is split
 into words by :mod:`shlex` (POSIX shell quoting).
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ import re
 import shlex
 from typing import Callable, Iterator
 
-__all__ = ["node_script_files"]
+__all__ = ["node_script_files", "node_bin_files"]
 
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "|&"})
 # node options whose value is the next word (when not written `--opt=value`)
@@ -147,4 +148,35 @@ def node_script_files(scripts: object, package_dir: str,
                 if path not in seen and is_file(path):
                     seen.add(path)
                     out.append((name, path))
+    return out
+
+
+def _shebang_runs_node(line: str, file: str) -> bool:
+    """Does the ``#!`` ``line`` of ``file`` run it with plain node?"""
+    if not line.startswith("#!"):
+        return False
+    words = line[2:].split()
+    if words and os.path.basename(words[0]) == "env":
+        words = words[1:]
+        if words and words[0] in ("-S", "--split-string"):
+            words = words[1:]
+    return _node_files(words + [file]) == [file]
+
+
+def node_bin_files(bin_field: object, package_dir: str,
+                   first_line: Callable[[str], "str | None"]) -> list[tuple[str, str]]:
+    """(command name, absolute file) for each file of a package.json's "bin" whose ``#!``
+    line runs it with node. ``first_line(path)``: the file's first line, or None."""
+    if isinstance(bin_field, str):
+        items = [("bin", bin_field)]
+    elif isinstance(bin_field, dict):
+        items = [(k, v) for k, v in bin_field.items() if isinstance(k, str) and isinstance(v, str)]
+    else:
+        return []
+    out: list[tuple[str, str]] = []
+    for name, rel in items:
+        path = os.path.normpath(os.path.join(package_dir, rel))
+        line = first_line(path)
+        if line is not None and _shebang_runs_node(line, path):
+            out.append((name, path))
     return out
