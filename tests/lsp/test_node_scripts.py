@@ -6,7 +6,9 @@ import json
 
 from tests.project.test_node_type_stripping import PROJECT
 
-from .conftest import wait_for
+from lsprotocol import types as T
+
+from .conftest import apply_workspace_edit, wait_for
 
 
 async def test_node_run_file_in_the_editor(lsp):
@@ -29,3 +31,24 @@ async def test_node_run_file_in_the_editor(lsp):
     s.disk({"package.json": json.dumps({"type": "module", "scripts": {"build": "vite build"}})})
     assert await s.settle_async("src/main.ts", False)
     assert await wait_for(lambda: s.diagnostics("src/main.ts", "async-import") == [])
+
+
+async def test_node_run_quick_fixes(lsp):
+    s = await lsp(PROJECT)
+    s.open("src/main.ts")
+    assert await wait_for(lambda: len(s.diagnostics("src/main.ts", "async-import")) == 3)
+    by_line = {d.range.start.line: d for d in s.diagnostics("src/main.ts", "async-import")}
+    fixes = {}
+    for line in (0, 1, 2):
+        d = by_line[line]
+        out = await s.client.text_document_code_action_async(T.CodeActionParams(
+            T.TextDocumentIdentifier(s.uri("src/main.ts")), d.range, T.CodeActionContext(diagnostics=[d])))
+        lazy = next(a for a in out if a.title.startswith("Load "))
+        assert lazy.disabled is not None and lazy.edit is None  # (no value is used: nothing to load)
+        fixes[line] = next(a for a in out if a.title == "Convert to `import type`")
+        assert fixes[line].is_preferred and fixes[line].edit is not None
+    # what TypeScript would drop, Node drops too once it is `import type`
+    text = apply_workspace_edit(s, fixes[0].edit)[s.uri("src/main.ts")]
+    assert text.startswith('import type { helper } from "./db.ts";\n')
+    assert await wait_for(lambda: sorted(d.range.start.line for d in
+                                         s.diagnostics("src/main.ts", "async-import")) == [1, 2])
