@@ -553,11 +553,15 @@ class Project:
             return False
         return path in self.node_run or self.resolver.verbatim_for(path)
 
-    def _find_node_entries(self) -> dict[Path, str]:
-        """The files the workspace packages' npm scripts run with `node`."""
-        found: dict[Path, str] = {}
+    def _package_dirs(self) -> list[Path]:
+        """The folders with a package.json of the workspace modules (outside node_modules)."""
         workspace = [p for p, m in self.modules.items() if m.workspace]
-        for pkg_dir in iter_package_dirs(self.root, workspace, self.resolver.fs.is_file):
+        return list(iter_package_dirs(self.root, workspace, self.resolver.fs.is_file))
+
+    def _find_node_entries(self, pkg_dirs: list[Path]) -> dict[Path, str]:
+        """The files the workspace packages' npm scripts (and `bin` commands) run with `node`."""
+        found: dict[Path, str] = {}
+        for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
             if manifest is None or manifest[0] != pkg_dir:
                 continue
@@ -746,9 +750,11 @@ class Project:
     def recompute(self, cycles: bool = True, entries: bool = True) -> set[Path]:
         """Recompute verdicts (and, unless told they cannot have changed, cycles and entries);
         return the modules whose verdict or chain root changed."""
-        self.node_entries = self._find_node_entries()
+        pkg_dirs = self._package_dirs()
+        self.node_entries = self._find_node_entries(pkg_dirs)
         if self._settle_node_run():
             cycles = entries = True
+            pkg_dirs = self._package_dirs()  # (modules loaded: maybe in other packages)
         inf = self.infection
         old_root, old_distance = inf.root, inf.distance
         tla = [p for p, m in self.modules.items() if m.has_tla]
@@ -759,15 +765,15 @@ class Project:
         if cycles:
             self.cycles = components(*self.graph.numbered_successors())
             self.cycle_of = {p: comp for comp in self.cycles for p in comp}
-        self._verdicts_changed(entries)
+        self._verdicts_changed(entries, pkg_dirs)
         self._unverdicted = False
         self.rederived = len(self.modules)
         return {p for p in old_distance.keys() | inf.distance.keys()
                 if (old_root.get(p), old_distance.get(p)) != (inf.root.get(p), inf.distance.get(p))}
 
-    def _verdicts_changed(self, entries: bool) -> None:
+    def _verdicts_changed(self, entries: bool, pkg_dirs: Optional[list[Path]] = None) -> None:
         if entries:
-            self.entries = self._find_entries()
+            self.entries = self._find_entries(self._package_dirs() if pkg_dirs is None else pkg_dirs)
         self.version += 1
         self.generation += 1
         self._findings = None
@@ -819,15 +825,13 @@ class Project:
         return {p for p, (root, dist) in old.items()
                 if (root, dist) != (inf.root.get(p), inf.distance.get(p))}
 
-    def _find_entries(self) -> dict[Path, str]:
+    def _find_entries(self, pkg_dirs: list[Path]) -> dict[Path, str]:
         entries: dict[Path, str] = {}
         if self.config.entries:
             m = Matcher(self.root, self.config.entries)
             for path, mod in self.modules.items():
                 if mod.workspace and m.matches(path):
                     entries[path] = "configured entry point"
-        workspace = [p for p, m in self.modules.items() if m.workspace]
-        pkg_dirs = list(iter_package_dirs(self.root, workspace, self.resolver.fs.is_file))
         if self.root not in pkg_dirs and (self.root / "index.html").is_file():
             # a buildless app (no package.json): its page starts it all the same
             self._page_entries(self.root, entries)
