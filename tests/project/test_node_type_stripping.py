@@ -212,3 +212,21 @@ def test_bin_files_with_a_node_hashbang(workspace, node26):
                        capture_output=True, text=True, timeout=120)
     got = [(s.get("bin"), s["runs"]) for s in json.loads(r.stdout)["nodeScripts"]]
     assert got == [("tool", "./bin/tool.ts"), ("flags", "./bin/flags.mts")]
+
+
+def test_any_scripts_text_is_read_without_failing(tmp_path):
+    from hypothesis import given, settings, strategies as st
+
+    (tmp_path / "a.ts").write_text("")
+    words = st.sampled_from(["node", "env", "cross-env", "dotenv", "--", "-r", "--import", "tsx",
+                             "-e", "--test", "a.ts", "b.ts", "&&", "|", ";", "'", '"', "\\", "(",
+                             "A=1", "--watch", "-C", "x", "#", "\n", "$(node a.ts)", "`"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.dictionaries(st.text(max_size=5), st.lists(words, max_size=12).map(" ".join)
+                           | st.text(max_size=40) | st.integers() | st.none()))
+    def check(scripts):
+        for _, f in node_script_files(scripts, str(tmp_path)):
+            assert f == str(tmp_path / "a.ts")
+
+    check()
