@@ -350,9 +350,13 @@ def _config_json(root: Path, config: Config) -> str:
     for folder in sorted(str(d) for d in iter_package_dirs(root, every)):
         manifest = resolver.package_json_for(Path(folder) / "package.json")
         if manifest is not None and str(manifest[0]) == folder:
-            for script, file in node_script_files(manifest[1].get("scripts"), folder):
+            globs: list = []
+            for script, file in node_script_files(manifest[1].get("scripts"), folder, globs=globs):
                 node_scripts.append({"file": rel(os.path.join(folder, "package.json")),
                                      "script": script, "runs": _shown_path(rel(file))})
+            for script, pattern in globs:  # (`node --test`: the files matching, in that folder)
+                node_scripts.append({"file": rel(os.path.join(folder, "package.json")),
+                                     "script": script, "tests": pattern})
             for command, file in node_bin_files(manifest[1].get("bin"), folder, _first_line):
                 node_scripts.append({"file": rel(os.path.join(folder, "package.json")),
                                      "bin": command, "runs": _shown_path(rel(file))})

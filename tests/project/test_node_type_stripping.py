@@ -230,3 +230,29 @@ def test_any_scripts_text_is_read_without_failing(tmp_path):
             assert f == str(tmp_path / "a.ts")
 
     check()
+
+
+TEST_FILES = ["a.test.ts", "b-test.mts", "c_test.cts", "test-d.ts", "test.ts", "test/e.ts",
+              "src/f.spec.ts", "test/sub/g.ts", "node_modules/x/h.test.ts", "src/i.test.js",
+              "src/deep/j.test.mts", "src/k.test.tsx", ".hidden/l.test.ts", "src/test/m.ts",
+              "src/n_test.mjs", "lib/o.ts"]
+
+
+@pytest.mark.parametrize("script", ["node --test", "node --test 'src/**/*.test.{js,mts}' lib/o.ts"])
+def test_node_test_runs_what_node_runs(workspace, node26, script):
+    log = "ran.log"
+    files = {"package.json": json.dumps({"type": "module", "scripts": {"test": script}})}
+    for f in TEST_FILES:
+        if f.endswith(".cts"):
+            files[f] = f"require('node:fs').appendFileSync({log!r}, {f!r} + '\\n');\n"
+        else:
+            files[f] = f"import fs from 'node:fs';\nfs.appendFileSync({log!r}, {f!r} + '\\n');\n"
+    root = workspace(files)
+    args = __import__("shlex").split(script)[1:]
+    subprocess.run([str(node26), *args], cwd=root, capture_output=True, text=True, timeout=120)
+    ran = sorted(set((root / log).read_text().split()))
+    assert ran  # (Node ran some)
+    a = analyse(root)
+    entries = sorted(p.relative_to(root).as_posix() for p, why in a.node_entries.items()
+                     if why == "script `test` of package.json, by `node --test`" or why == "script `test` of package.json")
+    assert entries == ran

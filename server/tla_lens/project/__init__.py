@@ -110,6 +110,31 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
 _ABSENT = object()
 
 
+def _test_files(globs: list[tuple[str, str]], pkg_dir: Path,
+                modules: dict[Path, Module]) -> Iterator[tuple[str, Path]]:
+    """(script, module) for the workspace modules under ``pkg_dir`` that the globs of its
+    `node --test` scripts match (as Node matches them: not in node_modules or a dot-folder)."""
+    if not globs:
+        return
+    from wcmatch import glob as wcglob
+
+    flags = wcglob.GLOBSTAR | wcglob.BRACE
+    by_script: dict[str, list[str]] = {}
+    for script, pattern in globs:
+        by_script.setdefault(script, []).append(pattern)
+    for path, mod in modules.items():
+        if not mod.workspace:
+            continue
+        rel = relative_posix(path, pkg_dir)
+        if rel is None or rel.startswith("../") or "node_modules" in rel.split("/") or \
+                any(part.startswith(".") for part in rel.split("/")[:-1]):
+            continue
+        for script, patterns in by_script.items():
+            if wcglob.globmatch(rel, patterns, flags=flags):
+                yield script, path
+                break
+
+
 def _first_line(path: str) -> Optional[str]:
     """A file's first line (its first 512 bytes), or None when it cannot be read."""
     try:
@@ -566,10 +591,13 @@ class Project:
             if manifest is None or manifest[0] != pkg_dir:
                 continue
             rel = self.graph.rel(pkg_dir / "package.json")
+            globs: list[tuple[str, str]] = []
             for script, file in node_script_files(manifest[1].get("scripts"), str(pkg_dir),
-                                                  self.resolver.fs.is_file):
+                                                  self.resolver.fs.is_file, globs):
                 path = Path(os.path.realpath(file))
                 found.setdefault(path, f"script `{script}` of {rel}")
+            for script, path in _test_files(globs, pkg_dir, self.modules):
+                found.setdefault(path, f"script `{script}` of {rel}, by `node --test`")
             for command, file in node_bin_files(manifest[1].get("bin"), str(pkg_dir), _first_line):
                 path = Path(os.path.realpath(file))
                 found.setdefault(path, f"command `{command}` of {rel} (`#!` node)")

@@ -10,8 +10,10 @@ A command counts when its program is ``node`` (after ``VAR=value`` assignments, 
 ``cross-env`` or ``dotenv --``), it does not evaluate code given on the command line
 (``-e``/``-p``), it does not turn type stripping off, and it loads no module that may compile
 TypeScript itself (``--import tsx``, ``-r ts-node/register``, ``--loader @swc-node/…``: those
-elide imports as TypeScript does). ``node --test a.ts b.ts`` runs each file named; globs are not
-expanded. The package's ``bin`` files count when their ``#!`` line runs ``node`` the same way
+elide imports as TypeScript does). ``node --test a.ts b.ts`` runs each file named, ``node --test "src/**/*.test.ts"`` the files
+a glob matches, and ``node --test`` alone the files of Node's default patterns
+(:data:`NODE_TEST_DEFAULTS`); the globs are given back for the caller to match against the
+package's files (outside node_modules and dot-folders). The package's ``bin`` files count when their ``#!`` line runs ``node`` the same way
 (``#!/usr/bin/env node``, ``#!/usr/bin/env -S node --flag``). Commands are split at ``&&``, ``||``, ``;``, ``|`` and ``&``; the script text is split
 into words by :mod:`shlex` (POSIX shell quoting).
 """
@@ -22,7 +24,13 @@ import re
 import shlex
 from typing import Callable, Iterator
 
-__all__ = ["node_script_files", "node_bin_files"]
+__all__ = ["node_script_files", "node_bin_files", "NODE_TEST_DEFAULTS"]
+
+_EXTS = "{cjs,mjs,js,cts,mts,ts}"
+# what `node --test` runs without file arguments (type stripping on; checked with Node 26)
+NODE_TEST_DEFAULTS = tuple(p + _EXTS for p in (
+    "**/*.test.", "**/*-test.", "**/*_test.", "**/test-*.", "**/test.", "**/test/**/*."))
+_GLOB_CHARS = frozenset("*?[{")
 
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "|&"})
 # node options whose value is the next word (when not written `--opt=value`)
@@ -121,20 +129,21 @@ def _node_files(words: list[str]) -> list[str]:
             test = True
         i += 1
     rest = words[i:]
+    if test:
+        files = [w for w in rest if not w.startswith("-")]
+        return files or list(NODE_TEST_DEFAULTS)
     if not rest:
         return []
-    if test:
-        files = [w for w in rest if not w.startswith("-") and not any(c in w for c in "*?[{")]
-    else:
-        files = [rest[0]]  # (the rest are the program's own arguments)
-    return files
+    return [rest[0]]  # (the rest are the program's own arguments)
 
 
 def node_script_files(scripts: object, package_dir: str,
-                      is_file: Callable[[str], bool] = os.path.isfile) -> list[tuple[str, str]]:
+                      is_file: Callable[[str], bool] = os.path.isfile,
+                      globs: "list[tuple[str, str]] | None" = None) -> list[tuple[str, str]]:
     """(script name, absolute file) for each existing file a script of ``scripts`` (a
     package.json's "scripts" value) runs with ``node``; paths are relative to
-    ``package_dir``, where npm runs scripts."""
+    ``package_dir``, where npm runs scripts. The globs of ``node --test`` go to ``globs``
+    (script name, pattern relative to ``package_dir``), when given."""
     out: list[tuple[str, str]] = []
     if not isinstance(scripts, dict):
         return out
@@ -144,6 +153,10 @@ def node_script_files(scripts: object, package_dir: str,
             continue
         for words in _commands(text):
             for f in _node_files(words):
+                if _GLOB_CHARS.intersection(f):
+                    if globs is not None and (name, f) not in globs:
+                        globs.append((name, f[2:] if f.startswith("./") else f))
+                    continue
                 path = os.path.normpath(os.path.join(package_dir, f))
                 if path not in seen and is_file(path):
                     seen.add(path)
