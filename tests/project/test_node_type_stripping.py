@@ -256,3 +256,19 @@ def test_node_test_runs_what_node_runs(workspace, node26, script):
     entries = sorted(p.relative_to(root).as_posix() for p, why in a.node_entries.items()
                      if why == "script `test` of package.json, by `node --test`" or why == "script `test` of package.json")
     assert entries == ran
+
+
+def test_example_node_ts_app_against_node(tmp_path, node26):
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path / "app"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / "node-ts-app", root)
+    a = analyse(root)
+    for path, mod in a.modules.items():
+        rel = path.relative_to(root).as_posix()
+        assert mod.is_async == _node_async(node26, root, rel), rel
+    routes = a.modules[root / "src/routes.ts"]
+    assert routes.is_async and a.node_run[routes.path] == "script `start` of package.json"
+    run = subprocess.run([str(node26), "src/server.ts"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert run.stdout == "listening on 3000\n", run.stderr

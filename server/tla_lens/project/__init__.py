@@ -613,11 +613,13 @@ class Project:
         changed = False
         while True:
             reach: dict[Path, str] = {}
-            stack = [p for p in self.node_entries if p in self.modules]
-            label = {p: self.node_entries[p] for p in stack}
-            seen = set(stack)
-            while stack:
-                p = stack.pop()
+            # breadth first, from the scripts in their order: a file is named after the first
+            # script that reaches it, by its shortest chain
+            queue = deque(p for p in self.node_entries if p in self.modules)
+            label = {p: self.node_entries[p] for p in queue}
+            seen = set(queue)
+            while queue:
+                p = queue.popleft()
                 mod = self.modules[p]
                 why = label[p]
                 if _strippable(p, mod):
@@ -627,7 +629,7 @@ class Project:
                     if t is not None and t not in seen and t in self.modules:
                         seen.add(t)
                         label[t] = why
-                        stack.append(t)
+                        queue.append(t)
             flipped = reach.keys() ^ self.node_run.keys()
             self.node_run = reach
             if not flipped:
