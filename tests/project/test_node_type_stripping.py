@@ -272,3 +272,16 @@ def test_example_node_ts_app_against_node(tmp_path, node26):
     assert routes.is_async and a.node_run[routes.path] == "script `start` of package.json"
     run = subprocess.run([str(node26), "src/server.ts"], cwd=root, capture_output=True, text=True, timeout=60)
     assert run.stdout == "listening on 3000\n", run.stderr
+
+
+def test_a_file_node_ran_is_deleted(workspace):
+    root = workspace(PROJECT)
+    p = Project(root)
+    p.discover(); p.load(); p.recompute()
+    assert root / "src/types.ts" in p.node_run
+    (root / "src/types.ts").unlink()
+    p.files_changed([root / "src/types.ts"])
+    assert root / "src/types.ts" not in p.node_run and root / "src/types.ts" not in p.modules
+    (root / "src/deep.ts").unlink()  # (reached only through types.ts: already out of the graph)
+    p.files_changed([root / "src/deep.ts"])
+    assert p.modules[root / "src/main.ts"].is_async

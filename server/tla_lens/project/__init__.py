@@ -630,7 +630,8 @@ class Project:
                         seen.add(t)
                         label[t] = why
                         queue.append(t)
-            flipped = reach.keys() ^ self.node_run.keys()
+            # (a file that left the graph is not one of them any more, nor to be re-read)
+            flipped = [p for p in reach.keys() ^ self.node_run.keys() if p in self.modules]
             self.node_run = reach
             if not flipped:
                 break
