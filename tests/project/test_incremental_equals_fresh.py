@@ -3,7 +3,7 @@ texts: verdicts, chain lengths, cycles and findings (the incremental index and t
 and entry recomputations must never drift)."""
 import random
 
-from tla_lens.project import Project
+from .conftest import loaded
 
 N = 24
 
@@ -32,8 +32,7 @@ def test_random_edits_match_fresh_analysis(workspace):
     for i in range(N):
         files[f"m{i}.js"] = _module(rng, i, rng.random() < 0.1)
     root = workspace(files)
-    live = Project(root)
-    live.discover(); live.load(); live.recompute()
+    live = loaded(root)
     overlays = {}
     for step in range(120):
         i = rng.randrange(N)
@@ -54,7 +53,5 @@ def test_random_edits_match_fresh_analysis(workspace):
             text = text.replace(f"= {i};", f"= {i} + 1;") if f"= {i};" in text else text + "// x\n"
         overlays[path] = text.encode()
         live.set_overlay(path, overlays[path])
-        fresh = Project(root)
-        fresh.overlays.update(overlays)
-        fresh.discover(); fresh.load(); fresh.recompute()
+        fresh = loaded(root, overlays)
         assert _state(live) == _state(fresh), f"step {step}: {path.name}\n{text}"

@@ -11,7 +11,9 @@ import sys
 
 import pytest
 
-from tla_lens.project import Project, analyse
+from tla_lens.project import analyse
+
+from .conftest import loaded
 from tla_lens.resolve.scripts import node_script_files
 
 TLA = "await Promise.resolve();\n"
@@ -84,8 +86,7 @@ def test_without_a_node_script_typescript_elides(workspace):
 
 def test_editing_the_imports_and_the_scripts(workspace):
     root = workspace(PROJECT)
-    p = Project(root)
-    p.discover(); p.load(); p.recompute()
+    p = loaded(root)
     types, main = root / "src/types.ts", root / "src/main.ts"
     assert p.modules[types].is_async
     # main.ts no longer imports types.ts: Node no longer runs it, TypeScript's elision is back
@@ -153,8 +154,7 @@ def test_random_edits_match_fresh_analysis(workspace):
     for i in range(n):
         files[f"m{i}.ts"] = _module(rng, i, n)
     root = workspace(files)
-    live = Project(root)
-    live.discover(); live.load(); live.recompute()
+    live = loaded(root)
     overlays = {}
     for step in range(120):
         i = rng.randrange(n)
@@ -187,9 +187,7 @@ def test_random_edits_match_fresh_analysis(workspace):
                 text = "".join(lines)
             overlays[path] = text.encode()
             live.set_overlay(path, overlays[path])
-        fresh = Project(root)
-        fresh.overlays.update(overlays)
-        fresh.discover(); fresh.load(); fresh.recompute()
+        fresh = loaded(root, overlays)
         assert _state(live) == _state(fresh), f"step {step}: {path.name}"
 
 
@@ -291,8 +289,7 @@ def test_example_node_ts_app_against_node(tmp_path, node26):
 
 def test_a_file_node_ran_is_deleted(workspace):
     root = workspace(PROJECT)
-    p = Project(root)
-    p.discover(); p.load(); p.recompute()
+    p = loaded(root)
     assert root / "src/types.ts" in p.node_run
     (root / "src/types.ts").unlink()
     p.files_changed([root / "src/types.ts"])
