@@ -200,6 +200,12 @@ def test_print_config_lists_the_node_scripts(workspace):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     got = [(s["file"], s["script"], s["runs"]) for s in json.loads(r.stdout)["nodeScripts"]]
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--format", "json", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    mods = {m["path"]: m for m in json.loads(r.stdout)["modules"]}
+    assert mods["src/deep.ts"]["nodeRun"] == "script `start` of package.json"
+    assert mods["tools/gen.ts"]["nodeRun"] == "script `gen` of tools/package.json"
+    assert "nodeRun" not in mods["web/app.ts"]
     assert got == [("package.json", "start", "./src/main.ts"),
                    ("package.json", "seed", "./scripts/seed.mts"),
                    ("package.json", "test", "./test/a.test.ts"),

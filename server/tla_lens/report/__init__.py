@@ -105,6 +105,9 @@ def to_json(analysis: "Analysis", findings: list[Finding], suppressed: int = 0) 
             "format": mod.format,
             "workspace": mod.workspace,
         })
+        node_run = getattr(analysis, "node_run", {}).get(mod.path)
+        if node_run is not None:
+            modules[-1]["nodeRun"] = node_run
     diagnostics = []
     for f in findings:
         loc = locate(analysis, f.path, f.span)
