@@ -53,7 +53,7 @@ async def test_zipped_modules_are_named_and_served_to_a_client_that_asks(lsp):
     (cached,) = [u for u in _related_uris(s, "src/main.js") if not u.startswith("file:")]
     assert cached.startswith("tla-lens-cached:") and cached.endswith("/zipped-npm-2.0.0-abc.zip/node_modules/zipped/db.js")
     got = await s.client.protocol.send_request_async("tla-lens/cachedFile", {"uri": cached})
-    assert got == {"text": DB}
+    assert got == {"text": DB, "languageId": "javascript"}
     # the explain request names it so too
     r = await s.explain("src/main.js")
     assert r["cause"] == cached
@@ -90,4 +90,5 @@ async def test_a_module_deno_cached_for_a_url_with_a_query_is_named_and_served(l
     (cached,) = [u for u in _related_uris(s, "main.ts") if not u.startswith("file:")]
     assert cached.startswith("tla-lens-cached:") and cached.endswith("/remote/https/esm.sh/react%4018%3Fdev"), cached
     got = await s.client.protocol.send_request_async("tla-lens/cachedFile", {"uri": cached})
-    assert got == {"text": body}
+    # (no extension in its name: the content type says JavaScript, and so does the answer)
+    assert got == {"text": body, "languageId": "javascript"}

@@ -28,6 +28,7 @@ import {
   CACHED_SCHEME,
   EXPLAIN_REQUEST,
   type AsyncModuleSite,
+  type CachedFile,
   type ExplainResult,
   type Range as LspRange,
   baseName,
@@ -259,6 +260,8 @@ export class Controller implements vscode.Disposable {
   private syncing: Promise<void> = Promise.resolve();
   private starting: Promise<void> | undefined;
   private statusVersion = 0;
+  /** The language of each file served by CACHED_SCHEME, as its server named it. */
+  private readonly cachedLanguages = new Map<string, string>();
   readonly refreshView = debounce(() => void this.view.refresh(), 400);
   readonly refreshStatus = debounce(() => void this.updateStatus(), 300);
 
@@ -581,8 +584,11 @@ export class Controller implements vscode.Disposable {
   async cachedFile(uri: vscode.Uri): Promise<string | undefined> {
     for (const client of this.running()) {
       try {
-        const r = await client.sendRequest<{ text: string } | null>(CACHED_FILE_REQUEST, { uri: uri.toString(true) });
-        if (r) return r.text;
+        const r = await client.sendRequest<CachedFile | null>(CACHED_FILE_REQUEST, { uri: uri.toString(true) });
+        if (r) {
+          if (r.languageId) this.cachedLanguages.set(uri.toString(), r.languageId);
+          return r.text;
+        }
       } catch {
         // (a server that stopped meanwhile)
       }
@@ -793,6 +799,15 @@ export class Controller implements vscode.Disposable {
       vscode.workspace.registerTextDocumentContentProvider(CACHED_SCHEME, {
         provideTextDocumentContent: async (uri) =>
           (await this.cachedFile(uri)) ?? `// tla-lens: ${uri.path} cannot be read (no server has it)\n`,
+      }),
+      // a cached file whose name does not say its language (a Deno module downloaded from a URL
+      // without an extension) gets the one its server named
+      vscode.workspace.onDidOpenTextDocument((doc) => {
+        if (doc.uri.scheme !== CACHED_SCHEME) return;
+        const language = this.cachedLanguages.get(doc.uri.toString());
+        if (language && doc.languageId !== language) {
+          vscode.languages.setTextDocumentLanguage(doc, language).then(undefined, () => undefined);
+        }
       }),
       vscode.workspace.onDidChangeConfiguration((e) => void this.onConfigurationChanged(e)),
       // a folder added to or removed from a multi-root workspace gets or loses its server

@@ -45,10 +45,15 @@ export interface AsyncModuleSite {
 
 export const EXPLAIN_REQUEST = "tla-lens/explain";
 export const ASYNC_MODULES_REQUEST = "tla-lens/asyncModules";
-/** `{uri}` -> `{text}` or null: a file inside a zip archive (Yarn's cache) or a JSR package of
- * Deno's cache, which the server names by CACHED_SCHEME for a client with the experimental
- * capability CACHED_FILES_CAPABILITY. */
+/** `{uri}` -> CachedFile or null: a file inside a zip archive (Yarn's cache) or in Deno's
+ * caches, which the server names by CACHED_SCHEME for a client with the experimental capability
+ * CACHED_FILES_CAPABILITY. */
 export const CACHED_FILE_REQUEST = "tla-lens/cachedFile";
+export interface CachedFile {
+  text: string;
+  /** the editor language of the file ("javascript", "typescript", …), when known */
+  languageId?: string;
+}
 export const CACHED_SCHEME = "tla-lens-cached";
 export const CACHED_FILES_CAPABILITY = "tlaLensCachedFiles";
 

@@ -1064,14 +1064,28 @@ def explain_request(ls: TlaLensServer, params: Any) -> Optional[dict]:
 @server.feature(CACHED_FILE_REQUEST)
 @_safe
 def cached_file_request(ls: TlaLensServer, params: Any) -> Optional[dict]:
-    """``{"uri": "tla-lens-cached:…"}`` -> ``{"text": …}``: a file inside a zip archive or a
-    JSR package of Deno's cache that the analysis reads (nothing else); None otherwise."""
+    """``{"uri": "tla-lens-cached:…"}`` -> ``{"text": …, "languageId": …}``: a file inside a zip
+    archive or in Deno's caches that the analysis reads (nothing else); None otherwise."""
     uri = _param(params, "uri")
     path = ls.path_of(uri) if isinstance(uri, str) and uri.startswith(CACHED_SCHEME + ":") else None
     if path is None or ls.project is None or not is_virtual(str(path)):
         return None
     data = ls.project.read_quietly(path)
-    return None if data is None else {"text": data.decode("utf-8", errors="replace")}
+    if data is None:
+        return None
+    out = {"text": data.decode("utf-8", errors="replace")}
+    # the editor's language for it: its name may not say (a Deno module downloaded from a URL
+    # without an extension, its kind from the content type)
+    mod = ls.project.modules.get(path)
+    dialect = mod.facts.dialect if mod is not None else dialect_for_path(path)
+    if dialect is not None:
+        out["languageId"] = _LANGUAGE_IDS[dialect]
+    return out
+
+
+_LANGUAGE_IDS = {Dialect.JS: "javascript", Dialect.JSX: "javascriptreact", Dialect.TS: "typescript",
+                 Dialect.TSX: "typescriptreact", Dialect.VUE: "vue", Dialect.SVELTE: "svelte",
+                 Dialect.ASTRO: "astro", Dialect.MDX: "mdx"}
 
 
 @server.feature("tla-lens/asyncModules")

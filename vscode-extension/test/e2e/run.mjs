@@ -11,6 +11,7 @@
 // machine's own python3 (its bytecode cache is in the extension's global storage).
 // Screenshots of every step go to --artifacts.
 import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
@@ -91,6 +92,8 @@ const env = {
   XDG_CACHE_HOME: join(STATE, "xdg", "cache"),
   XDG_DATA_HOME: join(STATE, "xdg", "data"),
   XDG_STATE_HOME: join(STATE, "xdg", "state"),
+  // Deno's cache (the downloaded modules a Deno project imports), as a step writes it
+  DENO_DIR: join(STATE, "deno-dir"),
 };
 delete env.VIRTUAL_ENV;
 const csArgs = ["--config", CONFIG, "--user-data-dir", USER_DATA, "--extensions-dir", EXTENSIONS];
@@ -614,6 +617,33 @@ async function main() {
       (await page.locator(".tab.active", { hasText: "db.js" }).count()) > 0, 20_000);
     await until("the archive's db.js in the editor", async () => (await editorText()).includes("await Promise.resolve(1)"), 20_000);
     await shot("12-zip-cache");
+  });
+
+  await step("a Deno module downloaded from a URL without an extension opens as JavaScript", async () => {
+    // Deno's HTTP cache names a download by the hash of its URL: the server names it by the URL
+    // (tla-lens-cached:) and says its language, which the file name cannot
+    const app = join(STATE, "deno-app");
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, "deno.json"), "{}\n");
+    writeFileSync(join(app, "main.ts"), 'import { r } from "https://esm.sh/dbmod";\nexport const m = r;\n');
+    const host = join(env.DENO_DIR, "remote", "https", "esm.sh");
+    mkdirSync(host, { recursive: true });
+    const meta = { headers: { "content-type": "application/javascript; charset=utf-8" }, url: "https://esm.sh/dbmod" };
+    writeFileSync(join(host, createHash("sha256").update("/dbmod").digest("hex")),
+      `export const r = await Promise.resolve(1);\n\n// denoCacheMetadata=${JSON.stringify(meta)}`);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(app)}`);
+    await page.locator(".monaco-workbench").waitFor({ timeout: TIMEOUT });
+    await openFile("main.ts");
+    await until("a warning squiggle in main.ts", async () => (await editor().locator(".squiggly-warning").count()) > 0, 90_000);
+    const lens = editor().locator(".codelens-decoration a", { hasText: "because of" });
+    await lens.first().waitFor({ timeout: 30_000 });
+    await lens.first().click();
+    await until("the downloaded module opened by the code lens", async () =>
+      (await page.locator(".tab.active", { hasText: "dbmod" }).count()) > 0, 20_000);
+    await until("its text in the editor", async () => (await editorText()).includes("await Promise.resolve(1)"), 20_000);
+    const mode = page.locator('[id="status.editor.mode"]');
+    await until("JavaScript as its language", async () => (await mode.innerText()).includes("JavaScript"), 20_000);
+    await shot("13-deno-cache");
   });
 }
 
