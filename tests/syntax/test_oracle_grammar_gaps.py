@@ -28,8 +28,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tla_lens.syntax import Dialect, TreeEdit, edit_tree, extract, extract_incremental
 
 from .engines import ts_syntax_errors, v8_modules

@@ -1862,8 +1862,8 @@ class Resolver:
         resolved ``npm:name@req``, or None and why."""
         lock_path = self._deno_lock_for(imp_dir)
         if lock_path is None:
-            return None, (f"an npm package Deno keeps in its own cache, and without a deno.lock which version "
-                          f"is not known; `deno install` writes one")
+            return None, ("an npm package Deno keeps in its own cache, and without a deno.lock which version "
+                          "is not known; `deno install` writes one")
         lock = self._deno_lock(lock_path)
         if lock is None:
             return None, f"an npm package Deno keeps in its own cache; {self._rel(lock_path)} could not be read"
