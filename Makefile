@@ -54,8 +54,14 @@ editor-packages:
 	  (apt-get update && apt-get install -y emacs-nox elpa-eglot)
 
 test: $(STAMP) $(ENGINES_STAMP) editor-packages extension-system-packages
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory extension-test extension-e2e
+
+# pyflakes over the Python of the project (not the engines' node_modules)
+lint: $(STAMP)
+	$(BIN)/python -m pyflakes server/tla_lens bench tests/*.py \
+	  $(filter-out tests/engines/ tests/artifacts/,$(wildcard tests/*/)) vscode-extension/test/bundles
 
 # The scaling benchmark (1k-100k modules; ~25 min): figures, README table and chart in bench/.
 BENCH_ARGS ?=
@@ -104,7 +110,7 @@ SERVER_SOURCES      := pyproject.toml $(shell find server -name '*.py' -o -name 
 EXT_SOURCES         := $(wildcard $(EXT)/src/*.ts $(EXT)/images/* $(EXT)/schemas/*) $(addprefix $(EXT)/,package.json \
                        tsconfig.json esbuild.mjs .vscodeignore README.md CHANGELOG.md LICENSE)
 
-.PHONY: vsix vsix-all extension-test extension-e2e extension-tools extension-system-packages extension-clean \
+.PHONY: lint vsix vsix-all extension-test extension-e2e extension-tools extension-system-packages extension-clean \
         extension-arm64-packages
 
 vsix: $(VSIX)
