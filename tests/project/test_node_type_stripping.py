@@ -108,6 +108,7 @@ def test_editing_the_imports_and_the_scripts(workspace):
     ("cross-env A=1 node -r dotenv/config src/b.mts", ["src/b.mts"]),
     ("dotenv -e .env -- node ./src/a.ts", ["src/a.ts"]),
     ("node --import ./instrument.mjs src/a.ts", ["src/a.ts"]),
+    ("node --import ./src/b.mts src/a.ts", ["src/b.mts", "src/a.ts"]),  # (a preload Node strips itself)
     ("node --test src/a.ts 'src/**/*.test.ts' src/b.mts", ["src/a.ts", "src/b.mts"]),
     ("vite build; node src/a.ts > out.txt", ["src/a.ts"]),
     ("node --import tsx src/a.ts", []),

@@ -10,12 +10,14 @@ A command counts when its program is ``node`` (after ``VAR=value`` assignments, 
 ``cross-env`` or ``dotenv --``), it does not evaluate code given on the command line
 (``-e``/``-p``), it does not turn type stripping off, and it loads no module that may compile
 TypeScript itself (``--import tsx``, ``-r ts-node/register``, ``--loader @swc-node/…``: those
-elide imports as TypeScript does). ``node --test a.ts b.ts`` runs each file named, ``node --test "src/**/*.test.ts"`` the files
-a glob matches, and ``node --test`` alone the files of Node's default patterns
-(:data:`NODE_TEST_DEFAULTS`); the globs are given back for the caller to match against the
-package's files (outside node_modules and dot-folders). The package's ``bin`` files count when their ``#!`` line runs ``node`` the same way
-(``#!/usr/bin/env node``, ``#!/usr/bin/env -S node --flag``). Commands are split at ``&&``, ``||``, ``;``, ``|`` and ``&``; the script text is split
-into words by :mod:`shlex` (POSIX shell quoting).
+elide imports as TypeScript does). A module of the project that ``--import`` or ``-r``
+preloads runs too. ``node --test a.ts b.ts`` runs each file named, ``node --test
+"src/**/*.test.ts"`` the files a glob matches, and ``node --test`` alone the files of Node's
+default patterns (:data:`NODE_TEST_DEFAULTS`); the globs are given back for the caller to match
+against the package's files (outside node_modules and dot-folders). The package's ``bin`` files
+count when their ``#!`` line runs ``node`` the same way (``#!/usr/bin/env node``,
+``#!/usr/bin/env -S node --flag``). Commands are split at ``&&``, ``||``, ``;``, ``|`` and
+``&``; the script text is split into words by :mod:`shlex` (POSIX shell quoting).
 """
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ _VALUED = frozenset({
 _LOADERS = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader"})
 # a preloaded module that may compile TypeScript (and so elide imports as TypeScript does)
 _COMPILER = re.compile(r"ts-node|tsx|tsimp|@swc|swc-node|esbuild|babel|sucrase|jiti|@oxc|"
-                       r"ts-blank|typescript|\.ts$|/ts\b", re.IGNORECASE)
+                       r"ts-blank|typescript", re.IGNORECASE)
 _NO_CODE = frozenset({"-e", "--eval", "-p", "--print", "-i", "--interactive", "-c", "--check",
                       "-v", "--version", "-h", "--help", "--run", "--v8-options"})
 _WRAPPERS = frozenset({"env", "cross-env", "cross-env-shell"})
@@ -105,7 +107,7 @@ def _node_files(words: list[str]) -> list[str]:
     words = _program(words)
     if not words or os.path.basename(words[0]) not in ("node", "node.exe"):
         return []
-    files: list[str] = []
+    preloads: list[str] = []
     test = False
     i = 1
     while i < len(words):
@@ -123,18 +125,21 @@ def _node_files(words: list[str]) -> list[str]:
                 return []
             value = words[i + 1]
             i += 1
-        if name in _LOADERS and _COMPILER.search(value):
-            return []
+        if name in _LOADERS:
+            if _COMPILER.search(value):
+                return []
+            if value.startswith(("./", "../", "/")):
+                preloads.append(value)  # (a file of the project: Node runs it too)
         if name == "--test":
             test = True
         i += 1
     rest = words[i:]
     if test:
         files = [w for w in rest if not w.startswith("-")]
-        return files or list(NODE_TEST_DEFAULTS)
+        return preloads + (files or list(NODE_TEST_DEFAULTS))
     if not rest:
         return []
-    return [rest[0]]  # (the rest are the program's own arguments)
+    return preloads + [rest[0]]  # (the rest are the program's own arguments)
 
 
 def node_script_files(scripts: object, package_dir: str,
