@@ -47,6 +47,9 @@ run: $(STAMP)
 	@echo
 	@echo "== tla-lens check examples/buildless-app (no build step: index.html's import map)"
 	-$(BIN)/tla-lens check examples/buildless-app
+	@echo
+	@echo "== tla-lens explain examples/node-ts-app/src/routes.ts (TypeScript that Node runs itself)"
+	$(BIN)/tla-lens explain examples/node-ts-app/src/routes.ts
 
 # Emacs with eglot for tests/editors/test_emacs.py (Neovim comes from PyPI with the test extra)
 editor-packages:

@@ -304,3 +304,13 @@ def test_a_file_node_ran_is_deleted(workspace):
     (root / "src/deep.ts").unlink()  # (reached only through types.ts: already out of the graph)
     p.files_changed([root / "src/deep.ts"])
     assert p.modules[root / "src/main.ts"].is_async
+
+
+def test_explain_marks_the_hop_node_keeps(workspace):
+    from tla_lens.report.explain import explain
+
+    root = workspace(PROJECT)
+    a = analyse(root)
+    text = explain(a, root / "src/types.ts")
+    assert "src/types.ts:1  imports './deep.ts'  (no value used: Node keeps it, TypeScript would drop it)" in text
+    assert "Node runs it by type stripping (script `start` of package.json)" in text

@@ -41,10 +41,14 @@ def explain(analysis: "Analysis", path: Path) -> str:
         root = mod.chain[-1]
         rmod = analysis.modules[root]
         out.append(f"{name} is an async module because of {rel(root)} ({root_phrase(rmod)}):")
+        node_run = getattr(analysis, "node_run", {})
         for edge in analysis.infection.edges(path):
             src = analysis.modules[edge.source]
+            kept = edge.source in node_run and getattr(edge.fact, "erased_default", False) \
+                and edge.kind is EdgeKind.STATIC
             out.append(f"  {rel(edge.source)}:{src.line_of(edge.span.start)}  imports "
-                       f"{edge.specifier!r}")
+                       f"{edge.specifier!r}" + ("  (no value used: Node keeps it, TypeScript would drop it)"
+                                                if kept else ""))
         site = rmod.tla[0].keyword
         if is_wasm(rmod):
             out.append(f"  {rel(root)}  {WASM_WHY}")
