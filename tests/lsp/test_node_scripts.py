@@ -22,6 +22,10 @@ async def test_node_run_file_in_the_editor(lsp):
     md = h.contents.value
     assert "`./db.ts` has a top-level `await`" in md
     assert "Node runs this file by type stripping (script `start` of package.json)" in md
+    assert "imports `./db.ts` (no value used: Node keeps it, TypeScript would drop it)" in md
+    # a hop further down the chain says so too
+    h = await s.hover("src/main.ts", 2, 3)
+    assert "imports `./deep.ts` (no value used: Node keeps it" in h.contents.value
     d = next(d for d in s.diagnostics("src/main.ts", "async-import") if d.range.start.line == 0)
     assert "TypeScript would drop this one" in d.message
     # the imports that use values: no such note

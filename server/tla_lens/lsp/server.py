@@ -895,7 +895,9 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
     hops = [edge] + project.infection.edges(target, limit=12)
     for i, e in enumerate(hops, 1):
         src = e.source
-        lines.append(f"{i}. {_link(ls, src, e.span, project.graph.rel(src))} imports `{_md(e.specifier)}`")
+        kept = " (no value used: Node keeps it, TypeScript would drop it)" \
+            if src in project.node_run and e.kind is EdgeKind.STATIC and getattr(e.fact, "erased_default", False) else ""
+        lines.append(f"{i}. {_link(ls, src, e.span, project.graph.rel(src))} imports `{_md(e.specifier)}`{kept}")
     if is_wasm(rmod):
         lines.append(f"{len(hops) + 1}. `{_md(project.graph.rel(root))}`: {_md(WASM_WHY)}")
     else:
