@@ -117,12 +117,14 @@ def test_editing_the_imports_and_the_scripts(workspace):
     ("node -e 'import(\"./src/a.ts\")'", []),
     ("node --no-experimental-strip-types src/a.ts", []),
     ("node src/missing.ts", []),
+    ("node src/c && node src/d", ["src/c.js", "src/d/index.js"]),  # (as Node finds a main module)
+    ("node src/a", []),  # (no TypeScript extension is added)
     ("tsx src/a.ts", []),
     ("node 'src/a.ts", []),  # (unbalanced quote: nothing read)
 ])
 def test_script_commands(tmp_path, command, files):
-    (tmp_path / "src").mkdir()
-    for f in ("a.ts", "b.mts"):
+    (tmp_path / "src" / "d").mkdir(parents=True)
+    for f in ("a.ts", "b.mts", "c.js", "d/index.js"):
         (tmp_path / "src" / f).write_text("")
     got = node_script_files({"s": command}, str(tmp_path))
     assert [f for _, f in got] == [str(tmp_path / f) for f in files]

@@ -162,11 +162,20 @@ def node_script_files(scripts: object, package_dir: str,
                     if globs is not None and (name, f) not in globs:
                         globs.append((name, f[2:] if f.startswith("./") else f))
                     continue
-                path = os.path.normpath(os.path.join(package_dir, f))
-                if path not in seen and is_file(path):
+                path = _main_file(os.path.normpath(os.path.join(package_dir, f)), is_file)
+                if path is not None and path not in seen:
                     seen.add(path)
                     out.append((name, path))
     return out
+
+
+def _main_file(path: str, is_file: Callable[[str], bool]) -> "str | None":
+    """The file ``node path`` runs: ``path`` itself, else as CommonJS finds a main module
+    (``path.js``, ``path/index.js``; Node adds no TypeScript extension)."""
+    for candidate in (path, path + ".js", os.path.join(path, "index.js")):
+        if is_file(candidate):
+            return candidate
+    return None
 
 
 def _shebang_runs_node(line: str, file: str) -> bool:
