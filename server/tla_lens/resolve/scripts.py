@@ -87,7 +87,7 @@ def _program(words: list[str]) -> list[str]:
         w = words[i]
         if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", w):
             i += 1
-        elif os.path.basename(w) in _WRAPPERS or (os.path.basename(w) == "env" and i == 0):
+        elif os.path.basename(w) in _WRAPPERS:
             i += 1
             while i < len(words) and words[i].startswith("-") and words[i] != "--":
                 i += 1  # env's own options (-u NAME is rare: not handled)
