@@ -316,3 +316,19 @@ def test_explain_marks_the_hop_node_keeps(workspace):
     text = explain(a, root / "src/types.ts")
     assert "src/types.ts:1  imports './deep.ts'  (no value used: Node keeps it, TypeScript would drop it)" in text
     assert "Node runs it by type stripping (script `start` of package.json)" in text
+
+
+def test_a_bin_files_hashbang_edited(workspace):
+    files = dict(PROJECT)
+    files["package.json"] = json.dumps({"type": "module", "bin": {"tool": "bin/tool.ts"}})
+    head = 'import { type Cfg } from "../src/config.ts";\nlet c: Cfg | undefined;\n'
+    files["bin/tool.ts"] = head
+    root = workspace(files)
+    p = loaded(root)
+    tool = root / "bin/tool.ts"
+    assert tool not in p.node_run and not p.modules[tool].is_async
+    # the editor's buffer gets a `#!` line that runs node: Node keeps the import
+    p.set_overlay(tool, ("#!/usr/bin/env node\n" + head).encode())
+    assert tool in p.node_run and p.modules[tool].is_async
+    p.set_overlay(tool, ("#!/usr/bin/env tsx\n" + head).encode())
+    assert tool not in p.node_run and not p.modules[tool].is_async

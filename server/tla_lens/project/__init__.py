@@ -250,6 +250,7 @@ class Project:
         # kept as written
         self.node_entries: dict[Path, str] = {}
         self.node_run: dict[Path, str] = {}
+        self.bin_files: set[Path] = set()  # every package's `bin` files (their `#!` line counts)
         self.version = 0        # bumped when verdicts are recomputed
         self.generation = 0     # bumped on every change (text, positions or verdicts)
         self._findings: Optional[list] = None
@@ -598,10 +599,23 @@ class Project:
                 found.setdefault(path, f"script `{script}` of {rel}")
             for script, path in _test_files(globs, pkg_dir, self.modules):
                 found.setdefault(path, f"script `{script}` of {rel}, by `node --test`")
-            for command, file in node_bin_files(manifest[1].get("bin"), str(pkg_dir), _first_line):
+            bins = manifest[1].get("bin")
+            if bins:
+                self.bin_files.update(Path(os.path.realpath(os.path.join(pkg_dir, b)))
+                                      for b in ([bins] if isinstance(bins, str) else
+                                                bins.values() if isinstance(bins, dict) else ())
+                                      if isinstance(b, str))
+            for command, file in node_bin_files(bins, str(pkg_dir), self._first_line):
                 path = Path(os.path.realpath(file))
                 found.setdefault(path, f"command `{command}` of {rel} (`#!` node)")
         return found
+
+    def _first_line(self, path: str) -> Optional[str]:
+        """A file's first line: its editor buffer's, else the file's on disk."""
+        data = self.overlays.get(Path(path))
+        if data is not None:
+            return data[:512].split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+        return _first_line(path)
 
     def _settle_node_run(self) -> bool:
         """Bring :attr:`node_run` up to date with the graph: the TypeScript files (.ts, .mts,
@@ -782,6 +796,7 @@ class Project:
         """Recompute verdicts (and, unless told they cannot have changed, cycles and entries);
         return the modules whose verdict or chain root changed."""
         pkg_dirs = self._package_dirs()
+        self.bin_files = set()
         self.node_entries = self._find_node_entries(pkg_dirs)
         if self._settle_node_run():
             cycles = entries = True
@@ -987,6 +1002,7 @@ class Project:
         return Change(graph=True, verdicts=set(self.modules), files=set(self.modules))
 
     def _reload(self, paths: Iterable[Path]) -> Change:
+        paths = list(paths)
         self.generation += 1
         change = Change()
         # modules loaded since the last recompute() have no verdicts yet: recompute them all
@@ -1057,6 +1073,10 @@ class Project:
                 change.verdicts = self._rederive(changed, local, removed, cycles=cycles_dirty,
                                                  entries=full_index)
             self._unverdicted = False
+            change.graph = True
+        elif self.bin_files.intersection(paths) and self._find_node_entries(self._package_dirs()) != self.node_entries:
+            # a `bin` file's `#!` line now runs it with node, or no longer does
+            change.verdicts = self.recompute()
             change.graph = True
         return change
 
