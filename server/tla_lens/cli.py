@@ -322,6 +322,7 @@ def _config_json(root: Path, config: Config) -> str:
     folders = sorted({str(f.parent) for f in every if f.name in CONFIG_NAMES})
     bundlers = []
     entries = []
+    externals = []
     for folder in folders:
         conf = find_bundler(folder)
         if conf is None:
@@ -333,6 +334,9 @@ def _config_json(root: Path, config: Config) -> str:
                             "base": _shown_path(rel(e.base))})
         if read.entries_unread:
             entries.append({"file": rel(conf), "notRead": read.entries_unread})
+        for x in read.externals:
+            externals.append({"file": rel(conf), "line": x.line, "request": x.request, "type": x.kind,
+                              "async": x.is_async})
         for a in read.aliases:
             bundlers.append({"file": rel(a.file or conf), "line": a.line, "name": a.name, "appliesTo": rel(folder),
                              "targets": [_shown_path(rel(t)) if os.path.isabs(t) else t for t in a.targets],
@@ -362,6 +366,7 @@ def _config_json(root: Path, config: Config) -> str:
                                      "bin": command, "runs": _shown_path(rel(file))})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
+           "bundlerExternals": externals,
            "nodeScripts": node_scripts,
            **{k: rel(str(v)) if v else None for k, v in runtime.items()},
            # where packages outside the project are read from (tla-lens's environment decides)

@@ -11,7 +11,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
-const [root, configFile, outDir] = process.argv.slice(2);
+// (a fourth argument "script-output": webpack's default output, not ES modules)
+const [root, configFile, outDir, outputKind] = process.argv.slice(2);
+const moduleOutput = outputKind !== 'script-output';
 const require = createRequire(path.join(root, 'package.json'));
 const out = [];
 const modules = {};
@@ -32,8 +34,9 @@ if (path.basename(configFile).startsWith('vite')) {
   if (typeof config === 'function') config = config({}, { mode: 'none' });
   const configs = (Array.isArray(config) ? config : [config]).map((c, i) => ({
     ...c, mode: 'none', target: 'node', context: c.context || root,
-    output: { path: path.join(outDir, String(i)), module: true, chunkFormat: 'module' },
-    experiments: { ...c.experiments, topLevelAwait: true, outputModule: true },
+    output: moduleOutput ? { path: path.join(outDir, String(i)), module: true, chunkFormat: 'module' }
+      : { path: path.join(outDir, String(i)) },
+    experiments: { ...c.experiments, topLevelAwait: true, outputModule: moduleOutput },
     infrastructureLogging: { level: 'error' },
   }));
   const compiler = webpack(configs);

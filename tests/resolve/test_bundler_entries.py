@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,8 +81,9 @@ def _project(tmp_path: Path, engines: Path, name: str, text: str) -> Path:
     return root
 
 
-def _bundler(node: Path, engines: Path, root: Path, config: Path, out: Path, everything: bool = False):
-    proc = subprocess.run([str(node), str(PROBE), str(root), str(config), str(out)], capture_output=True,
+def _bundler(node: Path, engines: Path, root: Path, config: Path, out: Path, everything: bool = False,
+             output: str = "module-output"):
+    proc = subprocess.run([str(node), str(PROBE), str(root), str(config), str(out), output], capture_output=True,
                           text=True, timeout=180, cwd=root, env=dict(os.environ, NODE_PATH=str(engines)))
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
@@ -281,3 +283,60 @@ def test_webassembly_is_async_where_vite_plugin_wasm_loads_it(with_plugin, node2
 ])
 def test_async_webassembly_is_read_from_the_configuration(name, text, expected, tmp_path):
     assert read_config(str(tmp_path / name), text).async_wasm is expected
+
+
+EXTERNAL_SOURCES = {
+    **{f"src/{x}.js": f'import x from "ext-{x}";\nexport const {x} = x;\n' for x in "abcd"},
+    "src/e.js": 'import s from "./slow.js";\nexport const e = s;\n',
+    "src/slow.js": "export default await Promise.resolve(1);\n",  # (taken from outside by the bundle)
+    "src/index.js": "".join(f'import "./{x}.js";\n' for x in "abcde"),
+}
+EXTERNALS = [
+    # (output, externalsType line, externals)
+    ("module-output", "", "'ext-a': 'import ext-a', 'ext-b': 'promise Promise.resolve({})', 'ext-c': 'jQuery',"
+                          " 'ext-d': ['https://cdn.example.com/x.js', 'X'], './slow.js': 'var Slow'"),
+    ("module-output", "externalsType: 'script',", "'ext-a': 'import ext-a', 'ext-b': 'commonjs ext-b',"
+                                                  " 'ext-c': 'jQuery@https://cdn.example.com/jq.js', 'ext-d': true"),
+    ("module-output", "externalsType: 'promise',", "['ext-a', 'ext-b', { 'ext-c': 'module ext-c', 'ext-d': 'var D' }]"),
+    ("script-output", "", "'ext-a': 'import ext-a', 'ext-b': 'module ext-b', 'ext-c': 'jQuery',"
+                          " 'ext-d': 'commonjs ext-d', './slow.js': 'var Slow'"),
+]
+
+
+@pytest.mark.parametrize("output,kind,externals", EXTERNALS, ids=["defaults", "script", "promise-list", "script-output"])
+def test_webpack_externals_as_webpack_builds_them(output, kind, externals, node26, engines_node_modules, tmp_path):
+    """webpack's `externals`: one of type `import`, `promise`, `script` (or `module` when the
+    output is not ES modules) is an async module, and makes its importers async; one of another
+    type is taken from outside the bundle (`./slow.js`'s await is not there). Held to webpack
+    building the project: its `isAsync` of every module."""
+    esm = "output: { module: true }, experiments: { outputModule: true }," if output == "module-output" else ""
+    conf = f"module.exports = {{ entry: './src/index.js', {esm} {kind} externals: {{ {externals} }} }};\n"
+    if externals.startswith("["):
+        conf = conf.replace(f"{{ {externals} }}", externals)
+    root = _project(tmp_path, engines_node_modules, "webpack.config.cjs", conf)
+    for rel, text in EXTERNAL_SOURCES.items():
+        (root / rel).write_text(text)
+    theirs = _bundler(node26, engines_node_modules, root, root / "webpack.config.cjs", tmp_path / "out", True, output)
+    project = analyse(root, Config(), cache=False)
+    webpack = {Path(os.path.realpath(r)): info["async"] for r, info in theirs["modules"].items()
+               if "node_modules" not in r}
+    # (slow.js is not built where the bundle takes it from outside)
+    assert (root / "src/slow.js" in webpack) is ("./slow.js" not in externals)
+    ours = {p: (project.modules[p].is_async if p in project.modules else False) for p in webpack}
+    assert ours == webpack
+    assert webpack[root / "src/a.js"] is True and webpack[root / "src/index.js"] is True
+    if kind or output != "module-output":
+        return
+    # what a user reads
+    (f,) = [f for f in project.findings if f.code == "async-import" and f.path.name == "a.js"]
+    assert f.message.startswith("`ext-a` is an async module: it is a webpack external of type `import` "
+                                "(webpack.config.cjs, line 1), which webpack loads asynchronously"), f.message
+    from tla_lens.report.explain import explain
+
+    text = explain(project, root / "src/index.js")
+    assert "because of `ext-a` (a webpack external loaded asynchronously)" in text
+    assert "  webpack.config.cjs:1  webpack external `ext-a`: module.exports = " in text
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    read = {x["request"]: (x["type"], x["async"]) for x in json.loads(r.stdout)["bundlerExternals"]}
+    assert read["ext-a"] == ("import", True)

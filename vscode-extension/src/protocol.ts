@@ -36,8 +36,11 @@ export interface ExplainResult {
 export interface AsyncModuleSite {
   uri: string;
   range: Range;
-  /** "await", "for-await", "await-using", or "async-wasm" (a `.wasm` module the bundler loads asynchronously) */
+  /** "await", "for-await", "await-using", "async-wasm" (a `.wasm` module the bundler loads
+   * asynchronously), or "async-external" (a webpack external of an async type: `uri` and `range`
+   * are its key in the webpack configuration, `name` the request) */
   kind: string;
+  name?: string;
   workspace: boolean;
   infects: string[];
   entries: string[];

@@ -47,6 +47,7 @@ const KIND_LABEL: Record<string, string> = {
   "for-await": "for await",
   "await-using": "await using",
   "async-wasm": "async WebAssembly",
+  "async-external": "webpack external",
 };
 
 function plural(n: number, word: string): string {
@@ -110,12 +111,19 @@ export function buildTree(sites: AsyncModuleSite[], rel: (uri: string) => string
       id,
       uri: s.uri,
       range: s.range,
-      label: s.kind === "async-wasm" ? baseName(s.uri) : `${baseName(s.uri)}:${line}`,
+      label:
+        s.kind === "async-wasm"
+          ? baseName(s.uri)
+          : s.kind === "async-external" && s.name
+            ? `${s.name} (${baseName(s.uri)}:${line})`
+            : `${baseName(s.uri)}:${line}`,
       description: `${dirOf(rel(s.uri))}${dirOf(rel(s.uri)) ? " · " : ""}${kind} · ${effect}${entries}${s.workspace ? "" : " · dependency"}`,
       tooltip:
         s.kind === "async-wasm"
           ? `${rel(s.uri)}: WebAssembly that the bundler loads asynchronously (webpack's experiments.asyncWebAssembly, or vite-plugin-wasm): ${effect}${entries}`
-          : `top-level ${kind} in ${rel(s.uri)}, line ${line}: ${effect}${entries}`,
+          : s.kind === "async-external"
+            ? `${s.name ?? "an external"}: a webpack external that webpack loads asynchronously (${rel(s.uri)}, line ${line}): ${effect}${entries}`
+            : `top-level ${kind} in ${rel(s.uri)}, line ${line}: ${effect}${entries}`,
       workspace: s.workspace,
       children,
     };

@@ -37,7 +37,8 @@ from ..project import Change, Project
 from ..project.cache import FactsCache
 from ..project.graph import EdgeKind, Module
 from ..resolve.virtual import is_virtual
-from ..rules import WASM_WHY, Finding, display, docs_url, is_wasm
+from ..resolve.resolver import EXTERNAL
+from ..rules import WASM_WHY, Finding, display, docs_url, external_request, is_external, is_synthetic, is_wasm, synthetic_why
 from ..syntax import dialect_for_path
 from ..syntax import sfc
 from ..syntax.facts import Dialect, Span, StaticImport
@@ -217,6 +218,9 @@ class TlaLensServer(LanguageServer):
         hit = self.uri_of.get(path)
         if hit is not None:
             return hit
+        if EXTERNAL in str(path):
+            # an async webpack external: its place is its key in the configuration
+            return self.uri(Path(str(path).partition(EXTERNAL)[0]))
         if self.cached_files and is_virtual(str(path)):
             return f"{CACHED_SCHEME}:{quote(path.as_posix())}"
         return from_fs_path(str(path)) or path.as_uri()
@@ -881,8 +885,8 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
     rmod = project.modules[root]
     site = rmod.tla[0]
     lines = []
-    if root == target and is_wasm(rmod):
-        lines.append(f"**async module** — `{_md(edge.specifier)}` is {_md(WASM_WHY)}")
+    if root == target and is_synthetic(rmod):
+        lines.append(f"**async module** — `{_md(edge.specifier)}` is {_md(synthetic_why(rmod))}")
     elif root == target:
         lines.append(f"**async module** — `{_md(edge.specifier)}` has a top-level `await`")
     else:
@@ -900,6 +904,13 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
         lines.append(f"{i}. {_link(ls, src, e.span, project.graph.rel(src))} imports `{_md(e.specifier)}`{kept}")
     if is_wasm(rmod):
         lines.append(f"{len(hops) + 1}. `{_md(project.graph.rel(root))}`: {_md(WASM_WHY)}")
+    elif is_external(rmod):
+        code = rmod.lines.line_text(rmod.lines.line_of(site.keyword.start)).strip()
+        conf = Path(str(root).partition(EXTERNAL)[0])
+        lines.append(f"{len(hops) + 1}. {_link(ls, root, site.keyword, project.graph.rel(conf))} "
+                     f"{_md(synthetic_why(rmod))}:")
+        lines.append("")
+        lines.append(f"```js\n{code[:300]}\n```")
     else:
         code = rmod.lines.line_text(rmod.lines.line_of(site.keyword.start)).strip()
         lines.append(f"{len(hops) + 1}. {_link(ls, root, site.keyword, project.graph.rel(root))} top-level await:")
@@ -1110,6 +1121,7 @@ def async_modules_request(ls: TlaLensServer, params: Any) -> list:
                 "workspace": mod.workspace,
                 "infects": [ls.uri(p) for p in names],
                 "entries": [ls.uri(p) for p in sorted(project.entries) if p in infected or p == path],
+                **({"name": external_request(mod)} if is_external(mod) else {}),
             })
     return out
 

@@ -52,6 +52,7 @@ from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import node_bin_files, node_script_files
 from ..resolve import Resolution, Resolver
+from ..resolve.resolver import EXTERNAL
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts, Span, TlaKind, TlaSite
 from .cache import FactsCache, Workers, content_key
@@ -151,9 +152,10 @@ def _strippable(path: Path, mod: Module) -> bool:
 
 
 def _loadable(target: Path) -> bool:
-    """Is an import's target a module to load: a module's file, or WebAssembly (an import
-    resolves to a `.wasm` file only where the bundler loads it asynchronously)?"""
-    return _dialect_of(target) is not None or target.suffix == ".wasm"
+    """Is an import's target a module to load: a module's file, WebAssembly (an import
+    resolves to a `.wasm` file only where the bundler loads it asynchronously), or an async
+    webpack external?"""
+    return _dialect_of(target) is not None or target.suffix == ".wasm" or EXTERNAL in str(target)
 
 
 def _dialect_of(path: Path) -> Optional[Dialect]:
@@ -176,8 +178,12 @@ def _dialect_of(path: Path) -> Optional[Dialect]:
 
 
 def _exists(path: Path) -> bool:
-    """Is there a file at ``path``: on disk, in a zip archive, in Deno's HTTP cache?"""
-    return virtual.exists(str(path))
+    """Is there a file at ``path``: on disk, in a zip archive, in Deno's HTTP cache (an async
+    webpack external: its configuration)?"""
+    p = str(path)
+    if EXTERNAL in p:
+        return os.path.isfile(p.partition(EXTERNAL)[0])
+    return virtual.exists(p)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -510,6 +516,8 @@ class Project:
                      prepared: Optional[tuple[Optional[bytes], ModuleFacts]] = None) -> Optional[Module]:
         if prepared is not None:  # (facts are extracted, and keyed, with the path's dialect)
             return self._module_from(path, prepared[1].dialect, *prepared)
+        if EXTERNAL in str(path):
+            return self._external_module(path)
         dialect = _dialect_of(path)
         if dialect is None:
             # a `.wasm` module is loaded only when an import resolved to it as a module: the
@@ -528,6 +536,22 @@ class Project:
         facts = ModuleFacts(dialect=Dialect.JS, tla=(site,), has_module_syntax=True)
         return Module(path=path, data=b"", facts=facts, format="esm", workspace=path in self.workspace_files,
                       infection=self.infection)
+
+    def _external_module(self, path: Path) -> Optional[Module]:
+        """An async webpack external (`import`, `promise`, `script`, … type): an async module of
+        its own whose site is its key in the configuration (whose text it holds)."""
+        found = self.resolver.external_of(str(path))
+        data = self._read(Path(found[0]), quiet=True) if found is not None else None
+        if found is None or data is None:
+            return None
+        conf, ext = found
+        span = Span(ext.start, ext.end)
+        facts = ModuleFacts(dialect=Dialect.JS, tla=(TlaSite(TlaKind.ASYNC_EXTERNAL, span, span),),
+                            has_module_syntax=True)
+        why = (f"a webpack external of type `{ext.kind}` ({self.graph.rel(Path(conf))}, line {ext.line}), "
+               f"which webpack loads asynchronously")
+        return Module(path=path, data=data, facts=facts, format="esm", workspace=False,
+                      infection=self.infection, why=why)
 
     def _module_from(self, path: Path, dialect: Dialect, data: Optional[bytes],
                      facts: Optional[ModuleFacts]) -> Module:
@@ -1082,6 +1106,8 @@ class Project:
 
     def _rebuild_edges(self, sources: set[Path]) -> Change:
         """Re-resolve every edge (after files appeared or vanished, or a config changed)."""
+        for path in [p for p in self.modules if EXTERNAL in str(p)]:
+            del self.modules[path]  # (made again from the configurations as they are now)
         for path in sources:
             # re-read below (or gone): a batch may change some files and create others
             self.modules.pop(path, None)

@@ -57,6 +57,9 @@ class Module:
     _lines: Optional[LineIndex] = None
     # reads the file again for a module loaded without its bytes (None: data is kept)
     reader: Optional[Callable[[Path], Optional[bytes]]] = None
+    # an async webpack external's: what it is ("a webpack external of type `import` …"); its
+    # bytes and site are its configuration's
+    why: Optional[str] = None
 
     @property
     def source(self) -> bytes:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 from .. import __version__
 from ..config import CODES, DEFAULT_SEVERITY
 from ..rules import Finding, docs_url
+from ..resolve.resolver import EXTERNAL
 from ..syntax.facts import Span
 from ..text import json_safe, printable
 
@@ -34,7 +35,9 @@ def locate(analysis: "Analysis", path: Path, span: Span) -> Location:
     mod = analysis.modules[path]
     l1, c1 = mod.lines.position(span.start)
     l2, c2 = mod.lines.position(span.end)
-    return Location(analysis.graph.rel(path), l1 + 1, c1 + 1, l2 + 1, c2 + 1)
+    # (an async webpack external's place: its key in the configuration, whose text it holds)
+    shown = Path(str(path).partition(EXTERNAL)[0]) if EXTERNAL in str(path) else path
+    return Location(analysis.graph.rel(shown), l1 + 1, c1 + 1, l2 + 1, c2 + 1)
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:

@@ -5,7 +5,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..project.graph import EdgeKind
-from ..rules import WASM_WHY, has_phrase, is_wasm, root_phrase
+from ..resolve.resolver import EXTERNAL
+from ..rules import WASM_WHY, external_request, has_phrase, is_external, is_synthetic, is_wasm, root_phrase
 from ..text import printable
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def explain(analysis: "Analysis", path: Path) -> str:
         n_static = sum(1 for e in mod.edges if e.kind is EdgeKind.STATIC)
         out.append(f"{name} is not an async module: none of its {n_static} static import"
                    f"{'s' if n_static != 1 else ''} reaches a top-level await.")
-    elif is_wasm(mod):
+    elif is_synthetic(mod):
         out.append(f"{name} is an async module: it {has_phrase(mod)}.")
     elif mod.has_tla:
         sites = ", ".join(str(mod.line_of(s.keyword.start)) for s in mod.tla)
@@ -40,7 +41,8 @@ def explain(analysis: "Analysis", path: Path) -> str:
     else:
         root = mod.chain[-1]
         rmod = analysis.modules[root]
-        out.append(f"{name} is an async module because of {rel(root)} ({root_phrase(rmod)}):")
+        cause = f"`{external_request(rmod)}`" if is_external(rmod) else rel(root)
+        out.append(f"{name} is an async module because of {cause} ({root_phrase(rmod)}):")
         node_run = getattr(analysis, "node_run", {})
         for edge in analysis.infection.edges(path):
             src = analysis.modules[edge.source]
@@ -52,6 +54,10 @@ def explain(analysis: "Analysis", path: Path) -> str:
         site = rmod.tla[0].keyword
         if is_wasm(rmod):
             out.append(f"  {rel(root)}  {WASM_WHY}")
+        elif is_external(rmod):
+            conf = str(root).partition(EXTERNAL)[0]
+            out.append(f"  {rel(Path(conf))}:{rmod.line_of(site.start)}  webpack external "
+                       f"`{external_request(rmod)}`: {_quote(analysis, root, site.start)}")
         else:
             out.append(f"  {rel(root)}:{rmod.line_of(site.start)}  top-level await: "
                        f"{_quote(analysis, root, site.start)}")
@@ -155,7 +161,7 @@ def dot(analysis: "Analysis") -> str:
         label = printable(rel(p)).replace("\\", "\\\\").replace('"', '\\"')
         if m.has_tla:
             style = 'style=filled, fillcolor="#f4a6a6", xlabel="%s"' % (
-                "async WebAssembly" if is_wasm(m) else "top-level await")
+                "async WebAssembly" if is_wasm(m) else "webpack external" if is_external(m) else "top-level await")
         elif m.is_async:
             style = 'style=filled, fillcolor="#fde2a7"'
         else:

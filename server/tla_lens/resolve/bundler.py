@@ -26,6 +26,11 @@ SvelteKit 2 computes them: `$app` (SvelteKit's runtime), `$lib` (`kit.files.lib`
 src/lib) and `kit.alias` ("name", "name/*", and "name" exact when "name/*" is there too), from
 the plugin's argument (`sveltekit({alias, files})`) or else from svelte.config.js / .ts beside
 it; `$env/…` and `$service-worker` are modules the plugin generates (plain exports): ignored.
+
+webpack's `externals` (requests the bundle takes from outside): read where written as requests,
+with their type (the value's own, `externalsType`, or webpack 5's default); those of an async
+type (`import`, `promise`, `script`, `amd-async`, `module` for a script output) are async
+modules (BundlerExternal; resolver.py names them).
 """
 from __future__ import annotations
 
@@ -91,6 +96,34 @@ class BundlerConfig:
     # webpack's experiments.asyncWebAssembly (or futureDefaults, which turns it on): a `.wasm`
     # module is an async module, and so is every module that imports it
     async_wasm: bool = False
+    # webpack's `externals` written as requests (object keys, strings), by request
+    externals: tuple[BundlerExternal, ...] = ()
+
+    def external(self, request: str) -> Optional[BundlerExternal]:
+        return next((e for e in self.externals if e.request == request), None)
+
+
+# webpack 5's external types that make the external an async module (ExternalModule's build:
+# the bundle waits for an `import()`, a promise, a script tag or an AMD require); "module" only
+# when the output is not ES modules (and "module-import", which is "module" for static imports)
+ASYNC_EXTERNAL_TYPES = frozenset({"import", "promise", "script", "amd-async"})
+# the types webpack reads from the start of an external's value ("import lodash")
+_EXTERNAL_TYPES = frozenset({
+    "var", "module", "assign", "this", "window", "self", "global", "commonjs", "commonjs-module",
+    "commonjs2", "commonjs-static", "amd", "amd-require", "umd", "umd2", "jsonp", "system",
+    "promise", "import", "module-import", "script", "node-commonjs", "asset", "css-import",
+    "css-url", "amd-async"})
+
+
+@dataclass(frozen=True)
+class BundlerExternal:
+    """A request webpack takes from outside the bundle (`externals`), not from node_modules."""
+    request: str   # the import as written that it matches
+    kind: str      # webpack's external type ("import", "var", "commonjs", "module", …)
+    is_async: bool  # the external is an async module (and so is every module importing it)
+    start: int     # byte span of its key in the configuration
+    end: int
+    line: int      # 1-based
 
 
 class _Unread(Exception):
@@ -137,7 +170,11 @@ def read_config(path: str, text: str, read: Callable[[str], Optional[str]] = _re
         async_wasm = reader.async_wasm()
     except Exception:  # pragma: no cover - defensive
         async_wasm = False
-    return BundlerConfig(path, aliases, tuple(entries), unread, modules, async_wasm)
+    try:
+        externals = tuple(reader.externals())
+    except Exception:  # pragma: no cover - defensive
+        externals = ()
+    return BundlerConfig(path, aliases, tuple(entries), unread, modules, async_wasm, externals)
 
 
 def _text(node, src: bytes) -> str:
@@ -395,6 +432,72 @@ class _Reader:
                     return True
             return False
         return False
+
+    def externals(self) -> list[BundlerExternal]:
+        """webpack's `externals` of the first configuration that sets them, where they are
+        written as requests: an object `{request: value}` (a string value may start with its
+        type, "import lodash"; an array value's first string does; `true`), a string, or an
+        array of those. Regular expressions and functions match what cannot be known without
+        running them: not read. The type of a value without one is `externalsType`, else
+        `output.library.type` when it is an external type, else "module-import" for an ES
+        module output and "var" (webpack 5's defaults)."""
+        if self.vite:
+            return []
+        for cfg in self._configs():
+            value = self._prop(cfg, "externals")
+            if value is None:
+                continue
+            output = self._prop(cfg, "output")
+            module_output = self._is_true(self._prop(output, "module")) or \
+                self._is_true(self._prop(self._prop(cfg, "experiments"), "outputModule"))
+            default = self._literal(self._prop(cfg, "externalsType"))
+            if default is None:
+                library = self._prop(output, "library")
+                lib_type = self._literal(self._prop(library, "type")) or self._literal(self._prop(output, "libraryTarget"))
+                default = lib_type if lib_type in _EXTERNAL_TYPES else ("module-import" if module_output else "var")
+            out: list[BundlerExternal] = []
+            items = value.named_children if value.type == "array" else [value]
+            for item in items:
+                item = self._unwrap(item)
+                if item is None:
+                    continue
+                if item.type == "string":
+                    out.append(self._external(self._string(item), item, self._string(item), default, module_output))
+                elif item.type == "object":
+                    for pair in item.named_children:
+                        if pair.type != "pair":
+                            continue
+                        key = self._key(pair)
+                        if key is None:
+                            continue
+                        v = self._unwrap(pair.child_by_field_name("value"))
+                        if v is not None and v.type == "array":
+                            first = next((c for c in v.named_children if c.type != "comment"), None)
+                            v = self._unwrap(first)
+                        if v is not None and v.type == "string":
+                            spec = self._string(v)
+                        elif v is not None and v.type == "true":
+                            spec = key
+                        else:
+                            spec = None  # (an object of per-type names: its type is the default)
+                        out.append(self._external(key, pair.child_by_field_name("key"), spec or "", default,
+                                                  module_output))
+            return out
+        return []
+
+    def _external(self, request: str, node, spec: str, default: str, module_output: bool) -> BundlerExternal:
+        first, _, rest = spec.partition(" ")
+        kind = first if rest and first in _EXTERNAL_TYPES else default
+        if kind == "module-import":
+            kind = "module"  # (for a static import: what ExternalModule makes of it)
+        is_async = kind in ASYNC_EXTERNAL_TYPES or (kind == "module" and not module_output)
+        return BundlerExternal(request, kind, is_async, node.start_byte, node.end_byte, node.start_point[0] + 1)
+
+    def _is_true(self, node) -> bool:
+        return node is not None and node.type == "true"
+
+    def _literal(self, node) -> Optional[str]:
+        return self._string(node) if node is not None and node.type == "string" else None
 
     def _calls(self, node, names: set[str], depth: int) -> bool:
         """Does the array ``node`` (Vite's `plugins`: arrays nest) hold a call of one of ``names``?"""

@@ -202,6 +202,9 @@ def _in_node_modules(p: str) -> bool:
     return f"{os.sep}node_modules{os.sep}" in p or p.endswith(f"{os.sep}node_modules")
 
 
+# how the module of an async webpack external is named: "<configuration file>#external:<request>"
+EXTERNAL = "#external:"
+
 class Resolver:
     """See the module docstring. Never raises from its public methods; thread-unsafe caches."""
 
@@ -278,6 +281,8 @@ class Resolver:
                 mode = "import"
             key = (specifier, folder, mode, ts_path)
             hit = self._res.get(key)
+            if hit is None:
+                hit = self._external(specifier, real_folder)
             if hit is None:
                 hit = self._resolve(specifier, real_folder, mode, ts)
                 if hit[0] == "ignored" and hit[1] is not None and hit[1].endswith(".wasm") and mode == "import" \
@@ -822,6 +827,32 @@ class Resolver:
         self._bundler_aliases(folder)
         conf = self._bundler_conf_for.get(folder)
         return self._bundler_cfg.get(conf) if conf is not None else None
+
+    def _external(self, specifier: str, folder: str) -> Optional[tuple]:
+        """A request the webpack configuration that builds ``folder`` declares in `externals`:
+        an async external is a module of its own (named :data:`EXTERNAL` after the
+        configuration), one of another type is not followed (the bundle takes it from outside).
+        None when it is not an external."""
+        cfg = self._bundler_config(folder)
+        ext = cfg.external(specifier) if cfg is not None and cfg.externals else None
+        if ext is None:
+            return None
+        if ext.is_async:
+            return ("file", cfg.path + EXTERNAL + specifier, None)
+        return ("ignored", None, f"a webpack external of type `{ext.kind}` ({self._rel(cfg.path)}, line "
+                                 f"{ext.line}): the bundle takes it from outside, not from node_modules")
+
+    def external_of(self, path: str) -> Optional[tuple[str, "bundler.BundlerExternal"]]:
+        """(configuration file, external) of a module named for an async webpack external, or
+        None (not such a name, or no longer declared)."""
+        conf, sep, request = path.partition(EXTERNAL)
+        if not sep:
+            return None
+        if conf not in self._bundler_read:
+            self._bundler_read[conf] = self._read_bundler(conf)
+        cfg = self._bundler_cfg.get(conf)
+        ext = cfg.external(request) if cfg is not None else None
+        return (conf, ext) if ext is not None and ext.is_async else None
 
     def async_wasm(self, folder: str) -> bool:
         """Does the bundler that builds the modules of ``folder`` load `.wasm` modules

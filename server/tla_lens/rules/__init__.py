@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..resolve import denocache, denoremote
+from ..resolve.resolver import EXTERNAL
 from ..syntax.facts import ImportPhase, RequireKind, Span, StatementKind, StaticImport, TlaKind
 from ..project.graph import Edge, EdgeKind, Module
 
@@ -54,6 +55,8 @@ def display(target: Path, from_file: Path) -> str:
     (``./db.js``, ``../lib/x.ts``) or, inside node_modules, the package path (``pkg/dist/x.js``),
     inside Deno's cache the package, its version and the path (``npm:pkg@1.0.0/x.js``,
     ``jsr:@std/path@1.0.8/mod.ts``)."""
+    if EXTERNAL in str(target):
+        return str(target).partition(EXTERNAL)[2]  # (an async webpack external: its request)
     parts = target.parts
     cached = denocache.package_of(str(target), denocache.deno_dirs_now()) if "npm" in parts else None
     if cached is not None:
@@ -102,18 +105,42 @@ def is_wasm(mod: Module) -> bool:
     return bool(mod.tla) and mod.tla[0].kind is TlaKind.ASYNC_WASM
 
 
+def is_external(mod: Module) -> bool:
+    """Is ``mod`` an async webpack external (a module the bundle loads from outside)?"""
+    return bool(mod.tla) and mod.tla[0].kind is TlaKind.ASYNC_EXTERNAL
+
+
+def is_synthetic(mod: Module) -> bool:
+    """Is ``mod`` async for what the bundler makes of it, not for an await in its code?"""
+    return is_wasm(mod) or is_external(mod)
+
+
+def synthetic_why(mod: Module) -> str:
+    """What a synthetic async module is: "WebAssembly, which the bundler loads …", "a webpack
+    external of type `import` (webpack.config.js, line 12), which webpack loads …"."""
+    return (mod.why or "a webpack external") if is_external(mod) else WASM_WHY
+
+
+def external_request(mod: Module) -> str:
+    """The request an async webpack external's module stands for."""
+    return str(mod.path).partition(EXTERNAL)[2]
+
+
 def root_phrase(mod: Module) -> str:
     """What makes ``mod`` async on its own, for a parenthesis: "top-level await at line 6"
-    (`for await`, `await using`), or "WebAssembly the bundler loads asynchronously"."""
+    (`for await`, `await using`), "WebAssembly the bundler loads asynchronously", "a webpack
+    external loaded asynchronously"."""
     if is_wasm(mod):
         return "WebAssembly the bundler loads asynchronously"
+    if is_external(mod):
+        return "a webpack external loaded asynchronously"
     return f"{_TLA_WORDS.get(mod.tla[0].kind.value, 'top-level await')} at line {_tla_line(mod)}"
 
 
 def has_phrase(mod: Module) -> str:
     """The same after the module's name: "has a top-level await at line 6", "is WebAssembly,
     which the bundler loads asynchronously (…)"."""
-    return f"is {WASM_WHY}" if is_wasm(mod) else f"has a {root_phrase(mod)}"
+    return f"is {synthetic_why(mod)}" if is_synthetic(mod) else f"has a {root_phrase(mod)}"
 
 
 class _Rules:
@@ -158,7 +185,9 @@ class _Rules:
                                   out[-1].message + f" (… {skipped} more hop{'s' if skipped != 1 else ''})")
             node = root
         mod = self.mod(node)
-        if is_wasm(mod):
+        if is_external(mod):
+            out.append(Related(node, mod.tla[0].keyword, f"`{external_request(mod)}`: {synthetic_why(mod)}"))
+        elif is_wasm(mod):
             out.append(Related(node, mod.tla[0].keyword, f"`{self.graph.rel(node)}`: {WASM_WHY}"))
         elif mod.tla:
             site = mod.tla[0]
@@ -275,8 +304,8 @@ class _Rules:
         self.add(mod, edge.specifier_span or edge.span, "unresolved-import", msg)
 
     def top_level_await(self, mod: Module) -> None:
-        if is_wasm(mod):
-            return  # (a binary file: the imports of it say why)
+        if is_synthetic(mod):
+            return  # (a binary file, an external: the imports of it say why)
         infected = self.infected(mod.path)
         names = sorted(infected, key=lambda p: (infected[p], str(p)))
         ws = [p for p in names if self.mod(p).workspace]
@@ -357,7 +386,11 @@ class _Rules:
                            "Promise, and every importer becomes async too")
         else:
             root = rep.root_of(path)
-            waited = "the WebAssembly to load" if root is not None and is_wasm(self.mod(root)) else "that await"
+            waited = "that await"
+            if root is not None and is_wasm(self.mod(root)):
+                waited = "the WebAssembly to load"
+            elif root is not None and is_external(self.mod(root)):
+                waited = "the external to load"
             consequence = f"everything that starts from it waits for {waited} before it runs"
         if mod.has_tla and rep.distance.get(path) == 0:
             site = mod.tla[0]

@@ -59,6 +59,9 @@ class TlaKind(str, Enum):
     # vite-plugin-wasm),
     # given the facts of an async module by the project (span 0-0: a binary file has no lines)
     ASYNC_WASM = "async-wasm"
+    # not syntax: a webpack external of an async type (`import`, `promise`, `script`, …), given
+    # the facts of an async module whose site is its key in the configuration
+    ASYNC_EXTERNAL = "async-external"
 
 
 @_fact

@@ -52,6 +52,18 @@ test("a WebAssembly module the bundler loads asynchronously: named without a lin
   assert.match(node?.tooltip ?? "", /the bundler loads asynchronously \(webpack's experiments\.asyncWebAssembly, or vite-plugin-wasm\)/);
 });
 
+test("an async webpack external: named by its request, at its key in the configuration", () => {
+  const ext: AsyncModuleSite = {
+    uri: `${W}/webpack.config.js`, range: r(6), kind: "async-external", name: "lodash", workspace: false,
+    infects: [`${W}/src/a.js`], entries: [],
+  };
+  const [group] = buildTree([ext], rel) as GroupNode[];
+  const node = group?.children[0] as SiteNode;
+  assert.equal(node?.label, "lodash (webpack.config.js:7)");
+  assert.equal(node?.description, "webpack external · makes 1 module async · dependency");
+  assert.match(node?.tooltip ?? "", /^lodash: a webpack external that webpack loads asynchronously \(webpack\.config\.js, line 7\)/);
+});
+
 test("ids are stable so the tree keeps its expansion across refreshes", () => {
   const ids = (ns: ReturnType<typeof buildTree>): string[] =>
     ns.flatMap((n) => [n.id, ...("children" in n ? ids(n.children) : [])]);

@@ -1,0 +1,59 @@
+"""An async webpack external in the editor: the squiggle, the hover's chain ending at its key in
+the configuration, and the Async Modules view's site there (webpack's verdicts are held to
+webpack in tests/resolve/test_bundler_entries.py)."""
+from __future__ import annotations
+
+import re
+
+from .conftest import wait_for
+
+CONFIG = """\
+module.exports = {
+  entry: "./src/index.js",
+  externals: {
+    lodash: "import lodash",
+    jquery: "jQuery",
+  },
+};
+"""
+FILES = {
+    "package.json": '{"name": "app", "type": "module"}',
+    "webpack.config.cjs": CONFIG,
+    "src/a.js": 'import _ from "lodash";\nexport const a = _;\n',
+    "src/b.js": 'import $ from "jquery";\nexport const b = $;\n',
+    "src/index.js": 'import { a } from "./a.js";\nimport { b } from "./b.js";\nconsole.log(a, b);\n',
+    # (jquery is taken from outside the bundle: this await is never reached)
+    "node_modules/jquery/package.json": '{"name": "jquery", "type": "module", "exports": "./j.js"}',
+    "node_modules/jquery/j.js": "export default await Promise.resolve(1);\n",
+}
+
+
+async def test_async_external_in_the_editor(lsp):
+    s = await lsp(FILES)
+    s.open("src/a.js")
+    s.open("src/b.js")
+    assert await wait_for(lambda: s.diagnostics("src/a.js", "async-import"))
+    (d,) = s.diagnostics("src/a.js", "async-import")
+    assert d.message.startswith("`lodash` is an async module: it is a webpack external of type `import` "
+                                "(webpack.config.cjs, line 4), which webpack loads asynchronously")
+    # the related location is the external's key in the configuration
+    (rel,) = d.related_information[-1:]
+    assert rel.location.uri == s.uri("webpack.config.cjs") and rel.location.range.start.line == 3
+    assert await s.settle_async("src/b.js", False)
+    h = await s.hover("src/a.js", 0, 3)
+    md = h.contents.value
+    assert "**async module** — `lodash` is a webpack external of type 'import'" in md
+    links = re.findall(r"\[([^\]]+)\]\(([^)]+)\)", md)
+    assert links[-1] == ("webpack.config.cjs:4", s.uri("webpack.config.cjs") + "#L4")
+    assert '```js\nlodash: "import lodash",\n```' in md
+    sites = await s.client.protocol.send_request_async("tla-lens/asyncModules", {})
+    (site,) = [x for x in sites if x["kind"] == "async-external"]
+    assert site["uri"] == s.uri("webpack.config.cjs") and site["name"] == "lodash"
+    assert site["range"]["start"]["line"] == 3
+    assert sorted(site["infects"]) == sorted([s.uri("src/a.js"), s.uri("src/index.js")])
+    r = await s.explain("src/index.js")
+    assert r["async"] and r["cause"] == s.uri("webpack.config.cjs")
+    # the configuration changes: lodash is no longer an external, nothing is async
+    s.disk({"webpack.config.cjs": CONFIG.replace('lodash: "import lodash",', "")})
+    assert await s.settle_async("src/a.js", False)
+    assert await wait_for(lambda: not s.diagnostics("src/a.js", "async-import"))
