@@ -340,3 +340,6 @@ def test_webpack_externals_as_webpack_builds_them(output, kind, externals, node2
                        capture_output=True, text=True, timeout=120)
     read = {x["request"]: (x["type"], x["async"]) for x in json.loads(r.stdout)["bundlerExternals"]}
     assert read["ext-a"] == ("import", True)
+    from tla_lens.report.explain import mermaid
+
+    assert '["ext-a (webpack external)"]' in mermaid(project)  # (the graph names it by its request)

@@ -151,14 +151,19 @@ def _async_subgraph(analysis: "Analysis"):
     return nodes, edges, sorted(set(lazy))
 
 
+def _node_name(analysis: "Analysis", path: Path) -> str:
+    """A module as the graph names it: its path, or an async webpack external's request."""
+    mod = analysis.modules[path]
+    return f"{external_request(mod)} (webpack external)" if is_external(mod) else analysis.graph.rel(path)
+
+
 def dot(analysis: "Analysis") -> str:
-    rel = analysis.graph.rel
     nodes, edges, lazy = _async_subgraph(analysis)
     ids = {p: f"n{i}" for i, p in enumerate(nodes)}
     out = ["digraph async_modules {", "  rankdir=LR;", '  node [shape=box, fontname="monospace"];']
     for p in nodes:
         m = analysis.modules[p]
-        label = printable(rel(p)).replace("\\", "\\\\").replace('"', '\\"')
+        label = printable(_node_name(analysis, p)).replace("\\", "\\\\").replace('"', '\\"')
         if m.has_tla:
             style = 'style=filled, fillcolor="#f4a6a6", xlabel="%s"' % (
                 "async WebAssembly" if is_wasm(m) else "webpack external" if is_external(m) else "top-level await")
@@ -176,12 +181,11 @@ def dot(analysis: "Analysis") -> str:
 
 
 def mermaid(analysis: "Analysis") -> str:
-    rel = analysis.graph.rel
     nodes, edges, lazy = _async_subgraph(analysis)
     ids = {p: f"n{i}" for i, p in enumerate(nodes)}
     out = ["flowchart LR"]
     for p in nodes:
-        label = printable(rel(p)).replace('"', "#quot;")
+        label = printable(_node_name(analysis, p)).replace('"', "#quot;")
         out.append(f'  {ids[p]}["{label}"]')
     for a, b in edges:
         out.append(f"  {ids[a]} --> {ids[b]}")
