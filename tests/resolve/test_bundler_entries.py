@@ -336,6 +336,8 @@ def test_webpack_externals_as_webpack_builds_them(output, kind, externals, node2
     text = explain(project, root / "src/index.js")
     assert "because of `ext-a` (a webpack external loaded asynchronously)" in text
     assert "  webpack.config.cjs:1  webpack external `ext-a`: module.exports = " in text
+    assert ("Not followed: './slow.js' (line 1) is a webpack external of type `var` (webpack.config.cjs, "
+            "line 1): the bundle takes it from outside, not from node_modules.") in explain(project, root / "src/e.js")
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)
     read = {x["request"]: (x["type"], x["async"]) for x in json.loads(r.stdout)["bundlerExternals"]}

@@ -30,6 +30,7 @@ def explain(analysis: "Analysis", path: Path) -> str:
         n_static = sum(1 for e in mod.edges if e.kind is EdgeKind.STATIC)
         out.append(f"{name} is not an async module: none of its {n_static} static import"
                    f"{'s' if n_static != 1 else ''} reaches a top-level await.")
+        out += _not_followed(analysis, mod)
     elif is_synthetic(mod):
         out.append(f"{name} is an async module: it {has_phrase(mod)}.")
     elif mod.has_tla:
@@ -92,6 +93,19 @@ def explain(analysis: "Analysis", path: Path) -> str:
         for e in entries:
             out.append(f"Entry point affected: {rel(e)} ({analysis.entries[e]}).")
     return printable("\n".join(out)) + "\n"
+
+
+def _not_followed(analysis: "Analysis", mod) -> list[str]:
+    """The static imports of ``mod`` that are on purpose not followed, each with why (a webpack
+    external the bundle takes from outside, an alias to `false`)."""
+    out = []
+    for e in mod.edges:
+        if e.kind is not EdgeKind.STATIC or e.target is not None or e.unresolved is not None:
+            continue
+        res = analysis.resolver.resolve(e.specifier, mod.path, "import")
+        if res.kind == "ignored" and res.message and "webpack external" in res.message:
+            out.append(f"Not followed: {e.specifier!r} (line {mod.line_of(e.span.start)}) is {res.message}.")
+    return out
 
 
 def _blind_spots(analysis: "Analysis", path: Path) -> list[str]:
