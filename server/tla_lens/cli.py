@@ -344,8 +344,7 @@ def _config_json(root: Path, config: Config) -> str:
                              **({"ignoredBecause": a.ignored} if a.ignored else {}),
                              **({"notRead": a.unread} if a.unread else {})})
     from .resolve import Resolver
-    from .resolve.scripts import node_bin_files, node_script_files
-    from .project import _first_line
+    from .resolve.scripts import package_node_runs, read_first_line
 
     resolver = Resolver(root)
     runtime = resolver.runtime_files(root)
@@ -354,16 +353,14 @@ def _config_json(root: Path, config: Config) -> str:
     for folder in sorted(str(d) for d in iter_package_dirs(root, every)):
         manifest = resolver.package_json_for(Path(folder) / "package.json")
         if manifest is not None and str(manifest[0]) == folder:
-            globs: list = []
-            for script, file in node_script_files(manifest[1].get("scripts"), folder, globs=globs):
-                node_scripts.append({"file": rel(os.path.join(folder, "package.json")),
-                                     "script": script, "runs": _shown_path(rel(file))})
-            for script, pattern in globs:  # (`node --test`: the files matching, in that folder)
-                node_scripts.append({"file": rel(os.path.join(folder, "package.json")),
-                                     "script": script, "tests": pattern})
-            for command, file in node_bin_files(manifest[1].get("bin"), folder, _first_line):
-                node_scripts.append({"file": rel(os.path.join(folder, "package.json")),
-                                     "bin": command, "runs": _shown_path(rel(file))})
+            pkg = rel(os.path.join(folder, "package.json"))
+            runs, globs = package_node_runs(manifest[1], folder, os.path.isfile, read_first_line)
+            node_scripts += [{"file": pkg, "script": r.name, "runs": _shown_path(rel(r.file))}
+                             for r in runs if r.how == "script"]
+            # (`node --test`: the files matching, in that folder)
+            node_scripts += [{"file": pkg, "script": script, "tests": pattern} for script, pattern in globs]
+            node_scripts += [{"file": pkg, "bin": r.name, "runs": _shown_path(rel(r.file))}
+                             for r in runs if r.how == "bin"]
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
            "bundlerExternals": externals,

@@ -37,7 +37,7 @@ from ..project import Change, Project
 from ..project.cache import FactsCache
 from ..project.graph import EdgeKind, Module
 from ..resolve.virtual import is_virtual
-from ..resolve.resolver import EXTERNAL
+from ..resolve.resolver import located_in
 from ..rules import WASM_WHY, Finding, display, docs_url, external_request, is_external, is_synthetic, is_wasm, synthetic_why
 from ..syntax import dialect_for_path
 from ..syntax import sfc
@@ -218,9 +218,9 @@ class TlaLensServer(LanguageServer):
         hit = self.uri_of.get(path)
         if hit is not None:
             return hit
-        if EXTERNAL in str(path):
-            # an async webpack external: its place is its key in the configuration
-            return self.uri(Path(str(path).partition(EXTERNAL)[0]))
+        where = located_in(path)
+        if where is not path:
+            return self.uri(where)  # (an async webpack external: its key in the configuration)
         if self.cached_files and is_virtual(str(path)):
             return f"{CACHED_SCHEME}:{quote(path.as_posix())}"
         return from_fs_path(str(path)) or path.as_uri()
@@ -899,28 +899,22 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
     hops = [edge] + project.infection.edges(target, limit=12)
     for i, e in enumerate(hops, 1):
         src = e.source
-        kept = " (no value used: Node keeps it, TypeScript would drop it)" \
-            if src in project.node_run and e.kind is EdgeKind.STATIC and getattr(e.fact, "erased_default", False) else ""
+        kept = " (no value used: Node keeps it, TypeScript would drop it)" if project.kept_by_node(e) else ""
         lines.append(f"{i}. {_link(ls, src, e.span, project.graph.rel(src))} imports `{_md(e.specifier)}`{kept}")
     if is_wasm(rmod):
         lines.append(f"{len(hops) + 1}. `{_md(project.graph.rel(root))}`: {_md(WASM_WHY)}")
-    elif is_external(rmod):
-        code = rmod.lines.line_text(rmod.lines.line_of(site.keyword.start)).strip()
-        conf = Path(str(root).partition(EXTERNAL)[0])
-        lines.append(f"{len(hops) + 1}. {_link(ls, root, site.keyword, project.graph.rel(conf))} "
-                     f"{_md(synthetic_why(rmod))}:")
-        lines.append("")
-        lines.append(f"```js\n{code[:300]}\n```")
     else:
+        # the line of the await (of an async webpack external: of its key in the configuration)
         code = rmod.lines.line_text(rmod.lines.line_of(site.keyword.start)).strip()
-        lines.append(f"{len(hops) + 1}. {_link(ls, root, site.keyword, project.graph.rel(root))} top-level await:")
+        what = _md(synthetic_why(rmod)) if is_external(rmod) else "top-level await"
+        lines.append(f"{len(hops) + 1}. {_link(ls, root, site.keyword, project.graph.rel(located_in(root)))} {what}:")
         lines.append("")
         lang = "ts" if rmod.facts.dialect.is_typescript else "js"
         lines.append(f"```{lang}\n{code[:300]}\n```")
     if isinstance(edge.fact, StaticImport) and edge.kind is EdgeKind.STATIC:
-        node_run = project.node_run.get(mod.path)
+        node_run = project.kept_by_node(edge)
         lines.append("")
-        if node_run is not None and edge.fact.erased_default:
+        if node_run is not None:
             lines.append(f"Node runs this file by type stripping ({node_run}) and keeps every import "
                          "as written; TypeScript would drop this one, which uses no value of the module: "
                          "use `import type` for types, and remove what is not used.")

@@ -50,9 +50,9 @@ from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
-from ..resolve.scripts import node_bin_files, node_script_files
+from ..resolve.scripts import bin_files, first_line, package_node_runs, read_first_line
 from ..resolve import Resolution, Resolver
-from ..resolve.resolver import EXTERNAL
+from ..resolve.resolver import EXTERNAL, split_external
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts, Span, TlaKind, TlaSite
 from .cache import FactsCache, Workers, content_key
@@ -136,16 +136,6 @@ def _test_files(globs: list[tuple[str, str]], pkg_dir: Path,
                 break
 
 
-def _first_line(path: str) -> Optional[str]:
-    """A file's first line (its first 512 bytes), or None when it cannot be read."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(512)
-    except OSError:
-        return None
-    return head.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
-
-
 def _strippable(path: Path, mod: Module) -> bool:
     """Would Node run ``path`` by type stripping (.ts/.mts/.cts, not inside node_modules)?"""
     return mod.facts.dialect is Dialect.TS and "node_modules" not in path.parts
@@ -180,10 +170,10 @@ def _dialect_of(path: Path) -> Optional[Dialect]:
 def _exists(path: Path) -> bool:
     """Is there a file at ``path``: on disk, in a zip archive, in Deno's HTTP cache (an async
     webpack external: its configuration)?"""
-    p = str(path)
-    if EXTERNAL in p:
-        return os.path.isfile(p.partition(EXTERNAL)[0])
-    return virtual.exists(p)
+    external = split_external(path)
+    if external is not None:
+        return os.path.isfile(external[0])
+    return virtual.exists(str(path))
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -603,43 +593,45 @@ class Project:
             return False
         return path in self.node_run or self.resolver.verbatim_for(path)
 
+    def kept_by_node(self, edge: Edge) -> Optional[str]:
+        """For a static import that TypeScript would drop (no value of it used) but that Node
+        keeps, running its file by type stripping: what runs the file; else None."""
+        run = self.node_run.get(edge.source)
+        if run is None or edge.kind is not EdgeKind.STATIC or not getattr(edge.fact, "erased_default", False):
+            return None
+        return run
+
     def _package_dirs(self) -> list[Path]:
         """The folders with a package.json of the workspace modules (outside node_modules)."""
         workspace = [p for p, m in self.modules.items() if m.workspace]
         return list(iter_package_dirs(self.root, workspace, self.resolver.fs.is_file))
 
     def _find_node_entries(self, pkg_dirs: list[Path]) -> dict[Path, str]:
-        """The files the workspace packages' npm scripts (and `bin` commands) run with `node`."""
+        """The files the workspace packages' npm scripts (and `bin` commands) run with `node`
+        (and, in :attr:`bin_files`, every package's `bin` files)."""
         found: dict[Path, str] = {}
+        self.bin_files = set()
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
             if manifest is None or manifest[0] != pkg_dir:
                 continue
             rel = self.graph.rel(pkg_dir / "package.json")
-            globs: list[tuple[str, str]] = []
-            for script, file in node_script_files(manifest[1].get("scripts"), str(pkg_dir),
-                                                  self.resolver.fs.is_file, globs):
-                path = Path(os.path.realpath(file))
-                found.setdefault(path, f"script `{script}` of {rel}")
+            runs, globs = package_node_runs(manifest[1], str(pkg_dir), self.resolver.fs.is_file,
+                                            self._first_line)
+            for run in runs:
+                found.setdefault(Path(os.path.realpath(run.file)),
+                                 f"script `{run.name}` of {rel}" if run.how == "script"
+                                 else f"command `{run.name}` of {rel} (`#!` node)")
             for script, path in _test_files(globs, pkg_dir, self.modules):
                 found.setdefault(path, f"script `{script}` of {rel}, by `node --test`")
-            bins = manifest[1].get("bin")
-            if bins:
-                self.bin_files.update(Path(os.path.realpath(os.path.join(pkg_dir, b)))
-                                      for b in ([bins] if isinstance(bins, str) else
-                                                bins.values() if isinstance(bins, dict) else ())
-                                      if isinstance(b, str))
-            for command, file in node_bin_files(bins, str(pkg_dir), self._first_line):
-                path = Path(os.path.realpath(file))
-                found.setdefault(path, f"command `{command}` of {rel} (`#!` node)")
+            # (every bin file: an edit of its `#!` line may make it one Node runs)
+            self.bin_files.update(Path(os.path.realpath(f)) for _, f in bin_files(manifest[1].get("bin"), str(pkg_dir)))
         return found
 
     def _first_line(self, path: str) -> Optional[str]:
         """A file's first line: its editor buffer's, else the file's on disk."""
         data = self.overlays.get(Path(path))
-        if data is not None:
-            return data[:512].split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
-        return _first_line(path)
+        return first_line(data) if data is not None else read_first_line(path)
 
     def _settle_node_run(self) -> bool:
         """Bring :attr:`node_run` up to date with the graph: the TypeScript files (.ts, .mts,
@@ -820,7 +812,6 @@ class Project:
         """Recompute verdicts (and, unless told they cannot have changed, cycles and entries);
         return the modules whose verdict or chain root changed."""
         pkg_dirs = self._package_dirs()
-        self.bin_files = set()
         self.node_entries = self._find_node_entries(pkg_dirs)
         if self._settle_node_run():
             cycles = entries = True

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 from .. import __version__
 from ..config import CODES, DEFAULT_SEVERITY
 from ..rules import Finding, docs_url
-from ..resolve.resolver import EXTERNAL
+from ..resolve.resolver import located_in
 from ..syntax.facts import Span
 from ..text import json_safe, printable
 
@@ -36,8 +36,7 @@ def locate(analysis: "Analysis", path: Path, span: Span) -> Location:
     l1, c1 = mod.lines.position(span.start)
     l2, c2 = mod.lines.position(span.end)
     # (an async webpack external's place: its key in the configuration, whose text it holds)
-    shown = Path(str(path).partition(EXTERNAL)[0]) if EXTERNAL in str(path) else path
-    return Location(analysis.graph.rel(shown), l1 + 1, c1 + 1, l2 + 1, c2 + 1)
+    return Location(analysis.graph.rel(located_in(path)), l1 + 1, c1 + 1, l2 + 1, c2 + 1)
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -108,7 +107,7 @@ def to_json(analysis: "Analysis", findings: list[Finding], suppressed: int = 0) 
             "format": mod.format,
             "workspace": mod.workspace,
         })
-        node_run = getattr(analysis, "node_run", {}).get(mod.path)
+        node_run = analysis.node_run.get(mod.path)
         if node_run is not None:
             modules[-1]["nodeRun"] = node_run
     diagnostics = []

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..project.graph import EdgeKind
-from ..resolve.resolver import EXTERNAL
+from ..resolve.resolver import located_in
 from ..rules import WASM_WHY, external_request, has_phrase, is_external, is_synthetic, is_wasm, root_phrase
 from ..text import printable
 
@@ -44,11 +44,9 @@ def explain(analysis: "Analysis", path: Path) -> str:
         rmod = analysis.modules[root]
         cause = f"`{external_request(rmod)}`" if is_external(rmod) else rel(root)
         out.append(f"{name} is an async module because of {cause} ({root_phrase(rmod)}):")
-        node_run = getattr(analysis, "node_run", {})
         for edge in analysis.infection.edges(path):
             src = analysis.modules[edge.source]
-            kept = edge.source in node_run and getattr(edge.fact, "erased_default", False) \
-                and edge.kind is EdgeKind.STATIC
+            kept = analysis.kept_by_node(edge) is not None
             out.append(f"  {rel(edge.source)}:{src.line_of(edge.span.start)}  imports "
                        f"{edge.specifier!r}" + ("  (no value used: Node keeps it, TypeScript would drop it)"
                                                 if kept else ""))
@@ -56,8 +54,7 @@ def explain(analysis: "Analysis", path: Path) -> str:
         if is_wasm(rmod):
             out.append(f"  {rel(root)}  {WASM_WHY}")
         elif is_external(rmod):
-            conf = str(root).partition(EXTERNAL)[0]
-            out.append(f"  {rel(Path(conf))}:{rmod.line_of(site.start)}  webpack external "
+            out.append(f"  {rel(located_in(root))}:{rmod.line_of(site.start)}  webpack external "
                        f"`{external_request(rmod)}`: {_quote(analysis, root, site.start)}")
         else:
             out.append(f"  {rel(root)}:{rmod.line_of(site.start)}  top-level await: "
@@ -65,7 +62,7 @@ def explain(analysis: "Analysis", path: Path) -> str:
         if len(analysis.infection.chain(path)) > 1:
             out.append("  (the shortest chain; break it at any hop with a dynamic import())")
     out += _blind_spots(analysis, path)
-    node_run = getattr(analysis, "node_run", {}).get(path)
+    node_run = analysis.node_run.get(path)
     if node_run is not None:
         out.append(f"Node runs it by type stripping ({node_run}): its imports are kept as "
                    "written, also those TypeScript would drop (types only, or nothing used).")
@@ -96,14 +93,15 @@ def explain(analysis: "Analysis", path: Path) -> str:
 
 
 def _not_followed(analysis: "Analysis", mod) -> list[str]:
-    """The static imports of ``mod`` that are on purpose not followed, each with why (a webpack
-    external the bundle takes from outside, an alias to `false`)."""
+    """The static imports of ``mod`` that are on purpose not followed, each with why: a webpack
+    external the bundle takes from outside."""
     out = []
     for e in mod.edges:
         if e.kind is not EdgeKind.STATIC or e.target is not None or e.unresolved is not None:
             continue
-        res = analysis.resolver.resolve(e.specifier, mod.path, "import")
-        if res.kind == "ignored" and res.message and "webpack external" in res.message:
+        ext = analysis.resolver.external_for(e.specifier, mod.path)
+        if ext is not None and not ext.is_async:
+            res = analysis.resolver.resolve(e.specifier, mod.path, "import")  # (its reason, as resolved)
             out.append(f"Not followed: {e.specifier!r} (line {mod.line_of(e.span.start)}) is {res.message}.")
     return out
 

@@ -205,6 +205,21 @@ def _in_node_modules(p: str) -> bool:
 # how the module of an async webpack external is named: "<configuration file>#external:<request>"
 EXTERNAL = "#external:"
 
+
+def split_external(path: "str | Path") -> Optional[tuple[str, str]]:
+    """(configuration file, request) of a module named for an async webpack external (its
+    text and positions are the configuration's); None for any other path."""
+    conf, sep, request = str(path).partition(EXTERNAL)
+    return (conf, request) if sep else None
+
+
+def located_in(path: Path) -> Path:
+    """The file a module's text and positions belong to: its own, or for an async webpack
+    external, the configuration that declares it."""
+    parts = split_external(path)
+    return Path(parts[0]) if parts is not None else path
+
+
 class Resolver:
     """See the module docstring. Never raises from its public methods; thread-unsafe caches."""
 
@@ -842,12 +857,19 @@ class Resolver:
         return ("ignored", None, f"a webpack external of type `{ext.kind}` ({self._rel(cfg.path)}, line "
                                  f"{ext.line}): the bundle takes it from outside, not from node_modules")
 
+    def external_for(self, specifier: str, importer: Path) -> Optional["bundler.BundlerExternal"]:
+        """The webpack external ``specifier`` is in the configuration that builds ``importer``
+        (None: not one)."""
+        cfg = self._bundler_config(self.fs.realpath(os.path.dirname(os.path.abspath(os.fspath(importer)))))
+        return cfg.external(specifier) if cfg is not None and cfg.externals else None
+
     def external_of(self, path: str) -> Optional[tuple[str, "bundler.BundlerExternal"]]:
         """(configuration file, external) of a module named for an async webpack external, or
         None (not such a name, or no longer declared)."""
-        conf, sep, request = path.partition(EXTERNAL)
-        if not sep:
+        parts = split_external(path)
+        if parts is None:
             return None
+        conf, request = parts
         if conf not in self._bundler_read:
             self._bundler_read[conf] = self._read_bundler(conf)
         cfg = self._bundler_cfg.get(conf)

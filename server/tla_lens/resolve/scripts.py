@@ -24,9 +24,11 @@ from __future__ import annotations
 import os
 import re
 import shlex
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
-__all__ = ["node_script_files", "node_bin_files", "NODE_TEST_DEFAULTS"]
+__all__ = ["node_script_files", "node_bin_files", "bin_files", "package_node_runs", "NodeRun",
+           "first_line", "read_first_line", "NODE_TEST_DEFAULTS"]
 
 _EXTS = "{cjs,mjs,js,cts,mts,ts}"
 # what `node --test` runs without file arguments (type stripping on; checked with Node 26)
@@ -190,20 +192,58 @@ def _shebang_runs_node(line: str, file: str) -> bool:
     return _node_files(words + [file]) == [file]
 
 
-def node_bin_files(bin_field: object, package_dir: str,
-                   first_line: Callable[[str], "str | None"]) -> list[tuple[str, str]]:
-    """(command name, absolute file) for each file of a package.json's "bin" whose ``#!``
-    line runs it with node. ``first_line(path)``: the file's first line, or None."""
+def bin_files(bin_field: object, package_dir: str) -> list[tuple[str, str]]:
+    """(command name, absolute file) for each file of a package.json's "bin"."""
     if isinstance(bin_field, str):
         items = [("bin", bin_field)]
     elif isinstance(bin_field, dict):
         items = [(k, v) for k, v in bin_field.items() if isinstance(k, str) and isinstance(v, str)]
     else:
         return []
+    return [(name, os.path.normpath(os.path.join(package_dir, rel))) for name, rel in items]
+
+
+def node_bin_files(bin_field: object, package_dir: str,
+                   first_line: Callable[[str], "str | None"]) -> list[tuple[str, str]]:
+    """(command name, absolute file) for each file of a package.json's "bin" whose ``#!``
+    line runs it with node. ``first_line(path)``: the file's first line, or None."""
     out: list[tuple[str, str]] = []
-    for name, rel in items:
-        path = os.path.normpath(os.path.join(package_dir, rel))
+    for name, path in bin_files(bin_field, package_dir):
         line = first_line(path)
         if line is not None and _shebang_runs_node(line, path):
             out.append((name, path))
     return out
+
+
+def first_line(data: bytes) -> str:
+    """The first line of a file's bytes (of its first 512)."""
+    return data[:512].split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+
+
+def read_first_line(path: str) -> "str | None":
+    """The first line of the file at ``path``, or None when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return first_line(f.read(512))
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class NodeRun:
+    """A file a package runs with node."""
+    how: str   # "script" (an npm script) or "bin" (a command whose `#!` line runs node)
+    name: str  # the script's or the command's name
+    file: str  # absolute
+
+
+def package_node_runs(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
+                      first_line: Callable[[str], "str | None"]) -> tuple[list[NodeRun], list[tuple[str, str]]]:
+    """What the package.json ``manifest`` of ``package_dir`` runs with node: the files of its
+    scripts and `bin` commands, and the globs of its `node --test` scripts (script name,
+    pattern relative to ``package_dir``), for the caller to match."""
+    globs: list[tuple[str, str]] = []
+    runs = [NodeRun("script", name, f)
+            for name, f in node_script_files(manifest.get("scripts"), package_dir, is_file, globs)]
+    runs += [NodeRun("bin", name, f) for name, f in node_bin_files(manifest.get("bin"), package_dir, first_line)]
+    return runs, globs

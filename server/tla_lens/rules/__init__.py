@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..resolve import denocache, denoremote
-from ..resolve.resolver import EXTERNAL
+from ..resolve.resolver import split_external
 from ..syntax.facts import ImportPhase, RequireKind, Span, StatementKind, StaticImport, TlaKind
 from ..project.graph import Edge, EdgeKind, Module
 
@@ -55,8 +55,9 @@ def display(target: Path, from_file: Path) -> str:
     (``./db.js``, ``../lib/x.ts``) or, inside node_modules, the package path (``pkg/dist/x.js``),
     inside Deno's cache the package, its version and the path (``npm:pkg@1.0.0/x.js``,
     ``jsr:@std/path@1.0.8/mod.ts``)."""
-    if EXTERNAL in str(target):
-        return str(target).partition(EXTERNAL)[2]  # (an async webpack external: its request)
+    external = split_external(target)
+    if external is not None:
+        return external[1]  # (an async webpack external: its request)
     parts = target.parts
     cached = denocache.package_of(str(target), denocache.deno_dirs_now()) if "npm" in parts else None
     if cached is not None:
@@ -123,7 +124,8 @@ def synthetic_why(mod: Module) -> str:
 
 def external_request(mod: Module) -> str:
     """The request an async webpack external's module stands for."""
-    return str(mod.path).partition(EXTERNAL)[2]
+    parts = split_external(mod.path)
+    return parts[1] if parts is not None else ""
 
 
 def root_phrase(mod: Module) -> str:
@@ -259,8 +261,8 @@ class _Rules:
         msg += ", so this module waits for it and is async too"
         if isinstance(imp, StaticImport) and imp.phase is ImportPhase.DEFER:
             msg += "; `import defer` still evaluates top-level awaits eagerly"
-        node_run = getattr(self.a, "node_run", {}).get(mod.path)
-        if node_run is not None and isinstance(imp, StaticImport) and imp.erased_default:
+        node_run = self.a.kept_by_node(edge)
+        if node_run is not None:
             msg += (f" (Node runs this file by type stripping, from {node_run}, which keeps every "
                     f"import as written; TypeScript would drop this one, which uses no value of the module)")
         related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` {verb} `{edge.specifier}`")]

@@ -68,9 +68,6 @@ __all__ = ["extract", "extract_record", "extract_incremental"]
 # TypeScript 5.9's transpileModule emits `(function (N) { await x; })(N || (N = {}))`,
 # which no engine accepts, so an await there is not TLA either. Ambient (`declare`)
 # blocks contain no code.
-# no createRequire imported: (no require functions made, (no createRequire, no module names))
-_NO_MAKERS: tuple = (frozenset(), (frozenset(), frozenset()))
-
 _TLA_BOUNDARY = frozenset(
     {
         "function_declaration",
@@ -1026,10 +1023,8 @@ class _Extractor:
                 if d.type != "variable_declarator":
                     continue
                 name = d.child_by_field_name("name")
-                value = d.child_by_field_name("value")
-                if name is not None and name.type == "identifier" and value is not None and \
-                        value.type == "call_expression" and \
-                        _makes_require(value.child_by_field_name("function"), src, makers, callee=True):
+                if name is not None and name.type == "identifier" and \
+                        _makes_require(d.child_by_field_name("value"), src, makers):
                     made.add(src[name.start_byte : name.end_byte])
         return frozenset(made), makers
 
@@ -1472,26 +1467,19 @@ def _eager_glob(call, src: bytes) -> Optional[tuple]:
 
 # createRequire's arguments that name the calling file
 _HERE = frozenset({b"import.meta.url", b"import.meta.filename", b"__filename"})
+# no createRequire imported: (no require functions made, (no createRequire, no module names))
+_NO_MAKERS: tuple = (frozenset(), (frozenset(), frozenset()))
 
 
-def _makes_require(node, src: bytes, makers, callee: bool = False) -> bool:
-    """Whether ``node`` is a call of createRequire for the file itself (``callee``: is
-    createRequire in such a call): ``createRequire(import.meta.url)`` /
-    ``m.createRequire(__filename)``, with the names of
+def _makes_require(call, src: bytes, makers) -> bool:
+    """Whether ``call`` is a call of createRequire for the file itself:
+    ``createRequire(import.meta.url)`` / ``m.createRequire(__filename)``, with the names of
     :meth:`_Extractor._created_requires`: (createRequire's names, the module's names)."""
+    if call is None or call.type != "call_expression":
+        return False
+    node = call.child_by_field_name("function")
     if node is None:
         return False
-    if not callee:
-        if node.type != "call_expression":
-            return False
-        call = node
-        node = node.child_by_field_name("function")
-        if node is None:
-            return False
-    else:
-        call = node.parent
-        if call is None or call.type != "call_expression":
-            return False
     # made for this file: resolved like its own `require` (another base is not followed)
     arg = _first_argument(call)
     if arg is None or b"".join(src[arg.start_byte : arg.end_byte].split()) not in _HERE:
