@@ -308,7 +308,7 @@ def _config_json(root: Path, config: Config) -> str:
 
     from .config import to_dict
     from .project.discover import iter_package_dirs, walk
-    from .resolve.bundler import CONFIG_NAMES, find_config as find_bundler, read_config
+    from .resolve.bundler import CONFIG_NAMES, ExternalRule, find_config as find_bundler, read_config
 
     def rel(p: str) -> str:
         try:
@@ -335,8 +335,13 @@ def _config_json(root: Path, config: Config) -> str:
         if read.entries_unread:
             entries.append({"file": rel(conf), "notRead": read.entries_unread})
         for x in read.externals:
-            externals.append({"file": rel(conf), "line": x.line, "request": x.request, "type": x.kind,
-                              "async": x.is_async})
+            if isinstance(x, ExternalRule):
+                externals.append({"file": rel(conf), "line": x.line, "rule": x.via,
+                                  "type": x.import_type if x.regex is None else x.default,
+                                  **({"notRead": x.unread} if x.unread else {})})
+            else:
+                externals.append({"file": rel(conf), "line": x.line, "request": x.request, "type": x.kind,
+                                  "async": x.is_async})
         for a in read.aliases:
             bundlers.append({"file": rel(a.file or conf), "line": a.line, "name": a.name, "appliesTo": rel(folder),
                              "targets": [_shown_path(rel(t)) if os.path.isabs(t) else t for t in a.targets],

@@ -57,3 +57,40 @@ async def test_async_external_in_the_editor(lsp):
     s.disk({"webpack.config.cjs": CONFIG.replace('lodash: "import lodash",', "")})
     assert await s.settle_async("src/a.js", False)
     assert await wait_for(lambda: not s.diagnostics("src/a.js", "async-import"))
+
+
+NODE_EXTERNALS = """\
+const nodeExternals = require("webpack-node-externals");
+module.exports = {
+  entry: "./src/server.js",
+  target: "node",
+  externals: [nodeExternals()],
+};
+"""
+SERVER_FILES = {
+    "package.json": '{"name": "api", "type": "module"}',
+    "webpack.config.cjs": NODE_EXTERNALS,
+    "src/server.js": 'import { pool } from "db-pool";\nexport const start = () => pool;\n',
+    "node_modules/db-pool/package.json": '{"name": "db-pool", "type": "module", "exports": "./pool.js"}',
+    "node_modules/db-pool/pool.js": "export const pool = await Promise.resolve({});\n",
+}
+
+
+async def test_external_the_bundle_requires_in_the_editor(lsp):
+    """webpack-node-externals makes every package a `commonjs` external: the bundle require()s
+    db-pool, an ES module with top-level await: the import is an error (what the bundle would
+    throw when it runs is held to webpack and Node in tests/resolve/test_webpack_require_externals.py);
+    the allowlist added in the configuration bundles it, and the error goes."""
+    s = await lsp(SERVER_FILES)
+    s.open("src/server.js")
+    assert await wait_for(lambda: s.diagnostics("src/server.js", "require-async"))
+    (d,) = s.diagnostics("src/server.js", "require-async")
+    assert d.message.startswith("`db-pool` is a webpack external of type `commonjs` (webpack.config.cjs, line 5, "
+                                "by webpack-node-externals): the bundle loads it with `require(\"db-pool\")`")
+    assert d.severity == 1 and "add it to nodeExternals' `allowlist`" in d.message
+    assert d.related_information[-1].location.uri == s.uri("node_modules/db-pool/pool.js")
+    assert await s.settle_async("src/server.js", False)  # (a require: the importer does not wait)
+    s.disk({"webpack.config.cjs": NODE_EXTERNALS.replace("nodeExternals()", 'nodeExternals({ allowlist: ["db-pool"] })')})
+    assert await s.settle_async("src/server.js", True)  # (bundled: an async module in the bundle)
+    assert await wait_for(lambda: not s.diagnostics("src/server.js", "require-async"))
+    assert s.diagnostics("src/server.js", "async-import")

@@ -249,6 +249,9 @@ class Project:
         self.bin_files: set[Path] = set()  # every package's `bin` files (their `#!` line counts)
         self.version = 0        # bumped when verdicts are recomputed
         self.generation = 0     # bumped on every change (text, positions or verdicts)
+        # bundled_throw's answers, for the generation they were found in
+        self._throws: dict[Path, Optional[Edge]] = {}
+        self._throws_version = -1
         self._findings: Optional[list] = None
         self._infected: dict[tuple[Path, bool], dict[Path, int]] = {}
         # modules loaded since the verdicts were last computed (load() without recompute())
@@ -593,6 +596,47 @@ class Project:
             return False
         return path in self.node_run or self.resolver.verbatim_for(path)
 
+    def bundled_require(self, edge: Edge) -> Optional[str]:
+        """For an import, import() or require() the bundle makes a `require()` of when it runs
+        (a webpack external of a CommonJS type): which external, as the resolver says it; else
+        None."""
+        if edge.kind is not EdgeKind.REQUIRE or edge.target is None:
+            return None
+        res = self.resolver.resolve(edge.specifier, edge.source, "import")
+        return res.message if res.kind == "required" else None
+
+    def bundled_throw(self, path: Path) -> Optional[Edge]:
+        """For a module outside the workspace (a package the bundle includes): the first
+        require() of an async module the bundle makes in it or in what it imports statically
+        outside the workspace (an import of a webpack external of a CommonJS type; breadth
+        first), which throws when the bundle runs; else None."""
+        if not self.resolver.required_seen:
+            return None
+        if self._throws_version != self.generation:
+            self._throws = {}
+            self._throws_version = self.generation
+        if path in self._throws:
+            return self._throws[path]
+        found = None
+        seen = {path}
+        queue = deque([path])
+        while queue and found is None:
+            mod = self.modules.get(queue.popleft())
+            if mod is None or mod.workspace:
+                continue
+            for e in mod.edges:
+                t = e.target
+                if t is None:
+                    continue
+                if e.kind is EdgeKind.REQUIRE and self.infection.is_async(t) and self.bundled_require(e):
+                    found = e
+                    break
+                if e.kind is EdgeKind.STATIC and t not in seen:
+                    seen.add(t)
+                    queue.append(t)
+        self._throws[path] = found
+        return found
+
     def kept_by_node(self, edge: Edge) -> Optional[str]:
         """For a static import that TypeScript would drop (no value of it used) but that Node
         keeps, running its file by type stripping: what runs the file; else None."""
@@ -706,21 +750,27 @@ class Project:
                                   imp.specifier_span, imp))
                 continue
             res = self._resolve(mod, imp.specifier, "require" if cjs else "import")
-            edges.append(Edge(mod.path, res.path if res.kind == "file" else None, kind, imp.specifier,
-                              imp.span, imp.specifier_span, imp,
+            if res.kind == "required":
+                # a webpack external the bundle require()s when it runs
+                kind = EdgeKind.REQUIRE
+            edges.append(Edge(mod.path, res.path if res.kind == "file" or res.kind == "required" else None, kind,
+                              imp.specifier, imp.span, imp.specifier_span, imp,
                               res.message or "" if res.kind == "unresolved" else None))
         for req in facts.requires:
             if req.erased(mod.verbatim):
                 continue
             res = self._resolve(mod, req.specifier, "require")
-            edges.append(Edge(mod.path, res.path if res.kind == "file" else None, EdgeKind.REQUIRE,
+            edges.append(Edge(mod.path, res.path if res.kind == "file" or res.kind == "required" else None,
+                              EdgeKind.REQUIRE,
                               req.specifier, req.span, req.specifier_span, req,
                               res.message or "" if res.kind == "unresolved" else None))
         for dyn in facts.dynamic_imports:
             if dyn.specifier is None:
                 continue
             res = self._resolve(mod, dyn.specifier, "import", problem=True)
-            edges.append(Edge(mod.path, res.path if res.kind == "file" else None, EdgeKind.DYNAMIC,
+            # (webpack builds the import() of an external it require()s as a require() too)
+            edges.append(Edge(mod.path, res.path if res.kind == "file" or res.kind == "required" else None,
+                              EdgeKind.REQUIRE if res.kind == "required" else EdgeKind.DYNAMIC,
                               dyn.specifier, dyn.span, dyn.specifier_span, dyn))
         here = os.path.dirname(mod.path)
         for glob in facts.globs:

@@ -94,9 +94,23 @@ def explain(analysis: "Analysis", path: Path) -> str:
 
 def _not_followed(analysis: "Analysis", mod) -> list[str]:
     """The static imports of ``mod`` that are on purpose not followed, each with why: a webpack
-    external the bundle takes from outside."""
+    external the bundle takes from outside; and those the bundle loads with require() (a
+    webpack external of a CommonJS type), with whether that throws."""
     out = []
     for e in mod.edges:
+        bundled = analysis.bundled_require(e)
+        if bundled is not None:
+            target = analysis.modules.get(e.target)
+            if target is None or not target.is_async:
+                verdict = "that works (not an async module)"
+            else:
+                chain = target.chain
+                root = analysis.modules[chain[-1]] if chain else target
+                verdict = (f"it is an async module ({analysis.graph.rel(root.path)}: {root_phrase(root)}): "
+                           "Node throws ERR_REQUIRE_ASYNC_MODULE there")
+            out.append(f"Loaded by require() when the bundle runs: {e.specifier!r} (line "
+                       f"{mod.line_of(e.span.start)}) is {bundled}; {verdict}.")
+            continue
         if e.kind is not EdgeKind.STATIC or e.target is not None or e.unresolved is not None:
             continue
         ext = analysis.resolver.external_for(e.specifier, mod.path)

@@ -28,16 +28,19 @@ the plugin's argument (`sveltekit({alias, files})`) or else from svelte.config.j
 it; `$env/…` and `$service-worker` are modules the plugin generates (plain exports): ignored.
 
 webpack's `externals` (requests the bundle takes from outside): read where written as requests,
-with their type (the value's own, `externalsType`, or webpack 5's default); those of an async
-type (`import`, `promise`, `script`, `amd-async`, `module` for a script output) are async
-modules (BundlerExternal; resolver.py names them).
+as regular expressions, or as webpack-node-externals' function (`nodeExternals({…})`: every
+package in node_modules but those its `allowlist` names), with their type (the value's own,
+`externalsType`, or webpack 5's default); those of an async type (`import`, `promise`,
+`script`, `amd-async`, `module` for a script output) are async modules (BundlerExternal;
+resolver.py names them), those of a `commonjs` type are loaded by `require()` when the bundle
+runs (an ES module with top-level await there: ERR_REQUIRE_ASYNC_MODULE).
 """
 from __future__ import annotations
 
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional, Union
 
 from ..syntax.facts import Dialect
 
@@ -83,6 +86,14 @@ class BundlerEntry:
     what: str      # "webpack entry", "Vite build input", "Vite library entry"
 
 
+def _read_text(path: str) -> Optional[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
 @dataclass(frozen=True)
 class BundlerConfig:
     path: str
@@ -96,17 +107,34 @@ class BundlerConfig:
     # webpack's experiments.asyncWebAssembly (or futureDefaults, which turns it on): a `.wasm`
     # module is an async module, and so is every module that imports it
     async_wasm: bool = False
-    # webpack's `externals` written as requests (object keys, strings), by request
-    externals: tuple[BundlerExternal, ...] = ()
+    # webpack's `externals`, in the order webpack tries them: those written as requests (object
+    # keys, strings) and the rules (regular expressions, webpack-node-externals)
+    externals: tuple[Union[BundlerExternal, ExternalRule], ...] = ()
 
-    def external(self, request: str) -> Optional[BundlerExternal]:
-        return next((e for e in self.externals if e.request == request), None)
+    def external(self, request: str, listdir: Optional[Callable[[str], Optional[Iterable[str]]]] = None,
+                 read: Callable[[str], Optional[str]] = _read_text) -> Optional[BundlerExternal]:
+        """The external ``request`` is, or None. ``listdir`` and ``read``: how to list a folder
+        and read a file, for webpack-node-externals' rule (which looks at node_modules and
+        package.json); without ``listdir`` its rule matches nothing."""
+        for e in self.externals:
+            if isinstance(e, ExternalRule):
+                found = e.match(request, listdir, read)
+                if found is not None:
+                    return found
+            elif e.request == request:
+                return e
+        return None
 
 
 # webpack 5's external types that make the external an async module (ExternalModule's build:
 # the bundle waits for an `import()`, a promise, a script tag or an AMD require); "module" only
 # when the output is not ES modules (and "module-import", which is "module" for static imports)
 ASYNC_EXTERNAL_TYPES = frozenset({"import", "promise", "script", "amd-async"})
+# the types whose module is `require(name)` when the bundle runs (ExternalModule's source for
+# CommonJS: `module.exports = require("name")`; node-commonjs through createRequire in an ES
+# module output)
+REQUIRE_EXTERNAL_TYPES = frozenset({"commonjs", "commonjs2", "commonjs-module", "commonjs-static", "node-commonjs"})
+NODE_EXTERNALS = "webpack-node-externals"
 # the types webpack reads from the start of an external's value ("import lodash")
 _EXTERNAL_TYPES = frozenset({
     "var", "module", "assign", "this", "window", "self", "global", "commonjs", "commonjs-module",
@@ -121,9 +149,124 @@ class BundlerExternal:
     request: str   # the import as written that it matches
     kind: str      # webpack's external type ("import", "var", "commonjs", "module", …)
     is_async: bool  # the external is an async module (and so is every module importing it)
-    start: int     # byte span of its key in the configuration
+    start: int     # byte span of its key in the configuration (a rule's: the rule)
     end: int
     line: int      # 1-based
+    name: str = ""  # the request the bundle loads when it runs (a CommonJS type's: what it requires)
+    via: str = ""   # a rule's: what matched it ("webpack-node-externals", "/^lodash/")
+
+    @property
+    def requires(self) -> bool:
+        """Does the bundle load it with `require(name)` when it runs?"""
+        return self.kind in REQUIRE_EXTERNAL_TYPES and bool(self.name)
+
+
+@dataclass(frozen=True)
+class ExternalRule:
+    """An entry of webpack's `externals` that matches requests by a rule: a regular expression
+    (the request is the external's name, its type the default), or webpack-node-externals'
+    function (`nodeExternals(options)`, version 3: a request whose package is a folder of
+    `modulesDir` and `additionalModuleDirs`, or a dependency in package.json with
+    `modulesFromFile`, and that `allowlist` does not name, is an external "<importType>
+    <request>")."""
+    default: str         # the type of an external without one of its own
+    module_output: bool  # (the output is ES modules: a `module` external is not async)
+    start: int
+    end: int
+    line: int
+    regex: Optional[tuple[str, str]] = None  # JavaScript (source, flags)
+    import_type: str = "commonjs"
+    modules_dirs: tuple[str, ...] = ()        # absolute folders listed (node externals)
+    binary_dirs: tuple[str, ...] = (".bin",)
+    # modulesFromFile: (package.json path, its sections read); None: the folders are listed
+    from_file: Optional[tuple[str, tuple[str, ...]]] = None
+    allowlist: tuple[tuple[str, str], ...] = ()  # ("string", s) or ("regex", "source\x00flags")
+    absolute_paths: bool = False              # includeAbsolutePaths
+    unread: Optional[str] = None              # why its options could not be read (then it matches nothing)
+
+    @property
+    def via(self) -> str:
+        return f"/{self.regex[0]}/{self.regex[1]}" if self.regex is not None else NODE_EXTERNALS
+
+    def match(self, request: str, listdir, read) -> Optional[BundlerExternal]:
+        if self.unread is not None:
+            return None
+        if self.regex is not None:
+            try:
+                pattern = js_regex(*self.regex)[0]
+            except ValueError:
+                return None
+            if pattern.search(request) is None:
+                return None
+            return _make_external(request, self.start, self.end, self.line, request, self.default,
+                                  self.module_output, self.via)
+        if listdir is None or not self._listed(_package_of(request, self.absolute_paths), listdir, read):
+            return None
+        for kind, value in self.allowlist:
+            if kind == "string" and value == request:
+                return None
+            if kind == "regex":
+                source, _, flags = value.partition("\x00")
+                try:
+                    if js_regex(source, flags)[0].search(request):
+                        return None
+                except ValueError:
+                    return None
+        return _make_external(request, self.start, self.end, self.line, f"{self.import_type} {request}",
+                              self.default, self.module_output, self.via)
+
+    def _listed(self, name: str, listdir, read) -> bool:
+        if self.from_file is not None:
+            import json
+
+            text = read(self.from_file[0])
+            try:
+                manifest = json.loads(text) if text is not None else {}
+            except ValueError:
+                return False
+            return isinstance(manifest, dict) and any(
+                isinstance(manifest.get(sec), dict) and name in manifest[sec] for sec in self.from_file[1])
+        scope, _, rest = name.partition("/")
+        for d in self.modules_dirs:
+            names = listdir(d)
+            if not names:
+                continue
+            if rest and scope.startswith("@"):
+                if scope in names and scope not in self.binary_dirs:
+                    inner = listdir(os.path.join(d, scope))
+                    if inner is not None and rest in inner:
+                        return True
+                    if inner is None and name == scope:  # pragma: no cover - (a file named @x)
+                        return True
+            elif name in names and name not in self.binary_dirs:
+                return True
+        return False
+
+
+# webpack-node-externals' test for a scoped package name (anywhere in the request, as it does)
+_SCOPED = re.compile(r"@[a-zA-Z0-9][\w\-.]+/[a-zA-Z0-9][\w\-.]+([a-zA-Z0-9./]+)?")
+
+
+def _package_of(request: str, absolute_paths: bool) -> str:
+    """webpack-node-externals' module name of a request."""
+    if absolute_paths:
+        request = re.sub(r"^.*?/node_modules/", "", request, count=1)
+    if _SCOPED.search(request):
+        return "/".join(request.split("/", 2)[:2])
+    return request.split("/")[0]
+
+
+def _make_external(request: str, start: int, end: int, line: int, spec: str, default: str,
+                   module_output: bool, via: str = "") -> BundlerExternal:
+    """The external webpack makes of the value ``spec`` ("commonjs lodash", "jQuery"): its type is
+    the value's first word when that is a type, else ``default``; the name the rest, else all."""
+    first, _, rest = spec.partition(" ")
+    kind = first if rest and first in _EXTERNAL_TYPES else default
+    name = rest if rest and first in _EXTERNAL_TYPES else spec
+    if kind == "module-import":
+        kind = "module"  # (for a static import: what ExternalModule makes of it)
+    is_async = kind in ASYNC_EXTERNAL_TYPES or (kind == "module" and not module_output)
+    return BundlerExternal(request, kind, is_async, start, end, line, name.strip(), via)
 
 
 class _Unread(Exception):
@@ -137,14 +280,6 @@ def find_config(folder: str, names=CONFIG_NAMES, is_file=os.path.isfile) -> Opti
         if is_file(p):
             return p
     return None
-
-
-def _read_text(path: str) -> Optional[str]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return None
 
 
 def read_config(path: str, text: str, read: Callable[[str], Optional[str]] = _read_text,
@@ -436,9 +571,9 @@ class _Reader:
     def externals(self) -> list[BundlerExternal]:
         """webpack's `externals` of the first configuration that sets them, where they are
         written as requests: an object `{request: value}` (a string value may start with its
-        type, "import lodash"; an array value's first string does; `true`), a string, or an
-        array of those. Regular expressions and functions match what cannot be known without
-        running them: not read. The type of a value without one is `externalsType`, else
+        type, "import lodash"; an array value's first string does; `true`), a string, a regular
+        expression, webpack-node-externals' `nodeExternals({…})`, or an array of those (in
+        order). Other functions match what cannot be known without running them: not read. The type of a value without one is `externalsType`, else
         `output.library.type` when it is an external type, else "module-import" for an ES
         module output and "var" (webpack 5's defaults)."""
         if self.vite:
@@ -455,13 +590,31 @@ class _Reader:
                 library = self._prop(output, "library")
                 lib_type = self._literal(self._prop(library, "type")) or self._literal(self._prop(output, "libraryTarget"))
                 default = lib_type if lib_type in _EXTERNAL_TYPES else ("module-import" if module_output else "var")
-            out: list[BundlerExternal] = []
+            out: list = []
             items = value.named_children if value.type == "array" else [value]
+            node_externals = None
             for item in items:
                 item = self._unwrap(item)
                 if item is None:
                     continue
-                if item.type == "string":
+                if item.type == "regex":
+                    pattern, flags = item.child_by_field_name("pattern"), item.child_by_field_name("flags")
+                    regex = (_text(pattern, self.src) if pattern is not None else "",
+                             _text(flags, self.src) if flags is not None else "")
+                    try:
+                        js_regex(*regex)
+                        unread = None
+                    except ValueError as e:
+                        unread = str(e)
+                    out.append(ExternalRule(default, module_output, item.start_byte, item.end_byte,
+                                            item.start_point[0] + 1, regex=regex, unread=unread))
+                elif item.type == "call_expression":
+                    if node_externals is None:
+                        node_externals = self._bound_to(NODE_EXTERNALS)
+                    fn = item.child_by_field_name("function")
+                    if fn is not None and (_text(fn, self.src) in node_externals or self._requires(fn, NODE_EXTERNALS)):
+                        out.append(self._node_externals(item, default, module_output))
+                elif item.type == "string":
                     out.append(self._external(self._string(item), item, self._string(item), default, module_output))
                 elif item.type == "object":
                     for pair in item.named_children:
@@ -485,13 +638,134 @@ class _Reader:
             return out
         return []
 
+    def _bound_to(self, module: str) -> set[str]:
+        """The names a top-level `import x from "module"` or `const x = require("module")` binds."""
+        names: set[str] = set()
+        for stmt in self.root.named_children:
+            if stmt.type == "import_statement":
+                source = stmt.child_by_field_name("source")
+                if source is None or self._string(source) != module:
+                    continue
+                for clause in stmt.named_children:
+                    for c in clause.named_children if clause.type == "import_clause" else ():
+                        if c.type == "identifier":
+                            names.add(_text(c, self.src))
+            elif stmt.type in ("lexical_declaration", "variable_declaration"):
+                for d in stmt.named_children:
+                    if d.type == "variable_declarator":
+                        n, v = d.child_by_field_name("name"), self._unwrap(d.child_by_field_name("value"))
+                        if n is not None and n.type == "identifier" and v is not None and self._requires(v, module):
+                            names.add(_text(n, self.src))
+        return names
+
+    def _requires(self, node, module: str) -> bool:
+        """Is ``node`` `require("module")`?"""
+        if node is None or node.type != "call_expression" or _text(node.child_by_field_name("function"), self.src) != "require":
+            return False
+        args = node.child_by_field_name("arguments")
+        argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+        return len(argv) == 1 and argv[0].type == "string" and self._string(argv[0]) == module
+
+    def _node_externals(self, call, default: str, module_output: bool) -> ExternalRule:
+        """webpack-node-externals' `nodeExternals(options)`, its options read as it reads them
+        (version 3); an option written as anything but literals leaves the rule unread."""
+        where = (default, module_output, call.start_byte, call.end_byte, call.start_point[0] + 1)
+        args = call.child_by_field_name("arguments")
+        argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+        opts = self._unwrap(argv[0]) if argv else None
+        fields: dict[str, object] = {}
+        if opts is not None:
+            if opts.type != "object":
+                return ExternalRule(*where, unread="its options are not an object literal")
+            for pair in opts.named_children:
+                if pair.type == "comment":
+                    continue
+                key = self._key(pair) if pair.type == "pair" else None
+                if key is None:
+                    return ExternalRule(*where, unread=f"`{_text(pair, self.src)}` in its options is not read")
+                fields[key] = self._unwrap(pair.child_by_field_name("value"))
+
+        def strings(key: str, default_value: tuple[str, ...]) -> tuple[str, ...]:
+            v = fields.get(key)
+            if v is None:
+                return default_value
+            items = v.named_children if v.type == "array" else [v]  # type: ignore[attr-defined]
+            items = [self._unwrap(i) for i in items if i.type != "comment"]
+            if not all(i is not None and i.type == "string" for i in items):
+                raise _Unread(f"its `{key}` is not a list of strings")
+            return tuple(self._string(i) for i in items)
+
+        try:
+            import_type = strings("importType", ("commonjs",))
+            if len(import_type) != 1:
+                raise _Unread("its `importType` is not a string")
+            modules_dir = strings("modulesDir", ("node_modules",))
+            if len(modules_dir) != 1:
+                raise _Unread("its `modulesDir` is not a string")
+            dirs = modules_dir + strings("additionalModuleDirs", ())
+            binary = strings("binaryDirs", (".bin",))
+            allow: list[tuple[str, str]] = [("regex", "^webpack\\/container\\/reference\\/\x00")]
+            v = fields.get("allowlist")
+            for item in (v.named_children if v is not None and v.type == "array" else [v] if v is not None else []):  # type: ignore[attr-defined]
+                item = self._unwrap(item)
+                if item is None or item.type == "comment":
+                    continue
+                if item.type == "string":
+                    allow.append(("string", self._string(item)))
+                elif item.type == "regex":
+                    pattern, flags = item.child_by_field_name("pattern"), item.child_by_field_name("flags")
+                    source = _text(pattern, self.src) if pattern is not None else ""
+                    flag_text = _text(flags, self.src) if flags is not None else ""
+                    try:
+                        js_regex(source, flag_text)
+                    except ValueError as e:
+                        raise _Unread(f"its `allowlist` has {e}")
+                    allow.append(("regex", source + "\x00" + flag_text))
+                else:
+                    raise _Unread(f"`{_text(item, self.src)}` in its `allowlist` is not read")
+            from_file = None
+            mff = fields.get("modulesFromFile")
+            if mff is not None and mff.type != "false":  # type: ignore[attr-defined]
+                sections = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+                name = "package.json"
+                if mff.type == "object":  # type: ignore[attr-defined]
+                    sub = {self._key(p): self._unwrap(p.child_by_field_name("value"))
+                           for p in mff.named_children if p.type == "pair"}  # type: ignore[attr-defined]
+                    for k, n in sub.items():
+                        if k not in ("fileName", "include", "exclude", "includeInBundle", "excludeFromBundle"):
+                            raise _Unread(f"`modulesFromFile.{k}` is not read")
+                        if n is None or (n.type != "string" and n.type != "array"):
+                            raise _Unread(f"`modulesFromFile.{k}` is not a literal")
+                    fields.update({f"mff.{k}": n for k, n in sub.items()})
+                    name = strings("mff.fileName", (name,))[0]
+                    excluded = strings("mff.include", ()) or strings("mff.excludeFromBundle", ())
+                    included = strings("mff.exclude", ()) or strings("mff.includeInBundle", ())
+                    if excluded:
+                        sections = excluded
+                    sections = tuple(x for x in sections if x not in included)
+                elif mff.type != "true":  # type: ignore[attr-defined]
+                    raise _Unread("its `modulesFromFile` is not a literal")
+                from_file = (os.path.join(self.dir, name), sections)
+            absolute = fields.get("includeAbsolutePaths")
+            if absolute is not None and absolute.type not in ("true", "false"):  # type: ignore[attr-defined]
+                raise _Unread("its `includeAbsolutePaths` is not a literal")
+            known = {"importType", "modulesDir", "additionalModuleDirs", "binaryDirs", "allowlist",
+                     "modulesFromFile", "includeAbsolutePaths"}
+            other = sorted(k for k in fields if k not in known and not k.startswith("mff."))
+            if other:
+                raise _Unread(f"its option `{other[0]}` is not read")
+        except _Unread as e:
+            return ExternalRule(*where, unread=str(e))
+        # (webpack-node-externals lists its folders relative to the working folder: webpack is
+        # run from the configuration's)
+        return ExternalRule(*where, import_type=import_type[0],
+                            modules_dirs=tuple(os.path.join(self.dir, d) for d in dirs), binary_dirs=binary,
+                            from_file=from_file, allowlist=tuple(allow),
+                            absolute_paths=absolute is not None and absolute.type == "true")  # type: ignore[attr-defined]
+
     def _external(self, request: str, node, spec: str, default: str, module_output: bool) -> BundlerExternal:
-        first, _, rest = spec.partition(" ")
-        kind = first if rest and first in _EXTERNAL_TYPES else default
-        if kind == "module-import":
-            kind = "module"  # (for a static import: what ExternalModule makes of it)
-        is_async = kind in ASYNC_EXTERNAL_TYPES or (kind == "module" and not module_output)
-        return BundlerExternal(request, kind, is_async, node.start_byte, node.end_byte, node.start_point[0] + 1)
+        return _make_external(request, node.start_byte, node.end_byte, node.start_point[0] + 1, spec, default,
+                              module_output)
 
     def _is_true(self, node) -> bool:
         return node is not None and node.type == "true"

@@ -47,7 +47,9 @@ Choices (where Node is strict, or where tools disagree):
   Svelte and Astro components and MDX documents (.vue .svelte .astro .mdx: never probed for, as
   in Vite);
   "ignored" with `path` set for every other existing file (.json, .css, .wasm, .node, .d.ts, ...);
-  "ignored" without a path for URLs (http:, https:, data:, ...); "builtin" with no path.
+  "ignored" without a path for URLs (http:, https:, data:, ...); "builtin" with no path;
+  "required" for a webpack external of a CommonJS type: the module require() finds when the
+  bundle runs (the importer does not wait for it: it is loaded as require() loads it).
 - On a case-insensitive file system a differently-cased specifier does not resolve (names are
   compared with the directory listing), like TypeScript's forceConsistentCasingInFileNames.
 """
@@ -72,7 +74,7 @@ from ._fs import MISSING, CachedFS, kind_on_disk
 from .builtins import builtin_name
 from .tsconfig import PATH_LIST_OPTIONS, PATH_OPTIONS, TsConfig
 
-Kind = Literal["file", "builtin", "unresolved", "ignored"]
+Kind = Literal["file", "builtin", "unresolved", "ignored", "required"]
 Mode = Literal["import", "require"]
 
 
@@ -241,6 +243,8 @@ class Resolver:
         # apply to relative imports too, as in Vite)
         self._bundler_rx: dict[str, tuple[_Alias, ...]] = {}
         self._globs: dict[tuple, list[str]] = {}  # (patterns, importer) -> files an eager glob imports
+        # has an import resolved to a webpack external the bundle require()s ("required")?
+        self.required_seen = False
         self._bundler_read: dict[str, tuple[_Alias, ...]] = {}  # configuration file -> aliases
         self._bundler_cfg: dict[str, bundler.BundlerConfig] = {}  # configuration file -> what it says
         self._bundler_conf_for: dict[str, Optional[str]] = {}  # folder -> its bundler configuration
@@ -846,22 +850,43 @@ class Resolver:
     def _external(self, specifier: str, folder: str) -> Optional[tuple]:
         """A request the webpack configuration that builds ``folder`` declares in `externals`:
         an async external is a module of its own (named :data:`EXTERNAL` after the
-        configuration), one of another type is not followed (the bundle takes it from outside).
-        None when it is not an external."""
+        configuration); one the bundle loads with `require()` when it runs is the module
+        Node's require() finds from the configuration's folder ("required"); one of another
+        type is not followed (the bundle takes it from outside). None when it is not an
+        external."""
         cfg = self._bundler_config(folder)
-        ext = cfg.external(specifier) if cfg is not None and cfg.externals else None
+        ext = self._external_in(cfg, specifier)
         if ext is None:
             return None
+        assert cfg is not None
+        if _in_node_modules(folder):
+            # a package that is an external itself is loaded by the runtime, not bundled:
+            # webpack never sees its imports
+            tail = folder.rsplit(f"{os.sep}node_modules{os.sep}", 1)[-1].split(os.sep)
+            package = "/".join(tail[:2]) if tail[0].startswith("@") else tail[0]
+            if self._external_in(cfg, package) is not None:
+                return None
         if ext.is_async:
             return ("file", cfg.path + EXTERNAL + specifier, None)
-        return ("ignored", None, f"a webpack external of type `{ext.kind}` ({self._rel(cfg.path)}, line "
-                                 f"{ext.line}): the bundle takes it from outside, not from node_modules")
+        what = f"a webpack external of type `{ext.kind}` ({self._rel(cfg.path)}, line {ext.line}" + \
+            (f", by {ext.via}" if ext.via else "") + ")"
+        if ext.requires:
+            kind, path, _ = self._resolve(ext.name, self.fs.realpath(os.path.dirname(cfg.path)), "require", None)
+            if kind == "file" and path is not None:
+                self.required_seen = True
+                return ("required", path, f"{what}: the bundle loads it with `require(\"{ext.name}\")`")
+        return ("ignored", None, f"{what}: the bundle takes it from outside, not from node_modules")
+
+    def _external_in(self, cfg: Optional["bundler.BundlerConfig"], specifier: str) -> Optional["bundler.BundlerExternal"]:
+        if cfg is None or not cfg.externals:
+            return None
+        return cfg.external(specifier, self.fs.listdir, self.fs.read_text)
 
     def external_for(self, specifier: str, importer: Path) -> Optional["bundler.BundlerExternal"]:
         """The webpack external ``specifier`` is in the configuration that builds ``importer``
         (None: not one)."""
         cfg = self._bundler_config(self.fs.realpath(os.path.dirname(os.path.abspath(os.fspath(importer)))))
-        return cfg.external(specifier) if cfg is not None and cfg.externals else None
+        return self._external_in(cfg, specifier)
 
     def external_of(self, path: str) -> Optional[tuple[str, "bundler.BundlerExternal"]]:
         """(configuration file, external) of a module named for an async webpack external, or

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..resolve import denocache, denoremote
 from ..resolve.resolver import split_external
-from ..syntax.facts import ImportPhase, RequireKind, Span, StatementKind, StaticImport, TlaKind
+from ..syntax.facts import DynamicImport, ImportPhase, RequireKind, Span, StatementKind, StaticImport, TlaKind
 from ..project.graph import Edge, EdgeKind, Module
 
 if TYPE_CHECKING:
@@ -235,6 +235,10 @@ class _Rules:
                 # module's own top-level await — the async-cycle finding says what the cycle does.
                 if target in reportable and target != path and root_of(target) != path:
                     self.async_import(mod, edge)
+                elif self.a.resolver.required_seen and not getattr(self.graph.modules.get(target), "workspace", True):
+                    inner = self.a.bundled_throw(target)
+                    if inner is not None:
+                        self.bundled_throw(mod, edge, inner)
             elif edge.kind is require and self.a.infection.is_async(target):
                 self.require_async(mod, edge)
         if mod.tla:
@@ -273,6 +277,10 @@ class _Rules:
         target = edge.target
         assert target is not None
         fact = edge.fact
+        bundled = self.a.bundled_require(edge)
+        if bundled is not None:
+            self.bundled_require_async(mod, edge, bundled)
+            return
         if isinstance(fact, StaticImport):
             what = f"this import compiles to `require(\"{edge.specifier}\")` in a CommonJS module, and"
         elif getattr(fact, "kind", None) is RequireKind.IMPORT_EQUALS:
@@ -291,6 +299,48 @@ class _Rules:
                f"`await import(\"{edge.specifier}\")` instead")
         related = self.chain_related(target, reportable=False)
         self.add(mod, edge.span, "require-async", msg, related, target)
+
+    def bundled_require_async(self, mod: Module, edge: Edge, external: str) -> None:
+        """An import of a webpack external of a CommonJS type (``external``: which, and that
+        the bundle loads it with `require()`) whose module is async: the bundle throws."""
+        target = edge.target
+        assert target is not None
+        fact = edge.fact
+        what = ("this import()" if isinstance(fact, DynamicImport) else "this import"
+                if isinstance(fact, StaticImport) else f"`{getattr(fact, 'callee', '') or 'require'}()`")
+        root_cause = self.cause(target, mod.path, reportable=False)
+        if root_cause.startswith(("it has", "it is")):
+            root_cause = f"`{display(target, mod.path)}` {has_phrase(self.mod(target))}"
+        fix = ("add it to nodeExternals' `allowlist` so that webpack bundles it"
+               if "webpack-node-externals" in external else
+               f"make it an external of type `import` (`\"import {edge.specifier}\"`), which webpack "
+               f"loads with import() (the importer becomes an async module), or let webpack bundle it")
+        why = root_cause if root_cause.startswith("because") else f"({root_cause})"
+        msg = (f"`{edge.specifier}` is {external}, and it is an async module {why}: "
+               f"when the bundle runs, Node throws ERR_REQUIRE_ASYNC_MODULE at {what}; {fix}")
+        related = self.chain_related(target, reportable=False)
+        self.add(mod, edge.span, "require-async", msg, related, target)
+
+    def bundled_throw(self, mod: Module, edge: Edge, inner: Edge) -> None:
+        """A static import of a package the bundle includes, in whose modules the bundle
+        require()s an async webpack external (``inner``): it throws when the bundle runs."""
+        assert inner.target is not None
+        external = self.a.bundled_require(inner) or "a webpack external"
+        src = self.mod(inner.source)
+        where = f"{display(inner.source, mod.path)}, line {src.line_of(inner.span.start)}"
+        root_cause = self.cause(inner.target, mod.path, reportable=False)
+        if root_cause.startswith(("it has", "it is")):
+            root_cause = f"`{display(inner.target, mod.path)}` {has_phrase(self.mod(inner.target))}"
+        why = root_cause if root_cause.startswith("because") else f"({root_cause})"
+        fix = ("add it to nodeExternals' `allowlist` too" if "webpack-node-externals" in external else
+               f"make it an external of type `import`, or let webpack bundle it too")
+        msg = (f"`{edge.specifier}` is bundled, and it imports `{inner.specifier}` ({where}), an async "
+               f"module {why}; `{inner.specifier}` is {external}, so Node throws ERR_REQUIRE_ASYNC_MODULE "
+               f"there when the bundle runs; {fix}")
+        related = [Related(inner.source, inner.span, f"`{display(inner.source, mod.path)}` imports "
+                                                     f"`{inner.specifier}`, which the bundle require()s")]
+        related += self.chain_related(inner.target, reportable=False)
+        self.add(mod, edge.span, "require-async", msg, related, inner.target)
 
     def unresolved_import(self, mod: Module, edge: Edge) -> None:
         """An import or require() that evaluates a module tla-lens cannot find: the analysis is
