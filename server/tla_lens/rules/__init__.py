@@ -333,7 +333,7 @@ class _Rules:
             root_cause = f"`{display(inner.target, mod.path)}` {has_phrase(self.mod(inner.target))}"
         why = root_cause if root_cause.startswith("because") else f"({root_cause})"
         fix = ("add it to nodeExternals' `allowlist` too" if "webpack-node-externals" in external else
-               f"make it an external of type `import`, or let webpack bundle it too")
+               "make it an external of type `import`, or let webpack bundle it too")
         msg = (f"`{edge.specifier}` is bundled, and it imports `{inner.specifier}` ({where}), an async "
                f"module {why}; `{inner.specifier}` is {external}, so Node throws ERR_REQUIRE_ASYNC_MODULE "
                f"there when the bundle runs; {fix}")
