@@ -90,6 +90,11 @@ async def test_external_the_bundle_requires_in_the_editor(lsp):
     assert d.severity == 1 and "add it to nodeExternals' `allowlist`" in d.message
     assert d.related_information[-1].location.uri == s.uri("node_modules/db-pool/pool.js")
     assert await s.settle_async("src/server.js", False)  # (a require: the importer does not wait)
+    md = (await s.hover("src/server.js", 0, 3)).contents.value
+    assert "**async module** — `db-pool` has a top-level `await`" in md
+    assert "`db-pool` is a webpack external of type `commonjs` (webpack.config.cjs, line 5, by " \
+           "webpack-node-externals): the bundle loads it with `require(\"db-pool\")`: Node throws " \
+           "`ERR_REQUIRE_ASYNC_MODULE` there when the bundle runs." in md, md
     s.disk({"webpack.config.cjs": NODE_EXTERNALS.replace("nodeExternals()", 'nodeExternals({ allowlist: ["db-pool"] })')})
     assert await s.settle_async("src/server.js", True)  # (bundled: an async module in the bundle)
     assert await wait_for(lambda: not s.diagnostics("src/server.js", "require-async"))

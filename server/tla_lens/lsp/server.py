@@ -891,7 +891,12 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
         lines.append(f"**async module** — `{_md(edge.specifier)}` has a top-level `await`")
     else:
         lines.append(f"**async module** because of `{_md(display(root, mod.path))}`")
-    if edge.kind is EdgeKind.REQUIRE:
+    bundled = project.bundled_require(edge)
+    if bundled is not None:
+        lines.append("")
+        lines.append(f"`{_md(edge.specifier)}` is {bundled}: Node throws `ERR_REQUIRE_ASYNC_MODULE` "
+                     "there when the bundle runs.")
+    elif edge.kind is EdgeKind.REQUIRE:
         lines.append("")
         lines.append("`require()` of it throws `ERR_REQUIRE_ASYNC_MODULE` in Node; webpack and Meteor "
                      "return a Promise.")
