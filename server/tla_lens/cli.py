@@ -108,7 +108,8 @@ _ROOT_MARKERS = ("tla-lens.json", "package.json", "tsconfig.json", "jsconfig.jso
 def _project_root(start: Path) -> Path:
     """The nearest folder at or above ``start`` with a project file (package.json, tsconfig,
     deno.json, tla-lens.json); a folder with an index.html and no project file (a buildless
-    app, whose page's import map applies) below the repository's root (.git) wins over it."""
+    app, whose page's import map applies) below the repository's root (.git) wins over it.
+    Without either: the working folder when ``start`` is below it, else ``start``'s folder."""
     d = start if start.is_dir() else start.parent
     page = None
     for folder in (d, *d.parents):
@@ -118,6 +119,11 @@ def _project_root(start: Path) -> Path:
             page = folder
         if (folder / ".git").exists():
             return page or folder
+    if page is None:
+        # no project file above it: the folder tla-lens runs in, when the file is inside it
+        cwd = Path.cwd().resolve()
+        if cwd in d.parents:
+            return cwd
     return page or d
 
 

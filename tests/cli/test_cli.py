@@ -359,3 +359,16 @@ def test_columns_of_a_file_with_a_byte_order_mark_are_the_editors(workspace, nod
     assert got[("db.ts", "top-level-await")] == tuple(ts["db.ts"])
     assert got[("app.ts", "async-import")] == tuple(ts["app.ts"])
     assert "1:32" in run("check", root, "--color", "never").stdout
+
+
+def test_explain_without_a_project_file_takes_the_working_folder(tmp_path):
+    """No package.json, tsconfig, … above the file: the project is the folder tla-lens runs in
+    (not the file's own folder, which would leave its `../` imports outside the workspace)."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "src/a.js").write_text("import { b } from '../lib/b.js';\nexport const a = b;\n")
+    (tmp_path / "lib/b.js").write_text("export const b = await Promise.resolve(1);\n")
+    r = run("explain", "src/a.js", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("src/a.js is an async module because of lib/b.js (top-level await at line 1):")
+    assert "outside the workspace" not in r.stderr
