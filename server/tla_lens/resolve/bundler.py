@@ -37,6 +37,8 @@ runs (an ES module with top-level await there: ERR_REQUIRE_ASYNC_MODULE).
 """
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -192,11 +194,8 @@ class ExternalRule:
         if self.unread is not None:
             return None
         if self.regex is not None:
-            try:
-                pattern = js_regex(*self.regex)[0]
-            except ValueError:
-                return None
-            if pattern.search(request) is None:
+            pattern = _pattern(*self.regex)
+            if pattern is None or pattern.search(request) is None:
                 return None
             return _make_external(request, self.start, self.end, self.line, request, self.default,
                                   self.module_output, self.via)
@@ -206,26 +205,16 @@ class ExternalRule:
             if kind == "string" and value == request:
                 return None
             if kind == "regex":
-                source, _, flags = value.partition("\x00")
-                try:
-                    if js_regex(source, flags)[0].search(request):
-                        return None
-                except ValueError:
+                pattern = _pattern(*value.split("\x00", 1))
+                if pattern is None or pattern.search(request):
                     return None
         return _make_external(request, self.start, self.end, self.line, f"{self.import_type} {request}",
                               self.default, self.module_output, self.via)
 
     def _listed(self, name: str, listdir, read) -> bool:
         if self.from_file is not None:
-            import json
-
             text = read(self.from_file[0])
-            try:
-                manifest = json.loads(text) if text is not None else {}
-            except ValueError:
-                return False
-            return isinstance(manifest, dict) and any(
-                isinstance(manifest.get(sec), dict) and name in manifest[sec] for sec in self.from_file[1])
+            return text is not None and name in _dependencies(text, self.from_file[1])
         scope, _, rest = name.partition("/")
         for d in self.modules_dirs:
             names = listdir(d)
@@ -241,6 +230,27 @@ class ExternalRule:
             elif name in names and name not in self.binary_dirs:
                 return True
         return False
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(source: str, flags: str) -> Optional["re.Pattern[str]"]:
+    """A JavaScript regular expression of an external rule, in Python (None: not readable)."""
+    try:
+        return js_regex(source, flags)[0]
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=16)
+def _dependencies(text: str, sections: tuple[str, ...]) -> frozenset:
+    """The package names in these sections of a package.json's text (modulesFromFile)."""
+    try:
+        manifest = json.loads(text)
+    except ValueError:
+        return frozenset()
+    if not isinstance(manifest, dict):
+        return frozenset()
+    return frozenset(n for sec in sections if isinstance(manifest.get(sec), dict) for n in manifest[sec])
 
 
 # webpack-node-externals' test for a scoped package name (anywhere in the request, as it does)
