@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
+from lsprotocol import types as T
+
 from .conftest import wait_for
+from .test_actions import _actions, _by_title
+from .test_allow_async import _apply_to_disk
 
 CONFIG = """\
 module.exports = {
@@ -95,7 +99,12 @@ async def test_external_the_bundle_requires_in_the_editor(lsp):
     assert "`db-pool` is a webpack external of type `commonjs` (webpack.config.cjs, line 5, by " \
            "webpack-node-externals): the bundle loads it with `require(\"db-pool\")`: Node throws " \
            "`ERR_REQUIRE_ASYNC_MODULE` there when the bundle runs." in md, md
-    s.disk({"webpack.config.cjs": NODE_EXTERNALS.replace("nodeExternals()", 'nodeExternals({ allowlist: ["db-pool"] })')})
+    # the quick fix: the webpack configuration edited to bundle it
+    fix = _by_title(await _actions(s, "src/server.js", d.range, [d]),
+                    "Bundle `db-pool`: add it to nodeExternals' allowlist (webpack.config.cjs)")
+    assert fix.kind == T.CodeActionKind.QuickFix and fix.is_preferred
+    written = _apply_to_disk(s, fix.edit)
+    assert 'nodeExternals({ allowlist: ["db-pool"] })' in written["webpack.config.cjs"]
     assert await s.settle_async("src/server.js", True)  # (bundled: an async module in the bundle)
     assert await wait_for(lambda: not s.diagnostics("src/server.js", "require-async"))
     assert s.diagnostics("src/server.js", "async-import")

@@ -159,3 +159,97 @@ def test_print_config_lists_the_rules(tmp_path):
     rules = [x for x in json.loads(r.stdout)["bundlerExternals"] if "rule" in x]
     assert rules == [{"file": "webpack.config.cjs", "line": 4, "rule": "/^x-/", "type": "var"},
                      {"file": "webpack.config.cjs", "line": 4, "rule": "webpack-node-externals", "type": "commonjs"}]
+
+
+def _fix_one(project, root: Path):
+    """The configuration edit offered for the first require-async finding (None: no finding)."""
+    from tla_lens.fixes.webpack_external import external_fix
+
+    found = [f for f in project.findings if f.code == "require-async"]
+    if not found:
+        return None
+    f = found[0]
+    (edge,) = [e for e in project.modules[f.path].edges if e.span == f.span]
+    inner = edge if project.bundled_require(edge) else project.bundled_throw(edge.target)
+    conf = Path(project.resolver.bundler_config_for(inner.source))
+    ext = project.resolver.external_for(inner.specifier, inner.source)
+    return conf, external_fix(conf.read_bytes(), conf.name, ext, inner.specifier)
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_the_configuration_fix_makes_the_bundle_run(name, node26, engines_node_modules, tmp_path):
+    """The quick fix's edit of webpack's configuration (an external of type `import`, or
+    nodeExternals' allowlist), applied for each finding in turn: webpack builds bundles that
+    all run, and what tla-lens says of the edited project is what webpack built."""
+    from tla_lens.fixes.edits import Fix, apply_edits
+
+    root = _project(tmp_path, CONFIGS[name])
+    titles = []
+    for _ in range(10):
+        project = analyse(root, Config(), cache=False)
+        offered = _fix_one(project, root)
+        if offered is None:
+            break
+        conf, fix = offered
+        if name == "regex":
+            assert fix.reason == "it is matched by the regular expression /^(async|sync|dual)-pkg$/: " \
+                                 "change the expression"
+            return
+        assert isinstance(fix, Fix), fix
+        titles.append(fix.title)
+        conf.write_bytes(apply_edits(conf.read_bytes(), fix.edits))
+    else:
+        pytest.fail("the fixes did not converge")
+    assert [f for f in project.findings if f.code == "require-async"] == []
+    if "nodeExternals" in CONFIGS[name]:
+        assert titles[0] == "Bundle `async-pkg`: add it to nodeExternals' allowlist (webpack.config.cjs)"
+    else:
+        assert titles[0] == "Bundle `async-pkg`: remove it from externals (webpack.config.cjs)"
+    proc = subprocess.run([str(node26), str(PROBE), str(root), str(root / "webpack.config.cjs"), str(root / "dist")],
+                          capture_output=True, text=True, timeout=180, cwd=root,
+                          env=dict(os.environ, NODE_PATH=str(engines_node_modules)))
+    assert proc.returncode == 0, proc.stderr
+    theirs = json.loads(proc.stdout)
+    assert not [e for e, run in theirs.items() if run["throws"]], (theirs, (root / "webpack.config.cjs").read_text())
+    for entry, run in theirs.items():
+        assert project.modules[root / "src" / f"{entry}.js"].is_async is run["async"], (entry, run)
+    assert theirs["async"]["async"] and theirs["chain"]["async"]  # (the import waits now)
+
+
+@pytest.mark.parametrize("options,expected", [
+    ("", "nodeExternals({ allowlist: ['db-pool'] })"),
+    ("{}", "nodeExternals({ allowlist: ['db-pool'] })"),
+    ("{ importType: 'commonjs' }", "nodeExternals({ allowlist: ['db-pool'], importType: 'commonjs' })"),
+    ("{ allowlist: [] }", "nodeExternals({ allowlist: ['db-pool'] })"),
+    ("{ allowlist: [/^@org\\//, 'x'] }", "nodeExternals({ allowlist: [/^@org\\//, 'x', 'db-pool'] })"),
+    ("{ allowlist: /^@org\\// }", "nodeExternals({ allowlist: [/^@org\\//, 'db-pool'] })"),
+])
+def test_allowlist_edit_keeps_what_is_written(options, expected, tmp_path):
+    from tla_lens.fixes.edits import apply_edits
+    from tla_lens.fixes.webpack_external import external_fix
+
+    text = f"const nodeExternals = require('webpack-node-externals');\nmodule.exports = {{ externals: [nodeExternals({options})] }};\n"
+    (tmp_path / "node_modules/db-pool").mkdir(parents=True)
+    cfg = read_config(str(tmp_path / "webpack.config.js"), text)
+    listdir = lambda d: os.listdir(d) if os.path.isdir(d) else None  # noqa: E731
+    ext = cfg.external("db-pool", listdir)
+    fix = external_fix(text.encode(), "webpack.config.js", ext, "db-pool")
+    assert expected in apply_edits(text.encode(), fix.edits).decode()
+
+
+@pytest.mark.parametrize("externals,expected", [
+    ("{ 'db-pool': 'commonjs db-pool', lodash: 'commonjs lodash' }", "{ lodash: 'commonjs lodash' }"),
+    ("{ lodash: 'commonjs lodash', 'db-pool': ['commonjs db-pool', 'Pool'] }", "{ lodash: 'commonjs lodash' }"),
+    ("{\n    lodash: 'commonjs lodash',\n    'db-pool': true,\n    react: 'commonjs react',\n  }",
+     "{\n    lodash: 'commonjs lodash',\n    react: 'commonjs react',\n  }"),
+    ("{ 'db-pool': 'commonjs db-pool' }", "{  }"),
+    ("['lodash', 'db-pool']", "['lodash']"),
+])
+def test_removal_keeps_what_is_written(externals, expected, tmp_path):
+    from tla_lens.fixes.edits import apply_edits
+    from tla_lens.fixes.webpack_external import external_fix
+
+    text = f"module.exports = {{\n  externalsType: 'commonjs',\n  externals: {externals},\n}};\n"
+    ext = read_config(str(tmp_path / "webpack.config.js"), text).external("db-pool")
+    fix = external_fix(text.encode(), "webpack.config.js", ext, "db-pool")
+    assert apply_edits(text.encode(), fix.edits).decode() == text.replace(externals, expected)

@@ -8,6 +8,7 @@ from lsprotocol import types as T
 
 from ..fixes import Fix, Refusal, ignore_comment, import_type, lazy_import
 from ..fixes.config_edit import allow_async, new_config
+from ..fixes.webpack_external import external_fix
 from ..text import LineIndex
 from ..project.graph import EdgeKind, Module
 from ..syntax.facts import Dialect, StaticImport
@@ -65,8 +66,18 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
     for edge in mod.edges:
         if edge.span.end < lo or edge.span.start > hi or edge.target is None:
             continue
-        if edge.kind not in (EdgeKind.STATIC, EdgeKind.REQUIRE) \
-                or not project.infection.is_async(edge.target):
+        if edge.kind not in (EdgeKind.STATIC, EdgeKind.REQUIRE):
+            continue
+        # an external the bundle require()s, here or in a bundled package it imports
+        inner = edge if project.bundled_require(edge) is not None else \
+            project.bundled_throw(edge.target) if edge.kind is EdgeKind.STATIC else None
+        if inner is not None and inner.target is not None and project.infection.is_async(inner.target):
+            erange = ls.range(mod.path, edge.span)
+            diags = [d for d in ours if _overlaps(d.range, erange) and str(d.code) == "require-async"]
+            action = _external_action(ls, inner, diags)
+            if action is not None and _wanted(action.kind or "", only):
+                out.append(action)
+        if not project.infection.is_async(edge.target):
             continue
         erange = ls.range(mod.path, edge.span)
         diags = [d for d in ours if _overlaps(d.range, erange)]
@@ -109,6 +120,36 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
                 out.append(allow)
         out.append(_docs_action(d))
     return out
+
+
+def _external_action(ls: "TlaLensServer", edge, diags: list[T.Diagnostic]) -> Optional[T.CodeAction]:
+    """For an import the bundle require()s (a webpack external of a CommonJS type) whose module
+    is async: the edit of the webpack configuration that loads it with import() or bundles it."""
+    project = ls.project
+    assert project is not None
+    conf = project.resolver.bundler_config_for(edge.source)
+    ext = project.resolver.external_for(edge.specifier, edge.source)
+    if conf is None or ext is None:
+        return None
+    path = Path(conf)
+    doc = ls.docs.get(path)
+    try:
+        text = doc.data if doc is not None else path.read_bytes()
+    except OSError:
+        return None
+    result = external_fix(text, path.name, ext, edge.specifier)
+    kind = T.CodeActionKind.QuickFix if diags else T.CodeActionKind.RefactorRewrite
+    if isinstance(result, Refusal):
+        return T.CodeAction(title=result.title, kind=kind, diagnostics=diags or None,
+                            disabled=T.CodeActionDisabled(reason=result.reason))
+    lines = LineIndex(text)
+    edits = [T.TextEdit(range=T.Range(_position(lines, text, e.span.start, ls), _position(lines, text, e.span.end, ls)),
+                        new_text=e.new_text) for e in result.edits]
+    edit = T.WorkspaceEdit(document_changes=[T.TextDocumentEdit(
+        text_document=T.OptionalVersionedTextDocumentIdentifier(uri=ls.uri(path), version=doc.version if doc else None),
+        edits=edits)])
+    return T.CodeAction(title=result.title, kind=kind, diagnostics=diags or None, edit=edit,
+                        is_preferred=bool(diags) or None)
 
 
 def _allow_async_action(ls: "TlaLensServer", cause: Optional[Path], d: T.Diagnostic) -> Optional[T.CodeAction]:

@@ -882,6 +882,11 @@ class Resolver:
             return None
         return cfg.external(specifier, self.fs.listdir, self.fs.read_text)
 
+    def bundler_config_for(self, importer: Path) -> Optional[str]:
+        """The webpack or Vite configuration that builds ``importer`` (its path), or None."""
+        cfg = self._bundler_config(self.fs.realpath(os.path.dirname(os.path.abspath(os.fspath(importer)))))
+        return cfg.path if cfg is not None else None
+
     def external_for(self, specifier: str, importer: Path) -> Optional["bundler.BundlerExternal"]:
         """The webpack external ``specifier`` is in the configuration that builds ``importer``
         (None: not one)."""

@@ -313,8 +313,7 @@ class _Rules:
             root_cause = f"`{display(target, mod.path)}` {has_phrase(self.mod(target))}"
         fix = ("add it to nodeExternals' `allowlist` so that webpack bundles it"
                if "webpack-node-externals" in external else
-               f"make it an external of type `import` (`\"import {edge.specifier}\"`), which webpack "
-               f"loads with import() (the importer becomes an async module), or let webpack bundle it")
+               "leave it out of `externals` so that webpack bundles it (the importer becomes an async module)")
         why = root_cause if root_cause.startswith("because") else f"({root_cause})"
         msg = (f"`{edge.specifier}` is {external}, and it is an async module {why}: "
                f"when the bundle runs, Node throws ERR_REQUIRE_ASYNC_MODULE at {what}; {fix}")
@@ -333,7 +332,7 @@ class _Rules:
             root_cause = f"`{display(inner.target, mod.path)}` {has_phrase(self.mod(inner.target))}"
         why = root_cause if root_cause.startswith("because") else f"({root_cause})"
         fix = ("add it to nodeExternals' `allowlist` too" if "webpack-node-externals" in external else
-               "make it an external of type `import`, or let webpack bundle it too")
+               "leave it out of `externals` so that webpack bundles it too")
         msg = (f"`{edge.specifier}` is bundled, and it imports `{inner.specifier}` ({where}), an async "
                f"module {why}; `{inner.specifier}` is {external}, so Node throws ERR_REQUIRE_ASYNC_MODULE "
                f"there when the bundle runs; {fix}")
