@@ -6,7 +6,7 @@ inserted or removed where the external is written; the rest of the file stays as
 from __future__ import annotations
 
 import json
-from typing import Optional, Union
+from typing import Union
 
 from ..resolve.bundler import BundlerExternal
 from ..syntax.facts import Dialect, Span
