@@ -145,6 +145,7 @@ def test_node_externals_options_read_or_not(tmp_path):
     assert cfg.external("left-pad/x.js", listdir).name == "left-pad/x.js"
     assert cfg.external("@org/util", listdir).kind == "commonjs"
     assert cfg.external("lodash-es", listdir) is None and cfg.external("@org/other", listdir) is None
+    assert cfg.external("@org", listdir) is None
     assert cfg.external("./left-pad", listdir) is None
     # modulesFromFile: package.json's dependencies instead of the folders
     (tmp_path / "package.json").write_text('{"dependencies": {"react": "1"}, "devDependencies": {"jest": "1"}}')

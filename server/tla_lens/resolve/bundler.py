@@ -227,8 +227,8 @@ class ExternalRule:
                         return True
                     if inner is None and name == scope:  # pragma: no cover - (a file named @x)
                         return True
-            elif name in names and name not in self.binary_dirs:
-                return True
+            elif name in names and name not in self.binary_dirs and not name.startswith("@"):
+                return True  # (a scope's folder is listed by the packages in it)
         return False
 
 
