@@ -102,6 +102,11 @@ def test_externals_required_when_the_bundle_runs(name, node26, engines_node_modu
                                     "line 1); `async-pkg` is a webpack external of type `commonjs`"), f.message
         assert "so Node throws ERR_REQUIRE_ASYNC_MODULE there when the bundle runs" in f.message
         assert f.related[0].path == root / "node_modules/chain-pkg/index.js"
+        from tla_lens.report.explain import explain
+
+        assert ("Throws when the bundle runs: 'chain-pkg' (line 1) is bundled, and it imports 'async-pkg' "
+                "(node_modules/chain-pkg/index.js, line 1), which is a webpack external of type `commonjs`") \
+            in explain(project, root / "src/chain.js")
     (f,) = [f for f in project.findings if f.path == root / "src/async.js"]
     how = "by webpack-node-externals" if "nodeExternals" in CONFIGS[name] else \
         "by /^(async|sync|dual)-pkg$/" if name == "regex" else ""

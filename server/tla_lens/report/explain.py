@@ -111,6 +111,15 @@ def _not_followed(analysis: "Analysis", mod) -> list[str]:
             out.append(f"Loaded by require() when the bundle runs: {e.specifier!r} (line "
                        f"{mod.line_of(e.span.start)}) is {bundled}; {verdict}.")
             continue
+        inner = analysis.bundled_throw(e.target) if e.kind is EdgeKind.STATIC and e.target is not None \
+            and not getattr(analysis.modules.get(e.target), "workspace", True) else None
+        if inner is not None:
+            src = analysis.modules[inner.source]
+            out.append(f"Throws when the bundle runs: {e.specifier!r} (line {mod.line_of(e.span.start)}) is "
+                       f"bundled, and it imports {inner.specifier!r} ({analysis.graph.rel(inner.source)}, line "
+                       f"{src.line_of(inner.span.start)}), which is {analysis.bundled_require(inner)}; it is an "
+                       f"async module: Node throws ERR_REQUIRE_ASYNC_MODULE there.")
+            continue
         if e.kind is not EdgeKind.STATIC or e.target is not None or e.unresolved is not None:
             continue
         ext = analysis.resolver.external_for(e.specifier, mod.path)
