@@ -871,7 +871,13 @@ class Resolver:
         what = f"a webpack external of type `{ext.kind}` ({self._rel(cfg.path)}, line {ext.line}" + \
             (f", by {ext.via}" if ext.via else "") + ")"
         if ext.requires:
-            kind, path, _ = self._resolve(ext.name, self.fs.realpath(os.path.dirname(cfg.path)), "require", None)
+            # (what require() finds from the bundle: from the configuration's folder, as Node
+            # walks up for node_modules from the output folder beside it)
+            key = (ext.name, self.fs.realpath(os.path.dirname(cfg.path)), "require", None)
+            hit = self._res.get(key)
+            if hit is None:
+                hit = self._res[key] = self._resolve(ext.name, key[1], "require", None)
+            kind, path, _ = hit
             if kind == "file" and path is not None:
                 self.required_seen = True
                 return ("required", path, f"{what}: the bundle loads it with `require(\"{ext.name}\")`")
