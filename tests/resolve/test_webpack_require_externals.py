@@ -259,3 +259,34 @@ def test_removal_keeps_what_is_written(externals, expected, tmp_path):
     ext = read_config(str(tmp_path / "webpack.config.js"), text).external("db-pool")
     fix = external_fix(text.encode(), "webpack.config.js", ext, "db-pool")
     assert apply_edits(text.encode(), fix.edits).decode() == text.replace(externals, expected)
+
+
+ESM_CONFIGS = {
+    "module-type": "output: { module: true }, experiments: { outputModule: true },\n  externals: { "
+                   + ", ".join(f"'{p}': 'module {p}'" for p in ALL) + " },",
+    # (webpack's default type for an ES module output: module-import)
+    "default-type": "output: { module: true }, experiments: { outputModule: true },\n  externals: "
+                    + json.dumps(ALL) + ",",
+}
+
+
+@pytest.mark.parametrize("name", list(ESM_CONFIGS))
+def test_module_externals_of_an_es_module_bundle(name, node26, engines_node_modules, tmp_path):
+    """An ES module bundle keeps an external of type `module` as a static import of the
+    package: the bundle waits for it. tla-lens follows it as Node resolves it from the
+    configuration's folder; an async module there makes the importer async — what require()
+    of the bundle says (it throws ERR_REQUIRE_ASYNC_MODULE exactly for bundles with top-level
+    await in their graph)."""
+    root = _project(tmp_path, ESM_CONFIGS[name])
+    project = analyse(root, Config(), cache=False)
+    proc = subprocess.run([str(node26), str(PROBE), str(root), str(root / "webpack.config.cjs"), str(root / "dist"),
+                           "module-output"], capture_output=True, text=True, timeout=180, cwd=root,
+                          env=dict(os.environ, NODE_PATH=str(engines_node_modules)))
+    assert proc.returncode == 0, proc.stderr
+    theirs = json.loads(proc.stdout)
+    for entry, run in theirs.items():
+        assert project.modules[root / "src" / f"{entry}.js"].is_async is run["throws"], (entry, run)
+    assert not [f for f in project.findings if f.code == "require-async"]
+    # the dual package's import condition is its ES module, with the await
+    assert theirs["async"]["throws"] and theirs["dual"]["throws"] and theirs["chain"]["throws"]
+    assert not theirs["sync"]["throws"]

@@ -162,6 +162,12 @@ class BundlerExternal:
         """Does the bundle load it with `require(name)` when it runs?"""
         return self.kind in REQUIRE_EXTERNAL_TYPES and bool(self.name)
 
+    @property
+    def imports(self) -> bool:
+        """Does the bundle (an ES module) import it statically, `import … from "name"`, and so
+        wait for it as any importer does?"""
+        return self.kind == "module" and not self.is_async and bool(self.name)
+
 
 @dataclass(frozen=True)
 class ExternalRule:

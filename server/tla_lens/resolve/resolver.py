@@ -851,9 +851,10 @@ class Resolver:
         """A request the webpack configuration that builds ``folder`` declares in `externals`:
         an async external is a module of its own (named :data:`EXTERNAL` after the
         configuration); one the bundle loads with `require()` when it runs is the module
-        Node's require() finds from the configuration's folder ("required"); one of another
-        type is not followed (the bundle takes it from outside). None when it is not an
-        external."""
+        Node's require() finds from the configuration's folder ("required"); one an ES module
+        bundle imports statically (type `module`) is the module Node's import finds from there
+        (a "file": the bundle waits for it); one of another type is not followed (the bundle
+        takes it from outside). None when it is not an external."""
         cfg = self._bundler_config(folder)
         ext = self._external_in(cfg, specifier)
         if ext is None:
@@ -870,14 +871,17 @@ class Resolver:
             return ("file", cfg.path + EXTERNAL + specifier, None)
         what = f"a webpack external of type `{ext.kind}` ({self._rel(cfg.path)}, line {ext.line}" + \
             (f", by {ext.via}" if ext.via else "") + ")"
-        if ext.requires:
-            # (what require() finds from the bundle: from the configuration's folder, as Node
-            # walks up for node_modules from the output folder beside it)
-            key = (ext.name, self.fs.realpath(os.path.dirname(cfg.path)), "require", None)
+        if ext.requires or ext.imports:
+            # (what the bundle's require() or import finds: from the configuration's folder, as
+            # Node walks up for node_modules from the output folder beside it)
+            mode = "require" if ext.requires else "import"
+            key = (ext.name, self.fs.realpath(os.path.dirname(cfg.path)), mode, None)
             hit = self._res.get(key)
             if hit is None:
-                hit = self._res[key] = self._resolve(ext.name, key[1], "require", None)
+                hit = self._res[key] = self._resolve(ext.name, key[1], mode, None)
             kind, path, _ = hit
+            if kind == "file" and path is not None and ext.imports:
+                return ("file", path, None)  # (a static import in the bundle: it waits for it)
             if kind == "file" and path is not None:
                 self.required_seen = True
                 return ("required", path, f"{what}: the bundle loads it with `require(\"{ext.name}\")`")
