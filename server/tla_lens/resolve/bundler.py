@@ -33,7 +33,8 @@ package in node_modules but those its `allowlist` names), with their type (the v
 `externalsType`, or webpack 5's default); those of an async type (`import`, `promise`,
 `script`, `amd-async`, `module` for a script output) are async modules (BundlerExternal;
 resolver.py names them), those of a `commonjs` type are loaded by `require()` when the bundle
-runs (an ES module with top-level await there: ERR_REQUIRE_ASYNC_MODULE).
+runs (an ES module with top-level await there: ERR_REQUIRE_ASYNC_MODULE), and those of type
+`module` in an ES module output are static imports of the bundle (it waits for them).
 """
 from __future__ import annotations
 
