@@ -356,11 +356,13 @@ def _config_json(root: Path, config: Config) -> str:
                              **({"notRead": a.unread} if a.unread else {})})
     from .resolve import Resolver
     from .resolve.scripts import package_node_runs, read_first_line
+    from .resolve.tsup import package_cjs_builds
 
     resolver = Resolver(root)
     runtime = resolver.runtime_files(root)
     # npm scripts that run files with `node`: TypeScript reached from them keeps its imports
     node_scripts = []
+    tsup_builds: list[dict] = []
     for folder in sorted(str(d) for d in iter_package_dirs(root, every)):
         manifest = resolver.package_json_for(Path(folder) / "package.json")
         if manifest is not None and str(manifest[0]) == folder:
@@ -372,10 +374,20 @@ def _config_json(root: Path, config: Config) -> str:
             node_scripts += [{"file": pkg, "script": script, "tests": pattern} for script, pattern in globs]
             node_scripts += [{"file": pkg, "bin": r.name, "runs": _shown_path(rel(r.file))}
                              for r in runs if r.how == "bin"]
+            # tsup's CommonJS builds: their imports of external packages are require() calls
+            for b in package_cjs_builds(manifest[1], folder, os.path.isfile, resolver.fs.read_text):
+                tsup_builds.append({"file": pkg, "script": b.script, "entries": list(b.entries),
+                                    "formats": list(b.formats),
+                                    "external": [v for k, v in b.external if k == "name"] +
+                                                [f"/{v.replace(chr(0), '/')}" for k, v in b.external if k == "regex"],
+                                    **({"noExternal": [v for _, v in b.no_external]} if b.no_external else {}),
+                                    **({"everyPackage": True} if b.every_package else {}),
+                                    **({"config": rel(b.config)} if b.config else {}),
+                                    **({"notRead": b.unread} if b.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
            "bundlerExternals": externals,
-           "nodeScripts": node_scripts,
+           "nodeScripts": node_scripts, "tsupBuilds": tsup_builds,
            **{k: rel(str(v)) if v else None for k, v in runtime.items()},
            # where packages outside the project are read from (tla-lens's environment decides)
            "caches": resolver.caches()}

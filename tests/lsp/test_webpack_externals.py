@@ -7,7 +7,7 @@ import re
 
 from lsprotocol import types as T
 
-from .conftest import wait_for
+from .conftest import apply_workspace_edit, wait_for
 from .test_actions import _actions, _by_title
 from .test_allow_async import _apply_to_disk
 
@@ -108,3 +108,49 @@ async def test_external_the_bundle_requires_in_the_editor(lsp):
     assert await s.settle_async("src/server.js", True)  # (bundled: an async module in the bundle)
     assert await wait_for(lambda: not s.diagnostics("src/server.js", "require-async"))
     assert s.diagnostics("src/server.js", "async-import")
+
+
+TSUP_FILES = {
+    "package.json": '{"name": "svc", "type": "module", "scripts": {"build": "tsup src/server.ts"}, '
+                    '"dependencies": {"db-pool": "1.0.0"}}',
+    "src/server.ts": 'import { pool } from "db-pool";\n\nexport function start() {\n  return pool;\n}\n',
+    "node_modules/db-pool/package.json": '{"name": "db-pool", "type": "module", "exports": "./pool.js"}',
+    "node_modules/db-pool/pool.js": "export const pool = await Promise.resolve({});\n",
+}
+
+
+async def test_tsup_cjs_build_in_the_editor(lsp):
+    """tsup's CommonJS build require()s db-pool (a dependency: external): the import is an error
+    (held to tsup and Node in tests/resolve/test_tsup_cjs.py), with the lazy import() fix,
+    which tsup keeps; applied, the error goes. The script changed to `--format esm`: an async
+    import again."""
+    s = await lsp(TSUP_FILES)
+    s.open("src/server.ts")
+    assert await wait_for(lambda: s.diagnostics("src/server.ts", "require-async"))
+    (d,) = s.diagnostics("src/server.ts", "require-async")
+    assert d.message.startswith("`db-pool` is a package that tsup's CommonJS build (script `build` of "
+                                "package.json) keeps external")
+    lazy = _by_title(await _actions(s, "src/server.ts", d.range, [d]), "Load `db-pool` lazily")
+    assert lazy.kind == T.CodeActionKind.QuickFix
+    apply_workspace_edit(s, lazy.edit)
+    assert "await import(\"db-pool\")" in s.texts[s.uri("src/server.ts")]
+    assert await wait_for(lambda: not s.diagnostics("src/server.ts", "require-async"))
+    # ES modules only: the import stays an import, and makes the module async
+    s.disk({"package.json": TSUP_FILES["package.json"].replace("tsup src/server.ts", "tsup src/server.ts --format esm")})
+    s.replace("src/server.ts", TSUP_FILES["src/server.ts"])
+    assert await wait_for(lambda: s.diagnostics("src/server.ts", "async-import"))
+    assert not s.diagnostics("src/server.ts", "require-async")
+
+
+async def test_tsup_configuration_edited(lsp):
+    """The build's options from tsup.config.json: its `format` changed on disk to ES modules
+    only, the import is an async import instead of an error."""
+    files = dict(TSUP_FILES)
+    files["package.json"] = files["package.json"].replace("tsup src/server.ts", "tsup")
+    files["tsup.config.json"] = '{"entry": ["src/server.ts"]}'
+    s = await lsp(files)
+    s.open("src/server.ts")
+    assert await wait_for(lambda: s.diagnostics("src/server.ts", "require-async"))
+    s.disk({"tsup.config.json": '{"entry": ["src/server.ts"], "format": ["esm"]}'})
+    assert await wait_for(lambda: s.diagnostics("src/server.ts", "async-import"))
+    assert not s.diagnostics("src/server.ts", "require-async")

@@ -50,11 +50,12 @@ from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
-from ..resolve.scripts import bin_files, first_line, package_node_runs, read_first_line
+from ..resolve.scripts import _GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line
+from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve import Resolution, Resolver
 from ..resolve.resolver import EXTERNAL, split_external
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
-from ..syntax.facts import Dialect, ModuleFacts, Span, TlaKind, TlaSite
+from ..syntax.facts import Dialect, ModuleFacts, Span, StaticImport, TlaKind, TlaSite
 from .cache import FactsCache, Workers, content_key
 from .discover import Matcher, iter_files, iter_package_dirs, walk
 from .files import read_source
@@ -245,6 +246,9 @@ class Project:
         # files Node runs from them by type stripping (label: the entry's), whose imports are
         # kept as written
         self.node_entries: dict[Path, str] = {}
+        # tsup's CommonJS builds: their entries, and every module they bundle (_settle_cjs)
+        self.cjs_entries: dict[Path, CjsBuild] = {}
+        self.cjs_bundled: dict[Path, CjsBuild] = {}
         self.node_run: dict[Path, str] = {}
         self.bin_files: set[Path] = set()  # every package's `bin` files (their `#!` line counts)
         self.version = 0        # bumped when verdicts are recomputed
@@ -598,19 +602,45 @@ class Project:
 
     def bundled_require(self, edge: Edge) -> Optional[str]:
         """For an import, import() or require() the bundle makes a `require()` of when it runs
-        (a webpack external of a CommonJS type): which external, as the resolver says it; else
-        None."""
+        (a webpack external of a CommonJS type; a package tsup's CommonJS build keeps
+        external): which, and that the bundle loads it with require(); else None."""
         if edge.kind is not EdgeKind.REQUIRE or edge.target is None:
             return None
+        build = self.tsup_build_of(edge)
+        if build is not None:
+            rel = self.graph.rel(Path(build.package_dir) / "package.json")
+            return (f"a package that tsup's CommonJS build (script `{build.script}` of {rel}) keeps external: "
+                    f"the bundle loads it with `require(\"{edge.specifier}\")`")
         res = self.resolver.resolve(edge.specifier, edge.source, "import")
         return res.message if res.kind == "required" else None
+
+    def bundled_fix(self, edge: Edge) -> str:
+        """For an edge :meth:`bundled_require` describes: what to do about it, in words."""
+        if self.tsup_build_of(edge) is not None:
+            return (f"load it with `await import(\"{edge.specifier}\")` where it is used (tsup keeps "
+                    "import() as it is), or build ES modules only (`--format esm`)")
+        ext = self.resolver.external_for(edge.specifier, edge.source)
+        if ext is not None and ext.via == "webpack-node-externals":
+            return "add it to nodeExternals' `allowlist` so that webpack bundles it"
+        if ext is not None and ext.via:
+            return f"change {ext.via} so that webpack bundles it (the importer becomes an async module)"
+        return "leave it out of `externals` so that webpack bundles it (the importer becomes an async module)"
+
+    def tsup_build_of(self, edge: Edge) -> Optional[CjsBuild]:
+        """The tsup CommonJS build that require()s the package a static import of an ES module
+        names (see :meth:`_settle_cjs`), or None."""
+        build = self.cjs_bundled.get(edge.source)
+        if build is None or not isinstance(edge.fact, StaticImport) or not build.keeps_external(edge.specifier):
+            return None
+        mod = self.modules.get(edge.source)
+        return build if mod is not None and mod.format != "cjs" else None
 
     def bundled_throw(self, path: Path) -> Optional[Edge]:
         """For a module outside the workspace (a package the bundle includes): the first
         require() of an async module the bundle makes in it or in what it imports statically
         outside the workspace (an import of a webpack external of a CommonJS type; breadth
         first), which throws when the bundle runs; else None."""
-        if not self.resolver.required_seen:
+        if not self.resolver.required_seen and not self.cjs_bundled:
             return None
         if self._throws_version != self.generation:
             self._throws = {}
@@ -676,6 +706,63 @@ class Project:
         """A file's first line: its editor buffer's, else the file's on disk."""
         data = self.overlays.get(Path(path))
         return first_line(data) if data is not None else read_first_line(path)
+
+    def _find_cjs_entries(self, pkg_dirs: list[Path]) -> dict[Path, CjsBuild]:
+        """The entries of the CommonJS builds the workspace packages' npm scripts make with
+        tsup (each with its build)."""
+        found: dict[Path, CjsBuild] = {}
+        fs = self.resolver.fs
+        for pkg_dir in pkg_dirs:
+            manifest = self.resolver.package_json_for(pkg_dir / "package.json")
+            if manifest is None or manifest[0] != pkg_dir or "tsup" not in str(manifest[1].get("scripts")):
+                continue
+            for build in package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text):
+                if build.unread is not None:
+                    continue  # (not modelled: `check --print-config` says why)
+                literal = [e for e in build.entries if not _GLOB_CHARS.intersection(e)]
+                for e in literal:
+                    path = os.path.normpath(os.path.join(pkg_dir, e))
+                    if fs.is_file(path):
+                        found.setdefault(Path(os.path.realpath(path)), build)
+                globs = [(build.script, e[2:] if e.startswith("./") else e)
+                         for e in build.entries if _GLOB_CHARS.intersection(e)]
+                for _, path in _test_files(globs, pkg_dir, self.modules):
+                    found.setdefault(path, build)
+        return found
+
+    def _settle_cjs(self) -> bool:
+        """Bring :attr:`cjs_bundled` up to date with the graph: the modules tsup bundles into a
+        CommonJS build (reachable from its entries without going through a package it keeps
+        external), whose static imports of such packages are require() calls in the bundle.
+        Returns whether any module's edges changed (the graph is then re-indexed)."""
+        if not self.cjs_entries and not self.cjs_bundled:
+            return False
+        reach: dict[Path, CjsBuild] = {}
+        queue = deque(p for p in self.cjs_entries if p in self.modules)
+        for p in queue:
+            reach[p] = self.cjs_entries[p]
+        while queue:
+            p = queue.popleft()
+            build = reach[p]
+            for e in self.modules[p].edges:
+                t = e.target
+                if t is None or t in reach or t not in self.modules or e.kind is EdgeKind.ERASED \
+                        or build.keeps_external(e.specifier):
+                    continue
+                reach[t] = build
+                queue.append(t)
+        flipped = [p for p in reach.keys() | self.cjs_bundled.keys()
+                   if p in self.modules and reach.get(p) != self.cjs_bundled.get(p)]
+        self.cjs_bundled = reach
+        if not flipped:
+            return False
+        for p in flipped:
+            mod = self.modules[p]
+            mod.edges = self._edges_of(mod)
+        self.load(sorted({e.target for p in flipped for e in self.modules[p].edges
+                          if e.target is not None and e.target not in self.modules and _loadable(e.target)}))
+        self.graph.index_edges()
+        return True
 
     def _settle_node_run(self) -> bool:
         """Bring :attr:`node_run` up to date with the graph: the TypeScript files (.ts, .mts,
@@ -749,7 +836,14 @@ class Project:
                 edges.append(Edge(mod.path, None, kind, imp.specifier, imp.span,
                                   imp.specifier_span, imp))
                 continue
-            res = self._resolve(mod, imp.specifier, "require" if cjs else "import")
+            build = self.cjs_bundled.get(mod.path) if self.cjs_bundled else None
+            if build is not None and not cjs and build.keeps_external(imp.specifier):
+                # tsup's CommonJS build leaves the package to a require() when it runs
+                kind = EdgeKind.REQUIRE
+                cjs_import = True
+            else:
+                cjs_import = False
+            res = self._resolve(mod, imp.specifier, "require" if cjs or cjs_import else "import")
             if res.kind == "required":
                 # a webpack external the bundle require()s when it runs
                 kind = EdgeKind.REQUIRE
@@ -863,7 +957,8 @@ class Project:
         return the modules whose verdict or chain root changed."""
         pkg_dirs = self._package_dirs()
         self.node_entries = self._find_node_entries(pkg_dirs)
-        if self._settle_node_run():
+        self.cjs_entries = self._find_cjs_entries(pkg_dirs)
+        if self._settle_node_run() | self._settle_cjs():
             cycles = entries = True
             pkg_dirs = self._package_dirs()  # (modules loaded: maybe in other packages)
         inf = self.infection
@@ -1020,6 +1115,10 @@ class Project:
                 continue
             if p.name in BUNDLER_CONFIGS:
                 structural = True  # its resolve.alias may send imports anywhere
+            if p.name in TSUP_CONFIGS:
+                structural = True  # which builds tsup makes, and what they keep external
+                if dialect_for_path(p) is None:
+                    continue
             if dialect_for_path(p) is None:
                 if not p.suffix:  # maybe a folder: created/deleted trees
                     structural = rediscover = True
@@ -1130,8 +1229,8 @@ class Project:
         if graph_dirty:
             if full_index:
                 self.graph.index_edges()
-            if self._settle_node_run():
-                unverdicted = True  # (which files Node runs changed: their imports too)
+            if self._settle_node_run() | self._settle_cjs():
+                unverdicted = True  # (which files Node runs or tsup bundles changed: their imports too)
             if unverdicted:
                 change.verdicts = self.recompute(cycles=True, entries=True)
             else:

@@ -235,7 +235,8 @@ class _Rules:
                 # module's own top-level await — the async-cycle finding says what the cycle does.
                 if target in reportable and target != path and root_of(target) != path:
                     self.async_import(mod, edge)
-                elif self.a.resolver.required_seen and not getattr(self.graph.modules.get(target), "workspace", True):
+                elif (self.a.resolver.required_seen or self.a.cjs_bundled) and \
+                        not getattr(self.graph.modules.get(target), "workspace", True):
                     inner = self.a.bundled_throw(target)
                     if inner is not None:
                         self.bundled_throw(mod, edge, inner)
@@ -301,8 +302,9 @@ class _Rules:
         self.add(mod, edge.span, "require-async", msg, related, target)
 
     def bundled_require_async(self, mod: Module, edge: Edge, external: str) -> None:
-        """An import of a webpack external of a CommonJS type (``external``: which, and that
-        the bundle loads it with `require()`) whose module is async: the bundle throws."""
+        """An import the bundle makes a `require()` of (``external``: a webpack external of a
+        CommonJS type, or a package tsup's CommonJS build keeps external) whose module is
+        async: the bundle throws when it runs."""
         target = edge.target
         assert target is not None
         fact = edge.fact
@@ -311,9 +313,7 @@ class _Rules:
         root_cause = self.cause(target, mod.path, reportable=False)
         if root_cause.startswith(("it has", "it is")):
             root_cause = f"`{display(target, mod.path)}` {has_phrase(self.mod(target))}"
-        fix = ("add it to nodeExternals' `allowlist` so that webpack bundles it"
-               if "webpack-node-externals" in external else
-               "leave it out of `externals` so that webpack bundles it (the importer becomes an async module)")
+        fix = self.a.bundled_fix(edge)
         why = root_cause if root_cause.startswith("because") else f"({root_cause})"
         msg = (f"`{edge.specifier}` is {external}, and it is an async module {why}: "
                f"when the bundle runs, Node throws ERR_REQUIRE_ASYNC_MODULE at {what}; {fix}")
@@ -322,17 +322,17 @@ class _Rules:
 
     def bundled_throw(self, mod: Module, edge: Edge, inner: Edge) -> None:
         """A static import of a package the bundle includes, in whose modules the bundle
-        require()s an async webpack external (``inner``): it throws when the bundle runs."""
+        require()s an async module (``inner``: a webpack external, a package tsup keeps
+        external): it throws when the bundle runs."""
         assert inner.target is not None
-        external = self.a.bundled_require(inner) or "a webpack external"
+        external = self.a.bundled_require(inner) or "loaded with require() by the bundle"
         src = self.mod(inner.source)
         where = f"{display(inner.source, mod.path)}, line {src.line_of(inner.span.start)}"
         root_cause = self.cause(inner.target, mod.path, reportable=False)
         if root_cause.startswith(("it has", "it is")):
             root_cause = f"`{display(inner.target, mod.path)}` {has_phrase(self.mod(inner.target))}"
         why = root_cause if root_cause.startswith("because") else f"({root_cause})"
-        fix = ("add it to nodeExternals' `allowlist` too" if "webpack-node-externals" in external else
-               "leave it out of `externals` so that webpack bundles it too")
+        fix = "build ES modules only (`--format esm`)" if "tsup" in external else self.a.bundled_fix(inner)
         msg = (f"`{edge.specifier}` is bundled, and it imports `{inner.specifier}` ({where}), an async "
                f"module {why}; `{inner.specifier}` is {external}, so Node throws ERR_REQUIRE_ASYNC_MODULE "
                f"there when the bundle runs; {fix}")

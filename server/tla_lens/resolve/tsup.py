@@ -1,0 +1,312 @@
+"""CommonJS builds made by tsup, read from a package's npm scripts and tsup's configuration
+(read, never run).
+
+tsup (version 9; esbuild underneath) bundles its entries into CommonJS unless told otherwise
+(`--format`, default `cjs`) and keeps every `dependencies` and `peerDependencies` package of the
+package.json external (`lodash`, `lodash/get`), with `external` adding more and `noExternal`
+taking some back (tsup-node, or `skipNodeModulesBundle`, keeps every package external). In the
+CommonJS output an import of an external is `require("lodash")`: a package that is an ES module
+with top-level await there throws ERR_REQUIRE_ASYNC_MODULE when the bundle runs. tsup keeps
+`import()` as it is (it loads such a package), and esbuild refuses to bundle a top-level await
+into CommonJS (a build error).
+
+A command counts when its program is `tsup` or `tsup-node` (after what :mod:`scripts` skips,
+and `npx`, `pnpm exec`, `yarn`, `bunx`). Its files and `--entry.NAME` are the entries (globs,
+relative to the package), `--format`, `--external`, `--config` and `--no-config` are read; the
+configuration (tsup.config.{ts,cts,mts,js,cjs,mjs,json}, or package.json's "tsup", from the
+package's folder upward) gives `entry`, `format`, `external`, `noExternal` and
+`skipNodeModulesBundle` where written as literals; the command line's win over it, as in tsup.
+A build whose configuration cannot be read that way (a function, values computed) is not
+modelled (:attr:`CjsBuild.unread` says why).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from .bundler import _pattern, js_regex
+from .scripts import _commands, _program
+
+__all__ = ["CjsBuild", "package_cjs_builds", "CONFIG_NAMES"]
+
+CONFIG_NAMES = ("tsup.config.ts", "tsup.config.cts", "tsup.config.mts", "tsup.config.js",
+                "tsup.config.cjs", "tsup.config.mjs", "tsup.config.json")
+_RUNNERS = {"npx": (), "bunx": (), "yarn": (), "pnpm": ("exec", "dlx"), "npm": ("exec",)}
+# tsup's options with a value (the next word when not written `--opt=value`); those with an
+# optional value take the next word unless it is an option (as its argument parser does)
+_VALUED = frozenset({"-d", "--out-dir", "--format", "--target", "--ignore-watch", "--onSuccess",
+                     "--inject", "--external", "--global-name", "--jsxFactory", "--jsxFragment",
+                     "--pure", "--platform", "--loader", "--tsconfig", "--config", "--killSignal"})
+_OPTIONAL = frozenset({"--minify", "--dts", "--experimental-dts", "--sourcemap", "--watch",
+                       "--treeshake", "--publicDir"})
+# a specifier tsup-node leaves to esbuild (a path, not a package)
+_NOT_A_PACKAGE = re.compile(r"^[A-Z]:[/\\]|^\.{0,2}/|^\.{1,2}$")
+
+
+@dataclass(frozen=True)
+class CjsBuild:
+    """A CommonJS build of a package by tsup."""
+    script: str                  # the npm script that runs it
+    package_dir: str
+    entries: tuple[str, ...]     # as written: files or globs, relative to the package
+    # external patterns: ("name", "lodash") matches `lodash` and `lodash/…`, ("regex",
+    # "source\x00flags") a JavaScript regular expression
+    external: tuple[tuple[str, str], ...] = ()
+    no_external: tuple[tuple[str, str], ...] = ()
+    every_package: bool = False  # tsup-node / skipNodeModulesBundle
+    config: Optional[str] = None  # the configuration file read
+    unread: Optional[str] = None
+    formats: tuple[str, ...] = field(default=("cjs",))
+
+    def keeps_external(self, specifier: str) -> bool:
+        """Does the build leave ``specifier`` to `require()` when the bundle runs?"""
+        if _matches(specifier, self.no_external):
+            return False
+        if _matches(specifier, self.external):
+            return True
+        return self.every_package and not _NOT_A_PACKAGE.match(specifier)
+
+
+def _matches(specifier: str, patterns: tuple[tuple[str, str], ...]) -> bool:
+    for kind, value in patterns:
+        if kind == "name":
+            if specifier == value or specifier.startswith(value + "/") or specifier.startswith(value + "\\"):
+                return True
+        else:
+            pattern = _pattern(*value.split("\x00", 1))
+            if pattern is not None and pattern.search(specifier):
+                return True
+    return False
+
+
+def _tsup_words(words: list[str]) -> Optional[list[str]]:
+    """The words from `tsup`/`tsup-node` on, when the command runs it."""
+    words = _program(words)
+    while words and os.path.basename(words[0]) in _RUNNERS:
+        sub = _RUNNERS[os.path.basename(words[0])]
+        words = words[1:]
+        while words and words[0].startswith("-"):
+            words = words[1:]  # (the runner's own flags: `npx --yes`)
+        if words and words[0] in sub:
+            words = words[1:]
+        while words and words[0].startswith("-"):
+            words = words[1:]
+    if words and os.path.basename(words[0]) in ("tsup", "tsup-node"):
+        return words
+    return None
+
+
+@dataclass
+class _Cli:
+    entries: list[str] = field(default_factory=list)
+    formats: Optional[list[str]] = None
+    external: Optional[list[str]] = None
+    config: Optional[str] = None
+    no_config: bool = False
+
+
+def _parse(words: list[str]) -> _Cli:
+    cli = _Cli()
+    i = 1
+    while i < len(words):
+        w = words[i]
+        if not w.startswith("-") or w == "-":
+            cli.entries.append(w)
+            i += 1
+            continue
+        name, eq, value = w.partition("=")
+        if name in _VALUED and not eq:
+            value = words[i + 1] if i + 1 < len(words) else ""
+            i += 1
+        elif name in _OPTIONAL and not eq and i + 1 < len(words) and not words[i + 1].startswith("-"):
+            i += 1  # (its value, not an entry)
+        elif name.startswith("--entry.") and not eq:
+            value = words[i + 1] if i + 1 < len(words) else ""
+            i += 1
+        if name == "--format":
+            cli.formats = (cli.formats or []) + [f for f in value.split(",") if f]
+        elif name == "--external":
+            cli.external = (cli.external or []) + [value]
+        elif name == "--config":
+            cli.config = value
+        elif name == "--no-config":
+            cli.no_config = True
+        elif name.startswith("--entry.") and value:
+            cli.entries.append(value)
+        i += 1
+    return cli
+
+
+class _Unread(Exception):
+    pass
+
+
+def _find_config(package_dir: str, is_file: Callable[[str], bool],
+                 read: Callable[[str], Optional[str]]) -> Optional[str]:
+    """tsup's configuration file for a build run in ``package_dir``: the first of its names in
+    that folder or above, or a package.json there with a "tsup" key."""
+    d = package_dir
+    while True:
+        for n in CONFIG_NAMES:
+            if is_file(os.path.join(d, n)):
+                return os.path.join(d, n)
+        pkg = os.path.join(d, "package.json")
+        if is_file(pkg):
+            try:
+                data = json.loads(read(pkg) or "")
+            except ValueError:
+                data = None
+            if isinstance(data, dict) and "tsup" in data:
+                return pkg
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
+    """The literal options of a tsup configuration: entry (list of strings), format,
+    external, noExternal (lists of ("name"|"regex", value)), skipNodeModulesBundle."""
+    text = read(path)
+    if text is None:
+        raise _Unread("it cannot be read")
+    if path.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise _Unread("it is not JSON")
+        if path.endswith("package.json"):
+            data = data.get("tsup") if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            raise _Unread("it is not an object")
+        out: dict = {}
+        for key in ("entry", "format"):
+            v = data.get(key)
+            if v is not None:
+                v = list(v.values()) if isinstance(v, dict) else [v] if isinstance(v, str) else v
+                if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                    raise _Unread(f"its `{key}` is not read")
+                out[key] = v
+        for key in ("external", "noExternal"):
+            v = data.get(key)
+            if v is not None:
+                if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                    raise _Unread(f"its `{key}` is not read")
+                out[key] = [("name", x) for x in v]
+        if data.get("skipNodeModulesBundle") is True:
+            out["skipNodeModulesBundle"] = True
+        return out
+    from .bundler import _Reader, _text
+
+    reader = _Reader(path, text)
+    cfg = reader._default_export()
+    if cfg is None:
+        # `module.exports = {…}`
+        for stmt in reader.root.named_children:
+            expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+            if expr is not None and expr.type == "assignment_expression" and \
+                    _text(expr.child_by_field_name("left"), reader.src) == "module.exports":
+                cfg = reader._unwrap(expr.child_by_field_name("right"))
+    if cfg is not None and cfg.type == "call_expression":
+        args = cfg.child_by_field_name("arguments")
+        argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+        cfg = reader._unwrap(argv[0]) if argv else None
+    if cfg is None or cfg.type != "object":
+        raise _Unread("its options are not an object literal (a list of builds, or a function)")
+    out = {}
+    for pair in cfg.named_children:
+        if pair.type == "comment":
+            continue
+        key = reader._key(pair) if pair.type == "pair" else None
+        if key is None:
+            raise _Unread(f"`{_text(pair, reader.src)[:40]}` in its options is not read")
+        if key not in ("entry", "format", "external", "noExternal", "skipNodeModulesBundle"):
+            continue
+        value = reader._unwrap(pair.child_by_field_name("value"))
+        if key == "skipNodeModulesBundle":
+            if value is None or value.type not in ("true", "false"):
+                raise _Unread("its `skipNodeModulesBundle` is not a literal")
+            out[key] = value.type == "true"
+            continue
+        items = value.named_children if value is not None and value.type in ("array", "object") else [value]
+        got: list = []
+        for item in items:
+            if item is not None and item.type == "comment":
+                continue
+            if item is not None and item.type == "pair" and key == "entry":
+                item = reader._unwrap(item.child_by_field_name("value"))  # ({name: file})
+            item = reader._unwrap(item)
+            if item is not None and item.type == "string":
+                got.append(("name", reader._string(item)))
+            elif item is not None and item.type == "regex" and key in ("external", "noExternal"):
+                pattern, flags = item.child_by_field_name("pattern"), item.child_by_field_name("flags")
+                source = _text(pattern, reader.src) if pattern is not None else ""
+                flag_text = _text(flags, reader.src) if flags is not None else ""
+                try:
+                    js_regex(source, flag_text)
+                except ValueError as e:
+                    raise _Unread(f"its `{key}` has {e}")
+                got.append(("regex", source + "\x00" + flag_text))
+            else:
+                raise _Unread(f"its `{key}` is not written as literals")
+        out[key] = [v for _, v in got] if key in ("entry", "format") else got
+    return out
+
+
+def _dependencies(manifest: dict) -> list[str]:
+    names: dict[str, None] = {}
+    for sec in ("dependencies", "peerDependencies"):
+        v = manifest.get(sec)
+        if isinstance(v, dict):
+            names.update((k, None) for k in v if isinstance(k, str))
+    return list(names)
+
+
+def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
+                       read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+    """The CommonJS builds the npm scripts of the package.json ``manifest`` (of
+    ``package_dir``) make with tsup, each with its entries and what it keeps external."""
+    scripts = manifest.get("scripts")
+    if not isinstance(scripts, dict):
+        return []
+    out: list[CjsBuild] = []
+    for name, text in scripts.items():
+        if not isinstance(name, str) or not isinstance(text, str) or "tsup" not in text:
+            continue
+        for words in _commands(text):
+            tsup = _tsup_words(words)
+            if tsup is None:
+                continue
+            out.append(_build(name, tsup, manifest, package_dir, is_file, read))
+    return [b for b in out if "cjs" in b.formats]
+
+
+def _build(script: str, words: list[str], manifest: dict, package_dir: str,
+           is_file: Callable[[str], bool], read: Callable[[str], Optional[str]]) -> CjsBuild:
+    cli = _parse(words)
+    conf_path = None
+    opts: dict = {}
+    unread = None
+    if not cli.no_config:
+        conf_path = os.path.normpath(os.path.join(package_dir, cli.config)) if cli.config else \
+            _find_config(package_dir, is_file, read)
+        if conf_path is not None:
+            try:
+                opts = _read_config(conf_path, read)
+            except _Unread as e:
+                unread = f"{os.path.basename(conf_path)}: {e}"
+    entries = cli.entries or opts.get("entry") or []
+    formats = cli.formats or opts.get("format") or ["cjs"]
+    external: list[tuple[str, str]] = [("name", d) for d in _dependencies(manifest)]
+    if cli.external is not None:
+        external += [("name", x) for x in cli.external if not x.endswith("package.json")]
+    else:
+        external += [x for x in opts.get("external", []) if not (x[0] == "name" and x[1].endswith("package.json"))]
+    every = os.path.basename(words[0]) == "tsup-node" or bool(opts.get("skipNodeModulesBundle"))
+    if not entries and unread is None:
+        unread = "no entry"
+    return CjsBuild(script, package_dir, tuple(entries), tuple(external), tuple(opts.get("noExternal", [])),
+                    every, conf_path, unread, tuple(formats))
