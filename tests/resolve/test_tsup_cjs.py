@@ -187,3 +187,40 @@ def test_print_config_lists_the_builds(tmp_path):
     assert json.loads(r.stdout)["tsupBuilds"] == [
         {"file": "package.json", "script": "build", "entries": ["src/index.ts"], "formats": ["cjs", "esm"],
          "external": ["slow-dep", "sync-dep", "dual-dep"]}]
+
+
+ESBUILD = {
+    # (script, the bundles expected to throw)
+    "packages-external": ("esbuild src/index.ts src/sync.ts src/dual.ts src/lazy.ts src/via.ts src/types.ts "
+                          "--bundle --platform=node --packages=external --outdir=dist --out-extension:.js=.cjs",
+                          {"index", "via"}),
+    # one package named (its subpaths too; a wildcard): the others are bundled
+    "external-flag": ("esbuild src/index.ts src/sync.ts src/lazy.ts src/via.ts --bundle --platform=node "
+                      "'--external:slow-*' --outdir=dist --out-extension:.js=.cjs", {"index", "via"}),
+    # ES modules: no require()
+    "esm": ("esbuild src/index.ts --bundle --platform=node --format=esm --packages=external --outdir=dist "
+            "--out-extension:.js=.mjs", set()),
+}
+
+
+@pytest.mark.parametrize("case", list(ESBUILD))
+def test_esbuild_cjs_bundles_as_node_runs_them(case, node26, engines_node_modules, tmp_path):
+    """esbuild's command line in an npm script: a CommonJS bundle (`--platform=node`) keeps the
+    packages `--external:` and `--packages=external` name, and require()s them when it runs."""
+    script, expected = ESBUILD[case]
+    root = _project(tmp_path, script, None)
+    project = analyse(root, Config(), cache=False)
+    runs = _build_and_run(root, tmp_path, node26, engines_node_modules)
+    throws = {name for name, out in runs.items() if "ERR_REQUIRE_ASYNC_MODULE" in out}
+    assert throws == expected
+    errors = {f.path.stem for f in project.findings if f.code == "require-async"}
+    closure = {"via": {"via", "helper"}}
+    for name in runs:
+        assert bool(errors & closure.get(name, {name})) is (name in throws), (name, runs[name], errors)
+    if case == "esm":
+        assert runs == {} and project.modules[root / "src/index.ts"].is_async and not errors
+        return
+    (f,) = [f for f in project.findings if f.path.stem == "index"]
+    assert f.message.startswith("`slow-dep` is a package that esbuild's CommonJS build (script `build` of "
+                                "package.json) keeps external"), f.message
+    assert f.message.endswith("(esbuild keeps import() as it is), or build ES modules only (`--format=esm`)")

@@ -609,16 +609,17 @@ class Project:
         build = self.tsup_build_of(edge)
         if build is not None:
             rel = self.graph.rel(Path(build.package_dir) / "package.json")
-            return (f"a package that tsup's CommonJS build (script `{build.script}` of {rel}) keeps external: "
-                    f"the bundle loads it with `require(\"{edge.specifier}\")`")
+            return (f"a package that {build.tool}'s CommonJS build (script `{build.script}` of {rel}) keeps "
+                    f"external: the bundle loads it with `require(\"{edge.specifier}\")`")
         res = self.resolver.resolve(edge.specifier, edge.source, "import")
         return res.message if res.kind == "required" else None
 
     def bundled_fix(self, edge: Edge) -> str:
         """For an edge :meth:`bundled_require` describes: what to do about it, in words."""
-        if self.tsup_build_of(edge) is not None:
-            return (f"load it with `await import(\"{edge.specifier}\")` where it is used (tsup keeps "
-                    "import() as it is), or build ES modules only (`--format esm`)")
+        build = self.tsup_build_of(edge)
+        if build is not None:
+            return (f"load it with `await import(\"{edge.specifier}\")` where it is used ({build.tool} keeps "
+                    f"import() as it is), or build ES modules only (`{build.esm_flag}`)")
         ext = self.resolver.external_for(edge.specifier, edge.source)
         if ext is not None and ext.via == "webpack-node-externals":
             return "add it to nodeExternals' `allowlist` so that webpack bundles it"
@@ -709,12 +710,15 @@ class Project:
 
     def _find_cjs_entries(self, pkg_dirs: list[Path]) -> dict[Path, CjsBuild]:
         """The entries of the CommonJS builds the workspace packages' npm scripts make with
-        tsup (each with its build)."""
+        tsup or esbuild (each with its build)."""
         found: dict[Path, CjsBuild] = {}
         fs = self.resolver.fs
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
-            if manifest is None or manifest[0] != pkg_dir or "tsup" not in str(manifest[1].get("scripts")):
+            if manifest is None or manifest[0] != pkg_dir:
+                continue
+            scripts = str(manifest[1].get("scripts"))
+            if "tsup" not in scripts and "esbuild" not in scripts:
                 continue
             for build in package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text):
                 if build.unread is not None:

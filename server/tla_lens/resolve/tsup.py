@@ -1,5 +1,5 @@
-"""CommonJS builds made by tsup, read from a package's npm scripts and tsup's configuration
-(read, never run).
+"""CommonJS builds made by tsup (or esbuild's command line), read from a package's npm scripts
+and tsup's configuration (read, never run).
 
 tsup (version 9; esbuild underneath) bundles its entries into CommonJS unless told otherwise
 (`--format`, default `cjs`) and keeps every `dependencies` and `peerDependencies` package of the
@@ -18,6 +18,12 @@ package's folder upward) gives `entry`, `format`, `external`, `noExternal` and
 `skipNodeModulesBundle` where written as literals; the command line's win over it, as in tsup.
 A build whose configuration cannot be read that way (a function, values computed) is not
 modelled (:attr:`CjsBuild.unread` says why).
+
+esbuild's own command line (`esbuild src/main.ts --bundle --platform=node
+--packages=external`) is read the same way: a bundle whose format is CommonJS (`--format=cjs`,
+or `--platform=node` without a format) keeps external what `--external:NAME` and
+`--packages=external` say (esbuild bundles every other package, and refuses a top-level await
+in CommonJS); without `--bundle` nothing is bundled, and nothing is read.
 """
 from __future__ import annotations
 
@@ -48,7 +54,7 @@ _NOT_A_PACKAGE = re.compile(r"^[A-Z]:[/\\]|^\.{0,2}/|^\.{1,2}$")
 
 @dataclass(frozen=True)
 class CjsBuild:
-    """A CommonJS build of a package by tsup."""
+    """A CommonJS build of a package by tsup (or esbuild's command line)."""
     script: str                  # the npm script that runs it
     package_dir: str
     entries: tuple[str, ...]     # as written: files or globs, relative to the package
@@ -60,6 +66,12 @@ class CjsBuild:
     config: Optional[str] = None  # the configuration file read
     unread: Optional[str] = None
     formats: tuple[str, ...] = field(default=("cjs",))
+    tool: str = "tsup"
+
+    @property
+    def esm_flag(self) -> str:
+        """How the command asks for ES modules only."""
+        return "--format=esm" if self.tool == "esbuild" else "--format esm"
 
     def keeps_external(self, specifier: str) -> bool:
         """Does the build leave ``specifier`` to `require()` when the bundle runs?"""
@@ -74,6 +86,10 @@ def _matches(specifier: str, patterns: tuple[tuple[str, str], ...]) -> bool:
     for kind, value in patterns:
         if kind == "name":
             if specifier == value or specifier.startswith(value + "/") or specifier.startswith(value + "\\"):
+                return True
+        elif kind == "wildcard":  # (esbuild's `--external:@aws-sdk/*`: one `*`, any text)
+            head, _, tail = value.partition("*")
+            if len(specifier) >= len(head) + len(tail) and specifier.startswith(head) and specifier.endswith(tail):
                 return True
         else:
             pattern = _pattern(*value.split("\x00", 1))
@@ -94,7 +110,7 @@ def _tsup_words(words: list[str]) -> Optional[list[str]]:
             words = words[1:]
         while words and words[0].startswith("-"):
             words = words[1:]
-    if words and os.path.basename(words[0]) in ("tsup", "tsup-node"):
+    if words and os.path.basename(words[0]) in ("tsup", "tsup-node", "esbuild"):
         return words
     return None
 
@@ -274,14 +290,51 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
         return []
     out: list[CjsBuild] = []
     for name, text in scripts.items():
-        if not isinstance(name, str) or not isinstance(text, str) or "tsup" not in text:
+        if not isinstance(name, str) or not isinstance(text, str) or ("tsup" not in text and "esbuild" not in text):
             continue
         for words in _commands(text):
             tsup = _tsup_words(words)
             if tsup is None:
                 continue
+            if os.path.basename(tsup[0]) == "esbuild":
+                build = _esbuild(name, tsup, package_dir)
+                if build is not None:
+                    out.append(build)
+                continue
             out.append(_build(name, tsup, manifest, package_dir, is_file, read))
     return [b for b in out if "cjs" in b.formats]
+
+
+def _esbuild(script: str, words: list[str], package_dir: str) -> Optional[CjsBuild]:
+    """esbuild's command line: a bundle (`--bundle`) in CommonJS (`--format=cjs`, or the
+    default for `--platform=node`) keeps the packages `--external:NAME` names (also their
+    subpaths; one `*` matches any text) and, with `--packages=external`, every package."""
+    entries: list[str] = []
+    bundle = False
+    platform = "browser"
+    fmt = None
+    external: list[tuple[str, str]] = []
+    every = False
+    for w in words[1:]:
+        if not w.startswith("-"):
+            entries.append(w.split("=", 1)[1] if "=" in w else w)  # (`out=src/in.ts`)
+            continue
+        name, _, value = w.partition("=")
+        if name == "--bundle":
+            bundle = True
+        elif name == "--platform":
+            platform = value
+        elif name == "--format":
+            fmt = value
+        elif name == "--packages":
+            every = value == "external"
+        elif w.startswith("--external:"):
+            pattern = w[len("--external:"):]
+            external.append(("wildcard" if "*" in pattern else "name", pattern))
+    if not bundle or not entries:
+        return None
+    fmt = fmt or ("cjs" if platform == "node" else "iife")
+    return CjsBuild(script, package_dir, tuple(entries), tuple(external), (), every, None, None, (fmt,), "esbuild")
 
 
 def _build(script: str, words: list[str], manifest: dict, package_dir: str,

@@ -332,7 +332,8 @@ class _Rules:
         if root_cause.startswith(("it has", "it is")):
             root_cause = f"`{display(inner.target, mod.path)}` {has_phrase(self.mod(inner.target))}"
         why = root_cause if root_cause.startswith("because") else f"({root_cause})"
-        fix = "build ES modules only (`--format esm`)" if "tsup" in external else self.a.bundled_fix(inner)
+        build = self.a.tsup_build_of(inner)
+        fix = f"build ES modules only (`{build.esm_flag}`)" if build is not None else self.a.bundled_fix(inner)
         msg = (f"`{edge.specifier}` is bundled, and it imports `{inner.specifier}` ({where}), an async "
                f"module {why}; `{inner.specifier}` is {external}, so Node throws ERR_REQUIRE_ASYNC_MODULE "
                f"there when the bundle runs; {fix}")
