@@ -126,7 +126,7 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
 
 def _external_action(ls: "TlaLensServer", edge, diags: list[T.Diagnostic]) -> Optional[T.CodeAction]:
     """For an import the bundle require()s (a webpack external of a CommonJS type) whose module
-    is async: the edit of the webpack configuration that loads it with import() or bundles it."""
+    is async: the edit of the webpack configuration that makes webpack bundle it."""
     project = ls.project
     assert project is not None
     conf = project.resolver.bundler_config_for(edge.source)
@@ -134,24 +134,36 @@ def _external_action(ls: "TlaLensServer", edge, diags: list[T.Diagnostic]) -> Op
     if conf is None or ext is None:
         return None
     path = Path(conf)
-    doc = ls.docs.get(path)
-    try:
-        text = doc.data if doc is not None else path.read_bytes()
-    except OSError:
+    text = _text_of(ls, path)
+    if text is None:
         return None
     result = external_fix(text, path.name, ext, edge.specifier)
     kind = T.CodeActionKind.QuickFix if diags else T.CodeActionKind.RefactorRewrite
     if isinstance(result, Refusal):
         return T.CodeAction(title=result.title, kind=kind, diagnostics=diags or None,
                             disabled=T.CodeActionDisabled(reason=result.reason))
+    return T.CodeAction(title=result.title, kind=kind, diagnostics=diags or None,
+                        edit=_file_edit(ls, path, text, result), is_preferred=bool(diags) or None)
+
+
+def _text_of(ls: "TlaLensServer", path: Path) -> Optional[bytes]:
+    """A file's text: its editor buffer's, else the file's on disk (None: unreadable)."""
+    doc = ls.docs.get(path)
+    try:
+        return doc.data if doc is not None else path.read_bytes()
+    except OSError:
+        return None
+
+
+def _file_edit(ls: "TlaLensServer", path: Path, text: bytes, fix: Fix) -> T.WorkspaceEdit:
+    """``fix``'s edits of ``text``, the content of ``path`` (open in the editor, or on disk)."""
+    doc = ls.docs.get(path)
     lines = LineIndex(text)
     edits = [T.TextEdit(range=T.Range(_position(lines, text, e.span.start, ls), _position(lines, text, e.span.end, ls)),
-                        new_text=e.new_text) for e in result.edits]
-    edit = T.WorkspaceEdit(document_changes=[T.TextDocumentEdit(
+                        new_text=e.new_text) for e in fix.edits]
+    return T.WorkspaceEdit(document_changes=[T.TextDocumentEdit(
         text_document=T.OptionalVersionedTextDocumentIdentifier(uri=ls.uri(path), version=doc.version if doc else None),
         edits=edits)])
-    return T.CodeAction(title=result.title, kind=kind, diagnostics=diags or None, edit=edit,
-                        is_preferred=bool(diags) or None)
 
 
 def _allow_async_action(ls: "TlaLensServer", cause: Optional[Path], d: T.Diagnostic) -> Optional[T.CodeAction]:
@@ -183,10 +195,8 @@ def _allow_async_action(ls: "TlaLensServer", cause: Optional[Path], d: T.Diagnos
                                                  new_text=new_config(pattern))])])
         return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit)
     path = Path(source)
-    doc = ls.docs.get(path)
-    try:
-        text = doc.data if doc is not None else path.read_bytes()
-    except OSError:
+    text = _text_of(ls, path)
+    if text is None:
         return None
     result = allow_async(text, pattern, "tlaLens" if path.name == "package.json" else None, title)
     if result is None:
@@ -194,13 +204,8 @@ def _allow_async_action(ls: "TlaLensServer", cause: Optional[Path], d: T.Diagnos
     if isinstance(result, Refusal):
         return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
                             disabled=T.CodeActionDisabled(reason=result.reason))
-    lines = LineIndex(text)
-    edits = [T.TextEdit(range=T.Range(_position(lines, text, e.span.start, ls), _position(lines, text, e.span.end, ls)),
-                        new_text=e.new_text) for e in result.edits]
-    edit = T.WorkspaceEdit(document_changes=[T.TextDocumentEdit(
-        text_document=T.OptionalVersionedTextDocumentIdentifier(uri=ls.uri(path), version=doc.version if doc else None),
-        edits=edits)])
-    return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit)
+    return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
+                        edit=_file_edit(ls, path, text, result))
 
 
 def _position(lines: LineIndex, text: bytes, offset: int, ls: "TlaLensServer") -> T.Position:

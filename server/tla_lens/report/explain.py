@@ -95,7 +95,8 @@ def explain(analysis: "Analysis", path: Path) -> str:
 def _not_followed(analysis: "Analysis", mod) -> list[str]:
     """The static imports of ``mod`` that are on purpose not followed, each with why: a webpack
     external the bundle takes from outside; and those the bundle loads with require() (a
-    webpack external of a CommonJS type), with whether that throws."""
+    webpack external of a CommonJS type, a package tsup or esbuild keeps external in a
+    CommonJS build), with whether that throws."""
     out = []
     for e in mod.edges:
         bundled = analysis.bundled_require(e)

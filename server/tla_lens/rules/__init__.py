@@ -292,14 +292,25 @@ class _Rules:
                 what += " (a require function made by `createRequire`)"
         else:
             what = f"`require(\"{edge.specifier}\")`"
-        root_cause = self.cause(target, mod.path, reportable=False)
-        if root_cause.startswith(("it has", "it is")):
-            root_cause = f"`{display(target, mod.path)}` {has_phrase(self.mod(target))}"
+        root_cause = self.root_cause(target, mod.path)
         msg = (f"{what} loads an async module ({root_cause}): Node throws ERR_REQUIRE_ASYNC_MODULE, "
                f"webpack and Meteor return a Promise instead of the exports; load it with "
                f"`await import(\"{edge.specifier}\")` instead")
         related = self.chain_related(target, reportable=False)
         self.add(mod, edge.span, "require-async", msg, related, target)
+
+    def root_cause(self, target: Path, from_file: Path) -> str:
+        """Why ``target`` is async, for a parenthesis: "`./db.js` has a top-level await at line 6",
+        "because of `./db.js` (…)"."""
+        cause = self.cause(target, from_file, reportable=False)
+        if cause.startswith(("it has", "it is")):
+            cause = f"`{display(target, from_file)}` {has_phrase(self.mod(target))}"
+        return cause
+
+    def async_why(self, target: Path, from_file: Path) -> str:
+        """The same after "is an async module": "(`./db.js` has …)", "because of `./db.js` (…)"."""
+        cause = self.root_cause(target, from_file)
+        return cause if cause.startswith("because") else f"({cause})"
 
     def bundled_require_async(self, mod: Module, edge: Edge, external: str) -> None:
         """An import the bundle makes a `require()` of (``external``: a webpack external of a
@@ -310,11 +321,8 @@ class _Rules:
         fact = edge.fact
         what = ("this import()" if isinstance(fact, DynamicImport) else "this import"
                 if isinstance(fact, StaticImport) else f"`{getattr(fact, 'callee', '') or 'require'}()`")
-        root_cause = self.cause(target, mod.path, reportable=False)
-        if root_cause.startswith(("it has", "it is")):
-            root_cause = f"`{display(target, mod.path)}` {has_phrase(self.mod(target))}"
+        why = self.async_why(target, mod.path)
         fix = self.a.bundled_fix(edge)
-        why = root_cause if root_cause.startswith("because") else f"({root_cause})"
         msg = (f"`{edge.specifier}` is {external}, and it is an async module {why}: "
                f"when the bundle runs, Node throws ERR_REQUIRE_ASYNC_MODULE at {what}; {fix}")
         related = self.chain_related(target, reportable=False)
@@ -328,10 +336,7 @@ class _Rules:
         external = self.a.bundled_require(inner) or "loaded with require() by the bundle"
         src = self.mod(inner.source)
         where = f"{display(inner.source, mod.path)}, line {src.line_of(inner.span.start)}"
-        root_cause = self.cause(inner.target, mod.path, reportable=False)
-        if root_cause.startswith(("it has", "it is")):
-            root_cause = f"`{display(inner.target, mod.path)}` {has_phrase(self.mod(inner.target))}"
-        why = root_cause if root_cause.startswith("because") else f"({root_cause})"
+        why = self.async_why(inner.target, mod.path)
         build = self.a.tsup_build_of(inner)
         fix = f"build ES modules only (`{build.esm_flag}`)" if build is not None else self.a.bundled_fix(inner)
         msg = (f"`{edge.specifier}` is bundled, and it imports `{inner.specifier}` ({where}), an async "
