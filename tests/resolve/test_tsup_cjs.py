@@ -224,3 +224,20 @@ def test_esbuild_cjs_bundles_as_node_runs_them(case, node26, engines_node_module
     assert f.message.startswith("`slow-dep` is a package that esbuild's CommonJS build (script `build` of "
                                 "package.json) keeps external"), f.message
     assert f.message.endswith("(esbuild keeps import() as it is), or build ES modules only (`--format=esm`)")
+
+
+@pytest.mark.parametrize("script", ["tsup src/index.ts --format cjs", "esbuild src/index.ts --bundle --platform=node "
+                                    "--packages=external --outdir=dist"])
+def test_top_level_await_in_a_cjs_build_fails_it(script, node26, engines_node_modules, tmp_path):
+    """A module a CommonJS build bundles has a top-level await: esbuild refuses it, and the
+    top-level-await finding says that build fails."""
+    root = _project(tmp_path, script, None)
+    (root / "src/config.ts").write_text("export const config = await Promise.resolve({ port: 1 });\n")
+    (root / "src/index.ts").write_text('import { config } from "./config.js";\nconsole.log(config);\n')
+    project = analyse(root, Config(), cache=False)
+    (f,) = [f for f in project.findings if f.code == "top-level-await"]
+    assert f.path == root / "src/config.ts"
+    assert "CommonJS build (script `build` of package.json) bundles this module, and esbuild refuses a " \
+           "top-level await in CommonJS" in f.message and f.message.endswith("that build fails"), f.message
+    with pytest.raises(AssertionError, match='Top-level await is currently not supported with the "cjs" output format'):
+        _build_and_run(root, tmp_path, node26, engines_node_modules)

@@ -379,6 +379,12 @@ class _Rules:
         if entries:
             base += "; entry points affected: " + ", ".join(
                 f"`{display(p, mod.path)}`" for p in entries[:3]) + (" …" if len(entries) > 3 else "")
+        build = self.a.cjs_bundled.get(mod.path)
+        if build is not None:
+            rel = self.graph.rel(Path(build.package_dir) / "package.json")
+            base += (f"; {build.tool}'s CommonJS build (script `{build.script}` of {rel}) bundles this module, "
+                     f"and esbuild refuses a top-level await in CommonJS (\"Top-level await is currently not "
+                     f"supported with the \"cjs\" output format\"): that build fails")
         related = [Related(p, Span(0, 0), f"made async (distance {infected[p]})")
                    for p in (ws or names)[:10]]
         for site in mod.tla:
