@@ -50,6 +50,9 @@ run: $(STAMP)
 	@echo
 	@echo "== tla-lens explain examples/node-ts-app/src/routes.ts (TypeScript that Node runs itself)"
 	$(BIN)/tla-lens explain examples/node-ts-app/src/routes.ts
+	@echo
+	@echo "== tla-lens check examples/tsup-service (tsup's CommonJS build require()s an async dependency)"
+	-$(BIN)/tla-lens check examples/tsup-service
 
 # Emacs with eglot for tests/editors/test_emacs.py (Neovim comes from PyPI with the test extra)
 editor-packages:

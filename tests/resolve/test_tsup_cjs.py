@@ -241,3 +241,19 @@ def test_top_level_await_in_a_cjs_build_fails_it(script, node26, engines_node_mo
            "top-level await in CommonJS" in f.message and f.message.endswith("that build fails"), f.message
     with pytest.raises(AssertionError, match='Top-level await is currently not supported with the "cjs" output format'):
         _build_and_run(root, tmp_path, node26, engines_node_modules)
+
+
+def test_the_example_throws_as_tla_lens_says(node26, engines_node_modules, tmp_path):
+    """examples/tsup-service (what `make run` shows): built by its own script with tsup and
+    started as its `start` script starts it, Node throws ERR_REQUIRE_ASYNC_MODULE, and the error
+    tla-lens reports is at the import that makes it throw."""
+    import shutil
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "tsup-service"
+    root = tmp_path / "tsup-service"
+    shutil.copytree(example, root, symlinks=True)
+    project = analyse(root, Config(), cache=False)
+    assert [(f.path.relative_to(root).as_posix(), f.code) for f in project.findings
+            if f.severity == "error"] == [("src/routes.ts", "require-async")]
+    runs = _build_and_run(root, tmp_path, node26, engines_node_modules)
+    assert "ERR_REQUIRE_ASYNC_MODULE" in runs["main"], runs

@@ -254,7 +254,7 @@ class Project:
         self.version = 0        # bumped when verdicts are recomputed
         self.generation = 0     # bumped on every change (text, positions or verdicts)
         # bundled_throw's answers, for the generation they were found in
-        self._throws: dict[Path, Optional[Edge]] = {}
+        self._throws: dict[tuple[Path, bool], Optional[Edge]] = {}
         self._throws_version = -1
         self._findings: Optional[list] = None
         self._infected: dict[tuple[Path, bool], dict[Path, int]] = {}
@@ -636,24 +636,26 @@ class Project:
         mod = self.modules.get(edge.source)
         return build if mod is not None and mod.format != "cjs" else None
 
-    def bundled_throw(self, path: Path) -> Optional[Edge]:
+    def bundled_throw(self, path: Path, workspace: bool = False) -> Optional[Edge]:
         """For a module outside the workspace (a package the bundle includes): the first
         require() of an async module the bundle makes in it or in what it imports statically
-        outside the workspace (an import of a webpack external of a CommonJS type; breadth
-        first), which throws when the bundle runs; else None."""
+        outside the workspace (an import of a webpack external of a CommonJS type, of a package
+        tsup keeps external; breadth first), which throws when the bundle runs; else None.
+        ``workspace``: through workspace modules too (from any module)."""
         if not self.resolver.required_seen and not self.cjs_bundled:
             return None
         if self._throws_version != self.generation:
             self._throws = {}
             self._throws_version = self.generation
-        if path in self._throws:
-            return self._throws[path]
+        key = (path, workspace)
+        if key in self._throws:
+            return self._throws[key]
         found = None
         seen = {path}
         queue = deque([path])
         while queue and found is None:
             mod = self.modules.get(queue.popleft())
-            if mod is None or mod.workspace:
+            if mod is None or (mod.workspace and not workspace):
                 continue
             for e in mod.edges:
                 t = e.target
@@ -665,7 +667,7 @@ class Project:
                 if e.kind is EdgeKind.STATIC and t not in seen:
                     seen.add(t)
                     queue.append(t)
-        self._throws[path] = found
+        self._throws[key] = found
         return found
 
     def kept_by_node(self, edge: Edge) -> Optional[str]:

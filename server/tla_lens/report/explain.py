@@ -31,6 +31,13 @@ def explain(analysis: "Analysis", path: Path) -> str:
         out.append(f"{name} is not an async module: none of its {n_static} static import"
                    f"{'s' if n_static != 1 else ''} reaches a top-level await.")
         out += _not_followed(analysis, mod)
+        inner = analysis.bundled_throw(path, workspace=True)
+        if inner is not None and inner.source != path:
+            src = analysis.modules[inner.source]
+            out.append(f"Its imports reach one that throws when the bundle runs: {rel(inner.source)} (line "
+                       f"{src.line_of(inner.span.start)}) imports {inner.specifier!r}, which is "
+                       f"{analysis.bundled_require(inner)}; it is an async module: Node throws "
+                       "ERR_REQUIRE_ASYNC_MODULE there.")
     elif is_synthetic(mod):
         out.append(f"{name} is an async module: it {has_phrase(mod)}.")
     elif mod.has_tla:

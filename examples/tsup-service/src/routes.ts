@@ -1,0 +1,6 @@
+import { count } from "metrics-client";
+
+export function handle(path: string): string {
+  count(path);
+  return `ok ${path}`;
+}
