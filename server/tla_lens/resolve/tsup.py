@@ -351,6 +351,8 @@ def _build(script: str, words: list[str], manifest: dict, package_dir: str,
                 opts = _read_config(conf_path, read)
             except _Unread as e:
                 unread = f"{os.path.basename(conf_path)}: {e}"
+            except Exception as e:  # pragma: no cover - defensive: a strange file is not read
+                unread = f"{os.path.basename(conf_path)}: could not be read ({type(e).__name__})"
     entries = cli.entries or opts.get("entry") or []
     formats = cli.formats or opts.get("format") or ["cjs"]
     external: list[tuple[str, str]] = [("name", d) for d in _dependencies(manifest)]
