@@ -615,14 +615,7 @@ class _Reader:
                 if item is None:
                     continue
                 if item.type == "regex":
-                    pattern, flags = item.child_by_field_name("pattern"), item.child_by_field_name("flags")
-                    regex = (_text(pattern, self.src) if pattern is not None else "",
-                             _text(flags, self.src) if flags is not None else "")
-                    try:
-                        js_regex(*regex)
-                        unread = None
-                    except ValueError as e:
-                        unread = str(e)
+                    regex, unread = self.regex(item)
                     out.append(ExternalRule(default, module_output, item.start_byte, item.end_byte,
                                             item.start_point[0] + 1, regex=regex, unread=unread))
                 elif item.type == "call_expression":
@@ -730,14 +723,10 @@ class _Reader:
                 if item.type == "string":
                     allow.append(("string", self._string(item)))
                 elif item.type == "regex":
-                    pattern, flags = item.child_by_field_name("pattern"), item.child_by_field_name("flags")
-                    source = _text(pattern, self.src) if pattern is not None else ""
-                    flag_text = _text(flags, self.src) if flags is not None else ""
-                    try:
-                        js_regex(source, flag_text)
-                    except ValueError as e:
-                        raise _Unread(f"its `allowlist` has {e}")
-                    allow.append(("regex", source + "\x00" + flag_text))
+                    regex, unread = self.regex(item)
+                    if unread is not None:
+                        raise _Unread(f"its `allowlist` has {unread}")
+                    allow.append(("regex", "\x00".join(regex)))
                 else:
                     raise _Unread(f"`{_text(item, self.src)}` in its `allowlist` is not read")
             from_file = None
@@ -783,6 +772,18 @@ class _Reader:
     def _external(self, request: str, node, spec: str, default: str, module_output: bool) -> BundlerExternal:
         return _make_external(request, node.start_byte, node.end_byte, node.start_point[0] + 1, spec, default,
                               module_output)
+
+    def regex(self, node) -> tuple[tuple[str, str], Optional[str]]:
+        """A regular expression literal's (JavaScript source, flags), and why Python's re cannot
+        read it the same way (None: it can)."""
+        pattern, flags = node.child_by_field_name("pattern"), node.child_by_field_name("flags")
+        regex = (_text(pattern, self.src) if pattern is not None else "",
+                 _text(flags, self.src) if flags is not None else "")
+        try:
+            js_regex(*regex)
+        except ValueError as e:
+            return regex, str(e)
+        return regex, None
 
     def _is_true(self, node) -> bool:
         return node is not None and node.type == "true"
@@ -1012,14 +1013,9 @@ class _Reader:
         """`{find: /re/, replacement}` (Vite): the part of an import the expression matches is
         replaced, as JavaScript's String.prototype.replace does, and the result resolved."""
         name = _text(find, self.src)
-        pattern = find.child_by_field_name("pattern")
-        flags = find.child_by_field_name("flags")
-        regex = (_text(pattern, self.src) if pattern is not None else "",
-                 _text(flags, self.src) if flags is not None else "")
-        try:
-            js_regex(*regex)
-        except ValueError as e:
-            return BundlerAlias(name, (), line, str(e), regex=regex)
+        regex, unread = self.regex(find)
+        if unread is not None:
+            return BundlerAlias(name, (), line, unread, regex=regex)
         value = self._unwrap(target)
         try:
             repl = self._eval(value)

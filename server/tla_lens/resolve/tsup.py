@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from .bundler import _pattern, js_regex
+from .bundler import _pattern
 from .scripts import _commands, _program
 
 __all__ = ["CjsBuild", "package_cjs_builds", "CONFIG_NAMES"]
@@ -258,14 +258,10 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
             if item is not None and item.type == "string":
                 got.append(("name", reader._string(item)))
             elif item is not None and item.type == "regex" and key in ("external", "noExternal"):
-                pattern, flags = item.child_by_field_name("pattern"), item.child_by_field_name("flags")
-                source = _text(pattern, reader.src) if pattern is not None else ""
-                flag_text = _text(flags, reader.src) if flags is not None else ""
-                try:
-                    js_regex(source, flag_text)
-                except ValueError as e:
-                    raise _Unread(f"its `{key}` has {e}")
-                got.append(("regex", source + "\x00" + flag_text))
+                regex, unread = reader.regex(item)
+                if unread is not None:
+                    raise _Unread(f"its `{key}` has {unread}")
+                got.append(("regex", "\x00".join(regex)))
             else:
                 raise _Unread(f"its `{key}` is not written as literals")
         out[key] = [v for _, v in got] if key in ("entry", "format") else got
