@@ -145,6 +145,9 @@ def test_lazy_import_fix_makes_the_bundle_run(node26, engines_node_modules, tmp_
     # an option with an optional value takes the next word (as tsup's argument parser does)
     ("tsup --dts src/types.ts src/a.ts", None, (("src/a.ts",), ("cjs",), False, None)),
     ("npx --yes tsup-node --entry.main=src/m.ts", None, (("src/m.ts",), ("cjs",), True, None)),
+    # named entries win over the files (as tsup takes them); one --external is a list
+    ("tsup src/a.ts --entry.main src/m.ts --external @aws-sdk/client-s3,sharp", None,
+     (("src/m.ts",), ("cjs",), False, None)),
     ("pnpm exec tsup --no-config src/a.ts", "export default { entry: ['x.ts'], format: 'esm' }",
      (("src/a.ts",), ("cjs",), False, None)),
     ("tsup", "import { defineConfig } from 'tsup'\nexport default defineConfig({ entry: { main: 'src/m.ts' }, "
@@ -166,7 +169,7 @@ def test_tsup_commands_and_configuration_read(script, config, expected, tmp_path
     (b,) = package_cjs_builds(manifest, str(tmp_path), os.path.isfile, read)
     assert (b.entries, b.formats, b.every_package, b.unread) == expected
     assert b.keeps_external("lodash/get") and not b.keeps_external("./lodash")
-    assert b.keeps_external("@aws-sdk/client-s3") is ("aws" in (config or "") or b.every_package)
+    assert b.keeps_external("@aws-sdk/client-s3") is ("aws" in (config or script) or b.every_package)
 
 
 def test_esm_only_builds_and_other_programs_are_not_cjs_builds(tmp_path):

@@ -118,6 +118,7 @@ def _tsup_words(words: list[str]) -> Optional[list[str]]:
 @dataclass
 class _Cli:
     entries: list[str] = field(default_factory=list)
+    named: list[str] = field(default_factory=list)  # --entry.NAME (then the files are not entries)
     formats: Optional[list[str]] = None
     external: Optional[list[str]] = None
     config: Optional[str] = None
@@ -143,7 +144,7 @@ def _parse(words: list[str]) -> _Cli:
             value = words[i + 1] if i + 1 < len(words) else ""
             i += 1
         if name == "--format":
-            cli.formats = (cli.formats or []) + [f for f in value.split(",") if f]
+            cli.formats = (cli.formats or []) + [value]
         elif name == "--external":
             cli.external = (cli.external or []) + [value]
         elif name == "--config":
@@ -151,8 +152,15 @@ def _parse(words: list[str]) -> _Cli:
         elif name == "--no-config":
             cli.no_config = True
         elif name.startswith("--entry.") and value:
-            cli.entries.append(value)
+            cli.named.append(value)
         i += 1
+    if cli.named:
+        cli.entries = cli.named
+    # (one value is a comma-separated list, several are taken as they are: tsup's ensureArray)
+    if cli.formats is not None and len(cli.formats) == 1:
+        cli.formats = [f for f in cli.formats[0].split(",") if f]
+    if cli.external is not None and len(cli.external) == 1:
+        cli.external = [x for x in cli.external[0].split(",") if x]
     return cli
 
 
