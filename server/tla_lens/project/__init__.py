@@ -53,7 +53,7 @@ from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import _GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve import Resolution, Resolver
-from ..resolve.resolver import EXTERNAL, split_external
+from ..resolve.resolver import EXTERNAL, TscCjs, split_external
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts, Span, StaticImport, TlaKind, TlaSite
 from .cache import FactsCache, Workers, content_key
@@ -246,6 +246,8 @@ class Project:
         # files Node runs from them by type stripping (label: the entry's), whose imports are
         # kept as written
         self.node_entries: dict[Path, str] = {}
+        # TypeScript files tsc compiles to CommonJS (their imports are require()s), with why
+        self.tsc_cjs: dict[Path, TscCjs] = {}
         # tsup's CommonJS builds: their entries, and every module they bundle (_settle_cjs)
         self.cjs_entries: dict[Path, CjsBuild] = {}
         self.cjs_bundled: dict[Path, CjsBuild] = {}
@@ -584,7 +586,7 @@ class Project:
         if facts.invalid_utf8 and workspace:
             self.file_problems.setdefault(path, []).append(Problem(
                 path, "not valid UTF-8; analysed with replacement characters", severity="information"))
-        fmt = _module_format(path, facts, self.resolver)
+        fmt = self._format(path, facts)
         verbatim = self._verbatim(path, dialect)
         keep = path in self.overlays
         mod = Module(path=path, data=data if keep else None, facts=facts, format=fmt,
@@ -592,6 +594,21 @@ class Project:
                      reader=None if keep else self._reader)
         mod.edges = self._edges_of(mod)
         return mod
+
+    def _format(self, path: Path, facts: ModuleFacts) -> str:
+        """"esm" or "cjs": how the module runs (:func:`_module_format`), and CommonJS where tsc
+        compiles a TypeScript file into it (`module: commonjs`, or `nodenext` without
+        `"type": "module"`; :meth:`Resolver.tsc_emits_cjs`) — not for the files Node runs
+        itself (type stripping detects module syntax) or tsup/esbuild bundle."""
+        fmt = _module_format(path, facts, self.resolver)
+        self.tsc_cjs.pop(path, None)
+        if facts.dialect in (Dialect.TS, Dialect.TSX) and path.suffix in (".ts", ".tsx", ".cts") \
+                and path not in self.node_run and path not in self.cjs_bundled:
+            why = self.resolver.tsc_emits_cjs(path)
+            if why is not None:
+                self.tsc_cjs[path] = why  # (also where the file is CommonJS anyway: its import()s)
+                return "cjs"
+        return fmt
 
     def _verbatim(self, path: Path, dialect: Dialect) -> bool:
         """Are ``path``'s imports kept as written: verbatimModuleSyntax (tsconfig, deno.json),
@@ -764,6 +781,7 @@ class Project:
             return False
         for p in flipped:
             mod = self.modules[p]
+            mod.format = self._format(p, mod.facts)
             mod.edges = self._edges_of(mod)
         self.load(sorted({e.target for p in flipped for e in self.modules[p].edges
                           if e.target is not None and e.target not in self.modules and _loadable(e.target)}))
@@ -806,6 +824,7 @@ class Project:
             for p in flipped:
                 mod = self.modules[p]
                 mod.verbatim = self._verbatim(p, mod.facts.dialect)
+                mod.format = self._format(p, mod.facts)
                 mod.edges = self._edges_of(mod)
             self.load(sorted({e.target for p in flipped for e in self.modules[p].edges
                               if e.target is not None and e.target not in self.modules
@@ -867,10 +886,13 @@ class Project:
         for dyn in facts.dynamic_imports:
             if dyn.specifier is None:
                 continue
-            res = self._resolve(mod, dyn.specifier, "import", problem=True)
+            # (tsc under `module: commonjs` compiles import() to require())
+            required = cjs and mod.path in self.tsc_cjs and not self.tsc_cjs[mod.path].keeps_import
+            res = self._resolve(mod, dyn.specifier, "require" if required else "import", problem=True)
             # (webpack builds the import() of an external it require()s as a require() too)
+            required = required or res.kind == "required"
             edges.append(Edge(mod.path, res.path if res.kind == "file" or res.kind == "required" else None,
-                              EdgeKind.REQUIRE if res.kind == "required" else EdgeKind.DYNAMIC,
+                              EdgeKind.REQUIRE if required else EdgeKind.DYNAMIC,
                               dyn.specifier, dyn.span, dyn.specifier_span, dyn))
         here = os.path.dirname(mod.path)
         for glob in facts.globs:
@@ -1261,7 +1283,7 @@ class Project:
             if path in sources:
                 continue
             mod = self.modules[path]
-            fmt = _module_format(path, mod.facts, self.resolver)
+            fmt = self._format(path, mod.facts)
             verbatim = mod.verbatim
             if mod.facts.dialect.is_typescript or mod.facts.dialect is Dialect.VUE:
                 verbatim = self._verbatim(path, mod.facts.dialect)

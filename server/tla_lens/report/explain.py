@@ -25,7 +25,17 @@ def explain(analysis: "Analysis", path: Path) -> str:
     out: list[str] = []
     name = rel(path)
     if mod.format == "cjs":
-        out.append(f"{name} is a CommonJS module: it is never async (it cannot use top-level await).")
+        tsc = analysis.tsc_cjs.get(path)
+        how = f" (tsc compiles it into one: {tsc.why})" if tsc is not None else ""
+        out.append(f"{name} is a CommonJS module{how}: it is never async (it cannot use top-level await).")
+        out += _not_followed(analysis, mod)
+        for e in mod.edges:
+            target = analysis.modules.get(e.target) if e.target is not None else None
+            if e.kind is EdgeKind.REQUIRE and target is not None and target.is_async \
+                    and analysis.bundled_require(e) is None:
+                root = analysis.modules[target.chain[-1]] if target.chain else target
+                out.append(f"It loads {e.specifier!r} with require() (line {mod.line_of(e.span.start)}), an async "
+                           f"module ({rel(root.path)}: {root_phrase(root)}): Node throws ERR_REQUIRE_ASYNC_MODULE there.")
     elif not mod.is_async:
         n_static = sum(1 for e in mod.edges if e.kind is EdgeKind.STATIC)
         out.append(f"{name} is not an async module: none of its {n_static} static import"

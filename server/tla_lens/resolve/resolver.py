@@ -204,6 +204,15 @@ def _in_node_modules(p: str) -> bool:
     return f"{os.sep}node_modules{os.sep}" in p or p.endswith(f"{os.sep}node_modules")
 
 
+@dataclass(frozen=True)
+class TscCjs:
+    """Why tsc compiles a TypeScript file into CommonJS (:meth:`Resolver.tsc_emits_cjs`)."""
+    why: str           # "tsconfig.json's `module` is `commonjs`"
+    config: str        # the tsconfig, as shown
+    module: str        # its `module`, lower-cased
+    keeps_import: bool  # import() stays import() (node16/nodenext); `commonjs` makes it require()
+
+
 # how the module of an async webpack external is named: "<configuration file>#external:<request>"
 EXTERNAL = "#external:"
 
@@ -1793,6 +1802,40 @@ class Resolver:
         gives them: Yarn's global cache, Deno's npm and HTTP caches."""
         return {"yarnGlobalCache": list(self._yarn_cache_dirs()), "denoNpmCache": list(self._deno_npm_dirs()),
                 "denoHttpCache": list(denoremote.remote_roots())}
+
+    def tsc_emits_cjs(self, file: Path) -> Optional["TscCjs"]:
+        """For a TypeScript file (.ts, .tsx) that tsc (or ts-node, ts-loader, ts-jest: whatever
+        compiles it with its tsconfig) turns into CommonJS — every import a `require()`, and
+        under `module: commonjs` every import() too — why; else None. tsc emits CommonJS under `module:
+        commonjs`, and under `node16`/`node18`/`node20`/`nodenext` where the package.json has no
+        `"type": "module"` (TypeScript does not detect module syntax as Node does; checked with
+        tsc 5.9 and Node 26). Not where nothing is emitted (`noEmit`, `emitDeclarationOnly`), in
+        node_modules, under a deno.json (Deno ignores it), or where a Vite configuration (which
+        ignores `module`) or a webpack one that does not use ts-loader builds the folder."""
+        f = os.path.abspath(os.fspath(file))
+        if _in_node_modules(f):
+            return None
+        ts = self.tsconfig_for(Path(f))
+        if ts is None or ts.is_jsconfig or ts.module is None:
+            return None
+        opts = ts.compiler_options
+        if opts.get("noEmit") is True or opts.get("emitDeclarationOnly") is True:
+            return None
+        if ts.module == "commonjs":
+            why = "`module` is `commonjs`"
+        elif ts.module in ("node16", "node18", "node20", "nodenext") and self.package_type(Path(f)) != "module":
+            why = f"`module` is `{ts.module}` and the package.json has no `\"type\": \"module\"`"
+        else:
+            return None
+        folder = os.path.dirname(f)
+        if self._deno_config_above(folder) is not None:
+            return None
+        cfg = self._bundler_config(self.fs.realpath(folder))
+        if cfg is not None:
+            if os.path.basename(cfg.path) in bundler.VITE or "ts-loader" not in (self.fs.read_text(cfg.path) or ""):
+                return None
+        config = self._rel(str(ts.path))
+        return TscCjs(f"{config}'s {why}", config, ts.module, ts.module != "commonjs")
 
     def verbatim_for(self, file: Path) -> bool:
         """Does TypeScript keep ``file``'s imports as written (verbatimModuleSyntax)? The nearest

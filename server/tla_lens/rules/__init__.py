@@ -282,7 +282,19 @@ class _Rules:
         if bundled is not None:
             self.bundled_require_async(mod, edge, bundled)
             return
-        if isinstance(fact, StaticImport):
+        tsc = self.a.tsc_cjs.get(mod.path)
+        fix = f"load it with `await import(\"{edge.specifier}\")` instead"
+        if tsc is not None and not tsc.keeps_import:
+            # (`module: commonjs` compiles import() to require() too)
+            fix = (f"set `module` to `node16` or `nodenext` in {tsc.config} (tsc keeps import() in CommonJS "
+                   f"there) and load it with `await import(\"{edge.specifier}\")`")
+        elif tsc is not None:
+            fix += " (tsc keeps import() under `" + tsc.module + "`)"
+        if isinstance(fact, DynamicImport) and tsc is not None:
+            what = f"tsc compiles this import() to `require(\"{edge.specifier}\")` ({tsc.why}), and it"
+        elif isinstance(fact, StaticImport) and tsc is not None:
+            what = f"tsc compiles this import to `require(\"{edge.specifier}\")` ({tsc.why}), and it"
+        elif isinstance(fact, StaticImport):
             what = f"this import compiles to `require(\"{edge.specifier}\")` in a CommonJS module, and"
         elif getattr(fact, "kind", None) is RequireKind.IMPORT_EQUALS:
             what = f"`import … = require(\"{edge.specifier}\")`"
@@ -294,8 +306,7 @@ class _Rules:
             what = f"`require(\"{edge.specifier}\")`"
         root_cause = self.root_cause(target, mod.path)
         msg = (f"{what} loads an async module ({root_cause}): Node throws ERR_REQUIRE_ASYNC_MODULE, "
-               f"webpack and Meteor return a Promise instead of the exports; load it with "
-               f"`await import(\"{edge.specifier}\")` instead")
+               f"webpack and Meteor return a Promise instead of the exports; {fix}")
         related = self.chain_related(target, reportable=False)
         self.add(mod, edge.span, "require-async", msg, related, target)
 

@@ -1,0 +1,94 @@
+"""TypeScript that tsc compiles into CommonJS: under `module: commonjs` (and `node16`/`nodenext`
+where the package.json has no `"type": "module"`: TypeScript does not detect module syntax as
+Node does) every import becomes a `require()` — and under `commonjs` every import() too — so an
+import of an ES module with top-level await throws ERR_REQUIRE_ASYNC_MODULE when the output
+runs. Held to tsc 5.9 compiling each project and Node 26 running what it emitted."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+
+SOURCES = {
+    "src/index.ts": 'import { x } from "slow-dep";\nconsole.log("got", x);\n',
+    "src/lazy.ts": 'export async function go() {\n  const m = await import("slow-dep");\n  console.log("got", m.x);\n}\n'
+                   'go().catch((e) => console.log(e.code));\n',
+    "node_modules/slow-dep/package.json": '{"name": "slow-dep", "type": "module", "exports": "./i.js"}',
+    "node_modules/slow-dep/i.js": "export const x = await Promise.resolve(1);\n",
+}
+# (tsconfig's module, package.json's type): what Node does with tsc's output
+CASES = [("commonjs", None), ("node16", None), ("nodenext", None), ("nodenext", "module"),
+         ("esnext", None), ("preserve", None), ("commonjs", "commonjs")]
+
+
+def _project(tmp_path: Path, module: str, pkg_type, **options) -> Path:
+    root = Path(os.path.realpath(tmp_path)) / "svc"
+    for rel, text in SOURCES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / "package.json").write_text(json.dumps({"name": "svc", **({"type": pkg_type} if pkg_type else {})}))
+    (root / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
+        "module": module, "target": "es2022", "outDir": "dist", "rootDir": "src", "skipLibCheck": True, **options}}))
+    return root
+
+
+@pytest.mark.parametrize("module,pkg_type", CASES, ids=[f"{m}-{t or 'no-type'}" for m, t in CASES])
+def test_tsc_output_as_node_runs_it(module, pkg_type, node26, engines_node_modules, tmp_path):
+    root = _project(tmp_path, module, pkg_type)
+    project = analyse(root, Config(), cache=False)
+    # tsc reports the untyped package (TS7016/TS2307) and emits anyway
+    subprocess.run([str(node26), str(engines_node_modules / "ts5/bin/tsc"), "-p", str(root)], capture_output=True,
+                   text=True, timeout=180)
+    for name in ("index", "lazy"):
+        run = subprocess.run([str(node26), str(root / "dist" / f"{name}.js")], cwd=root, capture_output=True,
+                             text=True, timeout=60)
+        out = run.stdout + run.stderr
+        assert "ERR_REQUIRE_ASYNC_MODULE" in out or "got 1" in out, out
+        throws = "ERR_REQUIRE_ASYNC_MODULE" in out
+        found = [f for f in project.findings if f.path == root / "src" / f"{name}.ts" and f.code == "require-async"]
+        assert bool(found) is throws, (name, out, [f.message for f in project.findings])
+    index = project.modules[root / "src/index.ts"]
+    cjs = module == "commonjs" or pkg_type != "module" and module.startswith("node")
+    assert index.format == ("cjs" if cjs else "esm") and index.is_async is not cjs
+    if cjs and pkg_type is None:
+        (f,) = [f for f in project.findings if f.path == root / "src/index.ts"]
+        assert f.message.startswith(f"tsc compiles this import to `require(\"slow-dep\")` (tsconfig.json's "
+                                    f"`module` is `{module}`"), f.message
+        assert ("set `module` to `node16` or `nodenext`" in f.message) is (module == "commonjs")
+        from tla_lens.report.explain import explain
+
+        text = explain(project, root / "src/index.ts")
+        assert text.startswith(f"src/index.ts is a CommonJS module (tsc compiles it into one: tsconfig.json's "
+                               f"`module` is `{module}`")
+        assert "It loads 'slow-dep' with require() (line 1), an async module" in text
+
+
+@pytest.mark.parametrize("extra,files", [
+    ({"noEmit": True}, {}),  # (type-checked only: something else runs it)
+    ({}, {"vite.config.ts": "export default {}\n"}),  # (Vite ignores `module`)
+    ({}, {"webpack.config.js": "module.exports = { module: { rules: [{ test: /\\.ts$/, use: 'babel-loader' }] } };\n"}),
+    ({}, {"deno.json": "{}"}),
+])
+def test_no_tsc_output(extra, files, tmp_path):
+    """Where tsc emits nothing or something else compiles the files, `module` says nothing about
+    how they run: the import stays an import."""
+    root = _project(tmp_path, "commonjs", None, **extra)
+    for rel, text in files.items():
+        (root / rel).write_text(text)
+    project = analyse(root, Config(), cache=False)
+    assert project.modules[root / "src/index.ts"].format == "esm"
+    assert not [f for f in project.findings if f.code == "require-async"]
+
+
+def test_webpack_with_ts_loader_compiles_with_the_tsconfig(tmp_path):
+    root = _project(tmp_path, "commonjs", None)
+    (root / "webpack.config.js").write_text("module.exports = { module: { rules: [{ test: /\\.ts$/, "
+                                            "use: 'ts-loader' }] } };\n")
+    project = analyse(root, Config(), cache=False)
+    assert [f.path.name for f in project.findings if f.code == "require-async"] == ["index.ts", "lazy.ts"]
