@@ -355,7 +355,7 @@ def _config_json(root: Path, config: Config) -> str:
                              **({"ignoredBecause": a.ignored} if a.ignored else {}),
                              **({"notRead": a.unread} if a.unread else {})})
     from .resolve import Resolver
-    from .resolve.scripts import package_node_runs, read_first_line
+    from .resolve.scripts import package_node_runs, read_first_line, tsx_script_files
     from .resolve.tsup import package_cjs_builds
 
     resolver = Resolver(root)
@@ -374,6 +374,9 @@ def _config_json(root: Path, config: Config) -> str:
             node_scripts += [{"file": pkg, "script": script, "tests": pattern} for script, pattern in globs]
             node_scripts += [{"file": pkg, "bin": r.name, "runs": _shown_path(rel(r.file))}
                              for r in runs if r.how == "bin"]
+            # tsx runs TypeScript as CommonJS in a package without "type": "module"
+            node_scripts += [{"file": pkg, "script": name, "runs": _shown_path(rel(f)), "with": "tsx"}
+                             for name, f in tsx_script_files(manifest[1].get("scripts"), folder)]
             # tsup's CommonJS builds: their imports of external packages are require() calls
             for b in package_cjs_builds(manifest[1], folder, os.path.isfile, resolver.fs.read_text):
                 tsup_builds.append({"file": pkg, "script": b.script, "entries": list(b.entries),

@@ -50,7 +50,8 @@ from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
-from ..resolve.scripts import _GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line
+from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
+                               tsx_script_files)
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve import Resolution, Resolver
 from ..resolve.resolver import EXTERNAL, TscCjs, split_external
@@ -246,8 +247,11 @@ class Project:
         # files Node runs from them by type stripping (label: the entry's), whose imports are
         # kept as written
         self.node_entries: dict[Path, str] = {}
-        # TypeScript files tsc compiles to CommonJS (their imports are require()s), with why
+        # TypeScript files tsc or tsx compiles to CommonJS (their imports are require()s), with why
         self.tsc_cjs: dict[Path, TscCjs] = {}
+        # the files npm scripts run with tsx, and the TypeScript files reachable from them
+        self.tsx_entries: dict[Path, str] = {}
+        self.tsx_run: dict[Path, str] = {}
         # tsup's CommonJS builds: their entries, and every module they bundle (_settle_cjs)
         self.cjs_entries: dict[Path, CjsBuild] = {}
         self.cjs_bundled: dict[Path, CjsBuild] = {}
@@ -604,6 +608,14 @@ class Project:
         self.tsc_cjs.pop(path, None)
         if facts.dialect in (Dialect.TS, Dialect.TSX) and path.suffix in (".ts", ".tsx", ".cts") \
                 and path not in self.node_run and path not in self.cjs_bundled:
+            tsx = self.tsx_run.get(path)
+            if tsx is not None:
+                # tsx decides by the package.json's "type" alone (not by tsconfig's `module`)
+                if self.resolver.package_type(path) == "module" or path.suffix == ".cts":
+                    return fmt
+                self.tsc_cjs[path] = TscCjs(f"tsx runs it, from {tsx}, and the package.json has no "
+                                            f"`\"type\": \"module\"`", "package.json", "", True, "tsx")
+                return "cjs"
             why = self.resolver.tsc_emits_cjs(path)
             if why is not None:
                 self.tsc_cjs[path] = why  # (also where the file is CommonJS anyway: its import()s)
@@ -705,6 +717,7 @@ class Project:
         (and, in :attr:`bin_files`, every package's `bin` files)."""
         found: dict[Path, str] = {}
         self.bin_files = set()
+        self.tsx_entries = {}
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
             if manifest is None or manifest[0] != pkg_dir:
@@ -718,6 +731,8 @@ class Project:
                                  else f"command `{run.name}` of {rel} (`#!` node)")
             for script, path in _test_files(globs, pkg_dir, self.modules):
                 found.setdefault(path, f"script `{script}` of {rel}, by `node --test`")
+            for script, f in tsx_script_files(manifest[1].get("scripts"), str(pkg_dir), self.resolver.fs.is_file):
+                self.tsx_entries.setdefault(Path(os.path.realpath(f)), f"script `{script}` of {rel}")
             # (every bin file: an edit of its `#!` line may make it one Node runs)
             self.bin_files.update(Path(os.path.realpath(f)) for _, f in bin_files(manifest[1].get("bin"), str(pkg_dir)))
         return found
@@ -777,6 +792,39 @@ class Project:
         flipped = [p for p in reach.keys() | self.cjs_bundled.keys()
                    if p in self.modules and reach.get(p) != self.cjs_bundled.get(p)]
         self.cjs_bundled = reach
+        if not flipped:
+            return False
+        for p in flipped:
+            mod = self.modules[p]
+            mod.format = self._format(p, mod.facts)
+            mod.edges = self._edges_of(mod)
+        self.load(sorted({e.target for p in flipped for e in self.modules[p].edges
+                          if e.target is not None and e.target not in self.modules and _loadable(e.target)}))
+        self.graph.index_edges()
+        return True
+
+    def _settle_tsx(self) -> bool:
+        """Bring :attr:`tsx_run` up to date with the graph: the TypeScript files reachable from
+        :attr:`tsx_entries` (tsx runs what they import, and what they import()), which tsx
+        compiles into CommonJS in a package without `"type": "module"`. Returns whether any
+        module's edges changed (the graph is then re-indexed)."""
+        if not self.tsx_entries and not self.tsx_run:
+            return False
+        reach: dict[Path, str] = {}
+        queue = deque(p for p in self.tsx_entries if p in self.modules)
+        for p in queue:
+            reach[p] = self.tsx_entries[p]
+        while queue:
+            p = queue.popleft()
+            for e in self.modules[p].edges:
+                t = e.target
+                if t is None or t in reach or t not in self.modules or e.kind is EdgeKind.ERASED \
+                        or "node_modules" in t.parts:
+                    continue
+                reach[t] = reach[p]
+                queue.append(t)
+        flipped = [p for p in reach.keys() ^ self.tsx_run.keys() if p in self.modules]
+        self.tsx_run = reach
         if not flipped:
             return False
         for p in flipped:
@@ -986,7 +1034,7 @@ class Project:
         pkg_dirs = self._package_dirs()
         self.node_entries = self._find_node_entries(pkg_dirs)
         self.cjs_entries = self._find_cjs_entries(pkg_dirs)
-        if self._settle_node_run() | self._settle_cjs():
+        if self._settle_node_run() | self._settle_cjs() | self._settle_tsx():
             cycles = entries = True
             pkg_dirs = self._package_dirs()  # (modules loaded: maybe in other packages)
         inf = self.infection
@@ -1257,7 +1305,7 @@ class Project:
         if graph_dirty:
             if full_index:
                 self.graph.index_edges()
-            if self._settle_node_run() | self._settle_cjs():
+            if self._settle_node_run() | self._settle_cjs() | self._settle_tsx():
                 unverdicted = True  # (which files Node runs or tsup bundles changed: their imports too)
             if unverdicted:
                 change.verdicts = self.recompute(cycles=True, entries=True)

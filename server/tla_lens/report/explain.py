@@ -26,7 +26,7 @@ def explain(analysis: "Analysis", path: Path) -> str:
     name = rel(path)
     if mod.format == "cjs":
         tsc = analysis.tsc_cjs.get(path)
-        how = f" (tsc compiles it into one: {tsc.why})" if tsc is not None else ""
+        how = f" ({tsc.tool} compiles it into one: {tsc.why})" if tsc is not None else ""
         out.append(f"{name} is a CommonJS module{how}: it is never async (it cannot use top-level await).")
         out += _not_followed(analysis, mod)
         for e in mod.edges:

@@ -206,11 +206,12 @@ def _in_node_modules(p: str) -> bool:
 
 @dataclass(frozen=True)
 class TscCjs:
-    """Why tsc compiles a TypeScript file into CommonJS (:meth:`Resolver.tsc_emits_cjs`)."""
+    """Why tsc (:meth:`Resolver.tsc_emits_cjs`) or tsx compiles a TypeScript file into CommonJS."""
     why: str           # "tsconfig.json's `module` is `commonjs`"
-    config: str        # the tsconfig, as shown
-    module: str        # its `module`, lower-cased
-    keeps_import: bool  # import() stays import() (node16/nodenext); `commonjs` makes it require()
+    config: str        # the tsconfig (tsx: the package.json), as shown
+    module: str        # its `module`, lower-cased ("" for tsx)
+    keeps_import: bool  # import() stays import() (node16/nodenext, tsx); `commonjs` makes it require()
+    tool: str = "tsc"  # or "tsx", which runs a TypeScript file of a package without "type": "module" so
 
 
 # how the module of an async webpack external is named: "<configuration file>#external:<request>"

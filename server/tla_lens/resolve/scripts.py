@@ -247,3 +247,79 @@ def package_node_runs(manifest: dict, package_dir: str, is_file: Callable[[str],
             for name, f in node_script_files(manifest.get("scripts"), package_dir, is_file, globs)]
     runs += [NodeRun("bin", name, f) for name, f in node_bin_files(manifest.get("bin"), package_dir, first_line)]
     return runs, globs
+
+
+# tsx's options with a value as the next word (its own; node's are in _VALUED)
+_TSX_VALUED = frozenset({"--tsconfig", "--include", "--exclude", "--ignore"})
+_TSX_PRELOADS = re.compile(r"^tsx(?:/(?:cjs|esm)(?:/api)?)?$")
+
+
+def _tsx_file(words: list[str]) -> "str | None":
+    """The file one command runs with tsx (`tsx [watch] FILE`, `node --import tsx FILE`,
+    `node -r tsx/cjs FILE`), as written; None when it runs none."""
+    words = _program(words)
+    while words and os.path.basename(words[0]) in ("npx", "bunx", "pnpm", "yarn"):
+        words = [w for w in words[1:] if w not in ("exec", "dlx")]
+        while words and words[0].startswith("-"):
+            words = words[1:]
+    if not words:
+        return None
+    prog = os.path.basename(words[0])
+    if prog in ("node", "node.exe"):
+        loads = False
+        i = 1
+        while i < len(words):
+            w = words[i]
+            if not w.startswith("-") or w == "--":
+                break
+            name, eq, value = w.partition("=")
+            if name in _NO_CODE:
+                return None
+            if name in _VALUED and not eq:
+                value = words[i + 1] if i + 1 < len(words) else ""
+                i += 1
+            if name in _LOADERS and _TSX_PRELOADS.match(value):
+                loads = True
+            i += 1
+        rest = [w for w in words[i:] if w != "--"]
+        return rest[0] if loads and rest else None
+    if prog != "tsx":
+        return None
+    i = 1
+    if i < len(words) and words[i] == "watch":
+        i += 1
+    while i < len(words):
+        w = words[i]
+        if w == "--":
+            i += 1
+            break
+        if not w.startswith("-"):
+            break
+        name, eq, _ = w.partition("=")
+        if name in _NO_CODE:
+            return None
+        if (name in _VALUED or name in _TSX_VALUED) and not eq:
+            i += 1
+        i += 1
+    return words[i] if i < len(words) else None
+
+
+def tsx_script_files(scripts: object, package_dir: str,
+                     is_file: Callable[[str], bool] = os.path.isfile) -> list[tuple[str, str]]:
+    """(script name, absolute file) for each existing file a script of ``scripts`` runs with tsx.
+    tsx compiles a TypeScript file of a package without `"type": "module"` into CommonJS: its
+    imports are require() calls (its import()s stay; checked with tsx 4.23 and Node 26)."""
+    out: list[tuple[str, str]] = []
+    if not isinstance(scripts, dict):
+        return out
+    for name, text in scripts.items():
+        if not isinstance(name, str) or not isinstance(text, str) or "tsx" not in text:
+            continue
+        for words in _commands(text):
+            f = _tsx_file(words)
+            if f is None:
+                continue
+            path = os.path.normpath(os.path.join(package_dir, f))
+            if is_file(path) and path not in (p for _, p in out):
+                out.append((name, path))
+    return out

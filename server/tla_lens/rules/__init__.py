@@ -288,12 +288,14 @@ class _Rules:
             # (`module: commonjs` compiles import() to require() too)
             fix = (f"set `module` to `node16` or `nodenext` in {tsc.config} (tsc keeps import() in CommonJS "
                    f"there) and load it with `await import(\"{edge.specifier}\")`")
+        elif tsc is not None and tsc.tool == "tsx":
+            fix += " (tsx keeps import() as it is), or make the package `\"type\": \"module\"`"
         elif tsc is not None:
             fix += " (tsc keeps import() under `" + tsc.module + "`)"
         if isinstance(fact, DynamicImport) and tsc is not None:
-            what = f"tsc compiles this import() to `require(\"{edge.specifier}\")` ({tsc.why}), and it"
+            what = f"{tsc.tool} compiles this import() to `require(\"{edge.specifier}\")` ({tsc.why}), and it"
         elif isinstance(fact, StaticImport) and tsc is not None:
-            what = f"tsc compiles this import to `require(\"{edge.specifier}\")` ({tsc.why}), and it"
+            what = f"{tsc.tool} compiles this import to `require(\"{edge.specifier}\")` ({tsc.why}), and it"
         elif isinstance(fact, StaticImport):
             what = f"this import compiles to `require(\"{edge.specifier}\")` in a CommonJS module, and"
         elif getattr(fact, "kind", None) is RequireKind.IMPORT_EQUALS:
