@@ -116,7 +116,8 @@ _ABSENT = object()
 def _test_files(globs: list[tuple[str, str]], pkg_dir: Path,
                 modules: dict[Path, Module]) -> Iterator[tuple[str, Path]]:
     """(script, module) for the workspace modules under ``pkg_dir`` that the globs of its
-    `node --test` scripts match (as Node matches them: not in node_modules or a dot-folder)."""
+    scripts match (`node --test`'s, tsup's entries; as Node matches them: not in node_modules
+    or a dot-folder)."""
     if not globs:
         return
     from wcmatch import glob as wcglob
@@ -600,10 +601,12 @@ class Project:
         return mod
 
     def _format(self, path: Path, facts: ModuleFacts) -> str:
-        """"esm" or "cjs": how the module runs (:func:`_module_format`), and CommonJS where tsc
-        compiles a TypeScript file into it (`module: commonjs`, or `nodenext` without
-        `"type": "module"`; :meth:`Resolver.tsc_emits_cjs`) — not for the files Node runs
-        itself (type stripping detects module syntax) or tsup/esbuild bundle."""
+        """"esm" or "cjs": how the module runs (:func:`_module_format`), and CommonJS where a
+        compiler turns a TypeScript file into it: tsx, for the files npm scripts run with it in a
+        package without `"type": "module"`; tsc, by the tsconfig (`module: commonjs`, or
+        `nodenext` without `"type": "module"`; :meth:`Resolver.tsc_emits_cjs`) — not for the
+        files Node runs itself (type stripping detects module syntax) or tsup/esbuild bundle
+        (esbuild reads the ES module syntax; its output format is the build's)."""
         fmt = _module_format(path, facts, self.resolver)
         self.tsc_cjs.pop(path, None)
         if facts.dialect in (Dialect.TS, Dialect.TSX) and path.suffix in (".ts", ".tsx", ".cts") \
