@@ -27,14 +27,16 @@ CASES = [("commonjs", None), ("node16", None), ("nodenext", None), ("nodenext", 
          ("esnext", None), ("preserve", None), ("commonjs", "commonjs")]
 
 
-def _project(tmp_path: Path, module: str, pkg_type, **options) -> Path:
+def _project(tmp_path: Path, module, pkg_type, scripts=None, **options) -> Path:
     root = Path(os.path.realpath(tmp_path)) / "svc"
     for rel, text in SOURCES.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
-    (root / "package.json").write_text(json.dumps({"name": "svc", **({"type": pkg_type} if pkg_type else {})}))
+    (root / "package.json").write_text(json.dumps({"name": "svc", **({"type": pkg_type} if pkg_type else {}),
+                                                   **({"scripts": scripts} if scripts else {})}))
+    options = {**({"module": module} if module else {}), "target": "es2022", **options}
     (root / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
-        "module": module, "target": "es2022", "outDir": "dist", "rootDir": "src", "skipLibCheck": True, **options}}))
+        "outDir": "dist", "rootDir": "src", "skipLibCheck": True, **{k: v for k, v in options.items() if v}}}))
     return root
 
 
@@ -67,6 +69,30 @@ def test_tsc_output_as_node_runs_it(module, pkg_type, node26, engines_node_modul
         assert text.startswith(f"src/index.ts is a CommonJS module (tsc compiles it into one: tsconfig.json's "
                                f"`module` is `{module}`")
         assert "It loads 'slow-dep' with require() (line 1), an async module" in text
+
+
+@pytest.mark.parametrize("target,scripts,cjs", [
+    (None, {"build": "tsc -p ."}, True),         # (ES5, the default target: `commonjs`)
+    ("es5", {"build": "npx tsc"}, True),
+    ("es2022", {"build": "tsc"}, False),         # (ES modules)
+    (None, {"check": "tsc --noEmit"}, None),     # (nothing says tsc emits: no opinion)
+])
+def test_module_not_set(target, scripts, cjs, node26, engines_node_modules, tmp_path):
+    """`module` not set: tsc's default is `commonjs` for an ES5 target (the default target) and
+    ES modules otherwise; counted where a script of the package runs tsc to emit."""
+    root = _project(tmp_path, None, None, scripts, target=target)
+    project = analyse(root, Config(), cache=False)
+    found = [f for f in project.findings if f.path == root / "src/index.ts" and f.code == "require-async"]
+    assert bool(found) is bool(cjs)
+    if cjs is None:
+        return
+    subprocess.run([str(node26), str(engines_node_modules / "ts5/bin/tsc"), "-p", str(root)], capture_output=True,
+                   text=True, timeout=180)
+    run = subprocess.run([str(node26), str(root / "dist/index.js")], cwd=root, capture_output=True, text=True,
+                         timeout=60)
+    assert ("ERR_REQUIRE_ASYNC_MODULE" in run.stdout + run.stderr) is cjs, run.stdout + run.stderr
+    if cjs:
+        assert "`module` is not set, and tsc's default for `target`" in found[0].message
 
 
 @pytest.mark.parametrize("extra,files", [

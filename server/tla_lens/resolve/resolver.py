@@ -1807,25 +1807,37 @@ class Resolver:
     def tsc_emits_cjs(self, file: Path) -> Optional["TscCjs"]:
         """For a TypeScript file (.ts, .tsx) that tsc (or ts-node, ts-loader, ts-jest: whatever
         compiles it with its tsconfig) turns into CommonJS — every import a `require()`, and
-        under `module: commonjs` every import() too — why; else None. tsc emits CommonJS under `module:
-        commonjs`, and under `node16`/`node18`/`node20`/`nodenext` where the package.json has no
-        `"type": "module"` (TypeScript does not detect module syntax as Node does; checked with
-        tsc 5.9 and Node 26). Not where nothing is emitted (`noEmit`, `emitDeclarationOnly`), in
+        under `module: commonjs` every import() too — why; else None. tsc emits CommonJS under
+        `module: commonjs` (also its default, for an ES5 target, the default target: counted
+        where a script runs tsc or ts-node), and under `node16`/`node18`/`node20`/`nodenext`
+        where the package.json has no `"type": "module"` (TypeScript does not detect module
+        syntax as Node does; checked with tsc 5.9 and Node 26). Not where nothing is emitted (`noEmit`, `emitDeclarationOnly`), in
         node_modules, under a deno.json (Deno ignores it), or where a Vite configuration (which
         ignores `module`) or a webpack one that does not use ts-loader builds the folder."""
         f = os.path.abspath(os.fspath(file))
         if _in_node_modules(f):
             return None
         ts = self.tsconfig_for(Path(f))
-        if ts is None or ts.is_jsconfig or ts.module is None:
+        if ts is None or ts.is_jsconfig:
             return None
         opts = ts.compiler_options
         if opts.get("noEmit") is True or opts.get("emitDeclarationOnly") is True:
             return None
-        if ts.module == "commonjs":
+        module = ts.module
+        if module is None:
+            # tsc's default: `commonjs` for an ES5 (or ES3) target, which is the default target;
+            # ES modules otherwise. Only where a script of the package runs tsc (or ts-node) to
+            # emit: with `module` unset, a bundler may as well be what builds the files.
+            target = opts.get("target")
+            if (isinstance(target, str) and target.lower() not in ("es3", "es5")) or not self._runs_tsc(ts):
+                return None
+            module = "commonjs"
+            why = (f"`module` is not set, and tsc's default for `target` "
+                   f"{target if isinstance(target, str) else 'ES5 (its default)'} is `commonjs`")
+        elif module == "commonjs":
             why = "`module` is `commonjs`"
-        elif ts.module in ("node16", "node18", "node20", "nodenext") and self.package_type(Path(f)) != "module":
-            why = f"`module` is `{ts.module}` and the package.json has no `\"type\": \"module\"`"
+        elif module in ("node16", "node18", "node20", "nodenext") and self.package_type(Path(f)) != "module":
+            why = f"`module` is `{module}` and the package.json has no `\"type\": \"module\"`"
         else:
             return None
         folder = os.path.dirname(f)
@@ -1836,7 +1848,28 @@ class Resolver:
             if os.path.basename(cfg.path) in bundler.VITE or "ts-loader" not in (self.fs.read_text(cfg.path) or ""):
                 return None
         config = self._rel(str(ts.path))
-        return TscCjs(f"{config}'s {why}", config, ts.module, ts.module != "commonjs")
+        return TscCjs(f"{config}'s {why}", config, module, module != "commonjs")
+
+    def _runs_tsc(self, ts: TsConfig) -> bool:
+        """Does a script of the package.json at or above ``ts``'s folder run tsc (or ts-node) to
+        emit code (not `tsc --noEmit`)?"""
+        from .scripts import _commands, _program
+
+        found = self.package_json_for(ts.path)
+        scripts = found[1].get("scripts") if found is not None else None
+        if not isinstance(scripts, dict):
+            return False
+        for text in scripts.values():
+            if not isinstance(text, str) or ("tsc" not in text and "ts-node" not in text):
+                continue
+            for words in _commands(text):
+                words = _program(words)
+                while words and os.path.basename(words[0]) in ("npx", "pnpm", "yarn", "bunx", "exec"):
+                    words = words[1:]
+                if words and os.path.basename(words[0]) in ("tsc", "ts-node", "ts-node-dev") and \
+                        not any(w in ("--noEmit", "--noEmit=true", "--emitDeclarationOnly") for w in words):
+                    return True
+        return False
 
     def verbatim_for(self, file: Path) -> bool:
         """Does TypeScript keep ``file``'s imports as written (verbatimModuleSyntax)? The nearest
