@@ -176,9 +176,8 @@ def _fix_one(project, root: Path):
         return None
     f = found[0]
     (edge,) = [e for e in project.modules[f.path].edges if e.span == f.span]
-    inner = edge if project.bundled_require(edge) else project.bundled_throw(edge.target)
-    conf = Path(project.resolver.bundler_config_for(inner.source))
-    ext = project.resolver.external_for(inner.specifier, inner.source)
+    inner = project.throwing_require(edge)
+    conf, ext = project.webpack_external(inner)
     return conf, external_fix(conf.read_bytes(), conf.name, ext, inner.specifier)
 
 

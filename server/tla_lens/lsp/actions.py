@@ -69,9 +69,8 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
         if edge.kind not in (EdgeKind.STATIC, EdgeKind.REQUIRE):
             continue
         # an external the bundle require()s, here or in a bundled package it imports
-        inner = edge if project.bundled_require(edge) is not None else \
-            project.bundled_throw(edge.target) if edge.kind is EdgeKind.STATIC else None
-        if inner is not None and inner.target is not None and project.infection.is_async(inner.target):
+        inner = project.throwing_require(edge)
+        if inner is not None:
             erange = ls.range(mod.path, edge.span)
             diags = [d for d in ours if _overlaps(d.range, erange) and str(d.code) == "require-async"]
             action = _external_action(ls, inner, diags)
@@ -129,11 +128,10 @@ def _external_action(ls: "TlaLensServer", edge, diags: list[T.Diagnostic]) -> Op
     is async: the edit of the webpack configuration that makes webpack bundle it."""
     project = ls.project
     assert project is not None
-    conf = project.resolver.bundler_config_for(edge.source)
-    ext = project.resolver.external_for(edge.specifier, edge.source)
-    if conf is None or ext is None:
+    found = project.webpack_external(edge)
+    if found is None:
         return None
-    path = Path(conf)
+    path, ext = found
     text = _text_of(ls, path)
     if text is None:
         return None

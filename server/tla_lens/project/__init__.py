@@ -47,7 +47,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..config import Config
 from ..problems import Problem
-from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS
+from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS, BundlerExternal
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
@@ -659,6 +659,24 @@ class Project:
             return f"change {ext.via} so that webpack bundles it (the importer becomes an async module)"
         return "leave it out of `externals` so that webpack bundles it (the importer becomes an async module)"
 
+    def throwing_require(self, edge: Edge) -> Optional[Edge]:
+        """The require() the bundle makes (:meth:`bundled_require`) of an async module that
+        ``edge`` stands for: the edge itself, or, for a static import of a package the bundle
+        includes, the one inside it (:meth:`bundled_throw`); else None."""
+        if edge.target is None:
+            return None
+        inner = edge if self.bundled_require(edge) is not None else \
+            self.bundled_throw(edge.target) if edge.kind is EdgeKind.STATIC else None
+        if inner is None or inner.target is None or not self.infection.is_async(inner.target):
+            return None
+        return inner
+
+    def webpack_external(self, edge: Edge) -> Optional[tuple[Path, BundlerExternal]]:
+        """(the webpack configuration, the external) ``edge``'s specifier is there, or None."""
+        conf = self.resolver.bundler_config_for(edge.source)
+        ext = self.resolver.external_for(edge.specifier, edge.source)
+        return (Path(conf), ext) if conf is not None and ext is not None else None
+
     def tsup_build_of(self, edge: Edge) -> Optional[CjsBuild]:
         """The tsup CommonJS build that require()s the package a static import of an ES module
         names (see :meth:`_settle_cjs`), or None."""
@@ -778,31 +796,13 @@ class Project:
         Returns whether any module's edges changed (the graph is then re-indexed)."""
         if not self.cjs_entries and not self.cjs_bundled:
             return False
-        reach: dict[Path, CjsBuild] = {}
-        queue = deque(p for p in self.cjs_entries if p in self.modules)
-        for p in queue:
-            reach[p] = self.cjs_entries[p]
-        while queue:
-            p = queue.popleft()
-            build = reach[p]
-            for e in self.modules[p].edges:
-                t = e.target
-                if t is None or t in reach or t not in self.modules or e.kind is EdgeKind.ERASED \
-                        or build.keeps_external(e.specifier):
-                    continue
-                reach[t] = build
-                queue.append(t)
+        reach = self._reach(self.cjs_entries, lambda e, build: build.keeps_external(e.specifier))
         flipped = [p for p in reach.keys() | self.cjs_bundled.keys()
                    if p in self.modules and reach.get(p) != self.cjs_bundled.get(p)]
         self.cjs_bundled = reach
         if not flipped:
             return False
-        for p in flipped:
-            mod = self.modules[p]
-            mod.format = self._format(p, mod.facts)
-            mod.edges = self._edges_of(mod)
-        self.load(sorted({e.target for p in flipped for e in self.modules[p].edges
-                          if e.target is not None and e.target not in self.modules and _loadable(e.target)}))
+        self._reedge(flipped)
         self.graph.index_edges()
         return True
 
@@ -813,31 +813,43 @@ class Project:
         module's edges changed (the graph is then re-indexed)."""
         if not self.tsx_entries and not self.tsx_run:
             return False
-        reach: dict[Path, str] = {}
-        queue = deque(p for p in self.tsx_entries if p in self.modules)
-        for p in queue:
-            reach[p] = self.tsx_entries[p]
-        while queue:
-            p = queue.popleft()
-            for e in self.modules[p].edges:
-                t = e.target
-                if t is None or t in reach or t not in self.modules or e.kind is EdgeKind.ERASED \
-                        or "node_modules" in t.parts:
-                    continue
-                reach[t] = reach[p]
-                queue.append(t)
+        reach = self._reach(self.tsx_entries, lambda e, _: "node_modules" in e.target.parts)
         flipped = [p for p in reach.keys() ^ self.tsx_run.keys() if p in self.modules]
         self.tsx_run = reach
         if not flipped:
             return False
+        self._reedge(flipped)
+        self.graph.index_edges()
+        return True
+
+    def _reach(self, entries: dict, skip: Callable[[Edge, object], bool]) -> dict:
+        """The modules reachable from ``entries`` (module -> label) by the edges that evaluate
+        or load something (not erased ones), breadth first, each with the label of the entry
+        that reaches it first; ``skip(edge, label)``: an edge not followed."""
+        reach = {p: label for p, label in entries.items() if p in self.modules}
+        queue = deque(reach)
+        while queue:
+            p = queue.popleft()
+            label = reach[p]
+            for e in self.modules[p].edges:
+                t = e.target
+                if t is None or t in reach or t not in self.modules or e.kind is EdgeKind.ERASED or skip(e, label):
+                    continue
+                reach[t] = label
+                queue.append(t)
+        return reach
+
+    def _reedge(self, flipped: list[Path]) -> None:
+        """Make the modules whose way of running changed (Node runs them, tsx runs them, tsup
+        bundles them) again: how TypeScript elides, their format, their edges; and load what
+        their edges reach now. (The caller re-indexes the graph.)"""
         for p in flipped:
             mod = self.modules[p]
+            mod.verbatim = self._verbatim(p, mod.facts.dialect)
             mod.format = self._format(p, mod.facts)
             mod.edges = self._edges_of(mod)
         self.load(sorted({e.target for p in flipped for e in self.modules[p].edges
                           if e.target is not None and e.target not in self.modules and _loadable(e.target)}))
-        self.graph.index_edges()
-        return True
 
     def _settle_node_run(self) -> bool:
         """Bring :attr:`node_run` up to date with the graph: the TypeScript files (.ts, .mts,
@@ -872,14 +884,7 @@ class Project:
             if not flipped:
                 break
             changed = True
-            for p in flipped:
-                mod = self.modules[p]
-                mod.verbatim = self._verbatim(p, mod.facts.dialect)
-                mod.format = self._format(p, mod.facts)
-                mod.edges = self._edges_of(mod)
-            self.load(sorted({e.target for p in flipped for e in self.modules[p].edges
-                              if e.target is not None and e.target not in self.modules
-                              and _loadable(e.target)}))
+            self._reedge(flipped)
         if changed:
             self.graph.index_edges()
         return changed

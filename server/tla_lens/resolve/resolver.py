@@ -253,6 +253,7 @@ class Resolver:
         # apply to relative imports too, as in Vite)
         self._bundler_rx: dict[str, tuple[_Alias, ...]] = {}
         self._globs: dict[tuple, list[str]] = {}  # (patterns, importer) -> files an eager glob imports
+        self._tsc_runs: dict[str, bool] = {}  # tsconfig -> does a script run tsc to emit?
         # has an import resolved to a webpack external the bundle require()s ("required")?
         self.required_seen = False
         self._bundler_read: dict[str, tuple[_Alias, ...]] = {}  # configuration file -> aliases
@@ -517,6 +518,7 @@ class Resolver:
         reported again if still there when the file is next read)."""
         self._importers.clear()
         self._targets.clear()
+        self._tsc_runs.clear()
         self._mapped.clear()
         self._bundler_for.clear()
         self._bundler_conf_for.clear()
@@ -1852,7 +1854,15 @@ class Resolver:
 
     def _runs_tsc(self, ts: TsConfig) -> bool:
         """Does a script of the package.json at or above ``ts``'s folder run tsc (or ts-node) to
-        emit code (not `tsc --noEmit`)?"""
+        emit code (not `tsc --noEmit`)? (Remembered per tsconfig until the next invalidate():
+        asked of every TypeScript file as it is read, on each keystroke too.)"""
+        key = str(ts.path)
+        hit = self._tsc_runs.get(key)
+        if hit is None:
+            hit = self._tsc_runs[key] = self._scripts_run_tsc(ts)
+        return hit
+
+    def _scripts_run_tsc(self, ts: TsConfig) -> bool:
         from .scripts import _commands, _program
 
         found = self.package_json_for(ts.path)
