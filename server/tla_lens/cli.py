@@ -377,11 +377,13 @@ def _config_json(root: Path, config: Config) -> str:
             # tsx runs TypeScript as CommonJS in a package without "type": "module"
             node_scripts += [{"file": pkg, "script": name, "runs": _shown_path(rel(f)), "with": "tsx"}
                              for name, f in tsx_script_files(manifest[1].get("scripts"), folder)]
-            # tsup's CommonJS builds: their imports of external packages are require() calls
-            for b in package_cjs_builds(manifest[1], folder, os.path.isfile, resolver.fs.read_text):
-                tsup_builds.append({"file": pkg, "script": b.script, "entries": list(b.entries),
+            # tsup's and esbuild's builds: in CommonJS their imports of external packages are
+            # require() calls; in any format esbuild compiles the TypeScript (not tsc)
+            for b in package_cjs_builds(manifest[1], folder, os.path.isfile, resolver.fs.read_text,
+                                        every_format=True):
+                tsup_builds.append({"file": pkg, "script": b.script, "tool": b.tool, "entries": list(b.entries),
                                     "formats": list(b.formats),
-                                    "external": [v for k, v in b.external if k == "name"] +
+                                    "external": [v for k, v in b.external if k in ("name", "wildcard")] +
                                                 [f"/{v.replace(chr(0), '/')}" for k, v in b.external if k == "regex"],
                                     **({"noExternal": [v for _, v in b.no_external]} if b.no_external else {}),
                                     **({"everyPackage": True} if b.every_package else {}),

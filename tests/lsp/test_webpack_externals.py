@@ -154,3 +154,41 @@ async def test_tsup_configuration_edited(lsp):
     s.disk({"tsup.config.json": '{"entry": ["src/server.ts"], "format": ["esm"]}'})
     assert await wait_for(lambda: s.diagnostics("src/server.ts", "async-import"))
     assert not s.diagnostics("src/server.ts", "require-async")
+
+
+BUILD_SCRIPT = """\
+import * as esbuild from "esbuild";
+
+await esbuild.build({
+  entryPoints: ["src/server.ts"],
+  bundle: true,
+  platform: "node",
+  packages: "external",
+  outfile: "dist/server.cjs",
+});
+"""
+
+
+async def test_esbuild_build_script_edited(lsp):
+    """esbuild's JavaScript API in the script `npm run build` runs (held to esbuild and Node in
+    tests/resolve/test_esbuild_api.py): a CommonJS bundle require()s db-pool, an error at the
+    import; the script edited on disk to build an ES module, an async import instead; a build
+    script no longer run by any npm script, nothing of it."""
+    files = dict(TSUP_FILES)
+    files["package.json"] = files["package.json"].replace("tsup src/server.ts", "node build.mjs")
+    files["build.mjs"] = BUILD_SCRIPT
+    s = await lsp(files)
+    s.open("src/server.ts")
+    assert await wait_for(lambda: s.diagnostics("src/server.ts", "require-async"))
+    (d,) = s.diagnostics("src/server.ts", "require-async")
+    assert d.message.startswith("`db-pool` is a package that esbuild's CommonJS build (script `build` of "
+                                "package.json) keeps external")
+    assert d.message.endswith('or build ES modules only (`format: "esm"`)')
+    s.disk({"build.mjs": BUILD_SCRIPT.replace('platform: "node",', 'platform: "node", format: "esm",')})
+    assert await wait_for(lambda: s.diagnostics("src/server.ts", "async-import"))
+    assert not s.diagnostics("src/server.ts", "require-async")
+    s.disk({"build.mjs": BUILD_SCRIPT})
+    assert await wait_for(lambda: s.diagnostics("src/server.ts", "require-async"))
+    s.disk({"package.json": files["package.json"].replace("node build.mjs", "echo no build")})
+    assert await wait_for(lambda: s.diagnostics("src/server.ts", "async-import"))
+    assert not s.diagnostics("src/server.ts", "require-async")

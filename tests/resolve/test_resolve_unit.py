@@ -630,3 +630,19 @@ def test_a_yarn_plug_n_play_project_says_why_packages_are_not_found(workspace):
     # (read from the manifest: chalk is in Yarn's cache, a zip archive the install has not made)
     assert edge.target is None and "its Plug'n'Play folder .yarn/cache/chalk-npm-5.4.1-1a2b.zip" in edge.unresolved
     assert "run `yarn install`" in edge.unresolved
+
+
+def test_link_outside_the_folder_says_so(tmp_path: Path) -> None:
+    """`npm link` leaves a link to a folder outside the project: not read (nothing outside the
+    folder analysed is), and the message says that rather than "no entry point"."""
+    make(tmp_path, {"linked/package.json": {"name": "linked", "main": "main.js"}, "linked/main.js": "",
+                    "app/src/a.js": "", "app/node_modules/empty/package.json": {"name": "empty"}})
+    link(tmp_path, "app/node_modules/linked", str(tmp_path / "linked"))
+    r = Resolver(tmp_path / "app")
+    imp = tmp_path / "app" / "src" / "a.js"
+    got = res(r, "linked", imp)
+    assert got.kind == "unresolved"
+    assert got.message == (f"package 'linked' (node_modules/linked) is a link to {tmp_path / 'linked'}, outside "
+                           f"the folder analysed, which tla-lens does not read, imported from src/a.js")
+    got = res(r, "empty", imp)
+    assert got.kind == "unresolved" and "has no entry point" in got.message

@@ -188,7 +188,8 @@ def test_print_config_lists_the_builds(tmp_path):
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)
     assert json.loads(r.stdout)["tsupBuilds"] == [
-        {"file": "package.json", "script": "build", "entries": ["src/index.ts"], "formats": ["cjs", "esm"],
+        {"file": "package.json", "script": "build", "tool": "tsup", "entries": ["src/index.ts"],
+         "formats": ["cjs", "esm"],
          "external": ["slow-dep", "sync-dep", "dual-dep"]}]
 
 

@@ -253,9 +253,11 @@ class Project:
         # the files npm scripts run with tsx, and the TypeScript files reachable from them
         self.tsx_entries: dict[Path, str] = {}
         self.tsx_run: dict[Path, str] = {}
-        # tsup's CommonJS builds: their entries, and every module they bundle (_settle_cjs)
+        # tsup's and esbuild's builds (CommonJS ones first): their entries, and every module
+        # they bundle (_settle_cjs)
         self.cjs_entries: dict[Path, CjsBuild] = {}
         self.cjs_bundled: dict[Path, CjsBuild] = {}
+        self.build_scripts: set[Path] = set()  # the files whose esbuild API calls were read
         self.node_run: dict[Path, str] = {}
         self.bin_files: set[Path] = set()  # every package's `bin` files (their `#!` line counts)
         self.version = 0        # bumped when verdicts are recomputed
@@ -651,7 +653,7 @@ class Project:
         build = self.tsup_build_of(edge)
         if build is not None:
             return (f"load it with `await import(\"{edge.specifier}\")` where it is used ({build.tool} keeps "
-                    f"import() as it is), or build ES modules only (`{build.esm_flag}`)")
+                    f"import() as it is), or build ES modules only ({build.esm_flag})")
         ext = self.resolver.external_for(edge.specifier, edge.source)
         if ext is not None and ext.via == "webpack-node-externals":
             return "add it to nodeExternals' `allowlist` so that webpack bundles it"
@@ -681,7 +683,8 @@ class Project:
         """The tsup CommonJS build that require()s the package a static import of an ES module
         names (see :meth:`_settle_cjs`), or None."""
         build = self.cjs_bundled.get(edge.source)
-        if build is None or not isinstance(edge.fact, StaticImport) or not build.keeps_external(edge.specifier):
+        if build is None or not build.is_cjs or not isinstance(edge.fact, StaticImport) or \
+                not build.keeps_external(edge.specifier):
             return None
         mod = self.modules.get(edge.source)
         return build if mod is not None and mod.format != "cjs" else None
@@ -764,18 +767,25 @@ class Project:
         return first_line(data) if data is not None else read_first_line(path)
 
     def _find_cjs_entries(self, pkg_dirs: list[Path]) -> dict[Path, CjsBuild]:
-        """The entries of the CommonJS builds the workspace packages' npm scripts make with
-        tsup or esbuild (each with its build)."""
+        """The entries of the builds the workspace packages' npm scripts make with tsup or
+        esbuild (its command line, or its JavaScript API in a script they run), each with its
+        build: a CommonJS one where a file is the entry of several builds (its imports of
+        externals are require() calls there), in any format esbuild compiles the TypeScript
+        (not tsc: :meth:`_format`)."""
         found: dict[Path, CjsBuild] = {}
         fs = self.resolver.fs
+        self.build_scripts = set()
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
             if manifest is None or manifest[0] != pkg_dir:
                 continue
             scripts = str(manifest[1].get("scripts"))
-            if "tsup" not in scripts and "esbuild" not in scripts:
+            if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx")):
                 continue
-            for build in package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text):
+            builds = package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
+            self.build_scripts.update(Path(os.path.realpath(b.config)) for b in builds
+                                      if b.tool == "esbuild" and b.config is not None)
+            for build in sorted(builds, key=lambda b: not b.is_cjs):
                 if build.unread is not None:
                     continue  # (not modelled: `check --print-config` says why)
                 literal = [e for e in build.entries if not _GLOB_CHARS.intersection(e)]
@@ -918,7 +928,7 @@ class Project:
                                   imp.specifier_span, imp))
                 continue
             build = self.cjs_bundled.get(mod.path) if self.cjs_bundled else None
-            if build is not None and not cjs and build.keeps_external(imp.specifier):
+            if build is not None and not cjs and build.is_cjs and build.keeps_external(imp.specifier):
                 # tsup's CommonJS build leaves the package to a require() when it runs
                 kind = EdgeKind.REQUIRE
                 cjs_import = True
@@ -1310,10 +1320,11 @@ class Project:
                 changed.add(path)
             else:
                 local.add(path)
+        builds_changed = self._build_scripts_changed(paths)
         if graph_dirty:
             if full_index:
                 self.graph.index_edges()
-            if self._settle_node_run() | self._settle_cjs() | self._settle_tsx():
+            if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() or builds_changed:
                 unverdicted = True  # (which files Node runs or tsup bundles changed: their imports too)
             if unverdicted:
                 change.verdicts = self.recompute(cycles=True, entries=True)
@@ -1322,11 +1333,29 @@ class Project:
                                                  entries=full_index)
             self._unverdicted = False
             change.graph = True
-        elif self.bin_files.intersection(paths) and self._find_node_entries(self._package_dirs()) != self.node_entries:
+        elif builds_changed or self.bin_files.intersection(paths) and \
+                self._find_node_entries(self._package_dirs()) != self.node_entries:
             # a `bin` file's `#!` line now runs it with node, or no longer does
             change.verdicts = self.recompute()
             change.graph = True
         return change
+
+    def _build_scripts_changed(self, paths: list[Path]) -> bool:
+        """Has a file an npm script runs (with node or tsx), that calls esbuild's API or did,
+        changed the builds it makes? (:attr:`cjs_entries` is then brought up to date.)"""
+        fs = self.resolver.fs
+        for p in paths:
+            real = Path(os.path.realpath(p))
+            if (real in self.node_entries or real in self.tsx_entries) and \
+                    (real in self.build_scripts or "esbuild" in (fs.read_text(str(real)) or "")):
+                break
+        else:
+            return False
+        found = self._find_cjs_entries(self._package_dirs())
+        if found == self.cjs_entries:
+            return False
+        self.cjs_entries = found
+        return True
 
     def _rebuild_edges(self, sources: set[Path]) -> Change:
         """Re-resolve every edge (after files appeared or vanished, or a config changed)."""

@@ -339,6 +339,7 @@ class _Reader:
 
         self.path = path
         self.dir = os.path.dirname(path)
+        self.cwd = self.dir  # (what process.cwd() and path.resolve() start from)
         name = os.path.basename(path)
         self.vite = name in VITE
         dialect = Dialect.TS if name.endswith(("ts", "mts", "cts")) else Dialect.JS
@@ -416,13 +417,21 @@ class _Reader:
             if target.type == "identifier":
                 module(_text(target, src))
             elif target.type == "object_pattern":
-                for prop in target.named_children:
-                    if prop.type == "shorthand_property_identifier_pattern" and _text(prop, src) in _PATH_FNS:
-                        self.path_fns[_text(prop, src)] = _text(prop, src)
-                    elif prop.type == "pair_pattern":
-                        k, v = prop.child_by_field_name("key"), prop.child_by_field_name("value")
-                        if k is not None and v is not None and _text(k, src) in _PATH_FNS:
-                            self.path_fns[_text(v, src)] = _text(k, src)
+                self.path_fns.update(self._destructured(target, _PATH_FNS))
+
+    def _destructured(self, pattern, wanted) -> dict[str, str]:
+        """{local name: property} of the properties in ``wanted`` that the object pattern
+        ``pattern`` (`const { join, resolve: r } = …`) binds."""
+        src = self.src
+        out = {}
+        for prop in pattern.named_children:
+            if prop.type == "shorthand_property_identifier_pattern" and _text(prop, src) in wanted:
+                out[_text(prop, src)] = _text(prop, src)
+            elif prop.type == "pair_pattern":
+                k, v = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                if k is not None and v is not None and _text(k, src) in wanted:
+                    out[_text(v, src)] = _text(k, src)
+        return out
 
     # -- where the aliases are -------------------------------------------------------------
     def _kit_bindings(self, stmt) -> None:
@@ -1094,11 +1103,11 @@ class _Reader:
             argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
             short = self.path_fns.get(fn.replace(".posix.", ".").replace(" ", ""), "")
             if fn in ("process.cwd",):
-                return self.dir
+                return self.cwd
             if short in ("resolve", "join"):
                 parts = [self._eval(a, depth + 1) for a in argv]
                 if short == "resolve":
-                    out = self.dir
+                    out = self.cwd
                     for p in parts:
                         out = os.path.join(out, p)
                     return os.path.normpath(out)

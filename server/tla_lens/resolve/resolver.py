@@ -1203,6 +1203,11 @@ class Resolver:
             r = self._load_dir(pd, mode, conds)
             if r:
                 return r
+            real = self.fs.realpath(pd)
+            if not self.readable(real):
+                # (`npm link`, a hand-made link: tla-lens reads nothing outside the folder)
+                raise _Fail(f"package '{name}' ({self._rel(pd)}) is a link to {real}, outside the folder "
+                            f"analysed, which tla-lens does not read, imported from {{from}}")
             raise _Fail(f"package '{name}' ({self._rel(pd)}) has no entry point "
                         f"(no \"exports\", \"main\" or index file), imported from {{from}}")
         r = self._load_path(os.path.normpath(pd + sub), mode, dir_only=sub.endswith("/"), conds=conds)

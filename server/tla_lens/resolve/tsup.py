@@ -69,9 +69,21 @@ class CjsBuild:
     tool: str = "tsup"
 
     @property
+    def is_cjs(self) -> bool:
+        """Does the build make CommonJS (its imports of externals are require() calls)?"""
+        return "cjs" in self.formats
+
+    @property
+    def refuses_tla(self) -> str:
+        """The output format in which esbuild refuses a top-level await ("cjs", "iife"), or ""."""
+        return next((f for f in self.formats if f in ("cjs", "iife")), "")
+
+    @property
     def esm_flag(self) -> str:
+        if self.config is not None and self.tool == "esbuild":
+            return '`format: "esm"`'  # (esbuild's JavaScript API, in a build script)
         """How the command asks for ES modules only."""
-        return "--format=esm" if self.tool == "esbuild" else "--format esm"
+        return "`--format=esm`" if self.tool == "esbuild" else "`--format esm`"
 
     def keeps_external(self, specifier: str) -> bool:
         """Does the build leave ``specifier`` to `require()` when the bundle runs?"""
@@ -286,13 +298,18 @@ def _dependencies(manifest: dict) -> list[str]:
 
 
 def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
-                       read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+                       read: Callable[[str], Optional[str]], every_format: bool = False) -> list[CjsBuild]:
     """The CommonJS builds the npm scripts of the package.json ``manifest`` (of
-    ``package_dir``) make with tsup, each with its entries and what it keeps external."""
+    ``package_dir``) make with tsup or esbuild (its command line, or its JavaScript API in a
+    script they run: :mod:`esbuild_api`), each with its entries and what it keeps external.
+    ``every_format``: the bundles in other formats too (esbuild compiles their TypeScript, not
+    tsc)."""
+    from .esbuild_api import script_builds
+
     scripts = manifest.get("scripts")
     if not isinstance(scripts, dict):
         return []
-    out: list[CjsBuild] = []
+    out: list[CjsBuild] = script_builds(scripts, package_dir, is_file, read)
     for name, text in scripts.items():
         if not isinstance(name, str) or not isinstance(text, str) or ("tsup" not in text and "esbuild" not in text):
             continue
@@ -306,7 +323,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
                     out.append(build)
                 continue
             out.append(_build(name, tsup, manifest, package_dir, is_file, read))
-    return [b for b in out if "cjs" in b.formats]
+    return out if every_format else [b for b in out if b.is_cjs or (b.unread and b.tool == "esbuild")]
 
 
 def _esbuild(script: str, words: list[str], package_dir: str) -> Optional[CjsBuild]:

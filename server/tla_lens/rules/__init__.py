@@ -351,7 +351,7 @@ class _Rules:
         where = f"{display(inner.source, mod.path)}, line {src.line_of(inner.span.start)}"
         why = self.async_why(inner.target, mod.path)
         build = self.a.tsup_build_of(inner)
-        fix = f"build ES modules only (`{build.esm_flag}`)" if build is not None else self.a.bundled_fix(inner)
+        fix = f"build ES modules only ({build.esm_flag})" if build is not None else self.a.bundled_fix(inner)
         msg = (f"`{edge.specifier}` is bundled, and it imports `{inner.specifier}` ({where}), an async "
                f"module {why}; `{inner.specifier}` is {external}, so Node throws ERR_REQUIRE_ASYNC_MODULE "
                f"there when the bundle runs; {fix}")
@@ -393,11 +393,13 @@ class _Rules:
             base += "; entry points affected: " + ", ".join(
                 f"`{display(p, mod.path)}`" for p in entries[:3]) + (" …" if len(entries) > 3 else "")
         build = self.a.cjs_bundled.get(mod.path)
-        if build is not None:
+        if build is not None and build.refuses_tla:
             rel = self.graph.rel(Path(build.package_dir) / "package.json")
-            base += (f"; {build.tool}'s CommonJS build (script `{build.script}` of {rel}) bundles this module, "
-                     f"and esbuild refuses a top-level await in CommonJS (\"Top-level await is currently not "
-                     f"supported with the \"cjs\" output format\"): that build fails")
+            fmt = build.refuses_tla
+            kind = "CommonJS" if fmt == "cjs" else "IIFE"
+            base += (f"; {build.tool}'s {kind} build (script `{build.script}` of {rel}) bundles this module, "
+                     f"and esbuild refuses a top-level await in {kind} (\"Top-level await is currently not "
+                     f"supported with the \"{fmt}\" output format\"): that build fails")
         related = [Related(p, Span(0, 0), f"made async (distance {infected[p]})")
                    for p in (ws or names)[:10]]
         for site in mod.tla:

@@ -1,0 +1,225 @@
+"""Builds a package's npm scripts make with esbuild's JavaScript API: `node build.mjs`, `tsx
+scripts/build.ts`, where the file calls `esbuild.build({…})` (read, never run).
+
+A build script is a file an npm script runs with `node` or tsx (:mod:`scripts`) whose text
+names esbuild. Its calls of esbuild's `build`, `buildSync` and `context` — through the names a
+top-level `import * as esbuild from "esbuild"`, `import { build } from "esbuild"`, `const
+esbuild = require("esbuild")`, `const { build } = require("esbuild")` bind, or
+`require("esbuild").build(…)` — are read where their options are an object literal (or a
+`const` bound to one; spreads of such objects are merged, the later key winning, as in
+JavaScript): `entryPoints` (strings, `{in, out}` objects, or an object of names to files),
+`bundle`, `platform`, `format`, `external` and `packages`; strings may be built with
+`path.join`/`path.resolve` of `__dirname`, `import.meta.dirname` or `process.cwd()`.
+Relative entries are relative to the package's folder (esbuild's working folder is the
+script's: npm runs it there; `absWorkingDir` written as a literal moves it).
+
+esbuild's defaults, as esbuild 0.28 applies them: without `format`, a bundle for `platform:
+"node"` is CommonJS, for `"neutral"` an ES module, for the browser (the default platform) an
+IIFE; in CommonJS (and an IIFE) an import of a package kept external (`external`, one `*`
+matching any text; `packages: "external"`: every package) is a `require()` when the bundle
+runs, and a top-level await anywhere in the bundle fails the build. Without `bundle: true`
+esbuild compiles each file alone, and nothing is read (as for its command line, :mod:`tsup`).
+
+A call whose options cannot be read that way (values computed, a loop over formats) gives a
+build with :attr:`CjsBuild.unread` saying why: it is not modelled, and `check --print-config`
+shows it.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Optional
+
+from .bundler import _Reader, _text, _Unread
+from .scripts import node_script_files, tsx_script_files
+from .tsup import CjsBuild
+
+__all__ = ["script_builds"]
+
+_FUNCTIONS = ("build", "buildSync", "context")
+_READ_KEYS = frozenset({"entryPoints", "bundle", "platform", "format", "external", "packages", "absWorkingDir"})
+# (file, text) -> what the file's calls are; build scripts are read on every recompute
+_MEMO: dict[tuple[str, str], list[tuple[dict, Optional[str]]]] = {}
+
+
+def script_builds(scripts: object, package_dir: str, is_file: Callable[[str], bool],
+                  read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+    """The builds the files the npm ``scripts`` run (with node or tsx) make with esbuild's
+    JavaScript API, every format (:attr:`CjsBuild.formats`)."""
+    runs = node_script_files(scripts, package_dir, is_file) + tsx_script_files(scripts, package_dir, is_file)
+    out: list[CjsBuild] = []
+    seen: set[str] = set()
+    for name, file in runs:
+        if file in seen or "node_modules" in file.split(os.sep):
+            continue
+        seen.add(file)
+        text = read(file)
+        if text is None or "esbuild" not in text:
+            continue
+        key = (file, text)
+        calls = _MEMO.get(key)
+        if calls is None:
+            try:
+                calls = _calls(file, text, package_dir)
+            except Exception as e:  # pragma: no cover - defensive: a strange file is not read
+                calls = [({}, f"it could not be read ({type(e).__name__})")]
+            if len(_MEMO) > 256:
+                _MEMO.clear()
+            _MEMO[key] = calls
+        for opts, unread in calls:
+            out.append(_build(name, file, package_dir, opts, unread))
+    return out
+
+
+def _build(script: str, file: str, package_dir: str, opts: dict, unread: Optional[str]) -> CjsBuild:
+    rel = os.path.relpath(file, package_dir)
+    if unread is not None:
+        return CjsBuild(script, package_dir, tuple(opts.get("entryPoints", ())), config=file,
+                        unread=f"{rel}: {unread}", formats=(opts["format"],) if opts.get("format") else (),
+                        tool="esbuild")
+    platform = opts.get("platform") or "browser"
+    fmt = opts.get("format") or {"node": "cjs", "neutral": "esm"}.get(platform, "iife")
+    cwd = opts.get("absWorkingDir") or package_dir
+    # (relative to the package, as tsup's are: globs too, which esbuild expands)
+    entries = tuple(os.path.relpath(os.path.normpath(os.path.join(cwd, e)), package_dir)
+                    for e in opts.get("entryPoints", ()))
+    external = tuple(("wildcard" if "*" in x else "name", x) for x in opts.get("external", ()))
+    return CjsBuild(script, package_dir, entries, external, (), opts.get("packages") == "external",
+                    config=file, formats=(fmt,), tool="esbuild")
+
+
+class _Script(_Reader):
+    """A build script, read for its calls of esbuild's API."""
+
+    def __init__(self, path: str, text: str, cwd: str) -> None:
+        super().__init__(path, text)
+        self.cwd = cwd  # (npm runs the script in the package's folder)
+        self.namespaces: set[str] = set()    # `esbuild` in `esbuild.build(…)`
+        self.functions: dict[str, str] = {}  # local name -> `build` / `buildSync` / `context`
+        for stmt in self.root.named_children:
+            self._bindings(stmt)
+
+    def _bindings(self, stmt) -> None:
+        src = self.src
+        if stmt.type == "import_statement":
+            source = stmt.child_by_field_name("source")
+            if source is None or self._string(source) != "esbuild":
+                return
+            for clause in stmt.named_children:
+                for c in clause.named_children if clause.type == "import_clause" else ():
+                    if c.type == "identifier":  # (the default export: the API object)
+                        self.namespaces.add(_text(c, src))
+                    elif c.type == "namespace_import" and c.named_children:
+                        self.namespaces.add(_text(c.named_children[-1], src))
+                    elif c.type == "named_imports":
+                        for spec in c.named_children:
+                            name = spec.child_by_field_name("name") if spec.type == "import_specifier" else None
+                            alias = spec.child_by_field_name("alias") or name
+                            if name is not None and _text(name, src) in _FUNCTIONS:
+                                self.functions[_text(alias, src)] = _text(name, src)
+            return
+        if stmt.type not in ("lexical_declaration", "variable_declaration"):
+            return
+        for d in stmt.named_children:
+            if d.type != "variable_declarator":
+                continue
+            target, value = d.child_by_field_name("name"), self._unwrap(d.child_by_field_name("value"))
+            if target is None or not self._requires(value, "esbuild"):
+                continue
+            if target.type == "identifier":
+                self.namespaces.add(_text(target, src))
+            elif target.type == "object_pattern":
+                self.functions.update(self._destructured(target, _FUNCTIONS))
+
+    def _is_api_call(self, call) -> bool:
+        fn = call.child_by_field_name("function")
+        if fn is None:
+            return False
+        if fn.type == "identifier":
+            return _text(fn, self.src) in self.functions
+        if fn.type == "member_expression":
+            obj, prop = fn.child_by_field_name("object"), fn.child_by_field_name("property")
+            if prop is None or _text(prop, self.src) not in _FUNCTIONS:
+                return False
+            obj = self._unwrap(obj)
+            return obj is not None and (_text(obj, self.src) in self.namespaces or self._requires(obj, "esbuild"))
+        return False
+
+    def calls(self) -> list[tuple[dict, Optional[str]]]:
+        out = []
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if node.type == "call_expression" and self._is_api_call(node):
+                args = node.child_by_field_name("arguments")
+                argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+                opts: dict = {}
+                try:
+                    if not argv:
+                        raise _Unread("a call without options")
+                    self._options(argv[0], opts, 0)
+                    if opts.get("bundle") is not True:
+                        continue  # (each file compiled alone: nothing bundled)
+                    out.append((opts, None))
+                except _Unread as e:
+                    line = node.start_point[0] + 1
+                    out.append((opts, f"the options of the call at line {line} are not read: {e}"))
+                continue
+            stack.extend(reversed(node.named_children))
+        return out
+
+    def _options(self, node, opts: dict, depth: int) -> None:
+        obj = self._unwrap(node)
+        if obj is None or obj.type != "object" or depth > 10:
+            raise _Unread(f"`{_text(obj, self.src)[:60] if obj is not None else ''}` is not an object literal")
+        for item in obj.named_children:
+            if item.type == "comment":
+                continue
+            if item.type == "spread_element":
+                self._options(item.named_children[0] if item.named_children else None, opts, depth + 1)
+                continue
+            if item.type == "shorthand_property_identifier":
+                key = _text(item, self.src)
+                value = self._unwrap(item)
+                if value is item:
+                    if key in _READ_KEYS:
+                        raise _Unread(f"`{key}` is not a value written in the file")
+                    continue
+            elif item.type == "pair":
+                key = self._key(item)
+                if key is None:
+                    raise _Unread(f"`{_text(item, self.src)[:60]}` has a computed key")
+                value = self._unwrap(item.child_by_field_name("value"))
+            else:
+                continue  # (methods: plugins' and others)
+            if key not in _READ_KEYS:
+                continue
+            opts[key] = self._value(key, value)
+
+    def _value(self, key: str, node):
+        if key == "bundle":
+            if node is None or node.type not in ("true", "false"):
+                raise _Unread("`bundle` is not `true` or `false`")
+            return node.type == "true"
+        if key in ("platform", "format", "packages"):
+            if node is None or node.type != "string":
+                raise _Unread(f"`{key}` is not a string")
+            return self._string(node)
+        if key == "absWorkingDir":
+            return self._eval(node)
+        if node is None or node.type not in ("array", "object"):
+            raise _Unread(f"`{key}` is not an array or object literal")
+        out = []
+        for item in node.named_children:
+            if item.type == "comment":
+                continue
+            if item.type == "pair" and key == "entryPoints" and node.type == "object":
+                item = item.child_by_field_name("value")  # ({name: file})
+            item = self._unwrap(item)
+            if item is not None and item.type == "object" and key == "entryPoints":
+                item = self._prop(item, "in")  # ({in: file, out: name})
+            out.append(self._eval(item))
+        return out
+
+
+def _calls(file: str, text: str, package_dir: str) -> list[tuple[dict, Optional[str]]]:
+    return _Script(file, text, package_dir).calls()

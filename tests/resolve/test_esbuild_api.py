@@ -1,0 +1,177 @@
+"""esbuild's JavaScript API in a build script an npm script runs (`node build.mjs`): a bundle in
+CommonJS (`platform: "node"` without a format) require()s the packages it keeps external — an
+ES module with top-level await there throws ERR_REQUIRE_ASYNC_MODULE when the bundle runs — and
+refuses a top-level await in the modules it bundles; in any format esbuild, not tsc, compiles
+the TypeScript it bundles. Held to esbuild 0.28 run by the script (Node 26) and Node 26 running
+every bundle."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+
+from .test_tsup_cjs import _build_and_run, _project
+
+SCRIPTS = {
+    # ES module script: the API as a namespace, options from a spread const, entries built
+    # with path.join, a wildcard external
+    "namespace": ("build.mjs", """import * as esbuild from "esbuild";
+import path from "node:path";
+
+const shared = { bundle: true, platform: "node", external: ["slow-*"], outdir: "dist" };
+const entries = ["index", "sync", "lazy", "via", "devlib"].map((n) => n);
+await esbuild.build({
+  ...shared,
+  entryPoints: [path.join(import.meta.dirname, "src/index.ts"), "src/sync.ts", "./src/lazy.ts",
+                "src/via.ts", "src/devlib.ts"],
+  outExtension: { ".js": ".cjs" },
+});
+""", {"index", "via", "devlib"}),
+    # CommonJS script: `build` taken from require(); every package external; entries by name
+    "require": ("scripts/build.cjs", """const { build } = require("esbuild");
+
+build({
+  entryPoints: { index: "src/index.ts", sync: "src/sync.ts", dual: "src/dual.ts", lazy: "src/lazy.ts",
+                 via: "src/via.ts", types: "src/types.ts", devlib: "src/devlib.ts" },
+  bundle: true,
+  platform: "node",
+  packages: "external",
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+}).catch(() => process.exit(1));
+""", {"index", "via", "devlib"}),
+    # the default export, a context rebuilt once, entries as {in, out}
+    "context": ("build.mjs", """import esbuild from "esbuild";
+
+const ctx = await esbuild.context({
+  entryPoints: [{ in: "src/index.ts", out: "index" }, { in: "src/sync.ts", out: "sync" }],
+  bundle: true, platform: "node", format: "cjs", outdir: "dist", outExtension: { ".js": ".cjs" },
+  external: ["slow-dep", "sync-dep"],
+});
+await ctx.rebuild();
+await ctx.dispose();
+""", {"index"}),
+}
+
+
+def _script_project(tmp_path: Path, engines: Path, file: str, text: str, **package) -> Path:
+    root = _project(tmp_path, f"node {file}", None)
+    if package:
+        data = json.loads((root / "package.json").read_text())
+        data.update(package)
+        (root / "package.json").write_text(json.dumps(data, indent=2))
+    (root / file).parent.mkdir(parents=True, exist_ok=True)
+    (root / file).write_text(text)
+    # (the build script imports esbuild: the engines' copy)
+    (root / "node_modules" / "esbuild").symlink_to(engines / "esbuild")
+    return root
+
+
+@pytest.mark.parametrize("case", list(SCRIPTS))
+def test_api_cjs_bundles_as_node_runs_them(case, node26, engines_node_modules, tmp_path):
+    file, text, expected = SCRIPTS[case]
+    root = _script_project(tmp_path, engines_node_modules, file, text)
+    project = analyse(root, Config(), cache=False)
+    runs = _build_and_run(root, tmp_path, node26, engines_node_modules)
+    throws = {name for name, out in runs.items() if "ERR_REQUIRE_ASYNC_MODULE" in out}
+    assert throws == expected, runs
+    errors = {f.path.stem for f in project.findings if f.code == "require-async"}
+    closure = {"via": {"via", "helper"}}
+    for name in runs:
+        assert bool(errors & closure.get(name, {name})) is (name in throws), (name, runs[name], errors)
+    (f,) = [f for f in project.findings if f.path.stem == "index" and f.code == "require-async"]
+    assert f.message.startswith("`slow-dep` is a package that esbuild's CommonJS build (script `build` of "
+                                "package.json) keeps external: the bundle loads it with `require(\"slow-dep\")`"), \
+        f.message
+    assert f.message.endswith("(esbuild keeps import() as it is), or build ES modules only (`format: \"esm\"`)")
+    assert not project.modules[root / "src/index.ts"].is_async
+
+
+def test_api_esm_bundle_is_esbuilds_not_tscs(node26, engines_node_modules, tmp_path):
+    """A tsconfig with `"module": "commonjs"` (for the editor, or tsc --noEmit) in a package
+    esbuild bundles as an ES module: esbuild compiles the TypeScript, keeps the import, and the
+    bundle waits for the package — no require() anywhere (before, tsc's CommonJS was assumed)."""
+    text = """import { build } from "esbuild";
+
+await build({ entryPoints: ["src/index.ts"], bundle: true, platform: "node", format: "esm",
+              packages: "external", outdir: "dist", outExtension: { ".js": ".mjs" } });
+"""
+    root = _script_project(tmp_path, engines_node_modules, "build.mjs", text)
+    (root / "tsconfig.json").write_text('{"compilerOptions": {"module": "commonjs", "strict": true}}\n')
+    data = json.loads((root / "package.json").read_text())
+    del data["type"]
+    (root / "package.json").write_text(json.dumps(data))
+    project = analyse(root, Config(), cache=False)
+    index = root / "src/index.ts"
+    assert not [f for f in project.findings if f.code == "require-async" and f.path == index]
+    assert project.modules[index].is_async and project.modules[index].format == "esm"
+    # the other files, which no build bundles, are still tsc's CommonJS
+    assert project.modules[root / "src/sync.ts"].format == "cjs"
+    assert _build_and_run(root, tmp_path, node26, engines_node_modules) == {}
+    run = subprocess.run([str(node26), str(root / "dist/index.mjs")], cwd=root, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() == "A", run.stderr
+
+
+@pytest.mark.parametrize("platform,fmt,kind", [("node", "cjs", "CommonJS"), ("browser", "iife", "IIFE")])
+def test_api_build_of_a_tla_module_fails(platform, fmt, kind, node26, engines_node_modules, tmp_path):
+    """A top-level await in a module a CommonJS (or IIFE: the browser's default) build bundles:
+    esbuild refuses the build, and the top-level-await finding says so."""
+    text = f"""import * as esbuild from "esbuild";
+
+await esbuild.build({{ entryPoints: ["src/tla.ts"], bundle: true, platform: "{platform}", outdir: "dist" }});
+"""
+    root = _script_project(tmp_path, engines_node_modules, "build.mjs", text)
+    (root / "src/tla.ts").write_text("export const v = await Promise.resolve(1);\nconsole.log(v);\n")
+    project = analyse(root, Config(), cache=False)
+    (f,) = [f for f in project.findings if f.code == "top-level-await" and f.path.name == "tla.ts"]
+    assert f"esbuild's {kind} build (script `build` of package.json) bundles this module" in f.message
+    env = dict(os.environ, PATH=f"{node26.parent}:{os.environ['PATH']}")
+    proc = subprocess.run(["sh", "-c", "node build.mjs"], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode != 0
+    assert f'Top-level await is currently not supported with the "{fmt}" output format' in proc.stderr
+    assert f'Top-level await is currently not supported with the "{fmt}" output format' in f.message
+
+
+def test_options_not_read_are_said(tmp_path):
+    """A build whose options are computed (a loop over formats) is not modelled; print-config
+    says which call and why. Calls without `bundle: true` compile files one by one: not builds
+    tla-lens models, not listed."""
+    root = tmp_path / "p"
+    (root / "src").mkdir(parents=True)
+    (root / "src/index.ts").write_text("export const a = 1;\n")
+    (root / "package.json").write_text(json.dumps({"name": "p", "scripts": {"build": "node build.mjs"}}))
+    (root / "build.mjs").write_text("""import * as esbuild from "esbuild";
+
+for (const format of ["cjs", "esm"]) {
+  await esbuild.build({ entryPoints: ["src/index.ts"], bundle: true, format, outdir: `dist/${format}` });
+}
+await esbuild.build({ entryPoints: ["src/index.ts"], outdir: "lib", format: "cjs" });
+""")
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    (build,) = json.loads(r.stdout)["tsupBuilds"]
+    assert build["tool"] == "esbuild" and build["config"] == "build.mjs"
+    assert build["notRead"] == ("build.mjs: the options of the call at line 4 are not read: "
+                                "`format` is not a value written in the file"), build
+    project = analyse(root, Config(), cache=False)
+    assert project.modules[root / "src/index.ts"].format == "esm"
+
+
+def test_print_config_lists_api_builds(engines_node_modules, tmp_path):
+    file, text, _ = SCRIPTS["namespace"]
+    root = _script_project(tmp_path, engines_node_modules, file, text)
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    assert json.loads(r.stdout)["tsupBuilds"] == [
+        {"file": "package.json", "script": "build", "tool": "esbuild",
+         "entries": ["src/index.ts", "src/sync.ts", "src/lazy.ts", "src/via.ts", "src/devlib.ts"],
+         "formats": ["cjs"], "external": ["slow-*"], "config": "build.mjs"}]
