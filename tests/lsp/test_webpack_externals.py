@@ -192,3 +192,28 @@ async def test_esbuild_build_script_edited(lsp):
     s.disk({"package.json": files["package.json"].replace("node build.mjs", "echo no build")})
     assert await wait_for(lambda: s.diagnostics("src/server.ts", "async-import"))
     assert not s.diagnostics("src/server.ts", "require-async")
+
+
+VITE_LIB = """\
+export default {
+  build: { lib: { entry: "src/server.ts", name: "Svc" }, rollupOptions: { external: ["db-pool"] } },
+};
+"""
+
+
+async def test_vite_library_configuration_edited(lsp):
+    """Vite's library mode (held to Vite and Node in tests/resolve/test_vite_lib.py): the UMD
+    output require()s db-pool, an error at the import; the configuration edited on disk to ES
+    modules only, an async import instead."""
+    files = dict(TSUP_FILES)
+    files["package.json"] = files["package.json"].replace("tsup src/server.ts", "vite build")
+    files["vite.config.js"] = VITE_LIB
+    s = await lsp(files)
+    s.open("src/server.ts")
+    assert await wait_for(lambda: s.diagnostics("src/server.ts", "require-async"))
+    (d,) = s.diagnostics("src/server.ts", "require-async")
+    assert d.message.startswith("`db-pool` is a package that Vite's UMD build (script `build` of package.json) "
+                                "keeps external")
+    s.disk({"vite.config.js": VITE_LIB.replace('name: "Svc"', 'formats: ["es"]')})
+    assert await wait_for(lambda: s.diagnostics("src/server.ts", "async-import"))
+    assert not s.diagnostics("src/server.ts", "require-async")

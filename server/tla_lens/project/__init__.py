@@ -643,7 +643,7 @@ class Project:
         build = self.tsup_build_of(edge)
         if build is not None:
             rel = self.graph.rel(Path(build.package_dir) / "package.json")
-            return (f"a package that {build.tool}'s CommonJS build (script `{build.script}` of {rel}) keeps "
+            return (f"a package that {build.tool}'s {build.kind} build (script `{build.script}` of {rel}) keeps "
                     f"external: the bundle loads it with `require(\"{edge.specifier}\")`")
         res = self.resolver.resolve(edge.specifier, edge.source, "import")
         return res.message if res.kind == "required" else None
@@ -780,7 +780,7 @@ class Project:
             if manifest is None or manifest[0] != pkg_dir:
                 continue
             scripts = str(manifest[1].get("scripts"))
-            if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx")):
+            if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite")):
                 continue
             builds = package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
             self.build_scripts.update(Path(os.path.realpath(b.config)) for b in builds

@@ -70,16 +70,32 @@ class CjsBuild:
 
     @property
     def is_cjs(self) -> bool:
-        """Does the build make CommonJS (its imports of externals are require() calls)?"""
-        return "cjs" in self.formats
+        """Does the build make CommonJS (or UMD, which is CommonJS in Node): its imports of
+        externals are require() calls?"""
+        return "cjs" in self.formats or "umd" in self.formats
+
+    @property
+    def kind(self) -> str:
+        """"CommonJS" or "UMD": the build's output that require()s."""
+        return "CommonJS" if "cjs" in self.formats or "umd" not in self.formats else "UMD"
 
     @property
     def refuses_tla(self) -> str:
-        """The output format in which esbuild refuses a top-level await ("cjs", "iife"), or ""."""
-        return next((f for f in self.formats if f in ("cjs", "iife")), "")
+        """The output format in which the bundler refuses a top-level await ("cjs", "iife",
+        "umd"), or ""."""
+        return next((f for f in self.formats if f in ("cjs", "iife", "umd")), "")
+
+    @property
+    def tla_refusal(self) -> str:
+        """The bundler's words refusing a top-level await in :attr:`refuses_tla`'s format."""
+        if self.tool == "Vite":
+            return f"Module format \"{self.refuses_tla}\" does not support top-level await"
+        return f"Top-level await is currently not supported with the \"{self.refuses_tla}\" output format"
 
     @property
     def esm_flag(self) -> str:
+        if self.tool == "Vite":
+            return '`build.lib.formats: ["es"]`'
         if self.config is not None and self.tool == "esbuild":
             return '`format: "esm"`'  # (esbuild's JavaScript API, in a build script)
         """How the command asks for ES modules only."""
@@ -96,7 +112,10 @@ class CjsBuild:
 
 def _matches(specifier: str, patterns: tuple[tuple[str, str], ...]) -> bool:
     for kind, value in patterns:
-        if kind == "name":
+        if kind == "exact":  # (Rollup's and Rolldown's `external` strings: that import only)
+            if specifier == value:
+                return True
+        elif kind == "name":
             if specifier == value or specifier.startswith(value + "/") or specifier.startswith(value + "\\"):
                 return True
         elif kind == "wildcard":  # (esbuild's `--external:@aws-sdk/*`: one `*`, any text)
@@ -110,8 +129,9 @@ def _matches(specifier: str, patterns: tuple[tuple[str, str], ...]) -> bool:
     return False
 
 
-def _tsup_words(words: list[str]) -> Optional[list[str]]:
-    """The words from `tsup`/`tsup-node` on, when the command runs it."""
+def _tsup_words(words: list[str], programs: tuple[str, ...] = ("tsup", "tsup-node", "esbuild")) -> Optional[list[str]]:
+    """The words from `tsup`/`tsup-node`/`esbuild` (or one of ``programs``) on, when the
+    command runs it."""
     words = _program(words)
     while words and os.path.basename(words[0]) in _RUNNERS:
         sub = _RUNNERS[os.path.basename(words[0])]
@@ -122,7 +142,7 @@ def _tsup_words(words: list[str]) -> Optional[list[str]]:
             words = words[1:]
         while words and words[0].startswith("-"):
             words = words[1:]
-    if words and os.path.basename(words[0]) in ("tsup", "tsup-node", "esbuild"):
+    if words and os.path.basename(words[0]) in programs:
         return words
     return None
 
@@ -305,11 +325,13 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     ``every_format``: the bundles in other formats too (esbuild compiles their TypeScript, not
     tsc)."""
     from .esbuild_api import script_builds
+    from .vite_lib import vite_builds
 
     scripts = manifest.get("scripts")
     if not isinstance(scripts, dict):
         return []
     out: list[CjsBuild] = script_builds(scripts, package_dir, is_file, read)
+    out += vite_builds(scripts, package_dir, is_file, read)
     for name, text in scripts.items():
         if not isinstance(name, str) or not isinstance(text, str) or ("tsup" not in text and "esbuild" not in text):
             continue
@@ -323,7 +345,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
                     out.append(build)
                 continue
             out.append(_build(name, tsup, manifest, package_dir, is_file, read))
-    return out if every_format else [b for b in out if b.is_cjs or (b.unread and b.tool == "esbuild")]
+    return out if every_format else [b for b in out if b.is_cjs or (b.unread and b.tool != "tsup")]
 
 
 def _esbuild(script: str, words: list[str], package_dir: str) -> Optional[CjsBuild]:

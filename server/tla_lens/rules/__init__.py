@@ -395,11 +395,11 @@ class _Rules:
         build = self.a.cjs_bundled.get(mod.path)
         if build is not None and build.refuses_tla:
             rel = self.graph.rel(Path(build.package_dir) / "package.json")
-            fmt = build.refuses_tla
-            kind = "CommonJS" if fmt == "cjs" else "IIFE"
+            kind = {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD"}[build.refuses_tla]
+            refuser = "Vite (Rolldown)" if build.tool == "Vite" else "esbuild"
             base += (f"; {build.tool}'s {kind} build (script `{build.script}` of {rel}) bundles this module, "
-                     f"and esbuild refuses a top-level await in {kind} (\"Top-level await is currently not "
-                     f"supported with the \"{fmt}\" output format\"): that build fails")
+                     f"and {refuser} refuses a top-level await in {kind} (\"{build.tla_refusal}\"): "
+                     f"that build fails")
         related = [Related(p, Span(0, 0), f"made async (distance {infected[p]})")
                    for p in (ws or names)[:10]]
         for site in mod.tla:
