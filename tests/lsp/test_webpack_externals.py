@@ -217,3 +217,24 @@ async def test_vite_library_configuration_edited(lsp):
     s.disk({"vite.config.js": VITE_LIB.replace('name: "Svc"', 'formats: ["es"]')})
     assert await wait_for(lambda: s.diagnostics("src/server.ts", "async-import"))
     assert not s.diagnostics("src/server.ts", "require-async")
+
+
+ROLLUP = 'export default { input: "src/server.js", output: { file: "dist/server.cjs", format: "cjs" } };\n'
+
+
+async def test_rollup_configuration_edited(lsp):
+    """A Rollup build (held to Rollup and Node in tests/resolve/test_rollup_cjs.py): the CommonJS
+    output require()s db-pool (no node-resolve: every package is external), an error at the
+    import; the configuration edited on disk to ES modules, an async import instead."""
+    files = {k.replace("server.ts", "server.js"): v for k, v in TSUP_FILES.items()}
+    files["package.json"] = files["package.json"].replace("tsup src/server.ts", "rollup -c")
+    files["rollup.config.mjs"] = ROLLUP
+    s = await lsp(files)
+    s.open("src/server.js")
+    assert await wait_for(lambda: s.diagnostics("src/server.js", "require-async"))
+    (d,) = s.diagnostics("src/server.js", "require-async")
+    assert d.message.startswith("`db-pool` is a package that Rollup's CommonJS build (script `build` of "
+                                "package.json) keeps external")
+    s.disk({"rollup.config.mjs": ROLLUP.replace('format: "cjs"', 'format: "es"')})
+    assert await wait_for(lambda: s.diagnostics("src/server.js", "async-import"))
+    assert not s.diagnostics("src/server.js", "require-async")

@@ -257,7 +257,7 @@ class Project:
         # they bundle (_settle_cjs)
         self.cjs_entries: dict[Path, CjsBuild] = {}
         self.cjs_bundled: dict[Path, CjsBuild] = {}
-        self.build_scripts: set[Path] = set()  # the files whose esbuild API calls were read
+        self.build_scripts: set[Path] = set()  # the builds' configuration files and scripts
         self.node_run: dict[Path, str] = {}
         self.bin_files: set[Path] = set()  # every package's `bin` files (their `#!` line counts)
         self.version = 0        # bumped when verdicts are recomputed
@@ -780,11 +780,10 @@ class Project:
             if manifest is None or manifest[0] != pkg_dir:
                 continue
             scripts = str(manifest[1].get("scripts"))
-            if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite")):
+            if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup")):
                 continue
             builds = package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
-            self.build_scripts.update(Path(os.path.realpath(b.config)) for b in builds
-                                      if b.tool == "esbuild" and b.config is not None)
+            self.build_scripts.update(Path(os.path.realpath(b.config)) for b in builds if b.config is not None)
             for build in sorted(builds, key=lambda b: not b.is_cjs):
                 if build.unread is not None:
                     continue  # (not modelled: `check --print-config` says why)
@@ -1341,13 +1340,14 @@ class Project:
         return change
 
     def _build_scripts_changed(self, paths: list[Path]) -> bool:
-        """Has a file an npm script runs (with node or tsx), that calls esbuild's API or did,
-        changed the builds it makes? (:attr:`cjs_entries` is then brought up to date.)"""
+        """Has a build's configuration (tsup's, Vite's, Rollup's; a script an npm script runs
+        with node or tsx that calls esbuild's API, or did) changed the builds it makes?
+        (:attr:`cjs_entries` is then brought up to date.)"""
         fs = self.resolver.fs
         for p in paths:
             real = Path(os.path.realpath(p))
-            if (real in self.node_entries or real in self.tsx_entries) and \
-                    (real in self.build_scripts or "esbuild" in (fs.read_text(str(real)) or "")):
+            if real in self.build_scripts or (real in self.node_entries or real in self.tsx_entries) and \
+                    "esbuild" in (fs.read_text(str(real)) or ""):
                 break
         else:
             return False

@@ -31,14 +31,12 @@ from typing import Callable, Optional
 
 from .bundler import _Reader, _text, _Unread
 from .scripts import node_script_files, tsx_script_files
-from .tsup import CjsBuild
+from .tsup import CjsBuild, read_once
 
 __all__ = ["script_builds"]
 
 _FUNCTIONS = ("build", "buildSync", "context")
 _READ_KEYS = frozenset({"entryPoints", "bundle", "platform", "format", "external", "packages", "absWorkingDir"})
-# (file, text) -> what the file's calls are; build scripts are read on every recompute
-_MEMO: dict[tuple[str, str], list[tuple[dict, Optional[str]]]] = {}
 
 
 def script_builds(scripts: object, package_dir: str, is_file: Callable[[str], bool],
@@ -55,16 +53,8 @@ def script_builds(scripts: object, package_dir: str, is_file: Callable[[str], bo
         text = read(file)
         if text is None or "esbuild" not in text:
             continue
-        key = (file, text)
-        calls = _MEMO.get(key)
-        if calls is None:
-            try:
-                calls = _calls(file, text, package_dir)
-            except Exception as e:  # pragma: no cover - defensive: a strange file is not read
-                calls = [({}, f"it could not be read ({type(e).__name__})")]
-            if len(_MEMO) > 256:
-                _MEMO.clear()
-            _MEMO[key] = calls
+        calls = read_once("esbuild", file, text, lambda: _calls(file, text, package_dir),
+                          lambda why: [({}, why)])
         for opts, unread in calls:
             out.append(_build(name, file, package_dir, opts, unread))
     return out

@@ -82,13 +82,13 @@ class CjsBuild:
     @property
     def refuses_tla(self) -> str:
         """The output format in which the bundler refuses a top-level await ("cjs", "iife",
-        "umd"), or ""."""
-        return next((f for f in self.formats if f in ("cjs", "iife", "umd")), "")
+        "umd", "amd"), or ""."""
+        return next((f for f in self.formats if f in ("cjs", "iife", "umd", "amd")), "")
 
     @property
     def tla_refusal(self) -> str:
         """The bundler's words refusing a top-level await in :attr:`refuses_tla`'s format."""
-        if self.tool == "Vite":
+        if self.tool in ("Vite", "Rollup"):
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
         return f"Top-level await is currently not supported with the \"{self.refuses_tla}\" output format"
 
@@ -96,6 +96,8 @@ class CjsBuild:
     def esm_flag(self) -> str:
         if self.tool == "Vite":
             return '`build.lib.formats: ["es"]`'
+        if self.tool == "Rollup":
+            return '`output.format: "es"`' if self.config is not None else "`--format es`"
         if self.config is not None and self.tool == "esbuild":
             return '`format: "esm"`'  # (esbuild's JavaScript API, in a build script)
         """How the command asks for ES modules only."""
@@ -108,6 +110,26 @@ class CjsBuild:
         if _matches(specifier, self.external):
             return True
         return self.every_package and not _NOT_A_PACKAGE.match(specifier)
+
+
+_READS: dict[tuple[str, str, str], object] = {}
+
+
+def read_once(kind: str, path: str, text: str, read: Callable[[], object], failed: Callable[[str], object]):
+    """``read()`` of the build file ``path`` (its ``text``), remembered for that text (the
+    builds are looked for on every recompute, a keystroke's too); ``failed(why)`` where the
+    reading raises (a strange file is not read, never a crash)."""
+    key = (kind, path, text)
+    if key in _READS:
+        return _READS[key]
+    try:
+        got = read()
+    except Exception as e:  # pragma: no cover - defensive
+        got = failed(f"it could not be read ({type(e).__name__})")
+    if len(_READS) > 256:
+        _READS.clear()
+    _READS[key] = got
+    return got
 
 
 def _matches(specifier: str, patterns: tuple[tuple[str, str], ...]) -> bool:
@@ -325,6 +347,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     ``every_format``: the bundles in other formats too (esbuild compiles their TypeScript, not
     tsc)."""
     from .esbuild_api import script_builds
+    from .rollup import rollup_builds
     from .vite_lib import vite_builds
 
     scripts = manifest.get("scripts")
@@ -332,6 +355,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
         return []
     out: list[CjsBuild] = script_builds(scripts, package_dir, is_file, read)
     out += vite_builds(scripts, package_dir, is_file, read)
+    out += rollup_builds(scripts, package_dir, is_file, read)
     for name, text in scripts.items():
         if not isinstance(name, str) or not isinstance(text, str) or ("tsup" not in text and "esbuild" not in text):
             continue

@@ -23,12 +23,11 @@ from typing import Callable, Optional
 
 from .bundler import VITE, _Reader, _text, _Unread
 from .scripts import _commands
-from .tsup import CjsBuild, _tsup_words
+from .tsup import CjsBuild, _tsup_words, read_once
 
 __all__ = ["vite_builds"]
 
 _CONFIGS = tuple(n for n in VITE if n.startswith("vite."))
-_MEMO: dict[tuple[str, str], tuple] = {}
 
 
 def vite_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
@@ -66,16 +65,7 @@ def _library(script: str, config: str, package_dir: str, read: Callable[[str], O
     text = read(config)
     if text is None or "lib" not in text:
         return None
-    key = (config, text)
-    got = _MEMO.get(key)
-    if got is None:
-        try:
-            got = _read(config, text)
-        except Exception as e:  # pragma: no cover - defensive: a strange file is not read
-            got = ([], (), (), f"it could not be read ({type(e).__name__})")
-        if len(_MEMO) > 64:
-            _MEMO.clear()
-        _MEMO[key] = got
+    got = read_once("vite", config, text, lambda: _read(config, text), lambda why: ([], (), (), why))
     if got is None:
         return None
     entries, formats, external, unread = got

@@ -270,9 +270,21 @@ class _Rules:
         if node_run is not None:
             msg += (f" (Node runs this file by type stripping, from {node_run}, which keeps every "
                     f"import as written; TypeScript would drop this one, which uses no value of the module)")
+        build = self.a.cjs_bundled.get(target) if self.a.cjs_bundled else None
+        if build is not None and build.refuses_tla and not self.graph.modules[target].workspace:
+            # (a package the build bundles, its top-level await with it: reported nowhere else)
+            msg += self._build_fails(build, f"`{edge.specifier}` with its top-level await")
         related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` {verb} `{edge.specifier}`")]
         related += self.chain_related(target)
         self.add(mod, edge.span, "async-import", msg, related, target)
+
+    def _build_fails(self, build, what: str) -> str:
+        """"; tsup's CommonJS build (script …) bundles {what}, and esbuild refuses …"."""
+        rel = self.graph.rel(Path(build.package_dir) / "package.json")
+        kind = {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD", "amd": "AMD"}[build.refuses_tla]
+        refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup"}.get(build.tool, "esbuild")
+        return (f"; {build.tool}'s {kind} build (script `{build.script}` of {rel}) bundles {what}, and "
+                f"{refuser} refuses a top-level await in {kind} (\"{build.tla_refusal}\"): that build fails")
 
     def require_async(self, mod: Module, edge: Edge) -> None:
         target = edge.target
@@ -394,12 +406,7 @@ class _Rules:
                 f"`{display(p, mod.path)}`" for p in entries[:3]) + (" …" if len(entries) > 3 else "")
         build = self.a.cjs_bundled.get(mod.path)
         if build is not None and build.refuses_tla:
-            rel = self.graph.rel(Path(build.package_dir) / "package.json")
-            kind = {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD"}[build.refuses_tla]
-            refuser = "Vite (Rolldown)" if build.tool == "Vite" else "esbuild"
-            base += (f"; {build.tool}'s {kind} build (script `{build.script}` of {rel}) bundles this module, "
-                     f"and {refuser} refuses a top-level await in {kind} (\"{build.tla_refusal}\"): "
-                     f"that build fails")
+            base += self._build_fails(build, "this module")
         related = [Related(p, Span(0, 0), f"made async (distance {infected[p]})")
                    for p in (ws or names)[:10]]
         for site in mod.tla:

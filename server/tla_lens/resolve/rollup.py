@@ -1,0 +1,181 @@
+"""Rollup builds an npm script makes (`rollup -c`, or options on its command line): their
+CommonJS, UMD and IIFE outputs (read, never run).
+
+Rollup (4) bundles what it can resolve: relative imports always, packages only with
+@rollup/plugin-node-resolve among its `plugins` — without it every package import stays
+external (Rollup's "Unresolved dependencies" warning). `external` adds more: a string is that
+exact import (`"lodash"` does not keep `lodash/get` external), a regular expression any import
+it matches. In the CommonJS and UMD outputs an external import is a `require()` when the
+output runs in Node — an ES module with top-level await there throws ERR_REQUIRE_ASYNC_MODULE —
+while `import()` stays as it is; a top-level await in a module the build bundles fails it in
+those formats, in IIFE and in AMD ("Module format "cjs" does not support top-level await").
+
+A script counts when its command is `rollup` (also through `npx`, `pnpm exec`, `yarn`): with
+`-c`/`--config` the configuration file (named, or the first of rollup.config.mjs, .cjs, .js,
+.ts in the package's folder) is read as literals (each configuration of an exported array;
+`input`, `output.format` of each output, `external`, and whether `plugins` calls
+node-resolve's plugin); without it, the command line's inputs, `--format`/`-f` and
+`--external`/`-e`. What cannot be read that way gives a build with :attr:`CjsBuild.unread`.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Optional
+
+from .bundler import _Reader, _text, _Unread
+from .scripts import _commands
+from .tsup import CjsBuild, _tsup_words, read_once
+from .vite_lib import _externals
+
+__all__ = ["rollup_builds"]
+
+CONFIG_NAMES = ("rollup.config.mjs", "rollup.config.cjs", "rollup.config.js", "rollup.config.ts",
+                "rollup.config.mts", "rollup.config.cts")
+_FORMATS = {"commonjs": "cjs", "esm": "es", "module": "es", "systemjs": "system"}
+_NODE_RESOLVE = ("@rollup/plugin-node-resolve", "rollup-plugin-node-resolve")
+
+
+def rollup_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
+                  read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+    """The builds the npm ``scripts`` make with Rollup, every format."""
+    out: list[CjsBuild] = []
+    for name, text in scripts.items():
+        if not isinstance(name, str) or not isinstance(text, str) or "rollup" not in text:
+            continue
+        for words in _commands(text):
+            words = _tsup_words(words, ("rollup",))
+            if words is None:
+                continue
+            config = _config_of(words, package_dir, is_file)
+            if config is False:
+                out += _command_line(name, words, package_dir, is_file)
+            elif config is None:
+                out.append(CjsBuild(name, package_dir, (), unread="no Rollup configuration file found",
+                                    formats=(), tool="Rollup"))
+            else:
+                out += _configured(name, config, package_dir, read)
+    return out
+
+
+def _config_of(words: list[str], package_dir: str, is_file: Callable[[str], bool]):
+    """The configuration `rollup -c [FILE]` reads; False without `-c` (the command line's
+    options are the build); None when it names none that exists."""
+    for i, w in enumerate(words):
+        name, eq, value = w.partition("=")
+        if name in ("-c", "--config"):
+            if not eq:
+                value = words[i + 1] if i + 1 < len(words) and not words[i + 1].startswith("-") else ""
+            if value and not value.startswith("node:"):
+                path = os.path.normpath(os.path.join(package_dir, value))
+                return path if is_file(path) else None
+            return next((os.path.join(package_dir, n) for n in CONFIG_NAMES
+                         if is_file(os.path.join(package_dir, n))), None)
+    return False
+
+
+def _command_line(script: str, words: list[str], package_dir: str,
+                  is_file: Callable[[str], bool]) -> list[CjsBuild]:
+    """`rollup INPUT… --format cjs --external a,b`: the inputs are the words naming files of
+    the package (Rollup's other options take values that are not)."""
+    inputs: list[str] = []
+    fmt = "es"
+    external: list[tuple[str, str]] = []
+    i = 1
+    while i < len(words):
+        w = words[i]
+        name, eq, value = w.partition("=")
+        if name in ("-f", "--format", "-e", "--external", "-i", "--input") and not eq:
+            value = words[i + 1] if i + 1 < len(words) else ""
+            i += 1
+        if name in ("-f", "--format"):
+            fmt = _FORMATS.get(value, value)
+        elif name in ("-e", "--external"):
+            external += [("exact", x) for x in value.split(",") if x]
+        elif name in ("-i", "--input"):
+            inputs.append(value)
+        elif name in ("-o", "--file", "-d", "--dir") and not eq:
+            i += 1  # (an output: it may exist, from an earlier build)
+        elif not w.startswith("-") and is_file(os.path.normpath(os.path.join(package_dir, w))):
+            inputs.append(w)
+        i += 1
+    if not inputs:
+        return []
+    return [CjsBuild(script, package_dir, tuple(inputs), tuple(external), every_package=True, formats=(fmt,),
+                     tool="Rollup")]
+
+
+def _configured(script: str, config: str, package_dir: str, read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+    text = read(config)
+    if text is None:
+        return [CjsBuild(script, package_dir, (), config=config, unread="it cannot be read", formats=(),
+                         tool="Rollup")]
+    got = read_once("rollup", config, text, lambda: _read(config, text, package_dir),
+                    lambda why: [((), (), False, (), why)])
+    rel = os.path.relpath(config, package_dir)
+    return [CjsBuild(script, package_dir, entries, external, every_package=not resolves, config=config,
+                     unread=f"{rel}: {unread}" if unread else None, formats=formats, tool="Rollup")
+            for entries, external, resolves, formats, unread in got]
+
+
+def _read(config: str, text: str, package_dir: str) -> list:
+    """(entries relative to the package, external patterns, node-resolve used, formats, why
+    not read) per configuration of the file."""
+    reader = _Reader(config, text)
+    reader.cwd = package_dir  # (Rollup runs in the package's folder: npm runs scripts there)
+    resolve_fns = {n for m in _NODE_RESOLVE for n in reader._bound_to(m)} | _named_imports(reader)
+    configs = reader._configs()
+    if not configs:
+        return [((), (), False, (), "its configuration is not an object literal (or an array of them)")]
+    out = []
+    for cfg in configs:
+        try:
+            entries = _inputs(reader, reader._prop(cfg, "input"), package_dir)
+            output = reader._prop(cfg, "output")
+            outputs = [o for o in output.named_children if o.type != "comment"] if output is not None and \
+                output.type == "array" else [output]
+            formats = []
+            for o in outputs:
+                f = reader._prop(o, "format") if o is not None else None
+                if f is not None and f.type != "string":
+                    raise _Unread("`output.format` is not a string")
+                fmt = reader._string(f) if f is not None else "es"
+                formats.append(_FORMATS.get(fmt, fmt))
+            external = _externals(reader, reader._prop(cfg, "external"))
+            plugins = reader._prop(cfg, "plugins")
+            resolves = plugins is not None and _calls_any(reader, plugins, resolve_fns)
+            out.append((tuple(entries), tuple(external), resolves, tuple(dict.fromkeys(formats)), None))
+        except _Unread as e:
+            out.append(((), (), False, (), str(e)))
+    return out
+
+
+def _inputs(reader: _Reader, node, package_dir: str) -> list[str]:
+    if node is None:
+        raise _Unread("`input` is not set")
+    return [os.path.relpath(os.path.normpath(os.path.join(e.base, e.request)), package_dir)
+            for e in reader._entry_values(node, package_dir, "Rollup input")]
+
+
+def _named_imports(reader: _Reader) -> set[str]:
+    """Local names of `import { nodeResolve } from "@rollup/plugin-node-resolve"`."""
+    names = set()
+    for stmt in reader.root.named_children:
+        source = stmt.child_by_field_name("source") if stmt.type == "import_statement" else None
+        if source is None or reader._string(source) not in _NODE_RESOLVE:
+            continue
+        for clause in stmt.named_children:
+            for c in clause.named_children if clause.type == "import_clause" else ():
+                if c.type == "named_imports":
+                    for spec in c.named_children:
+                        name = spec.child_by_field_name("name") if spec.type == "import_specifier" else None
+                        if name is not None:
+                            names.add(_text(spec.child_by_field_name("alias") or name, reader.src))
+    return names
+
+
+def _calls_any(reader: _Reader, plugins, names: set[str]) -> bool:
+    """Does the `plugins` value call one of ``names``? (A value not an array literal: unread.)"""
+    plugins = reader._unwrap(plugins)
+    if plugins.type != "array":
+        raise _Unread("`plugins` is not an array literal")
+    return reader._calls(plugins, names, 0) if names else False
