@@ -356,6 +356,7 @@ def _config_json(root: Path, config: Config) -> str:
                              **({"notRead": a.unread} if a.unread else {})})
     from .resolve import Resolver
     from .resolve.scripts import package_node_runs, read_first_line, tsx_script_files
+    from .resolve.jest import DEFAULT_TEST_MATCH, package_jest_runs
     from .resolve.tsup import package_cjs_builds
 
     resolver = Resolver(root)
@@ -363,6 +364,7 @@ def _config_json(root: Path, config: Config) -> str:
     # npm scripts that run files with `node`: TypeScript reached from them keeps its imports
     node_scripts = []
     tsup_builds: list[dict] = []
+    jest_runs: list[dict] = []
     for folder in sorted(str(d) for d in iter_package_dirs(root, every)):
         manifest = resolver.package_json_for(Path(folder) / "package.json")
         if manifest is not None and str(manifest[0]) == folder:
@@ -389,10 +391,18 @@ def _config_json(root: Path, config: Config) -> str:
                                     **({"everyPackage": True} if b.every_package else {}),
                                     **({"config": rel(b.config)} if b.config else {}),
                                     **({"notRead": b.unread} if b.unread else {})})
+            # Jest: its test files run as CommonJS unless in its ES module mode
+            for j in package_jest_runs(manifest[1], folder, os.path.isfile, resolver.fs.read_text):
+                jest_runs.append({"file": pkg, "script": j.script, "esModules": j.esm,
+                                  **({"testRegex": [r.split(chr(0))[0] for r in j.test_regex]} if j.test_regex
+                                     else {"testMatch": list(j.test_match)} if j.test_match != DEFAULT_TEST_MATCH
+                                     else {}),
+                                  **({"config": rel(j.config)} if j.config else {}),
+                                  **({"notRead": j.unread} if j.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
            "bundlerExternals": externals,
-           "nodeScripts": node_scripts, "tsupBuilds": tsup_builds,
+           "nodeScripts": node_scripts, "tsupBuilds": tsup_builds, "jestRuns": jest_runs,
            **{k: rel(str(v)) if v else None for k, v in runtime.items()},
            # where packages outside the project are read from (tla-lens's environment decides)
            "caches": resolver.caches()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from .conftest import wait_for
+from .test_actions import _actions
 
 TSCONFIG = {"compilerOptions": {"module": "commonjs", "target": "es2022", "outDir": "dist"}}
 FILES = {
@@ -31,3 +32,34 @@ async def test_tsc_commonjs_in_the_editor(lsp):
     assert await s.settle_async("src/server.ts", True)
     assert await wait_for(lambda: s.diagnostics("src/server.ts", "async-import"))
     assert not s.diagnostics("src/server.ts", "require-async")
+
+
+JEST_FILES = {
+    "package.json": '{"name": "app", "scripts": {"test": "jest"}}',
+    "src/db.js": "export const db = await Promise.resolve({ ok: true });\n",
+    "src/repo.js": 'import { db } from "./db.js";\nexport const get = () => db;\n',
+    "src/repo.test.js": 'import { get } from "./repo.js";\ntest("repo", () => { expect(get().ok).toBe(true); });\n',
+}
+
+
+async def test_jest_test_file_in_the_editor(lsp):
+    """A test file Jest runs as CommonJS (held to Jest in tests/project/test_jest_commonjs.py):
+    the error at its import; no lazy import() fix (import() fails there too); the script run
+    in Jest's ES module mode, the import is an async import again; a jest.mock factory typed
+    in the test file, nothing."""
+    s = await lsp(JEST_FILES)
+    s.open("src/repo.test.js")
+    assert await wait_for(lambda: s.diagnostics("src/repo.test.js", "require-async"))
+    (d,) = s.diagnostics("src/repo.test.js", "require-async")
+    assert d.message.startswith("Jest (script `test` of package.json) runs this test file as CommonJS")
+    titles = [a.title for a in await _actions(s, "src/repo.test.js", d.range, [d])]
+    assert not [t for t in titles if t.startswith("Load `./repo.js` lazily")], titles
+    s.replace("src/repo.test.js", 'jest.mock("./repo.js", () => ({ get: () => ({ ok: true }) }));\n'
+              + JEST_FILES["src/repo.test.js"])
+    assert await wait_for(lambda: not s.diagnostics("src/repo.test.js", "require-async"))
+    s.replace("src/repo.test.js", JEST_FILES["src/repo.test.js"])
+    assert await wait_for(lambda: s.diagnostics("src/repo.test.js", "require-async"))
+    s.disk({"package.json": '{"name": "app", "type": "module", "scripts": '
+                            '{"test": "node --experimental-vm-modules node_modules/jest/bin/jest.js"}}'})
+    assert await wait_for(lambda: s.diagnostics("src/repo.test.js", "async-import"))
+    assert not s.diagnostics("src/repo.test.js", "require-async")

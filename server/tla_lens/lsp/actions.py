@@ -82,7 +82,9 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
         diags = [d for d in ours if _overlaps(d.range, erange)]
         kind = T.CodeActionKind.QuickFix if diags else T.CodeActionKind.RefactorRewrite
         # (also where tsup's CommonJS build require()s the package: it keeps import() as it is)
-        lazy = edge.kind is EdgeKind.STATIC or project.tsup_build_of(edge) is not None
+        # (not in a test file Jest runs as CommonJS: import() fails there too)
+        lazy = (edge.kind is EdgeKind.STATIC and edge.source not in project.jest_tests) or \
+            project.tsup_build_of(edge) is not None
         if lazy and isinstance(edge.fact, StaticImport) and _wanted(kind, only):
             try:
                 index = imports.index(edge.fact)

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import time
 import weakref
 from collections import deque
@@ -52,6 +53,7 @@ from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
                                tsx_script_files)
+from ..resolve.jest import JestRun, package_jest_runs
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve import Resolution, Resolver
 from ..resolve.resolver import EXTERNAL, TscCjs, split_external
@@ -137,6 +139,10 @@ def _test_files(globs: list[tuple[str, str]], pkg_dir: Path,
             if wcglob.globmatch(rel, patterns, flags=flags):
                 yield script, path
                 break
+
+
+# `jest.mock("./db.js", () => …)` (a factory: the module itself is never loaded)
+_JEST_MOCK = re.compile(rb"""\bjest\.mock\(\s*(['"`])([^'"`\n]+)\1\s*,""")
 
 
 def _strippable(path: Path, mod: Module) -> bool:
@@ -265,6 +271,11 @@ class Project:
         # bundled_throw's answers, for the generation they were found in
         self._throws: dict[tuple[Path, bool], Optional[Edge]] = {}
         self._throws_version = -1
+        # Jest's test files run as CommonJS (no --experimental-vm-modules), each with its run;
+        # what they load (module -> the first test file that loads it), per generation
+        self.jest_tests: dict[Path, JestRun] = {}
+        self._jest_reach: dict[Path, Path] = {}
+        self._jest_version = -1
         self._findings: Optional[list] = None
         self._infected: dict[tuple[Path, bool], dict[Path, int]] = {}
         # modules loaded since the verdicts were last computed (load() without recompute())
@@ -798,6 +809,53 @@ class Project:
                     found.setdefault(path, build)
         return found
 
+    def _find_jest_tests(self, pkg_dirs: list[Path]) -> dict[Path, JestRun]:
+        """The workspace packages' test files that Jest (run by their npm scripts, not in its
+        ES module mode) runs as CommonJS, each with its run."""
+        found: dict[Path, JestRun] = {}
+        fs = self.resolver.fs
+        runs = []
+        for pkg_dir in pkg_dirs:
+            manifest = self.resolver.package_json_for(pkg_dir / "package.json")
+            if manifest is None or manifest[0] != pkg_dir or "jest" not in str(manifest[1].get("scripts")):
+                continue
+            for run in package_jest_runs(manifest[1], str(pkg_dir), fs.is_file, fs.read_text):
+                if run.config is not None:
+                    self.build_scripts.add(Path(os.path.realpath(run.config)))
+                if not run.esm and run.unread is None:
+                    runs.append((pkg_dir, run))
+        if runs:
+            for path, mod in self.modules.items():
+                if mod.workspace:
+                    for pkg_dir, run in runs:
+                        if pkg_dir in path.parents and run.tests(str(path)):
+                            found.setdefault(path, run)
+                            break
+        return found
+
+    def jest_reach(self) -> dict[Path, Path]:
+        """The workspace modules Jest loads as CommonJS (module -> the first test file that
+        loads it, breadth first: imports, import() and require(), not into node_modules)."""
+        if self._jest_version != self.generation:
+            self._jest_version = self.generation
+            self._jest_reach = self._reach({p: p for p in self.jest_tests},
+                                           lambda e, _: not self.modules[e.target].workspace) \
+                if self.jest_tests else {}
+        return self._jest_reach
+
+    def jest_mocked(self, test: Path) -> set[Path]:
+        """The modules the test file replaces with `jest.mock("…", factory)` (Jest never loads
+        them)."""
+        mod = self.modules.get(test)
+        if mod is None or b"jest.mock" not in mod.source:
+            return set()
+        out = set()
+        for m in _JEST_MOCK.finditer(mod.source):
+            res = self.resolver.resolve(m.group(2).decode("utf-8", "replace"), test, "import")
+            if res.kind == "file" and res.path is not None:
+                out.add(res.path)
+        return out
+
     def _settle_cjs(self) -> bool:
         """Bring :attr:`cjs_bundled` up to date with the graph: the modules tsup bundles into a
         CommonJS build (reachable from its entries without going through a package it keeps
@@ -1051,6 +1109,7 @@ class Project:
         pkg_dirs = self._package_dirs()
         self.node_entries = self._find_node_entries(pkg_dirs)
         self.cjs_entries = self._find_cjs_entries(pkg_dirs)
+        self.jest_tests = self._find_jest_tests(pkg_dirs)
         if self._settle_node_run() | self._settle_cjs() | self._settle_tsx():
             cycles = entries = True
             pkg_dirs = self._package_dirs()  # (modules loaded: maybe in other packages)
@@ -1351,10 +1410,11 @@ class Project:
                 break
         else:
             return False
-        found = self._find_cjs_entries(self._package_dirs())
-        if found == self.cjs_entries:
+        pkg_dirs = self._package_dirs()
+        found, tests = self._find_cjs_entries(pkg_dirs), self._find_jest_tests(pkg_dirs)
+        if found == self.cjs_entries and tests == self.jest_tests:
             return False
-        self.cjs_entries = found
+        self.cjs_entries, self.jest_tests = found, tests
         return True
 
     def _rebuild_edges(self, sources: set[Path]) -> Change:

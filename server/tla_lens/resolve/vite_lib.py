@@ -113,7 +113,9 @@ def _read(config: str, text: str):
     return None
 
 
-def _externals(reader: _Reader, node) -> list[tuple[str, str]]:
+def _externals(reader: _Reader, node, key: str = "external") -> list[tuple[str, str]]:
+    """A value written as a string, a regular expression or an array of them (Rollup's
+    `external`, Jest's `testRegex`): [("exact", text) | ("regex", "source\\x00flags")]."""
     if node is None:
         return []
     items = node.named_children if node.type == "array" else [node]
@@ -125,11 +127,11 @@ def _externals(reader: _Reader, node) -> list[tuple[str, str]]:
         if item is not None and item.type == "regex":
             regex, unread = reader.regex(item)
             if unread is not None:
-                raise _Unread(f"its `external` has {unread}")
+                raise _Unread(f"its `{key}` has {unread}")
             out.append(("regex", "\x00".join(regex)))
         elif item is not None and item.type in ("string", "template_string"):
             out.append(("exact", reader._eval(item)))
         else:
-            raise _Unread(f"`external` (`{_text(item, reader.src)[:40] if item is not None else ''}`) is not "
+            raise _Unread(f"`{key}` (`{_text(item, reader.src)[:40] if item is not None else ''}`) is not "
                           f"strings or regular expressions")
     return out

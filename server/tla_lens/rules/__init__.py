@@ -223,11 +223,16 @@ class _Rules:
         reportable = self.a.reportable.distance  # (the async modules: is_async, inlined)
         root_of = self.a.reportable.root.get  # (the top-level await each one is nearest to)
         static, require = EdgeKind.STATIC, EdgeKind.REQUIRE
+        jest = self.a.jest_tests.get(path) if self.a.jest_tests else None
+        mocked = self.a.jest_mocked(path) if jest is not None else set()
         for edge in mod.edges:
             target = edge.target
             if target is None:
                 if edge.unresolved is not None:
                     self.unresolved_import(mod, edge)
+                continue
+            if jest is not None and edge.kind is static and self.a.infection.is_async(target) and \
+                    self.jest_import(mod, edge, jest, mocked):
                 continue
             if edge.kind is static:
                 # Nothing to say where the import cannot be what makes this module async: an
@@ -277,6 +282,30 @@ class _Rules:
         related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` {verb} `{edge.specifier}`")]
         related += self.chain_related(target)
         self.add(mod, edge.span, "async-import", msg, related, target)
+
+    def jest_import(self, mod: Module, edge: Edge, run, mocked: set) -> bool:
+        """A test file Jest runs as CommonJS imports an async module whose top-level await is
+        the project's: Jest compiles the import to require(), the module with the await does
+        not compile, the test file fails to run. False where the chain is mocked or ends in a
+        package (Jest fails on a package's ES module syntax anyway)."""
+        target = edge.target
+        assert target is not None
+        chain = [target, *self.a.infection.chain(target)]
+        root = chain[-1]
+        if mocked.intersection(chain) or not getattr(self.graph.modules.get(root), "workspace", False):
+            return False
+        rel = self.graph.rel(Path(run.package_dir) / "package.json")
+        why = self.async_why(target, mod.path)
+        msg = (f"Jest (script `{run.script}` of {rel}) runs this test file as CommonJS (no "
+               f"`--experimental-vm-modules`): this import becomes `require(\"{edge.specifier}\")`, and "
+               f"`{edge.specifier}` is an async module {why}; a top-level await does not compile as CommonJS "
+               f"(\"await is only valid in async functions and the top level bodies of modules\"), so the "
+               f"test file fails to run; mock it (`jest.mock(\"{edge.specifier}\", () => …)`), or run Jest in "
+               f"its ES module mode (`node --experimental-vm-modules node_modules/jest/bin/jest.js`)")
+        related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` imports `{edge.specifier}`")]
+        related += self.chain_related(target)
+        self.add(mod, edge.span, "require-async", msg, related, target)
+        return True
 
     def _build_fails(self, build, what: str) -> str:
         """"; tsup's CommonJS build (script …) bundles {what}, and esbuild refuses …"."""
@@ -407,6 +436,15 @@ class _Rules:
         build = self.a.cjs_bundled.get(mod.path)
         if build is not None and build.refuses_tla:
             base += self._build_fails(build, "this module")
+        test = self.a.jest_reach().get(mod.path) if self.a.jest_tests else None
+        if test is not None:
+            run = self.a.jest_tests[test]
+            rel = self.graph.rel(Path(run.package_dir) / "package.json")
+            whom = "this test file" if test == mod.path else \
+                f"the test files that load this module (e.g. `{display(test, mod.path)}`)"
+            base += (f"; Jest (script `{run.script}` of {rel}) runs {whom} as CommonJS (no "
+                     f"`--experimental-vm-modules`), where a top-level await does not compile: "
+                     f"{'it fails' if test == mod.path else 'they fail'} to run")
         related = [Related(p, Span(0, 0), f"made async (distance {infected[p]})")
                    for p in (ws or names)[:10]]
         for site in mod.tla:

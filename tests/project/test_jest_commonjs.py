@@ -1,0 +1,139 @@
+"""Jest runs test files as CommonJS unless Node runs it with `--experimental-vm-modules`: a test
+file whose imports reach a top-level await of the project fails to run (the module with the
+await does not compile as CommonJS). Held to Jest 30 running the suites (its npm script run as
+npm runs it, Node 26) with a Babel configuration that compiles modules, and in its ES module
+mode, where every suite passes."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+
+SOURCES = {
+    "src/db.js": "export const db = await Promise.resolve({ ok: true });\n",
+    "src/repo.js": 'import { db } from "./db.js";\nexport const get = () => db;\n',
+    "src/plain.js": "export const x = 1;\n",
+    "src/repo.test.js": 'import { get } from "./repo.js";\ntest("repo", () => { expect(get().ok).toBe(true); });\n',
+    "src/db.test.js": 'import { db } from "./db.js";\ntest("db", () => { expect(db.ok).toBe(true); });\n',
+    "src/plain.test.js": 'import { x } from "./plain.js";\ntest("plain", () => { expect(x).toBe(1); });\n',
+    "src/__tests__/deep.js": 'import { get } from "../repo.js";\ntest("deep", () => { expect(get().ok).toBe(true); });\n',
+    "src/own.test.js": 'const v = await Promise.resolve(2);\ntest("own", () => { expect(v).toBe(2); });\n',
+    # a module the test replaces (a factory): Jest never loads the real one
+    "src/mocked.test.js": ('jest.mock("./db.js", () => ({ db: { ok: true } }));\nimport { get } from "./repo.js";\n'
+                           'test("mocked", () => { expect(get().ok).toBe(true); });\n'),
+    # not a test file by Jest's patterns
+    "src/helper.js": 'import { db } from "./db.js";\nexport const h = db;\n',
+}
+
+
+def _project(tmp_path: Path, engines: Path, esm: bool) -> Path:
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    files = dict(SOURCES)
+    if esm:
+        del files["src/mocked.test.js"]  # (`jest` is not a global in ES module mode)
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    manifest = {"name": "app", "version": "1.0.0", "scripts": {"test": "jest"}}
+    if esm:
+        manifest.update({"type": "module", "scripts": {"test": "NODE_OPTIONS=--experimental-vm-modules jest"},
+                         "jest": {"transform": {}}})
+    else:
+        (root / "babel.config.json").write_text('{"plugins": ["@babel/plugin-transform-modules-commonjs"]}\n')
+        (root / "node_modules/@babel").mkdir(parents=True)
+        (root / "node_modules/@babel/plugin-transform-modules-commonjs").symlink_to(
+            engines / "@babel/plugin-transform-modules-commonjs")
+    (root / "package.json").write_text(json.dumps(manifest, indent=2))
+    return root
+
+
+def _jest(root: Path, node26: Path, engines: Path) -> dict[str, str]:
+    """npm's way: the script run by a shell in the package folder, jest on the PATH; each test
+    file's status."""
+    env = dict(os.environ, PATH=f"{engines / '.bin'}:{node26.parent}:{os.environ['PATH']}")
+    script = json.loads((root / "package.json").read_text())["scripts"]["test"]
+    out = root.parent / "jest.json"
+    proc = subprocess.run(["sh", "-c", f"{script} --ci --json --outputFile={out}"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert out.exists(), proc.stdout + proc.stderr
+    report = json.loads(out.read_text())
+    return {os.path.relpath(r["name"], root): r["status"] for r in report["testResults"]}
+
+
+@pytest.mark.parametrize("mode", ["commonjs", "esm"])
+def test_jest_suites_as_jest_runs_them(mode, node26, engines_node_modules, tmp_path):
+    esm = mode == "esm"
+    root = _project(tmp_path, engines_node_modules, esm)
+    project = analyse(root, Config(), cache=False)
+    status = _jest(root, node26, engines_node_modules)
+    tests = {rel for rel in SOURCES if ".test." in rel or "__tests__" in rel} - ({"src/mocked.test.js"} if esm else set())
+    assert set(status) == tests, status
+    failed = {rel for rel, s in status.items() if s == "failed"}
+    if esm:
+        assert failed == set()
+    else:
+        assert failed == {"src/repo.test.js", "src/db.test.js", "src/__tests__/deep.js", "src/own.test.js"}
+    errors = {str(f.path.relative_to(root)) for f in project.findings if f.code == "require-async"}
+    noted = {str(f.path.relative_to(root)) for f in project.findings
+             if f.code == "top-level-await" and "Jest (script `test` of package.json)" in f.message}
+    # every suite that fails has an error at its import, or its own top-level await says so
+    assert errors | (noted & tests) == failed
+    assert ("src/db.js" in noted) is (not esm)
+    if not esm:
+        (f,) = [f for f in project.findings if f.code == "require-async" and f.path.name == "repo.test.js"]
+        assert f.message.startswith("Jest (script `test` of package.json) runs this test file as CommonJS (no "
+                                    "`--experimental-vm-modules`): this import becomes `require(\"./repo.js\")`")
+        # (the ES module view of the project is as before: repo.js waits for db.js)
+        assert [f.code for f in project.findings if f.path.name == "repo.js"] == ["async-import"]
+
+
+def test_print_config_lists_the_runs(tmp_path):
+    import sys
+
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "package.json").write_text(json.dumps({"name": "p", "scripts": {
+        "test": "npx jest -c jest.unit.json", "test:esm": "cross-env NODE_OPTIONS=--experimental-vm-modules jest",
+        "test:ci": "node node_modules/jest/bin/jest.js --ci", "lint": "eslint ."}}))
+    (root / "jest.unit.json").write_text('{"testMatch": ["<rootDir>/test/**/*.spec.js"]}')
+    (root / "jest.config.js").write_text("module.exports = { testRegex: /\\.unit\\.js$/, projects: makeProjects() };\n")
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    assert json.loads(r.stdout)["jestRuns"] == [
+        {"file": "package.json", "script": "test", "esModules": False, "testMatch": ["<rootDir>/test/**/*.spec.js"],
+         "config": "jest.unit.json"},
+        {"file": "package.json", "script": "test:esm", "esModules": True, "config": "jest.config.js",
+         "notRead": "jest.config.js: it runs several projects (`projects`)"},
+        {"file": "package.json", "script": "test:ci", "esModules": False, "config": "jest.config.js",
+         "notRead": "jest.config.js: it runs several projects (`projects`)"}]
+
+
+def test_test_patterns_from_the_configuration(node26, engines_node_modules, tmp_path):
+    """`testRegex` (a string: Jest refuses a regular expression literal), `testMatch` (`<rootDir>` globs) or Jest's
+    defaults decide which files are test files: the ones `jest --listTests` lists."""
+    root = Path(os.path.realpath(tmp_path)) / "p"
+    for rel in ("src/a.unit.js", "src/b.test.js", "test/c.spec.js", "src/d.js", "src/__tests__/e.mjs",
+                "src/f.test.tsx", "src/g.tests.js"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("export const v = 1;\n")
+    (root / "package.json").write_text(json.dumps({"name": "p", "scripts": {"test": "jest"}}))
+    env = dict(os.environ, PATH=f"{engines_node_modules / '.bin'}:{node26.parent}:{os.environ['PATH']}")
+    for config in ('module.exports = { testRegex: "\\\\.unit\\\\.js$" };\n',
+                   'export default { testMatch: ["<rootDir>/test/**/*.spec.js"] };\n', None):
+        if config is None:
+            (root / "jest.config.js").unlink()
+        else:
+            (root / "jest.config.js").write_text(config)
+        project = analyse(root, Config(), cache=False)
+        ours = {str(p.relative_to(root)) for p in project.jest_tests}
+        listed = subprocess.run(["sh", "-c", "jest --listTests --json"], cwd=root, env=env, capture_output=True,
+                                text=True, timeout=120)
+        assert listed.returncode == 0, listed.stderr
+        assert ours == {os.path.relpath(p, root) for p in json.loads(listed.stdout)}, config
+        assert ours
