@@ -91,6 +91,15 @@ def test_jest_suites_as_jest_runs_them(mode, node26, engines_node_modules, tmp_p
                                     "`--experimental-vm-modules`): this import becomes `require(\"./repo.js\")`")
         # (the ES module view of the project is as before: repo.js waits for db.js)
         assert [f.code for f in project.findings if f.path.name == "repo.js"] == ["async-import"]
+        from tla_lens.report.explain import explain
+
+        text = explain(project, root / "src/repo.test.js")
+        assert "Jest (script `test` of package.json) runs this test file as CommonJS (no " \
+               "--experimental-vm-modules): the top-level await it loads (src/db.js, line 1) does not " \
+               "compile there, so it fails to run" in text, text
+        assert "Jest (script `test` of package.json) loads it as CommonJS from test files such as" in \
+            explain(project, root / "src/repo.js")
+        assert "Jest" not in explain(project, root / "src/plain.test.js")
 
 
 def test_print_config_lists_the_runs(tmp_path):

@@ -83,6 +83,7 @@ def explain(analysis: "Analysis", path: Path) -> str:
     if node_run is not None:
         out.append(f"Node runs it by type stripping ({node_run}): its imports are kept as "
                    "written, also those TypeScript would drop (types only, or nothing used).")
+    out += _jest(analysis, mod)
     # cycles
     for comp in analysis.cycles:
         if path in comp:
@@ -107,6 +108,29 @@ def explain(analysis: "Analysis", path: Path) -> str:
         for e in entries:
             out.append(f"Entry point affected: {rel(e)} ({analysis.entries[e]}).")
     return printable("\n".join(out)) + "\n"
+
+
+def _jest(analysis: "Analysis", mod) -> list[str]:
+    """Where Jest loads ``mod`` as CommonJS (a test file it runs, or a module one loads) and
+    a top-level await of the project is in its graph: that the test files fail to run."""
+    test = analysis.jest_reach().get(mod.path) if analysis.jest_tests else None
+    if test is None or not mod.is_async or mod.format == "cjs":
+        return []
+    root = analysis.modules.get(mod.chain[-1] if mod.chain else mod.path)
+    if root is None or not root.workspace:
+        return []
+    run = analysis.jest_tests[test]
+    pkg = analysis.graph.rel(Path(run.package_dir) / "package.json")
+    where = f"{analysis.graph.rel(root.path)}, line {root.line_of(root.tla[0].keyword.start)}" if root.tla else \
+        analysis.graph.rel(root.path)
+    if test == mod.path:
+        return [f"Jest (script `{run.script}` of {pkg}) runs this test file as CommonJS (no "
+                f"--experimental-vm-modules): the top-level await it loads ({where}) does not compile there, "
+                "so it fails to run, unless a jest.mock factory replaces a module of the chain."]
+    what = "its top-level await" if root is mod else f"the top-level await it waits for ({where})"
+    return [f"Jest (script `{run.script}` of {pkg}) loads it as CommonJS from test files such as "
+            f"{analysis.graph.rel(test)} (no --experimental-vm-modules): {what} does not compile there, so "
+            "those test files fail to run."]
 
 
 def _not_followed(analysis: "Analysis", mod) -> list[str]:
