@@ -128,6 +128,8 @@ def _test_files(globs: list[tuple[str, str]], pkg_dir: Path,
     by_script: dict[str, list[str]] = {}
     for script, pattern in globs:
         by_script.setdefault(script, []).append(pattern)
+    # (compiled once: a match is ~10x faster than globmatch's, which compiles each time)
+    matchers = [(script, wcglob.compile(patterns, flags=flags)) for script, patterns in by_script.items()]
     for path, mod in modules.items():
         if not mod.workspace:
             continue
@@ -135,8 +137,8 @@ def _test_files(globs: list[tuple[str, str]], pkg_dir: Path,
         if rel is None or rel.startswith("../") or "node_modules" in rel.split("/") or \
                 any(part.startswith(".") for part in rel.split("/")[:-1]):
             continue
-        for script, patterns in by_script.items():
-            if wcglob.globmatch(rel, patterns, flags=flags):
+        for script, matcher in matchers:
+            if matcher.match(rel):
                 yield script, path
                 break
 
@@ -825,12 +827,21 @@ class Project:
                 if not run.esm and run.unread is None:
                     runs.append((pkg_dir, run))
         if runs:
+            # (each module against the runs of its package folder and those above: a walk up
+            # its folders, not every module against every package)
+            by_dir: dict[Path, list[JestRun]] = {}
+            for pkg_dir, run in runs:
+                by_dir.setdefault(pkg_dir, []).append(run)
             for path, mod in self.modules.items():
-                if mod.workspace:
-                    for pkg_dir, run in runs:
-                        if pkg_dir in path.parents and run.tests(str(path)):
-                            found.setdefault(path, run)
-                            break
+                if not mod.workspace:
+                    continue
+                for folder in path.parents:
+                    hit = next((r for r in by_dir.get(folder, ()) if r.tests(str(path))), None)
+                    if hit is not None:
+                        found[path] = hit
+                        break
+                    if folder == self.root:
+                        break
         return found
 
     def jest_reach(self) -> dict[Path, Path]:

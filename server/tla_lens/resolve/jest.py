@@ -19,6 +19,7 @@ modelled (:attr:`JestRun.unread` says why).
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -62,11 +63,17 @@ class JestRun:
 
             return any(p is not None and p.search(posix)
                        for p in (_pattern(*r.split("\x00", 1)) for r in self.test_regex))
-        from wcmatch import glob as wcglob
-
         root = self.package_dir.replace(os.sep, "/")
-        patterns = [m.replace("<rootDir>", root) for m in self.test_match]
-        return wcglob.globmatch(posix, patterns, flags=wcglob.GLOBSTAR | wcglob.BRACE | wcglob.EXTGLOB | wcglob.DOTGLOB)
+        return bool(_matcher(tuple(m.replace("<rootDir>", root) for m in self.test_match)).match(posix))
+
+
+@functools.lru_cache(maxsize=64)
+def _matcher(patterns: tuple[str, ...]):
+    """The globs compiled once (a match is ~10x faster than wcmatch's globmatch), with
+    micromatch's options as Jest sets them: `**`, braces, extended globs, dot files."""
+    from wcmatch import glob as wcglob
+
+    return wcglob.compile(list(patterns), flags=wcglob.GLOBSTAR | wcglob.BRACE | wcglob.EXTGLOB | wcglob.DOTGLOB)
 
 
 def _jest_words(words: list[str]) -> Optional[tuple[list[str], bool]]:
