@@ -335,3 +335,41 @@ def test_a_bin_files_hashbang_edited(workspace):
     assert tool in p.node_run and p.modules[tool].is_async
     p.set_overlay(tool, ("#!/usr/bin/env tsx\n" + head).encode())
     assert tool not in p.node_run and not p.modules[tool].is_async
+
+
+SPECIFIERS = {
+    # the specifier in src/main.ts -> does Node find it (only util.ts and lib/index.ts exist)
+    "./util.ts": True,
+    "./util.js": False,      # TypeScript maps .js to .ts; Node does not
+    "./util": False,         # no extension added in an ES module
+    "./lib": False,          # no index file either
+    "./lib/index.ts": True,
+}
+
+
+@pytest.mark.parametrize("specifier", list(SPECIFIERS))
+def test_relative_imports_as_node_finds_them(specifier, workspace, node26):
+    """A relative import in a file Node runs by type stripping names the file exactly: the
+    ones TypeScript finds by mapping `.js` to `.ts` or by probing are an `unresolved-import`
+    (Node throws ERR_MODULE_NOT_FOUND), and nothing is followed through them."""
+    root = workspace({
+        "package.json": json.dumps({"type": "module", "scripts": {"start": "node src/main.ts"}}),
+        "src/main.ts": f'import {{ u }} from "{specifier}";\nconsole.log(u);\n',
+        "src/util.ts": "export const u = await Promise.resolve('U');\n",
+        "src/lib/index.ts": "export const u = await Promise.resolve('L');\n",
+    })
+    run = subprocess.run([str(node26), "src/main.ts"], cwd=root, capture_output=True, text=True, timeout=60)
+    found = run.returncode == 0
+    assert found is SPECIFIERS[specifier], run.stderr
+    code = "ERR_UNSUPPORTED_DIR_IMPORT" if specifier == "./lib" else "ERR_MODULE_NOT_FOUND"
+    assert found or code in run.stderr
+    a = analyse(root)
+    main = a.modules[root / "src/main.ts"]
+    assert main.is_async is found
+    unresolved = [f for f in a.findings if f.code == "unresolved-import" and f.path == root / "src/main.ts"]
+    assert bool(unresolved) is not found
+    if not found:
+        assert "Node runs this file by type stripping (script `start` of package.json) and finds no " \
+               f"`{specifier}`" in unresolved[0].message
+        assert unresolved[0].message.endswith(f"Node throws {code}): whether it is an async module is not "
+                                              "known, so nothing is reported through it"), unresolved[0].message

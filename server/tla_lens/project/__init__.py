@@ -971,11 +971,36 @@ class Project:
         """The resolution of an import of ``mod``. An unresolved one is an `unresolved-import`
         finding, or (a dynamic import: no finding) a problem once per specifier."""
         res = self.resolver.resolve(specifier, mod.path, mode)  # type: ignore[arg-type]
+        if res.kind == "file" and mode == "import" and self.node_run and mod.path in self.node_run and \
+                specifier.startswith(("./", "../", "/")):
+            res = self._as_node_finds(mod.path, specifier, res)
         if problem and res.kind == "unresolved" and mod.workspace and specifier not in self.unresolved_seen:
             self.unresolved_seen.add(specifier)
             self.file_problems.setdefault(mod.path, []).append(Problem(
                 mod.path, res.message or f"cannot resolve {specifier!r}", severity="information"))
         return res
+
+    def _as_node_finds(self, importer: Path, specifier: str, res: Resolution) -> Resolution:
+        """A relative import in a file Node runs by type stripping, as Node resolves it: the
+        file named, exactly — Node maps no `.js` to `.ts`, adds no extension and no index file
+        (TypeScript and the bundlers do); checked with Node 26 (ERR_MODULE_NOT_FOUND)."""
+        named = os.path.normpath(os.path.join(os.path.dirname(importer), specifier.split("?", 1)[0]))
+        if self.resolver.fs.is_file(named):
+            return res
+        found = self.graph.rel(res.path) if res.path is not None else "another file"
+        run = self.node_run[importer]
+        code = "ERR_MODULE_NOT_FOUND"
+        if self.resolver.fs.is_dir(named):
+            why, code = "Node imports no folder in an ES module", "ERR_UNSUPPORTED_DIR_IMPORT"
+        elif os.path.splitext(specifier)[1] in (".js", ".mjs", ".cjs", ".jsx"):
+            why = f"Node does not map `{os.path.splitext(specifier)[1]}` to TypeScript's extension"
+        else:
+            why = "Node adds no extension to an ES module import"
+        return Resolution("unresolved", None,
+                          f"Node runs this file by type stripping ({run}) and finds no `{specifier}`: {why} "
+                          f"({found} is what TypeScript finds; import it by that name, with "
+                          f"`allowImportingTsExtensions` or `rewriteRelativeImportExtensions` in tsconfig.json); "
+                          f"Node throws {code}")
 
     def _edges_of(self, mod: Module) -> list[Edge]:
         edges: list[Edge] = []
