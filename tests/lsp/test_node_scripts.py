@@ -56,3 +56,28 @@ async def test_node_run_quick_fixes(lsp):
     assert text.startswith('import type { helper } from "./db.ts";\n')
     assert await wait_for(lambda: sorted(d.range.start.line for d in
                                          s.diagnostics("src/main.ts", "async-import")) == [1, 2])
+
+
+async def test_import_node_does_not_find_and_its_fix(lsp):
+    """`./util.js` where only util.ts exists, in a file Node runs (held to Node 26 in
+    tests/project/test_node_type_stripping.py): an unresolved-import saying why, whose quick fix
+    writes `./util.ts`; applied, the import is followed and makes the file async."""
+    s = await lsp({
+        "package.json": json.dumps({"type": "module", "scripts": {"start": "node src/main.ts"}}),
+        "src/main.ts": 'import { u } from "./util.js";\nconsole.log(u);\n',
+        "src/util.ts": "export const u = await Promise.resolve('U');\n",
+    })
+    s.open("src/main.ts")
+    assert await wait_for(lambda: s.diagnostics("src/main.ts", "unresolved-import"))
+    (d,) = s.diagnostics("src/main.ts", "unresolved-import")
+    assert "Node does not map `.js` to TypeScript's extension" in d.message
+    out = await s.client.text_document_code_action_async(T.CodeActionParams(
+        T.TextDocumentIdentifier(s.uri("src/main.ts")), d.range, T.CodeActionContext(diagnostics=[d])))
+    titles = [a.title for a in out]
+    fix = next(a for a in out if a.title == "Import `./util.ts`, the file Node finds")
+    assert fix.is_preferred and fix.kind == T.CodeActionKind.QuickFix
+    assert any(t.startswith("Ignore") or "tla-lens-ignore" in t for t in titles), titles
+    text = apply_workspace_edit(s, fix.edit)[s.uri("src/main.ts")]
+    assert text.startswith('import { u } from "./util.ts";\n')
+    assert await wait_for(lambda: s.diagnostics("src/main.ts", "async-import"))
+    assert not s.diagnostics("src/main.ts", "unresolved-import")

@@ -373,3 +373,30 @@ def test_relative_imports_as_node_finds_them(specifier, workspace, node26):
                f"`{specifier}`" in unresolved[0].message
         assert unresolved[0].message.endswith(f"Node throws {code}): whether it is an async module is not "
                                               "known, so nothing is reported through it"), unresolved[0].message
+
+
+@pytest.mark.parametrize("specifier", [s for s, found in SPECIFIERS.items() if not found])
+def test_the_quick_fix_names_the_file_node_finds(specifier, workspace, node26):
+    """The quick fix offered on such an import writes the name of the file TypeScript found;
+    Node then runs the file, and the module is async as Node says."""
+    from tla_lens.fixes import apply_edits, respell
+
+    root = workspace({
+        "package.json": json.dumps({"type": "module", "scripts": {"start": "node src/main.ts"}}),
+        "src/main.ts": f"import {{ u }} from '{specifier}';\nconsole.log(u);\n",
+        "src/util.ts": "export const u = await Promise.resolve('U');\n",
+        "src/lib/index.ts": "export const u = await Promise.resolve('L');\n",
+    })
+    a = analyse(root)
+    main = a.modules[root / "src/main.ts"]
+    (edge,) = [e for e in main.edges if e.specifier == specifier]
+    spelled = a.node_spelling(edge)
+    assert spelled == ("./lib/index.ts" if specifier == "./lib" else "./util.ts")
+    fix = respell(main.source, edge.specifier_span, edge.specifier, spelled)
+    (root / "src/main.ts").write_bytes(apply_edits(main.source, fix.edits))
+    assert (root / "src/main.ts").read_text().startswith(f"import {{ u }} from '{spelled}';")
+    run = subprocess.run([str(node26), "src/main.ts"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() in ("U", "L"), run.stderr
+    a = analyse(root)
+    assert a.modules[root / "src/main.ts"].is_async
+    assert not [f for f in a.findings if f.code == "unresolved-import"]

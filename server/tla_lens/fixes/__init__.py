@@ -5,6 +5,7 @@ Pure: bytes in, edits out (byte spans into the original bytes); no LSP, no file 
 * :func:`lazy_import` — turn a static import into ``await import()`` where its bindings are used.
 * :func:`import_type` — ``import {T}`` -> ``import type {T}`` (TypeScript, type-only uses).
 * :func:`ignore_comment` — ``// tla-lens-ignore-next-line <code> -- reason`` above a line.
+* :func:`respell` — an import's specifier written as Node finds the module (``./util.ts``).
 
 Each returns a :class:`Fix`, or a :class:`Refusal` saying why the fix is not offered.
 The policy for functions that have to become async is in :mod:`.lazy`.
@@ -12,5 +13,6 @@ The policy for functions that have to become async is in :mod:`.lazy`.
 from .edits import Fix, Refusal, TextEdit, apply_edits
 from .ignore import ignore_comment
 from .lazy import import_type, lazy_import
+from .respell import respell
 
-__all__ = ["Fix", "Refusal", "TextEdit", "apply_edits", "ignore_comment", "import_type", "lazy_import"]
+__all__ = ["Fix", "Refusal", "TextEdit", "apply_edits", "ignore_comment", "import_type", "lazy_import", "respell"]

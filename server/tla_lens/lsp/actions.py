@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from lsprotocol import types as T
 
-from ..fixes import Fix, Refusal, ignore_comment, import_type, lazy_import
+from ..fixes import Fix, Refusal, ignore_comment, import_type, lazy_import, respell
 from ..fixes.config_edit import allow_async, new_config
 from ..fixes.webpack_external import external_fix
 from ..text import LineIndex
@@ -64,7 +64,22 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
     hi = ls.offset(mod.path, params.range.end)
     imports = mod.facts.imports
     for edge in mod.edges:
-        if edge.span.end < lo or edge.span.start > hi or edge.target is None:
+        if edge.span.end < lo or edge.span.start > hi:
+            continue
+        if edge.target is None:
+            # a relative import Node does not find (type stripping): the name it finds
+            spelled = project.node_spelling(edge)
+            if spelled is not None and edge.specifier_span is not None and \
+                    _wanted(T.CodeActionKind.QuickFix, only):
+                erange = ls.range(mod.path, edge.span)
+                diags = [d for d in ours if _overlaps(d.range, erange) and str(d.code) == "unresolved-import"]
+                fix = respell(mod.source, edge.specifier_span, edge.specifier, spelled)
+                out.append(_action(ls, mod, fix, T.CodeActionKind.QuickFix, diags))
+                line = mod.lines.line_of(edge.span.start)
+                for d in diags:
+                    out.append(_action(ls, mod, ignore_comment(mod.source, line, str(d.code)),
+                                       T.CodeActionKind.QuickFix, [d]))
+                    out.append(_docs_action(d))
             continue
         if edge.kind not in (EdgeKind.STATIC, EdgeKind.REQUIRE):
             continue

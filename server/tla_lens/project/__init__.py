@@ -1002,6 +1002,19 @@ class Project:
                           f"`allowImportingTsExtensions` or `rewriteRelativeImportExtensions` in tsconfig.json); "
                           f"Node throws {code}")
 
+    def node_spelling(self, edge: Edge) -> Optional[str]:
+        """For a relative import Node does not find in a file it runs by type stripping
+        (:meth:`_as_node_finds`): the specifier that names the file TypeScript finds
+        (`./util.ts`); else None."""
+        if edge.target is not None or edge.source not in self.node_run or not edge.unresolved or \
+                not edge.specifier.startswith(("./", "../")) or "Node runs this file by type" not in edge.unresolved:
+            return None
+        res = self.resolver.resolve(edge.specifier, edge.source, "import")
+        if res.kind != "file" or res.path is None:
+            return None
+        rel = os.path.relpath(res.path, os.path.dirname(edge.source)).replace(os.sep, "/")
+        return rel if rel.startswith("../") else "./" + rel
+
     def _edges_of(self, mod: Module) -> list[Edge]:
         edges: list[Edge] = []
         facts = mod.facts
