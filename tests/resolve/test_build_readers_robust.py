@@ -1,0 +1,49 @@
+"""The readers of npm scripts and build configurations (tsup, esbuild's command line and
+JavaScript API, Vite's library mode, Rollup, Jest) take any text without failing: a script or
+configuration they cannot read is not modelled (or says why), never an exception."""
+from __future__ import annotations
+
+import os
+
+from hypothesis import given, settings, strategies as st
+
+from tla_lens.resolve.jest import package_jest_runs
+from tla_lens.resolve.tsup import package_cjs_builds
+
+WORDS = ["tsup", "tsup-node", "esbuild", "vite", "build", "rollup", "jest", "node", "tsx", "npx", "pnpm", "exec",
+         "-c", "--config", "--config=x.json", "-f", "cjs", "--format", "--format=cjs", "-e", "--external", "a,b",
+         "--bundle", "--platform=node", "--packages=external", "--external:x", "-o", "-d", "dist", "build.mjs",
+         "rollup.config.mjs", "src/a.ts", "--experimental-vm-modules", "NODE_OPTIONS=--experimental-vm-modules",
+         "node_modules/jest/bin/jest.js", "&&", ";", "|", "'", '"', "\\", "(", "{", "=", "--", "-"]
+CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", ")", ",", ":", "...", "build",
+                 "lib", "entry", "formats", "'es'", '"cjs"', "'umd'", "external", "/^x/", "/[/g", "rollupOptions",
+                 "input", "output", "format", "plugins", "nodeResolve()", "import { build } from 'esbuild';",
+                 "import * as esbuild from 'esbuild';", "esbuild.build(", "build(", "bundle", "true", "platform",
+                 "'node'", "entryPoints", "packages", "testMatch", "testRegex", "projects", "path.join(__dirname,",
+                 "`x${y}`", "defineConfig(", "() =>", "const o =", "o", "\n", "\\", "'", '"', "\u2028", "\x00"]
+FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
+         "jest.config.json"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(scripts=st.dictionaries(st.sampled_from(["build", "test", "dev", ""]),
+                               st.lists(st.sampled_from(WORDS), max_size=10).map(" ".join) | st.text(max_size=30)
+                               | st.integers() | st.none(), max_size=3),
+       configs=st.dictionaries(st.sampled_from(FILES),
+                               st.lists(st.sampled_from(CONFIG_PIECES), max_size=30).map(" ".join)
+                               | st.text(max_size=60), max_size=4),
+       tsup=st.none() | st.text(max_size=5) | st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+       jest=st.none() | st.integers() | st.dictionaries(st.sampled_from(["testMatch", "testRegex", "projects"]),
+                                                       st.text(max_size=8) | st.lists(st.text(max_size=5)), max_size=2))
+def test_any_script_and_configuration(scripts, configs, tsup, jest):
+    folder = "/nonexistent/pkg"
+    files = {os.path.join(folder, n): t for n, t in configs.items()}
+    manifest = {"scripts": scripts, "tsup": tsup, "jest": jest}
+    builds = package_cjs_builds(manifest, folder, files.__contains__, files.get, every_format=True)
+    for b in builds:
+        assert isinstance(b.entries, tuple) and isinstance(b.formats, tuple)
+        assert b.unread is None or isinstance(b.unread, str)
+        b.keeps_external("lodash/get")
+    for run in package_jest_runs(manifest, folder, files.__contains__, files.get):
+        assert run.unread is None or isinstance(run.unread, str)
+        run.tests(folder + "/src/a.test.js")
