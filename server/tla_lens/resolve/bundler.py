@@ -376,29 +376,16 @@ class _Reader:
             if source is not None and self._string(source) == _KIT_PLUGIN:
                 self._kit_bindings(stmt)
                 return
-            if source is not None and self._string(source) == _WASM_PLUGIN:
-                for clause in stmt.named_children:
-                    for c in clause.named_children if clause.type == "import_clause" else ():
-                        if c.type == "identifier":  # (its default export is the plugin)
-                            self.wasm_fns.add(_text(c, src))
+            names = self.import_names(stmt)
+            if names is None:
                 return
-            if source is None or self._string(source) not in _PATH_MODULES:
-                return
-            for clause in stmt.named_children:
-                if clause.type != "import_clause":
-                    continue
-                for c in clause.named_children:
-                    if c.type == "identifier":
-                        module(_text(c, src))
-                    elif c.type == "namespace_import" and c.named_children:
-                        module(_text(c.named_children[-1], src))
-                    elif c.type == "named_imports":
-                        for spec in c.named_children:
-                            if spec.type == "import_specifier":
-                                name = spec.child_by_field_name("name")
-                                alias = spec.child_by_field_name("alias") or name
-                                if name is not None and _text(name, src) in _PATH_FNS:
-                                    self.path_fns[_text(alias, src)] = _text(name, src)
+            source_text, defaults, namespaces, named = names
+            if source_text == _WASM_PLUGIN:
+                self.wasm_fns.update(defaults)  # (its default export is the plugin)
+            elif source_text in _PATH_MODULES:
+                for name in (*defaults, *namespaces):
+                    module(name)
+                self.path_fns.update((local, name) for local, name in named.items() if name in _PATH_FNS)
             return
         if stmt.type not in ("lexical_declaration", "variable_declaration"):
             return
@@ -418,6 +405,30 @@ class _Reader:
                 module(_text(target, src))
             elif target.type == "object_pattern":
                 self.path_fns.update(self._destructured(target, _PATH_FNS))
+
+    def import_names(self, stmt) -> Optional[tuple[str, list[str], list[str], dict[str, str]]]:
+        """For an import statement: (its source, the local names of its default import and of
+        its namespace import, {local name: imported name} of its named imports); None for
+        another statement."""
+        source = stmt.child_by_field_name("source") if stmt.type == "import_statement" else None
+        if source is None:
+            return None
+        src = self.src
+        defaults: list[str] = []
+        namespaces: list[str] = []
+        named: dict[str, str] = {}
+        for clause in stmt.named_children:
+            for c in clause.named_children if clause.type == "import_clause" else ():
+                if c.type == "identifier":
+                    defaults.append(_text(c, src))
+                elif c.type == "namespace_import" and c.named_children:
+                    namespaces.append(_text(c.named_children[-1], src))
+                elif c.type == "named_imports":
+                    for spec in c.named_children:
+                        name = spec.child_by_field_name("name") if spec.type == "import_specifier" else None
+                        if name is not None:
+                            named[_text(spec.child_by_field_name("alias") or name, src)] = _text(name, src)
+        return self._string(source), defaults, namespaces, named
 
     def _destructured(self, pattern, wanted) -> dict[str, str]:
         """{local name: property} of the properties in ``wanted`` that the object pattern

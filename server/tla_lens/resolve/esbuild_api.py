@@ -90,22 +90,12 @@ class _Script(_Reader):
 
     def _bindings(self, stmt) -> None:
         src = self.src
-        if stmt.type == "import_statement":
-            source = stmt.child_by_field_name("source")
-            if source is None or self._string(source) != "esbuild":
-                return
-            for clause in stmt.named_children:
-                for c in clause.named_children if clause.type == "import_clause" else ():
-                    if c.type == "identifier":  # (the default export: the API object)
-                        self.namespaces.add(_text(c, src))
-                    elif c.type == "namespace_import" and c.named_children:
-                        self.namespaces.add(_text(c.named_children[-1], src))
-                    elif c.type == "named_imports":
-                        for spec in c.named_children:
-                            name = spec.child_by_field_name("name") if spec.type == "import_specifier" else None
-                            alias = spec.child_by_field_name("alias") or name
-                            if name is not None and _text(name, src) in _FUNCTIONS:
-                                self.functions[_text(alias, src)] = _text(name, src)
+        names = self.import_names(stmt)
+        if names is not None:
+            source, defaults, namespaces, named = names
+            if source == "esbuild":
+                self.namespaces.update(defaults + namespaces)  # (the default export: the API object)
+                self.functions.update((local, name) for local, name in named.items() if name in _FUNCTIONS)
             return
         if stmt.type not in ("lexical_declaration", "variable_declaration"):
             return

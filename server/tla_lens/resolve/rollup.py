@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional
 
-from .bundler import _Reader, _text, _Unread
+from .bundler import _Reader, _Unread
 from .scripts import _commands
 from .tsup import CjsBuild, _tsup_words, read_once
 from .vite_lib import _externals
@@ -158,18 +158,11 @@ def _inputs(reader: _Reader, node, package_dir: str) -> list[str]:
 
 def _named_imports(reader: _Reader) -> set[str]:
     """Local names of `import { nodeResolve } from "@rollup/plugin-node-resolve"`."""
-    names = set()
+    names: set[str] = set()
     for stmt in reader.root.named_children:
-        source = stmt.child_by_field_name("source") if stmt.type == "import_statement" else None
-        if source is None or reader._string(source) not in _NODE_RESOLVE:
-            continue
-        for clause in stmt.named_children:
-            for c in clause.named_children if clause.type == "import_clause" else ():
-                if c.type == "named_imports":
-                    for spec in c.named_children:
-                        name = spec.child_by_field_name("name") if spec.type == "import_specifier" else None
-                        if name is not None:
-                            names.add(_text(spec.child_by_field_name("alias") or name, reader.src))
+        got = reader.import_names(stmt)
+        if got is not None and got[0] in _NODE_RESOLVE:
+            names.update(got[3])
     return names
 
 
