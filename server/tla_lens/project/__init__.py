@@ -277,7 +277,7 @@ class Project:
         # what they load (module -> the first test file that loads it), per generation
         self.jest_tests: dict[Path, JestRun] = {}
         self._jest_reach: dict[Path, Path] = {}
-        self._jest_version = -1
+        self._jest_version: tuple = ()
         self._findings: Optional[list] = None
         self._infected: dict[tuple[Path, bool], dict[Path, int]] = {}
         # modules loaded since the verdicts were last computed (load() without recompute())
@@ -847,8 +847,11 @@ class Project:
     def jest_reach(self) -> dict[Path, Path]:
         """The workspace modules Jest loads as CommonJS (module -> the first test file that
         loads it, breadth first: imports, import() and require(), not into node_modules)."""
-        if self._jest_version != self.generation:
-            self._jest_version = self.generation
+        # (derived from the edges and the test files alone: not redone on a keystroke that
+        # changes neither)
+        known = self._jest_version
+        if not known or known[0] != self.graph.edges_version or known[1] is not self.jest_tests:
+            self._jest_version = (self.graph.edges_version, self.jest_tests)
             self._jest_reach = self._reach({p: p for p in self.jest_tests},
                                            lambda e, _: not self.modules[e.target].workspace) \
                 if self.jest_tests else {}

@@ -143,8 +143,11 @@ class Graph:
     requirers: dict[Path, list[Edge]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     _rel: dict[Path, str] = field(default_factory=dict, repr=False)
+    # counts the changes of modules' edges (what is derived from the edges alone keys on it)
+    edges_version: int = 0
 
     def index_edges(self) -> None:
+        self.edges_version += 1
         self.importers = {}
         self.requirers = {}
         for mod in self.modules.values():
@@ -161,6 +164,7 @@ class Graph:
     def replace_edges(self, path: Path, old: list[Edge], new: list[Edge], present: bool) -> None:
         """Update the reverse indexes for one module whose edges changed from ``old`` to
         ``new`` (``present``: the module is still loaded; if not, edges into it go too)."""
+        self.edges_version += 1
         touched: set[int] = set()
         for index in (self.importers, self.requirers):
             for e in old:
