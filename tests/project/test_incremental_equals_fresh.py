@@ -1,7 +1,10 @@
 """The live project after a random sequence of buffer edits equals a fresh analysis of the same
 texts: verdicts, chain lengths, cycles and findings (the incremental index and the skipped cycle
 and entry recomputations must never drift)."""
+import json
 import random
+
+import pytest
 
 from .conftest import loaded
 
@@ -22,18 +25,25 @@ def _module(rng, i, tla):
 def _state(project):
     mods = {p.name: (m.is_async, len(m.chain)) for p, m in project.modules.items()}
     cycles = sorted(tuple(p.name for p in c) for c in project.cycles)
-    findings = sorted((f.path.name, f.code, f.span.start) for f in project.findings)
+    findings = sorted((f.path.name, f.code, f.span.start, f.message) for f in project.findings)
     return mods, cycles, findings
 
 
-def test_random_edits_match_fresh_analysis(workspace):
+@pytest.mark.parametrize("jest", [False, True])
+def test_random_edits_match_fresh_analysis(jest, workspace):
+    """(``jest``: Jest runs m0-m4 as CommonJS test files: its errors at their imports and its
+    notes at the awaits follow the edits too.)"""
     rng = random.Random(11)
-    files = {"package.json": '{"type": "module", "exports": "./m0.js"}'}
+    manifest = {"type": "module", "exports": "./m0.js"}
+    if jest:
+        manifest.update({"scripts": {"test": "jest"}, "jest": {"testRegex": "/m[0-4]\\.js$"}})
+    files = {"package.json": json.dumps(manifest)}
     for i in range(N):
         files[f"m{i}.js"] = _module(rng, i, rng.random() < 0.1)
     root = workspace(files)
     live = loaded(root)
     overlays = {}
+    jest_seen = False
     for step in range(120):
         i = rng.randrange(N)
         path = root / f"m{i}.js"
@@ -55,3 +65,5 @@ def test_random_edits_match_fresh_analysis(workspace):
         live.set_overlay(path, overlays[path])
         fresh = loaded(root, overlays)
         assert _state(live) == _state(fresh), f"step {step}: {path.name}\n{text}"
+        jest_seen = jest_seen or any("Jest (script" in f.message for f in live.findings)
+    assert jest_seen is jest
