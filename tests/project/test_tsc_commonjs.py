@@ -118,3 +118,23 @@ def test_webpack_with_ts_loader_compiles_with_the_tsconfig(tmp_path):
                                             "use: 'ts-loader' }] } };\n")
     project = analyse(root, Config(), cache=False)
     assert [f.path.name for f in project.findings if f.code == "require-async"] == ["index.ts", "lazy.ts"]
+
+
+@pytest.mark.parametrize("module,code", [("commonjs", "TS1378"), ("nodenext", "TS1309")])
+def test_top_level_await_tsc_refuses(module, code, node26, engines_node_modules, tmp_path):
+    """A top-level await in a file tsc compiles into CommonJS is a tsc error (TS1378 under
+    `commonjs`, TS1309 for a CommonJS file under `nodenext`); its finding quotes it."""
+    root = Path(os.path.realpath(tmp_path)) / "p"
+    (root / "src").mkdir(parents=True)
+    (root / "src/a.ts").write_text("export const v = await Promise.resolve(1);\n")
+    (root / "package.json").write_text('{"name": "p"}')
+    (root / "tsconfig.json").write_text(json.dumps({"compilerOptions": {"module": module, "target": "es2022",
+                                                                         "outDir": "out"}}))
+    proc = subprocess.run([str(node26), str(engines_node_modules / "ts5/bin/tsc"), "-p", str(root)],
+                          capture_output=True, text=True, timeout=120)
+    assert f"error {code}:" in proc.stdout, proc.stdout
+    project = analyse(root, Config(), cache=False)
+    (f,) = [f for f in project.findings if f.path.name == "a.ts"]
+    assert f.code == "top-level-await" and f"tsc reports \"error {code}:" in f.message, f.message
+    assert proc.stdout.split(f"error {code}: ")[1].split("\n")[0].startswith(
+        f.message.split(f"error {code}: ")[1].split('"')[0].rstrip("…").rstrip(", "))

@@ -143,8 +143,8 @@ await esbuild.build({{ entryPoints: ["src/tla.ts"], bundle: true, platform: "{pl
 
 def test_options_not_read_are_said(tmp_path):
     """A build whose options are computed (a loop over formats) is not modelled; print-config
-    says which call and why. Calls without `bundle: true` compile files one by one: not builds
-    tla-lens models, not listed."""
+    says which call and why. A call without `bundle: true` compiles each file alone: into
+    CommonJS with `format: "cjs"` (listed, `"bundle": false`), else as it is (not listed)."""
     root = tmp_path / "p"
     (root / "src").mkdir(parents=True)
     (root / "src/index.ts").write_text("export const a = 1;\n")
@@ -155,15 +155,18 @@ for (const format of ["cjs", "esm"]) {
   await esbuild.build({ entryPoints: ["src/index.ts"], bundle: true, format, outdir: `dist/${format}` });
 }
 await esbuild.build({ entryPoints: ["src/index.ts"], outdir: "lib", format: "cjs" });
+await esbuild.build({ entryPoints: ["src/index.ts"], outdir: "esm" });
 """)
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)
-    (build,) = json.loads(r.stdout)["tsupBuilds"]
+    build, alone = json.loads(r.stdout)["tsupBuilds"]
     assert build["tool"] == "esbuild" and build["config"] == "build.mjs"
     assert build["notRead"] == ("build.mjs: the options of the call at line 4 are not read: "
                                 "`format` is not a value written in the file"), build
+    assert alone == {"file": "package.json", "script": "build", "tool": "esbuild", "entries": ["src/index.ts"],
+                     "formats": ["cjs"], "external": [], "bundle": False, "config": "build.mjs"}
     project = analyse(root, Config(), cache=False)
-    assert project.modules[root / "src/index.ts"].format == "esm"
+    assert project.modules[root / "src/index.ts"].format == "cjs"
 
 
 def test_print_config_lists_api_builds(engines_node_modules, tmp_path):
@@ -175,3 +178,75 @@ def test_print_config_lists_api_builds(engines_node_modules, tmp_path):
         {"file": "package.json", "script": "build", "tool": "esbuild",
          "entries": ["src/index.ts", "src/sync.ts", "src/lazy.ts", "src/via.ts", "src/devlib.ts"],
          "formats": ["cjs"], "external": ["slow-*"], "config": "build.mjs"}]
+
+
+TRANSPILED = {
+    "a": 'import { x } from "slow-dep";\nconsole.log(x);\n',
+    "b": 'import { x } from "sync-dep";\nconsole.log(x);\n',
+    "via": 'import { y } from "./helper.js";\nconsole.log(y);\n',
+    "helper": 'import { x } from "slow-dep";\nexport const y = x;\n',
+    "lazy": 'export async function go() {\n  const { x } = await import("slow-dep");\n  console.log(x);\n}\ngo();\n',
+}
+
+
+@pytest.mark.parametrize("how", ["command-line", "api", "tsup"])
+def test_each_file_compiled_alone_into_commonjs(how, node26, engines_node_modules, tmp_path):
+    """Without bundling (`esbuild src/*.ts --format=cjs`, the API's `format: "cjs"` without
+    `bundle`, tsup's `bundle: false`), each file becomes a CommonJS module: its imports are
+    require() calls (the import() stays), and a top-level await fails the build."""
+    from .test_tsup_cjs import PACKAGES
+
+    root = Path(os.path.realpath(tmp_path)) / "svc"
+    for rel, text in PACKAGES.items():
+        (root / "node_modules" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "node_modules" / rel).write_text(text)
+    (root / "src").mkdir()
+    for name, text in TRANSPILED.items():
+        (root / "src" / f"{name}.ts").write_text(text)
+    if how == "api":
+        script = "node build.mjs"
+        (root / "build.mjs").write_text('import { build } from "esbuild";\n\n'
+                                        'await build({ entryPoints: ["src/a.ts", "src/b.ts", "src/via.ts", '
+                                        '"src/helper.ts", "src/lazy.ts"], format: "cjs", platform: "node", '
+                                        'outdir: "dist" });\n')
+        (root / "node_modules" / "esbuild").symlink_to(engines_node_modules / "esbuild")
+    elif how == "tsup":
+        script = "tsup"
+        (root / "tsup.config.ts").write_text('export default { entry: ["src/*.ts"], bundle: false };\n')
+    else:
+        script = "esbuild src/*.ts --format=cjs --platform=node --outdir=dist"
+    # (no "type": "module": the .js files esbuild writes are CommonJS for Node)
+    (root / "package.json").write_text(json.dumps({"name": "svc", "version": "1.0.0", "scripts": {"build": script}}))
+    project = analyse(root, Config(), cache=False)
+    np = tmp_path / "np"  # (tsup loads `typescript`: the engines have it as ts5)
+    np.mkdir()
+    (np / "typescript").symlink_to(engines_node_modules / "ts5")
+    env = dict(os.environ, PATH=f"{engines_node_modules / '.bin'}:{node26.parent}:{os.environ['PATH']}",
+               NODE_PATH=str(np))
+    proc = subprocess.run(["sh", "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    runs = {}
+    for out in sorted((root / "dist").glob("*.js")):
+        run = subprocess.run([str(node26), str(out)], cwd=root, capture_output=True, text=True, timeout=60)
+        runs[out.stem] = run.stdout + run.stderr
+    assert set(runs) == set(TRANSPILED)
+    throws = {n for n, out in runs.items() if "ERR_REQUIRE_ASYNC_MODULE" in out}
+    assert throws == {"a", "via", "helper"}, runs
+    errors = {f.path.stem for f in project.findings if f.code == "require-async"}
+    assert errors == {"a", "helper"}  # (via.ts requires helper, a CommonJS module: the error is there)
+    (f,) = [f for f in project.findings if f.path.stem == "a"]
+    tool = "tsup" if how == "tsup" else "esbuild"
+    assert f.message.startswith(f"{tool} compiles this import to `require(\"slow-dep\")` (script `build` of "
+                                "package.json compiles it alone into CommonJS"), f.message
+    assert f"load it with `await import(\"slow-dep\")` instead ({tool} keeps import() as it is)" in f.message
+    # a top-level await in one of the files: the build fails, and the await says so
+    (root / "src/tla.ts").write_text("export const v = await Promise.resolve(1);\n")
+    if how == "api":
+        (root / "build.mjs").write_text((root / "build.mjs").read_text().replace('"src/lazy.ts"',
+                                                                                 '"src/lazy.ts", "src/tla.ts"'))
+    project = analyse(root, Config(), cache=False)
+    proc = subprocess.run(["sh", "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    refusal = 'Top-level await is currently not supported with the "cjs" output format'
+    assert proc.returncode != 0 and refusal in proc.stdout + proc.stderr
+    (f,) = [f for f in project.findings if f.path.stem == "tla"]
+    assert f.code == "top-level-await" and f"{tool} fails the build with \"{refusal}\"" in f.message

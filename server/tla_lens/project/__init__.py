@@ -265,6 +265,9 @@ class Project:
         # they bundle (_settle_cjs)
         self.cjs_entries: dict[Path, CjsBuild] = {}
         self.cjs_bundled: dict[Path, CjsBuild] = {}
+        # the entries of builds that compile each file alone into CommonJS (esbuild without
+        # --bundle, tsup's `bundle: false`): CommonJS modules
+        self.cjs_transpiled: dict[Path, CjsBuild] = {}
         self.build_scripts: set[Path] = set()  # the builds' configuration files and scripts
         self.node_run: dict[Path, str] = {}
         self.bin_files: set[Path] = set()  # every package's `bin` files (their `#!` line counts)
@@ -624,6 +627,14 @@ class Project:
         (esbuild reads the ES module syntax; its output format is the build's)."""
         fmt = _module_format(path, facts, self.resolver)
         self.tsc_cjs.pop(path, None)
+        build = self.cjs_transpiled.get(path) if self.cjs_transpiled else None
+        if build is not None:
+            rel = self.graph.rel(Path(build.package_dir) / "package.json")
+            flag = "`format: \"cjs\"` without `bundle: true`" if build.tool == "esbuild" and build.config \
+                else "`--format=cjs` without `--bundle`" if build.tool == "esbuild" else "`bundle: false`"
+            self.tsc_cjs[path] = TscCjs(f"script `{build.script}` of {rel} compiles it alone into CommonJS, "
+                                        f"{flag}", rel, "", True, build.tool)
+            return "cjs"
         if facts.dialect in (Dialect.TS, Dialect.TSX) and path.suffix in (".ts", ".tsx", ".cts") \
                 and path not in self.node_run and path not in self.cjs_bundled:
             tsx = self.tsx_run.get(path)
@@ -875,12 +886,15 @@ class Project:
         CommonJS build (reachable from its entries without going through a package it keeps
         external), whose static imports of such packages are require() calls in the bundle.
         Returns whether any module's edges changed (the graph is then re-indexed)."""
-        if not self.cjs_entries and not self.cjs_bundled:
+        if not self.cjs_entries and not self.cjs_bundled and not self.cjs_transpiled:
             return False
-        reach = self._reach(self.cjs_entries, lambda e, build: build.keeps_external(e.specifier))
+        transpiled = {p: b for p, b in self.cjs_entries.items() if not b.bundle and b.is_cjs and p in self.modules}
+        reach = self._reach({p: b for p, b in self.cjs_entries.items() if b.bundle},
+                            lambda e, build: build.keeps_external(e.specifier))
         flipped = [p for p in reach.keys() | self.cjs_bundled.keys()
                    if p in self.modules and reach.get(p) != self.cjs_bundled.get(p)]
-        self.cjs_bundled = reach
+        flipped += [p for p in transpiled.keys() ^ self.cjs_transpiled.keys() if p in self.modules]
+        self.cjs_bundled, self.cjs_transpiled = reach, transpiled
         if not flipped:
             return False
         self._reedge(flipped)

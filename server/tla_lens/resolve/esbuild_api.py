@@ -18,7 +18,8 @@ esbuild's defaults, as esbuild 0.28 applies them: without `format`, a bundle for
 IIFE; in CommonJS (and an IIFE) an import of a package kept external (`external`, one `*`
 matching any text; `packages: "external"`: every package) is a `require()` when the bundle
 runs, and a top-level await anywhere in the bundle fails the build. Without `bundle: true`
-esbuild compiles each file alone, and nothing is read (as for its command line, :mod:`tsup`).
+esbuild compiles each file alone: into CommonJS with `format: "cjs"` (each entry a CommonJS
+module, its imports require() calls), else keeping its format (not modelled).
 
 A call whose options cannot be read that way (values computed, a loop over formats) gives a
 build with :attr:`CjsBuild.unread` saying why: it is not modelled, and `check --print-config`
@@ -74,7 +75,7 @@ def _build(script: str, file: str, package_dir: str, opts: dict, unread: Optiona
                     for e in opts.get("entryPoints", ()))
     external = tuple(("wildcard" if "*" in x else "name", x) for x in opts.get("external", ()))
     return CjsBuild(script, package_dir, entries, external, (), opts.get("packages") == "external",
-                    config=file, formats=(fmt,), tool="esbuild")
+                    config=file, formats=(fmt,), tool="esbuild", bundle=opts.get("bundle") is True)
 
 
 class _Script(_Reader):
@@ -137,8 +138,8 @@ class _Script(_Reader):
                     if not argv:
                         raise _Unread("a call without options")
                     self._options(argv[0], opts, 0)
-                    if opts.get("bundle") is not True:
-                        continue  # (each file compiled alone: nothing bundled)
+                    if opts.get("bundle") is not True and opts.get("format") != "cjs":
+                        continue  # (each file compiled alone, its format kept: nothing to model)
                     out.append((opts, None))
                 except _Unread as e:
                     line = node.start_point[0] + 1

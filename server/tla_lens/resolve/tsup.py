@@ -23,7 +23,9 @@ esbuild's own command line (`esbuild src/main.ts --bundle --platform=node
 --packages=external`) is read the same way: a bundle whose format is CommonJS (`--format=cjs`,
 or `--platform=node` without a format) keeps external what `--external:NAME` and
 `--packages=external` say (esbuild bundles every other package, and refuses a top-level await
-in CommonJS); without `--bundle` nothing is bundled, and nothing is read.
+in CommonJS); without `--bundle` each file is compiled alone, into CommonJS with
+`--format=cjs` (its imports are require() calls, its import()s stay), and tsup's `bundle:
+false` does the same in its formats.
 """
 from __future__ import annotations
 
@@ -67,6 +69,9 @@ class CjsBuild:
     unread: Optional[str] = None
     formats: tuple[str, ...] = field(default=("cjs",))
     tool: str = "tsup"
+    # False: each entry compiled alone (esbuild without `--bundle`, tsup's `bundle: false`):
+    # the entries are the build's CommonJS modules, their imports require() calls
+    bundle: bool = True
 
     @property
     def is_cjs(self) -> bool:
@@ -276,6 +281,8 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
                 out[key] = [("name", x) for x in v]
         if data.get("skipNodeModulesBundle") is True:
             out["skipNodeModulesBundle"] = True
+        if data.get("bundle") is False:
+            out["bundle"] = False
         return out
     from .bundler import _Reader, _text
 
@@ -301,12 +308,12 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
         key = reader._key(pair) if pair.type == "pair" else None
         if key is None:
             raise _Unread(f"`{_text(pair, reader.src)[:40]}` in its options is not read")
-        if key not in ("entry", "format", "external", "noExternal", "skipNodeModulesBundle"):
+        if key not in ("entry", "format", "external", "noExternal", "skipNodeModulesBundle", "bundle"):
             continue
         value = reader._unwrap(pair.child_by_field_name("value"))
-        if key == "skipNodeModulesBundle":
+        if key in ("skipNodeModulesBundle", "bundle"):
             if value is None or value.type not in ("true", "false"):
-                raise _Unread("its `skipNodeModulesBundle` is not a literal")
+                raise _Unread(f"its `{key}` is not a literal")
             out[key] = value.type == "true"
             continue
         items = value.named_children if value is not None and value.type in ("array", "object") else [value]
@@ -398,8 +405,12 @@ def _esbuild(script: str, words: list[str], package_dir: str) -> Optional[CjsBui
         elif w.startswith("--external:"):
             pattern = w[len("--external:"):]
             external.append(("wildcard" if "*" in pattern else "name", pattern))
-    if not bundle or not entries:
+    if not entries:
         return None
+    if not bundle:
+        # each file compiled alone: converted to CommonJS only when asked (`--format=cjs`)
+        return CjsBuild(script, package_dir, tuple(entries), formats=("cjs",), tool="esbuild", bundle=False) \
+            if fmt == "cjs" else None
     fmt = fmt or ("cjs" if platform == "node" else "iife")
     return CjsBuild(script, package_dir, tuple(entries), tuple(external), (), every, None, None, (fmt,), "esbuild")
 
@@ -431,4 +442,4 @@ def _build(script: str, words: list[str], manifest: dict, package_dir: str,
     if not entries and unread is None:
         unread = "no entry"
     return CjsBuild(script, package_dir, tuple(entries), tuple(external), tuple(opts.get("noExternal", [])),
-                    every, conf_path, unread, tuple(formats))
+                    every, conf_path, unread, tuple(formats), bundle=opts.get("bundle", True))

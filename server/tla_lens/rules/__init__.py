@@ -249,6 +249,8 @@ class _Rules:
                 self.require_async(mod, edge)
         if mod.tla:
             self.top_level_await(mod)
+        elif mod.format == "cjs" and mod.facts.has_tla and path in self.a.tsc_cjs:
+            self.compiled_tla(mod, self.a.tsc_cjs[path])
         comp = self.a.cycle_of.get(path)
         if comp is not None:
             self.async_cycle(mod, comp)
@@ -307,12 +309,36 @@ class _Rules:
         self.add(mod, edge.span, "require-async", msg, related, target)
         return True
 
+    def compiled_tla(self, mod: Module, how) -> None:
+        """A top-level await in a file a compiler turns into CommonJS (tsc, esbuild or tsup
+        compiling each file alone, tsx): the compiler refuses it (checked with tsc 5.9 and
+        esbuild 0.28)."""
+        if how.tool == "tsc":
+            refusal = ("error TS1309: The current file is a CommonJS module and cannot use 'await' at the top "
+                       "level" if how.keeps_import else
+                       "error TS1378: Top-level 'await' expressions are only allowed when the 'module' option is "
+                       "set to 'es2022', 'esnext', 'system', 'node16', 'node18', 'node20', 'nodenext', or "
+                       "'preserve', …")
+            outcome = "tsc reports"
+        elif how.tool in ("esbuild", "tsup"):
+            refusal = 'Top-level await is currently not supported with the "cjs" output format'
+            outcome = f"{how.tool} fails the build with"
+        else:
+            refusal = ""
+            outcome = f"{how.tool} cannot run it"
+        msg = (f"top-level await in a file {how.tool} compiles into CommonJS ({how.why}), where it is not "
+               f"allowed: {outcome}" + (f" \"{refusal}\"" if refusal else "") +
+               "; move it into an async function, or compile this file as an ES module")
+        for site in mod.facts.tla:
+            self.add(mod, site.keyword, "top-level-await", msg)
+
     def _build_fails(self, build, what: str) -> str:
         """"; tsup's CommonJS build (script …) bundles {what}, and esbuild refuses …"."""
         rel = self.graph.rel(Path(build.package_dir) / "package.json")
         kind = {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD", "amd": "AMD"}[build.refuses_tla]
         refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup"}.get(build.tool, "esbuild")
-        return (f"; {build.tool}'s {kind} build (script `{build.script}` of {rel}) bundles {what}, and "
+        verb = "bundles" if build.bundle else "compiles"
+        return (f"; {build.tool}'s {kind} build (script `{build.script}` of {rel}) {verb} {what}, and "
                 f"{refuser} refuses a top-level await in {kind} (\"{build.tla_refusal}\"): that build fails")
 
     def require_async(self, mod: Module, edge: Edge) -> None:
@@ -329,6 +355,8 @@ class _Rules:
             # (`module: commonjs` compiles import() to require() too)
             fix = (f"set `module` to `node16` or `nodenext` in {tsc.config} (tsc keeps import() in CommonJS "
                    f"there) and load it with `await import(\"{edge.specifier}\")`")
+        elif tsc is not None and tsc.tool in ("esbuild", "tsup"):
+            fix += f" ({tsc.tool} keeps import() as it is), or build ES modules"
         elif tsc is not None and tsc.tool == "tsx":
             fix += " (tsx keeps import() as it is), or make the package `\"type\": \"module\"`"
         elif tsc is not None:
@@ -433,7 +461,7 @@ class _Rules:
         if entries:
             base += "; entry points affected: " + ", ".join(
                 f"`{display(p, mod.path)}`" for p in entries[:3]) + (" …" if len(entries) > 3 else "")
-        build = self.a.cjs_bundled.get(mod.path)
+        build = self.a.cjs_bundled.get(mod.path) or self.a.cjs_transpiled.get(mod.path)
         if build is not None and build.refuses_tla:
             base += self._build_fails(build, "this module")
         test = self.a.jest_reach().get(mod.path) if self.a.jest_tests else None
