@@ -93,3 +93,19 @@ def test_tsx_commands_read(script, expected, tmp_path):
     (tmp_path / "src/a.ts").write_text("")
     found = tsx_script_files({"dev": script}, str(tmp_path))
     assert found == ([("dev", str(tmp_path / expected))] if expected else [])
+
+
+def test_top_level_await_tsx_refuses(node26, engines_node_modules, tmp_path):
+    """A top-level await in a file tsx runs as CommonJS: tsx (esbuild) refuses to compile it,
+    and the finding quotes the refusal."""
+    root = Path(os.path.realpath(tmp_path)) / "p"
+    (root / "src").mkdir(parents=True)
+    (root / "src/a.ts").write_text("export const v = await Promise.resolve(1);\nconsole.log(v);\n")
+    (root / "package.json").write_text(json.dumps({"name": "p", "scripts": {"dev": "tsx src/a.ts"}}))
+    env = dict(os.environ, PATH=f"{engines_node_modules / '.bin'}:{node26.parent}:{os.environ['PATH']}")
+    run = subprocess.run(["sh", "-c", "tsx src/a.ts"], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    refusal = 'Top-level await is currently not supported with the "cjs" output format'
+    assert run.returncode != 0 and refusal in run.stderr, run.stderr
+    project = analyse(root, Config(), cache=False)
+    (f,) = [f for f in project.findings if f.path.name == "a.ts"]
+    assert f.code == "top-level-await" and f"tsx fails to run it with \"{refusal}\"" in f.message, f.message

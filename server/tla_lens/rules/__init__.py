@@ -311,8 +311,8 @@ class _Rules:
 
     def compiled_tla(self, mod: Module, how) -> None:
         """A top-level await in a file a compiler turns into CommonJS (tsc, esbuild or tsup
-        compiling each file alone, tsx): the compiler refuses it (checked with tsc 5.9 and
-        esbuild 0.28)."""
+        compiling each file alone, tsx): the compiler refuses it (checked with tsc 5.9, esbuild
+        0.28 and tsx 4.23)."""
         if how.tool == "tsc":
             refusal = ("error TS1309: The current file is a CommonJS module and cannot use 'await' at the top "
                        "level" if how.keeps_import else
@@ -320,12 +320,11 @@ class _Rules:
                        "set to 'es2022', 'esnext', 'system', 'node16', 'node18', 'node20', 'nodenext', or "
                        "'preserve', …")
             outcome = "tsc reports"
-        elif how.tool in ("esbuild", "tsup"):
-            refusal = 'Top-level await is currently not supported with the "cjs" output format'
-            outcome = f"{how.tool} fails the build with"
         else:
-            refusal = ""
-            outcome = f"{how.tool} cannot run it"
+            # (tsx compiles with esbuild too: the same words, when it runs the file)
+            refusal = 'Top-level await is currently not supported with the "cjs" output format'
+            outcome = f"{how.tool} fails the build with" if how.tool in ("esbuild", "tsup") else \
+                f"{how.tool} fails to run it with"
         msg = (f"top-level await in a file {how.tool} compiles into CommonJS ({how.why}), where it is not "
                f"allowed: {outcome}" + (f" \"{refusal}\"" if refusal else "") +
                "; move it into an async function, or compile this file as an ES module")
