@@ -96,11 +96,7 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
         erange = ls.range(mod.path, edge.span)
         diags = [d for d in ours if _overlaps(d.range, erange)]
         kind = T.CodeActionKind.QuickFix if diags else T.CodeActionKind.RefactorRewrite
-        # (also where tsup's CommonJS build require()s the package: it keeps import() as it is)
-        # (not in a test file Jest runs as CommonJS: import() fails there too)
-        lazy = (edge.kind is EdgeKind.STATIC and edge.source not in project.jest_tests) or \
-            project.tsup_build_of(edge) is not None
-        if lazy and isinstance(edge.fact, StaticImport) and _wanted(kind, only):
+        if project.lazy_import_helps(edge) and isinstance(edge.fact, StaticImport) and _wanted(kind, only):
             try:
                 index = imports.index(edge.fact)
             except ValueError:

@@ -747,6 +747,15 @@ class Project:
         self._throws[key] = found
         return found
 
+    def lazy_import_helps(self, edge: Edge) -> bool:
+        """Does loading ``edge``'s module with `await import()` where it is used stop the wait
+        (the lazy quick fix)? For a static import, unless in a test file Jest runs as CommonJS
+        (import() fails there too); for an import tsup's or esbuild's CommonJS build require()s
+        (they keep import() as it is)."""
+        if edge.kind is EdgeKind.STATIC:
+            return edge.source not in self.jest_tests
+        return self.tsup_build_of(edge) is not None
+
     def kept_by_node(self, edge: Edge) -> Optional[str]:
         """For a static import that TypeScript would drop (no value of it used) but that Node
         keeps, running its file by type stripping: what runs the file; else None."""
@@ -1023,11 +1032,11 @@ class Project:
         """For a relative import Node does not find in a file it runs by type stripping
         (:meth:`_as_node_finds`): the specifier that names the file TypeScript finds
         (`./util.ts`); else None."""
-        if edge.target is not None or edge.source not in self.node_run or not edge.unresolved or \
-                not edge.specifier.startswith(("./", "../")) or "Node runs this file by type" not in edge.unresolved:
+        if edge.target is not None or edge.source not in self.node_run or not edge.specifier.startswith(("./", "../")):
             return None
         res = self.resolver.resolve(edge.specifier, edge.source, "import")
-        if res.kind != "file" or res.path is None:
+        if res.kind != "file" or res.path is None or \
+                self._as_node_finds(edge.source, edge.specifier, res).kind != "unresolved":
             return None
         rel = os.path.relpath(res.path, os.path.dirname(edge.source)).replace(os.sep, "/")
         return rel if rel.startswith("../") else "./" + rel
@@ -1467,10 +1476,13 @@ class Project:
     def _build_scripts_changed(self, paths: list[Path]) -> bool:
         """Has a build's configuration (tsup's, Vite's, Rollup's; a script an npm script runs
         with node or tsx that calls esbuild's API, or did) changed the builds it makes?
-        (:attr:`cjs_entries` is then brought up to date.)"""
+        (:attr:`cjs_entries` is then brought up to date.) Asked on every keystroke: nothing to
+        look at in a project without such files."""
+        if not self.build_scripts and not self.node_entries and not self.tsx_entries:
+            return False
         fs = self.resolver.fs
         for p in paths:
-            real = Path(os.path.realpath(p))
+            real = Path(fs.realpath(os.path.abspath(p)))
             if real in self.build_scripts or (real in self.node_entries or real in self.tsx_entries) and \
                     "esbuild" in (fs.read_text(str(real)) or ""):
                 break

@@ -365,7 +365,6 @@ class _Reader:
 
     def _path_bindings(self, stmt) -> None:
         """Names a top-level import or require() of Node's path module binds."""
-        src = self.src
 
         def module(name: str) -> None:
             for f in _PATH_FNS:
@@ -387,24 +386,11 @@ class _Reader:
                     module(name)
                 self.path_fns.update((local, name) for local, name in named.items() if name in _PATH_FNS)
             return
-        if stmt.type not in ("lexical_declaration", "variable_declaration"):
-            return
-        for d in stmt.named_children:
-            if d.type != "variable_declarator":
-                continue
-            value = d.child_by_field_name("value")
-            target = d.child_by_field_name("name")
-            if value is None or target is None or value.type != "call_expression" \
-                    or _text(value.child_by_field_name("function"), src) != "require":
-                continue
-            args = value.child_by_field_name("arguments")
-            first = args.named_children[0] if args is not None and args.named_children else None
-            if first is None or first.type != "string" or self._string(first) not in _PATH_MODULES:
-                continue
-            if target.type == "identifier":
-                module(_text(target, src))
-            elif target.type == "object_pattern":
-                self.path_fns.update(self._destructured(target, _PATH_FNS))
+        for module_name, names, destructured in self.required_names(stmt):
+            if module_name in _PATH_MODULES:
+                for name in names:
+                    module(name)
+                self.path_fns.update((local, prop) for local, prop in destructured.items() if prop in _PATH_FNS)
 
     def import_names(self, stmt) -> Optional[tuple[str, list[str], list[str], dict[str, str]]]:
         """For an import statement: (its source, the local names of its default import and of
@@ -430,18 +416,55 @@ class _Reader:
                             named[_text(spec.child_by_field_name("alias") or name, src)] = _text(name, src)
         return self._string(source), defaults, namespaces, named
 
-    def _destructured(self, pattern, wanted) -> dict[str, str]:
-        """{local name: property} of the properties in ``wanted`` that the object pattern
-        ``pattern`` (`const { join, resolve: r } = …`) binds."""
+    def required_names(self, stmt) -> list[tuple[str, list[str], dict[str, str]]]:
+        """For a declaration: per `const x = require("module")` in it, (module, the name it binds
+        to the whole module, {local name: property} of what `const { join, resolve: r } =
+        require(…)` takes from it); [] for another statement."""
+        if stmt.type not in ("lexical_declaration", "variable_declaration"):
+            return []
         src = self.src
-        out = {}
-        for prop in pattern.named_children:
-            if prop.type == "shorthand_property_identifier_pattern" and _text(prop, src) in wanted:
-                out[_text(prop, src)] = _text(prop, src)
-            elif prop.type == "pair_pattern":
-                k, v = prop.child_by_field_name("key"), prop.child_by_field_name("value")
-                if k is not None and v is not None and _text(k, src) in wanted:
-                    out[_text(v, src)] = _text(k, src)
+        out = []
+        for d in stmt.named_children:
+            if d.type != "variable_declarator":
+                continue
+            target, value = d.child_by_field_name("name"), self._unwrap(d.child_by_field_name("value"))
+            module = self._required(value)
+            if target is None or module is None:
+                continue
+            names = [_text(target, src)] if target.type == "identifier" else []
+            destructured: dict[str, str] = {}
+            for prop in target.named_children if target.type == "object_pattern" else ():
+                if prop.type == "shorthand_property_identifier_pattern":
+                    destructured[_text(prop, src)] = _text(prop, src)
+                elif prop.type == "pair_pattern":
+                    k, v = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                    if k is not None and v is not None:
+                        destructured[_text(v, src)] = _text(k, src)
+            out.append((module, names, destructured))
+        return out
+
+    def literal_patterns(self, node, key: str) -> list[tuple[str, str]]:
+        """A value written as a string, a regular expression or an array of them (Rollup's and
+        Vite's `external`, Jest's `testMatch`/`testRegex`): [("exact", text) | ("regex",
+        "source\\x00flags")]; raises _Unread for anything else."""
+        if node is None:
+            return []
+        items = node.named_children if node.type == "array" else [node]
+        out = []
+        for item in items:
+            if item.type == "comment":
+                continue
+            item = self._unwrap(item)
+            if item is not None and item.type == "regex":
+                regex, unread = self.regex(item)
+                if unread is not None:
+                    raise _Unread(f"its `{key}` has {unread}")
+                out.append(("regex", "\x00".join(regex)))
+            elif item is not None and item.type in ("string", "template_string"):
+                out.append(("exact", self._eval(item)))
+            else:
+                raise _Unread(f"`{key}` (`{_text(item, self.src)[:40] if item is not None else ''}`) is not "
+                              f"strings or regular expressions")
         return out
 
     # -- where the aliases are -------------------------------------------------------------
@@ -672,29 +695,27 @@ class _Reader:
         """The names a top-level `import x from "module"` or `const x = require("module")` binds."""
         names: set[str] = set()
         for stmt in self.root.named_children:
-            if stmt.type == "import_statement":
-                source = stmt.child_by_field_name("source")
-                if source is None or self._string(source) != module:
-                    continue
-                for clause in stmt.named_children:
-                    for c in clause.named_children if clause.type == "import_clause" else ():
-                        if c.type == "identifier":
-                            names.add(_text(c, self.src))
-            elif stmt.type in ("lexical_declaration", "variable_declaration"):
-                for d in stmt.named_children:
-                    if d.type == "variable_declarator":
-                        n, v = d.child_by_field_name("name"), self._unwrap(d.child_by_field_name("value"))
-                        if n is not None and n.type == "identifier" and v is not None and self._requires(v, module):
-                            names.add(_text(n, self.src))
+            imported = self.import_names(stmt)
+            if imported is not None:
+                if imported[0] == module:
+                    names.update(imported[1])
+                continue
+            for required, bound, _ in self.required_names(stmt):
+                if required == module:
+                    names.update(bound)
         return names
 
     def _requires(self, node, module: str) -> bool:
         """Is ``node`` `require("module")`?"""
+        return self._required(node) == module
+
+    def _required(self, node) -> Optional[str]:
+        """The module of ``node`` when it is `require("module")`; else None."""
         if node is None or node.type != "call_expression" or _text(node.child_by_field_name("function"), self.src) != "require":
-            return False
+            return None
         args = node.child_by_field_name("arguments")
         argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
-        return len(argv) == 1 and argv[0].type == "string" and self._string(argv[0]) == module
+        return self._string(argv[0]) if len(argv) == 1 and argv[0].type == "string" else None
 
     def _node_externals(self, call, default: str, module_output: bool) -> ExternalRule:
         """webpack-node-externals' `nodeExternals(options)`, its options read as it reads them

@@ -90,7 +90,6 @@ class _Script(_Reader):
             self._bindings(stmt)
 
     def _bindings(self, stmt) -> None:
-        src = self.src
         names = self.import_names(stmt)
         if names is not None:
             source, defaults, namespaces, named = names
@@ -98,18 +97,10 @@ class _Script(_Reader):
                 self.namespaces.update(defaults + namespaces)  # (the default export: the API object)
                 self.functions.update((local, name) for local, name in named.items() if name in _FUNCTIONS)
             return
-        if stmt.type not in ("lexical_declaration", "variable_declaration"):
-            return
-        for d in stmt.named_children:
-            if d.type != "variable_declarator":
-                continue
-            target, value = d.child_by_field_name("name"), self._unwrap(d.child_by_field_name("value"))
-            if target is None or not self._requires(value, "esbuild"):
-                continue
-            if target.type == "identifier":
-                self.namespaces.add(_text(target, src))
-            elif target.type == "object_pattern":
-                self.functions.update(self._destructured(target, _FUNCTIONS))
+        for module, names, destructured in self.required_names(stmt):
+            if module == "esbuild":
+                self.namespaces.update(names)
+                self.functions.update((local, prop) for local, prop in destructured.items() if prop in _FUNCTIONS)
 
     def _is_api_call(self, call) -> bool:
         fn = call.child_by_field_name("function")

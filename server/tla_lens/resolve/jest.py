@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from .bundler import _Reader, _Unread
-from .scripts import _commands
-from .tsup import _tsup_words, read_once
-from .vite_lib import _externals
+from .scripts import _commands, program_words
+from .tsup import read_once
 
 __all__ = ["JestRun", "package_jest_runs", "DEFAULT_TEST_MATCH", "CONFIG_NAMES"]
 
@@ -79,7 +78,7 @@ def _matcher(patterns: tuple[str, ...]):
 def _jest_words(words: list[str]) -> Optional[tuple[list[str], bool]]:
     """(Jest's own arguments, ES module mode) when the command runs Jest; else None."""
     vm = any(w.startswith("NODE_OPTIONS=") and _VM_MODULES in w for w in words)
-    jest = _tsup_words(words, ("jest", "node", "node.exe"))
+    jest = program_words(words, ("jest", "node", "node.exe"))
     if jest is None:
         return None
     if os.path.basename(jest[0]) == "jest":
@@ -169,8 +168,8 @@ def _read(path: Optional[str], text: str):
     if reader._prop(cfg, "projects") is not None:
         return "it runs several projects (`projects`)"
     try:
-        match = _externals(reader, reader._unwrap(reader._prop(cfg, "testMatch")), "testMatch")
-        regex = _externals(reader, reader._unwrap(reader._prop(cfg, "testRegex")), "testRegex")
+        match = reader.literal_patterns(reader._unwrap(reader._prop(cfg, "testMatch")), "testMatch")
+        regex = reader.literal_patterns(reader._unwrap(reader._prop(cfg, "testRegex")), "testRegex")
     except _Unread as e:
         return str(e)
     if any(kind != "exact" for kind, _ in match):

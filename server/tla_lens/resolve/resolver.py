@@ -1868,7 +1868,7 @@ class Resolver:
         return hit
 
     def _scripts_run_tsc(self, ts: TsConfig) -> bool:
-        from .scripts import _commands, _program
+        from .scripts import _commands, program_words
 
         found = self.package_json_for(ts.path)
         scripts = found[1].get("scripts") if found is not None else None
@@ -1878,11 +1878,8 @@ class Resolver:
             if not isinstance(text, str) or ("tsc" not in text and "ts-node" not in text):
                 continue
             for words in _commands(text):
-                words = _program(words)
-                while words and os.path.basename(words[0]) in ("npx", "pnpm", "yarn", "bunx", "exec"):
-                    words = words[1:]
-                if words and os.path.basename(words[0]) in ("tsc", "ts-node", "ts-node-dev") and \
-                        not any(w in ("--noEmit", "--noEmit=true", "--emitDeclarationOnly") for w in words):
+                words = program_words(words, ("tsc", "ts-node", "ts-node-dev"))
+                if words and not any(w in ("--noEmit", "--noEmit=true", "--emitDeclarationOnly") for w in words):
                     return True
         return False
 

@@ -23,9 +23,8 @@ import os
 from typing import Callable, Optional
 
 from .bundler import _Reader, _Unread
-from .scripts import _commands
-from .tsup import CjsBuild, _tsup_words, read_once
-from .vite_lib import _externals
+from .scripts import _commands, program_words
+from .tsup import CjsBuild, read_once
 
 __all__ = ["rollup_builds"]
 
@@ -43,7 +42,7 @@ def rollup_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool
         if not isinstance(name, str) or not isinstance(text, str) or "rollup" not in text:
             continue
         for words in _commands(text):
-            words = _tsup_words(words, ("rollup",))
+            words = program_words(words, ("rollup",))
             if words is None:
                 continue
             config = _config_of(words, package_dir, is_file)
@@ -140,7 +139,7 @@ def _read(config: str, text: str, package_dir: str) -> list:
                     raise _Unread("`output.format` is not a string")
                 fmt = reader._string(f) if f is not None else "es"
                 formats.append(_FORMATS.get(fmt, fmt))
-            external = _externals(reader, reader._prop(cfg, "external"))
+            external = reader.literal_patterns(reader._prop(cfg, "external"), "external")
             plugins = reader._prop(cfg, "plugins")
             resolves = plugins is not None and _calls_any(reader, plugins, resolve_fns)
             out.append((tuple(entries), tuple(external), resolves, tuple(dict.fromkeys(formats)), None))

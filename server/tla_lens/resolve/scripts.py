@@ -27,7 +27,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-__all__ = ["node_script_files", "node_bin_files", "bin_files", "package_node_runs", "NodeRun",
+__all__ = ["program_words", "node_script_files", "node_bin_files", "bin_files", "package_node_runs", "NodeRun",
            "first_line", "read_first_line", "NODE_TEST_DEFAULTS"]
 
 _EXTS = "{cjs,mjs,js,cts,mts,ts}"
@@ -102,6 +102,29 @@ def _program(words: list[str]) -> list[str]:
         else:
             return words[i:]
     return []
+
+
+# package runners: `npx tsup`, `pnpm exec jest`, `yarn vite build` (their own subcommand words)
+_RUNNERS = {"npx": (), "bunx": (), "yarn": (), "pnpm": ("exec", "dlx"), "npm": ("exec",)}
+
+
+def program_words(words: list[str], programs: tuple[str, ...]) -> "list[str] | None":
+    """The words of one command from its program on, when the program is one of ``programs``
+    (by name): assignments, env wrappers (:func:`_program`) and package runners with their
+    own flags skipped. None when it runs another program."""
+    words = _program(words)
+    while words and os.path.basename(words[0]) in _RUNNERS:
+        sub = _RUNNERS[os.path.basename(words[0])]
+        words = words[1:]
+        while words and words[0].startswith("-"):
+            words = words[1:]  # (the runner's own flags: `npx --yes`)
+        if words and words[0] in sub:
+            words = words[1:]
+        while words and words[0].startswith("-"):
+            words = words[1:]
+    if words and os.path.basename(words[0]) in programs:
+        return words
+    return None
 
 
 def _node_files(words: list[str]) -> list[str]:
@@ -257,11 +280,7 @@ _TSX_PRELOADS = re.compile(r"^tsx(?:/(?:cjs|esm)(?:/api)?)?$")
 def _tsx_file(words: list[str]) -> "str | None":
     """The file one command runs with tsx (`tsx [watch] FILE`, `node --import tsx FILE`,
     `node -r tsx/cjs FILE`), as written; None when it runs none."""
-    words = _program(words)
-    while words and os.path.basename(words[0]) in ("npx", "bunx", "pnpm", "yarn"):
-        words = [w for w in words[1:] if w not in ("exec", "dlx")]
-        while words and words[0].startswith("-"):
-            words = words[1:]
+    words = program_words(words, ("node", "node.exe", "tsx"))
     if not words:
         return None
     prog = os.path.basename(words[0])

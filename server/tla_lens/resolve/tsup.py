@@ -36,13 +36,12 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from .bundler import _pattern
-from .scripts import _commands, _program
+from .scripts import _commands, program_words
 
 __all__ = ["CjsBuild", "package_cjs_builds", "CONFIG_NAMES"]
 
 CONFIG_NAMES = ("tsup.config.ts", "tsup.config.cts", "tsup.config.mts", "tsup.config.js",
                 "tsup.config.cjs", "tsup.config.mjs", "tsup.config.json")
-_RUNNERS = {"npx": (), "bunx": (), "yarn": (), "pnpm": ("exec", "dlx"), "npm": ("exec",)}
 # tsup's options with a value (the next word when not written `--opt=value`); those with an
 # optional value take the next word unless it is an option (as its argument parser does)
 _VALUED = frozenset({"-d", "--out-dir", "--format", "--target", "--ignore-watch", "--onSuccess",
@@ -154,24 +153,6 @@ def _matches(specifier: str, patterns: tuple[tuple[str, str], ...]) -> bool:
             if pattern is not None and pattern.search(specifier):
                 return True
     return False
-
-
-def _tsup_words(words: list[str], programs: tuple[str, ...] = ("tsup", "tsup-node", "esbuild")) -> Optional[list[str]]:
-    """The words from `tsup`/`tsup-node`/`esbuild` (or one of ``programs``) on, when the
-    command runs it."""
-    words = _program(words)
-    while words and os.path.basename(words[0]) in _RUNNERS:
-        sub = _RUNNERS[os.path.basename(words[0])]
-        words = words[1:]
-        while words and words[0].startswith("-"):
-            words = words[1:]  # (the runner's own flags: `npx --yes`)
-        if words and words[0] in sub:
-            words = words[1:]
-        while words and words[0].startswith("-"):
-            words = words[1:]
-    if words and os.path.basename(words[0]) in programs:
-        return words
-    return None
 
 
 @dataclass
@@ -367,7 +348,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
         if not isinstance(name, str) or not isinstance(text, str) or ("tsup" not in text and "esbuild" not in text):
             continue
         for words in _commands(text):
-            tsup = _tsup_words(words)
+            tsup = program_words(words, ("tsup", "tsup-node", "esbuild"))
             if tsup is None:
                 continue
             if os.path.basename(tsup[0]) == "esbuild":

@@ -21,9 +21,9 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional
 
-from .bundler import VITE, _Reader, _text, _Unread
-from .scripts import _commands
-from .tsup import CjsBuild, _tsup_words, read_once
+from .bundler import VITE, _Reader, _Unread
+from .scripts import _commands, program_words
+from .tsup import CjsBuild, read_once
 
 __all__ = ["vite_builds"]
 
@@ -39,7 +39,7 @@ def vite_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
         if not isinstance(name, str) or not isinstance(text, str) or "vite" not in text:
             continue
         for words in _commands(text):
-            words = _tsup_words(words, ("vite",))
+            words = program_words(words, ("vite",))
             if words is None or len(words) < 2 or words[1] != "build":
                 continue
             config = _config_of(words, package_dir, is_file)
@@ -106,32 +106,8 @@ def _read(config: str, text: str):
             options = reader._prop(build, "rolldownOptions")
             if options is None:
                 options = reader._prop(build, "rollupOptions")
-            external = _externals(reader, reader._prop(options, "external"))
+            external = reader.literal_patterns(reader._prop(options, "external"), "external")
             return entries, formats, external, None
         except _Unread as e:
             return [], (), (), str(e)
     return None
-
-
-def _externals(reader: _Reader, node, key: str = "external") -> list[tuple[str, str]]:
-    """A value written as a string, a regular expression or an array of them (Rollup's
-    `external`, Jest's `testRegex`): [("exact", text) | ("regex", "source\\x00flags")]."""
-    if node is None:
-        return []
-    items = node.named_children if node.type == "array" else [node]
-    out = []
-    for item in items:
-        if item.type == "comment":
-            continue
-        item = reader._unwrap(item)
-        if item is not None and item.type == "regex":
-            regex, unread = reader.regex(item)
-            if unread is not None:
-                raise _Unread(f"its `{key}` has {unread}")
-            out.append(("regex", "\x00".join(regex)))
-        elif item is not None and item.type in ("string", "template_string"):
-            out.append(("exact", reader._eval(item)))
-        else:
-            raise _Unread(f"`{key}` (`{_text(item, reader.src)[:40] if item is not None else ''}`) is not "
-                          f"strings or regular expressions")
-    return out
