@@ -385,8 +385,7 @@ def _config_json(root: Path, config: Config) -> str:
                                         every_format=True):
                 tsup_builds.append({"file": pkg, "script": b.script, "tool": b.tool, "entries": list(b.entries),
                                     "formats": list(b.formats),
-                                    "external": [v for k, v in b.external if k in ("name", "wildcard", "exact")] +
-                                                [f"/{v.replace(chr(0), '/')}" for k, v in b.external if k == "regex"],
+                                    "external": b.external_shown,
                                     **({"noExternal": [v for _, v in b.no_external]} if b.no_external else {}),
                                     **({"everyPackage": True} if b.every_package else {}),
                                     **({"bundle": False} if not b.bundle else {}),

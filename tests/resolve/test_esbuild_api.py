@@ -58,6 +58,17 @@ const ctx = await esbuild.context({
 await ctx.rebuild();
 await ctx.dispose();
 """, {"index"}),
+    # `external` from the manifest the script reads (JSON.parse of readFileSync)
+    "manifest": ("build.mjs", """import { build } from "esbuild";
+import { readFileSync } from "node:fs";
+
+const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+await build({
+  entryPoints: ["src/index.ts", "src/sync.ts", "src/dual.ts", "src/lazy.ts", "src/via.ts", "src/devlib.ts"],
+  bundle: true, platform: "node", outdir: "dist", outExtension: { ".js": ".cjs" },
+  external: [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies || {})],
+});
+""", {"index", "via", "devlib"}),
 }
 
 

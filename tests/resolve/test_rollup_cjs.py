@@ -45,6 +45,41 @@ export default [{{
   plugins: [nodeResolve()],
 }}];
 """),
+    # node-resolve; `external` from the manifest the configuration imports (JSON module)
+    "manifest": ("rollup -c rollup.config.mjs", f"""import {{ nodeResolve }} from "@rollup/plugin-node-resolve";
+import pkg from "./package.json" with {{ type: "json" }};
+
+export default {{
+  input: {INPUT},
+  output: {OUTPUT},
+  external: [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies ?? {{}})],
+  plugins: [nodeResolve()],
+}};
+"""),
+    # node-resolve; `external` a function: every import that is not a path
+    "function": ("rollup -c rollup.config.mjs", f"""import {{ nodeResolve }} from "@rollup/plugin-node-resolve";
+import path from "node:path";
+
+export default {{
+  input: {INPUT},
+  output: {OUTPUT},
+  external: (id) => !id.startsWith(".") && !path.isAbsolute(id),
+  plugins: [nodeResolve()],
+}};
+"""),
+    # node-resolve; a function over the manifest's dependencies (createRequire), their subpaths too
+    "function-of-dependencies": ("rollup -c rollup.config.mjs", f"""import {{ createRequire }} from "node:module";
+import {{ nodeResolve }} from "@rollup/plugin-node-resolve";
+
+const require = createRequire(import.meta.url);
+const deps = Object.keys(require("./package.json").dependencies);
+
+function isExternal(id) {{
+  return deps.some((d) => id === d || id.startsWith(`${{d}}/`));
+}}
+
+export default {{ input: {INPUT}, output: {OUTPUT}, external: isExternal, plugins: [nodeResolve()] }};
+"""),
     # the command line: inputs, --format, --dir (no configuration)
     "command-line": ("rollup " + " ".join(f"src/{n}.js" for n in ENTRIES) + " --format commonjs -d dist "
                      "--entryFileNames [name].cjs", None),
@@ -98,18 +133,20 @@ def test_rollup_cjs_outputs_as_node_runs_them(case, node26, engines_node_modules
     assert f.message.endswith(f"(Rollup keeps import() as it is), or build ES modules only ({flag})"), f.message
 
 
-@pytest.mark.parametrize("case", ["own", "package"])
+@pytest.mark.parametrize("case", ["own", "package", "package-function"])
 def test_top_level_await_the_build_bundles_fails_it(case, node26, engines_node_modules, tmp_path):
     """A top-level await in a module the UMD build bundles: the project's own (its
     top-level-await finding says so), or a package's that node-resolve bundles because a
-    string `external` matches only the exact import (the importing line says so)."""
+    string `external` (or a function comparing the import) matches only the exact import (the
+    importing line says so)."""
     if case == "own":
         extra = {"tla": "export const v = await Promise.resolve(1);\n"}
         config = 'export default { input: "src/tla.js", output: { file: "dist/t.cjs", format: "umd", name: "T" } };\n'
     else:
         extra = {"sub": 'import { s } from "slow-dep/sub";\nconsole.log(s);\n'}
+        external = '["slow-dep"]' if case == "package" else '(id) => id === "slow-dep" || id.startsWith("./")'
         config = ('import resolve from "@rollup/plugin-node-resolve";\n\nexport default { input: "src/sub.js", '
-                  'output: { file: "dist/t.cjs", format: "umd" }, external: ["slow-dep"], plugins: [resolve()] };\n')
+                  f'output: {{ file: "dist/t.cjs", format: "umd" }}, external: {external}, plugins: [resolve()] }};\n')
     root = _rollup_project(tmp_path, engines_node_modules, "rollup -c", config, extra)
     project = analyse(root, Config(), cache=False)
     proc = _build(root, node26, engines_node_modules)

@@ -53,6 +53,8 @@ CONFIGS = {
     "node-externals": "externals: [nodeExternals()],",
     "allowlist": "externals: [nodeExternals({ allowlist: ['chain-pkg', /^@scope\\//] })],",
     "regex": "externalsType: 'commonjs', externals: [/^(async|sync|dual)-pkg$/],",
+    # requests computed from the manifest
+    "manifest": "externalsType: 'commonjs', externals: [...Object.keys(require('./package.json').dependencies)],",
 }
 
 
@@ -65,7 +67,8 @@ def _project(tmp_path: Path, externals: str) -> Path:
     for name, text in ENTRIES.items():
         (root / "src" / f"{name}.js").write_text(text)
     (root / "src/slow.js").write_text("export default await Promise.resolve('L');\n")
-    (root / "package.json").write_text('{"name": "app", "private": true}\n')
+    (root / "package.json").write_text(json.dumps({"name": "app", "private": True,
+                                                   "dependencies": {n: "1.0.0" for n in ALL}}))
     entries = ", ".join(f"{n}: './src/{n}.js'" for n in ENTRIES)
     (root / "webpack.config.cjs").write_text(
         "const nodeExternals = require('webpack-node-externals');\n"
@@ -210,6 +213,10 @@ def test_the_configuration_fix_makes_the_bundle_run(name, node26, engines_node_m
         assert titles[0] == "Bundle `async-pkg`: add it to nodeExternals' allowlist (webpack.config.cjs)"
     else:
         assert titles[0] == "Bundle `async-pkg`: remove it from externals (webpack.config.cjs)"
+    if name == "manifest":  # (a list computed from the manifest: filtered, one condition per fix)
+        text = (root / "webpack.config.cjs").read_text()
+        assert "...Object.keys(require('./package.json').dependencies).filter((name) => name !== 'async-pkg' && " \
+               "name !== '" in text, text
     proc = subprocess.run([str(node26), str(PROBE), str(root), str(root / "webpack.config.cjs"), str(root / "dist")],
                           capture_output=True, text=True, timeout=180, cwd=root,
                           env=dict(os.environ, NODE_PATH=str(engines_node_modules)))

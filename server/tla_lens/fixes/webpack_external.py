@@ -54,10 +54,36 @@ def external_fix(text: bytes, name: str, ext: BundlerExternal, request: str) -> 
     title = f"Bundle `{request}`: remove it from externals ({shown})"
     if node is None:
         return Refusal(title, "the configuration changed since it was read")
+    if node.type in ("call_expression", "identifier", "member_expression"):
+        return _filtered(text, node, request, title)
     item = node.parent if node.parent is not None and node.parent.type == "pair" else node
     if item.parent is None or item.parent.type not in ("object", "array"):
         return Refusal(title, "the configuration changed since it was read")
     return Fix(title, [_remove_item(item)])
+
+
+def _filtered(text: bytes, node, request: str, title: str) -> Fix:
+    """A list computed from the manifest (`Object.keys(pkg.dependencies)`): the request left
+    out by a `.filter(…)` after it — or one more condition in the filter a fix wrote before."""
+    quote = "'" if text.count(b"'") > text.count(b'"') else '"'
+    fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+    prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+    args = node.child_by_field_name("arguments") if prop is not None else None
+    argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+    if prop is not None and text[prop.start_byte:prop.end_byte] == b"filter" and len(argv) == 1 and \
+            argv[0].type == "arrow_function":
+        param = argv[0].child_by_field_name("parameters") or argv[0].child_by_field_name("parameter")
+        body = argv[0].child_by_field_name("body")
+        names = [c for c in param.named_children] if param is not None and param.type == "formal_parameters" \
+            else [param]
+        if len(names) == 1 and names[0] is not None and names[0].type in ("identifier", "required_parameter") \
+                and body is not None and body.type != "statement_block":
+            named = names[0].child_by_field_name("pattern") if names[0].type == "required_parameter" else names[0]
+            name = text[named.start_byte:named.end_byte].decode() if named is not None else "name"
+            return Fix(title, [TextEdit(Span(body.end_byte, body.end_byte),
+                                        f" && {name} !== {_quoted(request, quote)}")])
+    return Fix(title, [TextEdit(Span(node.end_byte, node.end_byte),
+                                f".filter((name) => name !== {_quoted(request, quote)})")])
 
 
 def _remove_item(item) -> TextEdit:

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Union
 
 from ..syntax.facts import Dialect
+from .computed import Computed, _text, _Unread
 
 VITE = ("vite.config.ts", "vite.config.mts", "vite.config.js", "vite.config.mjs", "vite.config.cts",
         "vite.config.cjs",
@@ -60,7 +61,7 @@ ALIAS_FILES = frozenset(CONFIG_NAMES + SVELTE_CONFIGS)
 _KIT_PLUGIN = "@sveltejs/kit/vite"
 _KIT_GENERATED = "a module SvelteKit generates (plain exports, no top-level await)"
 _PATH_MODULES = frozenset({"path", "node:path", "path/posix", "node:path/posix", "pathe", "upath"})
-_PATH_FNS = ("resolve", "join", "dirname")
+_PATH_FNS = ("resolve", "join", "dirname", "isAbsolute")
 
 
 _WASM_PLUGIN = "vite-plugin-wasm"
@@ -286,10 +287,6 @@ def _make_external(request: str, start: int, end: int, line: int, spec: str, def
     return BundlerExternal(request, kind, is_async, start, end, line, name.strip(), via)
 
 
-class _Unread(Exception):
-    pass
-
-
 def find_config(folder: str, names=CONFIG_NAMES, is_file=os.path.isfile) -> Optional[str]:
     """The bundler configuration file in ``folder`` (Vite's before webpack's), or None."""
     for n in names:
@@ -329,15 +326,12 @@ def read_config(path: str, text: str, read: Callable[[str], Optional[str]] = _re
     return BundlerConfig(path, aliases, tuple(entries), unread, modules, async_wasm, externals)
 
 
-def _text(node, src: bytes) -> str:
-    return src[node.start_byte:node.end_byte].decode("utf-8", "replace")
-
-
-class _Reader:
-    def __init__(self, path: str, text: str) -> None:
+class _Reader(Computed):
+    def __init__(self, path: str, text: str, read: Optional[Callable[[str], Optional[str]]] = None) -> None:
         from ..syntax.grammar import parser
 
         self.path = path
+        self.read_file = read or _read_text  # (JSON files the configuration loads: Computed)
         self.dir = os.path.dirname(path)
         self.cwd = self.dir  # (what process.cwd() and path.resolve() start from)
         name = os.path.basename(path)
@@ -443,16 +437,29 @@ class _Reader:
             out.append((module, names, destructured))
         return out
 
-    def literal_patterns(self, node, key: str) -> list[tuple[str, str]]:
+    def literal_patterns(self, node, key: str, functions: bool = False) -> list[tuple[str, str]]:
         """A value written as a string, a regular expression or an array of them (Rollup's and
-        Vite's `external`, Jest's `testMatch`/`testRegex`): [("exact", text) | ("regex",
-        "source\\x00flags")]; raises _Unread for anything else."""
+        Vite's `external`, Jest's `testMatch`/`testRegex`), strings computed from the package's
+        manifest among them (:mod:`computed`): [("exact", text) | ("regex",
+        "source\\x00flags")]; with ``functions``, a function of the import too: [("fn", JSON of
+        [source, tree])]. Raises _Unread for anything else."""
         if node is None:
             return []
-        items = node.named_children if node.type == "array" else [node]
+        whole = self._unwrap(node)
+        if functions and whole is not None and (
+                whole.type in ("arrow_function", "function_expression", "function")
+                or whole.type == "identifier" and _text(whole, self.src) in self.functions):
+            try:
+                return [("fn", json.dumps(self.predicate(whole)))]
+            except _Unread as e:
+                raise _Unread(f"`{key}` is a function: {e}") from None
+        items = whole.named_children if whole is not None and whole.type == "array" else [node]
         out = []
         for item in items:
             if item.type == "comment":
+                continue
+            if item.type == "spread_element" and item.named_children:
+                out.extend(("exact", s) for s in self.string_list(item.named_children[0]))
                 continue
             item = self._unwrap(item)
             if item is not None and item.type == "regex":
@@ -462,6 +469,12 @@ class _Reader:
                 out.append(("regex", "\x00".join(regex)))
             elif item is not None and item.type in ("string", "template_string"):
                 out.append(("exact", self._eval(item)))
+            elif item is not None and item.type in ("call_expression", "identifier", "new_expression"):
+                try:
+                    out.extend(("exact", s) for s in self.string_list(item))
+                except _Unread as e:
+                    raise _Unread(f"`{key}` (`{_text(item, self.src)[:40]}`) is not strings or regular "
+                                  f"expressions: {e}") from None
             else:
                 raise _Unread(f"`{key}` (`{_text(item, self.src)[:40] if item is not None else ''}`) is not "
                               f"strings or regular expressions")
@@ -654,6 +667,9 @@ class _Reader:
             items = value.named_children if value.type == "array" else [value]
             node_externals = None
             for item in items:
+                if item.type == "spread_element" and item.named_children:
+                    out.extend(self._computed_externals(item.named_children[0], default, module_output))
+                    continue
                 item = self._unwrap(item)
                 if item is None:
                     continue
@@ -667,6 +683,10 @@ class _Reader:
                     fn = item.child_by_field_name("function")
                     if fn is not None and (_text(fn, self.src) in node_externals or self._requires(fn, NODE_EXTERNALS)):
                         out.append(self._node_externals(item, default, module_output))
+                    else:
+                        out.extend(self._computed_externals(item, default, module_output))
+                elif item.type == "identifier":
+                    out.extend(self._computed_externals(item, default, module_output))
                 elif item.type == "string":
                     out.append(self._external(self._string(item), item, self._string(item), default, module_output))
                 elif item.type == "object":
@@ -690,6 +710,15 @@ class _Reader:
                                                   module_output))
             return out
         return []
+
+    def _computed_externals(self, node, default: str, module_output: bool) -> list[BundlerExternal]:
+        """Requests computed from the manifest (`Object.keys(pkg.dependencies)`, spread or not:
+        :mod:`computed`); none where the value is not read."""
+        try:
+            names = self.string_list(node)
+        except _Unread:
+            return []
+        return [self._external(n, node, n, default, module_output) for n in names]
 
     def _bound_to(self, module: str) -> set[str]:
         """The names a top-level `import x from "module"` or `const x = require("module")` binds."""

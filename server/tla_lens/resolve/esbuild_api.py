@@ -54,8 +54,8 @@ def script_builds(scripts: object, package_dir: str, is_file: Callable[[str], bo
         text = read(file)
         if text is None or "esbuild" not in text:
             continue
-        calls = read_once("esbuild", file, text, lambda: _calls(file, text, package_dir),
-                          lambda why: [({}, why)])
+        calls = read_once("esbuild", file, text, lambda: _calls(file, text, package_dir, read),
+                          lambda why: [({}, why)], read)
         for opts, unread in calls:
             out.append(_build(name, file, package_dir, opts, unread))
     return out
@@ -81,8 +81,8 @@ def _build(script: str, file: str, package_dir: str, opts: dict, unread: Optiona
 class _Script(_Reader):
     """A build script, read for its calls of esbuild's API."""
 
-    def __init__(self, path: str, text: str, cwd: str) -> None:
-        super().__init__(path, text)
+    def __init__(self, path: str, text: str, cwd: str, read: Callable[[str], Optional[str]]) -> None:
+        super().__init__(path, text, read)
         self.cwd = cwd  # (npm runs the script in the package's folder)
         self.namespaces: set[str] = set()    # `esbuild` in `esbuild.build(…)`
         self.functions: dict[str, str] = {}  # local name -> `build` / `buildSync` / `context`
@@ -178,6 +178,8 @@ class _Script(_Reader):
             return self._string(node)
         if key == "absWorkingDir":
             return self._eval(node)
+        if key == "external":
+            return self.string_list(node)  # (strings, spreads, `Object.keys(pkg.dependencies)`: computed.py)
         if node is None or node.type not in ("array", "object"):
             raise _Unread(f"`{key}` is not an array or object literal")
         out = []
@@ -193,5 +195,6 @@ class _Script(_Reader):
         return out
 
 
-def _calls(file: str, text: str, package_dir: str) -> list[tuple[dict, Optional[str]]]:
-    return _Script(file, text, package_dir).calls()
+def _calls(file: str, text: str, package_dir: str,
+           read: Callable[[str], Optional[str]]) -> list[tuple[dict, Optional[str]]]:
+    return _Script(file, text, package_dir, read).calls()

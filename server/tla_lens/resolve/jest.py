@@ -132,14 +132,14 @@ def _run(script: str, package_dir: str, esm: bool, config: Optional[str], manife
             return JestRun(script, package_dir, esm, config=path, unread="it cannot be read")
         return JestRun(script, package_dir, esm)
     rel = os.path.relpath(path, package_dir) if path is not None else "--config"
-    got = read_once("jest", path or "", text, lambda: _read(path, text), lambda why: why)
+    got = read_once("jest", path or "", text, lambda: _read(path, text, read), lambda why: why, read)
     if isinstance(got, str):
         return JestRun(script, package_dir, esm, config=path, unread=f"{rel}: {got}")
     match, regex = got
     return JestRun(script, package_dir, esm, match or DEFAULT_TEST_MATCH if not regex else (), regex, path)
 
 
-def _read(path: Optional[str], text: str):
+def _read(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
     """(testMatch globs relative to the package, testRegex sources), or why not read."""
     if path is None or path.endswith(".json"):
         try:
@@ -160,7 +160,7 @@ def _read(path: Optional[str], text: str):
         if regex is not None and not (isinstance(regex, list) and all(isinstance(r, str) for r in regex)):
             return "`testRegex` is not a string or a list of strings"
         return tuple(match or ()), tuple(r + "\x00" for r in regex or ())
-    reader = _Reader(path, text)
+    reader = _Reader(path, text, read)
     configs = reader._configs()
     if len(configs) != 1:
         return "its configuration is not an object literal"

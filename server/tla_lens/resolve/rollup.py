@@ -5,7 +5,8 @@ Rollup (4) bundles what it can resolve: relative imports always, packages only w
 @rollup/plugin-node-resolve among its `plugins` — without it every package import stays
 external (Rollup's "Unresolved dependencies" warning). `external` adds more: a string is that
 exact import (`"lodash"` does not keep `lodash/get` external), a regular expression any import
-it matches. In the CommonJS and UMD outputs an external import is a `require()` when the
+it matches, a function those it answers true for (lists from the manifest and functions of
+the import: :mod:`computed`). In the CommonJS and UMD outputs an external import is a `require()` when the
 output runs in Node — an ES module with top-level await there throws ERR_REQUIRE_ASYNC_MODULE —
 while `import()` stays as it is; a top-level await in a module the build bundles fails it in
 those formats, in IIFE and in AMD ("Module format "cjs" does not support top-level await").
@@ -108,18 +109,18 @@ def _configured(script: str, config: str, package_dir: str, read: Callable[[str]
     if text is None:
         return [CjsBuild(script, package_dir, (), config=config, unread="it cannot be read", formats=(),
                          tool="Rollup")]
-    got = read_once("rollup", config, text, lambda: _read(config, text, package_dir),
-                    lambda why: [((), (), False, (), why)])
+    got = read_once("rollup", config, text, lambda: _read(config, text, package_dir, read),
+                    lambda why: [((), (), False, (), why)], read)
     rel = os.path.relpath(config, package_dir)
     return [CjsBuild(script, package_dir, entries, external, every_package=not resolves, config=config,
                      unread=f"{rel}: {unread}" if unread else None, formats=formats, tool="Rollup")
             for entries, external, resolves, formats, unread in got]
 
 
-def _read(config: str, text: str, package_dir: str) -> list:
+def _read(config: str, text: str, package_dir: str, read: Callable[[str], Optional[str]]) -> list:
     """(entries relative to the package, external patterns, node-resolve used, formats, why
     not read) per configuration of the file."""
-    reader = _Reader(config, text)
+    reader = _Reader(config, text, read)
     reader.cwd = package_dir  # (Rollup runs in the package's folder: npm runs scripts there)
     resolve_fns = {n for m in _NODE_RESOLVE for n in reader._bound_to(m)} | _named_imports(reader)
     configs = reader._configs()
@@ -139,7 +140,7 @@ def _read(config: str, text: str, package_dir: str) -> list:
                     raise _Unread("`output.format` is not a string")
                 fmt = reader._string(f) if f is not None else "es"
                 formats.append(_FORMATS.get(fmt, fmt))
-            external = reader.literal_patterns(reader._prop(cfg, "external"), "external")
+            external = reader.literal_patterns(reader._prop(cfg, "external"), "external", functions=True)
             plugins = reader._prop(cfg, "plugins")
             resolves = plugins is not None and _calls_any(reader, plugins, resolve_fns)
             out.append((tuple(entries), tuple(external), resolves, tuple(dict.fromkeys(formats)), None))

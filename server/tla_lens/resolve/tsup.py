@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from .bundler import _pattern
+from .computed import predicate_matches, tracking
 from .scripts import _commands, program_words
 
 __all__ = ["CjsBuild", "package_cjs_builds", "CONFIG_NAMES"]
@@ -107,6 +108,14 @@ class CjsBuild:
         """How the command asks for ES modules only."""
         return "`--format=esm`" if self.tool == "esbuild" else "`--format esm`"
 
+    @property
+    def external_shown(self) -> list[str]:
+        """The external patterns as `--print-config` shows them: names, `/regex/flags`, the
+        source of a function."""
+        return [v for k, v in self.external if k in ("name", "wildcard", "exact")] + \
+            ["/{}/{}".format(*v.split("\x00", 1)) for k, v in self.external if k == "regex"] + \
+            [json.loads(v)[0] for k, v in self.external if k == "fn"]
+
     def keeps_external(self, specifier: str) -> bool:
         """Does the build leave ``specifier`` to `require()` when the bundle runs?"""
         if _matches(specifier, self.no_external):
@@ -116,23 +125,28 @@ class CjsBuild:
         return self.every_package and not _NOT_A_PACKAGE.match(specifier)
 
 
-_READS: dict[tuple[str, str, str], object] = {}
+_READS: dict[tuple[str, str, str], tuple[object, tuple]] = {}
 
 
-def read_once(kind: str, path: str, text: str, read: Callable[[], object], failed: Callable[[str], object]):
+def read_once(kind: str, path: str, text: str, read: Callable[[], object], failed: Callable[[str], object],
+              reread: Optional[Callable[[str], Optional[str]]] = None):
     """``read()`` of the build file ``path`` (its ``text``), remembered for that text (the
-    builds are looked for on every recompute, a keystroke's too); ``failed(why)`` where the
-    reading raises (a strange file is not read, never a crash)."""
+    builds are looked for on every recompute, a keystroke's too) and for the texts of the JSON
+    files the reading loaded (the package's manifest an `external` lists; ``reread`` reads them
+    again); ``failed(why)`` where the reading raises (a strange file is not read, never a
+    crash)."""
     key = (kind, path, text)
-    if key in _READS:
-        return _READS[key]
-    try:
-        got = read()
-    except Exception as e:  # pragma: no cover - defensive
-        got = failed(f"it could not be read ({type(e).__name__})")
+    hit = _READS.get(key)
+    if hit is not None and (not hit[1] or reread is not None and all(reread(p) == t for p, t in hit[1])):
+        return hit[0]
+    with tracking() as loaded:
+        try:
+            got = read()
+        except Exception as e:  # pragma: no cover - defensive
+            got = failed(f"it could not be read ({type(e).__name__})")
     if len(_READS) > 256:
         _READS.clear()
-    _READS[key] = got
+    _READS[key] = (got, tuple(loaded))
     return got
 
 
@@ -147,6 +161,9 @@ def _matches(specifier: str, patterns: tuple[tuple[str, str], ...]) -> bool:
         elif kind == "wildcard":  # (esbuild's `--external:@aws-sdk/*`: one `*`, any text)
             head, _, tail = value.partition("*")
             if len(specifier) >= len(head) + len(tail) and specifier.startswith(head) and specifier.endswith(tail):
+                return True
+        elif kind == "fn":  # (Rollup's and Rolldown's `external` function, read: computed.py)
+            if predicate_matches(value, specifier):
                 return True
         else:
             pattern = _pattern(*value.split("\x00", 1))

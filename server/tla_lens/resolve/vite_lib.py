@@ -65,7 +65,7 @@ def _library(script: str, config: str, package_dir: str, read: Callable[[str], O
     text = read(config)
     if text is None or "lib" not in text:
         return None
-    got = read_once("vite", config, text, lambda: _read(config, text), lambda why: ([], (), (), why))
+    got = read_once("vite", config, text, lambda: _read(config, text, read), lambda why: ([], (), (), why), read)
     if got is None:
         return None
     entries, formats, external, unread = got
@@ -74,10 +74,10 @@ def _library(script: str, config: str, package_dir: str, read: Callable[[str], O
                     config=config, unread=f"{rel}: {unread}" if unread else None, formats=tuple(formats), tool="Vite")
 
 
-def _read(config: str, text: str):
+def _read(config: str, text: str, read: Callable[[str], Optional[str]]):
     """(entries: absolute paths, formats, external patterns, why not read) of the first
     configuration with a `build.lib`; None when none has one."""
-    reader = _Reader(config, text)
+    reader = _Reader(config, text, read)
     for cfg in reader._configs():
         build = reader._prop(cfg, "build")
         lib = reader._prop(build, "lib")
@@ -106,7 +106,7 @@ def _read(config: str, text: str):
             options = reader._prop(build, "rolldownOptions")
             if options is None:
                 options = reader._prop(build, "rollupOptions")
-            external = reader.literal_patterns(reader._prop(options, "external"), "external")
+            external = reader.literal_patterns(reader._prop(options, "external"), "external", functions=True)
             return entries, formats, external, None
         except _Unread as e:
             return [], (), (), str(e)
