@@ -397,6 +397,11 @@ def _config_json(root: Path, config: Config) -> str:
                                   **({"testRegex": [r.split(chr(0))[0] for r in j.test_regex]} if j.test_regex
                                      else {"testMatch": list(j.test_match)} if j.test_match != DEFAULT_TEST_MATCH
                                      else {}),
+                                  **({"roots": list(j.roots)} if j.roots != ("<rootDir>",) else {}),
+                                  **({"testPathIgnorePatterns": list(j.ignore)} if j.ignore != ("/node_modules/",)
+                                     else {}),
+                                  **({"modulePathIgnorePatterns": list(j.module_ignore)} if j.module_ignore else {}),
+                                  **({"testPathPatterns": list(j.path_patterns)} if j.path_patterns else {}),
                                   **({"config": rel(j.config)} if j.config else {}),
                                   **({"notRead": j.unread} if j.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,

@@ -146,3 +146,41 @@ def test_test_patterns_from_the_configuration(node26, engines_node_modules, tmp_
         assert listed.returncode == 0, listed.stderr
         assert ours == {os.path.relpath(p, root) for p in json.loads(listed.stdout)}, config
         assert ours
+
+
+WHERE = {
+    # (the configuration, the npm script)
+    "roots": ('module.exports = { roots: ["<rootDir>/src"] };\n', "jest"),
+    "ignore": ('export default { testPathIgnorePatterns: ["/__tests__/", "<rootDir>/test/"] };\n', "jest"),
+    "rootDir": ('module.exports = { rootDir: "src", testMatch: ["<rootDir>/**/*.test.*"] };\n', "jest"),
+    "module-ignore": ('module.exports = { modulePathIgnorePatterns: ["<rootDir>/src/f"] };\n', "jest"),
+    "json": ('{"roots": ["test", "<rootDir>/src/__tests__"]}', "jest --config jest.config.json"),
+    "path-pattern": (None, "jest src/B --ci"),
+    "cli-ignore": (None, "jest --testPathIgnorePatterns __tests__ spec -w 2"),
+    "cli-roots": ('module.exports = { testPathIgnorePatterns: ["unit"] };\n', "jest --roots=src --coverage"),
+}
+
+
+@pytest.mark.parametrize("case", list(WHERE))
+def test_where_jest_looks(case, node26, engines_node_modules, tmp_path):
+    """`roots`, `rootDir`, `testPathIgnorePatterns`, `modulePathIgnorePatterns` (configuration or
+    command line) and the command line's test path patterns narrow the test files: the ones
+    `jest --listTests` lists for the npm script's command."""
+    config, script = WHERE[case]
+    root = Path(os.path.realpath(tmp_path)) / "p"
+    for rel in ("src/a.unit.test.js", "src/b.test.js", "test/c.spec.js", "src/d.js", "src/__tests__/e.mjs",
+                "src/f.test.tsx", "src/g.tests.js", "lib/h.test.js"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("export const v = 1;\n")
+    (root / "package.json").write_text(json.dumps({"name": "p", "scripts": {"test": script}}))
+    if config is not None:
+        (root / ("jest.config.json" if config.startswith("{") else "jest.config.js")).write_text(config)
+    project = analyse(root, Config(), cache=False)
+    ours = {str(p.relative_to(root)) for p in project.jest_tests}
+    env = dict(os.environ, PATH=f"{engines_node_modules / '.bin'}:{node26.parent}:{os.environ['PATH']}")
+    listed = subprocess.run(["sh", "-c", script + " --listTests --json"], cwd=root, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    theirs = {os.path.relpath(p, root) for p in json.loads(listed.stdout)}
+    assert ours == theirs
+    assert theirs and len(theirs) < 6  # (each narrows Jest's defaults)

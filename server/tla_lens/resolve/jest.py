@@ -14,11 +14,15 @@ node options or in a `NODE_OPTIONS=` assignment before the command makes it Jest
 mode (not modelled: top-level await works there). The configuration — `--config`/`-c FILE`,
 else jest.config.{js,ts,mjs,cjs,cts,json} in the package's folder, else package.json's "jest"
 — gives `testMatch` (globs) or `testRegex` where written as literals; Jest's defaults
-otherwise. A configuration that uses `projects`, or whose test patterns are computed, is not
-modelled (:attr:`JestRun.unread` says why).
+otherwise. `roots`, `rootDir`, `testPathIgnorePatterns` and `modulePathIgnorePatterns` (in
+the configuration or on the command line, which wins) and the command line's test path
+patterns (its words that are no option's value: case-insensitive regular expressions) narrow
+them, as `jest --listTests` does. A configuration that uses `projects`, or whose test
+patterns are computed, is not modelled (:attr:`JestRun.unread` says why).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -51,18 +55,34 @@ class JestRun:
     test_regex: tuple[str, ...] = ()   # JavaScript regular expressions ("source\x00flags"), on the path
     config: Optional[str] = None
     unread: Optional[str] = None
+    root_dir: str = ""                 # `<rootDir>` (the configuration's folder, or `rootDir`); "": package_dir
+    roots: tuple[str, ...] = ("<rootDir>",)  # the folders Jest looks for test files in
+    # regular expressions (sources) a test file's path must not match: `testPathIgnorePatterns`
+    # (its default: "/node_modules/") and `modulePathIgnorePatterns`, from the configuration or
+    # the command line
+    ignore: tuple[str, ...] = ("/node_modules/",)
+    module_ignore: tuple[str, ...] = ()
+    path_patterns: tuple[str, ...] = ()  # the command line's test path patterns (case-insensitive)
 
     def tests(self, path: str) -> bool:
         """Is the file at the absolute ``path`` one of the run's test files?"""
+        from .bundler import _pattern
+
         posix = path.replace(os.sep, "/")
         if "/node_modules/" in posix:
-            return False  # (testPathIgnorePatterns' default)
+            return False  # (Jest's file map leaves node_modules out)
+        root = (self.root_dir or self.package_dir).replace(os.sep, "/")
+        if not any(posix.startswith(r.replace("<rootDir>", root).rstrip("/") + "/") for r in self.roots):
+            return False
+        if any(p is not None and p.search(posix) for p in (_pattern(r.replace("<rootDir>", root), "")
+                                                            for r in self.ignore + self.module_ignore)):
+            return False
+        if self.path_patterns and not any(p is not None and p.search(posix)
+                                          for p in (_pattern(r, "i") for r in self.path_patterns)):
+            return False
         if self.test_regex:
-            from .bundler import _pattern
-
             return any(p is not None and p.search(posix)
                        for p in (_pattern(*r.split("\x00", 1)) for r in self.test_regex))
-        root = self.package_dir.replace(os.sep, "/")
         return bool(_matcher(tuple(m.replace("<rootDir>", root) for m in self.test_match)).match(posix))
 
 
@@ -107,14 +127,83 @@ def package_jest_runs(manifest: dict, package_dir: str, is_file: Callable[[str],
             if got is None:
                 continue
             args, esm = got
-            config = None
-            for i, w in enumerate(args):
-                if w in ("-c", "--config") and i + 1 < len(args):
-                    config = args[i + 1]
-                elif w.startswith("--config="):
-                    config = w.split("=", 1)[1]
-            out.append(_run(name, package_dir, esm, config, manifest, is_file, read))
+            options = _options(args)
+            config = (options.get("config") or [None])[-1]
+            run = _run(name, package_dir, esm, config, manifest, is_file, read)
+            if run.unread is None:
+                # (the command line's options win over the configuration's)
+                changes: dict = {}
+                if "rootDir" in options:
+                    changes["root_dir"] = os.path.normpath(os.path.join(package_dir, options["rootDir"][-1]))
+                root_dir = changes.get("root_dir") or run.root_dir or package_dir
+                if "roots" in options:
+                    changes["roots"] = tuple(_in(r, root_dir) for r in options["roots"])
+                if "testPathIgnorePatterns" in options:
+                    changes["ignore"] = tuple(options["testPathIgnorePatterns"])
+                if options.get("patterns"):
+                    changes["path_patterns"] = tuple(options["patterns"])
+                if changes:
+                    run = dataclasses.replace(run, **changes)
+            out.append(run)
     return out
+
+
+# Jest's options that take a value (the word after one is not a test path pattern); the
+# others are flags
+_VALUED = frozenset({
+    "-c", "--config", "-w", "--maxWorkers", "-t", "--testNamePattern", "--testTimeout", "--reporters",
+    "--coverageReporters", "--coverageDirectory", "--collectCoverageFrom", "--outputFile", "--selectProjects",
+    "--ignoreProjects", "--shard", "--seed", "--testEnvironment", "--env", "--setupFiles",
+    "--setupFilesAfterEach", "--setupFilesAfterEnv", "--maxConcurrency", "--roots", "--rootDir",
+    "--testPathIgnorePatterns", "--testPathPatterns", "--testPathPattern", "--testMatch", "--testRegex",
+    "--changedSince", "--coverageProvider", "--globalSetup", "--globalTeardown", "--testRunner",
+    "--testSequencer", "--transform", "--moduleNameMapper", "--modulePaths", "--moduleDirectories",
+    "--cacheDirectory", "--filter", "--logHeapUsage", "--notifyMode", "--projects", "--runner",
+    "--snapshotSerializers", "--workerIdleMemoryLimit", "--workerThreads", "--testFailureExitCode",
+    "--coverageThreshold", "--displayName", "--preset", "--resolver", "--openHandlesTimeout",
+})
+# options that are lists (several words after them, up to the next option)
+_LISTS = frozenset({"--roots", "--testPathIgnorePatterns", "--testPathPatterns", "--testPathPattern",
+                    "--testMatch", "--reporters", "--coverageReporters", "--collectCoverageFrom",
+                    "--selectProjects", "--ignoreProjects", "--setupFiles", "--setupFilesAfterEnv",
+                    "--projects", "--modulePaths", "--moduleDirectories", "--snapshotSerializers"})
+
+
+def _options(args: list[str]) -> dict[str, list[str]]:
+    """Jest's command line: {"config": […], "roots": […], "testPathIgnorePatterns": […],
+    "patterns": the test path patterns (words that are no option's value, and
+    `--testPathPatterns`)}."""
+    out: dict[str, list[str]] = {}
+    i = 0
+    while i < len(args):
+        w = args[i]
+        name, eq, value = w.partition("=")
+        if w.startswith("-") and name in _VALUED:
+            key = {"-c": "config", "--config": "config", "--testPathPattern": "patterns",
+                   "--testPathPatterns": "patterns"}.get(name, name.lstrip("-"))
+            if eq:
+                out.setdefault(key, []).append(value)
+                i += 1
+                continue
+            i += 1
+            while i < len(args) and not args[i].startswith("-"):
+                out.setdefault(key, []).append(args[i])
+                i += 1
+                if name not in _LISTS:
+                    break
+            continue
+        if not w.startswith("-"):
+            out.setdefault("patterns", []).append(w)
+        i += 1
+    return out
+
+
+def _in(path: str, root_dir: str) -> str:
+    """A folder option (`roots`) as Jest takes it: `<rootDir>` kept, else relative to the
+    root folder."""
+    if path.startswith("<rootDir>"):
+        return path
+    return os.path.normpath(os.path.join(root_dir, path)).replace(os.sep, "/")
 
 
 def _run(script: str, package_dir: str, esm: bool, config: Optional[str], manifest: dict,
@@ -135,12 +224,22 @@ def _run(script: str, package_dir: str, esm: bool, config: Optional[str], manife
     got = read_once("jest", path or "", text, lambda: _read(path, text, read), lambda why: why, read)
     if isinstance(got, str):
         return JestRun(script, package_dir, esm, config=path, unread=f"{rel}: {got}")
-    match, regex = got
-    return JestRun(script, package_dir, esm, match or DEFAULT_TEST_MATCH if not regex else (), regex, path)
+    base = os.path.dirname(path) if path is not None else package_dir  # (`rootDir`'s default)
+    root_dir = os.path.normpath(os.path.join(base, got["rootDir"])) if got.get("rootDir") is not None else base
+    return JestRun(script, package_dir, esm, got["testMatch"] or DEFAULT_TEST_MATCH if not got["testRegex"] else (),
+                   got["testRegex"], path, root_dir=root_dir,
+                   roots=tuple(_in(r, root_dir) for r in got["roots"]) if got["roots"] is not None else ("<rootDir>",),
+                   ignore=got["testPathIgnorePatterns"] if got["testPathIgnorePatterns"] is not None
+                   else ("/node_modules/",),
+                   module_ignore=got["modulePathIgnorePatterns"] or ())
+
+
+_LIST_OPTIONS = ("testMatch", "roots", "testPathIgnorePatterns", "modulePathIgnorePatterns")
 
 
 def _read(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
-    """(testMatch globs relative to the package, testRegex sources), or why not read."""
+    """{"testMatch": globs, "testRegex": sources + "\\x00" + flags, "roots", the ignore
+    patterns (None: not set), "rootDir"}, or why not read."""
     if path is None or path.endswith(".json"):
         try:
             data = json.loads(text)
@@ -150,16 +249,20 @@ def _read(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
             return "it is not an object"
         if "projects" in data:
             return "it runs several projects (`projects`)"
-        match, regex = data.get("testMatch"), data.get("testRegex")
-        if isinstance(match, str):
-            match = [match]
-        if isinstance(regex, str):
-            regex = [regex]
-        if match is not None and not (isinstance(match, list) and all(isinstance(m, str) for m in match)):
-            return "`testMatch` is not a list of strings"
-        if regex is not None and not (isinstance(regex, list) and all(isinstance(r, str) for r in regex)):
-            return "`testRegex` is not a string or a list of strings"
-        return tuple(match or ()), tuple(r + "\x00" for r in regex or ())
+        out: dict = {}
+        for key in (*_LIST_OPTIONS, "testRegex"):
+            value = data.get(key)
+            if isinstance(value, str):
+                value = [value]
+            if value is not None and not (isinstance(value, list) and all(isinstance(m, str) for m in value)):
+                return f"`{key}` is not a string or a list of strings"
+            out[key] = tuple(value) if value is not None else None
+        out["testRegex"] = tuple(r + "\x00" for r in out["testRegex"] or ())
+        root_dir = data.get("rootDir")
+        if root_dir is not None and not isinstance(root_dir, str):
+            return "`rootDir` is not a string"
+        out["rootDir"] = root_dir
+        return out
     reader = _Reader(path, text, read)
     configs = reader._configs()
     if len(configs) != 1:
@@ -167,11 +270,18 @@ def _read(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
     cfg = configs[0]
     if reader._prop(cfg, "projects") is not None:
         return "it runs several projects (`projects`)"
+    out = {}
     try:
-        match = reader.literal_patterns(reader._unwrap(reader._prop(cfg, "testMatch")), "testMatch")
+        for key in _LIST_OPTIONS:
+            node = reader._unwrap(reader._prop(cfg, key))
+            got = reader.literal_patterns(node, key)
+            if any(kind != "exact" for kind, _ in got):
+                return f"`{key}` is not written as strings"
+            out[key] = tuple(v for _, v in got) if node is not None else None
         regex = reader.literal_patterns(reader._unwrap(reader._prop(cfg, "testRegex")), "testRegex")
+        root_dir = reader._prop(cfg, "rootDir")
+        out["rootDir"] = reader._eval(root_dir) if root_dir is not None else None
     except _Unread as e:
         return str(e)
-    if any(kind != "exact" for kind, _ in match):
-        return "`testMatch` is not written as strings"
-    return tuple(v for _, v in match), tuple(v if kind == "regex" else v + "\x00" for kind, v in regex)
+    out["testRegex"] = tuple(v if kind == "regex" else v + "\x00" for kind, v in regex)
+    return out
