@@ -118,9 +118,9 @@ def test_print_config_lists_the_runs(tmp_path):
         {"file": "package.json", "script": "test", "esModules": False, "testMatch": ["<rootDir>/test/**/*.spec.js"],
          "config": "jest.unit.json"},
         {"file": "package.json", "script": "test:esm", "esModules": True, "config": "jest.config.js",
-         "notRead": "jest.config.js: it runs several projects (`projects`)"},
+         "notRead": "jest.config.js: `projects` is not an array literal"},
         {"file": "package.json", "script": "test:ci", "esModules": False, "config": "jest.config.js",
-         "notRead": "jest.config.js: it runs several projects (`projects`)"}]
+         "notRead": "jest.config.js: `projects` is not an array literal"}]
 
 
 def test_test_patterns_from_the_configuration(node26, engines_node_modules, tmp_path):
@@ -184,3 +184,41 @@ def test_where_jest_looks(case, node26, engines_node_modules, tmp_path):
     theirs = {os.path.relpath(p, root) for p in json.loads(listed.stdout)}
     assert ours == theirs
     assert theirs and len(theirs) < 6  # (each narrows Jest's defaults)
+
+
+PROJECTS = {
+    # folders by a glob (a configuration file, package.json's "jest", package.json alone), an inline project
+    "globs": 'module.exports = {\n  projects: ["<rootDir>/packages/*", { displayName: "tools", testMatch: '
+             '["<rootDir>/tools/**/*.test.js"] }],\n  testPathIgnorePatterns: ["/tools/"],\n};\n',
+    # a configuration file, a folder written relative; the root's own options do not apply to them
+    "paths": '{"projects": ["<rootDir>/packages/a/jest.config.js", "packages/c/"], "testMatch": ["**/*.js"]}',
+    # inline projects only, one with its own rootDir
+    "inline": 'export default { projects: [{ testMatch: ["**/*.unit.js"] }, { rootDir: "packages/c" }] };\n',
+}
+
+
+@pytest.mark.parametrize("case", list(PROJECTS))
+def test_projects(case, node26, engines_node_modules, tmp_path):
+    """`projects`: each project's configuration decides its test files — the ones `jest
+    --listTests` lists."""
+    root = Path(os.path.realpath(tmp_path)) / "p"
+    for rel in ("packages/a/src/x.test.js", "packages/a/src/y.spec.js", "packages/b/src/z.test.js",
+                "packages/b/src/w.unit.js", "packages/c/src/v.test.js", "tools/t.test.js", "root.test.js",
+                "packages/README.md"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("export const v = 1;\n")
+    (root / "package.json").write_text(json.dumps({"name": "p", "scripts": {"test": "jest"}}))
+    config = PROJECTS[case]
+    (root / ("jest.config.json" if config.startswith("{") else "jest.config.js")).write_text(config)
+    (root / "packages/a/jest.config.js").write_text('module.exports = { testMatch: ["**/*.spec.js"] };\n')
+    (root / "packages/b/package.json").write_text('{"name": "b", "jest": {"testRegex": "\\\\.unit\\\\.js$"}}')
+    (root / "packages/c/package.json").write_text('{"name": "c"}')
+    project = analyse(root, Config(), cache=False)
+    ours = {str(p.relative_to(root)) for p in project.jest_tests}
+    env = dict(os.environ, PATH=f"{engines_node_modules / '.bin'}:{node26.parent}:{os.environ['PATH']}")
+    listed = subprocess.run(["sh", "-c", "jest --listTests --json"], cwd=root, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    theirs = {os.path.relpath(p, root) for p in json.loads(listed.stdout)}
+    assert ours == theirs
+    assert "root.test.js" not in theirs and len(theirs) >= 2

@@ -17,8 +17,12 @@ else jest.config.{js,ts,mjs,cjs,cts,json} in the package's folder, else package.
 otherwise. `roots`, `rootDir`, `testPathIgnorePatterns` and `modulePathIgnorePatterns` (in
 the configuration or on the command line, which wins) and the command line's test path
 patterns (its words that are no option's value: case-insensitive regular expressions) narrow
-them, as `jest --listTests` does. A configuration that uses `projects`, or whose test
-patterns are computed, is not modelled (:attr:`JestRun.unread` says why).
+them, as `jest --listTests` does. `projects` gives one run per project: an inline object
+(its `rootDir` from the root configuration's), or a path or glob naming configuration files
+and folders (their jest.config.*, else their package.json's "jest", else Jest's defaults
+there); the root configuration's own options do not apply to them. A configuration whose
+test patterns are computed, or a project folder without a configuration of its own (Jest
+looks above it), is not modelled (:attr:`JestRun.unread` says why).
 """
 from __future__ import annotations
 
@@ -129,23 +133,26 @@ def package_jest_runs(manifest: dict, package_dir: str, is_file: Callable[[str],
             args, esm = got
             options = _options(args)
             config = (options.get("config") or [None])[-1]
-            run = _run(name, package_dir, esm, config, manifest, is_file, read)
-            if run.unread is None:
-                # (the command line's options win over the configuration's)
-                changes: dict = {}
-                if "rootDir" in options:
-                    changes["root_dir"] = os.path.normpath(os.path.join(package_dir, options["rootDir"][-1]))
-                root_dir = changes.get("root_dir") or run.root_dir or package_dir
-                if "roots" in options:
-                    changes["roots"] = tuple(_in(r, root_dir) for r in options["roots"])
-                if "testPathIgnorePatterns" in options:
-                    changes["ignore"] = tuple(options["testPathIgnorePatterns"])
-                if options.get("patterns"):
-                    changes["path_patterns"] = tuple(options["patterns"])
-                if changes:
-                    run = dataclasses.replace(run, **changes)
-            out.append(run)
+            for run in _runs(name, package_dir, esm, config, manifest, is_file, read):
+                out.append(_with_command_line(run, options, package_dir))
     return out
+
+
+def _with_command_line(run: JestRun, options: dict[str, list[str]], package_dir: str) -> JestRun:
+    """The command line's options win over the configuration's (each project's)."""
+    if run.unread is not None:
+        return run
+    changes: dict = {}
+    if "rootDir" in options:
+        changes["root_dir"] = os.path.normpath(os.path.join(package_dir, options["rootDir"][-1]))
+    root_dir = changes.get("root_dir") or run.root_dir or package_dir
+    if "roots" in options:
+        changes["roots"] = tuple(_in(r, root_dir) for r in options["roots"])
+    if "testPathIgnorePatterns" in options:
+        changes["ignore"] = tuple(options["testPathIgnorePatterns"])
+    if options.get("patterns"):
+        changes["path_patterns"] = tuple(options["patterns"])
+    return dataclasses.replace(run, **changes) if changes else run
 
 
 # Jest's options that take a value (the word after one is not a test path pattern); the
@@ -206,8 +213,9 @@ def _in(path: str, root_dir: str) -> str:
     return os.path.normpath(os.path.join(root_dir, path)).replace(os.sep, "/")
 
 
-def _run(script: str, package_dir: str, esm: bool, config: Optional[str], manifest: dict,
-         is_file: Callable[[str], bool], read: Callable[[str], Optional[str]]) -> JestRun:
+def _runs(script: str, package_dir: str, esm: bool, config: Optional[str], manifest: dict,
+          is_file: Callable[[str], bool], read: Callable[[str], Optional[str]]) -> list[JestRun]:
+    """The run's configuration: one, or one per project of its `projects`."""
     if config is not None and config.lstrip().startswith("{"):
         path, text = None, config  # (`--config '{"testMatch": […]}'`: JSON on the command line)
     else:
@@ -218,13 +226,92 @@ def _run(script: str, package_dir: str, esm: bool, config: Optional[str], manife
             path, text = os.path.join(package_dir, "package.json"), json.dumps(manifest["jest"])
     if text is None:
         if path is not None:
-            return JestRun(script, package_dir, esm, config=path, unread="it cannot be read")
-        return JestRun(script, package_dir, esm)
+            return [JestRun(script, package_dir, esm, config=path, unread="it cannot be read")]
+        return [JestRun(script, package_dir, esm)]
+    got = _load(path, text, read)
     rel = os.path.relpath(path, package_dir) if path is not None else "--config"
-    got = read_once("jest", path or "", text, lambda: _read(path, text, read), lambda why: why, read)
     if isinstance(got, str):
-        return JestRun(script, package_dir, esm, config=path, unread=f"{rel}: {got}")
+        return [JestRun(script, package_dir, esm, config=path, unread=f"{rel}: {got}")]
     base = os.path.dirname(path) if path is not None else package_dir  # (`rootDir`'s default)
+    if got.get("projects") is None:
+        return [_make(script, package_dir, esm, path, got, base)]
+    root_dir = os.path.normpath(os.path.join(base, got["rootDir"])) if got.get("rootDir") is not None else base
+    out: list[JestRun] = []
+    for kind, value in got["projects"]:
+        if kind == "inline":  # (an object: its rootDir relative to the root configuration's)
+            out.append(_make(script, package_dir, esm, path, value, root_dir))
+            continue
+        for project in _project_paths(value, root_dir):
+            out.append(_project(script, package_dir, esm, project, is_file, read))
+    return out
+
+
+def _project_paths(pattern: str, root_dir: str) -> list[str]:
+    """The folders and configuration files a `projects` entry names (a glob, expanded)."""
+    from wcmatch import glob as wcglob
+
+    pattern = pattern.replace("<rootDir>", root_dir)
+    if not os.path.isabs(pattern):
+        pattern = os.path.join(root_dir, pattern)
+    pattern = os.path.normpath(pattern)
+    if not _GLOB.search(pattern):
+        return [pattern]
+    found = wcglob.glob(pattern, flags=wcglob.GLOBSTAR | wcglob.BRACE | wcglob.EXTGLOB)
+    # (Jest leaves out the files that are no configuration it could load)
+    return sorted(p for p in found if os.path.isdir(p) or p.endswith(_CONFIG_EXTENSIONS))
+
+
+_GLOB = re.compile(r"[*?[{]")
+_CONFIG_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".cts", ".json")
+
+
+def _project(script: str, package_dir: str, esm: bool, project: str, is_file: Callable[[str], bool],
+             read: Callable[[str], Optional[str]]) -> JestRun:
+    """A project named by a path: a configuration file, or a folder with its jest.config.*, or
+    a package.json (its "jest", else Jest's defaults there)."""
+    rel = os.path.relpath(project, package_dir)
+    if is_file(project):
+        path: Optional[str] = project
+        text = read(project)
+        if project.endswith("package.json"):
+            data = _json(text)
+            text = json.dumps(data.get("jest") if isinstance(data, dict) and isinstance(data.get("jest"), dict)
+                              else {})
+    else:
+        path = next((os.path.join(project, n) for n in CONFIG_NAMES if is_file(os.path.join(project, n))), None)
+        text = read(path) if path is not None else None
+        if path is None and is_file(os.path.join(project, "package.json")):
+            data = _json(read(os.path.join(project, "package.json")))
+            path = os.path.join(project, "package.json")
+            text = json.dumps(data.get("jest") if isinstance(data, dict) and isinstance(data.get("jest"), dict)
+                              else {})
+        elif path is None:
+            return JestRun(script, package_dir, esm, config=project,
+                           unread=f"project {rel}: it has no configuration of its own (Jest looks above it)")
+    if text is None:
+        return JestRun(script, package_dir, esm, config=path, unread=f"project {rel}: it cannot be read")
+    got = _load(path, text, read)
+    if isinstance(got, str):
+        return JestRun(script, package_dir, esm, config=path, unread=f"{os.path.relpath(path or project, package_dir)}: "
+                                                                     f"{got}")
+    if got.get("projects") is not None:
+        return JestRun(script, package_dir, esm, config=path, unread=f"project {rel}: it has projects of its own")
+    return _make(script, package_dir, esm, path, got, os.path.dirname(path) if path is not None else project)
+
+
+def _json(text: Optional[str]):
+    try:
+        return json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _load(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
+    return read_once("jest", path or "", text, lambda: _read(path, text, read), lambda why: why, read)
+
+
+def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: dict, base: str) -> JestRun:
+    """The run of one configuration's options (``base``: where its `rootDir` starts)."""
     root_dir = os.path.normpath(os.path.join(base, got["rootDir"])) if got.get("rootDir") is not None else base
     return JestRun(script, package_dir, esm, got["testMatch"] or DEFAULT_TEST_MATCH if not got["testRegex"] else (),
                    got["testRegex"], path, root_dir=root_dir,
@@ -247,31 +334,65 @@ def _read(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
             return "it is not JSON"
         if not isinstance(data, dict):
             return "it is not an object"
-        if "projects" in data:
-            return "it runs several projects (`projects`)"
-        out: dict = {}
-        for key in (*_LIST_OPTIONS, "testRegex"):
-            value = data.get(key)
-            if isinstance(value, str):
-                value = [value]
-            if value is not None and not (isinstance(value, list) and all(isinstance(m, str) for m in value)):
-                return f"`{key}` is not a string or a list of strings"
-            out[key] = tuple(value) if value is not None else None
-        out["testRegex"] = tuple(r + "\x00" for r in out["testRegex"] or ())
-        root_dir = data.get("rootDir")
-        if root_dir is not None and not isinstance(root_dir, str):
-            return "`rootDir` is not a string"
-        out["rootDir"] = root_dir
-        return out
+        return _options_of(data)
     reader = _Reader(path, text, read)
     configs = reader._configs()
     if len(configs) != 1:
         return "its configuration is not an object literal"
-    cfg = configs[0]
-    if reader._prop(cfg, "projects") is not None:
-        return "it runs several projects (`projects`)"
-    out = {}
+    return _options_in(reader, configs[0], top=True)
+
+
+def _options_of(data: dict, top: bool = True):
+    """The options of a configuration written as JSON (or an inline project's)."""
+    out: dict = {}
+    projects = data.get("projects") if top else None
+    if projects is not None:
+        if not isinstance(projects, list) or not all(isinstance(p, (str, dict)) for p in projects):
+            return "`projects` is not a list of paths and objects"
+        out["projects"] = []
+        for p in projects:
+            if isinstance(p, dict):
+                inner = _options_of(p, top=False)
+                if isinstance(inner, str):
+                    return inner
+                out["projects"].append(("inline", inner))
+            else:
+                out["projects"].append(("path", p))
+    for key in (*_LIST_OPTIONS, "testRegex"):
+        value = data.get(key)
+        if isinstance(value, str):
+            value = [value]
+        if value is not None and not (isinstance(value, list) and all(isinstance(m, str) for m in value)):
+            return f"`{key}` is not a string or a list of strings"
+        out[key] = tuple(value) if value is not None else None
+    out["testRegex"] = tuple(r + "\x00" for r in out["testRegex"] or ())
+    root_dir = data.get("rootDir")
+    if root_dir is not None and not isinstance(root_dir, str):
+        return "`rootDir` is not a string"
+    out["rootDir"] = root_dir
+    return out
+
+
+def _options_in(reader: _Reader, cfg, top: bool):
+    """The options of a configuration object (or an inline project's) of a JavaScript file."""
+    out: dict = {}
     try:
+        projects = reader._prop(cfg, "projects") if top else None
+        if projects is not None:
+            if projects.type != "array":
+                return "`projects` is not an array literal"
+            out["projects"] = []
+            for item in projects.named_children:
+                if item.type == "comment":
+                    continue
+                value = reader._unwrap(item)
+                if value is not None and value.type == "object":
+                    inner = _options_in(reader, value, top=False)
+                    if isinstance(inner, str):
+                        return inner
+                    out["projects"].append(("inline", inner))
+                else:
+                    out["projects"].append(("path", reader._eval(item)))
         for key in _LIST_OPTIONS:
             node = reader._unwrap(reader._prop(cfg, key))
             got = reader.literal_patterns(node, key)
