@@ -121,6 +121,26 @@ def test_package_entry_async(workspace):
     assert "this public entry of the package of package.json is an async module" in f.message
 
 
+def test_a_command_is_a_program_not_a_public_entry(workspace):
+    """A `bin` file is a program a shell starts (Node runs it; no consumer require()s it): an
+    async one waits at its start, which is said as for a program's entry — not that CommonJS
+    consumers get ERR_REQUIRE_ASYNC_MODULE. The same file exported too is a public entry."""
+    a = analyse(workspace({
+        "package.json": '{"name": "@acme/tool", "type": "module", "bin": {"acme": "./bin/cli.js"}, '
+                        '"exports": {"./run": "./bin/run.js"}}',
+        "bin/cli.js": "#!/usr/bin/env node\nconst cfg = await Promise.resolve({});\nconsole.log(cfg);\n",
+        "bin/run.js": "export const v = await Promise.resolve(1);\n",
+        "other/package.json": '{"name": "@acme/one", "bin": "main.mjs"}',
+        "other/main.mjs": "await 0;\n",
+    }))
+    got = {rel(a, f): f.message for f in by_code(a, "async-entry")}
+    assert got["bin/cli.js"] == ("this command `acme` of package.json (`bin`) is an async module: it has a "
+                                 "top-level await at line 2; everything that starts from it waits for that await "
+                                 "before it runs")
+    assert got["other/main.mjs"].startswith("this command `one` of other/package.json (`bin`) is an async module")
+    assert "ERR_REQUIRE_ASYNC_MODULE" in got["bin/run.js"]
+
+
 def test_package_entry_names_the_package(workspace):
     """The message names the package (its package.json's "name"), in a folder of a monorepo."""
     a = analyse(workspace({

@@ -1274,10 +1274,18 @@ class Project:
             rel = self.graph.rel(pkg_dir / "package.json")
             what = f"public entry of package `{name}` ({rel})" if isinstance(name, str) and name \
                 else f"public entry of the package of {rel}"
-            for f in self.resolver.package_entries(pkg_dir):
+            for f in self.resolver.package_entries(pkg_dir, bins=False):
                 mod = self.modules.get(f)
                 if mod is not None and mod.workspace and f not in entries:
                     entries[f] = what
+            # its commands (`bin`): programs a shell starts, not modules a consumer imports
+            bin_field = manifest[1].get("bin") if manifest is not None and manifest[0] == pkg_dir else None
+            for command, file in bin_files(bin_field, str(pkg_dir)):
+                f = Path(os.path.realpath(file))
+                mod = self.modules.get(f)
+                if mod is not None and mod.workspace and f not in entries:
+                    cmd = name if isinstance(bin_field, str) and isinstance(name, str) and name else command
+                    entries[f] = f"command `{cmd.rsplit('/', 1)[-1]}` of {rel} (`bin`)"
             # what a Vite or webpack configuration there builds from
             found, _ = self.resolver.bundler_entries(pkg_dir)
             for f, label in found:

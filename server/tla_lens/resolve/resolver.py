@@ -407,13 +407,13 @@ class Resolver:
             return None
         return t if t in ("module", "commonjs") else None  # type: ignore[return-value]
 
-    def package_entries(self, package_dir: Path) -> list[Path]:
+    def package_entries(self, package_dir: Path, bins: bool = True) -> list[Path]:
         """Existing files a package publishes: every "exports" target (every subpath; patterns
         expanded against the files on disk; for both the import and the require conditions plus
-        the configured ones; "types" ignored), "main", "module" and "bin". Realpath'd, in that
-        order, without duplicates."""
+        the configured ones; "types" ignored), "main", "module" and (unless not ``bins``)
+        "bin". Realpath'd, in that order, without duplicates."""
         try:
-            return self._package_entries(os.path.abspath(os.fspath(package_dir)))
+            return self._package_entries(os.path.abspath(os.fspath(package_dir)), bins)
         except Exception as e:  # pragma: no cover - defensive
             self._problem(Path(package_dir) / "package.json", f"internal error listing entries: {e!r}")
             return []
@@ -1551,7 +1551,7 @@ class Resolver:
             self.problems.append(pr)
 
     # ================================================================ package entries ====
-    def _package_entries(self, pd: str) -> list[Path]:
+    def _package_entries(self, pd: str, bins: bool = True) -> list[Path]:
         fs = self.fs
         if not fs.is_file(os.path.join(pd, "package.json")):
             return []
@@ -1602,9 +1602,9 @@ class Resolver:
                 add(self._load_path(os.path.normpath(os.path.join(pd, v)), "require"))
         if exports is None and not isinstance(pj.get("main"), str):
             add(self._load_index(pd, "require"))
-        b = pj.get("bin")
-        bins = [b] if isinstance(b, str) else list(b.values()) if isinstance(b, dict) else []
-        for v in bins:
+        b = pj.get("bin") if bins else None
+        files = [b] if isinstance(b, str) else list(b.values()) if isinstance(b, dict) else []
+        for v in files:
             if isinstance(v, str) and v:
                 add(self._load_file(os.path.normpath(os.path.join(pd, v)), "require"))
         return out
