@@ -400,3 +400,62 @@ def test_the_quick_fix_names_the_file_node_finds(specifier, workspace, node26):
     a = analyse(root)
     assert a.modules[root / "src/main.ts"].is_async
     assert not [f for f in a.findings if f.code == "unresolved-import"]
+
+
+JS_CASES = {
+    # (package.json fields, the running command, the file Node runs, its import) -> Node finds it
+    "extensionless": ({"type": "module"}, "node src/main.js", "src/main.js", "./util", False),
+    "folder": ({"type": "module"}, "node src/main.js", "src/main.js", "./lib", False),
+    "named": ({"type": "module"}, "node src/main.js", "src/main.js", "./util.js", True),
+    "mjs": ({}, "node src/main.mjs", "src/main.mjs", "./util", False),
+    # no "type": Node detects the ES module syntax (and resolves as for an ES module)
+    "detected": ({}, "node src/main.js", "src/main.js", "./lib", False),
+    # a package preload that may hook resolution: not said (it may find the file)
+    "hooked": ({"type": "module"}, "node --import extensionless src/main.js", "src/main.js", "./util", None),
+    # dotenv's preload hooks nothing
+    "dotenv": ({"type": "module"}, "node -r dotenv/config src/main.js", "src/main.js", "./util", False),
+}
+
+
+@pytest.mark.parametrize("case", list(JS_CASES))
+def test_relative_imports_of_es_modules_node_runs(case, workspace, node26):
+    """An ES module Node runs itself (an npm script's `node FILE`) resolves its relative
+    imports as Node does: no extension added, no folder's index (Node throws
+    ERR_MODULE_NOT_FOUND / ERR_UNSUPPORTED_DIR_IMPORT) — an `unresolved-import` naming the
+    script, with the quick fix that writes the file's name, after which Node runs it and the
+    module is async as Node says. A command with a preload that may register resolution hooks
+    is left to bundler-style resolution."""
+    from tla_lens.fixes import apply_edits, respell
+
+    fields, command, main_rel, specifier, node_finds = JS_CASES[case]
+    root = workspace({
+        "package.json": json.dumps({**fields, "scripts": {"start": command}}),
+        main_rel: f'import {{ u }} from "{specifier}";\nconsole.log(u);\n',
+        "src/util.js": "export const u = await Promise.resolve('U');\n",
+        "src/lib/index.js": "export const u = await Promise.resolve('L');\n",
+    })
+    main = root / main_rel
+    if node_finds is not None:
+        run = subprocess.run([str(node26), main_rel], cwd=root, capture_output=True, text=True, timeout=60)
+        assert (run.returncode == 0) is node_finds, run.stderr
+    a = analyse(root)
+    unresolved = [f for f in a.findings if f.code == "unresolved-import" and f.path == main]
+    if node_finds is not False:
+        assert not unresolved and a.modules[main].is_async
+        return
+    code = "ERR_UNSUPPORTED_DIR_IMPORT" if specifier == "./lib" else "ERR_MODULE_NOT_FOUND"
+    assert code in run.stderr
+    assert not a.modules[main].is_async
+    (f,) = unresolved
+    assert f.message.startswith(f"cannot resolve `{specifier}` (Node runs this ES module (script `start` of "
+                                f"package.json) and finds no `{specifier}`: "), f.message
+    assert f"Node throws {code})" in f.message
+    (edge,) = [e for e in a.modules[main].edges if e.specifier == specifier]
+    spelled = a.node_spelling(edge)
+    assert spelled == ("./lib/index.js" if specifier == "./lib" else "./util.js")
+    fix = respell(a.modules[main].source, edge.specifier_span, edge.specifier, spelled)
+    main.write_bytes(apply_edits(a.modules[main].source, fix.edits))
+    run = subprocess.run([str(node26), main_rel], cwd=root, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() in ("U", "L"), run.stderr
+    a = analyse(root)
+    assert a.modules[main].is_async and not [f for f in a.findings if f.code == "unresolved-import"]

@@ -152,6 +152,15 @@ def _strippable(path: Path, mod: Module) -> bool:
     return mod.facts.dialect is Dialect.TS and "node_modules" not in path.parts
 
 
+def _node_resolves(path: Path, mod: Module) -> bool:
+    """Does Node resolve the relative imports of ``path`` exactly as written when it runs it:
+    a TypeScript file (type stripping) or an ES module (.js, .mjs; not .jsx, which Node does
+    not run), outside node_modules?"""
+    if "node_modules" in path.parts:
+        return False
+    return mod.facts.dialect is Dialect.TS or (path.suffix in (".js", ".mjs") and mod.format == "esm")
+
+
 def _loadable(target: Path) -> bool:
     """Is an import's target a module to load: a module's file, WebAssembly (an import
     resolves to a `.wasm` file only where the bundler loads it asynchronously), or an async
@@ -270,6 +279,10 @@ class Project:
         self.cjs_transpiled: dict[Path, CjsBuild] = {}
         self.build_scripts: set[Path] = set()  # the builds' configuration files and scripts
         self.node_run: dict[Path, str] = {}
+        # files Node runs and resolves the imports of itself (no resolution hooks): its
+        # TypeScript and its ES modules (.js, .mjs), with what runs them (_settle_node_run)
+        self.node_strict: dict[Path, str] = {}
+        self.node_plain: set[Path] = set()  # the entries of those runs
         self.bin_files: set[Path] = set()  # every package's `bin` files (their `#!` line counts)
         self.version = 0        # bumped when verdicts are recomputed
         self.generation = 0     # bumped on every change (text, positions or verdicts)
@@ -775,6 +788,7 @@ class Project:
         found: dict[Path, str] = {}
         self.bin_files = set()
         self.tsx_entries = {}
+        self.node_plain = set()
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
             if manifest is None or manifest[0] != pkg_dir:
@@ -786,6 +800,8 @@ class Project:
                 found.setdefault(Path(os.path.realpath(run.file)),
                                  f"script `{run.name}` of {rel}" if run.how == "script"
                                  else f"command `{run.name}` of {rel} (`#!` node)")
+                if run.plain:
+                    self.node_plain.add(Path(os.path.realpath(run.file)))
             for script, path in _test_files(globs, pkg_dir, self.modules):
                 found.setdefault(path, f"script `{script}` of {rel}, by `node --test`")
             for script, f in tsx_script_files(manifest[1].get("scripts"), str(pkg_dir), self.resolver.fs.is_file):
@@ -960,31 +976,17 @@ class Project:
         .cts outside node_modules) reachable from :attr:`node_entries`. Node keeps their
         imports, which may reach more files: repeated until nothing changes. Returns whether
         any module's edges changed (the graph is then re-indexed)."""
-        if not self.node_entries and not self.node_run:
+        if not self.node_entries and not self.node_run and not self.node_strict:
             return False
         changed = False
         while True:
-            reach: dict[Path, str] = {}
-            # breadth first, from the scripts in their order: a file is named after the first
-            # script that reaches it, by its shortest chain
-            queue = deque(p for p in self.node_entries if p in self.modules)
-            label = {p: self.node_entries[p] for p in queue}
-            seen = set(queue)
-            while queue:
-                p = queue.popleft()
-                mod = self.modules[p]
-                why = label[p]
-                if _strippable(p, mod):
-                    reach[p] = why
-                for e in mod.edges:
-                    t = e.target
-                    if t is not None and t not in seen and t in self.modules:
-                        seen.add(t)
-                        label[t] = why
-                        queue.append(t)
+            reach = self._node_reach(self.node_entries, _strippable)
+            strict = self._node_reach({p: w for p, w in self.node_entries.items() if p in self.node_plain},
+                                      _node_resolves)
             # (a file that left the graph is not one of them any more, nor to be re-read)
-            flipped = [p for p in reach.keys() ^ self.node_run.keys() if p in self.modules]
-            self.node_run = reach
+            flipped = [p for p in (reach.keys() ^ self.node_run.keys()) | (strict.keys() ^ self.node_strict.keys())
+                       if p in self.modules]
+            self.node_run, self.node_strict = reach, strict
             if not flipped:
                 break
             changed = True
@@ -993,11 +995,33 @@ class Project:
             self.graph.index_edges()
         return changed
 
+    def _node_reach(self, entries: dict[Path, str], keep: Callable[[Path, Module], bool]) -> dict[Path, str]:
+        """The files ``keep`` takes of those reachable from ``entries``, each named after the
+        first entry that reaches it (breadth first, from the scripts in their order: by its
+        shortest chain)."""
+        reach: dict[Path, str] = {}
+        queue = deque(p for p in entries if p in self.modules)
+        label = {p: entries[p] for p in queue}
+        seen = set(queue)
+        while queue:
+            p = queue.popleft()
+            mod = self.modules[p]
+            why = label[p]
+            if keep(p, mod):
+                reach[p] = why
+            for e in mod.edges:
+                t = e.target
+                if t is not None and t not in seen and t in self.modules:
+                    seen.add(t)
+                    label[t] = why
+                    queue.append(t)
+        return reach
+
     def _resolve(self, mod: Module, specifier: str, mode: str, problem: bool = False) -> Resolution:
         """The resolution of an import of ``mod``. An unresolved one is an `unresolved-import`
         finding, or (a dynamic import: no finding) a problem once per specifier."""
         res = self.resolver.resolve(specifier, mod.path, mode)  # type: ignore[arg-type]
-        if res.kind == "file" and mode == "import" and self.node_run and mod.path in self.node_run and \
+        if res.kind == "file" and mode == "import" and self.node_strict and mod.path in self.node_strict and \
                 specifier.startswith(("./", "../", "/")):
             res = self._as_node_finds(mod.path, specifier, res)
         if problem and res.kind == "unresolved" and mod.workspace and specifier not in self.unresolved_seen:
@@ -1007,21 +1031,27 @@ class Project:
         return res
 
     def _as_node_finds(self, importer: Path, specifier: str, res: Resolution) -> Resolution:
-        """A relative import in a file Node runs by type stripping, as Node resolves it: the
-        file named, exactly — Node maps no `.js` to `.ts`, adds no extension and no index file
-        (TypeScript and the bundlers do); checked with Node 26 (ERR_MODULE_NOT_FOUND)."""
+        """A relative import in a file Node runs itself (by type stripping, or an ES module),
+        as Node resolves it: the file named, exactly — Node maps no `.js` to `.ts`, adds no
+        extension and no index file (TypeScript and the bundlers do); checked with Node 26
+        (ERR_MODULE_NOT_FOUND, ERR_UNSUPPORTED_DIR_IMPORT)."""
         named = os.path.normpath(os.path.join(os.path.dirname(importer), specifier.split("?", 1)[0]))
         if self.resolver.fs.is_file(named):
             return res
         found = self.graph.rel(res.path) if res.path is not None else "another file"
-        run = self.node_run[importer]
+        run = self.node_strict[importer]
         code = "ERR_MODULE_NOT_FOUND"
+        ts = importer in self.node_run
         if self.resolver.fs.is_dir(named):
             why, code = "Node imports no folder in an ES module", "ERR_UNSUPPORTED_DIR_IMPORT"
-        elif os.path.splitext(specifier)[1] in (".js", ".mjs", ".cjs", ".jsx"):
+        elif ts and os.path.splitext(specifier)[1] in (".js", ".mjs", ".cjs", ".jsx"):
             why = f"Node does not map `{os.path.splitext(specifier)[1]}` to TypeScript's extension"
         else:
             why = "Node adds no extension to an ES module import"
+        if not ts:
+            return Resolution("unresolved", None,
+                              f"Node runs this ES module ({run}) and finds no `{specifier}`: {why} ({found} is "
+                              f"what a bundler or TypeScript finds; import it by that name); Node throws {code}")
         return Resolution("unresolved", None,
                           f"Node runs this file by type stripping ({run}) and finds no `{specifier}`: {why} "
                           f"({found} is what TypeScript finds; import it by that name, with "
@@ -1032,7 +1062,7 @@ class Project:
         """For a relative import Node does not find in a file it runs by type stripping
         (:meth:`_as_node_finds`): the specifier that names the file TypeScript finds
         (`./util.ts`); else None."""
-        if edge.target is not None or edge.source not in self.node_run or not edge.specifier.startswith(("./", "../")):
+        if edge.target is not None or edge.source not in self.node_strict or not edge.specifier.startswith(("./", "../")):
             return None
         res = self.resolver.resolve(edge.specifier, edge.source, "import")
         if res.kind != "file" or res.path is None or \

@@ -127,11 +127,24 @@ def program_words(words: list[str], programs: tuple[str, ...]) -> "list[str] | N
     return None
 
 
+# preloads known not to hook module resolution
+_PLAIN_PRELOADS = frozenset({"dotenv/config", "dotenv/config.js", "@dotenvx/dotenvx/config",
+                             "source-map-support/register", "source-map-support/register.js"})
+
+
 def _node_files(words: list[str]) -> list[str]:
     """The files one ``node …`` command runs (as written), or none."""
+    return _node_command(words)[0]
+
+
+def _node_command(words: list[str]) -> tuple[list[str], bool]:
+    """(the files one ``node …`` command runs, as written, or none; whether Node resolves
+    their imports as it does by itself: no loader, no preload that may register resolution
+    hooks — `module.register()` in a project's `--import ./hooks.mjs`, a package's)."""
     words = _program(words)
     if not words or os.path.basename(words[0]) not in ("node", "node.exe"):
-        return []
+        return [], True
+    plain = True
     preloads: list[str] = []
     test = False
     i = 1
@@ -144,36 +157,40 @@ def _node_files(words: list[str]) -> list[str]:
             break
         name, eq, value = w.partition("=")
         if name in _NO_CODE or name in ("--no-experimental-strip-types", "--no-strip-types"):
-            return []
+            return [], True
         if name in _VALUED and not eq:
             if i + 1 >= len(words):
-                return []
+                return [], True
             value = words[i + 1]
             i += 1
         if name in _LOADERS:
             if _COMPILER.search(value):
-                return []
+                return [], True
             if value.startswith(("./", "../", "/")):
                 preloads.append(value)  # (a file of the project: Node runs it too)
+            if name in ("--loader", "--experimental-loader") or value not in _PLAIN_PRELOADS:
+                plain = False
         if name == "--test":
             test = True
         i += 1
     rest = words[i:]
     if test:
         files = [w for w in rest if not w.startswith("-")]
-        return preloads + (files or list(NODE_TEST_DEFAULTS))
+        return preloads + (files or list(NODE_TEST_DEFAULTS)), plain
     if not rest:
-        return []
-    return preloads + [rest[0]]  # (the rest are the program's own arguments)
+        return [], True
+    return preloads + [rest[0]], plain  # (the rest are the program's own arguments)
 
 
 def node_script_files(scripts: object, package_dir: str,
                       is_file: Callable[[str], bool] = os.path.isfile,
-                      globs: "list[tuple[str, str]] | None" = None) -> list[tuple[str, str]]:
+                      globs: "list[tuple[str, str]] | None" = None,
+                      plain: "set[str] | None" = None) -> list[tuple[str, str]]:
     """(script name, absolute file) for each existing file a script of ``scripts`` (a
     package.json's "scripts" value) runs with ``node``; paths are relative to
     ``package_dir``, where npm runs scripts. The globs of ``node --test`` go to ``globs``
-    (script name, pattern relative to ``package_dir``), when given."""
+    (script name, pattern relative to ``package_dir``), when given; the files a command runs
+    without resolution hooks (:func:`_node_command`) to ``plain``, when given."""
     out: list[tuple[str, str]] = []
     if not isinstance(scripts, dict):
         return out
@@ -182,12 +199,15 @@ def node_script_files(scripts: object, package_dir: str,
         if not isinstance(name, str) or not isinstance(text, str) or "node" not in text:
             continue
         for words in _commands(text):
-            for f in _node_files(words):
+            files, unhooked = _node_command(words)
+            for f in files:
                 if _GLOB_CHARS.intersection(f):
                     if globs is not None and (name, f) not in globs:
                         globs.append((name, f[2:] if f.startswith("./") else f))
                     continue
                 path = _main_file(os.path.normpath(os.path.join(package_dir, f)), is_file)
+                if path is not None and unhooked and plain is not None:
+                    plain.add(path)
                 if path is not None and path not in seen:
                     seen.add(path)
                     out.append((name, path))
@@ -203,8 +223,9 @@ def _main_file(path: str, is_file: Callable[[str], bool]) -> "str | None":
     return None
 
 
-def _shebang_runs_node(line: str, file: str) -> bool:
-    """Does the ``#!`` ``line`` of ``file`` run it with plain node?"""
+def _shebang_runs_node(line: str, file: str, unhooked: bool = False) -> bool:
+    """Does the ``#!`` ``line`` of ``file`` run it with plain node (and, with ``unhooked``,
+    without resolution hooks)?"""
     if not line.startswith("#!"):
         return False
     words = line[2:].split()
@@ -212,7 +233,8 @@ def _shebang_runs_node(line: str, file: str) -> bool:
         words = words[1:]
         if words and words[0] in ("-S", "--split-string"):
             words = words[1:]
-    return _node_files(words + [file]) == [file]
+    files, plain = _node_command(words + [file])
+    return files == [file] and (plain or not unhooked)
 
 
 def bin_files(bin_field: object, package_dir: str) -> list[tuple[str, str]]:
@@ -258,6 +280,7 @@ class NodeRun:
     how: str   # "script" (an npm script) or "bin" (a command whose `#!` line runs node)
     name: str  # the script's or the command's name
     file: str  # absolute
+    plain: bool = True  # run without resolution hooks (:func:`_node_command`)
 
 
 def package_node_runs(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
@@ -266,9 +289,12 @@ def package_node_runs(manifest: dict, package_dir: str, is_file: Callable[[str],
     scripts and `bin` commands, and the globs of its `node --test` scripts (script name,
     pattern relative to ``package_dir``), for the caller to match."""
     globs: list[tuple[str, str]] = []
-    runs = [NodeRun("script", name, f)
-            for name, f in node_script_files(manifest.get("scripts"), package_dir, is_file, globs)]
-    runs += [NodeRun("bin", name, f) for name, f in node_bin_files(manifest.get("bin"), package_dir, first_line)]
+    plain: set[str] = set()
+    runs = [NodeRun("script", name, f, f in plain)
+            for name, f in node_script_files(manifest.get("scripts"), package_dir, is_file, globs, plain)]
+    for name, f in node_bin_files(manifest.get("bin"), package_dir, first_line):
+        line = first_line(f)
+        runs.append(NodeRun("bin", name, f, line is not None and _shebang_runs_node(line, f, unhooked=True)))
     return runs, globs
 
 
