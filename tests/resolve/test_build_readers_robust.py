@@ -14,15 +14,21 @@ WORDS = ["tsup", "tsup-node", "esbuild", "vite", "build", "rollup", "jest", "nod
          "-c", "--config", "--config=x.json", "-f", "cjs", "--format", "--format=cjs", "-e", "--external", "a,b",
          "--bundle", "--platform=node", "--packages=external", "--external:x", "-o", "-d", "dist", "build.mjs",
          "rollup.config.mjs", "src/a.ts", "--experimental-vm-modules", "NODE_OPTIONS=--experimental-vm-modules",
-         "node_modules/jest/bin/jest.js", "&&", ";", "|", "'", '"', "\\", "(", "{", "=", "--", "-"]
+         "node_modules/jest/bin/jest.js", "&&", ";", "|", "'", '"', "\\", "(", "{", "=", "--", "-", "babel",
+         "--out-dir", "-x", ".ts,.tsx", "--ignore", "--no-babelrc", "--config-file", "babel.config.json", "src",
+         "--roots", "--testPathIgnorePatterns", "NODE_ENV=production", "--env-name"]
 CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", ")", ",", ":", "...", "build",
                  "lib", "entry", "formats", "'es'", '"cjs"', "'umd'", "external", "/^x/", "/[/g", "rollupOptions",
                  "input", "output", "format", "plugins", "nodeResolve()", "import { build } from 'esbuild';",
                  "import * as esbuild from 'esbuild';", "esbuild.build(", "build(", "bundle", "true", "platform",
                  "'node'", "entryPoints", "packages", "testMatch", "testRegex", "projects", "path.join(__dirname,",
-                 "`x${y}`", "defineConfig(", "() =>", "const o =", "o", "\n", "\\", "'", '"', "\u2028", "\x00"]
+                 "`x${y}`", "defineConfig(", "() =>", "const o =", "o", "\n", "\\", "'", '"', "\u2028", "\x00",
+                 "presets", "plugins", "'@babel/preset-env'", "modules", "false", "exclude", "env", "overrides",
+                 "Object.keys(pkg.dependencies)", "import pkg from './package.json';", "(id) =>", "id.startsWith('.')",
+                 "!", "&&", "||", "deps.some((d) =>", "id ===", "d", "roots", "rootDir", "testPathIgnorePatterns",
+                 "require('./package.json')", "builtinModules", ".filter(", ".map(", "JSON.parse(readFileSync("]
 FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
-         "jest.config.json"]
+         "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -38,7 +44,7 @@ FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "
 def test_any_script_and_configuration(scripts, configs, tsup, jest):
     folder = "/nonexistent/pkg"
     files = {os.path.join(folder, n): t for n, t in configs.items()}
-    manifest = {"scripts": scripts, "tsup": tsup, "jest": jest}
+    manifest = {"scripts": scripts, "tsup": tsup, "jest": jest, "babel": jest}
     builds = package_cjs_builds(manifest, folder, files.__contains__, files.get, every_format=True)
     for b in builds:
         assert isinstance(b.entries, tuple) and isinstance(b.formats, tuple)

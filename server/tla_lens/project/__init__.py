@@ -124,7 +124,7 @@ def _test_files(globs: list[tuple[str, str]], pkg_dir: Path,
         return
     from wcmatch import glob as wcglob
 
-    flags = wcglob.GLOBSTAR | wcglob.BRACE
+    flags = wcglob.GLOBSTAR | wcglob.BRACE | wcglob.NEGATE  # (`!pattern`: an exclusion)
     by_script: dict[str, list[str]] = {}
     for script, pattern in globs:
         by_script.setdefault(script, []).append(pattern)
@@ -644,9 +644,12 @@ class Project:
         if build is not None:
             rel = self.graph.rel(Path(build.package_dir) / "package.json")
             flag = "`format: \"cjs\"` without `bundle: true`" if build.tool == "esbuild" and build.config \
-                else "`--format=cjs` without `--bundle`" if build.tool == "esbuild" else "`bundle: false`"
+                else "`--format=cjs` without `--bundle`" if build.tool == "esbuild" \
+                else f"with {build.how}" if build.tool == "Babel" else "`bundle: false`"
             self.tsc_cjs[path] = TscCjs(f"script `{build.script}` of {rel} compiles it alone into CommonJS, "
-                                        f"{flag}", rel, "", True, build.tool)
+                                        f"{flag}", self.graph.rel(Path(build.config)) if build.config and build.tool == "Babel"
+                                        else rel, "",
+                                        build.keeps_import, build.tool)
             return "cjs"
         if facts.dialect in (Dialect.TS, Dialect.TSX) and path.suffix in (".ts", ".tsx", ".cts") \
                 and path not in self.node_run and path not in self.cjs_bundled:
@@ -829,20 +832,20 @@ class Project:
             if manifest is None or manifest[0] != pkg_dir:
                 continue
             scripts = str(manifest[1].get("scripts"))
-            if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup")):
+            if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "babel")):
                 continue
             builds = package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
             self.build_scripts.update(Path(os.path.realpath(b.config)) for b in builds if b.config is not None)
             for build in sorted(builds, key=lambda b: not b.is_cjs):
                 if build.unread is not None:
                     continue  # (not modelled: `check --print-config` says why)
-                literal = [e for e in build.entries if not _GLOB_CHARS.intersection(e)]
+                literal = [e for e in build.entries if not _GLOB_CHARS.intersection(e) and not e.startswith("!")]
                 for e in literal:
                     path = os.path.normpath(os.path.join(pkg_dir, e))
                     if fs.is_file(path):
                         found.setdefault(Path(os.path.realpath(path)), build)
                 globs = [(build.script, e[2:] if e.startswith("./") else e)
-                         for e in build.entries if _GLOB_CHARS.intersection(e)]
+                         for e in build.entries if _GLOB_CHARS.intersection(e) or e.startswith("!")]
                 for _, path in _test_files(globs, pkg_dir, self.modules):
                     found.setdefault(path, build)
         return found

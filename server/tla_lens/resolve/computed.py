@@ -182,6 +182,64 @@ class Computed:
                     return os.path.normpath(os.path.join(self.cwd, path))  # (relative: to the working folder)
         return None
 
+    def literal(self, node, depth: int = 0):
+        """A value written as literals (objects, arrays, strings, numbers, `true`/`false`/
+        `null`, constants holding them) as Python data; raises _Unread for anything else."""
+        raw = node
+        node = self._unwrap(node)
+        if node is None or depth > 30:
+            raise _Unread("no value")
+        t = node.type
+        if t == "object":
+            out: dict = {}
+            for item in node.named_children:
+                if item.type == "comment":
+                    continue
+                if item.type == "pair":
+                    key = self._key(item)
+                    if key is None:
+                        raise _Unread(f"`{_text(item, self.src)[:40]}` has a computed key")
+                    out[key] = self.literal(item.child_by_field_name("value"), depth + 1)
+                elif item.type == "shorthand_property_identifier":
+                    out[_text(item, self.src)] = self.literal(item, depth + 1)
+                elif item.type == "spread_element" and item.named_children:
+                    part = self.literal(item.named_children[0], depth + 1)
+                    if not isinstance(part, dict):
+                        raise _Unread(f"`{_text(item, self.src)[:40]}` is not an object")
+                    out.update(part)
+                else:
+                    raise _Unread(f"`{_text(item, self.src)[:40]}` is not read")
+            return out
+        if t == "array":
+            out_list: list = []
+            for item in node.named_children:
+                if item.type == "comment":
+                    continue
+                if item.type == "spread_element" and item.named_children:
+                    part = self.literal(item.named_children[0], depth + 1)
+                    if not isinstance(part, list):
+                        raise _Unread(f"`{_text(item, self.src)[:40]}` is not an array")
+                    out_list.extend(part)
+                else:
+                    out_list.append(self.literal(item, depth + 1))
+            return out_list
+        if t in ("true", "false"):
+            return t == "true"
+        if t in ("null", "undefined"):
+            return None
+        if t == "number":
+            text = _text(node, self.src).replace("_", "")
+            try:
+                return float(text) if any(c in text for c in ".eE") and not text.startswith("0x") else int(text, 0)
+            except ValueError:
+                raise _Unread(f"`{text}` is not a number tla-lens reads") from None
+        if t == "unary_expression" and _text(node.child_by_field_name("operator"), self.src) == "!":
+            value = self.literal(node.child_by_field_name("argument"), depth + 1)
+            return not value
+        if t == "identifier" and _text(raw if raw is not None else node, self.src) == "undefined":
+            return None
+        return self._eval(node)  # (strings; raises _Unread for the rest)
+
     # -- lists of strings ------------------------------------------------------------------
     def string_list(self, node, env: Optional[dict] = None, depth: int = 0) -> list[str]:
         """The strings a list value holds: an array of strings and spreads, `Object.keys(…)` of

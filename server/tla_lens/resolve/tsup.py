@@ -72,6 +72,8 @@ class CjsBuild:
     # False: each entry compiled alone (esbuild without `--bundle`, tsup's `bundle: false`):
     # the entries are the build's CommonJS modules, their imports require() calls
     bundle: bool = True
+    keeps_import: bool = True  # import() stays import() (Babel's preset-env: a require() too)
+    how: str = ""              # what makes it CommonJS, for the messages (Babel: its preset or plugin)
 
     @property
     def is_cjs(self) -> bool:
@@ -351,6 +353,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     script they run: :mod:`esbuild_api`), each with its entries and what it keeps external.
     ``every_format``: the bundles in other formats too (esbuild compiles their TypeScript, not
     tsc)."""
+    from .babel import babel_builds
     from .esbuild_api import script_builds
     from .rollup import rollup_builds
     from .vite_lib import vite_builds
@@ -361,6 +364,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     out: list[CjsBuild] = script_builds(scripts, package_dir, is_file, read)
     out += vite_builds(scripts, package_dir, is_file, read)
     out += rollup_builds(scripts, package_dir, is_file, read)
+    out += babel_builds(scripts, package_dir, is_file, read, manifest)
     for name, text in scripts.items():
         if not isinstance(name, str) or not isinstance(text, str) or ("tsup" not in text and "esbuild" not in text):
             continue

@@ -313,6 +313,14 @@ class _Rules:
         """A top-level await in a file a compiler turns into CommonJS (tsc, esbuild or tsup
         compiling each file alone, tsx): the compiler refuses it (checked with tsc 5.9, esbuild
         0.28 and tsx 4.23)."""
+        if how.tool == "Babel":
+            msg = (f"top-level await in a file Babel compiles into CommonJS ({how.why}): Babel leaves the await "
+                   f"in the CommonJS output, which Node cannot load (\"await is only valid in async functions and "
+                   f"the top level bodies of modules\", or ERR_AMBIGUOUS_MODULE_SYNTAX in a package without a "
+                   f"\"type\"); move it into an async function, or compile ES modules (`modules: false`)")
+            for site in mod.facts.tla:
+                self.add(mod, site.keyword, "top-level-await", msg)
+            return
         if how.tool == "tsc":
             refusal = ("error TS1309: The current file is a CommonJS module and cannot use 'await' at the top "
                        "level" if how.keeps_import else
@@ -350,7 +358,14 @@ class _Rules:
             return
         tsc = self.a.tsc_cjs.get(mod.path)
         fix = f"load it with `await import(\"{edge.specifier}\")` instead"
-        if tsc is not None and not tsc.keeps_import:
+        if tsc is not None and tsc.tool == "Babel" and not tsc.keeps_import:
+            # (preset-env's dynamic-import transform makes import() a require() too)
+            fix = (f"keep import() as it is (`exclude: [\"@babel/plugin-transform-dynamic-import\"]` in "
+                   f"@babel/preset-env's options, {tsc.config}) and load it with `await import(\"{edge.specifier}\")`"
+                   f", or compile ES modules (`modules: false`)")
+        elif tsc is not None and tsc.tool == "Babel":
+            fix += " (Babel keeps import() as it is here), or compile ES modules (`modules: false`)"
+        elif tsc is not None and not tsc.keeps_import:
             # (`module: commonjs` compiles import() to require() too)
             fix = (f"set `module` to `node16` or `nodenext` in {tsc.config} (tsc keeps import() in CommonJS "
                    f"there) and load it with `await import(\"{edge.specifier}\")`")

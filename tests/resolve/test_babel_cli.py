@@ -1,0 +1,151 @@
+"""Babel's command line (`babel src -d lib` in an npm script) with @babel/preset-env (modules
+"auto": CommonJS from the command line) or @babel/plugin-transform-modules-commonjs: each file
+becomes a CommonJS module whose imports are require() calls — an ES module with top-level await
+there throws ERR_REQUIRE_ASYNC_MODULE when the output runs; preset-env makes import() a
+require() too unless its `exclude` names the dynamic-import transform; a top-level await is
+left in a CommonJS output Node cannot load. Held to Babel 7.29 compiling each package (its npm
+script run as npm runs it) and Node 26 running every output."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+
+from .test_tsup_cjs import PACKAGES
+
+SOURCES = {
+    "index": 'import { x } from "slow-dep";\nconsole.log(x);\n',
+    "sync": 'import { x } from "sync-dep";\nconsole.log(x);\n',
+    "dual": 'import { x } from "dual-dep";\nconsole.log(x);\n',
+    "lazy": 'export async function go() {\n  const { x } = await import("slow-dep");\n  console.log(x);\n}\ngo();\n',
+    "via": 'import { y } from "./helper.js";\nconsole.log(y);\n',
+    "helper": 'import { x } from "slow-dep";\nexport const y = x;\n',
+    "devlib": 'import { x } from "dev-lib";\nconsole.log(x);\n',
+    "own.test": 'import { x } from "slow-dep";\nconsole.log(x);\n',  # (left out by --ignore)
+}
+CASES = {
+    # package.json's "babel": preset-env, import() compiled to require() too
+    "package-json": ("babel src -d lib --ignore 'src/**/*.test.js'", ("package.json", {"presets": ["@babel/preset-env"]}),
+                     {"index", "via", "helper", "devlib", "lazy"}),
+    # babel.config.js, a function: preset-env keeping import() (its dynamic-import transform excluded)
+    "config-function": ("babel src --out-dir lib --ignore 'src/**/*.test.js'", ("babel.config.js", (
+        "module.exports = function (api) {\n  api.cache(true);\n  return {\n    presets: [[\"@babel/preset-env\", "
+        "{ targets: { node: \"22\" }, exclude: [\"@babel/plugin-transform-dynamic-import\"] }]],\n  };\n};\n")),
+        {"index", "via", "helper", "devlib"}),
+    # .babelrc (JSON5) with the plugin alone: import() kept
+    "babelrc-plugin": ("babel src -d lib --ignore 'src/**/*.test.js'", (".babelrc", (
+        '{\n  // CommonJS output\n  plugins: ["@babel/plugin-transform-modules-commonjs"],\n}\n')),
+        {"index", "via", "helper", "devlib"}),
+    # the production environment's block (NODE_ENV before the command)
+    "env-block": ("NODE_ENV=production babel src -d lib --ignore 'src/**/*.test.js'", ("babel.config.json", {
+        "env": {"production": {"presets": [["@babel/preset-env", {"modules": "commonjs"}]]}}}),
+        {"index", "via", "helper", "devlib", "lazy"}),
+}
+
+
+def _babel_project(tmp_path: Path, engines: Path, script: str, config, extra=None) -> Path:
+    root = Path(os.path.realpath(tmp_path)) / "lib"
+    for rel, text in PACKAGES.items():
+        (root / "node_modules" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "node_modules" / rel).write_text(text)
+    (root / "node_modules/@babel").symlink_to(engines / "@babel")  # (the presets the configuration names)
+    (root / "src").mkdir(parents=True)
+    for name, text in {**SOURCES, **(extra or {})}.items():
+        (root / "src" / f"{name}.js").write_text(text)
+    manifest = {"name": "lib", "version": "1.0.0", "scripts": {"build": script},
+                "dependencies": {"slow-dep": "1.0.0", "sync-dep": "1.0.0", "dual-dep": "1.0.0"},
+                "devDependencies": {"dev-lib": "1.0.0"}}
+    name, value = config
+    if name == "package.json":
+        manifest["babel"] = value
+    else:
+        (root / name).write_text(value if isinstance(value, str) else json.dumps(value))
+    (root / "package.json").write_text(json.dumps(manifest, indent=2))
+    return root
+
+
+def _compile(root: Path, node26: Path, engines: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=f"{engines / '.bin'}:{node26.parent}:{os.environ['PATH']}")
+    script = json.loads((root / "package.json").read_text())["scripts"]["build"]
+    return subprocess.run(["sh", "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_babel_commonjs_outputs_as_node_runs_them(case, node26, engines_node_modules, tmp_path):
+    script, config, expected = CASES[case]
+    root = _babel_project(tmp_path, engines_node_modules, script, config)
+    project = analyse(root, Config(), cache=False)
+    proc = _compile(root, node26, engines_node_modules)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    runs = {}
+    for out in sorted((root / "lib").glob("*.js")):
+        run = subprocess.run([str(node26), str(out)], cwd=root, capture_output=True, text=True, timeout=60)
+        runs[out.stem] = run.stdout + run.stderr
+    assert set(runs) == set(SOURCES) - {"own.test"}
+    throws = {name for name, out in runs.items() if "ERR_REQUIRE_ASYNC_MODULE" in out}
+    assert throws == expected, runs
+    errors = {f.path.stem for f in project.findings if f.code == "require-async"}
+    closure = {"via": {"via", "helper"}}
+    for name in runs:
+        assert bool(errors & closure.get(name, {name})) is (name in throws), (name, runs[name], errors)
+    assert "own.test" not in errors  # (not compiled: --ignore)
+    (f,) = [f for f in project.findings if f.path.stem == "index" and f.code == "require-async"]
+    assert f.message.startswith("Babel compiles this import to `require(\"slow-dep\")` (script `build` of "
+                                "package.json compiles it alone into CommonJS, with "), f.message
+    if "lazy" in expected:
+        (f,) = [f for f in project.findings if f.path.stem == "lazy" and f.code == "require-async"]
+        assert f.message.startswith("Babel compiles this import() to `require(\"slow-dep\")`"), f.message
+        assert "keep import() as it is (`exclude: [\"@babel/plugin-transform-dynamic-import\"]` in " \
+               "@babel/preset-env's options" in f.message
+    else:
+        assert "(Babel keeps import() as it is here), or compile ES modules (`modules: false`)" in f.message
+
+
+def test_es_modules_kept(node26, engines_node_modules, tmp_path):
+    """preset-env with `modules: false` keeps the ES modules: nothing is a require()."""
+    root = _babel_project(tmp_path, engines_node_modules, "babel src -d lib",
+                          ("babel.config.json", {"presets": [["@babel/preset-env", {"modules": False}]]}))
+    project = analyse(root, Config(), cache=False)
+    proc = _compile(root, node26, engines_node_modules)
+    assert proc.returncode == 0 and "require(" not in (root / "lib/index.js").read_text()
+    assert not [f for f in project.findings if f.code == "require-async"]
+    assert project.modules[root / "src/index.js"].is_async
+
+
+def test_top_level_await_left_in_commonjs(node26, engines_node_modules, tmp_path):
+    root = _babel_project(tmp_path, engines_node_modules, "babel src -d lib", ("package.json", {"presets": [
+                          "@babel/preset-env"]}), {"tla": "export const v = await Promise.resolve(1);\n"})
+    project = analyse(root, Config(), cache=False)
+    proc = _compile(root, node26, engines_node_modules)
+    assert proc.returncode == 0, proc.stderr  # (Babel compiles it)
+    run = subprocess.run([str(node26), "lib/tla.js"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0 and "ERR_AMBIGUOUS_MODULE_SYNTAX" in run.stderr, run.stderr
+    (f,) = [f for f in project.findings if f.code == "top-level-await" and f.path.stem == "tla"]
+    assert f.message.startswith("top-level await in a file Babel compiles into CommonJS (script `build` of "
+                                "package.json compiles it alone into CommonJS, with @babel/preset-env's `modules` "
+                                "(\"auto\")): Babel leaves the await in the CommonJS output, which Node cannot "
+                                "load"), f.message
+    assert "ERR_AMBIGUOUS_MODULE_SYNTAX" in f.message
+
+
+def test_print_config_lists_the_compilation(engines_node_modules, tmp_path):
+    root = _babel_project(tmp_path, engines_node_modules, "babel src lib/extra.js -d lib -x .js,.jsx --no-babelrc",
+                          ("babel.config.json", {"presets": ["@babel/preset-env"], "overrides": [{"test": "x"}]}))
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    (build,) = json.loads(r.stdout)["tsupBuilds"]
+    assert build["tool"] == "Babel" and build["notRead"] == "babel.config.json: `overrides` is not read"
+    (root / "babel.config.json").write_text('{"presets": ["@babel/preset-env"]}')
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    (build,) = json.loads(r.stdout)["tsupBuilds"]
+    assert build == {"file": "package.json", "script": "build", "tool": "Babel", "formats": ["cjs"],
+                     "entries": ["src/**/*.{js,jsx}", "lib/extra.js/**/*.{js,jsx}"], "external": [], "bundle": False,
+                     "config": "babel.config.json"}
