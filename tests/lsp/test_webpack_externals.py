@@ -238,3 +238,26 @@ async def test_rollup_configuration_edited(lsp):
     s.disk({"rollup.config.mjs": ROLLUP.replace('format: "cjs"', 'format: "es"')})
     assert await wait_for(lambda: s.diagnostics("src/server.js", "async-import"))
     assert not s.diagnostics("src/server.js", "require-async")
+
+
+BABEL_FILES = {
+    "package.json": '{"name": "svc", "scripts": {"build": "babel src -d lib"}, "dependencies": {"db-pool": "1.0.0"}}',
+    ".babelrc": '{ presets: ["@babel/preset-env"] }',
+    "src/server.js": 'import { pool } from "db-pool";\n\nexport function start() {\n  return pool;\n}\n',
+    "node_modules/db-pool/package.json": '{"name": "db-pool", "type": "module", "exports": "./pool.js"}',
+    "node_modules/db-pool/pool.js": "export const pool = await Promise.resolve({});\n",
+}
+
+
+async def test_babel_configuration_edited(lsp):
+    """Babel's preset-env compiles the file into CommonJS (held to Babel and Node in
+    tests/resolve/test_babel_cli.py): the import is a require() of an async module, an error;
+    .babelrc edited on disk to keep ES modules (`modules: false`): an async import instead."""
+    s = await lsp(BABEL_FILES)
+    s.open("src/server.js")
+    assert await wait_for(lambda: s.diagnostics("src/server.js", "require-async"))
+    (d,) = s.diagnostics("src/server.js", "require-async")
+    assert d.message.startswith("Babel compiles this import to `require(\"db-pool\")`")
+    s.disk({".babelrc": '{ presets: [["@babel/preset-env", { modules: false }]] }'})
+    assert await wait_for(lambda: s.diagnostics("src/server.js", "async-import"))
+    assert not s.diagnostics("src/server.js", "require-async")

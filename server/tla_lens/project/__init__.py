@@ -152,6 +152,10 @@ def _strippable(path: Path, mod: Module) -> bool:
     return mod.facts.dialect is Dialect.TS and "node_modules" not in path.parts
 
 
+# build configurations written as data (a JavaScript one is a module: Project.build_scripts)
+_BUILD_DATA = frozenset({"babel.config.json", ".babelrc", ".babelrc.json", "jest.config.json"})
+
+
 def _node_resolves(path: Path, mod: Module) -> bool:
     """Does Node resolve the relative imports of ``path`` exactly as written when it runs it:
     a TypeScript file (type stripping) or an ES module (.js, .mjs; not .jsx, which Node does
@@ -1383,8 +1387,8 @@ class Project:
                 continue
             if p.name in BUNDLER_CONFIGS:
                 structural = True  # its resolve.alias may send imports anywhere
-            if p.name in TSUP_CONFIGS:
-                structural = True  # which builds tsup makes, and what they keep external
+            if p.name in TSUP_CONFIGS or p.name in _BUILD_DATA:
+                structural = True  # which builds tsup (Babel, Jest) makes, and what they keep external
                 if dialect_for_path(p) is None:
                     continue
             if dialect_for_path(p) is None:
