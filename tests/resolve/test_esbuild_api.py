@@ -58,6 +58,31 @@ const ctx = await esbuild.context({
 await ctx.rebuild();
 await ctx.dispose();
 """, {"index"}),
+    # one build per format, by a loop (`.map` of a list); the extension chosen by the format
+    "loop-map": ("build.mjs", """import { build } from "esbuild";
+
+const shared = { bundle: true, platform: "node", packages: "external", outdir: "dist" };
+await Promise.all(["esm", "cjs"].map((format) =>
+  build({
+    ...shared,
+    entryPoints: ["src/index.ts", "src/sync.ts", "src/dual.ts", "src/lazy.ts", "src/via.ts", "src/devlib.ts"],
+    format,
+    outExtension: { ".js": format === "cjs" ? ".cjs" : ".mjs" },
+  }),
+));
+""", {"index", "via", "devlib"}),
+    # the same by `for … of` over a constant
+    "loop-for-of": ("build.mjs", """import * as esbuild from "esbuild";
+
+const formats = ["cjs", "esm"];
+for (const format of formats) {
+  await esbuild.build({
+    entryPoints: ["src/index.ts", "src/sync.ts", "src/via.ts"],
+    bundle: true, platform: "node", format, external: ["slow-dep", "sync-dep"], outdir: "dist",
+    outExtension: { ".js": `.${format === "esm" ? "mjs" : "cjs"}` },
+  });
+}
+""", {"index", "via"}),
     # `external` from the manifest the script reads (JSON.parse of readFileSync)
     "manifest": ("build.mjs", """import { build } from "esbuild";
 import { readFileSync } from "node:fs";
@@ -153,7 +178,7 @@ await esbuild.build({{ entryPoints: ["src/tla.ts"], bundle: true, platform: "{pl
 
 
 def test_options_not_read_are_said(tmp_path):
-    """A build whose options are computed (a loop over formats) is not modelled; print-config
+    """A build whose options are computed (a loop over what a function returns) is not modelled; print-config
     says which call and why. A call without `bundle: true` compiles each file alone: into
     CommonJS with `format: "cjs"` (listed, `"bundle": false`), else as it is (not listed)."""
     root = tmp_path / "p"
@@ -162,7 +187,7 @@ def test_options_not_read_are_said(tmp_path):
     (root / "package.json").write_text(json.dumps({"name": "p", "scripts": {"build": "node build.mjs"}}))
     (root / "build.mjs").write_text("""import * as esbuild from "esbuild";
 
-for (const format of ["cjs", "esm"]) {
+for (const format of formats()) {
   await esbuild.build({ entryPoints: ["src/index.ts"], bundle: true, format, outdir: `dist/${format}` });
 }
 await esbuild.build({ entryPoints: ["src/index.ts"], outdir: "lib", format: "cjs" });
@@ -173,7 +198,7 @@ await esbuild.build({ entryPoints: ["src/index.ts"], outdir: "esm" });
     build, alone = json.loads(r.stdout)["tsupBuilds"]
     assert build["tool"] == "esbuild" and build["config"] == "build.mjs"
     assert build["notRead"] == ("build.mjs: the options of the call at line 4 are not read: "
-                                "`format` is not a value written in the file"), build
+                                "`formats()` is not a list tla-lens reads without running the configuration"), build
     assert alone == {"file": "package.json", "script": "build", "tool": "esbuild", "entries": ["src/index.ts"],
                      "formats": ["cjs"], "external": [], "bundle": False, "config": "build.mjs"}
     project = analyse(root, Config(), cache=False)

@@ -11,7 +11,10 @@ JavaScript): `entryPoints` (strings, `{in, out}` objects, or an object of names 
 `bundle`, `platform`, `format`, `external` and `packages`; strings may be built with
 `path.join`/`path.resolve` of `__dirname`, `import.meta.dirname` or `process.cwd()`.
 Relative entries are relative to the package's folder (esbuild's working folder is the
-script's: npm runs it there; `absWorkingDir` written as a literal moves it).
+script's: npm runs it there; `absWorkingDir` written as a literal moves it). A call inside
+loops over strings (`for (const x of LIST)`, `LIST.map((x) => …)`; LIST a list
+:meth:`string_list` reads) is read once per value, the loop's names standing for it (and
+`x === "cjs" ? … : …` decided by it).
 
 esbuild's defaults, as esbuild 0.28 applies them: without `format`, a bundle for `platform:
 "node"` is CommonJS, for `"neutral"` an ES module, for the browser (the default platform) an
@@ -84,6 +87,7 @@ class _Script(_Reader):
     def __init__(self, path: str, text: str, cwd: str, read: Callable[[str], Optional[str]]) -> None:
         super().__init__(path, text, read)
         self.cwd = cwd  # (npm runs the script in the package's folder)
+        self.env: dict[str, str] = {}  # the loop names around the call being read
         self.namespaces: set[str] = set()    # `esbuild` in `esbuild.build(…)`
         self.functions: dict[str, str] = {}  # local name -> `build` / `buildSync` / `context`
         for stmt in self.root.named_children:
@@ -128,16 +132,49 @@ class _Script(_Reader):
                 try:
                     if not argv:
                         raise _Unread("a call without options")
-                    self._options(argv[0], opts, 0)
-                    if opts.get("bundle") is not True and opts.get("format") != "cjs":
-                        continue  # (each file compiled alone, its format kept: nothing to model)
-                    out.append((opts, None))
+                    # (one call per value of the loops around it: `for (const format of […])`)
+                    for env in self._loop_values(node):
+                        opts = {}
+                        self.env = env
+                        self._options(argv[0], opts, 0)
+                        if opts.get("bundle") is not True and opts.get("format") != "cjs":
+                            continue  # (each file compiled alone, its format kept: nothing to model)
+                        out.append((opts, None))
                 except _Unread as e:
                     line = node.start_point[0] + 1
                     out.append((opts, f"the options of the call at line {line} are not read: {e}"))
+                finally:
+                    self.env = {}
                 continue
             stack.extend(reversed(node.named_children))
         return out
+
+    def _loop_values(self, call) -> list[dict[str, str]]:
+        """The values the names of the loops around ``call`` take, one dict per iteration:
+        `for (const x of LIST)` and `LIST.map((x) => …)` (also `forEach`) over a list of
+        strings (:meth:`string_list`); [{}] outside loops. Raises _Unread for a loop over
+        anything else."""
+        envs: list[dict[str, str]] = [{}]
+        node, child = call.parent, call
+        while node is not None:
+            name, values = None, None
+            if node.type == "for_in_statement" and child == node.child_by_field_name("body"):
+                op, left = node.child_by_field_name("operator"), node.child_by_field_name("left")
+                if op is None or _text(op, self.src) != "of" or left is None or left.type != "identifier":
+                    raise _Unread(f"the loop at line {node.start_point[0] + 1} is not a `for … of` over strings")
+                name, values = _text(left, self.src), self.string_list(node.child_by_field_name("right"))
+            elif node.type in ("arrow_function", "function_expression") and node.parent is not None and \
+                    node.parent.type == "arguments" and node.parent.parent is not None:
+                outer = node.parent.parent.child_by_field_name("function")
+                prop = outer.child_by_field_name("property") if outer is not None and \
+                    outer.type == "member_expression" else None
+                if prop is not None and _text(prop, self.src) in ("map", "forEach", "flatMap"):
+                    name, _, _ = self._lambda(node)
+                    values = self.string_list(outer.child_by_field_name("object"))
+            if name is not None and values is not None:
+                envs = [{**env, name: v} for v in values for env in envs][:64]
+            node, child = node.parent, node
+        return envs
 
     def _options(self, node, opts: dict, depth: int) -> None:
         obj = self._unwrap(node)
@@ -151,8 +188,8 @@ class _Script(_Reader):
                 continue
             if item.type == "shorthand_property_identifier":
                 key = _text(item, self.src)
-                value = self._unwrap(item)
-                if value is item:
+                value = item if key in self.env else self._unwrap(item)
+                if value is item and key not in self.env:
                     if key in _READ_KEYS:
                         raise _Unread(f"`{key}` is not a value written in the file")
                     continue
@@ -168,16 +205,23 @@ class _Script(_Reader):
             opts[key] = self._value(key, value)
 
     def _value(self, key: str, node):
+        if node is not None and node.type in ("identifier", "shorthand_property_identifier") and \
+                _text(node, self.src) in self.env:
+            value = self.env[_text(node, self.src)]
+            if key in ("platform", "format", "packages", "absWorkingDir"):
+                return value
+            raise _Unread(f"`{key}` is a loop's string")
         if key == "bundle":
             if node is None or node.type not in ("true", "false"):
                 raise _Unread("`bundle` is not `true` or `false`")
             return node.type == "true"
         if key in ("platform", "format", "packages"):
-            if node is None or node.type != "string":
+            if node is None or node.type not in ("string", "template_string", "binary_expression",
+                                                 "ternary_expression"):
                 raise _Unread(f"`{key}` is not a string")
-            return self._string(node)
+            return self._choice(node)
         if key == "absWorkingDir":
-            return self._eval(node)
+            return self.string_in(node, self.env)
         if key == "external":
             return self.string_list(node)  # (strings, spreads, `Object.keys(pkg.dependencies)`: computed.py)
         if node is None or node.type not in ("array", "object"):
@@ -191,8 +235,36 @@ class _Script(_Reader):
             item = self._unwrap(item)
             if item is not None and item.type == "object" and key == "entryPoints":
                 item = self._prop(item, "in")  # ({in: file, out: name})
-            out.append(self._eval(item))
+            out.append(self.string_in(item, self.env))
         return out
+
+    def _choice(self, node) -> str:
+        """A string option: a string, one built of the loop's names, or `x === "cjs" ? "a" :
+        "b"` of them."""
+        node = self._unwrap_only(node)
+        if node is not None and node.type == "ternary_expression":
+            branch = "consequence" if self._truth(node.child_by_field_name("condition")) else "alternative"
+            return self._choice(node.child_by_field_name(branch))
+        return self.string_in(node, self.env)
+
+    def _truth(self, node) -> bool:
+        """A condition over strings: `===`/`!==` (`==`/`!=`), `!`, `&&`, `||`."""
+        node = self._unwrap_only(node)
+        if node is not None and node.type == "unary_expression" and \
+                _text(node.child_by_field_name("operator"), self.src) == "!":
+            return not self._truth(node.child_by_field_name("argument"))
+        if node is not None and node.type == "binary_expression":
+            op = _text(node.child_by_field_name("operator"), self.src)
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if op == "&&":
+                return self._truth(left) and self._truth(right)
+            if op == "||":
+                return self._truth(left) or self._truth(right)
+            if op in ("===", "==", "!==", "!="):
+                same = self.string_in(left, self.env) == self.string_in(right, self.env)
+                return same if op in ("===", "==") else not same
+        raise _Unread(f"`{_text(node, self.src)[:60] if node is not None else ''}` is not a condition "
+                      f"tla-lens reads")
 
 
 def _calls(file: str, text: str, package_dir: str,
