@@ -138,3 +138,30 @@ def test_top_level_await_tsc_refuses(module, code, node26, engines_node_modules,
     assert f.code == "top-level-await" and f"tsc reports \"error {code}:" in f.message, f.message
     assert proc.stdout.split(f"error {code}: ")[1].split("\n")[0].startswith(
         f.message.split(f"error {code}: ")[1].split('"')[0].rstrip("…").rstrip(", "))
+
+
+@pytest.mark.parametrize("module", ["node16", "nodenext", "commonjs"])
+def test_lazy_import_fix_where_tsc_keeps_import(module, node26, engines_node_modules, tmp_path):
+    """Where tsc keeps import() in its CommonJS output (node16, nodenext), the lazy import()
+    fix is offered, and the output of the fixed file runs; under `commonjs` (import() compiled
+    to require() too) it is not offered."""
+    from tla_lens.fixes import lazy_import
+    from tla_lens.fixes.edits import apply_edits
+
+    root = _project(tmp_path, module, None)
+    (root / "src/index.ts").write_text('import { x } from "slow-dep";\n\nexport async function show() {\n'
+                                       '  console.log("got", x);\n}\nshow();\n')
+    project = analyse(root, Config(), cache=False)
+    mod = project.modules[root / "src/index.ts"]
+    (edge,) = [e for e in mod.edges if e.specifier == "slow-dep"]
+    assert project.lazy_import_helps(edge) is (module != "commonjs")
+    if module == "commonjs":
+        return
+    (root / "src/index.ts").write_bytes(apply_edits(mod.source, lazy_import(mod.source, mod.facts.dialect, 0).edits))
+    project = analyse(root, Config(), cache=False)
+    assert not [f for f in project.findings if f.code == "require-async"]
+    subprocess.run([str(node26), str(engines_node_modules / "ts5/bin/tsc"), "-p", str(root)], capture_output=True,
+                   text=True, timeout=180)
+    run = subprocess.run([str(node26), str(root / "dist/index.js")], cwd=root, capture_output=True, text=True,
+                         timeout=60)
+    assert "ERR_REQUIRE_ASYNC_MODULE" not in run.stderr and "got 1" in run.stdout, run.stdout + run.stderr

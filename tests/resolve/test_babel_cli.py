@@ -149,3 +149,28 @@ def test_print_config_lists_the_compilation(engines_node_modules, tmp_path):
     assert build == {"file": "package.json", "script": "build", "tool": "Babel", "formats": ["cjs"],
                      "entries": ["src/**/*.{js,jsx}", "lib/extra.js/**/*.{js,jsx}"], "external": [], "bundle": False,
                      "config": "babel.config.json"}
+
+
+@pytest.mark.parametrize("case", ["babelrc-plugin", "package-json"])
+def test_lazy_import_fix_where_babel_keeps_import(case, node26, engines_node_modules, tmp_path):
+    """The plugin alone keeps import(): the lazy import() fix is offered, and the compiled
+    fixed file runs; preset-env compiles import() to require() too: not offered."""
+    from tla_lens.fixes import lazy_import
+    from tla_lens.fixes.edits import apply_edits
+
+    script, config, _ = CASES[case]
+    extra = {"show": 'import { x } from "slow-dep";\n\nexport async function show() {\n  console.log(x);\n}\nshow();\n'}
+    root = _babel_project(tmp_path, engines_node_modules, script, config, extra)
+    project = analyse(root, Config(), cache=False)
+    mod = project.modules[root / "src/show.js"]
+    (edge,) = mod.edges
+    helps = case == "babelrc-plugin"
+    assert project.lazy_import_helps(edge) is helps
+    if not helps:
+        return
+    (root / "src/show.js").write_bytes(apply_edits(mod.source, lazy_import(mod.source, mod.facts.dialect, 0).edits))
+    assert not [f for f in analyse(root, Config(), cache=False).findings
+                if f.code == "require-async" and f.path.stem == "show"]
+    assert _compile(root, node26, engines_node_modules).returncode == 0
+    run = subprocess.run([str(node26), "lib/show.js"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() == "A", run.stdout + run.stderr

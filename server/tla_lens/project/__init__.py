@@ -771,10 +771,17 @@ class Project:
         """Does loading ``edge``'s module with `await import()` where it is used stop the wait
         (the lazy quick fix)? For a static import, unless in a test file Jest runs as CommonJS
         (import() fails there too); for an import tsup's or esbuild's CommonJS build require()s
-        (they keep import() as it is)."""
+        (they keep import() as it is); for an import a compiler turns into a require() where it
+        keeps import() (tsc under node16/nodenext, tsx, esbuild or tsup compiling each file,
+        Babel's modules plugin without preset-env)."""
+        if edge.source in self.jest_tests:
+            return False
         if edge.kind is EdgeKind.STATIC:
-            return edge.source not in self.jest_tests
-        return self.tsup_build_of(edge) is not None
+            return True
+        if self.tsup_build_of(edge) is not None:
+            return True
+        how = self.tsc_cjs.get(edge.source) if edge.kind is EdgeKind.REQUIRE else None
+        return how is not None and how.keeps_import and isinstance(edge.fact, StaticImport)
 
     def kept_by_node(self, edge: Edge) -> Optional[str]:
         """For a static import that TypeScript would drop (no value of it used) but that Node
