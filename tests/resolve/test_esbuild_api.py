@@ -62,20 +62,21 @@ await ctx.dispose();
     "loop-map": ("build.mjs", """import { build } from "esbuild";
 
 const shared = { bundle: true, platform: "node", packages: "external", outdir: "dist" };
-await Promise.all(["esm", "cjs"].map((format) =>
-  build({
+await Promise.all(["esm", "cjs"].map(async (format) => {
+  await build({
     ...shared,
     entryPoints: ["src/index.ts", "src/sync.ts", "src/dual.ts", "src/lazy.ts", "src/via.ts", "src/devlib.ts"],
     format,
     outExtension: { ".js": format === "cjs" ? ".cjs" : ".mjs" },
-  }),
-));
+  });
+}));
 """, {"index", "via", "devlib"}),
     # the same by `for … of` over a constant
     "loop-for-of": ("build.mjs", """import * as esbuild from "esbuild";
 
 const formats = ["cjs", "esm"];
 for (const format of formats) {
+  // (a block, not one expression)
   await esbuild.build({
     entryPoints: ["src/index.ts", "src/sync.ts", "src/via.ts"],
     bundle: true, platform: "node", format, external: ["slow-dep", "sync-dep"], outdir: "dist",

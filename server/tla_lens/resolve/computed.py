@@ -339,6 +339,18 @@ class Computed:
         """(its one parameter's name, the expression it returns) of a function of one
         parameter (an arrow function, a function expression, a top-level function), and the names
         of its other parameters."""
+        name, node, others = self.parameters(node)
+        body = node.child_by_field_name("body")
+        if body is not None and body.type == "statement_block":
+            stmts = [s for s in body.named_children if s.type != "comment"]
+            if len(stmts) != 1 or stmts[0].type != "return_statement" or not stmts[0].named_children:
+                raise _Unread(f"`{_text(node, self.src)[:60]}` is more than one `return` of an expression")
+            body = stmts[0].named_children[0]
+        return name, body, others
+
+    def parameters(self, node) -> tuple[str, object, frozenset]:
+        """(its first parameter's name, the function, the names of its other parameters) of a
+        function (an arrow function, a function expression, a top-level function)."""
         node = self._unwrap(node)
         if node is not None and node.type == "identifier":
             node = self.functions.get(_text(node, self.src), node)
@@ -357,13 +369,7 @@ class Computed:
         if not names or names[0].type != "identifier":
             raise _Unread(f"`{_text(node, self.src)[:60]}` does not take one named parameter")
         others = frozenset(_text(p, self.src) for p in names[1:])
-        body = node.child_by_field_name("body")
-        if body is not None and body.type == "statement_block":
-            stmts = [s for s in body.named_children if s.type != "comment"]
-            if len(stmts) != 1 or stmts[0].type != "return_statement" or not stmts[0].named_children:
-                raise _Unread(f"`{_text(node, self.src)[:60]}` is more than one `return` of an expression")
-            body = stmts[0].named_children[0]
-        return _text(names[0], self.src), body, others
+        return _text(names[0], self.src), node, others
 
     @functools.cached_property
     def functions(self) -> dict:

@@ -169,7 +169,7 @@ class _Script(_Reader):
                 prop = outer.child_by_field_name("property") if outer is not None and \
                     outer.type == "member_expression" else None
                 if prop is not None and _text(prop, self.src) in ("map", "forEach", "flatMap"):
-                    name, _, _ = self._lambda(node)
+                    name, _, _ = self.parameters(node)
                     values = self.string_list(outer.child_by_field_name("object"))
             if name is not None and values is not None:
                 envs = [{**env, name: v} for v in values for env in envs][:64]
