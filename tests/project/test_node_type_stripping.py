@@ -121,6 +121,10 @@ def test_editing_the_imports_and_the_scripts(workspace):
     ("node src/a", []),  # (no TypeScript extension is added)
     ("tsx src/a.ts", []),
     ("node 'src/a.ts", []),  # (unbalanced quote: nothing read)
+    ("nodemon --watch src -e js,json src/c.js", ["src/c.js"]),  # (nodemon runs JavaScript with node)
+    ("npx nodemon src/a.ts", []),  # (TypeScript: ts-node, its execMap)
+    ("pnpm exec nodemon -- src/d", ["src/d/index.js"]),
+    ("nodemon --exec 'node --import tsx' src/c.js", []),
 ])
 def test_script_commands(tmp_path, command, files):
     (tmp_path / "src" / "d").mkdir(parents=True)

@@ -6,7 +6,8 @@ and keeps every import as written (no elision: ``import { helper }`` never used,
 Node runs is known from the commands that start it; this module reads the ``scripts`` of a
 package.json for ``node [options] FILE`` and gives the files.
 
-A command counts when its program is ``node`` (after ``VAR=value`` assignments, ``env``,
+A command counts when its program is ``node`` (or ``nodemon`` running a JavaScript file; after
+``VAR=value`` assignments, ``env``,
 ``cross-env`` or ``dotenv --``), it does not evaluate code given on the command line
 (``-e``/``-p``), it does not turn type stripping off, and it loads no module that may compile
 TypeScript itself (``--import tsx``, ``-r ts-node/register``, ``--loader @swc-node/…``: those
@@ -141,6 +142,9 @@ def _node_command(words: list[str]) -> tuple[list[str], bool]:
     """(the files one ``node …`` command runs, as written, or none; whether Node resolves
     their imports as it does by itself: no loader, no preload that may register resolution
     hooks — `module.register()` in a project's `--import ./hooks.mjs`, a package's)."""
+    mon = program_words(words, ("nodemon",))  # (also `npx nodemon`)
+    if mon is not None:
+        return _nodemon(mon)
     words = _program(words)
     if not words or os.path.basename(words[0]) not in ("node", "node.exe"):
         return [], True
@@ -180,6 +184,34 @@ def _node_command(words: list[str]) -> tuple[list[str], bool]:
     if not rest:
         return [], True
     return preloads + [rest[0]], plain  # (the rest are the program's own arguments)
+
+
+# nodemon's options with a value as the next word
+_NODEMON_VALUED = frozenset({"-e", "--ext", "-w", "--watch", "-i", "--ignore", "-x", "--exec", "--delay", "-d",
+                             "--signal", "-s", "--config", "--cwd", "-P", "--polling-interval"})
+
+
+def _nodemon(words: list[str]) -> tuple[list[str], bool]:
+    """`nodemon [options] FILE`: Node runs a JavaScript FILE (nodemon restarts it on changes);
+    a TypeScript one goes to ts-node (nodemon's default `execMap`), `--exec` to another
+    program: none."""
+    i = 1
+    while i < len(words):
+        w = words[i]
+        if w == "--":
+            i += 1
+            break
+        if not w.startswith("-"):
+            break
+        name, eq, _ = w.partition("=")
+        if name in ("-x", "--exec"):
+            return [], True
+        if name in _NODEMON_VALUED and not eq:
+            i += 1
+        i += 1
+    if i >= len(words) or words[i].endswith((".ts", ".mts", ".cts", ".tsx")):
+        return [], True
+    return [words[i]], True
 
 
 def node_script_files(scripts: object, package_dir: str,
