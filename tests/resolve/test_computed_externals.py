@@ -125,3 +125,18 @@ def test_print_config_shows_the_function(tmp_path):
                        capture_output=True, text=True, timeout=120)
     (build,) = json.loads(r.stdout)["tsupBuilds"]
     assert build["external"] == ['(id) => id === "dep-a"'] and "notRead" not in build
+
+
+def test_tsup_external_from_the_manifest(tmp_path):
+    """tsup keeps `dependencies` and `peerDependencies` external itself; a configuration adds
+    the devDependencies from the manifest (and bundles one of them, `noExternal`)."""
+    manifest = {**MANIFEST, "scripts": {"build": "tsup"}, "devDependencies": {"dev": "1", "dev2": "1"}}
+    (tmp_path / "package.json").write_text(json.dumps(manifest))
+    (tmp_path / "tsup.config.ts").write_text(
+        'import pkg from "./package.json";\n\nexport default {\n  entry: ["src/index.ts"],\n'
+        '  external: [...Object.keys(pkg.devDependencies)],\n  noExternal: Object.keys(pkg.devDependencies)'
+        '.filter((n) => n === "dev2"),\n};\n')
+    (build,) = package_cjs_builds(manifest, str(tmp_path), lambda p: Path(p).is_file(),
+                                  lambda p: Path(p).read_text() if Path(p).is_file() else None)
+    assert build.unread is None, build.unread
+    assert {i for i in ("dep-a", "dev", "dev2", "other") if build.keeps_external(i)} == {"dep-a", "dev"}

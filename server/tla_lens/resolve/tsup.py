@@ -286,7 +286,7 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
         return out
     from .bundler import _Reader, _text
 
-    reader = _Reader(path, text)
+    reader = _Reader(path, text, read)
     cfg = reader._default_export()
     if cfg is None:
         # `module.exports = {…}`
@@ -320,6 +320,13 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
         got: list = []
         for item in items:
             if item is not None and item.type == "comment":
+                continue
+            if item is not None and key in ("external", "noExternal") and (
+                    item.type == "spread_element" or getattr(reader._unwrap(item), "type", "") in (
+                        "call_expression", "identifier")):
+                # `...Object.keys(pkg.devDependencies)`: names computed from the manifest (computed.py)
+                inner = item.named_children[0] if item.type == "spread_element" and item.named_children else item
+                got += [("name", n) for n in reader.string_list(inner)]
                 continue
             if item is not None and item.type == "pair" and key == "entry":
                 item = reader._unwrap(item.child_by_field_name("value"))  # ({name: file})
