@@ -26,7 +26,9 @@ CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", 
                  "presets", "plugins", "'@babel/preset-env'", "modules", "false", "exclude", "env", "overrides",
                  "Object.keys(pkg.dependencies)", "import pkg from './package.json';", "(id) =>", "id.startsWith('.')",
                  "!", "&&", "||", "deps.some((d) =>", "id ===", "d", "roots", "rootDir", "testPathIgnorePatterns",
-                 "require('./package.json')", "builtinModules", ".filter(", ".map(", "JSON.parse(readFileSync("]
+                 "require('./package.json')", "builtinModules", ".filter(", ".map(", "JSON.parse(readFileSync(",
+                 "import { nodeExternalsPlugin } from 'esbuild-node-externals';", "nodeExternalsPlugin(",
+                 "allowList", "packagePath", "for (const f of", "formats"]
 FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
          "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json"]
 

@@ -84,6 +84,17 @@ for (const format of formats) {
   });
 }
 """, {"index", "via"}),
+    # esbuild-node-externals' plugin: the package.json's dependencies external, less its allowList
+    # (devDependencies left to the bundle)
+    "node-externals-plugin": ("build.mjs", """import { build } from "esbuild";
+import { nodeExternalsPlugin } from "esbuild-node-externals";
+
+await build({
+  entryPoints: ["src/index.ts", "src/sync.ts", "src/dual.ts", "src/lazy.ts", "src/via.ts", "src/devlib.ts"],
+  bundle: true, platform: "node", outdir: "dist", outExtension: { ".js": ".cjs" },
+  plugins: [nodeExternalsPlugin({ allowList: ["sync-dep"], devDependencies: false })],
+});
+""", {"index", "via", "devlib"}),
     # `external` from the manifest the script reads (JSON.parse of readFileSync)
     "manifest": ("build.mjs", """import { build } from "esbuild";
 import { readFileSync } from "node:fs";
@@ -108,6 +119,7 @@ def _script_project(tmp_path: Path, engines: Path, file: str, text: str, **packa
     (root / file).write_text(text)
     # (the build script imports esbuild: the engines' copy)
     (root / "node_modules" / "esbuild").symlink_to(engines / "esbuild")
+    (root / "node_modules" / "esbuild-node-externals").symlink_to(engines / "esbuild-node-externals")
     return root
 
 

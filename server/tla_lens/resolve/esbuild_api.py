@@ -40,7 +40,10 @@ from .tsup import CjsBuild, read_once
 __all__ = ["script_builds"]
 
 _FUNCTIONS = ("build", "buildSync", "context")
-_READ_KEYS = frozenset({"entryPoints", "bundle", "platform", "format", "external", "packages", "absWorkingDir"})
+_READ_KEYS = frozenset({"entryPoints", "bundle", "platform", "format", "external", "packages", "absWorkingDir",
+                        "plugins"})
+_NODE_EXTERNALS = "esbuild-node-externals"
+_SECTIONS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 
 
 def script_builds(scripts: object, package_dir: str, is_file: Callable[[str], bool],
@@ -88,6 +91,7 @@ class _Script(_Reader):
         super().__init__(path, text, read)
         self.cwd = cwd  # (npm runs the script in the package's folder)
         self.env: dict[str, str] = {}  # the loop names around the call being read
+        self.plugin_fns: set[str] = set()    # esbuild-node-externals' plugin: `nodeExternalsPlugin`
         self.namespaces: set[str] = set()    # `esbuild` in `esbuild.build(…)`
         self.functions: dict[str, str] = {}  # local name -> `build` / `buildSync` / `context`
         for stmt in self.root.named_children:
@@ -100,8 +104,16 @@ class _Script(_Reader):
             if source == "esbuild":
                 self.namespaces.update(defaults + namespaces)  # (the default export: the API object)
                 self.functions.update((local, name) for local, name in named.items() if name in _FUNCTIONS)
+            elif source == _NODE_EXTERNALS:
+                self.plugin_fns.update(defaults)
+                self.plugin_fns.update(local for local, name in named.items() if name == "nodeExternalsPlugin")
+                self.plugin_fns.update(f"{n}.nodeExternalsPlugin" for n in namespaces)
             return
         for module, names, destructured in self.required_names(stmt):
+            if module == _NODE_EXTERNALS:
+                self.plugin_fns.update(local for local, prop in destructured.items()
+                                       if prop in ("nodeExternalsPlugin", "default"))
+                self.plugin_fns.update(f"{n}.nodeExternalsPlugin" for n in names)
             if module == "esbuild":
                 self.namespaces.update(names)
                 self.functions.update((local, prop) for local, prop in destructured.items() if prop in _FUNCTIONS)
@@ -137,6 +149,9 @@ class _Script(_Reader):
                         opts = {}
                         self.env = env
                         self._options(argv[0], opts, 0)
+                        for plugin in opts.pop("plugins", ()):
+                            opts["external"] = list(opts.get("external", ())) + \
+                                self._plugin_externals(plugin, opts.get("absWorkingDir") or self.cwd)
                         if opts.get("bundle") is not True and opts.get("format") != "cjs":
                             continue  # (each file compiled alone, its format kept: nothing to model)
                         out.append((opts, None))
@@ -190,7 +205,7 @@ class _Script(_Reader):
                 key = _text(item, self.src)
                 value = item if key in self.env else self._unwrap(item)
                 if value is item and key not in self.env:
-                    if key in _READ_KEYS:
+                    if key in _READ_KEYS and key != "plugins":  # (plugins not written here: none modelled)
                         raise _Unread(f"`{key}` is not a value written in the file")
                     continue
             elif item.type == "pair":
@@ -204,7 +219,71 @@ class _Script(_Reader):
                 continue
             opts[key] = self._value(key, value)
 
+    def _plugins(self, node) -> list[dict]:
+        """The options of each call of esbuild-node-externals' plugin in `plugins` (an array
+        literal; other plugins are not modelled)."""
+        if node is None or node.type != "array" or not self.plugin_fns:
+            return []
+        out = []
+        for item in node.named_children:
+            item = self._unwrap(item)
+            if item is None or item.type != "call_expression" or \
+                    _text(item.child_by_field_name("function"), self.src).replace(" ", "") not in self.plugin_fns:
+                continue
+            args = item.child_by_field_name("arguments")
+            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            opts = self._unwrap(argv[0]) if argv else None
+            got: dict = {}
+            if opts is not None:
+                if opts.type != "object":
+                    raise _Unread("esbuild-node-externals' options are not an object literal")
+                for pair in opts.named_children:
+                    key = self._key(pair) if pair.type == "pair" else None
+                    if pair.type == "comment":
+                        continue
+                    value = pair.child_by_field_name("value") if key is not None else None
+                    if key in ("allowList", "forceExternalList"):
+                        got[key] = self.literal_patterns(self._unwrap(value), key)
+                    elif key in (*_SECTIONS, "allowWorkspaces"):
+                        got[key] = self.literal(value)
+                    elif key in ("packagePath", "cwd"):
+                        v = self._unwrap(value)
+                        items = v.named_children if v is not None and v.type == "array" else [v]
+                        got[key] = [self.string_in(x, self.env) for x in items if x.type != "comment"]
+                    else:
+                        raise _Unread(f"esbuild-node-externals' option "
+                                      f"`{_text(pair, self.src)[:40]}` is not read")
+            out.append(got)
+        return out
+
+    def _plugin_externals(self, options: dict, cwd: str) -> list[str]:
+        """The packages esbuild-node-externals (2) keeps external: the dependencies of the
+        package.json files from the working folder up (each one's parent folder on; not
+        beyond the git repository), or of `packagePath`; less `allowList`; with
+        `forceExternalList`'s names."""
+        from .tsup import _matches
+
+        cwd = os.path.normpath(os.path.join(cwd, options["cwd"][0])) if options.get("cwd") else cwd
+        if options.get("packagePath"):
+            paths = [os.path.normpath(os.path.join(cwd, p)) for p in options["packagePath"]]
+        else:
+            paths = _package_paths(cwd)
+        sections = [s for s in _SECTIONS if options.get(s, True)]
+        names: list[str] = []
+        for path in paths:
+            data = self._load_json(path)
+            for sec in sections:
+                deps = data.get(sec) if isinstance(data, dict) else None
+                if isinstance(deps, dict):
+                    names += [n for n, v in deps.items() if not (options.get("allowWorkspaces") and
+                                                                 isinstance(v, str) and v.startswith("workspace:"))]
+        allow = tuple(("exact" if k == "exact" else k, v) for k, v in options.get("allowList", ()))
+        names = [n for n in dict.fromkeys(names) if not _matches(n, allow)]
+        return names + [v for k, v in options.get("forceExternalList", ()) if k == "exact"]
+
     def _value(self, key: str, node):
+        if key == "plugins":
+            return self._plugins(node)
         if node is not None and node.type in ("identifier", "shorthand_property_identifier") and \
                 _text(node, self.src) in self.env:
             value = self.env[_text(node, self.src)]
@@ -265,6 +344,41 @@ class _Script(_Reader):
                 return same if op in ("===", "==") else not same
         raise _Unread(f"`{_text(node, self.src)[:60] if node is not None else ''}` is not a condition "
                       f"tla-lens reads")
+
+
+def _package_paths(cwd: str) -> list[str]:
+    """esbuild-node-externals' package.json files: the nearest one at or above ``cwd``, then
+    the nearest above its folder's parent, and so on — inside the git repository (the folder
+    with `.git` at or above ``cwd``), if there is one."""
+    d = cwd
+    git = None
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            git = d
+            break
+        parent = os.path.dirname(d)
+        if parent == d:
+            break
+        d = parent
+    out: list[str] = []
+    d = cwd
+    while True:
+        found = None
+        while True:
+            if os.path.isfile(os.path.join(d, "package.json")):
+                found = os.path.join(d, "package.json")
+                break
+            parent = os.path.dirname(d)
+            if parent == d:
+                break
+            d = parent
+        if found is None or (git is not None and os.path.relpath(found, git).startswith("..")):
+            return out
+        out.append(found)
+        parent = os.path.dirname(os.path.dirname(found))
+        if parent == os.path.dirname(found):
+            return out
+        d = parent
 
 
 def _calls(file: str, text: str, package_dir: str,
