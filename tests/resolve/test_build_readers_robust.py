@@ -28,7 +28,8 @@ CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", 
                  "!", "&&", "||", "deps.some((d) =>", "id ===", "d", "roots", "rootDir", "testPathIgnorePatterns",
                  "require('./package.json')", "builtinModules", ".filter(", ".map(", "JSON.parse(readFileSync(",
                  "import { nodeExternalsPlugin } from 'esbuild-node-externals';", "nodeExternalsPlugin(",
-                 "allowList", "packagePath", "for (const f of", "formats"]
+                 "allowList", "packagePath", "for (const f of", "formats",
+                 "import nodeExternals from 'rollup-plugin-node-externals';", "nodeExternals(", "devDeps", "include"]
 FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
          "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json"]
 

@@ -80,6 +80,13 @@ function isExternal(id) {{
 
 export default {{ input: {INPUT}, output: {OUTPUT}, external: isExternal, plugins: [nodeResolve()] }};
 """),
+    # node-resolve bundles packages; rollup-plugin-node-externals keeps the package.json's
+    # dependencies external (not its devDependencies)
+    "node-externals-plugin": ("rollup -c rollup.config.mjs", f"""import {{ nodeResolve }} from "@rollup/plugin-node-resolve";
+import nodeExternals from "rollup-plugin-node-externals";
+
+export default {{ input: {INPUT}, output: {OUTPUT}, plugins: [nodeExternals(), nodeResolve()] }};
+"""),
     # the command line: inputs, --format, --dir (no configuration)
     "command-line": ("rollup " + " ".join(f"src/{n}.js" for n in ENTRIES) + " --format commonjs -d dist "
                      "--entryFileNames [name].cjs", None),
@@ -95,6 +102,7 @@ def _rollup_project(tmp_path: Path, engines: Path, script: str, config, extra=No
         '{"name": "slow-dep", "version": "1.0.0", "type": "module", "exports": {".": "./i.js", "./sub": "./sub/index.js"}}')
     (root / "node_modules/@rollup").mkdir()
     (root / "node_modules/@rollup/plugin-node-resolve").symlink_to(engines / "@rollup/plugin-node-resolve")
+    (root / "node_modules/rollup-plugin-node-externals").symlink_to(engines / "rollup-plugin-node-externals")
     (root / "src").mkdir(parents=True)
     for name, text in {**SOURCES, **(extra or {})}.items():
         (root / "src" / f"{name}.js").write_text(text)

@@ -63,6 +63,20 @@ export default defineConfig({
   },
 });
 """, None, {"index", "via", "devlib"}),
+    # several entries; rollup-plugin-node-externals keeps the dependencies external
+    "cjs-node-externals-plugin": ("""import { defineConfig } from "vite";
+import { nodeExternals } from "rollup-plugin-node-externals";
+
+export default defineConfig({
+  plugins: [nodeExternals()],
+  build: {
+    lib: {
+      entry: { index: "src/index.ts", sync: "src/sync.ts", dual: "src/dual.ts", lazy: "src/lazy.ts",
+               via: "src/via.ts", types: "src/types.ts", devlib: "src/devlib.ts" },
+    },
+  },
+});
+""", None, {"index", "via", "devlib"}),
 }
 
 
@@ -70,6 +84,7 @@ def _vite_project(tmp_path: Path, engines: Path, config: str, script: str = "vit
     root = _project(tmp_path, script, None)
     (root / "vite.config.js").write_text(config)
     (root / "node_modules" / "vite").symlink_to(engines / "vite")  # (the configuration imports it)
+    (root / "node_modules" / "rollup-plugin-node-externals").symlink_to(engines / "rollup-plugin-node-externals")
     return root
 
 

@@ -240,6 +240,74 @@ class Computed:
             return None
         return self._eval(node)  # (strings; raises _Unread for the rest)
 
+    # -- rollup-plugin-node-externals -------------------------------------------------------
+    def externals_plugin(self, plugins, cwd: str) -> list[tuple[str, str]]:
+        """The external patterns rollup-plugin-node-externals (9) adds where `plugins` (Rollup's,
+        Vite's; arrays nest) calls it: the names of the package.json files from ``cwd`` up (to
+        the git repository's top, a monorepo's root, or a package.json with `workspaces`) in
+        `dependencies`, `peerDependencies`, `optionalDependencies` (and `devDependencies` with
+        `devDeps: true`), their subpaths too, less `exclude`, with `include`. [] without it."""
+        fns = {local for stmt in self.root.named_children
+               for got in [self.import_names(stmt)] if got is not None and got[0] == _EXTERNALS_PLUGIN
+               for local in got[1] + [n for n, imported in got[3].items() if imported == "nodeExternals"]}
+        if not fns or plugins is None:
+            return []
+        out: list[tuple[str, str]] = []
+        for call in self._calls_of(plugins, fns, 0):
+            args = call.child_by_field_name("arguments")
+            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            opts = self._unwrap(argv[0]) if argv else None
+            options: dict = {}
+            if opts is not None:
+                if opts.type != "object":
+                    raise _Unread("rollup-plugin-node-externals' options are not an object literal")
+                for pair in opts.named_children:
+                    key = self._key(pair) if pair.type == "pair" else None
+                    value = pair.child_by_field_name("value") if key is not None else None
+                    if key in ("include", "exclude"):
+                        options[key] = self.literal_patterns(self._unwrap(value), key)
+                    elif key in ("deps", "devDeps", "optDeps", "peerDeps"):
+                        options[key] = bool(self.literal(value))
+                    elif key == "packagePath":
+                        v = self._unwrap(value)
+                        items = v.named_children if v is not None and v.type == "array" else [v]
+                        options[key] = [os.path.normpath(os.path.join(cwd, self._eval(x)))
+                                        for x in items if x.type != "comment"]
+            out += self._plugin_names(options, cwd)
+        return out
+
+    def _calls_of(self, node, names: set, depth: int) -> list:
+        node = self._unwrap(node)
+        if node is None or depth > 4:
+            return []
+        if node.type == "array":
+            return [c for item in node.named_children for c in self._calls_of(item, names, depth + 1)]
+        if node.type == "call_expression" and \
+                _text(node.child_by_field_name("function"), self.src).replace(" ", "") in names:
+            return [node]
+        return []
+
+    def _plugin_names(self, options: dict, cwd: str) -> list[tuple[str, str]]:
+        from .tsup import _matches
+
+        packages = options.get("packagePath") or _packages_up(cwd)
+        sections = [sec for sec, key, default in (("dependencies", "deps", True), ("devDependencies", "devDeps", False),
+                                                   ("peerDependencies", "peerDeps", True),
+                                                   ("optionalDependencies", "optDeps", True))
+                    if options.get(key, default)]
+        names: dict[str, None] = {}
+        for path in packages:
+            data = self._load_json(path)
+            if not isinstance(data, dict):
+                continue
+            for sec in sections:
+                if isinstance(data.get(sec), dict):
+                    names.update((n, None) for n in data[sec])
+            if isinstance(data.get("workspaces"), list):
+                break
+        exclude = tuple(options.get("exclude", ()))
+        return [("name", n) for n in names if not _matches(n, exclude)] + list(options.get("include", ()))
+
     # -- lists of strings ------------------------------------------------------------------
     def string_list(self, node, env: Optional[dict] = None, depth: int = 0) -> list[str]:
         """The strings a list value holds: an array of strings and spreads, `Object.keys(…)` of
@@ -489,6 +557,28 @@ class Computed:
         if unread is not None:
             raise _Unread(f"its regular expression has {unread}")
         return ["re", *regex]
+
+
+_EXTERNALS_PLUGIN = "rollup-plugin-node-externals"
+_MONOREPO_ROOTS = ("pnpm-workspace.yaml", "lerna.json", "rush.json")
+
+
+def _packages_up(cwd: str) -> list[str]:
+    """rollup-plugin-node-externals' package.json files: each folder's from ``cwd`` up, to the
+    git repository's top (a folder with `.git`) or a monorepo's root."""
+    out: list[str] = []
+    d = cwd
+    while True:
+        f = os.path.join(d, "package.json")
+        if os.path.isfile(f):
+            out.append(f)
+        if os.path.exists(os.path.join(d, ".git")) or \
+                any(os.path.isfile(os.path.join(d, m)) for m in _MONOREPO_ROOTS):
+            return out
+        parent = os.path.dirname(d)
+        if parent == d:
+            return out
+        d = parent
 
 
 def predicate_matches(value: str, specifier: str) -> bool:

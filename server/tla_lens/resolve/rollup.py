@@ -142,6 +142,7 @@ def _read(config: str, text: str, package_dir: str, read: Callable[[str], Option
                 formats.append(_FORMATS.get(fmt, fmt))
             external = reader.literal_patterns(reader._prop(cfg, "external"), "external", functions=True)
             plugins = reader._prop(cfg, "plugins")
+            external += reader.externals_plugin(plugins, package_dir)
             resolves = plugins is not None and _calls_any(reader, plugins, resolve_fns)
             out.append((tuple(entries), tuple(external), resolves, tuple(dict.fromkeys(formats)), None))
         except _Unread as e:

@@ -107,6 +107,8 @@ def _read(config: str, text: str, read: Callable[[str], Optional[str]]):
             if options is None:
                 options = reader._prop(build, "rollupOptions")
             external = reader.literal_patterns(reader._prop(options, "external"), "external", functions=True)
+            # (Vite runs the plugin in the package's folder, where npm runs the script)
+            external += reader.externals_plugin(reader._prop(cfg, "plugins"), os.path.dirname(config))
             return entries, formats, external, None
         except _Unread as e:
             return [], (), (), str(e)
