@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Union
 
 from ..syntax.facts import Dialect
-from .computed import Computed, _text, _Unread
+from .computed import Computed, _text, _Unread, arguments_of
 
 VITE = ("vite.config.ts", "vite.config.mts", "vite.config.js", "vite.config.mjs", "vite.config.cts",
         "vite.config.cjs",
@@ -551,8 +551,7 @@ class _Reader(Computed):
             for item in node.named_children:
                 self._collect_configs(item, out, depth + 1)
         elif t == "call_expression":  # defineConfig({…}), defineConfig(() => …)
-            args = node.child_by_field_name("arguments")
-            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            argv = arguments_of(node)
             if argv:
                 self._collect_configs(argv[0], out, depth + 1)
         elif t in ("arrow_function", "function_expression", "function"):
@@ -742,16 +741,14 @@ class _Reader(Computed):
         """The module of ``node`` when it is `require("module")`; else None."""
         if node is None or node.type != "call_expression" or _text(node.child_by_field_name("function"), self.src) != "require":
             return None
-        args = node.child_by_field_name("arguments")
-        argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+        argv = arguments_of(node)
         return self._string(argv[0]) if len(argv) == 1 and argv[0].type == "string" else None
 
     def _node_externals(self, call, default: str, module_output: bool) -> ExternalRule:
         """webpack-node-externals' `nodeExternals(options)`, its options read as it reads them
         (version 3); an option written as anything but literals leaves the rule unread."""
         where = (default, module_output, call.start_byte, call.end_byte, call.start_point[0] + 1)
-        args = call.child_by_field_name("arguments")
-        argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+        argv = arguments_of(call)
         opts = self._unwrap(argv[0]) if argv else None
         fields: dict[str, object] = {}
         if opts is not None:
@@ -910,8 +907,7 @@ class _Reader(Computed):
         if call is None:
             return []
         line = call.start_point[0] + 1
-        args = call.child_by_field_name("arguments")
-        argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+        argv = arguments_of(call)
         reader, kit = self, None
         if argv:  # options given to the plugin (SvelteKit's at the top): svelte.config.* is not read
             kit = self._unwrap(argv[0])
@@ -993,8 +989,7 @@ class _Reader(Computed):
         a call such as ``defineConfig({…})`` is given), unwrapped; None when not there."""
         obj = self._unwrap(obj)
         if obj is not None and obj.type == "call_expression":
-            args = obj.child_by_field_name("arguments")
-            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            argv = arguments_of(obj)
             obj = self._unwrap(argv[0]) if argv else None
         if obj is None or obj.type != "object":
             return None
@@ -1160,8 +1155,7 @@ class _Reader(Computed):
                 return self._url(node.child_by_field_name("object"), depth)
         if t == "call_expression":
             fn = _text(node.child_by_field_name("function"), src)
-            args = node.child_by_field_name("arguments")
-            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            argv = arguments_of(node)
             short = self.path_fns.get(fn.replace(".posix.", ".").replace(" ", ""), "")
             if fn in ("process.cwd",):
                 return self.cwd
@@ -1192,8 +1186,7 @@ class _Reader(Computed):
         node = self._unwrap(node)
         if node is not None and node.type == "new_expression" and \
                 _text(node.child_by_field_name("constructor"), self.src) == "URL":
-            args = node.child_by_field_name("arguments")
-            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            argv = arguments_of(node)
             if len(argv) == 2 and _text(argv[1], self.src) == "import.meta.url":
                 rel = self._eval(argv[0], depth + 1)
                 from urllib.parse import unquote

@@ -40,6 +40,12 @@ def _text(node, src: bytes) -> str:
     return src[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
 
+def arguments_of(call) -> list:
+    """The argument nodes of a call (or `new`) expression, comments left out."""
+    args = call.child_by_field_name("arguments")
+    return [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+
+
 @contextlib.contextmanager
 def tracking() -> Iterator[list]:
     """``with tracking() as files:`` — the files the readers read inside (path, text), so that a
@@ -157,8 +163,7 @@ class Computed:
         `JSON.parse(readFileSync(path, …))`; else None."""
         src = self.src
         fn = call.child_by_field_name("function")
-        args = call.child_by_field_name("arguments")
-        argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+        argv = arguments_of(call)
         if fn is None or not argv:
             return None
         module = self._required(call)
@@ -254,8 +259,7 @@ class Computed:
             return []
         out: list[tuple[str, str]] = []
         for call in self._calls_of(plugins, fns, 0):
-            args = call.child_by_field_name("arguments")
-            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            argv = arguments_of(call)
             opts = self._unwrap(argv[0]) if argv else None
             options: dict = {}
             if opts is not None:
@@ -333,8 +337,7 @@ class Computed:
             return sorted(NODE_BUILTINS)
         if t == "call_expression":
             fn = node.child_by_field_name("function")
-            args = node.child_by_field_name("arguments")
-            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            argv = arguments_of(node)
             name = _text(fn, src).replace(" ", "") if fn is not None else ""
             if name == "Object.keys" and len(argv) == 1:
                 data = self.json_value(argv[0])
@@ -365,8 +368,7 @@ class Computed:
                     param, body, _ = self._lambda(argv[0])
                     return [self.string_in(body, {**(env or {}), param: s}) for s in items]
         if t == "new_expression" and _text(node.child_by_field_name("constructor"), src) == "Set":
-            args = node.child_by_field_name("arguments")
-            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            argv = arguments_of(node)
             return self.string_list(argv[0], env, depth + 1) if argv else []
         raise _Unread(f"`{_text(raw if raw is not None else node, src)[:60]}` is not a list tla-lens reads "
                       f"without running the configuration")
@@ -517,8 +519,7 @@ class Computed:
     def _compile_call(self, node, param: str, env: dict, depth: int) -> Optional[list]:
         src = self.src
         fn = node.child_by_field_name("function")
-        args = node.child_by_field_name("arguments")
-        argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+        argv = arguments_of(node)
         if fn is None:
             return None
         if fn.type != "member_expression":

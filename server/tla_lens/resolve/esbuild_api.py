@@ -34,6 +34,7 @@ import os
 from typing import Callable, Optional
 
 from .bundler import _Reader, _text, _Unread
+from .computed import arguments_of
 from .scripts import node_script_files, tsx_script_files
 from .tsup import CjsBuild, read_once
 
@@ -138,8 +139,7 @@ class _Script(_Reader):
         while stack:
             node = stack.pop()
             if node.type == "call_expression" and self._is_api_call(node):
-                args = node.child_by_field_name("arguments")
-                argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+                argv = arguments_of(node)
                 opts: dict = {}
                 try:
                     if not argv:
@@ -230,8 +230,7 @@ class _Script(_Reader):
             if item is None or item.type != "call_expression" or \
                     _text(item.child_by_field_name("function"), self.src).replace(" ", "") not in self.plugin_fns:
                 continue
-            args = item.child_by_field_name("arguments")
-            argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+            argv = arguments_of(item)
             opts = self._unwrap(argv[0]) if argv else None
             got: dict = {}
             if opts is not None:

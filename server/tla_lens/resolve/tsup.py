@@ -285,6 +285,7 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
             out["bundle"] = False
         return out
     from .bundler import _Reader, _text
+    from .computed import arguments_of
 
     reader = _Reader(path, text, read)
     cfg = reader._default_export()
@@ -296,8 +297,7 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
                     _text(expr.child_by_field_name("left"), reader.src) == "module.exports":
                 cfg = reader._unwrap(expr.child_by_field_name("right"))
     if cfg is not None and cfg.type == "call_expression":
-        args = cfg.child_by_field_name("arguments")
-        argv = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+        argv = arguments_of(cfg)
         cfg = reader._unwrap(argv[0]) if argv else None
     if cfg is None or cfg.type != "object":
         raise _Unread("its options are not an object literal (a list of builds, or a function)")
