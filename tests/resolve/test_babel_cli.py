@@ -43,6 +43,10 @@ CASES = {
     "babelrc-plugin": ("babel src -d lib --ignore 'src/**/*.test.js'", (".babelrc", (
         '{\n  // CommonJS output\n  plugins: ["@babel/plugin-transform-modules-commonjs"],\n}\n')),
         {"index", "via", "helper", "devlib"}),
+    # overrides that leave modules as they are (a regular expression `test`) change nothing
+    "overrides": ("babel src -d lib --ignore 'src/**/*.test.js'", ("babel.config.cjs", (
+        "module.exports = {\n  presets: [\"@babel/preset-env\"],\n  overrides: [{ test: /\\.test\\.js$/, "
+        "comments: false }],\n};\n")), {"index", "via", "helper", "devlib", "lazy"}),
     # the production environment's block (NODE_ENV before the command)
     "env-block": ("NODE_ENV=production babel src -d lib --ignore 'src/**/*.test.js'", ("babel.config.json", {
         "env": {"production": {"presets": [["@babel/preset-env", {"modules": "commonjs"}]]}}}),
@@ -137,11 +141,13 @@ def test_top_level_await_left_in_commonjs(node26, engines_node_modules, tmp_path
 
 def test_print_config_lists_the_compilation(engines_node_modules, tmp_path):
     root = _babel_project(tmp_path, engines_node_modules, "babel src lib/extra.js -d lib -x .js,.jsx --no-babelrc",
-                          ("babel.config.json", {"presets": ["@babel/preset-env"], "overrides": [{"test": "x"}]}))
+                          ("babel.config.json", {"presets": ["@babel/preset-env"], "overrides": [
+                              {"test": "./src/legacy", "presets": [["@babel/preset-env", {"modules": False}]]}]}))
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)
     (build,) = json.loads(r.stdout)["tsupBuilds"]
-    assert build["tool"] == "Babel" and build["notRead"] == "babel.config.json: `overrides` is not read"
+    assert build["tool"] == "Babel" and build["notRead"] == ("babel.config.json: `overrides` that change how modules "
+                                                             "are compiled are not read")
     (root / "babel.config.json").write_text('{"presets": ["@babel/preset-env"]}')
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)

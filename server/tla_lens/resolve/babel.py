@@ -17,7 +17,8 @@ package's .babelrc (.babelrc, .babelrc.json, .babelrc.{js,cjs,mjs}, package.json
 unless `--no-babelrc`), `--presets`/`--plugins`, and the `env` block of the environment
 (`--env-name`, else a `BABEL_ENV=`/`NODE_ENV=` assignment before the command, else
 "development"). Values are read as literals (JSON5 files; JavaScript configuration objects,
-also returned by a function); `overrides` is not modelled (the build is unread then).
+also returned by a function); `overrides` that name preset-env or the modules plugin are not
+modelled (the build is unread then), others change nothing here.
 """
 from __future__ import annotations
 
@@ -120,8 +121,8 @@ def _build(script: str, args: list[str], package_dir: str, env: str, is_file: Ca
     for path, data in sources:
         files.append(path)
         got = _options(path, data, read)
-        if isinstance(got, dict) and "overrides" in got:
-            got = "`overrides` is not read"
+        if isinstance(got, dict) and _overrides_modules(got, env):
+            got = "`overrides` that change how modules are compiled are not read"
         if isinstance(got, str):
             return _unread(script, package_dir, path, got)
         items += _items(got, env)
@@ -192,6 +193,26 @@ def _items(options: dict, env: str) -> list:
                 elif isinstance(item, list) and item and isinstance(item[0], str):
                     out.append((key, item[0], item[1] if len(item) > 1 and isinstance(item[1], dict) else {}))
     return out
+
+
+def _overrides_modules(options: dict, env: str) -> bool:
+    """Does an `overrides` entry (of the configuration, or of its `env` block) name preset-env
+    or the modules plugin? (Other overrides — a TypeScript preset for .ts files, say — leave the
+    module transform as it is.)"""
+    blocks = [options] + ([options["env"][env]] if isinstance(options.get("env"), dict)
+                          and isinstance(options["env"].get(env), dict) else [])
+    for block in blocks:
+        overrides = block.get("overrides")
+        if overrides is None:
+            continue
+        if not isinstance(overrides, list):
+            return True
+        for o in overrides:
+            if not isinstance(o, dict):
+                return True
+            if any(name in _PRESET_ENV or name in _CJS_PLUGIN for _, name, _ in _items(o, env)):
+                return True
+    return False
 
 
 def _modules(items: list) -> tuple[bool, bool, str]:

@@ -36,6 +36,10 @@ class _Unread(Exception):
     pass
 
 
+class RegexLiteral(tuple):
+    """A regular expression literal among literal values: (source, flags)."""
+
+
 def _text(node, src: bytes) -> str:
     return src[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
@@ -243,6 +247,9 @@ class Computed:
             return not value
         if t == "identifier" and _text(raw if raw is not None else node, self.src) == "undefined":
             return None
+        if t == "regex":
+            regex, _ = self.regex(node)
+            return RegexLiteral(regex)
         return self._eval(node)  # (strings; raises _Unread for the rest)
 
     # -- rollup-plugin-node-externals -------------------------------------------------------
