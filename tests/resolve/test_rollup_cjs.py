@@ -87,6 +87,17 @@ import nodeExternals from "rollup-plugin-node-externals";
 
 export default {{ input: {INPUT}, output: {OUTPUT}, plugins: [nodeExternals(), nodeResolve()] }};
 """),
+    # node-resolve; `external` a function asked again with the resolved path (Rollup keeps the
+    # import as written)
+    "function-of-resolved": ("rollup -c rollup.config.mjs", f"""import {{ nodeResolve }} from "@rollup/plugin-node-resolve";
+
+export default {{
+  input: {INPUT},
+  output: {OUTPUT},
+  external: (id) => id.includes("node_modules"),
+  plugins: [nodeResolve()],
+}};
+"""),
     # the command line: inputs, --format, --dir (no configuration)
     "command-line": ("rollup " + " ".join(f"src/{n}.js" for n in ENTRIES) + " --format commonjs -d dist "
                      "--entryFileNames [name].cjs", None),

@@ -728,7 +728,7 @@ class Project:
         names (see :meth:`_settle_cjs`), or None."""
         build = self.cjs_bundled.get(edge.source)
         if build is None or not build.is_cjs or not isinstance(edge.fact, StaticImport) or \
-                not build.keeps_external(edge.specifier):
+                not build.keeps_external(edge.specifier, str(edge.target) if edge.target is not None else None):
             return None
         mod = self.modules.get(edge.source)
         return build if mod is not None and mod.format != "cjs" else None
@@ -929,7 +929,8 @@ class Project:
             return False
         transpiled = {p: b for p, b in self.cjs_entries.items() if not b.bundle and b.is_cjs and p in self.modules}
         reach = self._reach({p: b for p, b in self.cjs_entries.items() if b.bundle},
-                            lambda e, build: build.keeps_external(e.specifier))
+                            lambda e, build: build.keeps_external(e.specifier,
+                                                                  str(e.target) if e.target is not None else None))
         flipped = [p for p in reach.keys() | self.cjs_bundled.keys()
                    if p in self.modules and reach.get(p) != self.cjs_bundled.get(p)]
         flipped += [p for p in transpiled.keys() ^ self.cjs_transpiled.keys() if p in self.modules]
@@ -1008,6 +1009,11 @@ class Project:
         if changed:
             self.graph.index_edges()
         return changed
+
+    def _resolved_path(self, mod: Module, specifier: str) -> Optional[str]:
+        """The file an import of ``mod`` resolves to (as an import), or None."""
+        res = self.resolver.resolve(specifier, mod.path, "import")
+        return str(res.path) if res.kind == "file" and res.path is not None else None
 
     def _node_reach(self, entries: dict[Path, str], keep: Callable[[Path, Module], bool]) -> dict[Path, str]:
         """The files ``keep`` takes of those reachable from ``entries``, each named after the
@@ -1104,7 +1110,8 @@ class Project:
                                   imp.specifier_span, imp))
                 continue
             build = self.cjs_bundled.get(mod.path) if self.cjs_bundled else None
-            if build is not None and not cjs and build.is_cjs and build.keeps_external(imp.specifier):
+            if build is not None and not cjs and build.is_cjs and build.keeps_external(
+                    imp.specifier, self._resolved_path(mod, imp.specifier) if build.tests_resolved else None):
                 # tsup's CommonJS build leaves the package to a require() when it runs
                 kind = EdgeKind.REQUIRE
                 cjs_import = True

@@ -16,9 +16,9 @@ Rollup or Vite library configuration and of esbuild's API written as projects wr
   `list.includes(id)`, `new Set(list).has(id)`, and `list.some(d => …)` (`find`, `every`) over
   a list of strings — where the strings may use the list's item (`id.startsWith(d + "/")`,
   `` `${d}/` ``). It is kept as a small tree (:func:`predicate_matches`) and applied to an import
-  as written (Rollup asks the function first with the import as written; what it answers later
-  for the resolved path is not modelled). Any other form leaves the build unread, with the form
-  named.
+  as written, and to the file it resolves to where a plugin resolves packages (Rollup asks
+  again with the resolved path: :meth:`tsup.CjsBuild.keeps_external`). Any other form leaves
+  the build unread, with the form named.
 """
 from __future__ import annotations
 

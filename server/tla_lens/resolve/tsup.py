@@ -118,12 +118,24 @@ class CjsBuild:
             ["/{}/{}".format(*v.split("\x00", 1)) for k, v in self.external if k == "regex"] + \
             [json.loads(v)[0] for k, v in self.external if k == "fn"]
 
-    def keeps_external(self, specifier: str) -> bool:
-        """Does the build leave ``specifier`` to `require()` when the bundle runs?"""
+    @property
+    def tests_resolved(self) -> bool:
+        """Does the build test its `external` against the file an import resolves to as well
+        (Rollup and Vite do, once a plugin has resolved it: a regular expression or a
+        function can match the path; node-resolve, or Vite itself, resolves packages)?"""
+        return self.tool in ("Rollup", "Vite") and not self.every_package and \
+            any(kind in ("fn", "regex") for kind, _ in self.external)
+
+    def keeps_external(self, specifier: str, resolved: Optional[str] = None) -> bool:
+        """Does the build leave ``specifier`` (which resolves to the file ``resolved``, when
+        known) to `require()` when the bundle runs?"""
         if _matches(specifier, self.no_external):
             return False
         if _matches(specifier, self.external):
             return True
+        if resolved is not None and self.tests_resolved and \
+                _matches(resolved, tuple(p for p in self.external if p[0] in ("fn", "regex"))):
+            return True  # (Rollup asks `external` again with the resolved path, and keeps the import as written)
         return self.every_package and not _NOT_A_PACKAGE.match(specifier)
 
 
