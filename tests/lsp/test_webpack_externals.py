@@ -261,3 +261,29 @@ async def test_babel_configuration_edited(lsp):
     s.disk({".babelrc": '{ presets: [["@babel/preset-env", { modules: false }]] }'})
     assert await wait_for(lambda: s.diagnostics("src/server.js", "async-import"))
     assert not s.diagnostics("src/server.js", "require-async")
+
+
+ROLLUP_FILES = {
+    "package.json": '{"name": "svc", "type": "module", "scripts": {"build": "rollup -c"}, '
+                    '"dependencies": {"db-pool": "1.0.0"}}',
+    "rollup.config.js": ('import { nodeResolve } from "@rollup/plugin-node-resolve";\n'
+                         'import pkg from "./package.json" with { type: "json" };\n\n'
+                         'export default { input: "src/server.js", output: { file: "dist/server.cjs", format: "cjs" },\n'
+                         '  external: Object.keys(pkg.dependencies), plugins: [nodeResolve()] };\n'),
+    "src/server.js": 'import { pool } from "db-pool";\n\nexport function start() {\n  return pool;\n}\n',
+    "node_modules/db-pool/package.json": '{"name": "db-pool", "type": "module", "exports": "./pool.js"}',
+    "node_modules/db-pool/pool.js": "export const pool = await Promise.resolve({});\n",
+}
+
+
+async def test_external_from_the_manifest_follows_its_edits(lsp):
+    """Rollup's `external` from the package.json's dependencies (held to Rollup and Node in
+    tests/resolve/test_rollup_cjs.py): db-pool is required by the CommonJS output, an error;
+    the dependency moved to devDependencies on disk, the build bundles it and its top-level
+    await fails the build, which the import says instead."""
+    s = await lsp(ROLLUP_FILES)
+    s.open("src/server.js")
+    assert await wait_for(lambda: s.diagnostics("src/server.js", "require-async"))
+    s.disk({"package.json": ROLLUP_FILES["package.json"].replace('"dependencies"', '"devDependencies"')})
+    assert await wait_for(lambda: not s.diagnostics("src/server.js", "require-async"))
+    assert await wait_for(lambda: any("that build fails" in d.message for d in s.diagnostics("src/server.js")))
