@@ -463,3 +463,25 @@ def test_relative_imports_of_es_modules_node_runs(case, workspace, node26):
     assert run.returncode == 0 and run.stdout.strip() in ("U", "L"), run.stderr
     a = analyse(root)
     assert a.modules[main].is_async and not [f for f in a.findings if f.code == "unresolved-import"]
+
+
+def test_a_bin_files_hashbang_gains_hooks(workspace):
+    """A `#!` line edited to preload a package that may hook resolution: Node's own resolution
+    is no longer assumed for the command's ES modules (and back)."""
+    root = workspace({
+        "package.json": json.dumps({"type": "module", "bin": {"tool": "bin/tool.js"}}),
+        "bin/tool.js": '#!/usr/bin/env node\nimport { u } from "./util";\nconsole.log(u);\n',
+        "bin/util.js": "export const u = 1;\n",
+    })
+    p = loaded(root)
+    tool = root / "bin/tool.js"
+
+    def unresolved():
+        return [f for f in p.findings if f.code == "unresolved-import" and f.path == tool]
+
+    assert unresolved()
+    body = 'import { u } from "./util";\nconsole.log(u);\n'
+    p.set_overlay(tool, ("#!/usr/bin/env -S node --import extensionless\n" + body).encode())
+    assert not unresolved()
+    p.set_overlay(tool, ("#!/usr/bin/env node\n" + body).encode())
+    assert unresolved()

@@ -1525,12 +1525,19 @@ class Project:
                                                  entries=full_index)
             self._unverdicted = False
             change.graph = True
-        elif builds_changed or self.bin_files.intersection(paths) and \
-                self._find_node_entries(self._package_dirs()) != self.node_entries:
-            # a `bin` file's `#!` line now runs it with node, or no longer does
+        elif builds_changed or self.bin_files.intersection(paths) and self._bin_runs_changed():
+            # a `bin` file's `#!` line now runs it with node, or no longer does (or now with hooks)
             change.verdicts = self.recompute()
             change.graph = True
         return change
+
+    def _bin_runs_changed(self) -> bool:
+        """Do the files Node runs (or runs without resolution hooks) differ from what the
+        last recompute found?"""
+        plain = self.node_plain
+        changed = self._find_node_entries(self._package_dirs()) != self.node_entries or self.node_plain != plain
+        self.node_plain = plain  # (recompute() finds them again)
+        return changed
 
     def _build_scripts_changed(self, paths: list[Path]) -> bool:
         """Has a build's configuration (tsup's, Vite's, Rollup's; a script an npm script runs
