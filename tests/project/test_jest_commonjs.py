@@ -222,3 +222,19 @@ def test_projects(case, node26, engines_node_modules, tmp_path):
     theirs = {os.path.relpath(p, root) for p in json.loads(listed.stdout)}
     assert ours == theirs
     assert "root.test.js" not in theirs and len(theirs) >= 2
+
+
+def test_project_globs_skip_node_modules(tmp_path):
+    """A `**` among `projects` does not walk node_modules (no project lives there)."""
+    from tla_lens.resolve.jest import package_jest_runs
+
+    for rel in ("packages/a/jest.config.js", "node_modules/x/jest.config.js",
+                "packages/b/node_modules/y/jest.config.js"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("module.exports = {};\n")
+    (tmp_path / "jest.config.js").write_text('module.exports = { projects: ["<rootDir>/**/jest.config.js"] };\n')
+    runs = package_jest_runs({"scripts": {"test": "jest"}}, str(tmp_path), lambda p: Path(p).is_file(),
+                             lambda p: Path(p).read_text() if Path(p).is_file() else None)
+    configs = [r.config for r in runs]
+    assert str(tmp_path / "packages/a/jest.config.js") in configs
+    assert not [c for c in configs if "node_modules" in c], configs

@@ -256,7 +256,10 @@ def _project_paths(pattern: str, root_dir: str) -> list[str]:
     pattern = os.path.normpath(pattern)
     if not _GLOB.search(pattern):
         return [pattern]
-    found = wcglob.glob(pattern, flags=wcglob.GLOBSTAR | wcglob.BRACE | wcglob.EXTGLOB)
+    # (node_modules is not walked: no project lives there, and a `**` would read all of it)
+    found = wcglob.glob(pattern, flags=wcglob.GLOBSTAR | wcglob.BRACE | wcglob.EXTGLOB,
+                        exclude=[os.path.join(os.sep, "**", "node_modules"),
+                                 os.path.join(os.sep, "**", "node_modules", "**")])
     # (Jest leaves out the files that are no configuration it could load)
     return sorted(p for p in found if os.path.isdir(p) or p.endswith(_CONFIG_EXTENSIONS))
 
