@@ -18,18 +18,12 @@ import pytest
 from tla_lens.config import Config
 from tla_lens.project import analyse
 
+from .test_rollup_cjs import SOURCES as ROLLUP_SOURCES
 from .test_tsup_cjs import PACKAGES
+from .test_vite_lib import _build as _compile
 
-SOURCES = {
-    "index": 'import { x } from "slow-dep";\nconsole.log(x);\n',
-    "sync": 'import { x } from "sync-dep";\nconsole.log(x);\n',
-    "dual": 'import { x } from "dual-dep";\nconsole.log(x);\n',
-    "lazy": 'export async function go() {\n  const { x } = await import("slow-dep");\n  console.log(x);\n}\ngo();\n',
-    "via": 'import { y } from "./helper.js";\nconsole.log(y);\n',
-    "helper": 'import { x } from "slow-dep";\nexport const y = x;\n',
-    "devlib": 'import { x } from "dev-lib";\nconsole.log(x);\n',
-    "own.test": 'import { x } from "slow-dep";\nconsole.log(x);\n',  # (left out by --ignore)
-}
+# (the project's modules, as Rollup's tests have them, and a test file `--ignore` leaves out)
+SOURCES = {**ROLLUP_SOURCES, "own.test": 'import { x } from "slow-dep";\nconsole.log(x);\n'}
 CASES = {
     # package.json's "babel": preset-env, import() compiled to require() too
     "package-json": ("babel src -d lib --ignore 'src/**/*.test.js'", ("package.json", {"presets": ["@babel/preset-env"]}),
@@ -73,12 +67,6 @@ def _babel_project(tmp_path: Path, engines: Path, script: str, config, extra=Non
         (root / name).write_text(value if isinstance(value, str) else json.dumps(value))
     (root / "package.json").write_text(json.dumps(manifest, indent=2))
     return root
-
-
-def _compile(root: Path, node26: Path, engines: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH=f"{engines / '.bin'}:{node26.parent}:{os.environ['PATH']}")
-    script = json.loads((root / "package.json").read_text())["scripts"]["build"]
-    return subprocess.run(["sh", "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -60,6 +60,7 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
     only = params.context.only
     ours = [d for d in params.context.diagnostics if d.source == "tla-lens"]
     out: list[T.CodeAction] = []
+    covered: set[int] = set()  # diagnostics given their ignore and docs actions on an import
     lo = ls.offset(mod.path, params.range.start)
     hi = ls.offset(mod.path, params.range.end)
     imports = mod.facts.imports
@@ -75,12 +76,7 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
                 diags = [d for d in ours if _overlaps(d.range, erange) and str(d.code) == "unresolved-import"]
                 fix = respell(mod.source, edge.specifier_span, edge.specifier, spelled)
                 out.append(_action(ls, mod, fix, T.CodeActionKind.QuickFix, diags))
-                line = mod.lines.line_of(edge.span.start)
-                for d in diags:
-                    out.append(_action(ls, mod, ignore_comment(mod.source, line, str(d.code)),
-                                       T.CodeActionKind.QuickFix, [d]))
-                    out.append(_docs_action(d))
-            continue
+            continue  # (its diagnostic's ignore and docs actions: below, with the others')
         if edge.kind not in (EdgeKind.STATIC, EdgeKind.REQUIRE):
             continue
         # an external the bundle require()s, here or in a bundled package it imports
@@ -111,16 +107,17 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
         for d in diags or []:
             code = str(d.code)
             if _wanted(T.CodeActionKind.QuickFix, only):
+                covered.add(id(d))
                 fix = ignore_comment(mod.source, line, code)
                 out.append(_action(ls, mod, fix, T.CodeActionKind.QuickFix, [d]))
                 allow = _allow_async_action(ls, project.infection.root_of(edge.target), d)
                 if allow is not None:
                     out.append(allow)
                 out.append(_docs_action(d))
-    # diagnostics not on an import (top-level-await, async-cycle, async-entry on an await)
-    handled = {id(a_d) for a in out for a_d in (a.diagnostics or [])}
+    # the other diagnostics (top-level-await, async-cycle, async-entry on an await, an
+    # unresolved import)
     for d in ours:
-        if id(d) in handled or not _wanted(T.CodeActionKind.QuickFix, only):
+        if id(d) in covered or not _wanted(T.CodeActionKind.QuickFix, only):
             continue
         rng = d.range
         if rng.end.line < params.range.start.line or rng.start.line > params.range.end.line:

@@ -995,9 +995,11 @@ class Project:
             return False
         changed = False
         while True:
-            reach = self._node_reach(self.node_entries, _strippable)
-            strict = self._node_reach({p: w for p, w in self.node_entries.items() if p in self.node_plain},
-                                      _node_resolves)
+            plain = {p: w for p, w in self.node_entries.items() if p in self.node_plain}
+            strict = self._node_reach(plain, _node_resolves)
+            # (TypeScript is among what Node resolves itself: one walk where every run is plain)
+            reach = {p: w for p, w in strict.items() if _strippable(p, self.modules[p])} \
+                if len(plain) == len(self.node_entries) else self._node_reach(self.node_entries, _strippable)
             # (a file that left the graph is not one of them any more, nor to be re-read)
             flipped = [p for p in (reach.keys() ^ self.node_run.keys()) | (strict.keys() ^ self.node_strict.keys())
                        if p in self.modules]
@@ -1535,9 +1537,7 @@ class Project:
         """Do the files Node runs (or runs without resolution hooks) differ from what the
         last recompute found?"""
         plain = self.node_plain
-        changed = self._find_node_entries(self._package_dirs()) != self.node_entries or self.node_plain != plain
-        self.node_plain = plain  # (recompute() finds them again)
-        return changed
+        return self._find_node_entries(self._package_dirs()) != self.node_entries or self.node_plain != plain
 
     def _build_scripts_changed(self, paths: list[Path]) -> bool:
         """Has a build's configuration (tsup's, Vite's, Rollup's; a script an npm script runs

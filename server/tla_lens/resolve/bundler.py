@@ -627,7 +627,7 @@ class _Reader(Computed):
         be on); Vite's `plugins` calling vite-plugin-wasm's plugin (the module it makes of a
         `.wasm` file has a top-level await)."""
         if self.vite:
-            return bool(self.wasm_fns) and any(self._calls(self._prop(cfg, "plugins"), self.wasm_fns, 0)
+            return bool(self.wasm_fns) and any(self._calls_of(self._prop(cfg, "plugins"), self.wasm_fns)
                                                for cfg in self._configs())
         for cfg in self._configs():
             experiments = self._prop(cfg, "experiments")
@@ -857,17 +857,6 @@ class _Reader(Computed):
 
     def _literal(self, node) -> Optional[str]:
         return self._string(node) if node is not None and node.type == "string" else None
-
-    def _calls(self, node, names: set[str], depth: int) -> bool:
-        """Does the array ``node`` (Vite's `plugins`: arrays nest) hold a call of one of ``names``?"""
-        node = self._unwrap(node)
-        if node is None or depth > 4:
-            return False
-        if node.type == "array":
-            return any(self._calls(item, names, depth + 1) for item in node.named_children)
-        if node.type == "call_expression":
-            return _text(node.child_by_field_name("function"), self.src) in names
-        return False
 
     def _entry_values(self, node, base: str, what: str, depth: int = 0) -> list[BundlerEntry]:
         node = self._unwrap(node)

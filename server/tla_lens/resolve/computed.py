@@ -89,24 +89,16 @@ class Computed:
         out: dict[str, tuple[str, Optional[str]]] = {}
         for stmt in self.root.named_children:
             got = self.import_names(stmt)
-            if got is not None:
-                source, defaults, namespaces, named = got
-                if source.endswith(".json") and source.startswith("."):
-                    path = os.path.normpath(os.path.join(self.dir, source))
-                    out.update((n, (path, None)) for n in defaults + namespaces)
-                    out.update((local, (path, name)) for local, name in named.items())
-                elif source in _JSON_MODULES:
-                    out.update((local, ("\x00builtins", None)) for local, name in named.items()
-                               if name == "builtinModules")
-                continue
-            for module, names, destructured in self.required_names(stmt):
+            # (module, the names bound to all of it, {local name: the part it takes})
+            bound = [(got[0], got[1] + got[2], got[3])] if got is not None else self.required_names(stmt)
+            for module, wholes, parts in bound:
                 if module.endswith(".json") and module.startswith("."):
                     path = os.path.normpath(os.path.join(self.dir, module))
-                    out.update((n, (path, None)) for n in names)
-                    out.update((local, (path, prop)) for local, prop in destructured.items())
+                    out.update((n, (path, None)) for n in wholes)
+                    out.update((local, (path, part)) for local, part in parts.items())
                 elif module in _JSON_MODULES:
-                    out.update((local, ("\x00builtins", None)) for local, prop in destructured.items()
-                               if prop == "builtinModules")
+                    out.update((local, ("\x00builtins", None)) for local, part in parts.items()
+                               if part == "builtinModules")
         return out
 
     def _load_json(self, path: str):
@@ -181,8 +173,7 @@ class Computed:
             inner = self._unwrap(argv[0])
             if inner is not None and inner.type == "call_expression" and \
                     _text(inner.child_by_field_name("function"), src).rsplit(".", 1)[-1] == "readFileSync":
-                iargs = inner.child_by_field_name("arguments")
-                iv = [a for a in (iargs.named_children if iargs is not None else []) if a.type != "comment"]
+                iv = arguments_of(inner)
                 if iv:
                     first = self._unwrap(iv[0])
                     if first is not None and first.type == "new_expression":
@@ -287,7 +278,9 @@ class Computed:
             out += self._plugin_names(options, cwd)
         return out
 
-    def _calls_of(self, node, names: set, depth: int) -> list:
+    def _calls_of(self, node, names: set, depth: int = 0) -> list:
+        """The calls of one of ``names`` in the array ``node`` (Rollup's and Vite's `plugins`:
+        arrays nest), or ``node`` itself when it is one."""
         node = self._unwrap(node)
         if node is None or depth > 4:
             return []

@@ -225,21 +225,17 @@ class _Script(_Reader):
         if node is None or node.type != "array" or not self.plugin_fns:
             return []
         out = []
-        for item in node.named_children:
-            item = self._unwrap(item)
-            if item is None or item.type != "call_expression" or \
-                    _text(item.child_by_field_name("function"), self.src).replace(" ", "") not in self.plugin_fns:
-                continue
-            argv = arguments_of(item)
+        for call in self._calls_of(node, self.plugin_fns):
+            argv = arguments_of(call)
             opts = self._unwrap(argv[0]) if argv else None
             got: dict = {}
             if opts is not None:
                 if opts.type != "object":
                     raise _Unread("esbuild-node-externals' options are not an object literal")
                 for pair in opts.named_children:
-                    key = self._key(pair) if pair.type == "pair" else None
                     if pair.type == "comment":
                         continue
+                    key = self._key(pair) if pair.type == "pair" else None
                     value = pair.child_by_field_name("value") if key is not None else None
                     if key in ("allowList", "forceExternalList"):
                         got[key] = self.literal_patterns(self._unwrap(value), key)
@@ -276,7 +272,7 @@ class _Script(_Reader):
                 if isinstance(deps, dict):
                     names += [n for n, v in deps.items() if not (options.get("allowWorkspaces") and
                                                                  isinstance(v, str) and v.startswith("workspace:"))]
-        allow = tuple(("exact" if k == "exact" else k, v) for k, v in options.get("allowList", ()))
+        allow = tuple(options.get("allowList", ()))
         names = [n for n in dict.fromkeys(names) if not _matches(n, allow)]
         return names + [v for k, v in options.get("forceExternalList", ()) if k == "exact"]
 
@@ -301,7 +297,7 @@ class _Script(_Reader):
         if key == "absWorkingDir":
             return self.string_in(node, self.env)
         if key == "external":
-            return self.string_list(node)  # (strings, spreads, `Object.keys(pkg.dependencies)`: computed.py)
+            return self.string_list(node, self.env)  # (strings, spreads, `Object.keys(pkg.dependencies)`: computed.py)
         if node is None or node.type not in ("array", "object"):
             raise _Unread(f"`{key}` is not an array or object literal")
         out = []

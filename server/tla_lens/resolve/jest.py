@@ -34,7 +34,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .bundler import _Reader, _Unread
+from .bundler import _Reader, _Unread, js_regex
+from .computed import RegexLiteral
 from .scripts import _commands, program_words
 from .tsup import read_once
 
@@ -342,7 +343,7 @@ def _read(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
     configs = reader._configs()
     if len(configs) != 1:
         return "its configuration is not an object literal"
-    return _options_in(reader, configs[0], top=True)
+    return _options_in(reader, configs[0])
 
 
 def _options_of(data: dict, top: bool = True):
@@ -363,12 +364,21 @@ def _options_of(data: dict, top: bool = True):
                 out["projects"].append(("path", p))
     for key in (*_LIST_OPTIONS, "testRegex"):
         value = data.get(key)
-        if isinstance(value, str):
+        if isinstance(value, (str, RegexLiteral)):
             value = [value]
-        if value is not None and not (isinstance(value, list) and all(isinstance(m, str) for m in value)):
+        # (a regular expression literal: `testRegex` in a JavaScript configuration)
+        kinds = (str, RegexLiteral) if key == "testRegex" else str
+        if value is not None and not (isinstance(value, list) and all(isinstance(m, kinds) for m in value)):
             return f"`{key}` is not a string or a list of strings"
         out[key] = tuple(value) if value is not None else None
-    out["testRegex"] = tuple(r + "\x00" for r in out["testRegex"] or ())
+    for r in out["testRegex"] or ():
+        if isinstance(r, RegexLiteral):
+            try:
+                js_regex(*r)
+            except ValueError as e:
+                return f"its `testRegex` has {e}"
+    out["testRegex"] = tuple("\x00".join(r) if isinstance(r, RegexLiteral) else r + "\x00"
+                             for r in out["testRegex"] or ())
     root_dir = data.get("rootDir")
     if root_dir is not None and not isinstance(root_dir, str):
         return "`rootDir` is not a string"
@@ -376,36 +386,18 @@ def _options_of(data: dict, top: bool = True):
     return out
 
 
-def _options_in(reader: _Reader, cfg, top: bool):
-    """The options of a configuration object (or an inline project's) of a JavaScript file."""
-    out: dict = {}
+def _options_in(reader: _Reader, cfg):
+    """The options of a configuration object of a JavaScript file, as data (written as
+    literals: :meth:`literal`), read as a JSON configuration's are."""
+    data: dict = {}
     try:
-        projects = reader._prop(cfg, "projects") if top else None
-        if projects is not None:
-            if projects.type != "array":
-                return "`projects` is not an array literal"
-            out["projects"] = []
-            for item in projects.named_children:
-                if item.type == "comment":
-                    continue
-                value = reader._unwrap(item)
-                if value is not None and value.type == "object":
-                    inner = _options_in(reader, value, top=False)
-                    if isinstance(inner, str):
-                        return inner
-                    out["projects"].append(("inline", inner))
-                else:
-                    out["projects"].append(("path", reader._eval(item)))
-        for key in _LIST_OPTIONS:
-            node = reader._unwrap(reader._prop(cfg, key))
-            got = reader.literal_patterns(node, key)
-            if any(kind != "exact" for kind, _ in got):
-                return f"`{key}` is not written as strings"
-            out[key] = tuple(v for _, v in got) if node is not None else None
-        regex = reader.literal_patterns(reader._unwrap(reader._prop(cfg, "testRegex")), "testRegex")
-        root_dir = reader._prop(cfg, "rootDir")
-        out["rootDir"] = reader._eval(root_dir) if root_dir is not None else None
+        projects = reader._prop(cfg, "projects")
+        if projects is not None and projects.type != "array":
+            return "`projects` is not an array literal"
+        for key in ("projects", *_LIST_OPTIONS, "testRegex", "rootDir"):
+            node = reader._prop(cfg, key)
+            if node is not None:
+                data[key] = reader.literal(node)
     except _Unread as e:
         return str(e)
-    out["testRegex"] = tuple(v if kind == "regex" else v + "\x00" for kind, v in regex)
-    return out
+    return _options_of(data)

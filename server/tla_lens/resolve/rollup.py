@@ -172,4 +172,4 @@ def _calls_any(reader: _Reader, plugins, names: set[str]) -> bool:
     plugins = reader._unwrap(plugins)
     if plugins.type != "array":
         raise _Unread("`plugins` is not an array literal")
-    return reader._calls(plugins, names, 0) if names else False
+    return bool(reader._calls_of(plugins, names)) if names else False

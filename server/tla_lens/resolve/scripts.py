@@ -195,23 +195,29 @@ def _nodemon(words: list[str]) -> tuple[list[str], bool]:
     """`nodemon [options] FILE`: Node runs a JavaScript FILE (nodemon restarts it on changes);
     a TypeScript one goes to ts-node (nodemon's default `execMap`), `--exec` to another
     program: none."""
-    i = 1
+    i = _operand(words, 1, _NODEMON_VALUED, frozenset({"-x", "--exec"}))
+    if i is None or i >= len(words) or words[i].endswith((".ts", ".mts", ".cts", ".tsx")):
+        return [], True
+    return [words[i]], True
+
+
+def _operand(words: list[str], i: int, valued: frozenset, stop: frozenset = frozenset()) -> "int | None":
+    """The index of the first word from ``i`` on that is neither an option nor an option's
+    value (``valued``: the options whose value is the next word; after `--`, the next word);
+    None where an option of ``stop`` comes first."""
     while i < len(words):
         w = words[i]
         if w == "--":
-            i += 1
-            break
+            return i + 1
         if not w.startswith("-"):
-            break
+            return i
         name, eq, _ = w.partition("=")
-        if name in ("-x", "--exec"):
-            return [], True
-        if name in _NODEMON_VALUED and not eq:
+        if name in stop:
+            return None
+        if name in valued and not eq:
             i += 1
         i += 1
-    if i >= len(words) or words[i].endswith((".ts", ".mts", ".cts", ".tsx")):
-        return [], True
-    return [words[i]], True
+    return i
 
 
 def node_script_files(scripts: object, package_dir: str,
@@ -331,7 +337,7 @@ def package_node_runs(manifest: dict, package_dir: str, is_file: Callable[[str],
 
 
 # tsx's options with a value as the next word (its own; node's are in _VALUED)
-_TSX_VALUED = frozenset({"--tsconfig", "--include", "--exclude", "--ignore"})
+_TSX_VALUED = frozenset({"--tsconfig", "--include", "--exclude", "--ignore"}) | _VALUED
 _TSX_PRELOADS = re.compile(r"^tsx(?:/(?:cjs|esm)(?:/api)?)?$")
 
 
@@ -362,23 +368,8 @@ def _tsx_file(words: list[str]) -> "str | None":
         return rest[0] if loads and rest else None
     if prog != "tsx":
         return None
-    i = 1
-    if i < len(words) and words[i] == "watch":
-        i += 1
-    while i < len(words):
-        w = words[i]
-        if w == "--":
-            i += 1
-            break
-        if not w.startswith("-"):
-            break
-        name, eq, _ = w.partition("=")
-        if name in _NO_CODE:
-            return None
-        if (name in _VALUED or name in _TSX_VALUED) and not eq:
-            i += 1
-        i += 1
-    return words[i] if i < len(words) else None
+    i = _operand(words, 2 if len(words) > 1 and words[1] == "watch" else 1, _TSX_VALUED, _NO_CODE)
+    return words[i] if i is not None and i < len(words) else None
 
 
 def tsx_script_files(scripts: object, package_dir: str,

@@ -328,31 +328,23 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
                 raise _Unread(f"its `{key}` is not a literal")
             out[key] = value.type == "true"
             continue
+        if key in ("external", "noExternal"):
+            # (a string is a package name here, its subpaths too: tsup's meaning)
+            out[key] = [("name" if kind == "exact" else kind, v) for kind, v in reader.literal_patterns(value, key)]
+            continue
         items = value.named_children if value is not None and value.type in ("array", "object") else [value]
         got: list = []
         for item in items:
             if item is not None and item.type == "comment":
                 continue
-            if item is not None and key in ("external", "noExternal") and (
-                    item.type == "spread_element" or getattr(reader._unwrap(item), "type", "") in (
-                        "call_expression", "identifier")):
-                # `...Object.keys(pkg.devDependencies)`: names computed from the manifest (computed.py)
-                inner = item.named_children[0] if item.type == "spread_element" and item.named_children else item
-                got += [("name", n) for n in reader.string_list(inner)]
-                continue
             if item is not None and item.type == "pair" and key == "entry":
                 item = reader._unwrap(item.child_by_field_name("value"))  # ({name: file})
             item = reader._unwrap(item)
             if item is not None and item.type == "string":
-                got.append(("name", reader._string(item)))
-            elif item is not None and item.type == "regex" and key in ("external", "noExternal"):
-                regex, unread = reader.regex(item)
-                if unread is not None:
-                    raise _Unread(f"its `{key}` has {unread}")
-                got.append(("regex", "\x00".join(regex)))
+                got.append(reader._string(item))
             else:
                 raise _Unread(f"its `{key}` is not written as literals")
-        out[key] = [v for _, v in got] if key in ("entry", "format") else got
+        out[key] = got
     return out
 
 

@@ -311,16 +311,21 @@ class _Rules:
 
     def compiled_tla(self, mod: Module, how) -> None:
         """A top-level await in a file a compiler turns into CommonJS (tsc, esbuild or tsup
-        compiling each file alone, tsx): the compiler refuses it (checked with tsc 5.9, esbuild
-        0.28 and tsx 4.23)."""
+        compiling each file alone, tsx): the compiler refuses it; Babel compiles it into an
+        output Node cannot load (checked with tsc 5.9, esbuild 0.28, tsx 4.23 and Babel 7.29)."""
         if how.tool == "Babel":
             msg = (f"top-level await in a file Babel compiles into CommonJS ({how.why}): Babel leaves the await "
                    f"in the CommonJS output, which Node cannot load (\"await is only valid in async functions and "
                    f"the top level bodies of modules\", or ERR_AMBIGUOUS_MODULE_SYNTAX in a package without a "
                    f"\"type\"); move it into an async function, or compile ES modules (`modules: false`)")
-            for site in mod.facts.tla:
-                self.add(mod, site.keyword, "top-level-await", msg)
-            return
+        else:
+            msg = self._compiler_refusal(how)
+        for site in mod.facts.tla:
+            self.add(mod, site.keyword, "top-level-await", msg)
+
+    @staticmethod
+    def _compiler_refusal(how) -> str:
+        """The message for a top-level await the compiler ``how.tool`` refuses in CommonJS."""
         if how.tool == "tsc":
             refusal = ("error TS1309: The current file is a CommonJS module and cannot use 'await' at the top "
                        "level" if how.keeps_import else
@@ -333,11 +338,9 @@ class _Rules:
             refusal = 'Top-level await is currently not supported with the "cjs" output format'
             outcome = f"{how.tool} fails the build with" if how.tool in ("esbuild", "tsup") else \
                 f"{how.tool} fails to run it with"
-        msg = (f"top-level await in a file {how.tool} compiles into CommonJS ({how.why}), where it is not "
-               f"allowed: {outcome}" + (f" \"{refusal}\"" if refusal else "") +
-               "; move it into an async function, or compile this file as an ES module")
-        for site in mod.facts.tla:
-            self.add(mod, site.keyword, "top-level-await", msg)
+        return (f"top-level await in a file {how.tool} compiles into CommonJS ({how.why}), where it is not "
+                f"allowed: {outcome}" + (f" \"{refusal}\"" if refusal else "") +
+                "; move it into an async function, or compile this file as an ES module")
 
     def _build_fails(self, build, what: str) -> str:
         """"; tsup's CommonJS build (script …) bundles {what}, and esbuild refuses …"."""
