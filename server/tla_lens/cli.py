@@ -402,6 +402,7 @@ def _config_json(root: Path, config: Config) -> str:
                                      else {}),
                                   **({"modulePathIgnorePatterns": list(j.module_ignore)} if j.module_ignore else {}),
                                   **({"testPathPatterns": list(j.path_patterns)} if j.path_patterns else {}),
+                                  **({"extensionsToTreatAsEsm": list(j.esm_extensions)} if j.esm_extensions else {}),
                                   **({"config": rel(j.config)} if j.config else {}),
                                   **({"notRead": j.unread} if j.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,

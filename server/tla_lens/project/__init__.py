@@ -298,6 +298,8 @@ class Project:
         self.jest_tests: dict[Path, JestRun] = {}
         self._jest_reach: dict[Path, Path] = {}
         self._jest_version: tuple = ()
+        # jest_failure's walks, for the generation they were done in (per run)
+        self._jest_fail: tuple[int, dict] = (-1, {})
         self._findings: Optional[list] = None
         self._infected: dict[tuple[Path, bool], dict[Path, int]] = {}
         # modules loaded since the verdicts were last computed (load() without recompute())
@@ -862,8 +864,8 @@ class Project:
         return found
 
     def _find_jest_tests(self, pkg_dirs: list[Path]) -> dict[Path, JestRun]:
-        """The workspace packages' test files that Jest (run by their npm scripts, not in its
-        ES module mode) runs as CommonJS, each with its run."""
+        """The workspace packages' test files that Jest runs (by their npm scripts), each with
+        its run."""
         found: dict[Path, JestRun] = {}
         fs = self.resolver.fs
         runs = []
@@ -874,7 +876,7 @@ class Project:
             for run in package_jest_runs(manifest[1], str(pkg_dir), fs.is_file, fs.read_text):
                 if run.config is not None:
                     self.build_scripts.add(Path(os.path.realpath(run.config)))
-                if not run.esm and run.unread is None:
+                if run.unread is None:
                     runs.append((pkg_dir, run))
         if runs:
             # (each module against the runs of its package folder and those above: a walk up
@@ -896,16 +898,114 @@ class Project:
 
     def jest_reach(self) -> dict[Path, Path]:
         """The workspace modules Jest loads as CommonJS (module -> the first test file that
-        loads it, breadth first: imports, import() and require(), not into node_modules)."""
+        loads it, breadth first: imports, import() and require(), not into node_modules; in
+        its ES module mode, the files it does not load as ES modules)."""
         # (derived from the edges and the test files alone: not redone on a keystroke that
         # changes neither)
         known = self._jest_version
         if not known or known[0] != self.graph.edges_version or known[1] is not self.jest_tests:
             self._jest_version = (self.graph.edges_version, self.jest_tests)
-            self._jest_reach = self._reach({p: p for p in self.jest_tests},
-                                           lambda e, _: not self.modules[e.target].workspace) \
-                if self.jest_tests else {}
+            by_run: dict[JestRun, dict[Path, Path]] = {}
+            for test, run in self.jest_tests.items():
+                by_run.setdefault(run, {})[test] = test
+            reach: dict[Path, Path] = {}
+            for run, tests in by_run.items():
+                got = self._reach(tests, lambda e, _: not self.modules[e.target].workspace)
+                for p, test in got.items():
+                    if p not in reach and self.jest_loads_cjs(p, run):
+                        reach[p] = test
+            self._jest_reach = reach
         return self._jest_reach
+
+    def jest_loads_cjs(self, path: Path, run: JestRun) -> bool:
+        """Does the Jest ``run`` load the file at ``path`` as CommonJS?"""
+        return not run.loads_as_esm(str(path), lambda p: self.resolver.package_type(Path(p)))
+
+    def jest_failure(self, test: Path, edge: Edge, run: JestRun) -> Optional[tuple[str, Path, Optional[Path]]]:
+        """Why the test file ``test`` fails to run under the Jest ``run`` because of its import
+        ``edge`` (of an async module), or None where the import loads as in Node (Jest's ES
+        module mode, ES modules all the way to the await): ("compile", a module Jest loads as
+        CommonJS with a top-level await, None) or ("require", a module Jest loads as CommonJS,
+        the ES module with a top-level await in its graph it require()s). Jest (30.5) fails as
+        Node does: a top-level await does not compile as CommonJS, and require() of an ES
+        module whose graph waits throws ERR_REQUIRE_ASYNC_MODULE. (Walks of the async modules
+        only, remembered per run for the generation.)"""
+        if self._jest_fail[0] != self.generation:
+            self._jest_fail = (self.generation, {})
+        memo = self._jest_fail[1].get(run)
+        if memo is None:
+            memo = self._jest_fail[1][run] = ({}, {}, {}, set(), set())
+        cjs, waits, found, clean, calm = memo
+        modules, is_async = self.modules, self.infection.is_async
+
+        def is_cjs(p: Path) -> bool:
+            got = cjs.get(p)
+            if got is None:
+                got = cjs[p] = self.jest_loads_cjs(p, run)
+            return got
+
+        def esm_waits(start: Path) -> bool:
+            """Is the graph of ``start`` (an ES module for Jest) async for V8: a top-level
+            await reached by imports of ES modules alone (CommonJS ones are synchronous to it)?"""
+            if start in calm:
+                return False
+            if start in waits:
+                return True
+            seen, stack = {start}, [start]
+            while stack:
+                mod = modules.get(stack.pop())
+                if mod is None:
+                    continue
+                if mod.facts.has_tla:
+                    waits[start] = True
+                    return True
+                for e in mod.edges:
+                    t = e.target
+                    if e.kind is EdgeKind.STATIC and t is not None and t not in seen and t not in calm and \
+                            is_async(t) and not is_cjs(t):
+                        seen.add(t)
+                        stack.append(t)
+            calm.update(seen)  # (every one of them explored: none waits)
+            return False
+
+        def fails(start: Path) -> Optional[tuple[str, Path, Optional[Path]]]:
+            if start in clean:
+                return None
+            if start in found:
+                return found[start]
+            seen, stack = {start}, [start]
+            result = None
+            while stack and result is None:
+                p = stack.pop()
+                mod = modules.get(p)
+                if mod is None:
+                    continue
+                c = is_cjs(p)
+                if c and mod.facts.has_tla:
+                    result = ("compile", p, None)
+                    break
+                for e in mod.edges:
+                    t = e.target
+                    if t is None or e.kind not in (EdgeKind.STATIC, EdgeKind.REQUIRE) or not is_async(t):
+                        continue
+                    if c and not is_cjs(t) and esm_waits(t):
+                        result = ("require", p, t)
+                        break
+                    if t not in seen and t not in clean:
+                        seen.add(t)
+                        stack.append(t)
+            if result is None:
+                clean.update(seen)  # (everything they reach explored: no failure)
+            else:
+                found[start] = result
+            return result
+
+        target = edge.target
+        if target is None:
+            return None
+        if is_cjs(test) and not is_cjs(target) and esm_waits(target):
+            return ("require", test, target)
+        return fails(target)
 
     def jest_mocked(self, test: Path) -> set[Path]:
         """The modules the test file replaces with `jest.mock("…", factory)` (Jest never loads

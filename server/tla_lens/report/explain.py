@@ -123,13 +123,18 @@ def _jest(analysis: "Analysis", mod) -> list[str]:
     pkg = analysis.graph.rel(Path(run.package_dir) / "package.json")
     where = f"{analysis.graph.rel(root.path)}, line {root.line_of(root.tla[0].keyword.start)}" if root.tla else \
         analysis.graph.rel(root.path)
+    why = run.commonjs_why(str(mod.path)).replace("`", "")
     if test == mod.path:
-        return [f"Jest (script `{run.script}` of {pkg}) runs this test file as CommonJS (no "
-                f"--experimental-vm-modules): the top-level await it loads ({where}) does not compile there, "
-                "so it fails to run, unless a jest.mock factory replaces a module of the chain."]
+        return [f"Jest (script `{run.script}` of {pkg}) runs this test file as CommonJS ({why}): the "
+                f"top-level await it loads ({where}) does not compile there, or is in an ES module it require()s "
+                "(ERR_REQUIRE_ASYNC_MODULE), so it fails to run, unless a jest.mock factory replaces a module of the "
+                "chain." if run.esm else
+                f"Jest (script `{run.script}` of {pkg}) runs this test file as CommonJS ({why}): the top-level "
+                f"await it loads ({where}) does not compile there, so it fails to run, unless a jest.mock factory "
+                "replaces a module of the chain."]
     what = "its top-level await" if root is mod else f"the top-level await it waits for ({where})"
     return [f"Jest (script `{run.script}` of {pkg}) loads it as CommonJS from test files such as "
-            f"{analysis.graph.rel(test)} (no --experimental-vm-modules): {what} does not compile there, so "
+            f"{analysis.graph.rel(test)} ({why}): {what} does not compile there, so "
             "those test files fail to run."]
 
 

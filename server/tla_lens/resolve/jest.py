@@ -11,7 +11,13 @@ syntax fails the same way. The test file fails to run (checked with Jest 30.5 an
 A command counts when its program is `jest` (also through `npx`, `pnpm exec`, `yarn`), or
 `node [options] …/jest/bin/jest.js` (`…/.bin/jest`); `--experimental-vm-modules` among the
 node options or in a `NODE_OPTIONS=` assignment before the command makes it Jest's ES module
-mode (not modelled: top-level await works there). The configuration — `--config`/`-c FILE`,
+mode, where Jest loads a file as an ES module as Node would, by its own rule
+(:meth:`JestRun.loads_as_esm`: `.mjs`; `.js` under a package.json with `"type": "module"`;
+another extension when `extensionsToTreatAsEsm` lists it) and every other file as CommonJS; a
+CommonJS file there fails on a top-level await as before, and on a require() of an ES module
+with a top-level await in its graph (ERR_REQUIRE_ASYNC_MODULE, as Node; checked with Jest
+30.5). A `preset` in that mode may set `extensionsToTreatAsEsm` (ts-jest's do): unless the
+configuration sets it too, such a run is not modelled. The configuration — `--config`/`-c FILE`,
 else jest.config.{js,ts,mjs,cjs,cts,json} in the package's folder, else package.json's "jest"
 — gives `testMatch` (globs) or `testRegex` where written as literals; Jest's defaults
 otherwise. `roots`, `rootDir`, `testPathIgnorePatterns` and `modulePathIgnorePatterns` (in
@@ -68,6 +74,32 @@ class JestRun:
     ignore: tuple[str, ...] = ("/node_modules/",)
     module_ignore: tuple[str, ...] = ()
     path_patterns: tuple[str, ...] = ()  # the command line's test path patterns (case-insensitive)
+    esm_extensions: tuple[str, ...] = ()  # `extensionsToTreatAsEsm` (ES module mode)
+
+    def loads_as_esm(self, path: str, package_type: Callable[[str], Optional[str]]) -> bool:
+        """Does the run load the file at ``path`` as an ES module? Only in ES module mode, by
+        Jest's rule (its `shouldLoadAsEsm`); ``package_type``: the "type" of the package.json
+        nearest a file."""
+        if not self.esm:
+            return False
+        ext = os.path.splitext(path)[1]
+        if ext in (".mjs", ".cjs"):
+            return ext == ".mjs"
+        if ext != ".js":
+            return ext in self.esm_extensions
+        return package_type(path) == "module"
+
+    def commonjs_why(self, path: str) -> str:
+        """Why the run loads ``path`` (not :meth:`loads_as_esm`) as CommonJS, in words."""
+        if not self.esm:
+            return "no `--experimental-vm-modules`"
+        ext = os.path.splitext(path)[1]
+        if ext == ".js":
+            return ("in its ES module mode, a `.js` file is an ES module only under a package.json with "
+                    "`\"type\": \"module\"`")
+        if ext == ".cjs":
+            return "a `.cjs` file"
+        return f"in its ES module mode, `{ext}` is not in `extensionsToTreatAsEsm`"
 
     def tests(self, path: str) -> bool:
         """Is the file at the absolute ``path`` one of the run's test files?"""
@@ -316,16 +348,21 @@ def _load(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
 
 def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: dict, base: str) -> JestRun:
     """The run of one configuration's options (``base``: where its `rootDir` starts)."""
+    if esm and got.get("preset") is not None and got["extensionsToTreatAsEsm"] is None:
+        rel = os.path.relpath(path, package_dir) if path is not None else "--config"
+        return JestRun(script, package_dir, esm, config=path,
+                       unread=f"{rel}: its `preset` may set `extensionsToTreatAsEsm` (a preset is not read)")
     root_dir = os.path.normpath(os.path.join(base, got["rootDir"])) if got.get("rootDir") is not None else base
     return JestRun(script, package_dir, esm, got["testMatch"] or DEFAULT_TEST_MATCH if not got["testRegex"] else (),
                    got["testRegex"], path, root_dir=root_dir,
                    roots=tuple(_in(r, root_dir) for r in got["roots"]) if got["roots"] is not None else ("<rootDir>",),
                    ignore=got["testPathIgnorePatterns"] if got["testPathIgnorePatterns"] is not None
                    else ("/node_modules/",),
-                   module_ignore=got["modulePathIgnorePatterns"] or ())
+                   module_ignore=got["modulePathIgnorePatterns"] or (),
+                   esm_extensions=got["extensionsToTreatAsEsm"] or ())
 
 
-_LIST_OPTIONS = ("testMatch", "roots", "testPathIgnorePatterns", "modulePathIgnorePatterns")
+_LIST_OPTIONS = ("testMatch", "roots", "testPathIgnorePatterns", "modulePathIgnorePatterns", "extensionsToTreatAsEsm")
 
 
 def _read(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
@@ -379,10 +416,11 @@ def _options_of(data: dict, top: bool = True):
                 return f"its `testRegex` has {e}"
     out["testRegex"] = tuple("\x00".join(r) if isinstance(r, RegexLiteral) else r + "\x00"
                              for r in out["testRegex"] or ())
-    root_dir = data.get("rootDir")
-    if root_dir is not None and not isinstance(root_dir, str):
-        return "`rootDir` is not a string"
-    out["rootDir"] = root_dir
+    for key in ("rootDir", "preset"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"`{key}` is not a string"
+        out[key] = value
     return out
 
 
@@ -398,6 +436,12 @@ def _options_in(reader: _Reader, cfg):
             node = reader._prop(cfg, key)
             if node is not None:
                 data[key] = reader.literal(node)
+        node = reader._prop(cfg, "preset")
+        if node is not None:  # (only whether there is one matters: a computed name is one too)
+            try:
+                data["preset"] = str(reader.literal(node))
+            except _Unread:
+                data["preset"] = "?"
     except _Unread as e:
         return str(e)
     return _options_of(data)

@@ -224,7 +224,9 @@ class _Rules:
         root_of = self.a.reportable.root.get  # (the top-level await each one is nearest to)
         static, require = EdgeKind.STATIC, EdgeKind.REQUIRE
         jest = self.a.jest_tests.get(path) if self.a.jest_tests else None
-        mocked = self.a.jest_mocked(path) if jest is not None else set()
+        # (`jest.mock` replaces modules for a test file Jest loads as CommonJS only: in an ES
+        # module, the imports are loaded before it runs)
+        mocked = self.a.jest_mocked(path) if jest is not None and self.a.jest_loads_cjs(path, jest) else set()
         for edge in mod.edges:
             target = edge.target
             if target is None:
@@ -286,24 +288,55 @@ class _Rules:
         self.add(mod, edge.span, "async-import", msg, related, target)
 
     def jest_import(self, mod: Module, edge: Edge, run, mocked: set) -> bool:
-        """A test file Jest runs as CommonJS imports an async module whose top-level await is
-        the project's: Jest compiles the import to require(), the module with the await does
-        not compile, the test file fails to run. False where the chain is mocked or ends in a
-        package (Jest fails on a package's ES module syntax anyway)."""
+        """A test file Jest runs imports an async module whose top-level await is the
+        project's, and Jest loads a module of the way as CommonJS (every one, outside its ES
+        module mode): the test file fails to run — a top-level await does not compile as
+        CommonJS, and require() of an ES module whose graph waits throws
+        ERR_REQUIRE_ASYNC_MODULE. False where the chain is mocked, ends in a package (Jest
+        fails on a package's ES module syntax anyway), or loads as in Node."""
         target = edge.target
         assert target is not None
         chain = [target, *self.a.infection.chain(target)]
         root = chain[-1]
         if mocked.intersection(chain) or not getattr(self.graph.modules.get(root), "workspace", False):
             return False
+        failure = self.a.jest_failure(mod.path, edge, run)
+        if failure is None:
+            return False
         rel = self.graph.rel(Path(run.package_dir) / "package.json")
         why = self.async_why(target, mod.path)
-        msg = (f"Jest (script `{run.script}` of {rel}) runs this test file as CommonJS (no "
-               f"`--experimental-vm-modules`): this import becomes `require(\"{edge.specifier}\")`, and "
-               f"`{edge.specifier}` is an async module {why}; a top-level await does not compile as CommonJS "
-               f"(\"await is only valid in async functions and the top level bodies of modules\"), so the "
-               f"test file fails to run; mock it (`jest.mock(\"{edge.specifier}\", () => …)`), or run Jest in "
-               f"its ES module mode (`node --experimental-vm-modules node_modules/jest/bin/jest.js`)")
+        kind, culprit, required = failure
+        jest = f"Jest (script `{run.script}` of {rel})"
+        if not run.esm:
+            msg = (f"{jest} runs this test file as CommonJS (no `--experimental-vm-modules`): this import becomes "
+                   f"`require(\"{edge.specifier}\")`, and `{edge.specifier}` is an async module {why}; a top-level "
+                   f"await does not compile as CommonJS (\"await is only valid in async functions and the top level "
+                   f"bodies of modules\"), so the test file fails to run; mock it (`jest.mock(\"{edge.specifier}\", "
+                   f"() => …)`), or run Jest in its ES module mode (`node --experimental-vm-modules "
+                   f"node_modules/jest/bin/jest.js`)")
+        else:
+            test_why = run.commonjs_why(str(mod.path))
+            as_cjs = self.a.jest_loads_cjs(mod.path, run)
+            if as_cjs:
+                msg = (f"{jest} runs this test file as CommonJS ({test_why}): this import becomes "
+                       f"`require(\"{edge.specifier}\")`, and `{edge.specifier}` is an async module {why}")
+            else:
+                msg = f"{jest} runs this test file in its ES module mode, and `{edge.specifier}` is an async module {why}"
+            if culprit != mod.path:
+                culprit_why = run.commonjs_why(str(culprit))
+                msg += (f"; Jest loads `{self.graph.rel(culprit)}` of its graph as CommonJS "
+                        + ("too" if as_cjs and culprit_why == test_why else f"({culprit_why})"))
+            if kind == "compile":
+                msg += ("; a top-level await does not compile as CommonJS (\"await is only valid in async functions "
+                        "and the top level bodies of modules\")")
+            else:
+                assert required is not None
+                msg += (f"; its require() of `{self.graph.rel(required)}`, an ES module with a top-level await in its "
+                        f"graph, throws ERR_REQUIRE_ASYNC_MODULE")
+            which = "it" if culprit == mod.path else f"`{self.graph.rel(culprit)}`"
+            msg += (f", so the test file fails to run; make Jest load {which} as an ES module (`\"type\": "
+                    f"\"module\"` for `.js`, `extensionsToTreatAsEsm` for other extensions)" +
+                    (f", or mock `{edge.specifier}` (`jest.mock(\"{edge.specifier}\", () => …)`)" if as_cjs else ""))
         related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` imports `{edge.specifier}`")]
         related += self.chain_related(target)
         self.add(mod, edge.span, "require-async", msg, related, target)
@@ -487,9 +520,14 @@ class _Rules:
             rel = self.graph.rel(Path(run.package_dir) / "package.json")
             whom = "this test file" if test == mod.path else \
                 f"the test files that load this module (e.g. `{display(test, mod.path)}`)"
-            base += (f"; Jest (script `{run.script}` of {rel}) runs {whom} as CommonJS (no "
-                     f"`--experimental-vm-modules`), where a top-level await does not compile: "
-                     f"{'it fails' if test == mod.path else 'they fail'} to run")
+            if run.esm and test != mod.path:
+                base += (f"; Jest (script `{run.script}` of {rel}) loads this module as CommonJS "
+                         f"({run.commonjs_why(str(mod.path))}), where a top-level await does not compile: the test "
+                         f"files that load it (e.g. `{display(test, mod.path)}`) fail to run")
+            else:
+                base += (f"; Jest (script `{run.script}` of {rel}) runs {whom} as CommonJS "
+                         f"({run.commonjs_why(str(mod.path))}), where a top-level await does not compile: "
+                         f"{'it fails' if test == mod.path else 'they fail'} to run")
         related = [Related(p, Span(0, 0), f"made async (distance {infected[p]})")
                    for p in (ws or names)[:10]]
         for site in mod.tla:

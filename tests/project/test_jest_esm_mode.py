@@ -1,0 +1,142 @@
+"""Jest's ES module mode (`--experimental-vm-modules`): Jest loads a file as an ES module by its
+own rule (`.mjs`; `.js` under `"type": "module"`; an extension `extensionsToTreatAsEsm` lists)
+and every other one as CommonJS. A test file fails to run where a module Jest loads as CommonJS
+has a top-level await (it does not compile), or require()s an ES module whose graph waits
+(ERR_REQUIRE_ASYNC_MODULE); ES modules all the way to the await load as in Node. Held to Jest 30
+running the suites (its npm script run as npm runs it, Node 26, babel-jest with preset-env)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+
+WAIT = "export const db = await Promise.resolve({ ok: true });\n"
+
+
+def _suite(name: str, spec: str, check: str = "true") -> str:
+    return f'import {{ {name} }} from "{spec}";\ntest("t", () => {{ expect({check}).toBe(true); }});\n'
+
+
+SOURCES = {
+    # CommonJS for Jest (a .js file, no "type"): its await does not compile
+    "src/db.js": WAIT,
+    "src/plain.js": "export const plain = true;\n",
+    # CommonJS with no await of its own, importing an ES module that waits
+    "src/mid.js": 'import { db } from "../esm/db.js";\nexport const mid = db;\n',
+    # ES modules for Jest ("type": "module")
+    "esm/package.json": '{"type": "module"}\n',
+    "esm/db.js": WAIT,
+    "esm/repo.js": 'import { db } from "./db.js";\nexport const repo = db;\n',
+    "esm/uses-cjs.js": 'import { db } from "../src/db.js";\nexport const uses = db;\n',
+    # the test files
+    "src/a.test.js": _suite("repo", "../esm/repo.js", "repo.ok"),      # CJS require()s a waiting ES graph
+    "src/b.test.js": _suite("db", "./db.js", "db.ok"),                 # CJS loads a CJS module with an await
+    "esm/c.test.js": _suite("repo", "./repo.js", "repo.ok"),           # ES modules all the way: passes
+    "esm/d.test.js": _suite("uses", "./uses-cjs.js", "uses.ok"),       # ES, but the await is in a CJS module
+    "src/e.test.mjs": _suite("db", "./db.js", "db.ok"),                # .mjs: ES; db.js: CJS
+    "src/f.test.jsx": _suite("repo", "../esm/repo.js", "repo.ok"),     # extensionsToTreatAsEsm: passes
+    "src/g.test.js": _suite("plain", "./plain.js", "plain"),           # nothing waits: passes
+    "esm/h.test.js": _suite("mid", "../src/mid.js", "mid.ok"),         # CJS mid.js require()s esm/db.js
+    "esm/own.test.js": 'const v = await Promise.resolve(2);\ntest("own", () => { expect(v).toBe(2); });\n',
+    "src/own.test.js": 'const v = await Promise.resolve(2);\ntest("own", () => { expect(v).toBe(2); });\n',
+}
+FAILING = {"src/a.test.js", "src/b.test.js", "esm/d.test.js", "src/e.test.mjs", "esm/h.test.js", "src/own.test.js"}
+
+
+def _project(tmp_path: Path, engines: Path) -> Path:
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    for rel, text in SOURCES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / "package.json").write_text(json.dumps({
+        "name": "app", "version": "1.0.0",
+        "scripts": {"test": "NODE_OPTIONS=--experimental-vm-modules jest"},
+        "jest": {"extensionsToTreatAsEsm": [".jsx"]}}, indent=2))
+    # babel-jest compiles what Jest loads as CommonJS (preset-env follows Jest's caller: ES modules
+    # stay ES modules)
+    (root / "babel.config.json").write_text('{"presets": [["@babel/preset-env", {"targets": {"node": "current"}}]]}\n')
+    (root / "node_modules/@babel").mkdir(parents=True)
+    (root / "node_modules/@babel/preset-env").symlink_to(engines / "@babel/preset-env")
+    return root
+
+
+def _jest(root: Path, node26: Path, engines: Path) -> dict[str, str]:
+    env = dict(os.environ, PATH=f"{engines / '.bin'}:{node26.parent}:{os.environ['PATH']}")
+    script = json.loads((root / "package.json").read_text())["scripts"]["test"]
+    out = root.parent / "jest.json"
+    proc = subprocess.run(["sh", "-c", f"{script} --ci --json --outputFile={out}"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert out.exists(), proc.stdout + proc.stderr
+    report = json.loads(out.read_text())
+    return {os.path.relpath(r["name"], root): (r["status"], r.get("message", "")) for r in report["testResults"]}
+
+
+def test_es_module_mode_as_jest_runs_it(node26, engines_node_modules, tmp_path):
+    root = _project(tmp_path, engines_node_modules)
+    status = _jest(root, node26, engines_node_modules)
+    tests = {rel for rel in SOURCES if ".test." in rel}
+    assert set(status) == tests, status
+    failed = {rel for rel, (s, _) in status.items() if s == "failed"}
+    assert failed == FAILING, status
+    # the two ways Jest fails, as the messages say
+    assert "ERR_REQUIRE_ASYNC_MODULE" in status["src/a.test.js"][1] or \
+        "require() cannot be used to load ES Module" in status["src/a.test.js"][1]
+    assert "await is only valid" in status["src/b.test.js"][1]
+
+    project = analyse(root, Config(), cache=False)
+    errors = {str(f.path.relative_to(root)) for f in project.findings if f.code == "require-async"}
+    noted = {str(f.path.relative_to(root)) for f in project.findings
+             if f.code == "top-level-await" and "Jest (script `test` of package.json)" in f.message}
+    # every suite that fails has an error at its import, or its own top-level await says so
+    assert errors | (noted & tests) == failed
+    assert errors == failed - {"src/own.test.js"}
+    # a module Jest loads as CommonJS has its await noted; an ES module's is not
+    assert "src/db.js" in noted and "esm/db.js" not in noted and "esm/own.test.js" not in noted
+
+    by_file = {str(f.path.relative_to(root)): f for f in project.findings if f.code == "require-async"}
+    a = by_file["src/a.test.js"].message
+    assert a.startswith("Jest (script `test` of package.json) runs this test file as CommonJS (in its ES module "
+                        "mode, a `.js` file is an ES module only under a package.json with `\"type\": \"module\"`): "
+                        "this import becomes `require(\"../esm/repo.js\")`"), a
+    assert "its require() of `esm/repo.js`, an ES module with a top-level await in its graph, throws " \
+           "ERR_REQUIRE_ASYNC_MODULE" in a, a
+    b = by_file["src/b.test.js"].message
+    assert "a top-level await does not compile as CommonJS" in b, b
+    d = by_file["esm/d.test.js"].message
+    assert "runs this test file in its ES module mode" in d and "Jest loads `src/db.js` of its graph as CommonJS" \
+        in d and "does not compile" in d, d
+    h = by_file["esm/h.test.js"].message
+    assert "Jest loads `src/mid.js` of its graph as CommonJS" in h and \
+        "its require() of `esm/db.js`, an ES module with a top-level await in its graph" in h, h
+    # the ES module view is as in Node: the passing suites import async modules, as warned
+    assert [f.code for f in project.findings if str(f.path.relative_to(root)) == "esm/c.test.js"] == ["async-import"]
+
+    from tla_lens.report.explain import explain
+
+    assert "loads it as CommonJS from test files such as" in explain(project, root / "src/db.js")
+    assert "Jest" not in explain(project, root / "esm/db.js")
+
+
+def test_print_config_and_presets(tmp_path):
+    root = tmp_path / "p"
+    (root / "unit").mkdir(parents=True)
+    (root / "package.json").write_text(json.dumps({"name": "p", "scripts": {
+        "test": "NODE_OPTIONS=--experimental-vm-modules jest",
+        "test:ts": "NODE_OPTIONS=--experimental-vm-modules jest -c unit/jest.config.json",
+        "test:cjs": "jest -c unit/jest.config.json"}}))
+    (root / "jest.config.js").write_text('export default { extensionsToTreatAsEsm: [".ts"], preset: "ts-jest" };\n')
+    (root / "unit/jest.config.json").write_text('{"preset": "ts-jest/presets/default-esm"}')
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    assert json.loads(r.stdout)["jestRuns"] == [
+        {"file": "package.json", "script": "test", "esModules": True, "extensionsToTreatAsEsm": [".ts"],
+         "config": "jest.config.js"},
+        # (a preset may set extensionsToTreatAsEsm: in ES module mode the run is not modelled)
+        {"file": "package.json", "script": "test:ts", "esModules": True, "config": "unit/jest.config.json",
+         "notRead": "unit/jest.config.json: its `preset` may set `extensionsToTreatAsEsm` (a preset is not read)"},
+        {"file": "package.json", "script": "test:cjs", "esModules": False, "config": "unit/jest.config.json"}]
