@@ -56,6 +56,11 @@ def _project(tmp_path: Path, engines: Path, esm: bool) -> Path:
 def _jest(root: Path, node26: Path, engines: Path) -> dict[str, str]:
     """npm's way: the script run by a shell in the package folder, jest on the PATH; each test
     file's status."""
+    return {rel: status for rel, (status, _) in jest_results(root, node26, engines).items()}
+
+
+def jest_results(root: Path, node26: Path, engines: Path) -> dict[str, tuple[str, str]]:
+    """Each test file's (status, message) when the npm script `test` runs Jest."""
     env = dict(os.environ, PATH=f"{engines / '.bin'}:{node26.parent}:{os.environ['PATH']}")
     script = json.loads((root / "package.json").read_text())["scripts"]["test"]
     out = root.parent / "jest.json"
@@ -63,7 +68,7 @@ def _jest(root: Path, node26: Path, engines: Path) -> dict[str, str]:
                           capture_output=True, text=True, timeout=300)
     assert out.exists(), proc.stdout + proc.stderr
     report = json.loads(out.read_text())
-    return {os.path.relpath(r["name"], root): r["status"] for r in report["testResults"]}
+    return {os.path.relpath(r["name"], root): (r["status"], r.get("message", "")) for r in report["testResults"]}
 
 
 @pytest.mark.parametrize("mode", ["commonjs", "esm"])

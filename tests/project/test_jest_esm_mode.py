@@ -15,6 +15,8 @@ from pathlib import Path
 from tla_lens.config import Config
 from tla_lens.project import analyse
 
+from .test_jest_commonjs import jest_results
+
 WAIT = "export const db = await Promise.resolve({ ok: true });\n"
 
 
@@ -65,20 +67,9 @@ def _project(tmp_path: Path, engines: Path) -> Path:
     return root
 
 
-def _jest(root: Path, node26: Path, engines: Path) -> dict[str, str]:
-    env = dict(os.environ, PATH=f"{engines / '.bin'}:{node26.parent}:{os.environ['PATH']}")
-    script = json.loads((root / "package.json").read_text())["scripts"]["test"]
-    out = root.parent / "jest.json"
-    proc = subprocess.run(["sh", "-c", f"{script} --ci --json --outputFile={out}"], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert out.exists(), proc.stdout + proc.stderr
-    report = json.loads(out.read_text())
-    return {os.path.relpath(r["name"], root): (r["status"], r.get("message", "")) for r in report["testResults"]}
-
-
 def test_es_module_mode_as_jest_runs_it(node26, engines_node_modules, tmp_path):
     root = _project(tmp_path, engines_node_modules)
-    status = _jest(root, node26, engines_node_modules)
+    status = jest_results(root, node26, engines_node_modules)
     tests = {rel for rel in SOURCES if ".test." in rel}
     assert set(status) == tests, status
     failed = {rel for rel, (s, _) in status.items() if s == "failed"}
