@@ -1,7 +1,7 @@
 // What a Vite or webpack configuration builds from, by running it as the bundler does (the test's
 // oracle; tla-lens itself never runs a configuration).
 // argv: root, configuration file, output folder (webpack's build goes there).
-// Vite: resolveConfig(…, 'build'); each value of build.rollupOptions.input and build.lib.entry
+// Vite: resolveConfig(…, 'build', 'production'); each value of build.rollupOptions.input and build.lib.entry
 //   resolved against the configuration's root, as Vite's build resolves them.
 // webpack: a build of the configuration (mode none, target node, the output folder given); each
 //   entry's modules (compilation.entries), and whether webpack made each one an async module.
@@ -21,8 +21,9 @@ const values = (v) => (v == null ? [] : typeof v === 'string' ? [v] : Array.isAr
 
 if (path.basename(configFile).startsWith('vite')) {
   const { resolveConfig } = await import(pathToFileURL(require.resolve('vite')).href);
-  // (as `vite build` run in the project folder: the configuration's own root decides)
-  const c = await resolveConfig({ configFile, logLevel: 'silent' }, 'build');
+  // (as `vite build` run in the project folder: the configuration's own root decides; its
+  // mode and NODE_ENV are "production")
+  const c = await resolveConfig({ configFile, logLevel: 'silent' }, 'build', 'production', 'production');
   const input = c.build.rollupOptions && c.build.rollupOptions.input;
   for (const v of values(input)) out.push({ file: path.resolve(c.root, v) });
   for (const v of values(c.build.lib && c.build.lib.entry)) out.push({ file: path.resolve(c.root, v) });

@@ -67,8 +67,29 @@ export default defineConfig(({ mode }) => ({
 }))
 """
 
+# Vite's conditional configuration (its documentation's form): the branch `vite build` takes
+VITE_CONDITIONAL = """\
+import { defineConfig } from 'vite'
+export default defineConfig(({ command, mode: m }) => {
+  if (command === 'serve') {
+    return { root: 'web' }
+  } else if (m === 'development') {
+    return { build: { lib: { entry: 'src/lib/b.js', formats: ['es'] } } }
+  }
+  return {
+    build: { lib: { entry: { a: 'src/lib/a.js' }, formats: ['es'] } },
+  }
+})
+"""
+VITE_CONDITIONAL_TERNARY = """\
+export default (env) => env.command !== 'build' ? { root: 'web' } : {
+  build: { lib: { entry: ['src/lib/b.js'], formats: ['es'] } },
+}
+"""
+
 CASES = [("webpack.config.cjs", WEBPACK_OBJECT), ("webpack.config.cjs", WEBPACK_DEFAULT),
-         ("webpack.config.cjs", WEBPACK_CONTEXT_ARRAY), ("vite.config.ts", VITE_PAGES), ("vite.config.js", VITE_LIB)]
+         ("webpack.config.cjs", WEBPACK_CONTEXT_ARRAY), ("vite.config.ts", VITE_PAGES), ("vite.config.js", VITE_LIB),
+         ("vite.config.js", VITE_CONDITIONAL), ("vite.config.mjs", VITE_CONDITIONAL_TERNARY)]
 
 
 def _project(tmp_path: Path, engines: Path, name: str, text: str) -> Path:
@@ -91,7 +112,8 @@ def _bundler(node: Path, engines: Path, root: Path, config: Path, out: Path, eve
 
 
 @pytest.mark.parametrize("name,text", CASES, ids=["webpack-object", "webpack-default", "webpack-context-array",
-                                                  "vite-pages", "vite-lib"])
+                                                  "vite-pages", "vite-lib", "vite-conditional",
+                                                  "vite-conditional-ternary"])
 def test_entries_are_what_the_bundler_builds_from(name, text, node26, engines_node_modules, tmp_path):
     root = _project(tmp_path, engines_node_modules, name, text)
     theirs = _bundler(node26, engines_node_modules, root, root / name, tmp_path / "out")

@@ -540,7 +540,7 @@ class _Reader(Computed):
         self._collect_configs(value, out, 0)
         return out
 
-    def _collect_configs(self, node, out: list, depth: int) -> None:
+    def _collect_configs(self, node, out: list, depth: int, env: Optional[dict] = None) -> None:
         node = self._unwrap(node)
         if node is None or depth > 8:
             return
@@ -549,19 +549,93 @@ class _Reader(Computed):
             out.append(node)
         elif t == "array":
             for item in node.named_children:
-                self._collect_configs(item, out, depth + 1)
+                self._collect_configs(item, out, depth + 1, env)
         elif t == "call_expression":  # defineConfig({…}), defineConfig(() => …)
             argv = arguments_of(node)
             if argv:
-                self._collect_configs(argv[0], out, depth + 1)
+                self._collect_configs(argv[0], out, depth + 1, env)
+        elif t == "ternary_expression":  # `command === "build" ? {…} : {…}`
+            for branch in self._branches(node.child_by_field_name("condition"), node.child_by_field_name("consequence"),
+                                         node.child_by_field_name("alternative"), env):
+                self._collect_configs(branch, out, depth + 1, env)
         elif t in ("arrow_function", "function_expression", "function"):
+            env = self._config_env(node)
             body = node.child_by_field_name("body")
             if body is not None and body.type == "statement_block":
-                returns = [c for c in body.named_children if c.type == "return_statement"]
-                if returns and returns[-1].named_children:
-                    self._collect_configs(returns[-1].named_children[0], out, depth + 1)
+                returned: list = []
+                self._returns(body, env, returned)
+                for value in returned:
+                    self._collect_configs(value, out, depth + 1, env)
             else:
-                self._collect_configs(body, out, depth + 1)
+                self._collect_configs(body, out, depth + 1, env)
+
+    # what `vite build` passes a configuration function (`defineConfig(({ command, mode }) => …)`)
+    _VITE_BUILD_ENV = {"command": "build", "mode": "production"}
+
+    def _config_env(self, fn) -> dict:
+        """The strings a Vite configuration function's parameter gives for a build (`command`,
+        `mode`: by name in an object pattern, or as `env.command` of a named parameter);
+        none for webpack's (its `env` and `argv` come from the command line)."""
+        if not self.vite:
+            return {}
+        params = fn.child_by_field_name("parameters")
+        first = next((p for p in params.named_children if p.type != "comment"), None) if params is not None \
+            else fn.child_by_field_name("parameter")
+        if first is not None and first.type in ("required_parameter", "optional_parameter"):
+            first = first.child_by_field_name("pattern")
+        if first is None:
+            return {}
+        if first.type == "identifier":
+            name = _text(first, self.src)
+            return {f"{name}.{k}": v for k, v in self._VITE_BUILD_ENV.items()}
+        env: dict = {}
+        if first.type == "object_pattern":
+            for c in first.named_children:
+                if c.type == "shorthand_property_identifier_pattern" and _text(c, self.src) in self._VITE_BUILD_ENV:
+                    env[_text(c, self.src)] = self._VITE_BUILD_ENV[_text(c, self.src)]
+                elif c.type == "pair_pattern":
+                    key, value = c.child_by_field_name("key"), c.child_by_field_name("value")
+                    if key is not None and value is not None and value.type == "identifier" and \
+                            _text(key, self.src) in self._VITE_BUILD_ENV:
+                        env[_text(value, self.src)] = self._VITE_BUILD_ENV[_text(key, self.src)]
+        return env
+
+    def _branches(self, condition, yes, no, env: Optional[dict]) -> list:
+        """The branch a condition takes where it reads (a string comparison of the function's
+        names), else both."""
+        try:
+            return [yes if self.truth(condition, env) else no]
+        except _Unread:
+            return [yes, no]
+
+    def _returns(self, node, env: Optional[dict], out: list) -> bool:
+        """Add to ``out`` what the statement ``node`` (of a configuration function's body) may
+        return — an `if` whose condition reads takes its branch, else both; not into nested
+        functions. Returns whether it always returns."""
+        t = node.type
+        if t == "return_statement":
+            if node.named_children:
+                out.append(node.named_children[0])
+            return True
+        if t == "statement_block":
+            for stmt in node.named_children:
+                if self._returns(stmt, env, out):
+                    return True
+            return False
+        if t == "if_statement":
+            alt = node.child_by_field_name("alternative")
+            alt = alt.named_children[0] if alt is not None and alt.named_children else None
+            ends = [self._returns(branch, env, out) if branch is not None else False
+                    for branch in self._branches(node.child_by_field_name("condition"),
+                                                 node.child_by_field_name("consequence"), alt, env)]
+            return all(ends)
+        if t in ("function_declaration", "class_declaration", "lexical_declaration", "variable_declaration",
+                 "expression_statement"):
+            return False
+        for c in node.named_children:  # (try, switch, loops: every return in them)
+            if c.type not in ("arrow_function", "function_expression", "function", "class"):
+                self._returns(c, env, out)
+        return False
 
     def entries(self) -> tuple[list[BundlerEntry], Optional[str]]:
         """The modules the configuration builds from: webpack's `entry` (relative to its

@@ -378,7 +378,7 @@ class Computed:
         node = self._unwrap_only(node)
         if env and node is not None:
             t = node.type
-            if t == "identifier" and _text(node, self.src) in env:
+            if t in ("identifier", "member_expression") and _text(node, self.src) in env:
                 value = env[_text(node, self.src)]
                 if value is None:
                     raise _Unread(f"the function's `{_text(node, self.src)}` (not the import) is not read")
@@ -395,6 +395,26 @@ class Computed:
                         parts.append(self._eval_part(c))
                 return "".join(parts)
         return self._eval(node)
+
+    def truth(self, node, env: Optional[dict]) -> bool:
+        """A condition over strings, where names of ``env`` stand for their strings:
+        `===`/`!==` (`==`/`!=`), `!`, `&&`, `||`. Raises _Unread for any other."""
+        node = self._unwrap_only(node)
+        if node is not None and node.type == "unary_expression" and \
+                _text(node.child_by_field_name("operator"), self.src) == "!":
+            return not self.truth(node.child_by_field_name("argument"), env)
+        if node is not None and node.type == "binary_expression":
+            op = _text(node.child_by_field_name("operator"), self.src)
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if op == "&&":
+                return self.truth(left, env) and self.truth(right, env)
+            if op == "||":
+                return self.truth(left, env) or self.truth(right, env)
+            if op in ("===", "==", "!==", "!="):
+                same = self.string_in(left, env) == self.string_in(right, env)
+                return same if op in ("===", "==") else not same
+        raise _Unread(f"`{_text(node, self.src)[:60] if node is not None else ''}` is not a condition "
+                      f"tla-lens reads")
 
     def _eval_part(self, c) -> str:
         from .bundler import _unescape

@@ -322,23 +322,7 @@ class _Script(_Reader):
         return self.string_in(node, self.env)
 
     def _truth(self, node) -> bool:
-        """A condition over strings: `===`/`!==` (`==`/`!=`), `!`, `&&`, `||`."""
-        node = self._unwrap_only(node)
-        if node is not None and node.type == "unary_expression" and \
-                _text(node.child_by_field_name("operator"), self.src) == "!":
-            return not self._truth(node.child_by_field_name("argument"))
-        if node is not None and node.type == "binary_expression":
-            op = _text(node.child_by_field_name("operator"), self.src)
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if op == "&&":
-                return self._truth(left) and self._truth(right)
-            if op == "||":
-                return self._truth(left) or self._truth(right)
-            if op in ("===", "==", "!==", "!="):
-                same = self.string_in(left, self.env) == self.string_in(right, self.env)
-                return same if op in ("===", "==") else not same
-        raise _Unread(f"`{_text(node, self.src)[:60] if node is not None else ''}` is not a condition "
-                      f"tla-lens reads")
+        return self.truth(node, self.env)
 
 
 def _package_paths(cwd: str) -> list[str]:
