@@ -403,6 +403,9 @@ def _config_json(root: Path, config: Config) -> str:
                                   **({"modulePathIgnorePatterns": list(j.module_ignore)} if j.module_ignore else {}),
                                   **({"testPathPatterns": list(j.path_patterns)} if j.path_patterns else {}),
                                   **({"extensionsToTreatAsEsm": list(j.esm_extensions)} if j.esm_extensions else {}),
+                                  **({"moduleNameMapper": {source: [rel(n) if os.path.isabs(n) else n for n in names]
+                                                           for source, names in j.mapper}} if j.mapper else {}),
+                                  **({"moduleNameMapperNotRead": j.mapper_unread} if j.mapper_unread else {}),
                                   **({"config": rel(j.config)} if j.config else {}),
                                   **({"notRead": j.unread} if j.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,

@@ -243,3 +243,76 @@ def test_project_globs_skip_node_modules(tmp_path):
     configs = [r.config for r in runs]
     assert str(tmp_path / "packages/a/jest.config.js") in configs
     assert not [c for c in configs if "node_modules" in c], configs
+
+
+MAPPED = {
+    "src/db.js": "export const db = await Promise.resolve({ ok: true });\n",
+    "src/repo.js": 'import { db } from "./db.js";\nexport const get = () => db;\n',
+    "src/other.js": 'import { db2 } from "./db2.js";\nexport const other = db2;\n',
+    "src/db2.js": "export const db2 = await Promise.resolve({ ok: true });\n",
+    # what the mapper puts in place of db.js: no await
+    "test/fake-db.js": "export const db = { ok: true };\n",
+    # db.js is mapped to the fake one, wherever it is imported from: this suite passes
+    "src/repo.test.js": 'import { get } from "./repo.js";\ntest("repo", () => { expect(get().ok).toBe(true); });\n',
+    # an alias only Jest knows (no tsconfig paths): it fails, through other.js's await
+    "src/alias.test.js": 'import { other } from "@app/other.js";\ntest("o", () => { expect(other.ok).toBe(true); });\n',
+    # a name mapped to a list: the first that resolves (the second) is db2.js: it fails
+    "src/list.test.js": 'import { db2 } from "store";\ntest("l", () => { expect(db2.ok).toBe(true); });\n',
+}
+
+
+def test_module_name_mapper_as_jest_maps(node26, engines_node_modules, tmp_path):
+    """`moduleNameMapper` decides what a test loads: a module mapped to a fake one is not loaded
+    (no error where it would have been), and an import only the mapper resolves is followed."""
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    for rel, text in MAPPED.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / "jest.config.js").write_text(
+        "module.exports = {\n  moduleNameMapper: {\n"
+        "    '^\\\\./db\\\\.js$': '<rootDir>/test/fake-db.js',\n"
+        "    '^@app/(.*)$': '<rootDir>/src/$1',\n"
+        "    '^store$': ['<rootDir>/src/nowhere.js', '<rootDir>/src/db2.js'],\n  },\n};\n")
+    (root / "babel.config.json").write_text('{"plugins": ["@babel/plugin-transform-modules-commonjs"]}\n')
+    (root / "node_modules/@babel").mkdir(parents=True)
+    (root / "node_modules/@babel/plugin-transform-modules-commonjs").symlink_to(
+        engines_node_modules / "@babel/plugin-transform-modules-commonjs")
+    (root / "package.json").write_text(json.dumps({"name": "app", "scripts": {"test": "jest"}}))
+    status = _jest(root, node26, engines_node_modules)
+    assert status == {"src/repo.test.js": "passed", "src/alias.test.js": "failed", "src/list.test.js": "failed"}
+
+    project = analyse(root, Config(), cache=False)
+    errors = {str(f.path.relative_to(root)): f for f in project.findings if f.code == "require-async"}
+    assert set(errors) == {"src/alias.test.js", "src/list.test.js"}
+    assert "`@app/other.js` is an async module (`moduleNameMapper` maps it to `src/other.js`) because of" in \
+        errors["src/alias.test.js"].message
+    # where Jest runs the test, the alias is no unresolved import
+    assert not [f for f in project.findings if f.code == "unresolved-import" and "test" in f.path.name]
+    # the ES module view is as before: repo.js waits for db.js, and the test file imports it
+    assert [f.code for f in project.findings if f.path.name == "repo.test.js"] == ["async-import"]
+    # db.js's await is loaded by no test file, db2.js's is
+    noted = {f.path.name for f in project.findings if f.code == "top-level-await" and "Jest" in f.message}
+    assert noted == {"db2.js"}
+
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    (run,) = json.loads(r.stdout)["jestRuns"]
+    assert run["moduleNameMapper"] == {"^\\./db\\.js$": ["test/fake-db.js"], "^@app/(.*)$": ["src/$1"],
+                                       "^store$": ["src/nowhere.js", "src/db2.js"]}
+
+
+def test_a_computed_module_name_mapper_is_not_read(tmp_path):
+    """ts-jest's `pathsToModuleNameMapper(compilerOptions.paths)`: the run is read, its mapping
+    is not (tsconfig's paths, which tla-lens reads itself, give the same modules) and says so."""
+    from tla_lens.resolve.jest import package_jest_runs
+
+    (tmp_path / "jest.config.js").write_text(
+        "const { pathsToModuleNameMapper } = require('ts-jest');\nconst { compilerOptions } = require('./tsconfig');\n"
+        "module.exports = { testMatch: ['**/*.spec.ts'], moduleNameMapper: pathsToModuleNameMapper("
+        "compilerOptions.paths, { prefix: '<rootDir>/' }) };\n")
+    (run,) = package_jest_runs({"scripts": {"test": "jest"}}, str(tmp_path), os.path.isfile,
+                               lambda p: Path(p).read_text() if os.path.isfile(p) else None)
+    assert run.unread is None and run.test_match == ("**/*.spec.ts",) and run.mapper == ()
+    assert run.mapper_unread and "pathsToModuleNameMapper" in run.mapper_unread

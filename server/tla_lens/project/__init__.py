@@ -910,12 +910,35 @@ class Project:
                 by_run.setdefault(run, {})[test] = test
             reach: dict[Path, Path] = {}
             for run, tests in by_run.items():
-                got = self._reach(tests, lambda e, _: not self.modules[e.target].workspace)
+                got = {p: t for p, t in tests.items() if p in self.modules}
+                queue = deque(got)
+                while queue:  # (breadth first, through the run's moduleNameMapper)
+                    p = queue.popleft()
+                    for e in self.modules[p].edges:
+                        t = self.jest_target(e, run) if e.kind is not EdgeKind.ERASED else None
+                        if t is not None and t not in got and t in self.modules and self.modules[t].workspace:
+                            got[t] = got[p]
+                            queue.append(t)
                 for p, test in got.items():
                     if p not in reach and self.jest_loads_cjs(p, run):
                         reach[p] = test
             self._jest_reach = reach
         return self._jest_reach
+
+    def jest_target(self, edge: Edge, run: JestRun) -> Optional[Path]:
+        """The file the Jest ``run`` loads for ``edge``: through its `moduleNameMapper` (the
+        first module name that resolves, from the importing file's folder; None where none
+        does: Jest throws), else the edge's own target."""
+        if not run.mapper or not edge.specifier:
+            return edge.target
+        names = run.mapped(edge.specifier)
+        if names is None:
+            return edge.target
+        for name in names:
+            res = self.resolver.resolve(name, edge.source, "require")
+            if res.kind == "file" and res.path is not None:
+                return res.path
+        return None
 
     def jest_loads_cjs(self, path: Path, run: JestRun) -> bool:
         """Does the Jest ``run`` load the file at ``path`` as CommonJS?"""
@@ -937,6 +960,7 @@ class Project:
             memo = self._jest_fail[1][run] = ({}, {}, {}, set(), set())
         cjs, waits, found, clean, calm = memo
         modules, is_async = self.modules, self.infection.is_async
+        target_of = (lambda e: self.jest_target(e, run)) if run.mapper else (lambda e: e.target)
 
         def is_cjs(p: Path) -> bool:
             got = cjs.get(p)
@@ -960,9 +984,8 @@ class Project:
                     waits[start] = True
                     return True
                 for e in mod.edges:
-                    t = e.target
-                    if e.kind is EdgeKind.STATIC and t is not None and t not in seen and t not in calm and \
-                            is_async(t) and not is_cjs(t):
+                    t = target_of(e) if e.kind is EdgeKind.STATIC else None
+                    if t is not None and t not in seen and t not in calm and is_async(t) and not is_cjs(t):
                         seen.add(t)
                         stack.append(t)
             calm.update(seen)  # (every one of them explored: none waits)
@@ -985,8 +1008,8 @@ class Project:
                     result = ("compile", p, None)
                     break
                 for e in mod.edges:
-                    t = e.target
-                    if t is None or e.kind not in (EdgeKind.STATIC, EdgeKind.REQUIRE) or not is_async(t):
+                    t = target_of(e) if e.kind in (EdgeKind.STATIC, EdgeKind.REQUIRE) else None
+                    if t is None or not is_async(t):
                         continue
                     if c and not is_cjs(t) and esm_waits(t):
                         result = ("require", p, t)
@@ -1000,8 +1023,8 @@ class Project:
                 found[start] = result
             return result
 
-        target = edge.target
-        if target is None:
+        target = target_of(edge)
+        if target is None or not is_async(target):
             return None
         if is_cjs(test) and not is_cjs(target) and esm_waits(target):
             return ("require", test, target)

@@ -17,7 +17,10 @@ another extension when `extensionsToTreatAsEsm` lists it) and every other file a
 CommonJS file there fails on a top-level await as before, and on a require() of an ES module
 with a top-level await in its graph (ERR_REQUIRE_ASYNC_MODULE, as Node; checked with Jest
 30.5). A `preset` in that mode may set `extensionsToTreatAsEsm` (ts-jest's do): unless the
-configuration sets it too, such a run is not modelled. The configuration — `--config`/`-c FILE`,
+configuration sets it too, such a run is not modelled. `moduleNameMapper` (written as
+literals) maps an import's specifier as Jest does (:meth:`JestRun.mapped`): the first rule
+whose regular expression matches, `$1`… replaced, the first of its names that resolves. The
+configuration — `--config`/`-c FILE`,
 else jest.config.{js,ts,mjs,cjs,cts,json} in the package's folder, else package.json's "jest"
 — gives `testMatch` (globs) or `testRegex` where written as literals; Jest's defaults
 otherwise. `roots`, `rootDir`, `testPathIgnorePatterns` and `modulePathIgnorePatterns` (in
@@ -52,6 +55,7 @@ CONFIG_NAMES = ("jest.config.js", "jest.config.ts", "jest.config.mjs", "jest.con
 # Jest 30's default testMatch
 DEFAULT_TEST_MATCH = ("**/__tests__/**/*.?([mc])[jt]s?(x)", "**/?(*.)+(spec|test).?([mc])[jt]s?(x)")
 _VM_MODULES = "--experimental-vm-modules"
+_GROUP_REF = re.compile(r"\$(\d+)")
 _JEST_FILE = re.compile(r"(^|/)(jest/bin/jest(\.js)?|\.bin/jest)$")
 
 
@@ -75,6 +79,24 @@ class JestRun:
     module_ignore: tuple[str, ...] = ()
     path_patterns: tuple[str, ...] = ()  # the command line's test path patterns (case-insensitive)
     esm_extensions: tuple[str, ...] = ()  # `extensionsToTreatAsEsm` (ES module mode)
+    # `moduleNameMapper`: (regular expression source, module names (`<rootDir>` replaced)), in order
+    mapper: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    mapper_unread: Optional[str] = None  # why `moduleNameMapper` is not read (then none is applied)
+
+    def mapped(self, specifier: str) -> Optional[tuple[str, ...]]:
+        """The module names Jest's `moduleNameMapper` maps an import's ``specifier`` to (the
+        first rule whose regular expression matches it; `$1`… replaced by its groups), to be
+        tried in order from the importing file's folder; None where no rule matches."""
+        from .bundler import _pattern
+
+        for source, names in self.mapper:
+            pattern = _pattern(source, "")
+            m = pattern.search(specifier) if pattern is not None else None
+            if m is not None:
+                groups = (m.group(0),) + m.groups()
+                return tuple(_GROUP_REF.sub(lambda g: (groups[int(g.group(1))] or "") if int(g.group(1)) < len(groups)
+                                            else "", name) for name in names)
+        return None
 
     def loads_as_esm(self, path: str, package_type: Callable[[str], Optional[str]]) -> bool:
         """Does the run load the file at ``path`` as an ES module? Only in ES module mode, by
@@ -359,7 +381,17 @@ def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: di
                    ignore=got["testPathIgnorePatterns"] if got["testPathIgnorePatterns"] is not None
                    else ("/node_modules/",),
                    module_ignore=got["modulePathIgnorePatterns"] or (),
-                   esm_extensions=got["extensionsToTreatAsEsm"] or ())
+                   esm_extensions=got["extensionsToTreatAsEsm"] or (),
+                   mapper=tuple((source, tuple(_root_dir_in(n, root_dir) for n in names))
+                                for source, names in got["moduleNameMapper"]) if got["moduleNameMapper"] else (),
+                   mapper_unread=got.get("mapperUnread"))
+
+
+def _root_dir_in(name: str, root_dir: str) -> str:
+    """A mapped module name with a leading `<rootDir>` made a path, as Jest does."""
+    if not name.startswith("<rootDir>"):
+        return name
+    return os.path.normpath(os.path.join(root_dir, "./" + name[len("<rootDir>"):]))
 
 
 _LIST_OPTIONS = ("testMatch", "roots", "testPathIgnorePatterns", "modulePathIgnorePatterns", "extensionsToTreatAsEsm")
@@ -416,12 +448,30 @@ def _options_of(data: dict, top: bool = True):
                 return f"its `testRegex` has {e}"
     out["testRegex"] = tuple("\x00".join(r) if isinstance(r, RegexLiteral) else r + "\x00"
                              for r in out["testRegex"] or ())
+    mapper = data.get("moduleNameMapper")
+    out["moduleNameMapper"] = None
+    if isinstance(mapper, dict) and all(isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+                                        for v in mapper.values()):
+        out["moduleNameMapper"] = [(k, (v,) if isinstance(v, str) else tuple(v)) for k, v in mapper.items()]
+        bad = next((k for k in mapper if _pattern_of(k) is None), None)
+        if bad is not None:
+            out["moduleNameMapper"], out["mapperUnread"] = None, f"its regular expression `{bad}` is not read"
+    elif mapper is not None:
+        out["mapperUnread"] = data.get("mapperUnread") or "it is not an object of strings"
+    elif data.get("mapperUnread"):
+        out["mapperUnread"] = data["mapperUnread"]
     for key in ("rootDir", "preset"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             return f"`{key}` is not a string"
         out[key] = value
     return out
+
+
+def _pattern_of(source: str):
+    from .bundler import _pattern
+
+    return _pattern(source, "")
 
 
 def _options_in(reader: _Reader, cfg):
@@ -436,6 +486,12 @@ def _options_in(reader: _Reader, cfg):
             node = reader._prop(cfg, key)
             if node is not None:
                 data[key] = reader.literal(node)
+        node = reader._prop(cfg, "moduleNameMapper")
+        if node is not None:  # (computed — ts-jest's pathsToModuleNameMapper(…) — is no mapping read)
+            try:
+                data["moduleNameMapper"] = reader.literal(node)
+            except _Unread as e:
+                data["mapperUnread"] = str(e)
         node = reader._prop(cfg, "preset")
         if node is not None:  # (only whether there is one matters: a computed name is one too)
             try:

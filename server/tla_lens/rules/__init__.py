@@ -229,12 +229,16 @@ class _Rules:
         mocked = self.a.jest_mocked(path) if jest is not None and self.a.jest_loads_cjs(path, jest) else set()
         for edge in mod.edges:
             target = edge.target
+            if jest is not None and edge.kind is static:
+                loaded = self.a.jest_target(edge, jest) if jest.mapper else target
+                if loaded is not None and self.a.infection.is_async(loaded) and \
+                        self.jest_import(mod, edge, jest, mocked, loaded):
+                    continue
+                if target is None and loaded is not None:
+                    continue  # (Jest's moduleNameMapper finds the module: not unresolved where it runs)
             if target is None:
                 if edge.unresolved is not None:
                     self.unresolved_import(mod, edge)
-                continue
-            if jest is not None and edge.kind is static and self.a.infection.is_async(target) and \
-                    self.jest_import(mod, edge, jest, mocked):
                 continue
             if edge.kind is static:
                 # Nothing to say where the import cannot be what makes this module async: an
@@ -287,15 +291,14 @@ class _Rules:
         related += self.chain_related(target)
         self.add(mod, edge.span, "async-import", msg, related, target)
 
-    def jest_import(self, mod: Module, edge: Edge, run, mocked: set) -> bool:
+    def jest_import(self, mod: Module, edge: Edge, run, mocked: set, target: Path) -> bool:
         """A test file Jest runs imports an async module whose top-level await is the
         project's, and Jest loads a module of the way as CommonJS (every one, outside its ES
         module mode): the test file fails to run — a top-level await does not compile as
         CommonJS, and require() of an ES module whose graph waits throws
         ERR_REQUIRE_ASYNC_MODULE. False where the chain is mocked, ends in a package (Jest
-        fails on a package's ES module syntax anyway), or loads as in Node."""
-        target = edge.target
-        assert target is not None
+        fails on a package's ES module syntax anyway), or loads as in Node. ``target``: the
+        module Jest loads for the import (through its `moduleNameMapper`)."""
         chain = [target, *self.a.infection.chain(target)]
         root = chain[-1]
         if mocked.intersection(chain) or not getattr(self.graph.modules.get(root), "workspace", False):
@@ -305,6 +308,8 @@ class _Rules:
             return False
         rel = self.graph.rel(Path(run.package_dir) / "package.json")
         why = self.async_why(target, mod.path)
+        if target != edge.target:
+            why = f"(`moduleNameMapper` maps it to `{self.graph.rel(target)}`) {why}"
         kind, culprit, required = failure
         jest = f"Jest (script `{run.script}` of {rel})"
         if not run.esm:
