@@ -299,6 +299,11 @@ def _suppressions(args, analysis, findings: list, files) -> tuple[list, int, dic
     return kept, suppressed, unused, None
 
 
+def _shown_pattern(p: tuple) -> str:
+    """A Playwright `testMatch`/`testIgnore` pattern as written: a glob, or `/regex/flags`."""
+    return f"/{p[1]}/{p[2]}" if p[0] == "re" else p[1]
+
+
 def _shown_path(p: str) -> str:
     """A path as a target is written (``./src``), so that it cannot be read as a package name."""
     return p if p.startswith("/") else "./" + p if p != "." else "."
@@ -357,6 +362,8 @@ def _config_json(root: Path, config: Config) -> str:
     from .resolve import Resolver
     from .resolve.scripts import package_node_runs, read_first_line, tsx_script_files
     from .resolve.jest import DEFAULT_TEST_MATCH, package_jest_runs
+    from .resolve.playwright import DEFAULT_TEST_MATCH as PW_DEFAULT_MATCH
+    from .resolve.playwright import package_playwright_runs
     from .resolve.tsup import package_cjs_builds
 
     resolver = Resolver(root)
@@ -365,6 +372,7 @@ def _config_json(root: Path, config: Config) -> str:
     node_scripts = []
     tsup_builds: list[dict] = []
     jest_runs: list[dict] = []
+    playwright_runs: list[dict] = []
     for folder in sorted(str(d) for d in iter_package_dirs(root, every)):
         manifest = resolver.package_json_for(Path(folder) / "package.json")
         if manifest is not None and str(manifest[0]) == folder:
@@ -408,10 +416,22 @@ def _config_json(root: Path, config: Config) -> str:
                                   **({"moduleNameMapperNotRead": j.mapper_unread} if j.mapper_unread else {}),
                                   **({"config": rel(j.config)} if j.config else {}),
                                   **({"notRead": j.unread} if j.unread else {})})
+            # Playwright Test: compiles test files into CommonJS unless ES modules by their kind
+            for w in package_playwright_runs(manifest[1], folder, os.path.isfile, resolver.fs.read_text):
+                playwright_runs.append({"file": pkg, "script": w.script, **({"config": rel(w.config)} if w.config else {}),
+                                        **({"project": w.project} if w.project else {}),
+                                        **({"testDir": rel(w.test_dir)} if w.test_dir and w.test_dir != folder else {}),
+                                        **({"testMatch": [_shown_pattern(p) for p in w.test_match]}
+                                           if w.test_match != PW_DEFAULT_MATCH else {}),
+                                        **({"testIgnore": [_shown_pattern(p) for p in w.test_ignore]}
+                                           if w.test_ignore else {}),
+                                        **({"filters": [f"/{s}/{f}" for s, f in w.filters]} if w.filters else {}),
+                                        **({"notRead": w.unread} if w.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
            "bundlerExternals": externals,
            "nodeScripts": node_scripts, "tsupBuilds": tsup_builds, "jestRuns": jest_runs,
+           "playwrightRuns": playwright_runs,
            **{k: rel(str(v)) if v else None for k, v in runtime.items()},
            # where packages outside the project are read from (tla-lens's environment decides)
            "caches": resolver.caches()}

@@ -145,7 +145,7 @@ def test_test_patterns_from_the_configuration(node26, engines_node_modules, tmp_
         else:
             (root / "jest.config.js").write_text(config)
         project = analyse(root, Config(), cache=False)
-        ours = {str(p.relative_to(root)) for p in project.jest_tests}
+        ours = {str(p.relative_to(root)) for p in project.runner_tests}
         listed = subprocess.run(["sh", "-c", "jest --listTests --json"], cwd=root, env=env, capture_output=True,
                                 text=True, timeout=120)
         assert listed.returncode == 0, listed.stderr
@@ -181,7 +181,7 @@ def test_where_jest_looks(case, node26, engines_node_modules, tmp_path):
     if config is not None:
         (root / ("jest.config.json" if config.startswith("{") else "jest.config.js")).write_text(config)
     project = analyse(root, Config(), cache=False)
-    ours = {str(p.relative_to(root)) for p in project.jest_tests}
+    ours = {str(p.relative_to(root)) for p in project.runner_tests}
     env = dict(os.environ, PATH=f"{engines_node_modules / '.bin'}:{node26.parent}:{os.environ['PATH']}")
     listed = subprocess.run(["sh", "-c", script + " --listTests --json"], cwd=root, env=env, capture_output=True,
                             text=True, timeout=120)
@@ -219,7 +219,7 @@ def test_projects(case, node26, engines_node_modules, tmp_path):
     (root / "packages/b/package.json").write_text('{"name": "b", "jest": {"testRegex": "\\\\.unit\\\\.js$"}}')
     (root / "packages/c/package.json").write_text('{"name": "c"}')
     project = analyse(root, Config(), cache=False)
-    ours = {str(p.relative_to(root)) for p in project.jest_tests}
+    ours = {str(p.relative_to(root)) for p in project.runner_tests}
     env = dict(os.environ, PATH=f"{engines_node_modules / '.bin'}:{node26.parent}:{os.environ['PATH']}")
     listed = subprocess.run(["sh", "-c", "jest --listTests --json"], cwd=root, env=env, capture_output=True,
                             text=True, timeout=120)

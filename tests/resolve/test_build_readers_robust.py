@@ -8,6 +8,7 @@ import os
 from hypothesis import given, settings, strategies as st
 
 from tla_lens.resolve.jest import package_jest_runs
+from tla_lens.resolve.playwright import package_playwright_runs
 from tla_lens.resolve.tsup import package_cjs_builds
 
 WORDS = ["tsup", "tsup-node", "esbuild", "vite", "build", "rollup", "jest", "node", "tsx", "npx", "pnpm", "exec",
@@ -16,7 +17,8 @@ WORDS = ["tsup", "tsup-node", "esbuild", "vite", "build", "rollup", "jest", "nod
          "rollup.config.mjs", "src/a.ts", "--experimental-vm-modules", "NODE_OPTIONS=--experimental-vm-modules",
          "node_modules/jest/bin/jest.js", "&&", ";", "|", "'", '"', "\\", "(", "{", "=", "--", "-", "babel",
          "--out-dir", "-x", ".ts,.tsx", "--ignore", "--no-babelrc", "--config-file", "babel.config.json", "src",
-         "--roots", "--testPathIgnorePatterns", "NODE_ENV=production", "--env-name"]
+         "--roots", "--testPathIgnorePatterns", "NODE_ENV=production", "--env-name", "playwright", "test",
+         "--project", "chromium", "--no-deps", "/e2e/i", "e2e:12", "playwright.config.ts"]
 CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", ")", ",", ":", "...", "build",
                  "lib", "entry", "formats", "'es'", '"cjs"', "'umd'", "external", "/^x/", "/[/g", "rollupOptions",
                  "input", "output", "format", "plugins", "nodeResolve()", "import { build } from 'esbuild';",
@@ -29,9 +31,13 @@ CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", 
                  "require('./package.json')", "builtinModules", ".filter(", ".map(", "JSON.parse(readFileSync(",
                  "import { nodeExternalsPlugin } from 'esbuild-node-externals';", "nodeExternalsPlugin(",
                  "allowList", "packagePath", "for (const f of", "formats",
-                 "import nodeExternals from 'rollup-plugin-node-externals';", "nodeExternals(", "devDeps", "include"]
+                 "import nodeExternals from 'rollup-plugin-node-externals';", "nodeExternals(", "devDeps", "include",
+                 "moduleNameMapper", "'^@/(.*)$'", "'<rootDir>/src/$1'", "extensionsToTreatAsEsm", "preset",
+                 "testDir", "testIgnore", "name", "'chromium'", "dependencies", "teardown", "default",
+                 "{ command, mode }", "if (command === 'serve')", "return", "else", "?", "mode === 'x'"]
 FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
-         "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json"]
+         "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json",
+         "playwright.config.ts"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -42,8 +48,11 @@ FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "
                                st.lists(st.sampled_from(CONFIG_PIECES), max_size=30).map(" ".join)
                                | st.text(max_size=60), max_size=4),
        tsup=st.none() | st.text(max_size=5) | st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
-       jest=st.none() | st.integers() | st.dictionaries(st.sampled_from(["testMatch", "testRegex", "projects"]),
-                                                       st.text(max_size=8) | st.lists(st.text(max_size=5)), max_size=2))
+       jest=st.none() | st.integers() | st.dictionaries(
+           st.sampled_from(["testMatch", "testRegex", "projects", "moduleNameMapper", "extensionsToTreatAsEsm",
+                            "preset"]),
+           st.text(max_size=8) | st.lists(st.text(max_size=5)) | st.dictionaries(st.text(max_size=5), st.text(max_size=5),
+                                                                                 max_size=2), max_size=2))
 def test_any_script_and_configuration(scripts, configs, tsup, jest):
     folder = "/nonexistent/pkg"
     files = {os.path.join(folder, n): t for n, t in configs.items()}
@@ -56,3 +65,7 @@ def test_any_script_and_configuration(scripts, configs, tsup, jest):
     for run in package_jest_runs(manifest, folder, files.__contains__, files.get):
         assert run.unread is None or isinstance(run.unread, str)
         run.tests(folder + "/src/a.test.js")
+        run.mapped("@/x")
+    for run in package_playwright_runs(manifest, folder, files.__contains__, files.get):
+        assert run.unread is None or isinstance(run.unread, str)
+        run.tests(folder + "/e2e/a.spec.ts")

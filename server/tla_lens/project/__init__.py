@@ -44,7 +44,7 @@ from collections import deque
 from itertools import chain, islice
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 from ..config import Config
 from ..problems import Problem
@@ -54,6 +54,7 @@ from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
                                tsx_script_files)
 from ..resolve.jest import JestRun, package_jest_runs
+from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve import Resolution, Resolver
 from ..resolve.resolver import EXTERNAL, TscCjs, split_external
@@ -143,6 +144,8 @@ def _test_files(globs: list[tuple[str, str]], pkg_dir: Path,
                 break
 
 
+# a test runner's run of an npm script
+TestRun = Union[JestRun, PlaywrightRun]
 # `jest.mock("./db.js", () => …)` (a factory: the module itself is never loaded)
 _JEST_MOCK = re.compile(rb"""\bjest\.mock\(\s*(['"`])([^'"`\n]+)\1\s*,""")
 
@@ -293,13 +296,13 @@ class Project:
         # bundled_throw's answers, for the generation they were found in
         self._throws: dict[tuple[Path, bool], Optional[Edge]] = {}
         self._throws_version = -1
-        # Jest's test files run as CommonJS (no --experimental-vm-modules), each with its run;
-        # what they load (module -> the first test file that loads it), per generation
-        self.jest_tests: dict[Path, JestRun] = {}
-        self._jest_reach: dict[Path, Path] = {}
-        self._jest_version: tuple = ()
-        # jest_failure's walks, for the generation they were done in (per run)
-        self._jest_fail: tuple[int, dict] = (-1, {})
+        # the test files Jest and Playwright Test run (by npm scripts), each with its run; what
+        # they load as CommonJS (module -> the first test file that loads it), per generation
+        self.runner_tests: dict[Path, TestRun] = {}
+        self._runner_reach: dict[Path, Path] = {}
+        self._runner_version: tuple = ()
+        # runner_failure's walks, for the generation they were done in (per run)
+        self._runner_fail: tuple[int, dict] = (-1, {})
         self._findings: Optional[list] = None
         self._infected: dict[tuple[Path, bool], dict[Path, int]] = {}
         # modules loaded since the verdicts were last computed (load() without recompute())
@@ -776,7 +779,7 @@ class Project:
         (they keep import() as it is); for an import a compiler turns into a require() where it
         keeps import() (tsc under node16/nodenext, tsx, esbuild or tsup compiling each file,
         Babel's modules plugin without preset-env)."""
-        if edge.source in self.jest_tests:
+        if edge.source in self.runner_tests:
             return False
         if edge.kind is EdgeKind.STATIC:
             return True
@@ -863,17 +866,20 @@ class Project:
                     found.setdefault(path, build)
         return found
 
-    def _find_jest_tests(self, pkg_dirs: list[Path]) -> dict[Path, JestRun]:
-        """The workspace packages' test files that Jest runs (by their npm scripts), each with
-        its run."""
-        found: dict[Path, JestRun] = {}
+    def _find_runner_tests(self, pkg_dirs: list[Path]) -> dict[Path, TestRun]:
+        """The workspace packages' test files that Jest and Playwright Test run (by their npm
+        scripts), each with its run (the first that takes it: Jest's, then Playwright's)."""
+        found: dict[Path, TestRun] = {}
         fs = self.resolver.fs
-        runs = []
+        runs: list[tuple[Path, TestRun]] = []
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
-            if manifest is None or manifest[0] != pkg_dir or "jest" not in str(manifest[1].get("scripts")):
+            scripts = str(manifest[1].get("scripts")) if manifest is not None and manifest[0] == pkg_dir else ""
+            if "jest" not in scripts and "playwright" not in scripts:
                 continue
-            for run in package_jest_runs(manifest[1], str(pkg_dir), fs.is_file, fs.read_text):
+            assert manifest is not None
+            for run in [*package_jest_runs(manifest[1], str(pkg_dir), fs.is_file, fs.read_text),
+                        *package_playwright_runs(manifest[1], str(pkg_dir), fs.is_file, fs.read_text)]:
                 if run.config is not None:
                     self.build_scripts.add(Path(os.path.realpath(run.config)))
                 if run.unread is None:
@@ -881,7 +887,7 @@ class Project:
         if runs:
             # (each module against the runs of its package folder and those above: a walk up
             # its folders, not every module against every package)
-            by_dir: dict[Path, list[JestRun]] = {}
+            by_dir: dict[Path, list[TestRun]] = {}
             for pkg_dir, run in runs:
                 by_dir.setdefault(pkg_dir, []).append(run)
             for path, mod in self.modules.items():
@@ -896,36 +902,45 @@ class Project:
                         break
         return found
 
-    def jest_reach(self) -> dict[Path, Path]:
-        """The workspace modules Jest loads as CommonJS (module -> the first test file that
-        loads it, breadth first: imports, import() and require(), not into node_modules; in
-        its ES module mode, the files it does not load as ES modules)."""
+    def runner_reach(self) -> dict[Path, Path]:
+        """The workspace modules a test runner loads as CommonJS (module -> the first test file
+        that loads it, breadth first: imports, import() and require(), not into node_modules):
+        Jest outside its ES module mode, every one; in it, the files it does not load as ES
+        modules; Playwright, those and everything a file it compiles into CommonJS loads."""
         # (derived from the edges and the test files alone: not redone on a keystroke that
         # changes neither)
-        known = self._jest_version
-        if not known or known[0] != self.graph.edges_version or known[1] is not self.jest_tests:
-            self._jest_version = (self.graph.edges_version, self.jest_tests)
-            by_run: dict[JestRun, dict[Path, Path]] = {}
-            for test, run in self.jest_tests.items():
+        known = self._runner_version
+        if not known or known[0] != self.graph.edges_version or known[1] is not self.runner_tests:
+            self._runner_version = (self.graph.edges_version, self.runner_tests)
+            by_run: dict[TestRun, dict[Path, Path]] = {}
+            for test, run in self.runner_tests.items():
                 by_run.setdefault(run, {})[test] = test
             reach: dict[Path, Path] = {}
             for run, tests in by_run.items():
-                got = {p: t for p, t in tests.items() if p in self.modules}
+                # (module, loaded as CommonJS) -> test file; breadth first, through the run's
+                # moduleNameMapper; for Playwright, below a CommonJS file every one is
+                got: dict[tuple[Path, bool], Path] = {}
+                for p, t in tests.items():
+                    if p in self.modules:
+                        got[(p, self.runner_loads_cjs(p, run))] = t
                 queue = deque(got)
-                while queue:  # (breadth first, through the run's moduleNameMapper)
-                    p = queue.popleft()
+                while queue:
+                    p, cjs = state = queue.popleft()
                     for e in self.modules[p].edges:
-                        t = self.jest_target(e, run) if e.kind is not EdgeKind.ERASED else None
-                        if t is not None and t not in got and t in self.modules and self.modules[t].workspace:
-                            got[t] = got[p]
-                            queue.append(t)
-                for p, test in got.items():
-                    if p not in reach and self.jest_loads_cjs(p, run):
+                        t = self.runner_target(e, run) if e.kind is not EdgeKind.ERASED else None
+                        if t is None or t not in self.modules or not self.modules[t].workspace:
+                            continue
+                        key = (t, (cjs and run.compiles_all) or self.runner_loads_cjs(t, run))
+                        if key not in got:
+                            got[key] = got[state]
+                            queue.append(key)
+                for (p, cjs), test in got.items():
+                    if cjs and p not in reach:
                         reach[p] = test
-            self._jest_reach = reach
-        return self._jest_reach
+            self._runner_reach = reach
+        return self._runner_reach
 
-    def jest_target(self, edge: Edge, run: JestRun) -> Optional[Path]:
+    def runner_target(self, edge: Edge, run: TestRun) -> Optional[Path]:
         """The file the Jest ``run`` loads for ``edge``: through its `moduleNameMapper` (the
         first module name that resolves, from the importing file's folder; None where none
         does: Jest throws), else the edge's own target."""
@@ -940,32 +955,42 @@ class Project:
                 return res.path
         return None
 
-    def jest_loads_cjs(self, path: Path, run: JestRun) -> bool:
-        """Does the Jest ``run`` load the file at ``path`` as CommonJS?"""
+    def runner_loads_cjs(self, path: Path, run: TestRun) -> bool:
+        """Does the test ``run`` load the file at ``path`` as CommonJS (by the file's own kind;
+        Playwright compiles what such a file loads into CommonJS too)?"""
         return not run.loads_as_esm(str(path), lambda p: self.resolver.package_type(Path(p)))
 
-    def jest_failure(self, test: Path, edge: Edge, run: JestRun) -> Optional[tuple[str, Path, Optional[Path]]]:
-        """Why the test file ``test`` fails to run under the Jest ``run`` because of its import
+    def runner_failure(self, test: Path, edge: Edge, run: TestRun) -> Optional[tuple[str, Path, Optional[Path]]]:
+        """Why the test file ``test`` fails to run under the test ``run`` because of its import
         ``edge`` (of an async module), or None where the import loads as in Node (Jest's ES
-        module mode, ES modules all the way to the await): ("compile", a module Jest loads as
-        CommonJS with a top-level await, None) or ("require", a module Jest loads as CommonJS,
-        the ES module with a top-level await in its graph it require()s). Jest (30.5) fails as
-        Node does: a top-level await does not compile as CommonJS, and require() of an ES
-        module whose graph waits throws ERR_REQUIRE_ASYNC_MODULE. (Walks of the async modules
-        only, remembered per run for the generation.)"""
-        if self._jest_fail[0] != self.generation:
-            self._jest_fail = (self.generation, {})
-        memo = self._jest_fail[1].get(run)
+        module mode, ES modules all the way to the await): ("compile", a module the runner
+        loads as CommonJS with a top-level await, None — or for Playwright, the module with
+        the await and the file compiled into CommonJS that loads it) or ("require", a module
+        it loads as CommonJS, the ES module with a top-level await in its graph it
+        require()s). Jest (30.5)
+        fails as Node does: a top-level await does not compile as CommonJS, and require() of
+        an ES module whose graph waits throws ERR_REQUIRE_ASYNC_MODULE; Playwright (1.65)
+        compiles what a CommonJS file loads into CommonJS too, so the await fails to compile
+        wherever it is. (Walks of the async modules only, remembered per run for the
+        generation.)"""
+        if self._runner_fail[0] != self.generation:
+            self._runner_fail = (self.generation, {})
+        memo = self._runner_fail[1].get(run)
         if memo is None:
-            memo = self._jest_fail[1][run] = ({}, {}, {}, set(), set())
+            memo = self._runner_fail[1][run] = ({}, {}, {}, set(), set())
         cjs, waits, found, clean, calm = memo
         modules, is_async = self.modules, self.infection.is_async
-        target_of = (lambda e: self.jest_target(e, run)) if run.mapper else (lambda e: e.target)
+        target_of = (lambda e: self.runner_target(e, run)) if run.mapper else (lambda e: e.target)
+
+        def awaits_in(t: Path) -> Path:
+            """The module with the top-level await an async ``t`` waits for."""
+            chain = self.infection.chain(t)
+            return chain[-1] if chain else t
 
         def is_cjs(p: Path) -> bool:
             got = cjs.get(p)
             if got is None:
-                got = cjs[p] = self.jest_loads_cjs(p, run)
+                got = cjs[p] = self.runner_loads_cjs(p, run)
             return got
 
         def esm_waits(start: Path) -> bool:
@@ -1011,6 +1036,9 @@ class Project:
                     t = target_of(e) if e.kind in (EdgeKind.STATIC, EdgeKind.REQUIRE) else None
                     if t is None or not is_async(t):
                         continue
+                    if c and run.compiles_all:
+                        result = ("compile", awaits_in(t), p)
+                        break
                     if c and not is_cjs(t) and esm_waits(t):
                         result = ("require", p, t)
                         break
@@ -1026,6 +1054,8 @@ class Project:
         target = target_of(edge)
         if target is None or not is_async(target):
             return None
+        if is_cjs(test) and run.compiles_all:
+            return ("compile", awaits_in(target), test)
         if is_cjs(test) and not is_cjs(target) and esm_waits(target):
             return ("require", test, target)
         return fails(target)
@@ -1360,7 +1390,7 @@ class Project:
         pkg_dirs = self._package_dirs()
         self.node_entries = self._find_node_entries(pkg_dirs)
         self.cjs_entries = self._find_cjs_entries(pkg_dirs)
-        self.jest_tests = self._find_jest_tests(pkg_dirs)
+        self.runner_tests = self._find_runner_tests(pkg_dirs)
         if self._settle_node_run() | self._settle_cjs() | self._settle_tsx():
             cycles = entries = True
             pkg_dirs = self._package_dirs()  # (modules loaded: maybe in other packages)
@@ -1678,10 +1708,10 @@ class Project:
         else:
             return False
         pkg_dirs = self._package_dirs()
-        found, tests = self._find_cjs_entries(pkg_dirs), self._find_jest_tests(pkg_dirs)
-        if found == self.cjs_entries and tests == self.jest_tests:
+        found, tests = self._find_cjs_entries(pkg_dirs), self._find_runner_tests(pkg_dirs)
+        if found == self.cjs_entries and tests == self.runner_tests:
             return False
-        self.cjs_entries, self.jest_tests = found, tests
+        self.cjs_entries, self.runner_tests = found, tests
         return True
 
     def _rebuild_edges(self, sources: set[Path]) -> Change:

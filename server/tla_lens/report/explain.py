@@ -113,17 +113,23 @@ def explain(analysis: "Analysis", path: Path) -> str:
 def _jest(analysis: "Analysis", mod) -> list[str]:
     """Where Jest loads ``mod`` as CommonJS (a test file it runs, or a module one loads) and
     a top-level await of the project is in its graph: that the test files fail to run."""
-    test = analysis.jest_reach().get(mod.path) if analysis.jest_tests else None
+    test = analysis.runner_reach().get(mod.path) if analysis.runner_tests else None
     if test is None or not mod.is_async or mod.format == "cjs":
         return []
     root = analysis.modules.get(mod.chain[-1] if mod.chain else mod.path)
     if root is None or not root.workspace:
         return []
-    run = analysis.jest_tests[test]
+    run = analysis.runner_tests[test]
     pkg = analysis.graph.rel(Path(run.package_dir) / "package.json")
     where = f"{analysis.graph.rel(root.path)}, line {root.line_of(root.tla[0].keyword.start)}" if root.tla else \
         analysis.graph.rel(root.path)
     why = run.commonjs_why(str(mod.path)).replace("`", "")
+    if run.tool == "Playwright":
+        whom = "this test file" if test == mod.path else \
+            f"it (loaded by test files such as {analysis.graph.rel(test)})"
+        return [f"Playwright Test (script `{run.script}` of {pkg}) compiles {whom} into CommonJS: the top-level "
+                f"await it loads ({where}) does not compile there, so Playwright cannot load the test files and the "
+                "run stops before any test runs."]
     if test == mod.path:
         return [f"Jest (script `{run.script}` of {pkg}) runs this test file as CommonJS ({why}): the "
                 f"top-level await it loads ({where}) does not compile there, or is in an ES module it require()s "

@@ -27,7 +27,7 @@ import os
 from typing import Callable, Optional
 
 from ._jsonc import parse_json
-from .scripts import _commands, program_words
+from .scripts import script_commands, program_words
 from .tsup import CjsBuild, read_once
 
 __all__ = ["babel_builds"]
@@ -58,18 +58,15 @@ def babel_builds(scripts: object, package_dir: str, is_file: Callable[[str], boo
     if not isinstance(scripts, dict):
         return []
     out: list[CjsBuild] = []
-    for name, text in scripts.items():
-        if not isinstance(name, str) or not isinstance(text, str) or "babel" not in text:
+    for name, words in script_commands(scripts, "babel"):
+        babel = program_words(words, ("babel",))
+        if babel is None:
             continue
-        for words in _commands(text):
-            babel = program_words(words, ("babel",))
-            if babel is None:
-                continue
-            env = next((w.split("=", 1)[1] for w in words[: words.index(babel[0])]
-                        if w.startswith(("BABEL_ENV=", "NODE_ENV="))), "development")
-            build = _build(name, babel[1:], package_dir, env, is_file, read, manifest or {})
-            if build is not None:
-                out.append(build)
+        env = next((w.split("=", 1)[1] for w in words[: words.index(babel[0])]
+                    if w.startswith(("BABEL_ENV=", "NODE_ENV="))), "development")
+        build = _build(name, babel[1:], package_dir, env, is_file, read, manifest or {})
+        if build is not None:
+            out.append(build)
     return out
 
 

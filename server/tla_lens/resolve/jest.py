@@ -45,7 +45,7 @@ from typing import Callable, Optional
 
 from .bundler import _Reader, _Unread, js_regex
 from .computed import RegexLiteral
-from .scripts import _commands, program_words
+from .scripts import script_commands, program_words
 from .tsup import read_once
 
 __all__ = ["JestRun", "package_jest_runs", "DEFAULT_TEST_MATCH", "CONFIG_NAMES"]
@@ -82,6 +82,9 @@ class JestRun:
     # `moduleNameMapper`: (regular expression source, module names (`<rootDir>` replaced)), in order
     mapper: tuple[tuple[str, tuple[str, ...]], ...] = ()
     mapper_unread: Optional[str] = None  # why `moduleNameMapper` is not read (then none is applied)
+
+    tool = "Jest"
+    compiles_all = False  # (a file it loads as CommonJS may load ES modules: as Node does)
 
     def mapped(self, specifier: str) -> Optional[tuple[str, ...]]:
         """The module names Jest's `moduleNameMapper` maps an import's ``specifier`` to (the
@@ -174,22 +177,16 @@ def _jest_words(words: list[str]) -> Optional[tuple[list[str], bool]]:
 def package_jest_runs(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
                       read: Callable[[str], Optional[str]]) -> list[JestRun]:
     """The Jest runs the npm scripts of the package.json ``manifest`` (of ``package_dir``) start."""
-    scripts = manifest.get("scripts")
-    if not isinstance(scripts, dict):
-        return []
     out: list[JestRun] = []
-    for name, text in scripts.items():
-        if not isinstance(name, str) or not isinstance(text, str) or "jest" not in text:
+    for name, words in script_commands(manifest.get("scripts"), "jest"):
+        got = _jest_words(words)
+        if got is None:
             continue
-        for words in _commands(text):
-            got = _jest_words(words)
-            if got is None:
-                continue
-            args, esm = got
-            options = _options(args)
-            config = (options.get("config") or [None])[-1]
-            for run in _runs(name, package_dir, esm, config, manifest, is_file, read):
-                out.append(_with_command_line(run, options, package_dir))
+        args, esm = got
+        options = _options(args)
+        config = (options.get("config") or [None])[-1]
+        for run in _runs(name, package_dir, esm, config, manifest, is_file, read):
+            out.append(_with_command_line(run, options, package_dir))
     return out
 
 

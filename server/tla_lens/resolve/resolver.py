@@ -1868,19 +1868,14 @@ class Resolver:
         return hit
 
     def _scripts_run_tsc(self, ts: TsConfig) -> bool:
-        from .scripts import _commands, program_words
+        from .scripts import program_words, script_commands
 
         found = self.package_json_for(ts.path)
         scripts = found[1].get("scripts") if found is not None else None
-        if not isinstance(scripts, dict):
-            return False
-        for text in scripts.values():
-            if not isinstance(text, str) or ("tsc" not in text and "ts-node" not in text):
-                continue
-            for words in _commands(text):
-                words = program_words(words, ("tsc", "ts-node", "ts-node-dev"))
-                if words and not any(w in ("--noEmit", "--noEmit=true", "--emitDeclarationOnly") for w in words):
-                    return True
+        for _, words in script_commands(scripts, "tsc", "ts-node"):
+            words = program_words(words, ("tsc", "ts-node", "ts-node-dev"))
+            if words and not any(w in ("--noEmit", "--noEmit=true", "--emitDeclarationOnly") for w in words):
+                return True
         return False
 
     def verbatim_for(self, file: Path) -> bool:

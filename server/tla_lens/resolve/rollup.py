@@ -24,7 +24,7 @@ import os
 from typing import Callable, Optional
 
 from .bundler import _Reader, _Unread
-from .scripts import _commands, program_words
+from .scripts import script_commands, program_words
 from .tsup import CjsBuild, read_once
 
 __all__ = ["rollup_builds"]
@@ -39,21 +39,18 @@ def rollup_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool
                   read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
     """The builds the npm ``scripts`` make with Rollup, every format."""
     out: list[CjsBuild] = []
-    for name, text in scripts.items():
-        if not isinstance(name, str) or not isinstance(text, str) or "rollup" not in text:
+    for name, words in script_commands(scripts, "rollup"):
+        words = program_words(words, ("rollup",))
+        if words is None:
             continue
-        for words in _commands(text):
-            words = program_words(words, ("rollup",))
-            if words is None:
-                continue
-            config = _config_of(words, package_dir, is_file)
-            if config is False:
-                out += _command_line(name, words, package_dir, is_file)
-            elif config is None:
-                out.append(CjsBuild(name, package_dir, (), unread="no Rollup configuration file found",
-                                    formats=(), tool="Rollup"))
-            else:
-                out += _configured(name, config, package_dir, read)
+        config = _config_of(words, package_dir, is_file)
+        if config is False:
+            out += _command_line(name, words, package_dir, is_file)
+        elif config is None:
+            out.append(CjsBuild(name, package_dir, (), unread="no Rollup configuration file found",
+                                formats=(), tool="Rollup"))
+        else:
+            out += _configured(name, config, package_dir, read)
     return out
 
 

@@ -83,6 +83,17 @@ def _commands(text: str) -> Iterator[list[str]]:
         yield words
 
 
+def script_commands(scripts: object, *needles: str) -> Iterator[tuple[str, list[str]]]:
+    """(script name, the words of one of its commands) for each npm script of ``scripts`` (a
+    package.json's "scripts" value) whose text mentions one of ``needles``."""
+    if not isinstance(scripts, dict):
+        return
+    for name, text in scripts.items():
+        if isinstance(name, str) and isinstance(text, str) and any(n in text for n in needles):
+            for words in _commands(text):
+                yield name, words
+
+
 def _program(words: list[str]) -> list[str]:
     """``words`` from the program on: assignments and env wrappers skipped."""
     i = 0
@@ -233,22 +244,19 @@ def node_script_files(scripts: object, package_dir: str,
     if not isinstance(scripts, dict):
         return out
     seen: set[str] = set()
-    for name, text in scripts.items():
-        if not isinstance(name, str) or not isinstance(text, str) or "node" not in text:
-            continue
-        for words in _commands(text):
-            files, unhooked = _node_command(words)
-            for f in files:
-                if _GLOB_CHARS.intersection(f):
-                    if globs is not None and (name, f) not in globs:
-                        globs.append((name, f[2:] if f.startswith("./") else f))
-                    continue
-                path = _main_file(os.path.normpath(os.path.join(package_dir, f)), is_file)
-                if path is not None and unhooked and plain is not None:
-                    plain.add(path)
-                if path is not None and path not in seen:
-                    seen.add(path)
-                    out.append((name, path))
+    for name, words in script_commands(scripts, "node"):
+        files, unhooked = _node_command(words)
+        for f in files:
+            if _GLOB_CHARS.intersection(f):
+                if globs is not None and (name, f) not in globs:
+                    globs.append((name, f[2:] if f.startswith("./") else f))
+                continue
+            path = _main_file(os.path.normpath(os.path.join(package_dir, f)), is_file)
+            if path is not None and unhooked and plain is not None:
+                plain.add(path)
+            if path is not None and path not in seen:
+                seen.add(path)
+                out.append((name, path))
     return out
 
 
@@ -380,14 +388,11 @@ def tsx_script_files(scripts: object, package_dir: str,
     out: list[tuple[str, str]] = []
     if not isinstance(scripts, dict):
         return out
-    for name, text in scripts.items():
-        if not isinstance(name, str) or not isinstance(text, str) or "tsx" not in text:
+    for name, words in script_commands(scripts, "tsx"):
+        f = _tsx_file(words)
+        if f is None:
             continue
-        for words in _commands(text):
-            f = _tsx_file(words)
-            if f is None:
-                continue
-            path = os.path.normpath(os.path.join(package_dir, f))
-            if is_file(path) and path not in (p for _, p in out):
-                out.append((name, path))
+        path = os.path.normpath(os.path.join(package_dir, f))
+        if is_file(path) and path not in (p for _, p in out):
+            out.append((name, path))
     return out

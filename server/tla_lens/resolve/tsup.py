@@ -37,7 +37,7 @@ from typing import Callable, Optional
 
 from .bundler import _pattern
 from .computed import predicate_matches, tracking
-from .scripts import _commands, program_words
+from .scripts import script_commands, program_words
 
 __all__ = ["CjsBuild", "package_cjs_builds", "CONFIG_NAMES"]
 
@@ -376,19 +376,16 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     out += vite_builds(scripts, package_dir, is_file, read)
     out += rollup_builds(scripts, package_dir, is_file, read)
     out += babel_builds(scripts, package_dir, is_file, read, manifest)
-    for name, text in scripts.items():
-        if not isinstance(name, str) or not isinstance(text, str) or ("tsup" not in text and "esbuild" not in text):
+    for name, words in script_commands(scripts, "tsup", "esbuild"):
+        tsup = program_words(words, ("tsup", "tsup-node", "esbuild"))
+        if tsup is None:
             continue
-        for words in _commands(text):
-            tsup = program_words(words, ("tsup", "tsup-node", "esbuild"))
-            if tsup is None:
-                continue
-            if os.path.basename(tsup[0]) == "esbuild":
-                build = _esbuild(name, tsup, package_dir)
-                if build is not None:
-                    out.append(build)
-                continue
-            out.append(_build(name, tsup, manifest, package_dir, is_file, read))
+        if os.path.basename(tsup[0]) == "esbuild":
+            build = _esbuild(name, tsup, package_dir)
+            if build is not None:
+                out.append(build)
+            continue
+        out.append(_build(name, tsup, manifest, package_dir, is_file, read))
     return out if every_format else [b for b in out if b.is_cjs or (b.unread and b.tool != "tsup")]
 
 

@@ -22,7 +22,7 @@ import os
 from typing import Callable, Optional
 
 from .bundler import VITE, _Reader, _Unread
-from .scripts import _commands, program_words
+from .scripts import script_commands, program_words
 from .tsup import CjsBuild, read_once
 
 __all__ = ["vite_builds"]
@@ -35,20 +35,17 @@ def vite_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
     """The library builds the npm ``scripts`` make with `vite build`, every format."""
     out: list[CjsBuild] = []
     seen: set[str] = set()
-    for name, text in scripts.items():
-        if not isinstance(name, str) or not isinstance(text, str) or "vite" not in text:
+    for name, words in script_commands(scripts, "vite"):
+        words = program_words(words, ("vite",))
+        if words is None or len(words) < 2 or words[1] != "build":
             continue
-        for words in _commands(text):
-            words = program_words(words, ("vite",))
-            if words is None or len(words) < 2 or words[1] != "build":
-                continue
-            config = _config_of(words, package_dir, is_file)
-            if config is None or config in seen:
-                continue
-            seen.add(config)
-            build = _library(name, config, package_dir, read)
-            if build is not None:
-                out.append(build)
+        config = _config_of(words, package_dir, is_file)
+        if config is None or config in seen:
+            continue
+        seen.add(config)
+        build = _library(name, config, package_dir, read)
+        if build is not None:
+            out.append(build)
     return out
 
 

@@ -223,16 +223,17 @@ class _Rules:
         reportable = self.a.reportable.distance  # (the async modules: is_async, inlined)
         root_of = self.a.reportable.root.get  # (the top-level await each one is nearest to)
         static, require = EdgeKind.STATIC, EdgeKind.REQUIRE
-        jest = self.a.jest_tests.get(path) if self.a.jest_tests else None
+        jest = self.a.runner_tests.get(path) if self.a.runner_tests else None
         # (`jest.mock` replaces modules for a test file Jest loads as CommonJS only: in an ES
         # module, the imports are loaded before it runs)
-        mocked = self.a.jest_mocked(path) if jest is not None and self.a.jest_loads_cjs(path, jest) else set()
+        mocked = self.a.jest_mocked(path) if jest is not None and jest.tool == "Jest" and \
+            self.a.runner_loads_cjs(path, jest) else set()
         for edge in mod.edges:
             target = edge.target
             if jest is not None and edge.kind is static:
-                loaded = self.a.jest_target(edge, jest) if jest.mapper else target
+                loaded = self.a.runner_target(edge, jest) if jest.mapper else target
                 if loaded is not None and self.a.infection.is_async(loaded) and \
-                        self.jest_import(mod, edge, jest, mocked, loaded):
+                        self.runner_import(mod, edge, jest, mocked, loaded):
                     continue
                 if target is None and loaded is not None:
                     continue  # (Jest's moduleNameMapper finds the module: not unresolved where it runs)
@@ -291,7 +292,7 @@ class _Rules:
         related += self.chain_related(target)
         self.add(mod, edge.span, "async-import", msg, related, target)
 
-    def jest_import(self, mod: Module, edge: Edge, run, mocked: set, target: Path) -> bool:
+    def runner_import(self, mod: Module, edge: Edge, run, mocked: set, target: Path) -> bool:
         """A test file Jest runs imports an async module whose top-level await is the
         project's, and Jest loads a module of the way as CommonJS (every one, outside its ES
         module mode): the test file fails to run — a top-level await does not compile as
@@ -303,7 +304,7 @@ class _Rules:
         root = chain[-1]
         if mocked.intersection(chain) or not getattr(self.graph.modules.get(root), "workspace", False):
             return False
-        failure = self.a.jest_failure(mod.path, edge, run)
+        failure = self.a.runner_failure(mod.path, edge, run)
         if failure is None:
             return False
         rel = self.graph.rel(Path(run.package_dir) / "package.json")
@@ -312,7 +313,9 @@ class _Rules:
             why = f"(`moduleNameMapper` maps it to `{self.graph.rel(target)}`) {why}"
         kind, culprit, required = failure
         jest = f"Jest (script `{run.script}` of {rel})"
-        if not run.esm:
+        if run.tool == "Playwright":
+            msg = self._playwright_failure(mod, edge, run, rel, why, culprit, required)
+        elif not run.esm:
             msg = (f"{jest} runs this test file as CommonJS (no `--experimental-vm-modules`): this import becomes "
                    f"`require(\"{edge.specifier}\")`, and `{edge.specifier}` is an async module {why}; a top-level "
                    f"await does not compile as CommonJS (\"await is only valid in async functions and the top level "
@@ -321,7 +324,7 @@ class _Rules:
                    f"node_modules/jest/bin/jest.js`)")
         else:
             test_why = run.commonjs_why(str(mod.path))
-            as_cjs = self.a.jest_loads_cjs(mod.path, run)
+            as_cjs = self.a.runner_loads_cjs(mod.path, run)
             if as_cjs:
                 msg = (f"{jest} runs this test file as CommonJS ({test_why}): this import becomes "
                        f"`require(\"{edge.specifier}\")`, and `{edge.specifier}` is an async module {why}")
@@ -346,6 +349,25 @@ class _Rules:
         related += self.chain_related(target)
         self.add(mod, edge.span, "require-async", msg, related, target)
         return True
+
+    def _playwright_failure(self, mod: Module, edge: Edge, run, rel: str, why: str, awaits: Path,
+                            compiled: Optional[Path]) -> str:
+        """Playwright compiles ``compiled`` (the test file, or a module of its graph) into
+        CommonJS, with everything it loads, and the top-level await of ``awaits`` with it."""
+        who = f"Playwright Test (script `{run.script}` of {rel}" + (f", project `{run.project}`" if run.project else "") + ")"
+        start = compiled or awaits
+        cannot = ("a top-level await does not compile as CommonJS (\"await is only valid in async functions and the "
+                  "top level bodies of modules\"), so Playwright cannot load this test file and the run stops before "
+                  "any test runs")
+        if start == mod.path:
+            return (f"{who} compiles this test file into CommonJS ({run.commonjs_why(str(mod.path))}), with everything "
+                    f"it loads: this import becomes `require(\"{edge.specifier}\")`, and `{edge.specifier}` is an async "
+                    f"module {why}; {cannot}; make the test file an ES module for Playwright (`\"type\": \"module\"` "
+                    f"in package.json, or the `.mts` extension)")
+        return (f"{who} loads this test file as an ES module, and `{edge.specifier}` is an async module {why}; it "
+                f"compiles `{self.graph.rel(start)}` of its graph into CommonJS ({run.commonjs_why(str(start))}), with "
+                f"everything it loads: {cannot}; make `{self.graph.rel(start)}` an ES module for Playwright "
+                f"(`\"type\": \"module\"` in its package.json, or the `.mts`/`.mjs` extension)")
 
     def compiled_tla(self, mod: Module, how) -> None:
         """A top-level await in a file a compiler turns into CommonJS (tsc, esbuild or tsup
@@ -519,13 +541,19 @@ class _Rules:
         build = self.a.cjs_bundled.get(mod.path) or self.a.cjs_transpiled.get(mod.path)
         if build is not None and build.refuses_tla:
             base += self._build_fails(build, "this module")
-        test = self.a.jest_reach().get(mod.path) if self.a.jest_tests else None
+        test = self.a.runner_reach().get(mod.path) if self.a.runner_tests else None
         if test is not None:
-            run = self.a.jest_tests[test]
+            run = self.a.runner_tests[test]
             rel = self.graph.rel(Path(run.package_dir) / "package.json")
             whom = "this test file" if test == mod.path else \
                 f"the test files that load this module (e.g. `{display(test, mod.path)}`)"
-            if run.esm and test != mod.path:
+            if run.tool == "Playwright":
+                what = "this test file" if test == mod.path else \
+                    f"this module (for the test files that load it, e.g. `{display(test, mod.path)}`)"
+                base += (f"; Playwright Test (script `{run.script}` of {rel}) compiles {what} into CommonJS, where a "
+                         f"top-level await does not compile: it cannot load "
+                         f"{'it' if test == mod.path else 'those test files'}, and the run stops before any test runs")
+            elif run.esm and test != mod.path:
                 base += (f"; Jest (script `{run.script}` of {rel}) loads this module as CommonJS "
                          f"({run.commonjs_why(str(mod.path))}), where a top-level await does not compile: the test "
                          f"files that load it (e.g. `{display(test, mod.path)}`) fail to run")
