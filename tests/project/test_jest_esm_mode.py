@@ -111,6 +111,10 @@ def test_es_module_mode_as_jest_runs_it(node26, engines_node_modules, tmp_path):
 
     assert "loads it as CommonJS from test files such as" in explain(project, root / "src/db.js")
     assert "Jest" not in explain(project, root / "esm/db.js")
+    assert "runs this test file in its ES module mode, but loads src/mid.js of its graph (through '../src/mid.js') " \
+           "as CommonJS: its require() of esm/db.js, an ES module whose graph waits, throws ERR_REQUIRE_ASYNC_MODULE" \
+        in explain(project, root / "esm/h.test.js")
+    assert "Jest" not in explain(project, root / "esm/c.test.js")
 
 
 def test_print_config_and_presets(tmp_path):

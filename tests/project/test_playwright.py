@@ -97,6 +97,10 @@ def test_test_files_load_as_playwright_loads_them(node26, engines_node_modules, 
 
     assert "Playwright Test (script `e2e` of package.json) compiles this test file into CommonJS" in \
         explain(project, root / "tests/a.spec.ts")
+    assert "loads this test file as an ES module, but compiles mid.ts of its graph (through '../mid') into " \
+           "CommonJS, with everything it loads: the top-level await of esm/db.ts does not compile there" in \
+        explain(project, root / "tests/e.spec.mts")
+    assert "Playwright" not in explain(project, root / "tests/c.spec.mts")
 
 
 CONFIG = """\

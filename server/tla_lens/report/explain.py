@@ -114,6 +114,8 @@ def _jest(analysis: "Analysis", mod) -> list[str]:
     """Where Jest loads ``mod`` as CommonJS (a test file it runs, or a module one loads) and
     a top-level await of the project is in its graph: that the test files fail to run."""
     test = analysis.runner_reach().get(mod.path) if analysis.runner_tests else None
+    if test is None and mod.path in (analysis.runner_tests or ()):
+        return _es_test(analysis, mod)
     if test is None or not mod.is_async or mod.format == "cjs":
         return []
     root = analysis.modules.get(mod.chain[-1] if mod.chain else mod.path)
@@ -142,6 +144,33 @@ def _jest(analysis: "Analysis", mod) -> list[str]:
     return [f"Jest (script `{run.script}` of {pkg}) loads it as CommonJS from test files such as "
             f"{analysis.graph.rel(test)} ({why}): {what} does not compile there, so "
             "those test files fail to run."]
+
+
+def _es_test(analysis: "Analysis", mod) -> list[str]:
+    """A test file the runner loads as an ES module, where a module of its graph it loads as
+    CommonJS fails: which, and why."""
+    run = analysis.runner_tests[mod.path]
+    for edge in mod.edges:
+        if edge.kind is not EdgeKind.STATIC:
+            continue
+        failure = analysis.runner_failure(mod.path, edge, run)
+        if failure is None:
+            continue
+        kind, culprit, other = failure
+        pkg = analysis.graph.rel(Path(run.package_dir) / "package.json")
+        rel = analysis.graph.rel
+        if run.tool == "Playwright":
+            start = other or culprit
+            return [f"Playwright Test (script `{run.script}` of {pkg}) loads this test file as an ES module, but "
+                    f"compiles {rel(start)} of its graph (through {edge.specifier!r}) into CommonJS, with everything "
+                    f"it loads: the top-level await of {rel(culprit)} does not compile there, so Playwright cannot "
+                    "load the test file and the run stops before any test runs."]
+        what = "its top-level await does not compile there" if kind == "compile" else \
+            f"its require() of {rel(other)}, an ES module whose graph waits, throws ERR_REQUIRE_ASYNC_MODULE"
+        return [f"Jest (script `{run.script}` of {pkg}) runs this test file in its ES module mode, but loads "
+                f"{rel(culprit)} of its graph (through {edge.specifier!r}) as CommonJS: {what}, so the test file "
+                "fails to run."]
+    return []
 
 
 def _not_followed(analysis: "Analysis", mod) -> list[str]:
