@@ -156,6 +156,27 @@ async def test_tsup_configuration_edited(lsp):
     assert not s.diagnostics("src/server.ts", "require-async")
 
 
+NX_PROJECT = ('{"name": "svc", "targets": {"build": {"executor": "@nx/esbuild:esbuild", "options": '
+              '{"main": "apps/svc/src/server.ts", "outputPath": "dist/svc", "format": ["cjs"]}}}}')
+
+
+async def test_nx_project_json_edited(lsp):
+    """Nx's esbuild executor builds apps/svc as CommonJS (held to Nx in
+    tests/resolve/test_nx_esbuild.py): db-pool is kept external, an error at its import;
+    project.json edited on disk to build ES modules, an async import instead."""
+    files = {"nx.json": "{}", "package.json": '{"name": "ws", "dependencies": {"db-pool": "1.0.0"}}',
+             "apps/svc/project.json": NX_PROJECT, "apps/svc/src/server.ts": TSUP_FILES["src/server.ts"],
+             **{k: v for k, v in TSUP_FILES.items() if k.startswith("node_modules/")}}
+    s = await lsp(files)
+    s.open("apps/svc/src/server.ts")
+    assert await wait_for(lambda: s.diagnostics("apps/svc/src/server.ts", "require-async"))
+    (d,) = s.diagnostics("apps/svc/src/server.ts", "require-async")
+    assert "Nx's CommonJS build (target `build` of apps/svc/project.json) keeps external" in d.message
+    s.disk({"apps/svc/project.json": NX_PROJECT.replace('["cjs"]', '["esm"]')})
+    assert await wait_for(lambda: s.diagnostics("apps/svc/src/server.ts", "async-import"))
+    assert not s.diagnostics("apps/svc/src/server.ts", "require-async")
+
+
 BUILD_SCRIPT = """\
 import * as esbuild from "esbuild";
 

@@ -54,6 +54,7 @@ from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
                                tsx_script_files)
 from ..resolve.jest import JestRun, package_jest_runs
+from ..resolve.nx import nx_builds, workspace_root
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve import Resolution, Resolver
@@ -156,7 +157,8 @@ def _strippable(path: Path, mod: Module) -> bool:
 
 
 # build configurations written as data (a JavaScript one is a module: Project.build_scripts)
-_BUILD_DATA = frozenset({"babel.config.json", ".babelrc", ".babelrc.json", "jest.config.json"})
+_BUILD_DATA = frozenset({"babel.config.json", ".babelrc", ".babelrc.json", "jest.config.json", "project.json",
+                         "nx.json"})
 
 
 def _node_resolves(path: Path, mod: Module) -> bool:
@@ -649,13 +651,18 @@ class Project:
         (esbuild reads the ES module syntax; its output format is the build's)."""
         fmt = _module_format(path, facts, self.resolver)
         self.tsc_cjs.pop(path, None)
+        if fmt == "cjs" and self.cjs_bundled and path in self.cjs_bundled and facts.has_module_syntax and \
+                not path.name.lower().endswith((".cjs", ".cts")):
+            # (a bundler reads the ES module syntax whatever the package.json's "type" says: a
+            # top-level await there fails the CommonJS build; checked with esbuild 0.28)
+            return "esm"
         build = self.cjs_transpiled.get(path) if self.cjs_transpiled else None
         if build is not None:
             rel = self.graph.rel(Path(build.package_dir) / "package.json")
             flag = "`format: \"cjs\"` without `bundle: true`" if build.tool == "esbuild" and build.config \
                 else "`--format=cjs` without `--bundle`" if build.tool == "esbuild" \
                 else f"with {build.how}" if build.tool == "Babel" else "`bundle: false`"
-            self.tsc_cjs[path] = TscCjs(f"script `{build.script}` of {rel} compiles it alone into CommonJS, "
+            self.tsc_cjs[path] = TscCjs(f"{build.origin(self.graph.rel)} compiles it alone into CommonJS, "
                                         f"{flag}", self.graph.rel(Path(build.config)) if build.config and build.tool == "Babel"
                                         else rel, "",
                                         build.keeps_import, build.tool)
@@ -691,8 +698,7 @@ class Project:
             return None
         build = self.tsup_build_of(edge)
         if build is not None:
-            rel = self.graph.rel(Path(build.package_dir) / "package.json")
-            return (f"a package that {build.tool}'s {build.kind} build (script `{build.script}` of {rel}) keeps "
+            return (f"a package that {build.tool}'s {build.kind} build ({build.origin(self.graph.rel)}) keeps "
                     f"external: the bundle loads it with `require(\"{edge.specifier}\")`")
         res = self.resolver.resolve(edge.specifier, edge.source, "import")
         return res.message if res.kind == "required" else None
@@ -701,7 +707,8 @@ class Project:
         """For an edge :meth:`bundled_require` describes: what to do about it, in words."""
         build = self.tsup_build_of(edge)
         if build is not None:
-            return (f"load it with `await import(\"{edge.specifier}\")` where it is used ({build.tool} keeps "
+            return (f"load it with `await import(\"{edge.specifier}\")` where it is used "
+                    f"({'esbuild' if build.tool == 'Nx' else build.tool} keeps "
                     f"import() as it is), or build ES modules only ({build.esm_flag})")
         ext = self.resolver.external_for(edge.specifier, edge.source)
         if ext is not None and ext.via == "webpack-node-externals":
@@ -843,6 +850,7 @@ class Project:
         found: dict[Path, CjsBuild] = {}
         fs = self.resolver.fs
         self.build_scripts = set()
+        every: list[CjsBuild] = []
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
             if manifest is None or manifest[0] != pkg_dir:
@@ -850,21 +858,40 @@ class Project:
             scripts = str(manifest[1].get("scripts"))
             if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "babel")):
                 continue
-            builds = package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
-            self.build_scripts.update(Path(os.path.realpath(b.config)) for b in builds if b.config is not None)
-            for build in sorted(builds, key=lambda b: not b.is_cjs):
-                if build.unread is not None:
-                    continue  # (not modelled: `check --print-config` says why)
-                literal = [e for e in build.entries if not _GLOB_CHARS.intersection(e) and not e.startswith("!")]
-                for e in literal:
-                    path = os.path.normpath(os.path.join(pkg_dir, e))
-                    if fs.is_file(path):
-                        found.setdefault(Path(os.path.realpath(path)), build)
-                globs = [(build.script, e[2:] if e.startswith("./") else e)
-                         for e in build.entries if _GLOB_CHARS.intersection(e) or e.startswith("!")]
-                for _, path in _test_files(globs, pkg_dir, self.modules):
-                    found.setdefault(path, build)
+            every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
+        every += self._nx_builds(pkg_dirs)
+        self.build_scripts.update(Path(os.path.realpath(b.config)) for b in every if b.config is not None)
+        for build in sorted(every, key=lambda b: not b.is_cjs):
+            if build.unread is not None:
+                continue  # (not modelled: `check --print-config` says why)
+            base = build.package_dir
+            literal = [e for e in build.entries if not _GLOB_CHARS.intersection(e) and not e.startswith("!")]
+            for e in literal:
+                path = os.path.normpath(os.path.join(base, e))
+                if fs.is_file(path):
+                    found.setdefault(Path(os.path.realpath(path)), build)
+            globs = [(build.script, e[2:] if e.startswith("./") else e)
+                     for e in build.entries if _GLOB_CHARS.intersection(e) or e.startswith("!")]
+            for _, path in _test_files(globs, Path(base), self.modules):
+                found.setdefault(path, build)
         return found
+
+    def _nx_builds(self, pkg_dirs: list[Path]) -> list[CjsBuild]:
+        """The builds Nx's esbuild executor makes of the workspace's Nx projects (their
+        project.json, or a package.json's `"nx"`), when the workspace is in one (nx.json at or
+        above its root); nx.json counts as their configuration too."""
+        fs = self.resolver.fs
+        nx_root = workspace_root(str(self.root), fs.is_file, os.path.abspath(os.sep))
+        if nx_root is None:
+            return []
+        workspace = [p for p, m in self.modules.items() if m.workspace]
+        projects = dict.fromkeys([*iter_package_dirs(self.root, workspace, fs.is_file, "project.json"), *pkg_dirs])
+        out: list[CjsBuild] = []
+        for project in projects:
+            out += nx_builds(nx_root, str(project), fs.is_file, fs.read_text)
+        if out:
+            self.build_scripts.add(Path(os.path.realpath(os.path.join(nx_root, "nx.json"))))
+        return out
 
     def _find_runner_tests(self, pkg_dirs: list[Path]) -> dict[Path, TestRun]:
         """The workspace packages' test files that Jest and Playwright Test run (by their npm
@@ -1557,7 +1584,7 @@ class Project:
             if p.name in BUNDLER_CONFIGS:
                 structural = True  # its resolve.alias may send imports anywhere
             if p.name in TSUP_CONFIGS or p.name in _BUILD_DATA:
-                structural = True  # which builds tsup (Babel, Jest) makes, and what they keep external
+                structural = True  # which builds tsup (Babel, Jest, Nx) makes, and what they keep external
                 if dialect_for_path(p) is None:
                     continue
             if dialect_for_path(p) is None:

@@ -186,17 +186,18 @@ def _ignored(path: Path, ignores, is_dir: bool) -> bool:
 
 
 def iter_package_dirs(root: Path, files: list[Path],
-                      is_file: Callable[[str], bool] = os.path.isfile) -> Iterator[Path]:
-    """Folders inside the workspace (outside node_modules) that hold a package.json, for the
-    package-entry check: the root and every folder of a discovered file up to the root, in
-    the order the files first reach them. ``is_file``: a (cached) test of a path string."""
+                      is_file: Callable[[str], bool] = os.path.isfile, name: str = "package.json") -> Iterator[Path]:
+    """Folders inside the workspace (outside node_modules) that hold a package.json (or the
+    file ``name``: Nx's project.json), for the package-entry check: the root and every folder
+    of a discovered file up to the root, in the order the files first reach them.
+    ``is_file``: a (cached) test of a path string."""
     seen: set[str] = set()
     top = str(root)
     dirname = os.path.dirname
     for d in dict.fromkeys(dirname(str(f)) for f in files):
         while d not in seen:
             seen.add(d)
-            if "node_modules" not in d.split(os.sep) and is_file(os.path.join(d, "package.json")):
+            if "node_modules" not in d.split(os.sep) and is_file(os.path.join(d, name)):
                 yield Path(d)
             up = dirname(d)
             if d == top or up == d:

@@ -33,6 +33,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Optional
 
 from .bundler import _pattern
@@ -75,6 +76,13 @@ class CjsBuild:
     keeps_import: bool = True  # import() stays import() (Babel's preset-env: a require() too)
     how: str = ""              # what makes it CommonJS, for the messages (Babel: its preset or plugin)
 
+    def origin(self, rel: Callable[[Path], str]) -> str:
+        """Where the build is declared, for the messages: "script `build` of package.json", or
+        an Nx target's "target `build` of apps/api/project.json"."""
+        if self.tool == "Nx" and self.config is not None:
+            return f"target `{self.script}` of {rel(Path(self.config))}"
+        return f"script `{self.script}` of {rel(Path(self.package_dir) / 'package.json')}"
+
     @property
     def is_cjs(self) -> bool:
         """Does the build make CommonJS (or UMD, which is CommonJS in Node): its imports of
@@ -107,6 +115,8 @@ class CjsBuild:
             return '`output.format: "es"`' if self.config is not None else "`--format es`"
         if self.config is not None and self.tool == "esbuild":
             return '`format: "esm"`'  # (esbuild's JavaScript API, in a build script)
+        if self.tool == "Nx":
+            return '`"format": ["esm"]`'  # (the target's options)
         """How the command asks for ES modules only."""
         return "`--format=esm`" if self.tool == "esbuild" else "`--format esm`"
 

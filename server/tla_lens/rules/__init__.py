@@ -404,11 +404,10 @@ class _Rules:
 
     def _build_fails(self, build, what: str) -> str:
         """"; tsup's CommonJS build (script …) bundles {what}, and esbuild refuses …"."""
-        rel = self.graph.rel(Path(build.package_dir) / "package.json")
         kind = {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD", "amd": "AMD"}[build.refuses_tla]
         refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup"}.get(build.tool, "esbuild")
         verb = "bundles" if build.bundle else "compiles"
-        return (f"; {build.tool}'s {kind} build (script `{build.script}` of {rel}) {verb} {what}, and "
+        return (f"; {build.tool}'s {kind} build ({build.origin(self.graph.rel)}) {verb} {what}, and "
                 f"{refuser} refuses a top-level await in {kind} (\"{build.tla_refusal}\"): that build fails")
 
     def require_async(self, mod: Module, edge: Edge) -> None:
