@@ -104,6 +104,19 @@ export default {{
 }
 
 
+# Rolldown: the same options; it resolves packages itself (no node-resolve plugin)
+ROLLDOWN = {
+    "rolldown-config": ("rolldown -c", f"""export default {{
+  input: {INPUT},
+  output: {OUTPUT},
+  external: ["slow-dep", "sync-dep", /^dual-dep$/, "dev-lib"],
+}};
+"""),
+    "rolldown-command-line": ("rolldown " + " ".join(f"src/{n}.js" for n in ENTRIES) + " --format cjs -d dist "
+                              "--entryFileNames [name].cjs -e slow-dep -e sync-dep -e dual-dep --external dev-lib", None),
+}
+
+
 def _rollup_project(tmp_path: Path, engines: Path, script: str, config, extra=None) -> Path:
     root = Path(os.path.realpath(tmp_path)) / "lib"
     for rel, text in {**PACKAGES, "slow-dep/sub/index.js": "export const s = await Promise.resolve('S');\n"}.items():
@@ -122,14 +135,15 @@ def _rollup_project(tmp_path: Path, engines: Path, script: str, config, extra=No
         "dependencies": {"slow-dep": "1.0.0", "sync-dep": "1.0.0", "dual-dep": "1.0.0"},
         "devDependencies": {"dev-lib": "1.0.0"}}, indent=2))
     if config is not None:
-        name = "rollup.config.mjs" if "rollup.config.mjs" in script else "rollup.config.js"
+        name = "rollup.config.mjs" if "rollup.config.mjs" in script else \
+            "rolldown.config.mjs" if script.startswith("rolldown") else "rollup.config.js"
         (root / name).write_text(config)
     return root
 
 
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", [*CASES, *ROLLDOWN])
 def test_rollup_cjs_outputs_as_node_runs_them(case, node26, engines_node_modules, tmp_path):
-    root = _rollup_project(tmp_path, engines_node_modules, *CASES[case])
+    root = _rollup_project(tmp_path, engines_node_modules, *{**CASES, **ROLLDOWN}[case])
     project = analyse(root, Config(), cache=False)
     proc = _build(root, node26, engines_node_modules)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -145,20 +159,27 @@ def test_rollup_cjs_outputs_as_node_runs_them(case, node26, engines_node_modules
     for name in runs:
         assert bool(errors & closure.get(name, {name})) is (name in throws), (name, runs[name], errors)
     (f,) = [f for f in project.findings if f.path.stem == "index" and f.code == "require-async"]
-    assert f.message.startswith("`slow-dep` is a package that Rollup's CommonJS build (script `build` of "
+    tool = "Rolldown" if case.startswith("rolldown") else "Rollup"
+    assert f.message.startswith(f"`slow-dep` is a package that {tool}'s CommonJS build (script `build` of "
                                 "package.json) keeps external: the bundle loads it with `require(\"slow-dep\")`"), \
         f.message
-    flag = "`--format es`" if case == "command-line" else '`output.format: "es"`'
-    assert f.message.endswith(f"(Rollup keeps import() as it is), or build ES modules only ({flag})"), f.message
+    es = "esm" if tool == "Rolldown" else "es"
+    flag = f"`--format {es}`" if case.endswith("command-line") else f'`output.format: "{es}"`'
+    assert f.message.endswith(f"({tool} keeps import() as it is), or build ES modules only ({flag})"), f.message
 
 
-@pytest.mark.parametrize("case", ["own", "package", "package-function"])
+@pytest.mark.parametrize("case", ["own", "package", "package-function", "rolldown"])
 def test_top_level_await_the_build_bundles_fails_it(case, node26, engines_node_modules, tmp_path):
     """A top-level await in a module the UMD build bundles: the project's own (its
     top-level-await finding says so), or a package's that node-resolve bundles because a
     string `external` (or a function comparing the import) matches only the exact import (the
-    importing line says so)."""
-    if case == "own":
+    importing line says so); Rolldown bundles the package without a plugin."""
+    script = "rollup -c"
+    if case == "rolldown":
+        extra = {"sub": 'import { s } from "slow-dep/sub";\nconsole.log(s);\n'}
+        config = 'export default { input: "src/sub.js", output: { file: "dist/t.cjs", format: "umd" } };\n'
+        script = "rolldown -c"
+    elif case == "own":
         extra = {"tla": "export const v = await Promise.resolve(1);\n"}
         config = 'export default { input: "src/tla.js", output: { file: "dist/t.cjs", format: "umd", name: "T" } };\n'
     else:
@@ -166,7 +187,7 @@ def test_top_level_await_the_build_bundles_fails_it(case, node26, engines_node_m
         external = '["slow-dep"]' if case == "package" else '(id) => id === "slow-dep" || id.startsWith("./")'
         config = ('import resolve from "@rollup/plugin-node-resolve";\n\nexport default { input: "src/sub.js", '
                   f'output: {{ file: "dist/t.cjs", format: "umd" }}, external: {external}, plugins: [resolve()] }};\n')
-    root = _rollup_project(tmp_path, engines_node_modules, "rollup -c", config, extra)
+    root = _rollup_project(tmp_path, engines_node_modules, script, config, extra)
     project = analyse(root, Config(), cache=False)
     proc = _build(root, node26, engines_node_modules)
     refusal = 'Module format "umd" does not support top-level await'
@@ -174,7 +195,8 @@ def test_top_level_await_the_build_bundles_fails_it(case, node26, engines_node_m
     code = "top-level-await" if case == "own" else "async-import"
     (f,) = [f for f in project.findings if f.code == code and f.path.stem == ("tla" if case == "own" else "sub")]
     what = "this module" if case == "own" else "`slow-dep/sub` with its top-level await"
-    assert f"Rollup's UMD build (script `build` of package.json) bundles {what}, and Rollup refuses a " \
+    tool = "Rolldown" if case == "rolldown" else "Rollup"
+    assert f"{tool}'s UMD build (script `build` of package.json) bundles {what}, and {tool} refuses a " \
            f"top-level await in UMD (\"{refusal}\"): that build fails" in f.message, f.message
 
 

@@ -856,7 +856,7 @@ class Project:
             if manifest is None or manifest[0] != pkg_dir:
                 continue
             scripts = str(manifest[1].get("scripts"))
-            if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "babel")):
+            if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "rolldown", "babel")):
                 continue
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
         every += self._nx_builds(pkg_dirs)

@@ -17,6 +17,12 @@ A script counts when its command is `rollup` (also through `npx`, `pnpm exec`, `
 `input`, `output.format` of each output, `external`, and whether `plugins` calls
 node-resolve's plugin); without it, the command line's inputs, `--format`/`-f` and
 `--external`/`-e`. What cannot be read that way gives a build with :attr:`CjsBuild.unread`.
+
+Rolldown (1.3; `rolldown`, configurations rolldown.config.*) takes the same options and makes
+the same outputs, but resolves packages itself: it bundles every package an `external` does not
+name (checked with its command line and Node 26: a bundled top-level await fails the CommonJS
+build with "Module format "cjs" does not support top-level await", an external one is a
+`require()` that throws ERR_REQUIRE_ASYNC_MODULE).
 """
 from __future__ import annotations
 
@@ -27,34 +33,43 @@ from .bundler import _Reader, _Unread
 from .scripts import script_commands, program_words
 from .tsup import CjsBuild, read_once
 
-__all__ = ["rollup_builds"]
+__all__ = ["rollup_builds", "rolldown_builds"]
 
 CONFIG_NAMES = ("rollup.config.mjs", "rollup.config.cjs", "rollup.config.js", "rollup.config.ts",
                 "rollup.config.mts", "rollup.config.cts")
+ROLLDOWN_CONFIGS = ("rolldown.config.js", "rolldown.config.mjs", "rolldown.config.ts", "rolldown.config.cjs",
+                    "rolldown.config.mts", "rolldown.config.cts")
 _FORMATS = {"commonjs": "cjs", "esm": "es", "module": "es", "systemjs": "system"}
 _NODE_RESOLVE = ("@rollup/plugin-node-resolve", "rollup-plugin-node-resolve")
 
 
 def rollup_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
-                  read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
-    """The builds the npm ``scripts`` make with Rollup, every format."""
+                  read: Callable[[str], Optional[str]], tool: str = "Rollup") -> list[CjsBuild]:
+    """The builds the npm ``scripts`` make with Rollup (or ``tool`` "Rolldown"), every format."""
     out: list[CjsBuild] = []
-    for name, words in script_commands(scripts, "rollup"):
-        words = program_words(words, ("rollup",))
+    program = tool.lower()
+    for name, words in script_commands(scripts, program):
+        words = program_words(words, (program,))
         if words is None:
             continue
-        config = _config_of(words, package_dir, is_file)
+        config = _config_of(words, package_dir, is_file, ROLLDOWN_CONFIGS if tool == "Rolldown" else CONFIG_NAMES)
         if config is False:
-            out += _command_line(name, words, package_dir, is_file)
+            out += _command_line(name, words, package_dir, is_file, tool)
         elif config is None:
-            out.append(CjsBuild(name, package_dir, (), unread="no Rollup configuration file found",
-                                formats=(), tool="Rollup"))
+            out.append(CjsBuild(name, package_dir, (), unread=f"no {tool} configuration file found",
+                                formats=(), tool=tool))
         else:
-            out += _configured(name, config, package_dir, read)
+            out += _configured(name, config, package_dir, read, tool)
     return out
 
 
-def _config_of(words: list[str], package_dir: str, is_file: Callable[[str], bool]):
+def rolldown_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
+                    read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+    """The builds the npm ``scripts`` make with Rolldown, every format."""
+    return rollup_builds(scripts, package_dir, is_file, read, "Rolldown")
+
+
+def _config_of(words: list[str], package_dir: str, is_file: Callable[[str], bool], names: tuple[str, ...]):
     """The configuration `rollup -c [FILE]` reads; False without `-c` (the command line's
     options are the build); None when it names none that exists."""
     for i, w in enumerate(words):
@@ -65,13 +80,13 @@ def _config_of(words: list[str], package_dir: str, is_file: Callable[[str], bool
             if value and not value.startswith("node:"):
                 path = os.path.normpath(os.path.join(package_dir, value))
                 return path if is_file(path) else None
-            return next((os.path.join(package_dir, n) for n in CONFIG_NAMES
+            return next((os.path.join(package_dir, n) for n in names
                          if is_file(os.path.join(package_dir, n))), None)
     return False
 
 
 def _command_line(script: str, words: list[str], package_dir: str,
-                  is_file: Callable[[str], bool]) -> list[CjsBuild]:
+                  is_file: Callable[[str], bool], tool: str) -> list[CjsBuild]:
     """`rollup INPUT… --format cjs --external a,b`: the inputs are the words naming files of
     the package (Rollup's other options take values that are not)."""
     inputs: list[str] = []
@@ -87,7 +102,8 @@ def _command_line(script: str, words: list[str], package_dir: str,
         if name in ("-f", "--format"):
             fmt = _FORMATS.get(value, value)
         elif name in ("-e", "--external"):
-            external += [("exact", x) for x in value.split(",") if x]
+            # (Rolldown 1.3's command line takes `a,b` as one import: repeat `-e` for several)
+            external += [("exact", x) for x in (value.split(",") if tool == "Rollup" else [value]) if x]
         elif name in ("-i", "--input"):
             inputs.append(value)
         elif name in ("-o", "--file", "-d", "--dir") and not eq:
@@ -97,20 +113,21 @@ def _command_line(script: str, words: list[str], package_dir: str,
         i += 1
     if not inputs:
         return []
-    return [CjsBuild(script, package_dir, tuple(inputs), tuple(external), every_package=True, formats=(fmt,),
-                     tool="Rollup")]
+    # (Rollup keeps every package external without node-resolve; Rolldown resolves them)
+    return [CjsBuild(script, package_dir, tuple(inputs), tuple(external), every_package=tool == "Rollup",
+                     formats=(fmt,), tool=tool)]
 
 
-def _configured(script: str, config: str, package_dir: str, read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+def _configured(script: str, config: str, package_dir: str, read: Callable[[str], Optional[str]],
+                tool: str) -> list[CjsBuild]:
     text = read(config)
     if text is None:
-        return [CjsBuild(script, package_dir, (), config=config, unread="it cannot be read", formats=(),
-                         tool="Rollup")]
+        return [CjsBuild(script, package_dir, (), config=config, unread="it cannot be read", formats=(), tool=tool)]
     got = read_once("rollup", config, text, lambda: _read(config, text, package_dir, read),
                     lambda why: [((), (), False, (), why)], read)
     rel = os.path.relpath(config, package_dir)
-    return [CjsBuild(script, package_dir, entries, external, every_package=not resolves, config=config,
-                     unread=f"{rel}: {unread}" if unread else None, formats=formats, tool="Rollup")
+    return [CjsBuild(script, package_dir, entries, external, every_package=not resolves and tool == "Rollup",
+                     config=config, unread=f"{rel}: {unread}" if unread else None, formats=formats, tool=tool)
             for entries, external, resolves, formats, unread in got]
 
 

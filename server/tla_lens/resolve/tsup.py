@@ -103,7 +103,7 @@ class CjsBuild:
     @property
     def tla_refusal(self) -> str:
         """The bundler's words refusing a top-level await in :attr:`refuses_tla`'s format."""
-        if self.tool in ("Vite", "Rollup"):
+        if self.tool in ("Vite", "Rollup", "Rolldown"):
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
         return f"Top-level await is currently not supported with the \"{self.refuses_tla}\" output format"
 
@@ -111,8 +111,9 @@ class CjsBuild:
     def esm_flag(self) -> str:
         if self.tool == "Vite":
             return '`build.lib.formats: ["es"]`'
-        if self.tool == "Rollup":
-            return '`output.format: "es"`' if self.config is not None else "`--format es`"
+        if self.tool in ("Rollup", "Rolldown"):
+            es = "es" if self.tool == "Rollup" else "esm"
+            return f'`output.format: "{es}"`' if self.config is not None else f"`--format {es}`"
         if self.config is not None and self.tool == "esbuild":
             return '`format: "esm"`'  # (esbuild's JavaScript API, in a build script)
         if self.tool == "Nx":
@@ -133,7 +134,7 @@ class CjsBuild:
         """Does the build test its `external` against the file an import resolves to as well
         (Rollup and Vite do, once a plugin has resolved it: a regular expression or a
         function can match the path; node-resolve, or Vite itself, resolves packages)?"""
-        return self.tool in ("Rollup", "Vite") and not self.every_package and \
+        return self.tool in ("Rollup", "Rolldown", "Vite") and not self.every_package and \
             any(kind in ("fn", "regex") for kind, _ in self.external)
 
     def keeps_external(self, specifier: str, resolved: Optional[str] = None) -> bool:
@@ -376,7 +377,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     tsc)."""
     from .babel import babel_builds
     from .esbuild_api import script_builds
-    from .rollup import rollup_builds
+    from .rollup import rolldown_builds, rollup_builds
     from .vite_lib import vite_builds
 
     scripts = manifest.get("scripts")
@@ -385,6 +386,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     out: list[CjsBuild] = script_builds(scripts, package_dir, is_file, read)
     out += vite_builds(scripts, package_dir, is_file, read)
     out += rollup_builds(scripts, package_dir, is_file, read)
+    out += rolldown_builds(scripts, package_dir, is_file, read)
     out += babel_builds(scripts, package_dir, is_file, read, manifest)
     for name, words in script_commands(scripts, "tsup", "esbuild"):
         tsup = program_words(words, ("tsup", "tsup-node", "esbuild"))

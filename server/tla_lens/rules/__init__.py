@@ -405,7 +405,7 @@ class _Rules:
     def _build_fails(self, build, what: str) -> str:
         """"; tsup's CommonJS build (script …) bundles {what}, and esbuild refuses …"."""
         kind = {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD", "amd": "AMD"}[build.refuses_tla]
-        refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup"}.get(build.tool, "esbuild")
+        refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup", "Rolldown": "Rolldown"}.get(build.tool, "esbuild")
         verb = "bundles" if build.bundle else "compiles"
         return (f"; {build.tool}'s {kind} build ({build.origin(self.graph.rel)}) {verb} {what}, and "
                 f"{refuser} refuses a top-level await in {kind} (\"{build.tla_refusal}\"): that build fails")
