@@ -135,3 +135,31 @@ def test_print_config_and_presets(tmp_path):
         {"file": "package.json", "script": "test:ts", "esModules": True, "config": "unit/jest.config.json",
          "notRead": "unit/jest.config.json: its `preset` may set `extensionsToTreatAsEsm` (a preset is not read)"},
         {"file": "package.json", "script": "test:cjs", "esModules": False, "config": "unit/jest.config.json"}]
+
+
+def test_lazy_import_fix_where_jest_loads_es_modules(node26, engines_node_modules, tmp_path):
+    """In Jest's ES module mode an import() loads an ES module graph as Node does, even from a
+    test file it runs as CommonJS: the lazy import() fix is offered where that graph has no
+    module Jest loads as CommonJS, and the fixed suite passes; not where the await is in one."""
+    from tla_lens.fixes import lazy_import
+    from tla_lens.fixes.edits import apply_edits
+
+    root = _project(tmp_path, engines_node_modules)
+    project = analyse(root, Config(), cache=False)
+    helps = {}
+    for rel in ("src/a.test.js", "src/b.test.js", "esm/h.test.js"):
+        mod = project.modules[root / rel]
+        (edge,) = mod.edges
+        helps[rel] = project.lazy_import_helps(edge)
+    # a.test.js: CommonJS, its graph ES modules; b.test.js: the await is in db.js (CommonJS for
+    # Jest); h.test.js: mid.js is CommonJS for Jest
+    assert helps == {"src/a.test.js": True, "src/b.test.js": False, "esm/h.test.js": False}
+    said = {str(f.path.relative_to(root)) for f in project.findings
+            if f.code == "require-async" and "or load it with `await import(" in f.message}
+    assert said == {"src/a.test.js"}
+    mod = project.modules[root / "src/a.test.js"]
+    (root / "src/a.test.js").write_bytes(apply_edits(mod.source, lazy_import(mod.source, mod.facts.dialect, 0).edits))
+    assert "await import(" in (root / "src/a.test.js").read_text()
+    assert not [f for f in analyse(root, Config(), cache=False).findings
+                if f.code == "require-async" and f.path.name == "a.test.js"]
+    assert jest_results(root, node26, engines_node_modules)["src/a.test.js"][0] == "passed"

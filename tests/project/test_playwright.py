@@ -166,3 +166,27 @@ def test_print_config_lists_the_runs(tmp_path):
          "testDir": "e2e", "testIgnore": ["**/skip/**", "/legacy/"]},
         {"file": "package.json", "script": "e2e:odd", "config": "odd.config.js",
          "notRead": "odd.config.js: its configuration is not an object literal"}]
+
+
+def test_lazy_import_fix_where_playwright_loads_es_modules(node26, engines_node_modules, tmp_path):
+    """An import() in a test file Playwright compiles into CommonJS still loads an ES module
+    graph as Node does: the lazy import() fix is offered where nothing of that graph is
+    CommonJS for Playwright, and the fixed test file loads; not where the await is compiled."""
+    from tla_lens.fixes import lazy_import
+    from tla_lens.fixes.edits import apply_edits
+
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    lazy = ("import { test, expect } from '@playwright/test';\nimport { repo } from '../esm/repo';\n\n"
+            "test('t', async () => {\n  expect(repo).toBe(1);\n});\n")
+    _write(root, {**SOURCES, "tests/h.spec.ts": lazy}, engines_node_modules)
+    (root / "package.json").write_text(json.dumps({"name": "app", "scripts": {"e2e": "playwright test"}}))
+    env = _env(node26, engines_node_modules)
+    assert _listed(root, "playwright test tests/h.spec.ts", env)["errors"]  # (as written, it fails)
+    project = analyse(root, Config(), cache=False)
+    h, a = project.modules[root / "tests/h.spec.ts"], project.modules[root / "tests/a.spec.ts"]
+    assert project.lazy_import_helps(h.edges[1]) and not project.lazy_import_helps(a.edges[1])
+    (root / "tests/h.spec.ts").write_bytes(apply_edits(h.source, lazy_import(h.source, h.facts.dialect, 1).edits))
+    assert "await import(" in (root / "tests/h.spec.ts").read_text()
+    assert not _listed(root, "playwright test tests/h.spec.ts", env)["errors"]
+    assert not [f for f in analyse(root, Config(), cache=False).findings
+                if f.code == "require-async" and f.path.name == "h.spec.ts"]

@@ -786,8 +786,13 @@ class Project:
         (they keep import() as it is); for an import a compiler turns into a require() where it
         keeps import() (tsc under node16/nodenext, tsx, esbuild or tsup compiling each file,
         Babel's modules plugin without preset-env)."""
-        if edge.source in self.runner_tests:
-            return False
+        run = self.runner_tests.get(edge.source) if self.runner_tests else None
+        if run is not None:
+            # Jest outside its ES module mode fails on import() too; in it, and in Playwright,
+            # an import() loads an ES module graph as Node does (checked with Jest 30.5 and
+            # Playwright 1.65): it helps where nothing of that graph is CommonJS for the runner
+            return run.esm and edge.kind is EdgeKind.STATIC and \
+                self.runner_failure(edge.source, edge, run, lazily=True) is None
         if edge.kind is EdgeKind.STATIC:
             return True
         if self.tsup_build_of(edge) is not None:
@@ -987,7 +992,8 @@ class Project:
         Playwright compiles what such a file loads into CommonJS too)?"""
         return not run.loads_as_esm(str(path), lambda p: self.resolver.package_type(Path(p)))
 
-    def runner_failure(self, test: Path, edge: Edge, run: TestRun) -> Optional[tuple[str, Path, Optional[Path]]]:
+    def runner_failure(self, test: Path, edge: Edge, run: TestRun,
+                       lazily: bool = False) -> Optional[tuple[str, Path, Optional[Path]]]:
         """Why the test file ``test`` fails to run under the test ``run`` because of its import
         ``edge`` (of an async module), or None where the import loads as in Node (Jest's ES
         module mode, ES modules all the way to the await): ("compile", a module the runner
@@ -998,8 +1004,9 @@ class Project:
         fails as Node does: a top-level await does not compile as CommonJS, and require() of
         an ES module whose graph waits throws ERR_REQUIRE_ASYNC_MODULE; Playwright (1.65)
         compiles what a CommonJS file loads into CommonJS too, so the await fails to compile
-        wherever it is. (Walks of the async modules only, remembered per run for the
-        generation.)"""
+        wherever it is. ``lazily``: were the module loaded by an import() (an ES module load,
+        even from a file the runner compiles into CommonJS). (Walks of the async modules only,
+        remembered per run for the generation.)"""
         if self._runner_fail[0] != self.generation:
             self._runner_fail = (self.generation, {})
         memo = self._runner_fail[1].get(run)
@@ -1081,6 +1088,8 @@ class Project:
         target = target_of(edge)
         if target is None or not is_async(target):
             return None
+        if lazily:
+            return fails(target)
         if is_cjs(test) and run.compiles_all:
             return ("compile", awaits_in(target), test)
         if is_cjs(test) and not is_cjs(target) and esm_waits(target):

@@ -345,6 +345,9 @@ class _Rules:
             msg += (f", so the test file fails to run; make Jest load {which} as an ES module (`\"type\": "
                     f"\"module\"` for `.js`, `extensionsToTreatAsEsm` for other extensions)" +
                     (f", or mock `{edge.specifier}` (`jest.mock(\"{edge.specifier}\", () => …)`)" if as_cjs else ""))
+        if run.esm and self.a.lazy_import_helps(edge):
+            msg += (f"; or load it with `await import(\"{edge.specifier}\")` where the test uses it (an import() "
+                    f"loads it as an ES module)")
         related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` imports `{edge.specifier}`")]
         related += self.chain_related(target)
         self.add(mod, edge.span, "require-async", msg, related, target)
