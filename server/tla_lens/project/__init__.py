@@ -54,6 +54,7 @@ from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
                                tsx_script_files)
 from ..resolve.jest import JestRun, package_jest_runs
+from ..resolve.metro import metro_app
 from ..resolve.nx import nx_builds, workspace_root
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
@@ -860,6 +861,9 @@ class Project:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
             if manifest is None or manifest[0] != pkg_dir:
                 continue
+            app = metro_app(manifest[1], str(pkg_dir), fs.is_file, fs.is_dir)
+            if app is not None:
+                every.append(app)
             scripts = str(manifest[1].get("scripts"))
             if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "rolldown", "babel")):
                 continue
@@ -1516,6 +1520,16 @@ class Project:
             rel = self.graph.rel(pkg_dir / "package.json")
             what = f"public entry of package `{name}` ({rel})" if isinstance(name, str) and name \
                 else f"public entry of the package of {rel}"
+            app = metro_app(manifest[1], str(pkg_dir), self.resolver.fs.is_file, self.resolver.fs.is_dir) \
+                if manifest is not None and manifest[0] == pkg_dir else None
+            if app is not None:  # (an app Metro bundles: its `main` starts it, nobody imports it)
+                literal = [e for e in app.entries if not _GLOB_CHARS.intersection(e)]
+                for f in [Path(os.path.realpath(pkg_dir / e)) for e in literal] + \
+                        [p for _, p in _test_files([("", e) for e in app.entries if e not in literal], pkg_dir,
+                                                   self.modules)]:
+                    mod = self.modules.get(f)
+                    if mod is not None and mod.workspace and f not in entries:
+                        entries[f] = f"entry of the React Native app of {rel}"
             for f in self.resolver.package_entries(pkg_dir, bins=False):
                 mod = self.modules.get(f)
                 if mod is not None and mod.workspace and f not in entries:

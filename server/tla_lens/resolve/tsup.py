@@ -81,6 +81,8 @@ class CjsBuild:
         an Nx target's "target `build` of apps/api/project.json"."""
         if self.tool == "Nx" and self.config is not None:
             return f"target `{self.script}` of {rel(Path(self.config))}"
+        if self.tool == "Metro":
+            return f"the React Native app of {rel(Path(self.package_dir) / 'package.json')}"
         return f"script `{self.script}` of {rel(Path(self.package_dir) / 'package.json')}"
 
     @property

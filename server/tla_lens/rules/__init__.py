@@ -407,6 +407,10 @@ class _Rules:
 
     def _build_fails(self, build, what: str) -> str:
         """"; tsup's CommonJS build (script …) bundles {what}, and esbuild refuses …"."""
+        if build.tool == "Metro":
+            return (f"; Metro bundles {what} into {build.origin(self.graph.rel)}, each module a function of its "
+                    f"module system: a top-level await there does not parse (\"await is only valid in async "
+                    f"functions and the top level bodies of modules\"), so the app fails to start")
         kind = {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD", "amd": "AMD"}[build.refuses_tla]
         refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup", "Rolldown": "Rolldown"}.get(build.tool, "esbuild")
         verb = "bundles" if build.bundle else "compiles"
@@ -625,6 +629,8 @@ class _Rules:
             consequence = ("CommonJS consumers that `require()` this package get "
                            "ERR_REQUIRE_ASYNC_MODULE (Node ≥ 20.19 / 22.12), webpack hands them a "
                            "Promise, and every importer becomes async too")
+        elif why.startswith("entry of the React Native app"):
+            consequence = "Metro bundles that await into the app, where it does not parse: the app fails to start"
         else:
             root = rep.root_of(path)
             waited = "that await"

@@ -1,0 +1,105 @@
+"""React Native apps: Metro bundles every module the app's entry reaches (packages and import()ed
+modules too), each compiled into a function of its module system, and a top-level await stays
+in that function — the bundle is written but does not parse, so the app fails to start. Held to
+Metro 0.87 (with @react-native/babel-preset) building the app and Node 26 parsing the bundle."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+
+BUILD = """\
+import Metro from 'metro';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const config = await Metro.loadConfig({ cwd: process.cwd() }, {
+  projectRoot: process.cwd(),
+  resolver: { useWatchman: false },
+  transformer: { babelTransformerPath: require.resolve('@react-native/metro-babel-transformer') },
+});
+await Metro.runBuild(config, { entry: './index.js', platform: 'ios', minify: false, dev: true,
+                               out: process.argv[2] });
+"""
+# (the packages Metro puts in every bundle live in the test engines: watched as well)
+METRO_CONFIG = """\
+const fs = require('fs');
+const path = require('path');
+const real = (name) => fs.realpathSync(path.join(__dirname, 'node_modules', name));
+module.exports = { watchFolders: [real('metro-runtime'), real('@babel/runtime')] };
+"""
+CASES = {
+    "own": ('import { db } from "./src/db";\nconsole.log(db);\n', "src/db.js", "top-level-await"),
+    "package": ('import { w } from "waits";\nconsole.log(w);\n', "index.js", "async-import"),
+    "lazy": ('import("./src/db").then((m) => console.log(m.db));\n', "src/db.js", "top-level-await"),
+    "clean": ('import { p } from "./src/plain";\nconsole.log(p);\n', None, None),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_metro_bundles_as_metro_bundles(case, node26, engines_node_modules, tmp_path):
+    index, where, code = CASES[case]
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    files = {
+        "package.json": json.dumps({"name": "app", "private": True, "main": "index.js",
+                                    "dependencies": {"react-native": "0.87.0", "waits": "1.0.0"}}),
+        "babel.config.json": '{"presets": ["module:@react-native/babel-preset"]}',
+        "metro.config.js": METRO_CONFIG,
+        "build.mjs": BUILD,
+        "index.js": index,
+        "src/db.js": "export const db = await Promise.resolve(1);\n",
+        "src/plain.js": "export const p = 1;\n",
+        "node_modules/waits/package.json": '{"name": "waits", "type": "module", "exports": "./index.js"}',
+        "node_modules/waits/index.js": "export const w = await Promise.resolve(2);\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    for name in ("metro", "metro-runtime", "@react-native", "@babel"):
+        (root / "node_modules" / name).symlink_to(engines_node_modules / name)
+    out = root.parent / "bundle.js"
+    build = subprocess.run([str(node26), "build.mjs", str(out)], cwd=root, capture_output=True, text=True,
+                           timeout=300)
+    assert build.returncode == 0 and out.exists(), build.stdout + build.stderr
+    parse = subprocess.run([str(node26), "-e", "new Function(require('fs').readFileSync(process.argv[1], 'utf8'))",
+                            str(out)], capture_output=True, text=True, timeout=60)
+    project = analyse(root, Config(), cache=False)
+    said = [f for f in project.findings if "Metro bundles" in f.message and "the app fails to start" in f.message]
+    if where is None:
+        assert parse.returncode == 0, parse.stderr
+        assert not said
+        return
+    assert "await is only valid in async functions and the top level bodies of modules" in parse.stderr, parse.stderr
+    assert {(str(f.path.relative_to(root)), f.code) for f in said if f.code != "async-entry"} == {(where, code)}
+    (f,) = [f for f in said if f.code == code]
+    assert "into the React Native app of package.json, each module a function of its module system: a top-level " \
+           "await there does not parse" in f.message, f.message
+    if case != "lazy":  # (the app's entry waits for it: its async-entry finding says the app fails)
+        (entry,) = [f for f in project.findings if f.code == "async-entry"]
+        assert entry.message.startswith("this entry of the React Native app of package.json is an async module")
+
+
+@pytest.mark.parametrize("manifest,files,entries", [
+    ({"main": "expo-router/entry", "dependencies": {"expo": "57.0.0"}}, ["src/app/index.tsx"],
+     ("src/app/**/*.{js,jsx,ts,tsx}",)),
+    ({"main": "expo-router/entry", "dependencies": {"expo": "57.0.0"}}, ["app/index.tsx"],
+     ("app/**/*.{js,jsx,ts,tsx}",)),
+    ({"dependencies": {"expo": "57.0.0"}}, ["App.tsx"], ("App.tsx",)),
+    ({"dependencies": {"react-native": "0.87.0"}}, ["index.ts", "index.js"], ("index.js",)),
+    ({"main": "src/main.tsx", "devDependencies": {"react-native": "0.87.0"}}, ["src/main.tsx"], ("src/main.tsx",)),
+    ({"dependencies": {"react": "19.0.0"}}, ["index.js"], None),
+])
+def test_the_apps_entries(manifest, files, entries, tmp_path):
+    from tla_lens.resolve.metro import metro_app
+
+    for rel in files:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    app = metro_app(manifest, str(tmp_path), os.path.isfile, os.path.isdir)
+    assert (app.entries if app is not None else None) == entries
