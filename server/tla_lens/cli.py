@@ -398,6 +398,7 @@ def _config_json(root: Path, config: Config) -> str:
                                     **({"noExternal": [v for _, v in b.no_external]} if b.no_external else {}),
                                     **({"everyPackage": True} if b.every_package else {}),
                                     **({"bundle": False} if not b.bundle else {}),
+                                    **({"compilesWhatItLoads": True} if b.reaches else {}),
                                     **({"config": rel(b.config)} if b.config else {}),
                                     **({"notRead": b.unread} if b.unread else {})})
             # Jest: its test files run as CommonJS unless in its ES module mode

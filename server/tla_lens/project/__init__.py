@@ -663,10 +663,12 @@ class Project:
             flag = "`format: \"cjs\"` without `bundle: true`" if build.tool == "esbuild" and build.config \
                 else "`--format=cjs` without `--bundle`" if build.tool == "esbuild" \
                 else f"with {build.how}" if build.tool == "Babel" else "`bundle: false`"
-            self.tsc_cjs[path] = TscCjs(f"{build.origin(self.graph.rel)} compiles it alone into CommonJS, "
+            does = "runs it with Babel compiling what Node loads (@babel/register, babel-node) into CommonJS, " \
+                if build.reaches else "compiles it alone into CommonJS, "
+            self.tsc_cjs[path] = TscCjs(f"{build.origin(self.graph.rel)} {does}"
                                         f"{flag}", self.graph.rel(Path(build.config)) if build.config and build.tool == "Babel"
                                         else rel, "",
-                                        build.keeps_import, build.tool)
+                                        build.keeps_import, build.tool, build.reaches)
             return "cjs"
         if facts.dialect in (Dialect.TS, Dialect.TSX) and path.suffix in (".ts", ".tsx", ".cts") \
                 and path not in self.node_run and path not in self.cjs_bundled:
@@ -1120,7 +1122,14 @@ class Project:
         Returns whether any module's edges changed (the graph is then re-indexed)."""
         if not self.cjs_entries and not self.cjs_bundled and not self.cjs_transpiled:
             return False
-        transpiled = {p: b for p, b in self.cjs_entries.items() if not b.bundle and b.is_cjs and p in self.modules}
+        transpiled = {p: b for p, b in self.cjs_entries.items() if not b.bundle and b.is_cjs and p in self.modules
+                      and not (b.reaches and not self._registered(p))}
+        registered = {p: b for p, b in transpiled.items() if b.reaches}
+        if registered:
+            # (Babel compiling what Node's CommonJS loader loads: every file of the project the
+            # entries reach that it compiles, not an ES module for Node)
+            for p, b in self._reach(registered, lambda e, _: not self._registered(e.target)).items():
+                transpiled.setdefault(p, b)
         reach = self._reach({p: b for p, b in self.cjs_entries.items() if b.bundle},
                             lambda e, build: build.keeps_external(e.specifier,
                                                                   str(e.target) if e.target is not None else None))
@@ -1133,6 +1142,13 @@ class Project:
         self._reedge(flipped)
         self.graph.index_edges()
         return True
+
+    def _registered(self, path: Path) -> bool:
+        """Does @babel/register (or @babel/node) compile the file at ``path`` when Node's
+        CommonJS loader loads it: one of the extensions it compiles, outside node_modules, not
+        an ES module by its package's `"type"`?"""
+        return path.suffix in (".js", ".jsx", ".es6", ".es") and "node_modules" not in path.parts and \
+            self.resolver.package_type(path) != "module"
 
     def _settle_tsx(self) -> bool:
         """Bring :attr:`tsx_run` up to date with the graph: the TypeScript files reachable from

@@ -22,6 +22,7 @@ modelled (the build is unread then), others change nothing here.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from typing import Callable, Optional
@@ -30,7 +31,7 @@ from ._jsonc import parse_json
 from .scripts import script_commands, program_words
 from .tsup import CjsBuild, read_once
 
-__all__ = ["babel_builds"]
+__all__ = ["babel_builds", "babel_register_runs"]
 
 _CONFIGS = ("babel.config.json", "babel.config.js", "babel.config.cjs", "babel.config.mjs", "babel.config.cts")
 _BABELRCS = (".babelrc", ".babelrc.json", ".babelrc.js", ".babelrc.cjs", ".babelrc.mjs")
@@ -68,6 +69,54 @@ def babel_builds(scripts: object, package_dir: str, is_file: Callable[[str], boo
         if build is not None:
             out.append(build)
     return out
+
+
+# @babel/register, preloaded into Node (`node -r @babel/register FILE`)
+_REGISTER = frozenset({"@babel/register", "@babel/register/index.js"})
+# the files @babel/register (and @babel/node) compile by default, when Node's CommonJS loader loads them
+_REGISTER_EXTENSIONS = (".js", ".jsx", ".es6", ".es")
+
+
+def babel_register_runs(scripts: object, package_dir: str, is_file: Callable[[str], bool],
+                        read: Callable[[str], Optional[str]], manifest: Optional[dict] = None) -> list[CjsBuild]:
+    """The files npm ``scripts`` run with Babel compiling what Node loads — `node -r
+    @babel/register FILE` (also `--require`), `babel-node FILE` — each a build of the files
+    it reaches (:attr:`CjsBuild.reaches`) when the Babel configuration compiles modules into
+    CommonJS (@babel/register and @babel/node tell Babel they support no ES modules). The
+    file must be one Node's CommonJS loader loads (not an ES module by its extension or its
+    package's `"type"`: Node's ES module loader does not go through @babel/register)."""
+    out: list[CjsBuild] = []
+    for name, words in script_commands(scripts, "babel"):
+        env = next((w.split("=", 1)[1] for w in words if w.startswith(("BABEL_ENV=", "NODE_ENV="))), "development")
+        file = _registered_file(words)
+        if file is None or os.path.splitext(file)[1] not in _REGISTER_EXTENSIONS or \
+                not is_file(os.path.normpath(os.path.join(package_dir, file))):
+            continue
+        build = _build(name, [file, "-d", "."], package_dir, env, is_file, read, manifest or {})
+        if build is not None:
+            out.append(dataclasses.replace(build, reaches=True))
+    return out
+
+
+def _registered_file(words: list[str]) -> Optional[str]:
+    """The file a `node -r @babel/register FILE` or `babel-node FILE` command runs."""
+    runner = program_words(words, ("babel-node",))
+    if runner is not None:
+        rest = [w for w in runner[1:] if not w.startswith("-")]  # (its options: flags, or `--opt=value`)
+        return rest[0] if rest else None
+    node = program_words(words, ("node", "node.exe"))
+    if node is None:
+        return None
+    registered = False
+    i = 1
+    while i < len(node) and node[i].startswith("-"):
+        opt, eq, value = node[i].partition("=")
+        if opt in ("-r", "--require") and not eq and i + 1 < len(node):
+            value = node[i + 1]
+            i += 1
+        registered = registered or (opt in ("-r", "--require") and value in _REGISTER)
+        i += 1
+    return node[i] if registered and i < len(node) else None
 
 
 def _cli(args: list[str]) -> tuple[list[str], dict[str, list[str]], set[str]]:

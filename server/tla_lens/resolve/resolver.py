@@ -212,6 +212,7 @@ class TscCjs:
     module: str        # its `module`, lower-cased ("" for tsx)
     keeps_import: bool  # import() stays import() (node16/nodenext, tsx); `commonjs` makes it require()
     tool: str = "tsc"  # or "tsx", which runs a TypeScript file of a package without "type": "module" so
+    runs: bool = False  # Babel compiling what Node loads (@babel/register, babel-node), not a build
 
 
 # how the module of an async webpack external is named: "<configuration file>#external:<request>"

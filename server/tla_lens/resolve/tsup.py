@@ -75,6 +75,9 @@ class CjsBuild:
     bundle: bool = True
     keeps_import: bool = True  # import() stays import() (Babel's preset-env: a require() too)
     how: str = ""              # what makes it CommonJS, for the messages (Babel: its preset or plugin)
+    # (with ``bundle`` False) every file the entries reach, outside node_modules, is compiled
+    # alone too: Babel compiling what Node loads (@babel/register, babel-node)
+    reaches: bool = False
 
     def origin(self, rel: Callable[[Path], str]) -> str:
         """Where the build is declared, for the messages: "script `build` of package.json", or
@@ -377,7 +380,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     script they run: :mod:`esbuild_api`), each with its entries and what it keeps external.
     ``every_format``: the bundles in other formats too (esbuild compiles their TypeScript, not
     tsc)."""
-    from .babel import babel_builds
+    from .babel import babel_builds, babel_register_runs
     from .esbuild_api import script_builds
     from .rollup import rolldown_builds, rollup_builds
     from .vite_lib import vite_builds
@@ -390,6 +393,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     out += rollup_builds(scripts, package_dir, is_file, read)
     out += rolldown_builds(scripts, package_dir, is_file, read)
     out += babel_builds(scripts, package_dir, is_file, read, manifest)
+    out += babel_register_runs(scripts, package_dir, is_file, read, manifest)
     for name, words in script_commands(scripts, "tsup", "esbuild"):
         tsup = program_words(words, ("tsup", "tsup-node", "esbuild"))
         if tsup is None:

@@ -380,7 +380,7 @@ class _Rules:
             msg = (f"top-level await in a file Babel compiles into CommonJS ({how.why}): Babel leaves the await "
                    f"in the CommonJS output, which Node cannot load (\"await is only valid in async functions and "
                    f"the top level bodies of modules\", or ERR_AMBIGUOUS_MODULE_SYNTAX in a package without a "
-                   f"\"type\"); move it into an async function, or compile ES modules (`modules: false`)")
+                   f"\"type\"); move it into an async function, or {_babel_esm(how)}")
         else:
             msg = self._compiler_refusal(how)
         for site in mod.facts.tla:
@@ -431,9 +431,9 @@ class _Rules:
             # (preset-env's dynamic-import transform makes import() a require() too)
             fix = (f"keep import() as it is (`exclude: [\"@babel/plugin-transform-dynamic-import\"]` in "
                    f"@babel/preset-env's options, {tsc.config}) and load it with `await import(\"{edge.specifier}\")`"
-                   f", or compile ES modules (`modules: false`)")
+                   f", or {_babel_esm(tsc)}")
         elif tsc is not None and tsc.tool == "Babel":
-            fix += " (Babel keeps import() as it is here), or compile ES modules (`modules: false`)"
+            fix += f" (Babel keeps import() as it is here), or {_babel_esm(tsc)}"
         elif tsc is not None and not tsc.keeps_import:
             # (`module: commonjs` compiles import() to require() too)
             fix = (f"set `module` to `node16` or `nodenext` in {tsc.config} (tsc keeps import() in CommonJS "
@@ -654,6 +654,15 @@ class _Rules:
         else:
             msg = f"this {why} is an async module {cause}, through `{edge.specifier}`; {consequence}"
         self.add(mod, edge.span, "async-entry", msg, self.chain_related(path), edge.target)
+
+
+def _babel_esm(how) -> str:
+    """How not to have Babel make CommonJS: a build compiles ES modules; a run under
+    @babel/register is an ES module for Node (whose ES module loader Babel does not hook)."""
+    if getattr(how, "runs", False):
+        return ("run it as an ES module (`\"type\": \"module\"` in package.json: Node's ES module loader does not "
+                "go through @babel/register, and finds imports by their full file names)")
+    return "compile ES modules (`modules: false`)"
 
 
 def _finding_order(f: Finding) -> tuple:
