@@ -416,6 +416,7 @@ def _config_json(root: Path, config: Config) -> str:
                                   **({"moduleNameMapper": {source: [rel(n) if os.path.isabs(n) else n for n in names]
                                                            for source, names in j.mapper}} if j.mapper else {}),
                                   **({"moduleNameMapperNotRead": j.mapper_unread} if j.mapper_unread else {}),
+                                  **({"setupFiles": [rel(f) for f in j.setup]} if j.setup else {}),
                                   **({"config": rel(j.config)} if j.config else {}),
                                   **({"notRead": j.unread} if j.unread else {})})
             # Playwright Test: compiles test files into CommonJS unless ES modules by their kind
@@ -428,6 +429,7 @@ def _config_json(root: Path, config: Config) -> str:
                                         **({"testIgnore": [_shown_pattern(p) for p in w.test_ignore]}
                                            if w.test_ignore else {}),
                                         **({"filters": [f"/{s}/{f}" for s, f in w.filters]} if w.filters else {}),
+                                        **({"globalSetup": [rel(f) for f in w.setup]} if w.setup else {}),
                                         **({"notRead": w.unread} if w.unread else {})})
     # Nx's esbuild executor: the targets of the workspace's projects
     nx_root = workspace_root(str(root), os.path.isfile, os.path.abspath(os.sep))

@@ -316,3 +316,34 @@ def test_a_computed_module_name_mapper_is_not_read(tmp_path):
                                lambda p: Path(p).read_text() if os.path.isfile(p) else None)
     assert run.unread is None and run.test_match == ("**/*.spec.ts",) and run.mapper == ()
     assert run.mapper_unread and "pathsToModuleNameMapper" in run.mapper_unread
+
+
+@pytest.mark.parametrize("option", ["setupFilesAfterEnv", "setupFiles"])
+def test_a_setup_file_that_loads_an_await_fails_every_suite(option, node26, engines_node_modules, tmp_path):
+    """Jest loads `setupFiles` and `setupFilesAfterEnv` before every test file, as it loads
+    test files: a top-level await they reach fails every suite; the error is at the setup
+    file's import. (Named without its extension, from `<rootDir>`, as Jest resolves it.)"""
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    files = {"src/db.js": "export const db = await Promise.resolve(1);\n",
+             "test/setup.js": 'import { db } from "../src/db.js";\nglobalThis.db = db;\n',
+             "src/a.test.js": 'test("a", () => { expect(1).toBe(1); });\n',
+             "src/b.test.js": 'test("b", () => { expect(2).toBe(2); });\n'}
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / "babel.config.json").write_text('{"plugins": ["@babel/plugin-transform-modules-commonjs"]}\n')
+    (root / "node_modules/@babel").mkdir(parents=True)
+    (root / "node_modules/@babel/plugin-transform-modules-commonjs").symlink_to(
+        engines_node_modules / "@babel/plugin-transform-modules-commonjs")
+    (root / "jest.config.js").write_text(f'module.exports = {{ {option}: ["<rootDir>/test/setup"] }};\n')
+    (root / "package.json").write_text(json.dumps({"name": "app", "scripts": {"test": "jest"}}))
+    assert _jest(root, node26, engines_node_modules) == {"src/a.test.js": "failed", "src/b.test.js": "failed"}
+    project = analyse(root, Config(), cache=False)
+    (f,) = [f for f in project.findings if f.code == "require-async"]
+    assert f.path == root / "test/setup.js"
+    assert f.message.startswith("Jest (script `test` of package.json) runs this setup file as CommonJS")
+    assert "so every test file of the run fails to run (Jest loads this file before each)" in f.message
+    # without the await, every suite passes, and nothing is said
+    (root / "src/db.js").write_text("export const db = 1;\n")
+    assert set(_jest(root, node26, engines_node_modules).values()) == {"passed"}
+    assert not [f for f in analyse(root, Config(), cache=False).findings if f.code == "require-async"]

@@ -190,3 +190,23 @@ def test_lazy_import_fix_where_playwright_loads_es_modules(node26, engines_node_
     assert not _listed(root, "playwright test tests/h.spec.ts", env)["errors"]
     assert not [f for f in analyse(root, Config(), cache=False).findings
                 if f.code == "require-async" and f.path.name == "h.spec.ts"]
+
+
+def test_a_global_setup_that_loads_an_await_stops_the_run(node26, engines_node_modules, tmp_path):
+    """`globalSetup` is loaded as test files are: compiled into CommonJS, it cannot load a
+    top-level await, and no test runs."""
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    files = {"db.ts": WAIT, "global-setup.ts": 'import { db } from "./db";\nexport default async () => { '
+                                                  'console.log(db); };\n',
+             "tests/b.spec.ts": _spec("../plain", "plain"), "plain.ts": "export const plain = 1;\n",
+             "playwright.config.ts": "export default { testDir: 'tests', globalSetup: './global-setup' };\n"}
+    _write(root, files, engines_node_modules)
+    (root / "package.json").write_text(json.dumps({"name": "app", "scripts": {"e2e": "playwright test"}}))
+    run = subprocess.run(["sh", "-c", "playwright test --reporter=line"], cwd=root,
+                         env=_env(node26, engines_node_modules), capture_output=True, text=True, timeout=180)
+    assert run.returncode != 0 and "await is only valid" in run.stdout + run.stderr, run.stdout + run.stderr
+    project = analyse(root, Config(), cache=False)
+    (f,) = [f for f in project.findings if f.code == "require-async"]
+    assert f.path == root / "global-setup.ts"
+    assert f.message.startswith("Playwright Test (script `e2e` of package.json) compiles this setup file into "
+                                "CommonJS"), f.message

@@ -146,6 +146,8 @@ def _test_files(globs: list[tuple[str, str]], pkg_dir: Path,
                 break
 
 
+# the extensions a runner tries for a setup file named without one
+_SETUP_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 # a test runner's run of an npm script
 TestRun = Union[JestRun, PlaywrightRun]
 # `jest.mock("./db.js", () => …)` (a factory: the module itself is never loaded)
@@ -938,7 +940,22 @@ class Project:
                         break
                     if folder == self.root:
                         break
+            # the setup files a run loads as it loads its test files (Jest's `setupFiles…`
+            # before each, Playwright's `globalSetup` once)
+            for _, run in runs:
+                for name in run.setup:
+                    path = next((p for p in (name, *(name + e for e in _SETUP_EXTENSIONS)) if fs.is_file(p)), None)
+                    mod = self.modules.get(Path(os.path.realpath(path))) if path is not None else None
+                    if mod is not None and mod.workspace:
+                        found.setdefault(mod.path, run)
         return found
+
+    def runner_role(self, path: Path, run: TestRun) -> str:
+        """"this test file", or "this setup file" (what the run loads before its tests)."""
+        name = str(path)
+        if any(name == s or os.path.splitext(name)[0] == s or os.path.realpath(s) == name for s in run.setup):
+            return "this setup file"
+        return "this test file"
 
     def runner_reach(self) -> dict[Path, Path]:
         """The workspace modules a test runner loads as CommonJS (module -> the first test file

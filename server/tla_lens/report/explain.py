@@ -127,11 +127,15 @@ def _jest(analysis: "Analysis", mod) -> list[str]:
         analysis.graph.rel(root.path)
     why = run.commonjs_why(str(mod.path)).replace("`", "")
     if run.tool == "Playwright":
-        whom = "this test file" if test == mod.path else \
+        whom = analysis.runner_role(mod.path, run) if test == mod.path else \
             f"it (loaded by test files such as {analysis.graph.rel(test)})"
         return [f"Playwright Test (script `{run.script}` of {pkg}) compiles {whom} into CommonJS: the top-level "
                 f"await it loads ({where}) does not compile there, so Playwright cannot load the test files and the "
                 "run stops before any test runs."]
+    if test == mod.path and analysis.runner_role(mod.path, run) == "this setup file":
+        return [f"Jest (script `{run.script}` of {pkg}) loads this setup file as CommonJS ({why}) before every "
+                f"test file: the top-level await it loads ({where}) does not compile there, so every test file of "
+                "the run fails to run."]
     if test == mod.path:
         return [f"Jest (script `{run.script}` of {pkg}) runs this test file as CommonJS ({why}): the "
                 f"top-level await it loads ({where}) does not compile there, or is in an ES module it require()s "

@@ -82,6 +82,9 @@ class JestRun:
     # `moduleNameMapper`: (regular expression source, module names (`<rootDir>` replaced)), in order
     mapper: tuple[tuple[str, tuple[str, ...]], ...] = ()
     mapper_unread: Optional[str] = None  # why `moduleNameMapper` is not read (then none is applied)
+    # `setupFiles` and `setupFilesAfterEnv` that are paths (absolute, as written: an extension
+    # may be left out): Jest loads them before every test file, as it loads test files
+    setup: tuple[str, ...] = ()
 
     tool = "Jest"
     compiles_all = False  # (a file it loads as CommonJS may load ES modules: as Node does)
@@ -381,7 +384,19 @@ def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: di
                    esm_extensions=got["extensionsToTreatAsEsm"] or (),
                    mapper=tuple((source, tuple(_root_dir_in(n, root_dir) for n in names))
                                 for source, names in got["moduleNameMapper"]) if got["moduleNameMapper"] else (),
-                   mapper_unread=got.get("mapperUnread"))
+                   mapper_unread=got.get("mapperUnread"),
+                   setup=tuple(setup_path(f, root_dir) for f in (got.get("setupFiles") or ()) +
+                               (got.get("setupFilesAfterEnv") or ()) if _is_path(f)))
+
+
+def _is_path(name: str) -> bool:
+    """A setup file named by a path (not a package, which is not the project's)."""
+    return name.startswith(("<rootDir>", ".", "/"))
+
+
+def setup_path(name: str, root_dir: str) -> str:
+    """A setup file's path: `<rootDir>` replaced, relative to the root folder."""
+    return os.path.normpath(os.path.join(root_dir, name.replace("<rootDir>", ".", 1)))
 
 
 def _root_dir_in(name: str, root_dir: str) -> str:
@@ -392,6 +407,8 @@ def _root_dir_in(name: str, root_dir: str) -> str:
 
 
 _LIST_OPTIONS = ("testMatch", "roots", "testPathIgnorePatterns", "modulePathIgnorePatterns", "extensionsToTreatAsEsm")
+# read where written as literals, else left out (the run is read all the same)
+_SETUP_OPTIONS = ("setupFiles", "setupFilesAfterEnv")
 
 
 def _read(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
@@ -457,6 +474,9 @@ def _options_of(data: dict, top: bool = True):
         out["mapperUnread"] = data.get("mapperUnread") or "it is not an object of strings"
     elif data.get("mapperUnread"):
         out["mapperUnread"] = data["mapperUnread"]
+    for key in _SETUP_OPTIONS:
+        value = data.get(key)
+        out[key] = tuple(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
     for key in ("rootDir", "preset"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
@@ -483,6 +503,13 @@ def _options_in(reader: _Reader, cfg):
             node = reader._prop(cfg, key)
             if node is not None:
                 data[key] = reader.literal(node)
+        for key in _SETUP_OPTIONS:
+            node = reader._prop(cfg, key)
+            if node is not None:
+                try:
+                    data[key] = reader.literal(node)
+                except _Unread:
+                    pass  # (computed: left out)
         node = reader._prop(cfg, "moduleNameMapper")
         if node is not None:  # (computed — ts-jest's pathsToModuleNameMapper(…) — is no mapping read)
             try:

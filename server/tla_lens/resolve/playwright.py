@@ -65,6 +65,9 @@ class PlaywrightRun:
     test_match: tuple[tuple[str, ...], ...] = DEFAULT_TEST_MATCH
     test_ignore: tuple[tuple[str, ...], ...] = ()
     filters: tuple[tuple[str, str], ...] = ()  # the command line's (source, flags)
+    # `globalSetup` and `globalTeardown` (absolute; an extension may be left out): loaded as
+    # test files are, once per run
+    setup: tuple[str, ...] = ()
 
     tool = "Playwright"
     esm = True           # (files are ES modules by their kind, as in Jest's ES module mode)
@@ -236,7 +239,8 @@ def _make(script: str, package_dir: str, path: str, base: str, top: dict, projec
         return project[key] if project.get(key) is not None else top.get(key)
 
     test_dir = value("testDir")
-    return PlaywrightRun(script, package_dir, config=path, project=project.get("name", ""),
+    setup = tuple(os.path.normpath(os.path.join(base, f)) for f in top.get("setup", ()))
+    return PlaywrightRun(script, package_dir, config=path, project=project.get("name", ""), setup=setup,
                          test_dir=os.path.normpath(os.path.join(base, test_dir)) if test_dir is not None else base,
                          test_match=value("testMatch") or DEFAULT_TEST_MATCH, test_ignore=value("testIgnore") or ())
 
@@ -250,6 +254,15 @@ def _read(path: str, text: str, read: Callable[[str], Optional[str]]):
     cfg = configs[0]
     try:
         top = _values(reader, cfg)
+        for key in ("globalSetup", "globalTeardown"):
+            node = reader._prop(cfg, key)
+            if node is not None:
+                try:
+                    value = reader.literal(node)
+                except _Unread:
+                    continue  # (computed: left out)
+                top.setdefault("setup", []).extend(v for v in (value if isinstance(value, list) else [value])
+                                                   if isinstance(v, str))
         node = reader._prop(cfg, "projects")
         if node is None:
             return top, None

@@ -345,6 +345,10 @@ class _Rules:
             msg += (f", so the test file fails to run; make Jest load {which} as an ES module (`\"type\": "
                     f"\"module\"` for `.js`, `extensionsToTreatAsEsm` for other extensions)" +
                     (f", or mock `{edge.specifier}` (`jest.mock(\"{edge.specifier}\", () => …)`)" if as_cjs else ""))
+        if self.a.runner_role(mod.path, run) == "this setup file":
+            msg = msg.replace("this test file", "this setup file").replace(
+                "so the test file fails to run", "so every test file of the run fails to run (Jest loads this file "
+                "before each)")
         if run.esm and self.a.lazy_import_helps(edge):
             msg += (f"; or load it with `await import(\"{edge.specifier}\")` where the test uses it (an import() "
                     f"loads it as an ES module)")
@@ -551,10 +555,10 @@ class _Rules:
         if test is not None:
             run = self.a.runner_tests[test]
             rel = self.graph.rel(Path(run.package_dir) / "package.json")
-            whom = "this test file" if test == mod.path else \
+            whom = self.a.runner_role(mod.path, run) if test == mod.path else \
                 f"the test files that load this module (e.g. `{display(test, mod.path)}`)"
             if run.tool == "Playwright":
-                what = "this test file" if test == mod.path else \
+                what = self.a.runner_role(mod.path, run) if test == mod.path else \
                     f"this module (for the test files that load it, e.g. `{display(test, mod.path)}`)"
                 base += (f"; Playwright Test (script `{run.script}` of {rel}) compiles {what} into CommonJS, where a "
                          f"top-level await does not compile: it cannot load "
