@@ -84,6 +84,21 @@ for (const format of formats) {
   });
 }
 """, {"index", "via"}),
+    # a function of the script, called with strings (in a loop too): one build per call
+    "function": ("build.mjs", """import * as esbuild from "esbuild";
+
+const shared = {
+  entryPoints: ["src/index.ts", "src/sync.ts", "src/via.ts"],
+  bundle: true, platform: "node", external: ["slow-dep", "sync-dep"], outdir: "dist",
+};
+function bundle(format, ext) {
+  return esbuild.build({ ...shared, format, outExtension: { ".js": ext } });
+}
+const run = async (f) => bundle(f, `.${f === "esm" ? "mjs" : "cjs"}`);
+
+await bundle("esm", ".mjs");
+for (const f of ["cjs"]) await run(f);
+""", {"index", "via"}),
     # esbuild-node-externals' plugin: the package.json's dependencies external, less its allowList
     # (devDependencies left to the bundle)
     "node-externals-plugin": ("build.mjs", """import { build } from "esbuild";

@@ -164,14 +164,24 @@ class _Script(_Reader):
             stack.extend(reversed(node.named_children))
         return out
 
-    def _loop_values(self, call) -> list[dict[str, str]]:
+    def _loop_values(self, call, depth: int = 0) -> list[dict[str, str]]:
         """The values the names of the loops around ``call`` take, one dict per iteration:
         `for (const x of LIST)` and `LIST.map((x) => …)` (also `forEach`) over a list of
-        strings (:meth:`string_list`); [{}] outside loops. Raises _Unread for a loop over
-        anything else."""
+        strings (:meth:`string_list`), and a function of the script called with strings
+        (`function bundle(format) {…}` and its calls `bundle("cjs")`, in loops too); [{}]
+        outside loops. Raises _Unread for a loop over anything else."""
+        if depth > 4:
+            raise _Unread("functions calling functions too deep")
         envs: list[dict[str, str]] = [{}]
         node, child = call.parent, call
         while node is not None:
+            called = self._called_with(node, depth) if node.type in (
+                "function_declaration", "arrow_function", "function_expression") else None
+            if called is not None:
+                # (the function's parameters take the values of its calls; the loops around
+                # those calls are theirs)
+                envs = [{**outer, **env} for env in envs for outer in called][:64]
+                break
             name, values = None, None
             if node.type == "for_in_statement" and child == node.child_by_field_name("body"):
                 op, left = node.child_by_field_name("operator"), node.child_by_field_name("left")
@@ -190,6 +200,51 @@ class _Script(_Reader):
                 envs = [{**env, name: v} for v in values for env in envs][:64]
             node, child = node.parent, node
         return envs
+
+    def _called_with(self, fn, depth: int) -> Optional[list[dict[str, str]]]:
+        """For a function of the script named by a declaration or a `const` (not a callback):
+        the values its parameters take at each of its calls (string arguments, read in the
+        loops around each call); None for any other function."""
+        if fn.type == "function_declaration":
+            name_node = fn.child_by_field_name("name")
+        elif fn.parent is not None and fn.parent.type == "variable_declarator":
+            name_node = fn.parent.child_by_field_name("name")
+        else:
+            return None
+        if name_node is None or name_node.type != "identifier":
+            return None
+        name = _text(name_node, self.src)
+        params = fn.child_by_field_name("parameters")
+        names = [p.child_by_field_name("pattern") or p if p.type in ("required_parameter", "optional_parameter")
+                 else p for p in (params.named_children if params is not None else []) if p.type != "comment"]
+        if params is None and fn.child_by_field_name("parameter") is not None:
+            names = [fn.child_by_field_name("parameter")]
+        if not all(n.type == "identifier" for n in names):
+            raise _Unread(f"the parameters of `{name}` are not plain names")
+        out: list[dict[str, str]] = []
+        stack = [self.root]
+        while stack:
+            site = stack.pop()
+            stack.extend(site.named_children)
+            if site.type != "call_expression" or fn.start_byte <= site.start_byte < fn.end_byte:
+                continue  # (not a call; or a call of itself)
+            callee = site.child_by_field_name("function")
+            if callee is None or callee.type != "identifier" or _text(callee, self.src) != name:
+                continue
+            argv = arguments_of(site)
+            used = [(p, a) for p, a in zip(names, argv) if a.type != "spread_element"]
+            for env in self._loop_values(site, depth + 1):
+                out.append({_text(p, self.src): self._argument(a, env) for p, a in used})
+        # (never called by the script itself — exported, handed to another function: read as
+        # written, its parameters unknown)
+        return out or [{}]
+
+    def _argument(self, node, env: dict) -> Optional[str]:
+        """A string argument, or None (not read: an error only where the function uses it)."""
+        try:
+            return self.string_in(node, env)
+        except _Unread:
+            return None
 
     def _options(self, node, opts: dict, depth: int) -> None:
         obj = self._unwrap(node)
