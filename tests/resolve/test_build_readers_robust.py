@@ -3,11 +3,14 @@ JavaScript API, Vite's library mode, Rollup, Jest) take any text without failing
 configuration they cannot read is not modelled (or says why), never an exception."""
 from __future__ import annotations
 
+import json
 import os
 
 from hypothesis import given, settings, strategies as st
 
 from tla_lens.resolve.jest import package_jest_runs
+from tla_lens.resolve.metro import metro_app
+from tla_lens.resolve.nx import nx_builds
 from tla_lens.resolve.playwright import package_playwright_runs
 from tla_lens.resolve.tsup import package_cjs_builds
 
@@ -34,10 +37,22 @@ CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", 
                  "import nodeExternals from 'rollup-plugin-node-externals';", "nodeExternals(", "devDeps", "include",
                  "moduleNameMapper", "'^@/(.*)$'", "'<rootDir>/src/$1'", "extensionsToTreatAsEsm", "preset",
                  "testDir", "testIgnore", "name", "'chromium'", "dependencies", "teardown", "default",
-                 "{ command, mode }", "if (command === 'serve')", "return", "else", "?", "mode === 'x'"]
+                 "{ command, mode }", "if (command === 'serve')", "return", "else", "?", "mode === 'x'",
+                 '"targets"', '"executor"', '"@nx/esbuild:esbuild"', '"options"', '"main"', '"format"',
+                 '["cjs"]', '"thirdParty"', '"targetDefaults"', '"configurations"', '"defaultConfiguration"',
+                 "function bundle(format)", "bundle('cjs')", "globalSetup", "setupFiles"]
 FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
          "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json",
-         "playwright.config.ts"]
+         "playwright.config.ts", "project.json", "nx.json"]
+
+
+_NX_KEYS = st.sampled_from(["targets", "build", "executor", "options", "main", "format", "thirdParty", "external",
+                            "configurations", "defaultConfiguration", "production", "additionalEntryPoints",
+                            "esbuildOptions", "bundle", "excludeFromExternal"])
+_NX = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5)
+                   | st.sampled_from(["@nx/esbuild:esbuild", "cjs", "esm", "src/main.ts", "production"]),
+                   lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NX_KEYS, inner, max_size=4),
+                   max_leaves=12)
 
 
 @settings(max_examples=300, deadline=None)
@@ -52,10 +67,12 @@ FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "
            st.sampled_from(["testMatch", "testRegex", "projects", "moduleNameMapper", "extensionsToTreatAsEsm",
                             "preset"]),
            st.text(max_size=8) | st.lists(st.text(max_size=5)) | st.dictionaries(st.text(max_size=5), st.text(max_size=5),
-                                                                                 max_size=2), max_size=2))
-def test_any_script_and_configuration(scripts, configs, tsup, jest):
+                                                                                 max_size=2), max_size=2),
+       nx=_NX)
+def test_any_script_and_configuration(scripts, configs, tsup, jest, nx):
     folder = "/nonexistent/pkg"
     files = {os.path.join(folder, n): t for n, t in configs.items()}
+    files.setdefault(os.path.join(folder, "project.json"), json.dumps(nx))
     manifest = {"scripts": scripts, "tsup": tsup, "jest": jest, "babel": jest}
     builds = package_cjs_builds(manifest, folder, files.__contains__, files.get, every_format=True)
     for b in builds:
@@ -66,6 +83,11 @@ def test_any_script_and_configuration(scripts, configs, tsup, jest):
         assert run.unread is None or isinstance(run.unread, str)
         run.tests(folder + "/src/a.test.js")
         run.mapped("@/x")
+    for build in nx_builds(folder, folder, files.__contains__, files.get):
+        assert build.unread is None or isinstance(build.unread, str)
+        build.keeps_external("lodash")
+    metro_app({**manifest, "dependencies": {"react-native": "1"}, "main": tsup}, folder, files.__contains__,
+              lambda p: False)
     for run in package_playwright_runs(manifest, folder, files.__contains__, files.get):
         assert run.unread is None or isinstance(run.unread, str)
         run.tests(folder + "/e2e/a.spec.ts")
