@@ -80,6 +80,10 @@ def test_metro_bundles_as_metro_bundles(case, node26, engines_node_modules, tmp_
     (f,) = [f for f in said if f.code == code]
     assert "into the React Native app of package.json, each module a function of its module system: a top-level " \
            "await there does not parse" in f.message, f.message
+    from tla_lens.report.explain import explain
+
+    assert "Metro bundles it into the React Native app of package.json, with " in \
+        explain(project, root / ("src/db.js" if where == "src/db.js" else "index.js"))
     if case != "lazy":  # (the app's entry waits for it: its async-entry finding says the app fails)
         (entry,) = [f for f in project.findings if f.code == "async-entry"]
         assert entry.message.startswith("this entry of the React Native app of package.json is an async module")

@@ -98,6 +98,10 @@ def test_nx_esbuild_builds_as_nx_builds_them(case, node26, engines_node_modules,
         assert build.returncode != 0 and 'Top-level await is currently not supported with the "cjs" output format' \
             in out, out
         (note,) = notes
+        from tla_lens.report.explain import explain
+
+        assert "Nx's CommonJS build (target `build` of apps/api/project.json) bundles it, with " in \
+            explain(project, root / "apps/api/src/main.ts")
         if case == "bundled":  # (the await's own finding)
             assert note.path == root / "apps/api/src/db.ts" and note.code == "top-level-await"
             assert "Nx's CommonJS build (target `build` of apps/api/project.json) bundles this module" in note.message

@@ -84,6 +84,7 @@ def explain(analysis: "Analysis", path: Path) -> str:
         out.append(f"Node runs it by type stripping ({node_run}): its imports are kept as "
                    "written, also those TypeScript would drop (types only, or nothing used).")
     out += _jest(analysis, mod)
+    out += _bundled(analysis, mod)
     # cycles
     for comp in analysis.cycles:
         if path in comp:
@@ -148,6 +149,25 @@ def _jest(analysis: "Analysis", mod) -> list[str]:
     return [f"Jest (script `{run.script}` of {pkg}) loads it as CommonJS from test files such as "
             f"{analysis.graph.rel(test)} ({why}): {what} does not compile there, so "
             "those test files fail to run."]
+
+
+def _bundled(analysis: "Analysis", mod) -> list[str]:
+    """Where a build that refuses a top-level await bundles ``mod`` with the await it waits
+    for: that the build fails (for Metro, that the app fails to start)."""
+    build = analysis.cjs_bundled.get(mod.path) if analysis.cjs_bundled else None
+    if build is None or not mod.is_async or not build.refuses_tla:
+        return []
+    root = mod.chain[-1] if mod.chain else mod.path
+    if analysis.cjs_bundled.get(root) is not build:
+        return []
+    rel = analysis.graph.rel
+    whose = "its top-level await" if root == mod.path else f"the top-level await of {rel(root)}"
+    if build.tool == "Metro":
+        return [f"Metro bundles it into {build.origin(rel)}, with {whose}: there it does not parse, so the app "
+                "fails to start."]
+    kind = {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD", "amd": "AMD"}[build.refuses_tla]
+    return [f"{build.tool}'s {kind} build ({build.origin(rel)}) bundles it, with {whose}, which is refused in "
+            f"{kind} (\"{build.tla_refusal}\"): that build fails."]
 
 
 def _es_test(analysis: "Analysis", mod) -> list[str]:
