@@ -96,7 +96,10 @@ def test_metro_bundles_as_metro_bundles(case, node26, engines_node_modules, tmp_
      ("app/**/*.{js,jsx,ts,tsx}",)),
     ({"dependencies": {"expo": "57.0.0"}}, ["App.tsx"], ("App.tsx",)),
     ({"dependencies": {"react-native": "0.87.0"}}, ["index.ts", "index.js"], ("index.js",)),
-    ({"main": "src/main.tsx", "devDependencies": {"react-native": "0.87.0"}}, ["src/main.tsx"], ("src/main.tsx",)),
+    ({"main": "src/main.tsx", "dependencies": {"react-native": "0.87.0"}}, ["src/main.tsx"], ("src/main.tsx",)),
+    # a library: react-native among its peer and dev dependencies, not an app
+    ({"main": "src/index.ts", "peerDependencies": {"react-native": "*"}, "devDependencies": {"react-native": "0.87.0"}},
+     ["src/index.ts"], None),
     ({"dependencies": {"react": "19.0.0"}}, ["index.js"], None),
 ])
 def test_the_apps_entries(manifest, files, entries, tmp_path):

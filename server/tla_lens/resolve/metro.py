@@ -7,7 +7,8 @@ but the bundle does not parse ("await is only valid in async functions and the t
 of modules" in V8; Hermes refuses it too), so the app fails to start (checked by building with
 Metro and parsing the bundle with Node 26).
 
-A package is such an app when its package.json depends on `react-native` or `expo`. Its entry
+A package is such an app when its package.json's `dependencies` name `react-native` or `expo`
+(a library names them among its peer or dev dependencies). Its entry
 is its `main` when that names a file of the package; `expo-router/entry` makes every file of
 the routes folder (`app/`, or `src/app/`) an entry; `expo/AppEntry` (Expo's default without a
 `main`) the package's App.{js,jsx,ts,tsx}; else React Native's index.{js,jsx,ts,tsx}.
@@ -27,10 +28,8 @@ _EXTENSIONS = ("js", "jsx", "ts", "tsx")
 def metro_app(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
               is_dir: Callable[[str], bool]) -> Optional[CjsBuild]:
     """The Metro bundle of the React Native (or Expo) app of ``package_dir``, or None."""
-    deps: dict = {}
-    for key in ("dependencies", "devDependencies"):
-        if isinstance(manifest.get(key), dict):
-            deps.update(manifest[key])
+    # (an app's own dependencies: a library names react-native among its peer or dev ones)
+    deps = manifest.get("dependencies") if isinstance(manifest.get("dependencies"), dict) else {}
     if "react-native" not in deps and "expo" not in deps:
         return None
     main = manifest.get("main")
