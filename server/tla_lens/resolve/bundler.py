@@ -240,7 +240,6 @@ class ExternalRule:
         return False
 
 
-@functools.lru_cache(maxsize=64)
 @functools.lru_cache(maxsize=512)
 def _pattern(source: str, flags: str) -> Optional["re.Pattern[str]"]:
     """A JavaScript regular expression of an external rule, in Python (None: not readable)."""
