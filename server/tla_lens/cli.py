@@ -348,7 +348,8 @@ def _config_json(root: Path, config: Config) -> str:
         for x in read.externals:
             if isinstance(x, ExternalRule):
                 externals.append({"file": rel(conf), "line": x.line, "rule": x.via,
-                                  "type": x.import_type if x.regex is None else x.default,
+                                  "type": (x.fn_type or x.default) if x.predicate is not None else
+                                  x.import_type if x.regex is None else x.default,
                                   **({"notRead": x.unread} if x.unread else {})})
             else:
                 externals.append({"file": rel(conf), "line": x.line, "request": x.request, "type": x.kind,

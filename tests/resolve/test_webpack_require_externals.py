@@ -53,6 +53,14 @@ CONFIGS = {
     "node-externals": "externals: [nodeExternals()],",
     "allowlist": "externals: [nodeExternals({ allowlist: ['chain-pkg', /^@scope\\//] })],",
     "regex": "externalsType: 'commonjs', externals: [/^(async|sync|dual)-pkg$/],",
+    # a function of the request (webpack 5's form, webpack 4's, and an async one)
+    "function": "externals: [({ request }, callback) => { if (/^(async|sync|dual)-pkg$/.test(request)) { "
+                "return callback(null, 'commonjs ' + request); } callback(); }],",
+    "function-webpack4": "externals: [function (context, request, callback) { if (request === 'async-pkg' || "
+                         "request.startsWith('sync-') || request === 'dual-pkg') return callback(null, "
+                         "`commonjs ${request}`); callback(); }],",
+    "function-async": "externals: [async ({ request }) => { if (['async-pkg', 'sync-pkg', 'dual-pkg']"
+                      ".includes(request)) return 'commonjs ' + request; }],",
     # requests computed from the manifest
     "manifest": "externalsType: 'commonjs', externals: [...Object.keys(require('./package.json').dependencies)],",
 }
@@ -96,7 +104,7 @@ def test_externals_required_when_the_bundle_runs(name, node26, engines_node_modu
     assert theirs["local"]["async"] and not theirs["local"]["throws"]
     # chain-pkg bundled still throws: the bundle require()s the async-pkg it imports
     assert theirs["chain"]["throws"] and not theirs["chain"]["async"]
-    bundled = name in ("allowlist", "regex")  # (@scope/slow: an async module in the bundle)
+    bundled = name in ("allowlist", "regex") or name.startswith("function")  # (@scope/slow: bundled, async)
     assert theirs["scoped"]["throws"] is not bundled and theirs["scoped"]["async"] is bundled
     if bundled:
         (f,) = [f for f in project.findings if f.path == root / "src/chain.js"]
@@ -112,7 +120,8 @@ def test_externals_required_when_the_bundle_runs(name, node26, engines_node_modu
             in explain(project, root / "src/chain.js")
     (f,) = [f for f in project.findings if f.path == root / "src/async.js"]
     how = "by webpack-node-externals" if "nodeExternals" in CONFIGS[name] else \
-        "by /^(async|sync|dual)-pkg$/" if name == "regex" else ""
+        "by /^(async|sync|dual)-pkg$/" if name == "regex" else \
+        "by the function of `externals` at line 4" if name.startswith("function") else ""
     assert f.message.startswith("`async-pkg` is a webpack external of type `commonjs` (webpack.config.cjs, "
                                 f"line 4{', ' + how if how else ''}): the bundle loads it with "
                                 "`require(\"async-pkg\")`, and it is an async module"), f.message
@@ -124,7 +133,7 @@ def test_externals_required_when_the_bundle_runs(name, node26, engines_node_modu
     text = explain(project, root / "src/async.js")
     assert "Loaded by require() when the bundle runs: 'async-pkg' (line 1) is a webpack external" in text
     assert "Node throws ERR_REQUIRE_ASYNC_MODULE there." in text
-    if name != "regex":
+    if name != "regex" and not name.startswith("function"):
         assert "that works (not an async module)" in explain(project, root / "src/dual.js")
 
 
@@ -202,6 +211,9 @@ def test_the_configuration_fix_makes_the_bundle_run(name, node26, engines_node_m
         if name == "regex":
             assert fix.reason == "it is matched by the regular expression /^(async|sync|dual)-pkg$/: " \
                                  "change the expression"
+            return
+        if name.startswith("function"):
+            assert fix.reason == "the function of `externals` at line 4 makes it an external: change the function"
             return
         assert isinstance(fix, Fix), fix
         titles.append(fix.title)
@@ -296,3 +308,25 @@ def test_module_externals_of_an_es_module_bundle(name, node26, engines_node_modu
     # the dual package's import condition is its ES module, with the await
     assert theirs["async"]["throws"] and theirs["dual"]["throws"] and theirs["chain"]["throws"]
     assert not theirs["sync"]["throws"]
+
+
+def test_functions_of_externals_read_or_not(tmp_path):
+    """A function of `externals`: its `if`s giving `"<type> " + request` (or `request`) are
+    rules of the request; any other form matches nothing, and says why."""
+    conf = str(tmp_path / "webpack.config.js")
+    text = ("module.exports = { externals: [\n"
+            "  ({ request }, callback) => { if (/^db-/.test(request)) { return callback(null, 'commonjs ' + request); }"
+            " callback(); },\n"
+            "  ({ context, request }, callback) => { doSomething(); callback(); },\n"
+            "  function (ctx, req, cb) { if (req === 'x' || req.startsWith('y/')) return cb(null, `module ${req}`);"
+            " cb(); },\n"
+            "  async ({ request: r }) => { if (r.endsWith('.node')) return r; },\n"
+            "] };\n")
+    first, second, third, fourth = read_config(conf, text).externals
+    assert first.unread is None and first.fn_type == "commonjs" and first.line == 2
+    assert first.match("db-pool", None, None).kind == "commonjs" and first.match("pg", None, None) is None
+    assert second.unread == ("the function of `externals` at line 3 is not read: the statement at line 3 is not an "
+                             "`if` giving an external") and second.match("db-pool", None, None) is None
+    assert third.match("y/z", None, None).kind == "module" and third.match("x", None, None) is not None
+    assert third.match("yz", None, None) is None
+    assert fourth.match("a.node", None, None).kind == "var" and fourth.match("a.js", None, None) is None

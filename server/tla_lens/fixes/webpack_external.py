@@ -45,6 +45,9 @@ def external_fix(text: bytes, name: str, ext: BundlerExternal, request: str) -> 
     webpack's target has import() (not `target: "node"` without a version: a build error)."""
     shown = name.rsplit("/", 1)[-1]
     node = _at(text, name, Span(ext.start, ext.end))
+    if ext.via.startswith("the function"):
+        return Refusal(f"Bundle `{request}`: leave it out of externals ({shown})",
+                       f"{ext.via} makes it an external: change the function")
     if ext.via and ext.via != "webpack-node-externals":
         return Refusal(f"Bundle `{request}`: leave it out of externals ({shown})",
                        f"it is matched by the regular expression {ext.via}: change the expression")

@@ -193,14 +193,29 @@ class ExternalRule:
     allowlist: tuple[tuple[str, str], ...] = ()  # ("string", s) or ("regex", "source\x00flags")
     absolute_paths: bool = False              # includeAbsolutePaths
     unread: Optional[str] = None              # why its options could not be read (then it matches nothing)
+    # a function of the request (`({ request }, callback) => …`): the predicate of the requests
+    # it makes externals (JSON [source, tree]: :func:`computed.predicate_matches`), and their type
+    # ("" for the default)
+    predicate: Optional[str] = None
+    fn_type: str = ""
 
     @property
     def via(self) -> str:
+        if self.predicate is not None:
+            return f"the function of `externals` at line {self.line}"
         return f"/{self.regex[0]}/{self.regex[1]}" if self.regex is not None else NODE_EXTERNALS
 
     def match(self, request: str, listdir, read) -> Optional[BundlerExternal]:
         if self.unread is not None:
             return None
+        if self.predicate is not None:
+            from .computed import predicate_matches
+
+            if not predicate_matches(self.predicate, request):
+                return None
+            return _make_external(request, self.start, self.end, self.line,
+                                  f"{self.fn_type} {request}" if self.fn_type else request, self.default,
+                                  self.module_output, self.via)
         if self.regex is not None:
             pattern = _pattern(*self.regex)
             if pattern is None or pattern.search(request) is None:
@@ -758,6 +773,9 @@ class _Reader(Computed):
                         out.append(self._node_externals(item, default, module_output))
                     else:
                         out.extend(self._computed_externals(item, default, module_output))
+                elif item.type in ("arrow_function", "function_expression", "function") or (
+                        item.type == "identifier" and _text(item, self.src) in self.functions):
+                    out.extend(self._function_externals(item, default, module_output))
                 elif item.type == "identifier":
                     out.extend(self._computed_externals(item, default, module_output))
                 elif item.type == "string":
@@ -783,6 +801,121 @@ class _Reader(Computed):
                                                   module_output))
             return out
         return []
+
+    def _function_externals(self, node, default: str, module_output: bool) -> list[ExternalRule]:
+        """A function of `externals` (webpack 5's `({ request }, callback) => …`, webpack 4's
+        `(context, request, callback)`, or an async function returning the value): each
+        `if (condition) return callback(null, value)` (or `return value`) before the final
+        `callback()` is a rule — the condition a predicate of the request, the value
+        `"commonjs " + request` (a type and the request) or `request` (the default type). Any
+        other form is a rule that matches nothing, with why."""
+        fn = self._unwrap(node)
+        if fn is not None and fn.type == "identifier":
+            fn = self.functions.get(_text(fn, self.src), fn)
+        line = fn.start_point[0] + 1 if fn is not None else node.start_point[0] + 1
+
+        def rule(tree=None, kind: str = "", unread: Optional[str] = None) -> ExternalRule:
+            # (an unread one keeps an empty predicate: it is still the function, matching nothing)
+            return ExternalRule(default, module_output, node.start_byte, node.end_byte, line,
+                                predicate=json.dumps([_text(fn, self.src), tree]) if tree is not None else "",
+                                fn_type=kind, unread=unread)
+
+        try:
+            request, callback = self._external_params(fn)
+            body = fn.child_by_field_name("body")
+            if body is None or body.type != "statement_block":
+                raise _Unread("its body is not a block of `if` statements")
+            out: list[ExternalRule] = []
+            for st in (c for c in body.named_children if c.type != "comment"):
+                if st.type == "if_statement" and st.child_by_field_name("alternative") is None:
+                    value = self._given(st.child_by_field_name("consequence"), callback)
+                    if value is None:
+                        raise _Unread(f"the `if` at line {st.start_point[0] + 1} does not give an external")
+                    kind = self._external_kind(value, request)
+                    tree = self._compile(st.child_by_field_name("condition"), request, {}, 0)
+                    out.append(rule(tree, kind))
+                    continue
+                if self._gives_nothing(st, callback):
+                    return out  # (the request is not an external)
+                raise _Unread(f"the statement at line {st.start_point[0] + 1} is not an `if` giving an external")
+            return out
+        except _Unread as e:
+            return [rule(unread=f"the function of `externals` at line {line} is not read: {e}")]
+
+    def _external_params(self, fn) -> tuple[str, Optional[str]]:
+        """(the request's name, the callback's) of a function of `externals`."""
+        if fn is None or fn.type not in ("arrow_function", "function_expression", "function", "function_declaration"):
+            raise _Unread("it is not a function")
+        params = fn.child_by_field_name("parameters")
+        names = [p.child_by_field_name("pattern") or p if p.type in ("required_parameter", "optional_parameter")
+                 else p for p in (params.named_children if params is not None else []) if p.type != "comment"]
+        if names and names[0].type == "object_pattern":  # (webpack 5: `({ context, request }, callback)`)
+            request = None
+            for c in names[0].named_children:
+                if c.type == "shorthand_property_identifier_pattern" and _text(c, self.src) == "request":
+                    request = "request"
+                elif c.type == "pair_pattern" and _text(c.child_by_field_name("key"), self.src) == "request" and \
+                        c.child_by_field_name("value").type == "identifier":
+                    request = _text(c.child_by_field_name("value"), self.src)
+            callback = names[1] if len(names) > 1 else None
+        elif len(names) >= 2 and names[1].type == "identifier":  # (webpack 4: `(context, request, callback)`)
+            request, callback = _text(names[1], self.src), names[2] if len(names) > 2 else None
+        else:
+            raise _Unread("its parameters are not `({ request }, callback)` or `(context, request, callback)`")
+        if request is None:
+            raise _Unread("it does not take `request`")
+        if callback is not None and callback.type != "identifier":
+            raise _Unread("its callback is not a name")
+        return request, _text(callback, self.src) if callback is not None else None
+
+    def _given(self, node, callback: Optional[str]):
+        """The value a branch gives: `callback(null, value)` or `return value` (alone, or the
+        only statement of a block); None for anything else."""
+        if node is not None and node.type == "statement_block":
+            stmts = [c for c in node.named_children if c.type != "comment"]
+            node = stmts[0] if len(stmts) == 1 else None
+        if node is None:
+            return None
+        if node.type in ("return_statement", "expression_statement") and node.named_children:
+            expr = self._unwrap_only(node.named_children[0])
+            if expr is not None and expr.type == "call_expression" and callback is not None and \
+                    _text(expr.child_by_field_name("function"), self.src) == callback:
+                argv = arguments_of(expr)
+                return argv[1] if len(argv) == 2 and argv[0].type == "null" else None
+            return expr if node.type == "return_statement" and callback is None else None
+        return None
+
+    def _gives_nothing(self, node, callback: Optional[str]) -> bool:
+        """`callback()` / `return callback()` / `return` / `return undefined`: not an external."""
+        if node.type == "return_statement" and (not node.named_children or
+                                                _text(node.named_children[0], self.src) == "undefined"):
+            return True
+        if node.type in ("return_statement", "expression_statement") and node.named_children and callback:
+            expr = self._unwrap_only(node.named_children[0])
+            return expr is not None and expr.type == "call_expression" and \
+                _text(expr.child_by_field_name("function"), self.src) == callback and not arguments_of(expr)
+        return False
+
+    def _external_kind(self, value, request: str) -> str:
+        """The type of the external a function gives: "commonjs" for `"commonjs " + request` (or
+        its template), "" (the default) for `request` itself."""
+        value = self._unwrap_only(value)
+        if self._is_param(value, request):
+            return ""
+        prefix = None
+        if value is not None and value.type == "binary_expression" and \
+                _text(value.child_by_field_name("operator"), self.src) == "+" and \
+                self._is_param(value.child_by_field_name("right"), request):
+            prefix = self._eval(value.child_by_field_name("left"))
+        elif value is not None and value.type == "template_string":
+            parts = value.named_children
+            if len(parts) == 2 and parts[0].type == "string_fragment" and parts[1].type == "template_substitution" \
+                    and parts[1].named_children and self._is_param(parts[1].named_children[0], request):
+                prefix = _text(parts[0], self.src)
+        if prefix is None or not prefix.endswith(" ") or prefix.strip() not in _EXTERNAL_TYPES:
+            raise _Unread(f"`{_text(value, self.src)[:60] if value is not None else ''}` is not "
+                          "`\"<type> \" + request` or `request`")
+        return prefix.strip()
 
     def _computed_externals(self, node, default: str, module_output: bool) -> list[BundlerExternal]:
         """Requests computed from the manifest (`Object.keys(pkg.dependencies)`, spread or not:
