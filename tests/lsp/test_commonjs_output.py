@@ -63,3 +63,38 @@ async def test_jest_test_file_in_the_editor(lsp):
                             '{"test": "node --experimental-vm-modules node_modules/jest/bin/jest.js"}}'})
     assert await wait_for(lambda: s.diagnostics("src/repo.test.js", "async-import"))
     assert not s.diagnostics("src/repo.test.js", "require-async")
+
+
+PLAYWRIGHT_FILES = {
+    "package.json": '{"name": "app", "scripts": {"e2e": "playwright test"}}',
+    "playwright.config.ts": "export default { testDir: 'e2e' };\n",
+    "src/db.ts": "export const db = await Promise.resolve(1);\n",
+    "src/esm/package.json": '{"type": "module"}',
+    "src/esm/db.ts": "export const db = await Promise.resolve(2);\n",
+    "e2e/a.spec.ts": 'import { db } from "../src/db";\nconsole.log(db);\n',
+    "e2e/b.spec.ts": 'import { db } from "../src/esm/db";\nconsole.log(db);\n',
+    "other/c.spec.ts": 'import { db } from "../src/db";\nconsole.log(db);\n',
+}
+
+
+async def test_playwright_test_files_in_the_editor(lsp):
+    """Playwright compiles the test files of its `testDir` into CommonJS (held to Playwright in
+    tests/project/test_playwright.py): an error at the import that brings a top-level await in,
+    the lazy import() fix where the imported graph is an ES module for Playwright (b.spec.ts),
+    not where the await itself is compiled (a.spec.ts); `testDir` edited on disk, the errors
+    follow the test files."""
+    s = await lsp(PLAYWRIGHT_FILES)
+    for f in ("e2e/a.spec.ts", "e2e/b.spec.ts", "other/c.spec.ts"):
+        s.open(f)
+    assert await wait_for(lambda: s.diagnostics("e2e/a.spec.ts", "require-async")
+                          and s.diagnostics("e2e/b.spec.ts", "require-async"))
+    assert not s.diagnostics("other/c.spec.ts", "require-async")
+    for f, lazy in (("e2e/a.spec.ts", False), ("e2e/b.spec.ts", True)):
+        (d,) = s.diagnostics(f, "require-async")
+        assert d.message.startswith("Playwright Test (script `e2e` of package.json) compiles this test file into "
+                                    "CommonJS")
+        titles = [a.title for a in await _actions(s, f, d.range, [d])]
+        assert any(t.startswith("Load `") and "lazily" in t for t in titles) is lazy, titles
+    s.disk({"playwright.config.ts": "export default { testDir: 'other' };\n"})
+    assert await wait_for(lambda: s.diagnostics("other/c.spec.ts", "require-async")
+                          and not s.diagnostics("e2e/a.spec.ts", "require-async"))
