@@ -152,9 +152,13 @@ def test_the_test_files_are_those_playwright_lists(script, node26, engines_node_
 
 def test_print_config_lists_the_runs(tmp_path):
     (tmp_path / "package.json").write_text(json.dumps({"name": "p", "scripts": {
-        "e2e": "playwright test --project=chromium", "e2e:odd": "playwright test -c odd.config.js"}}))
+        "e2e": "playwright test --project=chromium", "e2e:odd": "playwright test -c odd.config.js",
+        "ct": "playwright test -c playwright-ct.config.ts"}}))
     (tmp_path / "playwright.config.ts").write_text(CONFIG)
     (tmp_path / "odd.config.js").write_text("module.exports = makeConfig();\n")
+    # component testing: components are bundled by Vite for the browser, not loaded by Node
+    (tmp_path / "playwright-ct.config.ts").write_text(
+        "import { defineConfig } from '@playwright/experimental-ct-react';\nexport default defineConfig({});\n")
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(tmp_path)],
                        capture_output=True, text=True, timeout=120)
     assert json.loads(r.stdout)["playwrightRuns"] == [
@@ -165,7 +169,9 @@ def test_print_config_lists_the_runs(tmp_path):
         {"file": "package.json", "script": "e2e", "config": "playwright.config.ts", "project": "chromium",
          "testDir": "e2e", "testIgnore": ["**/skip/**", "/legacy/"]},
         {"file": "package.json", "script": "e2e:odd", "config": "odd.config.js",
-         "notRead": "odd.config.js: its configuration is not an object literal"}]
+         "notRead": "odd.config.js: its configuration is not an object literal"},
+        {"file": "package.json", "script": "ct", "config": "playwright-ct.config.ts",
+         "notRead": "playwright-ct.config.ts: component testing (@playwright/experimental-ct-…) is not modelled"}]
 
 
 def test_lazy_import_fix_where_playwright_loads_es_modules(node26, engines_node_modules, tmp_path):

@@ -19,7 +19,8 @@ expressions; default `**/*.@(spec|test).?(c|m)[jt]s?(x)`) and `testIgnore`, writ
 the top level's value of what it does not set; `--project NAME` selects, with the projects
 they depend on; a project with `default: false` runs only when named). The command line's test
 filters (regular expressions on the file's path) narrow the files. A configuration that cannot
-be read that way is not modelled (:attr:`PlaywrightRun.unread` says why).
+be read that way, or one of component testing (@playwright/experimental-ct-*), is not modelled
+(:attr:`PlaywrightRun.unread` says why).
 """
 from __future__ import annotations
 
@@ -247,6 +248,10 @@ def _make(script: str, package_dir: str, path: str, base: str, top: dict, projec
 
 def _read(path: str, text: str, read: Callable[[str], Optional[str]]):
     """(the top level's values, the projects' values or None), or why not read."""
+    if "@playwright/experimental-ct-" in text:
+        # (component testing: the components a test imports are bundled by Vite for the
+        # browser, the imports replaced by references — not what Node loads)
+        return "component testing (@playwright/experimental-ct-…) is not modelled"
     reader = _Reader(path, text, read)
     configs = reader._configs()
     if len(configs) != 1:
