@@ -360,13 +360,15 @@ def _config_json(root: Path, config: Config) -> str:
                              **({"ignored": True} if not a.targets and a.unread is None else {}),
                              **({"ignoredBecause": a.ignored} if a.ignored else {}),
                              **({"notRead": a.unread} if a.unread else {})})
+    from itertools import chain
+
     from .resolve import Resolver
     from .resolve.scripts import package_node_runs, read_first_line, tsx_script_files
     from .resolve.jest import DEFAULT_TEST_MATCH, package_jest_runs
+    from .resolve.nx import workspace_builds
     from .resolve.playwright import DEFAULT_TEST_MATCH as PW_DEFAULT_MATCH
     from .resolve.playwright import package_playwright_runs
     from .resolve.tsup import package_cjs_builds
-    from .resolve.nx import nx_builds, workspace_root
 
     resolver = Resolver(root)
     runtime = resolver.runtime_files(root)
@@ -433,16 +435,14 @@ def _config_json(root: Path, config: Config) -> str:
                                         **({"globalSetup": [rel(f) for f in w.setup]} if w.setup else {}),
                                         **({"notRead": w.unread} if w.unread else {})})
     # Nx's esbuild executor: the targets of the workspace's projects
-    nx_root = workspace_root(str(root), os.path.isfile, os.path.abspath(os.sep))
-    if nx_root is not None:
-        nx_dirs = dict.fromkeys([*iter_package_dirs(root, every, os.path.isfile, "project.json"),
-                                 *iter_package_dirs(root, every)])
-        for b in (b for d in nx_dirs for b in nx_builds(nx_root, str(d), os.path.isfile, resolver.fs.read_text)):
-            tsup_builds.append({"file": rel(b.config or ""), "target": b.script, "tool": b.tool,
-                                "entries": list(b.entries), "formats": list(b.formats), "external": b.external_shown,
-                                **({"excludeFromExternal": [v for _, v in b.no_external]} if b.no_external else {}),
-                                **({"everyPackage": True} if b.every_package else {}),
-                                **({"notRead": b.unread} if b.unread else {})})
+    nx_dirs = (str(d) for d in chain(iter_package_dirs(root, every, os.path.isfile, "project.json"),
+                                     iter_package_dirs(root, every)))
+    for b in workspace_builds(str(root), nx_dirs, os.path.isfile, resolver.fs.read_text)[1]:
+        tsup_builds.append({"file": rel(b.config or ""), "target": b.script, "tool": b.tool,
+                            "entries": list(b.entries), "formats": list(b.formats), "external": b.external_shown,
+                            **({"excludeFromExternal": [v for _, v in b.no_external]} if b.no_external else {}),
+                            **({"everyPackage": True} if b.every_package else {}),
+                            **({"notRead": b.unread} if b.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
            "bundlerExternals": externals,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Union
 
-from ..resolve.bundler import BundlerExternal
+from ..resolve.bundler import FUNCTION_RULE, BundlerExternal
 from ..syntax.facts import Dialect, Span
 from ..syntax.grammar import parser
 from .edits import Fix, Refusal, TextEdit
@@ -45,7 +45,7 @@ def external_fix(text: bytes, name: str, ext: BundlerExternal, request: str) -> 
     webpack's target has import() (not `target: "node"` without a version: a build error)."""
     shown = name.rsplit("/", 1)[-1]
     node = _at(text, name, Span(ext.start, ext.end))
-    if ext.via.startswith("the function"):
+    if ext.via.startswith(FUNCTION_RULE):
         return Refusal(f"Bundle `{request}`: leave it out of externals ({shown})",
                        f"{ext.via} makes it an external: change the function")
     if ext.via and ext.via != "webpack-node-externals":

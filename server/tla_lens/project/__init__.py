@@ -53,9 +53,10 @@ from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
                                tsx_script_files)
+from ..resolve.babel import REGISTER_EXTENSIONS
 from ..resolve.jest import JestRun, package_jest_runs
 from ..resolve.metro import metro_app
-from ..resolve.nx import nx_builds, workspace_root
+from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve import Resolution, Resolver
@@ -304,6 +305,7 @@ class Project:
         # the test files Jest and Playwright Test run (by npm scripts), each with its run; what
         # they load as CommonJS (module -> the first test file that loads it), per generation
         self.runner_tests: dict[Path, TestRun] = {}
+        self.runner_setup: set[Path] = set()  # those of them a run loads before its tests
         self._runner_reach: dict[Path, Path] = {}
         self._runner_version: tuple = ()
         # runner_failure's walks, for the generation they were done in (per run)
@@ -894,16 +896,12 @@ class Project:
         project.json, or a package.json's `"nx"`), when the workspace is in one (nx.json at or
         above its root); nx.json counts as their configuration too."""
         fs = self.resolver.fs
-        nx_root = workspace_root(str(self.root), fs.is_file, os.path.abspath(os.sep))
-        if nx_root is None:
-            return []
-        workspace = [p for p, m in self.modules.items() if m.workspace]
-        projects = dict.fromkeys([*iter_package_dirs(self.root, workspace, fs.is_file, "project.json"), *pkg_dirs])
-        out: list[CjsBuild] = []
-        for project in projects:
-            out += nx_builds(nx_root, str(project), fs.is_file, fs.read_text)
+        # (the folders walked only in an Nx workspace)
+        folders = (str(d) for d in chain(iter_package_dirs(self.root, [p for p, m in self.modules.items() if m.workspace],
+                                                           fs.is_file, "project.json"), pkg_dirs))
+        nx_root, out = workspace_builds(str(self.root), folders, fs.is_file, fs.read_text)
         if out:
-            self.build_scripts.add(Path(os.path.realpath(os.path.join(nx_root, "nx.json"))))
+            self.build_scripts.add(Path(os.path.realpath(os.path.join(str(nx_root), "nx.json"))))
         return out
 
     def _find_runner_tests(self, pkg_dirs: list[Path]) -> dict[Path, TestRun]:
@@ -940,22 +938,21 @@ class Project:
                         break
                     if folder == self.root:
                         break
-            # the setup files a run loads as it loads its test files (Jest's `setupFiles…`
-            # before each, Playwright's `globalSetup` once)
-            for _, run in runs:
-                for name in run.setup:
-                    path = next((p for p in (name, *(name + e for e in _SETUP_EXTENSIONS)) if fs.is_file(p)), None)
-                    mod = self.modules.get(Path(os.path.realpath(path))) if path is not None else None
-                    if mod is not None and mod.workspace:
-                        found.setdefault(mod.path, run)
+        # the setup files a run loads as it loads its test files (Jest's `setupFiles…`
+        # before each, Playwright's `globalSetup` once)
+        self.runner_setup = set()
+        for _, run in runs:
+            for name in run.setup:
+                path = next((p for p in (name, *(name + e for e in _SETUP_EXTENSIONS)) if fs.is_file(p)), None)
+                mod = self.modules.get(Path(os.path.realpath(path))) if path is not None else None
+                if mod is not None and mod.workspace:
+                    found.setdefault(mod.path, run)
+                    self.runner_setup.add(mod.path)
         return found
 
-    def runner_role(self, path: Path, run: TestRun) -> str:
-        """"this test file", or "this setup file" (what the run loads before its tests)."""
-        name = str(path)
-        if any(name == s or os.path.splitext(name)[0] == s or os.path.realpath(s) == name for s in run.setup):
-            return "this setup file"
-        return "this test file"
+    def runner_role(self, path: Path) -> str:
+        """"this test file", or "this setup file" (what a run loads before its tests)."""
+        return "this setup file" if path in self.runner_setup else "this test file"
 
     def runner_reach(self) -> dict[Path, Path]:
         """The workspace modules a test runner loads as CommonJS (module -> the first test file
@@ -1164,7 +1161,7 @@ class Project:
         """Does @babel/register (or @babel/node) compile the file at ``path`` when Node's
         CommonJS loader loads it: one of the extensions it compiles, outside node_modules, not
         an ES module by its package's `"type"`?"""
-        return path.suffix in (".js", ".jsx", ".es6", ".es") and "node_modules" not in path.parts and \
+        return path.suffix in REGISTER_EXTENSIONS and "node_modules" not in path.parts and \
             self.resolver.package_type(path) != "module"
 
     def _settle_tsx(self) -> bool:
@@ -1544,6 +1541,10 @@ class Project:
             for path, mod in self.modules.items():
                 if mod.workspace and m.matches(path):
                     entries[path] = "configured entry point"
+        metro: dict[str, list[Path]] = {}  # the entries of the React Native apps, by package folder
+        for f, build in self.cjs_entries.items():
+            if build.tool == "Metro":
+                metro.setdefault(build.package_dir, []).append(f)
         if self.root not in pkg_dirs and (self.root / "index.html").is_file():
             # a buildless app (no package.json): its page starts it all the same
             self._page_entries(self.root, entries)
@@ -1553,16 +1554,11 @@ class Project:
             rel = self.graph.rel(pkg_dir / "package.json")
             what = f"public entry of package `{name}` ({rel})" if isinstance(name, str) and name \
                 else f"public entry of the package of {rel}"
-            app = metro_app(manifest[1], str(pkg_dir), self.resolver.fs.is_file, self.resolver.fs.is_dir) \
-                if manifest is not None and manifest[0] == pkg_dir else None
-            if app is not None:  # (an app Metro bundles: its `main` starts it, nobody imports it)
-                literal = [e for e in app.entries if not _GLOB_CHARS.intersection(e)]
-                for f in [Path(os.path.realpath(pkg_dir / e)) for e in literal] + \
-                        [p for _, p in _test_files([("", e) for e in app.entries if e not in literal], pkg_dir,
-                                                   self.modules)]:
-                    mod = self.modules.get(f)
-                    if mod is not None and mod.workspace and f not in entries:
-                        entries[f] = f"entry of the React Native app of {rel}"
+            # (an app Metro bundles: its entry starts it, nobody imports it)
+            for f in metro.get(str(pkg_dir), ()):
+                mod = self.modules.get(f)
+                if mod is not None and mod.workspace and f not in entries:
+                    entries[f] = f"entry of the React Native app of {rel}"
             for f in self.resolver.package_entries(pkg_dir, bins=False):
                 mod = self.modules.get(f)
                 if mod is not None and mod.workspace and f not in entries:

@@ -128,22 +128,20 @@ def _jest(analysis: "Analysis", mod) -> list[str]:
         analysis.graph.rel(root.path)
     why = run.commonjs_why(str(mod.path)).replace("`", "")
     if run.tool == "Playwright":
-        whom = analysis.runner_role(mod.path, run) if test == mod.path else \
+        whom = analysis.runner_role(mod.path) if test == mod.path else \
             f"it (loaded by test files such as {analysis.graph.rel(test)})"
         return [f"Playwright Test (script `{run.script}` of {pkg}) compiles {whom} into CommonJS: the top-level "
                 f"await it loads ({where}) does not compile there, so Playwright cannot load the test files and the "
                 "run stops before any test runs."]
-    if test == mod.path and analysis.runner_role(mod.path, run) == "this setup file":
+    if test == mod.path and analysis.runner_role(mod.path) == "this setup file":
         return [f"Jest (script `{run.script}` of {pkg}) loads this setup file as CommonJS ({why}) before every "
                 f"test file: the top-level await it loads ({where}) does not compile there, so every test file of "
                 "the run fails to run."]
     if test == mod.path:
-        return [f"Jest (script `{run.script}` of {pkg}) runs this test file as CommonJS ({why}): the "
-                f"top-level await it loads ({where}) does not compile there, or is in an ES module it require()s "
-                "(ERR_REQUIRE_ASYNC_MODULE), so it fails to run, unless a jest.mock factory replaces a module of the "
-                "chain." if run.esm else
-                f"Jest (script `{run.script}` of {pkg}) runs this test file as CommonJS ({why}): the top-level "
-                f"await it loads ({where}) does not compile there, so it fails to run, unless a jest.mock factory "
+        # (in its ES module mode, the await may also be in an ES module the file require()s)
+        esm = ", or is in an ES module it require()s (ERR_REQUIRE_ASYNC_MODULE)" if run.esm else ""
+        return [f"Jest (script `{run.script}` of {pkg}) runs this test file as CommonJS ({why}): the top-level "
+                f"await it loads ({where}) does not compile there{esm}, so it fails to run, unless a jest.mock factory "
                 "replaces a module of the chain."]
     what = "its top-level await" if root is mod else f"the top-level await it waits for ({where})"
     return [f"Jest (script `{run.script}` of {pkg}) loads it as CommonJS from test files such as "
@@ -165,7 +163,7 @@ def _bundled(analysis: "Analysis", mod) -> list[str]:
     if build.tool == "Metro":
         return [f"Metro bundles it into {build.origin(rel)}, with {whose}: there it does not parse, so the app "
                 "fails to start."]
-    kind = {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD", "amd": "AMD"}[build.refuses_tla]
+    kind = build.refused_in
     return [f"{build.tool}'s {kind} build ({build.origin(rel)}) bundles it, with {whose}, which is refused in "
             f"{kind} (\"{build.tla_refusal}\"): that build fails."]
 

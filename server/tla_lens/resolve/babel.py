@@ -74,7 +74,7 @@ def babel_builds(scripts: object, package_dir: str, is_file: Callable[[str], boo
 # @babel/register, preloaded into Node (`node -r @babel/register FILE`)
 _REGISTER = frozenset({"@babel/register", "@babel/register/index.js"})
 # the files @babel/register (and @babel/node) compile by default, when Node's CommonJS loader loads them
-_REGISTER_EXTENSIONS = (".js", ".jsx", ".es6", ".es")
+REGISTER_EXTENSIONS = (".js", ".jsx", ".es6", ".es")
 
 
 def babel_register_runs(scripts: object, package_dir: str, is_file: Callable[[str], bool],
@@ -89,7 +89,7 @@ def babel_register_runs(scripts: object, package_dir: str, is_file: Callable[[st
     for name, words in script_commands(scripts, "babel"):
         env = next((w.split("=", 1)[1] for w in words if w.startswith(("BABEL_ENV=", "NODE_ENV="))), "development")
         file = _registered_file(words)
-        if file is None or os.path.splitext(file)[1] not in _REGISTER_EXTENSIONS or \
+        if file is None or os.path.splitext(file)[1] not in REGISTER_EXTENSIONS or \
                 not is_file(os.path.normpath(os.path.join(package_dir, file))):
             continue
         build = _build(name, [file, "-d", "."], package_dir, env, is_file, read, manifest or {})

@@ -139,6 +139,8 @@ ASYNC_EXTERNAL_TYPES = frozenset({"import", "promise", "script", "amd-async"})
 # module output)
 REQUIRE_EXTERNAL_TYPES = frozenset({"commonjs", "commonjs2", "commonjs-module", "commonjs-static", "node-commonjs"})
 NODE_EXTERNALS = "webpack-node-externals"
+# what a rule made by a function of `externals` says it is (its external's `via` starts so)
+FUNCTION_RULE = "the function of `externals`"
 # the types webpack reads from the start of an external's value ("import lodash")
 _EXTERNAL_TYPES = frozenset({
     "var", "module", "assign", "this", "window", "self", "global", "commonjs", "commonjs-module",
@@ -202,7 +204,7 @@ class ExternalRule:
     @property
     def via(self) -> str:
         if self.predicate is not None:
-            return f"the function of `externals` at line {self.line}"
+            return f"{FUNCTION_RULE} at line {self.line}"
         return f"/{self.regex[0]}/{self.regex[1]}" if self.regex is not None else NODE_EXTERNALS
 
     def match(self, request: str, listdir, read) -> Optional[BundlerExternal]:
@@ -840,7 +842,7 @@ class _Reader(Computed):
                 raise _Unread(f"the statement at line {st.start_point[0] + 1} is not an `if` giving an external")
             return out
         except _Unread as e:
-            return [rule(unread=f"the function of `externals` at line {line} is not read: {e}")]
+            return [rule(unread=f"{FUNCTION_RULE} at line {line} is not read: {e}")]
 
     def _external_params(self, fn) -> tuple[str, Optional[str]]:
         """(the request's name, the callback's) of a function of `externals`."""

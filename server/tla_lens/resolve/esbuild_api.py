@@ -94,7 +94,8 @@ class _Script(_Reader):
         self.env: dict[str, str] = {}  # the loop names around the call being read
         self.plugin_fns: set[str] = set()    # esbuild-node-externals' plugin: `nodeExternalsPlugin`
         self.namespaces: set[str] = set()    # `esbuild` in `esbuild.build(…)`
-        self.functions: dict[str, str] = {}  # local name -> `build` / `buildSync` / `context`
+        # local name -> `build` / `buildSync` / `context` (not :attr:`functions`: the script's own)
+        self.api_functions: dict[str, str] = {}
         for stmt in self.root.named_children:
             self._bindings(stmt)
 
@@ -104,7 +105,7 @@ class _Script(_Reader):
             source, defaults, namespaces, named = names
             if source == "esbuild":
                 self.namespaces.update(defaults + namespaces)  # (the default export: the API object)
-                self.functions.update((local, name) for local, name in named.items() if name in _FUNCTIONS)
+                self.api_functions.update((local, name) for local, name in named.items() if name in _FUNCTIONS)
             elif source == _NODE_EXTERNALS:
                 self.plugin_fns.update(defaults)
                 self.plugin_fns.update(local for local, name in named.items() if name == "nodeExternalsPlugin")
@@ -117,14 +118,14 @@ class _Script(_Reader):
                 self.plugin_fns.update(f"{n}.nodeExternalsPlugin" for n in names)
             if module == "esbuild":
                 self.namespaces.update(names)
-                self.functions.update((local, prop) for local, prop in destructured.items() if prop in _FUNCTIONS)
+                self.api_functions.update((local, prop) for local, prop in destructured.items() if prop in _FUNCTIONS)
 
     def _is_api_call(self, call) -> bool:
         fn = call.child_by_field_name("function")
         if fn is None:
             return False
         if fn.type == "identifier":
-            return _text(fn, self.src) in self.functions
+            return _text(fn, self.src) in self.api_functions
         if fn.type == "member_expression":
             obj, prop = fn.child_by_field_name("object"), fn.child_by_field_name("property")
             if prop is None or _text(prop, self.src) not in _FUNCTIONS:

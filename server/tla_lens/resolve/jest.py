@@ -385,8 +385,9 @@ def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: di
                    mapper=tuple((source, tuple(_root_dir_in(n, root_dir) for n in names))
                                 for source, names in got["moduleNameMapper"]) if got["moduleNameMapper"] else (),
                    mapper_unread=got.get("mapperUnread"),
-                   setup=tuple(setup_path(f, root_dir) for f in (got.get("setupFiles") or ()) +
-                               (got.get("setupFilesAfterEnv") or ()) if _is_path(f)))
+                   setup=tuple(os.path.normpath(os.path.join(root_dir, _root_dir_in(f, root_dir)))
+                               for f in (got.get("setupFiles") or ()) + (got.get("setupFilesAfterEnv") or ())
+                               if _is_path(f)))
 
 
 def _is_path(name: str) -> bool:
@@ -394,13 +395,9 @@ def _is_path(name: str) -> bool:
     return name.startswith(("<rootDir>", ".", "/"))
 
 
-def setup_path(name: str, root_dir: str) -> str:
-    """A setup file's path: `<rootDir>` replaced, relative to the root folder."""
-    return os.path.normpath(os.path.join(root_dir, name.replace("<rootDir>", ".", 1)))
-
-
 def _root_dir_in(name: str, root_dir: str) -> str:
-    """A mapped module name with a leading `<rootDir>` made a path, as Jest does."""
+    """A module name (mapped, or a setup file's) with a leading `<rootDir>` made a path, as
+    Jest does."""
     if not name.startswith("<rootDir>"):
         return name
     return os.path.normpath(os.path.join(root_dir, "./" + name[len("<rootDir>"):]))

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from .tsup import CjsBuild
 
-__all__ = ["nx_builds", "EXECUTORS", "workspace_root"]
+__all__ = ["nx_builds", "workspace_builds", "EXECUTORS", "workspace_root"]
 
 EXECUTORS = ("@nx/esbuild:esbuild", "@nrwl/esbuild:esbuild")
 
@@ -37,6 +37,16 @@ def workspace_root(folder: str, is_file: Callable[[str], bool], stop: str) -> Op
         if d == stop or up == d:
             return None
         d = up
+
+
+def workspace_builds(root: str, folders: Iterable[str], is_file: Callable[[str], bool],
+                     read: Callable[[str], Optional[str]]) -> tuple[Optional[str], list[CjsBuild]]:
+    """(the Nx workspace at or above ``root``, the esbuild executor's builds of the projects in
+    ``folders`` — read only when there is a workspace); (None, []) outside one."""
+    nx_root = workspace_root(root, is_file, os.path.abspath(os.sep))
+    if nx_root is None:
+        return None, []
+    return nx_root, [b for f in dict.fromkeys(folders) for b in nx_builds(nx_root, f, is_file, read)]
 
 
 def _json(text: Optional[str]):

@@ -106,6 +106,11 @@ class CjsBuild:
         return next((f for f in self.formats if f in ("cjs", "iife", "umd", "amd")), "")
 
     @property
+    def refused_in(self) -> str:
+        """The name of :attr:`refuses_tla`'s format: "CommonJS", "IIFE", "UMD", "AMD"."""
+        return {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD", "amd": "AMD"}.get(self.refuses_tla, "")
+
+    @property
     def tla_refusal(self) -> str:
         """The bundler's words refusing a top-level await in :attr:`refuses_tla`'s format."""
         if self.tool in ("Vite", "Rollup", "Rolldown"):

@@ -223,17 +223,17 @@ class _Rules:
         reportable = self.a.reportable.distance  # (the async modules: is_async, inlined)
         root_of = self.a.reportable.root.get  # (the top-level await each one is nearest to)
         static, require = EdgeKind.STATIC, EdgeKind.REQUIRE
-        jest = self.a.runner_tests.get(path) if self.a.runner_tests else None
+        run = self.a.runner_tests.get(path) if self.a.runner_tests else None
         # (`jest.mock` replaces modules for a test file Jest loads as CommonJS only: in an ES
         # module, the imports are loaded before it runs)
-        mocked = self.a.jest_mocked(path) if jest is not None and jest.tool == "Jest" and \
-            self.a.runner_loads_cjs(path, jest) else set()
+        mocked = self.a.jest_mocked(path) if run is not None and run.tool == "Jest" and \
+            self.a.runner_loads_cjs(path, run) else set()
         for edge in mod.edges:
             target = edge.target
-            if jest is not None and edge.kind is static:
-                loaded = self.a.runner_target(edge, jest) if jest.mapper else target
+            if run is not None and edge.kind is static:
+                loaded = self.a.runner_target(edge, run)
                 if loaded is not None and self.a.infection.is_async(loaded) and \
-                        self.runner_import(mod, edge, jest, mocked, loaded):
+                        self.runner_import(mod, edge, run, mocked, loaded):
                     continue
                 if target is None and loaded is not None:
                     continue  # (Jest's moduleNameMapper finds the module: not unresolved where it runs)
@@ -313,23 +313,26 @@ class _Rules:
             why = f"(`moduleNameMapper` maps it to `{self.graph.rel(target)}`) {why}"
         kind, culprit, required = failure
         jest = f"Jest (script `{run.script}` of {rel})"
+        role = self.a.runner_role(mod.path)  # (a setup file fails every test file of the run)
+        fails = "the test file fails to run" if role == "this test file" else \
+            "every test file of the run fails to run (Jest loads this file before each)"
         if run.tool == "Playwright":
-            msg = self._playwright_failure(mod, edge, run, rel, why, culprit, required)
+            msg = self._playwright_failure(mod, edge, run, rel, why, culprit, required, role)
         elif not run.esm:
-            msg = (f"{jest} runs this test file as CommonJS (no `--experimental-vm-modules`): this import becomes "
+            msg = (f"{jest} runs {role} as CommonJS (no `--experimental-vm-modules`): this import becomes "
                    f"`require(\"{edge.specifier}\")`, and `{edge.specifier}` is an async module {why}; a top-level "
                    f"await does not compile as CommonJS (\"await is only valid in async functions and the top level "
-                   f"bodies of modules\"), so the test file fails to run; mock it (`jest.mock(\"{edge.specifier}\", "
+                   f"bodies of modules\"), so {fails}; mock it (`jest.mock(\"{edge.specifier}\", "
                    f"() => …)`), or run Jest in its ES module mode (`node --experimental-vm-modules "
                    f"node_modules/jest/bin/jest.js`)")
         else:
             test_why = run.commonjs_why(str(mod.path))
             as_cjs = self.a.runner_loads_cjs(mod.path, run)
             if as_cjs:
-                msg = (f"{jest} runs this test file as CommonJS ({test_why}): this import becomes "
+                msg = (f"{jest} runs {role} as CommonJS ({test_why}): this import becomes "
                        f"`require(\"{edge.specifier}\")`, and `{edge.specifier}` is an async module {why}")
             else:
-                msg = f"{jest} runs this test file in its ES module mode, and `{edge.specifier}` is an async module {why}"
+                msg = f"{jest} runs {role} in its ES module mode, and `{edge.specifier}` is an async module {why}"
             if culprit != mod.path:
                 culprit_why = run.commonjs_why(str(culprit))
                 msg += (f"; Jest loads `{self.graph.rel(culprit)}` of its graph as CommonJS "
@@ -342,13 +345,9 @@ class _Rules:
                 msg += (f"; its require() of `{self.graph.rel(required)}`, an ES module with a top-level await in its "
                         f"graph, throws ERR_REQUIRE_ASYNC_MODULE")
             which = "it" if culprit == mod.path else f"`{self.graph.rel(culprit)}`"
-            msg += (f", so the test file fails to run; make Jest load {which} as an ES module (`\"type\": "
+            msg += (f", so {fails}; make Jest load {which} as an ES module (`\"type\": "
                     f"\"module\"` for `.js`, `extensionsToTreatAsEsm` for other extensions)" +
                     (f", or mock `{edge.specifier}` (`jest.mock(\"{edge.specifier}\", () => …)`)" if as_cjs else ""))
-        if self.a.runner_role(mod.path, run) == "this setup file":
-            msg = msg.replace("this test file", "this setup file").replace(
-                "so the test file fails to run", "so every test file of the run fails to run (Jest loads this file "
-                "before each)")
         if run.esm and self.a.lazy_import_helps(edge):
             msg += (f"; or load it with `await import(\"{edge.specifier}\")` where the test uses it (an import() "
                     f"loads it as an ES module)")
@@ -358,20 +357,21 @@ class _Rules:
         return True
 
     def _playwright_failure(self, mod: Module, edge: Edge, run, rel: str, why: str, awaits: Path,
-                            compiled: Optional[Path]) -> str:
+                            compiled: Optional[Path], role: str) -> str:
         """Playwright compiles ``compiled`` (the test file, or a module of its graph) into
         CommonJS, with everything it loads, and the top-level await of ``awaits`` with it."""
         who = f"Playwright Test (script `{run.script}` of {rel}" + (f", project `{run.project}`" if run.project else "") + ")"
         start = compiled or awaits
         cannot = ("a top-level await does not compile as CommonJS (\"await is only valid in async functions and the "
-                  "top level bodies of modules\"), so Playwright cannot load this test file and the run stops before "
+                  f"top level bodies of modules\"), so Playwright cannot load {role} and the run stops before "
                   "any test runs")
         if start == mod.path:
-            return (f"{who} compiles this test file into CommonJS ({run.commonjs_why(str(mod.path))}), with everything "
+            return (f"{who} compiles {role} into CommonJS ({run.commonjs_why(str(mod.path))}), with everything "
                     f"it loads: this import becomes `require(\"{edge.specifier}\")`, and `{edge.specifier}` is an async "
-                    f"module {why}; {cannot}; make the test file an ES module for Playwright (`\"type\": \"module\"` "
+                    f"module {why}; {cannot}; make {role.replace('this ', 'the ')} an ES module for Playwright "
+                    f"(`\"type\": \"module\"` "
                     f"in package.json, or the `.mts` extension)")
-        return (f"{who} loads this test file as an ES module, and `{edge.specifier}` is an async module {why}; it "
+        return (f"{who} loads {role} as an ES module, and `{edge.specifier}` is an async module {why}; it "
                 f"compiles `{self.graph.rel(start)}` of its graph into CommonJS ({run.commonjs_why(str(start))}), with "
                 f"everything it loads: {cannot}; make `{self.graph.rel(start)}` an ES module for Playwright "
                 f"(`\"type\": \"module\"` in its package.json, or the `.mts`/`.mjs` extension)")
@@ -415,7 +415,7 @@ class _Rules:
             return (f"; Metro bundles {what} into {build.origin(self.graph.rel)}, each module a function of its "
                     f"module system: a top-level await there does not parse (\"await is only valid in async "
                     f"functions and the top level bodies of modules\"), so the app fails to start")
-        kind = {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD", "amd": "AMD"}[build.refuses_tla]
+        kind = build.refused_in
         refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup", "Rolldown": "Rolldown"}.get(build.tool, "esbuild")
         verb = "bundles" if build.bundle else "compiles"
         return (f"; {build.tool}'s {kind} build ({build.origin(self.graph.rel)}) {verb} {what}, and "
@@ -555,10 +555,10 @@ class _Rules:
         if test is not None:
             run = self.a.runner_tests[test]
             rel = self.graph.rel(Path(run.package_dir) / "package.json")
-            whom = self.a.runner_role(mod.path, run) if test == mod.path else \
+            whom = self.a.runner_role(mod.path) if test == mod.path else \
                 f"the test files that load this module (e.g. `{display(test, mod.path)}`)"
             if run.tool == "Playwright":
-                what = self.a.runner_role(mod.path, run) if test == mod.path else \
+                what = self.a.runner_role(mod.path) if test == mod.path else \
                     f"this module (for the test files that load it, e.g. `{display(test, mod.path)}`)"
                 base += (f"; Playwright Test (script `{run.script}` of {rel}) compiles {what} into CommonJS, where a "
                          f"top-level await does not compile: it cannot load "
