@@ -366,6 +366,7 @@ def _config_json(root: Path, config: Config) -> str:
     from .resolve.scripts import package_node_runs, read_first_line, tsx_script_files
     from .resolve.jest import DEFAULT_TEST_MATCH, package_jest_runs
     from .resolve.nx import workspace_builds
+    from .resolve.angular import angular_builds
     from .resolve.playwright import DEFAULT_TEST_MATCH as PW_DEFAULT_MATCH
     from .resolve.playwright import package_playwright_runs
     from .resolve.tsup import package_cjs_builds
@@ -402,7 +403,13 @@ def _config_json(root: Path, config: Config) -> str:
                                     **({"everyPackage": True} if b.every_package else {}),
                                     **({"bundle": False} if not b.bundle else {}),
                                     **({"compilesWhatItLoads": True} if b.reaches else {}),
+                                    **({"esbuildTarget": list(b.target)} if b.target else {}),
                                     **({"config": rel(b.config)} if b.config else {}),
+                                    **({"notRead": b.unread} if b.unread else {})})
+            # Angular's application builder: esbuild, refusing a top-level await where Zone.js is
+            for b in angular_builds(folder, os.path.isfile, resolver.fs.read_text):
+                tsup_builds.append({"file": rel(b.config or ""), "target": b.script, "tool": b.tool,
+                                    "entries": list(b.entries), "external": b.external_shown, "zoneJs": b.zone,
                                     **({"notRead": b.unread} if b.unread else {})})
             # Jest: its test files run as CommonJS unless in its ES module mode
             for j in package_jest_runs(manifest[1], folder, os.path.isfile, resolver.fs.read_text):
@@ -442,6 +449,7 @@ def _config_json(root: Path, config: Config) -> str:
                             "entries": list(b.entries), "formats": list(b.formats), "external": b.external_shown,
                             **({"excludeFromExternal": [v for _, v in b.no_external]} if b.no_external else {}),
                             **({"everyPackage": True} if b.every_package else {}),
+                            **({"esbuildTarget": list(b.target)} if b.target else {}),
                             **({"notRead": b.unread} if b.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,

@@ -42,7 +42,7 @@ import time
 import weakref
 from collections import deque
 from itertools import chain, islice
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
@@ -53,12 +53,14 @@ from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
                                tsx_script_files)
+from ..resolve.angular import angular_builds
 from ..resolve.babel import REGISTER_EXTENSIONS
 from ..resolve.jest import JestRun, package_jest_runs
 from ..resolve.metro import metro_app
 from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
+from ..resolve.targets import target_words
 from ..resolve import Resolution, Resolver
 from ..resolve.resolver import EXTERNAL, TscCjs, split_external
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
@@ -162,7 +164,7 @@ def _strippable(path: Path, mod: Module) -> bool:
 
 # build configurations written as data (a JavaScript one is a module: Project.build_scripts)
 _BUILD_DATA = frozenset({"babel.config.json", ".babelrc", ".babelrc.json", "jest.config.json", "project.json",
-                         "nx.json"})
+                         "nx.json", "angular.json"})
 
 
 def _node_resolves(path: Path, mod: Module) -> bool:
@@ -870,11 +872,13 @@ class Project:
             app = metro_app(manifest[1], str(pkg_dir), fs.is_file, fs.is_dir)
             if app is not None:
                 every.append(app)
+            every += angular_builds(str(pkg_dir), fs.is_file, fs.read_text)
             scripts = str(manifest[1].get("scripts"))
             if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "rolldown", "babel")):
                 continue
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
         every += self._nx_builds(pkg_dirs)
+        every = [self._tsup_target(b) for b in every]
         self.build_scripts.update(Path(os.path.realpath(b.config)) for b in every if b.config is not None)
         for build in sorted(every, key=lambda b: not b.is_cjs):
             if build.unread is not None:
@@ -890,6 +894,20 @@ class Project:
             for _, path in _test_files(globs, Path(base), self.modules):
                 found.setdefault(path, build)
         return found
+
+    def _tsup_target(self, build: CjsBuild) -> CjsBuild:
+        """A tsup build that sets no `target` takes its tsconfig's (the first tsconfig.json at
+        or above the package, lower-cased; tsup 9), whose file then counts as its configuration."""
+        if build.tool != "tsup" or build.target or build.target_from or build.unread is not None:
+            return build
+        ts = self.resolver.nearest_tsconfig(Path(build.package_dir))
+        target = ts.compiler_options.get("target") if ts is not None else None
+        if not isinstance(target, str) or not target:
+            return build
+        self.build_scripts.add(Path(os.path.realpath(ts.path)))
+        return replace(build, target=target_words(target) or (),
+                       target_from=f"`\"target\": \"{target}\"` of {self.graph.rel(ts.path)}, which tsup takes "
+                                   f"where it sets none")
 
     def _nx_builds(self, pkg_dirs: list[Path]) -> list[CjsBuild]:
         """The builds Nx's esbuild executor makes of the workspace's Nx projects (their
@@ -1545,6 +1563,11 @@ class Project:
         for f, build in self.cjs_entries.items():
             if build.tool == "Metro":
                 metro.setdefault(build.package_dir, []).append(f)
+            elif build.tool == "Angular" and build.config is not None:
+                mod = self.modules.get(f)
+                if mod is not None and mod.workspace and f not in entries:
+                    entries[f] = (f"entry of the Angular app `{build.script.rpartition(':')[0]}` "
+                                  f"({self.graph.rel(Path(build.config))})")
         if self.root not in pkg_dirs and (self.root / "index.html").is_file():
             # a buildless app (no package.json): its page starts it all the same
             self._page_entries(self.root, entries)

@@ -163,9 +163,8 @@ def _bundled(analysis: "Analysis", mod) -> list[str]:
     if build.tool == "Metro":
         return [f"Metro bundles it into {build.origin(rel)}, with {whose}: there it does not parse, so the app "
                 "fails to start."]
-    kind = build.refused_in
-    return [f"{build.tool}'s {kind} build ({build.origin(rel)}) bundles it, with {whose}, which is refused in "
-            f"{kind} (\"{build.tla_refusal}\"): that build fails."]
+    return [f"{build.build_name} ({build.origin(rel)}) bundles it, with {whose}, and {build.refusal} "
+            f"(\"{build.tla_refusal}\"): that build fails."]
 
 
 def _es_test(analysis: "Analysis", mod) -> list[str]:

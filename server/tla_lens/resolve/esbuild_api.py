@@ -30,19 +30,21 @@ shows it.
 """
 from __future__ import annotations
 
+import json
 import os
 from typing import Callable, Optional
 
 from .bundler import _Reader, _text, _Unread
 from .computed import arguments_of
 from .scripts import node_script_files, tsx_script_files
+from .targets import target_words
 from .tsup import CjsBuild, read_once
 
 __all__ = ["script_builds"]
 
 _FUNCTIONS = ("build", "buildSync", "context")
 _READ_KEYS = frozenset({"entryPoints", "bundle", "platform", "format", "external", "packages", "absWorkingDir",
-                        "plugins"})
+                        "plugins", "target"})
 _NODE_EXTERNALS = "esbuild-node-externals"
 _SECTIONS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 
@@ -81,8 +83,11 @@ def _build(script: str, file: str, package_dir: str, opts: dict, unread: Optiona
     entries = tuple(os.path.relpath(os.path.normpath(os.path.join(cwd, e)), package_dir)
                     for e in opts.get("entryPoints", ()))
     external = tuple(("wildcard" if "*" in x else "name", x) for x in opts.get("external", ()))
+    target = target_words(opts.get("target") or "") or ()
+    shown = json.dumps(list(target) if len(target) > 1 else target[0]) if target else ""
     return CjsBuild(script, package_dir, entries, external, (), opts.get("packages") == "external",
-                    config=file, formats=(fmt,), tool="esbuild", bundle=opts.get("bundle") is True)
+                    config=file, formats=(fmt,), tool="esbuild", bundle=opts.get("bundle") is True,
+                    target=target, target_from=f"`target: {shown}` of {rel}" if target else "")
 
 
 class _Script(_Reader):
@@ -261,7 +266,7 @@ class _Script(_Reader):
                 key = _text(item, self.src)
                 value = item if key in self.env else self._unwrap(item)
                 if value is item and key not in self.env:
-                    if key in _READ_KEYS and key != "plugins":  # (plugins not written here: none modelled)
+                    if key in _READ_KEYS and key not in ("plugins", "target"):  # (plugins: none modelled here)
                         raise _Unread(f"`{key}` is not a value written in the file")
                     continue
             elif item.type == "pair":
@@ -272,6 +277,12 @@ class _Script(_Reader):
             else:
                 continue  # (methods: plugins' and others)
             if key not in _READ_KEYS:
+                continue
+            if key == "target":
+                try:  # (a target not written as strings: esbuild's default taken, the build read all the same)
+                    opts[key] = self._value(key, value)
+                except _Unread:
+                    opts.pop(key, None)
                 continue
             opts[key] = self._value(key, value)
 
@@ -338,14 +349,17 @@ class _Script(_Reader):
         if node is not None and node.type in ("identifier", "shorthand_property_identifier") and \
                 _text(node, self.src) in self.env:
             value = self.env[_text(node, self.src)]
-            if key in ("platform", "format", "packages", "absWorkingDir"):
+            if key in ("platform", "format", "packages", "absWorkingDir", "target"):
                 return value
             raise _Unread(f"`{key}` is a loop's string")
         if key == "bundle":
             if node is None or node.type not in ("true", "false"):
                 raise _Unread("`bundle` is not `true` or `false`")
             return node.type == "true"
-        if key in ("platform", "format", "packages"):
+        if key == "target" and node is not None and node.type == "array":
+            return ",".join(self.string_in(self._unwrap(x), self.env) for x in node.named_children
+                            if x.type != "comment")
+        if key in ("platform", "format", "packages", "target"):
             if node is None or node.type not in ("string", "template_string", "binary_expression",
                                                  "ternary_expression"):
                 raise _Unread(f"`{key}` is not a string")

@@ -20,6 +20,7 @@ import json
 import os
 from typing import Callable, Iterable, Optional
 
+from .targets import target_words
 from .tsup import CjsBuild
 
 __all__ = ["nx_builds", "workspace_builds", "EXECUTORS", "workspace_root"]
@@ -127,6 +128,8 @@ def _build(target: str, options: dict, root: str, project_root: str, path: str) 
     if options.get("bundle", True) is False:
         return unread("`bundle: false` (each file of the project compiled alone) is not modelled")
     entries = tuple(_tokens(e, project_root) for e in [main, *extra])
+    # (the executor's `target`, esnext by default, is esbuild's: over `esbuildOptions.target`)
+    env = options.get("target") if isinstance(options.get("target"), str) else None
     return CjsBuild(target, root, entries,
                     external=tuple(("wildcard" if "*" in n else "name", n) for n in [*more, *external]
                                    if n not in excluded),
@@ -134,4 +137,5 @@ def _build(target: str, options: dict, root: str, project_root: str, path: str) 
                     every_package=options.get("thirdParty") is not True,
                     config=path, formats=tuple("cjs" if f == "cjs" else "iife" if f == "iife" else "esm"
                                                for f in formats),
-                    tool="Nx")
+                    tool="Nx", target=target_words(env) or () if env else (),
+                    target_from=f"`\"target\": \"{env}\"` of the target's options" if env else "")

@@ -386,6 +386,16 @@ class Resolver:
             self._problem(Path(file), f"internal error reading tsconfig: {e!r}")
             return None
 
+    def nearest_tsconfig(self, folder: Path) -> Optional[TsConfig]:
+        """The first tsconfig.json at or above ``folder`` (what tsup reads, whatever its
+        `include` says), read with what it extends; None where there is none."""
+        try:
+            d = os.path.abspath(os.fspath(folder))
+            found = next((c for c in self._ts_candidates(d, None) if c.endswith("tsconfig.json")), None)
+            return self._ts_load(found) if found is not None else None
+        except Exception:  # pragma: no cover - defensive
+            return None
+
     def package_json_for(self, file: Path) -> Optional[tuple[Path, dict]]:
         """The nearest package.json at or above `file`'s directory (Node's package scope: the walk
         stops at a node_modules directory). Unparsable files count, as an empty object."""

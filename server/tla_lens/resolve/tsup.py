@@ -39,6 +39,7 @@ from typing import Callable, Optional
 from .bundler import _pattern
 from .computed import predicate_matches, tracking
 from .scripts import script_commands, program_words
+from .targets import missing_tla, target_words
 
 __all__ = ["CjsBuild", "package_cjs_builds", "CONFIG_NAMES"]
 
@@ -78,6 +79,13 @@ class CjsBuild:
     # (with ``bundle`` False) every file the entries reach, outside node_modules, is compiled
     # alone too: Babel compiling what Node loads (@babel/register, babel-node)
     reaches: bool = False
+    # esbuild's `target` (lower-case words: "es2020", "chrome88") and where it is set, for the
+    # messages ("`--target=es2020`"); () where esbuild's default (esnext) applies
+    target: tuple[str, ...] = ()
+    target_from: str = ""
+    # Angular's build of an app with Zone.js: esbuild compiles async/await down (`supported:
+    # {"async-await": false}`), and a top-level await has no such form
+    zone: bool = False
 
     def origin(self, rel: Callable[[Path], str]) -> str:
         """Where the build is declared, for the messages: "script `build` of package.json", or
@@ -86,6 +94,9 @@ class CjsBuild:
             return f"target `{self.script}` of {rel(Path(self.config))}"
         if self.tool == "Metro":
             return f"the React Native app of {rel(Path(self.package_dir) / 'package.json')}"
+        if self.tool == "Angular" and self.config is not None:
+            project, _, target = self.script.rpartition(":")
+            return f"target `{target}` of project `{project}` in {rel(Path(self.config))}"
         return f"script `{self.script}` of {rel(Path(self.package_dir) / 'package.json')}"
 
     @property
@@ -101,9 +112,20 @@ class CjsBuild:
 
     @property
     def refuses_tla(self) -> str:
-        """The output format in which the bundler refuses a top-level await ("cjs", "iife",
-        "umd", "amd"), or ""."""
+        """Why the bundler refuses a top-level await: "target" (esbuild's target environment
+        has none: :attr:`lacks_tla`; esbuild says so first), else the output format ("cjs",
+        "iife", "umd", "amd"), or ""."""
+        if self.lacks_tla:
+            return "target"
         return next((f for f in self.formats if f in ("cjs", "iife", "umd", "amd")), "")
+
+    @property
+    def lacks_tla(self) -> tuple[str, ...]:
+        """The targets of the build that have no top-level await (Zone.js's Angular build: every
+        one, written or not), or ()."""
+        if self.zone:
+            return self.target or ("zone",)
+        return missing_tla(self.target) if self.target else ()
 
     @property
     def refused_in(self) -> str:
@@ -111,8 +133,41 @@ class CjsBuild:
         return {"cjs": "CommonJS", "iife": "IIFE", "umd": "UMD", "amd": "AMD"}.get(self.refuses_tla, "")
 
     @property
+    def build_name(self) -> str:
+        """"tsup's CommonJS build" (by the format that refuses), "tsup's build" (by its target)."""
+        kind = self.refused_in
+        return f"{self.tool}'s {kind} build" if kind else f"{self.tool}'s build"
+
+    @property
+    def refusal(self) -> str:
+        """Who refuses a top-level await, and why: "esbuild refuses a top-level await in
+        CommonJS", "… for its target (`--target=es2020`)", Angular's with Zone.js."""
+        if self.zone:
+            return ("with Zone.js among its polyfills, Angular has esbuild compile async/await down to a form "
+                    "Zone.js can follow, which a top-level await has not, so esbuild refuses it")
+        refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup", "Rolldown": "Rolldown"}.get(self.tool, "esbuild")
+        if self.refuses_tla == "target":
+            return f"{refuser} refuses a top-level await for its target ({self.target_from})"
+        return f"{refuser} refuses a top-level await in {self.refused_in}"
+
+    @property
+    def refusal_fix(self) -> str:
+        """What makes the build take the await, where its target refuses it ("" for a format)."""
+        if self.zone:
+            return ("; move the await into an async function, or make the app zoneless (no \"zone.js\" in "
+                    "`polyfills`, `provideZonelessChangeDetection()`)")
+        if self.refuses_tla == "target":
+            return ("; move the await into an async function, or build for a target with top-level await (es2022, "
+                    "chrome89, firefox89, safari15, node14.8 or later)")
+        return ""
+
+    @property
     def tla_refusal(self) -> str:
-        """The bundler's words refusing a top-level await in :attr:`refuses_tla`'s format."""
+        """The bundler's words refusing a top-level await (in :attr:`refuses_tla`'s format)."""
+        if self.refuses_tla == "target":
+            shown = ", ".join(f'"{t}"' for t in sorted(self.target))  # (esbuild names them all, sorted)
+            return "Top-level await is not available in the configured target environment" + \
+                (f" ({shown})" if shown and not self.zone else "")
         if self.tool in ("Vite", "Rollup", "Rolldown"):
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
         return f"Top-level await is currently not supported with the \"{self.refuses_tla}\" output format"
@@ -215,6 +270,7 @@ class _Cli:
     external: Optional[list[str]] = None
     config: Optional[str] = None
     no_config: bool = False
+    target: Optional[str] = None
 
 
 def _parse(words: list[str]) -> _Cli:
@@ -243,6 +299,8 @@ def _parse(words: list[str]) -> _Cli:
             cli.config = value
         elif name == "--no-config":
             cli.no_config = True
+        elif name == "--target":
+            cli.target = value
         elif name.startswith("--entry.") and value:
             cli.named.append(value)
         i += 1
@@ -312,6 +370,8 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
                 if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                     raise _Unread(f"its `{key}` is not read")
                 out[key] = [("name", x) for x in v]
+        if data.get("target") is not None:
+            out["target"] = target_words(data["target"])  # (None: not read)
         if data.get("skipNodeModulesBundle") is True:
             out["skipNodeModulesBundle"] = True
         if data.get("bundle") is False:
@@ -341,7 +401,7 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
         key = reader._key(pair) if pair.type == "pair" else None
         if key is None:
             raise _Unread(f"`{_text(pair, reader.src)[:40]}` in its options is not read")
-        if key not in ("entry", "format", "external", "noExternal", "skipNodeModulesBundle", "bundle"):
+        if key not in ("entry", "format", "external", "noExternal", "skipNodeModulesBundle", "bundle", "target"):
             continue
         value = reader._unwrap(pair.child_by_field_name("value"))
         if key in ("skipNodeModulesBundle", "bundle"):
@@ -363,9 +423,12 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
             item = reader._unwrap(item)
             if item is not None and item.type == "string":
                 got.append(reader._string(item))
+            elif key == "target":
+                got = None  # (not read: no refusal said, and not the tsconfig's either)
+                break
             else:
                 raise _Unread(f"its `{key}` is not written as literals")
-        out[key] = got
+        out[key] = (target_words(got) if got is not None else None) if key == "target" else got
     return out
 
 
@@ -422,6 +485,7 @@ def _esbuild(script: str, words: list[str], package_dir: str) -> Optional[CjsBui
     fmt = None
     external: list[tuple[str, str]] = []
     every = False
+    target = ""
     for w in words[1:]:
         if not w.startswith("-"):
             entries.append(w.split("=", 1)[1] if "=" in w else w)  # (`out=src/in.ts`)
@@ -435,6 +499,8 @@ def _esbuild(script: str, words: list[str], package_dir: str) -> Optional[CjsBui
             fmt = value
         elif name == "--packages":
             every = value == "external"
+        elif name == "--target":
+            target = value
         elif w.startswith("--external:"):
             pattern = w[len("--external:"):]
             external.append(("wildcard" if "*" in pattern else "name", pattern))
@@ -445,7 +511,8 @@ def _esbuild(script: str, words: list[str], package_dir: str) -> Optional[CjsBui
         return CjsBuild(script, package_dir, tuple(entries), formats=("cjs",), tool="esbuild", bundle=False) \
             if fmt == "cjs" else None
     fmt = fmt or ("cjs" if platform == "node" else "iife")
-    return CjsBuild(script, package_dir, tuple(entries), tuple(external), (), every, None, None, (fmt,), "esbuild")
+    return CjsBuild(script, package_dir, tuple(entries), tuple(external), (), every, None, None, (fmt,), "esbuild",
+                    target=target_words(target) or (), target_from=f"`--target={target}`" if target else "")
 
 
 def _build(script: str, words: list[str], manifest: dict, package_dir: str,
@@ -474,5 +541,10 @@ def _build(script: str, words: list[str], manifest: dict, package_dir: str,
     every = os.path.basename(words[0]) == "tsup-node" or bool(opts.get("skipNodeModulesBundle"))
     if not entries and unread is None:
         unread = "no entry"
+    # (none set: tsup takes the tsconfig's, which the project fills in, else node16, which has
+    # top-level await)
+    target, target_from = (target_words(cli.target) or (), f"`--target {cli.target}`") if cli.target else \
+        (opts["target"] or (), f"`target` of {os.path.basename(conf_path or '')}") if "target" in opts else ((), "")
     return CjsBuild(script, package_dir, tuple(entries), tuple(external), tuple(opts.get("noExternal", [])),
-                    every, conf_path, unread, tuple(formats), bundle=opts.get("bundle", True))
+                    every, conf_path, unread, tuple(formats), bundle=opts.get("bundle", True),
+                    target=target, target_from=target_from)

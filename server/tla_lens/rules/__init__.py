@@ -415,11 +415,9 @@ class _Rules:
             return (f"; Metro bundles {what} into {build.origin(self.graph.rel)}, each module a function of its "
                     f"module system: a top-level await there does not parse (\"await is only valid in async "
                     f"functions and the top level bodies of modules\"), so the app fails to start")
-        kind = build.refused_in
-        refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup", "Rolldown": "Rolldown"}.get(build.tool, "esbuild")
         verb = "bundles" if build.bundle else "compiles"
-        return (f"; {build.tool}'s {kind} build ({build.origin(self.graph.rel)}) {verb} {what}, and "
-                f"{refuser} refuses a top-level await in {kind} (\"{build.tla_refusal}\"): that build fails")
+        return (f"; {build.build_name} ({build.origin(self.graph.rel)}) {verb} {what}, and {build.refusal} "
+                f"(\"{build.tla_refusal}\"): that build fails{build.refusal_fix}")
 
     def require_async(self, mod: Module, edge: Edge) -> None:
         target = edge.target
@@ -635,6 +633,9 @@ class _Rules:
                            "Promise, and every importer becomes async too")
         elif why.startswith("entry of the React Native app"):
             consequence = "Metro bundles that await into the app, where it does not parse: the app fails to start"
+        elif why.startswith("entry of the Angular app") and getattr(self.a.cjs_entries.get(path), "zone", False):
+            consequence = ("with Zone.js among the app's polyfills, esbuild refuses that await (\"Top-level await is "
+                           "not available in the configured target environment\"): `ng build` fails")
         else:
             root = rep.root_of(path)
             waited = "that await"

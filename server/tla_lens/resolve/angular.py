@@ -1,0 +1,114 @@
+"""Angular apps, which the Angular CLI builds with esbuild (read from angular.json, never run).
+
+Angular's application builder (`@angular/build:application`, and its older names
+`@angular-devkit/build-angular:application` and `:browser-esbuild`; Angular 21) bundles
+everything the app's entries reach — the project's modules and its packages', lazily loaded
+routes (`import()`) too — with esbuild. An app that has Zone.js (a `polyfills` entry that is
+`zone.js`, or any file path: Angular's own test, `isZonelessApp`) gets esbuild's `supported:
+{"async-await": false}`, so that async functions are compiled into generators Zone.js can
+follow; a top-level await has no such form, and esbuild refuses it: "Top-level await is not
+available in the configured target environment", and `ng build` fails (checked by building
+apps with `ng build`). A zoneless app (no Zone.js) keeps native async/await, and its bundles
+take a top-level await.
+
+The entries are the build target's `browser` (`main` for `browser-esbuild`; default: the
+project's `sourceRoot`/main.ts) and `server` (the server bundle is built the same way); paths
+are relative to the workspace (the folder of angular.json). The options of the target's
+`defaultConfiguration` apply over its own, as `ng build` runs it. `externalDependencies` are
+kept out of the bundles. webpack's builder (`@angular-devkit/build-angular:browser`) is listed
+unread.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Callable, Optional
+
+from .tsup import CjsBuild
+
+__all__ = ["angular_builds", "BUILDERS"]
+
+BUILDERS = {
+    "@angular/build:application": "browser",
+    "@angular-devkit/build-angular:application": "browser",
+    "@angular-devkit/build-angular:browser-esbuild": "main",
+}
+_WEBPACK = ("@angular-devkit/build-angular:browser", "@angular-devkit/build-angular:server")
+_FILE = re.compile(r"\.[mc]?[jt]s$")
+
+
+def zoneless(polyfills: list[str]) -> bool:
+    """Angular's test (`isZonelessApp`): no polyfill is `zone.js` or a file."""
+    return not any(p == "zone.js" or _FILE.search(p) for p in polyfills)
+
+
+def angular_builds(workspace: str, is_file: Callable[[str], bool],
+                   read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+    """The esbuild builds of the applications of the Angular workspace in ``workspace`` (its
+    angular.json), each with its entries; [] where there is no angular.json."""
+    path = os.path.join(workspace, "angular.json")
+    if not is_file(path):
+        return []
+    try:
+        data = json.loads(read(path) or "")
+    except ValueError:
+        return [CjsBuild("", workspace, (), config=path, unread="angular.json is not JSON", tool="Angular")]
+    projects = data.get("projects") if isinstance(data, dict) else None
+    if not isinstance(projects, dict):
+        return []
+    out: list[CjsBuild] = []
+    for name, project in projects.items():
+        if not isinstance(project, dict):
+            continue
+        targets = project.get("architect") or project.get("targets")
+        if not isinstance(targets, dict):
+            continue
+        for target_name, target in targets.items():
+            if not isinstance(target, dict) or not isinstance(target.get("builder"), str):
+                continue
+            build = _build(workspace, path, name, project, target_name, target)
+            if build is not None:
+                out.append(build)
+    return out
+
+
+def _build(workspace: str, path: str, name: str, project: dict, target_name: str, target: dict) -> Optional[CjsBuild]:
+    builder = target["builder"]
+    script = f"{name}:{target_name}"  # (as `ng run` names it)
+
+    def unread(why: str) -> CjsBuild:
+        return CjsBuild(script, workspace, (), config=path, unread=why, tool="Angular")
+
+    if builder in _WEBPACK:
+        return unread(f"its builder `{builder}` (webpack) is not modelled")
+    entry_option = BUILDERS.get(builder)
+    if entry_option is None:
+        return None
+    options: dict = dict(target.get("options") or {}) if isinstance(target.get("options"), dict) else {}
+    configurations = target.get("configurations")
+    chosen = target.get("defaultConfiguration")
+    if isinstance(configurations, dict) and isinstance(configurations.get(chosen), dict):
+        options.update(configurations[chosen])
+    polyfills = options.get("polyfills", [])
+    if isinstance(polyfills, str):
+        polyfills = [polyfills]
+    external = options.get("externalDependencies", [])
+    if not isinstance(polyfills, list) or not all(isinstance(p, str) for p in polyfills) or \
+            not isinstance(external, list) or not all(isinstance(x, str) for x in external):
+        return unread("its `polyfills` or `externalDependencies` is not a list of strings")
+    main = options.get(entry_option)
+    if main is None and entry_option == "browser" and options.get("entryPoints") is None:
+        source_root = project.get("sourceRoot")
+        if not isinstance(source_root, str):
+            root = project.get("root") if isinstance(project.get("root"), str) else ""
+            source_root = f"{root}/src" if root else "src"
+        main = f"{source_root}/main.ts"
+    if not isinstance(main, str) or not main:
+        return unread(f"its `{entry_option}` is not a file name")
+    entries = [main]
+    if isinstance(options.get("server"), str) and options["server"]:
+        entries.append(options["server"])
+    return CjsBuild(script, workspace, tuple(os.path.normpath(e).replace(os.sep, "/") for e in entries),
+                    external=tuple(("name", x) for x in external), config=path, formats=("esm",),
+                    tool="Angular", zone=not zoneless(polyfills))
