@@ -633,7 +633,9 @@ class _Rules:
                            "Promise, and every importer becomes async too")
         elif why.startswith("entry of the React Native app"):
             consequence = "Metro bundles that await into the app, where it does not parse: the app fails to start"
-        elif why.startswith("entry of the Angular app") and getattr(self.a.cjs_entries.get(path), "zone", False):
+        elif why.startswith("entry of the Angular app") and getattr(self.a.cjs_entries.get(path), "zone", False) \
+                and self.a.cjs_bundled.get(rep.root_of(path) or path) is self.a.cjs_entries.get(path):
+            # (the await is in the app's bundles, not in a package kept external)
             consequence = ("with Zone.js among the app's polyfills, esbuild refuses that await (\"Top-level await is "
                            "not available in the configured target environment\"): `ng build` fails")
         else:
