@@ -1,0 +1,61 @@
+"""Builds that refuse a top-level await, in the editor: Angular's with Zone.js (held to `ng build`
+in tests/resolve/test_angular.py) and tsup's for the tsconfig's target (held to tsup and esbuild
+in tests/resolve/test_build_targets.py); the file that decides edited on disk, the finding
+follows."""
+from __future__ import annotations
+
+import json
+
+from .conftest import wait_for
+
+ANGULAR = {"version": 1, "projects": {"web": {"projectType": "application", "root": "", "sourceRoot": "src",
+                                              "architect": {"build": {"builder": "@angular/build:application",
+                                                                      "options": {"browser": "src/main.ts",
+                                                                                  "polyfills": ["zone.js"]}}}}}}
+FILES = {
+    "package.json": '{"name": "web", "private": true, "scripts": {"build": "ng build"}}',
+    "angular.json": json.dumps(ANGULAR, indent=2),
+    "src/main.ts": 'import { settings } from "./settings";\nconsole.log(settings);\n',
+    "src/settings.ts": "export const settings = await Promise.resolve({ name: 'hi' });\n",
+}
+
+
+async def test_angular_json_edited(lsp):
+    s = await lsp(FILES)
+    s.open("src/settings.ts")
+    s.open("src/main.ts")
+    assert await wait_for(lambda: s.diagnostics("src/main.ts", "async-entry"))
+    (d,) = s.diagnostics("src/settings.ts", "top-level-await")
+    assert "Angular's build (target `build` of project `web` in angular.json) bundles this module, and with " \
+           "Zone.js among its polyfills" in d.message, d.message
+    (e,) = s.diagnostics("src/main.ts", "async-entry")
+    assert e.message.endswith("`ng build` fails"), e.message
+    # zoneless: the build takes the await; the entry still waits for it
+    zoneless = json.loads(FILES["angular.json"])
+    zoneless["projects"]["web"]["architect"]["build"]["options"]["polyfills"] = []
+    s.disk({"angular.json": json.dumps(zoneless)})
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/settings.ts", "top-level-await")
+                                   if "Angular" not in d.message])
+    (e,) = s.diagnostics("src/main.ts", "async-entry")
+    assert "everything that starts from it waits for that await" in e.message, e.message
+
+
+TSUP = {
+    "package.json": '{"name": "lib", "type": "module", "scripts": {"build": "tsup src/index.ts --format esm"}}',
+    "tsconfig.json": '{"compilerOptions": {"target": "ES2020", "strict": true}}',
+    "src/index.ts": 'import { config } from "./config.js";\nexport const port = config.port;\n',
+    "src/config.ts": "export const config = await Promise.resolve({ port: 1 });\n",
+}
+
+
+async def test_tsconfig_target_edited(lsp):
+    s = await lsp(TSUP)
+    s.open("src/config.ts")
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await")
+                                   if "that build fails" in d.message])
+    (d,) = s.diagnostics("src/config.ts", "top-level-await")
+    assert "tsup's build (script `build` of package.json) bundles this module, and esbuild refuses a top-level " \
+           "await for its target (`\"target\": \"ES2020\"` of tsconfig.json" in d.message, d.message
+    s.disk({"tsconfig.json": '{"compilerOptions": {"target": "ES2022", "strict": true}}'})
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await")
+                                   if "that build fails" not in d.message])
