@@ -21,6 +21,8 @@ engines: $(ENGINES_STAMP)
 
 $(ENGINES_STAMP): tests/engines/package.json tests/engines/package-lock.json
 	cd tests/engines && npm ci --no-audit --no-fund --loglevel=error
+	# (Vite 6 and 7, installed as vite6 and vite7, also name their command `vite`: it is Vite 8's)
+	ln -sf ../vite/bin/vite.js tests/engines/node_modules/.bin/vite
 	touch $@
 
 run: $(STAMP)

@@ -883,6 +883,10 @@ class Project:
         for build in sorted(every, key=lambda b: not b.is_cjs):
             if build.unread is not None:
                 continue  # (not modelled: `check --print-config` says why)
+            if build.app:
+                for f in self._app_entries(build):
+                    found.setdefault(f, build)
+                continue
             base = build.package_dir
             literal = [e for e in build.entries if not _GLOB_CHARS.intersection(e) and not e.startswith("!")]
             for e in literal:
@@ -894,6 +898,16 @@ class Project:
             for _, path in _test_files(globs, Path(base), self.modules):
                 found.setdefault(path, build)
         return found
+
+    def _app_entries(self, build: CjsBuild) -> list[Path]:
+        """The files a Vite app's build starts from: its configuration's build inputs (an HTML
+        page standing for its module scripts), else the module scripts of index.html."""
+        pkg_dir = Path(build.package_dir)
+        found, _ = self.resolver.bundler_entries(pkg_dir)
+        if found:
+            return [f for f, _ in found]
+        page = pkg_dir / "index.html"
+        return self.resolver.page_scripts(page, pkg_dir) if self.resolver.fs.is_file(str(page)) else []
 
     def _tsup_target(self, build: CjsBuild) -> CjsBuild:
         """A tsup build that sets no `target` takes its tsconfig's (the first tsconfig.json at

@@ -86,6 +86,9 @@ class CjsBuild:
     # Angular's build of an app with Zone.js: esbuild compiles async/await down (`supported:
     # {"async-await": false}`), and a top-level await has no such form
     zone: bool = False
+    # a Vite app's build (not its library mode): its entries are the module scripts of its pages,
+    # which the project fills in (the resolver reads the pages)
+    app: bool = False
 
     def origin(self, rel: Callable[[Path], str]) -> str:
         """Where the build is declared, for the messages: "script `build` of package.json", or
@@ -145,9 +148,9 @@ class CjsBuild:
         if self.zone:
             return ("with Zone.js among its polyfills, Angular has esbuild compile async/await down to a form "
                     "Zone.js can follow, which a top-level await has not, so esbuild refuses it")
+        if self.refuses_tla == "target":  # (Vite 7 and before: esbuild, as it transpiles the chunks)
+            return f"esbuild refuses a top-level await for its target ({self.target_from})"
         refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup", "Rolldown": "Rolldown"}.get(self.tool, "esbuild")
-        if self.refuses_tla == "target":
-            return f"{refuser} refuses a top-level await for its target ({self.target_from})"
         return f"{refuser} refuses a top-level await in {self.refused_in}"
 
     @property
@@ -156,6 +159,10 @@ class CjsBuild:
         if self.zone:
             return ("; move the await into an async function, or make the app zoneless (no \"zone.js\" in "
                     "`polyfills`, `provideZonelessChangeDetection()`)")
+        if self.refuses_tla == "target" and self.tool == "Vite":
+            return ("; move the await into an async function, or set `build.target` to one with top-level await "
+                    "(\"es2022\", \"esnext\", chrome89, firefox89, safari15 or later)" +
+                    (", or upgrade to Vite 7, whose default target has it" if "default" in self.target_from else ""))
         if self.refuses_tla == "target":
             return ("; move the await into an async function, or build for a target with top-level await (es2022, "
                     "chrome89, firefox89, safari15, node14.8 or later)")
@@ -166,8 +173,10 @@ class CjsBuild:
         """The bundler's words refusing a top-level await (in :attr:`refuses_tla`'s format)."""
         if self.refuses_tla == "target":
             shown = ", ".join(f'"{t}"' for t in sorted(self.target))  # (esbuild names them all, sorted)
+            # (Vite adds two features of its own to esbuild's `supported`: its "overrides")
+            overrides = " + 2 overrides" if self.tool == "Vite" else ""
             return "Top-level await is not available in the configured target environment" + \
-                (f" ({shown})" if shown and not self.zone else "")
+                (f" ({shown}{overrides})" if shown and not self.zone else "")
         if self.tool in ("Vite", "Rollup", "Rolldown"):
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
         return f"Top-level await is currently not supported with the \"{self.refuses_tla}\" output format"

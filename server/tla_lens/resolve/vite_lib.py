@@ -18,11 +18,15 @@ folder. Values are read as literals (:class:`bundler._Reader`); a configuration 
 """
 from __future__ import annotations
 
+import json
 import os
+import re
+from dataclasses import replace
 from typing import Callable, Optional
 
 from .bundler import VITE, _Reader, _Unread
 from .scripts import script_commands, program_words
+from .targets import missing_tla, target_words
 from .tsup import CjsBuild, read_once
 
 __all__ = ["vite_builds"]
@@ -32,21 +36,106 @@ _CONFIGS = tuple(n for n in VITE if n.startswith("vite."))
 
 def vite_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
                 read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
-    """The library builds the npm ``scripts`` make with `vite build`, every format."""
+    """The library builds the npm ``scripts`` make with `vite build`, every format; and the app
+    builds whose target has no top-level await (Vite 7 and before: see :func:`_app`)."""
     out: list[CjsBuild] = []
-    seen: set[str] = set()
+    seen: set[Optional[str]] = set()
+    major = -1
     for name, words in script_commands(scripts, "vite"):
         words = program_words(words, ("vite",))
-        if words is None or len(words) < 2 or words[1] != "build":
+        if words is None or len(words) < 2 or words[1] != "build" or "--ssr" in words or \
+                any(w.startswith("--ssr=") for w in words):
             continue
         config = _config_of(words, package_dir, is_file)
-        if config is None or config in seen:
+        if config in seen:
             continue
         seen.add(config)
-        build = _library(name, config, package_dir, read)
+        if major == -1:
+            major = _installed_major(package_dir, is_file, read)
+        build = _library(name, config, package_dir, read) if config is not None else None
+        if build is None:
+            build = _app(name, config, package_dir, read, major)
+        elif build.unread is None:
+            target, target_from = _target(config, read, major, package_dir)
+            build = replace(build, target=target, target_from=target_from)
         if build is not None:
             out.append(build)
     return out
+
+
+# Vite 6's default `build.target` ("modules": the browsers with native ES modules, dynamic
+# import and import.meta), which has no top-level await; Vite 7's ("baseline-widely-available")
+# has it, and Vite 8 (Rolldown) only warns where a target lacks it
+_MODULES = ("es2020", "edge88", "firefox78", "chrome87", "safari14")
+
+
+def _installed_major(package_dir: str, is_file: Callable[[str], bool],
+                     read: Callable[[str], Optional[str]]) -> Optional[int]:
+    """The major version of the Vite the package's `vite build` runs (node_modules/vite, from
+    its folder up), or None where none is installed."""
+    d = package_dir
+    while True:
+        path = os.path.join(d, "node_modules", "vite", "package.json")
+        if is_file(path):
+            try:
+                version = json.loads(read(path) or "").get("version")
+            except (ValueError, AttributeError):
+                return None
+            m = re.match(r"(\d+)\.", version) if isinstance(version, str) else None
+            return int(m.group(1)) if m else None
+        up = os.path.dirname(d)
+        if up == d:
+            return None
+        d = up
+
+
+def _target(config: Optional[str], read: Callable[[str], Optional[str]], major: Optional[int],
+            package_dir: str) -> tuple[tuple[str, ...], str]:
+    """(the build's esbuild target, where it is set) for Vite ``major`` (None: not installed,
+    taken as Vite 8); ((), "") where esbuild does not transpile the chunks (Vite 8, `false`)
+    or the target is not written as strings."""
+    if major is None or major >= 8:
+        return (), ""
+    text = read(config) if config is not None else None
+    written = read_once("vite-target", config, text, lambda: _read_target(config, text, read),
+                        lambda why: ()) if config is not None and text is not None else None
+    if written is None:
+        if major <= 6:
+            return _MODULES, f"Vite {major}'s default `build.target` (\"modules\")"
+        return (), ""
+    rel = os.path.relpath(config, package_dir) if config is not None else ""
+    words = _MODULES if written == ("modules",) and major <= 6 else written
+    shown = json.dumps(list(written) if len(written) > 1 else written[0]) if written else ""
+    return words, f"`build.target: {shown}` of {rel}" if words else ""
+
+
+def _read_target(config: str, text: str, read: Callable[[str], Optional[str]]) -> Optional[tuple[str, ...]]:
+    """`build.target` of the configuration as written (lower-case words); None where it is not
+    set, () where it is `false` or not written as strings."""
+    reader = _Reader(config, text, read)
+    for cfg in reader._configs():
+        node = reader._unwrap(reader._prop(reader._prop(cfg, "build"), "target"))
+        if node is None:
+            continue
+        if node.type == "string":
+            return target_words(reader._string(node)) or ()
+        if node.type == "array" and all(c.type == "string" for c in node.named_children if c.type != "comment"):
+            return target_words([reader._string(c) for c in node.named_children if c.type == "string"]) or ()
+        return ()
+    return None
+
+
+def _app(script: str, config: Optional[str], package_dir: str, read: Callable[[str], Optional[str]],
+         major: Optional[int]) -> Optional[CjsBuild]:
+    """Vite 7 and before transpile an app's chunks with esbuild for `build.target` (Vite 6's
+    default too): one whose target has no top-level await fails on any await it bundles (a
+    lazily loaded chunk's, a package's: checked with Vite 6 and 7). The build, where it does;
+    its entries are the module scripts of the app's pages (:attr:`CjsBuild.app`)."""
+    target, target_from = _target(config, read, major, package_dir)
+    if not missing_tla(target):
+        return None
+    return CjsBuild(script, package_dir, (), config=config, formats=("es",), tool="Vite", target=target,
+                    target_from=target_from, app=True)
 
 
 def _config_of(words: list[str], package_dir: str, is_file: Callable[[str], bool]) -> Optional[str]:

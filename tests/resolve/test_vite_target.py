@@ -1,0 +1,99 @@
+"""Vite app builds and their target: Vite 7 and before transpile the app's chunks with esbuild
+for `build.target`, so a target without top-level await (Vite 6's default "modules", or one
+written as es2020) fails `vite build` on any await it bundles — a lazily loaded chunk's, a
+package's; Vite 7's default has top-level await, and Vite 8 (Rolldown) only warns. The version
+is the installed Vite's. Held to `vite build` of Vite 6, 7 and 8 building each app."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+
+MAIN = ('import { x } from "./a.js";\nconsole.log(x);\n'
+        'document.body.onclick = async () => console.log((await import("./lazy.js")).y);\n')
+CASES = {
+    # (Vite, build.target (None: not set), where the await is, fails)
+    "vite6-default-lazy": ("vite6", None, "lazy", True),
+    "vite6-default-package": ("vite6", None, "package", True),
+    "vite6-es2022": ("vite6", "es2022", "lazy", False),
+    "vite7-default": ("vite7", None, "static", False),
+    "vite7-es2020": ("vite7", ["es2020", "chrome100"], "static", True),
+    "vite8-es2020": ("vite", "es2020", "static", False),
+}
+
+
+def _app(tmp_path: Path, engines: Path, case: str) -> Path:
+    vite, target, where, _ = CASES[case]
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    (root / "src").mkdir(parents=True)
+    (root / "package.json").write_text(json.dumps({"name": "app", "private": True, "type": "module",
+                                                   "scripts": {"build": "vite build"}}))
+    # (the Vite the project has installed: its version is what tla-lens reads)
+    (root / "node_modules/vite").mkdir(parents=True)
+    (root / "node_modules/vite/package.json").write_text((engines / vite / "package.json").read_text())
+    (root / "node_modules/slow-dep").mkdir()
+    (root / "node_modules/slow-dep/package.json").write_text('{"name": "slow-dep", "type": "module", '
+                                                             '"exports": "./i.js"}')
+    (root / "node_modules/slow-dep/i.js").write_text("export const z = await Promise.resolve(3);\n")
+    (root / "index.html").write_text('<!doctype html>\n<script type="module" src="/src/main.js"></script>\n')
+    main = MAIN if where != "package" else 'import { z } from "slow-dep";\n' + MAIN.replace("(x)", "(x, z)")
+    (root / "src/main.js").write_text(main)
+    (root / "src/a.js").write_text("export const x = await Promise.resolve(1);\n" if where == "static"
+                                   else "export const x = 1;\n")
+    (root / "src/lazy.js").write_text("export const y = await Promise.resolve(2);\n" if where == "lazy"
+                                      else "export const y = 2;\n")
+    if target is not None:
+        (root / "vite.config.js").write_text(f"export default {{ build: {{ target: {json.dumps(target)} }} }};\n")
+    return root
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_vite_app_build_for_a_target_without_top_level_await(case, node26, engines_node_modules, tmp_path):
+    vite, target, where, fails = CASES[case]
+    root = _app(tmp_path, engines_node_modules, case)
+    project = analyse(root, Config(), cache=False)
+    proc = subprocess.run([str(node26), str(engines_node_modules / vite / "bin/vite.js"), "build"], cwd=root,
+                          capture_output=True, text=True, timeout=300, env=dict(os.environ, NO_COLOR="1"))
+    out = proc.stdout + proc.stderr
+    assert (proc.returncode != 0) == fails, out
+    said = [f for f in project.findings if "that build fails" in f.message]
+    if not fails:
+        assert not said, [f.message for f in said]
+        return
+    (f,) = said
+    if where == "package":
+        assert f.code == "async-import" and f.path == root / "src/main.js", f.message
+        assert "Vite's build (script `build` of package.json) bundles `slow-dep` with its top-level await" \
+            in f.message, f.message
+    else:
+        assert f.code == "top-level-await" and f.path == root / "src" / ("a.js" if where == "static" else "lazy.js")
+        assert "Vite's build (script `build` of package.json) bundles this module, and esbuild refuses a " \
+               "top-level await for its target" in f.message, f.message
+    # esbuild's own words, its targets as Vite passes them
+    quoted = "Top-level await" + f.message.split('("Top-level await', 1)[1].split('"): that build fails')[0]
+    assert quoted in out, (quoted, out)
+    if target is None:
+        assert "(Vite 6's default `build.target` (\"modules\"))" in f.message
+        assert f.message.endswith("or upgrade to Vite 7, whose default target has it"), f.message
+
+
+@pytest.mark.parametrize("vite,fails", [("vite6", True), ("vite7", False)])
+def test_vite_library_build_takes_the_target_too(vite, fails, node26, engines_node_modules, tmp_path):
+    """Library mode (`build.lib`, ES modules only): Vite 6's default target refuses the await."""
+    root = _app(tmp_path, engines_node_modules, "vite6-default-lazy")
+    (root / "vite.config.js").write_text('export default { build: { lib: { entry: "src/a.js", formats: ["es"] } } };\n')
+    (root / "src/a.js").write_text("export const x = await Promise.resolve(1);\n")
+    (root / "node_modules/vite/package.json").write_text((engines_node_modules / vite / "package.json").read_text())
+    project = analyse(root, Config(), cache=False)
+    proc = subprocess.run([str(node26), str(engines_node_modules / vite / "bin/vite.js"), "build"], cwd=root,
+                          capture_output=True, text=True, timeout=300, env=dict(os.environ, NO_COLOR="1"))
+    assert (proc.returncode != 0) == fails, proc.stdout + proc.stderr
+    (f,) = [f for f in project.findings if f.code == "top-level-await" and f.path.name == "a.js"]
+    assert ("Vite's build (script `build` of package.json) bundles this module, and esbuild refuses a top-level "
+            "await for its target (Vite 6's default `build.target` (\"modules\"))" in f.message) == fails, f.message
