@@ -139,3 +139,35 @@ def test_webpack_builder_is_listed_unread(tmp_path):
         proc.stdout + proc.stderr
     project = analyse(root, Config(), cache=False)
     assert not [f for f in project.findings if "that build fails" in f.message]
+
+
+@pytest.mark.parametrize("case", ["zone-static", "zoneless"])
+def test_nx_runs_the_same_builder(case, node26, engines_node_modules, tmp_path):
+    """An Nx workspace whose project.json runs Angular's application builder (as Nx's Angular
+    generators write it): read from the target's options as from angular.json; held to `nx
+    build` running the builder."""
+    root = _workspace(tmp_path, engines_node_modules, case)
+    build = json.loads((root / "angular.json").read_text())["projects"]["web"]["architect"]["build"]
+    (root / "angular.json").unlink()
+    (root / "nx.json").write_text("{}")
+    (root / "project.json").write_text(json.dumps({
+        "name": "web", "sourceRoot": "src", "projectType": "application",
+        "targets": {"build": {"executor": build["builder"], "options": build["options"],
+                              "configurations": build["configurations"],
+                              "defaultConfiguration": build["defaultConfiguration"]}}}, indent=2))
+    for name in ("nx", "@nx"):
+        (root / "node_modules" / name).symlink_to(engines_node_modules / name)
+    project = analyse(root, Config(), cache=False)
+    env = dict(os.environ, PATH=f"{node26.parent}:{os.environ['PATH']}", NX_DAEMON="false", NX_NO_CLOUD="true",
+               NX_SKIP_NX_CACHE="true", NX_TUI="false", NG_CLI_ANALYTICS="false", NO_COLOR="1")
+    proc = subprocess.run([str(node26), str(engines_node_modules / "nx/dist/bin/nx.js"), "build", "web"], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=600)
+    out = proc.stdout + proc.stderr
+    fails = CASES[case][-1]
+    assert ("Top-level await is not available in the configured target environment" in out) == fails, out
+    assert (proc.returncode != 0) == fails, out
+    said = [f for f in project.findings if "that build fails" in f.message]
+    assert [f.path.name for f in said] == (["settings.ts"] if fails else []), [f.message for f in said]
+    if fails:
+        assert "Angular's build (target `build` of project `web` in project.json) bundles this module" \
+            in said[0].message, said[0].message

@@ -27,14 +27,18 @@ from typing import Callable, Optional
 
 from .tsup import CjsBuild
 
-__all__ = ["angular_builds", "BUILDERS"]
+__all__ = ["angular_builds", "application_build", "BUILDERS"]
 
 BUILDERS = {
     "@angular/build:application": "browser",
     "@angular-devkit/build-angular:application": "browser",
     "@angular-devkit/build-angular:browser-esbuild": "main",
+    # (Nx's executors that run the same builder, in a project.json)
+    "@nx/angular:application": "browser",
+    "@nx/angular:browser-esbuild": "main",
 }
-_WEBPACK = ("@angular-devkit/build-angular:browser", "@angular-devkit/build-angular:server")
+WEBPACK = ("@angular-devkit/build-angular:browser", "@angular-devkit/build-angular:server",
+            "@nx/angular:webpack-browser", "@nx/angular:webpack-server")
 _FILE = re.compile(r"\.[mc]?[jt]s$")
 
 
@@ -75,21 +79,32 @@ def angular_builds(workspace: str, is_file: Callable[[str], bool],
 
 def _build(workspace: str, path: str, name: str, project: dict, target_name: str, target: dict) -> Optional[CjsBuild]:
     builder = target["builder"]
-    script = f"{name}:{target_name}"  # (as `ng run` names it)
-
-    def unread(why: str) -> CjsBuild:
-        return CjsBuild(script, workspace, (), config=path, unread=why, tool="Angular")
-
-    if builder in _WEBPACK:
-        return unread(f"its builder `{builder}` (webpack) is not modelled")
-    entry_option = BUILDERS.get(builder)
-    if entry_option is None:
-        return None
     options: dict = dict(target.get("options") or {}) if isinstance(target.get("options"), dict) else {}
     configurations = target.get("configurations")
     chosen = target.get("defaultConfiguration")
     if isinstance(configurations, dict) and isinstance(configurations.get(chosen), dict):
         options.update(configurations[chosen])
+    source_root = project.get("sourceRoot")
+    if not isinstance(source_root, str):
+        root = project.get("root") if isinstance(project.get("root"), str) else ""
+        source_root = f"{root}/src" if root else "src"
+    return application_build(f"{name}:{target_name}", workspace, path, builder, options, source_root)
+
+
+def application_build(script: str, workspace: str, config: str, builder: str, options: dict,
+                      source_root: str) -> Optional[CjsBuild]:
+    """The build the application builder ``builder`` makes with ``options`` (merged as the
+    command that runs it merges them; paths relative to ``workspace``), named ``script``
+    ("project:target", as `ng run` names it); None for another builder, an unread build for
+    webpack's."""
+    def unread(why: str) -> CjsBuild:
+        return CjsBuild(script, workspace, (), config=config, unread=why, tool="Angular")
+
+    if builder in WEBPACK:
+        return unread(f"its builder `{builder}` (webpack) is not modelled")
+    entry_option = BUILDERS.get(builder)
+    if entry_option is None:
+        return None
     polyfills = options.get("polyfills", [])
     if isinstance(polyfills, str):
         polyfills = [polyfills]
@@ -99,10 +114,6 @@ def _build(workspace: str, path: str, name: str, project: dict, target_name: str
         return unread("its `polyfills` or `externalDependencies` is not a list of strings")
     main = options.get(entry_option)
     if main is None and entry_option == "browser" and options.get("entryPoints") is None:
-        source_root = project.get("sourceRoot")
-        if not isinstance(source_root, str):
-            root = project.get("root") if isinstance(project.get("root"), str) else ""
-            source_root = f"{root}/src" if root else "src"
         main = f"{source_root}/main.ts"
     if not isinstance(main, str) or not main:
         return unread(f"its `{entry_option}` is not a file name")
@@ -110,5 +121,5 @@ def _build(workspace: str, path: str, name: str, project: dict, target_name: str
     if isinstance(options.get("server"), str) and options["server"]:
         entries.append(options["server"])
     return CjsBuild(script, workspace, tuple(os.path.normpath(e).replace(os.sep, "/") for e in entries),
-                    external=tuple(("name", x) for x in external), config=path, formats=("esm",),
+                    external=tuple(("name", x) for x in external), config=config, formats=("esm",),
                     tool="Angular", zone=not zoneless(polyfills))

@@ -13,6 +13,10 @@ top-level await it bundles into CommonJS ("Top-level await is currently not supp
 apply over its own, as `nx build` runs it. A target with `esbuildConfig` (a JavaScript file)
 or `bundle: false` (each file of the project compiled alone) is not modelled (its build's
 `unread` says why).
+
+A target that runs Angular's application builder (`@angular/build:application`, or Nx's
+`@nx/angular:application`) gives the build :mod:`angular` reads from angular.json, with the
+target's options merged the same way.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import json
 import os
 from typing import Callable, Iterable, Optional
 
+from .angular import BUILDERS as ANGULAR, WEBPACK as ANGULAR_WEBPACK, application_build
 from .targets import target_words
 from .tsup import CjsBuild
 
@@ -78,7 +83,7 @@ def nx_builds(root: str, project_dir: str, is_file: Callable[[str], bool],
             continue
         by_name = defaults.get(name) if isinstance(defaults.get(name), dict) else {}
         executor = target.get("executor") or by_name.get("executor")
-        if executor not in EXECUTORS:
+        if executor not in EXECUTORS and executor not in ANGULAR and executor not in ANGULAR_WEBPACK:
             continue
         options: dict = {}
         for layer in (by_name if by_name.get("executor") in (None, executor) else {}, defaults.get(executor), target):
@@ -88,7 +93,18 @@ def nx_builds(root: str, project_dir: str, is_file: Callable[[str], bool],
         chosen = target.get("defaultConfiguration")
         if isinstance(configurations, dict) and isinstance(configurations.get(chosen), dict):
             options.update(configurations[chosen])
-        out.append(_build(name, options, root, project_root, path))
+        if executor in EXECUTORS:
+            out.append(_build(name, options, root, project_root, path))
+            continue
+        # Angular's application builder, run by Nx with the target's options (paths relative to
+        # the workspace root, as in angular.json)
+        source_root = data.get("sourceRoot") if isinstance(data.get("sourceRoot"), str) else f"{project_root}/src"
+        project = data.get("name") if isinstance(data.get("name"), str) else os.path.basename(project_dir)
+        build = application_build(f"{project}:{name}", root, path, executor,
+                                  {k: _tokens(v, project_root) if isinstance(v, str) else v for k, v in options.items()},
+                                  source_root)
+        if build is not None:
+            out.append(build)
     return out
 
 
