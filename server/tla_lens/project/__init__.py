@@ -48,7 +48,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 
 from ..config import Config
 from ..problems import Problem
-from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS, BundlerExternal
+from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS, WEBPACK as WEBPACK_CONFIGS, BundlerExternal
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
@@ -60,7 +60,7 @@ from ..resolve.metro import metro_app
 from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
-from ..resolve.targets import target_words
+from ..resolve.targets import installed_version, target_words
 from ..resolve import Resolution, Resolver
 from ..resolve.resolver import EXTERNAL, TscCjs, split_external
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
@@ -873,6 +873,7 @@ class Project:
             if app is not None:
                 every.append(app)
             every += angular_builds(str(pkg_dir), fs.is_file, fs.read_text)
+            every += self._webpack_build(pkg_dir)
             scripts = str(manifest[1].get("scripts"))
             if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "rolldown", "babel")):
                 continue
@@ -898,6 +899,20 @@ class Project:
             for _, path in _test_files(globs, Path(base), self.modules):
                 found.setdefault(path, build)
         return found
+
+    def _webpack_build(self, pkg_dir: Path) -> list[CjsBuild]:
+        """The build of the webpack configuration in ``pkg_dir`` where it refuses every top-level
+        await: webpack 5 before 5.83 (the installed one) without `experiments.topLevelAwait`
+        set to true (the experiment was off by default; checked with webpack 5.82)."""
+        cfg = self.resolver.bundler_config_in(pkg_dir)
+        if cfg is None or os.path.basename(cfg.path) not in WEBPACK_CONFIGS or cfg.tla_experiment is True:
+            return []
+        fs = self.resolver.fs
+        version = installed_version(str(pkg_dir), "webpack", fs.is_file, fs.read_text)
+        if version is None or not (5, 0, 0) <= version < (5, 83, 0):
+            return []
+        return [CjsBuild("", str(pkg_dir), (), config=cfg.path, formats=("esm",), tool="webpack", app=True,
+                         experiment_off=True)]
 
     def _app_entries(self, build: CjsBuild) -> list[Path]:
         """The files a Vite app's build starts from: its configuration's build inputs (an HTML

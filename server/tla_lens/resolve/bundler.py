@@ -114,6 +114,8 @@ class BundlerConfig:
     # webpack's `externals`, in the order webpack tries them: those written as requests (object
     # keys, strings) and the rules (regular expressions, webpack-node-externals)
     externals: tuple[Union[BundlerExternal, ExternalRule], ...] = ()
+    # webpack's experiments.topLevelAwait as written: True, False, None (not set, or not a literal)
+    tla_experiment: Optional[bool] = None
 
     def external(self, request: str, listdir: Optional[Callable[[str], Optional[Iterable[str]]]] = None,
                  read: Callable[[str], Optional[str]] = _read_text) -> Optional[BundlerExternal]:
@@ -340,7 +342,11 @@ def read_config(path: str, text: str, read: Callable[[str], Optional[str]] = _re
         externals = tuple(reader.externals())
     except Exception:  # pragma: no cover - defensive
         externals = ()
-    return BundlerConfig(path, aliases, tuple(entries), unread, modules, async_wasm, externals)
+    try:
+        tla = reader.tla_experiment()
+    except Exception:  # pragma: no cover - defensive
+        tla = None
+    return BundlerConfig(path, aliases, tuple(entries), unread, modules, async_wasm, externals, tla)
 
 
 class _Reader(Computed):
@@ -730,6 +736,24 @@ class _Reader(Computed):
                     return True
             return False
         return False
+
+    def tla_experiment(self) -> Optional[bool]:
+        """webpack's `experiments.topLevelAwait` in the first configuration that has
+        `experiments`: True or False where written as a literal; None where it is not set, or
+        not known (Vite's configuration: None)."""
+        if self.vite:
+            return None
+        for cfg in self._configs():
+            experiments = self._unwrap(self._prop(cfg, "experiments"))
+            if experiments is None:
+                continue
+            if experiments.type != "object":
+                return True  # (computed: not known to be off)
+            value = self._unwrap(self._prop(experiments, "topLevelAwait"))
+            if value is None:
+                return None
+            return value.type == "true" if value.type in ("true", "false") else True
+        return None
 
     def externals(self) -> list[BundlerExternal]:
         """webpack's `externals` of the first configuration that sets them, where they are

@@ -826,6 +826,15 @@ class Resolver:
                     out.append((r.path, label))
         return out, cfg.entries_unread
 
+    def bundler_config_in(self, folder: Path) -> Optional[bundler.BundlerConfig]:
+        """What the Vite or webpack configuration in ``folder`` (itself, not above) says, or None."""
+        conf = bundler.find_config(os.fspath(folder), is_file=self.fs.is_file)
+        if conf is None:
+            return None
+        if conf not in self._bundler_read:
+            self._bundler_read[conf] = self._read_bundler(conf)
+        return self._bundler_cfg.get(conf)
+
     def page_scripts(self, page: Path, root: Path) -> list[Path]:
         """The existing files an HTML page's module scripts name (`src="/…"` from ``root``, the
         folder the page is served from; any other from the page's folder), then the modules

@@ -8,10 +8,12 @@ written as esbuild takes it: `es2020`, `esnext`, `chrome89`, `node14.8`, `safari
 (lower-case; TypeScript's `ES2020` as tsup passes a tsconfig's on, lower-cased)."""
 from __future__ import annotations
 
+import json
+import os
 import re
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
-__all__ = ["missing_tla", "target_words"]
+__all__ = ["missing_tla", "target_words", "installed_version"]
 
 # engine -> the first version with top-level await (None: no version has it)
 _FIRST: dict[str, Optional[tuple[int, ...]]] = {
@@ -58,3 +60,24 @@ def missing_tla(targets: Iterable[str]) -> tuple[str, ...]:
         if have < first:
             out.append(t)
     return tuple(out)
+
+
+def installed_version(package_dir: str, name: str, is_file: Callable[[str], bool],
+                      read: Callable[[str], Optional[str]]) -> Optional[tuple[int, ...]]:
+    """The version (major, minor, patch) of the package ``name`` the build of ``package_dir``
+    runs (node_modules/NAME, from that folder up, as Node finds it), or None where none is
+    installed or its version cannot be read."""
+    d = package_dir
+    while True:
+        path = os.path.join(d, "node_modules", name, "package.json")
+        if is_file(path):
+            try:
+                version = json.loads(read(path) or "").get("version")
+            except (ValueError, AttributeError):
+                return None
+            m = re.match(r"(\d+)\.(\d+)\.(\d+)", version) if isinstance(version, str) else None
+            return tuple(int(g) for g in m.groups()) if m else None
+        up = os.path.dirname(d)
+        if up == d:
+            return None
+        d = up

@@ -89,6 +89,9 @@ class CjsBuild:
     # a Vite app's build (not its library mode): its entries are the module scripts of its pages,
     # which the project fills in (the resolver reads the pages)
     app: bool = False
+    # webpack before 5.83 with `experiments.topLevelAwait` not set to true: the experiment is off
+    # and webpack refuses a top-level await in any module it bundles
+    experiment_off: bool = False
 
     def origin(self, rel: Callable[[Path], str]) -> str:
         """Where the build is declared, for the messages: "script `build` of package.json", or
@@ -97,6 +100,8 @@ class CjsBuild:
             return f"target `{self.script}` of {rel(Path(self.config))}"
         if self.tool == "Metro":
             return f"the React Native app of {rel(Path(self.package_dir) / 'package.json')}"
+        if self.tool == "webpack" and self.config is not None:
+            return rel(Path(self.config))
         if self.tool == "Angular" and self.config is not None:
             project, _, target = self.script.rpartition(":")
             return f"target `{target}` of project `{project}` in {rel(Path(self.config))}"
@@ -120,6 +125,8 @@ class CjsBuild:
         "iife", "umd", "amd"), or ""."""
         if self.lacks_tla:
             return "target"
+        if self.experiment_off:
+            return "experiment"
         return next((f for f in self.formats if f in ("cjs", "iife", "umd", "amd")), "")
 
     @property
@@ -148,6 +155,9 @@ class CjsBuild:
         if self.zone:
             return ("with Zone.js among its polyfills, Angular has esbuild compile async/await down to a form "
                     "Zone.js can follow, which a top-level await has not, so esbuild refuses it")
+        if self.experiment_off:
+            return ("webpack before 5.83 parses a top-level await only with `experiments.topLevelAwait` on, which "
+                    "this configuration does not set")
         if self.refuses_tla == "target":  # (Vite 7 and before: esbuild, as it transpiles the chunks)
             return f"esbuild refuses a top-level await for its target ({self.target_from})"
         refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup", "Rolldown": "Rolldown"}.get(self.tool, "esbuild")
@@ -159,6 +169,9 @@ class CjsBuild:
         if self.zone:
             return ("; move the await into an async function, or make the app zoneless (no \"zone.js\" in "
                     "`polyfills`, `provideZonelessChangeDetection()`)")
+        if self.experiment_off:
+            return ("; set `experiments: { topLevelAwait: true }` in the configuration, or upgrade webpack to 5.83 "
+                    "or later (where it is on)")
         if self.refuses_tla == "target" and self.tool == "Vite":
             return ("; move the await into an async function, or set `build.target` to one with top-level await "
                     "(\"es2022\", \"esnext\", chrome89, firefox89, safari15 or later)" +
@@ -171,6 +184,8 @@ class CjsBuild:
     @property
     def tla_refusal(self) -> str:
         """The bundler's words refusing a top-level await (in :attr:`refuses_tla`'s format)."""
+        if self.refuses_tla == "experiment":  # (webpack's words, "enabled it" as it spells them)
+            return "The top-level-await experiment is not enabled (set experiments.topLevelAwait: true to enabled it)"
         if self.refuses_tla == "target":
             shown = ", ".join(f'"{t}"' for t in sorted(self.target))  # (esbuild names them all, sorted)
             # (Vite adds two features of its own to esbuild's `supported`: its "overrides")

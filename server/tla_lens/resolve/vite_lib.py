@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import replace
 from typing import Callable, Optional
 
 from .bundler import VITE, _Reader, _Unread
 from .scripts import script_commands, program_words
-from .targets import missing_tla, target_words
+from .targets import installed_version, missing_tla, target_words
 from .tsup import CjsBuild, read_once
 
 __all__ = ["vite_builds"]
@@ -71,22 +70,9 @@ _MODULES = ("es2020", "edge88", "firefox78", "chrome87", "safari14")
 
 def _installed_major(package_dir: str, is_file: Callable[[str], bool],
                      read: Callable[[str], Optional[str]]) -> Optional[int]:
-    """The major version of the Vite the package's `vite build` runs (node_modules/vite, from
-    its folder up), or None where none is installed."""
-    d = package_dir
-    while True:
-        path = os.path.join(d, "node_modules", "vite", "package.json")
-        if is_file(path):
-            try:
-                version = json.loads(read(path) or "").get("version")
-            except (ValueError, AttributeError):
-                return None
-            m = re.match(r"(\d+)\.", version) if isinstance(version, str) else None
-            return int(m.group(1)) if m else None
-        up = os.path.dirname(d)
-        if up == d:
-            return None
-        d = up
+    """The major version of the Vite the package's `vite build` runs, or None."""
+    version = installed_version(package_dir, "vite", is_file, read)
+    return version[0] if version is not None else None
 
 
 def _target(config: Optional[str], read: Callable[[str], Optional[str]], major: Optional[int],
