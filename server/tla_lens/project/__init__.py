@@ -668,11 +668,11 @@ class Project:
             rel = self.graph.rel(Path(build.package_dir) / "package.json")
             flag = "`format: \"cjs\"` without `bundle: true`" if build.tool == "esbuild" and build.config \
                 else "`--format=cjs` without `--bundle`" if build.tool == "esbuild" \
-                else f"with {build.how}" if build.tool == "Babel" else "`bundle: false`"
+                else f"with {build.how}" if build.tool in ("Babel", "swc") else "`bundle: false`"
             does = "runs it with Babel compiling what Node loads (@babel/register, babel-node) into CommonJS, " \
                 if build.reaches else "compiles it alone into CommonJS, "
             self.tsc_cjs[path] = TscCjs(f"{build.origin(self.graph.rel)} {does}"
-                                        f"{flag}", self.graph.rel(Path(build.config)) if build.config and build.tool == "Babel"
+                                        f"{flag}", self.graph.rel(Path(build.config)) if build.config and build.tool in ("Babel", "swc")
                                         else rel, "",
                                         build.keeps_import, build.tool, build.reaches)
             return "cjs"
@@ -875,7 +875,8 @@ class Project:
             every += angular_builds(str(pkg_dir), fs.is_file, fs.read_text)
             every += self._webpack_build(pkg_dir)
             scripts = str(manifest[1].get("scripts"))
-            if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "rolldown", "babel")):
+            if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "rolldown", "babel",
+                                              "swc")):
                 continue
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
         every += self._nx_builds(pkg_dirs)

@@ -475,6 +475,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     from .babel import babel_builds, babel_register_runs
     from .esbuild_api import script_builds
     from .rollup import rolldown_builds, rollup_builds
+    from .swc import swc_builds
     from .vite_lib import vite_builds
 
     scripts = manifest.get("scripts")
@@ -486,6 +487,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     out += rolldown_builds(scripts, package_dir, is_file, read)
     out += babel_builds(scripts, package_dir, is_file, read, manifest)
     out += babel_register_runs(scripts, package_dir, is_file, read, manifest)
+    out += swc_builds(scripts, package_dir, is_file, read)
     for name, words in script_commands(scripts, "tsup", "esbuild"):
         tsup = program_words(words, ("tsup", "tsup-node", "esbuild"))
         if tsup is None:

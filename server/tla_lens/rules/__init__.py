@@ -380,8 +380,9 @@ class _Rules:
         """A top-level await in a file a compiler turns into CommonJS (tsc, esbuild or tsup
         compiling each file alone, tsx): the compiler refuses it; Babel compiles it into an
         output Node cannot load (checked with tsc 5.9, esbuild 0.28, tsx 4.23 and Babel 7.29)."""
-        if how.tool == "Babel":
-            msg = (f"top-level await in a file Babel compiles into CommonJS ({how.why}): Babel leaves the await "
+        if how.tool in ("Babel", "swc"):
+            msg = (f"top-level await in a file {how.tool} compiles into CommonJS ({how.why}): {how.tool} leaves the "
+                   f"await "
                    f"in the CommonJS output, which Node cannot load (\"await is only valid in async functions and "
                    f"the top level bodies of modules\", or ERR_AMBIGUOUS_MODULE_SYNTAX in a package without a "
                    f"\"type\"); move it into an async function, or {_babel_esm(how)}")
@@ -436,6 +437,12 @@ class _Rules:
                    f", or {_babel_esm(tsc)}")
         elif tsc is not None and tsc.tool == "Babel":
             fix += f" (Babel keeps import() as it is here), or {_babel_esm(tsc)}"
+        elif tsc is not None and tsc.tool == "swc" and not tsc.keeps_import:
+            # (swc's CommonJS makes import() a require() too, unless `module.ignoreDynamic`)
+            fix = (f"keep import() as it is (`\"ignoreDynamic\": true` in the `module` of {tsc.config}) and load it "
+                   f"with `await import(\"{edge.specifier}\")`, or {_babel_esm(tsc)}")
+        elif tsc is not None and tsc.tool == "swc":
+            fix += f" (swc keeps import() as it is here), or {_babel_esm(tsc)}"
         elif tsc is not None and not tsc.keeps_import:
             # (`module: commonjs` compiles import() to require() too)
             fix = (f"set `module` to `node16` or `nodenext` in {tsc.config} (tsc keeps import() in CommonJS "
@@ -669,6 +676,8 @@ def _babel_esm(how) -> str:
     if getattr(how, "runs", False):
         return ("run it as an ES module (`\"type\": \"module\"` in package.json: Node's ES module loader does not "
                 "go through @babel/register, and finds imports by their full file names)")
+    if getattr(how, "tool", "") == "swc":
+        return "compile ES modules (no `module.type: \"commonjs\"`)"
     return "compile ES modules (`modules: false`)"
 
 
