@@ -1,5 +1,5 @@
 """The readers of npm scripts and build configurations (tsup, esbuild's command line and
-JavaScript API, Vite's library mode, Rollup, Jest) take any text without failing: a script or
+JavaScript API, Vite's library mode and target, Rollup, Jest, Babel, swc, Nx, Angular) take any text without failing: a script or
 configuration they cannot read is not modelled (or says why), never an exception."""
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 
 from hypothesis import given, settings, strategies as st
 
+from tla_lens.resolve.angular import angular_builds
 from tla_lens.resolve.jest import package_jest_runs
 from tla_lens.resolve.metro import metro_app
 from tla_lens.resolve.nx import nx_builds
@@ -21,7 +22,9 @@ WORDS = ["tsup", "tsup-node", "esbuild", "vite", "build", "rollup", "jest", "nod
          "node_modules/jest/bin/jest.js", "&&", ";", "|", "'", '"', "\\", "(", "{", "=", "--", "-", "babel",
          "--out-dir", "-x", ".ts,.tsx", "--ignore", "--no-babelrc", "--config-file", "babel.config.json", "src",
          "--roots", "--testPathIgnorePatterns", "NODE_ENV=production", "--env-name", "playwright", "test",
-         "--project", "chromium", "--no-deps", "/e2e/i", "e2e:12", "playwright.config.ts"]
+         "--project", "chromium", "--no-deps", "/e2e/i", "e2e:12", "playwright.config.ts", "swc", "-C",
+         "module.type=commonjs", "module.ignoreDynamic=true", "--no-swcrc", "--target=es2020", "--target",
+         "es2020,chrome90", "--ssr"]
 CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", ")", ",", ":", "...", "build",
                  "lib", "entry", "formats", "'es'", '"cjs"', "'umd'", "external", "/^x/", "/[/g", "rollupOptions",
                  "input", "output", "format", "plugins", "nodeResolve()", "import { build } from 'esbuild';",
@@ -40,10 +43,14 @@ CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", 
                  "{ command, mode }", "if (command === 'serve')", "return", "else", "?", "mode === 'x'",
                  '"targets"', '"executor"', '"@nx/esbuild:esbuild"', '"options"', '"main"', '"format"',
                  '["cjs"]', '"thirdParty"', '"targetDefaults"', '"configurations"', '"defaultConfiguration"',
-                 "function bundle(format)", "bundle('cjs')", "globalSetup", "setupFiles"]
+                 "function bundle(format)", "bundle('cjs')", "globalSetup", "setupFiles", "target", "'es2020'",
+                 "['chrome88', 'node14']", "experiments", "topLevelAwait", '"module"', '"type"', '"commonjs"',
+                 '"ignoreDynamic"', '"test"', '"projects"', '"architect"', '"builder"',
+                 '"@angular/build:application"', '"polyfills"', '["zone.js"]', '"browser"', '"version": "6.4.6"']
 FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
          "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json",
-         "playwright.config.ts", "project.json", "nx.json"]
+         "playwright.config.ts", "project.json", "nx.json", ".swcrc", "angular.json", "tsconfig.json",
+         "node_modules/vite/package.json"]
 
 
 _NX_KEYS = st.sampled_from(["targets", "build", "executor", "options", "main", "format", "thirdParty", "external",
@@ -91,3 +98,9 @@ def test_any_script_and_configuration(scripts, configs, tsup, jest, nx):
     for run in package_playwright_runs(manifest, folder, files.__contains__, files.get):
         assert run.unread is None or isinstance(run.unread, str)
         run.tests(folder + "/e2e/a.spec.ts")
+    for build in angular_builds(folder, files.__contains__, files.get):
+        assert build.unread is None or isinstance(build.unread, str)
+        assert isinstance(build.entries, tuple) and build.refuses_tla in ("", "target")
+    for b in builds:
+        assert b.refuses_tla in ("", "target", "cjs", "iife", "umd", "amd") and isinstance(b.tla_refusal, str)
+        assert isinstance(b.refusal, str) and isinstance(b.refusal_fix, str)

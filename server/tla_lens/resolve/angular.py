@@ -57,7 +57,8 @@ def angular_builds(workspace: str, is_file: Callable[[str], bool],
     try:
         data = json.loads(read(path) or "")
     except ValueError:
-        return [CjsBuild("", workspace, (), config=path, unread="angular.json is not JSON", tool="Angular")]
+        return [CjsBuild("", workspace, (), config=path, unread="angular.json is not JSON", tool="Angular",
+                         formats=("esm",))]
     projects = data.get("projects") if isinstance(data, dict) else None
     if not isinstance(projects, dict):
         return []
@@ -98,7 +99,7 @@ def application_build(script: str, workspace: str, config: str, builder: str, op
     ("project:target", as `ng run` names it); None for another builder, an unread build for
     webpack's."""
     def unread(why: str) -> CjsBuild:
-        return CjsBuild(script, workspace, (), config=config, unread=why, tool="Angular")
+        return CjsBuild(script, workspace, (), config=config, unread=why, tool="Angular", formats=("esm",))
 
     if builder in WEBPACK:
         return unread(f"its builder `{builder}` (webpack) is not modelled")
