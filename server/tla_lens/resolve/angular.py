@@ -20,11 +20,11 @@ unread.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Callable, Optional
 
+from ._jsonc import parse_json
 from .tsup import CjsBuild
 
 __all__ = ["angular_builds", "application_build", "BUILDERS"]
@@ -54,9 +54,8 @@ def angular_builds(workspace: str, is_file: Callable[[str], bool],
     path = os.path.join(workspace, "angular.json")
     if not is_file(path):
         return []
-    try:
-        data = json.loads(read(path) or "")
-    except ValueError:
+    data, _ = parse_json(read(path) or "", lenient=True)  # (the Angular CLI takes comments)
+    if data is None:
         return [CjsBuild("", workspace, (), config=path, unread="angular.json is not JSON", tool="Angular",
                          formats=("esm",))]
     projects = data.get("projects") if isinstance(data, dict) else None
