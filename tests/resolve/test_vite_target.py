@@ -97,3 +97,80 @@ def test_vite_library_build_takes_the_target_too(vite, fails, node26, engines_no
     (f,) = [f for f in project.findings if f.code == "top-level-await" and f.path.name == "a.js"]
     assert ("Vite's build (script `build` of package.json) bundles this module, and esbuild refuses a top-level "
             "await for its target (Vite 6's default `build.target` (\"modules\"))" in f.message) == fails, f.message
+
+
+DEV = {
+    # (Vite, vite.config.js (None: none), fails)
+    "vite6-default": ("vite6", None, True),
+    "vite6-build-target": ("vite6", 'export default { build: { target: "esnext" } };\n', True),
+    "vite6-optimizer-target": ("vite6", 'export default { optimizeDeps: { esbuildOptions: { target: "esnext" } } };\n',
+                               False),
+    "vite6-exclude": ("vite6", 'export default { optimizeDeps: { exclude: ["slow-dep"] } };\n', False),
+    "vite7-default": ("vite7", None, False),
+}
+
+
+def _dev_server_log(root: Path, node26: Path, vite: Path) -> str:
+    """Start the dev server, load the page's module (the packages are pre-bundled then), stop it:
+    what it printed."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = root / "dev.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([str(node26), str(vite / "bin/vite.js"), "--port", str(port), "--strictPort",
+                                 "--host", "127.0.0.1"], cwd=root, stdout=out, stderr=subprocess.STDOUT,
+                                env=dict(os.environ, NO_COLOR="1"))
+        try:
+            deadline = time.time() + 60
+            while "ready in" not in log.read_text() and time.time() < deadline:
+                time.sleep(0.1)
+            for path in ("/", "/src/main.js"):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
+                except OSError:
+                    pass
+            deadline = time.time() + 4
+            while time.time() < deadline and "Top-level await" not in log.read_text():
+                time.sleep(0.1)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return log.read_text()
+
+
+@pytest.mark.parametrize("case", list(DEV))
+def test_vite_dev_server_pre_bundles_packages_for_a_target(case, node26, engines_node_modules, tmp_path):
+    """Vite 6's dev server pre-bundles the app's packages with esbuild for its own target
+    ("modules" unless `optimizeDeps.esbuildOptions.target`; `build.target` does not count): a
+    package with a top-level await fails it, unless `optimizeDeps.exclude` names it."""
+    vite, config, fails = DEV[case]
+    root = _app(tmp_path, engines_node_modules, "vite6-default-package")
+    (root / "node_modules/vite/package.json").write_text((engines_node_modules / vite / "package.json").read_text())
+    data = json.loads((root / "package.json").read_text())
+    data["scripts"] = {"dev": "vite --open=false"}
+    (root / "package.json").write_text(json.dumps(data))
+    if config is not None:
+        (root / "vite.config.js").write_text(config)
+    project = analyse(root, Config(), cache=False)
+    out = _dev_server_log(root, node26, engines_node_modules / vite)
+    assert "ready in" in out, out
+    assert ("Top-level await is not available in the configured target environment" in out) == fails, out
+    said = [f for f in project.findings if "the dev server fails to pre-bundle it" in f.message]
+    if not fails:
+        assert not said, [f.message for f in said]
+        return
+    (f,) = said
+    assert f.code == "async-import" and f.path == root / "src/main.js"
+    assert "Vite's dev server (script `dev` of package.json) pre-bundles `slow-dep` with its top-level await, and " \
+           "esbuild refuses a top-level await for its target" in f.message, f.message
+    assert f.message.endswith("set `optimizeDeps.esbuildOptions.target` to one with top-level await (\"esnext\"), "
+                              "leave the package out of pre-bundling (`optimizeDeps.exclude`), or upgrade to Vite 7")
+    quoted = "Top-level await" + f.message.split('("Top-level await', 1)[1].split('"): the dev server')[0]
+    assert quoted in out, (quoted, out)
+    # the project's own modules are served as they are: no claim about them
+    assert not [g for g in project.findings if g.code == "top-level-await" and "dev server" in g.message]

@@ -882,7 +882,8 @@ class Project:
         every += self._nx_builds(pkg_dirs)
         every = [self._tsup_target(b) for b in every]
         self.build_scripts.update(Path(os.path.realpath(b.config)) for b in every if b.config is not None)
-        for build in sorted(every, key=lambda b: not b.is_cjs):
+        # (a CommonJS build first, where a file is the entry of several; Vite's dev server last)
+        for build in sorted(every, key=lambda b: (not b.is_cjs, b.packages_only)):
             if build.unread is not None:
                 continue  # (not modelled: `check --print-config` says why)
             if build.app:
@@ -1195,6 +1196,8 @@ class Project:
         reach = self._reach({p: b for p, b in self.cjs_entries.items() if b.bundle},
                             lambda e, build: build.keeps_external(e.specifier,
                                                                   str(e.target) if e.target is not None else None))
+        # (Vite's dev server pre-bundles the packages alone: the project's modules it serves as they are)
+        reach = {p: b for p, b in reach.items() if not b.packages_only or "node_modules" in p.parts}
         flipped = [p for p in reach.keys() | self.cjs_bundled.keys()
                    if p in self.modules and reach.get(p) != self.cjs_bundled.get(p)]
         flipped += [p for p in transpiled.keys() ^ self.cjs_transpiled.keys() if p in self.modules]

@@ -163,8 +163,8 @@ def _bundled(analysis: "Analysis", mod) -> list[str]:
     if build.tool == "Metro":
         return [f"Metro bundles it into {build.origin(rel)}, with {whose}: there it does not parse, so the app "
                 "fails to start."]
-    return [f"{build.build_name} ({build.origin(rel)}) bundles it, with {whose}, and {build.refusal} "
-            f"(\"{build.tla_refusal}\"): that build fails."]
+    return [f"{build.build_name} ({build.origin(rel)}) {build.verb} it, with {whose}, and {build.refusal} "
+            f"(\"{build.tla_refusal}\"): {build.outcome}."]
 
 
 def _es_test(analysis: "Analysis", mod) -> list[str]:

@@ -92,6 +92,8 @@ class CjsBuild:
     # webpack before 5.83 with `experiments.topLevelAwait` not set to true: the experiment is off
     # and webpack refuses a top-level await in any module it bundles
     experiment_off: bool = False
+    # Vite's dev server pre-bundling the app's packages: it refuses only the packages' awaits
+    packages_only: bool = False
 
     def origin(self, rel: Callable[[Path], str]) -> str:
         """Where the build is declared, for the messages: "script `build` of package.json", or
@@ -145,8 +147,21 @@ class CjsBuild:
     @property
     def build_name(self) -> str:
         """"tsup's CommonJS build" (by the format that refuses), "tsup's build" (by its target)."""
+        if self.packages_only:
+            return f"{self.tool}'s dev server"
         kind = self.refused_in
         return f"{self.tool}'s {kind} build" if kind else f"{self.tool}'s build"
+
+    @property
+    def outcome(self) -> str:
+        """What the refusal makes of the build: "that build fails"."""
+        return "the dev server fails to pre-bundle it, and the page does not load" if self.packages_only \
+            else "that build fails"
+
+    @property
+    def verb(self) -> str:
+        """"bundles", "compiles" (each file alone), "pre-bundles" (Vite's dev server)."""
+        return "pre-bundles" if self.packages_only else "bundles" if self.bundle else "compiles"
 
     @property
     def refusal(self) -> str:
@@ -172,6 +187,9 @@ class CjsBuild:
         if self.experiment_off:
             return ("; set `experiments: { topLevelAwait: true }` in the configuration, or upgrade webpack to 5.83 "
                     "or later (where it is on)")
+        if self.packages_only:
+            return ("; set `optimizeDeps.esbuildOptions.target` to one with top-level await (\"esnext\"), leave the "
+                    "package out of pre-bundling (`optimizeDeps.exclude`), or upgrade to Vite 7")
         if self.refuses_tla == "target" and self.tool == "Vite":
             return ("; move the await into an async function, or set `build.target` to one with top-level await "
                     "(\"es2022\", \"esnext\", chrome89, firefox89, safari15 or later)" +

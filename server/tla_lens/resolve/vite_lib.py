@@ -40,8 +40,21 @@ def vite_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
     out: list[CjsBuild] = []
     seen: set[Optional[str]] = set()
     major = -1
+    dev_seen: set[Optional[str]] = set()
     for name, words in script_commands(scripts, "vite"):
         words = program_words(words, ("vite",))
+        command = next((w for w in (words or [])[1:] if not w.startswith("-")), None)
+        if words is not None and command in (None, "dev", "serve"):
+            # the dev server: Vite 6 and before pre-bundle the app's packages for a target
+            config = _config_of(words, package_dir, is_file)
+            if config not in dev_seen:
+                dev_seen.add(config)
+                if major == -1:
+                    major = _installed_major(package_dir, is_file, read)
+                dev = _dev(name, config, package_dir, read, major)
+                if dev is not None:
+                    out.append(dev)
+            continue
         if words is None or len(words) < 2 or words[1] != "build" or "--ssr" in words or \
                 any(w.startswith("--ssr=") for w in words):
             continue
@@ -75,6 +88,60 @@ def _installed_major(package_dir: str, is_file: Callable[[str], bool],
     return version[0] if version is not None else None
 
 
+def _dev(script: str, config: Optional[str], package_dir: str, read: Callable[[str], Optional[str]],
+         major: Optional[int]) -> Optional[CjsBuild]:
+    """Vite 6 and before pre-bundle the packages an app imports with esbuild when the dev server
+    starts, for `optimizeDeps.esbuildOptions.target` (default "modules", whatever `build.target`
+    says): a package with a top-level await fails that (checked with Vite 6's dev server), unless
+    `optimizeDeps.exclude` names it. The dev server's "build" of the packages, where it refuses."""
+    if major is None or major > 6:
+        return None
+    text = read(config) if config is not None else None
+    written, exclude = read_once("vite-dev", config, text, lambda: _read_dev(config, text, read),
+                                 lambda why: ((), ())) if config is not None and text is not None else (None, ())
+    rel = os.path.relpath(config, package_dir) if config is not None else ""
+    if written is None:
+        target, target_from = _MODULES, f"Vite {major}'s dev server pre-bundles packages for the default target " \
+                                        f"(\"modules\"), not `build.target`"
+    else:
+        target = _MODULES if written == ("modules",) else written
+        shown = json.dumps(list(written) if len(written) > 1 else written[0]) if written else ""
+        target_from = f"`optimizeDeps.esbuildOptions.target: {shown}` of {rel}"
+    if not missing_tla(target):
+        return None
+    return CjsBuild(script, package_dir, (), external=tuple(("name", x) for x in exclude), config=config,
+                    formats=("es",), tool="Vite", target=target, target_from=target_from, app=True,
+                    packages_only=True)
+
+
+def _read_dev(config: str, text: str, read: Callable[[str], Optional[str]]) -> tuple:
+    """(`optimizeDeps.esbuildOptions.target` as written: None not set, () not read; the names
+    `optimizeDeps.exclude` lists as strings)."""
+    reader = _Reader(config, text, read)
+    for cfg in reader._configs():
+        deps = reader._unwrap(reader._prop(cfg, "optimizeDeps"))
+        if deps is None:
+            continue
+        node = reader._unwrap(reader._prop(reader._prop(deps, "esbuildOptions"), "target"))
+        excluded = reader._unwrap(reader._prop(deps, "exclude"))
+        names = tuple(reader._string(c) for c in excluded.named_children if c.type == "string") \
+            if excluded is not None and excluded.type == "array" else ()
+        return _target_words(reader, node), names
+    return None, ()
+
+
+def _target_words(reader, node) -> Optional[tuple[str, ...]]:
+    """A target option as written (lower-case words): None where not set, () where `false` or
+    not written as strings."""
+    if node is None:
+        return None
+    if node.type == "string":
+        return target_words(reader._string(node)) or ()
+    if node.type == "array" and all(c.type == "string" for c in node.named_children if c.type != "comment"):
+        return target_words([reader._string(c) for c in node.named_children if c.type == "string"]) or ()
+    return ()
+
+
 def _target(config: Optional[str], read: Callable[[str], Optional[str]], major: Optional[int],
             package_dir: str) -> tuple[tuple[str, ...], str]:
     """(the build's esbuild target, where it is set) for Vite ``major`` (None: not installed,
@@ -101,13 +168,8 @@ def _read_target(config: str, text: str, read: Callable[[str], Optional[str]]) -
     reader = _Reader(config, text, read)
     for cfg in reader._configs():
         node = reader._unwrap(reader._prop(reader._prop(cfg, "build"), "target"))
-        if node is None:
-            continue
-        if node.type == "string":
-            return target_words(reader._string(node)) or ()
-        if node.type == "array" and all(c.type == "string" for c in node.named_children if c.type != "comment"):
-            return target_words([reader._string(c) for c in node.named_children if c.type == "string"]) or ()
-        return ()
+        if node is not None:
+            return _target_words(reader, node)
     return None
 
 

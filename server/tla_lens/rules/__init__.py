@@ -416,9 +416,8 @@ class _Rules:
             return (f"; Metro bundles {what} into {build.origin(self.graph.rel)}, each module a function of its "
                     f"module system: a top-level await there does not parse (\"await is only valid in async "
                     f"functions and the top level bodies of modules\"), so the app fails to start")
-        verb = "bundles" if build.bundle else "compiles"
-        return (f"; {build.build_name} ({build.origin(self.graph.rel)}) {verb} {what}, and {build.refusal} "
-                f"(\"{build.tla_refusal}\"): that build fails{build.refusal_fix}")
+        return (f"; {build.build_name} ({build.origin(self.graph.rel)}) {build.verb} {what}, and {build.refusal} "
+                f"(\"{build.tla_refusal}\"): {build.outcome}{build.refusal_fix}")
 
     def require_async(self, mod: Module, edge: Edge) -> None:
         target = edge.target
