@@ -1,7 +1,7 @@
 """Builds that refuse a top-level await, in the editor: Angular's with Zone.js (held to `ng build`
-in tests/resolve/test_angular.py) and tsup's for the tsconfig's target (held to tsup and esbuild
-in tests/resolve/test_build_targets.py); the file that decides edited on disk, the finding
-follows."""
+in tests/resolve/test_angular.py), tsup's for the tsconfig's target (held to tsup and esbuild in
+tests/resolve/test_build_targets.py) and Vite 6's for its default target; the file that decides
+edited on disk, the finding follows."""
 from __future__ import annotations
 
 import json
@@ -58,4 +58,28 @@ async def test_tsconfig_target_edited(lsp):
            "await for its target (`\"target\": \"ES2020\"` of tsconfig.json" in d.message, d.message
     s.disk({"tsconfig.json": '{"compilerOptions": {"target": "ES2022", "strict": true}}'})
     assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await")
+                                   if "that build fails" not in d.message])
+
+
+VITE6 = {
+    "package.json": '{"name": "app", "private": true, "type": "module", "scripts": {"build": "vite build"}}',
+    "node_modules/vite/package.json": '{"name": "vite", "version": "6.4.6"}',
+    "index.html": '<!doctype html>\n<script type="module" src="/src/main.js"></script>\n',
+    "src/main.js": 'import { x } from "./a.js";\nconsole.log(x);\n',
+    "src/a.js": "export const x = await Promise.resolve(1);\n",
+}
+
+
+async def test_vite_config_target_edited(lsp):
+    """Vite 6's default target refuses the await (held to Vite 6 in
+    tests/resolve/test_vite_target.py); a vite.config.js written with `build.target: "es2022"`
+    takes it."""
+    s = await lsp(VITE6)
+    s.open("src/a.js")
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/a.js", "top-level-await")
+                                   if "that build fails" in d.message])
+    (d,) = s.diagnostics("src/a.js", "top-level-await")
+    assert "(Vite 6's default `build.target` (\"modules\"))" in d.message, d.message
+    s.disk({"vite.config.js": 'export default { build: { target: "es2022" } };\n'})
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/a.js", "top-level-await")
                                    if "that build fails" not in d.message])
