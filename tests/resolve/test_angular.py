@@ -119,6 +119,7 @@ def test_zone_js_apps_refuse_top_level_await(case, node26, engines_node_modules,
     if case != "zone-lazy":
         # the app's entry waits for it: an async entry, whose build fails
         (e,) = [f for f in said if f.code == "async-entry"]
+        assert e.severity == "error" and all(f.severity == "error" for f in said)
         assert e.path == root / "src/main.ts" and e.message.startswith(
             "this entry of the Angular app `web` (angular.json) is an async module"), e.message
     else:

@@ -85,8 +85,9 @@ def test_a_target_without_top_level_await_fails_the_build(case, node26, engines_
     (f,) = [f for f in project.findings if f.code == "top-level-await" and f.path == root / "src/config.ts"]
     if refused is None:
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "that build fails" not in f.message, f.message
+        assert "that build fails" not in f.message and f.severity == "information", f.message
         return
+    assert f.severity == "error"  # (the build fails on it)
     words = f"Top-level await is not available in the configured target environment ({refused})"
     assert proc.returncode != 0 and words in proc.stdout + proc.stderr, proc.stdout + proc.stderr
     tool = "esbuild" if case.startswith("esbuild") else "tsup"
@@ -109,5 +110,18 @@ def test_a_package_bundled_for_such_a_target(node26, engines_node_modules, tmp_p
     proc = _build(root, node26, engines_node_modules)
     assert proc.returncode != 0 and "(\"safari14\")" in proc.stderr, proc.stderr
     (f,) = [f for f in project.findings if f.path.name == "main.ts" and f.code == "async-import"]
+    assert f.severity == "error"
     assert "esbuild's build (script `build` of package.json) bundles `slow-dep` with its top-level await, and " \
            "esbuild refuses a top-level await for its target (`--target=safari14`)" in f.message, f.message
+
+
+@pytest.mark.parametrize("severity,expected", [("hint", "error"), ("warning", "error"), ("off", None)])
+def test_a_failing_build_is_an_error_unless_the_code_is_off(severity, expected, engines_node_modules, tmp_path):
+    """The await's finding says the build fails: an error whatever the severity set for
+    `top-level-await`, which `"off"` still silences (the build's failure is held to esbuild above)."""
+    from tla_lens.config import DEFAULT_SEVERITY
+
+    root = _workspace(tmp_path, engines_node_modules, CASES["esbuild-cli"][0], {})
+    project = analyse(root, Config(severity={**DEFAULT_SEVERITY, "top-level-await": severity}), cache=False)
+    got = [f.severity for f in project.findings if f.code == "top-level-await"]
+    assert got == ([expected] if expected else [])

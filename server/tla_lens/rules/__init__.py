@@ -198,10 +198,15 @@ class _Rules:
         return out
 
     def add(self, mod: Module, span: Span, code: str, message: str,
-            related: Optional[list[Related]] = None, target: Optional[Path] = None) -> None:
+            related: Optional[list[Related]] = None, target: Optional[Path] = None,
+            fails: bool = False) -> None:
+        """``fails``: the finding says a build, a compiler or a test run fails on it: an error
+        whatever the code's severity (unless the code is off)."""
         severity = self.config.severity_of(code)
         if severity == "off":
             return
+        if fails:
+            severity = "error"
         line = mod.lines.line_of(span.start)
         for sup in mod.facts.suppressions:
             if sup.line + 1 == line and (not sup.codes or code in sup.codes):
@@ -285,12 +290,13 @@ class _Rules:
             msg += (f" (Node runs this file by type stripping, from {node_run}, which keeps every "
                     f"import as written; TypeScript would drop this one, which uses no value of the module)")
         build = self.a.cjs_bundled.get(target) if self.a.cjs_bundled else None
-        if build is not None and build.refuses_tla and not self.graph.modules[target].workspace:
+        fails = build is not None and bool(build.refuses_tla) and not self.graph.modules[target].workspace
+        if fails:
             # (a package the build bundles, its top-level await with it: reported nowhere else)
             msg += self._build_fails(build, f"`{edge.specifier}` with its top-level await")
         related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` {verb} `{edge.specifier}`")]
         related += self.chain_related(target)
-        self.add(mod, edge.span, "async-import", msg, related, target)
+        self.add(mod, edge.span, "async-import", msg, related, target, fails=fails)
 
     def runner_import(self, mod: Module, edge: Edge, run, mocked: set, target: Path) -> bool:
         """A test file Jest runs imports an async module whose top-level await is the
@@ -389,7 +395,7 @@ class _Rules:
         else:
             msg = self._compiler_refusal(how)
         for site in mod.facts.tla:
-            self.add(mod, site.keyword, "top-level-await", msg)
+            self.add(mod, site.keyword, "top-level-await", msg, fails=True)
 
     @staticmethod
     def _compiler_refusal(how) -> str:
@@ -553,10 +559,12 @@ class _Rules:
             base += "; entry points affected: " + ", ".join(
                 f"`{display(p, mod.path)}`" for p in entries[:3]) + (" …" if len(entries) > 3 else "")
         build = self.a.cjs_bundled.get(mod.path) or self.a.cjs_transpiled.get(mod.path)
-        if build is not None and build.refuses_tla:
+        fails = build is not None and bool(build.refuses_tla)
+        if fails:
             base += self._build_fails(build, "this module")
         test = self.a.runner_reach().get(mod.path) if self.a.runner_tests else None
         if test is not None:
+            fails = True
             run = self.a.runner_tests[test]
             rel = self.graph.rel(Path(run.package_dir) / "package.json")
             whom = self.a.runner_role(mod.path) if test == mod.path else \
@@ -578,7 +586,7 @@ class _Rules:
         related = [Related(p, Span(0, 0), f"made async (distance {infected[p]})")
                    for p in (ws or names)[:10]]
         for site in mod.tla:
-            self.add(mod, site.keyword, "top-level-await", base, related)
+            self.add(mod, site.keyword, "top-level-await", base, related, fails=fails)
 
     def async_cycle(self, mod: Module, comp: list[Path]) -> None:
         members = set(comp)
@@ -633,15 +641,18 @@ class _Rules:
         path = mod.path
         if not rep.is_async(path):
             return
+        fails = False  # (the entry's app fails to build or start: an error)
         if why.startswith("public entry"):
             consequence = ("CommonJS consumers that `require()` this package get "
                            "ERR_REQUIRE_ASYNC_MODULE (Node ≥ 20.19 / 22.12), webpack hands them a "
                            "Promise, and every importer becomes async too")
         elif why.startswith("entry of the React Native app"):
             consequence = "Metro bundles that await into the app, where it does not parse: the app fails to start"
+            fails = True
         elif why.startswith("entry of the Angular app") and getattr(self.a.cjs_entries.get(path), "zone", False) \
                 and self.a.cjs_bundled.get(rep.root_of(path) or path) is self.a.cjs_entries.get(path):
             # (the await is in the app's bundles, not in a package kept external)
+            fails = True
             consequence = ("with Zone.js among the app's polyfills, esbuild refuses that await (\"Top-level await is "
                            "not available in the configured target environment\"): `ng build` fails")
         else:
@@ -656,7 +667,7 @@ class _Rules:
             site = mod.tla[0]
             msg = (f"this {why} is an async module: it has a top-level await at line "
                    f"{_tla_line(mod)}; {consequence}")
-            self.add(mod, site.keyword, "async-entry", msg)
+            self.add(mod, site.keyword, "async-entry", msg, fails=fails)
             return
         edge = rep.via.get(path)
         if edge is None:
@@ -666,7 +677,7 @@ class _Rules:
             msg = f"this {why} is an async module: `{edge.specifier}` {cause[3:]}; {consequence}"
         else:
             msg = f"this {why} is an async module {cause}, through `{edge.specifier}`; {consequence}"
-        self.add(mod, edge.span, "async-entry", msg, self.chain_related(path), edge.target)
+        self.add(mod, edge.span, "async-entry", msg, self.chain_related(path), edge.target, fails=fails)
 
 
 def _babel_esm(how) -> str:
