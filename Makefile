@@ -22,7 +22,7 @@ engines: $(ENGINES_STAMP)
 # (Vite 6 and 7, installed as vite6 and vite7, also name their command `vite`: it is Vite 8's;
 # webpack 5.82, installed as webpack582, names `webpack`: it is the current webpack's)
 $(ENGINES_STAMP): tests/engines/package.json tests/engines/package-lock.json
-	cd tests/engines && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/engines && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	ln -sf ../vite/bin/vite.js tests/engines/node_modules/.bin/vite
 	ln -sf ../webpack/bin/webpack.js tests/engines/node_modules/.bin/webpack
 	touch $@

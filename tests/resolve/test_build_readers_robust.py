@@ -24,7 +24,7 @@ WORDS = ["tsup", "tsup-node", "esbuild", "vite", "build", "rollup", "jest", "nod
          "--roots", "--testPathIgnorePatterns", "NODE_ENV=production", "--env-name", "playwright", "test",
          "--project", "chromium", "--no-deps", "/e2e/i", "e2e:12", "playwright.config.ts", "swc", "-C",
          "module.type=commonjs", "module.ignoreDynamic=true", "--no-swcrc", "--target=es2020", "--target",
-         "es2020,chrome90", "--ssr"]
+         "es2020,chrome90", "--ssr", "electron-vite", "dev", "preview"]
 CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", ")", ",", ":", "...", "build",
                  "lib", "entry", "formats", "'es'", '"cjs"', "'umd'", "external", "/^x/", "/[/g", "rollupOptions",
                  "input", "output", "format", "plugins", "nodeResolve()", "import { build } from 'esbuild';",
@@ -46,11 +46,12 @@ CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", 
                  "function bundle(format)", "bundle('cjs')", "globalSetup", "setupFiles", "target", "'es2020'",
                  "['chrome88', 'node14']", "experiments", "topLevelAwait", '"module"', '"type"', '"commonjs"',
                  '"ignoreDynamic"', '"test"', '"projects"', '"architect"', '"builder"',
-                 '"@angular/build:application"', '"polyfills"', '["zone.js"]', '"browser"', '"version": "6.4.6"']
+                 '"@angular/build:application"', '"polyfills"', '["zone.js"]', '"browser"', '"version": "6.4.6"',
+                 "main:", "preload:", "renderer:", "externalizeDeps", "rolldownOptions"]
 FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
          "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json",
          "playwright.config.ts", "project.json", "nx.json", ".swcrc", "angular.json", "tsconfig.json",
-         "node_modules/vite/package.json"]
+         "node_modules/vite/package.json", "electron.vite.config.mjs"]
 
 
 _NX_KEYS = st.sampled_from(["targets", "build", "executor", "options", "main", "format", "thirdParty", "external",

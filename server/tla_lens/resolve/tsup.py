@@ -104,6 +104,10 @@ class CjsBuild:
             return f"the React Native app of {rel(Path(self.package_dir) / 'package.json')}"
         if self.tool == "webpack" and self.config is not None:
             return rel(Path(self.config))
+        if self.tool == "electron-vite":
+            script, _, scope = self.script.rpartition(":")
+            what = "main process" if scope == "main" else "preload scripts"
+            return f"its {what}, script `{script}` of {rel(Path(self.package_dir) / 'package.json')}"
         if self.tool == "Angular" and self.config is not None:
             project, _, target = self.script.rpartition(":")
             return f"target `{target}` of project `{project}` in {rel(Path(self.config))}"
@@ -175,7 +179,8 @@ class CjsBuild:
                     "this configuration does not set")
         if self.refuses_tla == "target":  # (Vite 7 and before: esbuild, as it transpiles the chunks)
             return f"esbuild refuses a top-level await for its target ({self.target_from})"
-        refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup", "Rolldown": "Rolldown"}.get(self.tool, "esbuild")
+        refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup", "Rolldown": "Rolldown",
+                   "electron-vite": "Vite (Rolldown)"}.get(self.tool, "esbuild")
         return f"{refuser} refuses a top-level await in {self.refused_in}"
 
     @property
@@ -210,12 +215,14 @@ class CjsBuild:
             overrides = " + 2 overrides" if self.tool == "Vite" else ""
             return "Top-level await is not available in the configured target environment" + \
                 (f" ({shown}{overrides})" if shown and not self.zone else "")
-        if self.tool in ("Vite", "Rollup", "Rolldown"):
+        if self.tool in ("Vite", "Rollup", "Rolldown", "electron-vite"):
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
         return f"Top-level await is currently not supported with the \"{self.refuses_tla}\" output format"
 
     @property
     def esm_flag(self) -> str:
+        if self.tool == "electron-vite":
+            return '`"type": "module"` in package.json'
         if self.tool == "Vite":
             return '`build.lib.formats: ["es"]`'
         if self.tool in ("Rollup", "Rolldown"):
@@ -493,6 +500,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     from .babel import babel_builds, babel_register_runs
     from .esbuild_api import script_builds
     from .rollup import rolldown_builds, rollup_builds
+    from .electron_vite import electron_vite_builds
     from .swc import swc_builds
     from .vite_lib import vite_builds
 
@@ -506,6 +514,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     out += babel_builds(scripts, package_dir, is_file, read, manifest)
     out += babel_register_runs(scripts, package_dir, is_file, read, manifest)
     out += swc_builds(scripts, package_dir, is_file, read)
+    out += electron_vite_builds(scripts, manifest, package_dir, is_file, read)
     for name, words in script_commands(scripts, "tsup", "esbuild"):
         tsup = program_words(words, ("tsup", "tsup-node", "esbuild"))
         if tsup is None:
