@@ -125,3 +125,15 @@ def test_a_failing_build_is_an_error_unless_the_code_is_off(severity, expected, 
     project = analyse(root, Config(severity={**DEFAULT_SEVERITY, "top-level-await": severity}), cache=False)
     got = [f.severity for f in project.findings if f.code == "top-level-await"]
     assert got == ([expected] if expected else [])
+
+
+def test_tsup_before_7_2_does_not_take_the_tsconfig_target(engines_node_modules, tmp_path):
+    """tsup took the tsconfig's `target` from 7.2 on (7.0 and 7.1 defaulted to node16, 6 to
+    node14; checked in their published code): an older tsup installed keeps its default."""
+    root = _workspace(tmp_path, engines_node_modules, CASES["tsup-tsconfig"][0], CASES["tsup-tsconfig"][1])
+    (root / "node_modules/tsup").mkdir()
+    for version, refused in (("7.1.0", False), ("7.2.0", True), ("9.0.0", True)):
+        (root / "node_modules/tsup/package.json").write_text(json.dumps({"name": "tsup", "version": version}))
+        project = analyse(root, Config(), cache=False)
+        (f,) = [f for f in project.findings if f.code == "top-level-await"]
+        assert ("that build fails" in f.message) == refused, (version, f.message)

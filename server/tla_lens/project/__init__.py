@@ -928,8 +928,13 @@ class Project:
 
     def _tsup_target(self, build: CjsBuild) -> CjsBuild:
         """A tsup build that sets no `target` takes its tsconfig's (the first tsconfig.json at
-        or above the package, lower-cased; tsup 9), whose file then counts as its configuration."""
+        or above the package, lower-cased; tsup 7.2 and later, the installed one: before, node16
+        or node14), whose file then counts as its configuration."""
         if build.tool != "tsup" or build.target or build.target_from or build.unread is not None:
+            return build
+        fs = self.resolver.fs
+        version = installed_version(build.package_dir, "tsup", fs.is_file, fs.read_text)
+        if version is not None and version < (7, 2, 0):
             return build
         ts = self.resolver.nearest_tsconfig(Path(build.package_dir))
         target = ts.compiler_options.get("target") if ts is not None else None
