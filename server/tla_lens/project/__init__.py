@@ -48,7 +48,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 
 from ..config import Config
 from ..problems import Problem
-from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS, WEBPACK as WEBPACK_CONFIGS, BundlerExternal
+from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS, BundlerExternal
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
@@ -907,8 +907,8 @@ class Project:
         await: webpack 5 before 5.83 (the installed one) without `experiments.topLevelAwait`
         set to true (the experiment was off by default; checked with webpack 5.82)."""
         cfg = self.resolver.bundler_config_in(pkg_dir)
-        if cfg is None or os.path.basename(cfg.path) not in WEBPACK_CONFIGS or cfg.tla_experiment is True:
-            return []
+        if cfg is None or not os.path.basename(cfg.path).startswith("webpack.config.") or cfg.tla_experiment is True:
+            return []  # (Rspack's configuration has a name of its own: not webpack's experiment)
         fs = self.resolver.fs
         version = installed_version(str(pkg_dir), "webpack", fs.is_file, fs.read_text)
         if version is None or not (5, 0, 0) <= version < (5, 83, 0):
