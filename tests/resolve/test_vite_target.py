@@ -174,3 +174,18 @@ def test_vite_dev_server_pre_bundles_packages_for_a_target(case, node26, engines
     assert quoted in out, (quoted, out)
     # the project's own modules are served as they are: no claim about them
     assert not [g for g in project.findings if g.code == "top-level-await" and "dev server" in g.message]
+
+
+@pytest.mark.parametrize("vite,bundler", [("vite7", "Rollup"), ("vite", "Rolldown")])
+def test_vite_library_in_commonjs_names_its_bundler(vite, bundler, node26, engines_node_modules, tmp_path):
+    """A CommonJS library build refuses the await: Vite 7 with Rollup, Vite 8 with Rolldown."""
+    root = _app(tmp_path, engines_node_modules, "vite7-default")
+    (root / "vite.config.js").write_text('export default { build: { lib: { entry: "src/a.js", formats: ["cjs"] } } };\n')
+    (root / "node_modules/vite/package.json").write_text((engines_node_modules / vite / "package.json").read_text())
+    project = analyse(root, Config(), cache=False)
+    proc = subprocess.run([str(node26), str(engines_node_modules / vite / "bin/vite.js"), "build"], cwd=root,
+                          capture_output=True, text=True, timeout=300, env=dict(os.environ, NO_COLOR="1"))
+    assert proc.returncode != 0 and 'Module format "cjs" does not support top-level await' in proc.stdout + proc.stderr
+    (f,) = [f for f in project.findings if f.code == "top-level-await" and f.path.name == "a.js"]
+    assert f"Vite ({bundler}) refuses a top-level await in CommonJS (\"Module format \"cjs\" does not support " \
+           "top-level await\"): that build fails" in f.message, f.message

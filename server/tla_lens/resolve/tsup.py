@@ -179,7 +179,8 @@ class CjsBuild:
                     "this configuration does not set")
         if self.refuses_tla == "target":  # (Vite 7 and before: esbuild, as it transpiles the chunks)
             return f"esbuild refuses a top-level await for its target ({self.target_from})"
-        refuser = {"Vite": "Vite (Rolldown)", "Rollup": "Rollup", "Rolldown": "Rolldown",
+        # (Vite 8 bundles with Rolldown; Vite 7 and before, whose builds say so in `how`, with Rollup)
+        refuser = {"Vite": f"Vite ({self.how or 'Rolldown'})", "Rollup": "Rollup", "Rolldown": "Rolldown",
                    "electron-vite": "Vite (Rolldown)"}.get(self.tool, "esbuild")
         return f"{refuser} refuses a top-level await in {self.refused_in}"
 

@@ -69,7 +69,8 @@ def vite_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
             build = _app(name, config, package_dir, read, major)
         elif build.unread is None:
             target, target_from = _target(config, read, major, package_dir)
-            build = replace(build, target=target, target_from=target_from)
+            build = replace(build, target=target, target_from=target_from,
+                            how="Rollup" if major is not None and major <= 7 else "")
         if build is not None:
             out.append(build)
     return out
