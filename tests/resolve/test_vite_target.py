@@ -174,6 +174,10 @@ def test_vite_dev_server_pre_bundles_packages_for_a_target(case, node26, engines
     assert quoted in out, (quoted, out)
     # the project's own modules are served as they are: no claim about them
     assert not [g for g in project.findings if g.code == "top-level-await" and "dev server" in g.message]
+    from tla_lens.report.explain import explain
+
+    assert "Vite's dev server (script `dev` of package.json) pre-bundles node_modules/slow-dep/i.js, with its " \
+           "top-level await" in explain(project, root / "src/main.js")
 
 
 @pytest.mark.parametrize("vite,bundler", [("vite7", "Rollup"), ("vite", "Rolldown")])

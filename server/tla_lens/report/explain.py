@@ -153,9 +153,16 @@ def _bundled(analysis: "Analysis", mod) -> list[str]:
     """Where a build that refuses a top-level await bundles ``mod`` with the await it waits
     for: that the build fails (for Metro, that the app fails to start)."""
     build = analysis.cjs_bundled.get(mod.path) if analysis.cjs_bundled else None
+    root = mod.chain[-1] if mod.chain else mod.path
+    if build is None and mod.is_async and analysis.cjs_bundled:
+        # (Vite's dev server pre-bundles the package with the await, not the project's module)
+        dev = analysis.cjs_bundled.get(root)
+        if dev is not None and dev.packages_only and dev.refuses_tla:
+            rel = analysis.graph.rel
+            return [f"{dev.build_name} ({dev.origin(rel)}) {dev.verb} {rel(root)}, with its top-level await, and "
+                    f"{dev.refusal} (\"{dev.tla_refusal}\"): {dev.outcome}."]
     if build is None or not mod.is_async or not build.refuses_tla:
         return []
-    root = mod.chain[-1] if mod.chain else mod.path
     if analysis.cjs_bundled.get(root) is not build:
         return []
     rel = analysis.graph.rel
