@@ -19,7 +19,7 @@ from tla_lens.config import Config
 from tla_lens.project import analyse
 
 from .test_rollup_cjs import SOURCES as ROLLUP_SOURCES
-from .test_tsup_cjs import PACKAGES
+from .test_tsup_cjs import PACKAGES, errors_where_it_throws
 from .test_vite_lib import _build as _compile
 
 # (the project's modules, as Rollup's tests have them, and a test file `--ignore` leaves out)
@@ -81,12 +81,7 @@ def test_babel_commonjs_outputs_as_node_runs_them(case, node26, engines_node_mod
         run = subprocess.run([str(node26), str(out)], cwd=root, capture_output=True, text=True, timeout=60)
         runs[out.stem] = run.stdout + run.stderr
     assert set(runs) == set(SOURCES) - {"own.test"}
-    throws = {name for name, out in runs.items() if "ERR_REQUIRE_ASYNC_MODULE" in out}
-    assert throws == expected, runs
-    errors = {f.path.stem for f in project.findings if f.code == "require-async"}
-    closure = {"via": {"via", "helper"}}
-    for name in runs:
-        assert bool(errors & closure.get(name, {name})) is (name in throws), (name, runs[name], errors)
+    errors = errors_where_it_throws(project, runs, expected)
     assert "own.test" not in errors  # (not compiled: --ignore)
     (f,) = [f for f in project.findings if f.path.stem == "index" and f.code == "require-async"]
     assert f.message.startswith("Babel compiles this import to `require(\"slow-dep\")` (script `build` of "

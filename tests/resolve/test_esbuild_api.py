@@ -17,7 +17,7 @@ import pytest
 from tla_lens.config import Config
 from tla_lens.project import analyse
 
-from .test_tsup_cjs import _build_and_run, _project
+from .test_tsup_cjs import _build_and_run, _project, errors_where_it_throws
 
 SCRIPTS = {
     # ES module script: the API as a namespace, options from a spread const, entries built
@@ -144,12 +144,7 @@ def test_api_cjs_bundles_as_node_runs_them(case, node26, engines_node_modules, t
     root = _script_project(tmp_path, engines_node_modules, file, text)
     project = analyse(root, Config(), cache=False)
     runs = _build_and_run(root, tmp_path, node26, engines_node_modules)
-    throws = {name for name, out in runs.items() if "ERR_REQUIRE_ASYNC_MODULE" in out}
-    assert throws == expected, runs
-    errors = {f.path.stem for f in project.findings if f.code == "require-async"}
-    closure = {"via": {"via", "helper"}}
-    for name in runs:
-        assert bool(errors & closure.get(name, {name})) is (name in throws), (name, runs[name], errors)
+    errors_where_it_throws(project, runs, expected)
     (f,) = [f for f in project.findings if f.path.stem == "index" and f.code == "require-async"]
     assert f.message.startswith("`slow-dep` is a package that esbuild's CommonJS build (script `build` of "
                                 "package.json) keeps external: the bundle loads it with `require(\"slow-dep\")`"), \

@@ -876,7 +876,7 @@ class Project:
             every += self._webpack_build(pkg_dir)
             scripts = str(manifest[1].get("scripts"))
             if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "rolldown", "babel",
-                                              "swc")):
+                                              "swc", "tsdown")):
                 continue
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
         every += self._nx_builds(pkg_dirs)

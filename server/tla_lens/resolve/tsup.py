@@ -43,11 +43,14 @@ from .targets import missing_tla, target_words
 
 __all__ = ["CjsBuild", "package_cjs_builds", "CONFIG_NAMES"]
 
-CONFIG_NAMES = ("tsup.config.ts", "tsup.config.cts", "tsup.config.mts", "tsup.config.js",
-                "tsup.config.cjs", "tsup.config.mjs", "tsup.config.json")
+TSUP_NAMES = ("tsup.config.ts", "tsup.config.cts", "tsup.config.mts", "tsup.config.js",
+              "tsup.config.cjs", "tsup.config.mjs", "tsup.config.json")
+TSDOWN_NAMES = ("tsdown.config.ts", "tsdown.config.mts", "tsdown.config.cts", "tsdown.config.js",
+                "tsdown.config.mjs", "tsdown.config.cjs", "tsdown.config.json")
+CONFIG_NAMES = TSUP_NAMES + TSDOWN_NAMES  # (a change of one changes the builds)
 # tsup's options with a value (the next word when not written `--opt=value`); those with an
 # optional value take the next word unless it is an option (as its argument parser does)
-_VALUED = frozenset({"-d", "--out-dir", "--format", "--target", "--ignore-watch", "--onSuccess",
+_VALUED = frozenset({"-d", "--out-dir", "--format", "-f", "--target", "--ignore-watch", "--onSuccess",
                      "--inject", "--external", "--global-name", "--jsxFactory", "--jsxFragment",
                      "--pure", "--platform", "--loader", "--tsconfig", "--config", "--killSignal"})
 _OPTIONAL = frozenset({"--minify", "--dts", "--experimental-dts", "--sourcemap", "--watch",
@@ -181,7 +184,7 @@ class CjsBuild:
             return f"esbuild refuses a top-level await for its target ({self.target_from})"
         # (Vite 8 bundles with Rolldown; Vite 7 and before, whose builds say so in `how`, with Rollup)
         refuser = {"Vite": f"Vite ({self.how or 'Rolldown'})", "Rollup": "Rollup", "Rolldown": "Rolldown",
-                   "electron-vite": "Vite (Rolldown)"}.get(self.tool, "esbuild")
+                   "electron-vite": "Vite (Rolldown)", "tsdown": "Rolldown"}.get(self.tool, "esbuild")
         return f"{refuser} refuses a top-level await in {self.refused_in}"
 
     @property
@@ -218,6 +221,8 @@ class CjsBuild:
                 (f" ({shown}{overrides})" if shown and not self.zone else "")
         if self.tool in ("Vite", "Rollup", "Rolldown", "electron-vite"):
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
+        if self.tool == "tsdown":  # (the Rolldown of tsdown 0.21)
+            return f"Top-level await is currently not supported with the '{self.refuses_tla}' output format"
         return f"Top-level await is currently not supported with the \"{self.refuses_tla}\" output format"
 
     @property
@@ -341,7 +346,7 @@ def _parse(words: list[str]) -> _Cli:
         elif name.startswith("--entry.") and not eq:
             value = words[i + 1] if i + 1 < len(words) else ""
             i += 1
-        if name == "--format":
+        if name in ("--format", "-f"):
             cli.formats = (cli.formats or []) + [value]
         elif name == "--external":
             cli.external = (cli.external or []) + [value]
@@ -369,16 +374,16 @@ class _Unread(Exception):
 
 
 def _find_config(package_dir: str, is_file: Callable[[str], bool],
-                 read: Callable[[str], Optional[str]]) -> Optional[str]:
+                 read: Callable[[str], Optional[str]], tool: str = "tsup") -> Optional[str]:
     """tsup's configuration file for a build run in ``package_dir``: the first of its names in
-    that folder or above, or a package.json there with a "tsup" key."""
+    that folder or above, or a package.json there with a "tsup" key (tsdown's: its names)."""
     d = package_dir
     while True:
-        for n in CONFIG_NAMES:
+        for n in (TSDOWN_NAMES if tool == "tsdown" else TSUP_NAMES):
             if is_file(os.path.join(d, n)):
                 return os.path.join(d, n)
         pkg = os.path.join(d, "package.json")
-        if is_file(pkg):
+        if tool == "tsup" and is_file(pkg):
             try:
                 data = json.loads(read(pkg) or "")
             except ValueError:
@@ -451,6 +456,8 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
         key = reader._key(pair) if pair.type == "pair" else None
         if key is None:
             raise _Unread(f"`{_text(pair, reader.src)[:40]}` in its options is not read")
+        if key == "deps":  # (tsdown's `deps.neverBundle`, `alwaysBundle`, …)
+            raise _Unread("its `deps` is not read")
         if key not in ("entry", "format", "external", "noExternal", "skipNodeModulesBundle", "bundle", "target"):
             continue
         value = reader._unwrap(pair.child_by_field_name("value"))
@@ -516,8 +523,8 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     out += babel_register_runs(scripts, package_dir, is_file, read, manifest)
     out += swc_builds(scripts, package_dir, is_file, read)
     out += electron_vite_builds(scripts, manifest, package_dir, is_file, read)
-    for name, words in script_commands(scripts, "tsup", "esbuild"):
-        tsup = program_words(words, ("tsup", "tsup-node", "esbuild"))
+    for name, words in script_commands(scripts, "tsup", "esbuild", "tsdown"):
+        tsup = program_words(words, ("tsup", "tsup-node", "esbuild", "tsdown"))
         if tsup is None:
             continue
         if os.path.basename(tsup[0]) == "esbuild":
@@ -525,7 +532,8 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
             if build is not None:
                 out.append(build)
             continue
-        out.append(_build(name, tsup, manifest, package_dir, is_file, read))
+        out.append(_build(name, tsup, manifest, package_dir, is_file, read,
+                          "tsdown" if os.path.basename(tsup[0]) == "tsdown" else "tsup"))
     return out if every_format else [b for b in out if b.is_cjs or (b.unread and b.tool != "tsup")]
 
 
@@ -570,14 +578,16 @@ def _esbuild(script: str, words: list[str], package_dir: str) -> Optional[CjsBui
 
 
 def _build(script: str, words: list[str], manifest: dict, package_dir: str,
-           is_file: Callable[[str], bool], read: Callable[[str], Optional[str]]) -> CjsBuild:
+           is_file: Callable[[str], bool], read: Callable[[str], Optional[str]], tool: str = "tsup") -> CjsBuild:
+    """tsup's build (or tsdown's: ES modules by default, src/index.ts without entries, Rolldown
+    underneath; its dependencies kept external as tsup keeps them)."""
     cli = _parse(words)
     conf_path = None
     opts: dict = {}
     unread = None
     if not cli.no_config:
         conf_path = os.path.normpath(os.path.join(package_dir, cli.config)) if cli.config else \
-            _find_config(package_dir, is_file, read)
+            _find_config(package_dir, is_file, read, tool)
         if conf_path is not None:
             try:
                 opts = _read_config(conf_path, read)
@@ -586,7 +596,11 @@ def _build(script: str, words: list[str], manifest: dict, package_dir: str,
             except Exception as e:  # pragma: no cover - defensive: a strange file is not read
                 unread = f"{os.path.basename(conf_path)}: could not be read ({type(e).__name__})"
     entries = cli.entries or opts.get("entry") or []
-    formats = cli.formats or opts.get("format") or ["cjs"]
+    formats = cli.formats or opts.get("format") or (["esm"] if tool == "tsdown" else ["cjs"])
+    if tool == "tsdown":
+        formats = ["cjs" if f in ("cjs", "commonjs") else "esm" if f in ("es", "esm", "module") else f for f in formats]
+        if not entries and is_file(os.path.join(package_dir, "src", "index.ts")):
+            entries = ["src/index.ts"]
     external: list[tuple[str, str]] = [("name", d) for d in _dependencies(manifest)]
     if cli.external is not None:
         external += [("name", x) for x in cli.external if not x.endswith("package.json")]
@@ -599,6 +613,8 @@ def _build(script: str, words: list[str], manifest: dict, package_dir: str,
     # top-level await)
     target, target_from = (target_words(cli.target) or (), f"`--target {cli.target}`") if cli.target else \
         (opts["target"] or (), f"`target` of {os.path.basename(conf_path or '')}") if "target" in opts else ((), "")
+    if tool == "tsdown":  # (its `target` is Rolldown's, which lets a top-level await through)
+        target, target_from = (), ""
     return CjsBuild(script, package_dir, tuple(entries), tuple(external), tuple(opts.get("noExternal", [])),
-                    every, conf_path, unread, tuple(formats), bundle=opts.get("bundle", True),
+                    every, conf_path, unread, tuple(formats), tool=tool, bundle=opts.get("bundle", True),
                     target=target, target_from=target_from)
