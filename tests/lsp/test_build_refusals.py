@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 
 from .conftest import wait_for
+from .test_actions import _actions, _by_title
+from .test_allow_async import _apply_to_disk
 
 ANGULAR = {"version": 1, "projects": {"web": {"projectType": "application", "root": "", "sourceRoot": "src",
                                               "architect": {"build": {"builder": "@angular/build:application",
@@ -83,3 +85,24 @@ async def test_vite_config_target_edited(lsp):
     s.disk({"vite.config.js": 'export default { build: { target: "es2022" } };\n'})
     assert await wait_for(lambda: [d for d in s.diagnostics("src/a.js", "top-level-await")
                                    if "that build fails" not in d.message])
+
+
+async def test_tsconfig_target_quick_fix(lsp):
+    """The quick fix on the await sets the tsconfig's target to ES2022 (a member added where it
+    was not written, as here), and once saved the build takes the await (held to tsup in
+    tests/resolve/test_build_targets.py)."""
+    files = dict(TSUP, **{"tsconfig.json": '{\n  // the library\n  "compilerOptions": {\n    "strict": true\n  }\n}\n',
+                          "base.json": '{"compilerOptions": {"target": "ES2020"}}'})
+    files["tsconfig.json"] = files["tsconfig.json"].replace("{\n  // the", '{\n  "extends": "./base.json",\n  // the')
+    s = await lsp(files)
+    s.open("src/config.ts")
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await")
+                                   if "that build fails" in d.message])
+    (d,) = s.diagnostics("src/config.ts", "top-level-await")
+    action = _by_title(await _actions(s, "src/config.ts", d.range, [d]), "Set `\"target\": \"ES2022\"` in tsconfig.json")
+    written = _apply_to_disk(s, action.edit)
+    assert written["tsconfig.json"] == ('{\n  "extends": "./base.json",\n  // the library\n  "compilerOptions": {\n'
+                                        '    "target": "ES2022",\n    "strict": true\n  }\n}\n')
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await")
+                                   if "that build fails" not in d.message])
+    assert not [a for a in await _actions(s, "src/config.ts", d.range) if a.title.startswith("Set `")]

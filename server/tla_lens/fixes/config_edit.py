@@ -1,5 +1,6 @@
 """An edit of the project's configuration: a module added to `allowAsync` (async on purpose),
-in tla-lens.json (JSON with comments) or in package.json's `"tlaLens"` object.
+in tla-lens.json (JSON with comments) or in package.json's `"tlaLens"` object; a value set in a
+JSON configuration of a tool (the tsconfig's `compilerOptions.target`).
 
 The file is read with tree-sitter's JavaScript grammar (JSON with comments and trailing commas
 is a JavaScript object literal once parenthesised), so the edit is a few inserted characters
@@ -68,17 +69,7 @@ def allow_async(text: bytes, pattern: str, inside: Optional[str] = None,
         return pos - 1
 
     def insert_key(o, body: str) -> list[TextEdit]:
-        """``body`` (a `"key": value`) as the first member of the object ``o``."""
-        pairs = _pairs(o, src)
-        if not pairs:  # `{}`, or only comments: the member in place of the inside
-            return [TextEdit(Span(at(o.start_byte + 1), at(o.end_byte - 1)), " " + body + " ")]
-        first = pairs[0]
-        line = src.rfind(b"\n", 0, first.start_byte) + 1
-        if src[line:first.start_byte].strip() == b"":  # one member per line: a line of its own
-            ind = src[line:first.start_byte].decode("utf-8", "replace")
-            eol = "\r\n" if src[line - 2:line] == b"\r\n" else "\n"  # (the file's own line breaks)
-            return [TextEdit(Span(at(line), at(line)), ind + body + "," + eol)]
-        return [TextEdit(Span(at(first.start_byte), at(first.start_byte)), body + ", ")]
+        return _first_member(o, src, body)
 
     target = obj
     if inside is not None:
@@ -101,6 +92,50 @@ def allow_async(text: bytes, pattern: str, inside: Optional[str] = None,
         return Fix(title, [TextEdit(Span(at(arr.start_byte + 1), at(arr.end_byte - 1)), value)])
     last = items[-1]
     return Fix(title, [TextEdit(Span(at(last.end_byte), at(last.end_byte)), ", " + value)])
+
+
+def set_value(text: bytes, keys: tuple[str, ...], value: str, title: str = "") -> Union[Fix, Refusal, None]:
+    """The edit that sets the member at ``keys`` (`("compilerOptions", "target")`) of the JSON(C)
+    document ``text`` to the JSON string ``value``: its value replaced where it is there, else
+    the member added as the first of its object (the objects on the way created). None: it is
+    that value already."""
+    obj = _object(text)
+    if obj is None:
+        return Refusal(title, "the file is not a JSON object tla-lens can edit")
+    src = b"(" + text + b")"
+    target = obj
+    for depth, key in enumerate(keys):
+        pair = next((p for p in _pairs(target, src) if _key(p, src) == key), None)
+        if pair is None:
+            member = json.dumps(value)
+            for k in reversed(keys[depth + 1:]):
+                member = f"{{ {json.dumps(k)}: {member} }}"
+            return Fix(title, _first_member(target, src, f"{json.dumps(key)}: {member}"))
+        node = pair.child_by_field_name("value")
+        if depth == len(keys) - 1:
+            if node is not None and node.type == "string" and _string(node, src) == value:
+                return None
+            return Fix(title, [TextEdit(Span(node.start_byte - 1, node.end_byte - 1), json.dumps(value))]) \
+                if node is not None else Refusal(title, f'"{key}" has no value')
+        if node is None or node.type != "object":
+            return Refusal(title, f'"{key}" is not an object')
+        target = node
+    return None
+
+
+def _first_member(o, src: bytes, body: str) -> list[TextEdit]:
+    """``body`` (a `"key": value`) inserted as the first member of the object ``o`` of ``src``
+    (the document parenthesised: offsets one more than in the file)."""
+    pairs = _pairs(o, src)
+    if not pairs:  # `{}`, or only comments: the member in place of the inside
+        return [TextEdit(Span(o.start_byte, o.end_byte - 2), " " + body + " ")]
+    first = pairs[0]
+    line = src.rfind(b"\n", 0, first.start_byte) + 1
+    if src[line:first.start_byte].strip() == b"":  # one member per line: a line of its own
+        ind = src[line:first.start_byte].decode("utf-8", "replace")
+        eol = "\r\n" if src[line - 2:line] == b"\r\n" else "\n"  # (the file's own line breaks)
+        return [TextEdit(Span(line - 1, line - 1), ind + body + "," + eol)]
+    return [TextEdit(Span(first.start_byte - 1, first.start_byte - 1), body + ", ")]
 
 
 def new_config(pattern: str) -> str:
