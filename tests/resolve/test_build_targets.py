@@ -137,3 +137,23 @@ def test_tsup_before_7_2_does_not_take_the_tsconfig_target(engines_node_modules,
         project = analyse(root, Config(), cache=False)
         (f,) = [f for f in project.findings if f.code == "top-level-await"]
         assert ("that build fails" in f.message) == refused, (version, f.message)
+
+
+def test_each_file_compiled_alone_for_such_a_target(node26, engines_node_modules, tmp_path):
+    """esbuild without `--bundle` compiles each file alone, in its own format: a file with a
+    top-level await fails for a target without it; the files that import it compile."""
+    root = _workspace(tmp_path, engines_node_modules, "esbuild src/index.ts src/config.ts --outdir=dist "
+                      "--target=es2020", {})
+    project = analyse(root, Config(), cache=False)
+    proc = _build(root, node26, engines_node_modules)
+    assert proc.returncode != 0 and "src/config.ts:1:" in proc.stderr and "src/index.ts:" not in proc.stderr, \
+        proc.stderr
+    (f,) = [f for f in project.findings if f.code == "top-level-await"]
+    assert f.severity == "error" and "esbuild's build (script `build` of package.json) compiles this module, and " \
+        "esbuild refuses a top-level await for its target (`--target=es2020`)" in f.message, f.message
+    # without a target that refuses, nothing to say (esbuild keeps the await as written)
+    (root / "package.json").write_text(json.dumps({"name": "app", "type": "module", "scripts": {
+        "build": "esbuild src/index.ts src/config.ts --outdir=dist --target=es2022"}}))
+    project = analyse(root, Config(), cache=False)
+    assert _build(root, node26, engines_node_modules).returncode == 0
+    assert [f.severity for f in project.findings if f.code == "top-level-await"] == ["information"]

@@ -568,13 +568,17 @@ def _esbuild(script: str, words: list[str], package_dir: str) -> Optional[CjsBui
             external.append(("wildcard" if "*" in pattern else "name", pattern))
     if not entries:
         return None
+    words = target_words(target) or ()
     if not bundle:
-        # each file compiled alone: converted to CommonJS only when asked (`--format=cjs`)
-        return CjsBuild(script, package_dir, tuple(entries), formats=("cjs",), tool="esbuild", bundle=False) \
-            if fmt == "cjs" else None
+        # each file compiled alone: converted to CommonJS only when asked (`--format=cjs`); in
+        # its own format, a build only where its target refuses a top-level await
+        if fmt == "cjs":
+            return CjsBuild(script, package_dir, tuple(entries), formats=("cjs",), tool="esbuild", bundle=False)
+        return CjsBuild(script, package_dir, tuple(entries), formats=(fmt or "esm",), tool="esbuild", bundle=False,
+                        target=words, target_from=f"`--target={target}`") if missing_tla(words) else None
     fmt = fmt or ("cjs" if platform == "node" else "iife")
     return CjsBuild(script, package_dir, tuple(entries), tuple(external), (), every, None, None, (fmt,), "esbuild",
-                    target=target_words(target) or (), target_from=f"`--target={target}`" if target else "")
+                    target=words, target_from=f"`--target={target}`" if target else "")
 
 
 def _build(script: str, words: list[str], manifest: dict, package_dir: str,
