@@ -106,3 +106,26 @@ async def test_tsconfig_target_quick_fix(lsp):
     assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await")
                                    if "that build fails" not in d.message])
     assert not [a for a in await _actions(s, "src/config.ts", d.range) if a.title.startswith("Set `")]
+
+
+SWC = {
+    "package.json": '{"name": "lib", "scripts": {"build": "swc src -d dist"}, "dependencies": {"slow-dep": "1"}}',
+    ".swcrc": '{"module": {"type": "commonjs"}}',
+    "src/index.ts": 'import { x } from "slow-dep";\nexport const y = x;\n',
+    "node_modules/slow-dep/package.json": '{"name": "slow-dep", "type": "module", "exports": "./i.js"}',
+    "node_modules/slow-dep/i.js": "export const x = await Promise.resolve(1);\n",
+}
+
+
+async def test_swcrc_edited(lsp):
+    """swc compiles into CommonJS by the .swcrc (held to swc in tests/resolve/test_swc_cli.py): the
+    import is a require() that throws; the .swcrc edited on disk to keep ES modules, an async
+    import instead."""
+    s = await lsp(SWC)
+    s.open("src/index.ts")
+    assert await wait_for(lambda: s.diagnostics("src/index.ts", "require-async"))
+    (d,) = s.diagnostics("src/index.ts", "require-async")
+    assert d.message.startswith("swc compiles this import to `require(\"slow-dep\")`"), d.message
+    s.disk({".swcrc": '{"jsc": {"target": "es2022"}}'})
+    assert await wait_for(lambda: s.diagnostics("src/index.ts", "async-import"))
+    assert not s.diagnostics("src/index.ts", "require-async")

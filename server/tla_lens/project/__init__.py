@@ -164,7 +164,7 @@ def _strippable(path: Path, mod: Module) -> bool:
 
 # build configurations written as data (a JavaScript one is a module: Project.build_scripts)
 _BUILD_DATA = frozenset({"babel.config.json", ".babelrc", ".babelrc.json", "jest.config.json", "project.json",
-                         "nx.json", "angular.json"})
+                         "nx.json", "angular.json", ".swcrc"})
 
 
 def _node_resolves(path: Path, mod: Module) -> bool:
