@@ -31,7 +31,7 @@ async def test_angular_json_edited(lsp):
     assert "Angular's build (target `build` of project `web` in angular.json) bundles this module, and with " \
            "Zone.js among its polyfills" in d.message, d.message
     (e,) = s.diagnostics("src/main.ts", "async-entry")
-    assert e.message.endswith("`ng build` fails"), e.message
+    assert e.message.endswith("`ng build` fails, and so does `ng serve`"), e.message
     # zoneless: the build takes the await; the entry still waits for it
     zoneless = json.loads(FILES["angular.json"])
     zoneless["projects"]["web"]["architect"]["build"]["options"]["polyfills"] = []

@@ -66,7 +66,9 @@ def _workspace(tmp_path: Path, engines: Path, case: str) -> Path:
         "projects": {"web": {"projectType": "application", "root": "", "sourceRoot": "src", "architect": {
             "build": {"builder": "@angular/build:application", "options": options,
                       "configurations": {"production": {"outputHashing": "none"}},
-                      "defaultConfiguration": "production"}}}}}, indent=2))
+                      "defaultConfiguration": "production"},
+            "serve": {"builder": "@angular/build:dev-server", "options": {"buildTarget": "web:build"}}}}}},
+        indent=2))
     (root / "package.json").write_text(json.dumps({
         "name": "web", "version": "0.0.0", "private": True, "type": "module", "scripts": {"build": "ng build"},
         "dependencies": {"@angular/core": "21", "zone.js": "0.16", "slow-dep": "1.0.0"}}, indent=2))
@@ -172,3 +174,32 @@ def test_nx_runs_the_same_builder(case, node26, engines_node_modules, tmp_path):
     if fails:
         assert "Angular's build (target `build` of project `web` in project.json) bundles this module" \
             in said[0].message, said[0].message
+
+
+def test_ng_serve_refuses_it_too(node26, engines_node_modules, tmp_path):
+    """`ng serve` builds the app the same way (the async entry's message says both fail)."""
+    import socket
+    import time
+
+    root = _workspace(tmp_path, engines_node_modules, "zone-static")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = root / "serve.log"
+    env = dict(os.environ, NG_CLI_ANALYTICS="false", NO_COLOR="1", CI="1")
+    with open(log, "w") as out:
+        proc = subprocess.Popen([str(node26), str(engines_node_modules / "@angular/cli/bin/ng.js"), "serve",
+                                 "--port", str(port)], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.time() + 120
+            while time.time() < deadline and "Top-level await" not in log.read_text() and \
+                    proc.poll() is None:
+                time.sleep(0.2)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    assert "Top-level await is not available in the configured target environment" in log.read_text(), \
+        log.read_text()
+    project = analyse(root, Config(), cache=False)
+    (e,) = [f for f in project.findings if f.code == "async-entry"]
+    assert e.message.endswith("`ng build` fails, and so does `ng serve`"), e.message

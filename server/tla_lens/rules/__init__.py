@@ -654,7 +654,8 @@ class _Rules:
             # (the await is in the app's bundles, not in a package kept external)
             fails = True
             consequence = ("with Zone.js among the app's polyfills, esbuild refuses that await (\"Top-level await is "
-                           "not available in the configured target environment\"): `ng build` fails")
+                           "not available in the configured target environment\"): `ng build` fails, and so does "
+                           "`ng serve`")
         else:
             root = rep.root_of(path)
             waited = "that await"
