@@ -19,7 +19,7 @@ from tla_lens.config import Config
 from tla_lens.project import analyse
 
 from .test_rollup_cjs import SOURCES as ROLLUP_SOURCES
-from .test_tsup_cjs import PACKAGES, errors_where_it_throws
+from .test_tsup_cjs import PACKAGES, errors_where_it_throws, run_outputs
 from .test_vite_lib import _build as _compile
 
 # (the project's modules, as Rollup's tests have them, and a test file `--ignore` leaves out)
@@ -76,10 +76,7 @@ def test_babel_commonjs_outputs_as_node_runs_them(case, node26, engines_node_mod
     project = analyse(root, Config(), cache=False)
     proc = _compile(root, node26, engines_node_modules)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    runs = {}
-    for out in sorted((root / "lib").glob("*.js")):
-        run = subprocess.run([str(node26), str(out)], cwd=root, capture_output=True, text=True, timeout=60)
-        runs[out.stem] = run.stdout + run.stderr
+    runs = run_outputs(root, "lib/*.js", node26)
     assert set(runs) == set(SOURCES) - {"own.test"}
     errors = errors_where_it_throws(project, runs, expected)
     assert "own.test" not in errors  # (not compiled: --ignore)

@@ -17,7 +17,7 @@ import pytest
 from tla_lens.config import Config
 from tla_lens.project import analyse
 
-from .test_tsup_cjs import PACKAGES
+from .test_tsup_cjs import PACKAGES, run_outputs
 from .test_vite_lib import _build
 
 SOURCES = {
@@ -147,10 +147,7 @@ def test_rollup_cjs_outputs_as_node_runs_them(case, node26, engines_node_modules
     project = analyse(root, Config(), cache=False)
     proc = _build(root, node26, engines_node_modules)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    runs = {}
-    for out in sorted((root / "dist").glob("*.cjs")):
-        run = subprocess.run([str(node26), str(out)], cwd=root, capture_output=True, text=True, timeout=60)
-        runs[out.stem] = run.stdout + run.stderr
+    runs = run_outputs(root, "dist/*.cjs", node26)
     assert set(runs) == set(ENTRIES)
     throws = {name for name, out in runs.items() if "ERR_REQUIRE_ASYNC_MODULE" in out}
     assert throws == {"index", "via", "devlib"}, runs

@@ -19,7 +19,7 @@ from tla_lens.config import Config
 from tla_lens.project import analyse
 
 from .test_babel_cli import SOURCES
-from .test_tsup_cjs import PACKAGES, errors_where_it_throws
+from .test_tsup_cjs import PACKAGES, errors_where_it_throws, run_outputs
 from .test_vite_lib import _build as _compile
 
 CASES = {
@@ -58,10 +58,7 @@ def test_swc_commonjs_outputs_as_node_runs_them(case, node26, engines_node_modul
     project = analyse(root, Config(), cache=False)
     proc = _compile(root, node26, engines_node_modules)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    runs = {}
-    for out in sorted((root / "dist").glob("*.js")):
-        run = subprocess.run([str(node26), str(out)], cwd=root, capture_output=True, text=True, timeout=60)
-        runs[out.stem] = run.stdout + run.stderr
+    runs = run_outputs(root, "dist/*.js", node26)
     assert set(runs) == set(SOURCES) - {"own.test"}
     errors = errors_where_it_throws(project, runs, expected)
     assert "own.test" not in errors  # (not compiled: --ignore)

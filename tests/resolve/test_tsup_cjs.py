@@ -76,10 +76,16 @@ def _build_and_run(root: Path, tmp_path: Path, node26: Path, engines: Path) -> d
     script = json.loads((root / "package.json").read_text())["scripts"]["build"]
     proc = subprocess.run(["sh", "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    return run_outputs(root, "dist/*.cjs", node26)
+
+
+def run_outputs(root: Path, pattern: str, node26: Path) -> dict[str, str]:
+    """Every output file ``pattern`` matches under ``root`` run by Node 26 (from ``root``):
+    its name without the extension -> what it printed."""
     out = {}
-    for bundle in sorted((root / "dist").glob("*.cjs")):
-        run = subprocess.run([str(node26), str(bundle)], cwd=root, capture_output=True, text=True, timeout=60)
-        out[bundle.stem] = run.stdout + run.stderr
+    for file in sorted(root.glob(pattern)):
+        run = subprocess.run([str(node26), str(file)], cwd=root, capture_output=True, text=True, timeout=60)
+        out[file.stem] = run.stdout + run.stderr
     return out
 
 

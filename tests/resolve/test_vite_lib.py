@@ -17,7 +17,7 @@ import pytest
 from tla_lens.config import Config
 from tla_lens.project import analyse
 
-from .test_tsup_cjs import _project
+from .test_tsup_cjs import _project, run_outputs
 
 CONFIGS = {
     # one entry: ES modules and UMD; a string external is that import only
@@ -101,10 +101,7 @@ def test_library_outputs_as_node_runs_them(case, node26, engines_node_modules, t
     project = analyse(root, Config(), cache=False)
     proc = _build(root, node26, engines_node_modules)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    runs = {}
-    for out in sorted((root / "dist").glob("*.cjs")):
-        run = subprocess.run([str(node26), str(out)], cwd=root, capture_output=True, text=True, timeout=60)
-        runs[out.name[: -len(".cjs")]] = run.stdout + run.stderr
+    runs = run_outputs(root, "dist/*.cjs", node26)
     assert runs and all("ERR_" not in out or "ERR_REQUIRE_ASYNC_MODULE" in out for out in runs.values()), runs
     throws = {name for name, out in runs.items() if "ERR_REQUIRE_ASYNC_MODULE" in out}
     assert throws == expected, runs

@@ -28,19 +28,26 @@ CASES = {
 }
 
 
-def _app(tmp_path: Path, engines: Path, case: str) -> Path:
-    vite, target, where, _ = CASES[case]
+def app_root(tmp_path: Path, manifest: dict, tool: str, installed: Path) -> Path:
+    """A project folder with ``manifest`` as its package.json, the build tool ``tool`` "installed"
+    as the engine ``installed`` is (its package.json: the version tla-lens reads; the build runs
+    the engine itself), and slow-dep, a package with a top-level await."""
     root = Path(os.path.realpath(tmp_path)) / "app"
     (root / "src").mkdir(parents=True)
-    (root / "package.json").write_text(json.dumps({"name": "app", "private": True, "type": "module",
-                                                   "scripts": {"build": "vite build"}}))
-    # (the Vite the project has installed: its version is what tla-lens reads)
-    (root / "node_modules/vite").mkdir(parents=True)
-    (root / "node_modules/vite/package.json").write_text((engines / vite / "package.json").read_text())
+    (root / "package.json").write_text(json.dumps(manifest))
+    (root / "node_modules" / tool).mkdir(parents=True)
+    (root / "node_modules" / tool / "package.json").write_text((installed / "package.json").read_text())
     (root / "node_modules/slow-dep").mkdir()
     (root / "node_modules/slow-dep/package.json").write_text('{"name": "slow-dep", "type": "module", '
                                                              '"exports": "./i.js"}')
     (root / "node_modules/slow-dep/i.js").write_text("export const z = await Promise.resolve(3);\n")
+    return root
+
+
+def _app(tmp_path: Path, engines: Path, case: str) -> Path:
+    vite, target, where, _ = CASES[case]
+    root = app_root(tmp_path, {"name": "app", "private": True, "type": "module", "scripts": {"build": "vite build"}},
+                    "vite", engines / vite)
     (root / "index.html").write_text('<!doctype html>\n<script type="module" src="/src/main.js"></script>\n')
     main = MAIN if where != "package" else 'import { z } from "slow-dep";\n' + MAIN.replace("(x)", "(x, z)")
     (root / "src/main.js").write_text(main)

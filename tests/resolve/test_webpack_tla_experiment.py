@@ -5,7 +5,6 @@ version decides. Held to webpack 5.82 and 5.113 building each project."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -13,6 +12,8 @@ import pytest
 
 from tla_lens.config import Config
 from tla_lens.project import analyse
+
+from .test_vite_target import app_root
 
 BUILD = """const webpack = require(process.argv[2]);
 const config = require(process.argv[3]);
@@ -34,16 +35,7 @@ CASES = {
 
 def _project(tmp_path: Path, engines: Path, case: str) -> Path:
     webpack, experiments, where, _ = CASES[case]
-    root = Path(os.path.realpath(tmp_path)) / "app"
-    (root / "src").mkdir(parents=True)
-    (root / "package.json").write_text('{"name": "app", "private": true, "type": "module"}')
-    # (the webpack the project has installed: its version is what tla-lens reads)
-    (root / "node_modules/webpack").mkdir(parents=True)
-    (root / "node_modules/webpack/package.json").write_text((engines / webpack / "package.json").read_text())
-    (root / "node_modules/slow-dep").mkdir()
-    (root / "node_modules/slow-dep/package.json").write_text('{"name": "slow-dep", "type": "module", '
-                                                             '"exports": "./i.js"}')
-    (root / "node_modules/slow-dep/i.js").write_text("export const z = await Promise.resolve(3);\n")
+    root = app_root(tmp_path, {"name": "app", "private": True, "type": "module"}, "webpack", engines / webpack)
     extra = f",\n  experiments: {json.dumps(experiments)}" if experiments is not None else ""
     (root / "webpack.config.cjs").write_text(
         'module.exports = {\n  mode: "production",\n  entry: "./src/index.js",\n'

@@ -16,6 +16,7 @@ from ..syntax.grammar import parser
 from .edits import Fix, Refusal, TextEdit
 
 KEY = "allowAsync"
+TLA_TARGET = "ES2022"  # (TypeScript's first target with top-level await)
 
 
 def _string(node, src: bytes) -> Optional[str]:
@@ -121,6 +122,12 @@ def set_value(text: bytes, keys: tuple[str, ...], value: str, title: str = "") -
             return Refusal(title, f'"{key}" is not an object')
         target = node
     return None
+
+
+def tsconfig_target(text: bytes, title: str = "") -> Union[Fix, Refusal, None]:
+    """The tsconfig's `compilerOptions.target` set to ES2022, the first target with top-level
+    await (None: it is that already)."""
+    return set_value(text, ("compilerOptions", "target"), TLA_TARGET, title)
 
 
 def _first_member(o, src: bytes, body: str) -> list[TextEdit]:

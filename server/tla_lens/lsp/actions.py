@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from lsprotocol import types as T
 
 from ..fixes import Fix, Refusal, ignore_comment, import_type, lazy_import, respell
-from ..fixes.config_edit import allow_async, new_config, set_value
+from ..fixes.config_edit import TLA_TARGET, allow_async, new_config, tsconfig_target
 from ..fixes.webpack_external import external_fix
 from ..text import LineIndex
 from ..project.graph import EdgeKind, Module
@@ -140,28 +140,22 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
 
 
 def _target_action(ls: "TlaLensServer", awaits: Path, d: T.Diagnostic) -> Optional[T.CodeAction]:
-    """Where tsup bundles the module with the await ``awaits`` for the tsconfig's `target`,
-    which has no top-level await: the tsconfig edited to `"target": "ES2022"` (the first
-    target with it; tsc's own output changes with it too). None elsewhere."""
+    """Where a build refuses the await of ``awaits`` for the `target` of a JSON configuration
+    (tsup's tsconfig): that file edited to a target with top-level await. None elsewhere."""
     project = ls.project
-    build = project.cjs_bundled.get(awaits) if project is not None and project.cjs_bundled else None
-    if build is None or build.tool != "tsup" or build.refuses_tla != "target" or "tsconfig" not in build.target_from:
-        return None
-    ts = project.resolver.nearest_tsconfig(Path(build.package_dir))
-    if ts is None:
-        return None
-    text = _text_of(ls, ts.path)
+    path = project.target_config(awaits) if project is not None else None
+    text = _text_of(ls, path) if path is not None else None
     if text is None:
         return None
-    title = f"Set `\"target\": \"ES2022\"` in {project.graph.rel(ts.path)} (tsup builds for it)"
-    result = set_value(text, ("compilerOptions", "target"), "ES2022", title)
+    title = f"Set `\"target\": \"{TLA_TARGET}\"` in {project.graph.rel(path)} (tsup builds for it)"
+    result = tsconfig_target(text, title)
     if result is None:
         return None
     if isinstance(result, Refusal):
         return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
                             disabled=T.CodeActionDisabled(reason=result.reason))
     return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
-                        edit=_file_edit(ls, ts.path, text, result))
+                        edit=_file_edit(ls, path, text, result))
 
 
 def _external_action(ls: "TlaLensServer", edge, diags: list[T.Diagnostic]) -> Optional[T.CodeAction]:

@@ -941,9 +941,17 @@ class Project:
         if not isinstance(target, str) or not target:
             return build
         self.build_scripts.add(Path(os.path.realpath(ts.path)))
-        return replace(build, target=target_words(target) or (),
+        return replace(build, target=target_words(target) or (), target_file=str(ts.path),
                        target_from=f"`\"target\": \"{target}\"` of {self.graph.rel(ts.path)}, which tsup takes "
                                    f"where it sets none")
+
+    def target_config(self, awaits: Path) -> Optional[Path]:
+        """The JSON file whose `target` makes the build that bundles ``awaits`` (a module with a
+        top-level await) refuse it — tsup's tsconfig —, to edit; None elsewhere."""
+        build = self.cjs_bundled.get(awaits) if self.cjs_bundled else None
+        if build is None or build.refuses_tla != "target" or build.target_file is None:
+            return None
+        return Path(build.target_file)
 
     def _nx_builds(self, pkg_dirs: list[Path]) -> list[CjsBuild]:
         """The builds Nx's esbuild executor makes of the workspace's Nx projects (their

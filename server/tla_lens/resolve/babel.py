@@ -28,7 +28,7 @@ import os
 from typing import Callable, Optional
 
 from ._jsonc import parse_json
-from .scripts import script_commands, program_words
+from .scripts import compiled_files, program_words, script_commands, split_options
 from .tsup import CjsBuild, read_once
 
 __all__ = ["babel_builds", "babel_register_runs"]
@@ -120,27 +120,8 @@ def _registered_file(words: list[str]) -> Optional[str]:
 
 
 def _cli(args: list[str]) -> tuple[list[str], dict[str, list[str]], set[str]]:
-    """(inputs, {option: values}, flags) of Babel's command line."""
-    inputs: list[str] = []
-    options: dict[str, list[str]] = {}
-    flags: set[str] = set()
-    i = 0
-    while i < len(args):
-        w = args[i]
-        name, eq, value = w.partition("=")
-        if w.startswith("-") and name in _VALUED:
-            if not eq:
-                value = args[i + 1] if i + 1 < len(args) else ""
-                i += 1
-            options.setdefault(name, []).append(value)
-        elif name in ("-s", "--source-maps") and not eq and i + 1 < len(args) and args[i + 1] in _SOURCE_MAPS:
-            i += 1
-        elif w.startswith("-"):
-            flags.add(name)
-        else:
-            inputs.append(w)
-        i += 1
-    return inputs, options, flags
+    """(inputs, {option: values}, flags) of Babel's command line (`-s` takes an optional value)."""
+    return split_options(args, _VALUED, lambda name, nxt: name in ("-s", "--source-maps") and nxt in _SOURCE_MAPS)
 
 
 def _build(script: str, args: list[str], package_dir: str, env: str, is_file: Callable[[str], bool],
@@ -180,14 +161,7 @@ def _build(script: str, args: list[str], package_dir: str, env: str, is_file: Ca
         return None
     extensions = [e.strip() for v in options.get("-x", []) + options.get("--extensions", [])
                   for e in v.split(",") if e.strip()] or list(_DEFAULT_EXTENSIONS)
-    exts = [e[1:] if e.startswith(".") else e for e in extensions]
-    pattern = "*." + (exts[0] if len(exts) == 1 else "{" + ",".join(exts) + "}")
-    entries: list[str] = []
-    for i in inputs:
-        rel = os.path.relpath(os.path.normpath(os.path.join(package_dir, i)), package_dir).replace(os.sep, "/")
-        entries.append(rel if is_file(os.path.join(package_dir, rel)) else f"{rel}/**/{pattern}")
-    for ignore in options.get("--ignore", []):
-        entries += ["!" + p.strip().removeprefix("./") for p in ignore.split(",") if p.strip()]
+    entries = compiled_files(inputs, extensions, options.get("--ignore", []), package_dir, is_file)
     return CjsBuild(script, package_dir, tuple(entries), formats=("cjs",), tool="Babel", bundle=False,
                     config=(files or [None])[0], keeps_import=keeps_import, how=how)
 

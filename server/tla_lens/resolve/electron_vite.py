@@ -25,6 +25,7 @@ from typing import Callable, Optional
 from .bundler import _Reader, _Unread
 from .scripts import program_words, script_commands
 from .tsup import CjsBuild, read_once
+from .vite_lib import config_of
 
 __all__ = ["electron_vite_builds"]
 
@@ -50,21 +51,12 @@ def electron_vite_builds(scripts: object, manifest: dict, package_dir: str, is_f
             runs.append((command != "build", name, words))
     # (a configuration's builds named by the script that runs `electron-vite build`, where one does)
     for _, name, words in sorted(runs, key=lambda r: r[0]):
-        config = _config_of(words, package_dir, is_file)
+        config = config_of(words, package_dir, is_file, CONFIG_NAMES)
         if config in seen:
             continue
         seen.add(config)
         out += _builds(name, config, manifest, package_dir, is_file, read)
     return out
-
-
-def _config_of(words: list[str], package_dir: str, is_file: Callable[[str], bool]) -> Optional[str]:
-    for i, w in enumerate(words):
-        if w in ("-c", "--config") and i + 1 < len(words):
-            return os.path.normpath(os.path.join(package_dir, words[i + 1]))
-        if w.startswith("--config="):
-            return os.path.normpath(os.path.join(package_dir, w.split("=", 1)[1]))
-    return next((os.path.join(package_dir, n) for n in CONFIG_NAMES if is_file(os.path.join(package_dir, n))), None)
 
 
 def _builds(script: str, config: Optional[str], manifest: dict, package_dir: str, is_file: Callable[[str], bool],
@@ -158,10 +150,12 @@ def _scope(reader, node, config: str) -> dict:
         if ext.type in ("true", "false"):
             got["externalize"] = ext.type == "true"
         elif ext.type == "object":
-            got["externalize"] = {key: [reader._string(c) for c in value.named_children if c.type == "string"]
-                                  for key in ("exclude", "include")
-                                  for value in [reader._unwrap(reader._prop(ext, key))]
-                                  if value is not None and value.type == "array"}
+            lists: dict[str, list[str]] = {}
+            for key in ("exclude", "include"):
+                value = reader._unwrap(reader._prop(ext, key))
+                if value is not None and value.type == "array":
+                    lists[key] = [reader._string(c) for c in value.named_children if c.type == "string"]
+            got["externalize"] = lists
         else:
             raise _Unread("`build.externalizeDeps` is not a literal")
     return got

@@ -794,14 +794,10 @@ class Resolver:
         builds from, as existing files with what they are ("entry point of webpack.config.js"),
         and why they could not be read (None: read). An HTML page given to Vite stands for its
         module scripts."""
-        conf = bundler.find_config(os.fspath(folder), is_file=self.fs.is_file)
-        if conf is None:
-            return [], None
-        if conf not in self._bundler_read:
-            self._bundler_read[conf] = self._read_bundler(conf)
-        cfg = self._bundler_cfg.get(conf)
+        cfg = self.bundler_config_in(folder)
         if cfg is None:
             return [], None
+        conf = cfg.path
         rel = self._rel(conf)
         what = {"webpack entry": f"entry point of {rel}", "Vite build input": f"build input of {rel}",
                 "Vite library entry": f"library entry of {rel}"}

@@ -28,7 +28,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-__all__ = ["program_words", "node_script_files", "node_bin_files", "bin_files", "package_node_runs", "NodeRun",
+__all__ = ["split_options", "compiled_files", "program_words", "node_script_files", "node_bin_files", "bin_files", "package_node_runs", "NodeRun",
            "first_line", "read_first_line", "NODE_TEST_DEFAULTS"]
 
 _EXTS = "{cjs,mjs,js,cts,mts,ts}"
@@ -396,3 +396,47 @@ def tsx_script_files(scripts: object, package_dir: str,
         if is_file(path) and path not in (p for _, p in out):
             out.append((name, path))
     return out
+
+
+def split_options(args: list[str], valued: frozenset,
+                  takes_next: Callable[[str, str], bool] = lambda name, nxt: False
+                  ) -> tuple[list[str], dict[str, list[str]], set[str]]:
+    """(inputs, {option: values}, flags) of a compiler's command line (Babel's, swc's): an
+    option of ``valued`` takes its value after `=` or as the next word; ``takes_next(name,
+    next word)`` says where a flag's optional value follows (skipped)."""
+    inputs: list[str] = []
+    options: dict[str, list[str]] = {}
+    flags: set[str] = set()
+    i = 0
+    while i < len(args):
+        w = args[i]
+        name, eq, value = w.partition("=")
+        if w.startswith("-") and name in valued:
+            if not eq:
+                value = args[i + 1] if i + 1 < len(args) else ""
+                i += 1
+            options.setdefault(name, []).append(value)
+        elif not eq and i + 1 < len(args) and takes_next(name, args[i + 1]):
+            i += 1
+        elif w.startswith("-"):
+            flags.add(name)
+        else:
+            inputs.append(w)
+        i += 1
+    return inputs, options, flags
+
+
+def compiled_files(inputs: list[str], exts: list[str], ignores: list[str], package_dir: str,
+                   is_file: Callable[[str], bool]) -> list[str]:
+    """The files a compiler's command line compiles, as entries relative to ``package_dir``:
+    each input file, each input folder's files with one of ``exts`` (without the dot), less
+    the comma-separated patterns of ``ignores`` (`!pattern`)."""
+    exts = [e[1:] if e.startswith(".") else e for e in exts]
+    pattern = "*." + (exts[0] if len(exts) == 1 else "{" + ",".join(exts) + "}")
+    entries: list[str] = []
+    for i in inputs:
+        rel = os.path.relpath(os.path.normpath(os.path.join(package_dir, i)), package_dir).replace(os.sep, "/")
+        entries.append(rel if is_file(os.path.join(package_dir, rel)) else f"{rel}/**/{pattern}")
+    for ignore in ignores:
+        entries += ["!" + p.strip().removeprefix("./") for p in ignore.split(",") if p.strip()]
+    return entries

@@ -23,7 +23,7 @@ import os
 from typing import Callable, Optional
 
 from ._jsonc import parse_json
-from .scripts import program_words, script_commands
+from .scripts import compiled_files, program_words, script_commands, split_options
 from .tsup import CjsBuild
 
 __all__ = ["swc_builds"]
@@ -54,31 +54,9 @@ def swc_builds(scripts: object, package_dir: str, is_file: Callable[[str], bool]
     return out
 
 
-def _cli(args: list[str]) -> tuple[list[str], dict[str, list[str]], set[str]]:
-    """(inputs, {option: values}, flags) of swc's command line."""
-    inputs: list[str] = []
-    options: dict[str, list[str]] = {}
-    flags: set[str] = set()
-    i = 0
-    while i < len(args):
-        w = args[i]
-        name, eq, value = w.partition("=")
-        if w.startswith("-") and name in _VALUED:
-            if not eq:
-                value = args[i + 1] if i + 1 < len(args) else ""
-                i += 1
-            options.setdefault(name, []).append(value)
-        elif w.startswith("-"):
-            flags.add(name)
-        else:
-            inputs.append(w)
-        i += 1
-    return inputs, options, flags
-
-
 def _build(script: str, args: list[str], package_dir: str, is_file: Callable[[str], bool],
            read: Callable[[str], Optional[str]]) -> Optional[CjsBuild]:
-    inputs, options, flags = _cli(args)
+    inputs, options, flags = split_options(args, _VALUED)
     if not inputs or not any(options.get(o) for o in ("-d", "--out-dir", "-o", "--out-file")):
         return None  # (to standard output: no files made)
     config = (options.get("--config-file") or [None])[-1]
@@ -107,15 +85,9 @@ def _build(script: str, args: list[str], package_dir: str, is_file: Callable[[st
             module["ignoreDynamic"] = value == "true"
     if module.get("type") not in _CJS:
         return None
-    exts = [e.strip().lstrip(".") for v in options.get("--extensions", []) for e in v.split(",") if e.strip()] \
+    exts = [e.strip() for v in options.get("--extensions", []) for e in v.split(",") if e.strip()] \
         or list(_DEFAULT_EXTENSIONS)
-    pattern = "*." + (exts[0] if len(exts) == 1 else "{" + ",".join(exts) + "}")
-    entries: list[str] = []
-    for i in inputs:
-        rel = os.path.relpath(os.path.normpath(os.path.join(package_dir, i)), package_dir).replace(os.sep, "/")
-        entries.append(rel if is_file(os.path.join(package_dir, rel)) else f"{rel}/**/{pattern}")
-    for ignore in options.get("--ignore", []):
-        entries += ["!" + p.strip().removeprefix("./") for p in ignore.split(",") if p.strip()]
+    entries = compiled_files(inputs, exts, options.get("--ignore", []), package_dir, is_file)
     return CjsBuild(script, package_dir, tuple(entries), formats=("cjs",), tool="swc", bundle=False, config=path,
                     keeps_import=module.get("ignoreDynamic") is True, how=how)
 

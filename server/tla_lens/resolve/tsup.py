@@ -86,6 +86,7 @@ class CjsBuild:
     # messages ("`--target=es2020`"); () where esbuild's default (esnext) applies
     target: tuple[str, ...] = ()
     target_from: str = ""
+    target_file: Optional[str] = None  # the JSON file the target is read from (tsup's tsconfig), to edit
     # Angular's build of an app with Zone.js: esbuild compiles async/await down (`supported:
     # {"async-await": false}`), and a top-level await has no such form
     zone: bool = False
@@ -132,7 +133,7 @@ class CjsBuild:
         """Why the bundler refuses a top-level await: "target" (esbuild's target environment
         has none: :attr:`lacks_tla`; esbuild says so first), else the output format ("cjs",
         "iife", "umd", "amd"), or ""."""
-        if self.lacks_tla:
+        if self.zone or self.lacks_tla:
             return "target"
         if self.experiment_off:
             return "experiment"
@@ -140,10 +141,7 @@ class CjsBuild:
 
     @property
     def lacks_tla(self) -> tuple[str, ...]:
-        """The targets of the build that have no top-level await (Zone.js's Angular build: every
-        one, written or not), or ()."""
-        if self.zone:
-            return self.target or ("zone",)
+        """The targets of the build that have no top-level await, or ()."""
         return missing_tla(self.target) if self.target else ()
 
     @property
@@ -218,7 +216,7 @@ class CjsBuild:
             # (Vite adds two features of its own to esbuild's `supported`: its "overrides")
             overrides = " + 2 overrides" if self.tool == "Vite" else ""
             return "Top-level await is not available in the configured target environment" + \
-                (f" ({shown}{overrides})" if shown and not self.zone else "")
+                (f" ({shown}{overrides})" if shown else "")
         if self.tool in ("Vite", "Rollup", "Rolldown", "electron-vite"):
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
         if self.tool == "tsdown":  # (the Rolldown of tsdown 0.21)
@@ -227,6 +225,7 @@ class CjsBuild:
 
     @property
     def esm_flag(self) -> str:
+        """How the command (or configuration) asks for ES modules only."""
         if self.tool == "electron-vite":
             return '`"type": "module"` in package.json'
         if self.tool == "Vite":
@@ -238,7 +237,6 @@ class CjsBuild:
             return '`format: "esm"`'  # (esbuild's JavaScript API, in a build script)
         if self.tool == "Nx":
             return '`"format": ["esm"]`'  # (the target's options)
-        """How the command asks for ES modules only."""
         return "`--format=esm`" if self.tool == "esbuild" else "`--format esm`"
 
     @property

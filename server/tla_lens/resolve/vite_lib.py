@@ -46,7 +46,7 @@ def vite_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
         command = next((w for w in (words or [])[1:] if not w.startswith("-")), None)
         if words is not None and command in (None, "dev", "serve"):
             # the dev server: Vite 6 and before pre-bundle the app's packages for a target
-            config = _config_of(words, package_dir, is_file)
+            config = config_of(words, package_dir, is_file)
             if config not in dev_seen:
                 dev_seen.add(config)
                 if major == -1:
@@ -58,7 +58,7 @@ def vite_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
         if words is None or len(words) < 2 or words[1] != "build" or "--ssr" in words or \
                 any(w.startswith("--ssr=") for w in words):
             continue
-        config = _config_of(words, package_dir, is_file)
+        config = config_of(words, package_dir, is_file)
         if config in seen:
             continue
         seen.add(config)
@@ -187,13 +187,16 @@ def _app(script: str, config: Optional[str], package_dir: str, read: Callable[[s
                     target_from=target_from, app=True)
 
 
-def _config_of(words: list[str], package_dir: str, is_file: Callable[[str], bool]) -> Optional[str]:
+def config_of(words: list[str], package_dir: str, is_file: Callable[[str], bool],
+              names: tuple[str, ...] = _CONFIGS) -> Optional[str]:
+    """The configuration a `vite` (or `electron-vite`) command reads: `--config`/`-c`, else the
+    first of ``names`` in the package's folder."""
     for i, w in enumerate(words):
         if w in ("-c", "--config") and i + 1 < len(words):
             return os.path.normpath(os.path.join(package_dir, words[i + 1]))
         if w.startswith("--config="):
             return os.path.normpath(os.path.join(package_dir, w.split("=", 1)[1]))
-    return next((os.path.join(package_dir, n) for n in _CONFIGS if is_file(os.path.join(package_dir, n))), None)
+    return next((os.path.join(package_dir, n) for n in names if is_file(os.path.join(package_dir, n))), None)
 
 
 def _library(script: str, config: str, package_dir: str, read: Callable[[str], Optional[str]]) -> Optional[CjsBuild]:
