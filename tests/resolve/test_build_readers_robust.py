@@ -56,9 +56,12 @@ FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "
 
 _NX_KEYS = st.sampled_from(["targets", "build", "executor", "options", "main", "format", "thirdParty", "external",
                             "configurations", "defaultConfiguration", "production", "additionalEntryPoints",
-                            "esbuildOptions", "bundle", "excludeFromExternal"])
+                            "esbuildOptions", "bundle", "excludeFromExternal", "plugins", "plugin", "include",
+                            "exclude", "buildTargetName", "configFile", "target", "buildTarget", "name"])
 _NX = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5)
-                   | st.sampled_from(["@nx/esbuild:esbuild", "cjs", "esm", "src/main.ts", "production"]),
+                   | st.sampled_from(["@nx/esbuild:esbuild", "cjs", "esm", "src/main.ts", "production",
+                                    "@nx/vite:build", "@nx/vite:dev-server", "@nx/vite/plugin", "pkg:build", "**",
+                                    "vite.config.js", "es2020"]),
                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NX_KEYS, inner, max_size=4),
                    max_leaves=12)
 
@@ -81,6 +84,8 @@ def test_any_script_and_configuration(scripts, configs, tsup, jest, nx):
     folder = "/nonexistent/pkg"
     files = {os.path.join(folder, n): t for n, t in configs.items()}
     files.setdefault(os.path.join(folder, "project.json"), json.dumps(nx))
+    files.setdefault(os.path.join(folder, "nx.json"), json.dumps(nx))
+    files.setdefault(os.path.join(folder, "vite.config.js"), "export default { build: { target: 'es2020' } };")
     manifest = {"scripts": scripts, "tsup": tsup, "jest": jest, "babel": jest}
     builds = package_cjs_builds(manifest, folder, files.__contains__, files.get, every_format=True)
     for b in builds:

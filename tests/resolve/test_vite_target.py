@@ -90,6 +90,26 @@ def test_vite_app_build_for_a_target_without_top_level_await(case, node26, engin
         assert f.message.endswith("or upgrade to Vite 7, whose default target has it"), f.message
 
 
+@pytest.mark.parametrize("config,fails", [("vite.alt.js", True), ("vite.config.js", False)])
+def test_options_before_the_command(config, fails, node26, engines_node_modules, tmp_path):
+    """`vite --mode production --config vite.alt.js build`: the option values are not the command,
+    and the configuration named is the one read (Vite 7; vite.alt.js sets es2020)."""
+    root = _app(tmp_path, engines_node_modules, "vite7-default")
+    (root / "vite.config.js").write_text('export default { build: { target: "esnext" } };\n')
+    (root / "vite.alt.js").write_text('export default { build: { target: "es2020" } };\n')
+    args = ["--mode", "production", "--config", config, "build"]
+    (root / "package.json").write_text(json.dumps({"name": "app", "private": True, "type": "module",
+                                                   "scripts": {"build": "vite " + " ".join(args)}}))
+    project = analyse(root, Config(), cache=False)
+    proc = subprocess.run([str(node26), str(engines_node_modules / "vite7/bin/vite.js"), *args], cwd=root,
+                          capture_output=True, text=True, timeout=300, env=dict(os.environ, NO_COLOR="1"))
+    assert (proc.returncode != 0) == fails, proc.stdout + proc.stderr
+    said = [f for f in project.findings if "that build fails" in f.message]
+    assert [f.path.name for f in said] == (["a.js"] if fails else []), [f.message for f in said]
+    if fails:
+        assert '`build.target: "es2020"` of vite.alt.js' in said[0].message, said[0].message
+
+
 @pytest.mark.parametrize("vite,fails", [("vite6", True), ("vite7", False)])
 def test_vite_library_build_takes_the_target_too(vite, fails, node26, engines_node_modules, tmp_path):
     """Library mode (`build.lib`, ES modules only): Vite 6's default target refuses the await."""
@@ -117,9 +137,10 @@ DEV = {
 }
 
 
-def _dev_server_log(root: Path, node26: Path, vite: Path) -> str:
-    """Start the dev server, load the page's module (the packages are pre-bundled then), stop it:
-    what it printed."""
+def dev_server_log(root: Path, argv: list[str], env: dict | None = None) -> str:
+    """Start the dev server ``argv`` (in ``root``; a free port and 127.0.0.1 added to it), load
+    the page's module (the packages are pre-bundled then), stop it: what it printed."""
+    import signal
     import socket
     import time
     import urllib.request
@@ -129,23 +150,23 @@ def _dev_server_log(root: Path, node26: Path, vite: Path) -> str:
         port = sock.getsockname()[1]
     log = root / "dev.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([str(node26), str(vite / "bin/vite.js"), "--port", str(port), "--strictPort",
-                                 "--host", "127.0.0.1"], cwd=root, stdout=out, stderr=subprocess.STDOUT,
-                                env=dict(os.environ, NO_COLOR="1"))
+        proc = subprocess.Popen([*argv, "--port", str(port), "--strictPort", "--host", "127.0.0.1"], cwd=root,
+                                stdout=out, stderr=subprocess.STDOUT, env=env or dict(os.environ, NO_COLOR="1"),
+                                start_new_session=True)
         try:
-            deadline = time.time() + 60
-            while "ready in" not in log.read_text() and time.time() < deadline:
+            deadline = time.time() + 90
+            while "ready in" not in log.read_text() and time.time() < deadline and proc.poll() is None:
                 time.sleep(0.1)
             for path in ("/", "/src/main.js"):
                 try:
                     urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
                 except OSError:
                     pass
-            deadline = time.time() + 4
+            deadline = time.time() + 6
             while time.time() < deadline and "Top-level await" not in log.read_text():
                 time.sleep(0.1)
         finally:
-            proc.terminate()
+            os.killpg(proc.pid, signal.SIGTERM)  # (the server and what started it: Nx runs it in a child)
             proc.wait(timeout=30)
     return log.read_text()
 
@@ -164,7 +185,7 @@ def test_vite_dev_server_pre_bundles_packages_for_a_target(case, node26, engines
     if config is not None:
         (root / "vite.config.js").write_text(config)
     project = analyse(root, Config(), cache=False)
-    out = _dev_server_log(root, node26, engines_node_modules / vite)
+    out = dev_server_log(root, [str(node26), str(engines_node_modules / vite / "bin/vite.js")])
     assert "ready in" in out, out
     assert ("Top-level await is not available in the configured target environment" in out) == fails, out
     said = [f for f in project.findings if "the dev server fails to pre-bundle it" in f.message]

@@ -954,9 +954,10 @@ class Project:
         return Path(build.target_file)
 
     def _nx_builds(self, pkg_dirs: list[Path]) -> list[CjsBuild]:
-        """The builds Nx's esbuild executor makes of the workspace's Nx projects (their
-        project.json, or a package.json's `"nx"`), when the workspace is in one (nx.json at or
-        above its root); nx.json counts as their configuration too."""
+        """The builds Nx makes of the workspace's Nx projects (their project.json, or a
+        package.json's `"nx"`: its esbuild, Angular and Vite executors; the Vite targets
+        @nx/vite/plugin infers), when the workspace is in one (nx.json at or above its root);
+        nx.json and the project's file count as their configuration too."""
         fs = self.resolver.fs
         # (the folders walked only in an Nx workspace)
         folders = (str(d) for d in chain(iter_package_dirs(self.root, [p for p, m in self.modules.items() if m.workspace],
@@ -964,6 +965,7 @@ class Project:
         nx_root, out = workspace_builds(str(self.root), folders, fs.is_file, fs.read_text)
         if out:
             self.build_scripts.add(Path(os.path.realpath(os.path.join(str(nx_root), "nx.json"))))
+            self.build_scripts.update(Path(os.path.realpath(b.declared_in)) for b in out if b.declared_in)
         return out
 
     def _find_runner_tests(self, pkg_dirs: list[Path]) -> dict[Path, TestRun]:

@@ -25,7 +25,7 @@ from typing import Callable, Optional
 from .bundler import _Reader, _Unread
 from .scripts import program_words, script_commands
 from .tsup import CjsBuild, read_once
-from .vite_lib import config_of
+from .vite_lib import config_of, vite_command
 
 __all__ = ["electron_vite_builds"]
 
@@ -46,7 +46,7 @@ def electron_vite_builds(scripts: object, manifest: dict, package_dir: str, is_f
         words = program_words(words, ("electron-vite",))
         if words is None:
             continue
-        command = next((w for w in words[1:] if not w.startswith("-")), None)
+        command = vite_command(words)
         if command in (None, "dev", "build", "preview"):
             runs.append((command != "build", name, words))
     # (a configuration's builds named by the script that runs `electron-vite build`, where one does)

@@ -14,6 +14,14 @@ apply over its own, as `nx build` runs it. A target with `esbuildConfig` (a Java
 or `bundle: false` (each file of the project compiled alone) is not modelled (its build's
 `unread` says why).
 
+Vite (:mod:`vite_lib`): the `@nx/vite:build` executor builds with the project's vite.config.*
+(or `configFile`, relative to the workspace root), its `target` option over `build.target`;
+`@nx/vite:dev-server` serves with its `buildTarget`'s configuration; and @nx/vite/plugin, listed
+in nx.json's `plugins` (its `include`/`exclude` globs matched against the configuration's path),
+infers `build` (`vite build`) and `dev`/`serve` (`vite`) for a project whose folder has a
+vite.config.* and a project.json or package.json (a react-router.config.* there: none), a target
+of the project's own with an executor or command replacing the inferred one (Nx 23).
+
 A target that runs Angular's application builder (`@angular/build:application`, or Nx's
 `@nx/angular:application`) gives the build :mod:`angular` reads from angular.json, with the
 target's options merged the same way.
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from typing import Callable, Iterable, Optional
 
 from .angular import BUILDERS as ANGULAR, WEBPACK as ANGULAR_WEBPACK, application_build
@@ -31,6 +40,10 @@ from .tsup import CjsBuild
 __all__ = ["nx_builds", "workspace_builds", "EXECUTORS", "workspace_root"]
 
 EXECUTORS = ("@nx/esbuild:esbuild", "@nrwl/esbuild:esbuild")
+VITE_BUILD = ("@nx/vite:build", "@nrwl/vite:build")
+VITE_DEV = ("@nx/vite:dev-server", "@nrwl/vite:dev-server")
+VITE_PLUGIN = "@nx/vite/plugin"
+_VITE_EXTENSIONS = ("js", "mjs", "ts", "cjs", "mts", "cts")
 
 
 def workspace_root(folder: str, is_file: Callable[[str], bool], stop: str) -> Optional[str]:
@@ -64,26 +77,36 @@ def _json(text: Optional[str]):
 
 def nx_builds(root: str, project_dir: str, is_file: Callable[[str], bool],
               read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
-    """The esbuild executor's builds of the Nx project in ``project_dir`` (its project.json,
-    else its package.json's `"nx"`) of the workspace ``root``, every format."""
+    """The builds of the Nx project in ``project_dir`` (its project.json, else its
+    package.json's `"nx"`) of the workspace ``root``: its esbuild executor's, every format; its
+    Angular builder's; its Vite builds and dev servers (the executors', and the targets
+    @nx/vite/plugin infers from a vite.config.* beside the project's file)."""
     path = os.path.join(project_dir, "project.json")
     data = _json(read(path)) if is_file(path) else None
+    manifest = None
     if data is None:
         path = os.path.join(project_dir, "package.json")
         manifest = _json(read(path)) if is_file(path) else None
         data = manifest.get("nx") if isinstance(manifest, dict) else None
-    if not isinstance(data, dict) or not isinstance(data.get("targets"), dict):
+        if data is None and isinstance(manifest, dict):
+            data = {}  # (a project by its package.json alone: only inferred targets)
+    if not isinstance(data, dict):
         return []
+    targets = data.get("targets") if isinstance(data.get("targets"), dict) else {}
     nx = _json(read(os.path.join(root, "nx.json"))) or {}
     defaults = nx.get("targetDefaults") if isinstance(nx, dict) and isinstance(nx.get("targetDefaults"), dict) else {}
     project_root = os.path.relpath(project_dir, root).replace(os.sep, "/")
-    out: list[CjsBuild] = []
-    for name, target in data["targets"].items():
+    project = data.get("name") if isinstance(data.get("name"), str) else \
+        manifest.get("name") if isinstance(manifest, dict) and isinstance(manifest.get("name"), str) else \
+        os.path.basename(project_dir)
+    out: list[CjsBuild] = _inferred_vite(nx, root, project_dir, project, targets, is_file, read)
+    for name, target in targets.items():
         if not isinstance(target, dict):
             continue
         by_name = defaults.get(name) if isinstance(defaults.get(name), dict) else {}
         executor = target.get("executor") or by_name.get("executor")
-        if executor not in EXECUTORS and executor not in ANGULAR and executor not in ANGULAR_WEBPACK:
+        if executor not in EXECUTORS and executor not in ANGULAR and executor not in ANGULAR_WEBPACK and \
+                executor not in VITE_BUILD and executor not in VITE_DEV:
             continue
         options: dict = {}
         for layer in (by_name if by_name.get("executor") in (None, executor) else {}, defaults.get(executor), target):
@@ -96,16 +119,103 @@ def nx_builds(root: str, project_dir: str, is_file: Callable[[str], bool],
         if executor in EXECUTORS:
             out.append(_build(name, options, root, project_root, path))
             continue
+        if executor in VITE_BUILD or executor in VITE_DEV:
+            out += _vite_executor(name, executor, options, root, project_dir, project, path, targets, is_file, read)
+            continue
         # Angular's application builder, run by Nx with the target's options (paths relative to
         # the workspace root, as in angular.json)
         source_root = data.get("sourceRoot") if isinstance(data.get("sourceRoot"), str) else f"{project_root}/src"
-        project = data.get("name") if isinstance(data.get("name"), str) else os.path.basename(project_dir)
         build = application_build(f"{project}:{name}", root, path, executor,
                                   {k: _tokens(v, project_root) if isinstance(v, str) else v for k, v in options.items()},
                                   source_root)
         if build is not None:
             out.append(build)
     return out
+
+
+def _vite_config(root: str, project_dir: str, config_file: object, is_file: Callable[[str], bool]) -> Optional[str]:
+    """The Vite configuration Nx's executors use: `configFile` (relative to the workspace root),
+    else the first vite.config.{js,mjs,ts,cjs,mts,cts} in the project's folder."""
+    if isinstance(config_file, str) and config_file:
+        return os.path.normpath(os.path.join(root, config_file))
+    return next((os.path.join(project_dir, f"vite.config.{e}") for e in _VITE_EXTENSIONS
+                 if is_file(os.path.join(project_dir, f"vite.config.{e}"))), None)
+
+
+def _vite_executor(name: str, executor: str, options: dict, root: str, project_dir: str, project: str,
+                   path: str, targets: dict, is_file: Callable[[str], bool],
+                   read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+    """@nx/vite:build (Vite's build with the project's configuration, the executor's `target`
+    over its `build.target`) and @nx/vite:dev-server (the configuration of its `buildTarget`)."""
+    from .vite_lib import vite_command_builds
+
+    if executor in VITE_DEV:
+        build_target = options.get("buildTarget")
+        other = targets.get(build_target.rpartition(":")[2]) if isinstance(build_target, str) and \
+            build_target.rpartition(":")[0] in ("", project) else None
+        config_file = other.get("options", {}).get("configFile") if isinstance(other, dict) and \
+            isinstance(other.get("options"), dict) else None
+        words = ["vite"]
+        target_option = None
+    else:
+        config_file = options.get("configFile")
+        words = ["vite", "build"]
+        written = options.get("target")
+        target_option = None
+        if written is not None:
+            got = target_words(written) if written is not False else ()
+            shown = json.dumps(written)
+            target_option = (got or (), f"`\"target\": {shown}` of the target's options in "
+                                       f"{os.path.relpath(path, root).replace(os.sep, '/')}")
+    config = _vite_config(root, project_dir, config_file, is_file)
+    if config is not None:
+        words += ["--config", config]
+    builds = vite_command_builds([(f"{project}:{name}", words)], project_dir, is_file, read, target_option)
+    return [replace(b, declared_in=path) for b in builds]
+
+
+def _inferred_vite(nx: object, root: str, project_dir: str, project: str, targets: dict,
+                   is_file: Callable[[str], bool], read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+    """The targets @nx/vite/plugin (listed in nx.json's `plugins`) infers for a project whose
+    folder has a vite.config.*: `build` runs `vite build` there, `serve` and `dev` run `vite`
+    (the plugin's `buildTargetName`, `serveTargetName`, `devTargetName` rename them; a target
+    of that name with an executor or command of its own replaces it)."""
+    from .vite_lib import vite_command_builds
+
+    plugins = nx.get("plugins") if isinstance(nx, dict) and isinstance(nx.get("plugins"), list) else []
+    entry = next((p for p in plugins if p == VITE_PLUGIN or isinstance(p, dict) and p.get("plugin") == VITE_PLUGIN),
+                 None)
+    if entry is None:
+        return []
+    config = next((os.path.join(project_dir, f"vite.config.{e}") for e in _VITE_EXTENSIONS
+                   if is_file(os.path.join(project_dir, f"vite.config.{e}"))), None)
+    if config is None or any(is_file(os.path.join(project_dir, f"react-router.config.{e}"))
+                             for e in ("ts", "js", "mts", "mjs")):
+        return []
+    rel = os.path.relpath(config, root).replace(os.sep, "/")
+    options = entry.get("options") if isinstance(entry, dict) and isinstance(entry.get("options"), dict) else {}
+    if isinstance(entry, dict):
+        from wcmatch import glob
+
+        flags = glob.GLOBSTAR | glob.BRACE | glob.DOTGLOB
+        include, exclude = entry.get("include"), entry.get("exclude")
+        if isinstance(include, list) and include and not glob.globmatch(rel, [i for i in include if isinstance(i, str)],
+                                                                          flags=flags):
+            return []
+        if isinstance(exclude, list) and exclude and glob.globmatch(rel, [i for i in exclude if isinstance(i, str)],
+                                                                    flags=flags):
+            return []
+    commands = []
+    for option, default, words in (("buildTargetName", "build", ["vite", "build"]),
+                                   ("devTargetName", "dev", ["vite"]), ("serveTargetName", "serve", ["vite"])):
+        name = options.get(option) if isinstance(options.get(option), str) else default
+        own = targets.get(name)
+        if isinstance(own, dict) and (own.get("executor") or own.get("command")):
+            continue
+        commands.append((f"{project}:{name}", words))
+    nx_json = os.path.join(root, "nx.json")
+    return [replace(b, declared_in=nx_json, inferred_from=config)
+            for b in vite_command_builds(commands, project_dir, is_file, read)]
 
 
 def _tokens(value: str, project_root: str) -> str:

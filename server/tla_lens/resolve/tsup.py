@@ -98,10 +98,20 @@ class CjsBuild:
     experiment_off: bool = False
     # Vite's dev server pre-bundling the app's packages: it refuses only the packages' awaits
     packages_only: bool = False
+    # an Nx target's (``script`` "project:target"): the project.json (or package.json) that
+    # declares it, or nx.json where a plugin infers it from ``inferred_from`` (vite.config.*)
+    declared_in: Optional[str] = None
+    inferred_from: Optional[str] = None
 
     def origin(self, rel: Callable[[Path], str]) -> str:
         """Where the build is declared, for the messages: "script `build` of package.json", or
         an Nx target's "target `build` of apps/api/project.json"."""
+        if self.declared_in is not None:
+            project, _, target = self.script.rpartition(":")
+            if self.inferred_from is not None:
+                return (f"target `{target}` of project `{project}`, which @nx/vite/plugin in "
+                        f"{rel(Path(self.declared_in))} infers from {rel(Path(self.inferred_from))}")
+            return f"target `{target}` of project `{project}` in {rel(Path(self.declared_in))}"
         if self.tool == "Nx" and self.config is not None:
             return f"target `{self.script}` of {rel(Path(self.config))}"
         if self.tool == "Metro":
@@ -198,7 +208,9 @@ class CjsBuild:
             return ("; set `optimizeDeps.esbuildOptions.target` to one with top-level await (\"esnext\"), leave the "
                     "package out of pre-bundling (`optimizeDeps.exclude`), or upgrade to Vite 7")
         if self.refuses_tla == "target" and self.tool == "Vite":
-            return ("; move the await into an async function, or set `build.target` to one with top-level await "
+            option = "the Nx target's `target` option (over `build.target`)" \
+                if self.declared_in is not None and self.inferred_from is None else "`build.target`"
+            return (f"; move the await into an async function, or set {option} to one with top-level await "
                     "(\"es2022\", \"esnext\", chrome89, firefox89, safari15 or later)" +
                     (", or upgrade to Vite 7, whose default target has it" if "default" in self.target_from else ""))
         if self.refuses_tla == "target":

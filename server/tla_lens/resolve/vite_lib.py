@@ -28,7 +28,7 @@ from .scripts import script_commands, program_words
 from .targets import installed_version, missing_tla, target_words
 from .tsup import CjsBuild, read_once
 
-__all__ = ["vite_builds"]
+__all__ = ["vite_builds", "vite_command_builds", "vite_command"]
 
 _CONFIGS = tuple(n for n in VITE if n.startswith("vite."))
 
@@ -37,13 +37,22 @@ def vite_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
                 read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
     """The library builds the npm ``scripts`` make with `vite build`, every format; and the app
     builds whose target has no top-level await (Vite 7 and before: see :func:`_app`)."""
+    return vite_command_builds(script_commands(scripts, "vite"), package_dir, is_file, read)
+
+
+def vite_command_builds(commands, package_dir: str, is_file: Callable[[str], bool],
+                        read: Callable[[str], Optional[str]],
+                        target_option: Optional[tuple[tuple[str, ...], str]] = None) -> list[CjsBuild]:
+    """:func:`vite_builds` of ``commands`` ((name, words) pairs: `vite build`, `vite`) run in
+    ``package_dir``; ``target_option``: (`build.target` as words, where it is set) where the
+    runner sets it over the configuration's (Nx's executor)."""
     out: list[CjsBuild] = []
     seen: set[Optional[str]] = set()
     major = -1
     dev_seen: set[Optional[str]] = set()
-    for name, words in script_commands(scripts, "vite"):
+    for name, words in commands:
         words = program_words(words, ("vite",))
-        command = next((w for w in (words or [])[1:] if not w.startswith("-")), None)
+        command = vite_command(words or [])
         if words is not None and command in (None, "dev", "serve"):
             # the dev server: Vite 6 and before pre-bundle the app's packages for a target
             config = config_of(words, package_dir, is_file)
@@ -55,7 +64,7 @@ def vite_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
                 if dev is not None:
                     out.append(dev)
             continue
-        if words is None or len(words) < 2 or words[1] != "build" or "--ssr" in words or \
+        if words is None or command != "build" or "--ssr" in words or \
                 any(w.startswith("--ssr=") for w in words):
             continue
         config = config_of(words, package_dir, is_file)
@@ -66,14 +75,31 @@ def vite_builds(scripts: dict, package_dir: str, is_file: Callable[[str], bool],
             major = _installed_major(package_dir, is_file, read)
         build = _library(name, config, package_dir, read) if config is not None else None
         if build is None:
-            build = _app(name, config, package_dir, read, major)
+            build = _app(name, config, package_dir, read, major, target_option)
         elif build.unread is None:
-            target, target_from = _target(config, read, major, package_dir)
+            target, target_from = _target(config, read, major, package_dir, target_option)
             build = replace(build, target=target, target_from=target_from,
                             how="Rollup" if major is not None and major <= 7 else "")
         if build is not None:
             out.append(build)
     return out
+
+
+# Vite's options that take a value (`vite --config x.js build`: `x.js` is not the command)
+_VALUED = frozenset(["-c", "--config", "--base", "-l", "--logLevel", "--filter", "-m", "--mode", "--host", "--port",
+                     "--outDir", "--assetsDir", "--target", "--configLoader"])
+
+
+def vite_command(words: list[str]) -> Optional[str]:
+    """The command of a `vite` (or `electron-vite`) command line ("build", "dev", "serve", …),
+    None where none."""
+    i = 1
+    while i < len(words):
+        w = words[i]
+        if not w.startswith("-"):
+            return w
+        i += 2 if w in _VALUED else 1
+    return None
 
 
 # Vite 6's default `build.target` ("modules": the browsers with native ES modules, dynamic
@@ -144,12 +170,17 @@ def _target_words(reader, node) -> Optional[tuple[str, ...]]:
 
 
 def _target(config: Optional[str], read: Callable[[str], Optional[str]], major: Optional[int],
-            package_dir: str) -> tuple[tuple[str, ...], str]:
+            package_dir: str, target_option: Optional[tuple[tuple[str, ...], str]] = None
+            ) -> tuple[tuple[str, ...], str]:
     """(the build's esbuild target, where it is set) for Vite ``major`` (None: not installed,
     taken as Vite 8); ((), "") where esbuild does not transpile the chunks (Vite 8, `false`)
-    or the target is not written as strings."""
+    or the target is not written as strings. ``target_option``: one set over the
+    configuration's (as :func:`vite_command_builds`)."""
     if major is None or major >= 8:
         return (), ""
+    if target_option is not None:
+        written, where = target_option
+        return (_MODULES if written == ("modules",) and major <= 6 else written), where if written else ""
     text = read(config) if config is not None else None
     written = read_once("vite-target", config, text, lambda: _read_target(config, text, read),
                         lambda why: ()) if config is not None and text is not None else None
@@ -175,12 +206,12 @@ def _read_target(config: str, text: str, read: Callable[[str], Optional[str]]) -
 
 
 def _app(script: str, config: Optional[str], package_dir: str, read: Callable[[str], Optional[str]],
-         major: Optional[int]) -> Optional[CjsBuild]:
+         major: Optional[int], target_option: Optional[tuple[tuple[str, ...], str]] = None) -> Optional[CjsBuild]:
     """Vite 7 and before transpile an app's chunks with esbuild for `build.target` (Vite 6's
     default too): one whose target has no top-level await fails on any await it bundles (a
     lazily loaded chunk's, a package's: checked with Vite 6 and 7). The build, where it does;
     its entries are the module scripts of the app's pages (:attr:`CjsBuild.app`)."""
-    target, target_from = _target(config, read, major, package_dir)
+    target, target_from = _target(config, read, major, package_dir, target_option)
     if not missing_tla(target):
         return None
     return CjsBuild(script, package_dir, (), config=config, formats=("es",), tool="Vite", target=target,
