@@ -157,3 +157,21 @@ def test_each_file_compiled_alone_for_such_a_target(node26, engines_node_modules
     project = analyse(root, Config(), cache=False)
     assert _build(root, node26, engines_node_modules).returncode == 0
     assert [f.severity for f in project.findings if f.code == "top-level-await"] == ["information"]
+
+
+@pytest.mark.parametrize("target,fails", [("es2020", True), ("es2022", False)])
+def test_tsup_compiling_each_file_alone_for_such_a_target(target, fails, node26, engines_node_modules, tmp_path):
+    """tsup's `bundle: false`: each file of the entry glob compiled alone by esbuild for the
+    target; the file with the await fails for es2020, the one importing it does not."""
+    root = _workspace(tmp_path, engines_node_modules, "tsup", {"tsup.config.js": (
+        f'export default {{ entry: ["src/**/*.ts"], format: ["esm"], bundle: false, target: "{target}" }};\n')})
+    project = analyse(root, Config(), cache=False)
+    proc = _build(root, node26, engines_node_modules)
+    out = proc.stdout + proc.stderr
+    assert (proc.returncode != 0) == fails, out
+    assert ("src/config.ts:1:" in out) == fails and "src/index.ts:1:" not in out, out
+    said = [f for f in project.findings if "that build fails" in f.message]
+    assert [f.path.name for f in said] == (["config.ts"] if fails else []), [f.message for f in said]
+    if fails:
+        assert f"tsup's build (script `build` of package.json) compiles this module, and esbuild refuses a " \
+               f"top-level await for its target (`target` of tsup.config.js)" in said[0].message, said[0].message
