@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tla_lens.config import Config
 from tla_lens.project import analyse
 
@@ -123,7 +125,9 @@ def test_print_config_and_presets(tmp_path):
     (root / "package.json").write_text(json.dumps({"name": "p", "scripts": {
         "test": "NODE_OPTIONS=--experimental-vm-modules jest",
         "test:ts": "NODE_OPTIONS=--experimental-vm-modules jest -c unit/jest.config.json",
-        "test:cjs": "jest -c unit/jest.config.json"}}))
+        "test:cjs": "jest -c unit/jest.config.json",
+        "test:other": "NODE_OPTIONS=--experimental-vm-modules jest -c unit/other.json"}}))
+    (root / "unit/other.json").write_text('{"preset": "jest-preset-nowhere"}')
     (root / "jest.config.js").write_text('export default { extensionsToTreatAsEsm: [".ts"], preset: "ts-jest" };\n')
     (root / "unit/jest.config.json").write_text('{"preset": "ts-jest/presets/default-esm"}')
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
@@ -131,10 +135,15 @@ def test_print_config_and_presets(tmp_path):
     assert json.loads(r.stdout)["jestRuns"] == [
         {"file": "package.json", "script": "test", "esModules": True, "extensionsToTreatAsEsm": [".ts"],
          "config": "jest.config.js"},
-        # (a preset may set extensionsToTreatAsEsm: in ES module mode the run is not modelled)
-        {"file": "package.json", "script": "test:ts", "esModules": True, "config": "unit/jest.config.json",
-         "notRead": "unit/jest.config.json: its `preset` may set `extensionsToTreatAsEsm` (a preset is not read)"},
-        {"file": "package.json", "script": "test:cjs", "esModules": False, "config": "unit/jest.config.json"}]
+        # (ts-jest's ES module preset: what it sets)
+        {"file": "package.json", "script": "test:ts", "esModules": True,
+         "extensionsToTreatAsEsm": [".ts", ".tsx", ".mts"], "config": "unit/jest.config.json"},
+        {"file": "package.json", "script": "test:cjs", "esModules": False,
+         "extensionsToTreatAsEsm": [".ts", ".tsx", ".mts"], "config": "unit/jest.config.json"},
+        # (a preset not found, or not written as literals: in ES module mode the run is not modelled)
+        {"file": "package.json", "script": "test:other", "esModules": True, "config": "unit/other.json",
+         "notRead": "unit/other.json: its `preset` may set `extensionsToTreatAsEsm` (the preset "
+                    "`jest-preset-nowhere` is not found)"}]
 
 
 def test_lazy_import_fix_where_jest_loads_es_modules(node26, engines_node_modules, tmp_path):
@@ -163,3 +172,64 @@ def test_lazy_import_fix_where_jest_loads_es_modules(node26, engines_node_module
     assert not [f for f in analyse(root, Config(), cache=False).findings
                 if f.code == "require-async" and f.path.name == "a.test.js"]
     assert jest_results(root, node26, engines_node_modules)["src/a.test.js"][0] == "passed"
+
+
+def test_ts_jest_presets_are_what_ts_jest_sets(node26, engines_node_modules):
+    """The presets' `extensionsToTreatAsEsm` as tla-lens takes them, against ts-jest's own preset
+    modules (loaded by Node)."""
+    from tla_lens.resolve.jest import _TS_JEST_PRESETS
+
+    script = ("const r = {}; for (const n of JSON.parse(process.argv[1])) r[n] = require(require.resolve("
+              "n === 'ts-jest' ? 'ts-jest/jest-preset' : n + '/jest-preset')).extensionsToTreatAsEsm ?? []; "
+              "console.log(JSON.stringify(r));")
+    proc = subprocess.run([str(node26), "-e", script, json.dumps(list(_TS_JEST_PRESETS))], cwd=engines_node_modules,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert {k: tuple(v) for k, v in json.loads(proc.stdout).items()} == _TS_JEST_PRESETS
+
+
+PRESET_CASES = {
+    # (the configuration's preset, a preset file of the project's (None: none), the suite passes)
+    "ts-jest-esm": ("ts-jest/presets/default-esm", None, True),
+    "ts-jest": ("ts-jest", None, False),
+    "ts-jest-js-with-ts-esm": ("ts-jest/presets/js-with-ts-esm", None, True),
+    "own-json": ("./tools/esm-preset.json", {"extensionsToTreatAsEsm": [".ts"], "transform": {
+        "^.+\\.tsx?$": ["ts-jest", {"useESM": True}]}}, True),
+    "own-json-commonjs": ("./tools/esm-preset.json", {"transform": {"^.+\\.tsx?$": ["ts-jest", {}]}}, False),
+}
+
+
+@pytest.mark.parametrize("case", list(PRESET_CASES))
+def test_a_preset_decides_what_jest_loads_as_es_modules(case, node26, engines_node_modules, tmp_path):
+    """In Jest's ES module mode a TypeScript test file is an ES module only where
+    `extensionsToTreatAsEsm` lists `.ts`, which a preset may set: ts-jest's ES module presets do,
+    as may a preset file of the project's. Held to Jest 30 with ts-jest 29.4."""
+    preset, own, passes = PRESET_CASES[case]
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    (root / "src").mkdir(parents=True)
+    (root / "node_modules/@jest").mkdir(parents=True)
+    for name in ("ts-jest", "typescript", "@jest/globals"):
+        (root / "node_modules" / name).symlink_to(engines_node_modules / name)
+    (root / "package.json").write_text(json.dumps({
+        "name": "app", "version": "1.0.0", "type": "module",
+        "scripts": {"test": "NODE_OPTIONS=--experimental-vm-modules jest"}, "jest": {"preset": preset}}))
+    if own is not None:
+        (root / "tools").mkdir()
+        (root / "tools/esm-preset.json").write_text(json.dumps(own))
+    (root / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
+        "module": "ESNext", "target": "ES2022", "moduleResolution": "bundler", "strict": True, "types": []}}))
+    (root / "src/config.ts").write_text("export const port: number = await Promise.resolve(1);\n")
+    (root / "src/a.test.ts").write_text('import { test, expect } from "@jest/globals";\n'
+                                        'import { port } from "./config";\n'
+                                        'test("t", () => { expect(port).toBe(1); });\n')
+    status = jest_results(root, node26, engines_node_modules)
+    assert status["src/a.test.ts"][0] == ("passed" if passes else "failed"), status
+    project = analyse(root, Config(), cache=False)
+    errors = [f for f in project.findings if f.severity == "error"]
+    if passes:
+        assert not errors, [f.message for f in errors]
+        return
+    assert {(f.path.name, f.code) for f in errors} == {("a.test.ts", "require-async"), ("config.ts", "top-level-await")}
+    said = next(f for f in errors if f.code == "require-async").message
+    assert said.startswith("Jest (script `test` of package.json) runs this test file as CommonJS (in its ES module "
+                           "mode, `.ts` is not in `extensionsToTreatAsEsm`)"), said

@@ -16,8 +16,12 @@ mode, where Jest loads a file as an ES module as Node would, by its own rule
 another extension when `extensionsToTreatAsEsm` lists it) and every other file as CommonJS; a
 CommonJS file there fails on a top-level await as before, and on a require() of an ES module
 with a top-level await in its graph (ERR_REQUIRE_ASYNC_MODULE, as Node; checked with Jest
-30.5). A `preset` in that mode may set `extensionsToTreatAsEsm` (ts-jest's do): unless the
-configuration sets it too, such a run is not modelled. `moduleNameMapper` (written as
+30.5). A `preset` (found as Jest finds it from `rootDir`: a path starting with `.`, else
+`NAME/jest-preset.{json,js,cjs,mjs}` in node_modules) is read as a configuration is and the
+configuration's options applied over it as Jest merges them; ts-jest's presets, whose values its
+code computes, by what they set (`extensionsToTreatAsEsm`, checked against ts-jest 29.4). In
+that mode a preset that is not found or not read makes the run not modelled unless the
+configuration sets `extensionsToTreatAsEsm` itself. `moduleNameMapper` (written as
 literals) maps an import's specifier as Jest does (:meth:`JestRun.mapped`): the first rule
 whose regular expression matches, `$1`… replaced, the first of its names that resolves. The
 configuration — `--config`/`-c FILE`,
@@ -289,12 +293,12 @@ def _runs(script: str, package_dir: str, esm: bool, config: Optional[str], manif
         return [JestRun(script, package_dir, esm, config=path, unread=f"{rel}: {got}")]
     base = os.path.dirname(path) if path is not None else package_dir  # (`rootDir`'s default)
     if got.get("projects") is None:
-        return [_make(script, package_dir, esm, path, got, base)]
+        return [_make(script, package_dir, esm, path, got, base, is_file, read)]
     root_dir = os.path.normpath(os.path.join(base, got["rootDir"])) if got.get("rootDir") is not None else base
     out: list[JestRun] = []
     for kind, value in got["projects"]:
         if kind == "inline":  # (an object: its rootDir relative to the root configuration's)
-            out.append(_make(script, package_dir, esm, path, value, root_dir))
+            out.append(_make(script, package_dir, esm, path, value, root_dir, is_file, read))
             continue
         for project in _project_paths(value, root_dir):
             out.append(_project(script, package_dir, esm, project, is_file, read))
@@ -354,7 +358,8 @@ def _project(script: str, package_dir: str, esm: bool, project: str, is_file: Ca
                                                                      f"{got}")
     if got.get("projects") is not None:
         return JestRun(script, package_dir, esm, config=path, unread=f"project {rel}: it has projects of its own")
-    return _make(script, package_dir, esm, path, got, os.path.dirname(path) if path is not None else project)
+    return _make(script, package_dir, esm, path, got, os.path.dirname(path) if path is not None else project,
+                 is_file, read)
 
 
 def _json(text: Optional[str]):
@@ -368,13 +373,19 @@ def _load(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
     return read_once("jest", path or "", text, lambda: _read(path, text, read), lambda why: why, read)
 
 
-def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: dict, base: str) -> JestRun:
-    """The run of one configuration's options (``base``: where its `rootDir` starts)."""
-    if esm and got.get("preset") is not None and got["extensionsToTreatAsEsm"] is None:
-        rel = os.path.relpath(path, package_dir) if path is not None else "--config"
-        return JestRun(script, package_dir, esm, config=path,
-                       unread=f"{rel}: its `preset` may set `extensionsToTreatAsEsm` (a preset is not read)")
+def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: dict, base: str,
+          is_file: Callable[[str], bool], read: Callable[[str], Optional[str]]) -> JestRun:
+    """The run of one configuration's options (``base``: where its `rootDir` starts), over its
+    `preset`'s."""
     root_dir = os.path.normpath(os.path.join(base, got["rootDir"])) if got.get("rootDir") is not None else base
+    if got.get("preset") is not None:
+        preset = _preset(got["preset"], root_dir, is_file, read)
+        if isinstance(preset, dict):
+            got = _over_preset(got, preset)
+        elif esm and got["extensionsToTreatAsEsm"] is None:
+            rel = os.path.relpath(path, package_dir) if path is not None else "--config"
+            return JestRun(script, package_dir, esm, config=path,
+                           unread=f"{rel}: its `preset` may set `extensionsToTreatAsEsm` ({preset})")
     return JestRun(script, package_dir, esm, got["testMatch"] or DEFAULT_TEST_MATCH if not got["testRegex"] else (),
                    got["testRegex"], path, root_dir=root_dir,
                    roots=tuple(_in(r, root_dir) for r in got["roots"]) if got["roots"] is not None else ("<rootDir>",),
@@ -388,6 +399,71 @@ def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: di
                    setup=tuple(os.path.normpath(os.path.join(root_dir, _root_dir_in(f, root_dir)))
                                for f in (got.get("setupFiles") or ()) + (got.get("setupFilesAfterEnv") or ())
                                if _is_path(f)))
+
+
+# ts-jest's presets (29.4: its `presets` module, whose values are computed by its code): what
+# they set that Jest's view of a file depends on, `extensionsToTreatAsEsm` (their `transform`
+# compiles TypeScript, as Jest's mode asks)
+_TS_JEST_ESM = {"default-esm": (".ts", ".tsx", ".mts"), "js-with-ts-esm": (".jsx", ".ts", ".tsx", ".mts"),
+                "js-with-babel-esm": (".jsx", ".ts", ".tsx", ".mts")}
+_TS_JEST_PRESETS = {"ts-jest": ()} | {
+    f"ts-jest/presets/{name}{legacy}": _TS_JEST_ESM.get(name, ())
+    for name in ("default", "default-esm", "js-with-ts", "js-with-ts-esm", "js-with-babel", "js-with-babel-esm")
+    for legacy in ("", "-legacy")}
+_PRESET_EXTENSIONS = (".json", ".js", ".cjs", ".mjs")
+
+
+def _preset(name: str, root_dir: str, is_file: Callable[[str], bool], read: Callable[[str], Optional[str]]):
+    """The options of the preset ``name`` as Jest finds it from ``root_dir`` (a path starting
+    with `.`: that file; else `NAME/jest-preset` with .json, .js, .cjs, .mjs, from the
+    node_modules folders up), read as a configuration is (JSON, or a JavaScript object of
+    literals); ts-jest's by what they set. Else why it is not read (a string)."""
+    name = name.replace("<rootDir>", root_dir)
+    if name in _TS_JEST_PRESETS:
+        return {"extensionsToTreatAsEsm": _TS_JEST_PRESETS[name]}
+    if name.startswith("."):
+        candidates = [os.path.normpath(os.path.join(root_dir, name))]
+        candidates += [candidates[0] + e for e in _PRESET_EXTENSIONS]
+    else:
+        candidates = []
+        d = root_dir
+        while True:
+            stem = os.path.join(d, "node_modules", name, "jest-preset") if not os.path.isabs(name) else \
+                os.path.join(name, "jest-preset")
+            candidates += [stem + e for e in _PRESET_EXTENSIONS]
+            up = os.path.dirname(d)
+            if up == d or os.path.isabs(name):
+                break
+            d = up
+    found = next((c for c in candidates if is_file(c)), None)
+    text = read(found) if found is not None else None
+    if text is None:
+        return f"the preset `{name}` is not found"
+    got = _load(found, text, read)
+    if isinstance(got, str):
+        return f"its preset {os.path.basename(os.path.dirname(found))}/{os.path.basename(found)}: {got}"
+    if got.get("projects") is not None:
+        return f"the preset `{name}` has projects"
+    return got
+
+
+def _over_preset(got: dict, preset: dict) -> dict:
+    """A configuration's options over its preset's, as Jest merges them: the configuration's
+    where set (the preset's `setupFiles`, `setupFilesAfterEnv` and `modulePathIgnorePatterns`
+    before its own, its `moduleNameMapper` rules after the configuration's)."""
+    out = dict(got)
+    for key, value in preset.items():
+        if key in ("preset", "projects", "rootDir") or value is None:
+            continue
+        own = got.get(key)
+        if own is None or (key == "testRegex" and not own):  # (an unset testRegex reads as ())
+            out[key] = value
+        elif key in _SETUP_OPTIONS or key == "modulePathIgnorePatterns":
+            out[key] = tuple(value) + tuple(own)
+        elif key == "moduleNameMapper":
+            keys = {k for k, _ in own}
+            out[key] = list(own) + [(k, v) for k, v in value if k not in keys]
+    return out
 
 
 def _is_path(name: str) -> bool:
