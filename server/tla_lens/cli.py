@@ -234,6 +234,8 @@ def cmd_check(args) -> int:
         if suppressed:
             out += f"({suppressed} suppressed by {_suppressions_shown(args, analysis.root)})\n"
     sys.stdout.write(out)
+    if not any(m.workspace for m in analysis.modules.values()):
+        _nothing_found(analysis.root, config, paths)
     if bad_config:
         return 2
     if unused and not args.pass_on_unpruned_suppressions:
@@ -246,6 +248,33 @@ def cmd_check(args) -> int:
     if n["error"] or (args.max_warnings >= 0 and n["warning"] > args.max_warnings):
         return 1
     return 0
+
+
+def _nothing_found(root: Path, config: Config, paths: list[Path]) -> None:
+    """Say why a check found no module to analyse: the folders it does not walk, where the
+    paths given are (or are in) such folders."""
+    skipped = set(config.skip_dirs)
+    inside = sorted({part for p in paths if p.is_relative_to(root) for part in p.relative_to(root).parts
+                     if part in skipped})
+    under = sorted(d.name for p in paths if p.is_dir() for d in _subdirs(p) if d.name in skipped)
+    where = ", ".join(str(p) for p in paths)
+    why = []
+    if inside:
+        why.append(f"it is inside {', '.join(f'`{d}`' for d in inside)}, a folder never walked")
+    elif under:
+        why.append(f"{', '.join(f'`{d}`' for d in under)} {'is a folder' if len(under) == 1 else 'are folders'} "
+                   f"never walked")
+    if config.exclude:
+        why.append(f"`exclude` leaves out {', '.join(f'`{g}`' for g in config.exclude)}")
+    print(f"tla-lens: note: no JavaScript or TypeScript module found to analyse in {where}" +
+          (f" ({'; '.join(why)}: see the `skipDirs` setting)" if why else ""), file=sys.stderr)
+
+
+def _subdirs(p: Path) -> list[Path]:
+    try:
+        return [d for d in p.iterdir() if d.is_dir()]
+    except OSError:
+        return []
 
 
 def _suppressions_path(args, root: Path) -> Path:

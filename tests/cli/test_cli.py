@@ -372,3 +372,19 @@ def test_explain_without_a_project_file_takes_the_working_folder(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("src/a.js is an async module because of lib/b.js (top-level await at line 1):")
     assert "outside the workspace" not in r.stderr
+
+
+def test_nothing_to_analyse_says_why(tmp_path):
+    """A folder whose code is all in folders never walked (dist, build, …) is a clean check, with
+    a note on stderr naming them; a folder given by itself is walked."""
+    (tmp_path / "pkg/dist").mkdir(parents=True)
+    (tmp_path / "pkg/dist/index.js").write_text("export const v = await Promise.resolve(1);\n")
+    r = run("check", tmp_path / "pkg")
+    assert r.returncode == 0 and "0 modules" in r.stdout, r.stdout + r.stderr
+    assert "tla-lens: note: no JavaScript or TypeScript module found to analyse in" in r.stderr, r.stderr
+    assert "(`dist` is a folder never walked: see the `skipDirs` setting)" in r.stderr, r.stderr
+    r = run("check", tmp_path / "pkg/dist")
+    assert "1 module, 1 async" in r.stdout and "note:" not in r.stderr, r.stdout + r.stderr
+    (tmp_path / "empty").mkdir()
+    r = run("check", tmp_path / "empty")
+    assert r.stderr.strip().endswith(f"found to analyse in {tmp_path / 'empty'}"), r.stderr

@@ -75,7 +75,7 @@ def text(analysis: "Analysis", findings: list[Finding], colour: bool = False) ->
     modules = analysis.modules.values()
     n_async = sum(1 for m in modules if m.is_async)
     n_tla = sum(1 for m in modules if m.has_tla)
-    stats = (f"{len(analysis.modules)} modules, {n_async} async "
+    stats = (f"{len(analysis.modules)} module{'s' if len(analysis.modules) != 1 else ''}, {n_async} async "
              f"({n_tla} with top-level await)")
     if total:
         lines.append("")
