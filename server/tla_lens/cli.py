@@ -433,6 +433,9 @@ def _config_json(root: Path, config: Config) -> str:
                                     **({"bundle": False} if not b.bundle else {}),
                                     **({"compilesWhatItLoads": True} if b.reaches else {}),
                                     **({"esbuildTarget": list(b.target)} if b.target else {}),
+                                    **({"test": list(b.applies[-1][0])} if b.applies and b.applies[-1][0] else {}),
+                                    **({"exclude": list(b.applies[-1][1])} if b.applies and b.applies[-1][1] else {}),
+                                    **({"after": len(b.applies) - 1} if len(b.applies) > 1 else {}),
                                     **({"config": rel(b.config)} if b.config else {}),
                                     **({"notRead": b.unread} if b.unread else {})})
             # Angular's application builder: esbuild, refusing a top-level await where Zone.js is

@@ -2,7 +2,8 @@
 .swcrc, or `-C module.type=commonjs`): each file becomes a CommonJS module whose imports are
 require() calls — an ES module with top-level await there throws ERR_REQUIRE_ASYNC_MODULE when
 the output runs; import() becomes a require() too unless `module.ignoreDynamic`; a top-level
-await is left in a CommonJS output Node cannot load; without `module` swc keeps ES modules.
+await is left in a CommonJS output Node cannot load; without `module` swc keeps ES modules. A
+.swcrc list: each file by the first configuration whose `test` matches and `exclude` does not.
 Held to swc (@swc/core 1.16, @swc/cli 0.8) compiling each package (its npm script run as npm runs
 it) and Node 26 running every output."""
 from __future__ import annotations
@@ -29,6 +30,14 @@ CASES = {
     "ignore-dynamic": ("swc src -d dist --strip-leading-paths --ignore 'src/**/*.test.ts'",
                        '{\n  // import() kept\n  "module": {"type": "commonjs", "ignoreDynamic": true}\n}\n',
                        {"index", "via", "helper", "devlib"}),
+    # a list: each file by the first configuration whose `test` matches and `exclude` does not
+    "list": ("swc src -d dist --strip-leading-paths --ignore 'src/**/*.test.ts'",
+             [{"test": "(index|lazy|helper)\\.ts$", "module": {"type": "commonjs"}}, {"module": {"type": "es6"}}],
+             {"index", "via", "helper", "lazy"}),
+    "list-exclude": ("swc src -d dist --strip-leading-paths --ignore 'src/**/*.test.ts'",
+                     [{"test": [".*\\.ts$"], "exclude": ["devlib\\.ts$", "^lib/"], "module": {"type": "commonjs"}},
+                      {"test": "devlib", "module": {"type": "es6"}}],
+                     {"index", "via", "helper", "lazy"}),
     "command-line": ("swc src --out-dir dist --strip-leading-paths -C module.type=commonjs --ignore 'src/**/*.test.ts'",
                      None, {"index", "via", "helper", "devlib", "lazy"}),
 }
@@ -65,6 +74,8 @@ def test_swc_commonjs_outputs_as_node_runs_them(case, node26, engines_node_modul
     (f,) = [f for f in project.findings if f.path.stem == "index" and f.code == "require-async"]
     assert f.message.startswith("swc compiles this import to `require(\"slow-dep\")` (script `build` of "
                                 "package.json compiles it alone into CommonJS, with "), f.message
+    if case.startswith("list"):
+        assert "with `module.type: \"commonjs\"` in the first configuration of .swcrc)" in f.message, f.message
     if "lazy" in expected:
         (f,) = [f for f in project.findings if f.path.stem == "lazy" and f.code == "require-async"]
         assert f.message.startswith("swc compiles this import() to `require(\"slow-dep\")`"), f.message
@@ -104,7 +115,13 @@ def test_print_config_lists_the_compilation(tmp_path):
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)
     (build,) = json.loads(r.stdout)["tsupBuilds"]
-    assert build["tool"] == "swc" and build["notRead"] == ".swcrc: a list of configurations is not modelled"
+    assert build["tool"] == "swc" and build["test"] == [".*\\.ts$"] and "notRead" not in build, build
+    (root / ".swcrc").write_text('[{"test": "(", "module": {"type": "commonjs"}}]')
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    (build,) = json.loads(r.stdout)["tsupBuilds"]
+    assert build["notRead"] == ".swcrc: a `test`/`exclude` is not a regular expression or a list of them that " \
+                                "Python's `re` reads", build
     (root / ".swcrc").write_text('{"module": {"type": "commonjs"}}')
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)

@@ -894,12 +894,13 @@ class Project:
             literal = [e for e in build.entries if not _GLOB_CHARS.intersection(e) and not e.startswith("!")]
             for e in literal:
                 path = os.path.normpath(os.path.join(base, e))
-                if fs.is_file(path):
+                if fs.is_file(path) and build.takes(path):
                     found.setdefault(Path(os.path.realpath(path)), build)
             globs = [(build.script, e[2:] if e.startswith("./") else e)
                      for e in build.entries if _GLOB_CHARS.intersection(e) or e.startswith("!")]
             for _, path in _test_files(globs, Path(base), self.modules):
-                found.setdefault(path, build)
+                if build.takes(str(path)):
+                    found.setdefault(path, build)
         return found
 
     def _webpack_build(self, pkg_dir: Path) -> list[CjsBuild]:

@@ -14,12 +14,15 @@ output (`-d`/`--out-dir`, `-o`/`--out-file`): its inputs (folders: the files wit
 `--extensions`, by default .js, .jsx, .es6, .es, .mjs, .ts, .tsx, .cts, .mts; less `--ignore`),
 its configuration (`--config-file`, else the .swcrc of the package's folder, unless
 `--no-swcrc`) and `-C module.type=…`/`-C module.ignoreDynamic=…` on the command line, which win.
-A .swcrc that is a list of configurations, or that has `test`/`exclude` patterns choosing the
-files it applies to, is not modelled (the build is unread then).
+A .swcrc may be a list of configurations: a file is compiled by the first whose `test` (a
+regular expression, or a list of them, searched in the file's path as the command line names it:
+`src/a.ts`) matches and whose `exclude` does not (checked with swc); each configuration that
+makes CommonJS is a build of the files it takes.
 """
 from __future__ import annotations
 
 import os
+import re
 from typing import Callable, Optional
 
 from ._jsonc import parse_json
@@ -35,6 +38,7 @@ _VALUED = frozenset({"-d", "--out-dir", "-o", "--out-file", "--config-file", "-C
                      "--source-map-target", "--source-file-name", "--source-root", "--out-file-extension",
                      "--cli-config-file", "--workers"})
 _CJS = ("commonjs", "umd")
+_ORDINALS = ("first", "second", "third", "fourth", "fifth")
 
 
 def swc_builds(scripts: object, package_dir: str, is_file: Callable[[str], bool],
@@ -46,50 +50,79 @@ def swc_builds(scripts: object, package_dir: str, is_file: Callable[[str], bool]
     out: list[CjsBuild] = []
     for name, words in script_commands(scripts, "swc"):
         swc = program_words(words, ("swc",))
-        if swc is None:
-            continue
-        build = _build(name, swc[1:], package_dir, is_file, read)
-        if build is not None:
-            out.append(build)
+        if swc is not None:
+            out += _builds(name, swc[1:], package_dir, is_file, read)
     return out
 
 
-def _build(script: str, args: list[str], package_dir: str, is_file: Callable[[str], bool],
-           read: Callable[[str], Optional[str]]) -> Optional[CjsBuild]:
+def _patterns(value: object) -> Optional[tuple[str, ...]]:
+    """A `test`/`exclude` value (a regular expression, or a list of them) as a tuple; None where
+    it is neither or one does not compile (Python's `re` standing in for Rust's regex crate)."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+        return None
+    try:
+        for v in items:
+            re.compile(v)
+    except re.error:
+        return None
+    return tuple(items)
+
+
+def _builds(script: str, args: list[str], package_dir: str, is_file: Callable[[str], bool],
+            read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
     inputs, options, flags = split_options(args, _VALUED)
     if not inputs or not any(options.get(o) for o in ("-d", "--out-dir", "-o", "--out-file")):
-        return None  # (to standard output: no files made)
+        return []  # (to standard output: no files made)
     config = (options.get("--config-file") or [None])[-1]
     path = os.path.normpath(os.path.join(package_dir, config)) if config is not None else \
         None if "--no-swcrc" in flags else os.path.join(package_dir, ".swcrc")
-    module: dict = {}
+    # each configuration: (its `module`, its `test` patterns, its `exclude` patterns)
+    configs: list[tuple[dict, tuple[str, ...], tuple[str, ...]]] = []
+    data = None
     if path is not None and is_file(path):
         data, error = parse_json(read(path) or "", lenient=True)
         if error is not None and data is None:
-            return _unread(script, package_dir, path, "it is not JSON")
-        if not isinstance(data, dict):
-            return _unread(script, package_dir, path, "a list of configurations is not modelled")
-        if "test" in data or "exclude" in data:
-            return _unread(script, package_dir, path, "`test`/`exclude` (the files it applies to) are not modelled")
-        if isinstance(data.get("module"), dict):
-            module = dict(data["module"])
+            return [_unread(script, package_dir, path, "it is not JSON")]
+        for item in data if isinstance(data, list) else [data]:
+            if not isinstance(item, dict):
+                return [_unread(script, package_dir, path, "a configuration in it is not an object")]
+            test, exclude = _patterns(item.get("test")), _patterns(item.get("exclude"))
+            if test is None or exclude is None:
+                return [_unread(script, package_dir, path, "a `test`/`exclude` is not a regular expression or a "
+                                                           "list of them that Python's `re` reads")]
+            configs.append((dict(item["module"]) if isinstance(item.get("module"), dict) else {}, test, exclude))
     else:
         path = None
-    how = f"`module.type: \"{module.get('type')}\"` in {os.path.basename(path)}" if path and module.get("type") else ""
-    for c in options.get("-C", []) + options.get("--config", []):
-        key, _, value = c.partition("=")
-        if key == "module.type":
-            module["type"] = value
-            how = f"`-C module.type={value}`"
-        elif key == "module.ignoreDynamic":
-            module["ignoreDynamic"] = value == "true"
-    if module.get("type") not in _CJS:
-        return None
+    if not configs:
+        configs = [({}, (), ())]
     exts = [e.strip() for v in options.get("--extensions", []) for e in v.split(",") if e.strip()] \
         or list(_DEFAULT_EXTENSIONS)
     entries = compiled_files(inputs, exts, options.get("--ignore", []), package_dir, is_file)
-    return CjsBuild(script, package_dir, tuple(entries), formats=("cjs",), tool="swc", bundle=False, config=path,
-                    keeps_import=module.get("ignoreDynamic") is True, how=how)
+    chosen = len(configs) > 1 or any(t or x for _, t, x in configs)
+    out: list[CjsBuild] = []
+    for i, (module, test, exclude) in enumerate(configs):
+        where = f"the {_ORDINALS[i] if i < len(_ORDINALS) else f'#{i + 1}'} configuration of " \
+            if isinstance(data, list) else ""
+        how = f"`module.type: \"{module.get('type')}\"` in {where}{os.path.basename(path)}" \
+            if path and module.get("type") else ""
+        for c in options.get("-C", []) + options.get("--config", []):
+            key, _, value = c.partition("=")
+            if key == "module.type":
+                module["type"] = value
+                how = f"`-C module.type={value}`"
+            elif key == "module.ignoreDynamic":
+                module["ignoreDynamic"] = value == "true"
+        if module.get("type") not in _CJS:
+            continue
+        # (a file is compiled by the first configuration that takes it: the ones before not)
+        applies = tuple((t, x, False) for _, t, x in configs[:i]) + ((test, exclude, True),) if chosen else ()
+        out.append(CjsBuild(script, package_dir, tuple(entries), formats=("cjs",), tool="swc", bundle=False,
+                            config=path, keeps_import=module.get("ignoreDynamic") is True, how=how,
+                            applies=applies))
+    return out
 
 
 def _unread(script: str, package_dir: str, path: str, why: str) -> CjsBuild:
