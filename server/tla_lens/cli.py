@@ -250,6 +250,13 @@ def cmd_check(args) -> int:
     return 0
 
 
+def _applies_shown(applies: tuple) -> list[dict]:
+    """A build's conditions on the files it compiles (CjsBuild.applies), for --print-config."""
+    return [{"matches" if wanted else "doesNotMatch": {
+        **({"allOf": [[p.pattern for p in group] for group in groups]} if groups else {}),
+        **({"noneOf": [p.pattern for p in excludes]} if excludes else {})}} for groups, excludes, wanted in applies]
+
+
 def _nothing_found(root: Path, config: Config, paths: list[Path]) -> None:
     """Say why a check found no module to analyse: the folders it does not walk, where the
     paths given are (or are in) such folders."""
@@ -433,9 +440,7 @@ def _config_json(root: Path, config: Config) -> str:
                                     **({"bundle": False} if not b.bundle else {}),
                                     **({"compilesWhatItLoads": True} if b.reaches else {}),
                                     **({"esbuildTarget": list(b.target)} if b.target else {}),
-                                    **({"test": list(b.applies[-1][0])} if b.applies and b.applies[-1][0] else {}),
-                                    **({"exclude": list(b.applies[-1][1])} if b.applies and b.applies[-1][1] else {}),
-                                    **({"after": len(b.applies) - 1} if len(b.applies) > 1 else {}),
+                                    **({"compiles": _applies_shown(b.applies)} if b.applies else {}),
                                     **({"config": rel(b.config)} if b.config else {}),
                                     **({"notRead": b.unread} if b.unread else {})})
             # Angular's application builder: esbuild, refusing a top-level await where Zone.js is

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -125,9 +126,25 @@ def test_print_config_lists_the_compilation(engines_node_modules, tmp_path):
                               {"test": "./src/legacy", "presets": [["@babel/preset-env", {"modules": False}]]}]}))
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)
+    # (the files the override keeps ES modules are not the build's)
     (build,) = json.loads(r.stdout)["tsupBuilds"]
-    assert build["tool"] == "Babel" and build["notRead"] == ("babel.config.json: `overrides` that change how modules "
-                                                             "are compiled are not read")
+    legacy = re.escape(str(root / "src/legacy"))
+    assert build["tool"] == "Babel" and build["compiles"] == [
+        {"doesNotMatch": {"allOf": [[f"^{legacy}(?:/|$)"]]}}], build
+    (root / "babel.config.json").write_text(json.dumps({"presets": ["@babel/preset-env"], "overrides": [
+        {"test": "./src/legacy", "exclude": "./src/skip", "plugins": ["x"]},
+        {"test": "./src/legacy", "presets": [["@babel/preset-env", {"modules": False}]]}]}))
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    assert len(json.loads(r.stdout)["tsupBuilds"]) == 1  # (an override naming no module transform: nothing)
+    (root / "babel.config.js").write_text('module.exports = { presets: ["@babel/preset-env"], overrides: [\n'
+                                          '  { test: (f) => f.endsWith("x.js"), presets: ["@babel/preset-env"] }] };\n')
+    (root / "babel.config.json").unlink()
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    (build,) = json.loads(r.stdout)["tsupBuilds"]
+    assert build["notRead"].startswith("babel.config.js: "), build
+    (root / "babel.config.js").unlink()
     (root / "babel.config.json").write_text('{"presets": ["@babel/preset-env"]}')
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)
@@ -160,3 +177,44 @@ def test_lazy_import_fix_where_babel_keeps_import(case, node26, engines_node_mod
     assert _compile(root, node26, engines_node_modules).returncode == 0
     run = subprocess.run([str(node26), "lib/show.js"], cwd=root, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and run.stdout.strip() == "A", run.stdout + run.stderr
+
+
+OVERRIDES = {
+    # (the configuration, the outputs that throw, the sources that stay ES modules)
+    # an override keeping ES modules for some files (path patterns, relative to the configuration)
+    "es-for-some": (("babel.config.json", {
+        "presets": [["@babel/preset-env", {"targets": {"node": "22"}}]],
+        "overrides": [{"test": ["./src/index.js", "./src/lazy.js"],
+                       "presets": [["@babel/preset-env", {"modules": False}]]}]}),
+        {"via", "helper", "devlib"}, {"index", "lazy"}),
+    # CommonJS only for the files a regular expression picks (a JavaScript configuration)
+    "commonjs-for-some": (("babel.config.cjs", (
+        "module.exports = {\n  presets: [[\"@babel/preset-env\", { modules: false }]],\n  overrides: [\n"
+        "    { test: /(helper|devlib)\\.js$/, plugins: [\"@babel/plugin-transform-modules-commonjs\"] },\n"
+        "    { include: \"./src\", exclude: [\"./src/d*.js\"], comments: false },\n  ],\n};\n")),
+        {"via", "helper", "devlib"}, {"index", "lazy", "sync", "dual", "via"}),
+    # `exclude` taking a folder's file back out of an override
+    "exclude": ((".babelrc", json.dumps({
+        "overrides": [{"include": ["./src"], "exclude": ["./src/helper.js", "./src/**/devlib.js"],
+                       "presets": ["@babel/preset-env"]}]})),
+        {"index", "lazy", "via"}, {"helper", "devlib"}),
+}
+
+
+@pytest.mark.parametrize("case", list(OVERRIDES))
+def test_overrides_decide_which_files_become_commonjs(case, node26, engines_node_modules, tmp_path):
+    """`overrides` (`test`, `include`, `exclude`: path patterns or regular expressions) that name
+    preset-env or the modules plugin: each file compiled with the overrides that match it, as
+    Babel merges them (a preset named again takes the override's options)."""
+    config, expected, es = OVERRIDES[case]
+    root = _babel_project(tmp_path, engines_node_modules, "babel src -d lib --ignore 'src/**/*.test.js'", config)
+    project = analyse(root, Config(), cache=False)
+    proc = _compile(root, node26, engines_node_modules)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in es:
+        assert "require(" not in (root / "lib" / f"{name}.js").read_text(), name
+    runs = run_outputs(root, "lib/*.js", node26)
+    errors_where_it_throws(project, runs, expected)
+    # the files that stay ES modules are no CommonJS entries of the build
+    cjs = {p.stem for p, b in project.cjs_entries.items() if b.is_cjs}
+    assert cjs and not cjs & es, (cjs, es)

@@ -115,7 +115,8 @@ def test_print_config_lists_the_compilation(tmp_path):
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)
     (build,) = json.loads(r.stdout)["tsupBuilds"]
-    assert build["tool"] == "swc" and build["test"] == [".*\\.ts$"] and "notRead" not in build, build
+    assert build["tool"] == "swc" and build["compiles"] == [{"matches": {"allOf": [[".*\\.ts$"]]}}] and \
+        "notRead" not in build, build
     (root / ".swcrc").write_text('[{"test": "(", "module": {"type": "commonjs"}}]')
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)

@@ -17,18 +17,24 @@ package's .babelrc (.babelrc, .babelrc.json, .babelrc.{js,cjs,mjs}, package.json
 unless `--no-babelrc`), `--presets`/`--plugins`, and the `env` block of the environment
 (`--env-name`, else a `BABEL_ENV=`/`NODE_ENV=` assignment before the command, else
 "development"). Values are read as literals (JSON5 files; JavaScript configuration objects,
-also returned by a function); `overrides` that name preset-env or the modules plugin are not
-modelled (the build is unread then), others change nothing here.
+also returned by a function). `overrides` that name preset-env or the modules plugin apply to the
+files their `test`, `include` (path patterns as Babel reads them, relative to the configuration's
+folder, or regular expressions) match and their `exclude` does not, merged over the
+configuration's presets and plugins as Babel merges them (one of each, with the options of the
+last); other overrides change nothing here.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
+import re
 from typing import Callable, Optional
 
 from ._jsonc import parse_json
 from .scripts import compiled_files, program_words, script_commands, split_options
+from .bundler import js_regex
+from .computed import RegexLiteral
 from .tsup import CjsBuild, read_once
 
 __all__ = ["babel_builds", "babel_register_runs"]
@@ -65,9 +71,7 @@ def babel_builds(scripts: object, package_dir: str, is_file: Callable[[str], boo
             continue
         env = next((w.split("=", 1)[1] for w in words[: words.index(babel[0])]
                     if w.startswith(("BABEL_ENV=", "NODE_ENV="))), "development")
-        build = _build(name, babel[1:], package_dir, env, is_file, read, manifest or {})
-        if build is not None:
-            out.append(build)
+        out += _build(name, babel[1:], package_dir, env, is_file, read, manifest or {})
     return out
 
 
@@ -92,9 +96,12 @@ def babel_register_runs(scripts: object, package_dir: str, is_file: Callable[[st
         if file is None or os.path.splitext(file)[1] not in REGISTER_EXTENSIONS or \
                 not is_file(os.path.normpath(os.path.join(package_dir, file))):
             continue
-        build = _build(name, [file, "-d", "."], package_dir, env, is_file, read, manifest or {})
-        if build is not None:
-            out.append(dataclasses.replace(build, reaches=True))
+        builds = _build(name, [file, "-d", "."], package_dir, env, is_file, read, manifest or {})
+        if any(b.applies for b in builds):  # (what it reaches, file by file: not modelled)
+            builds = [_unread(name, package_dir, builds[0].config or package_dir,
+                              "`overrides` that change how modules are compiled, with Babel compiling what Node "
+                              "loads, are not read")]
+        out += [dataclasses.replace(b, reaches=True) for b in builds]
     return out
 
 
@@ -125,11 +132,11 @@ def _cli(args: list[str]) -> tuple[list[str], dict[str, list[str]], set[str]]:
 
 
 def _build(script: str, args: list[str], package_dir: str, env: str, is_file: Callable[[str], bool],
-           read: Callable[[str], Optional[str]], manifest: dict) -> Optional[CjsBuild]:
+           read: Callable[[str], Optional[str]], manifest: dict) -> list[CjsBuild]:
     inputs, options, flags = _cli(args)
     if not inputs or not (options.get("-d") or options.get("--out-dir") or options.get("-o")
                           or options.get("--out-file")):
-        return None  # (to standard output: no files made)
+        return []  # (to standard output: no files made)
     env = (options.get("--env-name") or [env])[-1]
     items: list = []
     files: list[str] = []
@@ -145,25 +152,54 @@ def _build(script: str, args: list[str], package_dir: str, env: str, is_file: Ca
             sources.append((rc, None))
         elif isinstance(manifest.get("babel"), dict):
             sources.append((os.path.join(package_dir, "package.json"), manifest["babel"]))
+    # items in Babel's order, each with the override it comes from (None: every file's) whose
+    # conditions — (groups of patterns, excluding patterns) — decide the files it is for
+    conditions: list[tuple] = []
     for path, data in sources:
         files.append(path)
         got = _options(path, data, read)
-        if isinstance(got, dict) and _overrides_modules(got, env):
-            got = "`overrides` that change how modules are compiled are not read"
+        if isinstance(got, dict) and isinstance(got.get("env"), dict) and isinstance(got["env"].get(env), dict) \
+                and _overrides_modules(got["env"][env], env):
+            got = "`overrides` in an `env` block that change how modules are compiled are not read"
         if isinstance(got, str):
-            return _unread(script, package_dir, path, got)
-        items += _items(got, env)
+            return [_unread(script, package_dir, path, got)]
+        items += [(k, n, o, None) for k, n, o in _items(got, env)]
+        overrides = got.get("overrides")
+        if overrides is not None and not isinstance(overrides, list):
+            return [_unread(script, package_dir, path, "`overrides` is not a list")]
+        for o in overrides or ():
+            if not isinstance(o, dict):
+                return [_unread(script, package_dir, path, "an `overrides` entry is not an object")]
+            own = _items(o, env)
+            if not any(name in _PRESET_ENV or name in _CJS_PLUGIN for _, name, _ in own):
+                continue  # (changes nothing about modules)
+            when = _conditions(o, os.path.dirname(path))
+            if isinstance(when, str):
+                return [_unread(script, package_dir, path, when)]
+            conditions.append(when)
+            items += [(k, n, opts, len(conditions) - 1) for k, n, opts in own]
+    if len(conditions) > _MAX_OVERRIDES:
+        return [_unread(script, package_dir, (files or [package_dir])[0],
+                        f"more than {_MAX_OVERRIDES} `overrides` that change how modules are compiled")]
     for key in ("--presets", "--plugins"):
         for value in options.get(key, []):
-            items += [(key[2:], n.strip(), {}) for n in value.split(",") if n.strip()]
-    cjs, keeps_import, how = _modules(items)
-    if not cjs:
-        return None
+            items += [(key[2:], n.strip(), {}, None) for n in value.split(",") if n.strip()]
     extensions = [e.strip() for v in options.get("-x", []) + options.get("--extensions", [])
                   for e in v.split(",") if e.strip()] or list(_DEFAULT_EXTENSIONS)
     entries = compiled_files(inputs, extensions, options.get("--ignore", []), package_dir, is_file)
-    return CjsBuild(script, package_dir, tuple(entries), formats=("cjs",), tool="Babel", bundle=False,
-                    config=(files or [None])[0], keeps_import=keeps_import, how=how)
+    out: list[CjsBuild] = []
+    # one build per set of overrides a file may match (each file: the overrides whose
+    # conditions hold for it), where that makes CommonJS
+    for mask in range(1 << len(conditions)):
+        chosen = [(k, n, o) for k, n, o, c in items if c is None or mask >> c & 1]
+        cjs, keeps_import, how = _modules(_merged(chosen))
+        if not cjs:
+            continue
+        applies = tuple((groups, excludes, bool(mask >> i & 1)) for i, (groups, excludes) in enumerate(conditions))
+        out.append(CjsBuild(script, package_dir, tuple(entries), formats=("cjs",), tool="Babel", bundle=False,
+                            config=(files or [None])[0], keeps_import=keeps_import, how=how, applies=applies,
+                            applies_absolute=True))
+    return out
 
 
 def _unread(script: str, package_dir: str, path: str, why: str) -> CjsBuild:
@@ -233,6 +269,71 @@ def _overrides_modules(options: dict, env: str) -> bool:
             if any(name in _PRESET_ENV or name in _CJS_PLUGIN for _, name, _ in _items(o, env)):
                 return True
     return False
+
+
+_MAX_OVERRIDES = 6
+
+
+def _conditions(override: dict, dirname: str):
+    """An `overrides` entry's `test` and `include` (each a group of patterns, one of which must
+    match) and `exclude` (none may), as Python patterns searched in a file's absolute path; or
+    why not (a function, another value)."""
+    groups = []
+    for key in ("test", "include", "exclude"):
+        if key not in override:
+            continue
+        value = override[key]
+        patterns = []
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str):
+                patterns.append(re.compile(_path_pattern(v, dirname)))
+            elif isinstance(v, RegexLiteral):
+                try:
+                    patterns.append(js_regex(*v)[0])
+                except ValueError as e:
+                    return f"an `overrides` `{key}` has {e}"
+            else:
+                return f"an `overrides` `{key}` is not a path, a regular expression or a list of them"
+        if key == "exclude":
+            return tuple(groups), tuple(patterns)
+        groups.append(tuple(patterns))
+    return tuple(groups), ()
+
+
+def _path_pattern(pattern: str, dirname: str) -> str:
+    """Babel's reading of a path pattern (@babel/core 7's pattern-to-regex): resolved against
+    the configuration's folder, a file or a folder's files, `*` one path segment, `**` any
+    number of them, `*.ext` a file name ending so (no other wildcards)."""
+    sep, end_sep, sub = "/", "(?:/|$)", "[^/]+"
+    star, star_last = f"(?:{sub}/)", f"(?:{sub}{end_sep})"
+    parts = os.path.normpath(os.path.join(dirname, pattern)).split(os.sep)
+    out = ["^"]
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            out.append(f"{star}*?{star_last}?" if last else f"{star}*?")
+        elif part == "*":
+            out.append(star_last if last else star)
+        elif part.startswith("*."):
+            out.append(sub + re.escape(part[1:]) + (end_sep if last else sep))
+        else:
+            out.append(re.escape(part) + (end_sep if last else sep))
+    return "".join(out)
+
+
+def _merged(items: list) -> list:
+    """Babel's merge of presets and plugins: one of each (preset-env under any of its names), in
+    the place of its first, with the options of its last."""
+    place: dict = {}
+    out: list = []
+    for kind, name, opts in items:
+        key = (kind, "preset-env" if name in _PRESET_ENV else "modules-commonjs" if name in _CJS_PLUGIN else name)
+        if key in place:
+            out[place[key]] = (kind, name, opts)
+        else:
+            place[key] = len(out)
+            out.append((kind, name, opts))
+    return out
 
 
 def _modules(items: list) -> tuple[bool, bool, str]:

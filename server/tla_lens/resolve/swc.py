@@ -55,8 +55,8 @@ def swc_builds(scripts: object, package_dir: str, is_file: Callable[[str], bool]
     return out
 
 
-def _patterns(value: object) -> Optional[tuple[str, ...]]:
-    """A `test`/`exclude` value (a regular expression, or a list of them) as a tuple; None where
+def _patterns(value: object) -> Optional[tuple]:
+    """A `test`/`exclude` value (a regular expression, or a list of them), compiled; None where
     it is neither or one does not compile (Python's `re` standing in for Rust's regex crate)."""
     if value is None:
         return ()
@@ -64,11 +64,9 @@ def _patterns(value: object) -> Optional[tuple[str, ...]]:
     if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
         return None
     try:
-        for v in items:
-            re.compile(v)
+        return tuple(re.compile(v) for v in items)
     except re.error:
         return None
-    return tuple(items)
 
 
 def _builds(script: str, args: list[str], package_dir: str, is_file: Callable[[str], bool],
@@ -80,7 +78,7 @@ def _builds(script: str, args: list[str], package_dir: str, is_file: Callable[[s
     path = os.path.normpath(os.path.join(package_dir, config)) if config is not None else \
         None if "--no-swcrc" in flags else os.path.join(package_dir, ".swcrc")
     # each configuration: (its `module`, its `test` patterns, its `exclude` patterns)
-    configs: list[tuple[dict, tuple[str, ...], tuple[str, ...]]] = []
+    configs: list[tuple[dict, tuple, tuple]] = []
     data = None
     if path is not None and is_file(path):
         data, error = parse_json(read(path) or "", lenient=True)
@@ -118,7 +116,8 @@ def _builds(script: str, args: list[str], package_dir: str, is_file: Callable[[s
         if module.get("type") not in _CJS:
             continue
         # (a file is compiled by the first configuration that takes it: the ones before not)
-        applies = tuple((t, x, False) for _, t, x in configs[:i]) + ((test, exclude, True),) if chosen else ()
+        applies = tuple(((t,) if t else (), x, False) for _, t, x in configs[:i]) + \
+            (((test,) if test else (), exclude, True),) if chosen else ()
         out.append(CjsBuild(script, package_dir, tuple(entries), formats=("cjs",), tool="swc", bundle=False,
                             config=path, keeps_import=module.get("ignoreDynamic") is True, how=how,
                             applies=applies))

@@ -102,20 +102,22 @@ class CjsBuild:
     # declares it, or nx.json where a plugin infers it from ``inferred_from`` (vite.config.*)
     declared_in: Optional[str] = None
     inferred_from: Optional[str] = None
-    # which of its entries' files the build compiles (swc's `test`/`exclude`): rules (regular
-    # expressions searched in the path relative to the package, ones that exclude, take it?)
-    # tried in order, the first that matches deciding; () every file
-    applies: tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...] = ()
+    # which of its entries' files the build compiles (swc's `test`/`exclude`, Babel's
+    # `overrides`): conditions that must all hold, each (groups of patterns — one of each group
+    # must match —, patterns none of which may match, whether the file must match that); the
+    # patterns are searched in the path relative to the package (swc), or in the absolute path
+    # (``applies_absolute``: Babel); () every file
+    applies: tuple = ()
+    applies_absolute: bool = False
 
     def takes(self, path: str) -> bool:
         """Does the build compile the file ``path`` (absolute) of its entries (:attr:`applies`)?"""
         if not self.applies:
             return True
-        rel = os.path.relpath(path, self.package_dir).replace(os.sep, "/")
-        for tests, excludes, take in self.applies:
-            if (not tests or any(re.search(t, rel) for t in tests)) and not any(re.search(x, rel) for x in excludes):
-                return take
-        return False
+        subject = path if self.applies_absolute else os.path.relpath(path, self.package_dir).replace(os.sep, "/")
+        return all((all(any(p.search(subject) for p in group) for group in groups)
+                    and not any(p.search(subject) for p in excludes)) == wanted
+                   for groups, excludes, wanted in self.applies)
 
     def origin(self, rel: Callable[[Path], str]) -> str:
         """Where the build is declared, for the messages: "script `build` of package.json", or
