@@ -7,6 +7,7 @@ import json
 
 from .conftest import wait_for
 from .test_actions import _actions
+from .test_files import _watched
 
 TSCONFIG = {"compilerOptions": {"module": "commonjs", "target": "es2022", "outDir": "dist"}}
 FILES = {
@@ -98,3 +99,25 @@ async def test_playwright_test_files_in_the_editor(lsp):
     s.disk({"playwright.config.ts": "export default { testDir: 'other' };\n"})
     assert await wait_for(lambda: s.diagnostics("other/c.spec.ts", "require-async")
                           and not s.diagnostics("e2e/a.spec.ts", "require-async"))
+
+
+async def test_jest_preset_edited_on_disk(lsp):
+    """Jest's ES module mode with a preset file of the project's that lists `.ts` in
+    `extensionsToTreatAsEsm` (held to Jest in tests/project/test_jest_esm_mode.py): the TypeScript
+    test file is an ES module, its import an async import; the preset edited on disk to list
+    nothing (the server has the client watch that file), the test file is CommonJS and the import
+    an error."""
+    s = await lsp({
+        "package.json": json.dumps({"name": "app", "type": "module", "jest": {"preset": "./tools/esm-preset.json"},
+                                    "scripts": {"test": "NODE_OPTIONS=--experimental-vm-modules jest"}}),
+        "tools/esm-preset.json": '{"extensionsToTreatAsEsm": [".ts"]}',
+        "src/db.ts": "export const db = await Promise.resolve({ ok: true });\n",
+        "src/db.test.ts": 'import { db } from "./db";\ntest("db", () => { expect(db.ok).toBe(true); });\n'})
+    s.open("src/db.test.ts")
+    assert await wait_for(lambda: s.diagnostics("src/db.test.ts", "async-import"))
+    assert not s.diagnostics("src/db.test.ts", "require-async")
+    assert await wait_for(lambda: _watched(s, "tools/esm-preset.json"))  # (no static glob names it)
+    s.disk({"tools/esm-preset.json": '{"extensionsToTreatAsEsm": []}'})
+    assert await wait_for(lambda: s.diagnostics("src/db.test.ts", "require-async"))
+    (d,) = s.diagnostics("src/db.test.ts", "require-async")
+    assert "`.ts` is not in `extensionsToTreatAsEsm`" in d.message, d.message

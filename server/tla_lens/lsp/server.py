@@ -60,7 +60,7 @@ WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,vue,svelte,astro,mdx}", "**/
                "**/jsconfig.json", "**/.gitignore", "**/tla-lens.json", "**/index.html", "**/.pnp.data.json",
                "**/deno.json", "**/deno.jsonc", "**/deno.lock", "**/tsup.config.json", "**/babel.config.json",
                "**/.babelrc", "**/.babelrc.json", "**/jest.config.json", "**/project.json", "**/nx.json",
-               "**/angular.json", "**/.swcrc", "**/tsdown.config.json")
+               "**/angular.json", "**/.swcrc", "**/tsdown.config.json", "**/jest-preset.json")
 INDEX_JOBS = min(os.cpu_count() or 1, 8)
 # files loaded between two turns of the event loop: at least 20 progress reports, and with
 # several cores large workspaces go in batches big enough for the worker processes to share
@@ -388,12 +388,15 @@ class TlaLensServer(LanguageServer):
     def watch_import_maps(self) -> None:
         """Have the client watch the import map files deno.json files name (``"importMap":
         "./import_map.json"``: any JSON file, which the static globs do not cover) and the HTML
-        pages with an import map other than index.html: one more
+        pages with an import map other than index.html, and the JSON files a build or test run
+        reads that no static glob names (a Jest preset file of the project's): one more
         registration for each new name (a name once watched stays watched: events for other
         files of that name are told apart by the project)."""
         if not self.dynamic_watch or self.project is None:  # (after every change: at once)
             return
-        files = self.project.resolver.import_map_files()
+        files = set(map(str, self.project.resolver.import_map_files()))
+        # (and the data files builds and test runs read beyond the named ones: a Jest preset's)
+        files |= {str(p) for p in self.project.build_scripts if dialect_for_path(p) is None}
         names = {os.path.basename(p) for p in files} - self.watched_maps - WATCHED_NAMES if files else None
         if not names:
             return
@@ -406,9 +409,10 @@ class TlaLensServer(LanguageServer):
                     T.Registration(id=str(uuid.uuid4()), method=T.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                                    register_options=T.DidChangeWatchedFilesRegistrationOptions(
                                        watchers=[T.FileSystemWatcher(glob_pattern=g) for g in globs]))]))
-                self.log(f"watching import maps: {', '.join(globs)}")
+                self.log(f"watching import maps and build data: {', '.join(globs)}")
             except Exception as e:
-                self.log(f"could not register file watchers for import maps: {e}", T.MessageType.Warning)
+                self.log(f"could not register file watchers for import maps and build data: {e}",
+                         T.MessageType.Warning)
 
         asyncio.ensure_future(register())
 

@@ -164,7 +164,7 @@ def _strippable(path: Path, mod: Module) -> bool:
 
 # build configurations written as data (a JavaScript one is a module: Project.build_scripts)
 _BUILD_DATA = frozenset({"babel.config.json", ".babelrc", ".babelrc.json", "jest.config.json", "project.json",
-                         "nx.json", "angular.json", ".swcrc"})
+                         "nx.json", "angular.json", ".swcrc", "jest-preset.json"})
 
 
 def _node_resolves(path: Path, mod: Module) -> bool:
@@ -983,8 +983,9 @@ class Project:
             assert manifest is not None
             for run in [*package_jest_runs(manifest[1], str(pkg_dir), fs.is_file, fs.read_text),
                         *package_playwright_runs(manifest[1], str(pkg_dir), fs.is_file, fs.read_text)]:
-                if run.config is not None:
-                    self.build_scripts.add(Path(os.path.realpath(run.config)))
+                for f in (run.config, run.preset_file if isinstance(run, JestRun) else None):
+                    if f is not None:
+                        self.build_scripts.add(Path(os.path.realpath(f)))
                 if run.unread is None:
                     runs.append((pkg_dir, run))
         if runs:
@@ -1711,7 +1712,8 @@ class Project:
                 continue
             if p.name in BUNDLER_CONFIGS:
                 structural = True  # its resolve.alias may send imports anywhere
-            if p.name in TSUP_CONFIGS or p.name in _BUILD_DATA:
+            if p.name in TSUP_CONFIGS or p.name in _BUILD_DATA or (
+                    dialect_for_path(p) is None and Path(os.path.realpath(p)) in self.build_scripts):
                 structural = True  # which builds tsup (Babel, Jest, Nx) makes, and what they keep external
                 if dialect_for_path(p) is None:
                     continue

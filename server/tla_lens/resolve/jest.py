@@ -89,6 +89,7 @@ class JestRun:
     # `setupFiles` and `setupFilesAfterEnv` that are paths (absolute, as written: an extension
     # may be left out): Jest loads them before every test file, as it loads test files
     setup: tuple[str, ...] = ()
+    preset_file: Optional[str] = None  # the preset's file read (a project's own is watched)
 
     tool = "Jest"
     compiles_all = False  # (a file it loads as CommonJS may load ES modules: as Node does)
@@ -395,7 +396,7 @@ def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: di
                    esm_extensions=got["extensionsToTreatAsEsm"] or (),
                    mapper=tuple((source, tuple(_root_dir_in(n, root_dir) for n in names))
                                 for source, names in got["moduleNameMapper"]) if got["moduleNameMapper"] else (),
-                   mapper_unread=got.get("mapperUnread"),
+                   mapper_unread=got.get("mapperUnread"), preset_file=got.get("presetFile"),
                    setup=tuple(os.path.normpath(os.path.join(root_dir, _root_dir_in(f, root_dir)))
                                for f in (got.get("setupFiles") or ()) + (got.get("setupFilesAfterEnv") or ())
                                if _is_path(f)))
@@ -444,7 +445,7 @@ def _preset(name: str, root_dir: str, is_file: Callable[[str], bool], read: Call
         return f"its preset {os.path.basename(os.path.dirname(found))}/{os.path.basename(found)}: {got}"
     if got.get("projects") is not None:
         return f"the preset `{name}` has projects"
-    return got
+    return {**got, "presetFile": found}
 
 
 def _over_preset(got: dict, preset: dict) -> dict:
