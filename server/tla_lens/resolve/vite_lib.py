@@ -120,12 +120,15 @@ def _dev(script: str, config: Optional[str], package_dir: str, read: Callable[[s
     """Vite 6 and before pre-bundle the packages an app imports with esbuild when the dev server
     starts, for `optimizeDeps.esbuildOptions.target` (default "modules", whatever `build.target`
     says): a package with a top-level await fails that (checked with Vite 6's dev server), unless
-    `optimizeDeps.exclude` names it. The dev server's "build" of the packages, where it refuses."""
+    `optimizeDeps.exclude` names it (with `optimizeDeps.noDiscovery`, only the packages
+    `optimizeDeps.include` names are pre-bundled). The dev server's "build" of the packages,
+    where it refuses."""
     if major is None or major > 6:
         return None
     text = read(config) if config is not None else None
-    written, exclude = read_once("vite-dev", config, text, lambda: _read_dev(config, text, read),
-                                 lambda why: ((), ())) if config is not None and text is not None else (None, ())
+    written, exclude, include, no_discovery = read_once(
+        "vite-dev", config, text, lambda: _read_dev(config, text, read), lambda why: ((), (), (), False)) \
+        if config is not None and text is not None else (None, (), (), False)
     rel = os.path.relpath(config, package_dir) if config is not None else ""
     if written is None:
         target, target_from = _MODULES, f"Vite {major}'s dev server pre-bundles packages for the default target " \
@@ -136,25 +139,33 @@ def _dev(script: str, config: Optional[str], package_dir: str, read: Callable[[s
         target_from = f"`optimizeDeps.esbuildOptions.target: {shown}` of {rel}"
     if not missing_tla(target):
         return None
+    # (`noDiscovery: true`: only the packages `include` names are pre-bundled, the others served
+    # as they are)
     return CjsBuild(script, package_dir, (), external=tuple(("name", x) for x in exclude), config=config,
                     formats=("es",), tool="Vite", target=target, target_from=target_from, app=True,
-                    packages_only=True)
+                    packages_only=True, every_package=no_discovery,
+                    no_external=tuple(("name", x) for x in include if x not in exclude) if no_discovery else ())
 
 
 def _read_dev(config: str, text: str, read: Callable[[str], Optional[str]]) -> tuple:
     """(`optimizeDeps.esbuildOptions.target` as written: None not set, () not read; the names
-    `optimizeDeps.exclude` lists as strings)."""
+    `optimizeDeps.exclude` and `optimizeDeps.include` list as strings; `noDiscovery` is true)."""
     reader = _Reader(config, text, read)
     for cfg in reader._configs():
         deps = reader._unwrap(reader._prop(cfg, "optimizeDeps"))
         if deps is None:
             continue
         node = reader._unwrap(reader._prop(reader._prop(deps, "esbuildOptions"), "target"))
-        excluded = reader._unwrap(reader._prop(deps, "exclude"))
-        names = tuple(reader._string(c) for c in excluded.named_children if c.type == "string") \
-            if excluded is not None and excluded.type == "array" else ()
-        return _target_words(reader, node), names
-    return None, ()
+
+        def names(key: str) -> tuple[str, ...]:
+            listed = reader._unwrap(reader._prop(deps, key))
+            return tuple(reader._string(c) for c in listed.named_children if c.type == "string") \
+                if listed is not None and listed.type == "array" else ()
+
+        flag = reader._unwrap(reader._prop(deps, "noDiscovery"))
+        return _target_words(reader, node), names("exclude"), names("include"), \
+            flag is not None and flag.type == "true"
+    return None, (), (), False
 
 
 def _target_words(reader, node) -> Optional[tuple[str, ...]]:
