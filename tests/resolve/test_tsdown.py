@@ -23,6 +23,10 @@ CASES = {
     # the entries from tsdown.config.ts (a glob: helper.ts is one too), both formats; sync-dep bundled
     "config": ("tsdown", 'export default {\n  entry: ["src/*.ts"],\n  format: ["cjs", "esm"],\n'
                          '  noExternal: ["sync-dep"],\n};\n', {"index", "via", "devlib", "helper"}),
+    # its `deps` options: dev-lib kept external (`neverBundle`), sync-dep bundled
+    "deps": ("tsdown", 'export default {\n  entry: ["src/*.ts"],\n  format: "cjs",\n  deps: {\n'
+                       '    neverBundle: ["dev-lib"],\n    alwaysBundle: [/^sync-/],\n    onlyBundle: false,\n  },\n};\n',
+             {"index", "via", "devlib", "helper"}),
 }
 
 
@@ -34,13 +38,17 @@ def test_tsdown_cjs_bundles_as_node_runs_them(case, node26, engines_node_modules
         (root / "tsdown.config.ts").write_text(config)
     project = analyse(root, Config(), cache=False)
     runs = _build_and_run(root, tmp_path, node26, engines_node_modules)
-    assert set(runs) == set(ENTRIES) | ({"helper"} if case == "config" else set())
+    assert set(runs) == set(ENTRIES) | ({"helper"} if case in ("config", "deps") else set())
     errors_where_it_throws(project, runs, expected)
     (f,) = [f for f in project.findings if f.path.stem == "index" and f.code == "require-async"]
     assert f.message.startswith("`slow-dep` is a package that tsdown's CommonJS build (script `build` of "
                                 "package.json) keeps external: the bundle loads it with `require(\"slow-dep\")`"), \
         f.message
     assert "(tsdown keeps import() as it is)" in f.message, f.message
+    if case == "deps":
+        (f,) = [f for f in project.findings if f.path.stem == "devlib" and f.code == "require-async"]
+        assert f.message.startswith("`dev-lib` is a package that tsdown's CommonJS build (script `build` of "
+                                    "package.json) keeps external"), f.message
 
 
 def test_es_modules_by_default(node26, engines_node_modules, tmp_path):
@@ -70,10 +78,11 @@ def test_top_level_await_in_a_cjs_build_fails_it(node26, engines_node_modules, t
         _build_and_run(root, tmp_path, node26, engines_node_modules)
 
 
-def test_deps_option_is_listed_unread(tmp_path):
+def test_deps_option_not_written_as_literals_is_listed_unread(tmp_path):
     root = _project(tmp_path, "tsdown", None)
-    (root / "tsdown.config.ts").write_text('export default { format: ["cjs"], deps: { alwaysBundle: ["slow-dep"] } };\n')
+    (root / "tsdown.config.ts").write_text('export default { format: ["cjs"], deps: { alwaysBundle: (id) => true } };\n')
     r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
                        capture_output=True, text=True, timeout=120)
     (build,) = json.loads(r.stdout)["tsupBuilds"]
-    assert build["tool"] == "tsdown" and build["notRead"] == "tsdown.config.ts: its `deps` is not read"
+    assert build["tool"] == "tsdown" and build["notRead"] == "tsdown.config.ts: `alwaysBundle` (`(id) => true`) " \
+                                                             "is not strings or regular expressions", build

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .bundler import _pattern
-from .computed import predicate_matches, tracking
+from .computed import _Unread, predicate_matches, tracking
 from .scripts import script_commands, program_words
 from .targets import missing_tla, target_words
 
@@ -395,10 +395,6 @@ def _parse(words: list[str]) -> _Cli:
     return cli
 
 
-class _Unread(Exception):
-    pass
-
-
 def _find_config(package_dir: str, is_file: Callable[[str], bool],
                  read: Callable[[str], Optional[str]], tool: str = "tsup") -> Optional[str]:
     """tsup's configuration file for a build run in ``package_dir``: the first of its names in
@@ -482,8 +478,23 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
         key = reader._key(pair) if pair.type == "pair" else None
         if key is None:
             raise _Unread(f"`{_text(pair, reader.src)[:40]}` in its options is not read")
-        if key == "deps":  # (tsdown's `deps.neverBundle`, `alwaysBundle`, …)
-            raise _Unread("its `deps` is not read")
+        if key == "deps":  # (tsdown's: `neverBundle` its external, `alwaysBundle` its noExternal)
+            deps = reader._unwrap(pair.child_by_field_name("value"))
+            if deps is None or deps.type != "object":
+                raise _Unread("its `deps` is not an object literal")
+            for inner in deps.named_children:
+                name = reader._key(inner) if inner.type == "pair" else None
+                if inner.type == "comment" or name in ("onlyBundle", "onlyAllowBundle"):
+                    continue  # (what may be bundled: warnings and errors of its own)
+                value = reader._unwrap(inner.child_by_field_name("value")) if name is not None else None
+                if name in ("neverBundle", "alwaysBundle"):
+                    out["external" if name == "neverBundle" else "noExternal"] = [
+                        ("name" if kind == "exact" else kind, v) for kind, v in reader.literal_patterns(value, name)]
+                elif name == "skipNodeModulesBundle" and value is not None and value.type in ("true", "false"):
+                    out[name] = value.type == "true"
+                else:
+                    raise _Unread(f"`{_text(inner, reader.src)[:40]}` in its `deps` is not read")
+            continue
         if key not in ("entry", "format", "external", "noExternal", "skipNodeModulesBundle", "bundle", "target"):
             continue
         value = reader._unwrap(pair.child_by_field_name("value"))
