@@ -57,11 +57,12 @@ FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "
 _NX_KEYS = st.sampled_from(["targets", "build", "executor", "options", "main", "format", "thirdParty", "external",
                             "configurations", "defaultConfiguration", "production", "additionalEntryPoints",
                             "esbuildOptions", "bundle", "excludeFromExternal", "plugins", "plugin", "include",
-                            "exclude", "buildTargetName", "configFile", "target", "buildTarget", "name"])
+                            "exclude", "buildTargetName", "configFile", "target", "buildTarget", "name", "swcrc",
+                            "sourceRoot", "outputPath"])
 _NX = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5)
                    | st.sampled_from(["@nx/esbuild:esbuild", "cjs", "esm", "src/main.ts", "production",
                                     "@nx/vite:build", "@nx/vite:dev-server", "@nx/vite/plugin", "pkg:build", "**",
-                                    "vite.config.js", "es2020"]),
+                                    "vite.config.js", "es2020", "@nx/js:swc", ".swcrc", "src", "dist"]),
                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NX_KEYS, inner, max_size=4),
                    max_leaves=12)
 

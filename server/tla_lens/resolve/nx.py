@@ -22,6 +22,11 @@ infers `build` (`vite build`) and `dev`/`serve` (`vite`) for a project whose fol
 vite.config.* and a project.json or package.json (a react-router.config.* there: none), a target
 of the project's own with an executor or command replacing the inferred one (Nx 23).
 
+swc (:mod:`swc`): the `@nx/js:swc` executor runs swc's command line in the project's folder on
+its `sourceRoot` (relative to the project; the project's folder where `main` is outside it; src
+where no `sourceRoot` is set and there is one) with the project's .swcrc (or `swcrc`, relative to
+the workspace root).
+
 A target that runs Angular's application builder (`@angular/build:application`, or Nx's
 `@nx/angular:application`) gives the build :mod:`angular` reads from angular.json, with the
 target's options merged the same way.
@@ -41,6 +46,7 @@ __all__ = ["nx_builds", "workspace_builds", "EXECUTORS", "workspace_root"]
 
 EXECUTORS = ("@nx/esbuild:esbuild", "@nrwl/esbuild:esbuild")
 VITE_BUILD = ("@nx/vite:build", "@nrwl/vite:build")
+SWC = ("@nx/js:swc", "@nrwl/js:swc")
 VITE_DEV = ("@nx/vite:dev-server", "@nrwl/vite:dev-server")
 VITE_PLUGIN = "@nx/vite/plugin"
 _VITE_EXTENSIONS = ("js", "mjs", "ts", "cjs", "mts", "cts")
@@ -106,7 +112,7 @@ def nx_builds(root: str, project_dir: str, is_file: Callable[[str], bool],
         by_name = defaults.get(name) if isinstance(defaults.get(name), dict) else {}
         executor = target.get("executor") or by_name.get("executor")
         if executor not in EXECUTORS and executor not in ANGULAR and executor not in ANGULAR_WEBPACK and \
-                executor not in VITE_BUILD and executor not in VITE_DEV:
+                executor not in VITE_BUILD and executor not in VITE_DEV and executor not in SWC:
             continue
         options: dict = {}
         for layer in (by_name if by_name.get("executor") in (None, executor) else {}, defaults.get(executor), target):
@@ -118,6 +124,11 @@ def nx_builds(root: str, project_dir: str, is_file: Callable[[str], bool],
             options.update(configurations[chosen])
         if executor in EXECUTORS:
             out.append(_build(name, options, root, project_root, path))
+            continue
+        if executor in SWC:
+            out += _swc_executor(name, options, root, project_dir, project, path,
+                                 data.get("sourceRoot") if isinstance(data.get("sourceRoot"), str) else None,
+                                 is_file, read)
             continue
         if executor in VITE_BUILD or executor in VITE_DEV:
             out += _vite_executor(name, executor, options, root, project_dir, project, path, targets, is_file, read)
@@ -171,6 +182,31 @@ def _vite_executor(name: str, executor: str, options: dict, root: str, project_d
     if config is not None:
         words += ["--config", config]
     builds = vite_command_builds([(f"{project}:{name}", words)], project_dir, is_file, read, target_option)
+    return [replace(b, declared_in=path) for b in builds]
+
+
+def _swc_executor(name: str, options: dict, root: str, project_dir: str, project: str, path: str,
+                  source_root: Optional[str], is_file: Callable[[str], bool],
+                  read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+    """@nx/js:swc: swc's command line run in the project's folder on its source folder (its
+    `sourceRoot`, or src where there is one; the project's folder where `main` is outside it)
+    with the project's .swcrc (or `swcrc`, relative to the workspace root) — each file compiled
+    alone, as :mod:`swc` reads such a command (Nx 23)."""
+    from .swc import swc_command_builds
+
+    main = options.get("main")
+    if not isinstance(main, str) or not isinstance(options.get("outputPath"), str):
+        return []
+    if source_root is not None:
+        main_rel = os.path.relpath(os.path.join(root, main), os.path.join(root, source_root))
+        input_dir = "." if main_rel.startswith("..") else os.path.relpath(os.path.join(root, source_root), project_dir)
+    else:
+        input_dir = "src" if os.path.isdir(os.path.join(project_dir, "src")) else "."
+    swcrc = options.get("swcrc")
+    config = os.path.join(root, swcrc) if isinstance(swcrc, str) and swcrc else os.path.join(project_dir, ".swcrc")
+    dest = os.path.relpath(os.path.join(root, options["outputPath"]), project_dir)
+    builds = swc_command_builds(f"{project}:{name}", [input_dir or ".", "-d", dest, "--config-file", config],
+                                project_dir, is_file, read)
     return [replace(b, declared_in=path) for b in builds]
 
 

@@ -29,7 +29,7 @@ from ._jsonc import parse_json
 from .scripts import compiled_files, program_words, script_commands, split_options
 from .tsup import CjsBuild
 
-__all__ = ["swc_builds"]
+__all__ = ["swc_builds", "swc_command_builds"]
 
 _DEFAULT_EXTENSIONS = ("js", "jsx", "es6", "es", "mjs", "ts", "tsx", "cts", "mts")
 # the command line's options with a value as the next word (the others are flags)
@@ -51,7 +51,7 @@ def swc_builds(scripts: object, package_dir: str, is_file: Callable[[str], bool]
     for name, words in script_commands(scripts, "swc"):
         swc = program_words(words, ("swc",))
         if swc is not None:
-            out += _builds(name, swc[1:], package_dir, is_file, read)
+            out += swc_command_builds(name, swc[1:], package_dir, is_file, read)
     return out
 
 
@@ -64,13 +64,41 @@ def _patterns(value: object) -> Optional[tuple]:
     if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
         return None
     try:
-        return tuple(re.compile(v) for v in items)
+        return tuple(re.compile(_rust_regex(v)) for v in items)
     except re.error:
         return None
 
 
-def _builds(script: str, args: list[str], package_dir: str, is_file: Callable[[str], bool],
-            read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+def _rust_regex(source: str) -> str:
+    """A pattern of Rust's regex crate as Python reads it: a repetition of a repetition (`/**`
+    in Nx's generated .swcrc: Rust's `(?:/*)*`), which Python refuses, as the one repetition it
+    amounts to."""
+    out: list[str] = []
+    i, n, in_class = 0, len(source), False
+    while i < n:
+        c = source[i]
+        if c == "\\" and i + 1 < n:
+            out.append(source[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "*+" and out and out[-1] in ("*", "+", "?"):
+            # (a*)*, (a+)*, (a?)+ …: a*, unless both are `+`
+            out[-1] = "+" if out[-1] == "+" and c == "+" else "*"
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def swc_command_builds(script: str, args: list[str], package_dir: str, is_file: Callable[[str], bool],
+                       read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+    """The CommonJS compilations of the swc command line ``args`` (after `swc`) run in
+    ``package_dir``."""
     inputs, options, flags = split_options(args, _VALUED)
     if not inputs or not any(options.get(o) for o in ("-d", "--out-dir", "-o", "--out-file")):
         return []  # (to standard output: no files made)
