@@ -223,8 +223,7 @@ def _inferred_vite(nx: object, root: str, project_dir: str, project: str, target
                  None)
     if entry is None:
         return []
-    config = next((os.path.join(project_dir, f"vite.config.{e}") for e in _VITE_EXTENSIONS
-                   if is_file(os.path.join(project_dir, f"vite.config.{e}"))), None)
+    config = _vite_config(root, project_dir, None, is_file)
     if config is None or any(is_file(os.path.join(project_dir, f"react-router.config.{e}"))
                              for e in ("ts", "js", "mts", "mjs")):
         return []
