@@ -159,8 +159,48 @@ def test_the_targets_options_as_nx_merges_them(tmp_path):
     assert build.entries == ("apps/app/src/main.ts", "apps/app/src/worker.ts") and build.formats == ("cjs",)
     assert build.external == (("name", "c"), ("wildcard", "@aws-sdk/*")) and build.no_external == (("name", "b"),)
     assert not build.every_package and build.unread is None and build.tool == "Nx"
-    assert off.unread == "`bundle: false` (each file of the project compiled alone) is not modelled"
+    # (each file compiled alone: the entry and the files the project's tsconfig includes, none here)
+    assert off.unread is None and not off.bundle and off.entries == ("x.ts",) and off.formats == ("cjs",)
     assert scripted.unread == "its `esbuildConfig` is a JavaScript file (not read)"
     (pack,) = nx_builds(str(tmp_path), str(lib), os.path.isfile, read)
     assert pack.entries == ("libs/lib/index.ts",) and pack.formats == ("cjs", "esm") and pack.every_package
     assert pack.external == ()  # (targetDefaults by the target's name: "pack" has none)
+
+
+@pytest.mark.parametrize("fmt,await_in_db", [("cjs", True), ("cjs", False), ("esm", True)])
+def test_each_file_compiled_alone(fmt, await_in_db, node26, engines_node_modules, tmp_path):
+    """`bundle: false`: esbuild compiles the entry and every file the project's tsconfig includes,
+    each alone — in CommonJS a top-level await in any of them fails the build, and an import of an
+    async package is a require() that throws when the app runs; ES modules: nothing to say."""
+    root = Path(os.path.realpath(tmp_path)) / "ws"
+    _workspace(root, engines_node_modules, 'import { w } from "waits";\nimport { p } from "./plain";\nconsole.log(w, p);\n',
+               {"format": [fmt], "bundle": False}, {})
+    if not await_in_db:
+        (root / "apps/api/src/db.ts").write_text("export const db = 1;\n")
+    project = analyse(root, Config(), cache=False)
+    env = dict(os.environ, PATH=f"{node26.parent}:{os.environ['PATH']}", NX_DAEMON="false", NX_NO_CLOUD="true",
+               NX_SKIP_NX_CACHE="true", NX_TUI="false")
+    build = subprocess.run([str(node26), str(engines_node_modules / "nx/dist/bin/nx.js"), "build", "api",
+                            "--skip-nx-cache"], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    out = build.stdout + build.stderr
+    fails = fmt == "cjs" and await_in_db
+    assert (build.returncode != 0) == fails, out
+    said = [f for f in project.findings if f.severity == "error"]
+    if fmt == "esm":
+        assert not said, [f.message for f in said]
+        return
+    if fails:
+        assert 'Top-level await is currently not supported with the "cjs" output format' in out and \
+            "apps/api/src/db.ts:1:" in out, out
+        (f,) = [f for f in said if f.code == "top-level-await"]
+        assert f.path == root / "apps/api/src/db.ts" and f.message.startswith(
+            "top-level await in a file Nx compiles into CommonJS (target `build` of apps/api/project.json compiles "
+            "it alone into CommonJS, `bundle: false`), where it is not allowed: Nx fails the build with"), f.message
+        return
+    run = subprocess.run([str(node26), "dist/apps/api/main.cjs"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert "ERR_REQUIRE_ASYNC_MODULE" in run.stderr, run.stderr
+    (f,) = said
+    assert f.code == "require-async" and f.path == root / "apps/api/src/main.ts", f.message
+    assert f.message.startswith("Nx compiles this import to `require(\"waits\")` (target `build` of "
+                                "apps/api/project.json compiles it alone into CommonJS, `bundle: false`)"), f.message
+    assert "(Nx keeps import() as it is), or build ES modules" in f.message, f.message

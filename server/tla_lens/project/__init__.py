@@ -1215,9 +1215,10 @@ class Project:
                                                                   str(e.target) if e.target is not None else None))
         # (Vite's dev server pre-bundles the packages alone: the project's modules it serves as they are)
         reach = {p: b for p, b in reach.items() if not b.packages_only or "node_modules" in p.parts}
-        # (each file compiled alone, in its own format, for a target that refuses a top-level await)
+        # (each file compiled alone into ES modules — esbuild's, not tsc's or Node's, whatever the
+        # package.json's "type" says —, also for a target that refuses a top-level await)
         for p, b in self.cjs_entries.items():
-            if not b.bundle and not b.is_cjs and b.lacks_tla and p in self.modules:
+            if not b.bundle and not b.is_cjs and p in self.modules:
                 reach.setdefault(p, b)
         flipped = [p for p in reach.keys() | self.cjs_bundled.keys()
                    if p in self.modules and reach.get(p) != self.cjs_bundled.get(p)]

@@ -10,8 +10,11 @@ CommonJS output an import of an external is a `require()`: a package that is an 
 top-level await there throws ERR_REQUIRE_ASYNC_MODULE when the app runs; and esbuild refuses a
 top-level await it bundles into CommonJS ("Top-level await is currently not supported with the
 "cjs" output format": the build fails). The options of the target's `defaultConfiguration`
-apply over its own, as `nx build` runs it. A target with `esbuildConfig` (a JavaScript file)
-or `bundle: false` (each file of the project compiled alone) is not modelled (its build's
+apply over its own, as `nx build` runs it. With `bundle: false` esbuild compiles each file alone:
+the entries and the files the `include` of the project's tsconfig names (tsconfig.app.json,
+tsconfig.lib.json or tsconfig.json in the project's folder), in CommonJS every import a require()
+and a top-level await refused (the workspace libraries Nx adds for a Node CommonJS build are not
+followed). A target with `esbuildConfig` (a JavaScript file) is not modelled (its build's
 `unread` says why).
 
 Vite (:mod:`vite_lib`): the `@nx/vite:build` executor builds with the project's vite.config.*
@@ -74,6 +77,16 @@ def workspace_builds(root: str, folders: Iterable[str], is_file: Callable[[str],
     return nx_root, [b for f in dict.fromkeys(folders) for b in nx_builds(nx_root, f, is_file, read)]
 
 
+def _jsonc(text: Optional[str]):
+    """A tsconfig's JSON (comments and trailing commas allowed); False where it is not JSON."""
+    from ._jsonc import parse_json
+
+    if text is None:
+        return None
+    value, error = parse_json(text, lenient=True)
+    return False if error is not None and value is None else value
+
+
 def _json(text: Optional[str]):
     try:
         return json.loads(text) if text is not None else None
@@ -123,7 +136,9 @@ def nx_builds(root: str, project_dir: str, is_file: Callable[[str], bool],
         if isinstance(configurations, dict) and isinstance(configurations.get(chosen), dict):
             options.update(configurations[chosen])
         if executor in EXECUTORS:
-            out.append(_build(name, options, root, project_root, path))
+            build = _build(name, options, root, project_root, path, lambda p: _jsonc(read(p)) if is_file(p) else None)
+            if build is not None:
+                out.append(build)
             continue
         if executor in SWC:
             out += _swc_executor(name, options, root, project_dir, project, path,
@@ -265,7 +280,8 @@ def _strings(value) -> Optional[list[str]]:
     return None
 
 
-def _build(target: str, options: dict, root: str, project_root: str, path: str) -> CjsBuild:
+def _build(target: str, options: dict, root: str, project_root: str, path: str,
+           read_json: Callable[[str], object]) -> Optional[CjsBuild]:
     def unread(why: str) -> CjsBuild:
         return CjsBuild(target, root, (), config=path, unread=why, tool="Nx")
 
@@ -286,17 +302,47 @@ def _build(target: str, options: dict, root: str, project_root: str, path: str) 
                       "string or a list of strings")
     if options.get("esbuildConfig") is not None:
         return unread("its `esbuildConfig` is a JavaScript file (not read)")
-    if options.get("bundle", True) is False:
-        return unread("`bundle: false` (each file of the project compiled alone) is not modelled")
     entries = tuple(_tokens(e, project_root) for e in [main, *extra])
     # (the executor's `target`, esnext by default, is esbuild's: over `esbuildOptions.target`)
     env = options.get("target") if isinstance(options.get("target"), str) else None
+    words = target_words(env) or () if env else ()
+    shown_target = f"`\"target\": \"{env}\"` of the target's options" if env else ""
+    kinds = tuple("cjs" if f == "cjs" else "iife" if f == "iife" else "esm" for f in formats)
+    if options.get("bundle", True) is False:
+        # each file compiled alone: the entries and the files the project's tsconfig includes
+        # (Nx looks for tsconfig.app.json, tsconfig.lib.json, tsconfig.json in the project's
+        # folder, its `tsConfig` taken relative to that folder too)
+        files = _included(root, project_root, options.get("tsConfig"), read_json)
+        if isinstance(files, str):
+            return unread(files)
+        # (ES modules: the files are esbuild's all the same, not tsc's)
+        return CjsBuild(target, root, entries + files, config=path, formats=("cjs",) if "cjs" in kinds else kinds,
+                        tool="Nx", bundle=False, target=words, target_from=shown_target)
     return CjsBuild(target, root, entries,
                     external=tuple(("wildcard" if "*" in n else "name", n) for n in [*more, *external]
                                    if n not in excluded),
                     no_external=tuple(("name", n) for n in excluded),
                     every_package=options.get("thirdParty") is not True,
-                    config=path, formats=tuple("cjs" if f == "cjs" else "iife" if f == "iife" else "esm"
-                                               for f in formats),
-                    tool="Nx", target=target_words(env) or () if env else (),
-                    target_from=f"`\"target\": \"{env}\"` of the target's options" if env else "")
+                    config=path, formats=kinds, tool="Nx", target=words, target_from=shown_target)
+
+
+def _included(root: str, project_root: str, ts_config: object, read_json: Callable[[str], object]):
+    """The files Nx's esbuild executor compiles each alone (`bundle: false`): the `include` globs
+    of the project's tsconfig (its `tsConfig` joined to the project's folder, else
+    tsconfig.app.json, tsconfig.lib.json, tsconfig.json there), less its `exclude`, as entries
+    relative to the workspace root; or why not read."""
+    names = ([ts_config] if isinstance(ts_config, str) else []) + ["tsconfig.app.json", "tsconfig.lib.json",
+                                                                    "tsconfig.json"]
+    for name in names:
+        data = read_json(os.path.join(root, project_root, name))
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            return f"{name} is not a JSON object"
+        include, exclude = _strings(data.get("include")), _strings(data.get("exclude"))
+        if include is None or exclude is None:
+            return f"the `include` or `exclude` of {name} is not a list of strings"
+        base = project_root.rstrip("/") + "/" if project_root not in ("", ".") else ""
+        return tuple(base + p.removeprefix("./") for p in include) + \
+            tuple("!" + base + p.removeprefix("./") for p in exclude)
+    return ()

@@ -410,7 +410,7 @@ class _Rules:
         else:
             # (tsx compiles with esbuild too: the same words, when it runs the file)
             refusal = 'Top-level await is currently not supported with the "cjs" output format'
-            outcome = f"{how.tool} fails the build with" if how.tool in ("esbuild", "tsup") else \
+            outcome = f"{how.tool} fails the build with" if how.tool in ("esbuild", "tsup", "Nx") else \
                 f"{how.tool} fails to run it with"
         return (f"top-level await in a file {how.tool} compiles into CommonJS ({how.why}), where it is not "
                 f"allowed: {outcome}" + (f" \"{refusal}\"" if refusal else "") +
@@ -452,7 +452,7 @@ class _Rules:
             # (`module: commonjs` compiles import() to require() too)
             fix = (f"set `module` to `node16` or `nodenext` in {tsc.config} (tsc keeps import() in CommonJS "
                    f"there) and load it with `await import(\"{edge.specifier}\")`")
-        elif tsc is not None and tsc.tool in ("esbuild", "tsup"):
+        elif tsc is not None and tsc.tool in ("esbuild", "tsup", "Nx"):
             fix += f" ({tsc.tool} keeps import() as it is), or build ES modules"
         elif tsc is not None and tsc.tool == "tsx":
             fix += " (tsx keeps import() as it is), or make the package `\"type\": \"module\"`"
