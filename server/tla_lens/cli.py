@@ -478,15 +478,21 @@ def _config_json(root: Path, config: Config) -> str:
                                         **({"filters": [f"/{s}/{f}" for s, f in w.filters]} if w.filters else {}),
                                         **({"globalSetup": [rel(f) for f in w.setup]} if w.setup else {}),
                                         **({"notRead": w.unread} if w.unread else {})})
-    # Nx's esbuild executor: the targets of the workspace's projects
+    # Nx's executors (esbuild, swc, Vite, Angular's builder) and the Vite targets its plugin
+    # infers: the targets of the workspace's projects
     nx_dirs = (str(d) for d in chain(iter_package_dirs(root, every, os.path.isfile, "project.json"),
                                      iter_package_dirs(root, every)))
     for b in workspace_builds(str(root), nx_dirs, os.path.isfile, resolver.fs.read_text)[1]:
         tsup_builds.append({"file": rel(b.config or ""), "target": b.script, "tool": b.tool,
+                            **({"declaredIn": rel(b.declared_in)} if b.declared_in else {}),
+                            **({"inferredBy": "@nx/vite/plugin"} if b.inferred_from else {}),
                             "entries": list(b.entries), "formats": list(b.formats), "external": b.external_shown,
                             **({"excludeFromExternal": [v for _, v in b.no_external]} if b.no_external else {}),
                             **({"everyPackage": True} if b.every_package else {}),
+                            **({"bundle": False} if not b.bundle else {}),
+                            **({"devServer": True} if b.packages_only else {}),
                             **({"esbuildTarget": list(b.target)} if b.target else {}),
+                            **({"compiles": _applies_shown(b.applies)} if b.applies else {}),
                             **({"notRead": b.unread} if b.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,

@@ -153,3 +153,19 @@ def test_nx_dev_server_of_vite6_pre_bundles_packages(node26, engines_node_module
     assert f.code == "async-import" and f.path == app / "src/main.js", f.message
     assert "Vite's dev server (target `dev` of project `web`, which @nx/vite/plugin in nx.json infers from " \
            "apps/web/vite.config.js) pre-bundles `slow-dep` with its top-level await" in f.message, f.message
+
+
+def test_print_config_lists_the_targets(engines_node_modules, tmp_path):
+    """`check --print-config` lists the Vite builds Nx makes: where each is declared (nx.json for
+    the plugin's), its target, its dev server."""
+    import sys
+
+    root = _workspace(tmp_path, engines_node_modules, "vite6", PLUGIN, {"preview": {"command": "echo"}})
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    builds = {b["target"]: b for b in json.loads(r.stdout)["tsupBuilds"]}
+    assert set(builds) == {"web:build", "web:dev"}, builds
+    assert builds["web:build"]["declaredIn"] == "nx.json" and builds["web:build"]["inferredBy"] == "@nx/vite/plugin"
+    assert builds["web:build"]["file"] == "apps/web/vite.config.js" and "devServer" not in builds["web:build"]
+    assert builds["web:dev"]["devServer"] is True
+    assert builds["web:build"]["esbuildTarget"] == ["es2020", "edge88", "firefox78", "chrome87", "safari14"]
