@@ -48,6 +48,10 @@ def external_fix(text: bytes, name: str, ext: BundlerExternal, request: str) -> 
     if ext.via.startswith(FUNCTION_RULE):
         return Refusal(f"Bundle `{request}`: leave it out of externals ({shown})",
                        f"{ext.via} makes it an external: change the function")
+    if ext.via == "NxAppWebpackPlugin":
+        return Refusal(f"Bundle `{request}`: leave it out of externals ({shown})",
+                       "NxAppWebpackPlugin keeps every package external: list the ones to keep in its "
+                       "`externalDependencies`")
     if ext.via and ext.via != "webpack-node-externals":
         return Refusal(f"Bundle `{request}`: leave it out of externals ({shown})",
                        f"it is matched by the regular expression {ext.via}: change the expression")

@@ -722,6 +722,10 @@ class Project:
         ext = self.resolver.external_for(edge.specifier, edge.source)
         if ext is not None and ext.via == "webpack-node-externals":
             return "add it to nodeExternals' `allowlist` so that webpack bundles it"
+        if ext is not None and ext.via == "NxAppWebpackPlugin":
+            return (f"list the packages to keep external, without `{edge.specifier}`, in NxAppWebpackPlugin's "
+                    f"`externalDependencies` (it keeps every package external by default), so that webpack "
+                    f"bundles it (the importer becomes an async module)")
         if ext is not None and ext.via:
             return f"change {ext.via} so that webpack bundles it (the importer becomes an async module)"
         return "leave it out of `externals` so that webpack bundles it (the importer becomes an async module)"

@@ -141,6 +141,7 @@ ASYNC_EXTERNAL_TYPES = frozenset({"import", "promise", "script", "amd-async"})
 # module output)
 REQUIRE_EXTERNAL_TYPES = frozenset({"commonjs", "commonjs2", "commonjs-module", "commonjs-static", "node-commonjs"})
 NODE_EXTERNALS = "webpack-node-externals"
+NX_APP_PLUGIN = "NxAppWebpackPlugin"
 # what a rule made by a function of `externals` says it is (its external's `via` starts so)
 FUNCTION_RULE = "the function of `externals`"
 # the types webpack reads from the start of an external's value ("import lodash")
@@ -202,11 +203,14 @@ class ExternalRule:
     # ("" for the default)
     predicate: Optional[str] = None
     fn_type: str = ""
+    nx_plugin: bool = False  # Nx's NxAppWebpackPlugin keeping every package external (Node)
 
     @property
     def via(self) -> str:
         if self.predicate is not None:
             return f"{FUNCTION_RULE} at line {self.line}"
+        if self.nx_plugin:
+            return NX_APP_PLUGIN
         return f"/{self.regex[0]}/{self.regex[1]}" if self.regex is not None else NODE_EXTERNALS
 
     def match(self, request: str, listdir, read) -> Optional[BundlerExternal]:
@@ -767,7 +771,8 @@ class _Reader(Computed):
             return []
         for cfg in self._configs():
             value = self._prop(cfg, "externals")
-            if value is None:
+            nx = self._nx_app_plugin(cfg)
+            if value is None and nx is None:
                 continue
             output = self._prop(cfg, "output")
             module_output = self._is_true(self._prop(output, "module")) or \
@@ -776,8 +781,19 @@ class _Reader(Computed):
             if default is None:
                 library = self._prop(output, "library")
                 lib_type = self._literal(self._prop(library, "type")) or self._literal(self._prop(output, "libraryTarget"))
+                if lib_type is None and nx is not None and nx[1].get("target") == "node":
+                    lib_type = "commonjs"  # (the plugin's `output.libraryTarget` for Node)
                 default = lib_type if lib_type in _EXTERNAL_TYPES else ("module-import" if module_output else "var")
             out: list = []
+            if nx is not None:
+                rules = self._nx_externals(nx, default, module_output)
+                if rules is not None:
+                    # (the plugin sets `externals`, over the configuration's unless `mergeExternals`)
+                    if nx[1].get("mergeExternals") is not True:
+                        return rules
+                    out.extend(rules)
+                if value is None:
+                    return out
             items = value.named_children if value.type == "array" else [value]
             node_externals = None
             for item in items:
@@ -976,6 +992,55 @@ class _Reader(Computed):
             return None
         argv = arguments_of(node)
         return self._string(argv[0]) if len(argv) == 1 and argv[0].type == "string" else None
+
+    def _nx_app_plugin(self, cfg):
+        """(the `new NxAppWebpackPlugin({…})` among the configuration's `plugins`, its options as
+        literals — a value not written as one is left out), or None."""
+        plugins = self._unwrap(self._prop(cfg, "plugins"))
+        if plugins is None or plugins.type != "array":
+            return None
+        for item in plugins.named_children:
+            item = self._unwrap(item)
+            ctor = item.child_by_field_name("constructor") if item is not None and item.type == "new_expression" \
+                else None
+            if ctor is None or _text(ctor, self.src).rsplit(".", 1)[-1] != NX_APP_PLUGIN:
+                continue
+            argv = arguments_of(item)
+            opts = self._unwrap(argv[0]) if argv else None
+            options: dict = {}
+            for pair in opts.named_children if opts is not None and opts.type == "object" else ():
+                key = self._key(pair) if pair.type == "pair" else None
+                if key is not None:
+                    try:
+                        options[key] = self.literal(pair.child_by_field_name("value"))
+                    except _Unread:
+                        options[key] = _Unread
+            return item, options
+        return None
+
+    def _nx_externals(self, nx, default: str, module_output: bool) -> Optional[list]:
+        """The externals Nx's NxAppWebpackPlugin sets (@nx/webpack 23): for `target: "node"` with
+        `externalDependencies` "all" (its default), webpack-node-externals over the workspace's
+        node_modules (the folder of nx.json), every package a `commonjs` external; a list of
+        names, those; None where it sets none ("none", another target)."""
+        node, options = nx
+        where = (default, module_output, node.start_byte, node.end_byte, node.start_point[0] + 1)
+        deps = options.get("externalDependencies", "all")
+        if deps is _Unread or options.get("target") is _Unread:
+            return [ExternalRule(*where, unread="NxAppWebpackPlugin's `target` or `externalDependencies` is not "
+                                                "written as a literal")]
+        if isinstance(deps, list) and all(isinstance(d, str) for d in deps):
+            return [_make_external(d, *where[2:], f"commonjs {d}", default, module_output, NX_APP_PLUGIN)
+                    for d in deps]
+        if deps != "all" or options.get("target") != "node":
+            return None
+        root = self.dir
+        while not os.path.isfile(os.path.join(root, "nx.json")) and os.path.dirname(root) != root:
+            root = os.path.dirname(root)
+        if not os.path.isfile(os.path.join(root, "nx.json")):
+            root = self.dir
+        return [ExternalRule(*where, import_type="commonjs", modules_dirs=(os.path.join(root, "node_modules"),),
+                             allowlist=(("regex", "^webpack\\/container\\/reference\\/\x00"),), nx_plugin=True)]
 
     def _node_externals(self, call, default: str, module_output: bool) -> ExternalRule:
         """webpack-node-externals' `nodeExternals(options)`, its options read as it reads them
