@@ -16,6 +16,8 @@ import pytest
 from tla_lens.config import Config
 from tla_lens.project import analyse
 
+from .test_nx_vite import nx_run
+
 # the .swcrc @nx/js's library generator writes (its `exclude`), with the module type of the case
 SWCRC = {"jsc": {"target": "es2017", "parser": {"syntax": "typescript", "decorators": True, "dynamicImport": True},
                  "keepClassNames": True, "loose": True},
@@ -74,10 +76,7 @@ def _workspace(tmp_path: Path, engines: Path, case: str) -> Path:
 def test_nx_swc_outputs_as_node_runs_them(case, node26, engines_node_modules, tmp_path):
     root = _workspace(tmp_path, engines_node_modules, case)
     project = analyse(root, Config(), cache=False)
-    env = dict(os.environ, PATH=f"{node26.parent}:{os.environ['PATH']}", NX_DAEMON="false", NX_NO_CLOUD="true",
-               NX_SKIP_NX_CACHE="true", NX_TUI="false", NO_COLOR="1")
-    proc = subprocess.run([str(node26), str(engines_node_modules / "nx/dist/bin/nx.js"), "build", "mylib"], cwd=root,
-                          env=env, capture_output=True, text=True, timeout=300)
+    proc = nx_run(root, node26, engines_node_modules, "build", "mylib")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = root / "dist/libs/mylib/src"
     built = sorted(p.stem for p in out.glob("*.js"))

@@ -88,7 +88,9 @@ def _install(root: Path, engines: Path, vite: str) -> None:
     (nm / ".bin/vite").symlink_to("../vite/bin/vite.js")
 
 
-def _nx(root: Path, node26: Path, engines: Path, *args: str) -> subprocess.CompletedProcess:
+def nx_run(root: Path, node26: Path, engines: Path, *args: str) -> subprocess.CompletedProcess:
+    """`nx ARGS` in the workspace ``root`` as a user runs it (Node 26, the workspace's commands
+    first on the PATH), without Nx's daemon, cloud, cache or terminal UI."""
     env = dict(ENV, PATH=f"{root / 'node_modules/.bin'}:{node26.parent}:{os.environ['PATH']}")
     return subprocess.run([str(node26), str(engines / "nx/dist/bin/nx.js"), *args], cwd=root, env=env,
                           capture_output=True, text=True, timeout=300)
@@ -101,7 +103,7 @@ def test_nx_vite_builds_as_nx_runs_them(case, node26, engines_node_modules, tmp_
     project = analyse(root, Config(), cache=False)
     _install(root, engines_node_modules, vite)
     name = "bundle" if case == "inferred-renamed" else "build"
-    proc = _nx(root, node26, engines_node_modules, name, "web")
+    proc = nx_run(root, node26, engines_node_modules, name, "web")
     out = proc.stdout + proc.stderr
     assert (proc.returncode == 0) == (outcome == "builds"), out
     refused = "Top-level await is not available in the configured target environment"

@@ -17,6 +17,8 @@ import pytest
 from tla_lens.config import Config
 from tla_lens.project import analyse
 
+from .test_nx_vite import nx_run
+
 CONFIG = """const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
 
@@ -82,10 +84,7 @@ def test_nx_node_app_bundle_as_node_runs_it(case, node26, engines_node_modules, 
     deps, throws = CASES[case]
     root = _workspace(tmp_path, engines_node_modules, deps)
     project = analyse(root, Config(), cache=False)
-    env = dict(os.environ, PATH=f"{node26.parent}:{os.environ['PATH']}", NX_DAEMON="false", NX_NO_CLOUD="true",
-               NX_SKIP_NX_CACHE="true", NX_TUI="false", NO_COLOR="1")
-    build = subprocess.run([str(node26), str(engines_node_modules / "nx/dist/bin/nx.js"), "build", "api"], cwd=root,
-                           env=env, capture_output=True, text=True, timeout=300)
+    build = nx_run(root, node26, engines_node_modules, "build", "api")
     assert build.returncode == 0, build.stdout + build.stderr
     run = subprocess.run([str(node26), "dist/apps/api/main.js"], cwd=root, capture_output=True, text=True,
                          timeout=60)
