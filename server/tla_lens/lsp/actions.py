@@ -143,11 +143,14 @@ def _target_action(ls: "TlaLensServer", awaits: Path, d: T.Diagnostic) -> Option
     """Where a build refuses the await of ``awaits`` for the `target` of a JSON configuration
     (tsup's tsconfig): that file edited to a target with top-level await. None elsewhere."""
     project = ls.project
-    path = project.target_config(awaits) if project is not None else None
-    text = _text_of(ls, path) if path is not None else None
+    found = project.target_config(awaits) if project is not None else None
+    if found is None:
+        return None
+    path, tool = found
+    text = _text_of(ls, path)
     if text is None:
         return None
-    title = f"Set `\"target\": \"{TLA_TARGET}\"` in {project.graph.rel(path)} (tsup builds for it)"
+    title = f"Set `\"target\": \"{TLA_TARGET}\"` in {project.graph.rel(path)} ({tool} builds for it)"
     result = tsconfig_target(text, title)
     if result is None:
         return None

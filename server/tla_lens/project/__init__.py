@@ -950,13 +950,14 @@ class Project:
                        target_from=f"`\"target\": \"{target}\"` of {self.graph.rel(ts.path)}, which tsup takes "
                                    f"where it sets none")
 
-    def target_config(self, awaits: Path) -> Optional[Path]:
-        """The JSON file whose `target` makes the build that bundles ``awaits`` (a module with a
-        top-level await) refuse it — tsup's tsconfig —, to edit; None elsewhere."""
+    def target_config(self, awaits: Path) -> Optional[tuple[Path, str]]:
+        """(the JSON file whose `target` makes the build that bundles ``awaits`` (a module with a
+        top-level await) refuse it — tsup's tsconfig —, to edit; the tool that builds for it), or
+        None."""
         build = self.cjs_bundled.get(awaits) if self.cjs_bundled else None
         if build is None or build.refuses_tla != "target" or build.target_file is None:
             return None
-        return Path(build.target_file)
+        return Path(build.target_file), build.tool
 
     def _nx_builds(self, pkg_dirs: list[Path]) -> list[CjsBuild]:
         """The builds Nx makes of the workspace's Nx projects (their project.json, or a

@@ -142,6 +142,8 @@ ASYNC_EXTERNAL_TYPES = frozenset({"import", "promise", "script", "amd-async"})
 REQUIRE_EXTERNAL_TYPES = frozenset({"commonjs", "commonjs2", "commonjs-module", "commonjs-static", "node-commonjs"})
 NODE_EXTERNALS = "webpack-node-externals"
 NX_APP_PLUGIN = "NxAppWebpackPlugin"
+# what webpack-node-externals always leaves to webpack (Module Federation's container references)
+_CONTAINER_REFERENCES = ("regex", "^webpack\\/container\\/reference\\/\x00")
 # what a rule made by a function of `externals` says it is (its external's `via` starts so)
 FUNCTION_RULE = "the function of `externals`"
 # the types webpack reads from the start of an external's value ("import lodash")
@@ -1034,13 +1036,11 @@ class _Reader(Computed):
                     for d in deps]
         if deps != "all" or options.get("target") != "node":
             return None
-        root = self.dir
-        while not os.path.isfile(os.path.join(root, "nx.json")) and os.path.dirname(root) != root:
-            root = os.path.dirname(root)
-        if not os.path.isfile(os.path.join(root, "nx.json")):
-            root = self.dir
+        from .nx import workspace_root
+
+        root = workspace_root(self.dir, os.path.isfile, os.path.abspath(os.sep)) or self.dir
         return [ExternalRule(*where, import_type="commonjs", modules_dirs=(os.path.join(root, "node_modules"),),
-                             allowlist=(("regex", "^webpack\\/container\\/reference\\/\x00"),), nx_plugin=True)]
+                             allowlist=(_CONTAINER_REFERENCES,), nx_plugin=True)]
 
     def _node_externals(self, call, default: str, module_output: bool) -> ExternalRule:
         """webpack-node-externals' `nodeExternals(options)`, its options read as it reads them
@@ -1079,7 +1079,7 @@ class _Reader(Computed):
                 raise _Unread("its `modulesDir` is not a string")
             dirs = modules_dir + strings("additionalModuleDirs", ())
             binary = strings("binaryDirs", (".bin",))
-            allow: list[tuple[str, str]] = [("regex", "^webpack\\/container\\/reference\\/\x00")]
+            allow: list[tuple[str, str]] = [_CONTAINER_REFERENCES]
             v = fields.get("allowlist")
             for item in (v.named_children if v is not None and v.type == "array" else [v] if v is not None else []):  # type: ignore[attr-defined]
                 item = self._unwrap(item)

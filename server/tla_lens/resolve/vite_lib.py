@@ -191,18 +191,19 @@ def _target(config: Optional[str], read: Callable[[str], Optional[str]], major: 
         return (), ""
     if target_option is not None:
         written, where = target_option
-        return (_MODULES if written == ("modules",) and major <= 6 else written), where if written else ""
-    text = read(config) if config is not None else None
-    written = read_once("vite-target", config, text, lambda: _read_target(config, text, read),
-                        lambda why: ()) if config is not None and text is not None else None
-    if written is None:
-        if major <= 6:
-            return _MODULES, f"Vite {major}'s default `build.target` (\"modules\")"
-        return (), ""
-    rel = os.path.relpath(config, package_dir) if config is not None else ""
+    else:
+        text = read(config) if config is not None else None
+        written = read_once("vite-target", config, text, lambda: _read_target(config, text, read),
+                            lambda why: ()) if config is not None and text is not None else None
+        if written is None:
+            if major <= 6:
+                return _MODULES, f"Vite {major}'s default `build.target` (\"modules\")"
+            return (), ""
+        rel = os.path.relpath(config, package_dir) if config is not None else ""
+        shown = json.dumps(list(written) if len(written) > 1 else written[0]) if written else ""
+        where = f"`build.target: {shown}` of {rel}"
     words = _MODULES if written == ("modules",) and major <= 6 else written
-    shown = json.dumps(list(written) if len(written) > 1 else written[0]) if written else ""
-    return words, f"`build.target: {shown}` of {rel}" if words else ""
+    return words, where if words else ""
 
 
 def _read_target(config: str, text: str, read: Callable[[str], Optional[str]]) -> Optional[tuple[str, ...]]:
