@@ -121,3 +121,25 @@ async def test_jest_preset_edited_on_disk(lsp):
     assert await wait_for(lambda: s.diagnostics("src/db.test.ts", "require-async"))
     (d,) = s.diagnostics("src/db.test.ts", "require-async")
     assert "`.ts` is not in `extensionsToTreatAsEsm`" in d.message, d.message
+
+
+async def test_tsc_drops_a_reexport_of_a_type_in_the_editor(lsp):
+    """A package built by tsc: `export { DbConfig } from "./db.js"` of an interface is dropped by
+    tsc (held to tsc and Node in tests/project/test_tsc_reexports.py), so no squiggle; typing
+    `class DbConfig {}` into db.ts instead of the interface makes it a value there, and the
+    re-export (in a file not open) waits for db — squiggled when opened; undone, not async."""
+    s = await lsp({
+        "package.json": json.dumps({"name": "api", "type": "module", "scripts": {"build": "tsc"}}),
+        "tsconfig.json": json.dumps({"compilerOptions": {"module": "nodenext", "target": "es2022", "outDir": "dist"}}),
+        "src/db.ts": "export interface DbConfig { url: string }\nexport const pool = await Promise.resolve({});\n",
+        "src/index.ts": 'export { DbConfig } from "./db.js";\n'})
+    s.open("src/index.ts")
+    assert await s.settle_async("src/index.ts", False)
+    assert not s.diagnostics("src/index.ts", "async-import")
+    s.open("src/db.ts")
+    s.change("src/db.ts", ((0, 0), (0, 41), "export class DbConfig { url = '' }"))
+    assert await s.settle_async("src/index.ts", True)
+    assert await wait_for(lambda: s.diagnostics("src/index.ts", "async-import"))
+    s.change("src/db.ts", ((0, 0), (0, 34), "export interface DbConfig { url: string }"))
+    assert await s.settle_async("src/index.ts", False)
+    assert await wait_for(lambda: not s.diagnostics("src/index.ts", "async-import"))

@@ -64,12 +64,13 @@ from ..resolve.targets import installed_version, target_words
 from ..resolve import Resolution, Resolver
 from ..resolve.resolver import EXTERNAL, TscCjs, split_external
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
-from ..syntax.facts import Dialect, ModuleFacts, Span, StaticImport, TlaKind, TlaSite
+from ..syntax.facts import Dialect, ModuleFacts, Span, StatementKind, StaticImport, TlaKind, TlaSite
 from .cache import FactsCache, Workers, content_key
 from .discover import Matcher, iter_files, iter_package_dirs, walk
 from .files import read_source
 from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets, path_order, relative_posix
 from .infection import Infection, components, infect, reach_back, reach_back_all, reinfect, strongly_connected
+from .reexports import TypeReexports
 
 __all__ = ["Project", "Analysis", "Change", "Module", "Edge", "EdgeKind", "Graph", "analyse"]
 
@@ -312,6 +313,8 @@ class Project:
         self._runner_version: tuple = ()
         # runner_failure's walks, for the generation they were done in (per run)
         self._runner_fail: tuple[int, dict] = (-1, {})
+        # the re-exports of types a whole-program tsc build drops (and the export tables read)
+        self.type_reexports = TypeReexports(self)
         self._findings: Optional[list] = None
         self._infected: dict[tuple[Path, bool], dict[Path, int]] = {}
         # modules loaded since the verdicts were last computed (load() without recompute())
@@ -1401,7 +1404,7 @@ class Project:
         for imp in facts.imports:
             if imp.in_ambient:
                 continue
-            if not imp.carries_async(mod.verbatim):
+            if not imp.carries_async(mod.verbatim) or self._tsc_drops(mod, imp):
                 kind = EdgeKind.ERASED
             elif cjs:
                 # a CommonJS module's imports are compiled to require() (.cts, TS under "commonjs")
@@ -1460,6 +1463,22 @@ class Project:
                                   shown if shown.startswith("../") else "./" + shown,
                                   glob.span, glob.specifier_span, glob))
         return edges
+
+    def _tsc_drops(self, mod: Module, imp: StaticImport) -> bool:
+        """Does a whole-program tsc build of ``mod`` drop ``imp``, whose names are only types
+        in the module they come from (project/reexports.py)? Asked only of a re-export with
+        names, or an import whose only value uses are the file's own exports."""
+        if imp.kind is StatementKind.EXPORT:
+            if not imp.bindings or imp.type_only:
+                return False
+        elif not any(b.reexported for b in imp.bindings):
+            return False
+        p = mod.path
+        if mod.verbatim or mod.facts.dialect not in (Dialect.TS, Dialect.TSX) or p in self.node_run or \
+                p in self.tsx_run or p in self.cjs_bundled or p in self.cjs_transpiled:
+            return False  # (compiled file by file: kept)
+        ts = self.resolver.tsc_program(p)
+        return ts is not None and self.type_reexports.drops(mod, imp, ts)
 
     def load(self, paths: Optional[Iterable[Path]] = None, progress: Optional[Progress] = None,
              cancelled: Callable[[], bool] = lambda: False, *,
@@ -1781,6 +1800,8 @@ class Project:
         changed: set[Path] = set()   # TLA-ness or evaluation edges changed, or new
         local: set[Path] = set()     # new Edge objects, same TLA-ness and evaluation targets
         removed: set[Path] = set()
+        # modules whose tsc re-export decisions read these files' exports: their edges again
+        readers = self.type_reexports.forget(paths) if self.type_reexports.readers else set()
         for path in paths:
             old = self.modules.get(path)
             new = self._make_module(path)
@@ -1830,6 +1851,23 @@ class Project:
                 changed.add(path)
             else:
                 local.add(path)
+        for path in sorted(readers.difference(paths), key=path_order):
+            mod = self.modules.get(path)
+            if mod is None:
+                continue
+            old_edges, new_edges = mod.edges, self._edges_of(mod)
+            if [(e.kind, e.target) for e in old_edges] == [(e.kind, e.target) for e in new_edges]:
+                continue
+            mod.edges = new_edges
+            graph_dirty = cycles_dirty = True
+            changed.add(path)
+            loaded = set()
+            for e in new_edges:
+                if e.target is not None and e.target not in self.modules and _loadable(e.target):
+                    loaded |= self.load([e.target])  # re-indexes everything
+            changed |= loaded
+            if not loaded:
+                self.graph.replace_edges(path, old_edges, new_edges, present=True)
         builds_changed = self._build_scripts_changed(paths)
         if graph_dirty:
             if full_index:
@@ -1879,6 +1917,7 @@ class Project:
 
     def _rebuild_edges(self, sources: set[Path]) -> Change:
         """Re-resolve every edge (after files appeared or vanished, or a config changed)."""
+        self.type_reexports.clear()
         for path in [p for p in self.modules if EXTERNAL in str(p)]:
             del self.modules[path]  # (made again from the configurations as they are now)
         for path in sources:

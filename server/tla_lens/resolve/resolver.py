@@ -1873,6 +1873,33 @@ class Resolver:
         config = self._rel(str(ts.path))
         return TscCjs(f"{config}'s {why}", config, module, module != "commonjs")
 
+    def tsc_program(self, file: Path) -> Optional[TsConfig]:
+        """The tsconfig with which a whole-program tsc build emits ``file`` (a TypeScript
+        source outside node_modules), else None: a script of the package runs `tsc` to emit (not
+        `--noEmit`), the tsconfig emits, and no bundler configuration (Vite, webpack, …) or
+        deno.json governs the folder. Such a build reads the modules a file imports from, so it
+        also drops the re-exports of names that are only types there (syntax/exports.py). (ts-node,
+        ts-loader and ts-jest may compile so too; not counted: their own options decide.)"""
+        f = os.path.abspath(os.fspath(file))
+        if _in_node_modules(f) or f.endswith((".d.ts", ".d.mts", ".d.cts")):
+            return None
+        ts = self.tsconfig_for(Path(f))
+        if ts is None or ts.is_jsconfig or ts.verbatim_module_syntax:
+            return None
+        opts = ts.compiler_options
+        if opts.get("noEmit") is True or opts.get("emitDeclarationOnly") is True:
+            return None
+        key = "tsc-only:" + str(ts.path)
+        runs = self._tsc_runs.get(key)
+        if runs is None:
+            runs = self._tsc_runs[key] = self._scripts_run_tsc(ts, ("tsc",))
+        if not runs:
+            return None
+        folder = os.path.dirname(f)
+        if self._deno_config_above(folder) is not None or self._bundler_config(self.fs.realpath(folder)) is not None:
+            return None
+        return ts
+
     def _runs_tsc(self, ts: TsConfig) -> bool:
         """Does a script of the package.json at or above ``ts``'s folder run tsc (or ts-node) to
         emit code (not `tsc --noEmit`)? (Remembered per tsconfig until the next invalidate():
@@ -1883,13 +1910,13 @@ class Resolver:
             hit = self._tsc_runs[key] = self._scripts_run_tsc(ts)
         return hit
 
-    def _scripts_run_tsc(self, ts: TsConfig) -> bool:
+    def _scripts_run_tsc(self, ts: TsConfig, programs: tuple[str, ...] = ("tsc", "ts-node", "ts-node-dev")) -> bool:
         from .scripts import program_words, script_commands
 
         found = self.package_json_for(ts.path)
         scripts = found[1].get("scripts") if found is not None else None
-        for _, words in script_commands(scripts, "tsc", "ts-node"):
-            words = program_words(words, ("tsc", "ts-node", "ts-node-dev"))
+        for _, words in script_commands(scripts, *programs):
+            words = program_words(words, programs)
             if words and not any(w in ("--noEmit", "--noEmit=true", "--emitDeclarationOnly") for w in words):
                 return True
         return False

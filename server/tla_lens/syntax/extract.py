@@ -421,8 +421,10 @@ class _Stmt:
         self.parsed = parsed
         self.node_end = node_end
         self.ambient = ambient
-        # per binding index: [value_used, type_used]
-        self.uses = [[False, False] for _ in parsed.bindings]
+        # per binding index: [value_used, type_used, named by a local export] (the last: a
+        # value use in `export { x }` / `export default x`, which whole-program tsc drops
+        # where x is only a type in the other module)
+        self.uses = [[False, False, False] for _ in parsed.bindings]
 
 
 class _Extractor:
@@ -816,6 +818,9 @@ class _Extractor:
                             elif in_type:
                                 # `typeof v` looks up the value meaning; `ns.T` the namespace
                                 ref = (scope, name, _TYPE if ptype == "nested_type_identifier" else _VALUE, 1)
+                            elif (ptype == "export_specifier" and fname == "name") or (
+                                    ptype == "export_statement" and fname == "value"):
+                                ref = (scope, name, _VALUE, 2)  # (`export { x }`, `export default x`)
                             else:
                                 ref = (scope, name, _VALUE, 0)
                             alias = _alias_of(frames, alias_frames) if ptype == "import_alias" or \
@@ -933,7 +938,7 @@ class _Extractor:
         if alias_refs:
             # aliases used as values (through other aliases too): their references count
             used = {name for scope, name, meaning, kind in refs
-                    if kind == 0 and meaning == _VALUE and name not in hidden_value[scope]}
+                    if kind != 1 and meaning == _VALUE and name not in hidden_value[scope]}
             waiting = list(alias_refs)
             while True:
                 ready = [ref for ref, alias in waiting if alias in used]
@@ -942,7 +947,7 @@ class _Extractor:
                 waiting = [(ref, alias) for ref, alias in waiting if alias not in used]
                 refs = refs + ready
                 used |= {name for scope, name, meaning, kind in ready
-                         if kind == 0 and meaning == _VALUE and name not in hidden_value[scope]}
+                         if kind != 1 and meaning == _VALUE and name not in hidden_value[scope]}
         for scope, name, meaning, kind in refs:
             if name in (hidden_value if meaning == _VALUE else hidden_type)[scope]:
                 continue
@@ -1040,8 +1045,9 @@ class _Extractor:
             if p.kind == "import-equals":
                 continue
             uses = s.uses
-            bindings = tuple([(b.imported, b.local, b.type_only, b.start, b.end, *uses[i])
-                              for i, b in enumerate(p.bindings)])
+            # (value_used counts the uses in local exports; `reexported`: those are its only ones)
+            bindings = tuple([(b.imported, b.local, b.type_only, b.start, b.end, u[0] or u[2], u[1], u[2] and not u[0])
+                              for b, u in zip(p.bindings, uses)])
             erased_default = erased_verbatim = False
             if ts:
                 erased_default, erased_verbatim = _erasure(p, bindings)
@@ -1063,7 +1069,7 @@ class _Extractor:
             p = s.parsed
             if p.kind != "import-equals" or s.ambient:
                 continue
-            value_used = p.exported or s.uses[0][0]
+            value_used = p.exported or s.uses[0][0] or s.uses[0][2]
             calls.append(
                 (
                     p.start,

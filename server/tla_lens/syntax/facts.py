@@ -101,6 +101,9 @@ class Binding:
     # type-only binding, which is erased whatever its uses)
     value_used: bool = False
     type_used: bool = False
+    # its value uses are all in this file's own export lists (`export { x }`, `export default
+    # x`): a whole-program tsc build drops it where the other module exports x only as a type
+    reexported: bool = False
 
 
 @_fact
@@ -252,7 +255,7 @@ def import_record(i: StaticImport) -> tuple:
     return (i.kind.value, i.specifier, i.span.start, i.span.end, i.specifier_span.start,
             i.specifier_span.end,
             tuple((b.imported, b.local, b.type_only, b.span.start, b.span.end, b.value_used,
-                   b.type_used) for b in i.bindings),
+                   b.type_used, b.reexported) for b in i.bindings),
             i.phase.value, i.type_only, tuple(tuple(a) for a in i.attributes), i.erased_default,
             i.erased_verbatim, i.in_ambient)
 
@@ -299,7 +302,7 @@ def from_record(r: tuple) -> ModuleFacts:
         _DIALECTS[dialect],
         tuple([TlaSite(_TLA_KINDS[k], Span(a, b), Span(c, d)) for k, a, b, c, d in tla]),
         tuple([StaticImport(_STATEMENT_KINDS[k], spec, Span(a, b), Span(c, d),
-                            tuple([Binding(im, lo, to, Span(x, y), vu, tu) for im, lo, to, x, y, vu, tu in bs]),
+                            tuple([Binding(im, lo, to, Span(x, y), vu, tu, rx) for im, lo, to, x, y, vu, tu, rx in bs]),
                             _PHASES[ph], ty, at, ed, ev, amb)
                for k, spec, a, b, c, d, bs, ph, ty, at, ed, ev, amb in imports]),
         tuple([DynamicImport(s, Span(a, b), None if ss is None else Span(*ss)) for s, a, b, ss in dynamic]),

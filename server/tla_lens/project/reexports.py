@@ -1,0 +1,128 @@
+"""Re-exports of types that a whole-program tsc build drops.
+
+Per-file compilers (isolatedModules, esbuild, swc, Babel, `ts.transpileModule`) cannot know
+whether ``export { DbConfig } from "./db"`` names a type, so they keep it — and the importer
+waits for db. A `tsc` build reads db, and drops the re-export when every name it takes is only a
+type there (interfaces, type aliases, non-instantiated namespaces, const enums unless
+isolatedModules or preserveConstEnums): the same for an import whose only value uses are the
+file's own exports (``import { DbConfig } from "./db"; export { DbConfig }``). This decides that
+for the modules :meth:`Resolver.tsc_program` says tsc builds, from the export tables of the
+modules the names come from (syntax/exports.py: read on demand, kept until those files change).
+Held to TypeScript 5.9 (tests/project/test_tsc_reexports.py).
+"""
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Optional
+
+from ..syntax.exports import CONST_ENUM, TYPE, VALUE, Export, export_table
+from ..syntax.facts import Dialect, StatementKind, StaticImport
+from ..syntax.grammar import dialect_for_path
+
+if TYPE_CHECKING:
+    from ..resolve.tsconfig import TsConfig
+    from . import Project
+    from .graph import Module
+
+_TS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
+
+
+class TypeReexports:
+    def __init__(self, project: "Project") -> None:
+        self._project = weakref.ref(project)  # (no reference cycle: see project._Reader)
+        self.tables: dict[Path, tuple[Export, ...]] = {}
+        # a file whose table a decision read -> the modules whose decisions read it
+        self.readers: dict[Path, set[Path]] = {}
+
+    def clear(self) -> None:
+        self.tables.clear()
+        self.readers.clear()
+
+    def forget(self, paths: Iterable[Path]) -> set[Path]:
+        """``paths`` changed: their tables are read again when next needed. Returns the modules
+        whose decisions read them (their edges are to be made again)."""
+        out: set[Path] = set()
+        for p in paths:
+            self.tables.pop(p, None)
+            out |= self.readers.pop(p, set())
+        return out
+
+    def drops(self, mod: "Module", imp: StaticImport, ts: "TsConfig") -> bool:
+        """Does tsc, building ``mod`` with the whole program (tsconfig ``ts``), drop ``imp``
+        (kept by a per-file compiler) because the names it takes are only types?"""
+        if imp.kind is StatementKind.EXPORT:
+            if not imp.bindings or any(b.imported == "*" for b in imp.bindings):
+                return False  # `export * from`, `export * as ns from`: kept
+            names = [b.imported for b in imp.bindings if not b.type_only]
+        else:
+            names = []
+            for b in imp.bindings:
+                if b.type_only or not b.value_used:
+                    continue
+                if not b.reexported or b.imported == "*":
+                    return False  # used as a value here, or a namespace object: kept
+                names.append(b.imported)
+        if not names:
+            return False
+        res = self._project().resolver.resolve(imp.specifier, mod.path, "import")
+        if res.kind != "file" or res.path is None:
+            return False
+        opts = ts.compiler_options
+        const_values = ts.isolated_modules or opts.get("preserveConstEnums") is True
+        for name in names:
+            bits = self._meaning(res.path, name, {}, mod.path)
+            if not bits or bits & VALUE or (const_values and bits & CONST_ENUM):
+                return False  # (0: not found there — tsc keeps what it cannot tell)
+        return True
+
+    def _meaning(self, path: Path, name: str, seen: dict, reader: Path) -> int:
+        """The meanings (syntax.exports' bits) of ``name`` as ``path`` exports it: 0 where it
+        does not; VALUE where it cannot tell (not TypeScript, unreadable, a cycle). ``seen``:
+        the answers of this decision so far (None: being worked out — a cycle)."""
+        key = (path, name)
+        if key in seen:
+            got = seen[key]
+            return VALUE if got is None else got
+        seen[key] = None
+        self.readers.setdefault(path, set()).add(reader)
+        seen[key] = bits = self._exported(path, name, seen, reader)
+        return bits
+
+    def _exported(self, path: Path, name: str, seen: dict, reader: Path) -> int:
+        table = self._table(path)
+        if table is None:
+            return VALUE
+        bits = 0
+        found = False
+        for e in table:
+            if e.name == name:
+                found = True
+                bits |= e.meaning if e.meaning else self._follow(path, e.specifier, e.imported, seen, reader)
+        if found or name == "default":
+            return bits
+        for e in table:
+            if e.name == "*":
+                got = self._follow(path, e.specifier, name, seen, reader)
+                bits |= TYPE if got and e.meaning == TYPE else got
+        return bits
+
+    def _follow(self, path: Path, specifier: Optional[str], name: Optional[str], seen: dict, reader: Path) -> int:
+        if specifier is None or name is None:
+            return VALUE
+        res = self._project().resolver.resolve(specifier, path, "import")
+        if res.kind != "file" or res.path is None:
+            return VALUE
+        return self._meaning(res.path, name, seen, reader)
+
+    def _table(self, path: Path) -> Optional[tuple[Export, ...]]:
+        if not path.name.endswith(_TS_SUFFIXES):
+            return None
+        table = self.tables.get(path)
+        if table is None:
+            data = self._project().read_quietly(path)
+            if data is None:
+                return None
+            dialect = dialect_for_path(path)
+            table = self.tables[path] = export_table(data, Dialect.TSX if dialect is Dialect.TSX else Dialect.TS)
+        return table

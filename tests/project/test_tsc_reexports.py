@@ -1,0 +1,267 @@
+"""Re-exports of types that a whole-program tsc build drops (project/reexports.py).
+
+`export { DbConfig } from "./db.js"` names a type when db.ts declares `interface DbConfig`:
+tsc, which reads db.ts, drops the statement, so the module does not wait for db's top-level
+await; a per-file compiler keeps it. Held to TypeScript 5.9's tsc compiling the projects and to
+Node 26 loading what it emitted (`require()` of an ES module graph with a top-level await
+throws ERR_REQUIRE_ASYNC_MODULE), on fixed cases and on seeded random programs."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+
+DB = ("export const pool = await Promise.resolve({ size: 2 });\n"
+      "export interface DbConfig { url: string }\nexport type Row = Record<string, unknown>;\n"
+      "export default interface Options { retries: number }\n"
+      "export const enum Mode { Read, Write }\n"
+      "export namespace Shapes { export interface Point { x: number } }\n"
+      "export namespace Live { export const on = true; }\n"
+      "export class Client {}\n"
+      "export type Both = number;\nexport const Both = 1;\n")
+
+# (file, source, does tsc keep an import of db (directly or through the others)?)
+CASES = [
+    ("reexport-type", 'export { DbConfig } from "./db.js";\n', False),
+    ("reexport-types-aliased", 'export { DbConfig as Config, Row } from "./db.js";\n', False),
+    ("reexport-value", 'export { pool } from "./db.js";\n', True),
+    ("reexport-mixed", 'export { DbConfig, Client } from "./db.js";\n', True),
+    ("reexport-default-interface", 'export { default } from "./db.js";\n', False),
+    ("reexport-const-enum", 'export { Mode } from "./db.js";\n', False),
+    ("reexport-type-namespace", 'export { Shapes } from "./db.js";\n', False),
+    ("reexport-value-namespace", 'export { Live } from "./db.js";\n', True),
+    ("reexport-type-and-value-merged", 'export { Both } from "./db.js";\n', True),
+    ("reexport-star", 'export * from "./db.js";\n', True),
+    ("reexport-star-as", 'export * as db from "./db.js";\n', True),
+    ("import-then-export", 'import { DbConfig } from "./db.js";\nexport { DbConfig };\n', False),
+    ("import-then-export-default", 'import { DbConfig } from "./db.js";\nexport default DbConfig;\n', False),
+    ("import-then-export-value", 'import { Client } from "./db.js";\nexport { Client as C };\n', True),
+    ("import-used-and-exported", 'import { DbConfig } from "./db.js";\nexport { DbConfig };\n'
+                                 'export const c: DbConfig = { url: "" };\n', False),
+    ("import-namespace-exported", 'import * as db from "./db.js";\nexport { db };\n', True),
+    ("through-barrel-type", 'export { DbConfig } from "./barrel.js";\n', False),
+    ("through-barrel-star-type", 'export { Row } from "./star.js";\n', False),
+    ("through-barrel-value", 'export { Client } from "./star.js";\n', True),
+]
+SUPPORT = {
+    "barrel": 'export { DbConfig, pool } from "./db.js";\n',  # (a value too: it waits for db itself)
+    "star": 'export * from "./db.js";\n',
+}
+
+
+def _write(root: Path, files: dict[str, str], scripts: dict | None, **options) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "package.json").write_text(json.dumps({"name": "svc", "type": "module",
+                                                   **({"scripts": scripts} if scripts else {})}))
+    (root / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
+        "module": "nodenext", "target": "es2022", "outDir": "dist", "rootDir": "src", "skipLibCheck": True,
+        "noEmitOnError": False, **options}, "include": ["src"]}))
+    for name, text in files.items():
+        (root / "src" / f"{name}.ts").parent.mkdir(parents=True, exist_ok=True)
+        (root / "src" / f"{name}.ts").write_text(text)
+
+
+def _tsc(root: Path, node26: Path, engines: Path) -> None:
+    subprocess.run([str(node26), str(engines / "ts5/bin/tsc"), "-p", str(root)], capture_output=True,
+                   text=True, timeout=300)
+
+
+_PROBE = """
+const out = {};
+for (const f of process.argv.slice(1)) {
+  try { require(f); out[f] = false; }
+  catch (e) { out[f] = e.code === "ERR_REQUIRE_ASYNC_MODULE" ? true : String(e.code || e.message); }
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def _node_async(root: Path, names: list[str], node26: Path) -> dict[str, object]:
+    """Per emitted module: does Node find an async graph there (True/False), or another error."""
+    files = [str(root / "dist" / f"{n}.js") for n in names]
+    run = subprocess.run([str(node26), "-e", _PROBE, *files], capture_output=True, text=True, timeout=120)
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    return {n: got[f] for n, f in zip(names, files)}
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    return Path(os.path.realpath(tmp_path)) / "svc"
+
+
+def test_fixed_cases_as_tsc_emits_them(root, node26, engines_node_modules):
+    files = {"db": DB, **SUPPORT, **{name: text for name, text, _ in CASES}}
+    _write(root, files, {"build": "tsc -p ."})
+    project = analyse(root, Config(), cache=False)
+    _tsc(root, node26, engines_node_modules)
+    names = [name for name, _, _ in CASES]
+    node = _node_async(root, names, node26)
+    for name, _, kept in CASES:
+        assert node[name] is kept, (name, node[name])  # (the table is right about tsc)
+        assert project.modules[root / "src" / f"{name}.ts"].is_async is kept, name
+    # no finding on a dropped re-export; the kept ones are reported as usual
+    flagged = {f.path.stem for f in project.findings if f.code == "async-import"}
+    assert "reexport-type" not in flagged and "reexport-value" in flagged
+
+
+@pytest.mark.parametrize("how", ["no build script", "tsc --noEmit", "vite", "verbatimModuleSyntax"])
+def test_per_file_compilers_keep_them(how, root):
+    """Without a tsc build (or where tsc keeps imports as written) the statement stays: a
+    per-file compiler cannot know DbConfig is a type (the elision oracle holds that to
+    transpileModule)."""
+    scripts = {"no build script": None, "tsc --noEmit": {"check": "tsc --noEmit"},
+               "vite": {"build": "tsc && vite build"}, "verbatimModuleSyntax": {"build": "tsc"}}[how]
+    options = {"verbatimModuleSyntax": True} if how == "verbatimModuleSyntax" else {}
+    _write(root, {"db": DB, "reexport-type": CASES[0][1], "import-then-export": CASES[11][1]}, scripts, **options)
+    if how == "vite":
+        (root / "vite.config.ts").write_text("export default {};\n")
+    project = analyse(root, Config(), cache=False)
+    if how == "verbatimModuleSyntax":
+        # `export { DbConfig }` of a type is an error there; only an explicit `type` is erased
+        assert project.modules[root / "src/reexport-type.ts"].is_async
+        return
+    for name in ("reexport-type", "import-then-export"):
+        assert project.modules[root / "src" / f"{name}.ts"].is_async, (how, name)
+
+
+def test_isolated_modules_keeps_const_enums(root, node26, engines_node_modules):
+    files = {"db": DB, "enum": 'export { Mode } from "./db.js";\n', "type": 'export { Row } from "./db.js";\n'}
+    _write(root, files, {"build": "tsc"}, isolatedModules=True)
+    project = analyse(root, Config(), cache=False)
+    _tsc(root, node26, engines_node_modules)
+    node = _node_async(root, ["enum", "type"], node26)
+    assert node == {"enum": True, "type": False}
+    assert project.modules[root / "src/enum.ts"].is_async and not project.modules[root / "src/type.ts"].is_async
+
+
+def test_editing_the_other_module_flips_the_reexport(root):
+    """A re-export decided by another file's exports changes when that file does (the editor's
+    buffer, then the disk), as a fresh analysis says."""
+    _write(root, {"db": DB, "config": "export interface Settings { url: string }\n",
+                  "barrel": 'import "./db.js";\nexport { Settings } from "./config.js";\n',
+                  "app": 'export { Settings } from "./config.js";\n'}, {"build": "tsc"})
+    (root / "src/config.ts").write_text("export const late = await Promise.resolve(1);\n"
+                                        "export interface Settings { url: string }\n")
+    project = analyse(root, Config(), cache=False)
+    app = root / "src/app.ts"
+    assert not project.modules[app].is_async
+    value = b"export const late = await Promise.resolve(1);\nexport const Settings = { url: '' };\n"
+    project.set_overlay(root / "src/config.ts", value)
+    assert project.modules[app].is_async
+    fresh_root = root.parent / "fresh"
+    _write(fresh_root, {"config": value.decode(), "app": 'export { Settings } from "./config.js";\n'}, {"build": "tsc"})
+    assert analyse(fresh_root, Config(), cache=False).modules[fresh_root / "src/app.ts"].is_async
+    project.set_overlay(root / "src/config.ts", None)  # (the buffer closed: the disk again)
+    assert not project.modules[app].is_async
+    # a name that becomes a value through a module further down the chain
+    (root / "src/types.ts").write_text("export interface Settings { url: string }\n")
+    (root / "src/config.ts").write_text('export const late = await Promise.resolve(1);\n'
+                                        'export * from "./types.js";\n')
+    project = analyse(root, Config(), cache=False)
+    assert not project.modules[app].is_async
+    (root / "src/types.ts").write_text("export class Settings {}\n")
+    project.files_changed([root / "src/types.ts"])
+    assert project.modules[app].is_async
+
+
+# -- seeded random programs --------------------------------------------------------------
+
+_KINDS = {  # kind -> (declaration with {n}, is a value at run time)
+    "interface": ("export interface {n} {{ a: number }}", False),
+    "type": ("export type {n} = string;", False),
+    "const": ("export const {n} = 1;", True),
+    "function": ("export function {n}() {{ return 1; }}", True),
+    "class": ("export class {n} {{}}", True),
+    "enum": ("export enum {n} {{ A }}", True),
+    "const-enum": ("export const enum {n} {{ A }}", False),
+    "type-namespace": ("export namespace {n} {{ export interface Q {{}} }}", False),
+    "value-namespace": ("export namespace {n} {{ export const q = 1; }}", True),
+}
+
+
+def _program(rng: random.Random, size: int) -> dict[str, str]:
+    exports: list[dict[str, bool]] = []  # per module: exported name -> is a value
+    files: dict[str, str] = {}
+    for i in range(size):
+        lines: list[str] = []
+        names: dict[str, bool] = {}
+        if rng.random() < 0.2:
+            lines.append(f"export const ready{i} = await Promise.resolve({i});")
+            names[f"ready{i}"] = True
+        for k in range(rng.randint(0 if i else 1, 3)):
+            kind = rng.choice(list(_KINDS))
+            text, value = _KINDS[kind]
+            lines.append(text.format(n=f"D{i}_{k}"))
+            names[f"D{i}_{k}"] = value
+        lower = [j for j in range(i) if exports[j]]
+        for k in range(rng.randint(0, 3) if lower else 0):
+            j = rng.choice(lower)
+            pick = rng.sample(sorted(exports[j]), min(len(exports[j]), rng.randint(1, 2)))
+            form = rng.choice(["from", "from", "alias", "star", "import-export", "import-default", "type", "use"])
+            spec = f'"./m{j}.js"'
+            if form == "star":
+                lines.append(f"export * from {spec};")
+                for n, v in exports[j].items():
+                    names.setdefault(n, v)
+            elif form in ("from", "alias"):
+                aliased = [(n, f"R{i}_{k}_{x}" if form == "alias" else n) for x, n in enumerate(pick)]
+                aliased = [(n, a) for n, a in aliased if a not in names]
+                if aliased:
+                    lines.append("export { " + ", ".join(n if n == a else f"{n} as {a}" for n, a in aliased)
+                                 + f" }} from {spec};")
+                    names.update({a: exports[j][n] for n, a in aliased})
+            elif form == "import-export":
+                local = [(n, f"L{i}_{k}_{x}") for x, n in enumerate(pick)]
+                lines.append("import { " + ", ".join(f"{n} as {a}" for n, a in local) + f" }} from {spec};")
+                lines.append("export { " + ", ".join(a for _, a in local) + " };")
+                names.update({a: exports[j][n] for n, a in local})
+            elif form == "import-default" and "default" not in names:
+                n = pick[0]
+                lines.append(f"import {{ {n} as Def{i} }} from {spec};\nexport default Def{i};")
+                names["default"] = exports[j][n]
+            elif form == "type":
+                lines.append("export type { " + ", ".join(f"{n} as T{i}_{k}_{x}" for x, n in enumerate(pick))
+                             + f" }} from {spec};")
+                names.update({f"T{i}_{k}_{x}": False for x in range(len(pick))})
+            elif form == "use":
+                values = [n for n in pick if exports[j][n]]
+                if values:
+                    lines.append(f"import {{ {values[0]} as U{i}_{k} }} from {spec};\n"
+                                 f"void U{i}_{k};")
+        exports.append({n: v for n, v in names.items() if n != "default"})
+        files[f"m{i}"] = "\n".join(lines) + "\nexport {};\n"
+    return files
+
+
+@pytest.mark.parametrize("seed", [int(s) for s in os.environ.get("TLA_TSC_SEEDS", "1 2 3 4").split()])
+def test_random_programs_as_tsc_emits_them(seed, root, node26, engines_node_modules):
+    files = _program(random.Random(seed), 24)
+    _write(root, files, {"build": "tsc"})
+    project = analyse(root, Config(), cache=False)
+    _tsc(root, node26, engines_node_modules)
+    node = _node_async(root, sorted(files), node26)
+    assert all(v in (True, False) for v in node.values()), node  # (every program loads)
+    wrong = {n: node[n] for n in files if project.modules[root / "src" / f"{n}.ts"].is_async is not node[n]}
+    assert not wrong, (seed, wrong, {n: files[n] for n in wrong})
+
+
+def test_random_programs_exercise_the_drop(root, tmp_path):
+    """Across the seeds above, tsc drops some re-export that a per-file compiler keeps (so the
+    comparison with Node is about this)."""
+    differs = 0
+    for seed in (1, 2, 3, 4):
+        files = _program(random.Random(seed), 24)
+        a, b = tmp_path / f"tsc{seed}", tmp_path / f"plain{seed}"
+        _write(a, files, {"build": "tsc"})
+        _write(b, files, None)
+        pa, pb = analyse(a, Config(), cache=False), analyse(b, Config(), cache=False)
+        differs += sum(pa.modules[a / "src" / f"{n}.ts"].is_async != pb.modules[b / "src" / f"{n}.ts"].is_async
+                       for n in files)
+    assert differs >= 4, differs
