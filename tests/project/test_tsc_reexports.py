@@ -49,7 +49,23 @@ CASES = [
     ("through-barrel-type", 'export { DbConfig } from "./barrel.js";\n', False),
     ("through-barrel-star-type", 'export { Row } from "./star.js";\n', False),
     ("through-barrel-value", 'export { Client } from "./star.js";\n', True),
+    # a package's build, read through the declaration file beside it
+    ("package-type", 'export { Options } from "esm-pkg";\n', False),
+    ("package-value", 'export { Client, Options } from "esm-pkg";\n', True),
+    ("package-deep-type", 'import { Shape } from "esm-pkg";\nexport { Shape };\n', False),
+    ("package-untyped", 'export { Options } from "untyped-pkg";\n', True),
 ]
+PACKAGES = {
+    "esm-pkg/package.json": '{"name": "esm-pkg", "type": "module", "exports": "./dist/index.js"}',
+    "esm-pkg/dist/index.js": 'export * from "./shapes.js";\nexport class Client {}\n'
+                             "export const ready = await Promise.resolve(true);\n",
+    "esm-pkg/dist/index.d.ts": 'export * from "./shapes.js";\nexport interface Options { retries: number }\n'
+                               "export declare class Client {}\nexport declare const ready: boolean;\n",
+    "esm-pkg/dist/shapes.js": "export {};\n",
+    "esm-pkg/dist/shapes.d.ts": "export type Shape = { x: number };\n",
+    "untyped-pkg/package.json": '{"name": "untyped-pkg", "type": "module", "exports": "./index.js"}',
+    "untyped-pkg/index.js": "export const Options = await Promise.resolve({});\n",
+}
 SUPPORT = {
     "barrel": 'export { DbConfig, pool } from "./db.js";\n',  # (a value too: it waits for db itself)
     "star": 'export * from "./db.js";\n',
@@ -99,6 +115,9 @@ def root(tmp_path) -> Path:
 def test_fixed_cases_as_tsc_emits_them(root, node26, engines_node_modules):
     files = {"db": DB, **SUPPORT, **{name: text for name, text, _ in CASES}}
     _write(root, files, {"build": "tsc -p ."})
+    for rel, text in PACKAGES.items():
+        (root / "node_modules" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "node_modules" / rel).write_text(text)
     project = analyse(root, Config(), cache=False)
     _tsc(root, node26, engines_node_modules)
     names = [name for name, _, _ in CASES]

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .graph import Module
 
 _TS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
+_DECLARED = {"js": ".d.ts", "mjs": ".d.mts", "cjs": ".d.cts"}  # a build's declaration file
 
 
 class TypeReexports:
@@ -117,7 +118,14 @@ class TypeReexports:
 
     def _table(self, path: Path) -> Optional[tuple[Export, ...]]:
         if not path.name.endswith(_TS_SUFFIXES):
-            return None
+            # JavaScript (a package's build): what tsc reads is its declaration file, where
+            # it sits beside it (`x.js` and `x.d.ts`; a `types` path elsewhere is not looked for)
+            stem, dot, ext = path.name.rpartition(".")
+            if not dot or ext not in _DECLARED:
+                return None
+            path = path.with_name(f"{stem}{_DECLARED[ext]}")
+            if not path.is_file():
+                return None
         table = self.tables.get(path)
         if table is None:
             data = self._project().read_quietly(path)
