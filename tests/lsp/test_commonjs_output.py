@@ -143,3 +143,21 @@ async def test_tsc_drops_a_reexport_of_a_type_in_the_editor(lsp):
     s.change("src/db.ts", ((0, 0), (0, 34), "export interface DbConfig { url: string }"))
     assert await s.settle_async("src/index.ts", False)
     assert await wait_for(lambda: not s.diagnostics("src/index.ts", "async-import"))
+
+
+async def test_hover_on_a_reexport_tsc_drops(lsp):
+    s = await lsp({
+        "package.json": json.dumps({"name": "api", "type": "module", "scripts": {"build": "tsc"}}),
+        "tsconfig.json": json.dumps({"compilerOptions": {"module": "nodenext", "target": "es2022", "outDir": "dist"}}),
+        "src/db.ts": "export interface DbConfig { url: string }\nexport const pool = await Promise.resolve({});\n",
+        "src/index.ts": 'export { DbConfig } from "./db.js";\nimport { pool } from "./db.js";\nexport { pool };\n',
+        "src/types.ts": 'import { DbConfig } from "./db.js";\nexport { DbConfig as Config };\n'})
+    s.open("src/types.ts")
+    assert await s.settle_async("src/types.ts", False)
+    md = (await s.hover("src/types.ts", 0, 3)).contents.value
+    assert md.startswith("**not an async import** — tsc builds this file with the whole program and drops this "
+                         "statement: `DbConfig` is only a type in `src/db.ts`, an async module"), md
+    s.open("src/index.ts")
+    assert await s.settle_async("src/index.ts", True)  # (through its other import)
+    assert "**not an async import**" in (await s.hover("src/index.ts", 0, 3)).contents.value
+    assert "**async module**" in (await s.hover("src/index.ts", 1, 3)).contents.value

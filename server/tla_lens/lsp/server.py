@@ -856,9 +856,26 @@ def hover(ls: TlaLensServer, params: T.HoverParams) -> Optional[T.Hover]:
                 and project.infection.is_async(edge.target):
             return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, _hover_import(ls, mod, edge)),
                            range=ls.range(mod.path, edge.span))
+    for edge in mod.edges:
+        if edge.span.start <= off <= edge.span.end and edge.kind is EdgeKind.ERASED:
+            dropped = project.tsc_dropped(edge)
+            if dropped is not None and project.infection.is_async(dropped[0]):
+                return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, _hover_dropped(ls, edge, *dropped)),
+                               range=ls.range(mod.path, edge.span))
     if mod.facts.dialect.is_component:
         return _hover_component_await(ls, mod, off)
     return None
+
+
+def _hover_dropped(ls: TlaLensServer, edge, target: Path, names: list[str]) -> str:
+    """On a re-export of an async module that tsc drops: why it makes nothing wait."""
+    rel = ls.project.graph.rel(target)
+    what = ", ".join(f"`{_md(n)}`" for n in names)
+    only = "is only a type" if len(names) == 1 else "are only types"
+    return (f"**not an async import** — tsc builds this file with the whole program and drops this "
+            f"statement: {what} {only} in `{_md(rel)}`, an async module, so nothing here waits for it. "
+            f"A per-file compiler (esbuild, swc, Babel, `isolatedModules`) keeps it and waits: "
+            f"`export type {{ … }}` / `import type` say it for all of them.")
 
 
 _COMPONENT_AWAIT = {

@@ -824,6 +824,24 @@ class Project:
             return None
         return run
 
+    def tsc_dropped(self, edge: Edge) -> Optional[tuple[Path, list[str]]]:
+        """For a re-export a whole-program tsc build drops (:meth:`_tsc_drops`), kept by a
+        per-file compiler: the module it names and the names it takes (only types there);
+        else None."""
+        imp = edge.fact
+        mod = self.modules.get(edge.source)
+        if edge.kind is not EdgeKind.ERASED or not isinstance(imp, StaticImport) or mod is None or \
+                not imp.carries_async(mod.verbatim):
+            return None
+        target = self._resolved_path(mod, imp.specifier)
+        if target is None:
+            return None
+        if imp.kind is StatementKind.EXPORT:
+            names = [b.imported for b in imp.bindings if not b.type_only]
+        else:
+            names = [b.imported for b in imp.bindings if b.reexported and not b.type_only]
+        return self.resolver.canonical(Path(target)), names
+
     def _package_dirs(self) -> list[Path]:
         """The folders with a package.json of the workspace modules (outside node_modules)."""
         workspace = [p for p, m in self.modules.items() if m.workspace]
