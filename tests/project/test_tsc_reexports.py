@@ -128,6 +128,11 @@ def test_fixed_cases_as_tsc_emits_them(root, node26, engines_node_modules):
     # no finding on a dropped re-export; the kept ones are reported as usual
     flagged = {f.path.stem for f in project.findings if f.code == "async-import"}
     assert "reexport-type" not in flagged and "reexport-value" in flagged
+    from tla_lens.report.explain import explain
+
+    assert explain(project, root / "src/reexport-types-aliased.ts").splitlines()[1:] == [
+        "tsc drops its re-export of DbConfig, Row from './db.js' (line 1): only types in src/db.ts, an async "
+        "module (tsc builds this file with the whole program; a per-file compiler keeps the statement, and waits)."]
 
 
 @pytest.mark.parametrize("how", ["no build script", "tsc --noEmit", "vite", "verbatimModuleSyntax"])

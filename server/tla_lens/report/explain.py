@@ -41,6 +41,14 @@ def explain(analysis: "Analysis", path: Path) -> str:
         out.append(f"{name} is not an async module: none of its {n_static} static import"
                    f"{'s' if n_static != 1 else ''} reaches a top-level await.")
         out += _not_followed(analysis, mod)
+        for e in mod.edges:
+            dropped = analysis.tsc_dropped(e) if e.kind is EdgeKind.ERASED else None
+            if dropped is not None and analysis.infection.is_async(dropped[0]):
+                names = ", ".join(dropped[1])
+                out.append(f"tsc drops its re-export of {names} from {e.specifier!r} (line "
+                           f"{mod.line_of(e.span.start)}): only type{'s' if len(dropped[1]) > 1 else ''} in "
+                           f"{rel(dropped[0])}, an async module (tsc builds this file with the whole program; "
+                           f"a per-file compiler keeps the statement, and waits).")
         inner = analysis.bundled_throw(path, workspace=True)
         if inner is not None and inner.source != path:
             src = analysis.modules[inner.source]
