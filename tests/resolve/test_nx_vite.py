@@ -150,7 +150,7 @@ def test_nx_dev_server_of_vite6_pre_bundles_packages(node26, engines_node_module
     text = dev_server_log(root, [str(node26), str(engines_node_modules / "nx/dist/bin/nx.js"), "dev", "web"], env)
     assert "ready in" in text, text
     assert "Top-level await is not available in the configured target environment" in text, text
-    said = [f for f in project.findings if "the dev server fails to pre-bundle it" in f.message]
+    said = [f for f in project.findings if "the dev server exits as it starts" in f.message]
     (f,) = said
     assert f.code == "async-import" and f.path == app / "src/main.js", f.message
     assert "Vite's dev server (target `dev` of project `web`, which @nx/vite/plugin in nx.json infers from " \

@@ -186,7 +186,9 @@ class CjsBuild:
     @property
     def outcome(self) -> str:
         """What the refusal makes of the build: "that build fails"."""
-        return "the dev server fails to pre-bundle it, and the page does not load" if self.packages_only \
+        # (Vite 6's dev server exits when pre-bundling fails: right after it says it is ready,
+        # as it pre-bundles what its scan of the pages finds, or before, for `optimizeDeps.include`)
+        return "the dev server exits as it starts (it pre-bundles the app's packages then)" if self.packages_only \
             else "that build fails"
 
     @property
