@@ -313,3 +313,16 @@ def test_random_programs_exercise_the_drop(root, tmp_path):
         differs += sum(pa.modules[a / "src" / f"{n}.ts"].is_async != pb.modules[b / "src" / f"{n}.ts"].is_async
                        for n in files)
     assert dropped >= 12 and differs >= 3, (dropped, differs)
+
+
+def test_a_very_long_reexport_chain(root):
+    """Thousands of modules re-exporting a type one to the next: decided without running out of
+    stack (kept where the chain is too deep to follow), and never an error."""
+    n = 1500
+    files = {"m0": "export interface T { a: number }\nexport const ready = await Promise.resolve(1);\n"}
+    files.update({f"m{i}": f'export {{ T }} from "./m{i - 1}.js";\n' for i in range(1, n)})
+    _write(root, files, {"build": "tsc"})
+    project = analyse(root, Config(), cache=False)
+    near = project.modules[root / "src/m5.ts"]
+    assert not near.is_async  # (a short chain: dropped, as tsc drops it)
+    assert not project.problems

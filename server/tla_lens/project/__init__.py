@@ -1495,8 +1495,11 @@ class Project:
         if mod.verbatim or mod.facts.dialect not in (Dialect.TS, Dialect.TSX) or p in self.node_run or \
                 p in self.tsx_run or p in self.cjs_bundled or p in self.cjs_transpiled:
             return False  # (compiled file by file: kept)
-        ts = self.resolver.tsc_program(p)
-        return ts is not None and self.type_reexports.drops(mod, imp, ts)
+        try:
+            ts = self.resolver.tsc_program(p)
+            return ts is not None and self.type_reexports.drops(mod, imp, ts)
+        except RecursionError:  # (a re-export chain thousands of modules long: kept)
+            return False
 
     def load(self, paths: Optional[Iterable[Path]] = None, progress: Optional[Progress] = None,
              cancelled: Callable[[], bool] = lambda: False, *,
