@@ -464,6 +464,8 @@ def _config_json(root: Path, config: Config) -> str:
                                                            for source, names in j.mapper}} if j.mapper else {}),
                                   **({"moduleNameMapperNotRead": j.mapper_unread} if j.mapper_unread else {}),
                                   **({"setupFiles": [rel(f) for f in j.setup]} if j.setup else {}),
+                                  **{option: rel(f) for option, f in j.global_setup},
+                                  **({"transform": {}} if j.transform == "none" else {}),
                                   **({"config": rel(j.config)} if j.config else {}),
                                   **({"notRead": j.unread} if j.unread else {})})
             # Playwright Test: compiles test files into CommonJS unless ES modules by their kind

@@ -54,7 +54,7 @@ from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
                                tsx_script_files)
 from ..resolve.angular import angular_builds
-from ..resolve.babel import REGISTER_EXTENSIONS
+from ..resolve.babel import REGISTER_EXTENSIONS, babel_jest_modules
 from ..resolve.jest import JestRun, package_jest_runs
 from ..resolve.metro import metro_app
 from ..resolve.nx import workspace_builds
@@ -184,6 +184,12 @@ def _loadable(target: Path) -> bool:
     return _dialect_of(target) is not None or target.suffix == ".wasm" or EXTERNAL in str(target)
 
 
+def _jest_compiles(path: Path) -> bool:
+    """Is ``path`` one Jest's default `transform` (`\\.[jt]sx?$`) compiles when its process
+    require()s it (or one Node loads as CommonJS anyway: .cjs, .cts)?"""
+    return path.suffix in (".js", ".jsx", ".ts", ".tsx", ".cjs", ".cts") and not path.name.endswith(".d.ts")
+
+
 def _dialect_of(path: Path) -> Optional[Dialect]:
     """The dialect ``path`` is parsed with: its extension's, or for a module Deno downloaded
     from a URL without an extension it knows (esm.sh's), its content type's."""
@@ -309,6 +315,9 @@ class Project:
         # they load as CommonJS (module -> the first test file that loads it), per generation
         self.runner_tests: dict[Path, TestRun] = {}
         self.runner_setup: set[Path] = set()  # those of them a run loads before its tests
+        # Jest's `globalSetup`/`globalTeardown` files (workspace modules) that babel-jest compiles
+        # into CommonJS: (their run, the option, whether it keeps import())
+        self.jest_global: dict[Path, tuple[JestRun, str, bool]] = {}
         self._runner_reach: dict[Path, Path] = {}
         self._runner_version: tuple = ()
         # runner_failure's walks, for the generation they were done in (per run)
@@ -1033,6 +1042,7 @@ class Project:
         # the setup files a run loads as it loads its test files (Jest's `setupFiles…`
         # before each, Playwright's `globalSetup` once)
         self.runner_setup = set()
+        self.jest_global = {}
         for _, run in runs:
             for name in run.setup:
                 path = next((p for p in (name, *(name + e for e in _SETUP_EXTENSIONS)) if fs.is_file(p)), None)
@@ -1040,7 +1050,51 @@ class Project:
                 if mod is not None and mod.workspace:
                     found.setdefault(mod.path, run)
                     self.runner_setup.add(mod.path)
+            if not isinstance(run, JestRun) or not run.global_setup or run.esm or run.transform != "default":
+                continue  # (ES module mode, another transform: not modelled; none: loaded as Node loads it)
+            manifest = self.resolver.package_json_for(Path(run.package_dir) / "package.json")
+            babel = babel_jest_modules(run.package_dir, fs.is_file, fs.read_text,
+                                       manifest[1] if manifest is not None else None)
+            if babel is None or not babel[0]:
+                continue  # (Babel compiles no modules: Node loads them itself, Jest retrying as an import())
+            for option, name in run.global_setup:
+                path = next((p for p in (name, *(name + e for e in _SETUP_EXTENSIONS)) if fs.is_file(p)), None)
+                mod = self.modules.get(Path(os.path.realpath(path))) if path is not None else None
+                if mod is not None and mod.workspace:
+                    self.jest_global.setdefault(mod.path, (run, option, babel[1]))
         return found
+
+    def jest_global_failure(self, path: Path) -> Optional[tuple[Optional[Edge], Path]]:
+        """For a Jest global setup (or teardown) file: Jest loads it in its own process with
+        `require()`, babel-jest compiling it and every file of the project it loads (.js, .jsx,
+        .ts, .tsx: what the default `transform` takes) into CommonJS where the Babel
+        configuration compiles modules (:attr:`jest_global`), and a top-level await among those
+        does not compile: the run fails (before any test runs, for a setup file). (An ES module Node loads itself — .mjs, .mts — and what it imports, and a
+        package in node_modules, whose require() Jest retries as an import(), are loaded as Node
+        loads them.) Returns (the edge of the file that leads to it, None for its own await;
+        the module with the await), or None. Held to Jest 30 with Node 26."""
+        mod = self.modules.get(path)
+        glob = self.jest_global.get(path)
+        if mod is None or glob is None or not _jest_compiles(path):
+            return None
+        if mod.facts.has_tla:
+            return None, path
+        keeps_import = glob[2]  # (Babel's preset-env compiles import() into a require() too)
+        first: dict[Path, Edge] = {}
+        queue = deque([path])
+        while queue:
+            p = queue.popleft()
+            for e in self.modules[p].edges:
+                t = e.target
+                if t is None or e.kind is EdgeKind.ERASED or (keeps_import and e.kind is EdgeKind.DYNAMIC) or \
+                        t in first or t == path or t not in self.modules or "node_modules" in t.parts or \
+                        not _jest_compiles(t):
+                    continue
+                first[t] = first.get(p, e)
+                if self.modules[t].facts.has_tla:
+                    return first[t], t
+                queue.append(t)
+        return None
 
     def runner_role(self, path: Path) -> str:
         """"this test file", or "this setup file" (what a run loads before its tests)."""

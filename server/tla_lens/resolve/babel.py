@@ -37,7 +37,7 @@ from .bundler import js_regex
 from .computed import RegexLiteral
 from .tsup import CjsBuild, read_once
 
-__all__ = ["babel_builds", "babel_register_runs"]
+__all__ = ["babel_builds", "babel_jest_modules", "babel_register_runs"]
 
 _CONFIGS = ("babel.config.json", "babel.config.js", "babel.config.cjs", "babel.config.mjs", "babel.config.cts")
 _BABELRCS = (".babelrc", ".babelrc.json", ".babelrc.js", ".babelrc.cjs", ".babelrc.mjs")
@@ -105,6 +105,20 @@ def babel_register_runs(scripts: object, package_dir: str, is_file: Callable[[st
     return out
 
 
+def babel_jest_modules(package_dir: str, is_file: Callable[[str], bool], read: Callable[[str], Optional[str]],
+                       manifest: Optional[dict] = None) -> Optional[tuple[bool, bool]]:
+    """How babel-jest (Jest's default transform, in its `test` environment, telling Babel it
+    supports no ES modules) compiles the modules of the package at ``package_dir``: (into
+    CommonJS, keeping `import()`), or None where the configuration is not read (or its
+    `overrides` change modules file by file)."""
+    builds = _build("jest", ["."], package_dir, "test", is_file, read, manifest or {}, output=False)
+    if not builds:
+        return False, True
+    if len(builds) > 1 or builds[0].unread is not None or builds[0].applies:
+        return None
+    return True, builds[0].keeps_import
+
+
 def _registered_file(words: list[str]) -> Optional[str]:
     """The file a `node -r @babel/register FILE` or `babel-node FILE` command runs."""
     runner = program_words(words, ("babel-node",))
@@ -132,10 +146,10 @@ def _cli(args: list[str]) -> tuple[list[str], dict[str, list[str]], set[str]]:
 
 
 def _build(script: str, args: list[str], package_dir: str, env: str, is_file: Callable[[str], bool],
-           read: Callable[[str], Optional[str]], manifest: dict) -> list[CjsBuild]:
+           read: Callable[[str], Optional[str]], manifest: dict, output: bool = True) -> list[CjsBuild]:
     inputs, options, flags = _cli(args)
-    if not inputs or not (options.get("-d") or options.get("--out-dir") or options.get("-o")
-                          or options.get("--out-file")):
+    if output and (not inputs or not (options.get("-d") or options.get("--out-dir") or options.get("-o")
+                                      or options.get("--out-file"))):
         return []  # (to standard output: no files made)
     env = (options.get("--env-name") or [env])[-1]
     items: list = []

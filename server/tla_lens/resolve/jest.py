@@ -89,6 +89,12 @@ class JestRun:
     # `setupFiles` and `setupFilesAfterEnv` that are paths (absolute, as written: an extension
     # may be left out): Jest loads them before every test file, as it loads test files
     setup: tuple[str, ...] = ()
+    # `globalSetup` and `globalTeardown` that are paths ((option, path)): loaded once, in Jest's
+    # own process (its transform compiling them and the project's files they load into CommonJS)
+    global_setup: tuple[tuple[str, str], ...] = ()
+    # its `transform`: "default" (unset, without a preset: babel-jest), "none" (`{}`: Node loads
+    # every file itself), "other"
+    transform: str = "default"
     preset_file: Optional[str] = None  # the preset's file read (a project's own is watched)
 
     tool = "Jest"
@@ -399,7 +405,11 @@ def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: di
                    mapper_unread=got.get("mapperUnread"), preset_file=got.get("presetFile"),
                    setup=tuple(os.path.normpath(os.path.join(root_dir, _root_dir_in(f, root_dir)))
                                for f in (got.get("setupFiles") or ()) + (got.get("setupFilesAfterEnv") or ())
-                               if _is_path(f)))
+                               if _is_path(f)),
+                   global_setup=tuple((k, os.path.normpath(os.path.join(root_dir, _root_dir_in(got[k], root_dir))))
+                                      for k in _GLOBAL_OPTIONS if isinstance(got.get(k), str) and _is_path(got[k])),
+                   transform="none" if got.get("transform") == {} else "other" if got.get("transform") is not None
+                   or got.get("preset") is not None else "default")
 
 
 # ts-jest's presets (29.4: its `presets` module, whose values are computed by its code): what
@@ -483,6 +493,7 @@ def _root_dir_in(name: str, root_dir: str) -> str:
 _LIST_OPTIONS = ("testMatch", "roots", "testPathIgnorePatterns", "modulePathIgnorePatterns", "extensionsToTreatAsEsm")
 # read where written as literals, else left out (the run is read all the same)
 _SETUP_OPTIONS = ("setupFiles", "setupFilesAfterEnv")
+_GLOBAL_OPTIONS = ("globalSetup", "globalTeardown")
 
 
 def _read(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
@@ -556,6 +567,10 @@ def _options_of(data: dict, top: bool = True):
         if value is not None and not isinstance(value, str):
             return f"`{key}` is not a string"
         out[key] = value
+    for key in _GLOBAL_OPTIONS:  # (a computed one: left out)
+        out[key] = data.get(key) if isinstance(data.get(key), str) else None
+    # (`{}`, or another: "?")
+    out["transform"] = None if data.get("transform") is None else {} if data.get("transform") == {} else "?"
     return out
 
 
@@ -577,13 +592,13 @@ def _options_in(reader: _Reader, cfg):
             node = reader._prop(cfg, key)
             if node is not None:
                 data[key] = reader.literal(node)
-        for key in _SETUP_OPTIONS:
+        for key in (*_SETUP_OPTIONS, *_GLOBAL_OPTIONS, "transform"):
             node = reader._prop(cfg, key)
             if node is not None:
                 try:
                     data[key] = reader.literal(node)
                 except _Unread:
-                    pass  # (computed: left out)
+                    data[key] = None if key != "transform" else "?"  # (computed: left out)
         node = reader._prop(cfg, "moduleNameMapper")
         if node is not None:  # (computed — ts-jest's pathsToModuleNameMapper(…) — is no mapping read)
             try:

@@ -233,8 +233,13 @@ class _Rules:
         # module, the imports are loaded before it runs)
         mocked = self.a.jest_mocked(path) if run is not None and run.tool == "Jest" and \
             self.a.runner_loads_cjs(path, run) else set()
+        glob = self.a.jest_global.get(path) if self.a.jest_global else None
+        global_failure = self.a.jest_global_failure(path) if glob is not None else None
         for edge in mod.edges:
             target = edge.target
+            if global_failure is not None and edge is global_failure[0]:
+                self.jest_global_import(mod, edge, glob, global_failure[1])
+                continue
             if run is not None and edge.kind is static:
                 loaded = self.a.runner_target(edge, run)
                 if loaded is not None and self.a.infection.is_async(loaded) and \
@@ -297,6 +302,25 @@ class _Rules:
         related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` {verb} `{edge.specifier}`")]
         related += self.chain_related(target)
         self.add(mod, edge.span, "async-import", msg, related, target, fails=fails)
+
+    def jest_global_import(self, mod: Module, edge: Edge, glob, awaits: Path) -> None:
+        """An import of a Jest global setup (or teardown) file that brings in a top-level await
+        of the project's, which Jest's transform compiles into CommonJS with it
+        (:meth:`Project.jest_global_failure`): the run fails before any test runs."""
+        run, option, _ = glob
+        rel = self.graph.rel(Path(run.package_dir) / "package.json")
+        target = edge.target
+        assert target is not None
+        why = self.async_why(target, mod.path) if self.a.infection.is_async(target) else \
+            f"(it loads {self.graph.rel(awaits)}, which has a top-level await)"
+        msg = (f"Jest (script `{run.script}` of {rel}) loads this file (`{option}`) in its own process, its "
+               f"transform compiling it and the project's files it loads into CommonJS: `{edge.specifier}` "
+               f"is an async module {why}, and a top-level await does not compile as CommonJS (\"await is only valid "
+               f"in async functions and the top level bodies of modules\"), so {_global_outcome(option)}; "
+               f"move the await into a function, or make this file an ES module Node loads itself (`.mjs`)")
+        related = [Related(edge.source, edge.span, f"`{self.graph.rel(mod.path)}` imports `{edge.specifier}`")]
+        related += self.chain_related(target)
+        self.add(mod, edge.span, "require-async", msg, related, target, fails=True)
 
     def runner_import(self, mod: Module, edge: Edge, run, mocked: set, target: Path) -> bool:
         """A test file Jest runs imports an async module whose top-level await is the
@@ -583,6 +607,13 @@ class _Rules:
                 base += (f"; Jest (script `{run.script}` of {rel}) runs {whom} as CommonJS "
                          f"({run.commonjs_why(str(mod.path))}), where a top-level await does not compile: "
                          f"{'it fails' if test == mod.path else 'they fail'} to run")
+        glob = self.a.jest_global.get(mod.path) if self.a.jest_global else None
+        if glob is not None and self.a.jest_global_failure(mod.path) == (None, mod.path):
+            fails = True
+            rel = self.graph.rel(Path(glob[0].package_dir) / "package.json")
+            base += (f"; Jest (script `{glob[0].script}` of {rel}) loads this file (`{glob[1]}`) in its own process, "
+                     f"its transform compiling it into CommonJS, where a top-level await does not compile: "
+                     f"{_global_outcome(glob[1])}")
         related = [Related(p, Span(0, 0), f"made async (distance {infected[p]})")
                    for p in (ws or names)[:10]]
         for site in mod.tla:
@@ -708,3 +739,9 @@ def findings_for_modules(project: "Project", paths: Iterable[Path]) -> list[Find
     for path in paths:
         out += rules.for_module(path)
     return out
+
+
+def _global_outcome(option: str) -> str:
+    """What a Jest global hook that does not load makes of the run."""
+    return "the run fails when its tests are done" if option == "globalTeardown" else \
+        "the run fails before any test runs"
