@@ -100,8 +100,14 @@ def test_global_setup_as_jest_loads_it(case, node26, engines_node_modules, tmp_p
         assert ("so the run fails when its tests are done" if option == "globalTeardown" else
                 "so the run fails before any test runs") in f.message
         assert ("Tests:       1 passed" in out) is (option == "globalTeardown"), out
-        # the error is in every run's record of the whole workspace: no other finding at that import
+        # no other finding at that import; `explain` says it too
         assert not [g for g in project.findings if g.path.name == name and g.code == "async-import"]
+        from tla_lens.report.explain import explain
+
+        outcome = "fails when its tests are done" if option == "globalTeardown" else "fails before any test runs"
+        assert (f"Jest (script `test` of package.json) loads it (`{option}`) in its own process, babel-jest "
+                f"compiling it and the project's files it loads into CommonJS: the top-level await it loads "
+                f"(src/db.js, line 1) does not compile there, so the run {outcome}.") in explain(project, root / name)
 
 
 def test_the_remedy_an_mjs_setup_file(node26, engines_node_modules, tmp_path):

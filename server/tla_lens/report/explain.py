@@ -92,6 +92,7 @@ def explain(analysis: "Analysis", path: Path) -> str:
         out.append(f"Node runs it by type stripping ({node_run}): its imports are kept as "
                    "written, also those TypeScript would drop (types only, or nothing used).")
     out += _jest(analysis, mod)
+    out += _jest_global(analysis, mod)
     out += _bundled(analysis, mod)
     # cycles
     for comp in analysis.cycles:
@@ -117,6 +118,24 @@ def explain(analysis: "Analysis", path: Path) -> str:
         for e in entries:
             out.append(f"Entry point affected: {rel(e)} ({analysis.entries[e]}).")
     return printable("\n".join(out)) + "\n"
+
+
+def _jest_global(analysis: "Analysis", mod) -> list[str]:
+    """A Jest global setup (or teardown) file whose CommonJS compilation reaches a top-level
+    await: the run fails."""
+    glob = analysis.jest_global.get(mod.path) if analysis.jest_global else None
+    failure = analysis.jest_global_failure(mod.path) if glob is not None else None
+    if glob is None or failure is None:
+        return []
+    run, option, _ = glob
+    rel = analysis.graph.rel
+    awaits = analysis.modules[failure[1]]
+    where = f"{rel(awaits.path)}, line {awaits.line_of(awaits.facts.tla[0].keyword.start)}" if awaits.facts.tla \
+        else rel(awaits.path)
+    outcome = "fails when its tests are done" if option == "globalTeardown" else "fails before any test runs"
+    return [f"Jest (script `{run.script}` of {rel(Path(run.package_dir) / 'package.json')}) loads it (`{option}`) "
+            f"in its own process, babel-jest compiling it and the project's files it loads into CommonJS: the "
+            f"top-level await it loads ({where}) does not compile there, so the run {outcome}."]
 
 
 def _jest(analysis: "Analysis", mod) -> list[str]:
