@@ -1045,9 +1045,8 @@ class Project:
         self.jest_global = {}
         for _, run in runs:
             for name in run.setup:
-                path = next((p for p in (name, *(name + e for e in _SETUP_EXTENSIONS)) if fs.is_file(p)), None)
-                mod = self.modules.get(Path(os.path.realpath(path))) if path is not None else None
-                if mod is not None and mod.workspace:
+                mod = self._setup_module(name)
+                if mod is not None:
                     found.setdefault(mod.path, run)
                     self.runner_setup.add(mod.path)
             if not isinstance(run, JestRun) or not run.global_setup or run.esm or run.transform != "default":
@@ -1058,11 +1057,18 @@ class Project:
             if babel is None or not babel[0]:
                 continue  # (Babel compiles no modules: Node loads them itself, Jest retrying as an import())
             for option, name in run.global_setup:
-                path = next((p for p in (name, *(name + e for e in _SETUP_EXTENSIONS)) if fs.is_file(p)), None)
-                mod = self.modules.get(Path(os.path.realpath(path))) if path is not None else None
-                if mod is not None and mod.workspace:
+                mod = self._setup_module(name)
+                if mod is not None:
                     self.jest_global.setdefault(mod.path, (run, option, babel[1]))
         return found
+
+    def _setup_module(self, name: str) -> Optional[Module]:
+        """The workspace module a runner's setup file option names (a path; its extension may
+        be left out), or None."""
+        is_file = self.resolver.fs.is_file
+        path = next((p for p in (name, *(name + e for e in _SETUP_EXTENSIONS)) if is_file(p)), None)
+        mod = self.modules.get(Path(os.path.realpath(path))) if path is not None else None
+        return mod if mod is not None and mod.workspace else None
 
     def jest_global_failure(self, path: Path) -> Optional[tuple[Optional[Edge], Path]]:
         """For a Jest global setup (or teardown) file: Jest loads it in its own process with
