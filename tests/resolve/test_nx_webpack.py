@@ -121,3 +121,75 @@ def test_print_config_lists_the_plugins_rule(engines_node_modules, tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert {"file": "apps/api/webpack.config.js", "line": 9, "rule": "NxAppWebpackPlugin", "type": "commonjs"} \
         in json.loads(r.stdout)["bundlerExternals"], r.stdout
+
+
+COMPOSE = """const { composePlugins, withNx } = require('@nx/webpack');
+
+module.exports = composePlugins(withNx(%s), (config) => {
+  return config;
+});
+"""
+
+
+def _compose_workspace(tmp_path: Path, engines: Path, deps, target: str = "node") -> Path:
+    """The same app with Nx's older webpack configuration: `composePlugins(withNx())`, whose
+    options are the Nx target's (project.json)."""
+    root = _workspace(tmp_path, engines, None)
+    app = root / "apps/api"
+    (app / "webpack.config.js").write_text(COMPOSE % "")
+    options = {"webpackConfig": "apps/api/webpack.config.js", "outputPath": "dist/apps/api",
+               "main": "apps/api/src/main.ts", "tsConfig": "apps/api/tsconfig.app.json", "compiler": "tsc",
+               "optimization": False, "outputHashing": "none",
+               **({"target": target} if target else {}), **({"externalDependencies": deps} if deps else {})}
+    (app / "project.json").write_text(json.dumps({
+        "name": "api", "sourceRoot": "apps/api/src", "projectType": "application",
+        "targets": {"build": {"executor": "@nx/webpack:webpack", "options": options}}}))
+    return root
+
+
+@pytest.mark.parametrize("case", ["all-by-default", "listed", "others-listed", "none"])
+def test_with_nx_node_app_as_node_runs_it(case, node26, engines_node_modules, tmp_path):
+    deps = {"all-by-default": None, "listed": ["slow-pkg"], "others-listed": ["calm-pkg"], "none": "none"}[case]
+    throws = CASES[case][1]
+    root = _compose_workspace(tmp_path, engines_node_modules, deps)
+    project = analyse(root, Config(), cache=False)
+    build = nx_run(root, node26, engines_node_modules, "build", "api")
+    assert build.returncode == 0, build.stdout + build.stderr
+    run = subprocess.run([str(node26), "dist/apps/api/main.js"], cwd=root, capture_output=True, text=True,
+                         timeout=60)
+    assert ("ERR_REQUIRE_ASYNC_MODULE" in run.stderr) == throws, run.stdout + run.stderr
+    said = [f for f in project.findings if f.code == "require-async"]
+    assert [(f.path.name, f.span.start) for f in said] == ([("main.ts", 0)] if throws else []), \
+        [f.message for f in said]
+    if case == "all-by-default":
+        assert said[0].message.startswith("`slow-pkg` is a webpack external of type `commonjs` "
+                                          "(apps/api/webpack.config.js, line 3, by withNx): the bundle "
+                                          "loads it with `require(\"slow-pkg\")`"), said[0].message
+        assert said[0].message.endswith("in the `externalDependencies` option of the Nx target that builds with "
+                                        "this configuration (withNx keeps every package external by default), so "
+                                        "that webpack bundles it (the importer becomes an async module)"), \
+            said[0].message
+        from tla_lens.fixes.edits import Refusal
+
+        from .test_webpack_require_externals import _fix_one
+
+        _, fix = _fix_one(project, root)
+        assert isinstance(fix, Refusal) and "list the ones to keep in the Nx target's `externalDependencies`" \
+            in fix.reason, fix
+        # the target's options changed on disk: the configuration is read again with them
+        data = json.loads((root / "apps/api/project.json").read_text())
+        data["targets"]["build"]["options"]["externalDependencies"] = "none"
+        (root / "apps/api/project.json").write_text(json.dumps(data))
+        project.files_changed([root / "apps/api/project.json"])
+        assert not [f for f in project.findings if f.code == "require-async"]
+        assert project.modules[root / "apps/api/src/main.ts"].is_async
+    if not throws:
+        assert project.modules[root / "apps/api/src/main.ts"].is_async
+
+
+def test_with_nx_web_target_keeps_nothing_external(engines_node_modules, tmp_path):
+    """withNx's target is the Nx target's, "web" when unset: no packages external then."""
+    root = _compose_workspace(tmp_path, engines_node_modules, None, target="")
+    project = analyse(root, Config(), cache=False)
+    assert not [f for f in project.findings if f.code == "require-async"]
+    assert project.modules[root / "apps/api/src/main.ts"].is_async

@@ -52,6 +52,10 @@ def external_fix(text: bytes, name: str, ext: BundlerExternal, request: str) -> 
         return Refusal(f"Bundle `{request}`: leave it out of externals ({shown})",
                        "NxAppWebpackPlugin keeps every package external: list the ones to keep in its "
                        "`externalDependencies`")
+    if ext.via == "withNx":
+        return Refusal(f"Bundle `{request}`: leave it out of externals ({shown})",
+                       "withNx keeps every package external: list the ones to keep in the Nx target's "
+                       "`externalDependencies` option")
     if ext.via and ext.via != "webpack-node-externals":
         return Refusal(f"Bundle `{request}`: leave it out of externals ({shown})",
                        f"it is matched by the regular expression {ext.via}: change the expression")

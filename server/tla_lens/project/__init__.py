@@ -738,6 +738,10 @@ class Project:
             return (f"list the packages to keep external, without `{edge.specifier}`, in NxAppWebpackPlugin's "
                     f"`externalDependencies` (it keeps every package external by default), so that webpack "
                     f"bundles it (the importer becomes an async module)")
+        if ext is not None and ext.via == "withNx":
+            return (f"list the packages to keep external, without `{edge.specifier}`, in the `externalDependencies` "
+                    f"option of the Nx target that builds with this configuration (withNx keeps every package "
+                    f"external by default), so that webpack bundles it (the importer becomes an async module)")
         if ext is not None and ext.via:
             return f"change {ext.via} so that webpack bundles it (the importer becomes an async module)"
         return "leave it out of `externals` so that webpack bundles it (the importer becomes an async module)"

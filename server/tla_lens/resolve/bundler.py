@@ -142,6 +142,7 @@ ASYNC_EXTERNAL_TYPES = frozenset({"import", "promise", "script", "amd-async"})
 REQUIRE_EXTERNAL_TYPES = frozenset({"commonjs", "commonjs2", "commonjs-module", "commonjs-static", "node-commonjs"})
 NODE_EXTERNALS = "webpack-node-externals"
 NX_APP_PLUGIN = "NxAppWebpackPlugin"
+WITH_NX = "withNx"  # (Nx's older `composePlugins(withNx(), …)`: the same, by the Nx target's options)
 # what webpack-node-externals always leaves to webpack (Module Federation's container references)
 _CONTAINER_REFERENCES = ("regex", "^webpack\\/container\\/reference\\/\x00")
 # what a rule made by a function of `externals` says it is (its external's `via` starts so)
@@ -205,14 +206,15 @@ class ExternalRule:
     # ("" for the default)
     predicate: Optional[str] = None
     fn_type: str = ""
-    nx_plugin: bool = False  # Nx's NxAppWebpackPlugin keeping every package external (Node)
+    # Nx keeping every package external (Node): NX_APP_PLUGIN or WITH_NX ("": not Nx's)
+    nx_plugin: str = ""
 
     @property
     def via(self) -> str:
         if self.predicate is not None:
             return f"{FUNCTION_RULE} at line {self.line}"
         if self.nx_plugin:
-            return NX_APP_PLUGIN
+            return self.nx_plugin
         return f"/{self.regex[0]}/{self.regex[1]}" if self.regex is not None else NODE_EXTERNALS
 
     def match(self, request: str, listdir, read) -> Optional[BundlerExternal]:
@@ -771,6 +773,12 @@ class _Reader(Computed):
         module output and "var" (webpack 5's defaults)."""
         if self.vite:
             return []
+        compose = self._nx_compose()
+        if compose is not None:
+            # (withNx sets `output.libraryTarget` "commonjs" for Node, and `externals` over the
+            # configuration's unless `mergeExternals`; what the functions after it do is not read)
+            default = "commonjs" if compose[1].get("target") == "node" else "var"
+            return self._nx_externals(compose, default, False, WITH_NX) or []
         for cfg in self._configs():
             value = self._prop(cfg, "externals")
             nx = self._nx_app_plugin(cfg)
@@ -1020,7 +1028,43 @@ class _Reader(Computed):
             return item, options
         return None
 
-    def _nx_externals(self, nx, default: str, module_output: bool) -> Optional[list]:
+    def _nx_compose(self):
+        """Nx's older form, `module.exports = composePlugins(withNx({…}), …)`: (the withNx call,
+        the options it configures webpack with — the Nx target's, `withNx`'s literal ones over
+        them, `target` the target's or "web"), or None."""
+        value = self._default_export()
+        if value is None:
+            for stmt in self.root.named_children:
+                expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+                if expr is not None and expr.type == "assignment_expression" and \
+                        _text(expr.child_by_field_name("left"), self.src).replace(" ", "") == "module.exports":
+                    value = self._unwrap(expr.child_by_field_name("right"))
+        value = self._unwrap(value)
+        if value is None or value.type != "call_expression" or \
+                _text(value.child_by_field_name("function"), self.src).rsplit(".", 1)[-1] != "composePlugins":
+            return None
+        call = next((a for a in map(self._unwrap, arguments_of(value)) if a is not None and a.type == "call_expression"
+                     and _text(a.child_by_field_name("function"), self.src).rsplit(".", 1)[-1] == WITH_NX), None)
+        if call is None:
+            return None
+        from .nx import webpack_target_options
+
+        target = webpack_target_options(self.path, os.path.isfile, _read_text)
+        if target is None:
+            return None  # (run by something else than Nx's webpack executor: its options are not known)
+        argv = arguments_of(call)
+        opts = self._unwrap(argv[0]) if argv else None
+        own: dict = {}
+        for pair in opts.named_children if opts is not None and opts.type == "object" else ():
+            key = self._key(pair) if pair.type == "pair" else None
+            if key is not None:
+                try:
+                    own[key] = self.literal(pair.child_by_field_name("value"))
+                except _Unread:
+                    own[key] = _Unread
+        return call, {**target, **own, "target": target.get("target") or "web"}
+
+    def _nx_externals(self, nx, default: str, module_output: bool, who: str = NX_APP_PLUGIN) -> Optional[list]:
         """The externals Nx's NxAppWebpackPlugin sets (@nx/webpack 23): for `target: "node"` with
         `externalDependencies` "all" (its default), webpack-node-externals over the workspace's
         node_modules (the folder of nx.json), every package a `commonjs` external; a list of
@@ -1029,10 +1073,10 @@ class _Reader(Computed):
         where = (default, module_output, node.start_byte, node.end_byte, node.start_point[0] + 1)
         deps = options.get("externalDependencies", "all")
         if deps is _Unread or options.get("target") is _Unread:
-            return [ExternalRule(*where, unread="NxAppWebpackPlugin's `target` or `externalDependencies` is not "
+            return [ExternalRule(*where, unread=f"{who}'s `target` or `externalDependencies` is not "
                                                 "written as a literal")]
         if isinstance(deps, list) and all(isinstance(d, str) for d in deps):
-            return [_make_external(d, *where[2:], f"commonjs {d}", default, module_output, NX_APP_PLUGIN)
+            return [_make_external(d, *where[2:], f"commonjs {d}", default, module_output, who)
                     for d in deps]
         if deps != "all" or options.get("target") != "node":
             return None
@@ -1040,7 +1084,7 @@ class _Reader(Computed):
 
         root = workspace_root(self.dir, os.path.isfile, os.path.abspath(os.sep)) or self.dir
         return [ExternalRule(*where, import_type="commonjs", modules_dirs=(os.path.join(root, "node_modules"),),
-                             allowlist=(_CONTAINER_REFERENCES,), nx_plugin=True)]
+                             allowlist=(_CONTAINER_REFERENCES,), nx_plugin=who)]
 
     def _node_externals(self, call, default: str, module_output: bool) -> ExternalRule:
         """webpack-node-externals' `nodeExternals(options)`, its options read as it reads them

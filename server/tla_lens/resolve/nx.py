@@ -159,6 +159,50 @@ def nx_builds(root: str, project_dir: str, is_file: Callable[[str], bool],
     return out
 
 
+WEBPACK = ("@nx/webpack:webpack", "@nrwl/webpack:webpack")
+
+
+def webpack_target_options(config: str, is_file: Callable[[str], bool],
+                           read: Callable[[str], Optional[str]]) -> Optional[dict]:
+    """The options the Nx target whose `@nx/webpack:webpack` executor builds with the webpack
+    configuration ``config`` (its `webpackConfig`) runs it with — nx.json's `targetDefaults`,
+    the target's `options`, its `defaultConfiguration`'s — which `withNx()` passes to the
+    configuration; None where no project.json between its folder and the workspace's root
+    names it."""
+    folder = os.path.dirname(config)
+    root = workspace_root(folder, is_file, os.path.abspath(os.sep))
+    if root is None:
+        return None
+    nx = _json(read(os.path.join(root, "nx.json"))) or {}
+    defaults = nx.get("targetDefaults") if isinstance(nx, dict) and isinstance(nx.get("targetDefaults"), dict) else {}
+    while True:
+        path = os.path.join(folder, "project.json")
+        data = _json(read(path)) if is_file(path) else None
+        targets = data.get("targets") if isinstance(data, dict) and isinstance(data.get("targets"), dict) else {}
+        for name, target in targets.items():
+            if not isinstance(target, dict):
+                continue
+            by_name = defaults.get(name) if isinstance(defaults.get(name), dict) else {}
+            executor = target.get("executor") or by_name.get("executor")
+            if executor not in WEBPACK:
+                continue
+            options: dict = {}
+            for layer in (by_name if by_name.get("executor") in (None, executor) else {}, defaults.get(executor),
+                          target):
+                if isinstance(layer, dict) and isinstance(layer.get("options"), dict):
+                    options.update(layer["options"])
+            configurations = target.get("configurations")
+            chosen = target.get("defaultConfiguration")
+            if isinstance(configurations, dict) and isinstance(configurations.get(chosen), dict):
+                options.update(configurations[chosen])
+            named = options.get("webpackConfig")
+            if isinstance(named, str) and os.path.normpath(os.path.join(root, named)) == os.path.normpath(config):
+                return options
+        if os.path.normpath(folder) == os.path.normpath(root) or os.path.dirname(folder) == folder:
+            return None
+        folder = os.path.dirname(folder)
+
+
 def _vite_config(root: str, project_dir: str, config_file: object, is_file: Callable[[str], bool]) -> Optional[str]:
     """The Vite configuration Nx's executors use: `configFile` (relative to the workspace root),
     else the first vite.config.{js,mjs,ts,cjs,mts,cts} in the project's folder."""

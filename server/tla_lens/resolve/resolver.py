@@ -535,7 +535,8 @@ class Resolver:
         self._bundler_conf_for.clear()
         self._bundler_rx.clear()
         self._globs.clear()
-        if path is None or os.path.basename(os.fspath(path)) in bundler.ALIAS_FILES:
+        if path is None or os.path.basename(os.fspath(path)) in bundler.ALIAS_FILES or \
+                os.path.basename(os.fspath(path)) in ("project.json", "nx.json"):  # (withNx's options)
             self._bundler_read.clear()
             self._bundler_cfg.clear()
             self._res.clear()
