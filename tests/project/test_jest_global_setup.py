@@ -34,6 +34,9 @@ CASES = {
     "type-module": ("global-setup.js", "./src/db.js", {"type": "module"}, True),
     "no-transform": ("global-setup.js", "./src/db.js", {"type": "module", "jest.transform": {}}, False),
     "teardown": ("global-teardown.js", "./src/db.js", {}, True),
+    # Jest's ES module mode (test files as ES modules): the global setup is loaded the same way
+    "esm-mode": ("global-setup.js", "./src/db.js", {"type": "module", "esm": True, "babel": "preset-env"}, True),
+    "esm-mode-no-babel": ("global-setup.js", "./src/db.js", {"type": "module", "esm": True, "babel": None}, False),
 }
 
 
@@ -58,8 +61,9 @@ def _project(tmp_path: Path, engines: Path, case: str) -> Path:
     jest: dict = {option: f"<rootDir>/{name}", "testMatch": ["**/*.test.js"]}
     if "jest.transform" in extra:
         jest["transform"] = extra["jest.transform"]
-    manifest = {"name": "app", "scripts": {"test": "jest"}, "jest": jest,
-                **{k: v for k, v in extra.items() if not k.startswith("jest.") and k != "babel"}}
+    script = "NODE_OPTIONS=--experimental-vm-modules jest" if extra.get("esm") else "jest"
+    manifest = {"name": "app", "scripts": {"test": script}, "jest": jest,
+                **{k: v for k, v in extra.items() if not k.startswith("jest.") and k not in ("babel", "esm")}}
     (root / "package.json").write_text(json.dumps(manifest, indent=2))
     babel = extra.get("babel", "plugin")
     env = {"targets": {"node": "current"}, **({"modules": False} if babel == "modules-false" else {})}
@@ -75,7 +79,9 @@ def _project(tmp_path: Path, engines: Path, case: str) -> Path:
 
 def _run_fails(root: Path, node26: Path, engines: Path) -> tuple[bool, str]:
     env = dict(os.environ, PATH=f"{engines / '.bin'}:{node26.parent}:{os.environ['PATH']}")
-    proc = subprocess.run(["sh", "-c", "jest --ci"], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    script = json.loads((root / "package.json").read_text())["scripts"]["test"]
+    proc = subprocess.run(["sh", "-c", f"{script} --ci"], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300)
     out = proc.stdout + proc.stderr
     if proc.returncode == 0:
         assert "Tests:       1 passed" in out, out

@@ -1053,8 +1053,8 @@ class Project:
                 if mod is not None:
                     found.setdefault(mod.path, run)
                     self.runner_setup.add(mod.path)
-            if not isinstance(run, JestRun) or not run.global_setup or run.esm or run.transform != "default":
-                continue  # (ES module mode, another transform: not modelled; none: loaded as Node loads it)
+            if not isinstance(run, JestRun) or not run.global_setup or run.transform != "default":
+                continue  # (another transform: not modelled; none: loaded as Node loads it)
             manifest = self.resolver.package_json_for(Path(run.package_dir) / "package.json")
             babel = babel_jest_modules(run.package_dir, fs.is_file, fs.read_text,
                                        manifest[1] if manifest is not None else None)
