@@ -381,3 +381,29 @@ def test_random_edits_match_fresh_analysis(seed, root):
         mattered += sum(1 for m in live.modules.values() for e in m.edges
                         if (d := live.tsc_dropped(e)) is not None and live.infection.is_async(d[0]))
     assert mattered  # (some step had a re-export of an async module that tsc drops)
+
+
+@pytest.mark.parametrize("script", ["tsc -b", "tsc --build tsconfig.json", "tsc -p packages/api", None])
+def test_a_monorepo_built_from_its_root(script, root, node26, engines_node_modules):
+    """A workspace whose root script builds the packages (`tsc -b` through the root
+    tsconfig's `references`, or `tsc -p` of one): their files are built by tsc too, as tsc
+    builds them (no script: a per-file compiler's view)."""
+    root.mkdir(parents=True)
+    (root / "package.json").write_text(json.dumps({"name": "mono", "private": True, "type": "module",
+                                                   **({"scripts": {"build": script}} if script else {})}))
+    (root / "tsconfig.json").write_text(json.dumps({"files": [], "references": [{"path": "packages/api"}]}))
+    pkg = root / "packages/api"
+    (pkg / "src").mkdir(parents=True)
+    (pkg / "package.json").write_text(json.dumps({"name": "api", "type": "module"}))
+    (pkg / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
+        "composite": True, "module": "nodenext", "target": "es2022", "outDir": "dist", "rootDir": "src"}}))
+    (pkg / "src/db.ts").write_text(DB)
+    (pkg / "src/index.ts").write_text('export { DbConfig } from "./db.js";\n')
+    project = analyse(root, Config(), cache=False)
+    dropped = not project.modules[pkg / "src/index.ts"].is_async
+    assert dropped is (script is not None)
+    if script is not None:
+        subprocess.run(["sh", "-c", script], cwd=root, capture_output=True, text=True, timeout=300,
+                       env=dict(os.environ, PATH=f"{engines_node_modules / '.bin'}:{node26.parent}:"
+                                                  f"{os.environ['PATH']}"))
+        assert _node_async(pkg, ["index"], node26) == {"index": False}

@@ -1893,13 +1893,49 @@ class Resolver:
         key = "tsc-only:" + str(ts.path)
         runs = self._tsc_runs.get(key)
         if runs is None:
-            runs = self._tsc_runs[key] = self._scripts_run_tsc(ts, ("tsc",))
+            runs = self._tsc_runs[key] = self._scripts_run_tsc(ts, ("tsc",)) or \
+                str(ts.path) in self._built_above(os.path.dirname(str(ts.path)))
         if not runs:
             return None
         folder = os.path.dirname(f)
         if self._deno_config_above(folder) is not None or self._bundler_config(self.fs.realpath(folder)) is not None:
             return None
         return ts
+
+    def _built_above(self, folder: str) -> frozenset:
+        """The tsconfig files the npm scripts of the package.json files above ``folder`` (within
+        the folder analysed) build with `tsc -b`/`--build` (the projects named, default the
+        folder's tsconfig.json, and those their `references` reach) or `tsc -p` (the one named):
+        a monorepo's root build of its packages."""
+        from .scripts import program_words, script_commands
+
+        out: set[str] = set()
+        d = os.path.dirname(folder)
+        root = self._root_str
+        while d == root or d.startswith(root.rstrip(os.sep) + os.sep):
+            found = self.package_json_for(Path(d) / "package.json")
+            if found is not None and str(found[0]) == d:
+                for _, words in script_commands(found[1].get("scripts"), "tsc"):
+                    words = program_words(words, ("tsc",))
+                    if not words or any(w in ("--noEmit", "--noEmit=true", "--emitDeclarationOnly") for w in words):
+                        continue
+                    build = any(w in ("-b", "--build") for w in words)
+                    named = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-p", "--project")]
+                    if build:
+                        named += [w for w in words[1:] if not w.startswith("-")] or ["."]
+                    queue = [os.path.normpath(os.path.join(d, n)) for n in named]
+                    queue = [q if q.endswith(".json") else os.path.join(q, "tsconfig.json") for q in queue]
+                    while queue:
+                        c = queue.pop()
+                        if c in out or not self.fs.is_file(c):
+                            continue
+                        out.add(c)
+                        if build:
+                            queue += [str(r) for r in self._ts_load(c).references]
+            if d == root or os.path.dirname(d) == d:
+                break
+            d = os.path.dirname(d)
+        return frozenset(out)
 
     def _runs_tsc(self, ts: TsConfig) -> bool:
         """Does a script of the package.json at or above ``ts``'s folder run tsc (or ts-node) to
