@@ -34,6 +34,11 @@ CASES = {
     "type-module": ("global-setup.js", "./src/db.js", {"type": "module"}, True),
     "no-transform": ("global-setup.js", "./src/db.js", {"type": "module", "jest.transform": {}}, False),
     "teardown": ("global-teardown.js", "./src/db.js", {}, True),
+    # ts-jest's preset: TypeScript compiled into CommonJS (TS1378 on the await), JavaScript as Node loads it
+    "ts-jest": ("global-setup.ts", "./src/tsdb", {"jest.preset": "ts-jest"}, True),
+    "ts-jest-type-module": ("global-setup.ts", "./src/tsdb", {"jest.preset": "ts-jest", "type": "module"}, True),
+    "ts-jest-js-module": ("global-setup.ts", "./src/db.js", {"jest.preset": "ts-jest"}, False),
+    "ts-jest-sync": ("global-setup.ts", "./src/tsplain", {"jest.preset": "ts-jest"}, False),
     # Jest's ES module mode (test files as ES modules): the global setup is loaded the same way
     "esm-mode": ("global-setup.js", "./src/db.js", {"type": "module", "esm": True, "babel": "preset-env"}, True),
     "esm-mode-no-babel": ("global-setup.js", "./src/db.js", {"type": "module", "esm": True, "babel": None}, False),
@@ -45,6 +50,9 @@ def _project(tmp_path: Path, engines: Path, case: str) -> Path:
     root = Path(os.path.realpath(tmp_path)) / "app"
     files = {
         "src/db.js": DB, "src/db.mjs": DB, "src/plain.js": "export const db = 1;\n",
+        "src/tsdb.ts": "export const db: number = await Promise.resolve(1);\n",
+        "src/tsplain.ts": "export const db: number = 1;\n",
+        "tsconfig.json": '{"compilerOptions": {"target": "es2022", "module": "esnext", "skipLibCheck": true}}\n',
         "src/repo.js": 'import { db } from "./db.js";\nexport { db };\n',
         "src/a.test.js": 'test("a", () => { expect(1).toBe(1); });\n',
         "node_modules/esm-pkg/package.json": '{"name": "esm-pkg", "type": "module", "exports": "./i.js"}',
@@ -59,8 +67,9 @@ def _project(tmp_path: Path, engines: Path, case: str) -> Path:
         (root / rel).write_text(text)
     option = "globalTeardown" if "teardown" in name else "globalSetup"
     jest: dict = {option: f"<rootDir>/{name}", "testMatch": ["**/*.test.js"]}
-    if "jest.transform" in extra:
-        jest["transform"] = extra["jest.transform"]
+    for key in ("transform", "preset"):
+        if f"jest.{key}" in extra:
+            jest[key] = extra[f"jest.{key}"]
     script = "NODE_OPTIONS=--experimental-vm-modules jest" if extra.get("esm") else "jest"
     manifest = {"name": "app", "scripts": {"test": script}, "jest": jest,
                 **{k: v for k, v in extra.items() if not k.startswith("jest.") and k not in ("babel", "esm")}}
@@ -74,6 +83,8 @@ def _project(tmp_path: Path, engines: Path, case: str) -> Path:
     (root / "node_modules/@babel").mkdir(parents=True)
     for package in ("plugin-transform-modules-commonjs", "preset-env"):
         (root / "node_modules/@babel" / package).symlink_to(engines / "@babel" / package)
+    for package in ("ts-jest", "typescript"):
+        (root / "node_modules" / package).symlink_to(engines / package)
     return root
 
 
@@ -106,14 +117,19 @@ def test_global_setup_as_jest_loads_it(case, node26, engines_node_modules, tmp_p
         assert ("so the run fails when its tests are done" if option == "globalTeardown" else
                 "so the run fails before any test runs") in f.message
         assert ("Tests:       1 passed" in out) is (option == "globalTeardown"), out
+        if "jest.preset" in CASES[case][2]:
+            assert "TS1378: " in out, out  # (ts-jest: tsc's error on the await in CommonJS)
         # no other finding at that import; `explain` says it too
         assert not [g for g in project.findings if g.path.name == name and g.code == "async-import"]
         from tla_lens.report.explain import explain
 
         outcome = "fails when its tests are done" if option == "globalTeardown" else "fails before any test runs"
-        assert (f"Jest (script `test` of package.json) loads it (`{option}`) in its own process, babel-jest "
+        tool = "ts-jest" if "jest.preset" in CASES[case][2] else "babel-jest"
+        assert (f"Jest (script `test` of package.json) loads it (`{option}`) in its own process, {tool} "
                 f"compiling it and the project's files it loads into CommonJS: the top-level await it loads "
-                f"(src/db.js, line 1) does not compile there, so the run {outcome}.") in explain(project, root / name)
+                f"({'src/tsdb.ts' if 'tsdb' in spec else 'src/db.js'}, line 1) does not compile there, so the run "
+                f"{outcome}.") \
+            in explain(project, root / name)
 
 
 def test_the_remedy_an_mjs_setup_file(node26, engines_node_modules, tmp_path):

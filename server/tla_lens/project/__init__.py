@@ -184,10 +184,14 @@ def _loadable(target: Path) -> bool:
     return _dialect_of(target) is not None or target.suffix == ".wasm" or EXTERNAL in str(target)
 
 
-def _jest_compiles(path: Path) -> bool:
-    """Is ``path`` one Jest's default `transform` (`\\.[jt]sx?$`) compiles when its process
-    require()s it (or one Node loads as CommonJS anyway: .cjs, .cts)?"""
-    return path.suffix in (".js", ".jsx", ".ts", ".tsx", ".cjs", ".cts") and not path.name.endswith(".d.ts")
+_JS_EXTENSIONS = (".js", ".jsx")
+_TS_EXTENSIONS = (".ts", ".tsx")
+
+
+def _jest_compiles(path: Path, compiled: tuple[str, ...]) -> bool:
+    """Is ``path`` one Jest's `transform` compiles (by its extension: ``compiled``) when its
+    process require()s it (or one Node loads as CommonJS anyway: .cjs, .cts)?"""
+    return (path.suffix in compiled or path.suffix in (".cjs", ".cts")) and not path.name.endswith(".d.ts")
 
 
 def _dialect_of(path: Path) -> Optional[Dialect]:
@@ -315,9 +319,10 @@ class Project:
         # they load as CommonJS (module -> the first test file that loads it), per generation
         self.runner_tests: dict[Path, TestRun] = {}
         self.runner_setup: set[Path] = set()  # those of them a run loads before its tests
-        # Jest's `globalSetup`/`globalTeardown` files (workspace modules) that babel-jest compiles
-        # into CommonJS: (their run, the option, whether it keeps import())
-        self.jest_global: dict[Path, tuple[JestRun, str, bool]] = {}
+        # Jest's `globalSetup`/`globalTeardown` files (workspace modules) that its transform
+        # compiles into CommonJS: (their run, the option, whether it keeps import(), the
+        # extensions it compiles)
+        self.jest_global: dict[Path, tuple[JestRun, str, bool, tuple[str, ...]]] = {}
         self._runner_reach: dict[Path, Path] = {}
         self._runner_version: tuple = ()
         # runner_failure's walks, for the generation they were done in (per run)
@@ -1053,17 +1058,22 @@ class Project:
                 if mod is not None:
                     found.setdefault(mod.path, run)
                     self.runner_setup.add(mod.path)
-            if not isinstance(run, JestRun) or not run.global_setup or run.transform != "default":
+            if not isinstance(run, JestRun) or not run.global_setup or \
+                    run.transform not in ("default", "ts-jest", "ts-jest+js"):
                 continue  # (another transform: not modelled; none: loaded as Node loads it)
-            manifest = self.resolver.package_json_for(Path(run.package_dir) / "package.json")
-            babel = babel_jest_modules(run.package_dir, fs.is_file, fs.read_text,
-                                       manifest[1] if manifest is not None else None)
-            if babel is None or not babel[0]:
-                continue  # (Babel compiles no modules: Node loads them itself, Jest retrying as an import())
+            if run.transform == "default":
+                manifest = self.resolver.package_json_for(Path(run.package_dir) / "package.json")
+                babel = babel_jest_modules(run.package_dir, fs.is_file, fs.read_text,
+                                           manifest[1] if manifest is not None else None)
+                if babel is None or not babel[0]:
+                    continue  # (Babel compiles no modules: Node loads them itself, Jest retrying as an import())
+                how = (babel[1], _JS_EXTENSIONS + _TS_EXTENSIONS)
+            else:  # (ts-jest's CommonJS output: `import()` a require() too)
+                how = (False, _TS_EXTENSIONS + (_JS_EXTENSIONS if run.transform == "ts-jest+js" else ()))
             for option, name in run.global_setup:
                 mod = self._setup_module(name)
                 if mod is not None:
-                    self.jest_global.setdefault(mod.path, (run, option, babel[1]))
+                    self.jest_global.setdefault(mod.path, (run, option, *how))
         return found
 
     def _setup_module(self, name: str) -> Optional[Module]:
@@ -1085,11 +1095,11 @@ class Project:
         the module with the await), or None. Held to Jest 30 with Node 26."""
         mod = self.modules.get(path)
         glob = self.jest_global.get(path)
-        if mod is None or glob is None or not _jest_compiles(path):
+        if mod is None or glob is None or not _jest_compiles(path, glob[3]):
             return None
         if mod.facts.has_tla:
             return None, path
-        keeps_import = glob[2]  # (Babel's preset-env compiles import() into a require() too)
+        keeps_import, compiled = glob[2], glob[3]  # (Babel's preset-env compiles import() into a require() too)
         first: dict[Path, Edge] = {}
         queue = deque([path])
         while queue:
@@ -1098,7 +1108,7 @@ class Project:
                 t = e.target
                 if t is None or e.kind is EdgeKind.ERASED or (keeps_import and e.kind is EdgeKind.DYNAMIC) or \
                         t in first or t == path or t not in self.modules or "node_modules" in t.parts or \
-                        not _jest_compiles(t):
+                        not _jest_compiles(t, compiled):
                     continue
                 first[t] = first.get(p, e)
                 if self.modules[t].facts.has_tla:

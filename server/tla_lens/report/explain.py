@@ -127,14 +127,15 @@ def _jest_global(analysis: "Analysis", mod) -> list[str]:
     failure = analysis.jest_global_failure(mod.path) if glob is not None else None
     if glob is None or failure is None:
         return []
-    run, option, _ = glob
+    run, option = glob[0], glob[1]
     rel = analysis.graph.rel
     awaits = analysis.modules[failure[1]]
     where = f"{rel(awaits.path)}, line {awaits.line_of(awaits.facts.tla[0].keyword.start)}" if awaits.facts.tla \
         else rel(awaits.path)
     outcome = "fails when its tests are done" if option == "globalTeardown" else "fails before any test runs"
     return [f"Jest (script `{run.script}` of {rel(Path(run.package_dir) / 'package.json')}) loads it (`{option}`) "
-            f"in its own process, babel-jest compiling it and the project's files it loads into CommonJS: the "
+            f"in its own process, {'babel-jest' if run.transform == 'default' else 'ts-jest'} compiling it and "
+            f"the project's files it loads into CommonJS: the "
             f"top-level await it loads ({where}) does not compile there, so the run {outcome}."]
 
 

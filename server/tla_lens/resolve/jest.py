@@ -93,7 +93,8 @@ class JestRun:
     # own process (its transform compiling them and the project's files they load into CommonJS)
     global_setup: tuple[tuple[str, str], ...] = ()
     # its `transform`: "default" (unset, without a preset: babel-jest), "none" (`{}`: Node loads
-    # every file itself), "other"
+    # every file itself), "ts-jest" (ts-jest's CommonJS presets: TypeScript compiled into
+    # CommonJS), "ts-jest+js" (the js-with-ts one: JavaScript too), "other"
     transform: str = "default"
     preset_file: Optional[str] = None  # the preset's file read (a project's own is watched)
 
@@ -409,7 +410,7 @@ def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: di
                    global_setup=tuple((k, os.path.normpath(os.path.join(root_dir, _root_dir_in(got[k], root_dir))))
                                       for k in _GLOBAL_OPTIONS if isinstance(got.get(k), str) and _is_path(got[k])),
                    transform="none" if got.get("transform") == {} else "other" if got.get("transform") is not None
-                   or got.get("preset") is not None else "default")
+                   else got.get("transformKind") or ("other" if got.get("preset") is not None else "default"))
 
 
 # ts-jest's presets (29.4: its `presets` module, whose values are computed by its code): what
@@ -431,7 +432,11 @@ def _preset(name: str, root_dir: str, is_file: Callable[[str], bool], read: Call
     literals); ts-jest's by what they set. Else why it is not read (a string)."""
     name = name.replace("<rootDir>", root_dir)
     if name in _TS_JEST_PRESETS:
-        return {"extensionsToTreatAsEsm": _TS_JEST_PRESETS[name]}
+        # (their `transform`: ts-jest for TypeScript — for JavaScript too in the js-with-ts ones,
+        # Babel's in the js-with-babel ones —, into CommonJS but in the -esm ones)
+        kind = "other" if name.removesuffix("-legacy").endswith("-esm") or "js-with-babel" in name else \
+            "ts-jest+js" if "js-with-ts" in name else "ts-jest"
+        return {"extensionsToTreatAsEsm": _TS_JEST_PRESETS[name], "transformKind": kind}
     if name.startswith("."):
         candidates = [os.path.normpath(os.path.join(root_dir, name))]
         candidates += [candidates[0] + e for e in _PRESET_EXTENSIONS]

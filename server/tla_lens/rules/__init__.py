@@ -307,7 +307,7 @@ class _Rules:
         """An import of a Jest global setup (or teardown) file that brings in a top-level await
         of the project's, which Jest's transform compiles into CommonJS with it
         (:meth:`Project.jest_global_failure`): the run fails before any test runs."""
-        run, option, _ = glob
+        run, option = glob[0], glob[1]
         rel = self.graph.rel(Path(run.package_dir) / "package.json")
         target = edge.target
         assert target is not None
