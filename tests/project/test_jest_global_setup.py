@@ -39,6 +39,12 @@ CASES = {
     "ts-jest-type-module": ("global-setup.ts", "./src/tsdb", {"jest.preset": "ts-jest", "type": "module"}, True),
     "ts-jest-js-module": ("global-setup.ts", "./src/db.js", {"jest.preset": "ts-jest"}, False),
     "ts-jest-sync": ("global-setup.ts", "./src/tsplain", {"jest.preset": "ts-jest"}, False),
+    # the same transforms written out
+    "transform-babel-jest": ("global-setup.js", "./src/db.js",
+                             {"jest.transform": {"^.+\\.[jt]sx?$": "babel-jest"}, "babel": "preset-env"}, True),
+    "transform-ts-jest": ("global-setup.ts", "./src/tsdb", {"jest.transform": {"^.+\\.tsx?$": "ts-jest"}}, True),
+    "transform-ts-jest-js-module": ("global-setup.ts", "./src/db.js",
+                                    {"jest.transform": {"^.+\\.tsx?$": ["ts-jest", {}]}}, False),
     # Jest's ES module mode (test files as ES modules): the global setup is loaded the same way
     "esm-mode": ("global-setup.js", "./src/db.js", {"type": "module", "esm": True, "babel": "preset-env"}, True),
     "esm-mode-no-babel": ("global-setup.js", "./src/db.js", {"type": "module", "esm": True, "babel": None}, False),
@@ -117,14 +123,14 @@ def test_global_setup_as_jest_loads_it(case, node26, engines_node_modules, tmp_p
         assert ("so the run fails when its tests are done" if option == "globalTeardown" else
                 "so the run fails before any test runs") in f.message
         assert ("Tests:       1 passed" in out) is (option == "globalTeardown"), out
-        if "jest.preset" in CASES[case][2]:
+        if name.endswith(".ts"):
             assert "TS1378: " in out, out  # (ts-jest: tsc's error on the await in CommonJS)
         # no other finding at that import; `explain` says it too
         assert not [g for g in project.findings if g.path.name == name and g.code == "async-import"]
         from tla_lens.report.explain import explain
 
         outcome = "fails when its tests are done" if option == "globalTeardown" else "fails before any test runs"
-        tool = "ts-jest" if "jest.preset" in CASES[case][2] else "babel-jest"
+        tool = "ts-jest" if name.endswith(".ts") else "babel-jest"
         assert (f"Jest (script `test` of package.json) loads it (`{option}`) in its own process, {tool} "
                 f"compiling it and the project's files it loads into CommonJS: the top-level await it loads "
                 f"({'src/tsdb.ts' if 'tsdb' in spec else 'src/db.js'}, line 1) does not compile there, so the run "

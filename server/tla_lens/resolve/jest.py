@@ -409,8 +409,7 @@ def _make(script: str, package_dir: str, esm: bool, path: Optional[str], got: di
                                if _is_path(f)),
                    global_setup=tuple((k, os.path.normpath(os.path.join(root_dir, _root_dir_in(got[k], root_dir))))
                                       for k in _GLOBAL_OPTIONS if isinstance(got.get(k), str) and _is_path(got[k])),
-                   transform="none" if got.get("transform") == {} else "other" if got.get("transform") is not None
-                   else got.get("transformKind") or ("other" if got.get("preset") is not None else "default"))
+                   transform=_transform_of(got))
 
 
 # ts-jest's presets (29.4: its `presets` module, whose values are computed by its code): what
@@ -499,6 +498,7 @@ _LIST_OPTIONS = ("testMatch", "roots", "testPathIgnorePatterns", "modulePathIgno
 # read where written as literals, else left out (the run is read all the same)
 _SETUP_OPTIONS = ("setupFiles", "setupFilesAfterEnv")
 _GLOBAL_OPTIONS = ("globalSetup", "globalTeardown")
+_TRANSFORMS = {"babel": "default", "ts-jest": "ts-jest", "ts-jest+js": "ts-jest+js"}
 
 
 def _read(path: Optional[str], text: str, read: Callable[[str], Optional[str]]):
@@ -574,9 +574,46 @@ def _options_of(data: dict, top: bool = True):
         out[key] = value
     for key in _GLOBAL_OPTIONS:  # (a computed one: left out)
         out[key] = data.get(key) if isinstance(data.get(key), str) else None
-    # (`{}`, or another: "?")
-    out["transform"] = None if data.get("transform") is None else {} if data.get("transform") == {} else "?"
+    # (`{}`; "babel", "ts-jest", "ts-jest+js" for a transform by babel-jest or ts-jest alone; else "?")
+    out["transform"] = _transform_kind(data.get("transform"))
     return out
+
+
+def _transform_of(got: dict) -> str:
+    """JestRun.transform of a configuration's options (over its preset's)."""
+    transform = got.get("transform")
+    if transform == {}:
+        return "none"
+    if transform is not None:
+        return _TRANSFORMS.get(transform, "other") if isinstance(transform, str) else "other"
+    return got.get("transformKind") or ("other" if got.get("preset") is not None else "default")
+
+
+def _transform_kind(transform: object):
+    """A configuration's `transform`, for how Jest's own process loads its global hooks: None
+    (unset), {} (none), "babel" (babel-jest for every pattern), "ts-jest" / "ts-jest+js" (ts-jest
+    for every pattern, into CommonJS — `useESM` not set —, JavaScript too for "+js"), "?"."""
+    if transform is None or transform == {}:
+        return transform
+    if not isinstance(transform, dict):
+        return "?"
+    names = set()
+    js = False
+    for pattern, value in transform.items():
+        name, opts = (value, {}) if isinstance(value, str) else \
+            (value[0], value[1] if len(value) > 1 else {}) if isinstance(value, list) and value else (None, None)
+        if name not in ("babel-jest", "ts-jest") or not isinstance(opts, dict) or opts.get("useESM"):
+            return "?"
+        rx = _pattern_of(pattern)
+        if rx is None:
+            return "?"
+        js = js or bool(rx.search("/x/a.js"))
+        names.add(name)
+    if names == {"babel-jest"}:
+        return "babel"
+    if names == {"ts-jest"}:
+        return "ts-jest+js" if js else "ts-jest"
+    return "?"
 
 
 def _pattern_of(source: str):
