@@ -165,3 +165,23 @@ def test_lazy_import_fix_where_tsc_keeps_import(module, node26, engines_node_mod
     run = subprocess.run([str(node26), str(root / "dist/index.js")], cwd=root, capture_output=True, text=True,
                          timeout=60)
     assert "ERR_REQUIRE_ASYNC_MODULE" not in run.stderr and "got 1" in run.stdout, run.stdout + run.stderr
+
+
+def test_module_not_set_in_a_package_built_from_the_root(node26, engines_node_modules, tmp_path):
+    """A monorepo package whose tsconfig sets no `module` (ES5, the default target: `commonjs`),
+    built by the root's `tsc -b` through `references`: tsc emits CommonJS there too."""
+    ws = Path(os.path.realpath(tmp_path)) / "mono"
+    root = _project(tmp_path / "mono/packages", None, None, None, composite=True, target=None)
+    (ws / "package.json").write_text(json.dumps({"name": "mono", "private": True, "scripts": {"build": "tsc -b"}}))
+    (ws / "tsconfig.json").write_text(json.dumps({"files": [], "references": [{"path": "packages/svc"}]}))
+    (ws / "node_modules").mkdir()
+    (ws / "node_modules/slow-dep").symlink_to(root / "node_modules/slow-dep")
+    project = analyse(ws, Config(), cache=False)
+    found = [f for f in project.findings if f.path == root / "src/index.ts" and f.code == "require-async"]
+    assert found and "`module` is not set, and tsc's default for `target`" in found[0].message, \
+        [f.message for f in project.findings]
+    subprocess.run([str(node26), str(engines_node_modules / "ts5/bin/tsc"), "-b"], cwd=ws, capture_output=True,
+                   text=True, timeout=180)
+    run = subprocess.run([str(node26), str(root / "dist/index.js")], cwd=root, capture_output=True, text=True,
+                         timeout=60)
+    assert "ERR_REQUIRE_ASYNC_MODULE" in run.stdout + run.stderr, run.stdout + run.stderr

@@ -1939,12 +1939,14 @@ class Resolver:
 
     def _runs_tsc(self, ts: TsConfig) -> bool:
         """Does a script of the package.json at or above ``ts``'s folder run tsc (or ts-node) to
-        emit code (not `tsc --noEmit`)? (Remembered per tsconfig until the next invalidate():
+        emit code (not `tsc --noEmit`), or one above build it (:meth:`_built_above`)?
+        (Remembered per tsconfig until the next invalidate():
         asked of every TypeScript file as it is read, on each keystroke too.)"""
         key = str(ts.path)
         hit = self._tsc_runs.get(key)
         if hit is None:
-            hit = self._tsc_runs[key] = self._scripts_run_tsc(ts)
+            hit = self._tsc_runs[key] = self._scripts_run_tsc(ts) or \
+                key in self._built_above(os.path.dirname(key))  # (a monorepo's root `tsc -b`)
         return hit
 
     def _scripts_run_tsc(self, ts: TsConfig, programs: tuple[str, ...] = ("tsc", "ts-node", "ts-node-dev")) -> bool:
