@@ -1086,13 +1086,14 @@ class Project:
 
     def jest_global_failure(self, path: Path) -> Optional[tuple[Optional[Edge], Path]]:
         """For a Jest global setup (or teardown) file: Jest loads it in its own process with
-        `require()`, babel-jest compiling it and every file of the project it loads (.js, .jsx,
-        .ts, .tsx: what the default `transform` takes) into CommonJS where the Babel
-        configuration compiles modules (:attr:`jest_global`), and a top-level await among those
-        does not compile: the run fails (before any test runs, for a setup file). (An ES module Node loads itself — .mjs, .mts — and what it imports, and a
-        package in node_modules, whose require() Jest retries as an import(), are loaded as Node
-        loads them.) Returns (the edge of the file that leads to it, None for its own await;
-        the module with the await), or None. Held to Jest 30 with Node 26."""
+        `require()`, its transform compiling it and every file of the project it loads into
+        CommonJS (:attr:`jest_global`: babel-jest — .js, .jsx, .ts, .tsx — where the Babel
+        configuration compiles modules; ts-jest — .ts, .tsx, and .js, .jsx for js-with-ts), and a
+        top-level await among those does not compile: the run fails (before any test runs, for a
+        setup file). An ES module Node loads itself (.mjs, .mts) and what it imports, and a
+        package in node_modules (whose require() Jest retries as an import()), load as Node
+        loads them. Returns (the edge of the file that leads to it, None for its own await; the
+        module with the await), or None. Held to Jest 30 (ts-jest 29) with Node 26."""
         mod = self.modules.get(path)
         glob = self.jest_global.get(path)
         if mod is None or glob is None or not _jest_compiles(path, glob[3]):
