@@ -164,3 +164,27 @@ def test_own_await_and_print_config(node26, engines_node_modules, tmp_path):
     config = subprocess.run([str(Path(os.sys.executable).parent / "tla-lens"), "check", "--print-config", str(root)],
                             capture_output=True, text=True)
     assert json.loads(config.stdout)["jestRuns"][0]["globalSetup"] == "global-setup.js", config.stdout
+
+
+@pytest.mark.parametrize("babel,helps", [("plugin", True), ("preset-env", False)])
+def test_the_lazy_fix_where_the_transform_keeps_import(babel, helps, node26, engines_node_modules, tmp_path):
+    """The lazy `import()` quick fix is offered on the global setup's import only where the
+    transform keeps import() (Babel's modules plugin; preset-env compiles it into a require()),
+    and there the fixed file runs."""
+    from tla_lens.fixes.edits import apply_edits
+    from tla_lens.fixes.lazy import lazy_import
+
+    root = _project(tmp_path, engines_node_modules, "workspace-await")
+    if babel == "preset-env":
+        (root / "babel.config.json").write_text(json.dumps(
+            {"presets": [["@babel/preset-env", {"targets": {"node": "current"}}]]}))
+    project = analyse(root, Config(), cache=False)
+    mod = project.modules[root / "global-setup.js"]
+    (edge,) = [e for e in mod.edges if e.specifier == "./src/db.js"]
+    assert project.lazy_import_helps(edge) is helps
+    if helps:
+        (root / "global-setup.js").write_bytes(apply_edits(mod.source, lazy_import(mod.source, mod.facts.dialect,
+                                                                                   0).edits))
+        failed, out = _run_fails(root, node26, engines_node_modules)
+        assert not failed, ((root / "global-setup.js").read_text(), out)
+        assert not [f for f in analyse(root, Config(), cache=False).findings if f.code == "require-async"]

@@ -820,6 +820,11 @@ class Project:
         (they keep import() as it is); for an import a compiler turns into a require() where it
         keeps import() (tsc under node16/nodenext, tsx, esbuild or tsup compiling each file,
         Babel's modules plugin without preset-env)."""
+        glob = self.jest_global.get(edge.source) if self.jest_global else None
+        if glob is not None and edge.kind is EdgeKind.STATIC:
+            # a Jest global hook's: import() helps where its transform keeps it (Babel's modules
+            # plugin without preset-env: Node then imports the module itself; checked with Jest 30)
+            return glob[2]
         run = self.runner_tests.get(edge.source) if self.runner_tests else None
         if run is not None:
             # Jest outside its ES module mode fails on import() too; in it, and in Playwright,
