@@ -169,3 +169,30 @@ async def test_ignore_a_top_level_await_and_show_documentation(lsp):
     new = apply_workspace_edit(s, ignore.edit)[s.uri("src/db-connection.js")]
     assert "// tla-lens-ignore-next-line top-level-await -- reason\nexport const db = await" in new
     assert await wait_for(lambda: not s.diagnostics("src/db-connection.js"))
+
+
+async def test_convert_a_reexport_to_export_type(lsp):
+    """A re-export of names that are only types in an async module: "Convert to `export type`"
+    (the project reads the other module's exports), after which nothing waits; not offered where
+    a name is a value."""
+    files = {
+        "package.json": json.dumps({"type": "module"}),
+        "src/settings.ts": ("export interface Settings { region: string }\n"
+                            "export const settings: Settings = await Promise.resolve({ region: 'x' });\n"),
+        "src/types.ts": 'export { Settings } from "./settings.js";\n',
+        "src/values.ts": 'export { Settings, settings } from "./settings.js";\n',
+    }
+    s = await lsp(files)
+    s.open("src/types.ts")
+    s.open("src/values.ts")
+    assert await wait_for(lambda: s.diagnostics("src/types.ts", "async-import")
+                          and s.diagnostics("src/values.ts", "async-import"))
+    [d] = s.diagnostics("src/values.ts", "async-import")
+    assert not [a for a in await _actions(s, "src/values.ts", d.range, [d]) if "export type" in a.title]
+    [d] = s.diagnostics("src/types.ts", "async-import")
+    conv = _by_title(await _actions(s, "src/types.ts", d.range, [d]), "Convert to `export type`")
+    assert conv.kind == T.CodeActionKind.QuickFix and conv.is_preferred and conv.edit is not None
+    texts = apply_workspace_edit(s, conv.edit)
+    assert texts[s.uri("src/types.ts")] == 'export type { Settings } from "./settings.js";\n'
+    assert await wait_for(lambda: not s.diagnostics("src/types.ts"))
+    assert await s.is_async("src/types.ts") is False

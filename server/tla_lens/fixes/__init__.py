@@ -12,7 +12,8 @@ The policy for functions that have to become async is in :mod:`.lazy`.
 """
 from .edits import Fix, Refusal, TextEdit, apply_edits
 from .ignore import ignore_comment
-from .lazy import import_type, lazy_import
+from .lazy import export_type, import_type, lazy_import
 from .respell import respell
 
-__all__ = ["Fix", "Refusal", "TextEdit", "apply_edits", "ignore_comment", "import_type", "lazy_import", "respell"]
+__all__ = ["Fix", "Refusal", "TextEdit", "apply_edits", "export_type", "ignore_comment", "import_type",
+           "lazy_import", "respell"]

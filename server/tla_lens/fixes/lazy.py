@@ -585,3 +585,41 @@ def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
     else:
         edits = [_statement_edit(source, imp, list(imp.bindings), semis)]
     return Fix(title=title, edits=edits, functions_made_async=[], preferred=True)
+
+
+def export_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
+    """``export {A, B as C} from`` -> ``export type {A, B as C} from``: for a re-export whose
+    names the caller knows are only types in the other module (the project's export tables).
+    Erased by every compiler then (and what `isolatedModules` asks for). Never raises."""
+    try:
+        return _export_type(source, dialect, import_index)
+    except Exception as exc:  # pragma: no cover - defensive
+        return Refusal("Convert to `export type`", f"internal error: {exc!r}")
+
+
+def _export_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
+    title = "Convert to `export type`"
+    if dialect not in (Dialect.TS, Dialect.TSX):
+        return Refusal(title, "`export type` is TypeScript syntax")
+    facts, imp = _get_import(source, dialect, import_index)
+    if imp is None:
+        return Refusal(title, f"there is no import number {import_index} in this file")
+    if imp.kind is not StatementKind.EXPORT or not imp.bindings or any(b.imported == "*" for b in imp.bindings):
+        return Refusal(title, "only `export { … } from` re-exports of names can be converted")
+    if imp.type_only:
+        return Refusal(title, "it is already `export type`")
+    if facts.invalid_utf8:
+        return Refusal(title, "the file is not valid UTF-8")
+    if not source.startswith(b"export", imp.span.start):
+        return Refusal(title, "the statement is not read")
+    pos = imp.span.start + len("export")
+    edits = [TextEdit(Span(pos, pos), " type")]
+    for b in imp.bindings:
+        m = re.match(rb"type\s+", source[b.span.start:b.span.end]) if b.type_only else None
+        if m is not None:
+            edits.append(TextEdit(Span(b.span.start, b.span.start + m.end()), ""))
+    fixed = apply_edits(source, edits)
+    if len(extract(fixed, dialect).imports) != len(facts.imports) or \
+            not extract(fixed, dialect).imports[import_index].type_only:
+        return Refusal(title, "the converted statement does not read as `export type`")
+    return Fix(title=title, edits=edits, functions_made_async=[], preferred=True)

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from lsprotocol import types as T
 
-from ..fixes import Fix, Refusal, ignore_comment, import_type, lazy_import, respell
+from ..fixes import Fix, Refusal, export_type, ignore_comment, import_type, lazy_import, respell
 from ..fixes.config_edit import TLA_TARGET, allow_async, new_config, tsconfig_target
 from ..fixes.webpack_external import external_fix
 from ..text import LineIndex
 from ..project.graph import EdgeKind, Module
-from ..syntax.facts import Dialect, StaticImport
+from ..syntax.facts import Dialect, StatementKind, StaticImport
 
 if TYPE_CHECKING:
     from .server import TlaLensServer
@@ -103,6 +103,13 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
                     result = import_type(mod.source, mod.facts.dialect, index)
                     if isinstance(result, Fix):  # only offered when it applies
                         out.append(_action(ls, mod, result, kind, diags))
+        fact = edge.fact
+        if isinstance(fact, StaticImport) and fact.kind is StatementKind.EXPORT and _wanted(kind, only) and \
+                project.type_reexports.only_types(mod, fact) and fact in imports:
+            # (names that are only types in the other module: `export type` for every compiler)
+            result = export_type(mod.source, mod.facts.dialect, imports.index(fact))
+            if isinstance(result, Fix):
+                out.append(_action(ls, mod, result, kind, diags))
         line = mod.lines.line_of(edge.span.start)
         for d in diags or []:
             code = str(d.code)

@@ -77,6 +77,23 @@ class TypeReexports:
                 return False  # (0: not found there — tsc keeps what it cannot tell)
         return True
 
+    def only_types(self, mod: "Module", imp: StaticImport) -> bool:
+        """Are the names the re-export ``imp`` of ``mod`` takes all only types in the module it
+        names (not const enums, which are inlined values)? Then `export type` says it for every
+        compiler (the quick fix's question; whatever builds the file)."""
+        if imp.kind is not StatementKind.EXPORT or imp.type_only or not imp.bindings or \
+                any(b.imported == "*" for b in imp.bindings):
+            return False
+        project = self._project()
+        res = project.resolver.resolve(imp.specifier, mod.path, "import")
+        if res.kind != "file" or res.path is None:
+            return False
+        for b in imp.bindings:
+            bits = TYPE if b.type_only else self._meaning(res.path, b.imported, {}, mod.path)
+            if not bits or bits & (VALUE | CONST_ENUM):
+                return False
+        return True
+
     def _meaning(self, path: Path, name: str, seen: dict, reader: Path) -> int:
         """The meanings (syntax.exports' bits) of ``name`` as ``path`` exports it: 0 where it
         does not; VALUE where it cannot tell (not TypeScript, unreadable, a cycle). ``seen``:

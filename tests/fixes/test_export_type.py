@@ -1,0 +1,90 @@
+"""export_type: `export { T } from` -> `export type { T } from`, for a re-export whose names are
+only types in the other module (the project's export tables say so; an async module there no
+longer makes the file wait, whatever compiles it). Held to TypeScript 5.9: transpileModule (a
+per-file compiler) drops the converted statement, and `tsc --isolatedModules` accepts it."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tla_lens.config import Config
+from tla_lens.fixes import Fix, Refusal, apply_edits, export_type
+from tla_lens.project import analyse
+from tla_lens.syntax import Dialect, extract
+
+from .helpers import apply_fix
+
+TS = Dialect.TS
+
+
+def convert(src: str, index: int = 0) -> str:
+    fix = export_type(src.encode(), TS, index)
+    assert isinstance(fix, Fix) and fix.title == "Convert to `export type`" and fix.preferred, fix
+    out = apply_fix(fix, src, TS)
+    assert extract(out.encode(), TS).imports[index].type_only
+    return out
+
+
+def test_conversions():
+    assert convert('export { A } from "./m";\n') == 'export type { A } from "./m";\n'
+    assert convert("export {A, B as C} from './m'\nexport const x = 1;\n") == \
+        "export type {A, B as C} from './m'\nexport const x = 1;\n"
+    assert convert('export { type A, B } from "./m";\n') == 'export type { A, B } from "./m";\n'
+    assert convert('import "./x";\nexport { A } from "./m";\n', 1) == 'import "./x";\nexport type { A } from "./m";\n'
+
+
+@pytest.mark.parametrize("src,dialect,fragment", [
+    ('export * from "./m";\n', TS, "only `export { … } from`"),
+    ('export * as ns from "./m";\n', TS, "only `export { … } from`"),
+    ('export type { A } from "./m";\n', TS, "already `export type`"),
+    ('import { A } from "./m";\n', TS, "only `export { … } from`"),
+    ('export { A } from "./m";\n', Dialect.JS, "TypeScript syntax"),
+])
+def test_refusals(src, dialect, fragment):
+    got = export_type(src.encode(), dialect, 0)
+    assert isinstance(got, Refusal) and fragment in got.reason, got
+
+
+def test_the_fix_in_a_project_as_typescript_compiles_it(node26, ts5, engines_node_modules, tmp_path):
+    """A per-file project (no tsc build): the re-export of an interface from an async module
+    makes the barrel async; the project says its names are only types, the fix is offered, and
+    after it the barrel is not async — transpileModule drops the statement, tsc accepts it under
+    `isolatedModules` (which reports the statement before: TS1205)."""
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    (root / "src").mkdir(parents=True)
+    (root / "package.json").write_text(json.dumps({"name": "app", "type": "module"}))
+    (root / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
+        "module": "esnext", "moduleResolution": "bundler", "target": "es2022", "isolatedModules": True,
+        "noEmit": True, "strict": True}, "include": ["src"]}))
+    (root / "src/db.ts").write_text("export interface DbConfig { url: string }\nexport type Row = string[];\n"
+                                    "export const enum Mode { A }\n"
+                                    "export const pool = await Promise.resolve({ size: 1 });\n")
+    (root / "src/barrel.ts").write_text('export { DbConfig, Row as R } from "./db.js";\n')
+    (root / "src/mixed.ts").write_text('export { DbConfig, pool } from "./db.js";\n')
+    (root / "src/enum.ts").write_text('export { Mode } from "./db.js";\n')
+    project = analyse(root, Config(), cache=False)
+    barrel = project.modules[root / "src/barrel.ts"]
+    assert barrel.is_async
+    reexports = project.type_reexports
+    assert reexports.only_types(barrel, barrel.facts.imports[0])
+    for name in ("mixed", "enum"):  # (a value; a const enum, inlined where used: not offered)
+        mod = project.modules[root / f"src/{name}.ts"]
+        assert not reexports.only_types(mod, mod.facts.imports[0]), name
+    tsc = [str(node26), str(ts5 / "bin/tsc"), "-p", str(root)]
+    before = subprocess.run(tsc, capture_output=True, text=True, timeout=180)
+    assert "src/barrel.ts(1,10): error TS1205" in before.stdout, before.stdout
+    fix = export_type(barrel.source, TS, 0)
+    (root / "src/barrel.ts").write_bytes(apply_edits(barrel.source, fix.edits))
+    after = subprocess.run(tsc, capture_output=True, text=True, timeout=180)
+    assert "barrel.ts" not in after.stdout, after.stdout
+    emitted = subprocess.run([str(node26), "-e", (
+        "const ts = require(process.argv[1]);"
+        "const src = require('fs').readFileSync(process.argv[2], 'utf8');"
+        "process.stdout.write(ts.transpileModule(src, {compilerOptions: {module: ts.ModuleKind.ESNext}}).outputText)"),
+        str(ts5), str(root / "src/barrel.ts")], capture_output=True, text=True, timeout=60)
+    assert emitted.returncode == 0 and "./db.js" not in emitted.stdout, emitted.stdout + emitted.stderr
+    assert not analyse(root, Config(), cache=False).modules[root / "src/barrel.ts"].is_async
