@@ -71,6 +71,11 @@ def test_the_fix_in_a_project_as_typescript_compiles_it(node26, ts5, engines_nod
     assert barrel.is_async
     reexports = project.type_reexports
     assert reexports.only_types(barrel, barrel.facts.imports[0])
+    (f,) = [f for f in project.findings if f.path == barrel.path and f.code == "async-import"]
+    assert f.message.endswith("; `DbConfig`, `Row` are only types there: `export type { … }` says so, and no "
+                              "compiler keeps it"), f.message
+    (g,) = [f for f in project.findings if f.path.name == "mixed.ts" and f.code == "async-import"]
+    assert "only types" not in g.message
     for name in ("mixed", "enum"):  # (a value; a const enum, inlined where used: not offered)
         mod = project.modules[root / f"src/{name}.ts"]
         assert not reexports.only_types(mod, mod.facts.imports[0]), name

@@ -80,10 +80,14 @@ class TypeReexports:
     def only_types(self, mod: "Module", imp: StaticImport) -> bool:
         """Are the names the re-export ``imp`` of ``mod`` takes all only types in the module it
         names (not const enums, which are inlined values)? Then `export type` says it for every
-        compiler (the quick fix's question; whatever builds the file)."""
+        compiler (the quick fix's question; whatever builds the file). Asked only where every
+        name starts with a capital letter (a type's name, by custom: the other module's exports
+        are not read for `export { createUser }`); a type named otherwise gets no offer."""
         if imp.kind is not StatementKind.EXPORT or imp.type_only or not imp.bindings or \
                 any(b.imported == "*" for b in imp.bindings):
             return False
+        if not all(b.type_only or b.imported[:1].isupper() for b in imp.bindings):
+            return False  # (a quick first look, the names' case: types are written so, values rarely)
         project = self._project()
         res = project.resolver.resolve(imp.specifier, mod.path, "import")
         if res.kind != "file" or res.path is None:

@@ -288,6 +288,11 @@ class _Rules:
         msg = f"`{edge.specifier}` is an async module{sep}{cause}"
         msg += " (re-exported here)" if reexport else ""
         msg += ", so this module waits for it and is async too"
+        if reexport and self.a.type_reexports.only_types(mod, imp):
+            names = [b.imported for b in imp.bindings]
+            shown = ", ".join(f"`{n}`" for n in names)
+            msg += (f"; {shown} {'is only a type' if len(names) == 1 else 'are only types'} there: "
+                    f"`export type {{ … }}` says so, and no compiler keeps it")
         if isinstance(imp, StaticImport) and imp.phase is ImportPhase.DEFER:
             msg += "; `import defer` still evaluates top-level awaits eagerly"
         node_run = self.a.kept_by_node(edge)
