@@ -321,3 +321,41 @@ def test_a_saved_state_answers_every_kind_as_before(workspace, tmp_path, settled
         assert new.fs.kind(p) == kind, p
     for p, real in old.fs._real.items():
         assert new.fs.realpath(p) == real, p
+
+
+def test_a_locked_database_is_waited_for_not_moved_aside(tmp_path, monkeypatch):
+    """SQLite does not wait for a run that is creating the database or switching it to WAL (a
+    concurrent first run: "database is locked" at once): the open is tried again, and the sound
+    database is never moved aside as corrupt (found by 4 concurrent runs of the CLI under load)."""
+    import sqlite3
+
+    from tla_lens.project.cache import FactsCache
+
+    first = FactsCache(tmp_path / "proj", directory=tmp_path / "c")
+    data = b"await 0;"
+    first.put_many({content_key(data, Dialect.JS): extract(data, Dialect.JS)})
+    first.close()
+    real_open = FactsCache._open
+    calls = []
+
+    def flaky(self):
+        calls.append(1)
+        if len(calls) <= 2:
+            self.db = sqlite3.connect(":memory:")  # (closed again before the next try)
+            raise sqlite3.OperationalError("database is locked")
+        real_open(self)
+
+    monkeypatch.setattr(FactsCache, "_open", flaky)
+    cache = FactsCache(tmp_path / "proj", directory=tmp_path / "c")
+    assert len(calls) == 3 and cache.problem is None and cache.get_many([content_key(data, Dialect.JS)])
+    assert not list(cache.path.parent.glob("facts.corrupt-*"))
+    cache.close()
+
+    def locked(self):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(FactsCache, "_open", locked)
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    busy = FactsCache(tmp_path / "proj", directory=tmp_path / "c")
+    assert busy.db is None and "busy" in busy.problem
+    assert not list(busy.path.parent.glob("facts.corrupt-*")) and busy.path.exists()

@@ -50,6 +50,12 @@ def content_key(data: bytes, dialect: Dialect) -> str:
     return hashlib.sha256(data).hexdigest() + "." + dialect.value
 
 
+def _busy(error: Exception) -> bool:
+    """Is ``error`` SQLite's "database is locked" / busy (another run at work), not damage?"""
+    text = str(error).lower()
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
 class FactsCache:
     """``get_many`` / ``put_many`` of ModuleFacts by content key. Never raises: any storage
     problem turns the cache off for the run (with a note in ``problem``)."""
@@ -65,10 +71,24 @@ class FactsCache:
         self.misses = 0
         # entries waiting to be written: one transaction per few thousand rather than per chunk
         self._pending: dict[str, bytes] = {}
-        try:
-            self._open()
-        except Exception as e:
-            self._reset(e)
+        for attempt in range(8):
+            try:
+                self._open()
+                break
+            except sqlite3.OperationalError as e:
+                if not _busy(e):
+                    self._reset(e)
+                    break
+                # another run is creating it or switching it to WAL (SQLite does not wait for
+                # that one): its database is sound, so wait and try again, never move it aside
+                self._close_quietly()
+                if attempt == 7:
+                    self.problem = "facts cache busy (another run holds it); not used by this run"
+                    break
+                time.sleep(0.02 * 2 ** attempt)
+            except Exception as e:
+                self._reset(e)
+                break
 
     def _open(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -87,14 +107,17 @@ class FactsCache:
         self.db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
         self.db.execute("SELECT count(*) FROM facts LIMIT 1").fetchone()
 
-    def _reset(self, error: Exception) -> None:
-        """The database is unusable: move it aside and start afresh (or run without)."""
+    def _close_quietly(self) -> None:
         try:
             if self.db is not None:
                 self.db.close()
         except Exception:
             pass
         self.db = None
+
+    def _reset(self, error: Exception) -> None:
+        """The database is unusable: move it aside and start afresh (or run without)."""
+        self._close_quietly()
         try:
             if self.path.exists():
                 self.path.replace(self.path.with_name(f"facts.corrupt-{int(time.time())}.sqlite"))
@@ -169,7 +192,8 @@ class FactsCache:
                         if facts is not None:
                             out[key] = facts
             except sqlite3.DatabaseError as e:
-                self._reset(e)
+                if not _busy(e):  # (locked by another run: these are misses, the database sound)
+                    self._reset(e)
         self.hits += len(out)
         self.misses += asked - len(out)
         return out
