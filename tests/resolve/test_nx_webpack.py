@@ -79,12 +79,12 @@ def _workspace(tmp_path: Path, engines: Path, deps) -> Path:
     return root
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_nx_node_app_bundle_as_node_runs_it(case, node26, engines_node_modules, tmp_path):
-    deps, throws = CASES[case]
-    root = _workspace(tmp_path, engines_node_modules, deps)
+def _built_and_run(root: Path, throws: bool, node26: Path, engines: Path):
+    """Analyse the workspace, `nx build api`, run the bundle with Node 26: whether it throws
+    ERR_REQUIRE_ASYNC_MODULE is ``throws``, and so are the require-async findings (at main.ts's
+    first import). Returns (the project, those findings)."""
     project = analyse(root, Config(), cache=False)
-    build = nx_run(root, node26, engines_node_modules, "build", "api")
+    build = nx_run(root, node26, engines, "build", "api")
     assert build.returncode == 0, build.stdout + build.stderr
     run = subprocess.run([str(node26), "dist/apps/api/main.js"], cwd=root, capture_output=True, text=True,
                          timeout=60)
@@ -94,6 +94,14 @@ def test_nx_node_app_bundle_as_node_runs_it(case, node26, engines_node_modules, 
     said = [f for f in project.findings if f.code == "require-async"]
     assert [(f.path.name, f.span.start) for f in said] == ([("main.ts", 0)] if throws else []), \
         [f.message for f in said]
+    return project, said
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_nx_node_app_bundle_as_node_runs_it(case, node26, engines_node_modules, tmp_path):
+    deps, throws = CASES[case]
+    root = _workspace(tmp_path, engines_node_modules, deps)
+    project, said = _built_and_run(root, throws, node26, engines_node_modules)
     if case == "all-by-default":
         assert said[0].message.startswith("`slow-pkg` is a webpack external of type `commonjs` "
                                           "(apps/api/webpack.config.js, line 9, by NxAppWebpackPlugin): the bundle "
@@ -152,15 +160,7 @@ def test_with_nx_node_app_as_node_runs_it(case, node26, engines_node_modules, tm
     deps = {"all-by-default": None, "listed": ["slow-pkg"], "others-listed": ["calm-pkg"], "none": "none"}[case]
     throws = CASES[case][1]
     root = _compose_workspace(tmp_path, engines_node_modules, deps)
-    project = analyse(root, Config(), cache=False)
-    build = nx_run(root, node26, engines_node_modules, "build", "api")
-    assert build.returncode == 0, build.stdout + build.stderr
-    run = subprocess.run([str(node26), "dist/apps/api/main.js"], cwd=root, capture_output=True, text=True,
-                         timeout=60)
-    assert ("ERR_REQUIRE_ASYNC_MODULE" in run.stderr) == throws, run.stdout + run.stderr
-    said = [f for f in project.findings if f.code == "require-async"]
-    assert [(f.path.name, f.span.start) for f in said] == ([("main.ts", 0)] if throws else []), \
-        [f.message for f in said]
+    project, said = _built_and_run(root, throws, node26, engines_node_modules)
     if case == "all-by-default":
         assert said[0].message.startswith("`slow-pkg` is a webpack external of type `commonjs` "
                                           "(apps/api/webpack.config.js, line 3, by withNx): the bundle "

@@ -851,23 +851,22 @@ def hover(ls: TlaLensServer, params: T.HoverParams) -> Optional[T.Hover]:
             return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, _hover_tla(ls, mod)),
                            range=ls.range(mod.path, site.keyword))
     for edge in mod.edges:
-        if edge.span.start <= off <= edge.span.end and edge.target is not None \
-                and edge.kind in (EdgeKind.STATIC, EdgeKind.REQUIRE) \
+        if not edge.span.start <= off <= edge.span.end:
+            continue
+        if edge.target is not None and edge.kind in (EdgeKind.STATIC, EdgeKind.REQUIRE) \
                 and project.infection.is_async(edge.target):
             return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, _hover_import(ls, mod, edge)),
                            range=ls.range(mod.path, edge.span))
-    for edge in mod.edges:
-        if edge.span.start <= off <= edge.span.end and edge.kind is EdgeKind.ERASED:
-            dropped = project.tsc_dropped(edge)
-            if dropped is not None and project.infection.is_async(dropped[0]):
-                return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, _hover_dropped(ls, edge, *dropped)),
-                               range=ls.range(mod.path, edge.span))
+        dropped = project.tsc_dropped(edge) if edge.kind is EdgeKind.ERASED else None
+        if dropped is not None and project.infection.is_async(dropped[0]):
+            return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, _hover_dropped(ls, *dropped)),
+                           range=ls.range(mod.path, edge.span))
     if mod.facts.dialect.is_component:
         return _hover_component_await(ls, mod, off)
     return None
 
 
-def _hover_dropped(ls: TlaLensServer, edge, target: Path, names: list[str]) -> str:
+def _hover_dropped(ls: TlaLensServer, target: Path, names: list[str]) -> str:
     """On a re-export of an async module that tsc drops: why it makes nothing wait."""
     rel = ls.project.graph.rel(target)
     what = ", ".join(f"`{_md(n)}`" for n in names)

@@ -64,13 +64,13 @@ from ..resolve.targets import installed_version, target_words
 from ..resolve import Resolution, Resolver
 from ..resolve.resolver import EXTERNAL, TscCjs, split_external
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
-from ..syntax.facts import Dialect, ModuleFacts, Span, StatementKind, StaticImport, TlaKind, TlaSite
+from ..syntax.facts import Dialect, ModuleFacts, Span, StaticImport, TlaKind, TlaSite
 from .cache import FactsCache, Workers, content_key
 from .discover import Matcher, iter_files, iter_package_dirs, walk
 from .files import read_source
 from .graph import Edge, EdgeKind, Graph, Module, evaluation_targets, path_order, relative_posix
 from .infection import Infection, components, infect, reach_back, reach_back_all, reinfect, strongly_connected
-from .reexports import TypeReexports
+from .reexports import TypeReexports, candidate_names
 
 __all__ = ["Project", "Analysis", "Change", "Module", "Edge", "EdgeKind", "Graph", "analyse"]
 
@@ -857,12 +857,9 @@ class Project:
                 not imp.carries_async(mod.verbatim):
             return None
         target = self._resolved_path(mod, imp.specifier)
-        if target is None:
+        names = candidate_names(imp)
+        if target is None or not names:
             return None
-        if imp.kind is StatementKind.EXPORT:
-            names = [b.imported for b in imp.bindings if not b.type_only]
-        else:
-            names = [b.imported for b in imp.bindings if b.reexported and not b.type_only]
         return self.resolver.canonical(Path(target)), names
 
     def _package_dirs(self) -> list[Path]:
@@ -1566,10 +1563,7 @@ class Project:
         """Does a whole-program tsc build of ``mod`` drop ``imp``, whose names are only types
         in the module they come from (project/reexports.py)? Asked only of a re-export with
         names, or an import whose only value uses are the file's own exports."""
-        if imp.kind is StatementKind.EXPORT:
-            if not imp.bindings or imp.type_only:
-                return False
-        elif not any(b.reexported for b in imp.bindings):
+        if not candidate_names(imp):
             return False
         p = mod.path
         if mod.verbatim or mod.facts.dialect not in (Dialect.TS, Dialect.TSX) or p in self.node_run or \

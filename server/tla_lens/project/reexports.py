@@ -29,6 +29,24 @@ _TS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 _DECLARED = {"js": ".d.ts", "mjs": ".d.mts", "cjs": ".d.cts"}  # a build's declaration file
 
 
+def candidate_names(imp: StaticImport) -> list[str]:
+    """The names a whole-program tsc build looks up to decide whether it drops ``imp``: a
+    re-export's (not `export *`, `export * as ns`), an import's whose only value uses are the
+    file's own exports (not a namespace object's); [] for any other statement (kept)."""
+    if imp.kind is StatementKind.EXPORT:
+        if any(b.imported == "*" for b in imp.bindings):
+            return []
+        return [b.imported for b in imp.bindings if not b.type_only]
+    names = []
+    for b in imp.bindings:
+        if b.type_only or not b.value_used:
+            continue
+        if not b.reexported or b.imported == "*":
+            return []  # used as a value here, or a namespace object: kept
+        names.append(b.imported)
+    return names
+
+
 class TypeReexports:
     def __init__(self, project: "Project") -> None:
         self._project = weakref.ref(project)  # (no reference cycle: see project._Reader)
@@ -52,30 +70,21 @@ class TypeReexports:
     def drops(self, mod: "Module", imp: StaticImport, ts: "TsConfig") -> bool:
         """Does tsc, building ``mod`` with the whole program (tsconfig ``ts``), drop ``imp``
         (kept by a per-file compiler) because the names it takes are only types?"""
-        if imp.kind is StatementKind.EXPORT:
-            if not imp.bindings or any(b.imported == "*" for b in imp.bindings):
-                return False  # `export * from`, `export * as ns from`: kept
-            names = [b.imported for b in imp.bindings if not b.type_only]
-        else:
-            names = []
-            for b in imp.bindings:
-                if b.type_only or not b.value_used:
-                    continue
-                if not b.reexported or b.imported == "*":
-                    return False  # used as a value here, or a namespace object: kept
-                names.append(b.imported)
-        if not names:
-            return False
-        res = self._project().resolver.resolve(imp.specifier, mod.path, "import")
-        if res.kind != "file" or res.path is None:
+        names = candidate_names(imp)
+        target = self._target(mod, imp) if names else None
+        if target is None:
             return False
         opts = ts.compiler_options
         const_values = ts.isolated_modules or opts.get("preserveConstEnums") is True
         for name in names:
-            bits = self._meaning(res.path, name, {}, mod.path)
+            bits = self._meaning(target, name, {}, mod.path)
             if not bits or bits & VALUE or (const_values and bits & CONST_ENUM):
                 return False  # (0: not found there — tsc keeps what it cannot tell)
         return True
+
+    def _target(self, mod: "Module", imp: StaticImport) -> Optional[Path]:
+        res = self._project().resolver.resolve(imp.specifier, mod.path, "import")
+        return res.path if res.kind == "file" else None
 
     def only_types(self, mod: "Module", imp: StaticImport) -> bool:
         """Are the names the re-export ``imp`` of ``mod`` takes all only types in the module it
@@ -88,12 +97,11 @@ class TypeReexports:
             return False
         if not all(b.type_only or b.imported[:1].isupper() for b in imp.bindings):
             return False  # (a quick first look, the names' case: types are written so, values rarely)
-        project = self._project()
-        res = project.resolver.resolve(imp.specifier, mod.path, "import")
-        if res.kind != "file" or res.path is None:
+        target = self._target(mod, imp)
+        if target is None:
             return False
         for b in imp.bindings:
-            bits = TYPE if b.type_only else self._meaning(res.path, b.imported, {}, mod.path)
+            bits = TYPE if b.type_only else self._meaning(target, b.imported, {}, mod.path)
             if not bits or bits & (VALUE | CONST_ENUM):
                 return False
         return True
@@ -145,7 +153,7 @@ class TypeReexports:
             if not dot or ext not in _DECLARED:
                 return None
             path = path.with_name(f"{stem}{_DECLARED[ext]}")
-            if not path.is_file():
+            if not self._project().resolver.fs.is_file(str(path)):
                 return None
         table = self.tables.get(path)
         if table is None:

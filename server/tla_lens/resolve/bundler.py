@@ -560,6 +560,12 @@ class _Reader(Computed):
         """The configuration objects: what ``export default`` or ``module.exports =`` gives,
         through ``defineConfig(…)`` and ``(env) => ({…})``; each object of an array (webpack's
         several configurations)."""
+        out: list = []
+        self._collect_configs(self._exported(), out, 0)
+        return out
+
+    def _exported(self):
+        """What the file exports: ``export default …``, else the last ``module.exports = …``."""
         value = self._default_export()
         if value is None:
             for stmt in self.root.named_children:
@@ -567,9 +573,22 @@ class _Reader(Computed):
                 if expr is not None and expr.type == "assignment_expression" and \
                         _text(expr.child_by_field_name("left"), self.src).replace(" ", "") == "module.exports":
                     value = self._unwrap(expr.child_by_field_name("right"))
-        out: list = []
-        self._collect_configs(value, out, 0)
-        return out
+        return value
+
+    def _literal_options(self, call) -> dict:
+        """The options object a call or `new` takes first, as literals (a value not written as
+        one: ``_Unread``)."""
+        argv = arguments_of(call)
+        opts = self._unwrap(argv[0]) if argv else None
+        options: dict = {}
+        for pair in opts.named_children if opts is not None and opts.type == "object" else ():
+            key = self._key(pair) if pair.type == "pair" else None
+            if key is not None:
+                try:
+                    options[key] = self.literal(pair.child_by_field_name("value"))
+                except _Unread:
+                    options[key] = _Unread
+        return options
 
     def _collect_configs(self, node, out: list, depth: int, env: Optional[dict] = None) -> None:
         node = self._unwrap(node)
@@ -1015,31 +1034,14 @@ class _Reader(Computed):
                 else None
             if ctor is None or _text(ctor, self.src).rsplit(".", 1)[-1] != NX_APP_PLUGIN:
                 continue
-            argv = arguments_of(item)
-            opts = self._unwrap(argv[0]) if argv else None
-            options: dict = {}
-            for pair in opts.named_children if opts is not None and opts.type == "object" else ():
-                key = self._key(pair) if pair.type == "pair" else None
-                if key is not None:
-                    try:
-                        options[key] = self.literal(pair.child_by_field_name("value"))
-                    except _Unread:
-                        options[key] = _Unread
-            return item, options
+            return item, self._literal_options(item)
         return None
 
     def _nx_compose(self):
         """Nx's older form, `module.exports = composePlugins(withNx({…}), …)`: (the withNx call,
         the options it configures webpack with — the Nx target's, `withNx`'s literal ones over
         them, `target` the target's or "web"), or None."""
-        value = self._default_export()
-        if value is None:
-            for stmt in self.root.named_children:
-                expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
-                if expr is not None and expr.type == "assignment_expression" and \
-                        _text(expr.child_by_field_name("left"), self.src).replace(" ", "") == "module.exports":
-                    value = self._unwrap(expr.child_by_field_name("right"))
-        value = self._unwrap(value)
+        value = self._unwrap(self._exported())
         if value is None or value.type != "call_expression" or \
                 _text(value.child_by_field_name("function"), self.src).rsplit(".", 1)[-1] != "composePlugins":
             return None
@@ -1052,17 +1054,7 @@ class _Reader(Computed):
         target = webpack_target_options(self.path, os.path.isfile, _read_text)
         if target is None:
             return None  # (run by something else than Nx's webpack executor: its options are not known)
-        argv = arguments_of(call)
-        opts = self._unwrap(argv[0]) if argv else None
-        own: dict = {}
-        for pair in opts.named_children if opts is not None and opts.type == "object" else ():
-            key = self._key(pair) if pair.type == "pair" else None
-            if key is not None:
-                try:
-                    own[key] = self.literal(pair.child_by_field_name("value"))
-                except _Unread:
-                    own[key] = _Unread
-        return call, {**target, **own, "target": target.get("target") or "web"}
+        return call, {**target, **self._literal_options(call), "target": target.get("target") or "web"}
 
     def _nx_externals(self, nx, default: str, module_output: bool, who: str = NX_APP_PLUGIN) -> Optional[list]:
         """The externals Nx's NxAppWebpackPlugin sets (@nx/webpack 23): for `target: "node"` with

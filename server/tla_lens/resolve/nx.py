@@ -127,14 +127,7 @@ def nx_builds(root: str, project_dir: str, is_file: Callable[[str], bool],
         if executor not in EXECUTORS and executor not in ANGULAR and executor not in ANGULAR_WEBPACK and \
                 executor not in VITE_BUILD and executor not in VITE_DEV and executor not in SWC:
             continue
-        options: dict = {}
-        for layer in (by_name if by_name.get("executor") in (None, executor) else {}, defaults.get(executor), target):
-            if isinstance(layer, dict) and isinstance(layer.get("options"), dict):
-                options.update(layer["options"])
-        configurations = target.get("configurations")
-        chosen = target.get("defaultConfiguration")
-        if isinstance(configurations, dict) and isinstance(configurations.get(chosen), dict):
-            options.update(configurations[chosen])
+        options = _target_options(target, executor, by_name, defaults)
         if executor in EXECUTORS:
             build = _build(name, options, root, project_root, path, lambda p: _jsonc(read(p)) if is_file(p) else None)
             if build is not None:
@@ -157,6 +150,20 @@ def nx_builds(root: str, project_dir: str, is_file: Callable[[str], bool],
         if build is not None:
             out.append(build)
     return out
+
+
+def _target_options(target: dict, executor: object, by_name: dict, defaults: dict) -> dict:
+    """The options Nx runs a target's executor with: nx.json's `targetDefaults` (by the
+    target's name, then by its executor), the target's `options`, its `defaultConfiguration`'s."""
+    options: dict = {}
+    for layer in (by_name if by_name.get("executor") in (None, executor) else {}, defaults.get(executor), target):
+        if isinstance(layer, dict) and isinstance(layer.get("options"), dict):
+            options.update(layer["options"])
+    configurations = target.get("configurations")
+    chosen = target.get("defaultConfiguration")
+    if isinstance(configurations, dict) and isinstance(configurations.get(chosen), dict):
+        options.update(configurations[chosen])
+    return options
 
 
 WEBPACK = ("@nx/webpack:webpack", "@nrwl/webpack:webpack")
@@ -186,15 +193,7 @@ def webpack_target_options(config: str, is_file: Callable[[str], bool],
             executor = target.get("executor") or by_name.get("executor")
             if executor not in WEBPACK:
                 continue
-            options: dict = {}
-            for layer in (by_name if by_name.get("executor") in (None, executor) else {}, defaults.get(executor),
-                          target):
-                if isinstance(layer, dict) and isinstance(layer.get("options"), dict):
-                    options.update(layer["options"])
-            configurations = target.get("configurations")
-            chosen = target.get("defaultConfiguration")
-            if isinstance(configurations, dict) and isinstance(configurations.get(chosen), dict):
-                options.update(configurations[chosen])
+            options = _target_options(target, executor, by_name, defaults)
             named = options.get("webpackConfig")
             if isinstance(named, str) and os.path.normpath(os.path.join(root, named)) == os.path.normpath(config):
                 return options

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from . import statements as stm
+from .extract import _instantiated  # (one reading of what instantiates a namespace)
 from .facts import Dialect
 from .grammar import parser
 
@@ -174,8 +175,6 @@ def _kind(node) -> int:
         const = any(c.type == "const" for c in node.children if not c.is_named)
         return TYPE | (CONST_ENUM if const else VALUE)
     if t in ("internal_module", "module"):
-        from .extract import _instantiated  # (one reading of what instantiates a namespace)
-
         return VALUE | TYPE if _instantiated(node) else TYPE
     return 0
 
