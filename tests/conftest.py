@@ -27,6 +27,12 @@ def node26() -> Path:
 
 
 @pytest.fixture(scope="session")
+def bun() -> Path:
+    """The Bun 1.4 binary (the runtime, its transpiler and its test runner)."""
+    return _need(ENGINES / "@oven" / "bun-linux-x64" / "bin" / "bun", "Bun 1.4")
+
+
+@pytest.fixture(scope="session")
 def ts5() -> Path:
     """The TypeScript 5.9 package directory (require() it from Node for transpileModule)."""
     return _need(ENGINES / "ts5", "TypeScript 5.9")

@@ -399,7 +399,7 @@ def _config_json(root: Path, config: Config) -> str:
     from itertools import chain
 
     from .resolve import Resolver
-    from .resolve.scripts import package_node_runs, read_first_line, tsx_script_files
+    from .resolve.scripts import package_bun_runs, package_node_runs, read_first_line, tsx_script_files
     from .resolve.jest import DEFAULT_TEST_MATCH, package_jest_runs
     from .resolve.nx import workspace_builds
     from .resolve.angular import angular_builds
@@ -411,6 +411,7 @@ def _config_json(root: Path, config: Config) -> str:
     runtime = resolver.runtime_files(root)
     # npm scripts that run files with `node`: TypeScript reached from them keeps its imports
     node_scripts = []
+    bun_runs: list[dict] = []
     tsup_builds: list[dict] = []
     jest_runs: list[dict] = []
     playwright_runs: list[dict] = []
@@ -428,6 +429,12 @@ def _config_json(root: Path, config: Config) -> str:
             # tsx runs TypeScript as CommonJS in a package without "type": "module"
             node_scripts += [{"file": pkg, "script": name, "runs": _shown_path(rel(f)), "with": "tsx"}
                              for name, f in tsx_script_files(manifest[1].get("scripts"), folder)]
+            # Bun drops the imports TypeScript drops, whatever verbatimModuleSyntax says
+            for r in package_bun_runs(manifest[1], folder, os.path.isfile, read_first_line):
+                what = {"script": "script", "bin": "bin", "field": "field"}[r.how]
+                bun_runs.append({"file": pkg, what: r.name, **({"runs": _shown_path(rel(r.file))} if r.file else {}),
+                                 **({"tests": list(r.test), "in": _shown_path(rel(r.base))}
+                                    if r.test is not None else {})})
             # tsup's and esbuild's builds: in CommonJS their imports of external packages are
             # require() calls; in any format esbuild compiles the TypeScript (not tsc)
             for b in package_cjs_builds(manifest[1], folder, os.path.isfile, resolver.fs.read_text,
@@ -499,7 +506,7 @@ def _config_json(root: Path, config: Config) -> str:
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
            "bundlerExternals": externals,
-           "nodeScripts": node_scripts, "tsupBuilds": tsup_builds, "jestRuns": jest_runs,
+           "nodeScripts": node_scripts, "bunRuns": bun_runs, "tsupBuilds": tsup_builds, "jestRuns": jest_runs,
            "playwrightRuns": playwright_runs,
            **{k: rel(str(v)) if v else None for k, v in runtime.items()},
            # where packages outside the project are read from (tla-lens's environment decides)

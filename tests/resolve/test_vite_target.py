@@ -170,8 +170,15 @@ def dev_server_log(root: Path, argv: list[str], env: dict | None = None) -> str:
             deadline = time.time() + 6
             while time.time() < deadline and "Top-level await" not in log.read_text():
                 time.sleep(0.1)
+            # (a refusal: the server exits a moment later, when it does; under load, seconds)
+            deadline = time.time() + 20
+            while "Top-level await" in log.read_text() and proc.poll() is None and time.time() < deadline:
+                time.sleep(0.1)
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)  # (the server and what started it: Nx runs it in a child)
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)  # (the server and what started it: Nx runs it in a child)
+            except ProcessLookupError:
+                pass  # (it exited, and every process of its group with it)
             proc.wait(timeout=30)
     return log.read_text()
 

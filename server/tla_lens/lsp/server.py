@@ -918,6 +918,11 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
         lines.append("")
         lines.append(f"`{_md(edge.specifier)}` is {bundled}: Node throws `ERR_REQUIRE_ASYNC_MODULE` "
                      "there when the bundle runs.")
+    elif edge.kind is EdgeKind.REQUIRE and project.run_by_bun(edge.source) is not None:
+        lines.append("")
+        lines.append(f"Bun runs this file ({project.run_by_bun(edge.source)}): `require()` of it "
+                     "throws `TypeError: require() async module … is unsupported` when the top-level await "
+                     "is still waiting as it returns (Node: `ERR_REQUIRE_ASYNC_MODULE`).")
     elif edge.kind is EdgeKind.REQUIRE:
         lines.append("")
         lines.append("`require()` of it throws `ERR_REQUIRE_ASYNC_MODULE` in Node; webpack and Meteor "
@@ -926,7 +931,8 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
     hops = [edge] + project.infection.edges(target, limit=12)
     for i, e in enumerate(hops, 1):
         src = e.source
-        kept = " (no value used: Node keeps it, TypeScript would drop it)" if project.kept_by_node(e) else ""
+        kept = " (no value used: Node keeps it, TypeScript would drop it)" if project.kept_by_node(e) else \
+            " (names nothing: Bun keeps it, TypeScript would drop it)" if project.kept_by_bun(e) else ""
         lines.append(f"{i}. {_link(ls, src, e.span, project.graph.rel(src))} imports `{_md(e.specifier)}`{kept}")
     if is_wasm(rmod):
         lines.append(f"{len(hops) + 1}. `{_md(project.graph.rel(root))}`: {_md(WASM_WHY)}")
@@ -945,6 +951,10 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
             lines.append(f"Node runs this file by type stripping ({node_run}) and keeps every import "
                          "as written; TypeScript would drop this one, which uses no value of the module: "
                          "use `import type` for types, and remove what is not used.")
+        elif project.kept_by_bun(edge) is not None:
+            lines.append(f"Bun runs this file ({project.kept_by_bun(edge)}) and keeps an import that "
+                         "names nothing, as `import` of the module for its effects; TypeScript would drop it: "
+                         "remove it, or load the module with `import()` where it is needed.")
         else:
             lines.append("Load it with `import()` where it is used to keep this module synchronous.")
     return "\n".join(lines)

@@ -51,7 +51,8 @@ from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS, BundlerExternal
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
-from ..resolve.scripts import (_GLOB_CHARS, bin_files, first_line, package_node_runs, read_first_line,
+from ..resolve.scripts import (_GLOB_CHARS, bin_files, bun_test_runs, first_line, package_bun_runs,
+                               package_node_runs, read_first_line,
                                tsx_script_files)
 from ..resolve.angular import angular_builds
 from ..resolve.babel import REGISTER_EXTENSIONS, babel_jest_modules
@@ -296,6 +297,11 @@ class Project:
         # the files npm scripts run with tsx, and the TypeScript files reachable from them
         self.tsx_entries: dict[Path, str] = {}
         self.tsx_run: dict[Path, str] = {}
+        # the files Bun runs (npm scripts, `bun test`, a `#!` line, a `bun init` package's
+        # entry), and every file reachable from them (label: the entry's): Bun's transpiler
+        # drops the imports whose values a TypeScript file does not use, whatever tsconfig says
+        self.bun_entries: dict[Path, str] = {}
+        self.bun_run: dict[Path, str] = {}
         # tsup's and esbuild's builds (CommonJS ones first): their entries, and every module
         # they bundle (_settle_cjs)
         self.cjs_entries: dict[Path, CjsBuild] = {}
@@ -675,6 +681,12 @@ class Project:
         (esbuild reads the ES module syntax; its output format is the build's)."""
         fmt = _module_format(path, facts, self.resolver)
         self.tsc_cjs.pop(path, None)
+        if self.bun_run and path in self.bun_run and path not in self.node_run and not self.cjs_bundled.get(path) \
+                and not self.cjs_transpiled.get(path):
+            # Bun runs a file with module syntax (import, export, a top-level await) as an ES
+            # module whatever its extension and the package.json's "type" (checked with Bun 1.4:
+            # `await` in a .cjs file runs, and require() of it throws); the rest as CommonJS
+            return "esm" if facts.has_module_syntax else fmt
         if fmt == "cjs" and self.cjs_bundled and path in self.cjs_bundled and facts.has_module_syntax and \
                 not path.name.lower().endswith((".cjs", ".cts")):
             # (a bundler reads the ES module syntax whatever the package.json's "type" says: a
@@ -694,7 +706,7 @@ class Project:
                                         build.keeps_import, build.tool, build.reaches)
             return "cjs"
         if facts.dialect in (Dialect.TS, Dialect.TSX) and path.suffix in (".ts", ".tsx", ".cts") \
-                and path not in self.node_run and path not in self.cjs_bundled:
+                and path not in self.node_run and path not in self.cjs_bundled and path not in self.bun_run:
             tsx = self.tsx_run.get(path)
             if tsx is not None:
                 # tsx decides by the package.json's "type" alone (not by tsconfig's `module`)
@@ -714,7 +726,10 @@ class Project:
         or a TypeScript file Node runs by type stripping."""
         if not (dialect.is_typescript or dialect is Dialect.VUE):  # (a Vue component's TypeScript too)
             return False
-        return path in self.node_run or self.resolver.verbatim_for(path)
+        if path in self.node_run:
+            return True
+        # (Bun 1.4 reads no verbatimModuleSyntax, preserveValueImports, importsNotUsedAsValues)
+        return (not self.bun_run or path not in self.bun_run) and self.resolver.verbatim_for(path)
 
     def bundled_require(self, edge: Edge) -> Optional[str]:
         """For an import, import() or require() the bundle makes a `require()` of when it runs
@@ -847,6 +862,20 @@ class Project:
             return None
         return run
 
+    def run_by_bun(self, path: Path) -> Optional[str]:
+        """What makes Bun run ``path`` (:attr:`bun_run`: its entry's label), where Node does not
+        run it by type stripping too; else None."""
+        if not self.bun_run or path in self.node_run:
+            return None
+        return self.bun_run.get(path)
+
+    def kept_by_bun(self, edge: Edge) -> Optional[str]:
+        """For a static import that names nothing (`import {} from`, `export {} from`), which
+        TypeScript drops but Bun keeps, in a file Bun runs: what runs the file; else None."""
+        if edge.kind is not EdgeKind.STATIC or not getattr(edge.fact, "erased_default", False):
+            return None
+        return self.run_by_bun(edge.source)
+
     def tsc_dropped(self, edge: Edge) -> Optional[tuple[Path, list[str]]]:
         """For a re-export a whole-program tsc build drops (:meth:`_tsc_drops`), kept by a
         per-file compiler: the module it names and the names it takes (only types there);
@@ -873,6 +902,7 @@ class Project:
         found: dict[Path, str] = {}
         self.bin_files = set()
         self.tsx_entries = {}
+        self.bun_entries = {}
         self.node_plain = set()
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
@@ -891,9 +921,38 @@ class Project:
                 found.setdefault(path, f"script `{script}` of {rel}, by `node --test`")
             for script, f in tsx_script_files(manifest[1].get("scripts"), str(pkg_dir), self.resolver.fs.is_file):
                 self.tsx_entries.setdefault(Path(os.path.realpath(f)), f"script `{script}` of {rel}")
+            self._find_bun_entries(manifest[1], pkg_dir, rel)
             # (every bin file: an edit of its `#!` line may make it one Node runs)
             self.bin_files.update(Path(os.path.realpath(f)) for _, f in bin_files(manifest[1].get("bin"), str(pkg_dir)))
         return found
+
+    def _find_bun_entries(self, manifest: dict, pkg_dir: Path, rel: str) -> None:
+        """Add the files the package.json ``manifest`` of ``pkg_dir`` runs with Bun to
+        :attr:`bun_entries`: its scripts' and `bin` commands' files, the workspace modules its
+        `bun test` scripts run, a `bun init` package's entry."""
+        if "bun" not in str(manifest.get("scripts")) and "bun" not in str(manifest.get("devDependencies")) and \
+                "bun" not in str(manifest.get("dependencies")) and not manifest.get("bin"):
+            return
+        for run in package_bun_runs(manifest, str(pkg_dir), self.resolver.fs.is_file, self._first_line):
+            if run.how == "field":
+                label = f"`\"{run.name}\"` of {rel}, a package with Bun's types"
+            elif run.how == "bin":
+                label = f"command `{run.name}` of {rel} (`#!` bun)"
+            else:
+                label = f"script `{run.name}` of {rel}" + (", by `bun test`" if run.test is not None else "")
+            if run.file is not None:
+                self.bun_entries.setdefault(Path(os.path.realpath(run.file)), label)
+                continue
+            base = Path(run.base)
+            for path, mod in self.modules.items():
+                if not mod.workspace:
+                    continue
+                r = relative_posix(path, base)
+                if r is None or r.startswith("../") or "node_modules" in r.split("/") or \
+                        any(part.startswith(".") for part in r.split("/")[:-1]):
+                    continue
+                if bun_test_runs(r, run.test or ()):
+                    self.bun_entries.setdefault(path, label)
 
     def _first_line(self, path: str) -> Optional[str]:
         """A file's first line: its editor buffer's, else the file's on disk."""
@@ -1356,6 +1415,36 @@ class Project:
         self.graph.index_edges()
         return True
 
+    def _settle_bun(self) -> bool:
+        """Bring :attr:`bun_run` up to date with the graph: the files reachable from
+        :attr:`bun_entries` (Bun runs what they import, require() and import()), outside
+        node_modules. Returns whether any module's edges changed (the graph is then
+        re-indexed); repeated until nothing changes (Bun keeps other imports than tsc)."""
+        if not self.bun_entries and not self.bun_run:
+            return False
+
+        def step() -> list[Path]:
+            reach = self._reach(self.bun_entries, lambda e, _: "node_modules" in e.target.parts)
+            flipped = [p for p in reach.keys() ^ self.bun_run.keys() if p in self.modules]
+            self.bun_run = self.resolver.bun_files = reach
+            return flipped
+        return self._settle_until_stable(step)
+
+    def _settle_until_stable(self, step: Callable[[], list[Path]]) -> bool:
+        """Call ``step`` (which brings one way of running files up to date and returns the
+        modules whose way changed) and make those modules again, until none changes; the graph
+        is then re-indexed. Returns whether any changed."""
+        changed = False
+        while True:
+            flipped = step()
+            if not flipped:
+                break
+            changed = True
+            self._reedge(flipped)
+        if changed:
+            self.graph.index_edges()
+        return changed
+
     def _reach(self, entries: dict, skip: Callable[[Edge, object], bool]) -> dict:
         """The modules reachable from ``entries`` (module -> label) by the edges that evaluate
         or load something (not erased ones), breadth first, each with the label of the entry
@@ -1392,8 +1481,8 @@ class Project:
         any module's edges changed (the graph is then re-indexed)."""
         if not self.node_entries and not self.node_run and not self.node_strict:
             return False
-        changed = False
-        while True:
+
+        def step() -> list[Path]:
             plain = {p: w for p, w in self.node_entries.items() if p in self.node_plain}
             strict = self._node_reach(plain, _node_resolves)
             # (TypeScript is among what Node resolves itself: one walk where every run is plain)
@@ -1403,13 +1492,8 @@ class Project:
             flipped = [p for p in (reach.keys() ^ self.node_run.keys()) | (strict.keys() ^ self.node_strict.keys())
                        if p in self.modules]
             self.node_run, self.node_strict = reach, strict
-            if not flipped:
-                break
-            changed = True
-            self._reedge(flipped)
-        if changed:
-            self.graph.index_edges()
-        return changed
+            return flipped
+        return self._settle_until_stable(step)
 
     def _resolved_path(self, mod: Module, specifier: str) -> Optional[str]:
         """The file an import of ``mod`` resolves to (as an import), or None."""
@@ -1496,10 +1580,13 @@ class Project:
         edges: list[Edge] = []
         facts = mod.facts
         cjs = mod.format == "cjs"
+        bun = bool(self.bun_run) and mod.path in self.bun_run and mod.path not in self.node_run
         for imp in facts.imports:
             if imp.in_ambient:
                 continue
-            if not imp.carries_async(mod.verbatim) or self._tsc_drops(mod, imp):
+            if bun and not imp.bindings and imp.carries_async(True):
+                kind = EdgeKind.STATIC  # (Bun keeps `import {} from`, `export {} from`; tsc drops them)
+            elif not imp.carries_async(mod.verbatim) or self._tsc_drops(mod, imp):
                 kind = EdgeKind.ERASED
             elif cjs:
                 # a CommonJS module's imports are compiled to require() (.cts, TS under "commonjs")
@@ -1526,7 +1613,7 @@ class Project:
                               imp.specifier, imp.span, imp.specifier_span, imp,
                               res.message or "" if res.kind == "unresolved" else None))
         for req in facts.requires:
-            if req.erased(mod.verbatim):
+            if req.erased(mod.verbatim or bun):  # (Bun keeps every `import x = require()` but a type one)
                 continue
             res = self._resolve(mod, req.specifier, "require")
             edges.append(Edge(mod.path, res.path if res.kind == "file" or res.kind == "required" else None,
@@ -1567,7 +1654,7 @@ class Project:
             return False
         p = mod.path
         if mod.verbatim or mod.facts.dialect not in (Dialect.TS, Dialect.TSX) or p in self.node_run or \
-                p in self.tsx_run or p in self.cjs_bundled or p in self.cjs_transpiled:
+                p in self.tsx_run or p in self.cjs_bundled or p in self.cjs_transpiled or p in self.bun_run:
             return False  # (compiled file by file: kept)
         try:
             ts = self.resolver.tsc_program(p)
@@ -1653,7 +1740,7 @@ class Project:
         self.node_entries = self._find_node_entries(pkg_dirs)
         self.cjs_entries = self._find_cjs_entries(pkg_dirs)
         self.runner_tests = self._find_runner_tests(pkg_dirs)
-        if self._settle_node_run() | self._settle_cjs() | self._settle_tsx():
+        if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_bun():
             cycles = entries = True
             pkg_dirs = self._package_dirs()  # (modules loaded: maybe in other packages)
         inf = self.infection
@@ -1967,7 +2054,7 @@ class Project:
         if graph_dirty:
             if full_index:
                 self.graph.index_edges()
-            if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() or builds_changed:
+            if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_bun() or builds_changed:
                 unverdicted = True  # (which files Node runs or tsup bundles changed: their imports too)
             if unverdicted:
                 change.verdicts = self.recompute(cycles=True, entries=True)
@@ -1985,8 +2072,9 @@ class Project:
     def _bin_runs_changed(self) -> bool:
         """Do the files Node runs (or runs without resolution hooks) differ from what the
         last recompute found?"""
-        plain = self.node_plain
-        return self._find_node_entries(self._package_dirs()) != self.node_entries or self.node_plain != plain
+        plain, bun = self.node_plain, self.bun_entries
+        return self._find_node_entries(self._package_dirs()) != self.node_entries or self.node_plain != plain or \
+            self.bun_entries != bun
 
     def _build_scripts_changed(self, paths: list[Path]) -> bool:
         """Has a build's configuration (tsup's, Vite's, Rollup's; a script an npm script runs

@@ -110,6 +110,9 @@ def to_json(analysis: "Analysis", findings: list[Finding], suppressed: int = 0) 
         node_run = analysis.node_run.get(mod.path)
         if node_run is not None:
             modules[-1]["nodeRun"] = node_run
+        bun = analysis.run_by_bun(mod.path)
+        if bun is not None:
+            modules[-1]["bunRun"] = bun
     diagnostics = []
     for f in findings:
         loc = locate(analysis, f.path, f.span)

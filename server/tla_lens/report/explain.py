@@ -91,6 +91,13 @@ def explain(analysis: "Analysis", path: Path) -> str:
     if node_run is not None:
         out.append(f"Node runs it by type stripping ({node_run}): its imports are kept as "
                    "written, also those TypeScript would drop (types only, or nothing used).")
+    bun = analysis.run_by_bun(path)
+    if bun is not None:
+        ts = " its imports are dropped where TypeScript drops them (no value used), whatever " \
+             "tsconfig.json's verbatimModuleSyntax says, but `import {} from` and `import x = require()` " \
+             "are kept;" if mod.facts.dialect.is_typescript else ""
+        out.append(f"Bun runs it ({bun}):{ts} with module syntax it is an ES module whatever its extension "
+                   "(require() of an async one throws a TypeError).")
     out += _jest(analysis, mod)
     out += _jest_global(analysis, mod)
     out += _bundled(analysis, mod)

@@ -265,6 +265,10 @@ class Resolver:
             "require": frozenset(base | {"require"}) - removed - {"types"},
         }
         self.fs = CachedFS(confine=os.path.realpath(os.fspath(root)))
+        # the files Bun runs (the project's, set as it finds them): their imports are resolved
+        # with Bun's export conditions
+        self.bun_files: "set[Path] | dict[Path, str]" = set()
+        self._bun = False  # (resolving for one of them, now)
         self.problems: list[Problem] = []
         self._problem_keys: set[Problem] = set()
         self._pkg: dict[str, Optional[dict]] = {}
@@ -310,12 +314,17 @@ class Resolver:
             imp, folder, real_folder, ts, ts_path = ctx
             if mode != "import" and mode != "require":
                 mode = "import"
-            key = (specifier, folder, mode, ts_path)
+            bun = bool(self.bun_files) and importer in self.bun_files
+            key = (specifier, folder, mode, ts_path, True) if bun else (specifier, folder, mode, ts_path)
             hit = self._res.get(key)
             if hit is None:
                 hit = self._external(specifier, real_folder)
             if hit is None:
-                hit = self._resolve(specifier, real_folder, mode, ts)
+                self._bun = bun
+                try:
+                    hit = self._resolve(specifier, real_folder, mode, ts)
+                finally:
+                    self._bun = False
                 if hit[0] == "ignored" and hit[1] is not None and hit[1].endswith(".wasm") and mode == "import" \
                         and self.async_wasm(real_folder):
                     hit = ("file", hit[1], None)  # (an async module: see project._wasm_module)
@@ -375,7 +384,7 @@ class Resolver:
             r = self._paths[p] = Path(p)
         return r
 
-    def tsconfig_for(self, file: Path) -> Optional[TsConfig]:
+    def tsconfig_for(self, file: "Path | str") -> Optional[TsConfig]:
         """The tsconfig.json/jsconfig.json that governs `file`: walking up from its directory, the
         first config (tsconfig.json before jsconfig.json in one directory) whose files/include/
         exclude, or one of whose `references`, contains the file; if none contains it, the
@@ -409,7 +418,7 @@ class Resolver:
         except Exception:  # pragma: no cover - defensive
             return None
 
-    def package_type(self, file: Path) -> Optional[Literal["module", "commonjs"]]:
+    def package_type(self, file: "Path | str") -> Optional[Literal["module", "commonjs"]]:
         """The "type" of the package.json that governs ``file`` (a file, not a folder)."""
         try:
             pd = self._scope_of(os.path.dirname(os.path.abspath(os.fspath(file))))
@@ -671,6 +680,10 @@ class Resolver:
                 return self._classify(p)
             return "unresolved", None, f"cannot find module '{spec}' from {{from}}"
         conds = self._conds[mode]
+        if self._bun:
+            # Bun's own condition first among its runtime's: bun, node, import|require, default
+            # (checked with Bun 1.4: it matches neither module-sync nor node-addons)
+            conds = (conds - {"module-sync", "node-addons"}) | {"bun"}
         if ts is not None and ts.custom_conditions:
             conds = conds | (frozenset(ts.custom_conditions) - {"types"})
         try:
@@ -1841,7 +1854,7 @@ class Resolver:
         f = os.path.abspath(os.fspath(file))
         if _in_node_modules(f):
             return None
-        ts = self.tsconfig_for(Path(f))
+        ts = self.tsconfig_for(f)
         if ts is None or ts.is_jsconfig:
             return None
         opts = ts.compiler_options
@@ -1860,7 +1873,7 @@ class Resolver:
                    f"{target if isinstance(target, str) else 'ES5 (its default)'} is `commonjs`")
         elif module == "commonjs":
             why = "`module` is `commonjs`"
-        elif module in ("node16", "node18", "node20", "nodenext") and self.package_type(Path(f)) != "module":
+        elif module in ("node16", "node18", "node20", "nodenext") and self.package_type(f) != "module":
             why = f"`module` is `{module}` and the package.json has no `\"type\": \"module\"`"
         else:
             return None
@@ -1884,7 +1897,7 @@ class Resolver:
         f = os.path.abspath(os.fspath(file))
         if _in_node_modules(f) or f.endswith((".d.ts", ".d.mts", ".d.cts")):
             return None
-        ts = self.tsconfig_for(Path(f))
+        ts = self.tsconfig_for(f)
         if ts is None or ts.is_jsconfig or ts.verbatim_module_syntax:
             return None
         opts = ts.compiler_options

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 __all__ = ["split_options", "compiled_files", "program_words", "node_script_files", "node_bin_files", "bin_files", "package_node_runs", "NodeRun",
+           "BunRun", "package_bun_runs", "bun_test_runs",
            "first_line", "read_first_line", "NODE_TEST_DEFAULTS"]
 
 _EXTS = "{cjs,mjs,js,cts,mts,ts}"
@@ -440,3 +441,163 @@ def compiled_files(inputs: list[str], exts: list[str], ignores: list[str], packa
     for ignore in ignores:
         entries += ["!" + p.strip().removeprefix("./") for p in ignore.split(",") if p.strip()]
     return entries
+
+
+# -- Bun ---------------------------------------------------------------------------------
+# Bun (1.4) runs JavaScript and TypeScript itself: `bun FILE`, `bun run FILE`, `bun test`, a
+# `#!/usr/bin/env bun` line. What it does differently from Node and tsc is in project/bun.py.
+
+# bun's options with a value as the next word (runtime, `run` and `test` options)
+_BUN_VALUED = frozenset({
+    "-r", "--preload", "--require", "--import", "-d", "--define", "-l", "--loader", "--tsconfig-override",
+    "--conditions", "--main-fields", "--extension-order", "--jsx-factory", "--jsx-fragment",
+    "--jsx-import-source", "--jsx-runtime", "--env-file", "--cwd", "-c", "--config", "--port",
+    "--console-depth", "--elide-lines", "-F", "--filter", "--shell", "--title", "--install",
+    "--fetch-preconnect", "--max-http-header-size", "--dns-result-order", "--unhandled-rejections",
+    "--user-agent", "--timeout", "--rerun-each", "--retry", "-t", "--test-name-pattern",
+    "--coverage-reporter", "--coverage-dir", "--reporter", "--reporter-outfile", "--seed",
+    "--max-concurrency", "--redis-preconnect", "--sql-preconnect",
+})
+# options that make bun run code given on the command line, or run no file of the project
+_BUN_NO_FILE = frozenset({"-e", "--eval", "-p", "--print", "-v", "--version", "-h", "--help", "--revision",
+                          "--filter", "-F", "--workspaces"})
+# bun's subcommands that run no file of the project
+_BUN_OTHER = frozenset({
+    "x", "exec", "repl", "install", "i", "add", "a", "remove", "rm", "update", "link", "unlink", "pm",
+    "build", "init", "create", "c", "upgrade", "publish", "outdated", "patch", "patch-commit", "why",
+    "audit", "info", "completions", "feedback", "help", "ci",
+})
+# what Bun adds to a path it runs (`bun ./index` runs index.ts), then an index file
+_BUN_EXTENSIONS = (".tsx", ".ts", ".jsx", ".js", ".mjs", ".cjs", ".mts", ".cts")
+# the test files `bun test` finds (under its folder, not in node_modules or a dot-folder)
+_BUN_TEST = re.compile(r"(?:\.test|_test|\.spec|_spec)\.(?:[cm]?[jt]s|[jt]sx)$")
+
+
+@dataclass(frozen=True)
+class BunRun:
+    """What one ``bun …`` command runs: a file (``file``, absolute), or `bun test`'s test files
+    (``test``: the filters written, each a substring of the paths it runs, or a path of its
+    own when it starts with `./` or `/`; empty: every test file; ``base``: the folder)."""
+    how: str            # "script" or "bin"
+    name: str           # the script's or the command's name
+    file: "str | None" = None
+    test: "tuple[str, ...] | None" = None
+    base: str = ""
+
+
+def _bun_file(path: str, is_file: Callable[[str], bool]) -> "str | None":
+    """The file `bun path` runs: ``path``, else with one of Bun's extensions, else its folder's
+    index file (checked with Bun 1.4)."""
+    if is_file(path):
+        return path
+    for candidate in [path + e for e in _BUN_EXTENSIONS] + [os.path.join(path, "index" + e) for e in _BUN_EXTENSIONS]:
+        if is_file(candidate):
+            return candidate
+    return None
+
+
+def _bun_command(words: list[str], scripts: dict, package_dir: str, name: str, how: str,
+                 is_file: Callable[[str], bool]) -> list[BunRun]:
+    """What one command runs with bun (after assignments and env wrappers): `bun [options]
+    [run] FILE`, `bun test [filters]`; none for its other subcommands, for code on the command
+    line, for `bun run SCRIPT` (the script is read by itself) and for a file not found."""
+    words = program_words(words, ("bun", "bun.exe"))
+    if not words:
+        return []
+    base = package_dir
+    preloads: list[str] = []
+    sub = None
+    i = 1
+    while i < len(words):
+        w = words[i]
+        if w == "--":
+            i += 1
+            break
+        if not w.startswith("-") or w == "-":
+            if sub is None and w in ("run", "test"):
+                sub = w
+                i += 1
+                continue
+            break
+        opt, eq, value = w.partition("=")
+        if opt in _BUN_NO_FILE:
+            return []
+        if opt in _BUN_VALUED and not eq:
+            if i + 1 >= len(words):
+                return []
+            value = words[i + 1]
+            i += 1
+        if opt == "--cwd":
+            base = os.path.normpath(os.path.join(package_dir, value))
+        elif opt in ("-r", "--preload", "--require", "--import") and value.startswith(("./", "../", "/")):
+            preloads.append(value)  # (a file of the project: Bun runs it first)
+        i += 1
+    rest = words[i:]
+    runs = []
+    for p in preloads:
+        found = _bun_file(os.path.normpath(os.path.join(base, p)), is_file)
+        if found is not None:
+            runs.append(BunRun(how, name, file=found))
+    if sub == "test":
+        return runs + [BunRun(how, name, test=tuple(w for w in rest if not w.startswith("-")), base=base)]
+    if not rest or rest[0] in _BUN_OTHER and sub is None:
+        return runs
+    operand = rest[0]
+    if isinstance(scripts, dict) and operand in scripts and not operand.startswith(("./", "../", "/")):
+        return runs  # (`bun run build`: the script, read by itself)
+    found = _bun_file(os.path.normpath(os.path.join(base, operand)), is_file)
+    return runs + ([BunRun(how, name, file=found)] if found is not None else [])
+
+
+def bun_test_runs(rel: str, filters: "tuple[str, ...]") -> bool:
+    """Does `bun test` with ``filters`` run the file at ``rel`` (a path relative to its folder,
+    `/`-separated, outside node_modules and dot-folders)? Without filters, every file named as
+    a test; with a filter that starts with `./` or `/`, the file it names or the test files in
+    the folder it names (the other filters are then ignored); else the test files whose path
+    contains one of the filters (checked with Bun 1.4)."""
+    named = [os.path.normpath(f).replace(os.sep, "/") for f in filters if f.startswith(("./", "../", "/"))]
+    test = bool(_BUN_TEST.search(rel))
+    if named:
+        return any(n == rel or n.endswith("/" + rel) or test and (n == "." or rel.startswith(n + "/"))
+                   for n in named)
+    return test and (not filters or any(w in rel for w in filters))
+
+
+def _shebang_runs_bun(line: str) -> bool:
+    """Does a ``#!`` ``line`` run its file with bun (`#!/usr/bin/env bun`, `#!/usr/bin/env -S bun
+    --smol`, `#!/home/u/.bun/bin/bun`)?"""
+    if not line.startswith("#!"):
+        return False
+    words = line[2:].split()
+    if words and os.path.basename(words[0]) == "env":
+        words = words[1:]
+        if words and words[0] in ("-S", "--split-string"):
+            words = words[1:]
+    return bool(words) and os.path.basename(words[0]) == "bun" and \
+        not any(w.partition("=")[0] in _BUN_NO_FILE for w in words[1:])
+
+
+def package_bun_runs(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
+                     first_line: Callable[[str], "str | None"]) -> list[BunRun]:
+    """What the package.json ``manifest`` of ``package_dir`` runs with bun: the files of its
+    scripts, its `bun test` runs, its `bin` commands whose `#!` line runs bun; and, for a
+    package that declares Bun's types (`@types/bun`, `bun-types`: what `bun init` writes,
+    with no script), the TypeScript file its `module` (or `main`) field names."""
+    scripts = manifest.get("scripts")
+    runs: list[BunRun] = []
+    for name, words in script_commands(scripts, "bun"):
+        runs += _bun_command(words, scripts if isinstance(scripts, dict) else {}, package_dir, name, "script", is_file)
+    for name, f in bin_files(manifest.get("bin"), package_dir):
+        line = first_line(f)
+        if line is not None and _shebang_runs_bun(line) and is_file(f):
+            runs.append(BunRun("bin", name, file=f))
+    deps = [manifest.get(k) for k in ("devDependencies", "dependencies")]
+    if any(isinstance(d, dict) and ("@types/bun" in d or "bun-types" in d) for d in deps):
+        for field_name in ("module", "main"):
+            entry = manifest.get(field_name)
+            if isinstance(entry, str) and entry.endswith((".ts", ".tsx", ".mts", ".cts")):
+                path = os.path.normpath(os.path.join(package_dir, entry))
+                if is_file(path):
+                    runs.append(BunRun("field", field_name, file=path))
+                break
+    return runs

@@ -299,6 +299,10 @@ class _Rules:
         if node_run is not None:
             msg += (f" (Node runs this file by type stripping, from {node_run}, which keeps every "
                     f"import as written; TypeScript would drop this one, which uses no value of the module)")
+        bun = self.a.kept_by_bun(edge)
+        if bun is not None:
+            msg += (f" (Bun runs this file, from {bun}, and keeps an import that names nothing as "
+                    f"`import \"{edge.specifier}\"`; TypeScript would drop it)")
         build = self.a.cjs_bundled.get(target) if self.a.cjs_bundled else None
         fails = build is not None and bool(build.refuses_tla) and not self.graph.modules[target].workspace
         if fails:
@@ -502,8 +506,16 @@ class _Rules:
         else:
             what = f"`require(\"{edge.specifier}\")`"
         root_cause = self.root_cause(target, mod.path)
-        msg = (f"{what} loads an async module ({root_cause}): Node throws ERR_REQUIRE_ASYNC_MODULE, "
-               f"webpack and Meteor return a Promise instead of the exports; {fix}")
+        bun = self.a.run_by_bun(mod.path)
+        if bun is not None:
+            # (Bun 1.4 throws where the module's evaluation has not finished when require()
+            # returns: an await of a timer or of I/O; `await Promise.resolve()` passes; checked)
+            msg = (f"{what} loads an async module ({root_cause}): Bun runs this file ({bun}) and throws "
+                   f"\"TypeError: require() async module … is unsupported\" when that top-level await is "
+                   f"still waiting as require() returns (Node throws ERR_REQUIRE_ASYNC_MODULE); {fix}")
+        else:
+            msg = (f"{what} loads an async module ({root_cause}): Node throws ERR_REQUIRE_ASYNC_MODULE, "
+                   f"webpack and Meteor return a Promise instead of the exports; {fix}")
         related = self.chain_related(target, reportable=False)
         self.add(mod, edge.span, "require-async", msg, related, target)
 
