@@ -420,11 +420,13 @@ def _config_json(root: Path, config: Config) -> str:
         if manifest is not None and str(manifest[0]) == folder:
             pkg = rel(os.path.join(folder, "package.json"))
             runs, globs = package_node_runs(manifest[1], folder, os.path.isfile, read_first_line)
-            node_scripts += [{"file": pkg, "script": r.name, "runs": _shown_path(rel(r.file))}
+            node_scripts += [{"file": pkg, "script": r.name, "runs": _shown_path(rel(r.file)),
+                              **({"conditions": list(r.conditions)} if r.conditions else {})}
                              for r in runs if r.how == "script"]
             # (`node --test`: the files matching, in that folder)
             node_scripts += [{"file": pkg, "script": script, "tests": pattern} for script, pattern in globs]
-            node_scripts += [{"file": pkg, "bin": r.name, "runs": _shown_path(rel(r.file))}
+            node_scripts += [{"file": pkg, "bin": r.name, "runs": _shown_path(rel(r.file)),
+                              **({"conditions": list(r.conditions)} if r.conditions else {})}
                              for r in runs if r.how == "bin"]
             # tsx runs TypeScript as CommonJS in a package without "type": "module"
             node_scripts += [{"file": pkg, "script": name, "runs": _shown_path(rel(f)), "with": "tsx"}

@@ -171,16 +171,16 @@ async def test_ignore_a_top_level_await_and_show_documentation(lsp):
     assert await wait_for(lambda: not s.diagnostics("src/db-connection.js"))
 
 
-async def test_convert_a_reexport_to_export_type(lsp):
-    """A re-export of names that are only types in an async module: "Convert to `export type`"
-    (the project reads the other module's exports), after which nothing waits; not offered where
-    a name is a value."""
+async def _type_only_fix(lsp, types: str, values: str, title: str):
+    """A project whose src/types.ts (``types``) takes only types of an async module and whose
+    src/values.ts (``values``) takes a value too: the fix ``title`` is not offered for values.ts;
+    applied to types.ts, nothing waits there any more. Returns (session, types.ts's new text)."""
     files = {
         "package.json": json.dumps({"type": "module"}),
         "src/settings.ts": ("export interface Settings { region: string }\n"
                             "export const settings: Settings = await Promise.resolve({ region: 'x' });\n"),
-        "src/types.ts": 'export { Settings } from "./settings.js";\n',
-        "src/values.ts": 'export { Settings, settings } from "./settings.js";\n',
+        "src/types.ts": types,
+        "src/values.ts": values,
     }
     s = await lsp(files)
     s.open("src/types.ts")
@@ -188,11 +188,30 @@ async def test_convert_a_reexport_to_export_type(lsp):
     assert await wait_for(lambda: s.diagnostics("src/types.ts", "async-import")
                           and s.diagnostics("src/values.ts", "async-import"))
     [d] = s.diagnostics("src/values.ts", "async-import")
-    assert not [a for a in await _actions(s, "src/values.ts", d.range, [d]) if "export type" in a.title]
+    assert not [a for a in await _actions(s, "src/values.ts", d.range, [d]) if "type" in a.title]
     [d] = s.diagnostics("src/types.ts", "async-import")
-    conv = _by_title(await _actions(s, "src/types.ts", d.range, [d]), "Convert to `export type`")
+    conv = _by_title(await _actions(s, "src/types.ts", d.range, [d]), title)
     assert conv.kind == T.CodeActionKind.QuickFix and conv.is_preferred and conv.edit is not None
-    texts = apply_workspace_edit(s, conv.edit)
-    assert texts[s.uri("src/types.ts")] == 'export type { Settings } from "./settings.js";\n'
+    text = apply_workspace_edit(s, conv.edit)[s.uri("src/types.ts")]
     assert await wait_for(lambda: not s.diagnostics("src/types.ts"))
     assert await s.is_async("src/types.ts") is False
+    return text
+
+
+async def test_convert_a_reexport_to_export_type(lsp):
+    """A re-export of names that are only types in an async module: "Convert to `export type`"
+    (the project reads the other module's exports), after which nothing waits; not offered where
+    a name is a value."""
+    text = await _type_only_fix(lsp, 'export { Settings } from "./settings.js";\n',
+                                'export { Settings, settings } from "./settings.js";\n', "Convert to `export type`")
+    assert text == 'export type { Settings } from "./settings.js";\n'
+
+
+async def test_convert_an_import_and_its_reexport_of_types(lsp):
+    """`import { Settings } …; export { Settings }` of an interface of an async module: the
+    fix makes both type-only, after which nothing waits; not offered where a name is a value."""
+    text = await _type_only_fix(
+        lsp, 'import { Settings } from "./settings.js";\nexport { Settings };\n',
+        'import { Settings, settings } from "./settings.js";\nexport { Settings, settings };\n',
+        "Convert to `import type` and its re-export to `export { type … }`")
+    assert text == 'import type { Settings } from "./settings.js";\nexport { type Settings };\n'

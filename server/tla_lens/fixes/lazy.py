@@ -519,17 +519,20 @@ def _template_uses(source: bytes, dialect: Dialect, blocks: list, imp: StaticImp
     return None
 
 
-def import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
+def import_type(source: bytes, dialect: Dialect, import_index: int, reexported: bool = False) -> Union[Fix, Refusal]:
     """``import {A} from`` -> ``import type {A} from`` when no binding is used as a value
-    (``import X, {A}`` becomes two ``import type`` statements). Never raises."""
+    (``import X, {A}`` becomes two ``import type`` statements). With ``reexported`` (the
+    caller knows the names the file re-exports, `export { A }`, are only types where they come
+    from), those re-exports become `export { type A }` as well. Never raises."""
     try:
-        return _import_type(source, dialect, import_index)
+        return _import_type(source, dialect, import_index, reexported)
     except Exception as exc:  # pragma: no cover - defensive
         return Refusal("Convert to `import type`", f"internal error: {exc!r}")
 
 
-def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fix, Refusal]:
-    title = "Convert to `import type`"
+def _import_type(source: bytes, dialect: Dialect, import_index: int, reexported: bool = False) -> Union[Fix, Refusal]:
+    title = "Convert to `import type` and its re-export to `export { type … }`" if reexported \
+        else "Convert to `import type`"
     if not dialect.is_typescript and dialect not in (Dialect.VUE, Dialect.SVELTE):
         return Refusal(title, "`import type` is TypeScript syntax")
     facts, imp = _get_import(source, dialect, import_index)
@@ -560,13 +563,20 @@ def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
         return Refusal(title, f"`import {imp.phase.value}` cannot be type-only")
     index = LineIndex(source)
     uses = binding_uses(code, grammar, [b.local for b in imp.bindings if b.local])
+    marks: list[TextEdit] = []  # (`export { A }` -> `export { type A }`)
     for b in imp.bindings:
         if b.type_only:
             continue
         for u in uses.get(b.local, ()):
             if not u.in_type:
+                if reexported and u.context == "export" and dialect in (Dialect.TS, Dialect.TSX):
+                    if not re.search(rb"\btype\s+$", source[max(0, u.span.start - 16):u.span.start]):
+                        marks.append(TextEdit(Span(u.span.start, u.span.start), "type "))
+                    continue
                 how = "re-exported" if u.context == "export" else "used as a value"
                 return Refusal(title, f"`{b.local}` is {how} (line {_line(index, u.span.start)})")
+    if reexported and not marks:
+        return Refusal(title, "no `export { … }` of its names to convert")
     semis = _uses_semicolons(source, facts, imp)
     heads = _type_heads(source, imp, list(imp.bindings))
     named_only = len(heads) == 1 and not any(b.imported in ("default", "*") and not _in_braces(source, imp, b) for b in imp.bindings)
@@ -584,6 +594,12 @@ def _import_type(source: bytes, dialect: Dialect, import_index: int) -> Union[Fi
                 edits.append(TextEdit(Span(b.span.start, b.span.start + m.end()), ""))
     else:
         edits = [_statement_edit(source, imp, list(imp.bindings), semis)]
+    if marks:
+        edits += marks
+        fixed = extract(apply_edits(source, edits), dialect)
+        mine = [i for i in fixed.imports if i.kind is StatementKind.IMPORT and i.specifier == imp.specifier]
+        if not mine or not all(i.erased_verbatim for i in mine) or fixed.has_syntax_errors:
+            return Refusal(title, "the converted statements do not read as type-only")
     return Fix(title=title, edits=edits, functions_made_async=[], preferred=True)
 
 

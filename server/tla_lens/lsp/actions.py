@@ -101,6 +101,10 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
                 out.append(_action(ls, mod, lazy_import(mod.source, mod.facts.dialect, index), kind, diags))
                 if mod.facts.dialect.is_typescript or mod.facts.dialect in (Dialect.VUE, Dialect.SVELTE):
                     result = import_type(mod.source, mod.facts.dialect, index)
+                    if isinstance(result, Refusal) and "re-exported" in result.reason and \
+                            project.type_reexports.reexported_types(mod, edge.fact):
+                        # (`import { DbConfig }; export { DbConfig }` of a type: both say so)
+                        result = import_type(mod.source, mod.facts.dialect, index, reexported=True)
                     if isinstance(result, Fix):  # only offered when it applies
                         out.append(_action(ls, mod, result, kind, diags))
         fact = edge.fact

@@ -52,7 +52,7 @@ from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS, BundlerExternal
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
 from ..resolve.scripts import (_GLOB_CHARS, bin_files, bun_test_runs, first_line, package_bun_runs,
-                               package_node_runs, read_first_line,
+                               package_node_runs, read_first_line, script_conditions,
                                tsx_script_files)
 from ..resolve.angular import angular_builds
 from ..resolve.babel import REGISTER_EXTENSIONS, babel_jest_modules
@@ -121,6 +121,11 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
 
 
 _ABSENT = object()
+
+
+# Bun's export conditions against Node's: its own first; neither module-sync nor node-addons
+# (checked with Bun 1.4)
+BUN_CONDITIONS = ("bun", "-module-sync", "-node-addons")
 
 
 def _test_files(globs: list[tuple[str, str]], pkg_dir: Path,
@@ -302,6 +307,10 @@ class Project:
         # drops the imports whose values a TypeScript file does not use, whatever tsconfig says
         self.bun_entries: dict[Path, str] = {}
         self.bun_run: dict[Path, str] = {}
+        # the files node runs with export conditions of its own (`--conditions=development`),
+        # with them; what they (and Bun's files) reach resolves with them (_settle_runtimes)
+        self.node_conditions: dict[Path, tuple[str, ...]] = {}
+        self.runtime_conditions: dict[Path, tuple[str, ...]] = {}
         # tsup's and esbuild's builds (CommonJS ones first): their entries, and every module
         # they bundle (_settle_cjs)
         self.cjs_entries: dict[Path, CjsBuild] = {}
@@ -903,6 +912,7 @@ class Project:
         self.bin_files = set()
         self.tsx_entries = {}
         self.bun_entries = {}
+        self.node_conditions = {}
         self.node_plain = set()
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
@@ -917,10 +927,20 @@ class Project:
                                  else f"command `{run.name}` of {rel} (`#!` node)")
                 if run.plain:
                     self.node_plain.add(Path(os.path.realpath(run.file)))
+                if run.conditions:
+                    self.node_conditions.setdefault(Path(os.path.realpath(run.file)), run.conditions)
+            conds = script_conditions(manifest[1].get("scripts")) if globs else {}
             for script, path in _test_files(globs, pkg_dir, self.modules):
                 found.setdefault(path, f"script `{script}` of {rel}, by `node --test`")
-            for script, f in tsx_script_files(manifest[1].get("scripts"), str(pkg_dir), self.resolver.fs.is_file):
+                if script in conds:
+                    self.node_conditions.setdefault(path, conds[script])
+            tsx = tsx_script_files(manifest[1].get("scripts"), str(pkg_dir), self.resolver.fs.is_file)
+            if tsx:
+                conds = script_conditions(manifest[1].get("scripts"))
+            for script, f in tsx:
                 self.tsx_entries.setdefault(Path(os.path.realpath(f)), f"script `{script}` of {rel}")
+                if script in conds:
+                    self.node_conditions.setdefault(Path(os.path.realpath(f)), conds[script])
             self._find_bun_entries(manifest[1], pkg_dir, rel)
             # (every bin file: an edit of its `#!` line may make it one Node runs)
             self.bin_files.update(Path(os.path.realpath(f)) for _, f in bin_files(manifest[1].get("bin"), str(pkg_dir)))
@@ -1415,19 +1435,31 @@ class Project:
         self.graph.index_edges()
         return True
 
-    def _settle_bun(self) -> bool:
-        """Bring :attr:`bun_run` up to date with the graph: the files reachable from
+    def _settle_runtimes(self) -> bool:
+        """Bring :attr:`bun_run` up to date with the graph — the files reachable from
         :attr:`bun_entries` (Bun runs what they import, require() and import()), outside
-        node_modules. Returns whether any module's edges changed (the graph is then
-        re-indexed); repeated until nothing changes (Bun keeps other imports than tsc)."""
-        if not self.bun_entries and not self.bun_run:
+        node_modules — and :attr:`runtime_conditions`: Bun's export conditions for every file
+        reachable from its entries, node's `--conditions` for those reachable from its runs
+        with them (packages too; Bun's first where both reach a file). Returns whether any
+        module's edges changed (the graph is then re-indexed); repeated until nothing changes
+        (Bun keeps other imports than tsc, conditions resolve to other files)."""
+        if not self.bun_entries and not self.bun_run and not self.node_conditions and not self.runtime_conditions:
             return False
 
         def step() -> list[Path]:
             reach = self._reach(self.bun_entries, lambda e, _: "node_modules" in e.target.parts)
-            flipped = [p for p in reach.keys() ^ self.bun_run.keys() if p in self.modules]
-            self.bun_run = self.resolver.bun_files = reach
-            return flipped
+            flipped = {p for p in reach.keys() ^ self.bun_run.keys()}
+            self.bun_run = reach
+            runtime: dict[Path, tuple[str, ...]] = {}
+            if self.bun_entries:
+                runtime = dict.fromkeys(self._reach(self.bun_entries, lambda e, _: False), BUN_CONDITIONS)
+            if self.node_conditions:
+                for p, conds in self._reach(self.node_conditions, lambda e, _: False).items():
+                    runtime.setdefault(p, conds)
+            old = self.runtime_conditions
+            flipped.update(p for p in runtime.keys() | old.keys() if runtime.get(p) != old.get(p))
+            self.runtime_conditions = self.resolver.runtime_conditions = runtime
+            return [p for p in flipped if p in self.modules]
         return self._settle_until_stable(step)
 
     def _settle_until_stable(self, step: Callable[[], list[Path]]) -> bool:
@@ -1740,7 +1772,7 @@ class Project:
         self.node_entries = self._find_node_entries(pkg_dirs)
         self.cjs_entries = self._find_cjs_entries(pkg_dirs)
         self.runner_tests = self._find_runner_tests(pkg_dirs)
-        if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_bun():
+        if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_runtimes():
             cycles = entries = True
             pkg_dirs = self._package_dirs()  # (modules loaded: maybe in other packages)
         inf = self.infection
@@ -2054,7 +2086,8 @@ class Project:
         if graph_dirty:
             if full_index:
                 self.graph.index_edges()
-            if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_bun() or builds_changed:
+            if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_runtimes() or \
+                    builds_changed:
                 unverdicted = True  # (which files Node runs or tsup bundles changed: their imports too)
             if unverdicted:
                 change.verdicts = self.recompute(cycles=True, entries=True)
@@ -2072,9 +2105,9 @@ class Project:
     def _bin_runs_changed(self) -> bool:
         """Do the files Node runs (or runs without resolution hooks) differ from what the
         last recompute found?"""
-        plain, bun = self.node_plain, self.bun_entries
+        plain, bun, conds = self.node_plain, self.bun_entries, self.node_conditions
         return self._find_node_entries(self._package_dirs()) != self.node_entries or self.node_plain != plain or \
-            self.bun_entries != bun
+            self.bun_entries != bun or self.node_conditions != conds
 
     def _build_scripts_changed(self, paths: list[Path]) -> bool:
         """Has a build's configuration (tsup's, Vite's, Rollup's; a script an npm script runs

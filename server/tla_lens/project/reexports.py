@@ -106,6 +106,26 @@ class TypeReexports:
                 return False
         return True
 
+    def reexported_types(self, mod: "Module", imp: StaticImport) -> list[str]:
+        """For an import whose only value uses are the file's own `export { … }`s
+        (``import { DbConfig } from "./db"; export { DbConfig }``): the names it imports that
+        way when each is only a type in the module it comes from (then `import type` with
+        `export { type DbConfig }` says so for every compiler); else []. Asked only where those
+        names start with a capital letter, as :meth:`only_types`."""
+        if imp.kind is not StatementKind.IMPORT or imp.type_only:
+            return []
+        names = candidate_names(imp)
+        if not names or not all(n[:1].isupper() for n in names):
+            return []
+        target = self._target(mod, imp)
+        if target is None:
+            return []
+        for n in names:
+            bits = self._meaning(target, n, {}, mod.path)
+            if not bits or bits & (VALUE | CONST_ENUM):
+                return []
+        return names
+
     def _meaning(self, path: Path, name: str, seen: dict, reader: Path) -> int:
         """The meanings (syntax.exports' bits) of ``name`` as ``path`` exports it: 0 where it
         does not; VALUE where it cannot tell (not TypeScript, unreadable, a cycle). ``seen``:

@@ -91,6 +91,11 @@ def explain(analysis: "Analysis", path: Path) -> str:
     if node_run is not None:
         out.append(f"Node runs it by type stripping ({node_run}): its imports are kept as "
                    "written, also those TypeScript would drop (types only, or nothing used).")
+    conds = analysis.runtime_conditions.get(path)
+    if conds and not any(c.startswith("-") for c in conds):
+        shown = ", ".join(f"`{c}`" for c in conds)
+        out.append(f"Node runs it with export conditions of its own ({shown}: `--conditions` in a script): "
+                   "its imports of packages resolve with them.")
     bun = analysis.run_by_bun(path)
     if bun is not None:
         ts = " its imports are dropped where TypeScript drops them (no value used), whatever " \

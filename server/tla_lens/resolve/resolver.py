@@ -265,10 +265,10 @@ class Resolver:
             "require": frozenset(base | {"require"}) - removed - {"types"},
         }
         self.fs = CachedFS(confine=os.path.realpath(os.fspath(root)))
-        # the files Bun runs (the project's, set as it finds them): their imports are resolved
-        # with Bun's export conditions
-        self.bun_files: "set[Path] | dict[Path, str]" = set()
-        self._bun = False  # (resolving for one of them, now)
+        # importer -> the export conditions its runtime adds ("name") or leaves out ("-name"):
+        # Bun's, `node --conditions=…` (the project sets them as it finds which files run so)
+        self.runtime_conditions: dict[Path, tuple[str, ...]] = {}
+        self._runtime: Optional[tuple[str, ...]] = None  # (resolving for such an importer, now)
         self.problems: list[Problem] = []
         self._problem_keys: set[Problem] = set()
         self._pkg: dict[str, Optional[dict]] = {}
@@ -314,17 +314,17 @@ class Resolver:
             imp, folder, real_folder, ts, ts_path = ctx
             if mode != "import" and mode != "require":
                 mode = "import"
-            bun = bool(self.bun_files) and importer in self.bun_files
-            key = (specifier, folder, mode, ts_path, True) if bun else (specifier, folder, mode, ts_path)
+            runtime = self.runtime_conditions.get(importer) if self.runtime_conditions else None
+            key = (specifier, folder, mode, ts_path, runtime) if runtime else (specifier, folder, mode, ts_path)
             hit = self._res.get(key)
             if hit is None:
                 hit = self._external(specifier, real_folder)
             if hit is None:
-                self._bun = bun
+                self._runtime = runtime
                 try:
                     hit = self._resolve(specifier, real_folder, mode, ts)
                 finally:
-                    self._bun = False
+                    self._runtime = None
                 if hit[0] == "ignored" and hit[1] is not None and hit[1].endswith(".wasm") and mode == "import" \
                         and self.async_wasm(real_folder):
                     hit = ("file", hit[1], None)  # (an async module: see project._wasm_module)
@@ -680,10 +680,9 @@ class Resolver:
                 return self._classify(p)
             return "unresolved", None, f"cannot find module '{spec}' from {{from}}"
         conds = self._conds[mode]
-        if self._bun:
-            # Bun's own condition first among its runtime's: bun, node, import|require, default
-            # (checked with Bun 1.4: it matches neither module-sync nor node-addons)
-            conds = (conds - {"module-sync", "node-addons"}) | {"bun"}
+        if self._runtime:
+            conds = (conds - {c[1:] for c in self._runtime if c.startswith("-")}) | \
+                {c for c in self._runtime if not c.startswith("-")}
         if ts is not None and ts.custom_conditions:
             conds = conds | (frozenset(ts.custom_conditions) - {"types"})
         try:

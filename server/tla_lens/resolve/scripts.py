@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 __all__ = ["split_options", "compiled_files", "program_words", "node_script_files", "node_bin_files", "bin_files", "package_node_runs", "NodeRun",
-           "BunRun", "package_bun_runs", "bun_test_runs",
+           "BunRun", "package_bun_runs", "bun_test_runs", "node_conditions", "script_conditions",
            "first_line", "read_first_line", "NODE_TEST_DEFAULTS"]
 
 _EXTS = "{cjs,mjs,js,cts,mts,ts}"
@@ -232,21 +232,61 @@ def _operand(words: list[str], i: int, valued: frozenset, stop: frozenset = froz
     return i
 
 
+def node_conditions(words: list[str]) -> tuple[str, ...]:
+    """The export conditions one ``node …`` (or ``tsx …``, which passes them on) command adds to
+    Node's (``-C name``, ``--conditions=name``, also in a ``NODE_OPTIONS=…`` assignment before
+    it), in order."""
+    prog = program_words(words, ("node", "node.exe", "tsx"))
+    if not prog:
+        return ()
+    if os.path.basename(prog[0]) == "tsx" and len(prog) > 1 and prog[1] == "watch":
+        prog = prog[1:]
+    options: list[str] = []
+    for w in words[:len(words) - len(prog)]:
+        if w.startswith("NODE_OPTIONS="):
+            try:
+                options += shlex.split(w[len("NODE_OPTIONS="):])
+            except ValueError:
+                pass
+    i = 1
+    while i < len(prog) and prog[i].startswith("-") and prog[i] != "--":
+        options.append(prog[i])
+        if prog[i] in _VALUED and i + 1 < len(prog):
+            options.append(prog[i + 1])
+            i += 1
+        i += 1
+    out: list[str] = []
+    for k, w in enumerate(options):
+        name, eq, value = w.partition("=")
+        if w == "-C" or name == "--conditions":  # (node refuses `-C=name`)
+            if not eq:
+                value = options[k + 1] if k + 1 < len(options) else ""
+            if value and value not in out:
+                out.append(value)
+    return tuple(out)
+
+
 def node_script_files(scripts: object, package_dir: str,
                       is_file: Callable[[str], bool] = os.path.isfile,
                       globs: "list[tuple[str, str]] | None" = None,
-                      plain: "set[str] | None" = None) -> list[tuple[str, str]]:
+                      plain: "set[str] | None" = None,
+                      conditions: "dict[str, tuple[str, ...]] | None" = None) -> list[tuple[str, str]]:
     """(script name, absolute file) for each existing file a script of ``scripts`` (a
     package.json's "scripts" value) runs with ``node``; paths are relative to
     ``package_dir``, where npm runs scripts. The globs of ``node --test`` go to ``globs``
     (script name, pattern relative to ``package_dir``), when given; the files a command runs
-    without resolution hooks (:func:`_node_command`) to ``plain``, when given."""
+    without resolution hooks (:func:`_node_command`) to ``plain``, when given; the export
+    conditions a command adds (:func:`node_conditions`) to ``conditions`` (by file, and by
+    script name for its globs), when given."""
     out: list[tuple[str, str]] = []
     if not isinstance(scripts, dict):
         return out
     seen: set[str] = set()
     for name, words in script_commands(scripts, "node"):
         files, unhooked = _node_command(words)
+        conds = node_conditions(words) if conditions is not None and files else ()
+        if conds:
+            conditions.setdefault(name, conds)
         for f in files:
             if _GLOB_CHARS.intersection(f):
                 if globs is not None and (name, f) not in globs:
@@ -255,6 +295,8 @@ def node_script_files(scripts: object, package_dir: str,
             path = _main_file(os.path.normpath(os.path.join(package_dir, f)), is_file)
             if path is not None and unhooked and plain is not None:
                 plain.add(path)
+            if path is not None and conds:
+                conditions.setdefault(path, conds)
             if path is not None and path not in seen:
                 seen.add(path)
                 out.append((name, path))
@@ -328,6 +370,7 @@ class NodeRun:
     name: str  # the script's or the command's name
     file: str  # absolute
     plain: bool = True  # run without resolution hooks (:func:`_node_command`)
+    conditions: "tuple[str, ...]" = ()  # export conditions added (`--conditions`)
 
 
 def package_node_runs(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
@@ -337,12 +380,28 @@ def package_node_runs(manifest: dict, package_dir: str, is_file: Callable[[str],
     pattern relative to ``package_dir``), for the caller to match."""
     globs: list[tuple[str, str]] = []
     plain: set[str] = set()
-    runs = [NodeRun("script", name, f, f in plain)
-            for name, f in node_script_files(manifest.get("scripts"), package_dir, is_file, globs, plain)]
+    conds: dict[str, tuple[str, ...]] = {}
+    runs = [NodeRun("script", name, f, f in plain, conds.get(f, ()))
+            for name, f in node_script_files(manifest.get("scripts"), package_dir, is_file, globs, plain, conds)]
     for name, f in node_bin_files(manifest.get("bin"), package_dir, first_line):
-        line = first_line(f)
-        runs.append(NodeRun("bin", name, f, line is not None and _shebang_runs_node(line, f, unhooked=True)))
+        line = first_line(f) or ""
+        words = line[2:].split()
+        if words and os.path.basename(words[0]) == "env":
+            words = words[1:]
+            if words and words[0] in ("-S", "--split-string"):
+                words = words[1:]
+        runs.append(NodeRun("bin", name, f, _shebang_runs_node(line, f, unhooked=True), node_conditions(words)))
     return runs, globs
+
+
+def script_conditions(scripts: object) -> "dict[str, tuple[str, ...]]":
+    """Script name -> the export conditions its (first such) ``node`` command adds."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name, words in script_commands(scripts, "-C", "--conditions", "NODE_OPTIONS"):
+        conds = node_conditions(words)
+        if conds:
+            out.setdefault(name, conds)
+    return out
 
 
 # tsx's options with a value as the next word (its own; node's are in _VALUED)

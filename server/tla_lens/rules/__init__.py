@@ -293,6 +293,12 @@ class _Rules:
             shown = ", ".join(f"`{n}`" for n in names)
             msg += (f"; {shown} {'is only a type' if len(names) == 1 else 'are only types'} there: "
                     f"`export type {{ … }}` says so, and no compiler keeps it")
+        elif isinstance(imp, StaticImport) and not reexport and any(b.reexported for b in imp.bindings):
+            names = self.a.type_reexports.reexported_types(mod, imp)
+            if names:
+                shown = ", ".join(f"`{n}`" for n in names)
+                msg += (f"; {shown} {'is only a type' if len(names) == 1 else 'are only types'} there, re-exported "
+                        f"here: `import type` with `export {{ type … }}` says so, and no compiler keeps it")
         if isinstance(imp, StaticImport) and imp.phase is ImportPhase.DEFER:
             msg += "; `import defer` still evaluates top-level awaits eagerly"
         node_run = self.a.kept_by_node(edge)
