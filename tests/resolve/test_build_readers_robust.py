@@ -111,3 +111,38 @@ def test_any_script_and_configuration(scripts, configs, tsup, jest, nx):
     for b in builds:
         assert b.refuses_tla in ("", "target", "cjs", "iife", "umd", "amd") and isinstance(b.tla_refusal, str)
         assert isinstance(b.refusal, str) and isinstance(b.refusal_fix, str)
+
+
+RUN_WORDS = ["bun", "bunx", "run", "test", "build", "x", "--watch", "--hot", "--cwd", "src", "-r", "--preload",
+             "./setup.ts", "src/a.ts", "./src", "a", "-e", "--eval", "node", "tsx", "watch", "-C", "--conditions",
+             "--conditions=dev", "NODE_OPTIONS=--conditions=x", "NODE_OPTIONS='-C", "y'", "cross-env", "env",
+             "--test", "test/*.test.js", "&&", ";", "|", "'", '"', "\\", "(", "=", "--", "-", "spec", "./test/i.ts"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(scripts=st.dictionaries(st.sampled_from(["a", "test", "dev", "src/a.ts", ""]),
+                               st.lists(st.sampled_from(RUN_WORDS), max_size=10).map(" ".join) | st.text(max_size=30)
+                               | st.integers() | st.none(), max_size=3),
+       fields=st.dictionaries(st.sampled_from(["module", "main", "bin", "devDependencies", "dependencies"]),
+                              st.none() | st.text(max_size=8) | st.integers()
+                              | st.dictionaries(st.sampled_from(["@types/bun", "bun-types", "tool"]),
+                                                st.text(max_size=8) | st.integers(), max_size=2), max_size=4),
+       rel=st.text(max_size=20), line=st.text(max_size=40))
+def test_any_bun_and_node_run(scripts, fields, rel, line):
+    """The readers of what Bun and node run (scripts, `#!` lines, a bun init package's fields,
+    `bun test` filters, node's export conditions) take any manifest without failing."""
+    from tla_lens.resolve.scripts import (bun_test_runs, node_conditions, package_bun_runs, package_node_runs,
+                                          script_conditions)
+    folder = "/nonexistent/pkg"
+    files = {folder + "/src/a.ts", folder + "/setup.ts", folder + "/src/index.ts"}
+    manifest = {"scripts": scripts, **fields}
+    for run in package_bun_runs(manifest, folder, files.__contains__, lambda p: line):
+        assert run.file is None or run.file in files or run.how == "bin"
+        if run.test is not None:
+            assert isinstance(bun_test_runs(rel, run.test), bool)
+    runs, _ = package_node_runs(manifest, folder, files.__contains__, lambda p: line)
+    for run in runs:
+        assert all(isinstance(c, str) and c for c in run.conditions)
+    for conds in script_conditions(scripts).values():
+        assert all(isinstance(c, str) and c for c in conds)
+    assert isinstance(node_conditions(line.split()), tuple)
