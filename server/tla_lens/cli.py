@@ -432,7 +432,8 @@ def _config_json(root: Path, config: Config) -> str:
             node_scripts += [{"file": pkg, "script": name, "runs": _shown_path(rel(f)), "with": "tsx"}
                              for name, f in tsx_script_files(manifest[1].get("scripts"), folder)]
             # Bun drops the imports TypeScript drops, whatever verbatimModuleSyntax says
-            for r in package_bun_runs(manifest[1], folder, os.path.isfile, read_first_line):
+            for r in package_bun_runs(manifest[1], folder, os.path.isfile, read_first_line,
+                                       resolver.fs.read_text):
                 what = {"script": "script", "bin": "bin", "field": "field"}[r.how]
                 bun_runs.append({"file": pkg, what: r.name, **({"runs": _shown_path(rel(r.file))} if r.file else {}),
                                  **({"tests": list(r.test), "in": _shown_path(rel(r.base))}

@@ -324,3 +324,65 @@ def test_bun_export_condition_against_bun(workspace, bun, node26):
     assert [e.target for e in a.modules[root / "src/main.ts"].edges] == [root / "node_modules/dual/node.js"]
     out = run_bun(bun, root, "src/main.ts")
     assert out.stdout.splitlines()[0] == "NODE BUILD"
+
+
+@pytest.mark.parametrize("bunfig", [
+    'preload = ["./pre.ts"]\n\n[test]\npreload = "./tpre.ts"\nroot = "src"\n',
+    '[test]\npreload = ["./tpre.ts", "setup-pkg"]\n',  # (a package's: not the project's file)
+    'preload = "./pre.ts"\n',
+    "not = [toml\n",
+])
+def test_bunfig_against_bun(workspace, bun, bunfig):
+    """bunfig.toml in the folder Bun runs in: `preload` files run before a script's file,
+    `[test].preload` ones before the tests, `[test].root` is where `bun test` looks."""
+    files = {
+        "package.json": json.dumps({"type": "module", "scripts": {"start": "bun src/main.ts", "test": "bun test"}}),
+        "bunfig.toml": bunfig,
+        "pre.ts": 'console.log("RAN pre.ts");\n',
+        "tpre.ts": 'console.log("RAN tpre.ts");\n',
+        "src/main.ts": 'console.log("RAN src/main.ts");\n',
+        "node_modules/setup-pkg/package.json": json.dumps({"name": "setup-pkg", "main": "index.js"}),
+        "node_modules/setup-pkg/index.js": "globalThis.setUp = true;\n",
+    }
+    for f in ("src/a.test.ts", "lib/b.test.ts"):
+        files[f] = f'import {{ test }} from "bun:test";\nconsole.log("RAN {f}");\ntest("{f}", () => {{}});\n'
+    root = workspace(files)
+    ran: set[str] = set()
+    for args in (["src/main.ts"], ["test"]):
+        out = run_bun(bun, root, *args)
+        ran |= {line[4:] for line in (out.stdout + out.stderr).splitlines() if line.startswith("RAN ")}
+    a = analyse(root)
+    if "not = [toml" in bunfig:
+        # Bun refuses to start ("failed to load bunfig"); the files keep Bun's rules, the
+        # configuration gets an error
+        assert not ran
+        (problem,) = [p for p in a.problems if p.path == root / "bunfig.toml"]
+        assert problem.severity == "error" and "not valid TOML" in problem.message and "Bun runs nothing" \
+            in problem.message
+        return
+    assert {p.relative_to(root).as_posix() for p in a.bun_entries} == ran
+
+
+def test_a_bunfig_change_flips_its_preloads(workspace):
+    root = workspace({
+        "package.json": json.dumps({"type": "module", "scripts": {"start": "bun src/main.ts"}}),
+        "tsconfig.json": BUN_TSCONFIG,
+        "setup.ts": 'import { helper } from "./src/util.ts";\nimport {} from "./src/util.ts";\n',
+        "src/main.ts": 'console.log(1);\n',
+        "src/util.ts": "export const helper = 1;\nawait new Promise((r) => setTimeout(r, 1));\n",
+    })
+    p = loaded(root)
+    setup = root / "setup.ts"
+    assert setup not in p.bun_run and p.modules[setup].is_async  # (verbatimModuleSyntax keeps both)
+    (root / "bunfig.toml").write_text('preload = ["./setup.ts"]\n')
+    p.files_changed([root / "bunfig.toml"])
+    assert p.bun_run.get(setup) == "script `start` of package.json"
+    assert [e.fact.span.start for e in p.modules[setup].edges if e.target] == [len(
+        'import { helper } from "./src/util.ts";\n')]  # (Bun drops the unused one, keeps `import {}`)
+    (root / "bunfig.toml").write_text('preload = [\n')
+    p.files_changed([root / "bunfig.toml"])
+    assert setup not in p.bun_run
+    assert [pr for pr in p.resolver.problems if pr.path == root / "bunfig.toml"]
+    (root / "bunfig.toml").unlink()
+    p.files_changed([root / "bunfig.toml"])
+    assert not [pr for pr in p.resolver.problems if pr.path == root / "bunfig.toml"]

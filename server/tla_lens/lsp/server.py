@@ -60,7 +60,8 @@ WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,vue,svelte,astro,mdx}", "**/
                "**/jsconfig.json", "**/.gitignore", "**/tla-lens.json", "**/index.html", "**/.pnp.data.json",
                "**/deno.json", "**/deno.jsonc", "**/deno.lock", "**/tsup.config.json", "**/babel.config.json",
                "**/.babelrc", "**/.babelrc.json", "**/jest.config.json", "**/project.json", "**/nx.json",
-               "**/angular.json", "**/.swcrc", "**/tsdown.config.json", "**/jest-preset.json")
+               "**/angular.json", "**/.swcrc", "**/tsdown.config.json", "**/jest-preset.json",
+               "**/bunfig.toml", "**/nest-cli.json", "**/.nest-cli.json")
 INDEX_JOBS = min(os.cpu_count() or 1, 8)
 # files loaded between two turns of the event loop: at least 20 progress reports, and with
 # several cores large workspaces go in batches big enough for the worker processes to share

@@ -51,7 +51,7 @@ from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS, BundlerExternal
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
-from ..resolve.scripts import (_GLOB_CHARS, bin_files, bun_test_runs, first_line, package_bun_runs,
+from ..resolve.scripts import (_GLOB_CHARS, bin_files, bun_test_runs, bunfig_error, first_line, package_bun_runs,
                                package_node_runs, read_first_line, script_conditions,
                                tsx_script_files)
 from ..resolve.angular import angular_builds
@@ -76,7 +76,8 @@ from .reexports import TypeReexports, candidate_names
 __all__ = ["Project", "Analysis", "Change", "Module", "Edge", "EdgeKind", "Graph", "analyse"]
 
 Progress = Callable[[int, int], None]
-CONFIG_NAMES = ("package.json", "tsconfig.json", "jsconfig.json", ".gitignore", "index.html", "deno.json", "deno.jsonc")
+CONFIG_NAMES = ("package.json", "tsconfig.json", "jsconfig.json", ".gitignore", "index.html", "deno.json", "deno.jsonc",
+                "bunfig.toml", "nest-cli.json", ".nest-cli.json")
 
 
 def _is_config_file(path: Path) -> bool:
@@ -953,7 +954,13 @@ class Project:
         if "bun" not in str(manifest.get("scripts")) and "bun" not in str(manifest.get("devDependencies")) and \
                 "bun" not in str(manifest.get("dependencies")) and not manifest.get("bin"):
             return
-        for run in package_bun_runs(manifest, str(pkg_dir), self.resolver.fs.is_file, self._first_line):
+        bunfig = str(pkg_dir / "bunfig.toml")
+        error = bunfig_error(self.resolver.fs.read_text(bunfig)) if self.resolver.fs.is_file(bunfig) else None
+        if error is not None:
+            self.resolver._problem(Path(bunfig), f"not valid TOML ({error}): Bun runs nothing in this folder "
+                                   f"(\"failed to load bunfig\")", severity="error")
+        for run in package_bun_runs(manifest, str(pkg_dir), self.resolver.fs.is_file, self._first_line,
+                                    self.resolver.fs.read_text):
             if run.how == "field":
                 label = f"`\"{run.name}\"` of {rel}, a package with Bun's types"
             elif run.how == "bin":

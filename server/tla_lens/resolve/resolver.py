@@ -1905,7 +1905,7 @@ class Resolver:
         key = "tsc-only:" + str(ts.path)
         runs = self._tsc_runs.get(key)
         if runs is None:
-            runs = self._tsc_runs[key] = self._scripts_run_tsc(ts, ("tsc",)) or \
+            runs = self._tsc_runs[key] = self._scripts_run_tsc(ts, ("tsc",)) or self._nest_runs_tsc(ts) or \
                 str(ts.path) in self._built_above(os.path.dirname(str(ts.path)))
         if not runs:
             return None
@@ -1957,9 +1957,19 @@ class Resolver:
         key = str(ts.path)
         hit = self._tsc_runs.get(key)
         if hit is None:
-            hit = self._tsc_runs[key] = self._scripts_run_tsc(ts) or \
+            hit = self._tsc_runs[key] = self._scripts_run_tsc(ts) or self._nest_runs_tsc(ts) or \
                 key in self._built_above(os.path.dirname(key))  # (a monorepo's root `tsc -b`)
         return hit
+
+    def _nest_runs_tsc(self, ts: TsConfig) -> bool:
+        """Does a script of the package.json at or above ``ts``'s folder build it with NestJS's
+        CLI through tsc (`nest build`, `nest start`: resolve/nest.py)?"""
+        from .nest import nest_builds_with_tsc
+
+        found = self.package_json_for(ts.path)
+        scripts = found[1].get("scripts") if found is not None else None
+        return bool(scripts) and "nest" in str(scripts) and \
+            nest_builds_with_tsc(scripts, str(found[0]), self.fs.read_text)
 
     def _scripts_run_tsc(self, ts: TsConfig, programs: tuple[str, ...] = ("tsc", "ts-node", "ts-node-dev")) -> bool:
         from .scripts import program_words, script_commands

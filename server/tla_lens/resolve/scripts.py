@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 __all__ = ["split_options", "compiled_files", "program_words", "node_script_files", "node_bin_files", "bin_files", "package_node_runs", "NodeRun",
-           "BunRun", "package_bun_runs", "bun_test_runs", "node_conditions", "script_conditions",
+           "BunRun", "package_bun_runs", "bun_test_runs", "bunfig_error", "node_conditions", "script_conditions",
            "first_line", "read_first_line", "NODE_TEST_DEFAULTS"]
 
 _EXTS = "{cjs,mjs,js,cts,mts,ts}"
@@ -555,16 +555,49 @@ def _bun_file(path: str, is_file: Callable[[str], bool]) -> "str | None":
     return None
 
 
+def _toml(text: str) -> "tuple[dict, str | None]":
+    """(the settings, None), or ({}, the parser's message) where ``text`` is not TOML."""
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ImportError:  # (Python 3.10)
+        import tomli as tomllib  # type: ignore[import-not-found,no-redef]
+    try:
+        data = tomllib.loads(text)
+    except Exception as e:
+        return {}, str(e)
+    return (data if isinstance(data, dict) else {}), None
+
+
+def read_bunfig(text: "str | None") -> dict:
+    """A bunfig.toml's settings ({} where there is none, or it is not TOML)."""
+    return _toml(text)[0] if text else {}
+
+
+def bunfig_error(text: "str | None") -> "str | None":
+    """Why a bunfig.toml's ``text`` is not TOML (Bun then runs nothing), or None."""
+    return _toml(text)[1] if text else None
+
+
+def _bunfig_preloads(value: object) -> list[str]:
+    """A bunfig.toml `preload` (a string or a list of them): the project's files among them."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [v for v in items if isinstance(v, str) and v.startswith(("./", "../", "/"))]
+
+
 def _bun_command(words: list[str], scripts: dict, package_dir: str, name: str, how: str,
-                 is_file: Callable[[str], bool]) -> list[BunRun]:
+                 is_file: Callable[[str], bool],
+                 read_text: "Callable[[str], str | None]" = lambda p: None) -> list[BunRun]:
     """What one command runs with bun (after assignments and env wrappers): `bun [options]
     [run] FILE`, `bun test [filters]`; none for its other subcommands, for code on the command
-    line, for `bun run SCRIPT` (the script is read by itself) and for a file not found."""
+    line, for `bun run SCRIPT` (the script is read by itself) and for a file not found. The
+    bunfig.toml of the folder it runs in (or `--config`'s) adds its preloads (`preload`, or
+    `[test].preload` for `bun test`) and `[test].root`, where `bun test` looks for tests."""
     words = program_words(words, ("bun", "bun.exe"))
     if not words:
         return []
     base = package_dir
     preloads: list[str] = []
+    config = None
     sub = None
     i = 1
     while i < len(words):
@@ -588,16 +621,27 @@ def _bun_command(words: list[str], scripts: dict, package_dir: str, name: str, h
             i += 1
         if opt == "--cwd":
             base = os.path.normpath(os.path.join(package_dir, value))
+        elif opt in ("-c", "--config"):
+            config = value
         elif opt in ("-r", "--preload", "--require", "--import") and value.startswith(("./", "../", "/")):
             preloads.append(value)  # (a file of the project: Bun runs it first)
         i += 1
     rest = words[i:]
+    bunfig_path = os.path.normpath(os.path.join(base, config if config is not None else "bunfig.toml"))
+    bunfig = read_bunfig(read_text(bunfig_path))
+    here = os.path.dirname(bunfig_path)
+    section = bunfig.get("test") if sub == "test" else bunfig
+    section = section if isinstance(section, dict) else {}
     runs = []
-    for p in preloads:
-        found = _bun_file(os.path.normpath(os.path.join(base, p)), is_file)
+    for p in [os.path.join(here, f) for f in _bunfig_preloads(section.get("preload"))] + \
+            [os.path.join(base, f) for f in preloads]:
+        found = _bun_file(os.path.normpath(p), is_file)
         if found is not None:
             runs.append(BunRun(how, name, file=found))
     if sub == "test":
+        root = section.get("root")
+        if isinstance(root, str) and root:
+            base = os.path.normpath(os.path.join(here, root))
         return runs + [BunRun(how, name, test=tuple(w for w in rest if not w.startswith("-")), base=base)]
     if not rest or rest[0] in _BUN_OTHER and sub is None:
         return runs
@@ -637,7 +681,8 @@ def _shebang_runs_bun(line: str) -> bool:
 
 
 def package_bun_runs(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
-                     first_line: Callable[[str], "str | None"]) -> list[BunRun]:
+                     first_line: Callable[[str], "str | None"],
+                     read_text: "Callable[[str], str | None]" = lambda p: None) -> list[BunRun]:
     """What the package.json ``manifest`` of ``package_dir`` runs with bun: the files of its
     scripts, its `bun test` runs, its `bin` commands whose `#!` line runs bun; and, for a
     package that declares Bun's types (`@types/bun`, `bun-types`: what `bun init` writes,
@@ -645,7 +690,8 @@ def package_bun_runs(manifest: dict, package_dir: str, is_file: Callable[[str], 
     scripts = manifest.get("scripts")
     runs: list[BunRun] = []
     for name, words in script_commands(scripts, "bun"):
-        runs += _bun_command(words, scripts if isinstance(scripts, dict) else {}, package_dir, name, "script", is_file)
+        runs += _bun_command(words, scripts if isinstance(scripts, dict) else {}, package_dir, name, "script", is_file,
+                             read_text)
     for name, f in bin_files(manifest.get("bin"), package_dir):
         line = first_line(f)
         if line is not None and _shebang_runs_bun(line) and is_file(f):
