@@ -57,6 +57,9 @@ run: $(STAMP)
 	@echo
 	@echo "== tla-lens check examples/tsup-service (tsup's CommonJS build require()s an async dependency)"
 	-$(BIN)/tla-lens check examples/tsup-service
+	@echo
+	@echo "== tla-lens check examples/bun-app (files Bun runs: its elision, its require())"
+	-$(BIN)/tla-lens check examples/bun-app
 
 # Emacs with eglot for tests/editors/test_emacs.py (Neovim comes from PyPI with the test extra)
 editor-packages:

@@ -386,3 +386,26 @@ def test_a_bunfig_change_flips_its_preloads(workspace):
     (root / "bunfig.toml").unlink()
     p.files_changed([root / "bunfig.toml"])
     assert not [pr for pr in p.resolver.problems if pr.path == root / "bunfig.toml"]
+
+
+def test_example_bun_app_against_bun(tmp_path, bun):
+    """examples/bun-app (what `make run` shows): each module async exactly when Bun's require()
+    of it refuses it; the app and its tests run; the CommonJS script fails as reported."""
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path / "bun-app"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / "bun-app", root)
+    a = analyse(root)
+    for path, mod in a.modules.items():
+        rel = path.relative_to(root).as_posix()
+        if rel.endswith(".ts") and not rel.endswith(".test.ts"):
+            assert mod.is_async == _async_by_bun(bun, root, rel), rel
+    assert not a.modules[root / "src/routes.ts"].is_async  # (verbatimModuleSyntax would keep its import)
+    assert a.modules[root / "index.ts"].is_async
+    assert run_bun(bun, root, "run", "index.ts").stdout == "#1 first\n"
+    assert run_bun(bun, root, "test").returncode == 0
+    report = run_bun(bun, root, "src/report.cjs")
+    assert report.returncode != 0 and "TypeError: require() async module" in report.stderr
+    (f,) = [f for f in a.findings if f.code == "require-async"]
+    assert f.path == root / "src/report.cjs" and "Bun runs this file (script `report` of package.json)" in f.message
