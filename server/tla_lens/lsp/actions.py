@@ -100,11 +100,9 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
             if index >= 0:
                 out.append(_action(ls, mod, lazy_import(mod.source, mod.facts.dialect, index), kind, diags))
                 if mod.facts.dialect.is_typescript or mod.facts.dialect in (Dialect.VUE, Dialect.SVELTE):
-                    result = import_type(mod.source, mod.facts.dialect, index)
-                    if isinstance(result, Refusal) and "re-exported" in result.reason and \
-                            project.type_reexports.reexported_types(mod, edge.fact):
-                        # (`import { DbConfig }; export { DbConfig }` of a type: both say so)
-                        result = import_type(mod.source, mod.facts.dialect, index, reexported=True)
+                    # (`import { DbConfig }; export { DbConfig }` of a type: both say so)
+                    reexported = bool(project.type_reexports.reexported_types(mod, edge.fact))
+                    result = import_type(mod.source, mod.facts.dialect, index, reexported=reexported)
                     if isinstance(result, Fix):  # only offered when it applies
                         out.append(_action(ls, mod, result, kind, diags))
         fact = edge.fact

@@ -919,9 +919,9 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
         lines.append("")
         lines.append(f"`{_md(edge.specifier)}` is {bundled}: Node throws `ERR_REQUIRE_ASYNC_MODULE` "
                      "there when the bundle runs.")
-    elif edge.kind is EdgeKind.REQUIRE and project.run_by_bun(edge.source) is not None:
+    elif edge.kind is EdgeKind.REQUIRE and (bun := project.run_by_bun(edge.source)) is not None:
         lines.append("")
-        lines.append(f"Bun runs this file ({project.run_by_bun(edge.source)}): `require()` of it "
+        lines.append(f"Bun runs this file ({bun}): `require()` of it "
                      "throws `TypeError: require() async module … is unsupported` when the top-level await "
                      "is still waiting as it returns (Node: `ERR_REQUIRE_ASYNC_MODULE`).")
     elif edge.kind is EdgeKind.REQUIRE:
@@ -952,8 +952,8 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
             lines.append(f"Node runs this file by type stripping ({node_run}) and keeps every import "
                          "as written; TypeScript would drop this one, which uses no value of the module: "
                          "use `import type` for types, and remove what is not used.")
-        elif project.kept_by_bun(edge) is not None:
-            lines.append(f"Bun runs this file ({project.kept_by_bun(edge)}) and keeps an import that "
+        elif (bun := project.kept_by_bun(edge)) is not None:
+            lines.append(f"Bun runs this file ({bun}) and keeps an import that "
                          "names nothing, as `import` of the module for its effects; TypeScript would drop it: "
                          "remove it, or load the module with `import()` where it is needed.")
         else:

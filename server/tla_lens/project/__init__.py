@@ -51,8 +51,8 @@ from ..problems import Problem
 from ..resolve.bundler import ALIAS_FILES as BUNDLER_CONFIGS, BundlerExternal
 from ..resolve import denoremote, virtual
 from ..resolve.pnp import MANIFESTS as PNP_MANIFESTS
-from ..resolve.scripts import (_GLOB_CHARS, bin_files, bun_test_runs, bunfig_error, first_line, package_bun_runs,
-                               package_node_runs, read_first_line, script_conditions,
+from ..resolve.scripts import (_GLOB_CHARS, BUN_CONDITIONS, bin_files, bun_test_runs, bunfig_error, first_line,
+                               package_bun_runs, package_node_runs, read_first_line, script_conditions,
                                tsx_script_files)
 from ..resolve.angular import angular_builds
 from ..resolve.babel import REGISTER_EXTENSIONS, babel_jest_modules
@@ -122,11 +122,6 @@ def _module_format(path: Path, facts: ModuleFacts, resolver: Resolver) -> str:
 
 
 _ABSENT = object()
-
-
-# Bun's export conditions against Node's: its own first; neither module-sync nor node-addons
-# (checked with Bun 1.4)
-BUN_CONDITIONS = ("bun", "-module-sync", "-node-addons")
 
 
 def _test_files(globs: list[tuple[str, str]], pkg_dir: Path,
@@ -691,8 +686,8 @@ class Project:
         (esbuild reads the ES module syntax; its output format is the build's)."""
         fmt = _module_format(path, facts, self.resolver)
         self.tsc_cjs.pop(path, None)
-        if self.bun_run and path in self.bun_run and path not in self.node_run and not self.cjs_bundled.get(path) \
-                and not self.cjs_transpiled.get(path):
+        if self.bun_run and path in self.bun_run and path not in self.node_run and path not in self.cjs_bundled \
+                and path not in self.cjs_transpiled:
             # Bun runs a file with module syntax (import, export, a top-level await) as an ES
             # module whatever its extension and the package.json's "type" (checked with Bun 1.4:
             # `await` in a .cjs file runs, and require() of it throws); the rest as CommonJS
@@ -930,14 +925,13 @@ class Project:
                     self.node_plain.add(Path(os.path.realpath(run.file)))
                 if run.conditions:
                     self.node_conditions.setdefault(Path(os.path.realpath(run.file)), run.conditions)
-            conds = script_conditions(manifest[1].get("scripts")) if globs else {}
+            tsx = tsx_script_files(manifest[1].get("scripts"), str(pkg_dir), self.resolver.fs.is_file)
+            # (the conditions of the scripts whose files are found by name: `node --test` globs, tsx)
+            conds = script_conditions(manifest[1].get("scripts")) if globs or tsx else {}
             for script, path in _test_files(globs, pkg_dir, self.modules):
                 found.setdefault(path, f"script `{script}` of {rel}, by `node --test`")
                 if script in conds:
                     self.node_conditions.setdefault(path, conds[script])
-            tsx = tsx_script_files(manifest[1].get("scripts"), str(pkg_dir), self.resolver.fs.is_file)
-            if tsx:
-                conds = script_conditions(manifest[1].get("scripts"))
             for script, f in tsx:
                 self.tsx_entries.setdefault(Path(os.path.realpath(f)), f"script `{script}` of {rel}")
                 if script in conds:
@@ -1443,9 +1437,9 @@ class Project:
         return True
 
     def _settle_runtimes(self) -> bool:
-        """Bring :attr:`bun_run` up to date with the graph — the files reachable from
-        :attr:`bun_entries` (Bun runs what they import, require() and import()), outside
-        node_modules — and :attr:`runtime_conditions`: Bun's export conditions for every file
+        """Bring :attr:`bun_run` up to date with the graph — the files outside node_modules
+        reachable from :attr:`bun_entries` (Bun runs what they import, require() and import(),
+        packages too) — and :attr:`runtime_conditions`: Bun's export conditions for every file
         reachable from its entries, node's `--conditions` for those reachable from its runs
         with them (packages too; Bun's first where both reach a file). Returns whether any
         module's edges changed (the graph is then re-indexed); repeated until nothing changes
@@ -1454,12 +1448,11 @@ class Project:
             return False
 
         def step() -> list[Path]:
-            reach = self._reach(self.bun_entries, lambda e, _: "node_modules" in e.target.parts)
-            flipped = {p for p in reach.keys() ^ self.bun_run.keys()}
-            self.bun_run = reach
-            runtime: dict[Path, tuple[str, ...]] = {}
-            if self.bun_entries:
-                runtime = dict.fromkeys(self._reach(self.bun_entries, lambda e, _: False), BUN_CONDITIONS)
+            reach = self._reach(self.bun_entries, lambda e, _: False) if self.bun_entries else {}
+            run = {p: label for p, label in reach.items() if "node_modules" not in p.parts}
+            flipped = set(run.keys() ^ self.bun_run.keys())
+            self.bun_run = run
+            runtime: dict[Path, tuple[str, ...]] = dict.fromkeys(reach, BUN_CONDITIONS)
             if self.node_conditions:
                 for p, conds in self._reach(self.node_conditions, lambda e, _: False).items():
                     runtime.setdefault(p, conds)

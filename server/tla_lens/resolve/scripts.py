@@ -22,6 +22,7 @@ count when their ``#!`` line runs ``node`` the same way (``#!/usr/bin/env node``
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 __all__ = ["split_options", "compiled_files", "program_words", "node_script_files", "node_bin_files", "bin_files", "package_node_runs", "NodeRun",
-           "BunRun", "package_bun_runs", "bun_test_runs", "bunfig_error", "node_conditions", "script_conditions",
+           "BunRun", "BUN_CONDITIONS", "package_bun_runs", "bun_test_runs", "bunfig_error", "node_conditions", "script_conditions",
            "first_line", "read_first_line", "NODE_TEST_DEFAULTS"]
 
 _EXTS = "{cjs,mjs,js,cts,mts,ts}"
@@ -312,16 +313,25 @@ def _main_file(path: str, is_file: Callable[[str], bool]) -> "str | None":
     return None
 
 
-def _shebang_runs_node(line: str, file: str, unhooked: bool = False) -> bool:
-    """Does the ``#!`` ``line`` of ``file`` run it with plain node (and, with ``unhooked``,
-    without resolution hooks)?"""
+def _shebang_words(line: str) -> list[str]:
+    """The command a ``#!`` ``line`` runs, as words (`#!/usr/bin/env -S node --flag` ->
+    ["node", "--flag"]); [] for a line that is not one."""
     if not line.startswith("#!"):
-        return False
+        return []
     words = line[2:].split()
     if words and os.path.basename(words[0]) == "env":
         words = words[1:]
         if words and words[0] in ("-S", "--split-string"):
             words = words[1:]
+    return words
+
+
+def _shebang_runs_node(line: str, file: str, unhooked: bool = False) -> bool:
+    """Does the ``#!`` ``line`` of ``file`` run it with plain node (and, with ``unhooked``,
+    without resolution hooks)?"""
+    words = _shebang_words(line)
+    if not words:
+        return False
     files, plain = _node_command(words + [file])
     return files == [file] and (plain or not unhooked)
 
@@ -385,12 +395,8 @@ def package_node_runs(manifest: dict, package_dir: str, is_file: Callable[[str],
             for name, f in node_script_files(manifest.get("scripts"), package_dir, is_file, globs, plain, conds)]
     for name, f in node_bin_files(manifest.get("bin"), package_dir, first_line):
         line = first_line(f) or ""
-        words = line[2:].split()
-        if words and os.path.basename(words[0]) == "env":
-            words = words[1:]
-            if words and words[0] in ("-S", "--split-string"):
-                words = words[1:]
-        runs.append(NodeRun("bin", name, f, _shebang_runs_node(line, f, unhooked=True), node_conditions(words)))
+        runs.append(NodeRun("bin", name, f, _shebang_runs_node(line, f, unhooked=True),
+                            node_conditions(_shebang_words(line))))
     return runs, globs
 
 
@@ -506,6 +512,9 @@ def compiled_files(inputs: list[str], exts: list[str], ignores: list[str], packa
 # Bun (1.4) runs JavaScript and TypeScript itself: `bun FILE`, `bun run FILE`, `bun test`, a
 # `#!/usr/bin/env bun` line. What it does differently from Node and tsc is in project/bun.py.
 
+# Bun's export conditions against Node's ("-name": one Node has that Bun lacks): its own
+# first; neither module-sync nor node-addons (checked with Bun 1.4)
+BUN_CONDITIONS = ("bun", "-module-sync", "-node-addons")
 # bun's options with a value as the next word (runtime, `run` and `test` options)
 _BUN_VALUED = frozenset({
     "-r", "--preload", "--require", "--import", "-d", "--define", "-l", "--loader", "--tsconfig-override",
@@ -555,8 +564,11 @@ def _bun_file(path: str, is_file: Callable[[str], bool]) -> "str | None":
     return None
 
 
+@functools.lru_cache(maxsize=16)
 def _toml(text: str) -> "tuple[dict, str | None]":
-    """(the settings, None), or ({}, the parser's message) where ``text`` is not TOML."""
+    """(the settings, None), or ({}, the parser's message) where ``text`` is not TOML.
+    (Remembered: a package's bunfig.toml is read for each of its bun commands; never changed
+    by the callers.)"""
     try:
         import tomllib  # type: ignore[import-not-found]
     except ImportError:  # (Python 3.10)
@@ -669,13 +681,7 @@ def bun_test_runs(rel: str, filters: "tuple[str, ...]") -> bool:
 def _shebang_runs_bun(line: str) -> bool:
     """Does a ``#!`` ``line`` run its file with bun (`#!/usr/bin/env bun`, `#!/usr/bin/env -S bun
     --smol`, `#!/home/u/.bun/bin/bun`)?"""
-    if not line.startswith("#!"):
-        return False
-    words = line[2:].split()
-    if words and os.path.basename(words[0]) == "env":
-        words = words[1:]
-        if words and words[0] in ("-S", "--split-string"):
-            words = words[1:]
+    words = _shebang_words(line)
     return bool(words) and os.path.basename(words[0]) == "bun" and \
         not any(w.partition("=")[0] in _BUN_NO_FILE for w in words[1:])
 
