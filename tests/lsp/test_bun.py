@@ -45,3 +45,34 @@ async def test_bun_run_file_in_the_editor(lsp):
     assert await wait_for(lambda: [d.range.start.line for d in s.diagnostics("src/main.ts", "async-import")] == [0, 1])
     assert await wait_for(lambda: "Node throws ERR_REQUIRE_ASYNC_MODULE" in
                           " ".join(d.message for d in s.diagnostics("src/cj.cts", "require-async")))
+
+
+BUILD = {
+    "package.json": json.dumps({"name": "api", "scripts": {
+        "build": "bun build src/server.ts --outdir dist --target=bun --format=cjs --packages=external"}}),
+    "src/server.ts": 'import { pool } from "db-pool";\nexport const start = () => pool;\n',
+    "node_modules/db-pool/package.json": '{"name": "db-pool", "type": "module", "exports": "./pool.js"}',
+    "node_modules/db-pool/pool.js": "export const pool = await new Promise((r) => setTimeout(() => r({}), 5));\n",
+}
+
+
+async def test_bun_build_in_the_editor(lsp):
+    """`bun build --target=bun --format=cjs --packages=external`: the bundle Bun runs require()s
+    db-pool, whose await is still waiting then (held to Bun in
+    tests/resolve/test_bun_build.py): an error, with Bun's words in the hover; the script
+    building ES modules makes it an async import instead."""
+    s = await lsp(BUILD)
+    s.open("src/server.ts")
+    assert await wait_for(lambda: s.diagnostics("src/server.ts", "require-async"))
+    (d,) = s.diagnostics("src/server.ts", "require-async")
+    assert d.message.startswith("`db-pool` is a package that Bun's CommonJS build (script `build` of package.json) "
+                                "keeps external"), d.message
+    assert "Bun throws \"TypeError: require() async module … is unsupported\" at this import" in d.message
+    md = (await s.hover("src/server.ts", 0, 3)).contents.value
+    assert "the bundle loads it with `require(\"db-pool\")`: Bun throws \"TypeError: require() async module … is " \
+           "unsupported\" there when the bundle runs." in md, md
+    s.disk({"package.json": json.dumps({"name": "api", "scripts": {
+        "build": "bun build src/server.ts --outdir dist --target=bun --packages=external"}})})
+    assert await wait_for(lambda: not s.diagnostics("src/server.ts", "require-async"))
+    assert await s.settle_async("src/server.ts", True)
+    assert s.diagnostics("src/server.ts", "async-import")

@@ -917,8 +917,8 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
     bundled = project.bundled_require(edge)
     if bundled is not None:
         lines.append("")
-        lines.append(f"`{_md(edge.specifier)}` is {bundled}: Node throws `ERR_REQUIRE_ASYNC_MODULE` "
-                     "there when the bundle runs.")
+        throws = project.bundled_throws(edge).replace("ERR_REQUIRE_ASYNC_MODULE", "`ERR_REQUIRE_ASYNC_MODULE`")
+        lines.append(f"`{_md(edge.specifier)}` is {bundled}: {throws} there when the bundle runs.")
     elif edge.kind is EdgeKind.REQUIRE and (bun := project.run_by_bun(edge.source)) is not None:
         lines.append("")
         lines.append(f"Bun runs this file ({bun}): `require()` of it "

@@ -749,6 +749,12 @@ class Project:
         res = self.resolver.resolve(edge.specifier, edge.source, "import")
         return res.message if res.kind == "required" else None
 
+    def bundled_throws(self, edge: Edge) -> str:
+        """For an edge :meth:`bundled_require` describes: who throws when the bundle runs it
+        ("Node throws ERR_REQUIRE_ASYNC_MODULE"; Bun's TypeError for a bundle Bun runs)."""
+        build = self.tsup_build_of(edge)
+        return build.throws if build is not None else "Node throws ERR_REQUIRE_ASYNC_MODULE"
+
     def bundled_fix(self, edge: Edge) -> str:
         """For an edge :meth:`bundled_require` describes: what to do about it, in words."""
         build = self.tsup_build_of(edge)
@@ -1001,7 +1007,7 @@ class Project:
             every += self._webpack_build(pkg_dir)
             scripts = str(manifest[1].get("scripts"))
             if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "rolldown", "babel",
-                                              "swc", "tsdown")):
+                                              "swc", "tsdown", "bun")):
                 continue
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
         every += self._nx_builds(pkg_dirs)

@@ -55,8 +55,8 @@ def explain(analysis: "Analysis", path: Path) -> str:
             src = analysis.modules[inner.source]
             out.append(f"Its imports reach one that throws when the bundle runs: {rel(inner.source)} (line "
                        f"{src.line_of(inner.span.start)}) imports {inner.specifier!r}, which is "
-                       f"{analysis.bundled_require(inner)}; it is an async module: Node throws "
-                       "ERR_REQUIRE_ASYNC_MODULE there.")
+                       f"{analysis.bundled_require(inner)}; it is an async module: "
+                       f"{analysis.bundled_throws(inner)} there.")
     elif is_synthetic(mod):
         out.append(f"{name} is an async module: it {has_phrase(mod)}.")
     elif mod.has_tla:
@@ -258,7 +258,7 @@ def _not_followed(analysis: "Analysis", mod) -> list[str]:
                 chain = target.chain
                 root = analysis.modules[chain[-1]] if chain else target
                 verdict = (f"it is an async module ({analysis.graph.rel(root.path)}: {root_phrase(root)}): "
-                           "Node throws ERR_REQUIRE_ASYNC_MODULE there")
+                           f"{analysis.bundled_throws(e)} there")
             out.append(f"Loaded by require() when the bundle runs: {e.specifier!r} (line "
                        f"{mod.line_of(e.span.start)}) is {bundled}; {verdict}.")
             continue
@@ -269,7 +269,7 @@ def _not_followed(analysis: "Analysis", mod) -> list[str]:
             out.append(f"Throws when the bundle runs: {e.specifier!r} (line {mod.line_of(e.span.start)}) is "
                        f"bundled, and it imports {inner.specifier!r} ({analysis.graph.rel(inner.source)}, line "
                        f"{src.line_of(inner.span.start)}), which is {analysis.bundled_require(inner)}; it is an "
-                       f"async module: Node throws ERR_REQUIRE_ASYNC_MODULE there.")
+                       f"async module: {analysis.bundled_throws(inner)} there.")
             continue
         if e.kind is not EdgeKind.STATIC or e.target is not None or e.unresolved is not None:
             continue

@@ -109,6 +109,10 @@ class CjsBuild:
     # (``applies_absolute``: Babel); () every file
     applies: tuple = ()
     applies_absolute: bool = False
+    # who runs the output: "bun" (`bun build --target=bun`, or `--compile`: an executable of
+    # Bun's), else Node
+    runtime: str = ""
+    bytecode: bool = False  # `bun build --bytecode`: CommonJS by default, ES modules only with --compile
 
     def takes(self, path: str) -> bool:
         """Does the build compile the file ``path`` (absolute) of its entries (:attr:`applies`)?"""
@@ -210,7 +214,7 @@ class CjsBuild:
             return f"esbuild refuses a top-level await for its target ({self.target_from})"
         # (Vite 8 bundles with Rolldown; Vite 7 and before, whose builds say so in `how`, with Rollup)
         refuser = {"Vite": f"Vite ({self.how or 'Rolldown'})", "Rollup": "Rollup", "Rolldown": "Rolldown",
-                   "electron-vite": "Vite (Rolldown)", "tsdown": "Rolldown"}.get(self.tool, "esbuild")
+                   "electron-vite": "Vite (Rolldown)", "tsdown": "Rolldown", "Bun": "Bun"}.get(self.tool, "esbuild")
         return f"{refuser} refuses a top-level await in {self.refused_in}"
 
     @property
@@ -249,6 +253,8 @@ class CjsBuild:
                 (f" ({shown}{overrides})" if shown else "")
         if self.tool in ("Vite", "Rollup", "Rolldown", "electron-vite"):
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
+        if self.tool == "Bun":  # (Bun 1.4; in TypeScript a syntax error after the await may come first)
+            return "\"await\" can only be used inside an \"async\" function"
         if self.tool == "tsdown":  # (the Rolldown of tsdown 0.21)
             return f"Top-level await is currently not supported with the '{self.refuses_tla}' output format"
         return f"Top-level await is currently not supported with the \"{self.refuses_tla}\" output format"
@@ -267,7 +273,18 @@ class CjsBuild:
             return '`format: "esm"`'  # (esbuild's JavaScript API, in a build script)
         if self.tool == "Nx":
             return '`"format": ["esm"]`'  # (the target's options)
+        if self.tool == "Bun":  # (Bun's default; `--bytecode` needs CommonJS without `--compile`)
+            return "`--format=esm`, without `--bytecode`" if self.bytecode else "`--format=esm`"
         return "`--format=esm`" if self.tool == "esbuild" else "`--format esm`"
+
+    @property
+    def throws(self) -> str:
+        """Who throws when the bundle require()s an async module, in its words: "Node throws
+        ERR_REQUIRE_ASYNC_MODULE", or Bun's TypeError (`--target=bun`, `--compile`; Bun 1.4
+        throws where the await is still waiting as require() returns: an await of I/O or a timer)."""
+        if self.runtime == "bun":
+            return "Bun throws \"TypeError: require() async module … is unsupported\""
+        return "Node throws ERR_REQUIRE_ASYNC_MODULE"
 
     @property
     def external_shown(self) -> list[str]:
@@ -562,9 +579,14 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     out += babel_register_runs(scripts, package_dir, is_file, read, manifest)
     out += swc_builds(scripts, package_dir, is_file, read)
     out += electron_vite_builds(scripts, manifest, package_dir, is_file, read)
-    for name, words in script_commands(scripts, "tsup", "esbuild", "tsdown"):
-        tsup = program_words(words, ("tsup", "tsup-node", "esbuild", "tsdown"))
+    for name, words in script_commands(scripts, "tsup", "esbuild", "tsdown", "bun"):
+        tsup = program_words(words, ("tsup", "tsup-node", "esbuild", "tsdown", "bun"))
         if tsup is None:
+            continue
+        if os.path.basename(tsup[0]) == "bun":
+            build = _bun_build(name, tsup, package_dir)
+            if build is not None:
+                out.append(build)
             continue
         if os.path.basename(tsup[0]) == "esbuild":
             build = _esbuild(name, tsup, package_dir)
@@ -618,6 +640,71 @@ def _esbuild(script: str, words: list[str], package_dir: str) -> Optional[CjsBui
     fmt = fmt or ("cjs" if platform == "node" else "iife")
     return CjsBuild(script, package_dir, tuple(entries), tuple(external), (), every, None, None, (fmt,), "esbuild",
                     target=words, target_from=f"`--target={target}`" if target else "")
+
+
+# `bun build`'s options with a value (the next word, when not written `--opt=value`; checked
+# with Bun 1.4: `--sourcemap` takes one only after `=`)
+_BUN_VALUED = frozenset({
+    "--target", "--outdir", "--outfile", "--metafile", "--metafile-md", "--banner", "--footer", "--format",
+    "--root", "--public-path", "-e", "--external", "--allow-unresolved", "--packages", "--entry-naming",
+    "--chunk-naming", "--asset-naming", "--conditions", "--env", "--compile-exec-argv", "--bytecode-order",
+    "--compile-jit-policy", "--compile-executable-path", "--asset", "--bytecode-depth", "--min-chunk-size",
+    "--windows-icon", "--windows-title", "--windows-publisher", "--windows-version", "--windows-description",
+    "--windows-copyright", "-d", "--define", "-l", "--loader", "--tsconfig-override", "--drop", "--feature",
+    "--jsx-factory", "--jsx-fragment", "--jsx-import-source", "--jsx-runtime", "--main-fields",
+    "--extension-order", "--cwd", "-c", "--config",
+})
+
+
+def _bun_build(script: str, words: list[str], package_dir: str) -> Optional[CjsBuild]:
+    """`bun build FILES` (Bun 1.4's bundler): a bundle in CommonJS (`--format=cjs`, or the default
+    with `--bytecode`) or IIFE, where Bun refuses a top-level await ("\"await\" can only be used
+    inside an \"async\" function"); it keeps external what `-e`/`--external NAME` (also its
+    subpaths; `*` matches any text; one name per option) and `--packages=external` say, and
+    bundles every other package. ES modules (its default), and `--no-bundle` (each file
+    transpiled alone, in its own module syntax whatever `--format` says), are not builds here.
+    `--target=bun` and `--compile` make output Bun runs."""
+    if len(words) < 2 or words[1] != "build":
+        return None
+    entries: list[str] = []
+    fmt = None
+    target = "browser"
+    external: list[tuple[str, str]] = []
+    every = False
+    bundle = True
+    compile_ = bytecode = False
+    i = 2
+    while i < len(words):
+        w = words[i]
+        i += 1
+        if not w.startswith("-") or w == "-":
+            entries.append(w)
+            continue
+        opt, eq, value = w.partition("=")
+        if opt in _BUN_VALUED and not eq:
+            if i >= len(words):
+                break
+            value = words[i]
+            i += 1
+        if opt == "--format":
+            fmt = value
+        elif opt == "--target":
+            target = value
+        elif opt in ("-e", "--external") and value:
+            external.append(("wildcard" if "*" in value else "name", value))
+        elif opt == "--packages":
+            every = value == "external"
+        elif opt == "--no-bundle":
+            bundle = False
+        elif opt == "--compile":
+            compile_ = True
+        elif opt == "--bytecode":
+            bytecode = True
+    fmt = fmt or ("cjs" if bytecode else "esm")
+    if not entries or not bundle or fmt not in ("cjs", "iife"):
+        return None
+    return CjsBuild(script, package_dir, tuple(entries), tuple(external), (), every, formats=(fmt,), tool="Bun",
+                    runtime="bun" if target == "bun" or compile_ else "", bytecode=bytecode and not compile_)
 
 
 def _build(script: str, words: list[str], manifest: dict, package_dir: str,

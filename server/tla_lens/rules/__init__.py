@@ -310,7 +310,10 @@ class _Rules:
             msg += (f" (Bun runs this file, from {bun}, and keeps an import that names nothing as "
                     f"`import \"{edge.specifier}\"`; TypeScript would drop it)")
         build = self.a.cjs_bundled.get(target) if self.a.cjs_bundled else None
-        fails = build is not None and bool(build.refuses_tla) and not self.graph.modules[target].workspace
+        # (an importer the build bundles too: another module's import is not why the build fails;
+        # a dev server's pre-bundling takes the packages alone)
+        fails = build is not None and bool(build.refuses_tla) and not self.graph.modules[target].workspace and \
+            (build.packages_only or self.a.cjs_bundled.get(mod.path) is not None)
         if fails:
             # (a package the build bundles, its top-level await with it: reported nowhere else)
             msg += self._build_fails(build, f"`{edge.specifier}` with its top-level await")
@@ -550,7 +553,7 @@ class _Rules:
         why = self.async_why(target, mod.path)
         fix = self.a.bundled_fix(edge)
         msg = (f"`{edge.specifier}` is {external}, and it is an async module {why}: "
-               f"when the bundle runs, Node throws ERR_REQUIRE_ASYNC_MODULE at {what}; {fix}")
+               f"when the bundle runs, {self.a.bundled_throws(edge)} at {what}; {fix}")
         related = self.chain_related(target, reportable=False)
         self.add(mod, edge.span, "require-async", msg, related, target)
 
@@ -566,7 +569,7 @@ class _Rules:
         build = self.a.tsup_build_of(inner)
         fix = f"build ES modules only ({build.esm_flag})" if build is not None else self.a.bundled_fix(inner)
         msg = (f"`{edge.specifier}` is bundled, and it imports `{inner.specifier}` ({where}), an async "
-               f"module {why}; `{inner.specifier}` is {external}, so Node throws ERR_REQUIRE_ASYNC_MODULE "
+               f"module {why}; `{inner.specifier}` is {external}, so {self.a.bundled_throws(inner)} "
                f"there when the bundle runs; {fix}")
         related = [Related(inner.source, inner.span, f"`{display(inner.source, mod.path)}` imports "
                                                      f"`{inner.specifier}`, which the bundle require()s")]
