@@ -24,7 +24,8 @@ WORDS = ["tsup", "tsup-node", "esbuild", "vite", "build", "rollup", "jest", "nod
          "--roots", "--testPathIgnorePatterns", "NODE_ENV=production", "--env-name", "playwright", "test",
          "--project", "chromium", "--no-deps", "/e2e/i", "e2e:12", "playwright.config.ts", "swc", "-C",
          "module.type=commonjs", "module.ignoreDynamic=true", "--no-swcrc", "--target=es2020", "--target",
-         "es2020,chrome90", "--ssr", "electron-vite", "dev", "preview", "tsdown", "-f", "esm"]
+         "es2020,chrome90", "--ssr", "electron-vite", "dev", "preview", "tsdown", "-f", "esm", "bun", "--bytecode",
+         "--target=bun", "--no-bundle", "--compile", "--packages", "external", "build.mjs", "run"]
 CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", ")", ",", ":", "...", "build",
                  "lib", "entry", "formats", "'es'", '"cjs"', "'umd'", "external", "/^x/", "/[/g", "rollupOptions",
                  "input", "output", "format", "plugins", "nodeResolve()", "import { build } from 'esbuild';",
@@ -47,7 +48,8 @@ CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", 
                  "['chrome88', 'node14']", "experiments", "topLevelAwait", '"module"', '"type"', '"commonjs"',
                  '"ignoreDynamic"', '"test"', '"projects"', '"architect"', '"builder"',
                  '"@angular/build:application"', '"polyfills"', '["zone.js"]', '"browser"', '"version": "6.4.6"',
-                 "main:", "preload:", "renderer:", "externalizeDeps", "rolldownOptions", "deps", "neverBundle"]
+                 "main:", "preload:", "renderer:", "externalizeDeps", "rolldownOptions", "deps", "neverBundle",
+                 "Bun.build(", "import { build } from 'bun';", "entrypoints", "bytecode", "'bun'", "await"]
 FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
          "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json",
          "playwright.config.ts", "project.json", "nx.json", ".swcrc", "angular.json", "tsconfig.json",

@@ -188,3 +188,64 @@ def test_bun_build_commands_read(script, expected, tmp_path):
 def test_other_bun_commands_are_no_build(script, tmp_path):
     manifest = {"name": "x", "scripts": {"build": script, "other": "tsc"}}
     assert package_cjs_builds(manifest, str(tmp_path), os.path.isfile, lambda p: None, every_format=True) == []
+
+
+# Bun's bundler API in a build script the npm script runs with bun (read, never run)
+API = {
+    "global": ('await Bun.build({\n  entrypoints: ["./src/index.ts", "./src/sub.ts", "./src/sync.ts", "./src/lazy.ts"],\n'
+               '  outdir: "dist",\n  naming: "[name].cjs",\n  format: "cjs",\n  target: "node",\n'
+               '  packages: "external",\n});\n', "node", "ERR_REQUIRE_ASYNC_MODULE"),
+    "imported": ('import { build } from "bun";\n\nconst entrypoints = ["src/index.ts", "src/sub.ts", "src/sync.ts", '
+                 '"src/lazy.ts"];\nawait build({ entrypoints, outdir: "dist", naming: "[name].cjs", target: "bun", '
+                 'bytecode: true, external: ["slow-dep"] });\n', "bun", "require() async module"),
+    "loop": ('for (const format of ["esm", "cjs"] as const) {\n  await Bun.build({\n'
+             '    entrypoints: ["./src/index.ts", "./src/sub.ts", "./src/sync.ts", "./src/lazy.ts"],\n'
+             '    outdir: "dist",\n    naming: format === "cjs" ? "[name].cjs" : "[name].mjs",\n    format,\n'
+             '    target: "node",\n    external: ["slow-*"],\n  });\n}\n', "node", "ERR_REQUIRE_ASYNC_MODULE"),
+}
+
+
+@pytest.mark.parametrize("case", list(API))
+def test_bun_build_api_bundles_throw_where_tla_lens_says(case, bun, node26, tmp_path):
+    text, runtime, words = API[case]
+    root = _project(tmp_path, "bun run scripts/build.ts")
+    (root / "scripts").mkdir()
+    (root / "scripts/build.ts").write_text(text)
+    project = analyse(root, Config(), cache=False)
+    proc = _build(root, bun)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    runs = _run_outputs(root, node26 if runtime == "node" else bun)
+    assert {n for n, out in runs.items() if words in out} == {"index", "sub"}, runs
+    errors = {f.path.stem: f for f in project.findings if f.code == "require-async"}
+    assert set(errors) == {"index", "sub"}, [f.message for f in project.findings]
+    msg = errors["index"].message
+    assert msg.startswith("`slow-dep` is a package that Bun's CommonJS build (script `build` of package.json) keeps "
+                          "external"), msg
+    assert ("Bun throws \"TypeError: require() async module" if runtime == "bun" else
+            "Node throws ERR_REQUIRE_ASYNC_MODULE") in msg, msg
+    assert msg.endswith("or build ES modules only (`format: \"esm\"`" +
+                        (", without `bytecode: true`)" if case == "imported" else ")")), msg
+
+
+def test_bun_build_api_refusal_and_unread_options(bun, tmp_path):
+    """A CommonJS `Bun.build` that bundles a top-level await fails (Bun throws the build's
+    error); a call whose format is computed is listed unread by `--print-config`."""
+    import sys
+
+    root = _project(tmp_path, "bun scripts/build.ts")
+    (root / "scripts").mkdir()
+    (root / "scripts/build.ts").write_text(
+        'await Bun.build({ entrypoints: ["./src/index.ts"], outdir: "dist", format: "cjs" });\n'
+        'await Bun.build({ entrypoints: ["./src/sync.ts"], outdir: "out", format: process.env.FORMAT });\n')
+    project = analyse(root, Config(), cache=False)
+    proc = _build(root, bun)
+    assert proc.returncode != 0 and '"await" can only be used inside an "async" function' in proc.stderr, \
+        proc.stdout + proc.stderr
+    (f,) = [f for f in project.findings if f.path.stem == "index" and f.code == "async-import"]
+    assert f.severity == "error" and "Bun's CommonJS build (script `build` of package.json) bundles `slow-dep` " \
+        "with its top-level await, and Bun refuses a top-level await in CommonJS" in f.message, f.message
+    r = subprocess.run([sys.executable, "-m", "tla_lens.cli", "check", "--print-config", str(root)],
+                       capture_output=True, text=True, timeout=120)
+    builds = json.loads(r.stdout)["tsupBuilds"]
+    assert [b.get("notRead") for b in builds] == [
+        None, "scripts/build.ts: the options of the call at line 2 are not read: `format` is not a string"], builds

@@ -27,6 +27,11 @@ module, its imports require() calls), else keeping its format (not modelled).
 A call whose options cannot be read that way (values computed, a loop over formats) gives a
 build with :attr:`CjsBuild.unread` saying why: it is not modelled, and `check --print-config`
 shows it.
+
+Bun's own bundler API is read the same way in the files the npm scripts run with bun: calls of
+`Bun.build({…})` (or of `build` imported from "bun") with `entrypoints`, `format` (default ES
+modules; CommonJS with `bytecode: true`), `external`, `packages` and `target` ("bun": Bun runs
+the output); it always bundles.
 """
 from __future__ import annotations
 
@@ -36,7 +41,7 @@ from typing import Callable, Optional
 
 from .bundler import _Reader, _text, _Unread
 from .computed import arguments_of
-from .scripts import node_script_files, tsx_script_files
+from .scripts import node_script_files, package_bun_runs, tsx_script_files
 from .targets import target_words
 from .tsup import CjsBuild, read_once
 
@@ -45,6 +50,7 @@ __all__ = ["script_builds"]
 _FUNCTIONS = ("build", "buildSync", "context")
 _READ_KEYS = frozenset({"entryPoints", "bundle", "platform", "format", "external", "packages", "absWorkingDir",
                         "plugins", "target"})
+_BUN_KEYS = frozenset({"entrypoints", "format", "external", "packages", "target", "bytecode"})
 _NODE_EXTERNALS = "esbuild-node-externals"
 _SECTIONS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 
@@ -67,7 +73,36 @@ def script_builds(scripts: object, package_dir: str, is_file: Callable[[str], bo
                           lambda why: [({}, why)], read)
         for opts, unread in calls:
             out.append(_build(name, file, package_dir, opts, unread))
+    bun_seen: set[str] = set()
+    for run in package_bun_runs({"scripts": scripts}, package_dir, is_file, lambda p: None, read):
+        file = run.file
+        if file is None or file in bun_seen or "node_modules" in file.split(os.sep):
+            continue
+        bun_seen.add(file)
+        text = read(file)
+        if text is None or "build" not in text or ("Bun" not in text and '"bun"' not in text and "'bun'" not in text):
+            continue
+        calls = read_once("Bun.build", file, text, lambda: _calls(file, text, package_dir, read, bun=True),
+                          lambda why: [({}, why)], read)
+        builds = [_bun_build(run.name, file, package_dir, opts, unread) for opts, unread in calls]
+        out += [b for b in builds if b.unread is not None or b.refuses_tla]  # (ES modules: they wait)
     return out
+
+
+def _bun_build(script: str, file: str, package_dir: str, opts: dict, unread: Optional[str]) -> CjsBuild:
+    """A `Bun.build({…})` call's build (see :func:`.tsup._bun_build` for the command line's)."""
+    rel = os.path.relpath(file, package_dir)
+    entries = tuple(os.path.relpath(os.path.normpath(os.path.join(package_dir, e)), package_dir)
+                    for e in opts.get("entrypoints", ()))
+    if unread is not None:
+        return CjsBuild(script, package_dir, entries, config=file, unread=f"{rel}: {unread}",
+                        formats=(opts["format"],) if opts.get("format") else (), tool="Bun")
+    bytecode = opts.get("bytecode") is True
+    fmt = opts.get("format") or ("cjs" if bytecode else "esm")
+    external = tuple(("wildcard" if "*" in x else "name", x) for x in opts.get("external", ()))
+    return CjsBuild(script, package_dir, entries, external, (), opts.get("packages") == "external", config=file,
+                    formats=(fmt,), tool="Bun", runtime="bun" if opts.get("target") == "bun" else "",
+                    bytecode=bytecode)
 
 
 def _build(script: str, file: str, package_dir: str, opts: dict, unread: Optional[str]) -> CjsBuild:
@@ -93,12 +128,17 @@ def _build(script: str, file: str, package_dir: str, opts: dict, unread: Optiona
 class _Script(_Reader):
     """A build script, read for its calls of esbuild's API."""
 
-    def __init__(self, path: str, text: str, cwd: str, read: Callable[[str], Optional[str]]) -> None:
+    def __init__(self, path: str, text: str, cwd: str, read: Callable[[str], Optional[str]],
+                 bun: bool = False) -> None:
         super().__init__(path, text, read)
         self.cwd = cwd  # (npm runs the script in the package's folder)
+        # Bun's API (`Bun.build`, `build` from "bun") instead of esbuild's
+        self.bun = bun
+        self.module, self.functions_read, self.keys = ("bun", ("build",), _BUN_KEYS) if bun else \
+            ("esbuild", _FUNCTIONS, _READ_KEYS)
         self.env: dict[str, str] = {}  # the loop names around the call being read
         self.plugin_fns: set[str] = set()    # esbuild-node-externals' plugin: `nodeExternalsPlugin`
-        self.namespaces: set[str] = set()    # `esbuild` in `esbuild.build(…)`
+        self.namespaces: set[str] = {"Bun"} if bun else set()    # `esbuild` in `esbuild.build(…)`
         # local name -> `build` / `buildSync` / `context` (not :attr:`functions`: the script's own)
         self.api_functions: dict[str, str] = {}
         for stmt in self.root.named_children:
@@ -108,9 +148,10 @@ class _Script(_Reader):
         names = self.import_names(stmt)
         if names is not None:
             source, defaults, namespaces, named = names
-            if source == "esbuild":
+            if source == self.module:
                 self.namespaces.update(defaults + namespaces)  # (the default export: the API object)
-                self.api_functions.update((local, name) for local, name in named.items() if name in _FUNCTIONS)
+                self.api_functions.update((local, name) for local, name in named.items()
+                                          if name in self.functions_read)
             elif source == _NODE_EXTERNALS:
                 self.plugin_fns.update(defaults)
                 self.plugin_fns.update(local for local, name in named.items() if name == "nodeExternalsPlugin")
@@ -121,9 +162,10 @@ class _Script(_Reader):
                 self.plugin_fns.update(local for local, prop in destructured.items()
                                        if prop in ("nodeExternalsPlugin", "default"))
                 self.plugin_fns.update(f"{n}.nodeExternalsPlugin" for n in names)
-            if module == "esbuild":
+            if module == self.module:
                 self.namespaces.update(names)
-                self.api_functions.update((local, prop) for local, prop in destructured.items() if prop in _FUNCTIONS)
+                self.api_functions.update((local, prop) for local, prop in destructured.items()
+                                          if prop in self.functions_read)
 
     def _is_api_call(self, call) -> bool:
         fn = call.child_by_field_name("function")
@@ -133,10 +175,12 @@ class _Script(_Reader):
             return _text(fn, self.src) in self.api_functions
         if fn.type == "member_expression":
             obj, prop = fn.child_by_field_name("object"), fn.child_by_field_name("property")
-            if prop is None or _text(prop, self.src) not in _FUNCTIONS:
+            if prop is None or _text(prop, self.src) not in self.functions_read:
                 return False
+            if obj is not None and obj.type == "identifier" and _text(obj, self.src) in self.namespaces:
+                return True  # (also `Bun`, a global: not a binding of the script)
             obj = self._unwrap(obj)
-            return obj is not None and (_text(obj, self.src) in self.namespaces or self._requires(obj, "esbuild"))
+            return obj is not None and (_text(obj, self.src) in self.namespaces or self._requires(obj, self.module))
         return False
 
     def calls(self) -> list[tuple[dict, Optional[str]]]:
@@ -158,7 +202,7 @@ class _Script(_Reader):
                         for plugin in opts.pop("plugins", ()):
                             opts["external"] = list(opts.get("external", ())) + \
                                 self._plugin_externals(plugin, opts.get("absWorkingDir") or self.cwd)
-                        if opts.get("bundle") is not True and opts.get("format") != "cjs":
+                        if not self.bun and opts.get("bundle") is not True and opts.get("format") != "cjs":
                             continue  # (each file compiled alone, its format kept: nothing to model)
                         out.append((opts, None))
                 except _Unread as e:
@@ -266,7 +310,7 @@ class _Script(_Reader):
                 key = _text(item, self.src)
                 value = item if key in self.env else self._unwrap(item)
                 if value is item and key not in self.env:
-                    if key in _READ_KEYS and key not in ("plugins", "target"):  # (plugins: none modelled here)
+                    if key in self.keys and key not in ("plugins", "target"):  # (plugins: none modelled here)
                         raise _Unread(f"`{key}` is not a value written in the file")
                     continue
             elif item.type == "pair":
@@ -276,7 +320,7 @@ class _Script(_Reader):
                 value = self._unwrap(item.child_by_field_name("value"))
             else:
                 continue  # (methods: plugins' and others)
-            if key not in _READ_KEYS:
+            if key not in self.keys:
                 continue
             if key == "target":
                 try:  # (a target not written as strings: esbuild's default taken, the build read all the same)
@@ -352,9 +396,9 @@ class _Script(_Reader):
             if key in ("platform", "format", "packages", "absWorkingDir", "target"):
                 return value
             raise _Unread(f"`{key}` is a loop's string")
-        if key == "bundle":
+        if key in ("bundle", "bytecode"):
             if node is None or node.type not in ("true", "false"):
-                raise _Unread("`bundle` is not `true` or `false`")
+                raise _Unread(f"`{key}` is not `true` or `false`")
             return node.type == "true"
         if key == "target" and node is not None and node.type == "array":
             return ",".join(self.string_in(self._unwrap(x), self.env) for x in node.named_children
@@ -368,7 +412,7 @@ class _Script(_Reader):
             return self.string_in(node, self.env)
         if key == "external":
             return self.string_list(node, self.env)  # (strings, spreads, `Object.keys(pkg.dependencies)`: computed.py)
-        if node is None or node.type not in ("array", "object"):
+        if node is None or node.type not in ("array", "object") or key == "entrypoints" and node.type != "array":
             raise _Unread(f"`{key}` is not an array or object literal")
         out = []
         for item in node.named_children:
@@ -430,6 +474,6 @@ def _package_paths(cwd: str) -> list[str]:
         d = parent
 
 
-def _calls(file: str, text: str, package_dir: str,
-           read: Callable[[str], Optional[str]]) -> list[tuple[dict, Optional[str]]]:
-    return _Script(file, text, package_dir, read).calls()
+def _calls(file: str, text: str, package_dir: str, read: Callable[[str], Optional[str]],
+           bun: bool = False) -> list[tuple[dict, Optional[str]]]:
+    return _Script(file, text, package_dir, read, bun).calls()

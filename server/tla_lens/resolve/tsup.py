@@ -273,6 +273,8 @@ class CjsBuild:
             return '`format: "esm"`'  # (esbuild's JavaScript API, in a build script)
         if self.tool == "Nx":
             return '`"format": ["esm"]`'  # (the target's options)
+        if self.tool == "Bun" and self.config is not None:  # (`Bun.build({…})` in a build script)
+            return '`format: "esm"`, without `bytecode: true`' if self.bytecode else '`format: "esm"`'
         if self.tool == "Bun":  # (Bun's default; `--bytecode` needs CommonJS without `--compile`)
             return "`--format=esm`, without `--bytecode`" if self.bytecode else "`--format=esm`"
         return "`--format=esm`" if self.tool == "esbuild" else "`--format esm`"
