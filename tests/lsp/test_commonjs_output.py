@@ -35,6 +35,33 @@ async def test_tsc_commonjs_in_the_editor(lsp):
     assert not s.diagnostics("src/server.ts", "require-async")
 
 
+TSHY_FILES = {
+    "package.json": json.dumps({"name": "lib", "type": "module", "scripts": {"prepare": "tshy"},
+                                "tshy": {"exports": {".": "./src/index.ts"}}}),
+    "tsconfig.json": json.dumps({"compilerOptions": {"strict": True}}),
+    "src/index.ts": 'import { pool } from "db-pool";\n\nexport function start() {\n  return pool;\n}\n',
+    "node_modules/db-pool/package.json": '{"name": "db-pool", "type": "module", "exports": "./pool.js"}',
+    "node_modules/db-pool/pool.js": "export const pool = await Promise.resolve({});\n",
+}
+
+
+async def test_tshy_commonjs_dialect_in_the_editor(lsp):
+    """tshy builds src/ into CommonJS too (held to tshy and Node in tests/resolve/test_tshy.py):
+    the import is an error; `"dialects": ["esm"]` written to package.json makes it an async
+    import again."""
+    s = await lsp(TSHY_FILES)
+    s.open("src/index.ts")
+    assert await wait_for(lambda: s.diagnostics("src/index.ts", "require-async"))
+    (d,) = s.diagnostics("src/index.ts", "require-async")
+    assert "(tshy, by the `\"tshy\"` field of package.json, builds it into CommonJS too" in d.message, d.message
+    manifest = json.loads(TSHY_FILES["package.json"])
+    manifest["tshy"]["dialects"] = ["esm"]
+    s.disk({"package.json": json.dumps(manifest)})
+    assert await s.settle_async("src/index.ts", True)
+    assert await wait_for(lambda: s.diagnostics("src/index.ts", "async-import"))
+    assert not s.diagnostics("src/index.ts", "require-async")
+
+
 JEST_FILES = {
     "package.json": '{"name": "app", "scripts": {"test": "jest"}}',
     "src/db.js": "export const db = await Promise.resolve({ ok: true });\n",

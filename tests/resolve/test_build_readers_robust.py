@@ -13,6 +13,7 @@ from tla_lens.resolve.jest import package_jest_runs
 from tla_lens.resolve.metro import metro_app
 from tla_lens.resolve.nx import nx_builds
 from tla_lens.resolve.playwright import package_playwright_runs
+from tla_lens.resolve.tshy import package_tshy
 from tla_lens.resolve.tsup import package_cjs_builds
 
 WORDS = ["tsup", "tsup-node", "esbuild", "vite", "build", "rollup", "jest", "node", "tsx", "npx", "pnpm", "exec",
@@ -110,6 +111,9 @@ def test_any_script_and_configuration(scripts, configs, tsup, jest, nx):
     for build in angular_builds(folder, files.__contains__, files.get):
         assert build.unread is None or isinstance(build.unread, str)
         assert isinstance(build.entries, tuple) and build.refuses_tla in ("", "target")
+    for tshy in (tsup, jest, {"dialects": tsup, "exclude": jest}, {"exclude": [tsup]}):
+        t = package_tshy({**manifest, "tshy": tshy}, folder)
+        assert t is None or isinstance(t.compiles_cjs(folder + "/src/a.ts", files.__contains__), bool)
     for b in builds:
         assert b.refuses_tla in ("", "target", "cjs", "iife", "umd", "amd") and isinstance(b.tla_refusal, str)
         assert isinstance(b.refusal, str) and isinstance(b.refusal_fix, str)

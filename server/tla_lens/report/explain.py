@@ -28,7 +28,11 @@ def explain(analysis: "Analysis", path: Path) -> str:
     if mod.format == "cjs":
         tsc = analysis.tsc_cjs.get(path)
         how = f" ({tsc.tool} compiles it into one: {tsc.why})" if tsc is not None else ""
-        out.append(f"{name} is a CommonJS module{how}: it is never async (it cannot use top-level await).")
+        if tsc is not None and tsc.via == "tshy":  # (both dialects: this one is judged, it throws or fails)
+            out.append(f"{name} is judged as a CommonJS module ({tsc.why}; its ES module build waits as ES modules "
+                       f"do): there it is never async (it cannot use top-level await).")
+        else:
+            out.append(f"{name} is a CommonJS module{how}: it is never async (it cannot use top-level await).")
         out += _not_followed(analysis, mod)
         for e in mod.edges:
             target = analysis.modules.get(e.target) if e.target is not None else None

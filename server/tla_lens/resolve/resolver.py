@@ -73,6 +73,7 @@ from ..syntax.sfc import html_import_maps, inline_module_scripts, module_scripts
 from ._fs import MISSING, CachedFS, kind_on_disk
 from .builtins import builtin_name
 from .tsconfig import PATH_LIST_OPTIONS, PATH_OPTIONS, TsConfig
+from .tshy import Tshy, package_tshy
 
 Kind = Literal["file", "builtin", "unresolved", "ignored", "required"]
 Mode = Literal["import", "require"]
@@ -213,6 +214,7 @@ class TscCjs:
     keeps_import: bool  # import() stays import() (node16/nodenext, tsx); `commonjs` makes it require()
     tool: str = "tsc"  # or "tsx", which runs a TypeScript file of a package without "type": "module" so
     runs: bool = False  # Babel compiling what Node loads (@babel/register, babel-node), not a build
+    via: str = ""      # "tshy": tsc building the CommonJS dialect of a package tshy builds
 
 
 # how the module of an async webpack external is named: "<configuration file>#external:<request>"
@@ -255,6 +257,7 @@ class Resolver:
         self._bundler_rx: dict[str, tuple[_Alias, ...]] = {}
         self._globs: dict[tuple, list[str]] = {}  # (patterns, importer) -> files an eager glob imports
         self._tsc_runs: dict[str, bool] = {}  # tsconfig -> does a script run tsc to emit?
+        self._tshy: dict[str, Optional[Tshy]] = {}  # package folder -> its tshy build (resolve/tshy.py), or None
         # has an import resolved to a webpack external the bundle require()s ("required")?
         self.required_seen = False
         self._bundler_read: dict[str, tuple[_Alias, ...]] = {}  # configuration file -> aliases
@@ -539,6 +542,7 @@ class Resolver:
         self._importers.clear()
         self._targets.clear()
         self._tsc_runs.clear()
+        self._tshy.clear()
         self._mapped.clear()
         self._bundler_for.clear()
         self._bundler_conf_for.clear()
@@ -1853,6 +1857,12 @@ class Resolver:
         f = os.path.abspath(os.fspath(file))
         if _in_node_modules(f):
             return None
+        tshy = self.tshy_for(f)
+        if tshy is not None and tshy.compiles_cjs(f, self.fs.is_file):
+            # (whatever the tsconfig says: tshy sets `module`, and src/'s "type" while it builds)
+            return TscCjs(f"tshy, by {tshy.origin}, builds it into CommonJS too: tsc under `module: nodenext`, "
+                          f"src/ a CommonJS folder",
+                          self._rel(os.path.join(tshy.package_dir, "package.json")), "nodenext", True, via="tshy")
         ts = self.tsconfig_for(f)
         if ts is None or ts.is_jsconfig:
             return None
@@ -1886,6 +1896,18 @@ class Resolver:
         config = self._rel(str(ts.path))
         return TscCjs(f"{config}'s {why}", config, module, module != "commonjs")
 
+    def tshy_for(self, file: "Path | str") -> Optional[Tshy]:
+        """The tshy build (resolve/tshy.py) of the package ``file`` is in, or None."""
+        found = self.package_json_for(Path(file))
+        if found is None:
+            return None
+        key = str(found[0])
+        if key not in self._tshy:
+            manifest = found[1]
+            self._tshy[key] = package_tshy(manifest, key) if "tshy" in manifest or \
+                "tshy" in str(manifest.get("scripts")) else None
+        return self._tshy[key]
+
     def tsc_program(self, file: Path) -> Optional[TsConfig]:
         """The tsconfig with which a whole-program tsc build emits ``file`` (a TypeScript
         source outside node_modules), else None: a script of the package runs `tsc` to emit (not
@@ -1907,7 +1929,7 @@ class Resolver:
         if runs is None:
             runs = self._tsc_runs[key] = self._scripts_run_tsc(ts, ("tsc",)) or self._nest_runs_tsc(ts) or \
                 str(ts.path) in self._built_above(os.path.dirname(str(ts.path)))
-        if not runs:
+        if not runs and self.tshy_for(f) is None:  # (tshy: tsc builds both dialects)
             return None
         folder = os.path.dirname(f)
         if self._deno_config_above(folder) is not None or self._bundler_config(self.fs.realpath(folder)) is not None:

@@ -456,7 +456,9 @@ class _Rules:
                 f"{how.tool} fails to run it with"
         return (f"top-level await in a file {how.tool} compiles into CommonJS ({how.why}), where it is not "
                 f"allowed: {outcome}" + (f" \"{refusal}\"" if refusal else "") +
-                "; move it into an async function, or compile this file as an ES module")
+                "; move it into an async function, or " +
+                (f"name the file `.mts` (tshy builds it as an ES module only), or {_TSHY_ESM}"
+                 if getattr(how, "via", "") == "tshy" else "compile this file as an ES module"))
 
     def _build_fails(self, build, what: str) -> str:
         """"; tsup's CommonJS build (script …) bundles {what}, and esbuild refuses …"."""
@@ -500,6 +502,8 @@ class _Rules:
             fix += " (tsx keeps import() as it is), or make the package `\"type\": \"module\"`"
         elif tsc is not None:
             fix += " (tsc keeps import() under `" + tsc.module + "`)"
+            if tsc.via == "tshy":
+                fix += ", or " + _TSHY_ESM
         if isinstance(fact, DynamicImport) and tsc is not None:
             what = f"{tsc.tool} compiles this import() to `require(\"{edge.specifier}\")` ({tsc.why}), and it"
         elif isinstance(fact, StaticImport) and tsc is not None:
@@ -736,6 +740,10 @@ class _Rules:
         else:
             msg = f"this {why} is an async module {cause}, through `{edge.specifier}`; {consequence}"
         self.add(mod, edge.span, "async-entry", msg, self.chain_related(path), edge.target, fails=fails)
+
+
+# (tshy's package.json option that leaves its CommonJS dialect out)
+_TSHY_ESM = "build ES modules only (`\"dialects\": [\"esm\"]` in the `\"tshy\"` of package.json)"
 
 
 def _babel_esm(how) -> str:
