@@ -26,7 +26,8 @@ WORDS = ["tsup", "tsup-node", "esbuild", "vite", "build", "rollup", "jest", "nod
          "--project", "chromium", "--no-deps", "/e2e/i", "e2e:12", "playwright.config.ts", "swc", "-C",
          "module.type=commonjs", "module.ignoreDynamic=true", "--no-swcrc", "--target=es2020", "--target",
          "es2020,chrome90", "--ssr", "electron-vite", "dev", "preview", "tsdown", "-f", "esm", "bun", "--bytecode",
-         "--target=bun", "--no-bundle", "--compile", "--packages", "external", "build.mjs", "run"]
+         "--target=bun", "--no-bundle", "--compile", "--packages", "external", "build.mjs", "run", "pkgroll",
+         "unbuild", "--stub", "--src", "--dist=x"]
 CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", ")", ",", ":", "...", "build",
                  "lib", "entry", "formats", "'es'", '"cjs"', "'umd'", "external", "/^x/", "/[/g", "rollupOptions",
                  "input", "output", "format", "plugins", "nodeResolve()", "import { build } from 'esbuild';",
@@ -50,11 +51,13 @@ CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", 
                  '"ignoreDynamic"', '"test"', '"projects"', '"architect"', '"builder"',
                  '"@angular/build:application"', '"polyfills"', '["zone.js"]', '"browser"', '"version": "6.4.6"',
                  "main:", "preload:", "renderer:", "externalizeDeps", "rolldownOptions", "deps", "neverBundle",
-                 "Bun.build(", "import { build } from 'bun';", "entrypoints", "bytecode", "'bun'", "await"]
+                 "Bun.build(", "import { build } from 'bun';", "entrypoints", "bytecode", "'bun'", "await",
+                 "defineBuildConfig(", "entries", "input", "emitCJS", "externals"]
 FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
          "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json",
          "playwright.config.ts", "project.json", "nx.json", ".swcrc", "angular.json", "tsconfig.json",
-         "node_modules/vite/package.json", "electron.vite.config.mjs", "tsdown.config.ts"]
+         "node_modules/vite/package.json", "electron.vite.config.mjs", "tsdown.config.ts", "build.config.ts",
+         "build.config.json", "src/index.ts", "src/a.cts"]
 
 
 _NX_KEYS = st.sampled_from(["targets", "build", "executor", "options", "main", "format", "thirdParty", "external",
@@ -90,7 +93,8 @@ def test_any_script_and_configuration(scripts, configs, tsup, jest, nx):
     files.setdefault(os.path.join(folder, "project.json"), json.dumps(nx))
     files.setdefault(os.path.join(folder, "nx.json"), json.dumps(nx))
     files.setdefault(os.path.join(folder, "vite.config.js"), "export default { build: { target: 'es2020' } };")
-    manifest = {"scripts": scripts, "tsup": tsup, "jest": jest, "babel": jest}
+    manifest = {"scripts": scripts, "tsup": tsup, "jest": jest, "babel": jest, "exports": nx, "main": tsup,
+                "bin": jest, "unbuild": nx, "type": tsup}
     builds = package_cjs_builds(manifest, folder, files.__contains__, files.get, every_format=True)
     for b in builds:
         assert isinstance(b.entries, tuple) and isinstance(b.formats, tuple)

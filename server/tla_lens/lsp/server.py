@@ -61,7 +61,8 @@ WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,vue,svelte,astro,mdx}", "**/
                "**/deno.json", "**/deno.jsonc", "**/deno.lock", "**/tsup.config.json", "**/babel.config.json",
                "**/.babelrc", "**/.babelrc.json", "**/jest.config.json", "**/project.json", "**/nx.json",
                "**/angular.json", "**/.swcrc", "**/tsdown.config.json", "**/jest-preset.json",
-               "**/bunfig.toml", "**/nest-cli.json", "**/.nest-cli.json")
+               "**/bunfig.toml", "**/nest-cli.json", "**/.nest-cli.json",
+               "**/build.config.json")
 INDEX_JOBS = min(os.cpu_count() or 1, 8)
 # files loaded between two turns of the event loop: at least 20 progress reports, and with
 # several cores large workspaces go in batches big enough for the worker processes to share

@@ -60,6 +60,7 @@ from ..resolve.jest import JestRun, package_jest_runs
 from ..resolve.metro import metro_app
 from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
+from ..resolve.pkglib import CONFIG_NAMES as UNBUILD_CONFIGS
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve.targets import installed_version, target_words
 from ..resolve import Resolution, Resolver
@@ -1007,7 +1008,7 @@ class Project:
             every += self._webpack_build(pkg_dir)
             scripts = str(manifest[1].get("scripts"))
             if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "rolldown", "babel",
-                                              "swc", "tsdown", "bun")):
+                                              "swc", "tsdown", "bun", "pkgroll", "unbuild")):
                 continue
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
         every += self._nx_builds(pkg_dirs)
@@ -1957,7 +1958,7 @@ class Project:
                 continue
             if p.name in BUNDLER_CONFIGS:
                 structural = True  # its resolve.alias may send imports anywhere
-            if p.name in TSUP_CONFIGS or p.name in _BUILD_DATA or (
+            if p.name in TSUP_CONFIGS or p.name in UNBUILD_CONFIGS or p.name in _BUILD_DATA or (
                     dialect_for_path(p) is None and Path(os.path.realpath(p)) in self.build_scripts):
                 structural = True  # which builds tsup (Babel, Jest, Nx) makes, and what they keep external
                 if dialect_for_path(p) is None:

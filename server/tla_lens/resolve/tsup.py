@@ -214,6 +214,7 @@ class CjsBuild:
             return f"esbuild refuses a top-level await for its target ({self.target_from})"
         # (Vite 8 bundles with Rolldown; Vite 7 and before, whose builds say so in `how`, with Rollup)
         refuser = {"Vite": f"Vite ({self.how or 'Rolldown'})", "Rollup": "Rollup", "Rolldown": "Rolldown",
+                   "pkgroll": "Rollup", "unbuild": "Rollup",
                    "electron-vite": "Vite (Rolldown)", "tsdown": "Rolldown", "Bun": "Bun"}.get(self.tool, "esbuild")
         return f"{refuser} refuses a top-level await in {self.refused_in}"
 
@@ -251,7 +252,7 @@ class CjsBuild:
             overrides = " + 2 overrides" if self.tool == "Vite" else ""
             return "Top-level await is not available in the configured target environment" + \
                 (f" ({shown}{overrides})" if shown else "")
-        if self.tool in ("Vite", "Rollup", "Rolldown", "electron-vite"):
+        if self.tool in ("Vite", "Rollup", "Rolldown", "electron-vite", "pkgroll", "unbuild"):
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
         if self.tool == "Bun":  # (Bun 1.4; in TypeScript a syntax error after the await may come first)
             return "\"await\" can only be used inside an \"async\" function"
@@ -273,6 +274,10 @@ class CjsBuild:
             return '`format: "esm"`'  # (esbuild's JavaScript API, in a build script)
         if self.tool == "Nx":
             return '`"format": ["esm"]`'  # (the target's options)
+        if self.tool in ("pkgroll", "unbuild"):  # (its outputs are package.json's)
+            return ("no CommonJS output in package.json (no `require` condition, `.cjs` file or `main` of a "
+                    "package without `\"type\": \"module\"`)" +
+                    (f", and no `rollup.emitCJS: true` in {os.path.basename(self.config)}" if self.config else ""))
         if self.tool == "Bun" and self.config is not None:  # (`Bun.build({…})` in a build script)
             return '`format: "esm"`, without `bytecode: true`' if self.bytecode else '`format: "esm"`'
         if self.tool == "Bun":  # (Bun's default; `--bytecode` needs CommonJS without `--compile`)
@@ -567,6 +572,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     from .esbuild_api import script_builds
     from .rollup import rolldown_builds, rollup_builds
     from .electron_vite import electron_vite_builds
+    from .pkglib import pkglib_builds
     from .swc import swc_builds
     from .vite_lib import vite_builds
 
@@ -577,6 +583,7 @@ def package_cjs_builds(manifest: dict, package_dir: str, is_file: Callable[[str]
     out += vite_builds(scripts, package_dir, is_file, read)
     out += rollup_builds(scripts, package_dir, is_file, read)
     out += rolldown_builds(scripts, package_dir, is_file, read)
+    out += pkglib_builds(scripts, manifest, package_dir, is_file, read)
     out += babel_builds(scripts, package_dir, is_file, read, manifest)
     out += babel_register_runs(scripts, package_dir, is_file, read, manifest)
     out += swc_builds(scripts, package_dir, is_file, read)
