@@ -16,6 +16,8 @@ from tla_lens.config import Config
 from tla_lens.project import analyse
 from tla_lens.resolve.tsup import package_cjs_builds
 
+from .test_tshy import require_each, run_script
+
 PACKAGES = {
     "slow-dep/package.json": '{"name": "slow-dep", "version": "1.0.0", "type": "module", "exports": "./i.js"}',
     "slow-dep/i.js": "export const x = await Promise.resolve('A');\n",
@@ -55,20 +57,12 @@ def _project(tmp_path: Path, script: str, extra: "dict | None" = None) -> Path:
 
 
 def _build(root: Path, node26: Path, engines: Path) -> subprocess.CompletedProcess:
-    """npm's way: the script run by a shell in the package folder, the tools on the PATH."""
-    env = dict(os.environ, PATH=f"{engines / '.bin'}:{node26.parent}:{os.environ['PATH']}")
-    script = json.loads((root / "package.json").read_text())["scripts"]["build"]
-    return subprocess.run(["sh", "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    return run_script(root, node26, engines, "build")
 
 
 def _require_each(root: Path, node26: Path) -> dict[str, str]:
-    """Each CommonJS file built, require()d by Node 26: its path under dist -> what it printed."""
-    out = {}
-    for file in sorted((root / "dist").rglob("*.cjs")):
-        run = subprocess.run([str(node26), "-e", f"require({json.dumps(str(file))}); console.log('ok')"],
-                             cwd=root, capture_output=True, text=True, timeout=60)
-        out[file.relative_to(root / "dist").with_suffix("").as_posix()] = run.stdout + run.stderr
-    return out
+    """Each CommonJS file built, require()d: its path under dist -> what it printed."""
+    return require_each(root / "dist", "*.cjs", node26)
 
 
 @pytest.mark.parametrize("tool", ["pkgroll", "unbuild"])

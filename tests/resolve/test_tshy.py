@@ -55,21 +55,32 @@ def _project(tmp_path: Path, tshy: "dict | None", script: str = "tshy") -> Path:
     return root
 
 
-def _build(root: Path, node26: Path, engines: Path) -> subprocess.CompletedProcess:
-    """npm's way: the script run by a shell in the package folder, tshy on the PATH."""
+def run_script(root: Path, node26: Path, engines: Path, name: str = "prepare") -> subprocess.CompletedProcess:
+    """npm's way: the npm script ``name`` run by a shell in the package folder, the engines'
+    tools on the PATH."""
     env = dict(os.environ, PATH=f"{engines / '.bin'}:{node26.parent}:{os.environ['PATH']}")
-    script = json.loads((root / "package.json").read_text())["scripts"]["prepare"]
+    script = json.loads((root / "package.json").read_text())["scripts"][name]
     return subprocess.run(["sh", "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=300)
 
 
-def _require_each(root: Path, node26: Path) -> dict[str, str]:
-    """Each CommonJS file tshy built, require()d by Node 26: its name -> what it printed."""
+def require_each(folder: Path, pattern: str, node26: Path) -> dict[str, str]:
+    """Each file ``pattern`` matches under ``folder`` (recursively), require()d by Node 26: its
+    path under the folder, without its extension -> what it printed."""
     out = {}
-    for file in sorted((root / "dist/commonjs").glob("*.js")):
+    for file in sorted(folder.rglob(pattern)):
         run = subprocess.run([str(node26), "-e", f"require({json.dumps(str(file))}); console.log('ok')"],
-                             cwd=root, capture_output=True, text=True, timeout=60)
-        out[file.stem] = run.stdout + run.stderr
+                             cwd=folder, capture_output=True, text=True, timeout=60)
+        out[file.relative_to(folder).with_suffix("").as_posix()] = run.stdout + run.stderr
     return out
+
+
+def _build(root: Path, node26: Path, engines: Path) -> subprocess.CompletedProcess:
+    return run_script(root, node26, engines)
+
+
+def _require_each(root: Path, node26: Path) -> dict[str, str]:
+    """Each CommonJS file tshy built, require()d: its name -> what it printed."""
+    return require_each(root / "dist/commonjs", "*.js", node26)
 
 
 @pytest.mark.parametrize("tshy,script", [
