@@ -403,6 +403,7 @@ def _config_json(root: Path, config: Config) -> str:
     from .resolve.jest import DEFAULT_TEST_MATCH, package_jest_runs
     from .resolve.nx import workspace_builds
     from .resolve.angular import angular_builds
+    from .resolve.cdk import cdk_builds
     from .resolve.playwright import DEFAULT_TEST_MATCH as PW_DEFAULT_MATCH
     from .resolve.playwright import package_playwright_runs
     from .resolve.tsup import package_cjs_builds
@@ -453,6 +454,18 @@ def _config_json(root: Path, config: Config) -> str:
                                     **({"compiles": _applies_shown(b.applies)} if b.applies else {}),
                                     **({"config": rel(b.config)} if b.config else {}),
                                     **({"notRead": b.unread} if b.unread else {})})
+            # AWS CDK's NodejsFunction: esbuild bundles of Lambda handlers, CommonJS by default
+            if os.path.isfile(os.path.join(folder, "cdk.json")):
+                sources = sorted(str(f) for f in every if f.suffix in (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
+                                 and str(f).startswith(folder + os.sep) and "node_modules" not in f.parts)
+                for b in cdk_builds(folder, sources, os.path.isfile, resolver.fs.read_text):
+                    tsup_builds.append({"file": rel(b.config or ""), "construct": b.script, "line": int(b.how[5:]),
+                                        "tool": b.tool, "entries": [_shown_path(rel(os.path.join(folder, e)))
+                                                                    for e in b.entries],
+                                        "formats": list(b.formats), "external": b.external_shown,
+                                        **({"everyPackage": True} if b.every_package else {}),
+                                        **({"esbuildTarget": list(b.target)} if b.target else {}),
+                                        **({"notRead": b.unread} if b.unread else {})})
             # Angular's application builder: esbuild, refusing a top-level await where Zone.js is
             for b in angular_builds(folder, os.path.isfile, resolver.fs.read_text):
                 tsup_builds.append({"file": rel(b.config or ""), "target": b.script, "tool": b.tool,

@@ -13,6 +13,7 @@ from tla_lens.resolve.jest import package_jest_runs
 from tla_lens.resolve.metro import metro_app
 from tla_lens.resolve.nx import nx_builds
 from tla_lens.resolve.playwright import package_playwright_runs
+from tla_lens.resolve.cdk import cdk_builds
 from tla_lens.resolve.tshy import package_tshy
 from tla_lens.resolve.tsup import package_cjs_builds
 
@@ -52,7 +53,10 @@ CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", 
                  '"@angular/build:application"', '"polyfills"', '["zone.js"]', '"browser"', '"version": "6.4.6"',
                  "main:", "preload:", "renderer:", "externalizeDeps", "rolldownOptions", "deps", "neverBundle",
                  "Bun.build(", "import { build } from 'bun';", "entrypoints", "bytecode", "'bun'", "await",
-                 "defineBuildConfig(", "entries", "input", "emitCJS", "externals"]
+                 "defineBuildConfig(", "entries", "input", "emitCJS", "externals", "new NodejsFunction(",
+                 "import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';", "bundling",
+                 "OutputFormat.ESM", "externalModules", "nodeModules", "esbuildArgs", "'--packages'", "stack",
+                 "for (const name of ['a'])", "name"]
 FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
          "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json",
          "playwright.config.ts", "project.json", "nx.json", ".swcrc", "angular.json", "tsconfig.json",
@@ -115,6 +119,9 @@ def test_any_script_and_configuration(scripts, configs, tsup, jest, nx):
     for build in angular_builds(folder, files.__contains__, files.get):
         assert build.unread is None or isinstance(build.unread, str)
         assert isinstance(build.entries, tuple) and build.refuses_tla in ("", "target")
+    for b in cdk_builds(folder, sorted(files), files.__contains__, files.get):
+        assert b.unread is None or isinstance(b.unread, str)
+        assert isinstance(b.entries, tuple) and b.origin(str)
     for tshy in (tsup, jest, {"dialects": tsup, "exclude": jest}, {"exclude": [tsup]}):
         t = package_tshy({**manifest, "tshy": tshy}, folder)
         assert t is None or isinstance(t.compiles_cjs(folder + "/src/a.ts", files.__contains__), bool)

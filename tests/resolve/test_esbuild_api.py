@@ -309,3 +309,19 @@ def test_each_file_compiled_alone_into_commonjs(how, node26, engines_node_module
     assert proc.returncode != 0 and refusal in proc.stdout + proc.stderr
     (f,) = [f for f in project.findings if f.path.stem == "tla"]
     assert f.code == "top-level-await" and f"{tool} fails the build with \"{refusal}\"" in f.message
+
+
+def test_loop_names_inside_path_join(tmp_path):
+    """`path.join(__dirname, `src/${name}.ts`)` in a loop over strings: one build per name,
+    its entry built of the name."""
+    from tla_lens.resolve.esbuild_api import script_builds
+
+    (tmp_path / "build.mjs").write_text(
+        'import path from "node:path";\nimport * as esbuild from "esbuild";\n\n'
+        'for (const name of ["api", "worker"]) {\n'
+        '  await esbuild.build({ entryPoints: [path.join(import.meta.dirname, `src/${name}.ts`)], bundle: true,\n'
+        '    platform: "node", outdir: "dist" });\n}\n')
+    builds = script_builds({"build": "node build.mjs"}, str(tmp_path), os.path.isfile,
+                           lambda p: Path(p).read_text() if Path(p).is_file() else None)
+    assert [(b.entries, b.formats, b.unread) for b in builds] == [
+        (("src/api.ts",), ("cjs",), None), (("src/worker.ts",), ("cjs",), None)]

@@ -60,6 +60,7 @@ from ..resolve.jest import JestRun, package_jest_runs
 from ..resolve.metro import metro_app
 from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
+from ..resolve.cdk import MODULES as CDK_MODULES, cdk_builds
 from ..resolve.pkglib import CONFIG_NAMES as UNBUILD_CONFIGS
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve.targets import installed_version, target_words
@@ -168,7 +169,7 @@ def _strippable(path: Path, mod: Module) -> bool:
 
 # build configurations written as data (a JavaScript one is a module: Project.build_scripts)
 _BUILD_DATA = frozenset({"babel.config.json", ".babelrc", ".babelrc.json", "jest.config.json", "project.json",
-                         "nx.json", "angular.json", ".swcrc", "jest-preset.json"})
+                         "nx.json", "angular.json", ".swcrc", "jest-preset.json", "cdk.json"})
 
 
 def _node_resolves(path: Path, mod: Module) -> bool:
@@ -761,7 +762,7 @@ class Project:
         build = self.tsup_build_of(edge)
         if build is not None:
             return (f"load it with `await import(\"{edge.specifier}\")` where it is used "
-                    f"({'esbuild' if build.tool == 'Nx' else build.tool} keeps "
+                    f"({'esbuild' if build.tool in ('Nx', 'NodejsFunction') else build.tool} keeps "
                     f"import() as it is), or build ES modules only ({build.esm_flag})")
         ext = self.resolver.external_for(edge.specifier, edge.source)
         if ext is not None and ext.via == "webpack-node-externals":
@@ -1006,6 +1007,8 @@ class Project:
                 every.append(app)
             every += angular_builds(str(pkg_dir), fs.is_file, fs.read_text)
             every += self._webpack_build(pkg_dir)
+            if fs.is_file(str(pkg_dir / "cdk.json")):
+                every += self._cdk_builds(pkg_dir)
             scripts = str(manifest[1].get("scripts"))
             if not any(w in scripts for w in ("tsup", "esbuild", "node", "tsx", "vite", "rollup", "rolldown", "babel",
                                               "swc", "tsdown", "bun", "pkgroll", "unbuild")):
@@ -1034,6 +1037,18 @@ class Project:
                 if build.takes(str(path)):
                     found.setdefault(path, build)
         return found
+
+    def _cdk_builds(self, app_dir: Path) -> list[CjsBuild]:
+        """The Lambda bundles of the AWS CDK app in ``app_dir`` (its cdk.json): the
+        `NodejsFunction`s its workspace files construct (resolve/cdk.py)."""
+        files = []
+        for path, mod in self.modules.items():
+            if not mod.workspace or relative_posix(path, app_dir) is None or "node_modules" in path.parts:
+                continue
+            if any(e.specifier in CDK_MODULES or e.specifier == "aws-cdk-lib" for e in mod.edges):
+                files.append(str(path))
+        fs = self.resolver.fs
+        return cdk_builds(str(app_dir), sorted(files), fs.is_file, fs.read_text)
 
     def _webpack_build(self, pkg_dir: Path) -> list[CjsBuild]:
         """The build of the webpack configuration in ``pkg_dir`` where it refuses every top-level

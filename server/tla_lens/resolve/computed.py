@@ -394,6 +394,15 @@ class Computed:
                     else:
                         parts.append(self._eval_part(c))
                 return "".join(parts)
+            if t == "call_expression":
+                # `path.join(__dirname, `../lambda/${name}.ts`)`: the loop's names in its parts
+                fn = _text(node.child_by_field_name("function"), self.src).replace(".posix.", ".").replace(" ", "")
+                short = getattr(self, "path_fns", {}).get(fn, "")
+                if short in ("join", "resolve"):
+                    parts = [self.string_in(a, env) for a in arguments_of(node)]
+                    if short == "resolve":
+                        return os.path.normpath(os.path.join(self.cwd, *parts))
+                    return os.path.normpath(os.path.join(*parts)) if parts else "."
         return self._eval(node)
 
     def truth(self, node, env: Optional[dict]) -> bool:

@@ -145,6 +145,8 @@ class CjsBuild:
         if self.tool == "Angular" and self.config is not None:
             project, _, target = self.script.rpartition(":")
             return f"target `{target}` of project `{project}` in {rel(Path(self.config))}"
+        if self.tool == "NodejsFunction" and self.config is not None:  # (AWS CDK's: resolve/cdk.py)
+            return f"`{self.script}` in {rel(Path(self.config))}, {self.how}"
         return f"script `{self.script}` of {rel(Path(self.package_dir) / 'package.json')}"
 
     @property
@@ -239,6 +241,8 @@ class CjsBuild:
         if self.refuses_tla == "target":
             return ("; move the await into an async function, or build for a target with top-level await (es2022, "
                     "chrome89, firefox89, safari15, node14.8 or later)")
+        if self.tool == "NodejsFunction":  # (Lambda runs an ES module handler, which waits: Node 14 and later)
+            return "; move the await into an async function, or bundle an ES module (" + self.esm_flag + ")"
         return ""
 
     @property
@@ -274,6 +278,8 @@ class CjsBuild:
             return '`format: "esm"`'  # (esbuild's JavaScript API, in a build script)
         if self.tool == "Nx":
             return '`"format": ["esm"]`'  # (the target's options)
+        if self.tool == "NodejsFunction":
+            return "`bundling: { format: OutputFormat.ESM }` in its props"
         if self.tool in ("pkgroll", "unbuild"):  # (its outputs are package.json's)
             return ("no CommonJS output in package.json (no `require` condition, `.cjs` file or `main` of a "
                     "package without `\"type\": \"module\"`)" +
