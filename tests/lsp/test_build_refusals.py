@@ -129,3 +129,28 @@ async def test_swcrc_edited(lsp):
     s.disk({".swcrc": '{"jsc": {"target": "es2022"}}'})
     assert await wait_for(lambda: s.diagnostics("src/index.ts", "async-import"))
     assert not s.diagnostics("src/index.ts", "require-async")
+
+
+CDK_STACK = ('import * as path from "node:path";\nimport { App, Stack } from "aws-cdk-lib";\n'
+             'import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";\n\n'
+             'const app = new App();\nconst stack = new Stack(app, "Api");\n'
+             'new NodejsFunction(stack, "Secret", {\n  entry: path.join(__dirname, "../lambda/secret.ts"),%s\n});\n')
+CDK = {
+    "package.json": '{"name": "infra", "dependencies": {"aws-cdk-lib": "2.276.0"}}',
+    "cdk.json": '{"app": "npx tsx lib/stack.ts"}',
+    "lib/stack.ts": CDK_STACK % "",
+    "lambda/secret.ts": 'const secret = await Promise.resolve("s");\nexport const handler = async () => secret;\n',
+}
+
+
+async def test_cdk_stack_edited(lsp):
+    """A NodejsFunction bundles its handler into CommonJS (held to CDK synth in
+    tests/resolve/test_cdk.py): its top-level await is an error; the stack edited to bundle an
+    ES module, the error goes."""
+    s = await lsp(CDK)
+    s.open("lambda/secret.ts")
+    assert await wait_for(lambda: [d for d in s.diagnostics("lambda/secret.ts", "top-level-await") if d.severity == 1])
+    (d,) = s.diagnostics("lambda/secret.ts", "top-level-await")
+    assert "NodejsFunction's CommonJS build (`Secret` in lib/stack.ts, line 7) bundles this module" in d.message
+    s.disk({"lib/stack.ts": CDK_STACK % "\n  bundling: { format: OutputFormat.ESM },"})
+    assert await wait_for(lambda: [d for d in s.diagnostics("lambda/secret.ts", "top-level-await") if d.severity != 1])
