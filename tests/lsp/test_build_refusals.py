@@ -145,12 +145,18 @@ CDK = {
 
 async def test_cdk_stack_edited(lsp):
     """A NodejsFunction bundles its handler into CommonJS (held to CDK synth in
-    tests/resolve/test_cdk.py): its top-level await is an error; the stack edited to bundle an
-    ES module, the error goes."""
+    tests/resolve/test_cdk.py): its top-level await is an error; the quick fix edits the stack
+    to bundle an ES module (held to CDK in tests/fixes/test_cdk_format.py), and the error goes."""
     s = await lsp(CDK)
     s.open("lambda/secret.ts")
     assert await wait_for(lambda: [d for d in s.diagnostics("lambda/secret.ts", "top-level-await") if d.severity == 1])
     (d,) = s.diagnostics("lambda/secret.ts", "top-level-await")
     assert "NodejsFunction's CommonJS build (`Secret` in lib/stack.ts, line 7) bundles this module" in d.message
-    s.disk({"lib/stack.ts": CDK_STACK % "\n  bundling: { format: OutputFormat.ESM },"})
+    # the quick fix: the stack edited (its NodejsFunction bundles an ES module)
+    fix = _by_title(await _actions(s, "lambda/secret.ts", d.range, [d]),
+                    "Bundle `Secret` as an ES module (`bundling: { format: OutputFormat.ESM }`)")
+    assert fix.is_preferred
+    written = _apply_to_disk(s, fix.edit)
+    assert 'new NodejsFunction(stack, "Secret", {\n  bundling: { format: OutputFormat.ESM },\n  entry: ' in \
+        written["lib/stack.ts"], written["lib/stack.ts"]
     assert await wait_for(lambda: [d for d in s.diagnostics("lambda/secret.ts", "top-level-await") if d.severity != 1])

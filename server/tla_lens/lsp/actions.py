@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Optional, Union
 from lsprotocol import types as T
 
 from ..fixes import Fix, Refusal, export_type, ignore_comment, import_type, lazy_import, respell
+from ..fixes.cdk_format import cdk_esm
 from ..fixes.config_edit import TLA_TARGET, allow_async, new_config, tsconfig_target
 from ..fixes.webpack_external import external_fix
 from ..text import LineIndex
 from ..project.graph import EdgeKind, Module
 from ..syntax.facts import Dialect, StatementKind, StaticImport
+from ..syntax.grammar import dialect_for_path
 
 if TYPE_CHECKING:
     from .server import TlaLensServer
@@ -125,6 +127,11 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
                 target = _target_action(ls, edge.target, d) if code == "async-import" else None
                 if target is not None:
                     out.append(target)
+                build = project.cjs_bundled.get(edge.target) if code == "async-import" else \
+                    project.tsup_build_of(edge) if code == "require-async" else None
+                esm = _cdk_action(ls, build, d)
+                if esm is not None:
+                    out.append(esm)
                 out.append(_docs_action(d))
     # the other diagnostics (top-level-await, async-cycle, async-entry on an await, an
     # unresolved import)
@@ -144,8 +151,31 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
             target = _target_action(ls, mod.path, d)
             if target is not None:
                 out.append(target)
+            esm = _cdk_action(ls, project.cjs_bundled.get(mod.path), d)
+            if esm is not None:
+                out.append(esm)
         out.append(_docs_action(d))
     return out
+
+
+def _cdk_action(ls: "TlaLensServer", build, d: T.Diagnostic) -> Optional[T.CodeAction]:
+    """Where an AWS CDK NodejsFunction's CommonJS bundle refuses the await (or require()s the
+    async package): its stack edited to bundle an ES module (fixes/cdk_format.py). None
+    elsewhere."""
+    if build is None or build.tool != "NodejsFunction" or build.config is None or "cjs" not in build.formats:
+        return None
+    path = Path(build.config)
+    text = _text_of(ls, path)
+    if text is None or not build.how.startswith("line "):
+        return None
+    dialect = dialect_for_path(path)
+    result = cdk_esm(text, int(build.how[5:]), build.script,
+                     dialect if dialect in (Dialect.TS, Dialect.JS) else Dialect.TS)
+    if isinstance(result, Refusal):
+        return T.CodeAction(title=result.title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
+                            disabled=T.CodeActionDisabled(reason=result.reason))
+    return T.CodeAction(title=result.title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
+                        edit=_file_edit(ls, path, text, result), is_preferred=True)
 
 
 def _target_action(ls: "TlaLensServer", awaits: Path, d: T.Diagnostic) -> Optional[T.CodeAction]:
