@@ -171,11 +171,7 @@ def _cdk_action(ls: "TlaLensServer", build, d: T.Diagnostic) -> Optional[T.CodeA
     dialect = dialect_for_path(path)
     result = cdk_esm(text, int(build.how[5:]), build.script,
                      dialect if dialect in (Dialect.TS, Dialect.JS) else Dialect.TS)
-    if isinstance(result, Refusal):
-        return T.CodeAction(title=result.title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
-                            disabled=T.CodeActionDisabled(reason=result.reason))
-    return T.CodeAction(title=result.title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
-                        edit=_file_edit(ls, path, text, result), is_preferred=True)
+    return _file_action(ls, path, text, result, [d], preferred=True)
 
 
 def _target_action(ls: "TlaLensServer", awaits: Path, d: T.Diagnostic) -> Optional[T.CodeAction]:
@@ -191,13 +187,7 @@ def _target_action(ls: "TlaLensServer", awaits: Path, d: T.Diagnostic) -> Option
         return None
     title = f"Set `\"target\": \"{TLA_TARGET}\"` in {project.graph.rel(path)} ({tool} builds for it)"
     result = tsconfig_target(text, title)
-    if result is None:
-        return None
-    if isinstance(result, Refusal):
-        return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
-                            disabled=T.CodeActionDisabled(reason=result.reason))
-    return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
-                        edit=_file_edit(ls, path, text, result))
+    return _file_action(ls, path, text, result, [d]) if result is not None else None
 
 
 def _external_action(ls: "TlaLensServer", edge, diags: list[T.Diagnostic]) -> Optional[T.CodeAction]:
@@ -213,12 +203,19 @@ def _external_action(ls: "TlaLensServer", edge, diags: list[T.Diagnostic]) -> Op
     if text is None:
         return None
     result = external_fix(text, path.name, ext, edge.specifier)
+    return _file_action(ls, path, text, result, diags, preferred=bool(diags))
+
+
+def _file_action(ls: "TlaLensServer", path: Path, text: bytes, result: Union[Fix, Refusal],
+                 diags: list[T.Diagnostic], preferred: bool = False) -> T.CodeAction:
+    """The action of an edit of another file (``path``, whose content is ``text``): a quick fix
+    for ``diags`` (a refactoring without them), or disabled with the refusal's reason."""
     kind = T.CodeActionKind.QuickFix if diags else T.CodeActionKind.RefactorRewrite
     if isinstance(result, Refusal):
         return T.CodeAction(title=result.title, kind=kind, diagnostics=diags or None,
                             disabled=T.CodeActionDisabled(reason=result.reason))
     return T.CodeAction(title=result.title, kind=kind, diagnostics=diags or None,
-                        edit=_file_edit(ls, path, text, result), is_preferred=bool(diags) or None)
+                        edit=_file_edit(ls, path, text, result), is_preferred=preferred or None)
 
 
 def _text_of(ls: "TlaLensServer", path: Path) -> Optional[bytes]:
