@@ -160,3 +160,26 @@ async def test_cdk_stack_edited(lsp):
     assert 'new NodejsFunction(stack, "Secret", {\n  bundling: { format: OutputFormat.ESM },\n  entry: ' in \
         written["lib/stack.ts"], written["lib/stack.ts"]
     assert await wait_for(lambda: [d for d in s.diagnostics("lambda/secret.ts", "top-level-await") if d.severity != 1])
+
+
+ESBUILD = {
+    "package.json": json.dumps({"name": "svc", "scripts": {
+        "build": "esbuild src/index.ts --bundle --platform=node --outdir=dist"}}),
+    "src/index.ts": 'import { config } from "./config";\nconsole.log(config);\n',
+    "src/config.ts": "export const config = await Promise.resolve({ port: 1 });\n",
+}
+
+
+async def test_build_script_edited_to_es_modules(lsp):
+    """esbuild's CommonJS bundle (`--platform=node`) refuses the await: the quick fix edits the
+    script (held to esbuild and Node in tests/fixes/test_script_format.py), and the error goes."""
+    s = await lsp(ESBUILD)
+    s.open("src/config.ts")
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await") if d.severity == 1])
+    (d,) = s.diagnostics("src/config.ts", "top-level-await")
+    fix = _by_title(await _actions(s, "src/config.ts", d.range, [d]),
+                    "Build ES modules only: `--format=esm` in script `build` of package.json")
+    written = _apply_to_disk(s, fix.edit)
+    assert json.loads(written["package.json"])["scripts"]["build"] == \
+        "esbuild --format=esm src/index.ts --bundle --platform=node --outdir=dist"
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await") if d.severity != 1])

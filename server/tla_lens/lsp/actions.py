@@ -1,6 +1,7 @@
 """Code actions: the fixes layer's edits as LSP quick fixes and refactors."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Union
 
@@ -9,6 +10,7 @@ from lsprotocol import types as T
 from ..fixes import Fix, Refusal, export_type, ignore_comment, import_type, lazy_import, respell
 from ..fixes.cdk_format import cdk_esm
 from ..fixes.config_edit import TLA_TARGET, allow_async, new_config, tsconfig_target
+from ..fixes.script_format import esm_script
 from ..fixes.webpack_external import external_fix
 from ..text import LineIndex
 from ..project.graph import EdgeKind, Module
@@ -129,9 +131,9 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
                     out.append(target)
                 build = project.cjs_bundled.get(edge.target) if code == "async-import" else \
                     project.tsup_build_of(edge) if code == "require-async" else None
-                esm = _cdk_action(ls, build, d)
-                if esm is not None:
-                    out.append(esm)
+                for esm in (_cdk_action(ls, build, d), _script_action(ls, build, d)):
+                    if esm is not None:
+                        out.append(esm)
                 out.append(_docs_action(d))
     # the other diagnostics (top-level-await, async-cycle, async-entry on an await, an
     # unresolved import)
@@ -151,9 +153,10 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
             target = _target_action(ls, mod.path, d)
             if target is not None:
                 out.append(target)
-            esm = _cdk_action(ls, project.cjs_bundled.get(mod.path), d)
-            if esm is not None:
-                out.append(esm)
+            build = project.cjs_bundled.get(mod.path)
+            for esm in (_cdk_action(ls, build, d), _script_action(ls, build, d)):
+                if esm is not None:
+                    out.append(esm)
         out.append(_docs_action(d))
     return out
 
@@ -172,6 +175,27 @@ def _cdk_action(ls: "TlaLensServer", build, d: T.Diagnostic) -> Optional[T.CodeA
     result = cdk_esm(text, int(build.how[5:]), build.script,
                      dialect if dialect in (Dialect.TS, Dialect.JS) else Dialect.TS)
     return _file_action(ls, path, text, result, [d], preferred=True)
+
+
+def _script_action(ls: "TlaLensServer", build, d: T.Diagnostic) -> Optional[T.CodeAction]:
+    """Where the CommonJS (or IIFE) build of an npm script's bundler command refuses the await
+    (or require()s the async package): the script edited to build ES modules only
+    (fixes/script_format.py). None elsewhere (builds configured in files, Nx targets)."""
+    if build is None or not build.refuses_tla or build.refuses_tla == "target" or build.declared_in is not None or \
+            build.tool not in ("esbuild", "Bun", "tsup", "tsdown") or \
+            (build.config is not None and build.tool in ("esbuild", "Bun")):  # (their JavaScript API)
+        return None
+    path = Path(build.package_dir) / "package.json"
+    text = _text_of(ls, path)
+    try:
+        scripts = json.loads(text or b"").get("scripts")
+    except (ValueError, AttributeError):
+        return None
+    command = scripts.get(build.script) if isinstance(scripts, dict) else None
+    if not isinstance(command, str):
+        return None
+    result = esm_script(text, build.script, command, build.tool, build.config)
+    return _file_action(ls, path, text, result, [d]) if result is not None and text is not None else None
 
 
 def _target_action(ls: "TlaLensServer", awaits: Path, d: T.Diagnostic) -> Optional[T.CodeAction]:
