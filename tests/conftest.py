@@ -21,6 +21,12 @@ def _need(path: Path, what: str) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sam_cli() -> Path:
+    """AWS SAM CLI 1.170 (`sam build`), in its own virtualenv (`make sam-engine`)."""
+    return _need(REPO / "tests" / "engines" / "sam" / "bin" / "sam", "AWS SAM CLI")
+
+
+@pytest.fixture(scope="session")
 def node26() -> Path:
     """The Node 26 binary (has vm.SourceTextModule#hasTopLevelAwait/#hasAsyncGraph)."""
     return _need(ENGINES / "node26" / "bin" / "node", "Node 26")

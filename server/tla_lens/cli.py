@@ -404,6 +404,7 @@ def _config_json(root: Path, config: Config) -> str:
     from .resolve.nx import workspace_builds
     from .resolve.angular import angular_builds
     from .resolve.cdk import cdk_builds
+    from .resolve.sam import sam_builds
     from .resolve.playwright import DEFAULT_TEST_MATCH as PW_DEFAULT_MATCH
     from .resolve.playwright import package_playwright_runs
     from .resolve.tsup import package_cjs_builds
@@ -503,6 +504,16 @@ def _config_json(root: Path, config: Config) -> str:
                                         **({"filters": [f"/{s}/{f}" for s, f in w.filters]} if w.filters else {}),
                                         **({"globalSetup": [rel(f) for f in w.setup]} if w.setup else {}),
                                         **({"notRead": w.unread} if w.unread else {})})
+    # AWS SAM: the functions its templates build with esbuild (the root, the packages, the folders between)
+    sam_folders = {str(root)} | {str(p) for d in iter_package_dirs(root, every) for p in [Path(d), *Path(d).parents]
+                                 if str(p).startswith(str(root))}
+    for folder in sorted(sam_folders):
+        for b in sam_builds(folder, os.path.isfile, resolver.fs.read_text):
+            tsup_builds.append({"file": rel(b.config or ""), "function": b.script, "tool": b.tool,
+                                "entries": [_shown_path(rel(os.path.join(b.package_dir, e))) for e in b.entries],
+                                "formats": list(b.formats), "external": b.external_shown,
+                                **({"esbuildTarget": list(b.target)} if b.target else {}),
+                                **({"notRead": b.unread} if b.unread else {})})
     # Nx's executors (esbuild, swc, Vite, Angular's builder) and the Vite targets its plugin
     # infers: the targets of the workspace's projects
     nx_dirs = (str(d) for d in chain(iter_package_dirs(root, every, os.path.isfile, "project.json"),

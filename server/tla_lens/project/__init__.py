@@ -62,6 +62,7 @@ from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.cdk import MODULES as CDK_MODULES, cdk_builds
 from ..resolve.pkglib import CONFIG_NAMES as UNBUILD_CONFIGS
+from ..resolve.sam import TEMPLATE_NAMES as SAM_TEMPLATES, sam_builds
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve.targets import installed_version, target_words
 from ..resolve import Resolution, Resolver
@@ -762,7 +763,7 @@ class Project:
         build = self.tsup_build_of(edge)
         if build is not None:
             return (f"load it with `await import(\"{edge.specifier}\")` where it is used "
-                    f"({'esbuild' if build.tool in ('Nx', 'NodejsFunction') else build.tool} keeps "
+                    f"({'esbuild' if build.tool in ('Nx', 'NodejsFunction', 'SAM') else build.tool} keeps "
                     f"import() as it is), or build ES modules only ({build.esm_flag})")
         ext = self.resolver.external_for(edge.specifier, edge.source)
         if ext is not None and ext.via == "webpack-node-externals":
@@ -1014,6 +1015,10 @@ class Project:
                                               "swc", "tsdown", "bun", "pkgroll", "unbuild")):
                 continue
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
+        # AWS SAM templates: in the root, the packages, and the folders between
+        folders = {self.root} | {p for d in pkg_dirs for p in [d, *d.parents] if relative_posix(p, self.root)}
+        for folder in sorted(folders):
+            every += sam_builds(str(folder), fs.is_file, fs.read_text)
         every += self._nx_builds(pkg_dirs)
         every = [self._tsup_target(b) for b in every]
         self.build_scripts.update(Path(os.path.realpath(b.config)) for b in every if b.config is not None)
@@ -1973,7 +1978,8 @@ class Project:
                 continue
             if p.name in BUNDLER_CONFIGS:
                 structural = True  # its resolve.alias may send imports anywhere
-            if p.name in TSUP_CONFIGS or p.name in UNBUILD_CONFIGS or p.name in _BUILD_DATA or (
+            if p.name in TSUP_CONFIGS or p.name in UNBUILD_CONFIGS or p.name in SAM_TEMPLATES or \
+                    p.name in _BUILD_DATA or (
                     dialect_for_path(p) is None and Path(os.path.realpath(p)) in self.build_scripts):
                 structural = True  # which builds tsup (Babel, Jest, Nx) makes, and what they keep external
                 if dialect_for_path(p) is None:

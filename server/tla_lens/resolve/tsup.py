@@ -145,6 +145,8 @@ class CjsBuild:
         if self.tool == "Angular" and self.config is not None:
             project, _, target = self.script.rpartition(":")
             return f"target `{target}` of project `{project}` in {rel(Path(self.config))}"
+        if self.tool == "SAM" and self.config is not None:  # (resolve/sam.py)
+            return f"function `{self.script}` of {rel(Path(self.config))}"
         if self.tool == "NodejsFunction" and self.config is not None:  # (AWS CDK's: resolve/cdk.py)
             return f"`{self.script}` in {rel(Path(self.config))}, {self.how}"
         return f"script `{self.script}` of {rel(Path(self.package_dir) / 'package.json')}"
@@ -238,6 +240,12 @@ class CjsBuild:
             return (f"; move the await into an async function, or set {option} to one with top-level await "
                     "(\"es2022\", \"esnext\", chrome89, firefox89, safari15 or later)" +
                     (", or upgrade to Vite 7, whose default target has it" if "default" in self.target_from else ""))
+        if self.tool == "SAM":  # (esbuild says the target first; the format after)
+            parts = ["`Target: es2022` (or later, or node18 and later)"] if self.refuses_tla == "target" else []
+            if "cjs" in self.formats or "iife" in self.formats:
+                parts.append("`Format: esm`")
+            return (f"; move the await into an async function, or set {' and '.join(parts)} in the function's "
+                    f"`Metadata.BuildProperties`")
         if self.refuses_tla == "target":
             return ("; move the await into an async function, or build for a target with top-level await (es2022, "
                     "chrome89, firefox89, safari15, node14.8 or later)")
@@ -280,6 +288,9 @@ class CjsBuild:
             return '`"format": ["esm"]`'  # (the target's options)
         if self.tool == "NodejsFunction":
             return "`bundling: { format: OutputFormat.ESM }` in its props"
+        if self.tool == "SAM":
+            return ("`Format: esm` in the function's `Metadata.BuildProperties`, with a `Target` that has top-level "
+                    "await (es2022 or later)")
         if self.tool in ("pkgroll", "unbuild"):  # (its outputs are package.json's)
             return ("no CommonJS output in package.json (no `require` condition, `.cjs` file or `main` of a "
                     "package without `\"type\": \"module\"`)" +
