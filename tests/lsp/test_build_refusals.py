@@ -183,3 +183,27 @@ async def test_build_script_edited_to_es_modules(lsp):
     assert json.loads(written["package.json"])["scripts"]["build"] == \
         "esbuild --format=esm src/index.ts --bundle --platform=node --outdir=dist"
     assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await") if d.severity != 1])
+
+
+SAM_TEMPLATE = ("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
+                "  HelloFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: hello/\n"
+                "      Handler: app.handler\n      Runtime: nodejs22.x\n    Metadata:\n      BuildMethod: esbuild\n"
+                "      BuildProperties:\n        EntryPoints:\n          - app.ts\n%s")
+SAM = {
+    "template.yaml": SAM_TEMPLATE % "",
+    "hello/package.json": '{"name": "hello"}',
+    "hello/app.ts": 'const secret = await Promise.resolve("s");\nexport const handler = async () => secret;\n',
+}
+
+
+async def test_sam_template_edited(lsp):
+    """SAM's defaults (es2020, CommonJS) refuse the handler's await (held to `sam build` in
+    tests/resolve/test_sam.py); the template edited to `Target: es2022` and `Format: esm`, the
+    error goes."""
+    s = await lsp(SAM)
+    s.open("hello/app.ts")
+    assert await wait_for(lambda: [d for d in s.diagnostics("hello/app.ts", "top-level-await") if d.severity == 1])
+    (d,) = s.diagnostics("hello/app.ts", "top-level-await")
+    assert "SAM's build (function `HelloFunction` of template.yaml) bundles this module" in d.message, d.message
+    s.disk({"template.yaml": SAM_TEMPLATE % "        Target: es2022\n        Format: esm\n"})
+    assert await wait_for(lambda: [d for d in s.diagnostics("hello/app.ts", "top-level-await") if d.severity != 1])
