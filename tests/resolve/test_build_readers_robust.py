@@ -14,6 +14,7 @@ from tla_lens.resolve.metro import metro_app
 from tla_lens.resolve.nx import nx_builds
 from tla_lens.resolve.playwright import package_playwright_runs
 from tla_lens.resolve.cdk import cdk_builds
+from tla_lens.resolve.sam import sam_builds
 from tla_lens.resolve.tshy import package_tshy
 from tla_lens.resolve.tsup import package_cjs_builds
 
@@ -56,12 +57,15 @@ CONFIG_PIECES = ["export default", "module.exports =", "{", "}", "[", "]", "(", 
                  "defineBuildConfig(", "entries", "input", "emitCJS", "externals", "new NodejsFunction(",
                  "import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';", "bundling",
                  "OutputFormat.ESM", "externalModules", "nodeModules", "esbuildArgs", "'--packages'", "stack",
-                 "for (const name of ['a'])", "name"]
+                 "for (const name of ['a'])", "name", "Resources:", "Type: AWS::Serverless::Function",
+                 "Metadata:", "BuildMethod: esbuild", "!Ref", "BuildProperties:", "EntryPoints:", "- app.ts",
+                 "Format: esm", "CodeUri:", "Globals:"]
 FILES = ["build.mjs", "vite.config.js", "rollup.config.mjs", "jest.config.js", "tsup.config.ts", "x.json",
          "jest.config.json", "babel.config.json", "babel.config.js", ".babelrc", "package.json",
          "playwright.config.ts", "project.json", "nx.json", ".swcrc", "angular.json", "tsconfig.json",
          "node_modules/vite/package.json", "electron.vite.config.mjs", "tsdown.config.ts", "build.config.ts",
-         "build.config.json", "src/index.ts", "src/a.cts"]
+         "build.config.json", "src/index.ts", "src/a.cts",
+         "template.yaml", "template.json"]
 
 
 _NX_KEYS = st.sampled_from(["targets", "build", "executor", "options", "main", "format", "thirdParty", "external",
@@ -119,6 +123,9 @@ def test_any_script_and_configuration(scripts, configs, tsup, jest, nx):
     for build in angular_builds(folder, files.__contains__, files.get):
         assert build.unread is None or isinstance(build.unread, str)
         assert isinstance(build.entries, tuple) and build.refuses_tla in ("", "target")
+    for b in sam_builds(folder, files.__contains__, files.get):
+        assert b.unread is None or isinstance(b.unread, str)
+        assert isinstance(b.entries, tuple) and b.origin(str) and isinstance(b.refusal_fix, str)
     for b in cdk_builds(folder, sorted(files), files.__contains__, files.get):
         assert b.unread is None or isinstance(b.unread, str)
         assert isinstance(b.entries, tuple) and b.origin(str)

@@ -154,3 +154,29 @@ def test_print_config_lists_the_functions(tmp_path):
     assert json.loads(r.stdout)["tsupBuilds"] == [
         {"file": "template.yaml", "function": "HelloFunction", "tool": "SAM", "entries": ["./hello/app.ts"],
          "formats": ["esm"], "external": [], "esbuildTarget": ["es2020"]}]
+
+
+_KEYS = ["Resources", "Globals", "Function", "Type", "AWS::Serverless::Function", "Properties", "CodeUri",
+         "Handler", "Metadata", "BuildMethod", "esbuild", "BuildProperties", "EntryPoints", "Format", "Target",
+         "External", "HelloFunction"]
+
+
+def test_any_template_is_read_without_failing(tmp_path):
+    """Whatever a template holds (a mapping, a list, strings where maps are expected), reading
+    it gives builds or none, never an exception."""
+    from hypothesis import given, settings, strategies as st
+
+    values = st.recursive(st.none() | st.booleans() | st.integers() | st.sampled_from(_KEYS + ["./node_modules/*",
+                                                                                               "es2022", "cjs"]),
+                          lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_KEYS), inner,
+                                                                                      max_size=4), max_leaves=20)
+
+    @settings(max_examples=200, deadline=None)
+    @given(data=values)
+    def check(data):
+        files = {str(tmp_path / "template.json"): json.dumps(data), str(tmp_path / "hello/package.json"): "{"}
+        for b in sam_builds(str(tmp_path), files.__contains__, files.get):
+            assert isinstance(b.entries, tuple) and (b.unread is None or isinstance(b.unread, str))
+            assert isinstance(b.refusal_fix, str) and isinstance(b.esm_flag, str)
+
+    check()
