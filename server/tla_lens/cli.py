@@ -404,7 +404,7 @@ def _config_json(root: Path, config: Config) -> str:
     from .resolve.nx import workspace_builds
     from .resolve.angular import angular_builds
     from .resolve.cdk import cdk_builds
-    from .resolve.sam import sam_builds
+    from .resolve.sam import sam_builds, sam_folders
     from .resolve.playwright import DEFAULT_TEST_MATCH as PW_DEFAULT_MATCH
     from .resolve.playwright import package_playwright_runs
     from .resolve.tsup import package_cjs_builds
@@ -460,7 +460,7 @@ def _config_json(root: Path, config: Config) -> str:
                 sources = sorted(str(f) for f in every if f.suffix in (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
                                  and str(f).startswith(folder + os.sep) and "node_modules" not in f.parts)
                 for b in cdk_builds(folder, sources, os.path.isfile, resolver.fs.read_text):
-                    tsup_builds.append({"file": rel(b.config or ""), "construct": b.script, "line": int(b.how[5:]),
+                    tsup_builds.append({"file": rel(b.config or ""), "construct": b.script, "line": b.line,
                                         "tool": b.tool, "entries": [_shown_path(rel(os.path.join(folder, e)))
                                                                     for e in b.entries],
                                         "formats": list(b.formats), "external": b.external_shown,
@@ -505,9 +505,7 @@ def _config_json(root: Path, config: Config) -> str:
                                         **({"globalSetup": [rel(f) for f in w.setup]} if w.setup else {}),
                                         **({"notRead": w.unread} if w.unread else {})})
     # AWS SAM: the functions its templates build with esbuild (the root, the packages, the folders between)
-    sam_folders = {str(root)} | {str(p) for d in iter_package_dirs(root, every) for p in [Path(d), *Path(d).parents]
-                                 if str(p).startswith(str(root))}
-    for folder in sorted(sam_folders):
+    for folder in sam_folders(root, (Path(d) for d in iter_package_dirs(root, every))):
         for b in sam_builds(folder, os.path.isfile, resolver.fs.read_text):
             tsup_builds.append({"file": rel(b.config or ""), "function": b.script, "tool": b.tool,
                                 "entries": [_shown_path(rel(os.path.join(b.package_dir, e))) for e in b.entries],

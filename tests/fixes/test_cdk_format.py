@@ -58,7 +58,7 @@ def test_the_fixed_stack_synthesizes(node26, engines_node_modules, tmp_path):
     (f,) = [f for f in project.findings if f.severity == "error"]
     build = project.cjs_bundled[f.path]
     stack = root / "lib/stack.ts"
-    fix = cdk_esm(stack.read_bytes(), int(build.how[5:]), build.script)
+    fix = cdk_esm(stack.read_bytes(), build.line, build.script)
     assert isinstance(fix, Fix)
     stack.write_bytes(apply_edits(stack.read_bytes(), fix.edits))
     proc = _synth(root, node26, engines_node_modules)

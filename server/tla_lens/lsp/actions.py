@@ -1,21 +1,18 @@
 """Code actions: the fixes layer's edits as LSP quick fixes and refactors."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Union
 
 from lsprotocol import types as T
 
 from ..fixes import Fix, Refusal, export_type, ignore_comment, import_type, lazy_import, respell
-from ..fixes.cdk_format import cdk_esm
 from ..fixes.config_edit import TLA_TARGET, allow_async, new_config, tsconfig_target
-from ..fixes.script_format import esm_script
+from ..fixes.esm_build import esm_build
 from ..fixes.webpack_external import external_fix
 from ..text import LineIndex
 from ..project.graph import EdgeKind, Module
 from ..syntax.facts import Dialect, StatementKind, StaticImport
-from ..syntax.grammar import dialect_for_path
 
 if TYPE_CHECKING:
     from .server import TlaLensServer
@@ -131,9 +128,9 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
                     out.append(target)
                 build = project.cjs_bundled.get(edge.target) if code == "async-import" else \
                     project.tsup_build_of(edge) if code == "require-async" else None
-                for esm in (_cdk_action(ls, build, d), _script_action(ls, build, d)):
-                    if esm is not None:
-                        out.append(esm)
+                esm = _esm_build_action(ls, build, d)
+                if esm is not None:
+                    out.append(esm)
                 out.append(_docs_action(d))
     # the other diagnostics (top-level-await, async-cycle, async-entry on an await, an
     # unresolved import)
@@ -153,49 +150,21 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
             target = _target_action(ls, mod.path, d)
             if target is not None:
                 out.append(target)
-            build = project.cjs_bundled.get(mod.path)
-            for esm in (_cdk_action(ls, build, d), _script_action(ls, build, d)):
-                if esm is not None:
-                    out.append(esm)
+            esm = _esm_build_action(ls, project.cjs_bundled.get(mod.path), d)
+            if esm is not None:
+                out.append(esm)
         out.append(_docs_action(d))
     return out
 
 
-def _cdk_action(ls: "TlaLensServer", build, d: T.Diagnostic) -> Optional[T.CodeAction]:
-    """Where an AWS CDK NodejsFunction's CommonJS bundle refuses the await (or require()s the
-    async package): its stack edited to bundle an ES module (fixes/cdk_format.py). None
-    elsewhere."""
-    if build is None or build.tool != "NodejsFunction" or build.config is None or "cjs" not in build.formats:
+def _esm_build_action(ls: "TlaLensServer", build, d: T.Diagnostic) -> Optional[T.CodeAction]:
+    """Where the CommonJS (or IIFE) output of ``build`` refuses the await (or require()s the
+    async package): the edit that makes it output ES modules (fixes/esm_build.py), else None."""
+    found = esm_build(build, lambda p: _text_of(ls, p))
+    if found is None:
         return None
-    path = Path(build.config)
-    text = _text_of(ls, path)
-    if text is None or not build.how.startswith("line "):
-        return None
-    dialect = dialect_for_path(path)
-    result = cdk_esm(text, int(build.how[5:]), build.script,
-                     dialect if dialect in (Dialect.TS, Dialect.JS) else Dialect.TS)
-    return _file_action(ls, path, text, result, [d], preferred=True)
-
-
-def _script_action(ls: "TlaLensServer", build, d: T.Diagnostic) -> Optional[T.CodeAction]:
-    """Where the CommonJS (or IIFE) build of an npm script's bundler command refuses the await
-    (or require()s the async package): the script edited to build ES modules only
-    (fixes/script_format.py). None elsewhere (builds configured in files, Nx targets)."""
-    if build is None or not build.refuses_tla or build.refuses_tla == "target" or build.declared_in is not None or \
-            build.tool not in ("esbuild", "Bun", "tsup", "tsdown") or \
-            (build.config is not None and build.tool in ("esbuild", "Bun")):  # (their JavaScript API)
-        return None
-    path = Path(build.package_dir) / "package.json"
-    text = _text_of(ls, path)
-    try:
-        scripts = json.loads(text or b"").get("scripts")
-    except (ValueError, AttributeError):
-        return None
-    command = scripts.get(build.script) if isinstance(scripts, dict) else None
-    if not isinstance(command, str):
-        return None
-    result = esm_script(text, build.script, command, build.tool, build.config)
-    return _file_action(ls, path, text, result, [d]) if result is not None and text is not None else None
+    path, text, result = found
+    return _file_action(ls, path, text, result, [d], preferred=isinstance(result, Fix) and result.preferred)
 
 
 def _target_action(ls: "TlaLensServer", awaits: Path, d: T.Diagnostic) -> Optional[T.CodeAction]:

@@ -62,7 +62,7 @@ from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.cdk import MODULES as CDK_MODULES, cdk_builds
 from ..resolve.pkglib import CONFIG_NAMES as UNBUILD_CONFIGS
-from ..resolve.sam import TEMPLATE_NAMES as SAM_TEMPLATES, sam_builds
+from ..resolve.sam import TEMPLATE_NAMES as SAM_TEMPLATES, sam_builds, sam_folders
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve.targets import installed_version, target_words
 from ..resolve import Resolution, Resolver
@@ -1015,10 +1015,8 @@ class Project:
                                               "swc", "tsdown", "bun", "pkgroll", "unbuild")):
                 continue
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
-        # AWS SAM templates: in the root, the packages, and the folders between
-        folders = {self.root} | {p for d in pkg_dirs for p in [d, *d.parents] if relative_posix(p, self.root)}
-        for folder in sorted(folders):
-            every += sam_builds(str(folder), fs.is_file, fs.read_text)
+        for folder in sam_folders(self.root, pkg_dirs):  # (AWS SAM's templates)
+            every += sam_builds(folder, fs.is_file, fs.read_text)
         every += self._nx_builds(pkg_dirs)
         every = [self._tsup_target(b) for b in every]
         self.build_scripts.update(Path(os.path.realpath(b.config)) for b in every if b.config is not None)

@@ -1483,13 +1483,7 @@ class _Reader(Computed):
             if fn in ("process.cwd",):
                 return self.cwd
             if short in ("resolve", "join"):
-                parts = [self._eval(a, depth + 1) for a in argv]
-                if short == "resolve":
-                    out = self.cwd
-                    for p in parts:
-                        out = os.path.join(out, p)
-                    return os.path.normpath(out)
-                return os.path.normpath(os.path.join(*parts)) if parts else "."
+                return self._joined(short, [self._eval(a, depth + 1) for a in argv])
             if short == "dirname" and len(argv) == 1:
                 inner = self._unwrap(argv[0])
                 if inner is not None and _text(inner, src) in ("__filename", "import.meta.filename") or \
@@ -1503,6 +1497,12 @@ class _Reader(Computed):
         if t == "identifier" and _text(node, src) == "__filename":
             return self.path
         raise _Unread(f"`{_text(node, src)[:60]}` is not a value tla-lens reads without running the configuration")
+
+    def _joined(self, short: str, parts: list[str]) -> str:
+        """`path.join(…parts)`, or `path.resolve(…parts)` from the working folder."""
+        if short == "resolve":
+            return os.path.normpath(os.path.join(self.cwd, *parts))
+        return os.path.normpath(os.path.join(*parts)) if parts else "."
 
     def _url(self, node, depth: int) -> str:
         """``new URL('./src', import.meta.url)`` as a path."""

@@ -25,7 +25,7 @@ from .bundler import _text, _Unread
 from .computed import arguments_of
 from .esbuild_api import _Script
 from .targets import target_words
-from .tsup import CjsBuild
+from .tsup import CjsBuild, read_once
 
 __all__ = ["cdk_builds", "MODULES"]
 
@@ -137,15 +137,14 @@ def cdk_builds(app_dir: str, files: list[str], is_file: Callable[[str], bool],
         text = read(file)
         if text is None or _CONSTRUCT not in text:
             continue
-        try:
-            built = _Stack(file, text, app_dir, read).functions_built()
-        except _Unread as e:  # pragma: no cover - defensive: a strange file is not read
-            built = [("", 0, {}, str(e))]
+        # (remembered for that text: the builds are looked for again as files change)
+        built = read_once(f"cdk:{app_dir}", file, text, lambda: _Stack(file, text, app_dir, read).functions_built(),
+                          lambda why: [("", 0, {}, why)], read)
         rel = os.path.relpath(file, app_dir)
         for ident, line, opts, unread in built:
             if unread is not None:
                 out.append(CjsBuild(ident, app_dir, (), config=file, unread=f"{rel}: {unread}", formats=("cjs",),
-                                    tool=_CONSTRUCT, how=f"line {line}"))
+                                    tool=_CONSTRUCT, line=line))
                 continue
             entry = opts.get("entry")
             if entry is None:
@@ -158,7 +157,7 @@ def cdk_builds(app_dir: str, files: list[str], is_file: Callable[[str], bool],
             external += tuple(("name", x) for x in opts.get("nodeModules", ()))
             target = target_words(opts.get("target") or "") or ()
             build = CjsBuild(ident, app_dir, (entry,), external, (), opts.get("packages") == "external",
-                             config=file, formats=(fmt,), tool=_CONSTRUCT, target=target, how=f"line {line}",
+                             config=file, formats=(fmt,), tool=_CONSTRUCT, target=target, line=line,
                              target_from=f"`bundling.target` of the NodejsFunction `{ident}`" if target else "")
             if build.refuses_tla or build.is_cjs:
                 out.append(build)  # (ES modules for a target with top-level await: they wait)

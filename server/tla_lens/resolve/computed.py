@@ -399,10 +399,7 @@ class Computed:
                 fn = _text(node.child_by_field_name("function"), self.src).replace(".posix.", ".").replace(" ", "")
                 short = getattr(self, "path_fns", {}).get(fn, "")
                 if short in ("join", "resolve"):
-                    parts = [self.string_in(a, env) for a in arguments_of(node)]
-                    if short == "resolve":
-                        return os.path.normpath(os.path.join(self.cwd, *parts))
-                    return os.path.normpath(os.path.join(*parts)) if parts else "."
+                    return self._joined(short, [self.string_in(a, env) for a in arguments_of(node)])
         return self._eval(node)
 
     def truth(self, node, env: Optional[dict]) -> bool:

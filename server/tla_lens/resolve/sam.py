@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Callable, Optional
+from pathlib import Path
+from typing import Callable, Iterable, Optional
 
 from .targets import target_words
-from .tsup import CjsBuild
+from .tsup import CjsBuild, read_once
 
-__all__ = ["sam_builds", "TEMPLATE_NAMES"]
+__all__ = ["sam_builds", "sam_folders", "TEMPLATE_NAMES"]
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
 _HANDLER_EXTENSIONS = (".ts", ".js", ".mjs", ".mts", ".cjs", ".cts")
@@ -53,6 +54,15 @@ def _load(text: str, json_file: bool) -> Optional[dict]:
     return data if isinstance(data, dict) else None
 
 
+def sam_folders(root: Path, package_dirs: Iterable[Path]) -> list[str]:
+    """Where templates are looked for: the folder analysed, the packages in it and the folders
+    between (a SAM app's template sits above the packages its functions' `CodeUri`s name)."""
+    found = {root}
+    for d in package_dirs:
+        found.update(p for p in (d, *d.parents) if p == root or root in p.parents)
+    return sorted(str(p) for p in found)
+
+
 def sam_builds(folder: str, is_file: Callable[[str], bool],
                read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
     """The esbuild builds of the SAM template in ``folder`` (the first of its names), every
@@ -61,7 +71,7 @@ def sam_builds(folder: str, is_file: Callable[[str], bool],
     text = read(path) if path is not None else None
     if path is None or text is None or "esbuild" not in text:
         return []
-    data = _load(text, path.endswith(".json"))
+    data = read_once("sam", path, text, lambda: _load(text, path.endswith(".json")), lambda why: None)
     resources = data.get("Resources") if data is not None else None
     if not isinstance(resources, dict):
         return []

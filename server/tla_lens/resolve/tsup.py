@@ -112,7 +112,8 @@ class CjsBuild:
     # who runs the output: "bun" (`bun build --target=bun`, or `--compile`: an executable of
     # Bun's), else Node
     runtime: str = ""
-    bytecode: bool = False  # `bun build --bytecode`: CommonJS by default, ES modules only with --compile
+    bytecode: bool = False
+    line: int = 0  # where a build declared in code is (AWS CDK's `new NodejsFunction(…)`), 1-based  # `bun build --bytecode`: CommonJS by default, ES modules only with --compile
 
     def takes(self, path: str) -> bool:
         """Does the build compile the file ``path`` (absolute) of its entries (:attr:`applies`)?"""
@@ -148,7 +149,7 @@ class CjsBuild:
         if self.tool == "SAM" and self.config is not None:  # (resolve/sam.py)
             return f"function `{self.script}` of {rel(Path(self.config))}"
         if self.tool == "NodejsFunction" and self.config is not None:  # (AWS CDK's: resolve/cdk.py)
-            return f"`{self.script}` in {rel(Path(self.config))}, {self.how}"
+            return f"`{self.script}` in {rel(Path(self.config))}, line {self.line}"
         return f"script `{self.script}` of {rel(Path(self.package_dir) / 'package.json')}"
 
     @property

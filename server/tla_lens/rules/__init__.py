@@ -458,7 +458,7 @@ class _Rules:
                 f"allowed: {outcome}" + (f" \"{refusal}\"" if refusal else "") +
                 "; move it into an async function, or " +
                 (f"name the file `.mts` (tshy builds it as an ES module only), or {_TSHY_ESM}"
-                 if getattr(how, "via", "") == "tshy" else "compile this file as an ES module"))
+                 if how.via == "tshy" else "compile this file as an ES module"))
 
     def _build_fails(self, build, what: str) -> str:
         """"; tsup's CommonJS build (script …) bundles {what}, and esbuild refuses …"."""

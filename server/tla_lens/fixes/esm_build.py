@@ -1,0 +1,51 @@
+"""The edit that makes a build output ES modules where its CommonJS (or IIFE) output refuses a
+top-level await or require()s an async package: an AWS CDK stack's `NodejsFunction` props
+(:mod:`cdk_format`), or the npm script of an esbuild, tsup, tsdown or `bun build` command line
+(:mod:`script_format`). Builds configured elsewhere (configuration files, esbuild's and Bun's
+JavaScript API, Nx targets) get none.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable, Optional, Union
+
+from ..syntax.facts import Dialect
+from ..syntax.grammar import dialect_for_path
+from .cdk_format import cdk_esm
+from .edits import Fix, Refusal
+from .script_format import esm_script
+
+__all__ = ["esm_build"]
+
+_SCRIPT_TOOLS = ("esbuild", "Bun", "tsup", "tsdown")
+
+
+def esm_build(build, read: Callable[[Path], Optional[bytes]]) -> Optional[tuple[Path, bytes, Union[Fix, Refusal]]]:
+    """(the file to edit, its text as ``read`` gives it, the edit or why there is none) for the
+    build ``build`` (a :class:`~tla_lens.resolve.tsup.CjsBuild`), or None where no such edit
+    applies. (Refusing for its target, a script's build needs more than a format.)"""
+    if build is None or not {"cjs", "iife"} & set(build.formats):
+        return None
+    if build.tool == "NodejsFunction" and build.config is not None and build.line:
+        path = Path(build.config)
+        text = read(path)
+        if text is None:
+            return None
+        dialect = dialect_for_path(path)
+        return path, text, cdk_esm(text, build.line, build.script,
+                                   dialect if dialect in (Dialect.TS, Dialect.JS) else Dialect.TS)
+    if build.tool not in _SCRIPT_TOOLS or build.refuses_tla == "target" or build.declared_in is not None or \
+            (build.config is not None and build.tool in ("esbuild", "Bun")):  # (their JavaScript API)
+        return None
+    path = Path(build.package_dir) / "package.json"
+    text = read(path)
+    try:
+        scripts = json.loads(text or b"").get("scripts")
+    except (ValueError, AttributeError):
+        return None
+    command = scripts.get(build.script) if isinstance(scripts, dict) else None
+    if text is None or not isinstance(command, str):
+        return None
+    result = esm_script(text, build.script, command, build.tool, build.config)
+    return (path, text, result) if result is not None else None
