@@ -4,6 +4,8 @@ tests/resolve/test_build_targets.py) and Vite 6's for its default target; the fi
 edited on disk, the finding follows."""
 from __future__ import annotations
 
+import asyncio
+
 import json
 
 from .conftest import wait_for
@@ -207,3 +209,28 @@ async def test_sam_template_edited(lsp):
     assert "SAM's build (function `HelloFunction` of template.yaml) bundles this module" in d.message, d.message
     s.disk({"template.yaml": SAM_TEMPLATE % "        Target: es2022\n        Format: esm\n"})
     assert await wait_for(lambda: [d for d in s.diagnostics("hello/app.ts", "top-level-await") if d.severity != 1])
+
+
+async def test_sam_template_named_by_samconfig(lsp):
+    """A template samconfig.toml names (infra/app.yaml, a plain `AWS::Lambda::Function` whose
+    `Code` is relative to it; held to `sam build` in tests/resolve/test_sam.py): its function's
+    await is an error; the template edited (a name no static watch covers), the error goes;
+    samconfig.toml pointing elsewhere, it does not come back."""
+    template = ("Resources:\n  PlainFunction:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+                "      Code: ../hello/\n      Handler: app.handler\n    Metadata:\n      BuildMethod: esbuild\n"
+                "      BuildProperties:\n        EntryPoints:\n          - app.ts\n%s")
+    s = await lsp({**{k: v for k, v in SAM.items() if k != "template.yaml"}, "infra/app.yaml": template % "",
+                   "samconfig.toml": 'version = 0.1\n[default.build.parameters]\ntemplate_file = "infra/app.yaml"\n'})
+    s.open("hello/app.ts")
+    assert await wait_for(lambda: [d for d in s.diagnostics("hello/app.ts", "top-level-await") if d.severity == 1])
+    (d,) = s.diagnostics("hello/app.ts", "top-level-await")
+    assert "SAM's build (function `PlainFunction` of infra/app.yaml) bundles this module" in d.message, d.message
+    from .test_files import _watched
+
+    assert await wait_for(lambda: _watched(s, "infra/app.yaml")) and _watched(s, "samconfig.toml")
+    s.disk({"infra/app.yaml": template % "        Target: es2022\n        Format: esm\n"})
+    assert await wait_for(lambda: [d for d in s.diagnostics("hello/app.ts", "top-level-await") if d.severity != 1])
+    s.disk({"infra/app.yaml": template % "", "samconfig.toml": "version = 0.1\n"})
+    await s.sync()
+    await asyncio.sleep(1)
+    assert [d for d in s.diagnostics("hello/app.ts", "top-level-await") if d.severity != 1]

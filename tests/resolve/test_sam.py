@@ -129,6 +129,45 @@ def test_external_package_is_required(sam_cli, node26, engines_node_modules, tmp
                               "(es2022 or later))"), f.message
 
 
+LAMBDA_FUNCTION = ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  PlainFunction:\n"
+                   "    Type: AWS::Lambda::Function\n    Properties:\n      Code: %s\n      Handler: app.handler\n"
+                   "      Runtime: nodejs22.x\n      Role: arn:aws:iam::123456789012:role/lambda\n"
+                   "    Metadata:\n      BuildMethod: esbuild\n")
+
+
+@pytest.mark.parametrize("how", ["samconfig", "script", "config-env"])
+def test_template_named_elsewhere(how, sam_cli, node26, engines_node_modules, tmp_path):
+    """A template that is not template.yaml, named by samconfig.toml's `template_file`, by a
+    package.json script's `sam build -t`, or by a samconfig environment a script picks
+    (`--config-env`): `sam build` reads it (run as the script says), its `Code` is relative to
+    the template (`../hello/`), and its plain `AWS::Lambda::Function` is bundled as a
+    `Serverless::Function` is: with SAM's defaults, the await fails the build."""
+    root = _app(tmp_path, "")
+    (root / "template.yaml").unlink()
+    (root / "infra").mkdir()
+    (root / "infra/app.yaml").write_text(LAMBDA_FUNCTION % "../hello/")
+    args = ["build", "--build-in-source"]
+    if how == "samconfig":
+        (root / "samconfig.toml").write_text('version = 0.1\n[default.build.parameters]\ntemplate_file = "infra/app.yaml"\n')
+    elif how == "script":
+        args += ["-t", "infra/app.yaml"]
+        (root / "package.json").write_text(json.dumps({"scripts": {"build": "sam " + " ".join(args)}}))
+    else:
+        (root / "samconfig.toml").write_text('version = 0.1\n[prod.global.parameters]\ntemplate_file = "infra/app.yaml"\n')
+        args += ["--config-env", "prod"]
+        (root / "package.json").write_text(json.dumps({"scripts": {"build": "npx sam " + " ".join(args)}}))
+    project = analyse(root, Config(), cache=False)
+    env = dict(os.environ, PATH=f"{engines_node_modules / '.bin'}:{node26.parent}:{os.environ['PATH']}",
+               SAM_CLI_TELEMETRY="0")
+    proc = subprocess.run([str(sam_cli), *args], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Top-level await is not available in the configured target environment " \
+        '("es2020")' in out and "PlainFunction" in out, out
+    (f,) = [f for f in project.findings if f.severity == "error"]
+    assert f.path == root / "hello/app.ts" and f.code == "top-level-await"
+    assert "SAM's build (function `PlainFunction` of infra/app.yaml) bundles this module" in f.message, f.message
+
+
 @pytest.mark.parametrize("text,expected", [
     # (JSON templates; CodeUri from Globals; a function not built by esbuild; a template not read)
     (json.dumps({"Globals": {"Function": {"CodeUri": "src/"}}, "Resources": {
@@ -137,6 +176,13 @@ def test_external_package_is_required(sam_cli, node26, engines_node_modules, tmp
         "B": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "b/"}}}}),
      [("A", "src", ("x.ts",), ("esm",), ("es2020",))]),
     ("Resources: [esbuild", []),
+    # (a plain Lambda function: `Code` is its folder, the Globals are not its; S3 code is not local)
+    (json.dumps({"Globals": {"Function": {"CodeUri": "src/"}}, "Resources": {
+        "A": {"Type": "AWS::Lambda::Function", "Properties": {"Code": "fn", "Handler": "x.handler"},
+              "Metadata": {"BuildMethod": "esbuild", "BuildProperties": {"EntryPoints": ["x.ts"]}}},
+        "B": {"Type": "AWS::Lambda::Function", "Properties": {"Code": {"S3Bucket": "b", "S3Key": "k"}},
+              "Metadata": {"BuildMethod": "esbuild"}}}}),
+     [("A", "fn", ("x.ts",), ("cjs",), ("es2020",)), ("B", ".", (), ("cjs",), ())]),
 ])
 def test_templates_read(text, expected, tmp_path):
     (tmp_path / "template.json").write_text(text)
@@ -156,7 +202,8 @@ def test_print_config_lists_the_functions(tmp_path):
          "formats": ["esm"], "external": [], "esbuildTarget": ["es2020"]}]
 
 
-_KEYS = ["Resources", "Globals", "Function", "Type", "AWS::Serverless::Function", "Properties", "CodeUri",
+_KEYS = ["Resources", "Globals", "Function", "Type", "AWS::Serverless::Function", "AWS::Lambda::Function", "Code",
+         "Properties", "CodeUri",
          "Handler", "Metadata", "BuildMethod", "esbuild", "BuildProperties", "EntryPoints", "Format", "Target",
          "External", "HelloFunction"]
 

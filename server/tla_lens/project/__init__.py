@@ -62,7 +62,7 @@ from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.cdk import MODULES as CDK_MODULES, cdk_builds
 from ..resolve.pkglib import CONFIG_NAMES as UNBUILD_CONFIGS
-from ..resolve.sam import TEMPLATE_NAMES as SAM_TEMPLATES, sam_builds, sam_folders
+from ..resolve.sam import SAMCONFIG_NAMES, TEMPLATE_NAMES as SAM_TEMPLATES, sam_builds, sam_folders, sam_templates
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve.targets import installed_version, target_words
 from ..resolve import Resolution, Resolver
@@ -1015,8 +1015,10 @@ class Project:
                                               "swc", "tsdown", "bun", "pkgroll", "unbuild")):
                 continue
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
-        for folder in sam_folders(self.root, pkg_dirs):  # (AWS SAM's templates)
+        for folder in sam_folders(self.root, pkg_dirs):  # (AWS SAM's templates, watched by any name)
             every += sam_builds(folder, fs.is_file, fs.read_text)
+            self.build_scripts.update(Path(os.path.realpath(os.path.join(folder, t)))
+                                      for t in sam_templates(folder, fs.is_file, fs.read_text))
         every += self._nx_builds(pkg_dirs)
         every = [self._tsup_target(b) for b in every]
         self.build_scripts.update(Path(os.path.realpath(b.config)) for b in every if b.config is not None)
@@ -1976,7 +1978,7 @@ class Project:
                 continue
             if p.name in BUNDLER_CONFIGS:
                 structural = True  # its resolve.alias may send imports anywhere
-            if p.name in TSUP_CONFIGS or p.name in UNBUILD_CONFIGS or p.name in SAM_TEMPLATES or \
+            if p.name in TSUP_CONFIGS or p.name in UNBUILD_CONFIGS or p.name in SAM_TEMPLATES or p.name in SAMCONFIG_NAMES or \
                     p.name in _BUILD_DATA or (
                     dialect_for_path(p) is None and Path(os.path.realpath(p)) in self.build_scripts):
                 structural = True  # which builds tsup (Babel, Jest, Nx) makes, and what they keep external

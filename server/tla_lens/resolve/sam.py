@@ -1,9 +1,11 @@
 """AWS SAM's esbuild builds: the Lambda functions of a SAM template (template.yaml, .yml or
 .json) that `sam build` bundles with esbuild (read, never run).
 
-A function counts when its resource is an `AWS::Serverless::Function` whose `Metadata` says
-`BuildMethod: esbuild`. Its entries are the `EntryPoints` of its `Metadata.BuildProperties`
-(relative to its `CodeUri`, or `Globals.Function.CodeUri`), else the file its `Handler` names
+A function counts when its resource is an `AWS::Serverless::Function` (or a plain
+`AWS::Lambda::Function` whose `Code` is a folder: SAM builds those too, without the `Globals`)
+whose `Metadata` says `BuildMethod: esbuild`. Its entries are the `EntryPoints` of its
+`Metadata.BuildProperties` (relative to its `CodeUri` — or `Globals.Function.CodeUri` — or its
+`Code`), else the file its `Handler` names
 (`app.handler`: app.ts or app.js). SAM (1.170, through aws-lambda-builders) bundles for
 `--platform=node` with `--target=es2020` and `--format=cjs` unless `Target` and `Format` say
 otherwise: a top-level await in the bundle fails `sam build` — for the default target first
@@ -24,11 +26,19 @@ from typing import Callable, Iterable, Optional
 from .targets import target_words
 from .tsup import CjsBuild, read_once
 
-__all__ = ["sam_builds", "sam_folders", "TEMPLATE_NAMES"]
+__all__ = ["sam_builds", "sam_folders", "sam_templates", "TEMPLATE_NAMES", "SAMCONFIG_NAMES"]
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
+SAMCONFIG_NAMES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")
+_TEMPLATE_OPTIONS = ("-t", "--template", "--template-file")
+_SAM_VALUED = frozenset({*_TEMPLATE_OPTIONS, "--config-file", "--config-env", "-b", "--build-dir", "-s",
+                         "--base-dir", "-e", "--container-env-var", "-ef", "--container-env-var-file",
+                         "--build-image", "--parameter-overrides", "-m", "--manifest", "-cd", "--cache-dir",
+                         "--docker-network", "--hook-name", "-mw", "--mount-with", "--region",
+                         "--profile", "-x", "--exclude"})
 _HANDLER_EXTENSIONS = (".ts", ".js", ".mjs", ".mts", ".cjs", ".cts")
 DEFAULT_TARGET = "es2020"
+_FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 
 
 def _load(text: str, json_file: bool) -> Optional[dict]:
@@ -63,13 +73,85 @@ def sam_folders(root: Path, package_dirs: Iterable[Path]) -> list[str]:
     return sorted(str(p) for p in found)
 
 
+def _config_template(path: str, env: str, read: Callable[[str], Optional[str]]) -> Optional[str]:
+    """The `template_file` a samconfig file (TOML or YAML) gives `sam build` in environment
+    ``env`` (its `build` parameters, else its `global` ones), or None."""
+    text = read(path)
+    if not text or "template" not in text:
+        return None
+    if path.endswith(".toml"):
+        from .scripts import read_bunfig as read_toml
+
+        data: object = read_toml(text)
+    else:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return None
+    section = data.get(env) if isinstance(data, dict) else None
+    for command in ("build", "global"):
+        params = section.get(command) if isinstance(section, dict) else None
+        params = params.get("parameters") if isinstance(params, dict) else None
+        value = (params.get("template_file") or params.get("template")) if isinstance(params, dict) else None
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def sam_templates(folder: str, is_file: Callable[[str], bool], read: Callable[[str], Optional[str]]) -> list[str]:
+    """The templates `sam build` reads when it runs in ``folder``: the one its samconfig file
+    names (`template_file`), else the first of template.yaml, .yml, .json; and those the
+    package.json scripts there pass with `-t`/`--template-file` (or name through a
+    `--config-file`). Paths are relative to ``folder`` (where SAM runs), as SAM takes them."""
+    def configured(config: str, env: str) -> Optional[str]:
+        path = os.path.join(folder, config)
+        return _config_template(path, env, read) if is_file(path) else None
+
+    config = next((n for n in SAMCONFIG_NAMES if is_file(os.path.join(folder, n))), None)
+    default = (configured(config, "default") if config else None) or \
+        next((n for n in TEMPLATE_NAMES if is_file(os.path.join(folder, n))), None)
+    named = [default] if default else []
+    try:
+        manifest = json.loads(read(os.path.join(folder, "package.json")) or "null") \
+            if is_file(os.path.join(folder, "package.json")) else None
+    except ValueError:
+        manifest = None
+    from .scripts import program_words, script_commands, split_options
+
+    for _, words in script_commands(manifest.get("scripts") if isinstance(manifest, dict) else None, "sam"):
+        words = program_words(words, ("sam",)) or []
+        if len(words) < 2 or words[1] != "build":
+            continue
+        _, options, _ = split_options(words[2:], _SAM_VALUED)
+        given = [v for o in _TEMPLATE_OPTIONS for v in options.get(o, [])]
+        env = (options.get("--config-env") or ["default"])[-1]
+        if given:
+            named.append(given[-1])
+        elif "--config-file" in options or env != "default":
+            named.append(configured(options.get("--config-file", [config or SAMCONFIG_NAMES[0]])[-1], env) or
+                         default or "")
+    return [t for t in dict.fromkeys(os.path.normpath(t) for t in named if t)
+            if is_file(os.path.join(folder, t))]
+
+
 def sam_builds(folder: str, is_file: Callable[[str], bool],
                read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
-    """The esbuild builds of the SAM template in ``folder`` (the first of its names), every
-    format."""
-    path = next((os.path.join(folder, n) for n in TEMPLATE_NAMES if is_file(os.path.join(folder, n))), None)
-    text = read(path) if path is not None else None
-    if path is None or text is None or "esbuild" not in text:
+    """The esbuild builds of the SAM templates `sam build` reads in ``folder``
+    (:func:`sam_templates`), every format."""
+    out: list[CjsBuild] = []
+    for template in sam_templates(folder, is_file, read):
+        path = os.path.normpath(os.path.join(folder, template))
+        out += _template_builds(path, os.path.dirname(path), is_file, read)
+    return out
+
+
+def _template_builds(path: str, folder: str, is_file: Callable[[str], bool],
+                     read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+    """The esbuild builds of the template at ``path`` (its `CodeUri`s relative to ``folder``)."""
+    text = read(path)
+    if text is None or "esbuild" not in text:
         return []
     data = read_once("sam", path, text, lambda: _load(text, path.endswith(".json")), lambda why: None)
     resources = data.get("Resources") if data is not None else None
@@ -79,22 +161,27 @@ def sam_builds(folder: str, is_file: Callable[[str], bool],
     glob_fn = glob.get("Function") if isinstance(glob.get("Function"), dict) else {}
     out: list[CjsBuild] = []
     for name, res in resources.items():
-        if not isinstance(res, dict) or res.get("Type") != "AWS::Serverless::Function":
+        if not isinstance(res, dict) or res.get("Type") not in _FUNCTION_TYPES:
             continue
         meta = res.get("Metadata") if isinstance(res.get("Metadata"), dict) else {}
         if meta.get("BuildMethod") != "esbuild":
             continue
         props = res.get("Properties") if isinstance(res.get("Properties"), dict) else {}
-        out.append(_function(str(name), path, folder, props, glob_fn, meta, is_file, read))
+        if res["Type"] == "AWS::Lambda::Function":  # (no Globals; `Code` is the folder)
+            out.append(_function(str(name), path, folder, {**props, "CodeUri": props.get("Code")}, {}, meta,
+                                 is_file, read, code_key="Code"))
+        else:
+            out.append(_function(str(name), path, folder, props, glob_fn, meta, is_file, read))
     return out
 
 
 def _function(name: str, template: str, folder: str, props: dict, glob_fn: dict, meta: dict,
-              is_file: Callable[[str], bool], read: Callable[[str], Optional[str]]) -> CjsBuild:
+              is_file: Callable[[str], bool], read: Callable[[str], Optional[str]],
+              code_key: str = "CodeUri") -> CjsBuild:
     code_uri = props.get("CodeUri", glob_fn.get("CodeUri", "."))
     bp = meta.get("BuildProperties") if isinstance(meta.get("BuildProperties"), dict) else {}
     if not isinstance(code_uri, str):
-        return CjsBuild(name, folder, (), config=template, unread="its `CodeUri` is not a folder of the project",
+        return CjsBuild(name, folder, (), config=template, unread=f"its `{code_key}` is not a folder of the project",
                         formats=("cjs",), tool="SAM")
     code_dir = os.path.normpath(os.path.join(folder, code_uri))
     entries = bp.get("EntryPoints")
