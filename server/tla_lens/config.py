@@ -44,6 +44,7 @@ DEFAULT_SKIP_DIRS = (
     ".svelte-kit", ".turbo", ".cache", ".parcel-cache", ".vercel", ".netlify", "coverage",
     "storybook-static", ".docusaurus", ".angular", ".expo", ".venv", "__pycache__",
     ".yarn",  # (Yarn's own release, its caches and unplugged packages: not the project's code)
+    ".tshy-build", ".aws-sam", "cdk.out",  # (what tshy, `sam build` and `cdk synth` write)
 )
 CONFIG_FILE = "tla-lens.json"
 

@@ -159,6 +159,38 @@ def test_a_commonjs_polyfill_replaces_the_file(node26, engines_node_modules, tmp
     assert not [f for f in project.findings if f.path.name == "index.ts" and f.severity == "error"]
 
 
+def test_a_polyfilled_file_with_a_top_level_await_still_fails_the_build(node26, engines_node_modules, tmp_path):
+    """The polyfill replaces index.ts's CommonJS output, but tsc compiles index.ts in that
+    dialect all the same: its top-level await fails tshy's build (TS1309), an error on the await
+    (its imports stay ES module imports: no require-async); with `"dialects": ["esm"]` (the fix
+    the message names) it builds and Node runs the ES module."""
+    root = _project(tmp_path, {"exports": {".": "./src/index.ts"}})
+    (root / "src/index.ts").write_text('import { x } from "slow-dep";\n\nexport const v = await Promise.resolve(1);\n'
+                                       "export function show(): string {\n  return x + v;\n}\n")
+    (root / "src/index-cjs.cts").write_text("export function show(): string {\n  return 'C';\n}\n")
+    project = analyse(root, Config(), cache=False)
+    proc = _build(root, node26, engines_node_modules)
+    assert proc.returncode != 0 and "src/index.ts(3,18): error TS1309" in proc.stdout + proc.stderr, \
+        proc.stdout + proc.stderr
+    found = [f for f in project.findings if f.path.name == "index.ts" and f.severity == "error"]
+    assert [f.code for f in found] == ["top-level-await"], [(f.code, f.message) for f in found]
+    assert "while `./index-cjs.cts` replaces this file's output there, tsc still compiles it as a CommonJS module " \
+           "and reports \"error TS1309" in found[0].message, found[0].message
+    assert found[0].message.endswith('build ES modules only (`"dialects": ["esm"]` in the `"tshy"` of package.json)')
+
+    manifest = json.loads((root / "package.json").read_text())
+    manifest["tshy"]["dialects"] = ["esm"]
+    (root / "package.json").write_text(json.dumps(manifest))
+    project = analyse(root, Config(), cache=False)
+    proc = _build(root, node26, engines_node_modules)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    run = subprocess.run([str(node26), "--input-type=module", "-e",
+                          f"const m = await import({json.dumps((root / 'dist/esm/index.js').as_uri())}); "
+                          "console.log(m.show())"], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() == "A1", run.stdout + run.stderr
+    assert not [f for f in project.findings if f.severity == "error"], [f.message for f in project.findings]
+
+
 def test_whole_program_build_drops_a_re_export_of_types(node26, engines_node_modules, tmp_path):
     """tshy's tsc reads the whole program: `export { DbConfig } from "./db.js"` of an interface
     is dropped from the output (db.ts, with its await, is not loaded): not an async import."""

@@ -10,8 +10,8 @@ CommonJS: tsc with `module: nodenext` while a
 `require()` (an async ES module throws ERR_REQUIRE_ASYNC_MODULE in the CommonJS program that
 requires the package), `import()` stays `import()`, and a top-level await is tsc's error TS1309,
 which fails the build. A file with a CommonJS polyfill (`src/x-cjs.cts` beside `src/x.ts`,
-whose output replaces x's) is left out here (tsc still compiles x.ts, so its top-level await
-would still fail the build: not reported). Checked with tshy 4.1 (TypeScript 6) and Node 26.
+whose output replaces x's) keeps its ES module imports, but tsc still compiles it in the
+CommonJS dialect: a top-level await in it fails the build all the same (TS1309). Checked with tshy 4.1 (TypeScript 6) and Node 26.
 """
 from __future__ import annotations
 
@@ -36,15 +36,24 @@ class Tshy:
 
     def compiles_cjs(self, path: str, is_file: Callable[[str], bool]) -> bool:
         """Does the CommonJS dialect compile the file ``path`` (absolute), its own output kept?"""
+        return self._compiles(path) and self.polyfill(path, is_file) is None
+
+    def polyfill(self, path: str, is_file: Callable[[str], bool]) -> Optional[str]:
+        """The CommonJS polyfill (`x-cjs.cts` beside `x.ts`) whose output replaces that of the
+        file ``path`` in the CommonJS dialect, or None. tsc compiles the file all the same (a
+        top-level await in it still fails the build)."""
+        if not self._compiles(path) or not path.endswith((".ts", ".tsx")):
+            return None
+        stem = path[: -len(".tsx")] if path.endswith(".tsx") else path[: -len(".ts")]
+        return stem + "-cjs.cts" if is_file(stem + "-cjs.cts") else None
+
+    def _compiles(self, path: str) -> bool:
+        """Does tsc compile ``path`` (absolute) in the CommonJS dialect (whatever ships)?"""
         if not self.commonjs:
             return False
         rel = os.path.relpath(path, self.package_dir).replace(os.sep, "/")
         if not rel.startswith("src/") or not rel.endswith(_COMPILED) or rel.endswith((".d.ts", ".d.cts")):
             return False
-        if rel.endswith((".ts", ".tsx")):
-            stem = path[: -len(".tsx")] if path.endswith(".tsx") else path[: -len(".ts")]
-            if is_file(stem + "-cjs.cts"):
-                return False  # (a polyfill's output replaces it)
         if self.exclude:
             from wcmatch import glob as wglob  # (only for a package that excludes files)
 

@@ -616,6 +616,10 @@ class _Rules:
         fails = build is not None and bool(build.refuses_tla)
         if fails:
             base += self._build_fails(build, "this module")
+        polyfilled = self._tshy_polyfill(mod) if not fails else None
+        if polyfilled is not None:
+            fails = True
+            base += polyfilled
         test = self.a.runner_reach().get(mod.path) if self.a.runner_tests else None
         if test is not None:
             fails = True
@@ -648,6 +652,20 @@ class _Rules:
                    for p in (ws or names)[:10]]
         for site in mod.tla:
             self.add(mod, site.keyword, "top-level-await", base, related, fails=fails)
+
+    def _tshy_polyfill(self, mod: Module) -> Optional[str]:
+        """For a file of a package tshy builds whose CommonJS output a polyfill replaces
+        (`x-cjs.cts`): tsc still compiles it in that dialect, and refuses its top-level await
+        (checked with tshy 4.1)."""
+        tshy = self.a.resolver.tshy_for(mod.path) if mod.path.suffix in (".ts", ".tsx") else None
+        polyfill = tshy.polyfill(str(mod.path), self.a.resolver.fs.is_file) if tshy is not None else None
+        if polyfill is None:
+            return None
+        return (f"; tshy, by {tshy.origin} ({self.graph.rel(Path(tshy.package_dir) / 'package.json')}), builds "
+                f"CommonJS too, and while `{display(Path(polyfill), mod.path)}` replaces this file's output there, "
+                f"tsc still compiles it as a CommonJS module and reports \"error TS1309: The current file is a "
+                f"CommonJS module and cannot use 'await' at the top level\": the build fails; move the await into "
+                f"an async function, or {_TSHY_ESM}")
 
     def async_cycle(self, mod: Module, comp: list[Path]) -> None:
         members = set(comp)
