@@ -198,6 +198,31 @@ SAM = {
 }
 
 
+TSUP_CONFIG = {
+    "package.json": json.dumps({"name": "svc", "type": "module", "scripts": {"build": "tsup"}}),
+    "tsup.config.ts": "import { defineConfig } from 'tsup';\n\nexport default defineConfig({\n"
+                      "  entry: ['src/index.ts'],\n  format: ['cjs', 'esm'],\n});\n",
+    "src/index.ts": 'import { config } from "./config.js";\nconsole.log(config);\n',
+    "src/config.ts": "export const config = await Promise.resolve({ port: 1 });\n",
+}
+
+
+async def test_tsup_configuration_edited_to_es_modules(lsp):
+    """tsup's CommonJS build, its formats set in tsup.config.ts, refuses the await: the quick fix
+    edits the configuration (held to tsup and Node in tests/fixes/test_config_format.py), and the
+    error goes."""
+    s = await lsp(TSUP_CONFIG)
+    s.open("src/config.ts")
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await") if d.severity == 1])
+    (d,) = s.diagnostics("src/config.ts", "top-level-await")
+    fix = _by_title(await _actions(s, "src/config.ts", d.range, [d]),
+                    'Build ES modules only: `format: "esm"` in tsup.config.ts')
+    assert fix.is_preferred
+    written = _apply_to_disk(s, fix.edit)
+    assert "  format: ['esm'],\n" in written["tsup.config.ts"], written["tsup.config.ts"]
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await") if d.severity != 1])
+
+
 async def test_sam_template_edited(lsp):
     """SAM's defaults (es2020, CommonJS) refuse the handler's await (held to `sam build` in
     tests/resolve/test_sam.py); the template edited to `Target: es2022` and `Format: esm`, the

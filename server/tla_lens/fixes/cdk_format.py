@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 from ..syntax.facts import Dialect, Span
 from ..syntax.grammar import parser
-from .edits import Fix, Refusal, TextEdit
+from .edits import Fix, Refusal, TextEdit, indentation_of_line
 
 __all__ = ["cdk_esm"]
 
@@ -22,15 +22,6 @@ _MODULES = ("aws-cdk-lib/aws-lambda-nodejs", "@aws-cdk/aws-lambda-nodejs")
 
 def _text(node, src: bytes) -> str:
     return src[node.start_byte:node.end_byte].decode("utf-8", "replace")
-
-
-def _indent(src: bytes, offset: int) -> str:
-    """The indentation of the line ``offset`` is on."""
-    start = src.rfind(b"\n", 0, offset) + 1
-    end = start
-    while end < len(src) and src[end:end + 1] in (b" ", b"\t"):
-        end += 1
-    return src[start:end].decode("utf-8", "replace")
 
 
 def _find(root, line: int, src: bytes):
@@ -122,7 +113,7 @@ def cdk_esm(text: bytes, line: int, construct: str, dialect: Dialect = Dialect.T
             opening = props.children[0]
             members = [c for c in props.named_children if c.type != "comment"]
             if members and members[0].start_point[0] != props.start_point[0]:
-                pad = _indent(text, members[0].start_byte)
+                pad = indentation_of_line(text, members[0].start_byte)
                 edits.append(TextEdit(Span(opening.end_byte, opening.end_byte),
                                       f"\n{pad}bundling: {{ format: {value} }},"))
             else:

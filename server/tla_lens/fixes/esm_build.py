@@ -1,8 +1,9 @@
 """The edit that makes a build output ES modules where its CommonJS (or IIFE) output refuses a
 top-level await or require()s an async package: an AWS CDK stack's `NodejsFunction` props
 (:mod:`cdk_format`), or the npm script of an esbuild, tsup, tsdown or `bun build` command line
-(:mod:`script_format`). Builds configured elsewhere (configuration files, esbuild's and Bun's
-JavaScript API, Nx targets) get none.
+(:mod:`script_format`), or the tsup (tsdown) configuration that sets the format where the script
+does not (:mod:`config_format`). Builds configured elsewhere (esbuild's and Bun's JavaScript API,
+Rollup and Vite configurations, Nx targets) get none.
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from typing import Callable, Optional, Union
 from ..syntax.facts import Dialect
 from ..syntax.grammar import dialect_for_path
 from .cdk_format import cdk_esm
+from .config_format import esm_config
 from .edits import Fix, Refusal
-from .script_format import esm_script
+from .script_format import esm_script, names_format
 
 __all__ = ["esm_build"]
 
@@ -47,5 +49,10 @@ def esm_build(build, read: Callable[[Path], Optional[bytes]]) -> Optional[tuple[
     command = scripts.get(build.script) if isinstance(scripts, dict) else None
     if text is None or not isinstance(command, str):
         return None
+    if build.tool in ("tsup", "tsdown") and build.config is not None and not names_format(command, build.tool):
+        config = Path(build.config)  # (the configuration decides the format)
+        config_text = read(config)
+        found = esm_config(config_text, str(config), build.tool) if config_text is not None else None
+        return (config, config_text, found) if found is not None and config_text is not None else None
     result = esm_script(text, build.script, command, build.tool, build.config)
     return (path, text, result) if result is not None else None

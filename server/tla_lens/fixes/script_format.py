@@ -16,7 +16,7 @@ from typing import Optional, Union
 from .config_edit import set_value
 from .edits import Fix, Refusal
 
-__all__ = ["esm_script"]
+__all__ = ["esm_script", "names_format"]
 
 # (the option as the tool spells it for ES modules, the pattern of a format option with its value)
 _SPELLING = {
@@ -27,6 +27,13 @@ _SPELLING = {
 }
 _PROGRAM = {"esbuild": r"\besbuild\b", "Bun": r"\bbun\s+build\b", "tsup": r"\btsup(?:-node)?\b",
             "tsdown": r"\btsdown\b"}
+
+
+def names_format(command: str, tool: str) -> bool:
+    """Does the command line ``command`` of ``tool`` name its output format (which then wins
+    over a configuration file's)?"""
+    spelled = _SPELLING.get(tool)
+    return spelled is not None and spelled[1].search(command) is not None
 
 
 def esm_script(manifest_text: bytes, script: str, command: str, tool: str,

@@ -462,6 +462,27 @@ def _find_config(package_dir: str, is_file: Callable[[str], bool],
         d = parent
 
 
+def options_object(reader):
+    """The options a tsup (tsdown) configuration file exports (`export default defineConfig({…})`,
+    `export default {…}`, `module.exports = …`, through a constant), unwrapped: an `object` node
+    where they are an object literal; None where nothing is exported."""
+    from .bundler import _text
+    from .computed import arguments_of
+
+    cfg = reader._default_export()
+    if cfg is None:
+        # `module.exports = {…}`
+        for stmt in reader.root.named_children:
+            expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+            if expr is not None and expr.type == "assignment_expression" and \
+                    _text(expr.child_by_field_name("left"), reader.src) == "module.exports":
+                cfg = reader._unwrap(expr.child_by_field_name("right"))
+    if cfg is not None and cfg.type == "call_expression":
+        argv = arguments_of(cfg)
+        cfg = reader._unwrap(argv[0]) if argv else None
+    return cfg
+
+
 def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
     """The literal options of a tsup configuration: entry (list of strings), format,
     external, noExternal (lists of ("name"|"regex", value)), skipNodeModulesBundle."""
@@ -499,20 +520,9 @@ def _read_config(path: str, read: Callable[[str], Optional[str]]) -> dict:
             out["bundle"] = False
         return out
     from .bundler import _Reader, _text
-    from .computed import arguments_of
 
     reader = _Reader(path, text, read)
-    cfg = reader._default_export()
-    if cfg is None:
-        # `module.exports = {…}`
-        for stmt in reader.root.named_children:
-            expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
-            if expr is not None and expr.type == "assignment_expression" and \
-                    _text(expr.child_by_field_name("left"), reader.src) == "module.exports":
-                cfg = reader._unwrap(expr.child_by_field_name("right"))
-    if cfg is not None and cfg.type == "call_expression":
-        argv = arguments_of(cfg)
-        cfg = reader._unwrap(argv[0]) if argv else None
+    cfg = options_object(reader)
     if cfg is None or cfg.type != "object":
         raise _Unread("its options are not an object literal (a list of builds, or a function)")
     out = {}
