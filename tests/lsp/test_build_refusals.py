@@ -236,6 +236,23 @@ async def test_sam_template_edited(lsp):
     assert await wait_for(lambda: [d for d in s.diagnostics("hello/app.ts", "top-level-await") if d.severity != 1])
 
 
+async def test_sam_function_built_as_es_module_by_the_quick_fix(lsp):
+    """The quick fix edits the template (held to `sam build` in tests/fixes/test_sam_format.py):
+    `Target`, `Format` and `OutExtension` set in the function's BuildProperties; the error goes."""
+    s = await lsp(SAM)
+    s.open("hello/app.ts")
+    assert await wait_for(lambda: [d for d in s.diagnostics("hello/app.ts", "top-level-await") if d.severity == 1])
+    (d,) = s.diagnostics("hello/app.ts", "top-level-await")
+    fix = _by_title(await _actions(s, "hello/app.ts", d.range, [d]),
+                    "Build `HelloFunction` as an ES module (`Target: es2022`, `Format: esm` in its "
+                    "`Metadata.BuildProperties`)")
+    assert fix.is_preferred
+    written = _apply_to_disk(s, fix.edit)
+    assert "      BuildProperties:\n        Target: es2022\n        Format: esm\n        OutExtension:\n" \
+           "          - .js=.mjs\n        EntryPoints:\n" in written["template.yaml"], written["template.yaml"]
+    assert await wait_for(lambda: [d for d in s.diagnostics("hello/app.ts", "top-level-await") if d.severity != 1])
+
+
 async def test_sam_template_named_by_samconfig(lsp):
     """A template samconfig.toml names (infra/app.yaml, a plain `AWS::Lambda::Function` whose
     `Code` is relative to it; held to `sam build` in tests/resolve/test_sam.py): its function's

@@ -53,6 +53,23 @@ def apply_edits(source: bytes, edits: Iterable[TextEdit]) -> bytes:
     return b"".join(out)
 
 
+def difference(old: bytes, new: bytes) -> TextEdit:
+    """The one edit that turns ``old`` into ``new``: what lies between their common start and
+    end (on character boundaries), replaced."""
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    while start > 0 and (old[start:start + 1] or b"\0")[0] & 0xC0 == 0x80:
+        start -= 1  # (not inside a character)
+    end = 0
+    while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
+        end += 1
+    while end > 0 and old[len(old) - end] & 0xC0 == 0x80:
+        end -= 1
+    return TextEdit(Span(start, len(old) - end), new[start:len(new) - end].decode("utf-8", "surrogatepass"))
+
+
 # ---------------------------------------------------------------------------------------
 # File style
 

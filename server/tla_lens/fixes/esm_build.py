@@ -1,7 +1,7 @@
 """The edit that makes a build output ES modules where its CommonJS (or IIFE) output refuses a
 top-level await or require()s an async package: an AWS CDK stack's `NodejsFunction` props
 (:mod:`cdk_format`), or the npm script of an esbuild, tsup, tsdown or `bun build` command line
-(:mod:`script_format`), or the tsup (tsdown) configuration that sets the format where the script
+(:mod:`script_format`), an AWS SAM template's function (:mod:`sam_format`), or the tsup (tsdown) configuration that sets the format where the script
 does not (:mod:`config_format`). Builds configured elsewhere (esbuild's and Bun's JavaScript API,
 Rollup and Vite configurations, Nx targets) get none.
 """
@@ -16,6 +16,7 @@ from ..syntax.grammar import dialect_for_path
 from .cdk_format import cdk_esm
 from .config_format import esm_config
 from .edits import Fix, Refusal
+from .sam_format import package_is_module, sam_esm
 from .script_format import esm_script, names_format
 
 __all__ = ["esm_build"]
@@ -27,6 +28,14 @@ def esm_build(build, read: Callable[[Path], Optional[bytes]]) -> Optional[tuple[
     """(the file to edit, its text as ``read`` gives it, the edit or why there is none) for the
     build ``build`` (a :class:`~tla_lens.resolve.tsup.CjsBuild`), or None where no such edit
     applies. (Refusing for its target, a script's build needs more than a format.)"""
+    if build is not None and build.tool == "SAM" and build.config is not None and build.refuses_tla:
+        path = Path(build.config)  # (the template: its `Target` too, SAM's default has no top-level await)
+        text = read(path)
+        cjs = bool({"cjs", "iife"} & set(build.formats))
+        result = sam_esm(text, build.script, path.suffix == ".json", bool(build.lacks_tla), cjs,
+                         cjs and not package_is_module(read(Path(build.package_dir) / "package.json"))) \
+            if text is not None else None
+        return (path, text, result) if result is not None and text is not None else None
     if build is None or not {"cjs", "iife"} & set(build.formats):
         return None
     if build.tool == "NodejsFunction" and build.config is not None and build.line:
