@@ -1898,12 +1898,14 @@ class Resolver:
 
     def tshy_for(self, file: "Path | str") -> Optional[Tshy]:
         """The tshy build (resolve/tshy.py) of the package ``file`` is in, or None."""
-        found = self.package_json_for(Path(file))
-        if found is None:
+        try:  # (a file: its folder's package scope; called for each TypeScript file, kept cheap)
+            key = self._scope_of(os.path.dirname(os.path.abspath(os.fspath(file))))
+        except Exception:  # pragma: no cover - defensive
             return None
-        key = str(found[0])
+        if key is None:
+            return None
         if key not in self._tshy:
-            manifest = found[1]
+            manifest = self._pkg_json(key) or {}
             self._tshy[key] = package_tshy(manifest, key) if "tshy" in manifest or \
                 "tshy" in str(manifest.get("scripts")) else None
         return self._tshy[key]
