@@ -7,9 +7,11 @@ ENGINES_STAMP := tests/engines/node_modules/.installed-stamp
 # AWS SAM CLI (Python, its own virtualenv: its pins stay out of the project's)
 SAM_VENV := tests/engines/sam
 SAM_STAMP := $(SAM_VENV)/.installed-stamp
+# the Serverless Framework with serverless-esbuild (npm, its own folder: a peer conflicts with the engines')
+SERVERLESS_STAMP := tests/engines/serverless/node_modules/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install engines check-example clean fuzz bench editor-packages sam-engine
+.PHONY: run test install engines check-example clean fuzz bench editor-packages sam-engine serverless-engine
 
 install: $(STAMP)
 
@@ -23,6 +25,12 @@ $(STAMP): pyproject.toml
 engines: $(ENGINES_STAMP)
 
 sam-engine: $(SAM_STAMP)
+
+serverless-engine: $(SERVERLESS_STAMP)
+
+$(SERVERLESS_STAMP): tests/engines/serverless/package.json tests/engines/serverless/package-lock.json
+	cd tests/engines/serverless && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
+	touch $@
 
 # (Vite 6 and 7, installed as vite6 and vite7, also name their command `vite`: it is Vite 8's;
 # webpack 5.82, installed as webpack582, names `webpack`: it is the current webpack's)
@@ -79,7 +87,7 @@ editor-packages:
 	@dpkg -s emacs-nox >/dev/null 2>&1 && dpkg -s elpa-eglot >/dev/null 2>&1 || \
 	  (apt-get update && apt-get install -y emacs-nox elpa-eglot)
 
-test: $(STAMP) $(ENGINES_STAMP) $(SAM_STAMP) editor-packages extension-system-packages
+test: $(STAMP) $(ENGINES_STAMP) $(SAM_STAMP) $(SERVERLESS_STAMP) editor-packages extension-system-packages
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory extension-test extension-e2e

@@ -27,6 +27,14 @@ def sam_cli() -> Path:
 
 
 @pytest.fixture(scope="session")
+def serverless_cli() -> Path:
+    """The Serverless Framework 3.40 with serverless-esbuild 1.57, in its own folder
+    (`make serverless-engine`)."""
+    return _need(REPO / "tests" / "engines" / "serverless" / "node_modules" / ".bin" / "serverless",
+                 "the Serverless Framework")
+
+
+@pytest.fixture(scope="session")
 def node26() -> Path:
     """The Node 26 binary (has vm.SourceTextModule#hasTopLevelAwait/#hasAsyncGraph)."""
     return _need(ENGINES / "node26" / "bin" / "node", "Node 26")

@@ -405,6 +405,7 @@ def _config_json(root: Path, config: Config) -> str:
     from .resolve.angular import angular_builds
     from .resolve.cdk import cdk_builds
     from .resolve.sam import sam_builds, sam_folders
+    from .resolve.serverless import serverless_builds
     from .resolve.playwright import DEFAULT_TEST_MATCH as PW_DEFAULT_MATCH
     from .resolve.playwright import package_playwright_runs
     from .resolve.tsup import package_cjs_builds
@@ -504,9 +505,11 @@ def _config_json(root: Path, config: Config) -> str:
                                         **({"filters": [f"/{s}/{f}" for s, f in w.filters]} if w.filters else {}),
                                         **({"globalSetup": [rel(f) for f in w.setup]} if w.setup else {}),
                                         **({"notRead": w.unread} if w.unread else {})})
-    # AWS SAM: the functions its templates build with esbuild (the root, the packages, the folders between)
+    # AWS SAM's templates and Serverless services (serverless-esbuild): the functions they build
+    # with esbuild (the root, the packages, the folders between)
     for folder in sam_folders(root, (Path(d) for d in iter_package_dirs(root, every))):
-        for b in sam_builds(folder, os.path.isfile, resolver.fs.read_text):
+        for b in sam_builds(folder, os.path.isfile, resolver.fs.read_text) + \
+                serverless_builds(folder, os.path.isfile, resolver.fs.read_text):
             tsup_builds.append({"file": rel(b.config or ""), "function": b.script, "tool": b.tool,
                                 "entries": [_shown_path(rel(os.path.join(b.package_dir, e))) for e in b.entries],
                                 "formats": list(b.formats), "external": b.external_shown,

@@ -276,3 +276,21 @@ async def test_sam_template_named_by_samconfig(lsp):
     await s.sync()
     await asyncio.sleep(1)
     assert [d for d in s.diagnostics("hello/app.ts", "top-level-await") if d.severity != 1]
+
+
+SERVERLESS = ("service: svc\nprovider:\n  name: aws\n  runtime: nodejs20.x\nplugins:\n  - serverless-esbuild\n"
+              "functions:\n  hello:\n    handler: src/app.handler\n%s")
+
+
+async def test_serverless_service_edited(lsp):
+    """serverless-esbuild's CommonJS bundle refuses the handler's await (held to `serverless
+    package` in tests/resolve/test_serverless.py); serverless.yml edited to `format: esm`, the
+    error goes."""
+    s = await lsp({"serverless.yml": SERVERLESS % "", "package.json": '{"name": "svc"}',
+                   "src/app.ts": 'const secret = await Promise.resolve("s");\nexport const handler = async () => secret;\n'})
+    s.open("src/app.ts")
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/app.ts", "top-level-await") if d.severity == 1])
+    (d,) = s.diagnostics("src/app.ts", "top-level-await")
+    assert "serverless-esbuild's CommonJS build (function `hello` of serverless.yml) bundles this module" in d.message
+    s.disk({"serverless.yml": SERVERLESS % "custom:\n  esbuild:\n    format: esm\n    outputFileExtension: .mjs\n"})
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/app.ts", "top-level-await") if d.severity != 1])

@@ -63,7 +63,8 @@ WATCH_GLOBS = ("**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,vue,svelte,astro,mdx}", "**/
                "**/angular.json", "**/.swcrc", "**/tsdown.config.json", "**/jest-preset.json",
                "**/bunfig.toml", "**/nest-cli.json", "**/.nest-cli.json",
                "**/build.config.json", "**/cdk.json", "**/template.yaml", "**/template.yml",
-               "**/template.json", "**/samconfig.toml", "**/samconfig.yaml", "**/samconfig.yml")
+               "**/template.json", "**/samconfig.toml", "**/samconfig.yaml", "**/samconfig.yml",
+               "**/serverless.yml", "**/serverless.yaml", "**/serverless.json")
 INDEX_JOBS = min(os.cpu_count() or 1, 8)
 # files loaded between two turns of the event loop: at least 20 progress reports, and with
 # several cores large workspaces go in batches big enough for the worker processes to share

@@ -63,6 +63,7 @@ from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.cdk import MODULES as CDK_MODULES, cdk_builds
 from ..resolve.pkglib import CONFIG_NAMES as UNBUILD_CONFIGS
 from ..resolve.sam import SAMCONFIG_NAMES, TEMPLATE_NAMES as SAM_TEMPLATES, sam_builds, sam_folders, sam_templates
+from ..resolve.serverless import SERVICE_NAMES, serverless_builds
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve.targets import installed_version, target_words
 from ..resolve import Resolution, Resolver
@@ -171,6 +172,10 @@ def _strippable(path: Path, mod: Module) -> bool:
 # build configurations written as data (a JavaScript one is a module: Project.build_scripts)
 _BUILD_DATA = frozenset({"babel.config.json", ".babelrc", ".babelrc.json", "jest.config.json", "project.json",
                          "nx.json", "angular.json", ".swcrc", "jest-preset.json", "cdk.json"})
+# every file name that declares builds (tsup's and unbuild's configurations, SAM's templates and
+# samconfig, Serverless services, the data above)
+_BUILD_NAMES = frozenset((*TSUP_CONFIGS, *UNBUILD_CONFIGS, *SAM_TEMPLATES, *SAMCONFIG_NAMES, *SERVICE_NAMES)) | \
+    _BUILD_DATA
 
 
 def _node_resolves(path: Path, mod: Module) -> bool:
@@ -1017,6 +1022,7 @@ class Project:
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
         for folder in sam_folders(self.root, pkg_dirs):  # (AWS SAM's templates, watched by any name)
             every += sam_builds(folder, fs.is_file, fs.read_text)
+            every += serverless_builds(folder, fs.is_file, fs.read_text)  # (Serverless: serverless-esbuild)
             self.build_scripts.update(Path(os.path.realpath(os.path.join(folder, t)))
                                       for t in sam_templates(folder, fs.is_file, fs.read_text))
         every += self._nx_builds(pkg_dirs)
@@ -1978,8 +1984,7 @@ class Project:
                 continue
             if p.name in BUNDLER_CONFIGS:
                 structural = True  # its resolve.alias may send imports anywhere
-            if p.name in TSUP_CONFIGS or p.name in UNBUILD_CONFIGS or p.name in SAM_TEMPLATES or p.name in SAMCONFIG_NAMES or \
-                    p.name in _BUILD_DATA or (
+            if p.name in _BUILD_NAMES or (
                     dialect_for_path(p) is None and Path(os.path.realpath(p)) in self.build_scripts):
                 structural = True  # which builds tsup (Babel, Jest, Nx) makes, and what they keep external
                 if dialect_for_path(p) is None:

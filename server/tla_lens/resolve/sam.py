@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Optional
 from .targets import target_words
 from .tsup import CjsBuild, read_once
 
-__all__ = ["sam_builds", "sam_folders", "sam_templates", "TEMPLATE_NAMES", "SAMCONFIG_NAMES"]
+__all__ = ["load_template", "sam_builds", "sam_folders", "sam_templates", "TEMPLATE_NAMES", "SAMCONFIG_NAMES"]
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
 SAMCONFIG_NAMES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")
@@ -41,8 +41,9 @@ DEFAULT_TARGET = "es2020"
 _FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 
 
-def _load(text: str, json_file: bool) -> Optional[dict]:
-    """The template as data (CloudFormation's tags as None), or None when it is not a mapping."""
+def load_template(text: str, json_file: bool) -> Optional[dict]:
+    """The template (or Serverless service file) as data (CloudFormation's tags as None), or
+    None when it is not a mapping."""
     if json_file:
         try:
             data = json.loads(text)
@@ -153,7 +154,7 @@ def _template_builds(path: str, folder: str, is_file: Callable[[str], bool],
     text = read(path)
     if text is None or "esbuild" not in text:
         return []
-    data = read_once("sam", path, text, lambda: _load(text, path.endswith(".json")), lambda why: None)
+    data = read_once("sam", path, text, lambda: load_template(text, path.endswith(".json")), lambda why: None)
     resources = data.get("Resources") if data is not None else None
     if not isinstance(resources, dict):
         return []

@@ -146,7 +146,7 @@ class CjsBuild:
         if self.tool == "Angular" and self.config is not None:
             project, _, target = self.script.rpartition(":")
             return f"target `{target}` of project `{project}` in {rel(Path(self.config))}"
-        if self.tool == "SAM" and self.config is not None:  # (resolve/sam.py)
+        if self.tool in ("SAM", "serverless-esbuild") and self.config is not None:  # (resolve/sam.py, serverless.py)
             return f"function `{self.script}` of {rel(Path(self.config))}"
         if self.tool == "NodejsFunction" and self.config is not None:  # (AWS CDK's: resolve/cdk.py)
             return f"`{self.script}` in {rel(Path(self.config))}, line {self.line}"
@@ -247,6 +247,13 @@ class CjsBuild:
                 parts.append("`Format: esm`")
             return (f"; move the await into an async function, or set {' and '.join(parts)} in the function's "
                     f"`Metadata.BuildProperties`")
+        if self.tool == "serverless-esbuild":
+            esm = "`format: esm` (with `outputFileExtension: .mjs`) in `custom.esbuild`"
+            if self.refuses_tla != "target":
+                return f"; move the await into an async function, or set {esm}"
+            return ("; move the await into an async function, or build for a target with top-level await "
+                    "(`provider.runtime` nodejs16.x or later, or `target: node14.8` or later in `custom.esbuild`)" +
+                    (f" and set {esm}" if "cjs" in self.formats or "iife" in self.formats else ""))
         if self.refuses_tla == "target":
             return ("; move the await into an async function, or build for a target with top-level await (es2022, "
                     "chrome89, firefox89, safari15, node14.8 or later)")
@@ -292,6 +299,8 @@ class CjsBuild:
         if self.tool == "SAM":
             return ("`Format: esm` in the function's `Metadata.BuildProperties`, with a `Target` that has top-level "
                     "await (es2022 or later)")
+        if self.tool == "serverless-esbuild":
+            return "`format: esm` (with `outputFileExtension: .mjs`) in `custom.esbuild`"
         if self.tool in ("pkgroll", "unbuild"):  # (its outputs are package.json's)
             return ("no CommonJS output in package.json (no `require` condition, `.cjs` file or `main` of a "
                     "package without `\"type\": \"module\"`)" +
