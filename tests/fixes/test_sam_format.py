@@ -62,9 +62,9 @@ def test_only_what_is_needed_and_line_breaks_kept():
 
 
 @pytest.mark.parametrize("meta,reason", [
-    ("    Metadata: { BuildMethod: esbuild }\n", "`Metadata` is not a block mapping in the template"),
+    ("    Metadata: { BuildMethod: esbuild }\n", "`Resources.Fn.Metadata` is not a block mapping"),
     ("    Metadata:\n      BuildMethod: esbuild\n      BuildProperties: { Format: cjs }\n",
-     "the `Metadata.BuildProperties` of `Fn` is not a block mapping"),
+     "`Resources.Fn.Metadata.BuildProperties` is not a block mapping"),
     ("    Metadata:\n      BuildMethod: esbuild\n      BuildProperties:\n        Format: !Ref Fmt\n",
      "its `Format` is not a plain value"),
 ])

@@ -284,13 +284,19 @@ SERVERLESS = ("service: svc\nprovider:\n  name: aws\n  runtime: nodejs20.x\nplug
 
 async def test_serverless_service_edited(lsp):
     """serverless-esbuild's CommonJS bundle refuses the handler's await (held to `serverless
-    package` in tests/resolve/test_serverless.py); serverless.yml edited to `format: esm`, the
-    error goes."""
+    package` in tests/resolve/test_serverless.py); the quick fix edits serverless.yml to `format:
+    esm`, and the error goes."""
     s = await lsp({"serverless.yml": SERVERLESS % "", "package.json": '{"name": "svc"}',
                    "src/app.ts": 'const secret = await Promise.resolve("s");\nexport const handler = async () => secret;\n'})
     s.open("src/app.ts")
     assert await wait_for(lambda: [d for d in s.diagnostics("src/app.ts", "top-level-await") if d.severity == 1])
     (d,) = s.diagnostics("src/app.ts", "top-level-await")
     assert "serverless-esbuild's CommonJS build (function `hello` of serverless.yml) bundles this module" in d.message
-    s.disk({"serverless.yml": SERVERLESS % "custom:\n  esbuild:\n    format: esm\n    outputFileExtension: .mjs\n"})
+    # the quick fix (held to `serverless package` in tests/fixes/test_serverless_format.py)
+    fix = _by_title(await _actions(s, "src/app.ts", d.range, [d]),
+                    "Bundle the service's functions as ES modules (`format: esm`, `outputFileExtension: .mjs` in "
+                    "`custom.esbuild`)")
+    assert fix.is_preferred
+    written = _apply_to_disk(s, fix.edit)
+    assert written["serverless.yml"] == SERVERLESS % "custom:\n  esbuild:\n    format: esm\n    outputFileExtension: .mjs\n"
     assert await wait_for(lambda: [d for d in s.diagnostics("src/app.ts", "top-level-await") if d.severity != 1])

@@ -1,7 +1,8 @@
 """The edit that makes a build output ES modules where its CommonJS (or IIFE) output refuses a
 top-level await or require()s an async package: an AWS CDK stack's `NodejsFunction` props
 (:mod:`cdk_format`), or the npm script of an esbuild, tsup, tsdown or `bun build` command line
-(:mod:`script_format`), an AWS SAM template's function (:mod:`sam_format`), or the tsup (tsdown) configuration that sets the format where the script
+(:mod:`script_format`), an AWS SAM template's function (:mod:`sam_format`), a Serverless service's
+serverless-esbuild options (:mod:`serverless_format`), or the tsup (tsdown) configuration that sets the format where the script
 does not (:mod:`config_format`). Builds configured elsewhere (esbuild's and Bun's JavaScript API,
 Rollup and Vite configurations, Nx targets) get none.
 """
@@ -17,6 +18,7 @@ from .cdk_format import cdk_esm
 from .config_format import esm_config
 from .edits import Fix, Refusal
 from .sam_format import package_is_module, sam_esm
+from .serverless_format import serverless_esm
 from .script_format import esm_script, names_format
 
 __all__ = ["esm_build"]
@@ -38,6 +40,12 @@ def esm_build(build, read: Callable[[Path], Optional[bytes]]) -> Optional[tuple[
         return (path, text, result) if result is not None and text is not None else None
     if build is None or not {"cjs", "iife"} & set(build.formats):
         return None
+    if build.tool == "serverless-esbuild" and build.config is not None:
+        path = Path(build.config)  # (a target without top-level await: the runtime is the user's to choose)
+        text = read(path)
+        result = serverless_esm(text, path.suffix == ".json") \
+            if text is not None and build.refuses_tla != "target" else None
+        return (path, text, result) if result is not None and text is not None else None
     if build.tool == "NodejsFunction" and build.config is not None and build.line:
         path = Path(build.config)
         text = read(path)
