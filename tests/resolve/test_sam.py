@@ -168,6 +168,29 @@ def test_template_named_elsewhere(how, sam_cli, node26, engines_node_modules, tm
     assert "SAM's build (function `PlainFunction` of infra/app.yaml) bundles this module" in f.message, f.message
 
 
+@pytest.mark.parametrize("kind", ["AWS::Serverless::Application", "AWS::CloudFormation::Stack"])
+def test_a_nested_stack_is_built_too(kind, sam_cli, node26, engines_node_modules, tmp_path):
+    """A template naming a local template as a nested stack: `sam build` builds the nested
+    functions as well (their `CodeUri` relative to the nested template), and fails on the
+    handler's await there."""
+    root = _app(tmp_path, "      BuildProperties:\n        EntryPoints:\n          - app.ts\n")
+    (root / "child").mkdir()
+    (root / "template.yaml").rename(root / "child/template.yaml")
+    (root / "hello").rename(root / "child/hello")
+    prop = "Location" if kind.startswith("AWS::Serverless") else "TemplateURL"
+    (root / "template.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+                                        f"Resources:\n  Child:\n    Type: {kind}\n    Properties:\n"
+                                        f"      {prop}: child/template.yaml\n")
+    project = analyse(root, Config(), cache=False)
+    proc = _sam_build(root, sam_cli, node26, engines_node_modules)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Child/HelloFunction" in out and \
+        'Top-level await is not available in the configured target environment ("es2020")' in out, out
+    (f,) = [f for f in project.findings if f.severity == "error"]
+    assert f.path == root / "child/hello/app.ts" and f.code == "top-level-await"
+    assert "SAM's build (function `HelloFunction` of child/template.yaml) bundles this module" in f.message, f.message
+
+
 @pytest.mark.parametrize("text,expected", [
     # (JSON templates; CodeUri from Globals; a function not built by esbuild; a template not read)
     (json.dumps({"Globals": {"Function": {"CodeUri": "src/"}}, "Resources": {
@@ -176,6 +199,9 @@ def test_template_named_elsewhere(how, sam_cli, node26, engines_node_modules, tm
         "B": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "b/"}}}}),
      [("A", "src", ("x.ts",), ("esm",), ("es2020",))]),
     ("Resources: [esbuild", []),
+    # a nested stack naming the template itself: read once
+    (json.dumps({"Resources": {"Self": {"Type": "AWS::Serverless::Application",
+                                        "Properties": {"Location": "./template.json"}}}}), []),
     # (a plain Lambda function: `Code` is its folder, the Globals are not its; S3 code is not local)
     (json.dumps({"Globals": {"Function": {"CodeUri": "src/"}}, "Resources": {
         "A": {"Type": "AWS::Lambda::Function", "Properties": {"Code": "fn", "Handler": "x.handler"},
@@ -203,6 +229,7 @@ def test_print_config_lists_the_functions(tmp_path):
 
 
 _KEYS = ["Resources", "Globals", "Function", "Type", "AWS::Serverless::Function", "AWS::Lambda::Function", "Code",
+         "AWS::Serverless::Application", "Location", "template.json",
          "Properties", "CodeUri",
          "Handler", "Metadata", "BuildMethod", "esbuild", "BuildProperties", "EntryPoints", "Format", "Target",
          "External", "HelloFunction"]

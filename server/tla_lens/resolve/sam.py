@@ -5,7 +5,9 @@ A function counts when its resource is an `AWS::Serverless::Function` (or a plai
 `AWS::Lambda::Function` whose `Code` is a folder: SAM builds those too, without the `Globals`)
 whose `Metadata` says `BuildMethod: esbuild`. Its entries are the `EntryPoints` of its
 `Metadata.BuildProperties` (relative to its `CodeUri` — or `Globals.Function.CodeUri` — or its
-`Code`), else the file its `Handler` names
+`Code`), else the file its `Handler` names; the functions of the nested stacks a template names
+by a local template (`AWS::Serverless::Application`'s `Location`, `AWS::CloudFormation::Stack`'s
+`TemplateURL`) count as well
 (`app.handler`: app.ts or app.js). SAM (1.170, through aws-lambda-builders) bundles for
 `--platform=node` with `--target=es2020` and `--format=cjs` unless `Target` and `Format` say
 otherwise: a top-level await in the bundle fails `sam build` — for the default target first
@@ -144,16 +146,22 @@ def sam_builds(folder: str, is_file: Callable[[str], bool],
     out: list[CjsBuild] = []
     for template in sam_templates(folder, is_file, read):
         path = os.path.normpath(os.path.join(folder, template))
-        out += _template_builds(path, os.path.dirname(path), is_file, read)
+        out += _template_builds(path, os.path.dirname(path), is_file, read, set())
     return out
 
 
+# nested stacks `sam build` builds too: (resource type, the property naming the local template)
+_NESTED = {"AWS::Serverless::Application": "Location", "AWS::CloudFormation::Stack": "TemplateURL"}
+
+
 def _template_builds(path: str, folder: str, is_file: Callable[[str], bool],
-                     read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
-    """The esbuild builds of the template at ``path`` (its `CodeUri`s relative to ``folder``)."""
-    text = read(path)
-    if text is None or "esbuild" not in text:
+                     read: Callable[[str], Optional[str]], seen: set) -> list[CjsBuild]:
+    """The esbuild builds of the template at ``path`` (its `CodeUri`s relative to ``folder``)
+    and of the nested stacks it names by a local template (``seen``: the templates on the way)."""
+    text = read(path) if path not in seen and len(seen) < 32 else None
+    if text is None or "esbuild" not in text and not any(p in text for p in _NESTED.values()):
         return []
+    seen.add(path)
     data = read_once("sam", path, text, lambda: load_template(text, path.endswith(".json")), lambda why: None)
     resources = data.get("Resources") if data is not None else None
     if not isinstance(resources, dict):
@@ -162,6 +170,15 @@ def _template_builds(path: str, folder: str, is_file: Callable[[str], bool],
     glob_fn = glob.get("Function") if isinstance(glob.get("Function"), dict) else {}
     out: list[CjsBuild] = []
     for name, res in resources.items():
+        nested = _NESTED.get(res.get("Type")) if isinstance(res, dict) else None  # type: ignore[arg-type]
+        if nested is not None:  # (a local template: `sam build` builds its functions as well)
+            props = res.get("Properties") if isinstance(res.get("Properties"), dict) else {}
+            where = props.get(nested)
+            if isinstance(where, str) and "://" not in where:
+                child = os.path.normpath(os.path.join(folder, where))
+                if is_file(child):
+                    out += _template_builds(child, os.path.dirname(child), is_file, read, seen)
+            continue
         if not isinstance(res, dict) or res.get("Type") not in _FUNCTION_TYPES:
             continue
         meta = res.get("Metadata") if isinstance(res.get("Metadata"), dict) else {}
