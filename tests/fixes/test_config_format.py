@@ -54,7 +54,7 @@ def test_edits(before, after):
      "its options are not one object literal (a list of builds, or a function)"),
     ("const formats = ['cjs'];\nexport default { format: formats };\n",
      "its `format` is not a string or a list of strings written here"),
-    ("export default { ...base };\n", "its options spread other options, which may set the format"),
+    ("export default { ...base };\n", "its options spread other options, which may set `format`"),
 ])
 def test_refusals(text, reason):
     result = _edited(text)
@@ -127,3 +127,50 @@ def test_a_format_on_the_command_line_is_edited_there(tmp_path):
     (f,) = [f for f in project.findings if f.code == "top-level-await" and f.severity == "error"]
     path, _, result = esm_build(project.cjs_bundled[f.path], lambda p: p.read_bytes())
     assert path == root / "package.json" and result.title.startswith("Build ES modules only: `--format esm` in script")
+
+
+@pytest.mark.parametrize("before,after", [
+    # Vite's default formats (UMD for one entry): `formats` added first in `build.lib`
+    ('export default defineConfig({\n  build: {\n    lib: {\n      entry: "src/index.ts",\n      name: "Svc",\n'
+     '    },\n  },\n});\n',
+     'export default defineConfig({\n  build: {\n    lib: {\n      formats: ["es"],\n      entry: "src/index.ts",\n'
+     '      name: "Svc",\n    },\n  },\n});\n'),
+    ("export default { build: { lib: { entry: 'a.ts', formats: ['es', 'cjs'] } } };\n",
+     "export default { build: { lib: { entry: 'a.ts', formats: ['es'] } } };\n"),
+])
+def test_vite_edits(before, after):
+    from tla_lens.fixes.config_format import vite_esm
+
+    result = vite_esm(before.encode(), "/p/vite.config.ts")
+    assert isinstance(result, Fix) and result.title == 'Build ES modules only: `build.lib.formats: ["es"]` in ' \
+        "vite.config.ts"
+    assert apply_edits(before.encode(), result.edits).decode() == after
+
+
+def test_the_edited_vite_library_builds_and_waits(node26, engines_node_modules, tmp_path):
+    """A Vite library (one entry: ES modules and UMD by default) bundling a top-level await
+    fails to build; the fix sets `build.lib.formats`, then Vite builds, Node runs the ES module
+    output (it waits) and tla-lens reports no error."""
+    from tests.resolve.test_vite_lib import _build, _vite_project
+
+    config = ('import { defineConfig } from "vite";\n\nexport default defineConfig({\n  build: {\n    lib: {\n'
+              '      entry: "src/index.ts",\n      name: "Svc",\n      fileName: "svc",\n    },\n  },\n});\n')
+    root = _vite_project(tmp_path, engines_node_modules, config)
+    (root / "src/config.ts").write_text("export const config = await Promise.resolve({ port: 1 });\n")
+    (root / "src/index.ts").write_text('import { config } from "./config";\nconsole.log(config.port);\n')
+    proc = _build(root, node26, engines_node_modules)
+    assert proc.returncode != 0 and 'does not support top-level await' in proc.stdout + proc.stderr, \
+        proc.stdout + proc.stderr
+    project = analyse(root, Config(), cache=False)
+    (f,) = [f for f in project.findings if f.code == "top-level-await" and f.severity == "error"]
+    found = esm_build(project.cjs_bundled[f.path], lambda p: p.read_bytes())
+    assert found is not None
+    path, text, result = found
+    assert path == root / "vite.config.js" and isinstance(result, Fix), result
+    path.write_bytes(apply_edits(text, result.edits))
+    proc = _build(root, node26, engines_node_modules)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (out,) = list((root / "dist").glob("svc*.js"))
+    run = subprocess.run([str(node26), str(out)], cwd=root, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() == "1", run.stdout + run.stderr
+    assert not [f for f in analyse(root, Config(), cache=False).findings if f.severity == "error"]

@@ -300,3 +300,26 @@ async def test_serverless_service_edited(lsp):
     written = _apply_to_disk(s, fix.edit)
     assert written["serverless.yml"] == SERVERLESS % "custom:\n  esbuild:\n    format: esm\n    outputFileExtension: .mjs\n"
     assert await wait_for(lambda: [d for d in s.diagnostics("src/app.ts", "top-level-await") if d.severity != 1])
+
+
+VITE_LIB = {
+    "package.json": json.dumps({"name": "svc", "type": "module", "scripts": {"build": "vite build"}}),
+    "vite.config.js": 'export default {\n  build: {\n    lib: { entry: "src/index.ts", name: "Svc" },\n  },\n};\n',
+    "src/index.ts": 'import { config } from "./config";\nconsole.log(config);\n',
+    "src/config.ts": "export const config = await Promise.resolve({ port: 1 });\n",
+}
+
+
+async def test_vite_library_edited_to_es_modules(lsp):
+    """A Vite library's UMD output (its default beside ES modules) refuses the await: the quick
+    fix sets `build.lib.formats` (held to Vite and Node in tests/fixes/test_config_format.py),
+    and the error goes."""
+    s = await lsp(VITE_LIB)
+    s.open("src/config.ts")
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await") if d.severity == 1])
+    (d,) = s.diagnostics("src/config.ts", "top-level-await")
+    fix = _by_title(await _actions(s, "src/config.ts", d.range, [d]),
+                    'Build ES modules only: `build.lib.formats: ["es"]` in vite.config.js')
+    written = _apply_to_disk(s, fix.edit)
+    assert 'lib: { formats: ["es"], entry: "src/index.ts", name: "Svc" },' in written["vite.config.js"]
+    assert await wait_for(lambda: [d for d in s.diagnostics("src/config.ts", "top-level-await") if d.severity != 1])

@@ -18,7 +18,7 @@ from ..syntax.facts import Span
 from .config_edit import set_value
 from .edits import Fix, Refusal, TextEdit, indentation_of_line, line_break
 
-__all__ = ["esm_config"]
+__all__ = ["esm_config", "vite_esm"]
 
 
 def esm_config(text: bytes, path: str, tool: str = "tsup") -> Union[Fix, Refusal, None]:
@@ -37,34 +37,58 @@ def esm_config(text: bytes, path: str, tool: str = "tsup") -> Union[Fix, Refusal
     reader = _Reader(path, text.decode("utf-8", "surrogatepass"))
     if reader.src != text:
         return Refusal(title, "the file is not UTF-8 text")
-    obj = options_object(reader)
+    return _set_formats(reader, text, options_object(reader), "format", "esm", title, "its options")
+
+
+def vite_esm(text: bytes, path: str) -> Union[Fix, Refusal, None]:
+    """The edit of a Vite configuration (the file ``path``) whose library build makes CommonJS
+    or UMD: `build.lib.formats` set to `["es"]` (added where Vite's default, ES modules with UMD
+    or CommonJS, applies); None where it is that already."""
+    title = f"Build ES modules only: `build.lib.formats: [\"es\"]` in {os.path.basename(path)}"
+    from ..resolve.bundler import _Reader
+
+    reader = _Reader(path, text.decode("utf-8", "surrogatepass"))
+    if reader.src != text:
+        return Refusal(title, "the file is not UTF-8 text")
+    for cfg in reader._configs():  # (the first configuration with a `build.lib`, as vite_lib reads them)
+        lib = reader._prop(reader._prop(cfg, "build"), "lib")
+        if lib is not None:
+            return _set_formats(reader, text, lib, "formats", "es", title, "`build.lib`")
+    return Refusal(title, "no `build.lib` written as an object literal")
+
+
+def _set_formats(reader, text: bytes, obj, key: str, value: str, title: str,
+                 what: str) -> Union[Fix, Refusal, None]:
+    """The option ``key`` of the object literal ``obj`` set to ``value`` (a string stays a
+    string, a list becomes ``[value]``), or added first as a list; None where it is that."""
     if obj is None or obj.type != "object":
-        return Refusal(title, "its options are not one object literal (a list of builds, or a function)")
-    pairs = [c for c in obj.named_children if c.type == "pair" and reader._key(c) == "format"]
+        return Refusal(title, f"{what} are not one object literal (a list of builds, or a function)"
+                       if what == "its options" else f"{what} is not an object literal")
+    pairs = [c for c in obj.named_children if c.type == "pair" and reader._key(c) == key]
     if any(c.type == "spread_element" for c in obj.named_children) and not pairs:
-        return Refusal(title, "its options spread other options, which may set the format")
+        return Refusal(title, f"{what} spread other options, which may set `{key}`")
     if len(pairs) > 1:
-        return Refusal(title, "its options name `format` more than once")
+        return Refusal(title, f"{what} name `{key}` more than once")
     if pairs:
-        value = pairs[0].child_by_field_name("value")
-        strings = [value] if value is not None and value.type == "string" else \
-            [c for c in value.named_children if c.type != "comment"] \
-            if value is not None and value.type == "array" else [None]
+        found = pairs[0].child_by_field_name("value")
+        strings = [found] if found is not None and found.type == "string" else \
+            [c for c in found.named_children if c.type != "comment"] \
+            if found is not None and found.type == "array" else [None]
         if not all(s is not None and s.type == "string" for s in strings):
-            return Refusal(title, "its `format` is not a string or a list of strings written here")
-        if [reader._string(s) for s in strings] == ["esm"]:
+            return Refusal(title, f"its `{key}` is not a string or a list of strings written here")
+        if [reader._string(s) for s in strings] == [value]:
             return None
         quote = chr(text[strings[0].start_byte]) if strings else '"'
-        new = f"{quote}esm{quote}" if value.type == "string" else f"[{quote}esm{quote}]"
-        return Fix(title, [TextEdit(Span(value.start_byte, value.end_byte), new)], preferred=True)
-    # (no format: tsup's default, CommonJS; the option added first, in the file's layout)
+        new = f"{quote}{value}{quote}" if found.type == "string" else f"[{quote}{value}{quote}]"
+        return Fix(title, [TextEdit(Span(found.start_byte, found.end_byte), new)], preferred=True)
+    # (not set: the tool's default; the option added first, in the file's layout)
     members = [c for c in obj.named_children if c.type != "comment"]
     opening = obj.children[0]
     quote = "'" if b"'" in text and text.count(b"'") > text.count(b'"') else '"'
-    option = f"format: [{quote}esm{quote}]"
+    option = f"{key}: [{quote}{value}{quote}]"
     if members and members[0].start_point[0] != obj.start_point[0]:
-        edit = TextEdit(Span(opening.end_byte, opening.end_byte),
-                        f"{line_break(text, opening.end_byte)}{indentation_of_line(text, members[0].start_byte)}{option},")
+        pad = indentation_of_line(text, members[0].start_byte)
+        edit = TextEdit(Span(opening.end_byte, opening.end_byte), f"{line_break(text, opening.end_byte)}{pad}{option},")
     else:
         edit = TextEdit(Span(opening.end_byte, opening.end_byte), f" {option}," if members else f" {option} ")
     return Fix(title, [edit], preferred=True)

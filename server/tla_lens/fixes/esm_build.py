@@ -1,10 +1,11 @@
 """The edit that makes a build output ES modules where its CommonJS (or IIFE) output refuses a
 top-level await or require()s an async package: an AWS CDK stack's `NodejsFunction` props
 (:mod:`cdk_format`), or the npm script of an esbuild, tsup, tsdown or `bun build` command line
-(:mod:`script_format`), an AWS SAM template's function (:mod:`sam_format`), a Serverless service's
-serverless-esbuild options (:mod:`serverless_format`), or the tsup (tsdown) configuration that sets the format where the script
-does not (:mod:`config_format`). Builds configured elsewhere (esbuild's and Bun's JavaScript API,
-Rollup and Vite configurations, Nx targets) get none.
+(:mod:`script_format`), an AWS SAM template's function (:mod:`sam_format`), a Serverless
+service's serverless-esbuild options (:mod:`serverless_format`), a Vite library's
+`build.lib.formats`, or the tsup (tsdown) configuration that sets the format where the script
+does not (:mod:`config_format`). Builds configured elsewhere (esbuild's and Bun's JavaScript
+API, Rollup configurations, Nx targets) get none.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Callable, Optional, Union
 from ..syntax.facts import Dialect
 from ..syntax.grammar import dialect_for_path
 from .cdk_format import cdk_esm
-from .config_format import esm_config
+from .config_format import esm_config, vite_esm
 from .edits import Fix, Refusal
 from .sam_format import package_is_module, sam_esm
 from .serverless_format import serverless_esm
@@ -37,6 +38,13 @@ def esm_build(build, read: Callable[[Path], Optional[bytes]]) -> Optional[tuple[
         result = sam_esm(text, build.script, path.suffix == ".json", bool(build.lacks_tla), cjs,
                          cjs and not package_is_module(read(Path(build.package_dir) / "package.json"))) \
             if text is not None else None
+        return (path, text, result) if result is not None and text is not None else None
+    if build is not None and build.tool == "Vite" and build.config is not None and not build.app and \
+            not build.packages_only and build.declared_in is None and build.refuses_tla != "target" and \
+            {"cjs", "umd", "iife"} & set(build.formats):
+        path = Path(build.config)  # (a library build: its `build.lib.formats`)
+        text = read(path)
+        result = vite_esm(text, str(path)) if text is not None else None
         return (path, text, result) if result is not None and text is not None else None
     if build is None or not {"cjs", "iife"} & set(build.formats):
         return None
