@@ -174,3 +174,93 @@ def test_the_edited_vite_library_builds_and_waits(node26, engines_node_modules, 
     run = subprocess.run([str(node26), str(out)], cwd=root, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and run.stdout.strip() == "1", run.stdout + run.stderr
     assert not [f for f in analyse(root, Config(), cache=False).findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize("call,expected", [
+    # esbuild for Node without a format (CommonJS): added, as a string
+    ('await esbuild.build({\n  entryPoints: ["src/index.ts"],\n  bundle: true,\n  platform: "node",\n'
+     '  outfile: "dist/index.js",\n});\n',
+     'await esbuild.build({\n  format: "esm",\n  entryPoints: ["src/index.ts"],\n  bundle: true,\n'
+     '  platform: "node",\n  outfile: "dist/index.js",\n});\n'),
+    ("await build({ entryPoints: ['src/index.ts'], bundle: true, format: 'cjs' });\n",
+     "await build({ entryPoints: ['src/index.ts'], bundle: true, format: 'esm' });\n"),
+])
+def test_api_edits(call, expected):
+    from tla_lens.fixes.config_format import api_esm
+
+    text = ('import * as esbuild from "esbuild";\nimport { build } from "esbuild";\n\n' + call).encode()
+    result = api_esm(text, "/p/build.mjs", 4, "esbuild")
+    assert isinstance(result, Fix) and result.title == \
+        'Build ES modules only: `format: "esm"` in the esbuild build at line 4 of build.mjs'
+    assert apply_edits(text, result.edits).decode().split("\n", 3)[3] == expected
+
+
+def test_api_refusals():
+    from tla_lens.fixes.config_format import api_esm
+
+    text = b'await esbuild.build({ bundle: true, format: "cjs", outfile: "dist/x.cjs" });\n'
+    assert api_esm(text, "/p/b.mjs", 1, "esbuild").reason == "its `outfile` is a .cjs file"
+    assert api_esm(text, "/p/b.mjs", 2, "esbuild").reason == "no `build(…)` call at line 2"
+    text = b'await Bun.build({ entrypoints: ["a.ts"], bytecode: true });\n'
+    assert api_esm(text, "/p/b.ts", 1, "Bun").reason == "`bytecode: true` needs CommonJS"
+
+
+def test_the_edited_build_script_builds_and_waits(node26, engines_node_modules, tmp_path):
+    """A build script calling esbuild's API for Node (CommonJS by default) fails on a bundled
+    top-level await; the fix adds `format: "esm"` to that call, then the script builds, Node
+    runs the output (it waits) and tla-lens reports no error."""
+    from tests.resolve.test_tsup_cjs import _project
+
+    root = _project(tmp_path, "node build.mjs", None)
+    (root / "node_modules/esbuild").symlink_to(engines_node_modules / "esbuild")
+    (root / "build.mjs").write_text('import * as esbuild from "esbuild";\n\nawait esbuild.build({\n'
+                                    '  entryPoints: ["src/index.ts"],\n  bundle: true,\n  platform: "node",\n'
+                                    '  packages: "external",\n  outfile: "dist/index.js",\n});\n')
+    (root / "src/config.ts").write_text("export const config = await Promise.resolve({ port: 1 });\n")
+    (root / "src/index.ts").write_text('import { config } from "./config.js";\nconsole.log(config.port);\n')
+    env = dict(os.environ, PATH=f"{node26.parent}:{os.environ['PATH']}")
+    proc = subprocess.run(["sh", "-c", "node build.mjs"], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode != 0 and 'Top-level await is currently not supported with the "cjs" output format' in \
+        proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    project = analyse(root, Config(), cache=False)
+    (f,) = [f for f in project.findings if f.code == "top-level-await" and f.severity == "error"]
+    found = esm_build(project.cjs_bundled[f.path], lambda p: p.read_bytes())
+    assert found is not None
+    path, text, result = found
+    assert path == root / "build.mjs" and isinstance(result, Fix), result
+    path.write_bytes(apply_edits(text, result.edits))
+    proc = subprocess.run(["sh", "-c", "node build.mjs"], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    run = subprocess.run([str(node26), str(root / "dist/index.js")], cwd=root, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() == "1", run.stdout + run.stderr
+    assert not [f for f in analyse(root, Config(), cache=False).findings if f.severity == "error"]
+
+
+def test_the_edited_bun_build_call_builds_and_waits(bun, tmp_path):
+    """`Bun.build({ format: "cjs" })` in a script Bun runs fails on a bundled await; the fix
+    sets `format: "esm"` in that call, then it builds and Bun runs the bundle, which waits."""
+    from tests.resolve.test_bun_build import _project
+
+    root = _project(tmp_path, "bun build.ts")
+    (root / "build.ts").write_text('await Bun.build({\n  entrypoints: ["src/index.ts"],\n  outdir: "dist",\n'
+                                   '  format: "cjs",\n  target: "bun",\n});\n')
+    (root / "src/config.ts").write_text("export const config = await Promise.resolve({ port: 1 });\n")
+    (root / "src/index.ts").write_text('import { config } from "./config";\nconsole.log(config.port);\n')
+    env = dict(os.environ, BUN_RUNTIME_TRANSPILER_CACHE_PATH="0")
+    proc = subprocess.run([str(bun), "build.ts"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    project = analyse(root, Config(), cache=False)
+    (f,) = [f for f in project.findings if f.code == "top-level-await" and f.severity == "error"]
+    path, text, result = esm_build(project.cjs_bundled[f.path], lambda p: p.read_bytes())
+    assert path == root / "build.ts" and isinstance(result, Fix), result
+    path.write_bytes(apply_edits(text, result.edits))
+    assert 'format: "esm",' in path.read_text()
+    proc = subprocess.run([str(bun), "build.ts"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    run = subprocess.run([str(bun), str(root / "dist/index.js")], cwd=root, env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() == "1", run.stdout + run.stderr
+    assert not [f for f in analyse(root, Config(), cache=False).findings if f.severity == "error"]

@@ -18,7 +18,7 @@ from ..syntax.facts import Span
 from .config_edit import set_value
 from .edits import Fix, Refusal, TextEdit, indentation_of_line, line_break
 
-__all__ = ["esm_config", "vite_esm"]
+__all__ = ["esm_config", "vite_esm", "api_esm"]
 
 
 def esm_config(text: bytes, path: str, tool: str = "tsup") -> Union[Fix, Refusal, None]:
@@ -57,10 +57,43 @@ def vite_esm(text: bytes, path: str) -> Union[Fix, Refusal, None]:
     return Refusal(title, "no `build.lib` written as an object literal")
 
 
+def api_esm(text: bytes, path: str, line: int, tool: str) -> Union[Fix, Refusal, None]:
+    """The edit of a build script (the file ``path``) whose call of esbuild's (or Bun's)
+    JavaScript API at ``line`` makes CommonJS or IIFE: its `format` set to "esm" (added where
+    the default applies: CommonJS for `platform: "node"`); None where it is that already."""
+    title = f"Build ES modules only: `format: \"esm\"` in the {tool} build at line {line} of {os.path.basename(path)}"
+    from ..resolve.bundler import _Reader, _text
+    from ..resolve.computed import arguments_of
+
+    reader = _Reader(path, text.decode("utf-8", "surrogatepass"))
+    if reader.src != text:
+        return Refusal(title, "the file is not UTF-8 text")
+    stack = [reader.root]
+    while stack:
+        node = stack.pop()
+        if node.start_point[0] > line - 1 or node.end_point[0] < line - 1:
+            continue
+        if node.type == "call_expression" and node.start_point[0] == line - 1 and \
+                _text(node.child_by_field_name("function"), reader.src).replace(" ", "").endswith("build"):
+            argv = arguments_of(node)
+            obj = reader._unwrap(argv[0]) if argv else None
+            if obj is not None and obj.type == "object":
+                for key, bad, why in (("outfile", ".cjs", "its `outfile` is a .cjs file"),
+                                      ("bytecode", "true", "`bytecode: true` needs CommonJS")):
+                    pair = next((c for c in obj.named_children if c.type == "pair" and reader._key(c) == key), None)
+                    value = pair.child_by_field_name("value") if pair is not None else None
+                    if value is not None and _text(value, reader.src).strip("'\"`").endswith(bad):
+                        return Refusal(title, why)
+            return _set_formats(reader, text, obj, "format", "esm", title, "its options", as_list=False)
+        stack.extend(node.named_children)
+    return Refusal(title, f"no `build(…)` call at line {line}")
+
+
 def _set_formats(reader, text: bytes, obj, key: str, value: str, title: str,
-                 what: str) -> Union[Fix, Refusal, None]:
+                 what: str, as_list: bool = True) -> Union[Fix, Refusal, None]:
     """The option ``key`` of the object literal ``obj`` set to ``value`` (a string stays a
-    string, a list becomes ``[value]``), or added first as a list; None where it is that."""
+    string, a list becomes ``[value]``), or added first (a list where ``as_list``); None where
+    it is that."""
     if obj is None or obj.type != "object":
         return Refusal(title, f"{what} are not one object literal (a list of builds, or a function)"
                        if what == "its options" else f"{what} is not an object literal")
@@ -85,7 +118,7 @@ def _set_formats(reader, text: bytes, obj, key: str, value: str, title: str,
     members = [c for c in obj.named_children if c.type != "comment"]
     opening = obj.children[0]
     quote = "'" if b"'" in text and text.count(b"'") > text.count(b'"') else '"'
-    option = f"{key}: [{quote}{value}{quote}]"
+    option = f"{key}: [{quote}{value}{quote}]" if as_list else f"{key}: {quote}{value}{quote}"
     if members and members[0].start_point[0] != obj.start_point[0]:
         pad = indentation_of_line(text, members[0].start_byte)
         edit = TextEdit(Span(opening.end_byte, opening.end_byte), f"{line_break(text, opening.end_byte)}{pad}{option},")

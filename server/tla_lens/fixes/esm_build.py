@@ -4,8 +4,9 @@ top-level await or require()s an async package: an AWS CDK stack's `NodejsFuncti
 (:mod:`script_format`), an AWS SAM template's function (:mod:`sam_format`), a Serverless
 service's serverless-esbuild options (:mod:`serverless_format`), a Vite library's
 `build.lib.formats`, or the tsup (tsdown) configuration that sets the format where the script
-does not (:mod:`config_format`). Builds configured elsewhere (esbuild's and Bun's JavaScript
-API, Rollup configurations, Nx targets) get none.
+does not (:mod:`config_format`), or a call of esbuild's or Bun's JavaScript API made once in a
+build script (its `format`). Builds configured elsewhere (Rollup configurations, Nx targets)
+get none.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Callable, Optional, Union
 from ..syntax.facts import Dialect
 from ..syntax.grammar import dialect_for_path
 from .cdk_format import cdk_esm
-from .config_format import esm_config, vite_esm
+from .config_format import api_esm, esm_config, vite_esm
 from .edits import Fix, Refusal
 from .sam_format import package_is_module, sam_esm
 from .serverless_format import serverless_esm
@@ -62,8 +63,14 @@ def esm_build(build, read: Callable[[Path], Optional[bytes]]) -> Optional[tuple[
         dialect = dialect_for_path(path)
         return path, text, cdk_esm(text, build.line, build.script,
                                    dialect if dialect in (Dialect.TS, Dialect.JS) else Dialect.TS)
-    if build.tool not in _SCRIPT_TOOLS or build.refuses_tla == "target" or build.declared_in is not None or \
-            (build.config is not None and build.tool in ("esbuild", "Bun")):  # (their JavaScript API)
+    if build.config is not None and build.tool in ("esbuild", "Bun"):  # (their JavaScript API, in a build script)
+        if not build.line or build.refuses_tla == "target":
+            return None  # (a call made in a loop, or for several values: no one place to edit)
+        path = Path(build.config)
+        text = read(path)
+        result = api_esm(text, str(path), build.line, build.tool) if text is not None else None
+        return (path, text, result) if result is not None and text is not None else None
+    if build.tool not in _SCRIPT_TOOLS or build.refuses_tla == "target" or build.declared_in is not None:
         return None
     path = Path(build.package_dir) / "package.json"
     text = read(path)

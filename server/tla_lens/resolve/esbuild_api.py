@@ -102,7 +102,7 @@ def _bun_build(script: str, file: str, package_dir: str, opts: dict, unread: Opt
     external = tuple(("wildcard" if "*" in x else "name", x) for x in opts.get("external", ()))
     return CjsBuild(script, package_dir, entries, external, (), opts.get("packages") == "external", config=file,
                     formats=(fmt,), tool="Bun", runtime="bun" if opts.get("target") == "bun" else "",
-                    bytecode=bytecode)
+                    bytecode=bytecode, line=opts.get("_line", 0))
 
 
 def _build(script: str, file: str, package_dir: str, opts: dict, unread: Optional[str]) -> CjsBuild:
@@ -122,7 +122,8 @@ def _build(script: str, file: str, package_dir: str, opts: dict, unread: Optiona
     shown = json.dumps(list(target) if len(target) > 1 else target[0]) if target else ""
     return CjsBuild(script, package_dir, entries, external, (), opts.get("packages") == "external",
                     config=file, formats=(fmt,), tool="esbuild", bundle=opts.get("bundle") is True,
-                    target=target, target_from=f"`target: {shown}` of {rel}" if target else "")
+                    target=target, target_from=f"`target: {shown}` of {rel}" if target else "",
+                    line=opts.get("_line", 0))
 
 
 class _Script(_Reader):
@@ -195,10 +196,13 @@ class _Script(_Reader):
                     if not argv:
                         raise _Unread("a call without options")
                     # (one call per value of the loops around it: `for (const format of […])`)
-                    for env in self._loop_values(node):
+                    envs = self._loop_values(node)
+                    for env in envs:
                         opts = {}
                         self.env = env
                         self._options(argv[0], opts, 0)
+                        if envs == [{}]:  # (a call made once: where an edit of its options goes)
+                            opts["_line"] = node.start_point[0] + 1
                         for plugin in opts.pop("plugins", ()):
                             opts["external"] = list(opts.get("external", ())) + \
                                 self._plugin_externals(plugin, opts.get("absWorkingDir") or self.cwd)

@@ -112,8 +112,10 @@ class CjsBuild:
     # who runs the output: "bun" (`bun build --target=bun`, or `--compile`: an executable of
     # Bun's), else Node
     runtime: str = ""
-    bytecode: bool = False
-    line: int = 0  # where a build declared in code is (AWS CDK's `new NodejsFunction(…)`), 1-based  # `bun build --bytecode`: CommonJS by default, ES modules only with --compile
+    bytecode: bool = False  # `bun build --bytecode`: CommonJS by default, ES modules only with --compile
+    # where a build declared in code is (AWS CDK's `new NodejsFunction(…)`, a call of esbuild's or
+    # Bun's JavaScript API made once), 1-based; 0 where not one place
+    line: int = 0
 
     def takes(self, path: str) -> bool:
         """Does the build compile the file ``path`` (absolute) of its entries (:attr:`applies`)?"""
