@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 from ..syntax.facts import Dialect, Span
 from ..syntax.grammar import parser
-from .edits import Fix, Refusal, TextEdit, indentation_of_line
+from .edits import Fix, Refusal, TextEdit, indentation_of_line, node_starting_on
 
 __all__ = ["cdk_esm"]
 
@@ -26,17 +26,11 @@ def _text(node, src: bytes) -> str:
 
 def _find(root, line: int, src: bytes):
     """The `new …NodejsFunction(…)` that starts on ``line`` (1-based)."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.start_point[0] > line - 1 or node.end_point[0] < line - 1:
-            continue
-        if node.type == "new_expression" and node.start_point[0] == line - 1:
-            ctor = node.child_by_field_name("constructor")
-            if ctor is not None and _text(ctor, src).replace(" ", "").endswith("NodejsFunction"):
-                return node
-        stack.extend(node.named_children)
-    return None
+    def construct(node) -> bool:
+        ctor = node.child_by_field_name("constructor") if node.type == "new_expression" else None
+        return ctor is not None and _text(ctor, src).replace(" ", "").endswith("NodejsFunction")
+
+    return node_starting_on(root, line, construct)
 
 
 def _pair(obj, key: str, src: bytes):

@@ -16,7 +16,7 @@ from typing import Union
 
 from ..syntax.facts import Span
 from .config_edit import set_value
-from .edits import Fix, Refusal, TextEdit, indentation_of_line, line_break
+from .edits import Fix, Refusal, TextEdit, indentation_of_line, line_break, node_starting_on
 
 __all__ = ["esm_config", "vite_esm", "api_esm"]
 
@@ -31,11 +31,10 @@ def esm_config(text: bytes, path: str, tool: str = "tsup") -> Union[Fix, Refusal
             (f"the `\"{tool}\"` of package.json" if inside else name)
         return set_value(text, (tool, "format") if inside else ("format",), "esm", title)
     title = f"Build ES modules only: `format: \"esm\"` in {name}"
-    from ..resolve.bundler import _Reader
     from ..resolve.tsup import options_object
 
-    reader = _Reader(path, text.decode("utf-8", "surrogatepass"))
-    if reader.src != text:
+    reader = _reader(text, path)
+    if reader is None:
         return Refusal(title, "the file is not UTF-8 text")
     return _set_formats(reader, text, options_object(reader), "format", "esm", title, "its options")
 
@@ -45,10 +44,8 @@ def vite_esm(text: bytes, path: str) -> Union[Fix, Refusal, None]:
     or UMD: `build.lib.formats` set to `["es"]` (added where Vite's default, ES modules with UMD
     or CommonJS, applies); None where it is that already."""
     title = f"Build ES modules only: `build.lib.formats: [\"es\"]` in {os.path.basename(path)}"
-    from ..resolve.bundler import _Reader
-
-    reader = _Reader(path, text.decode("utf-8", "surrogatepass"))
-    if reader.src != text:
+    reader = _reader(text, path)
+    if reader is None:
         return Refusal(title, "the file is not UTF-8 text")
     for cfg in reader._configs():  # (the first configuration with a `build.lib`, as vite_lib reads them)
         lib = reader._prop(reader._prop(cfg, "build"), "lib")
@@ -62,31 +59,39 @@ def api_esm(text: bytes, path: str, line: int, tool: str) -> Union[Fix, Refusal,
     JavaScript API at ``line`` makes CommonJS or IIFE: its `format` set to "esm" (added where
     the default applies: CommonJS for `platform: "node"`); None where it is that already."""
     title = f"Build ES modules only: `format: \"esm\"` in the {tool} build at line {line} of {os.path.basename(path)}"
-    from ..resolve.bundler import _Reader, _text
+    from ..resolve.bundler import _text
     from ..resolve.computed import arguments_of
 
-    reader = _Reader(path, text.decode("utf-8", "surrogatepass"))
-    if reader.src != text:
+    reader = _reader(text, path)
+    if reader is None:
         return Refusal(title, "the file is not UTF-8 text")
-    stack = [reader.root]
-    while stack:
-        node = stack.pop()
-        if node.start_point[0] > line - 1 or node.end_point[0] < line - 1:
-            continue
-        if node.type == "call_expression" and node.start_point[0] == line - 1 and \
-                _text(node.child_by_field_name("function"), reader.src).replace(" ", "").endswith("build"):
-            argv = arguments_of(node)
-            obj = reader._unwrap(argv[0]) if argv else None
-            if obj is not None and obj.type == "object":
-                for key, bad, why in (("outfile", ".cjs", "its `outfile` is a .cjs file"),
-                                      ("bytecode", "true", "`bytecode: true` needs CommonJS")):
-                    pair = next((c for c in obj.named_children if c.type == "pair" and reader._key(c) == key), None)
-                    value = pair.child_by_field_name("value") if pair is not None else None
-                    if value is not None and _text(value, reader.src).strip("'\"`").endswith(bad):
-                        return Refusal(title, why)
-            return _set_formats(reader, text, obj, "format", "esm", title, "its options", as_list=False)
-        stack.extend(node.named_children)
+
+    def build_call(node) -> bool:
+        return node.type == "call_expression" and \
+            _text(node.child_by_field_name("function"), reader.src).replace(" ", "").endswith("build")
+
+    call = node_starting_on(reader.root, line, build_call)
+    if call is not None:
+        argv = arguments_of(call)
+        obj = reader._unwrap(argv[0]) if argv else None
+        if obj is not None and obj.type == "object":
+            for key, bad, why in (("outfile", ".cjs", "its `outfile` is a .cjs file"),
+                                  ("bytecode", "true", "`bytecode: true` needs CommonJS")):
+                pair = next((c for c in obj.named_children if c.type == "pair" and reader._key(c) == key), None)
+                value = pair.child_by_field_name("value") if pair is not None else None
+                if value is not None and _text(value, reader.src).strip("'\"`").endswith(bad):
+                    return Refusal(title, why)
+        return _set_formats(reader, text, obj, "format", "esm", title, "its options", as_list=False)
     return Refusal(title, f"no `build(…)` call at line {line}")
+
+
+def _reader(text: bytes, path: str):
+    """The configuration (or build script) ``text`` read as tla-lens reads configurations, or
+    None where it is not UTF-8 (the edit's offsets would not be its bytes)."""
+    from ..resolve.bundler import _Reader
+
+    reader = _Reader(path, text.decode("utf-8", "surrogatepass"))
+    return reader if reader.src == text else None
 
 
 def _set_formats(reader, text: bytes, obj, key: str, value: str, title: str,

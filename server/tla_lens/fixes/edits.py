@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..syntax.facts import Span
 
@@ -68,6 +68,20 @@ def difference(old: bytes, new: bytes) -> TextEdit:
     while end > 0 and old[len(old) - end] & 0xC0 == 0x80:
         end -= 1
     return TextEdit(Span(start, len(old) - end), new[start:len(new) - end].decode("utf-8", "surrogatepass"))
+
+
+def node_starting_on(root, line: int, accept: Callable[[object], bool]):
+    """The first node of the tree ``root`` (depth first) that starts on ``line`` (1-based) and
+    that ``accept`` takes, or None: the construct or call a build declared in code is at."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.start_point[0] > line - 1 or node.end_point[0] < line - 1:
+            continue
+        if node.start_point[0] == line - 1 and accept(node):
+            return node
+        stack.extend(reversed(node.named_children))
+    return None
 
 
 # ---------------------------------------------------------------------------------------

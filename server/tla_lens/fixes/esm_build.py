@@ -28,48 +28,44 @@ __all__ = ["esm_build"]
 _SCRIPT_TOOLS = ("esbuild", "Bun", "tsup", "tsdown")
 
 
+def _edit(path: Path, read: Callable[[Path], Optional[bytes]],
+          make: Callable[[bytes], Union[Fix, Refusal, None]]) -> Optional[tuple[Path, bytes, Union[Fix, Refusal]]]:
+    """(``path``, its text, ``make(text)``), or None where the file cannot be read or there is
+    nothing to edit."""
+    text = read(path)
+    result = make(text) if text is not None else None
+    return (path, text, result) if result is not None and text is not None else None
+
+
 def esm_build(build, read: Callable[[Path], Optional[bytes]]) -> Optional[tuple[Path, bytes, Union[Fix, Refusal]]]:
     """(the file to edit, its text as ``read`` gives it, the edit or why there is none) for the
     build ``build`` (a :class:`~tla_lens.resolve.tsup.CjsBuild`), or None where no such edit
     applies. (Refusing for its target, a script's build needs more than a format.)"""
-    if build is not None and build.tool == "SAM" and build.config is not None and build.refuses_tla:
-        path = Path(build.config)  # (the template: its `Target` too, SAM's default has no top-level await)
-        text = read(path)
-        cjs = bool({"cjs", "iife"} & set(build.formats))
-        result = sam_esm(text, build.script, path.suffix == ".json", bool(build.lacks_tla), cjs,
-                         cjs and not package_is_module(read(Path(build.package_dir) / "package.json"))) \
-            if text is not None else None
-        return (path, text, result) if result is not None and text is not None else None
-    if build is not None and build.tool == "Vite" and build.config is not None and not build.app and \
-            not build.packages_only and build.declared_in is None and build.refuses_tla != "target" and \
-            {"cjs", "umd", "iife"} & set(build.formats):
-        path = Path(build.config)  # (a library build: its `build.lib.formats`)
-        text = read(path)
-        result = vite_esm(text, str(path)) if text is not None else None
-        return (path, text, result) if result is not None and text is not None else None
-    if build is None or not {"cjs", "iife"} & set(build.formats):
+    if build is None:
         return None
-    if build.tool == "serverless-esbuild" and build.config is not None:
-        path = Path(build.config)  # (a target without top-level await: the runtime is the user's to choose)
-        text = read(path)
-        result = serverless_esm(text, path.suffix == ".json") \
-            if text is not None and build.refuses_tla != "target" else None
-        return (path, text, result) if result is not None and text is not None else None
-    if build.tool == "NodejsFunction" and build.config is not None and build.line:
-        path = Path(build.config)
-        text = read(path)
-        if text is None:
-            return None
-        dialect = dialect_for_path(path)
-        return path, text, cdk_esm(text, build.line, build.script,
-                                   dialect if dialect in (Dialect.TS, Dialect.JS) else Dialect.TS)
-    if build.config is not None and build.tool in ("esbuild", "Bun"):  # (their JavaScript API, in a build script)
+    config = Path(build.config) if build.config is not None else None
+    cjs = bool({"cjs", "iife"} & set(build.formats))
+    if build.tool == "SAM" and config is not None and build.refuses_tla:  # (its `Target` too: SAM's default has no top-level await)
+        out_extension = cjs and not package_is_module(read(Path(build.package_dir) / "package.json"))
+        return _edit(config, read, lambda text: sam_esm(text, build.script, config.suffix == ".json",
+                                                         bool(build.lacks_tla), cjs, out_extension))
+    if build.tool == "Vite" and config is not None and not build.app and not build.packages_only and \
+            build.declared_in is None and build.refuses_tla != "target" and {"cjs", "umd", "iife"} & set(build.formats):
+        return _edit(config, read, lambda text: vite_esm(text, str(config)))  # (a library: `build.lib.formats`)
+    if not cjs:
+        return None
+    if build.tool == "serverless-esbuild" and config is not None:
+        if build.refuses_tla == "target":
+            return None  # (a runtime without top-level await: the user's to choose)
+        return _edit(config, read, lambda text: serverless_esm(text, config.suffix == ".json"))
+    if build.tool == "NodejsFunction" and config is not None and build.line:
+        dialect = dialect_for_path(config)
+        return _edit(config, read, lambda text: cdk_esm(text, build.line, build.script,
+                                                        dialect if dialect in (Dialect.TS, Dialect.JS) else Dialect.TS))
+    if config is not None and build.tool in ("esbuild", "Bun"):  # (their JavaScript API, in a build script)
         if not build.line or build.refuses_tla == "target":
             return None  # (a call made in a loop, or for several values: no one place to edit)
-        path = Path(build.config)
-        text = read(path)
-        result = api_esm(text, str(path), build.line, build.tool) if text is not None else None
-        return (path, text, result) if result is not None and text is not None else None
+        return _edit(config, read, lambda text: api_esm(text, str(config), build.line, build.tool))
     if build.tool not in _SCRIPT_TOOLS or build.refuses_tla == "target" or build.declared_in is not None:
         return None
     path = Path(build.package_dir) / "package.json"
@@ -81,10 +77,7 @@ def esm_build(build, read: Callable[[Path], Optional[bytes]]) -> Optional[tuple[
     command = scripts.get(build.script) if isinstance(scripts, dict) else None
     if text is None or not isinstance(command, str):
         return None
-    if build.tool in ("tsup", "tsdown") and build.config is not None and not names_format(command, build.tool):
-        config = Path(build.config)  # (the configuration decides the format)
-        config_text = read(config)
-        found = esm_config(config_text, str(config), build.tool) if config_text is not None else None
-        return (config, config_text, found) if found is not None and config_text is not None else None
+    if build.tool in ("tsup", "tsdown") and config is not None and not names_format(command, build.tool):
+        return _edit(config, read, lambda t: esm_config(t, str(config), build.tool))  # (the configuration decides)
     result = esm_script(text, build.script, command, build.tool, build.config)
     return (path, text, result) if result is not None else None

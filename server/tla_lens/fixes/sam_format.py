@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Optional, Union
 
-from .edits import Fix, Refusal, difference
-from .yaml_edit import json_set, yaml_set
+from .edits import Fix, Refusal
+from .yaml_edit import values_fix
 
 __all__ = ["sam_esm", "TLA_TARGET"]
 
@@ -35,11 +35,7 @@ def sam_esm(text: bytes, function: str, json_file: bool, target: bool, format_: 
         return None
     if out_extension and format_:
         wanted.append(("OutExtension", [_EXTENSION]))
-    keys = ("Resources", function, "Metadata", "BuildProperties")
-    new = (json_set if json_file else yaml_set)(text, keys, wanted, title)
-    if new is None or isinstance(new, Refusal):
-        return new
-    return Fix(title, [difference(text, new)], preferred=True)
+    return values_fix(text, json_file, ("Resources", function, "Metadata", "BuildProperties"), wanted, title)
 
 
 def package_is_module(manifest: Optional[bytes]) -> bool:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Union
 
-from .edits import Fix, Refusal, difference
-from .yaml_edit import json_set, yaml_set
+from .edits import Fix, Refusal
+from .yaml_edit import values_fix
 
 __all__ = ["serverless_esm"]
 
@@ -18,8 +18,5 @@ def serverless_esm(text: bytes, json_file: bool) -> Union[Fix, Refusal, None]:
     """The edit of the service ``text``; None where it bundles ES modules already."""
     title = "Bundle the service's functions as ES modules (`format: esm`, `outputFileExtension: .mjs` in " \
             "`custom.esbuild`)"
-    new = (json_set if json_file else yaml_set)(text, ("custom", "esbuild"),
-                                                [("format", "esm"), ("outputFileExtension", ".mjs")], title)
-    if new is None or isinstance(new, Refusal):
-        return new
-    return Fix(title, [difference(text, new)], preferred=True)
+    return values_fix(text, json_file, ("custom", "esbuild"), [("format", "esm"), ("outputFileExtension", ".mjs")],
+                      title)

@@ -11,9 +11,9 @@ import json
 from typing import Optional, Union
 
 from .config_edit import set_value
-from .edits import Refusal, apply_edits
+from .edits import Fix, Refusal, apply_edits, difference
 
-__all__ = ["yaml_set", "json_set"]
+__all__ = ["yaml_set", "json_set", "values_fix"]
 
 # a value: a string, or a list of strings (a sequence, added only where the key is missing)
 Value = Union[str, list]
@@ -149,3 +149,13 @@ def json_set(text: bytes, keys: tuple[str, ...], values: list[tuple[str, Value]]
             text = apply_edits(text, result.edits)
             changed = True
     return text if changed else None
+
+
+def values_fix(text: bytes, json_file: bool, keys: tuple[str, ...], values: list[tuple[str, Value]],
+               title: str) -> Union[Fix, Refusal, None]:
+    """:func:`yaml_set` (or :func:`json_set` for a JSON file) as one preferred fix: the span
+    that differs, replaced."""
+    new = (json_set if json_file else yaml_set)(text, keys, values, title)
+    if new is None or isinstance(new, Refusal):
+        return new
+    return Fix(title, [difference(text, new)], preferred=True)

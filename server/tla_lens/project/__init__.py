@@ -768,8 +768,7 @@ class Project:
         build = self.tsup_build_of(edge)
         if build is not None:
             return (f"load it with `await import(\"{edge.specifier}\")` where it is used "
-                    f"({'esbuild' if build.tool in ('Nx', 'NodejsFunction', 'SAM') else build.tool} keeps "
-                    f"import() as it is), or build ES modules only ({build.esm_flag})")
+                    f"({build.bundler} keeps import() as it is), or build ES modules only ({build.esm_flag})")
         ext = self.resolver.external_for(edge.specifier, edge.source)
         if ext is not None and ext.via == "webpack-node-externals":
             return "add it to nodeExternals' `allowlist` so that webpack bundles it"
@@ -1021,10 +1020,10 @@ class Project:
                 continue
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
         for folder in sam_folders(self.root, pkg_dirs):  # (AWS SAM's templates, watched by any name)
-            every += sam_builds(folder, fs.is_file, fs.read_text)
+            templates = sam_templates(folder, fs.is_file, fs.read_text)
+            every += sam_builds(folder, fs.is_file, fs.read_text, templates)
             every += serverless_builds(folder, fs.is_file, fs.read_text)  # (Serverless: serverless-esbuild)
-            self.build_scripts.update(Path(os.path.realpath(os.path.join(folder, t)))
-                                      for t in sam_templates(folder, fs.is_file, fs.read_text))
+            self.build_scripts.update(Path(os.path.realpath(os.path.join(folder, t))) for t in templates)
         every += self._nx_builds(pkg_dirs)
         every = [self._tsup_target(b) for b in every]
         self.build_scripts.update(Path(os.path.realpath(b.config)) for b in every if b.config is not None)

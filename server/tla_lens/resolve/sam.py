@@ -83,7 +83,7 @@ def _config_template(path: str, env: str, read: Callable[[str], Optional[str]]) 
     if not text or "template" not in text:
         return None
     if path.endswith(".toml"):
-        from .scripts import read_bunfig as read_toml
+        from .scripts import read_toml
 
         data: object = read_toml(text)
     else:
@@ -116,9 +116,10 @@ def sam_templates(folder: str, is_file: Callable[[str], bool], read: Callable[[s
     default = (configured(config, "default") if config else None) or \
         next((n for n in TEMPLATE_NAMES if is_file(os.path.join(folder, n))), None)
     named = [default] if default else []
-    try:
-        manifest = json.loads(read(os.path.join(folder, "package.json")) or "null") \
-            if is_file(os.path.join(folder, "package.json")) else None
+    pkg = os.path.join(folder, "package.json")
+    text = read(pkg) if is_file(pkg) else None
+    try:  # (looked for on every recompute: parsed only where a script may run sam)
+        manifest = json.loads(text) if text and "sam" in text else None
     except ValueError:
         manifest = None
     from .scripts import program_words, script_commands, split_options
@@ -139,12 +140,12 @@ def sam_templates(folder: str, is_file: Callable[[str], bool], read: Callable[[s
             if is_file(os.path.join(folder, t))]
 
 
-def sam_builds(folder: str, is_file: Callable[[str], bool],
-               read: Callable[[str], Optional[str]]) -> list[CjsBuild]:
+def sam_builds(folder: str, is_file: Callable[[str], bool], read: Callable[[str], Optional[str]],
+               templates: Optional[list[str]] = None) -> list[CjsBuild]:
     """The esbuild builds of the SAM templates `sam build` reads in ``folder``
-    (:func:`sam_templates`), every format."""
+    (``templates``, by default :func:`sam_templates`), every format."""
     out: list[CjsBuild] = []
-    for template in sam_templates(folder, is_file, read):
+    for template in sam_templates(folder, is_file, read) if templates is None else templates:
         path = os.path.normpath(os.path.join(folder, template))
         out += _template_builds(path, os.path.dirname(path), is_file, read, set())
     return out

@@ -580,9 +580,11 @@ def _toml(text: str) -> "tuple[dict, str | None]":
     return (data if isinstance(data, dict) else {}), None
 
 
-def read_bunfig(text: "str | None") -> dict:
-    """A bunfig.toml's settings ({} where there is none, or it is not TOML)."""
+def read_toml(text: "str | None") -> dict:
+    """A TOML file's settings (bunfig.toml, samconfig.toml): {} where there is none, or it is
+    not TOML."""
     return _toml(text)[0] if text else {}
+
 
 
 def bunfig_error(text: "str | None") -> "str | None":
@@ -640,7 +642,7 @@ def _bun_command(words: list[str], scripts: dict, package_dir: str, name: str, h
         i += 1
     rest = words[i:]
     bunfig_path = os.path.normpath(os.path.join(base, config if config is not None else "bunfig.toml"))
-    bunfig = read_bunfig(read_text(bunfig_path))
+    bunfig = read_toml(read_text(bunfig_path))
     here = os.path.dirname(bunfig_path)
     section = bunfig.get("test") if sub == "test" else bunfig
     section = section if isinstance(section, dict) else {}

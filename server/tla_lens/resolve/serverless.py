@@ -80,54 +80,54 @@ def serverless_builds(folder: str, is_file: Callable[[str], bool],
     provider = data.get("provider") if isinstance(data.get("provider"), dict) else {}
     custom = data.get("custom") if isinstance(data.get("custom"), dict) else {}
     options = custom.get("esbuild", {})
+    service = _service_options(options, provider)  # (the same for every function: read once)
     out: list[CjsBuild] = []
-
-    def unread(name: str, why: str) -> CjsBuild:
-        return CjsBuild(str(name), folder, (), config=path, unread=why, formats=("cjs",), tool=PLUGIN)
-
     for name, fn in functions.items():
         if not isinstance(fn, dict) or fn.get("skipEsbuild"):
             continue
-        if not isinstance(options, dict):
-            out.append(unread(name, "its `custom.esbuild` is not a mapping"))
-            continue
-        if options.get("config") is not None:
-            out.append(unread(name, "its esbuild options come from a JavaScript file (`custom.esbuild.config`), "
-                                    "which tla-lens does not run"))
-            continue
         entrypoint = fn.get("esbuildEntrypoint") or fn.get("handler")
-        if not isinstance(entrypoint, str) or _variable(entrypoint):
-            out.append(unread(name, "its `handler` is not a plain string"))
+        why = service if isinstance(service, str) else \
+            "its `handler` is not a plain string" if not isinstance(entrypoint, str) or _variable(entrypoint) else None
+        if why is not None:
+            out.append(CjsBuild(str(name), folder, (), config=path, unread=why, formats=("cjs",), tool=PLUGIN))
             continue
-        used = {k: options.get(k) for k in ("format", "platform", "target", "bundle", "external", "exclude",
-                                            "resolveExtensions") if k in options}
-        if _variable(used) or _variable(provider.get("runtime")):
-            out.append(unread(name, "its esbuild options or runtime use Serverless variables (`${…}`)"))
-            continue
-        extensions = _strings(used.get("resolveExtensions")) or list(_EXTENSIONS)
-        external, exclude = _strings(used.get("external")), _strings(used.get("exclude", ["aws-sdk"]))
-        if external is None or exclude is None:
-            out.append(unread(name, "its `external` or `exclude` is not a list of names"))
-            continue
+        assert isinstance(service, dict) and isinstance(entrypoint, str)
         ext = os.path.splitext(entrypoint)[1]
         stem = entrypoint[:entrypoint.rfind(ext)] if ext else entrypoint
-        entry = next((c for e in extensions for c in (stem + e, os.path.join(stem, "index") + e)
+        entry = next((c for e in service["extensions"] for c in (stem + e, os.path.join(stem, "index") + e)
                       if is_file(os.path.normpath(os.path.join(folder, c)))), None)
-        platform = used.get("platform", "node")
-        fmt = used.get("format") or ("esm" if platform == "neutral" else "cjs")
-        fmt = fmt if fmt in ("cjs", "esm", "iife") else "cjs"
-        runtime = _RUNTIMES.get(str(provider.get("name", "aws")), {}).get(str(provider.get("runtime")))
-        target = used.get("target")
-        if target is not None:
-            words = target_words(target) or ()
-            shown = f"`target: {target if isinstance(target, str) else ','.join(words)}` in `custom.esbuild`"
-        else:
-            words = (runtime or DEFAULT_TARGET,)
-            shown = (f"the target serverless-esbuild takes from `runtime: {provider.get('runtime')}`, "
-                     f"`--target={runtime}`" if runtime else f"serverless-esbuild's default, `--target={DEFAULT_TARGET}`")
-        kept = external + ([] if "*" in exclude else exclude)
-        out.append(CjsBuild(str(name), folder, (entry,) if entry else (),
-                            tuple(("wildcard" if "*" in x else "name", x) for x in kept), config=path,
-                            formats=(fmt,), tool=PLUGIN, bundle=used.get("bundle", True) is not False,
-                            target=words, target_from=shown))
+        out.append(CjsBuild(str(name), folder, (entry,) if entry else (), service["external"], config=path,
+                            formats=(service["format"],), tool=PLUGIN, bundle=service["bundle"],
+                            target=service["target"], target_from=service["target_from"]))
     return out
+
+
+def _service_options(options: object, provider: dict) -> "dict | str":
+    """What `custom.esbuild` (over the plugin's defaults) and `provider.runtime` make of every
+    function's build, or why they are not read."""
+    if not isinstance(options, dict):
+        return "its `custom.esbuild` is not a mapping"
+    if options.get("config") is not None:
+        return "its esbuild options come from a JavaScript file (`custom.esbuild.config`), which tla-lens does not run"
+    used = {k: options.get(k) for k in ("format", "platform", "target", "bundle", "external", "exclude",
+                                        "resolveExtensions") if k in options}
+    if _variable(used) or _variable(provider.get("runtime")):
+        return "its esbuild options or runtime use Serverless variables (`${…}`)"
+    external, exclude = _strings(used.get("external")), _strings(used.get("exclude", ["aws-sdk"]))
+    if external is None or exclude is None:
+        return "its `external` or `exclude` is not a list of names"
+    fmt = used.get("format") or ("esm" if used.get("platform", "node") == "neutral" else "cjs")
+    runtime = _RUNTIMES.get(str(provider.get("name", "aws")), {}).get(str(provider.get("runtime")))
+    target = used.get("target")
+    if target is not None:
+        words = target_words(target) or ()
+        shown = f"`target: {target if isinstance(target, str) else ','.join(words)}` in `custom.esbuild`"
+    else:
+        words = (runtime or DEFAULT_TARGET,)
+        shown = (f"the target serverless-esbuild takes from `runtime: {provider.get('runtime')}`, "
+                 f"`--target={runtime}`" if runtime else f"serverless-esbuild's default, `--target={DEFAULT_TARGET}`")
+    kept = external + ([] if "*" in exclude else exclude)
+    return {"extensions": _strings(used.get("resolveExtensions")) or list(_EXTENSIONS),
+            "format": fmt if fmt in ("cjs", "esm", "iife") else "cjs", "target": words, "target_from": shown,
+            "external": tuple(("wildcard" if "*" in x else "name", x) for x in kept),
+            "bundle": used.get("bundle", True) is not False}

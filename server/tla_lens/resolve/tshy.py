@@ -11,7 +11,8 @@ CommonJS: tsc with `module: nodenext` while a
 requires the package), `import()` stays `import()`, and a top-level await is tsc's error TS1309,
 which fails the build. A file with a CommonJS polyfill (`src/x-cjs.cts` beside `src/x.ts`,
 whose output replaces x's) keeps its ES module imports, but tsc still compiles it in the
-CommonJS dialect: a top-level await in it fails the build all the same (TS1309). Checked with tshy 4.1 (TypeScript 6) and Node 26.
+CommonJS dialect: a top-level await in it fails the build all the same (TS1309). Checked with
+tshy 4.1 (TypeScript 6) and Node 26.
 """
 from __future__ import annotations
 

@@ -155,6 +155,12 @@ class CjsBuild:
         return f"script `{self.script}` of {rel(Path(self.package_dir) / 'package.json')}"
 
     @property
+    def bundler(self) -> str:
+        """The bundler that makes the output, as the messages name it: esbuild for the tools that
+        run it for their users (Nx's executor, CDK's NodejsFunction, SAM, serverless-esbuild)."""
+        return "esbuild" if self.tool in ("Nx", "NodejsFunction", "SAM", "serverless-esbuild") else self.tool
+
+    @property
     def is_cjs(self) -> bool:
         """Does the build make CommonJS (or UMD, which is CommonJS in Node): its imports of
         externals are require() calls?"""
