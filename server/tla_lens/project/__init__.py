@@ -58,6 +58,7 @@ from ..resolve.angular import angular_builds
 from ..resolve.babel import REGISTER_EXTENSIONS, babel_jest_modules
 from ..resolve.jest import JestRun, package_jest_runs
 from ..resolve.metro import metro_app
+from ..resolve.vite_config import vite_config
 from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.cdk import MODULES as CDK_MODULES, cdk_builds
@@ -297,6 +298,8 @@ class Project:
         self.cycles: list[list[Path]] = []
         self.cycle_of: dict[Path, list[Path]] = {}
         self.entries: dict[Path, str] = {}
+        # configuration files their tool loads with import() (Vite's, as an ES module): why
+        self.config_imported: dict[Path, str] = {}
         # the files npm scripts run with `node` (label: which script), and the TypeScript
         # files Node runs from them by type stripping (label: the entry's), whose imports are
         # kept as written
@@ -752,7 +755,8 @@ class Project:
             return None
         build = self.tsup_build_of(edge)
         if build is not None:
-            return (f"a package that {build.tool}'s {build.kind} build ({build.origin(self.graph.rel)}) keeps "
+            name = build.build_name if build.loads_config else f"{build.tool}'s {build.kind} build"
+            return (f"a package that {name} ({build.origin(self.graph.rel)}) keeps "
                     f"external: the bundle loads it with `require(\"{edge.specifier}\")`")
         res = self.resolver.resolve(edge.specifier, edge.source, "import")
         return res.message if res.kind == "required" else None
@@ -768,7 +772,8 @@ class Project:
         build = self.tsup_build_of(edge)
         if build is not None:
             return (f"load it with `await import(\"{edge.specifier}\")` where it is used "
-                    f"({build.bundler} keeps import() as it is), or build ES modules only ({build.esm_flag})")
+                    f"({build.how if build.loads_config else build.bundler} keeps import() as it is), or "
+                    f"{build.esm_advice}")
         ext = self.resolver.external_for(edge.specifier, edge.source)
         if ext is not None and ext.via == "webpack-node-externals":
             return "add it to nodeExternals' `allowlist` so that webpack bundles it"
@@ -1002,6 +1007,7 @@ class Project:
         found: dict[Path, CjsBuild] = {}
         fs = self.resolver.fs
         self.build_scripts = set()
+        self.config_imported = {}
         every: list[CjsBuild] = []
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
@@ -1010,6 +1016,11 @@ class Project:
             app = metro_app(manifest[1], str(pkg_dir), fs.is_file, fs.is_dir)
             if app is not None:
                 every.append(app)
+            vite = vite_config(manifest[1], str(pkg_dir), fs.is_file, fs.read_text)
+            if vite is not None and vite.build is not None:
+                every.append(vite.build)
+            elif vite is not None:
+                self.config_imported[Path(os.path.realpath(vite.file))] = vite.why
             every += angular_builds(str(pkg_dir), fs.is_file, fs.read_text)
             every += self._webpack_build(pkg_dir)
             if fs.is_file(str(pkg_dir / "cdk.json")):

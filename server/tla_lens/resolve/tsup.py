@@ -116,6 +116,9 @@ class CjsBuild:
     # where a build declared in code is (AWS CDK's `new NodejsFunction(…)`, a call of esbuild's or
     # Bun's JavaScript API made once), 1-based; 0 where not one place
     line: int = 0
+    # Vite's bundle of its own configuration file (the only entry), in CommonJS: why it is
+    # CommonJS, for the messages (resolve/vite_config.py); "" for any other build
+    loads_config: str = ""
 
     def takes(self, path: str) -> bool:
         """Does the build compile the file ``path`` (absolute) of its entries (:attr:`applies`)?"""
@@ -129,6 +132,8 @@ class CjsBuild:
     def origin(self, rel: Callable[[Path], str]) -> str:
         """Where the build is declared, for the messages: "script `build` of package.json", or
         an Nx target's "target `build` of apps/api/project.json"."""
+        if self.loads_config:
+            return f"{rel(Path(self.package_dir) / self.entries[0])}, {self.loads_config}"
         if self.declared_in is not None:
             project, _, target = self.script.rpartition(":")
             if self.inferred_from is not None:
@@ -197,6 +202,8 @@ class CjsBuild:
         """"tsup's CommonJS build" (by the format that refuses), "tsup's build" (by its target)."""
         if self.packages_only:
             return f"{self.tool}'s dev server"
+        if self.loads_config:
+            return "Vite's CommonJS bundle of its configuration"
         kind = self.refused_in
         return f"{self.tool}'s {kind} build" if kind else f"{self.tool}'s build"
 
@@ -205,6 +212,8 @@ class CjsBuild:
         """What the refusal makes of the build: "that build fails"."""
         # (Vite 6's dev server exits when pre-bundling fails: right after it says it is ready,
         # as it pre-bundles what its scan of the pages finds, or before, for `optimizeDeps.include`)
+        if self.loads_config:
+            return "Vite fails to load its configuration, so every `vite` command (dev, build, preview) fails"
         return "the dev server exits as it starts (it pre-bundles the app's packages then)" if self.packages_only \
             else "that build fails"
 
@@ -237,6 +246,8 @@ class CjsBuild:
         if self.zone:
             return ("; move the await into an async function, or make the app zoneless (no \"zone.js\" in "
                     "`polyfills`, `provideZonelessChangeDetection()`)")
+        if self.loads_config:
+            return "; move the await into an async function, or " + self.esm_advice
         if self.experiment_off:
             return ("; set `experiments: { topLevelAwait: true }` in the configuration, or upgrade webpack to 5.83 "
                     "or later (where it is on)")
@@ -280,13 +291,25 @@ class CjsBuild:
             overrides = " + 2 overrides" if self.tool == "Vite" else ""
             return "Top-level await is not available in the configured target environment" + \
                 (f" ({shown}{overrides})" if shown else "")
-        if self.tool in ("Vite", "Rollup", "Rolldown", "electron-vite", "pkgroll", "unbuild"):
+        if self.tool in ("Vite", "Rollup", "Rolldown", "electron-vite", "pkgroll", "unbuild") and \
+                not (self.loads_config and self.how == "esbuild"):  # (Vite 6 and 7 bundle it with esbuild)
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
         if self.tool == "Bun":  # (Bun 1.4; in TypeScript a syntax error after the await may come first)
             return "\"await\" can only be used inside an \"async\" function"
         if self.tool == "tsdown":  # (the Rolldown of tsdown 0.21)
             return f"Top-level await is currently not supported with the '{self.refuses_tla}' output format"
         return f"Top-level await is currently not supported with the \"{self.refuses_tla}\" output format"
+
+    @property
+    def esm_advice(self) -> str:
+        """What makes the build ES modules only, in words: "build ES modules only (`--format=esm`)",
+        or the name that makes Vite bundle its configuration as an ES module."""
+        if self.loads_config:
+            stem, ext = os.path.splitext(self.entries[0])
+            ext = ".mts" if ext in (".ts", ".cts") else ".mjs"
+            return (f"name the file `{os.path.basename(stem)}{ext}` (or make the package `\"type\": \"module\"`): "
+                    f"Vite then bundles it as an ES module and loads it with import()")
+        return f"build ES modules only ({self.esm_flag})"
 
     @property
     def esm_flag(self) -> str:

@@ -228,6 +228,7 @@ class _Rules:
         reportable = self.a.reportable.distance  # (the async modules: is_async, inlined)
         root_of = self.a.reportable.root.get  # (the top-level await each one is nearest to)
         static, require = EdgeKind.STATIC, EdgeKind.REQUIRE
+        imported = path in self.a.config_imported
         run = self.a.runner_tests.get(path) if self.a.runner_tests else None
         # (`jest.mock` replaces modules for a test file Jest loads as CommonJS only: in an ES
         # module, the imports are loaded before it runs)
@@ -256,7 +257,8 @@ class _Rules:
                 # import of itself, or (in a cycle) of a module that is async because of this
                 # module's own top-level await — the async-cycle finding says what the cycle does.
                 if target in reportable and target != path and root_of(target) != path:
-                    self.async_import(mod, edge)
+                    if not imported:  # (a configuration its tool loads with import(): nothing waits)
+                        self.async_import(mod, edge)
                 elif (self.a.resolver.required_seen or self.a.cjs_bundled) and \
                         not getattr(self.graph.modules.get(target), "workspace", True):
                     inner = self.a.bundled_throw(target)
@@ -571,7 +573,7 @@ class _Rules:
         where = f"{display(inner.source, mod.path)}, line {src.line_of(inner.span.start)}"
         why = self.async_why(inner.target, mod.path)
         build = self.a.tsup_build_of(inner)
-        fix = f"build ES modules only ({build.esm_flag})" if build is not None else self.a.bundled_fix(inner)
+        fix = build.esm_advice if build is not None else self.a.bundled_fix(inner)
         msg = (f"`{edge.specifier}` is bundled, and it imports `{inner.specifier}` ({where}), an async "
                f"module {why}; `{inner.specifier}` is {external}, so {self.a.bundled_throws(inner)} "
                f"there when the bundle runs; {fix}")
@@ -604,6 +606,8 @@ class _Rules:
             entries.insert(0, mod.path)
         if not infected:
             base = "top-level await: this module is async; no module imports it statically"
+            if mod.path in self.a.config_imported:
+                base += f"; {self.a.config_imported[mod.path]}, so nothing else waits for it"
         else:
             n = len(infected)
             sample = ", ".join(f"`{display(p, mod.path)}`" for p in (ws or names)[:3])

@@ -1,0 +1,74 @@
+"""How Vite loads its own configuration file (read from the folder and package.json, never run).
+
+Every `vite` command (dev, build, preview) first loads the folder's configuration: the first of
+vite.config.js, .mjs, .ts, .cjs, .mts, .cts. With its default loader ("bundle") Vite bundles the
+file and the project files it imports into one module, every package kept external, then:
+
+- as an ES module where the file is one by Node's rules (`.mjs`/`.mts`, or `.js`/`.ts` under a
+  package.json with `"type": "module"`), loaded with `import()`: a top-level await there, or an
+  import of an async package, only makes Vite wait for its configuration (nothing is reported
+  on its imports);
+- as CommonJS otherwise, which Node runs with `require()`: a top-level await in what it bundles
+  fails the bundle (Vite 8's Rolldown: "Module format "cjs" does not support top-level await";
+  Vite 6 and 7's esbuild: "Top-level await is currently not supported with the "cjs" output
+  format"), and each package it imports is a `require()`, which throws ERR_REQUIRE_ASYNC_MODULE
+  for an async package. Either way Vite fails to load its configuration.
+
+`--configLoader native` (Node imports the file itself) and `runner` (Vite's module runner) load
+it with `import()` too. Checked with Vite 6.4, 7.3 and 8.4 on Node 26.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from .targets import installed_version
+from .tsup import CjsBuild
+
+__all__ = ["CONFIG_FILES", "ViteConfig", "vite_config"]
+
+# Vite's order (DEFAULT_CONFIG_FILES)
+CONFIG_FILES = ("vite.config.js", "vite.config.mjs", "vite.config.ts", "vite.config.cjs", "vite.config.mts",
+                "vite.config.cts")
+_LOADER = re.compile(r"--configLoader(?:=|\s+)(\w+)")
+_VITE_COMMAND = re.compile(r"(?:^|[\s;&|/(])vite(?=\s|$|[;&|)])")
+
+
+@dataclass(frozen=True)
+class ViteConfig:
+    file: str             # absolute
+    esm: bool             # bundled as an ES module and loaded with import()
+    why: str              # what decides it, for the messages
+    build: Optional[CjsBuild] = None  # the CommonJS bundle of it (``esm`` False)
+
+
+def vite_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
+                read: Callable[[str], Optional[str]]) -> Optional[ViteConfig]:
+    """How Vite loads the configuration of the package folder ``package_dir`` (its package.json
+    ``manifest``), or None where there is none."""
+    name = next((n for n in CONFIG_FILES if is_file(os.path.join(package_dir, n))), None)
+    if name is None:
+        return None
+    path = os.path.join(package_dir, name)
+    scripts = manifest.get("scripts")
+    commands = [s for s in scripts.values() if isinstance(s, str) and _VITE_COMMAND.search(s)] \
+        if isinstance(scripts, dict) else []
+    loaders = [m.group(1) if m else "bundle" for m in map(_LOADER.search, commands)]
+    if commands and all(x in ("native", "runner") for x in loaders):
+        flag = f"`--configLoader {loaders[0]}`"
+        return ViteConfig(path, True, f"its npm scripts run Vite with {flag}, which loads {name} with import()")
+    if name.endswith((".mjs", ".mts")):
+        return ViteConfig(path, True, f"Vite bundles {name} as an ES module (by its extension) and loads it "
+                                      f"with import()")
+    if manifest.get("type") == "module" and not name.endswith((".cjs", ".cts")):
+        return ViteConfig(path, True, f"Vite bundles {name} as an ES module (the package.json has "
+                                      f"`\"type\": \"module\"`) and loads it with import()")
+    why = "a CommonJS file by its extension" if name.endswith((".cjs", ".cts")) else \
+        "in a package without `\"type\": \"module\"`"
+    version = installed_version(package_dir, "vite", is_file, read)
+    bundler = "esbuild" if version is not None and version < (8, 0, 0) else "Rolldown"
+    build = CjsBuild("", package_dir, (name,), every_package=True, formats=("cjs",), tool="Vite",
+                     how=bundler, loads_config=why)
+    return ViteConfig(path, False, why, build)
