@@ -409,7 +409,7 @@ def _config_json(root: Path, config: Config) -> str:
     from .resolve.playwright import DEFAULT_TEST_MATCH as PW_DEFAULT_MATCH
     from .resolve.playwright import package_playwright_runs
     from .resolve.tsup import package_cjs_builds
-    from .resolve.vite_config import vite_config
+    from .resolve.vite_config import vite_configs
 
     resolver = Resolver(root)
     runtime = resolver.runtime_files(root)
@@ -419,7 +419,7 @@ def _config_json(root: Path, config: Config) -> str:
     tsup_builds: list[dict] = []
     jest_runs: list[dict] = []
     playwright_runs: list[dict] = []
-    vite_configs: list[dict] = []
+    vite_loads: list[dict] = []
     for folder in sorted(str(d) for d in iter_package_dirs(root, every)):
         manifest = resolver.package_json_for(Path(folder) / "package.json")
         if manifest is not None and str(manifest[0]) == folder:
@@ -459,10 +459,9 @@ def _config_json(root: Path, config: Config) -> str:
                                     **({"config": rel(b.config)} if b.config else {}),
                                     **({"notRead": b.unread} if b.unread else {})})
             # Vite's own configuration: an ES module it import()s, or CommonJS it require()s
-            vite = vite_config(manifest[1], folder, os.path.isfile, resolver.fs.read_text)
-            if vite is not None:
-                vite_configs.append({"file": rel(vite.file), "loadedWith": "import()" if vite.esm else "require()",
-                                     "why": vite.why})
+            for vite in vite_configs(manifest[1], folder, os.path.isfile, resolver.fs.read_text):
+                vite_loads.append({"tool": vite.tool, "file": rel(vite.file),
+                                   "loadedWith": "import()" if vite.esm else "require()", "why": vite.why})
             # AWS CDK's NodejsFunction: esbuild bundles of Lambda handlers, CommonJS by default
             if os.path.isfile(os.path.join(folder, "cdk.json")):
                 sources = sorted(str(f) for f in every if f.suffix in (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
@@ -542,7 +541,7 @@ def _config_json(root: Path, config: Config) -> str:
            "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
            "bundlerExternals": externals,
            "nodeScripts": node_scripts, "bunRuns": bun_runs, "tsupBuilds": tsup_builds, "jestRuns": jest_runs,
-           "playwrightRuns": playwright_runs, "viteConfigs": vite_configs,
+           "playwrightRuns": playwright_runs, "viteConfigs": vite_loads,
            **{k: rel(str(v)) if v else None for k, v in runtime.items()},
            # where packages outside the project are read from (tla-lens's environment decides)
            "caches": resolver.caches()}

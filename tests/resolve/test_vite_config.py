@@ -2,7 +2,7 @@
 top-level await or an async package there only makes Vite wait), or bundled into CommonJS and
 require()d (a top-level await fails the bundle, an async package throws
 ERR_REQUIRE_ASYNC_MODULE). Held to Vite 8 (Rolldown) and Vite 7 (esbuild) loading each
-configuration for `vite build` under Node 26."""
+configuration for `vite build`, and Vitest 4 (Vite's loader) for `vitest run`, under Node 26."""
 from __future__ import annotations
 
 import json
@@ -43,13 +43,21 @@ CASES = {
                       "build --configLoader native", "vite"),
     "vite7-cjs-top-level-await": (None, "vite.config.ts", TLA, {}, "build", "vite7"),
     "vite7-cjs-async-package": (None, "vite.config.ts", ASYNC_IMPORT, {}, "build", "vite7"),
+    # Vitest: its own configuration first, with Vite's loader
+    "vitest-cjs-top-level-await": (None, "vitest.config.ts", TLA, {}, "run", "vitest"),
+    "vitest-cjs-async-package": (None, "vitest.config.js", ASYNC_IMPORT, {}, "run", "vitest"),
+    "vitest-esm-by-type": ("module", "vitest.config.ts", ASYNC_IMPORT + TLA.replace("export default", "export const y ="),
+                           {}, "run", "vitest"),
+    "vitest-esm-by-extension": (None, "vitest.config.mts", ASYNC_IMPORT, {}, "run", "vitest"),
+    "vitest-reads-vite-config": (None, "vite.config.ts", TLA, {}, "run", "vitest"),
 }
 
 
 def _project(tmp_path: Path, engines: Path, case: str) -> tuple[Path, list[str]]:
     kind, name, text, files, args, vite = CASES[case]
     root = tmp_path / "app"
-    manifest = {"name": "app", "private": True, "scripts": {"build": f"vite {args}"}}
+    tool = "vitest" if vite == "vitest" else "vite"
+    manifest = {"name": "app", "private": True, "scripts": {"build": f"{tool} {args}"}}
     if kind:
         manifest["type"] = kind
     files = {"package.json": json.dumps(manifest), name: text, "index.html":
@@ -60,10 +68,16 @@ def _project(tmp_path: Path, engines: Path, case: str) -> tuple[Path, list[str]]
              "node_modules/syncpkg/package.json": '{"name": "syncpkg", "type": "module", "exports": "./index.js"}',
              "node_modules/syncpkg/index.js": "export const s = '1';\n",
              # (the version installed decides whose words refuse the await: Vite 7's esbuild, Vite 8's Rolldown)
-             "node_modules/vite/package.json": (engines / vite / "package.json").read_text(), **files}
+             "node_modules/vite/package.json": (engines / ("vite" if tool == "vitest" else vite) /
+                                                "package.json").read_text(), **files}
+    if tool == "vitest":
+        files["src/a.test.js"] = "import { test } from 'vitest';\ntest('a', () => {});\n"
     for rel, content in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(content)
+    if tool == "vitest":
+        (root / "node_modules" / "vitest").symlink_to(engines / "vitest")
+        return root, [str(engines / "vitest" / "vitest.mjs"), *args.split()]
     return root, [str(engines / vite / "bin" / "vite.js"), *args.split()]
 
 
@@ -85,6 +99,7 @@ def test_configuration_as_vite_loads_it(case, node26, engines_node_modules, tmp_
         assert not [f for f in project.findings if f.path == config and f.code == "async-import"]
         return
     (f,) = errors
+    tool = "Vitest" if name.startswith("vitest.") else "Vite"
     if "ERR_REQUIRE_ASYNC_MODULE" in out:
         assert f.code == "require-async", f.message
         assert "Node throws ERR_REQUIRE_ASYNC_MODULE" in f.message
@@ -92,12 +107,12 @@ def test_configuration_as_vite_loads_it(case, node26, engines_node_modules, tmp_
         refusal = ('Top-level await is currently not supported with the "cjs" output format' if "vite7" in case
                    else 'Module format "cjs" does not support top-level await')
         assert refusal in out, out
-        assert f"(\"{refusal}\"): Vite fails to load its configuration" in f.message, f.message
+        assert f"(\"{refusal}\"): {tool} fails to load its configuration" in f.message, f.message
     if name.endswith(".cts"):
         return  # (a CommonJS file by its name: its imports are require() calls, as anywhere)
-    assert f"Vite's CommonJS bundle of its configuration ({name}, " in f.message, f.message
+    assert f"{tool}'s CommonJS bundle of its configuration ({name}, " in f.message, f.message
     ext = ".mts" if name.endswith((".ts", ".cts")) else ".mjs"
-    assert f"name the file `vite.config{ext}`" in f.message, f.message
+    assert f"name the file `{name.rsplit('.', 1)[0]}{ext}`" in f.message, f.message
 
 
 def test_renamed_configuration_loads(node26, engines_node_modules, tmp_path):

@@ -58,7 +58,7 @@ from ..resolve.angular import angular_builds
 from ..resolve.babel import REGISTER_EXTENSIONS, babel_jest_modules
 from ..resolve.jest import JestRun, package_jest_runs
 from ..resolve.metro import metro_app
-from ..resolve.vite_config import vite_config
+from ..resolve.vite_config import vite_configs
 from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
 from ..resolve.cdk import MODULES as CDK_MODULES, cdk_builds
@@ -1016,11 +1016,11 @@ class Project:
             app = metro_app(manifest[1], str(pkg_dir), fs.is_file, fs.is_dir)
             if app is not None:
                 every.append(app)
-            vite = vite_config(manifest[1], str(pkg_dir), fs.is_file, fs.read_text)
-            if vite is not None and vite.build is not None:
-                every.append(vite.build)
-            elif vite is not None:
-                self.config_imported[Path(os.path.realpath(vite.file))] = vite.why
+            for vite in vite_configs(manifest[1], str(pkg_dir), fs.is_file, fs.read_text):
+                if vite.build is not None:
+                    every.append(vite.build)
+                else:
+                    self.config_imported[Path(os.path.realpath(vite.file))] = vite.why
             every += angular_builds(str(pkg_dir), fs.is_file, fs.read_text)
             every += self._webpack_build(pkg_dir)
             if fs.is_file(str(pkg_dir / "cdk.json")):

@@ -203,7 +203,7 @@ class CjsBuild:
         if self.packages_only:
             return f"{self.tool}'s dev server"
         if self.loads_config:
-            return "Vite's CommonJS bundle of its configuration"
+            return f"{self.tool}'s CommonJS bundle of its configuration"
         kind = self.refused_in
         return f"{self.tool}'s {kind} build" if kind else f"{self.tool}'s build"
 
@@ -212,6 +212,8 @@ class CjsBuild:
         """What the refusal makes of the build: "that build fails"."""
         # (Vite 6's dev server exits when pre-bundling fails: right after it says it is ready,
         # as it pre-bundles what its scan of the pages finds, or before, for `optimizeDeps.include`)
+        if self.loads_config and self.tool == "Vitest":
+            return "Vitest fails to load its configuration, so it runs no test"
         if self.loads_config:
             return "Vite fails to load its configuration, so every `vite` command (dev, build, preview) fails"
         return "the dev server exits as it starts (it pre-bundles the app's packages then)" if self.packages_only \
@@ -234,6 +236,8 @@ class CjsBuild:
                     "this configuration does not set")
         if self.refuses_tla == "target":  # (Vite 7 and before: esbuild, as it transpiles the chunks)
             return f"esbuild refuses a top-level await for its target ({self.target_from})"
+        if self.loads_config:  # (Vitest's too: Vite's loader)
+            return f"Vite ({self.how}) refuses a top-level await in {self.refused_in}"
         # (Vite 8 bundles with Rolldown; Vite 7 and before, whose builds say so in `how`, with Rollup)
         refuser = {"Vite": f"Vite ({self.how or 'Rolldown'})", "Rollup": "Rollup", "Rolldown": "Rolldown",
                    "pkgroll": "Rollup", "unbuild": "Rollup",
@@ -291,8 +295,9 @@ class CjsBuild:
             overrides = " + 2 overrides" if self.tool == "Vite" else ""
             return "Top-level await is not available in the configured target environment" + \
                 (f" ({shown}{overrides})" if shown else "")
-        if self.tool in ("Vite", "Rollup", "Rolldown", "electron-vite", "pkgroll", "unbuild") and \
-                not (self.loads_config and self.how == "esbuild"):  # (Vite 6 and 7 bundle it with esbuild)
+        if self.loads_config and self.how == "esbuild":  # (Vite 6 and 7 bundle it with esbuild)
+            return f"Top-level await is currently not supported with the \"{self.refuses_tla}\" output format"
+        if self.tool in ("Vite", "Rollup", "Rolldown", "electron-vite", "pkgroll", "unbuild") or self.loads_config:
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
         if self.tool == "Bun":  # (Bun 1.4; in TypeScript a syntax error after the await may come first)
             return "\"await\" can only be used inside an \"async\" function"
@@ -308,7 +313,7 @@ class CjsBuild:
             stem, ext = os.path.splitext(self.entries[0])
             ext = ".mts" if ext in (".ts", ".cts") else ".mjs"
             return (f"name the file `{os.path.basename(stem)}{ext}` (or make the package `\"type\": \"module\"`): "
-                    f"Vite then bundles it as an ES module and loads it with import()")
+                    f"{self.tool} then bundles it as an ES module and loads it with import()")
         return f"build ES modules only ({self.esm_flag})"
 
     @property

@@ -15,7 +15,9 @@ file and the project files it imports into one module, every package kept extern
   for an async package. Either way Vite fails to load its configuration.
 
 `--configLoader native` (Node imports the file itself) and `runner` (Vite's module runner) load
-it with `import()` too. Checked with Vite 6.4, 7.3 and 8.4 on Node 26.
+it with `import()` too. Vitest (4) loads its configuration with Vite's loader, looking first for
+vitest.config.* then vite.config.* (by extension: .ts, .mts, .cts, .js, .mjs, .cjs). Checked with
+Vite 6.4, 7.3 and 8.4, and Vitest 4.1, on Node 26.
 """
 from __future__ import annotations
 
@@ -27,48 +29,68 @@ from typing import Callable, Optional
 from .targets import installed_version
 from .tsup import CjsBuild
 
-__all__ = ["CONFIG_FILES", "ViteConfig", "vite_config"]
+__all__ = ["CONFIG_FILES", "VITEST_FILES", "ViteConfig", "vite_configs"]
 
 # Vite's order (DEFAULT_CONFIG_FILES)
 CONFIG_FILES = ("vite.config.js", "vite.config.mjs", "vite.config.ts", "vite.config.cjs", "vite.config.mts",
                 "vite.config.cts")
+# Vitest's order: its own names first, then Vite's (each by extension: .ts, .mts, .cts, .js, .mjs, .cjs)
+VITEST_FILES = tuple(f"{n}{e}" for n in ("vitest.config", "vite.config")
+                     for e in (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"))
+_VITEST_COMMAND = re.compile(r"(?:^|[\s;&|/(])vitest(?=\s|$|[;&|)])")
 _LOADER = re.compile(r"--configLoader(?:=|\s+)(\w+)")
 _VITE_COMMAND = re.compile(r"(?:^|[\s;&|/(])vite(?=\s|$|[;&|)])")
 
 
 @dataclass(frozen=True)
 class ViteConfig:
+    tool: str             # who loads it: "Vite", or "Vitest" (with Vite's loader)
     file: str             # absolute
     esm: bool             # bundled as an ES module and loaded with import()
     why: str              # what decides it, for the messages
     build: Optional[CjsBuild] = None  # the CommonJS bundle of it (``esm`` False)
 
 
-def vite_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
-                read: Callable[[str], Optional[str]]) -> Optional[ViteConfig]:
-    """How Vite loads the configuration of the package folder ``package_dir`` (its package.json
-    ``manifest``), or None where there is none."""
-    name = next((n for n in CONFIG_FILES if is_file(os.path.join(package_dir, n))), None)
-    if name is None:
-        return None
-    path = os.path.join(package_dir, name)
+def vite_configs(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
+                 read: Callable[[str], Optional[str]]) -> list[ViteConfig]:
+    """How Vite, and Vitest where the package runs it, load the configuration of the package
+    folder ``package_dir`` (its package.json ``manifest``): one each, or none."""
+    out = []
     scripts = manifest.get("scripts")
-    commands = [s for s in scripts.values() if isinstance(s, str) and _VITE_COMMAND.search(s)] \
-        if isinstance(scripts, dict) else []
+    scripts = [s for s in scripts.values() if isinstance(s, str)] if isinstance(scripts, dict) else []
+    vite = next((n for n in CONFIG_FILES if is_file(os.path.join(package_dir, n))), None)
+    if vite is not None:
+        out.append(_load("Vite", vite, [s for s in scripts if _VITE_COMMAND.search(s)], manifest, package_dir,
+                         is_file, read))
+    tests = [s for s in scripts if _VITEST_COMMAND.search(s)]
+    if tests or _depends_on(manifest, "vitest"):
+        name = next((n for n in VITEST_FILES if is_file(os.path.join(package_dir, n))), None)
+        if name is not None and name != vite:
+            out.append(_load("Vitest", name, tests, manifest, package_dir, is_file, read))
+    return out
+
+
+def _depends_on(manifest: dict, name: str) -> bool:
+    return any(isinstance(manifest.get(k), dict) and name in manifest[k] for k in ("dependencies", "devDependencies"))
+
+
+def _load(tool: str, name: str, commands: list[str], manifest: dict, package_dir: str,
+          is_file: Callable[[str], bool], read: Callable[[str], Optional[str]]) -> ViteConfig:
+    path = os.path.join(package_dir, name)
     loaders = [m.group(1) if m else "bundle" for m in map(_LOADER.search, commands)]
     if commands and all(x in ("native", "runner") for x in loaders):
         flag = f"`--configLoader {loaders[0]}`"
-        return ViteConfig(path, True, f"its npm scripts run Vite with {flag}, which loads {name} with import()")
+        return ViteConfig(tool, path, True, f"its npm scripts run {tool} with {flag}, which loads {name} with import()")
     if name.endswith((".mjs", ".mts")):
-        return ViteConfig(path, True, f"Vite bundles {name} as an ES module (by its extension) and loads it "
-                                      f"with import()")
+        return ViteConfig(tool, path, True, f"{tool} bundles {name} as an ES module (by its extension) and loads it "
+                                            f"with import()")
     if manifest.get("type") == "module" and not name.endswith((".cjs", ".cts")):
-        return ViteConfig(path, True, f"Vite bundles {name} as an ES module (the package.json has "
-                                      f"`\"type\": \"module\"`) and loads it with import()")
+        return ViteConfig(tool, path, True, f"{tool} bundles {name} as an ES module (the package.json has "
+                                            f"`\"type\": \"module\"`) and loads it with import()")
     why = "a CommonJS file by its extension" if name.endswith((".cjs", ".cts")) else \
         "in a package without `\"type\": \"module\"`"
     version = installed_version(package_dir, "vite", is_file, read)
     bundler = "esbuild" if version is not None and version < (8, 0, 0) else "Rolldown"
-    build = CjsBuild("", package_dir, (name,), every_package=True, formats=("cjs",), tool="Vite",
+    build = CjsBuild("", package_dir, (name,), every_package=True, formats=("cjs",), tool=tool,
                      how=bundler, loads_config=why)
-    return ViteConfig(path, False, why, build)
+    return ViteConfig(tool, path, False, why, build)
