@@ -9,9 +9,11 @@ SAM_VENV := tests/engines/sam
 SAM_STAMP := $(SAM_VENV)/.installed-stamp
 # the Serverless Framework with serverless-esbuild (npm, its own folder: a peer conflicts with the engines')
 SERVERLESS_STAMP := tests/engines/serverless/node_modules/.installed-stamp
+# Vitest 4 with its Vite (npm, its own folder: in the engines' it would resolve zod's test imports)
+VITEST_STAMP := tests/engines/vitest/node_modules/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install engines check-example clean fuzz bench editor-packages sam-engine serverless-engine
+.PHONY: run test install engines check-example clean fuzz bench editor-packages sam-engine serverless-engine vitest-engine
 
 install: $(STAMP)
 
@@ -27,6 +29,12 @@ engines: $(ENGINES_STAMP)
 sam-engine: $(SAM_STAMP)
 
 serverless-engine: $(SERVERLESS_STAMP)
+
+vitest-engine: $(VITEST_STAMP)
+
+$(VITEST_STAMP): tests/engines/vitest/package.json tests/engines/vitest/package-lock.json
+	cd tests/engines/vitest && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
+	touch $@
 
 $(SERVERLESS_STAMP): tests/engines/serverless/package.json tests/engines/serverless/package-lock.json
 	cd tests/engines/serverless && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
@@ -87,7 +95,7 @@ editor-packages:
 	@dpkg -s emacs-nox >/dev/null 2>&1 && dpkg -s elpa-eglot >/dev/null 2>&1 || \
 	  (apt-get update && apt-get install -y emacs-nox elpa-eglot)
 
-test: $(STAMP) $(ENGINES_STAMP) $(SAM_STAMP) $(SERVERLESS_STAMP) editor-packages extension-system-packages
+test: $(STAMP) $(ENGINES_STAMP) $(SAM_STAMP) $(SERVERLESS_STAMP) $(VITEST_STAMP) editor-packages extension-system-packages
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory extension-test extension-e2e

@@ -35,6 +35,12 @@ def serverless_cli() -> Path:
 
 
 @pytest.fixture(scope="session")
+def vitest_engine() -> Path:
+    """Vitest 4.1 with Vite 8, in its own folder (`make vitest-engine`): its node_modules."""
+    return _need(REPO / "tests" / "engines" / "vitest" / "node_modules" / "vitest", "Vitest").parent
+
+
+@pytest.fixture(scope="session")
 def node26() -> Path:
     """The Node 26 binary (has vm.SourceTextModule#hasTopLevelAwait/#hasAsyncGraph)."""
     return _need(ENGINES / "node26" / "bin" / "node", "Node 26")

@@ -26,3 +26,53 @@ async def test_vite_configuration_follows_the_package_type(lsp):
     s.disk({"package.json": '{"name": "web", "private": true, "type": "module", "scripts": {"dev": "vite"}}'})
     assert await wait_for(lambda: not s.diagnostics("vite.config.ts", "require-async"))
     assert not s.diagnostics("vite.config.ts", "async-import")
+
+
+async def test_rename_quick_fix(lsp, node26, engines_node_modules, ts5):
+    """"Rename vite.config.ts to vite.config.mts": the file renamed and tsconfig.node.json's
+    `include` following it; Vite then loads the configuration and tsc still checks it."""
+    import os
+    import subprocess
+
+    from lsprotocol import types as T
+
+    from .conftest import capabilities
+    from .test_actions import _actions, _by_title
+
+    files = dict(FILES)
+    files["tsconfig.json"] = '{"files": [], "references": [{"path": "./tsconfig.node.json"}]}\n'
+    files["tsconfig.node.json"] = ('{\n  "compilerOptions": {"composite": true, "module": "ESNext", '
+                                   '"moduleResolution": "bundler", "skipLibCheck": true, "noEmit": true},\n'
+                                   '  // the configuration\n  "include": ["vite.config.ts"]\n}\n')
+    files["node_modules/vite/package.json"] = (engines_node_modules / "vite" / "package.json").read_text()
+    caps = capabilities()
+    caps.workspace.workspace_edit = T.WorkspaceEditClientCapabilities(
+        document_changes=True, resource_operations=[T.ResourceOperationKind.Rename])
+    s = await lsp(files, caps=caps)
+    s.open("vite.config.ts")
+    assert await wait_for(lambda: s.diagnostics("vite.config.ts", "require-async"))
+    (d,) = s.diagnostics("vite.config.ts", "require-async")
+    action = _by_title(await _actions(s, "vite.config.ts", d.range, [d]), "Rename vite.config.ts")
+    assert action.title == ("Rename vite.config.ts to vite.config.mts (Vite then loads it as an ES module, with "
+                            "import()) and name it so in tsconfig.node.json")
+    *edits, rename = action.edit.document_changes
+    assert isinstance(rename, T.RenameFile) and rename.new_uri == s.uri("vite.config.mts")
+    (tsconfig,) = edits
+    text = s.path("tsconfig.node.json").read_text()
+    for e in tsconfig.edits:  # (one line each here)
+        line = text.split("\n")[e.range.start.line]
+        text = text.replace(line, line[:e.range.start.character] + e.new_text + line[e.range.end.character:])
+    assert '"include": ["vite.config.mts"]' in text and "// the configuration" in text
+    content = s.path("vite.config.ts").read_text()
+    s.close("vite.config.ts")
+    s.disk({"tsconfig.node.json": text, "vite.config.ts": None, "vite.config.mts": content})
+    s.open("vite.config.mts")
+    assert await wait_for(lambda: s.diagnostics("vite.config.mts") == [] and not s.diagnostics("vite.config.ts"))
+    # the engines: Vite loads the renamed configuration, tsc checks it
+    vite = subprocess.run([str(node26), str(engines_node_modules / "vite/bin/vite.js"), "build"], cwd=s.root,
+                          capture_output=True, text=True, timeout=120)
+    assert vite.returncode == 0, vite.stdout + vite.stderr
+    tsc = subprocess.run([str(node26), str(ts5 / "bin" / "tsc"), "-p", "tsconfig.node.json", "--listFilesOnly"],
+                         cwd=s.root, capture_output=True, text=True, timeout=120)
+    listed = [os.path.basename(f) for f in tsc.stdout.split()]
+    assert "vite.config.mts" in listed, tsc.stdout + tsc.stderr

@@ -53,7 +53,7 @@ CASES = {
 }
 
 
-def _project(tmp_path: Path, engines: Path, case: str) -> tuple[Path, list[str]]:
+def _project(tmp_path: Path, engines: Path, case: str, vitest: Path = None) -> tuple[Path, list[str]]:
     kind, name, text, files, args, vite = CASES[case]
     root = tmp_path / "app"
     tool = "vitest" if vite == "vitest" else "vite"
@@ -68,22 +68,23 @@ def _project(tmp_path: Path, engines: Path, case: str) -> tuple[Path, list[str]]
              "node_modules/syncpkg/package.json": '{"name": "syncpkg", "type": "module", "exports": "./index.js"}',
              "node_modules/syncpkg/index.js": "export const s = '1';\n",
              # (the version installed decides whose words refuse the await: Vite 7's esbuild, Vite 8's Rolldown)
-             "node_modules/vite/package.json": (engines / ("vite" if tool == "vitest" else vite) /
-                                                "package.json").read_text(), **files}
+             "node_modules/vite/package.json": ((vitest if tool == "vitest" else engines) /
+                                                ("vite" if tool == "vitest" else vite) / "package.json").read_text(),
+             **files}
     if tool == "vitest":
         files["src/a.test.js"] = "import { test } from 'vitest';\ntest('a', () => {});\n"
     for rel, content in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(content)
     if tool == "vitest":
-        (root / "node_modules" / "vitest").symlink_to(engines / "vitest")
-        return root, [str(engines / "vitest" / "vitest.mjs"), *args.split()]
+        (root / "node_modules" / "vitest").symlink_to(vitest / "vitest")
+        return root, [str(vitest / "vitest" / "vitest.mjs"), *args.split()]
     return root, [str(engines / vite / "bin" / "vite.js"), *args.split()]
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_configuration_as_vite_loads_it(case, node26, engines_node_modules, tmp_path):
-    root, command = _project(tmp_path, engines_node_modules, case)
+def test_configuration_as_vite_loads_it(case, node26, engines_node_modules, vitest_engine, tmp_path):
+    root, command = _project(tmp_path, engines_node_modules, case, vitest_engine)
     project = analyse(root, Config(), cache=False)
     proc = subprocess.run([str(node26), *command], cwd=root, capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, NO_COLOR="1"))

@@ -1,6 +1,7 @@
 """Code actions: the fixes layer's edits as LSP quick fixes and refactors."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Union
 
@@ -8,6 +9,7 @@ from lsprotocol import types as T
 
 from ..fixes import Fix, Refusal, export_type, ignore_comment, import_type, lazy_import, respell
 from ..fixes.config_edit import TLA_TARGET, allow_async, new_config, tsconfig_target
+from ..fixes.config_rename import config_rename
 from ..fixes.esm_build import esm_build
 from ..fixes.webpack_external import external_fix
 from ..text import LineIndex
@@ -131,6 +133,10 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
                 esm = _esm_build_action(ls, build, d)
                 if esm is not None:
                     out.append(esm)
+                if code in ("require-async", "async-import"):
+                    rename = _config_rename_action(ls, mod.path, d)
+                    if rename is not None:
+                        out.append(rename)
                 out.append(_docs_action(d))
     # the other diagnostics (top-level-await, async-cycle, async-entry on an await, an
     # unresolved import)
@@ -153,6 +159,9 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
             esm = _esm_build_action(ls, project.cjs_bundled.get(mod.path), d)
             if esm is not None:
                 out.append(esm)
+            rename = _config_rename_action(ls, mod.path, d)
+            if rename is not None:
+                out.append(rename)
         out.append(_docs_action(d))
     return out
 
@@ -165,6 +174,43 @@ def _esm_build_action(ls: "TlaLensServer", build, d: T.Diagnostic) -> Optional[T
         return None
     path, text, result = found
     return _file_action(ls, path, text, result, [d], preferred=isinstance(result, Fix) and result.preferred)
+
+
+def _config_rename_action(ls: "TlaLensServer", path: Path, d: T.Diagnostic) -> Optional[T.CodeAction]:
+    """Where ``path`` is a Vite (Vitest) configuration Vite bundles into CommonJS, or a file it
+    bundles into it: the configuration renamed to the ES module extension, with the tsconfig
+    files that name it (fixes/config_rename.py). None elsewhere, or for a client that cannot
+    rename files."""
+    project = ls.project
+    build = project.cjs_bundled.get(path) if project is not None and project.cjs_bundled else None
+    if build is None or not build.loads_config:
+        return None
+    caps = ls.client_capabilities
+    ops = caps.workspace.workspace_edit.resource_operations if caps and caps.workspace and \
+        caps.workspace.workspace_edit else None
+    if not ops or T.ResourceOperationKind.Rename not in ops:
+        return None
+
+    def listdir(folder: Path) -> list[str]:
+        try:
+            return os.listdir(folder)
+        except OSError:
+            return []
+
+    result = config_rename(Path(build.package_dir) / build.entries[0], build.tool, listdir,
+                           lambda p: p.exists() or p in ls.docs, lambda p: _text_of(ls, p))
+    if result is None:
+        return None
+    if isinstance(result, Refusal):
+        return T.CodeAction(title=result.title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
+                            disabled=T.CodeActionDisabled(reason=result.reason))
+    changes: list = []
+    for tsconfig, text, fix in result.edits:
+        changes += _file_edit(ls, tsconfig, text, fix).document_changes or []
+    changes.append(T.RenameFile(old_uri=ls.uri(result.old), new_uri=ls.uri(result.new),
+                                options=T.RenameFileOptions(overwrite=False, ignore_if_exists=False)))
+    return T.CodeAction(title=result.title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
+                        edit=T.WorkspaceEdit(document_changes=changes), is_preferred=True)
 
 
 def _target_action(ls: "TlaLensServer", awaits: Path, d: T.Diagnostic) -> Optional[T.CodeAction]:
