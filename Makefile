@@ -11,9 +11,11 @@ SAM_STAMP := $(SAM_VENV)/.installed-stamp
 SERVERLESS_STAMP := tests/engines/serverless/node_modules/.installed-stamp
 # Vitest 4 with its Vite (npm, its own folder: in the engines' it would resolve zod's test imports)
 VITEST_STAMP := tests/engines/vitest/node_modules/.installed-stamp
+# Next.js 16 with React (npm, its own folder: ~360 MB, kept out of the engines' node_modules)
+NEXT_STAMP := tests/engines/next/node_modules/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install engines check-example clean fuzz bench editor-packages sam-engine serverless-engine vitest-engine
+.PHONY: run test install engines check-example clean fuzz bench editor-packages sam-engine serverless-engine vitest-engine next-engine
 
 install: $(STAMP)
 
@@ -31,6 +33,12 @@ sam-engine: $(SAM_STAMP)
 serverless-engine: $(SERVERLESS_STAMP)
 
 vitest-engine: $(VITEST_STAMP)
+
+next-engine: $(NEXT_STAMP)
+
+$(NEXT_STAMP): tests/engines/next/package.json tests/engines/next/package-lock.json
+	cd tests/engines/next && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
+	touch $@
 
 $(VITEST_STAMP): tests/engines/vitest/package.json tests/engines/vitest/package-lock.json
 	cd tests/engines/vitest && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
@@ -95,7 +103,7 @@ editor-packages:
 	@dpkg -s emacs-nox >/dev/null 2>&1 && dpkg -s elpa-eglot >/dev/null 2>&1 || \
 	  (apt-get update && apt-get install -y emacs-nox elpa-eglot)
 
-test: $(STAMP) $(ENGINES_STAMP) $(SAM_STAMP) $(SERVERLESS_STAMP) $(VITEST_STAMP) editor-packages extension-system-packages
+test: $(STAMP) $(ENGINES_STAMP) $(SAM_STAMP) $(SERVERLESS_STAMP) $(VITEST_STAMP) $(NEXT_STAMP) editor-packages extension-system-packages
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory extension-test extension-e2e

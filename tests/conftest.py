@@ -35,6 +35,12 @@ def serverless_cli() -> Path:
 
 
 @pytest.fixture(scope="session")
+def next_engine() -> Path:
+    """Next.js 16.5, in its own folder (`make next-engine`): its node_modules."""
+    return _need(REPO / "tests" / "engines" / "next" / "node_modules" / "next", "Next.js").parent
+
+
+@pytest.fixture(scope="session")
 def vitest_engine() -> Path:
     """Vitest 4.1 with Vite 8, in its own folder (`make vitest-engine`): its node_modules."""
     return _need(REPO / "tests" / "engines" / "vitest" / "node_modules" / "vitest", "Vitest").parent

@@ -4,6 +4,8 @@ loads it with import() and nothing is reported on its imports (held to Vite in
 tests/resolve/test_vite_config.py)."""
 from __future__ import annotations
 
+import asyncio
+
 from .conftest import wait_for
 
 FILES = {
@@ -76,3 +78,31 @@ async def test_rename_quick_fix(lsp, node26, engines_node_modules, ts5):
                          cwd=s.root, capture_output=True, text=True, timeout=120)
     listed = [os.path.basename(f) for f in tsc.stdout.split()]
     assert "vite.config.mts" in listed, tsc.stdout + tsc.stderr
+
+
+NEXT = {
+    "package.json": '{"name": "site", "private": true, "scripts": {"build": "next build"}, '
+                    '"dependencies": {"next": "16.5.0"}}',
+    "next.config.ts": "import { plugin } from 'asyncpkg';\nexport default { env: { X: typeof plugin } };\n",
+    "node_modules/asyncpkg/package.json": FILES["node_modules/asyncpkg/package.json"],
+    "node_modules/asyncpkg/index.js": FILES["node_modules/asyncpkg/index.js"],
+}
+
+
+async def test_next_configuration_follows_its_name(lsp):
+    """next.config.ts (require()d once SWC made it CommonJS): an error; renamed next.config.mts
+    (import()ed), nothing (held to Next.js in tests/resolve/test_next_config.py)."""
+    s = await lsp(NEXT)
+    s.open("next.config.ts")
+    assert await wait_for(lambda: s.diagnostics("next.config.ts", "async-entry"))
+    (d,) = s.diagnostics("next.config.ts", "async-entry")
+    assert d.severity == 1 and "ERR_REQUIRE_ASYNC_MODULE" in d.message, d
+    assert not s.diagnostics("next.config.ts", "async-import")
+    content = s.path("next.config.ts").read_text()
+    s.close("next.config.ts")
+    s.disk({"next.config.ts": None, "next.config.mts": content})
+    s.open("next.config.mts")
+    assert await wait_for(lambda: not s.diagnostics("next.config.ts"))
+    assert await s.is_async("next.config.mts")  # (analysed: async, and nothing to say about it)
+    await asyncio.sleep(0.5)
+    assert s.diagnostics("next.config.mts") == []

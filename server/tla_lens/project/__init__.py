@@ -58,6 +58,7 @@ from ..resolve.angular import angular_builds
 from ..resolve.babel import REGISTER_EXTENSIONS, babel_jest_modules
 from ..resolve.jest import JestRun, package_jest_runs
 from ..resolve.metro import metro_app
+from ..resolve.next_config import next_config
 from ..resolve.vite_config import vite_configs
 from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
@@ -300,6 +301,9 @@ class Project:
         self.entries: dict[Path, str] = {}
         # configuration files their tool loads with import() (Vite's, as an ES module): why
         self.config_imported: dict[Path, str] = {}
+        # configuration files their tool compiles into CommonJS and require()s (Next.js's
+        # next.config.ts): how; each is an entry whose async-ness fails the tool
+        self.config_required: dict[Path, str] = {}
         # the files npm scripts run with `node` (label: which script), and the TypeScript
         # files Node runs from them by type stripping (label: the entry's), whose imports are
         # kept as written
@@ -1008,6 +1012,7 @@ class Project:
         fs = self.resolver.fs
         self.build_scripts = set()
         self.config_imported = {}
+        self.config_required = {}
         every: list[CjsBuild] = []
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
@@ -1016,6 +1021,10 @@ class Project:
             app = metro_app(manifest[1], str(pkg_dir), fs.is_file, fs.is_dir)
             if app is not None:
                 every.append(app)
+            nxt = next_config(manifest[1], str(pkg_dir), fs.is_file)
+            if nxt is not None:
+                (self.config_required if nxt.required else self.config_imported)[
+                    Path(os.path.realpath(nxt.file))] = nxt.why
             for vite in vite_configs(manifest[1], str(pkg_dir), fs.is_file, fs.read_text):
                 if vite.build is not None:
                     every.append(vite.build)
@@ -1904,6 +1913,10 @@ class Project:
                 if mod is not None and mod.workspace and f not in entries:
                     entries[f] = (f"entry of the Angular app `{build.script.rpartition(':')[0]}` "
                                   f"({self.graph.rel(Path(build.config))})")
+        for f in self.config_required:
+            mod = self.modules.get(f)
+            if mod is not None and mod.workspace and f not in entries:
+                entries[f] = f"configuration of Next.js ({self.graph.rel(f)})"
         if self.root not in pkg_dirs and (self.root / "index.html").is_file():
             # a buildless app (no package.json): its page starts it all the same
             self._page_entries(self.root, entries)

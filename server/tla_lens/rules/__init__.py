@@ -228,7 +228,10 @@ class _Rules:
         reportable = self.a.reportable.distance  # (the async modules: is_async, inlined)
         root_of = self.a.reportable.root.get  # (the top-level await each one is nearest to)
         static, require = EdgeKind.STATIC, EdgeKind.REQUIRE
-        imported = path in self.a.config_imported
+        # (a configuration its tool loads with import(): nothing waits for it; one it require()s:
+        # its entry finding says what fails)
+        imported = path in self.a.config_imported or path in self.a.config_required
+        required = path in self.a.config_required
         run = self.a.runner_tests.get(path) if self.a.runner_tests else None
         # (`jest.mock` replaces modules for a test file Jest loads as CommonJS only: in an ES
         # module, the imports are loaded before it runs)
@@ -266,6 +269,8 @@ class _Rules:
                         self.bundled_throw(mod, edge, inner)
             elif edge.kind is require and self.a.infection.is_async(target):
                 self.require_async(mod, edge)
+            elif required and edge.kind is EdgeKind.DYNAMIC and self.a.infection.is_async(target):
+                self.config_dynamic_import(mod, edge)
         if mod.tla:
             self.top_level_await(mod)
         elif mod.format == "cjs" and mod.facts.has_tla and path in self.a.tsc_cjs:
@@ -582,6 +587,19 @@ class _Rules:
         related += self.chain_related(inner.target, reportable=False)
         self.add(mod, edge.span, "require-async", msg, related, inner.target)
 
+    def config_dynamic_import(self, mod: Module, edge: Edge) -> None:
+        """An import() of an async module in a configuration its tool compiles into CommonJS
+        (Next.js's next.config.ts, by SWC): a require() there, which throws."""
+        target = edge.target
+        assert target is not None
+        why = self.async_why(target, mod.path)
+        msg = (f"{self.a.config_required[mod.path]}, and SWC compiles this import() into "
+               f"`require(\"{edge.specifier}\")` there; `{edge.specifier}` is an async module {why}, so Node throws "
+               f"ERR_REQUIRE_ASYNC_MODULE when the configuration runs it and Next.js fails to load it; name the file "
+               f"next.config.mts (Next.js loads that with import() where Node strips types: 22.18 and later) or "
+               f"next.config.mjs")
+        self.add(mod, edge.span, "require-async", msg, self.chain_related(target, reportable=False), target)
+
     def unresolved_import(self, mod: Module, edge: Edge) -> None:
         """An import or require() that evaluates a module tla-lens cannot find: the analysis is
         blind past it (a bundler alias, a virtual module, a package not installed, a typo)."""
@@ -729,6 +747,14 @@ class _Rules:
             consequence = ("CommonJS consumers that `require()` this package get "
                            "ERR_REQUIRE_ASYNC_MODULE (Node ≥ 20.19 / 22.12), webpack hands them a "
                            "Promise, and every importer becomes async too")
+        elif why.startswith("configuration of Next.js"):
+            fails = True
+            consequence = (f"{self.a.config_required.get(path, 'Next.js loads it with require()')}, where Node throws "
+                           f"ERR_REQUIRE_ASYNC_MODULE: `next dev` and `next build` fail to load it; name it "
+                           f"next.config.mts (Next.js loads that with import() where Node strips types: 22.18 and "
+                           f"later) or next.config.mjs" +
+                           ("" if rep.distance.get(path) else
+                            ", or move the await into the exported function (`export default async () => …`)"))
         elif why.startswith("entry of the React Native app"):
             consequence = "Metro bundles that await into the app, where it does not parse: the app fails to start"
             fails = True

@@ -1,0 +1,53 @@
+"""How Next.js loads its configuration file (read from the folder and package.json, never run).
+
+`next dev`, `next build` and `next start` first load the folder's configuration: the first of
+next.config.js, .mjs, .ts (and .mts where Node strips types: 22.18 and later). Next.js 16:
+
+- next.config.js, .mjs and .mts are loaded with `import()` (a CommonJS next.config.js is one by
+  Node's rules, whose require() calls are the file's own): a top-level await there, or an
+  import of an async package, only makes Next.js wait;
+- next.config.ts is compiled by SWC into CommonJS (each import, and each `import()`, a
+  `require()`; the project files it imports compiled so too) and run with require(): a
+  top-level await in it or in what it loads, or an async package it imports, makes Node throw
+  ERR_REQUIRE_ASYNC_MODULE ("require() cannot be used on an ESM graph with top-level await"),
+  and Next.js fails to load its configuration. An await inside the exported function
+  (`export default async () => …`) is fine; an `import()` there is still a require().
+
+Checked with Next.js 16.5's loader (`loadConfig`) on Node 26.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+__all__ = ["CONFIG_FILES", "NextConfig", "next_config"]
+
+CONFIG_FILES = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.mts")
+_NEXT_COMMAND = re.compile(r"(?:^|[\s;&|/(])next(?=\s|$|[;&|)])")
+
+
+@dataclass(frozen=True)
+class NextConfig:
+    file: str             # absolute
+    required: bool        # compiled into CommonJS and run with require() (next.config.ts)
+    why: str              # how Next.js loads it, for the messages
+
+
+def next_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[NextConfig]:
+    """How Next.js loads the configuration of the package folder ``package_dir`` (its
+    package.json ``manifest``), where the package uses Next.js; else None."""
+    deps = [manifest.get(k) for k in ("dependencies", "devDependencies")]
+    scripts = manifest.get("scripts")
+    runs = isinstance(scripts, dict) and any(isinstance(s, str) and _NEXT_COMMAND.search(s) for s in scripts.values())
+    if not runs and not any(isinstance(d, dict) and "next" in d for d in deps):
+        return None
+    name = next((n for n in CONFIG_FILES if is_file(os.path.join(package_dir, n))), None)
+    if name is None:
+        return None
+    path = os.path.join(package_dir, name)
+    if name == "next.config.ts":
+        return NextConfig(path, True, "Next.js compiles next.config.ts into CommonJS with SWC and loads it with "
+                                      "require()")
+    return NextConfig(path, False, f"Next.js loads {name} with import()")

@@ -1,0 +1,84 @@
+"""How Next.js loads its configuration: next.config.ts compiled into CommonJS by SWC and run with
+require() (a top-level await, an async package it imports, an import() of one: Node throws
+ERR_REQUIRE_ASYNC_MODULE and Next.js fails to load it), next.config.js, .mjs and .mts loaded
+with import() (nothing but Next.js waits). Held to Next.js 16.5's own loader (`loadConfig`, run
+by next_config_probe.mjs) under Node 26."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tla_lens.config import Config
+from tla_lens.project import analyse
+
+PROBE = Path(__file__).with_name("next_config_probe.mjs")
+ASYNC_IMPORT = "import { plugin } from 'asyncpkg';\nexport default { env: { X: typeof plugin } };\n"
+TLA = "const x = await Promise.resolve('1');\nexport default { env: { X: x } };\n"
+# case: (package.json "type", configuration file, its text, other files)
+CASES = {
+    "ts-top-level-await": (None, "next.config.ts", TLA, {}),
+    "ts-async-package": (None, "next.config.ts", ASYNC_IMPORT, {}),
+    "ts-async-package-in-module-package": ("module", "next.config.ts", ASYNC_IMPORT, {}),
+    "ts-dynamic-import": (None, "next.config.ts",
+                          "export default async () => {\n  const { plugin } = await import('asyncpkg');\n"
+                          "  return { env: { X: typeof plugin } };\n};\n", {}),
+    "ts-through-a-local-file": (None, "next.config.ts",
+                                "import { v } from './lib/value';\nexport default { env: { X: v } };\n",
+                                {"lib/value.ts": "export const v = await Promise.resolve('2');\n"}),
+    "ts-await-in-the-function": (None, "next.config.ts",
+                                 "export default async () => ({ env: { X: await Promise.resolve('3') } });\n", {}),
+    "ts-sync": (None, "next.config.ts", "import { s } from 'syncpkg';\nexport default { env: { X: s } };\n", {}),
+    "mts": (None, "next.config.mts", ASYNC_IMPORT.replace("export default", "const y =") + TLA, {}),
+    "mjs": (None, "next.config.mjs", ASYNC_IMPORT.replace("export default", "const y =") + TLA, {}),
+    "js-in-module-package": ("module", "next.config.js", ASYNC_IMPORT + TLA.replace("export default", "export const y ="),
+                             {}),
+    "js-commonjs-require": (None, "next.config.js",
+                            "const { plugin } = require('asyncpkg');\nmodule.exports = { env: { X: typeof plugin } };\n",
+                            {}),
+}
+
+
+def _project(tmp_path: Path, case: str) -> Path:
+    kind, name, text, files = CASES[case]
+    root = tmp_path / "app"
+    manifest = {"name": "app", "private": True, "scripts": {"build": "next build"}, "dependencies": {"next": "16.5.0"}}
+    if kind:
+        manifest["type"] = kind
+    files = {"package.json": json.dumps(manifest), name: text,
+             "node_modules/asyncpkg/package.json": '{"name": "asyncpkg", "type": "module", "exports": "./index.js"}',
+             "node_modules/asyncpkg/index.js":
+                 "await new Promise((r) => setTimeout(r, 1));\nexport function plugin() { return 'p'; }\n",
+             "node_modules/syncpkg/package.json": '{"name": "syncpkg", "type": "module", "exports": "./index.js"}',
+             "node_modules/syncpkg/index.js": "export const s = '1';\n", **files}
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content)
+    return root
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_configuration_as_next_loads_it(case, node26, next_engine, tmp_path):
+    root = _project(tmp_path, case)
+    project = analyse(root, Config(), cache=False)
+    proc = subprocess.run([str(node26), str(PROBE), str(next_engine), str(root)], cwd=root, capture_output=True,
+                          text=True, timeout=180)
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    name = CASES[case][1]
+    config = root / name
+    errors = [f for f in project.findings if f.severity == "error"]
+    shown = [(f.path.name, f.code, f.message) for f in project.findings]
+    if out["loaded"]:
+        assert not errors, shown
+        assert not [f for f in project.findings if f.path == config and f.code == "async-import"], shown
+        return
+    assert out["code"] == "ERR_REQUIRE_ASYNC_MODULE", out
+    (f,) = errors
+    assert f.path == config, shown
+    assert "Node throws ERR_REQUIRE_ASYNC_MODULE" in f.message, f.message
+    if name == "next.config.ts":
+        assert "Next.js compiles next.config.ts into CommonJS with SWC and loads it with require()" in f.message
+        assert "name it next.config.mts" in f.message or "name the file next.config.mts" in f.message
+        assert not [g for g in project.findings if g.path == config and g.code == "async-import"], shown
