@@ -147,7 +147,9 @@ def test_the_test_files_are_those_playwright_lists(script, node26, engines_node_
     theirs = {str(Path(report["config"]["rootDir"], f).resolve().relative_to(root)) for f in files(report["suites"])}
     assert theirs, report
     project = analyse(root, Config(), cache=False)
-    assert {str(p.relative_to(root)) for p in project.runner_tests} == theirs
+    # (beside the test files: the configuration, which Playwright loads as it loads them)
+    assert {str(p.relative_to(root)) for p in project.runner_tests if p not in project.runner_config} == theirs
+    assert {p.name for p in project.runner_config} == {"pw.config.ts" if "-c" in script else "playwright.config.ts"}
 
 
 def test_print_config_lists_the_runs(tmp_path):
@@ -216,3 +218,69 @@ def test_a_global_setup_that_loads_an_await_stops_the_run(node26, engines_node_m
     assert f.path == root / "global-setup.ts"
     assert f.message.startswith("Playwright Test (script `e2e` of package.json) compiles this setup file into "
                                 "CommonJS"), f.message
+
+
+ASYNC_PACKAGE = {
+    "node_modules/asyncpkg/package.json": '{"name": "asyncpkg", "type": "module", "exports": "./index.js"}',
+    "node_modules/asyncpkg/index.js": "await new Promise((r) => setTimeout(r, 1));\nexport const a = 1;\n",
+}
+PLAIN_CONFIG = "import { defineConfig } from '@playwright/test';\nexport default defineConfig({ testDir: 'tests' });\n"
+PLAIN_TEST = "import { test } from '@playwright/test';\ntest('t', () => {});\n"
+# case: (package.json "type", playwright.config.ts, tests/a.spec.ts)
+PACKAGE_CASES = {
+    "config-imports-an-async-package": (None, "import { a } from 'asyncpkg';\n" + PLAIN_CONFIG.replace(
+        "testDir: 'tests'", "testDir: 'tests', metadata: { a }"), PLAIN_TEST),
+    "config-awaits": (None, PLAIN_CONFIG.replace("export default", "const m = await Promise.resolve(1);\n"
+                                                 "export default").replace("testDir: 'tests'",
+                                                                           "testDir: 'tests', metadata: { m }"),
+                      PLAIN_TEST),
+    "config-as-an-es-module": ("module", "import { a } from 'asyncpkg';\nconst m = await Promise.resolve(a);\n" +
+                               PLAIN_CONFIG.replace("testDir: 'tests'", "testDir: 'tests', metadata: { m }"),
+                               PLAIN_TEST),
+    "test-imports-an-async-package": (None, PLAIN_CONFIG,
+                                      "import { test } from '@playwright/test';\nimport { a } from 'asyncpkg';\n"
+                                      "test('t', () => { console.log(a); });\n"),
+    "test-imports-an-async-package-through-a-file": (None, PLAIN_CONFIG,
+                                                     "import { test } from '@playwright/test';\n"
+                                                     "import { b } from '../lib/b';\n"
+                                                     "test('t', () => { console.log(b); });\n"),
+    "test-loads-an-async-package-lazily": (None, PLAIN_CONFIG,
+                                           "import { test } from '@playwright/test';\n"
+                                           "test('t', async () => { const { a } = await import('asyncpkg'); "
+                                           "console.log(a); });\n"),
+    "test-as-an-es-module": ("module", PLAIN_CONFIG,
+                             "import { test } from '@playwright/test';\nimport { a } from 'asyncpkg';\n"
+                             "test('t', () => { console.log(a); });\n"),
+}
+
+
+@pytest.mark.parametrize("case", list(PACKAGE_CASES))
+def test_async_packages_and_the_configuration(case, node26, engines_node_modules, tmp_path):
+    """Playwright leaves node_modules to Node: a file it compiles into CommonJS require()s an
+    async package, and Node throws ERR_REQUIRE_ASYNC_MODULE; its configuration loads as the test
+    files do (compiled unless an ES module by its kind)."""
+    kind, config, spec = PACKAGE_CASES[case]
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    manifest = {"name": "app", "scripts": {"e2e": "playwright test"}, **({"type": kind} if kind else {})}
+    _write(root, {"package.json": json.dumps(manifest), "playwright.config.ts": config, "tests/a.spec.ts": spec,
+                  "lib/b.ts": "export { a as b } from 'asyncpkg';\n", **ASYNC_PACKAGE}, engines_node_modules)
+    proc = subprocess.run(["sh", "-c", "playwright test --list"], cwd=root, env=_env(node26, engines_node_modules),
+                          capture_output=True, text=True, timeout=180)
+    out = proc.stdout + proc.stderr
+    loads = proc.returncode == 0 and "Total: 1 test" in out
+    project = analyse(root, Config(), cache=False)
+    errors = [f for f in project.findings if f.severity == "error"]
+    shown = [(str(f.path.relative_to(root)), f.code, f.message) for f in project.findings]
+    assert bool(errors) is not loads, (out, shown)
+    if loads:
+        return
+    (f,) = errors
+    where = "playwright.config.ts" if case.startswith("config") else "tests/a.spec.ts"
+    assert str(f.path.relative_to(root)) == where, shown
+    if "require() cannot be used on an ESM graph with top-level await" in out:
+        assert "throws ERR_REQUIRE_ASYNC_MODULE" in f.message, f.message
+    else:
+        assert "await is only valid in async functions" in out, out
+        assert "top-level await does not compile" in f.message, f.message
+    role = "this configuration" if where.startswith("playwright") else "this test file"
+    assert role in f.message, f.message

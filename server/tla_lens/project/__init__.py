@@ -345,6 +345,7 @@ class Project:
         # they load as CommonJS (module -> the first test file that loads it), per generation
         self.runner_tests: dict[Path, TestRun] = {}
         self.runner_setup: set[Path] = set()  # those of them a run loads before its tests
+        self.runner_config: set[Path] = set()  # Playwright's configurations (loaded as test files are)
         # Jest's `globalSetup`/`globalTeardown` files (workspace modules) that its transform
         # compiles into CommonJS: (their run, the option, whether it keeps import(), the
         # extensions it compiles)
@@ -1185,6 +1186,7 @@ class Project:
         # the setup files a run loads as it loads its test files (Jest's `setupFiles…`
         # before each, Playwright's `globalSetup` once)
         self.runner_setup = set()
+        self.runner_config = set()
         self.jest_global = {}
         for _, run in runs:
             for name in run.setup:
@@ -1192,6 +1194,12 @@ class Project:
                 if mod is not None:
                     found.setdefault(mod.path, run)
                     self.runner_setup.add(mod.path)
+            if isinstance(run, PlaywrightRun) and run.config is not None:
+                # (Playwright loads its configuration as it loads the test files, first)
+                mod = self.modules.get(Path(os.path.realpath(run.config)))
+                if mod is not None and mod.workspace:
+                    found.setdefault(mod.path, run)
+                    self.runner_config.add(mod.path)
             if not isinstance(run, JestRun) or not run.global_setup or \
                     run.transform not in ("default", "ts-jest", "ts-jest+js"):
                 continue  # (another transform: not modelled; none: loaded as Node loads it)
@@ -1253,6 +1261,8 @@ class Project:
 
     def runner_role(self, path: Path) -> str:
         """"this test file", or "this setup file" (what a run loads before its tests)."""
+        if path in self.runner_config:
+            return "this configuration"
         return "this setup file" if path in self.runner_setup else "this test file"
 
     def runner_reach(self) -> dict[Path, Path]:
@@ -1342,6 +1352,17 @@ class Project:
             chain = self.infection.chain(t)
             return chain[-1] if chain else t
 
+        def compiled_loads(p: Path, t: Path) -> tuple[str, Path, Optional[Path]]:
+            """Playwright: the file ``p`` it compiles into CommonJS loads the async ``t``: the
+            await compiled with it, or, where the chain to it enters node_modules (which
+            Playwright leaves to Node), Node's require() of the package's module, which throws
+            ERR_REQUIRE_ASYNC_MODULE (checked with Playwright 1.65 on Node 26)."""
+            for q in (t, *self.infection.chain(t)):
+                m = modules.get(q)
+                if m is not None and not m.workspace:
+                    return ("require", p, q)
+            return ("compile", awaits_in(t), p)
+
         def is_cjs(p: Path) -> bool:
             got = cjs.get(p)
             if got is None:
@@ -1392,7 +1413,7 @@ class Project:
                     if t is None or not is_async(t):
                         continue
                     if c and run.compiles_all:
-                        result = ("compile", awaits_in(t), p)
+                        result = compiled_loads(p, t)
                         break
                     if c and not is_cjs(t) and esm_waits(t):
                         result = ("require", p, t)
@@ -1412,7 +1433,7 @@ class Project:
         if lazily:
             return fails(target)
         if is_cjs(test) and run.compiles_all:
-            return ("compile", awaits_in(target), test)
+            return compiled_loads(test, target)
         if is_cjs(test) and not is_cjs(target) and esm_waits(target):
             return ("require", test, target)
         return fails(target)

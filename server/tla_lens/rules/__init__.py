@@ -357,7 +357,10 @@ class _Rules:
         module Jest loads for the import (through its `moduleNameMapper`)."""
         chain = [target, *self.a.infection.chain(target)]
         root = chain[-1]
-        if mocked.intersection(chain) or not getattr(self.graph.modules.get(root), "workspace", False):
+        # (Playwright leaves a package to Node, whose require() of an async one throws; Jest
+        # fails on a package's ES module syntax anyway)
+        if mocked.intersection(chain) or (
+                run.tool != "Playwright" and not getattr(self.graph.modules.get(root), "workspace", False)):
             return False
         failure = self.a.runner_failure(mod.path, edge, run)
         if failure is None:
@@ -371,7 +374,9 @@ class _Rules:
         role = self.a.runner_role(mod.path)  # (a setup file fails every test file of the run)
         fails = "the test file fails to run" if role == "this test file" else \
             "every test file of the run fails to run (Jest loads this file before each)"
-        if run.tool == "Playwright":
+        if run.tool == "Playwright" and kind == "require":
+            msg = self._playwright_require(mod, edge, run, rel, why, culprit, required, role)
+        elif run.tool == "Playwright":
             msg = self._playwright_failure(mod, edge, run, rel, why, culprit, required, role)
         elif not run.esm:
             msg = (f"{jest} runs {role} as CommonJS (no `--experimental-vm-modules`): this import becomes "
@@ -430,6 +435,25 @@ class _Rules:
                 f"compiles `{self.graph.rel(start)}` of its graph into CommonJS ({run.commonjs_why(str(start))}), with "
                 f"everything it loads: {cannot}; make `{self.graph.rel(start)}` an ES module for Playwright "
                 f"(`\"type\": \"module\"` in its package.json, or the `.mts`/`.mjs` extension)")
+
+    def _playwright_require(self, mod: Module, edge: Edge, run, rel: str, why: str, compiled: Path,
+                            required: Path, role: str) -> str:
+        """Playwright compiles ``compiled`` (the test file, or a module of its graph) into
+        CommonJS, and its require() of ``required`` — a package's module, which Playwright
+        leaves to Node — throws ERR_REQUIRE_ASYNC_MODULE."""
+        who = f"Playwright Test (script `{run.script}` of {rel}" + (f", project `{run.project}`" if run.project else "") + ")"
+        throws = (f"Playwright leaves node_modules to Node, whose require() of `{self.graph.rel(required)}` throws "
+                  f"ERR_REQUIRE_ASYNC_MODULE, so Playwright cannot load {role} and the run stops before any test runs")
+        es = "(`\"type\": \"module\"` in package.json, or the `.mts` extension)"
+        if compiled == mod.path:
+            lazy = "" if role == "this configuration" else \
+                f"load it with `await import(\"{edge.specifier}\")` where it is used, or "
+            return (f"{who} compiles {role} into CommonJS ({run.commonjs_why(str(mod.path))}): this import becomes "
+                    f"`require(\"{edge.specifier}\")`, and `{edge.specifier}` is an async module {why}; {throws}; "
+                    f"{lazy}make {role.replace('this ', 'the ')} an ES module for Playwright {es}")
+        return (f"`{edge.specifier}` is an async module {why}; {who} compiles `{self.graph.rel(compiled)}` of its "
+                f"graph into CommonJS ({run.commonjs_why(str(compiled))}), and {throws}; make "
+                f"`{self.graph.rel(compiled)}` an ES module for Playwright {es}")
 
     def compiled_tla(self, mod: Module, how) -> None:
         """A top-level await in a file a compiler turns into CommonJS (tsc, esbuild or tsup
