@@ -43,3 +43,17 @@ def test_refusals(tmp_path):
                 "vite.config.cts")
     assert isinstance(r, ConfigRename) and r.new.name == "vite.config.mts" and not r.edits
     assert _rename(tmp_path, {"vite.config.mjs": "export default {};\n"}, "vite.config.mjs") is None
+
+
+def test_npm_scripts_that_name_it_follow(tmp_path):
+    r = _rename(tmp_path, {"vite.lib.config.ts": "export default {};\n",
+                           "package.json": '{"scripts": {"build": "tsc && vite build -c ./vite.lib.config.ts", '
+                                           '"dev": "vite --config=vite.lib.config.ts", '
+                                           '"other": "vite -c vite.lib.config.tsx"}}'},
+                "vite.lib.config.ts")
+    assert isinstance(r, ConfigRename)
+    ((path, text, fix),) = r.edits
+    assert path.name == "package.json"
+    assert apply_edits(text, fix.edits) == (b'{"scripts": {"build": "tsc && vite build -c ./vite.lib.config.mts", '
+                                            b'"dev": "vite --config=vite.lib.config.mts", '
+                                            b'"other": "vite -c vite.lib.config.tsx"}}')

@@ -43,6 +43,11 @@ CASES = {
                       "build --configLoader native", "vite"),
     "vite7-cjs-top-level-await": (None, "vite.config.ts", TLA, {}, "build", "vite7"),
     "vite7-cjs-async-package": (None, "vite.config.ts", ASYNC_IMPORT, {}, "build", "vite7"),
+    # a configuration an npm script names (`-c`), and the folder's own, which it then does not load
+    "named-by-the-script": (None, "vite.lib.config.ts", ASYNC_IMPORT,
+                            {"vite.config.ts": "export default {};\n"}, "build -c vite.lib.config.ts", "vite"),
+    "named-by-the-script-esm": (None, "configs/vite.lib.config.mts", ASYNC_IMPORT,
+                                {"vite.config.ts": TLA}, "build --config=./configs/vite.lib.config.mts", "vite"),
     # Vitest: its own configuration first, with Vite's loader
     "vitest-cjs-top-level-await": (None, "vitest.config.ts", TLA, {}, "run", "vitest"),
     "vitest-cjs-async-package": (None, "vitest.config.js", ASYNC_IMPORT, {}, "run", "vitest"),

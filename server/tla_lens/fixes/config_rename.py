@@ -56,6 +56,14 @@ def config_rename(old: Path, tool: str, listdir: Callable[[Path], list[str]], ex
                  for m in quoted.finditer(text)]
         if found:
             edits.append((path, text, Fix(f"{title}: {name}", found)))
+    # npm scripts that name it (`vite build -c vite.lib.config.ts`)
+    manifest = old.parent / "package.json"
+    text = read(manifest)
+    if text is not None:
+        named = re.compile(rb"((?:-c|--config)(?:=|\s+)(?:\./)?)" + re.escape(old.name.encode()) + rb"(?![\w.-])")
+        found = [TextEdit(Span(m.end(1), m.end()), new.name) for m in named.finditer(text)]
+        if found:
+            edits.append((manifest, text, Fix(f"{title}: package.json", found)))
     if edits:
         title += " and name it so in " + ", ".join(p.name for p, _, _ in edits)
     return ConfigRename(title, old, new, tuple(edits))

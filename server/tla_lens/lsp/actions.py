@@ -197,6 +197,8 @@ def _config_rename_action(ls: "TlaLensServer", path: Path, d: T.Diagnostic) -> O
         except OSError:
             return []
 
+    if os.sep in os.path.normpath(build.entries[0]) or "/" in build.entries[0]:
+        return None  # (a file in another folder, named by an npm script's `-c`: not renamed here)
     result = config_rename(Path(build.package_dir) / build.entries[0], build.tool, listdir,
                            lambda p: p.exists() or p in ls.docs, lambda p: _text_of(ls, p))
     if result is None:

@@ -39,6 +39,7 @@ VITEST_FILES = tuple(f"{n}{e}" for n in ("vitest.config", "vite.config")
                      for e in (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"))
 _VITEST_COMMAND = re.compile(r"(?:^|[\s;&|/(])vitest(?=\s|$|[;&|)])")
 _LOADER = re.compile(r"--configLoader(?:=|\s+)(\w+)")
+_CONFIG_FLAG = re.compile(r"(?:^|\s)(?:-c|--config)(?:=|\s+)(['\"]?)([^\s'\"]+)\1")
 _VITE_COMMAND = re.compile(r"(?:^|[\s;&|/(])vite(?=\s|$|[;&|)])")
 
 
@@ -53,21 +54,37 @@ class ViteConfig:
 
 def vite_configs(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
                  read: Callable[[str], Optional[str]]) -> list[ViteConfig]:
-    """How Vite, and Vitest where the package runs it, load the configuration of the package
-    folder ``package_dir`` (its package.json ``manifest``): one each, or none."""
-    out = []
+    """How Vite, and Vitest where the package runs it, load the configurations of the package
+    folder ``package_dir`` (its package.json ``manifest``): the one each of its npm scripts'
+    `vite` and `vitest` commands names (`-c`/`--config`) or finds, or, with no such command, the
+    folder's own."""
+    out: dict[str, ViteConfig] = {}
     scripts = manifest.get("scripts")
     scripts = [s for s in scripts.values() if isinstance(s, str)] if isinstance(scripts, dict) else []
-    vite = next((n for n in CONFIG_FILES if is_file(os.path.join(package_dir, n))), None)
-    if vite is not None:
-        out.append(_load("Vite", vite, [s for s in scripts if _VITE_COMMAND.search(s)], manifest, package_dir,
-                         is_file, read))
-    tests = [s for s in scripts if _VITEST_COMMAND.search(s)]
-    if tests or _depends_on(manifest, "vitest"):
-        name = next((n for n in VITEST_FILES if is_file(os.path.join(package_dir, n))), None)
-        if name is not None and name != vite:
-            out.append(_load("Vitest", name, tests, manifest, package_dir, is_file, read))
-    return out
+    for tool, command, names in (("Vite", _VITE_COMMAND, CONFIG_FILES), ("Vitest", _VITEST_COMMAND, VITEST_FILES)):
+        runs: dict[str, list[str]] = {}  # configuration -> the command lines that load it
+        segments = [seg for s in scripts for seg in _segments(s, command)]
+        if tool == "Vitest" and not segments and not _depends_on(manifest, "vitest"):
+            continue
+        found = next((n for n in names if is_file(os.path.join(package_dir, n))), None)
+        for seg in segments:
+            m = _CONFIG_FLAG.search(seg)
+            name = os.path.normpath(m.group(2)) if m else found
+            if name is not None and is_file(os.path.join(package_dir, name)):
+                runs.setdefault(name, []).append(seg)
+        if not segments and found is not None:
+            runs[found] = []
+        for name, commands in runs.items():
+            path = os.path.join(package_dir, name)
+            if path not in out:
+                out[path] = _load(tool, name, commands, manifest, package_dir, is_file, read)
+    return list(out.values())
+
+
+def _segments(script: str, command: re.Pattern) -> list[str]:
+    """The arguments of each run of ``command`` in the npm script ``script`` (up to the end of
+    that command: `&&`, `||`, `;`, `|`)."""
+    return [re.split(r"&&|\|\||[;|]", script[m.end():], maxsplit=1)[0] for m in command.finditer(script)]
 
 
 def _depends_on(manifest: dict, name: str) -> bool:
