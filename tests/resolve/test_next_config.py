@@ -30,6 +30,8 @@ CASES = {
                                 {"lib/value.ts": "export const v = await Promise.resolve('2');\n"}),
     "ts-await-in-the-function": (None, "next.config.ts",
                                  "export default async () => ({ env: { X: await Promise.resolve('3') } });\n", {}),
+    # (SWC drops an import whose bindings are not used, as TypeScript does: nothing loads it)
+    "ts-unused-import": (None, "next.config.ts", "import { plugin } from 'asyncpkg';\nexport default {};\n", {}),
     "ts-sync": (None, "next.config.ts", "import { s } from 'syncpkg';\nexport default { env: { X: s } };\n", {}),
     "mts": (None, "next.config.mts", ASYNC_IMPORT.replace("export default", "const y =") + TLA, {}),
     "mjs": (None, "next.config.mjs", ASYNC_IMPORT.replace("export default", "const y =") + TLA, {}),
