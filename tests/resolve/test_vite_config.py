@@ -22,6 +22,10 @@ TLA = "const x = await Promise.resolve('1');\nexport default { define: { X: x } 
 CASES = {
     "esm-by-type": ("module", "vite.config.ts", ASYNC_IMPORT + TLA.replace("export default", "export const y ="),
                     {}, "build", "vite"),
+    # (a project file only the configuration imports: nothing else waits for it either)
+    "esm-through-a-local-file": ("module", "vite.config.ts",
+                                 "import { plugin } from './tools/plugins';\nexport default { plugins: [plugin()] };\n",
+                                 {"tools/plugins.ts": "export { plugin } from 'asyncpkg';\n"}, "build", "vite"),
     "esm-by-extension": (None, "vite.config.mts", "const x = await Promise.resolve(1);\n" + ASYNC_IMPORT, {},
                          "build", "vite"),
     "cjs-async-package": (None, "vite.config.ts", ASYNC_IMPORT, {}, "build", "vite"),
@@ -99,12 +103,12 @@ def test_configuration_as_vite_loads_it(case, node26, engines_node_modules, vite
     errors = [f for f in project.findings if f.severity == "error"]
     assert bool(errors) is not loaded, (out, [(f.path.name, f.code, f.message) for f in project.findings])
     name = CASES[case][1]
-    config = root / name
     if loaded:
-        # (nothing waits for the configuration but Vite: no async-import in it)
-        assert not [f for f in project.findings if f.path == config and f.code == "async-import"]
+        # (nothing waits for the configuration but Vite: no async-import in it, nor in what only it imports)
+        assert not [f for f in project.findings if f.code == "async-import"], project.findings
         return
     (f,) = errors
+    assert f.path.name in (Path(name).name, "plugins.ts", "value.ts"), f
     tool = "Vitest" if name.startswith("vitest.") else "Vite"
     if "ERR_REQUIRE_ASYNC_MODULE" in out:
         assert f.code == "require-async", f.message
@@ -143,3 +147,14 @@ def test_print_config_says_how_vite_loads_it(engines_node_modules, tmp_path):
                            capture_output=True, text=True, timeout=120)
         (shown,) = json.loads(r.stdout)["viteConfigs"]
         assert shown["file"] == "vite.config.ts" and shown["loadedWith"] == loaded_with, shown
+
+
+def test_a_file_the_app_imports_too_is_still_reported(engines_node_modules, vitest_engine, tmp_path):
+    """tools/plugins.ts, imported by the configuration and by the app's own module: the app
+    waits for it, so its import of the async package is reported (not the configuration's)."""
+    root, _ = _project(tmp_path, engines_node_modules, "esm-through-a-local-file", vitest_engine)
+    (root / "src/main.js").write_text("import { plugin } from '../tools/plugins';\nconsole.log(plugin);\n")
+    project = analyse(root, Config(), cache=False)
+    reported = {(f.path.relative_to(root).as_posix(), f.code) for f in project.findings if f.severity == "warning"}
+    assert ("tools/plugins.ts", "async-import") in reported and ("src/main.js", "async-import") in reported
+    assert not [c for p, c in reported if p == "vite.config.ts"], reported

@@ -304,6 +304,7 @@ class Project:
         # configuration files their tool compiles into CommonJS and require()s (Next.js's
         # next.config.ts): how; each is an entry whose async-ness fails the tool
         self.config_required: dict[Path, str] = {}
+        self._config_only: tuple = (None, frozenset())
         # the files npm scripts run with `node` (label: which script), and the TypeScript
         # files Node runs from them by type stripping (label: the entry's), whose imports are
         # kept as written
@@ -396,6 +397,38 @@ class Project:
             dist.pop(tla_module, None)
             self._infected[key] = dist
         return self._infected[key]
+
+    def config_only(self) -> frozenset:
+        """The workspace modules that only configurations their tool loads with import()
+        (:attr:`config_imported`: Vite's, Next.js's) load, through static imports: nothing
+        but the tool waits for them either. Not an entry, a test file or a file a script runs;
+        every one of their importers (import, import(), require()) a configuration or another
+        such module. Remembered for the graph's edges and the configurations."""
+        key = (self.graph.edges_version, self.generation, tuple(self.config_imported))
+        if self._config_only[0] == key:
+            return self._config_only[1]
+        roots = set(self.config_imported)
+        reach: set[Path] = set()
+        stack = [p for p in roots if p in self.modules]
+        while stack:
+            for e in self.modules[stack.pop()].edges:
+                t = e.target
+                if e.kind is EdgeKind.STATIC and t is not None and t not in roots and t not in reach and \
+                        t in self.modules and self.modules[t].workspace:
+                    reach.add(t)
+                    stack.append(t)
+        runs = (self.entries, self.runner_tests or {}, self.node_run or {}, self.bun_run or {})
+        kept = {p for p in reach if not any(p in r for r in runs)}
+        changed = bool(kept)
+        while changed:
+            changed = False
+            for p in list(kept):
+                users = [*self.graph.importers.get(p, ()), *self.graph.requirers.get(p, ())]
+                if any(e.source not in roots and e.source not in kept for e in users):
+                    kept.discard(p)
+                    changed = True
+        self._config_only = (key, frozenset(kept))
+        return self._config_only[1]
 
     def is_allowed_async(self, path: Path) -> bool:
         return bool(self.allow_async) and self.allow_async.matches(path)

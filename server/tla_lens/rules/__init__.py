@@ -230,7 +230,8 @@ class _Rules:
         static, require = EdgeKind.STATIC, EdgeKind.REQUIRE
         # (a configuration its tool loads with import(): nothing waits for it; one it require()s:
         # its entry finding says what fails)
-        imported = path in self.a.config_imported or path in self.a.config_required
+        imported = path in self.a.config_imported or path in self.a.config_required or \
+            (bool(self.a.config_imported) and path in self.a.config_only())
         required = path in self.a.config_required
         run = self.a.runner_tests.get(path) if self.a.runner_tests else None
         # (`jest.mock` replaces modules for a test file Jest loads as CommonJS only: in an ES
