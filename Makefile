@@ -13,9 +13,11 @@ SERVERLESS_STAMP := tests/engines/serverless/node_modules/.installed-stamp
 VITEST_STAMP := tests/engines/vitest/node_modules/.installed-stamp
 # Next.js 16 with React (npm, its own folder: ~360 MB, kept out of the engines' node_modules)
 NEXT_STAMP := tests/engines/next/node_modules/.installed-stamp
+# ESLint 10 with jiti (npm, its own folder)
+ESLINT_STAMP := tests/engines/eslint/node_modules/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install engines check-example clean fuzz bench editor-packages sam-engine serverless-engine vitest-engine next-engine
+.PHONY: run test install engines check-example clean fuzz bench editor-packages sam-engine serverless-engine vitest-engine next-engine eslint-engine
 
 install: $(STAMP)
 
@@ -35,6 +37,12 @@ serverless-engine: $(SERVERLESS_STAMP)
 vitest-engine: $(VITEST_STAMP)
 
 next-engine: $(NEXT_STAMP)
+
+eslint-engine: $(ESLINT_STAMP)
+
+$(ESLINT_STAMP): tests/engines/eslint/package.json tests/engines/eslint/package-lock.json
+	cd tests/engines/eslint && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
+	touch $@
 
 $(NEXT_STAMP): tests/engines/next/package.json tests/engines/next/package-lock.json
 	cd tests/engines/next && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
@@ -103,7 +111,7 @@ editor-packages:
 	@dpkg -s emacs-nox >/dev/null 2>&1 && dpkg -s elpa-eglot >/dev/null 2>&1 || \
 	  (apt-get update && apt-get install -y emacs-nox elpa-eglot)
 
-test: $(STAMP) $(ENGINES_STAMP) $(SAM_STAMP) $(SERVERLESS_STAMP) $(VITEST_STAMP) $(NEXT_STAMP) editor-packages extension-system-packages
+test: $(STAMP) $(ENGINES_STAMP) $(SAM_STAMP) $(SERVERLESS_STAMP) $(VITEST_STAMP) $(NEXT_STAMP) $(ESLINT_STAMP) editor-packages extension-system-packages
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory extension-test extension-e2e

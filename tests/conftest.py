@@ -35,6 +35,12 @@ def serverless_cli() -> Path:
 
 
 @pytest.fixture(scope="session")
+def eslint_engine() -> Path:
+    """ESLint 10 with jiti, in its own folder (`make eslint-engine`): its node_modules."""
+    return _need(REPO / "tests" / "engines" / "eslint" / "node_modules" / "eslint", "ESLint").parent
+
+
+@pytest.fixture(scope="session")
 def next_engine() -> Path:
     """Next.js 16.5, in its own folder (`make next-engine`): its node_modules."""
     return _need(REPO / "tests" / "engines" / "next" / "node_modules" / "next", "Next.js").parent

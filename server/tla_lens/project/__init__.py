@@ -57,6 +57,7 @@ from ..resolve.scripts import (_GLOB_CHARS, BUN_CONDITIONS, bin_files, bun_test_
 from ..resolve.angular import angular_builds
 from ..resolve.babel import REGISTER_EXTENSIONS, babel_jest_modules
 from ..resolve.jest import JestRun, package_jest_runs
+from ..resolve.eslint_config import eslint_config
 from ..resolve.metro import metro_app
 from ..resolve.next_config import next_config
 from ..resolve.vite_config import vite_configs
@@ -1055,6 +1056,9 @@ class Project:
             app = metro_app(manifest[1], str(pkg_dir), fs.is_file, fs.is_dir)
             if app is not None:
                 every.append(app)
+            eslint = eslint_config(str(pkg_dir), fs.is_file)
+            if eslint is not None:
+                self.config_imported[Path(os.path.realpath(eslint[0]))] = eslint[1]
             nxt = next_config(manifest[1], str(pkg_dir), fs.is_file)
             if nxt is not None:
                 (self.config_required if nxt.required else self.config_imported)[

@@ -1,0 +1,27 @@
+"""How ESLint loads its flat configuration (read from the folder, never run).
+
+ESLint (9, 10) loads the first of eslint.config.js, .mjs, .cjs, .ts, .mts, .cts it finds with
+`import()` (a TypeScript one through jiti's import(), which takes a top-level await and ES
+module packages too): a top-level await there, or an import of an async package, only makes
+ESLint wait. (An eslint.config.cjs's own require() calls are reported as anywhere.) Checked with
+ESLint 10.16 (jiti 2.6) on Node 26.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Optional
+
+__all__ = ["CONFIG_FILES", "eslint_config"]
+
+CONFIG_FILES = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
+                "eslint.config.mts", "eslint.config.cts")
+
+
+def eslint_config(package_dir: str, is_file: Callable[[str], bool]) -> Optional[tuple[str, str]]:
+    """(the flat configuration ESLint loads in ``package_dir``, how) where it is one ESLint
+    loads with import() (not a CommonJS one by its name), else None."""
+    name = next((n for n in CONFIG_FILES if is_file(os.path.join(package_dir, n))), None)
+    if name is None or name.endswith((".cjs", ".cts")):
+        return None
+    how = "jiti's import()" if name.endswith((".ts", ".mts")) else "import()"
+    return os.path.join(package_dir, name), f"ESLint loads {name} with {how}"
