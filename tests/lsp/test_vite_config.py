@@ -28,6 +28,8 @@ async def test_vite_configuration_follows_the_package_type(lsp):
     s.disk({"package.json": '{"name": "web", "private": true, "type": "module", "scripts": {"dev": "vite"}}'})
     assert await wait_for(lambda: not s.diagnostics("vite.config.ts", "require-async"))
     assert not s.diagnostics("vite.config.ts", "async-import")
+    hover = await s.hover("vite.config.ts", 0, 10)
+    assert "Harmless here: Vite bundles vite.config.ts as an ES module" in hover.contents.value, hover.contents.value
 
 
 async def test_rename_quick_fix(lsp, node26, engines_node_modules, ts5):
@@ -97,6 +99,9 @@ async def test_next_configuration_follows_its_name(lsp):
     assert await wait_for(lambda: s.diagnostics("next.config.ts", "async-entry"))
     (d,) = s.diagnostics("next.config.ts", "async-entry")
     assert d.severity == 1 and "ERR_REQUIRE_ASYNC_MODULE" in d.message, d
+    hover = await s.hover("next.config.ts", 0, 10)
+    assert "Next.js compiles next.config.ts into CommonJS with SWC and loads it with require(): an async module " \
+           "here makes Node throw" in hover.contents.value, hover.contents.value
     assert not s.diagnostics("next.config.ts", "async-import")
     content = s.path("next.config.ts").read_text()
     s.close("next.config.ts")
