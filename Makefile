@@ -40,20 +40,11 @@ next-engine: $(NEXT_STAMP)
 
 eslint-engine: $(ESLINT_STAMP)
 
-$(ESLINT_STAMP): tests/engines/eslint/package.json tests/engines/eslint/package-lock.json
-	cd tests/engines/eslint && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
-	touch $@
-
-$(NEXT_STAMP): tests/engines/next/package.json tests/engines/next/package-lock.json
-	cd tests/engines/next && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
-	touch $@
-
-$(VITEST_STAMP): tests/engines/vitest/package.json tests/engines/vitest/package-lock.json
-	cd tests/engines/vitest && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
-	touch $@
-
-$(SERVERLESS_STAMP): tests/engines/serverless/package.json tests/engines/serverless/package-lock.json
-	cd tests/engines/serverless && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
+# the engines in folders of their own (Serverless, Vitest, Next.js, ESLint): each its npm ci
+NPM_ENGINE_STAMPS := $(SERVERLESS_STAMP) $(VITEST_STAMP) $(NEXT_STAMP) $(ESLINT_STAMP)
+$(NPM_ENGINE_STAMPS): tests/engines/%/node_modules/.installed-stamp: tests/engines/%/package.json \
+		tests/engines/%/package-lock.json
+	cd tests/engines/$* && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	touch $@
 
 # (Vite 6 and 7, installed as vite6 and vite7, also name their command `vite`: it is Vite 8's;
@@ -111,7 +102,7 @@ editor-packages:
 	@dpkg -s emacs-nox >/dev/null 2>&1 && dpkg -s elpa-eglot >/dev/null 2>&1 || \
 	  (apt-get update && apt-get install -y emacs-nox elpa-eglot)
 
-test: $(STAMP) $(ENGINES_STAMP) $(SAM_STAMP) $(SERVERLESS_STAMP) $(VITEST_STAMP) $(NEXT_STAMP) $(ESLINT_STAMP) editor-packages extension-system-packages
+test: $(STAMP) $(ENGINES_STAMP) $(SAM_STAMP) $(NPM_ENGINE_STAMPS) editor-packages extension-system-packages
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory extension-test extension-e2e

@@ -5,13 +5,13 @@ Vite template's tsconfig.node.json `"include": ["vite.config.ts"]`) edited to th
 that tsc still checks it. Pure: paths and bytes in, the rename and edits out."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Union
 
 from ..syntax.facts import Span
+from ..resolve.vite_config import es_module_name
 from .edits import Fix, Refusal, TextEdit
 
 __all__ = ["ConfigRename", "config_rename"]
@@ -29,11 +29,11 @@ def config_rename(old: Path, tool: str, listdir: Callable[[Path], list[str]], ex
                   read: Callable[[Path], Optional[bytes]]) -> Union[ConfigRename, Refusal, None]:
     """The rename of the configuration ``old`` that makes ``tool`` load it as an ES module,
     or why there is none (None where the file already has an ES module extension)."""
-    stem, ext = os.path.splitext(old.name)
-    new_ext = {".ts": ".mts", ".cts": ".mts", ".js": ".mjs", ".cjs": ".mjs"}.get(ext)
-    if new_ext is None:
+    new_name = es_module_name(old.name)
+    if new_name is None:
         return None
-    new = old.with_name(stem + new_ext)
+    new = old.with_name(new_name)
+    ext = old.suffix
     title = f"Rename {old.name} to {new.name} ({tool} then loads it as an ES module, with import())"
     if ext in (".cts", ".cjs"):
         # (CommonJS by its name, maybe on purpose: `module.exports`, require() in it)

@@ -185,10 +185,7 @@ def _config_rename_action(ls: "TlaLensServer", path: Path, d: T.Diagnostic) -> O
     build = project.cjs_bundled.get(path) if project is not None and project.cjs_bundled else None
     if build is None or not build.loads_config:
         return None
-    caps = ls.client_capabilities
-    ops = caps.workspace.workspace_edit.resource_operations if caps and caps.workspace and \
-        caps.workspace.workspace_edit else None
-    if not ops or T.ResourceOperationKind.Rename not in ops:
+    if not _can(ls, T.ResourceOperationKind.Rename):
         return None
 
     def listdir(folder: Path) -> list[str]:
@@ -197,7 +194,7 @@ def _config_rename_action(ls: "TlaLensServer", path: Path, d: T.Diagnostic) -> O
         except OSError:
             return []
 
-    if os.sep in os.path.normpath(build.entries[0]) or "/" in build.entries[0]:
+    if os.path.dirname(build.entries[0]):
         return None  # (a file in another folder, named by an npm script's `-c`: not renamed here)
     result = config_rename(Path(build.package_dir) / build.entries[0], build.tool, listdir,
                            lambda p: p.exists() or p in ls.docs, lambda p: _text_of(ls, p))
@@ -295,10 +292,7 @@ def _allow_async_action(ls: "TlaLensServer", cause: Optional[Path], d: T.Diagnos
     where = Path(source).name if source else "tla-lens.json"
     title = f"Mark `{pattern}` as async on purpose (allowAsync in {where})"
     if source is None:
-        caps = ls.client_capabilities
-        ops = caps.workspace.workspace_edit.resource_operations if caps and caps.workspace and \
-            caps.workspace.workspace_edit else None
-        if not ops or T.ResourceOperationKind.Create not in ops:
+        if not _can(ls, T.ResourceOperationKind.Create):
             return None
         uri = ls.uri(project.root / "tla-lens.json")
         edit = T.WorkspaceEdit(document_changes=[
@@ -319,6 +313,13 @@ def _allow_async_action(ls: "TlaLensServer", cause: Optional[Path], d: T.Diagnos
                             disabled=T.CodeActionDisabled(reason=result.reason))
     return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, diagnostics=[d],
                         edit=_file_edit(ls, path, text, result))
+
+
+def _can(ls: "TlaLensServer", operation: T.ResourceOperationKind) -> bool:
+    """Can the client apply workspace edits that create (rename) files?"""
+    caps = ls.client_capabilities
+    edit = caps.workspace.workspace_edit if caps and caps.workspace else None
+    return bool(edit and edit.resource_operations and operation in edit.resource_operations)
 
 
 def _position(lines: LineIndex, text: bytes, offset: int, ls: "TlaLensServer") -> T.Position:

@@ -959,13 +959,12 @@ def _hover_import(ls: TlaLensServer, mod: Module, edge) -> str:
             lines.append(f"Bun runs this file ({bun}) and keeps an import that "
                          "names nothing, as `import` of the module for its effects; TypeScript would drop it: "
                          "remove it, or load the module with `import()` where it is needed.")
-        elif (how := project.config_imported.get(mod.path)) is not None or (
-                project.config_imported and mod.path in project.config_only()):
-            what = _md(how) if how is not None else "only configurations their tools load with import() load it"
+        elif (loading := project.config_loading(mod.path)) is not None and loading[0] == "import()":
+            what = _md(loading[1]) or "only configurations their tools load with import() load it"
             lines.append(f"Harmless here: {what}, so nothing else waits for it.")
-        elif (how := project.config_required.get(mod.path)) is not None:
-            lines.append(f"{_md(how)}: an async module here makes Node throw `ERR_REQUIRE_ASYNC_MODULE`, and the "
-                         "configuration fails to load.")
+        elif loading is not None:
+            lines.append(f"{_md(loading[1])}: an async module here makes Node throw `ERR_REQUIRE_ASYNC_MODULE`, "
+                         "and the configuration fails to load.")
         else:
             lines.append("Load it with `import()` where it is used to keep this module synchronous.")
     return "\n".join(lines)

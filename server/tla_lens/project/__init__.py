@@ -399,6 +399,19 @@ class Project:
             self._infected[key] = dist
         return self._infected[key]
 
+    def config_loading(self, path: Path) -> Optional[tuple[str, str]]:
+        """How a tool loads ``path`` itself, where it does: ("import()", how) for a configuration
+        it loads with import() (nothing else waits for it), ("import()", "") for a module only such
+        configurations load (:meth:`config_only`), ("require()", how) for one it compiles into
+        CommonJS and require()s (Next.js's next.config.ts: async, it fails to load); else None."""
+        how = self.config_imported.get(path)
+        if how is not None:
+            return "import()", how
+        how = self.config_required.get(path)
+        if how is not None:
+            return "require()", how
+        return ("import()", "") if self.config_imported and path in self.config_only() else None
+
     def config_only(self) -> frozenset:
         """The workspace modules that only configurations their tool loads with import()
         (:attr:`config_imported`: Vite's, Next.js's) load, through static imports: nothing
@@ -811,7 +824,7 @@ class Project:
         build = self.tsup_build_of(edge)
         if build is not None:
             return (f"load it with `await import(\"{edge.specifier}\")` where it is used "
-                    f"({build.how if build.loads_config else build.bundler} keeps import() as it is), or "
+                    f"({build.bundler} keeps import() as it is), or "
                     f"{build.esm_advice}")
         ext = self.resolver.external_for(edge.specifier, edge.source)
         if ext is not None and ext.via == "webpack-node-externals":
@@ -1032,6 +1045,27 @@ class Project:
                 if bun_test_runs(r, run.test or ()):
                     self.bun_entries.setdefault(path, label)
 
+    def _tool_configs(self, pkg_dir: Path, manifest: dict) -> list[CjsBuild]:
+        """Record how the tools load their own configurations in the package folder ``pkg_dir``
+        (:attr:`config_imported`, :attr:`config_required`): ESLint's, Next.js's, Vite's and
+        Vitest's; return the CommonJS bundles Vite makes of its own (the builds' machinery
+        reports what fails in them)."""
+        fs = self.resolver.fs
+        builds = []
+        eslint = eslint_config(str(pkg_dir), fs.is_file)
+        if eslint is not None:
+            self.config_imported[Path(os.path.realpath(eslint[0]))] = eslint[1]
+        nxt = next_config(manifest, str(pkg_dir), fs.is_file)
+        if nxt is not None:
+            (self.config_required if nxt.required else self.config_imported)[
+                Path(os.path.realpath(nxt.file))] = nxt.why
+        for vite in vite_configs(manifest, str(pkg_dir), fs.is_file, fs.read_text):
+            if vite.build is not None:
+                builds.append(vite.build)
+            else:
+                self.config_imported[Path(os.path.realpath(vite.file))] = vite.why
+        return builds
+
     def _first_line(self, path: str) -> Optional[str]:
         """A file's first line: its editor buffer's, else the file's on disk."""
         data = self.overlays.get(Path(path))
@@ -1056,18 +1090,7 @@ class Project:
             app = metro_app(manifest[1], str(pkg_dir), fs.is_file, fs.is_dir)
             if app is not None:
                 every.append(app)
-            eslint = eslint_config(str(pkg_dir), fs.is_file)
-            if eslint is not None:
-                self.config_imported[Path(os.path.realpath(eslint[0]))] = eslint[1]
-            nxt = next_config(manifest[1], str(pkg_dir), fs.is_file)
-            if nxt is not None:
-                (self.config_required if nxt.required else self.config_imported)[
-                    Path(os.path.realpath(nxt.file))] = nxt.why
-            for vite in vite_configs(manifest[1], str(pkg_dir), fs.is_file, fs.read_text):
-                if vite.build is not None:
-                    every.append(vite.build)
-                else:
-                    self.config_imported[Path(os.path.realpath(vite.file))] = vite.why
+            every += self._tool_configs(pkg_dir, manifest[1])
             every += angular_builds(str(pkg_dir), fs.is_file, fs.read_text)
             every += self._webpack_build(pkg_dir)
             if fs.is_file(str(pkg_dir / "cdk.json")):

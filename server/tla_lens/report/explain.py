@@ -111,13 +111,13 @@ def explain(analysis: "Analysis", path: Path) -> str:
     out += _jest(analysis, mod)
     out += _jest_global(analysis, mod)
     out += _bundled(analysis, mod)
-    loaded = getattr(analysis, "config_imported", {}).get(path)
-    if loaded is not None and mod.is_async:
-        out.append(f"It is a configuration its tool loads itself: {loaded}, so nothing else waits for it "
-                   "(its imports are not reported).")
-    required = getattr(analysis, "config_required", {}).get(path)
-    if required is not None:
-        out.append(f"It is a configuration its tool loads itself: {required}; async, it makes Node throw "
+    loading = analysis.config_loading(path)
+    if loading is not None and loading[0] == "import()" and mod.is_async:
+        what = f"a configuration its tool loads itself: {loading[1]}" if loading[1] else \
+            "loaded only by configurations their tools load with import()"
+        out.append(f"It is {what}, so nothing else waits for it (its imports are not reported).")
+    elif loading is not None:
+        out.append(f"It is a configuration its tool loads itself: {loading[1]}; async, it makes Node throw "
                    "ERR_REQUIRE_ASYNC_MODULE and the tool fail to load it.")
     # cycles
     for comp in analysis.cycles:

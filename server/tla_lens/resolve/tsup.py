@@ -116,8 +116,9 @@ class CjsBuild:
     # where a build declared in code is (AWS CDK's `new NodejsFunction(…)`, a call of esbuild's or
     # Bun's JavaScript API made once), 1-based; 0 where not one place
     line: int = 0
-    # Vite's bundle of its own configuration file (the only entry), in CommonJS: why it is
-    # CommonJS, for the messages (resolve/vite_config.py); "" for any other build
+    # Vite's (or Vitest's) bundle of its own configuration file (the only entry), in CommonJS:
+    # why it is CommonJS, for the messages (resolve/vite_config.py; ``how`` names the bundler
+    # Vite runs); "" for any other build
     loads_config: str = ""
 
     def takes(self, path: str) -> bool:
@@ -162,7 +163,10 @@ class CjsBuild:
     @property
     def bundler(self) -> str:
         """The bundler that makes the output, as the messages name it: esbuild for the tools that
-        run it for their users (Nx's executor, CDK's NodejsFunction, SAM, serverless-esbuild)."""
+        run it for their users (Nx's executor, CDK's NodejsFunction, SAM, serverless-esbuild); for
+        Vite's bundle of its configuration, the one Vite runs (Rolldown, or esbuild before Vite 8)."""
+        if self.loads_config:
+            return self.how
         return "esbuild" if self.tool in ("Nx", "NodejsFunction", "SAM", "serverless-esbuild") else self.tool
 
     @property
@@ -212,10 +216,9 @@ class CjsBuild:
         """What the refusal makes of the build: "that build fails"."""
         # (Vite 6's dev server exits when pre-bundling fails: right after it says it is ready,
         # as it pre-bundles what its scan of the pages finds, or before, for `optimizeDeps.include`)
-        if self.loads_config and self.tool == "Vitest":
-            return "Vitest fails to load its configuration, so it runs no test"
         if self.loads_config:
-            return "Vite fails to load its configuration, so every `vite` command (dev, build, preview) fails"
+            return f"{self.tool} fails to load its configuration, so " + (
+                "it runs no test" if self.tool == "Vitest" else "every `vite` command (dev, build, preview) fails")
         return "the dev server exits as it starts (it pre-bundles the app's packages then)" if self.packages_only \
             else "that build fails"
 
@@ -237,7 +240,7 @@ class CjsBuild:
         if self.refuses_tla == "target":  # (Vite 7 and before: esbuild, as it transpiles the chunks)
             return f"esbuild refuses a top-level await for its target ({self.target_from})"
         if self.loads_config:  # (Vitest's too: Vite's loader)
-            return f"Vite ({self.how}) refuses a top-level await in {self.refused_in}"
+            return f"Vite ({self.bundler}) refuses a top-level await in {self.refused_in}"
         # (Vite 8 bundles with Rolldown; Vite 7 and before, whose builds say so in `how`, with Rollup)
         refuser = {"Vite": f"Vite ({self.how or 'Rolldown'})", "Rollup": "Rollup", "Rolldown": "Rolldown",
                    "pkgroll": "Rollup", "unbuild": "Rollup",
@@ -295,7 +298,7 @@ class CjsBuild:
             overrides = " + 2 overrides" if self.tool == "Vite" else ""
             return "Top-level await is not available in the configured target environment" + \
                 (f" ({shown}{overrides})" if shown else "")
-        if self.loads_config and self.how == "esbuild":  # (Vite 6 and 7 bundle it with esbuild)
+        if self.loads_config and self.bundler == "esbuild":  # (Vite 6 and 7 bundle it with esbuild)
             return f"Top-level await is currently not supported with the \"{self.refuses_tla}\" output format"
         if self.tool in ("Vite", "Rollup", "Rolldown", "electron-vite", "pkgroll", "unbuild") or self.loads_config:
             return f"Module format \"{self.refuses_tla}\" does not support top-level await"
@@ -310,9 +313,9 @@ class CjsBuild:
         """What makes the build ES modules only, in words: "build ES modules only (`--format=esm`)",
         or the name that makes Vite bundle its configuration as an ES module."""
         if self.loads_config:
-            stem, ext = os.path.splitext(self.entries[0])
-            ext = ".mts" if ext in (".ts", ".cts") else ".mjs"
-            return (f"name the file `{os.path.basename(stem)}{ext}` (or make the package `\"type\": \"module\"`): "
+            from .vite_config import es_module_name  # (it builds these: imports this module)
+            name = es_module_name(os.path.basename(self.entries[0]))
+            return (f"name the file `{name}` (or make the package `\"type\": \"module\"`): "
                     f"{self.tool} then bundles it as an ES module and loads it with import()")
         return f"build ES modules only ({self.esm_flag})"
 

@@ -29,7 +29,7 @@ from typing import Callable, Optional
 from .targets import installed_version
 from .tsup import CjsBuild
 
-__all__ = ["CONFIG_FILES", "VITEST_FILES", "ViteConfig", "vite_configs"]
+__all__ = ["CONFIG_FILES", "VITEST_FILES", "ViteConfig", "es_module_name", "vite_configs"]
 
 # Vite's order (DEFAULT_CONFIG_FILES)
 CONFIG_FILES = ("vite.config.js", "vite.config.mjs", "vite.config.ts", "vite.config.cjs", "vite.config.mts",
@@ -41,6 +41,15 @@ _VITEST_COMMAND = re.compile(r"(?:^|[\s;&|/(])vitest(?=\s|$|[;&|)])")
 _LOADER = re.compile(r"--configLoader(?:=|\s+)(\w+)")
 _CONFIG_FLAG = re.compile(r"(?:^|\s)(?:-c|--config)(?:=|\s+)(['\"]?)([^\s'\"]+)\1")
 _VITE_COMMAND = re.compile(r"(?:^|[\s;&|/(])vite(?=\s|$|[;&|)])")
+
+
+def es_module_name(name: str) -> Optional[str]:
+    """The name that makes Node (and Vite) take the file ``name`` for an ES module whatever the
+    package.json says (vite.config.ts -> vite.config.mts, .js -> .mjs), or None where it has
+    one already."""
+    stem, ext = os.path.splitext(name)
+    new = {".ts": ".mts", ".cts": ".mts", ".js": ".mjs", ".cjs": ".mjs"}.get(ext)
+    return stem + new if new is not None else None
 
 
 @dataclass(frozen=True)

@@ -230,9 +230,8 @@ class _Rules:
         static, require = EdgeKind.STATIC, EdgeKind.REQUIRE
         # (a configuration its tool loads with import(): nothing waits for it; one it require()s:
         # its entry finding says what fails)
-        imported = path in self.a.config_imported or path in self.a.config_required or \
-            (bool(self.a.config_imported) and path in self.a.config_only())
-        required = path in self.a.config_required
+        loading = self.a.config_loading(path)
+        required = loading is not None and loading[0] == "require()"
         run = self.a.runner_tests.get(path) if self.a.runner_tests else None
         # (`jest.mock` replaces modules for a test file Jest loads as CommonJS only: in an ES
         # module, the imports are loaded before it runs)
@@ -261,7 +260,7 @@ class _Rules:
                 # import of itself, or (in a cycle) of a module that is async because of this
                 # module's own top-level await — the async-cycle finding says what the cycle does.
                 if target in reportable and target != path and root_of(target) != path:
-                    if not imported:  # (a configuration its tool loads with import(): nothing waits)
+                    if loading is None:  # (a configuration its tool loads itself: see above)
                         self.async_import(mod, edge)
                 elif (self.a.resolver.required_seen or self.a.cjs_bundled) and \
                         not getattr(self.graph.modules.get(target), "workspace", True):
@@ -649,8 +648,9 @@ class _Rules:
             entries.insert(0, mod.path)
         if not infected:
             base = "top-level await: this module is async; no module imports it statically"
-            if mod.path in self.a.config_imported:
-                base += f"; {self.a.config_imported[mod.path]}, so nothing else waits for it"
+            loading = self.a.config_loading(mod.path)
+            if loading is not None and loading[0] == "import()" and loading[1]:
+                base += f"; {loading[1]}, so nothing else waits for it"
         else:
             n = len(infected)
             sample = ", ".join(f"`{display(p, mod.path)}`" for p in (ws or names)[:3])
