@@ -14,6 +14,11 @@ from tla_lens.config import Config
 from tla_lens.project import analyse
 
 ESM = "import { plugin } from 'asyncpkg';\nconst n = await Promise.resolve('x');\nexport default [{ name: n + typeof plugin }];\n"
+# an async package (the tools' configurations import it)
+ASYNC_PACKAGE = {
+    "node_modules/asyncpkg/package.json": '{"name": "asyncpkg", "type": "module", "exports": "./index.js"}',
+    "node_modules/asyncpkg/index.js": "await new Promise((r) => setTimeout(r, 1));\nexport function plugin() { return 'p'; }\n",
+}
 CASES = {
     "js-module-package": ("module", "eslint.config.js", ESM),
     "js-commonjs-package": (None, "eslint.config.js", ESM),
@@ -26,17 +31,12 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_configuration_as_eslint_loads_it(case, node26, eslint_engine, tmp_path):
+def test_configuration_as_eslint_loads_it(case, node26, eslint_engine, workspace, tmp_path):
     kind, name, text = CASES[case]
     root = tmp_path / "app"
     manifest = {"name": "app", "private": True, "scripts": {"lint": "eslint ."}, **({"type": kind} if kind else {})}
-    files = {"package.json": json.dumps(manifest), name: text, "a.js": "export const a = 1;\n",
-             "node_modules/asyncpkg/package.json": '{"name": "asyncpkg", "type": "module", "exports": "./index.js"}',
-             "node_modules/asyncpkg/index.js":
-                 "await new Promise((r) => setTimeout(r, 1));\nexport function plugin() { return 'p'; }\n"}
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(content)
+    workspace({"package.json": json.dumps(manifest), name: text, "a.js": "export const a = 1;\n", **ASYNC_PACKAGE},
+              root)
     project = analyse(root, Config(), cache=False)
     proc = subprocess.run([str(node26), str(eslint_engine / "eslint/bin/eslint.js"), "--print-config", "a.js"],
                           cwd=root, capture_output=True, text=True, timeout=120)

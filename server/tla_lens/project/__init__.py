@@ -56,8 +56,10 @@ from ..resolve.scripts import (_GLOB_CHARS, BUN_CONDITIONS, bin_files, bun_test_
                                tsx_script_files)
 from ..resolve.angular import angular_builds
 from ..resolve.babel import REGISTER_EXTENSIONS, babel_jest_modules
-from ..resolve.jest import JestRun, package_jest_runs
+from ..resolve.jest import JestRun, package_jest_runs, config_loading as jest_config_loading, \
+    dependency_config as jest_dependency_config
 from ..resolve.eslint_config import eslint_config
+from ..resolve.svelte_config import svelte_config
 from ..resolve.metro import metro_app
 from ..resolve.next_config import next_config
 from ..resolve.vite_config import vite_configs
@@ -1047,14 +1049,19 @@ class Project:
 
     def _tool_configs(self, pkg_dir: Path, manifest: dict) -> list[CjsBuild]:
         """Record how the tools load their own configurations in the package folder ``pkg_dir``
-        (:attr:`config_imported`, :attr:`config_required`): ESLint's, Next.js's, Vite's and
-        Vitest's; return the CommonJS bundles Vite makes of its own (the builds' machinery
+        (:attr:`config_imported`, :attr:`config_required`): ESLint's, Svelte's, Jest's (where no
+        npm script runs Jest: :meth:`_find_runner_tests` records those of the runs), Next.js's,
+        Vite's and Vitest's; return the CommonJS bundles Vite makes of its own (the builds' machinery
         reports what fails in them)."""
         fs = self.resolver.fs
         builds = []
-        eslint = eslint_config(str(pkg_dir), fs.is_file)
-        if eslint is not None:
-            self.config_imported[Path(os.path.realpath(eslint[0]))] = eslint[1]
+        for found in (eslint_config(str(pkg_dir), fs.is_file), svelte_config(manifest, str(pkg_dir), fs.is_file)):
+            if found is not None:
+                self.config_imported[Path(os.path.realpath(found[0]))] = found[1]
+        jest = jest_dependency_config(manifest, str(pkg_dir), fs.is_file)  # (run as `npx jest`)
+        how = jest_config_loading(jest) if jest is not None else None
+        if how is not None:
+            self.config_imported[Path(os.path.realpath(jest))] = how
         nxt = next_config(manifest, str(pkg_dir), fs.is_file)
         if nxt is not None:
             (self.config_required if nxt.required else self.config_imported)[
@@ -1225,6 +1232,9 @@ class Project:
                 for f in (run.config, run.preset_file if isinstance(run, JestRun) else None):
                     if f is not None:
                         self.build_scripts.add(Path(os.path.realpath(f)))
+                how = jest_config_loading(run.config) if isinstance(run, JestRun) and run.config else None
+                if how is not None:
+                    self.config_imported[Path(os.path.realpath(run.config))] = how
                 if run.unread is None:
                     runs.append((pkg_dir, run))
         if runs:

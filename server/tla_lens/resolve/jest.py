@@ -52,10 +52,12 @@ from .computed import RegexLiteral
 from .scripts import script_commands, program_words
 from .tsup import read_once
 
-__all__ = ["JestRun", "package_jest_runs", "DEFAULT_TEST_MATCH", "CONFIG_NAMES"]
+__all__ = ["JestRun", "package_jest_runs", "DEFAULT_TEST_MATCH", "CONFIG_NAMES", "config_loading",
+           "dependency_config"]
 
-CONFIG_NAMES = ("jest.config.js", "jest.config.ts", "jest.config.mjs", "jest.config.cjs", "jest.config.cts",
-                "jest.config.json")
+# (Jest 30's order)
+CONFIG_NAMES = ("jest.config.js", "jest.config.ts", "jest.config.mjs", "jest.config.mts", "jest.config.cjs",
+                "jest.config.cts", "jest.config.json")
 # Jest 30's default testMatch
 DEFAULT_TEST_MATCH = ("**/__tests__/**/*.?([mc])[jt]s?(x)", "**/?(*.)+(spec|test).?([mc])[jt]s?(x)")
 _VM_MODULES = "--experimental-vm-modules"
@@ -203,6 +205,28 @@ def package_jest_runs(manifest: dict, package_dir: str, is_file: Callable[[str],
         for run in _runs(name, package_dir, esm, config, manifest, is_file, read):
             out.append(_with_command_line(run, options, package_dir))
     return out
+
+
+def config_loading(path: str) -> Optional[str]:
+    """How Jest loads its configuration file ``path``, where an async graph only makes it wait:
+    Jest 30 require()s it (a TypeScript one by Node's type stripping) and, where that throws
+    ERR_REQUIRE_ASYNC_MODULE, imports it with import() (checked with Jest 30.5 on Node 26).
+    None for a .cjs/.cts one (its own require() calls throw on both tries) and JSON."""
+    name = os.path.basename(path)
+    if not name.endswith((".js", ".ts", ".mjs", ".mts")):
+        return None
+    return (f"Jest loads {name} with require(), and again with import() where a top-level await in its graph "
+            f"makes require() throw")
+
+
+def dependency_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[str]:
+    """The configuration Jest finds in ``package_dir`` where the package has Jest as a
+    dependency but no npm script runs it (run as `npx jest`); else None."""
+    deps = [manifest.get(k) for k in ("dependencies", "devDependencies")]
+    if not any(isinstance(d, dict) and "jest" in d for d in deps) or \
+            any(_jest_words(words) is not None for _, words in script_commands(manifest.get("scripts"), "jest")):
+        return None
+    return next((os.path.join(package_dir, n) for n in CONFIG_NAMES if is_file(os.path.join(package_dir, n))), None)
 
 
 def _with_command_line(run: JestRun, options: dict[str, list[str]], package_dir: str) -> JestRun:

@@ -1,0 +1,32 @@
+"""How Svelte's tools load svelte.config.* (read from the folder and package.json, never run).
+
+vite-plugin-svelte (7) loads the first of svelte.config.js, .ts, .mjs, .mts in the Vite root
+with `import()`; SvelteKit (2) loads svelte.config.js or .ts the same way (its plugin and its
+`svelte-kit sync`): a top-level await there, or an import of an async package or project file,
+only makes them wait. Checked with SvelteKit 2.70's `load_svelte_config` and vite-plugin-svelte
+7.3's `loadSvelteConfig` on Node 26.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Optional
+
+__all__ = ["CONFIG_FILES", "svelte_config"]
+
+CONFIG_FILES = ("svelte.config.js", "svelte.config.ts", "svelte.config.mjs", "svelte.config.mts")
+_LOADERS = (  # (SvelteKit loads it through vite-plugin-svelte too)
+    ("@sveltejs/kit", "SvelteKit"), ("@sveltejs/vite-plugin-svelte", "vite-plugin-svelte"))
+
+
+def svelte_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[tuple[str, str]]:
+    """(the svelte.config.* loaded in ``package_dir``, how) where the package (its package.json
+    ``manifest``) uses SvelteKit or vite-plugin-svelte; else None."""
+    deps = [d for d in (manifest.get(k) for k in ("dependencies", "devDependencies")) if isinstance(d, dict)]
+    tools = [name for pkg, name in _LOADERS if any(pkg in d for d in deps)]
+    if not tools:
+        return None
+    name = next((n for n in CONFIG_FILES if is_file(os.path.join(package_dir, n))), None)
+    if name is None:
+        return None
+    tool = tools[0] if name.endswith((".js", ".ts")) else "vite-plugin-svelte"  # (SvelteKit's own: .js, .ts)
+    return os.path.join(package_dir, name), f"{tool} loads {name} with import()"

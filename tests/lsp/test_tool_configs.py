@@ -1,0 +1,48 @@
+"""Tools' own configurations in the editor, as their tools load them (held to the tools in
+tests/resolve/test_svelte_config.py and test_jest_config.py): Svelte's and Jest's are loaded with
+import() (Jest's after require() throws on the await), so their imports of async modules are
+harmless; the same file in a package that does not use the tool is an ordinary module."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+from .conftest import wait_for
+
+ASYNC_PKG = {
+    "node_modules/asyncpkg/package.json": '{"name": "asyncpkg", "type": "module", "exports": "./index.js"}',
+    "node_modules/asyncpkg/index.js": "await Promise.resolve();\nexport function plugin() { return {}; }\n",
+}
+CONFIG = "import { plugin } from 'asyncpkg';\nexport default { plugins: [plugin()] };\n"
+
+
+def _manifest(**extra) -> str:
+    return json.dumps({"name": "web", "private": True, "type": "module", **extra})
+
+
+async def test_svelte_configuration_follows_the_dependencies(lsp):
+    s = await lsp({"package.json": _manifest(scripts={"dev": "vite dev"}), "svelte.config.js": CONFIG,
+                   **ASYNC_PKG})
+    s.open("svelte.config.js")
+    assert await wait_for(lambda: s.diagnostics("svelte.config.js", "async-import"))
+    s.disk({"package.json": _manifest(scripts={"dev": "vite dev"}, devDependencies={"@sveltejs/kit": "^2.70.0"})})
+    assert await wait_for(lambda: not s.diagnostics("svelte.config.js", "async-import"))
+    hover = await s.hover("svelte.config.js", 0, 10)
+    assert "Harmless here: SvelteKit loads svelte.config.js with import()" in hover.contents.value, \
+        hover.contents.value
+    assert await s.is_async("svelte.config.js")
+
+
+async def test_jest_configuration_follows_the_script(lsp):
+    s = await lsp({"package.json": _manifest(scripts={"test": "jest -c config/jest.unit.mjs"}),
+                   "config/jest.unit.mjs": CONFIG, "src/a.test.js": "test('a', () => {});\n", **ASYNC_PKG})
+    s.open("config/jest.unit.mjs")
+    assert await s.is_async("config/jest.unit.mjs")
+    await asyncio.sleep(0.5)
+    assert s.diagnostics("config/jest.unit.mjs") == []
+    hover = await s.hover("config/jest.unit.mjs", 0, 10)
+    assert "Jest loads jest.unit.mjs with require(), and again with import()" in hover.contents.value, \
+        hover.contents.value
+    # the script no longer names it: nobody's configuration
+    s.disk({"package.json": _manifest(scripts={"test": "jest"})})
+    assert await wait_for(lambda: s.diagnostics("config/jest.unit.mjs", "async-import"))
