@@ -57,3 +57,17 @@ def test_npm_scripts_that_name_it_follow(tmp_path):
     assert apply_edits(text, fix.edits) == (b'{"scripts": {"build": "tsc && vite build -c ./vite.lib.config.mts", '
                                             b'"dev": "vite --config=vite.lib.config.mts", '
                                             b'"other": "vite -c vite.lib.config.tsx"}}')
+
+
+def test_an_include_glob_that_took_only_the_old_name_gets_the_new(tmp_path):
+    r = _rename(tmp_path, {"vite.config.ts": "export default {};\n",
+                           "tsconfig.node.json": '{\n  "include": [\n    "*.ts", // the configurations\n    "env.d.ts"\n'
+                                                 '  ]\n}\n',
+                           "tsconfig.json": '{"include": ["**/*"]}\n', "tsconfig.app.json": '{"include": ["."]}\n',
+                           "tsconfig.lib.json": '{"include": ["src/**/*.ts"]}\n'},
+                "vite.config.ts")
+    assert isinstance(r, ConfigRename)
+    ((path, text, fix),) = r.edits  # (`**/*` and `.` take .mts files; src/ never took it)
+    assert path.name == "tsconfig.node.json"
+    assert apply_edits(text, fix.edits) == (b'{\n  "include": [\n    "*.ts", // the configurations\n    "env.d.ts",\n'
+                                            b'    "vite.config.mts"\n  ]\n}\n')

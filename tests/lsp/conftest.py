@@ -119,7 +119,8 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
 
 def capabilities(pull: bool = False, encodings: Optional[list[str]] = None,
                  progress: bool = True, watch: bool = True, configuration: bool = True,
-                 refresh: bool = True, experimental: Any = None) -> T.ClientCapabilities:
+                 refresh: bool = True, experimental: Any = None,
+                 resource_operations: Optional[list] = None) -> T.ClientCapabilities:
     td = T.TextDocumentClientCapabilities(
         synchronization=T.TextDocumentSyncClientCapabilities(did_save=True),
         hover=T.HoverClientCapabilities(content_format=[T.MarkupKind.Markdown, T.MarkupKind.PlainText]),
@@ -134,7 +135,8 @@ def capabilities(pull: bool = False, encodings: Optional[list[str]] = None,
     )
     ws = T.WorkspaceClientCapabilities(
         configuration=configuration,
-        workspace_edit=T.WorkspaceEditClientCapabilities(document_changes=True),
+        workspace_edit=T.WorkspaceEditClientCapabilities(document_changes=True,
+                                                         resource_operations=resource_operations),
         did_change_watched_files=T.DidChangeWatchedFilesClientCapabilities(dynamic_registration=watch),
         diagnostics=T.DiagnosticWorkspaceClientCapabilities(refresh_support=refresh) if pull else None,
         code_lens=T.CodeLensWorkspaceClientCapabilities(refresh_support=True),

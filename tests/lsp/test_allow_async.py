@@ -72,9 +72,7 @@ async def test_a_new_tla_lens_json_only_for_a_client_that_can_create_files(lsp):
     [d] = s.diagnostics("src/reports.js", "async-import")
     assert not [a for a in await _actions(s, "src/reports.js", d.range, [d]) if a.title.startswith("Mark")]
 
-    caps = capabilities()
-    caps.workspace.workspace_edit = T.WorkspaceEditClientCapabilities(
-        document_changes=True, resource_operations=[T.ResourceOperationKind.Create])
+    caps = capabilities(resource_operations=[T.ResourceOperationKind.Create])
     s2 = await lsp(files, caps=caps)
     s2.open("src/reports.js")
     assert await wait_for(lambda: s2.diagnostics("src/reports.js", "async-import"))

@@ -49,9 +49,7 @@ async def test_rename_quick_fix(lsp, node26, engines_node_modules, ts5):
                                    '"moduleResolution": "bundler", "skipLibCheck": true, "noEmit": true},\n'
                                    '  // the configuration\n  "include": ["vite.config.ts"]\n}\n')
     files["node_modules/vite/package.json"] = (engines_node_modules / "vite" / "package.json").read_text()
-    caps = capabilities()
-    caps.workspace.workspace_edit = T.WorkspaceEditClientCapabilities(
-        document_changes=True, resource_operations=[T.ResourceOperationKind.Rename])
+    caps = capabilities(resource_operations=[T.ResourceOperationKind.Rename])
     s = await lsp(files, caps=caps)
     s.open("vite.config.ts")
     assert await wait_for(lambda: s.diagnostics("vite.config.ts", "require-async"))
@@ -111,3 +109,45 @@ async def test_next_configuration_follows_its_name(lsp):
     assert await s.is_async("next.config.mts")  # (analysed: async, and nothing to say about it)
     await asyncio.sleep(0.5)
     assert s.diagnostics("next.config.mts") == []
+
+
+async def test_next_rename_quick_fix(lsp):
+    """"Rename next.config.ts to next.config.mts" on its async-entry error: the file renamed and
+    tsconfig.json's `"**/*.ts"` include given the new name; where Node could not load it (an
+    import without the file's extension), the action is there, disabled, saying why (held to
+    Next.js and tsc in tests/fixes/test_next_config_rename.py)."""
+    from lsprotocol import types as T
+
+    from .conftest import capabilities
+    from .test_actions import _actions, _by_title
+
+    files = dict(NEXT)
+    files["next.config.ts"] = ("import { plugin } from 'asyncpkg';\nimport { env } from './env.ts';\n"
+                               "export default { env: { X: typeof plugin + env } };\n")
+    files["env.ts"] = "export const env: string = 'x';\n"
+    files["tsconfig.json"] = '{\n  "compilerOptions": { "strict": true },\n  "include": ["next-env.d.ts", "**/*.ts"]\n}\n'
+    caps = capabilities(resource_operations=[T.ResourceOperationKind.Rename])
+    s = await lsp(files, caps=caps)
+    s.open("next.config.ts")
+    assert await wait_for(lambda: s.diagnostics("next.config.ts", "async-entry"))
+    (d,) = s.diagnostics("next.config.ts", "async-entry")
+    action = _by_title(await _actions(s, "next.config.ts", d.range, [d]), "Rename next.config.ts")
+    assert action.title == ("Rename next.config.ts to next.config.mts (Next.js then loads it with import(), Node "
+                            "stripping its types) and name it so in tsconfig.json")
+    assert action.disabled is None and action.is_preferred
+    *edits, rename = action.edit.document_changes
+    assert isinstance(rename, T.RenameFile) and rename.new_uri == s.uri("next.config.mts")
+    (tsconfig,) = edits
+    (e,) = tsconfig.edits
+    line = s.path("tsconfig.json").read_text().split("\n")[e.range.start.line]
+    assert e.new_text == ', "next.config.mts"' and e.range.start == e.range.end, e
+    assert line[:e.range.start.character].endswith('"**/*.ts"') and line[e.range.start.character:] == "]", line
+    # the import of env.ts without its extension: Node would not find it
+    s.replace("next.config.ts", s.path("next.config.ts").read_text().replace("'./env.ts'", "'./env'"))
+    await asyncio.sleep(0.5)
+    assert await wait_for(lambda: s.diagnostics("next.config.ts", "async-entry"))
+    (d,) = s.diagnostics("next.config.ts", "async-entry")
+    action = _by_title(await _actions(s, "next.config.ts", d.range, [d]), "Rename next.config.ts")
+    assert action.edit is None and action.disabled is not None
+    assert action.disabled.reason == ("`./env` in next.config.ts: Node needs the file's own name (`./env.ts`), as "
+                                      "it keeps each import as written"), action.disabled

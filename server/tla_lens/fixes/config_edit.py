@@ -66,9 +66,6 @@ def allow_async(text: bytes, pattern: str, inside: Optional[str] = None,
     src = b"(" + text + b")"
     value = json.dumps(pattern)
 
-    def at(pos: int) -> int:  # (an offset in ``src``, as one in ``text``)
-        return pos - 1
-
     def insert_key(o, body: str) -> list[TextEdit]:
         return _first_member(o, src, body)
 
@@ -86,13 +83,46 @@ def allow_async(text: bytes, pattern: str, inside: Optional[str] = None,
     arr = pair.child_by_field_name("value")
     if arr is None or arr.type != "array":
         return Refusal(title, f'"{KEY}" is not a list')
+    return _append(arr, src, pattern, title)
+
+
+def _append(arr, src: bytes, value: str, title: str) -> Optional[Fix]:
+    """The JSON string ``value`` added at the end of the array ``arr`` of ``src`` (the document
+    parenthesised: offsets one more than in the file), on a line of its own where the items
+    are one per line; None where it is there already."""
     items = [c for c in arr.named_children if c.type != "comment"]
-    if any(item.type == "string" and _string(item, src) == pattern for item in items):
+    if any(item.type == "string" and _string(item, src) == value for item in items):
         return None
+    body = json.dumps(value)
     if not items:
-        return Fix(title, [TextEdit(Span(at(arr.start_byte + 1), at(arr.end_byte - 1)), value)])
+        return Fix(title, [TextEdit(Span(arr.start_byte, arr.end_byte - 2), body)])
     last = items[-1]
-    return Fix(title, [TextEdit(Span(at(last.end_byte), at(last.end_byte)), ", " + value)])
+    line = src.rfind(b"\n", 0, last.start_byte) + 1
+    if len(items) > 1 or src[arr.start_byte:last.start_byte].count(b"\n"):
+        ind = src[line:last.start_byte]
+        if ind.strip() == b"":  # (one item per line)
+            eol = "\r\n" if src[line - 2:line] == b"\r\n" else "\n"
+            return Fix(title, [TextEdit(Span(last.end_byte - 1, last.end_byte - 1),
+                                        "," + eol + ind.decode("utf-8", "replace") + body)])
+    return Fix(title, [TextEdit(Span(last.end_byte - 1, last.end_byte - 1), ", " + body)])
+
+
+def append_string(text: bytes, keys: tuple[str, ...], value: str, title: str = "") -> Union[Fix, Refusal, None]:
+    """The edit that adds the string ``value`` to the array at ``keys`` of the JSON(C) document
+    ``text`` (tsconfig's `include`); None where it is there already."""
+    obj = _object(text)
+    if obj is None:
+        return Refusal(title, "the file is not a JSON object tla-lens can edit")
+    src = b"(" + text + b")"
+    node = obj
+    for key in keys:
+        pair = next((p for p in _pairs(node, src) if _key(p, src) == key), None) if node.type == "object" else None
+        node = pair.child_by_field_name("value") if pair is not None else None
+        if node is None:
+            return Refusal(title, f'"{key}" is not there')
+    if node.type != "array":
+        return Refusal(title, f'"{keys[-1]}" is not a list')
+    return _append(node, src, value, title)
 
 
 def set_value(text: bytes, keys: tuple[str, ...], value: str, title: str = "") -> Union[Fix, Refusal, None]:
