@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from tla_lens.config import Config
-from tla_lens.fixes.config_rename import ConfigRename, config_rename, node_load_refusal
+from tla_lens.fixes.config_rename import ConfigRename, config_rename
 from tla_lens.fixes.edits import Refusal, apply_edits
 from tla_lens.project import analyse
+from tla_lens.project.native import node_load_refusal
 
 PROBE = Path(__file__).parent.parent / "resolve" / "next_config_probe.mjs"
 TSCONFIG = ('{\n  "compilerOptions": {\n    "target": "ES2022",\n    "module": "esnext",\n'

@@ -151,3 +151,27 @@ async def test_next_rename_quick_fix(lsp):
     assert action.edit is None and action.disabled is not None
     assert action.disabled.reason == ("`./env` in next.config.ts: Node needs the file's own name (`./env.ts`), as "
                                       "it keeps each import as written"), action.disabled
+
+
+async def test_next_native_flag_follows_the_imports(lsp):
+    """`next build --experimental-next-config-strip-types`: Next.js import()s next.config.ts
+    where Node can load it; an import without the file's extension makes it fall back to SWC's
+    CommonJS, and the await below fails it; written with the extension, nothing (held to Next.js
+    in tests/resolve/test_next_config.py)."""
+    files = dict(NEXT)
+    files["package.json"] = ('{"name": "site", "private": true, "scripts": {"build": "next build '
+                             '--experimental-next-config-strip-types"}, "dependencies": {"next": "16.5.0"}}')
+    files["next.config.ts"] = "import { v } from './lib/value';\nexport default { env: { X: v } };\n"
+    files["lib/value.ts"] = "export const v: string = await Promise.resolve('2');\n"
+    s = await lsp(files)
+    s.open("next.config.ts")
+    assert await wait_for(lambda: s.diagnostics("next.config.ts", "async-entry"))
+    (d,) = s.diagnostics("next.config.ts", "async-entry")
+    assert "but Node could not: `./lib/value` in next.config.ts: Node needs the file's own name" in d.message
+    s.replace("next.config.ts", files["next.config.ts"].replace("'./lib/value'", "'./lib/value.ts'"))
+    assert await wait_for(lambda: not s.diagnostics("next.config.ts"))
+    hover = await s.hover("next.config.ts", 0, 10)
+    assert "Next.js loads next.config.ts with import(), Node stripping its types" in hover.contents.value, \
+        hover.contents.value
+    s.replace("next.config.ts", files["next.config.ts"])  # (and back)
+    assert await wait_for(lambda: s.diagnostics("next.config.ts", "async-entry"))

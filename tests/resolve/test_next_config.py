@@ -6,6 +6,7 @@ by next_config_probe.mjs) under Node 26."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -84,3 +85,57 @@ def test_configuration_as_next_loads_it(case, node26, next_engine, tmp_path):
         assert "Next.js compiles next.config.ts into CommonJS with SWC and loads it with require()" in f.message
         assert "name it next.config.mts" in f.message or "name the file next.config.mts" in f.message
         assert not [g for g in project.findings if g.path == config and g.code == "async-import"], shown
+
+
+FLAG = "--experimental-next-config-strip-types"
+# case: (npm scripts, next.config.ts, other files); the flag makes `next` set
+# __NEXT_NODE_NATIVE_TS_LOADER_ENABLED, and Next.js import()s next.config.ts (Node strips its
+# types), falling back to SWC's CommonJS where that throws
+FLAG_CASES = {
+    "flag-top-level-await": ({"dev": f"next dev {FLAG}", "build": f"next build {FLAG}"}, TLA, {}),
+    "flag-async-package": ({"build": f"next build --turbopack {FLAG}", "start": f"next start {FLAG}",
+                            "lint": "eslint ."}, ASYNC_IMPORT, {}),
+    "flag-through-a-local-file": ({"build": f"next build {FLAG}"},
+                                  "import { v } from './lib/value.ts';\nexport default { env: { X: v } };\n",
+                                  {"lib/value.ts": "export const v = await Promise.resolve('2');\n"}),
+    # Node fails on these: Next.js falls back to SWC's CommonJS, which fails on the await
+    "flag-extension-left-out": ({"build": f"next build {FLAG}"},
+                                "import { v } from './lib/value';\nexport default { env: { X: v } };\n",
+                                {"lib/value.ts": "export const v = await Promise.resolve('2');\n"}),
+    "flag-enum": ({"build": f"next build {FLAG}"}, "enum Mode { On }\n" + TLA.replace("'1'", "String(Mode.On)"), {}),
+    # not on every command that loads the configuration: `next dev` compiles it with SWC
+    "flag-on-build-only": ({"dev": "next dev", "build": f"next build {FLAG}"}, TLA, {}),
+}
+
+
+@pytest.mark.parametrize("case", list(FLAG_CASES))
+def test_native_typescript_flag(case, node26, next_engine, workspace, tmp_path):
+    scripts, text, files = FLAG_CASES[case]
+    root = _project(tmp_path, "ts-top-level-await")
+    manifest = json.loads((root / "package.json").read_text())
+    manifest["scripts"] = scripts
+    workspace({"package.json": json.dumps(manifest), "next.config.ts": text, **files}, root)
+    native = all(FLAG in s for s in scripts.values() if s.startswith("next"))
+    env = {**os.environ, **({"__NEXT_NODE_NATIVE_TS_LOADER_ENABLED": "true"} if native else {})}
+    proc = subprocess.run([str(node26), str(PROBE), str(next_engine), str(root)], cwd=root, capture_output=True,
+                          text=True, timeout=180, env=env)
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    config = root / "next.config.ts"
+    project = analyse(root, Config(), cache=False)
+    errors = [f for f in project.findings if f.severity in ("error", "warning")]
+    shown = [(f.path.name, f.code, f.message) for f in project.findings]
+    assert out["loaded"] is (case in ("flag-top-level-await", "flag-async-package", "flag-through-a-local-file")), out
+    if out["loaded"]:
+        assert not errors, shown
+        assert project.config_loading(config) == ("import()", "Next.js loads next.config.ts with import(), Node "
+                                                              f"stripping its types ({FLAG})")
+        return
+    assert out["code"] == "ERR_REQUIRE_ASYNC_MODULE", out
+    (f,) = errors
+    assert f.path == config and f.code == "async-entry" and f.severity == "error", shown
+    if native:  # (why Node could not load it itself, said first)
+        assert f"Next.js would load next.config.ts with import() ({FLAG}), but Node could not: " in f.message, \
+            f.message
+        assert "falls back to compiling it into CommonJS with SWC" in f.message, f.message
+    else:
+        assert "Next.js compiles next.config.ts into CommonJS with SWC and loads it with require()" in f.message

@@ -9,7 +9,8 @@ from lsprotocol import types as T
 
 from ..fixes import Fix, Refusal, export_type, ignore_comment, import_type, lazy_import, respell
 from ..fixes.config_edit import TLA_TARGET, allow_async, new_config, tsconfig_target
-from ..fixes.config_rename import config_rename, node_load_refusal
+from ..fixes.config_rename import config_rename
+from ..project.native import node_load_refusal
 from ..fixes.esm_build import esm_build
 from ..fixes.webpack_external import external_fix
 from ..text import LineIndex

@@ -61,7 +61,8 @@ from ..resolve.jest import JestRun, package_jest_runs, config_loading as jest_co
 from ..resolve.eslint_config import eslint_config
 from ..resolve.svelte_config import svelte_config
 from ..resolve.metro import metro_app
-from ..resolve.next_config import next_config
+from ..resolve.next_config import NATIVE_FLAG as NEXT_NATIVE_FLAG, next_config
+from .native import node_load_refusal
 from ..resolve.vite_config import vite_configs
 from ..resolve.nx import workspace_builds
 from ..resolve.playwright import PlaywrightRun, package_playwright_runs
@@ -307,6 +308,10 @@ class Project:
         # configuration files their tool compiles into CommonJS and require()s (Next.js's
         # next.config.ts): how; each is an entry whose async-ness fails the tool
         self.config_required: dict[Path, str] = {}
+        # next.config.ts files Next.js import()s, Node stripping their types (its flag): how;
+        # each in config_imported where Node can load it, else in config_required (Next.js's
+        # fallback, SWC's CommonJS) with why not (:meth:`_settle_native_configs`)
+        self.config_native: dict[Path, str] = {}
         self._config_only: tuple = (None, frozenset())
         # the files npm scripts run with `node` (label: which script), and the TypeScript
         # files Node runs from them by type stripping (label: the entry's), whose imports are
@@ -1066,6 +1071,8 @@ class Project:
         if nxt is not None:
             (self.config_required if nxt.required else self.config_imported)[
                 Path(os.path.realpath(nxt.file))] = nxt.why
+            if nxt.native:
+                self.config_native[Path(os.path.realpath(nxt.file))] = nxt.why
         for vite in vite_configs(manifest, str(pkg_dir), fs.is_file, fs.read_text):
             if vite.build is not None:
                 builds.append(vite.build)
@@ -1089,6 +1096,7 @@ class Project:
         self.build_scripts = set()
         self.config_imported = {}
         self.config_required = {}
+        self.config_native = {}
         every: list[CjsBuild] = []
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
@@ -1521,6 +1529,27 @@ class Project:
                 out.add(res.path)
         return out
 
+    def _settle_native_configs(self) -> bool:
+        """Where Next.js import()s next.config.ts, Node stripping its types
+        (:attr:`config_native`): a configuration it loads so where Node can, else one it falls
+        back to compiling into CommonJS and require()s (saying why Node could not). Asked again
+        when edges change (an import added to it); returns whether one moved."""
+        moved = False
+        for path, how in self.config_native.items():
+            refused = node_load_refusal(path, self.modules, self.graph.rel) if path in self.modules else None
+            if refused is None:
+                moved |= self.config_imported.get(path) != how
+                self.config_imported[path] = how
+                self.config_required.pop(path, None)
+                continue
+            why = (f"Next.js would load next.config.ts with import() ({NEXT_NATIVE_FLAG}), but Node could not: "
+                   f"{refused}; so Next.js falls back to compiling it into CommonJS with SWC and loads it with "
+                   f"require()")
+            moved |= self.config_required.get(path) != why
+            self.config_required[path] = why
+            self.config_imported.pop(path, None)
+        return moved
+
     def _settle_cjs(self) -> bool:
         """Bring :attr:`cjs_bundled` up to date with the graph: the modules tsup bundles into a
         CommonJS build (reachable from its entries without going through a package it keeps
@@ -1915,7 +1944,8 @@ class Project:
         self.node_entries = self._find_node_entries(pkg_dirs)
         self.cjs_entries = self._find_cjs_entries(pkg_dirs)
         self.runner_tests = self._find_runner_tests(pkg_dirs)
-        if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_runtimes():
+        if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_runtimes() | \
+                self._settle_native_configs():
             cycles = entries = True
             pkg_dirs = self._package_dirs()  # (modules loaded: maybe in other packages)
         inf = self.infection
@@ -2233,7 +2263,8 @@ class Project:
         if graph_dirty:
             if full_index:
                 self.graph.index_edges()
-            if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_runtimes() or \
+            if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_runtimes() | \
+                self._settle_native_configs() or \
                     builds_changed:
                 unverdicted = True  # (which files Node runs or tsup bundles changed: their imports too)
             if unverdicted:

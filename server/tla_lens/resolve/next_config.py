@@ -13,6 +13,11 @@ next.config.js, .mjs, .ts (and .mts where Node strips types: 22.18 and later). N
   and Next.js fails to load its configuration. An await inside the exported function
   (`export default async () => …`) is fine; an `import()` there is still a require().
 
+With `--experimental-next-config-strip-types` on `next dev`, `build` and `start` (each command
+that loads the configuration), Next.js loads next.config.ts with `import()` too, Node stripping
+its types; where Node throws on it (an import that does not name the file, TypeScript it does
+not strip: :mod:`tla_lens.project.native`), Next.js falls back to SWC's CommonJS as above.
+
 Checked with Next.js 16.5's loader (`loadConfig`) on Node 26.
 """
 from __future__ import annotations
@@ -22,10 +27,14 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-__all__ = ["CONFIG_FILES", "NextConfig", "next_config"]
+from .scripts import program_words, script_commands
+
+__all__ = ["CONFIG_FILES", "NATIVE_FLAG", "NextConfig", "next_config"]
 
 CONFIG_FILES = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.mts")
+NATIVE_FLAG = "--experimental-next-config-strip-types"
 _NEXT_COMMAND = re.compile(r"(?:^|[\s;&|/(])next(?=\s|$|[;&|)])")
+_LOADS_CONFIG = ("dev", "build", "start")
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,7 @@ class NextConfig:
     file: str             # absolute
     required: bool        # compiled into CommonJS and run with require() (next.config.ts)
     why: str              # how Next.js loads it, for the messages
+    native: bool = False  # next.config.ts import()ed, Node stripping its types (NATIVE_FLAG), where Node can
 
 
 def next_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[NextConfig]:
@@ -48,6 +58,26 @@ def next_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]
         return None
     path = os.path.join(package_dir, name)
     if name == "next.config.ts":
+        if _native(scripts):
+            return NextConfig(path, False, f"Next.js loads next.config.ts with import(), Node stripping its types "
+                                           f"({NATIVE_FLAG})", native=True)
         return NextConfig(path, True, "Next.js compiles next.config.ts into CommonJS with SWC and loads it with "
                                       "require()")
     return NextConfig(path, False, f"Next.js loads {name} with import()")
+
+
+def _native(scripts: object) -> bool:
+    """Does every npm script command that loads the configuration (`next dev`, `build`,
+    `start`; `next` alone is `next dev`) pass :data:`NATIVE_FLAG`, and is there one?"""
+    seen = False
+    for _, words in script_commands(scripts, "next"):
+        command = program_words(words, ("next",))
+        if command is None:
+            continue
+        sub = command[1] if len(command) > 1 and not command[1].startswith("-") else "dev"  # (commander's)
+        if sub not in _LOADS_CONFIG:
+            continue
+        if NATIVE_FLAG not in command:
+            return False
+        seen = True
+    return seen

@@ -611,6 +611,13 @@ class _Rules:
         related += self.chain_related(inner.target, reportable=False)
         self.add(mod, edge.span, "require-async", msg, related, inner.target)
 
+    def _next_advice(self, path: Path) -> str:
+        """What makes Next.js load its configuration ``path`` with import() (it require()s it now)."""
+        if path in self.a.config_native:  # (Node could not load it itself: what it failed on, said first)
+            return "make Node able to load it itself and Next.js loads it with import()"
+        return ("name the file next.config.mts (Next.js loads that with import() where Node strips types: 22.18 "
+                "and later) or next.config.mjs")
+
     def config_dynamic_import(self, mod: Module, edge: Edge) -> None:
         """An import() of an async module in a configuration its tool compiles into CommonJS
         (Next.js's next.config.ts, by SWC): a require() there, which throws."""
@@ -619,9 +626,8 @@ class _Rules:
         why = self.async_why(target, mod.path)
         msg = (f"{self.a.config_required[mod.path]}, and SWC compiles this import() into "
                f"`require(\"{edge.specifier}\")` there; `{edge.specifier}` is an async module {why}, so Node throws "
-               f"ERR_REQUIRE_ASYNC_MODULE when the configuration runs it and Next.js fails to load it; name the file "
-               f"next.config.mts (Next.js loads that with import() where Node strips types: 22.18 and later) or "
-               f"next.config.mjs")
+               f"ERR_REQUIRE_ASYNC_MODULE when the configuration runs it and Next.js fails to load it; " +
+               self._next_advice(mod.path))
         self.add(mod, edge.span, "require-async", msg, self.chain_related(target, reportable=False), target)
 
     def unresolved_import(self, mod: Module, edge: Edge) -> None:
@@ -775,9 +781,8 @@ class _Rules:
         elif why.startswith("configuration of Next.js"):
             fails = True
             consequence = (f"{self.a.config_required.get(path, 'Next.js loads it with require()')}, where Node throws "
-                           f"ERR_REQUIRE_ASYNC_MODULE: `next dev` and `next build` fail to load it; name it "
-                           f"next.config.mts (Next.js loads that with import() where Node strips types: 22.18 and "
-                           f"later) or next.config.mjs" +
+                           f"ERR_REQUIRE_ASYNC_MODULE: `next dev` and `next build` fail to load it; " +
+                           self._next_advice(path) +
                            ("" if rep.distance.get(path) else
                             ", or move the await into the exported function (`export default async () => …`)"))
         elif why.startswith("entry of the React Native app"):
