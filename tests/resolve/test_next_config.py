@@ -139,3 +139,35 @@ def test_native_typescript_flag(case, node26, next_engine, workspace, tmp_path):
         assert "falls back to compiling it into CommonJS with SWC" in f.message, f.message
     else:
         assert "Next.js compiles next.config.ts into CommonJS with SWC and loads it with require()" in f.message
+
+
+LOAD = "export async function load() {\n  const { plugin } = await import('asyncpkg');\n  return typeof plugin;\n}\n"
+# case: (the file next.config.ts imports, its name): Next.js's require hook compiles it with SWC
+# into CommonJS — its import() a require() — unless it is a .js file, which Node loads itself
+LOADED_CASES = {"ts": "lib/load.ts", "mjs": "lib/load.mjs", "js": "lib/load.js"}
+
+
+@pytest.mark.parametrize("case", list(LOADED_CASES))
+def test_import_in_a_file_the_configuration_loads(case, node26, next_engine, workspace, tmp_path):
+    name = LOADED_CASES[case]
+    root = _project(tmp_path, "ts-top-level-await")
+    spec = "./" + name[:-3] if case == "ts" else "./" + name
+    workspace({"next.config.ts": f"import {{ load }} from '{spec}';\n"
+                                 "export default async () => ({ env: { X: await load() } });\n",
+               name: LOAD}, root)
+    proc = subprocess.run([str(node26), str(PROBE), str(next_engine), str(root)], cwd=root, capture_output=True,
+                          text=True, timeout=180)
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    project = analyse(root, Config(), cache=False)
+    errors = [f for f in project.findings if f.severity in ("error", "warning")]
+    shown = [(f.path.name, f.code, f.message) for f in project.findings]
+    if case == "js":
+        assert out == {"loaded": True, "env": {"X": "function"}}, out
+        assert not errors, shown
+        return
+    assert out["loaded"] is False and out["code"] == "ERR_REQUIRE_ASYNC_MODULE", out
+    (f,) = errors
+    assert f.path == root / name and f.code == "require-async" and f.severity == "error", shown
+    assert f.message.startswith("next.config.ts loads this file, and Next.js compiles both into CommonJS with SWC "
+                                "(this one through its require hook), this import() into `require(\"asyncpkg\")` "
+                                "there; `asyncpkg` is an async module"), f.message

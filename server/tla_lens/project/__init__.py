@@ -89,6 +89,9 @@ Progress = Callable[[int, int], None]
 CONFIG_NAMES = ("package.json", "tsconfig.json", "jsconfig.json", ".gitignore", "index.html", "deno.json", "deno.jsonc",
                 "bunfig.toml", "nest-cli.json", ".nest-cli.json")
 
+# what Next.js's require hook compiles with SWC when its configuration loads it (not .js)
+_SWC_HOOKED = frozenset({".ts", ".cts", ".mts", ".cjs", ".mjs"})
+
 
 def _is_config_file(path: Path) -> bool:
     name = path.name
@@ -313,6 +316,7 @@ class Project:
         # fallback, SWC's CommonJS) with why not (:meth:`_settle_native_configs`)
         self.config_native: dict[Path, str] = {}
         self._config_only: tuple = (None, frozenset())
+        self._config_compiled: tuple = (None, {})
         # the files npm scripts run with `node` (label: which script), and the TypeScript
         # files Node runs from them by type stripping (label: the entry's), whose imports are
         # kept as written
@@ -450,6 +454,30 @@ class Project:
                     changed = True
         self._config_only = (key, frozenset(kept))
         return self._config_only[1]
+
+    def config_compiled(self) -> dict[Path, Path]:
+        """The workspace files a configuration compiled into CommonJS (:attr:`config_required`:
+        next.config.ts, by SWC) loads through its tool's require hook, each with the
+        configuration: Next.js's hook compiles the .ts, .cts, .mts, .cjs and .mjs files the
+        configuration require()s into CommonJS with SWC too (an import() there a require()); a
+        .js file Node loads itself, and what it imports is not followed (checked with Next.js
+        16.5). Remembered for the graph's edges and the configurations."""
+        key = (self.graph.edges_version, self.generation, tuple(self.config_required))
+        if self._config_compiled[0] == key:
+            return self._config_compiled[1]
+        found: dict[Path, Path] = {}
+        for root in self.config_required:
+            stack = [root] if root in self.modules else []
+            while stack:
+                for e in self.modules[stack.pop()].edges:
+                    t = e.target
+                    if e.kind in (EdgeKind.STATIC, EdgeKind.REQUIRE) and t is not None and t not in found and \
+                            t not in self.config_required and t.suffix in _SWC_HOOKED and t in self.modules and \
+                            self.modules[t].workspace:
+                        found[t] = root
+                        stack.append(t)
+        self._config_compiled = (key, found)
+        return found
 
     def is_allowed_async(self, path: Path) -> bool:
         return bool(self.allow_async) and self.allow_async.matches(path)

@@ -231,7 +231,8 @@ class _Rules:
         # (a configuration its tool loads with import(): nothing waits for it; one it require()s:
         # its entry finding says what fails)
         loading = self.a.config_loading(path)
-        required = loading is not None and loading[0] == "require()"
+        required = loading is not None and loading[0] == "require()" or \
+            bool(self.a.config_required) and path in self.a.config_compiled()
         run = self.a.runner_tests.get(path) if self.a.runner_tests else None
         # (`jest.mock` replaces modules for a test file Jest loads as CommonJS only: in an ES
         # module, the imports are loaded before it runs)
@@ -624,10 +625,14 @@ class _Rules:
         target = edge.target
         assert target is not None
         why = self.async_why(target, mod.path)
-        msg = (f"{self.a.config_required[mod.path]}, and SWC compiles this import() into "
-               f"`require(\"{edge.specifier}\")` there; `{edge.specifier}` is an async module {why}, so Node throws "
-               f"ERR_REQUIRE_ASYNC_MODULE when the configuration runs it and Next.js fails to load it; " +
-               self._next_advice(mod.path))
+        config = mod.path if mod.path in self.a.config_required else self.a.config_compiled()[mod.path]
+        how = f"{self.a.config_required[config]}, and SWC compiles this import()"
+        if config != mod.path:  # (a file the configuration loads: Next.js's require hook compiles it too)
+            how = (f"{self.graph.rel(config)} loads this file, and Next.js compiles both into CommonJS with SWC (this "
+                   f"one through its require hook), this import()")
+        msg = (f"{how} into `require(\"{edge.specifier}\")` there; "
+               f"`{edge.specifier}` is an async module {why}, so Node throws ERR_REQUIRE_ASYNC_MODULE when the "
+               f"configuration runs it and Next.js fails to load it; " + self._next_advice(config))
         self.add(mod, edge.span, "require-async", msg, self.chain_related(target, reportable=False), target)
 
     def unresolved_import(self, mod: Module, edge: Edge) -> None:
