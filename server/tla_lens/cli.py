@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "async module, with the chain down to the await.")
     c.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="project folder, or files/folders inside it (default: .)")
-    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    c.add_argument("--format", choices=("text", "json", "sarif", "github", "gitlab"), default="text")
     c.add_argument("--max-warnings", type=int, default=-1, metavar="N",
                    help="exit 1 when there are more than N warnings (default: no limit)")
     c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -227,6 +227,8 @@ def cmd_check(args) -> int:
         out = report.sarif(analysis, findings)
     elif args.format == "github":
         out = report.github(analysis, findings)
+    elif args.format == "gitlab":
+        out = report.gitlab(analysis, findings)
     else:
         colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
                                              and not os.environ.get("NO_COLOR"))

@@ -388,3 +388,59 @@ def test_nothing_to_analyse_says_why(tmp_path):
     (tmp_path / "empty").mkdir()
     r = run("check", tmp_path / "empty")
     assert r.stderr.strip().endswith(f"found to analyse in {tmp_path / 'empty'}"), r.stderr
+
+
+# GitLab's Code Quality report, as its documentation describes what the merge request widget reads
+GITLAB_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["description", "check_name", "fingerprint", "severity", "location"],
+        "properties": {
+            "description": {"type": "string", "minLength": 1},
+            "check_name": {"type": "string", "minLength": 1},
+            "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+            "categories": {"type": "array", "items": {"enum": [
+                "Bug Risk", "Clarity", "Compatibility", "Complexity", "Duplication", "Performance", "Security",
+                "Style"]}},
+            "location": {"type": "object", "required": ["path", "lines"], "properties": {
+                "path": {"type": "string", "pattern": "^[^/.]"},
+                "lines": {"type": "object", "required": ["begin"],
+                          "properties": {"begin": {"type": "integer", "minimum": 1},
+                                         "end": {"type": "integer", "minimum": 1}}}}},
+        },
+    },
+}
+
+
+def test_gitlab_code_quality_report(tmp_path):
+    import jsonschema
+    import shutil
+
+    app = tmp_path / "repo" / "packages" / "app"
+    shutil.copytree(WEBPACK, app, ignore=shutil.ignore_patterns("node_modules"))
+    (app / "src" / "legacy.cjs").write_text("module.exports = require('./db-connection.js');\n")
+    repo = tmp_path / "repo"
+    r = run("check", "packages/app", "--format", "gitlab", cwd=repo)  # (the job runs at the repository's root)
+    assert r.returncode == 1, r.stderr
+    issues = json.loads(r.stdout)
+    jsonschema.validate(issues, GITLAB_SCHEMA)
+    by = {(i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"]): i for i in issues}
+    assert ("tla-lens/async-import", "packages/app/src/index.js", 2) in by
+    err = by[("tla-lens/require-async", "packages/app/src/legacy.cjs", 1)]
+    assert err["severity"] == "major" and err["categories"] == ["Bug Risk"] and "ERR_REQUIRE_ASYNC_MODULE" in \
+        err["description"]
+    assert by[("tla-lens/async-import", "packages/app/src/index.js", 2)]["severity"] == "minor"
+    assert len({i["fingerprint"] for i in issues}) == len(issues)  # (GitLab shows one issue per fingerprint)
+    # lines added above: the same fingerprints, on other lines
+    index = app / "src" / "index.js"
+    index.write_text("// a comment\n// another\n" + index.read_text())
+    again = json.loads(run("check", "packages/app", "--format", "gitlab", cwd=repo).stdout)
+    assert {i["fingerprint"] for i in again} == {i["fingerprint"] for i in issues}
+    moved = [i for i in again if i["location"]["path"] == "packages/app/src/index.js" and
+             i["check_name"] == "tla-lens/async-import"]
+    assert moved and moved[0]["location"]["lines"]["begin"] == 4
+    # run from inside the project: paths from there
+    inside = json.loads(run("check", ".", "--format", "gitlab", cwd=app).stdout)
+    assert {i["location"]["path"] for i in inside} >= {"src/index.js", "src/legacy.cjs"}

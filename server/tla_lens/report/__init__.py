@@ -1,4 +1,4 @@
-"""report: the CLI's presenters (text, json, sarif, github; explain; graph as dot/mermaid).
+"""report: the CLI's presenters (text, json, sarif, github, gitlab; explain; graph as dot/mermaid).
 
 Positions: findings carry byte spans; here they become 1-based lines and 1-based columns
 counted in characters (Unicode code points).
@@ -228,3 +228,46 @@ def github(analysis: "Analysis", findings: list[Finding]) -> str:
                  f"endLine={loc.end_line},endColumn={loc.end_column},title={_gh_prop('tla-lens ' + f.code)}")
         out.append(f"::{_GH_LEVEL[f.severity]} {props}::{_gh_data(f.message)}")
     return "\n".join(out) + ("\n" if out else "")
+
+
+# -- GitLab Code Quality -----------------------------------------------------------------
+_GL_SEVERITY = {"error": "major", "warning": "minor", "information": "info"}
+# (Code Climate's categories: what fails at run time is a bug risk, the rest a start-up cost)
+_GL_CATEGORY = {"require-async": "Bug Risk", "async-cycle": "Bug Risk", "async-entry": "Bug Risk",
+                "async-import": "Performance", "top-level-await": "Performance", "unresolved-import": "Clarity"}
+
+
+def gitlab(analysis: "Analysis", findings: list[Finding], cwd: Optional[Path] = None) -> str:
+    """A GitLab Code Quality report (`artifacts: reports: codequality:`): the Code Climate
+    issues GitLab reads — description, check_name, severity, location (path from the folder the
+    job runs in, which is the repository's root, and lines), and a fingerprint that stays the
+    same while the import is unchanged (lines moving above it leave it alone) and differs
+    between any two findings. Hints are left out, as in the GitHub annotations."""
+    import hashlib
+    import os
+
+    base = os.path.abspath(cwd if cwd is not None else os.getcwd())
+    issues = []
+    seen: dict[str, int] = {}
+    for f in findings:
+        if f.severity == "hint":
+            continue
+        loc = locate(analysis, f.path, f.span)
+        path = os.path.relpath(os.path.join(str(analysis.root), loc.path), base)
+        if path.startswith(".." + os.sep) or path == "..":
+            path = loc.path  # (outside the folder the job runs in: from the root analysed)
+        path = path.replace(os.sep, "/")
+        mod = analysis.modules.get(f.path)
+        what = mod.source[f.span.start:f.span.end] if mod is not None else b""
+        key = b"\0".join([f.code.encode(), path.encode(), what])
+        n = seen[key] = seen.get(key, -1) + 1  # (the same text twice in a file: each its own)
+        issues.append({
+            "type": "issue",
+            "check_name": f"tla-lens/{f.code}",
+            "description": f.message,
+            "severity": _GL_SEVERITY[f.severity],
+            "categories": ["Bug Risk" if f.severity == "error" else _GL_CATEGORY.get(f.code, "Performance")],
+            "location": {"path": path, "lines": {"begin": loc.line, "end": loc.end_line}},
+            "fingerprint": hashlib.sha256(key + b"\0" + str(n).encode()).hexdigest()[:32],
+        })
+    return json_safe(json.dumps(issues, indent=2, ensure_ascii=False)) + "\n"
