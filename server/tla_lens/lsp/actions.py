@@ -123,21 +123,12 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
                 covered.add(id(d))
                 fix = ignore_comment(mod.source, line, code)
                 out.append(_action(ls, mod, fix, T.CodeActionKind.QuickFix, [d]))
-                allow = _allow_async_action(ls, project.infection.root_of(edge.target), d)
-                if allow is not None:
-                    out.append(allow)
-                target = _target_action(ls, edge.target, d) if code == "async-import" else None
-                if target is not None:
-                    out.append(target)
                 build = project.cjs_bundled.get(edge.target) if code == "async-import" else \
                     project.tsup_build_of(edge) if code == "require-async" else None
-                esm = _esm_build_action(ls, build, d)
-                if esm is not None:
-                    out.append(esm)
-                if code in ("require-async", "async-import", "async-entry"):
-                    rename = _config_rename_action(ls, mod.path, d)
-                    if rename is not None:
-                        out.append(rename)
+                out += _present(_allow_async_action(ls, project.infection.root_of(edge.target), d),
+                                _target_action(ls, edge.target, d) if code == "async-import" else None,
+                                _esm_build_action(ls, build, d),
+                                _config_rename_action(ls, mod.path, d) if code in _RENAMED_ON else None)
                 out.append(_docs_action(d))
     # the other diagnostics (top-level-await, async-cycle, async-entry on an await, an
     # unresolved import)
@@ -151,21 +142,20 @@ def code_actions(ls: "TlaLensServer", mod: Module, params: T.CodeActionParams) -
         out.append(_action(ls, mod, ignore_comment(mod.source, rng.start.line, code),
                            T.CodeActionKind.QuickFix, [d]))
         if code == "top-level-await":
-            allow = _allow_async_action(ls, mod.path, d)
-            if allow is not None:
-                out.append(allow)
-            target = _target_action(ls, mod.path, d)
-            if target is not None:
-                out.append(target)
-            esm = _esm_build_action(ls, project.cjs_bundled.get(mod.path), d)
-            if esm is not None:
-                out.append(esm)
-        if code in ("top-level-await", "async-entry", "require-async"):
-            rename = _config_rename_action(ls, mod.path, d)
-            if rename is not None:
-                out.append(rename)
+            out += _present(_allow_async_action(ls, mod.path, d), _target_action(ls, mod.path, d),
+                            _esm_build_action(ls, project.cjs_bundled.get(mod.path), d))
+        out += _present(_config_rename_action(ls, mod.path, d) if code in _RENAMED_ON else None)
         out.append(_docs_action(d))
     return out
+
+
+# the diagnostics a configuration's rename fix is offered on (fixes/config_rename.py)
+_RENAMED_ON = frozenset({"require-async", "async-import", "async-entry", "top-level-await"})
+
+
+def _present(*actions: Optional[T.CodeAction]) -> list[T.CodeAction]:
+    """The actions that apply (None: one that does not), in order."""
+    return [a for a in actions if a is not None]
 
 
 def _esm_build_action(ls: "TlaLensServer", build, d: T.Diagnostic) -> Optional[T.CodeAction]:
