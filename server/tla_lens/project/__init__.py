@@ -61,6 +61,7 @@ from ..resolve.jest import JestRun, package_jest_runs, config_loading as jest_co
 from ..resolve.eslint_config import eslint_config
 from ..resolve.svelte_config import svelte_config
 from ..resolve.webpack_cli import webpack_cli_configs
+from ..resolve.prettier_config import prettier_config
 from ..resolve.metro import metro_app
 from ..resolve.next_config import NATIVE_FLAG as NEXT_NATIVE_FLAG, next_config
 from .native import node_load_refusal
@@ -1083,13 +1084,14 @@ class Project:
 
     def _tool_configs(self, pkg_dir: Path, manifest: dict) -> list[CjsBuild]:
         """Record how the tools load their own configurations in the package folder ``pkg_dir``
-        (:attr:`config_imported`, :attr:`config_required`): ESLint's, Svelte's, webpack-cli's, Jest's (where no
-        npm script runs Jest: :meth:`_find_runner_tests` records those of the runs), Next.js's,
-        Vite's and Vitest's; return the CommonJS bundles Vite makes of its own (the builds' machinery
+        (:attr:`config_imported`, :attr:`config_required`): ESLint's, Svelte's, Prettier's, webpack-cli's,
+        Jest's (where no npm script runs Jest: :meth:`_find_runner_tests` records those of the
+        runs), Next.js's, Vite's and Vitest's; return the CommonJS bundles Vite makes of its own (the builds' machinery
         reports what fails in them)."""
         fs = self.resolver.fs
         builds = []
         for found in (eslint_config(str(pkg_dir), fs.is_file), svelte_config(manifest, str(pkg_dir), fs.is_file),
+                      prettier_config(manifest, str(pkg_dir), fs.is_file),
                       *webpack_cli_configs(manifest, str(pkg_dir), fs.is_file)):
             if found is not None:
                 self.config_imported[Path(os.path.realpath(found[0]))] = found[1]
