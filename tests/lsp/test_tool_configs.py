@@ -46,3 +46,22 @@ async def test_jest_configuration_follows_the_script(lsp):
     # the script no longer names it: nobody's configuration
     s.disk({"package.json": _manifest(scripts={"test": "jest"})})
     assert await wait_for(lambda: s.diagnostics("config/jest.unit.mjs", "async-import"))
+
+
+async def test_a_configuration_created_while_the_editor_runs(lsp):
+    """prettier.config.mjs and webpack.config.mjs written while the server runs: read as their
+    tools load them (import()), nothing to say on their imports; a plain module beside them with
+    the same import warns (held to Prettier and webpack-cli in tests/resolve/)."""
+    s = await lsp({"package.json": _manifest(scripts={"format": "prettier --write .", "build": "webpack"}),
+                   "src/main.js": "export const x = 1;\n", **ASYNC_PKG})
+    s.open("src/main.js")
+    assert await s.is_async("src/main.js") is False
+    s.disk({"prettier.config.mjs": CONFIG, "webpack.config.mjs": CONFIG, "other.mjs": CONFIG})
+    s.open("other.mjs")
+    assert await wait_for(lambda: s.diagnostics("other.mjs", "async-import"))
+    for name, tool in (("prettier.config.mjs", "Prettier"), ("webpack.config.mjs", "webpack-cli")):
+        s.open(name)
+        assert await s.is_async(name)
+        hover = await s.hover(name, 0, 10)
+        assert f"Harmless here: {tool} loads {name} with import()" in hover.contents.value, hover.contents.value
+        assert s.diagnostics(name) == []
