@@ -904,7 +904,9 @@ class Project:
                 not build.keeps_external(edge.specifier, str(edge.target) if edge.target is not None else None):
             return None
         mod = self.modules.get(edge.source)
-        return build if mod is not None and mod.format != "cjs" else None
+        # (a CommonJS file's own imports are require() calls anyway, but in a configuration Vite
+        # bundles — a .cts one too — the bundle is what makes them so)
+        return build if mod is not None and (mod.format != "cjs" or build.loads_config) else None
 
     def bundled_throw(self, path: Path, workspace: bool = False) -> Optional[Edge]:
         """For a module outside the workspace (a package the bundle includes): the first

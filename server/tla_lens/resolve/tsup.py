@@ -315,7 +315,9 @@ class CjsBuild:
         if self.loads_config:
             from .vite_config import es_module_name  # (it builds these: imports this module)
             name = es_module_name(os.path.basename(self.entries[0]))
-            return (f"name the file `{name}` (or make the package `\"type\": \"module\"`): "
+            # (a .cts/.cjs file is CommonJS by its extension, whatever the package says)
+            alt = "" if self.entries[0].endswith((".cts", ".cjs")) else " (or make the package `\"type\": \"module\"`)"
+            return (f"name the file `{name}`{alt}: "
                     f"{self.tool} then bundles it as an ES module and loads it with import()")
         return f"build ES modules only ({self.esm_flag})"
 
