@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional
 
+from .tool_config import first_file
+
 __all__ = ["CONFIG_FILES", "eslint_config"]
 
 CONFIG_FILES = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
@@ -20,7 +22,7 @@ CONFIG_FILES = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "e
 def eslint_config(package_dir: str, is_file: Callable[[str], bool]) -> Optional[tuple[str, str]]:
     """(the flat configuration ESLint loads in ``package_dir``, how) where it is one ESLint
     loads with import() (not a CommonJS one by its name), else None."""
-    name = next((n for n in CONFIG_FILES if is_file(os.path.join(package_dir, n))), None)
+    name = first_file(package_dir, CONFIG_FILES, is_file)
     if name is None or name.endswith((".cjs", ".cts")):
         return None
     how = "jiti's import()" if name.endswith((".ts", ".mts")) else "import()"

@@ -50,6 +50,7 @@ from typing import Callable, Optional
 from .bundler import _Reader, _Unread, js_regex
 from .computed import RegexLiteral
 from .scripts import script_commands, program_words
+from .tool_config import depends_on, first_file
 from .tsup import read_once
 
 __all__ = ["JestRun", "package_jest_runs", "DEFAULT_TEST_MATCH", "CONFIG_NAMES", "config_loading",
@@ -222,11 +223,11 @@ def config_loading(path: str) -> Optional[str]:
 def dependency_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[str]:
     """The configuration Jest finds in ``package_dir`` where the package has Jest as a
     dependency but no npm script runs it (run as `npx jest`); else None."""
-    deps = [manifest.get(k) for k in ("dependencies", "devDependencies")]
-    if not any(isinstance(d, dict) and "jest" in d for d in deps) or \
+    if not depends_on(manifest, "jest") or \
             any(_jest_words(words) is not None for _, words in script_commands(manifest.get("scripts"), "jest")):
         return None
-    return next((os.path.join(package_dir, n) for n in CONFIG_NAMES if is_file(os.path.join(package_dir, n))), None)
+    name = first_file(package_dir, CONFIG_NAMES, is_file)
+    return os.path.join(package_dir, name) if name is not None else None
 
 
 def _with_command_line(run: JestRun, options: dict[str, list[str]], package_dir: str) -> JestRun:

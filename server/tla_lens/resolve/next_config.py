@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from .scripts import program_words, script_commands
+from .tool_config import depends_on, first_file
 
 __all__ = ["CONFIG_FILES", "NATIVE_FLAG", "NextConfig", "next_config"]
 
@@ -48,12 +49,11 @@ class NextConfig:
 def next_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[NextConfig]:
     """How Next.js loads the configuration of the package folder ``package_dir`` (its
     package.json ``manifest``), where the package uses Next.js; else None."""
-    deps = [manifest.get(k) for k in ("dependencies", "devDependencies")]
     scripts = manifest.get("scripts")
     runs = isinstance(scripts, dict) and any(isinstance(s, str) and _NEXT_COMMAND.search(s) for s in scripts.values())
-    if not runs and not any(isinstance(d, dict) and "next" in d for d in deps):
+    if not runs and not depends_on(manifest, "next"):
         return None
-    name = next((n for n in CONFIG_FILES if is_file(os.path.join(package_dir, n))), None)
+    name = first_file(package_dir, CONFIG_FILES, is_file)
     if name is None:
         return None
     path = os.path.join(package_dir, name)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional
 
+from .tool_config import depends_on, first_file
+
 __all__ = ["CONFIG_FILES", "prettier_config"]
 
 CONFIG_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.yml", ".prettierrc.yaml", ".prettierrc.json5",
@@ -27,14 +29,13 @@ def prettier_config(manifest: dict, package_dir: str, is_file: Callable[[str], b
     """(the configuration Prettier loads with import() in ``package_dir``, how) where the
     package (its package.json ``manifest``) uses Prettier (a dependency, or a script that runs
     it) and its configuration there is a JavaScript or TypeScript file; else None."""
-    deps = [d for d in (manifest.get(k) for k in ("dependencies", "devDependencies")) if isinstance(d, dict)]
     scripts = manifest.get("scripts")
     runs = isinstance(scripts, dict) and any(isinstance(s, str) and "prettier" in s for s in scripts.values())
-    if not runs and not any("prettier" in d for d in deps):
+    if not runs and not depends_on(manifest, "prettier"):
         return None
     if manifest.get("prettier") is not None:
         return None  # (package.json's key comes first)
-    name = next((n for n in CONFIG_FILES if is_file(os.path.join(package_dir, n))), None)
+    name = first_file(package_dir, CONFIG_FILES, is_file)
     if name is None or not name.endswith(_IMPORTED):
         return None
     how = "import(), Node stripping its types" if name.endswith("ts") else "import()"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional
 
+from .tool_config import depends_on, first_file
+
 __all__ = ["CONFIG_FILES", "svelte_config"]
 
 CONFIG_FILES = ("svelte.config.js", "svelte.config.ts", "svelte.config.mjs", "svelte.config.mts")
@@ -21,11 +23,10 @@ _LOADERS = (  # (SvelteKit loads it through vite-plugin-svelte too)
 def svelte_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[tuple[str, str]]:
     """(the svelte.config.* loaded in ``package_dir``, how) where the package (its package.json
     ``manifest``) uses SvelteKit or vite-plugin-svelte; else None."""
-    deps = [d for d in (manifest.get(k) for k in ("dependencies", "devDependencies")) if isinstance(d, dict)]
-    tools = [name for pkg, name in _LOADERS if any(pkg in d for d in deps)]
+    tools = [name for pkg, name in _LOADERS if depends_on(manifest, pkg)]
     if not tools:
         return None
-    name = next((n for n in CONFIG_FILES if is_file(os.path.join(package_dir, n))), None)
+    name = first_file(package_dir, CONFIG_FILES, is_file)
     if name is None:
         return None
     tool = tools[0] if name.endswith((".js", ".ts")) else "vite-plugin-svelte"  # (SvelteKit's own: .js, .ts)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from .targets import installed_version
+from .tool_config import depends_on
 from .tsup import CjsBuild
 
 __all__ = ["CONFIG_FILES", "VITEST_FILES", "ViteConfig", "es_module_name", "vite_configs"]
@@ -73,7 +74,7 @@ def vite_configs(manifest: dict, package_dir: str, is_file: Callable[[str], bool
     for tool, command, names in (("Vite", _VITE_COMMAND, CONFIG_FILES), ("Vitest", _VITEST_COMMAND, VITEST_FILES)):
         runs: dict[str, list[str]] = {}  # configuration -> the command lines that load it
         segments = [seg for s in scripts for seg in _segments(s, command)]
-        if tool == "Vitest" and not segments and not _depends_on(manifest, "vitest"):
+        if tool == "Vitest" and not segments and not depends_on(manifest, "vitest"):
             continue
         found = next((n for n in names if is_file(os.path.join(package_dir, n))), None)
         for seg in segments:
@@ -94,10 +95,6 @@ def _segments(script: str, command: re.Pattern) -> list[str]:
     """The arguments of each run of ``command`` in the npm script ``script`` (up to the end of
     that command: `&&`, `||`, `;`, `|`)."""
     return [re.split(r"&&|\|\||[;|]", script[m.end():], maxsplit=1)[0] for m in command.finditer(script)]
-
-
-def _depends_on(manifest: dict, name: str) -> bool:
-    return any(isinstance(manifest.get(k), dict) and name in manifest[k] for k in ("dependencies", "devDependencies"))
 
 
 def _load(tool: str, name: str, commands: list[str], manifest: dict, package_dir: str,

@@ -20,6 +20,7 @@ import os
 from typing import Callable, Optional
 
 from .scripts import program_words, script_commands
+from .tool_config import depends_on, first_file
 
 __all__ = ["DEFAULT_CONFIGS", "webpack_cli_configs"]
 
@@ -57,12 +58,11 @@ def webpack_cli_configs(manifest: dict, package_dir: str, is_file: Callable[[str
     from an npm script or depends on it."""
     commands = [c for c in (program_words(words, _PROGRAMS) for _, words in
                             script_commands(manifest.get("scripts"), "webpack")) if c is not None]
-    deps = [d for d in (manifest.get(k) for k in ("dependencies", "devDependencies")) if isinstance(d, dict)]
-    if not commands and not any("webpack-cli" in d for d in deps):
+    if not commands and not depends_on(manifest, "webpack-cli"):
         return []
     named = [n for c in commands for n in _named(c)]
     if not named or any(not _named(c) for c in commands):  # (a command that names none: the folder's own)
-        default = next((n for n in DEFAULT_CONFIGS if is_file(os.path.join(package_dir, n))), None)
+        default = first_file(package_dir, DEFAULT_CONFIGS, is_file)
         if default is not None:
             named.append(default)
     out = []
