@@ -3,7 +3,7 @@ file renamed to the ES module extension, which the tool loads with import() — 
 Vitest) configuration Vite bundles into CommonJS (vite.config.ts -> vite.config.mts, .js ->
 .mjs), and Next.js's next.config.ts, which SWC compiles into CommonJS (-> next.config.mts,
 which Node loads itself by type stripping: the caller says why not where Node would fail on it
-or on a file it loads, :func:`tla_lens.project.native.node_load_refusal`). The tsconfig files of its folder follow: an exact name
+or on a file it loads, :meth:`tla_lens.project.Project.config_to_rename`). The tsconfig files of its folder follow: an exact name
 (a Vite template's tsconfig.node.json `"include": ["vite.config.ts"]`) edited to the new name,
 and where an `include` glob took the old name but not the new (Next.js's `"**/*.ts"`), the new
 name added to it, so that tsc still checks it. Pure: paths and bytes in, the rename and edits

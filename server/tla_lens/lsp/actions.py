@@ -10,7 +10,6 @@ from lsprotocol import types as T
 from ..fixes import Fix, Refusal, export_type, ignore_comment, import_type, lazy_import, respell
 from ..fixes.config_edit import TLA_TARGET, allow_async, new_config, tsconfig_target
 from ..fixes.config_rename import config_rename
-from ..project.native import node_load_refusal
 from ..fixes.esm_build import esm_build
 from ..fixes.webpack_external import external_fix
 from ..text import LineIndex
@@ -169,20 +168,17 @@ def _esm_build_action(ls: "TlaLensServer", build, d: T.Diagnostic) -> Optional[T
 
 
 def _config_rename_action(ls: "TlaLensServer", path: Path, d: T.Diagnostic) -> Optional[T.CodeAction]:
-    """Where ``path`` is a Vite (Vitest) configuration Vite bundles into CommonJS, or a file it
-    bundles into it, or Next.js's next.config.ts (compiled into CommonJS by SWC): the
-    configuration renamed to the ES module extension, with the tsconfig files that name or
-    include it (fixes/config_rename.py). None elsewhere, or for a client that cannot rename
-    files."""
+    """Where ``path`` is, or is bundled into, a configuration its tool loads as CommonJS
+    (:meth:`Project.config_to_rename`): the configuration renamed to the ES module extension,
+    with the tsconfig files and npm scripts that name or include it (fixes/config_rename.py).
+    None elsewhere, or for a client that cannot rename files."""
     project = ls.project
-    if project is None:
+    if project is None or not _can(ls, T.ResourceOperationKind.Rename):
         return None
-    build = project.cjs_bundled.get(path) if project.cjs_bundled else None
-    next_config = path.name == "next.config.ts" and path in project.config_required
-    if (build is None or not build.loads_config) and not next_config:
+    found = project.config_to_rename(path)
+    if found is None:
         return None
-    if not _can(ls, T.ResourceOperationKind.Rename):
-        return None
+    config, tool, then, refused = found
 
     def listdir(folder: Path) -> list[str]:
         try:
@@ -190,18 +186,8 @@ def _config_rename_action(ls: "TlaLensServer", path: Path, d: T.Diagnostic) -> O
         except OSError:
             return []
 
-    def exists(p: Path) -> bool:
-        return p.exists() or p in ls.docs
-
-    if next_config:  # (Node loads next.config.mts itself: what it would fail on, said first)
-        result = config_rename(path, "Next.js", listdir, exists, lambda p: _text_of(ls, p),
-                               refused=node_load_refusal(path, project.modules, project.graph.rel),
-                               then="with import(), Node stripping its types")
-    elif os.path.dirname(build.entries[0]):
-        return None  # (a file in another folder, named by an npm script's `-c`: not renamed here)
-    else:
-        result = config_rename(Path(build.package_dir) / build.entries[0], build.tool, listdir, exists,
-                               lambda p: _text_of(ls, p))
+    result = config_rename(config, tool, listdir, lambda p: p.exists() or p in ls.docs, lambda p: _text_of(ls, p),
+                           refused=refused, then=then)
     if result is None:
         return None
     if isinstance(result, Refusal):

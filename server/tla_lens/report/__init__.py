@@ -5,7 +5,9 @@ counted in characters (Unicode code points).
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from operator import itemgetter
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,9 +245,6 @@ def gitlab(analysis: "Analysis", findings: list[Finding], cwd: Optional[Path] = 
     job runs in, which is the repository's root, and lines), and a fingerprint that stays the
     same while the import is unchanged (lines moving above it leave it alone) and differs
     between any two findings. Hints are left out, as in the GitHub annotations."""
-    import hashlib
-    import os
-
     base = os.path.abspath(cwd if cwd is not None else os.getcwd())
     issues = []
     seen: dict[str, int] = {}
