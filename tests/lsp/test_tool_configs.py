@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 
-from .conftest import wait_for
+from lsprotocol import types as T
+
+from .conftest import apply_workspace_edit, wait_for
 
 ASYNC_PKG = {
     "node_modules/asyncpkg/package.json": '{"name": "asyncpkg", "type": "module", "exports": "./index.js"}',
@@ -65,3 +67,30 @@ async def test_a_configuration_created_while_the_editor_runs(lsp):
         hover = await s.hover(name, 0, 10)
         assert f"Harmless here: {tool} loads {name} with import()" in hover.contents.value, hover.contents.value
         assert s.diagnostics(name) == []
+
+
+async def test_import_node_does_not_find_in_a_configuration(lsp):
+    """An extensionless import in a configuration Node loads for its tool (held to Prettier in
+    tests/resolve/test_node_loaded_configs.py): an unresolved-import as it is typed, whose quick
+    fix writes the file's name; under a tool that bundles its configuration, nothing."""
+    s = await lsp({"package.json": _manifest(scripts={"format": "prettier --write ."}),
+                   "prettier.config.mjs": "import { semi } from './base.mjs';\nexport default { semi };\n",
+                   "base.mjs": "export const semi = false;\n"})
+    s.open("prettier.config.mjs")
+    assert await s.is_async("prettier.config.mjs") is False
+    assert s.diagnostics("prettier.config.mjs", "unresolved-import") == []
+    s.change("prettier.config.mjs", ((0, 28), (0, 32), ""))  # './base.mjs' -> './base'
+    assert await wait_for(lambda: s.diagnostics("prettier.config.mjs", "unresolved-import"))
+    (d,) = s.diagnostics("prettier.config.mjs", "unresolved-import")
+    assert "Prettier loads prettier.config.mjs with import()" in d.message and "ERR_MODULE_NOT_FOUND" in d.message
+    out = await s.client.text_document_code_action_async(T.CodeActionParams(
+        T.TextDocumentIdentifier(s.uri("prettier.config.mjs")), d.range, T.CodeActionContext(diagnostics=[d])))
+    fix = next(a for a in out if a.title == "Import `./base.mjs`, the file Node finds")
+    text = apply_workspace_edit(s, fix.edit)[s.uri("prettier.config.mjs")]
+    assert text.startswith("import { semi } from './base.mjs';\n")
+    assert await wait_for(lambda: not s.diagnostics("prettier.config.mjs", "unresolved-import"))
+    # the same file as Vite's configuration (bundled: Vite finds base.mjs): nothing to say
+    s.change("prettier.config.mjs", ((0, 28), (0, 32), ""))
+    assert await wait_for(lambda: s.diagnostics("prettier.config.mjs", "unresolved-import"))
+    s.disk({"package.json": _manifest(scripts={"build": "vite build"})})
+    assert await wait_for(lambda: not s.diagnostics("prettier.config.mjs", "unresolved-import"))

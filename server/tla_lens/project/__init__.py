@@ -56,8 +56,8 @@ from ..resolve.scripts import (_GLOB_CHARS, BUN_CONDITIONS, bin_files, bun_test_
                                tsx_script_files)
 from ..resolve.angular import angular_builds
 from ..resolve.babel import REGISTER_EXTENSIONS, babel_jest_modules
-from ..resolve.jest import JestRun, package_jest_runs, config_loading as jest_config_loading, \
-    dependency_config as jest_dependency_config
+from ..resolve.jest import JestRun, package_jest_runs, config_by_node as jest_config_by_node, \
+    config_loading as jest_config_loading, dependency_config as jest_dependency_config
 from ..resolve.eslint_config import eslint_config
 from ..resolve.svelte_config import svelte_config
 from ..resolve.webpack_cli import webpack_cli_configs
@@ -317,6 +317,10 @@ class Project:
         # each in config_imported where Node can load it, else in config_required (Next.js's
         # fallback, SWC's CommonJS) with why not (:meth:`_settle_native_configs`)
         self.config_native: dict[Path, str] = {}
+        # the configurations of config_imported Node's own loader takes (no bundler, compiler
+        # or hook in between): how; Node resolves their imports, and those of the ES modules
+        # and TypeScript they load, itself (_settle_node_run)
+        self.config_node: dict[Path, str] = {}
         self._config_only: tuple = (None, frozenset())
         self._config_compiled: tuple = (None, {})
         # the files npm scripts run with `node` (label: which script), and the TypeScript
@@ -444,7 +448,7 @@ class Project:
                         t in self.modules and self.modules[t].workspace:
                     reach.add(t)
                     stack.append(t)
-        runs = (self.entries, self.runner_tests or {}, self.node_run or {}, self.bun_run or {})
+        runs = (self.entries, self.runner_tests or {}, set(self._run_by_node_script()), self.bun_run or {})
         kept = {p for p in reach if not any(p in r for r in runs)}
         changed = bool(kept)
         while changed:
@@ -1111,23 +1115,40 @@ class Project:
                       prettier_config(manifest, str(pkg_dir), fs.is_file),
                       *webpack_cli_configs(manifest, str(pkg_dir), fs.is_file)):
             if found is not None:
-                self.config_imported[Path(os.path.realpath(found[0]))] = found[1]
+                self._config_loaded(found.file, found.how, found.node)
         jest = jest_dependency_config(manifest, str(pkg_dir), fs.is_file)  # (run as `npx jest`)
-        how = jest_config_loading(jest) if jest is not None else None
-        if how is not None:
-            self.config_imported[Path(os.path.realpath(jest))] = how
+        if jest is not None:
+            self._jest_config(jest)
         nxt = next_config(manifest, str(pkg_dir), fs.is_file)
         if nxt is not None:
-            (self.config_required if nxt.required else self.config_imported)[
-                Path(os.path.realpath(nxt.file))] = nxt.why
+            if nxt.required:
+                self.config_required[Path(os.path.realpath(nxt.file))] = nxt.why
+            else:
+                self._config_loaded(nxt.file, nxt.why, nxt.node)
             if nxt.native:
                 self.config_native[Path(os.path.realpath(nxt.file))] = nxt.why
         for vite in vite_configs(manifest, str(pkg_dir), fs.is_file, fs.read_text):
             if vite.build is not None:
                 builds.append(vite.build)
             else:
-                self.config_imported[Path(os.path.realpath(vite.file))] = vite.why
+                self._config_loaded(vite.file, vite.why, vite.node)
         return builds
+
+    def _config_loaded(self, file: str, how: str, node: bool) -> None:
+        """Record a configuration its tool loads with import() (:attr:`config_imported`), and
+        (``node``) that Node's own loader takes it (:attr:`config_node`)."""
+        path = Path(os.path.realpath(file))
+        self.config_imported[path] = how
+        if node:
+            self.config_node[path] = how
+
+    def _jest_config(self, file: str) -> None:
+        """Record how Jest loads its configuration ``file``, where an async graph only makes it
+        wait (resolve/jest.py)."""
+        how = jest_config_loading(file)
+        if how is not None:
+            self._config_loaded(file, how, jest_config_by_node(file, self.resolver.package_type(file),
+                                                               self.resolver.fs.read_text(file)))
 
     def _first_line(self, path: str) -> Optional[str]:
         """A file's first line: its editor buffer's, else the file's on disk."""
@@ -1146,6 +1167,7 @@ class Project:
         self.config_imported = {}
         self.config_required = {}
         self.config_native = {}
+        self.config_node = {}
         every: list[CjsBuild] = []
         for pkg_dir in pkg_dirs:
             manifest = self.resolver.package_json_for(pkg_dir / "package.json")
@@ -1289,9 +1311,8 @@ class Project:
                 for f in (run.config, run.preset_file if isinstance(run, JestRun) else None):
                     if f is not None:
                         self.build_scripts.add(Path(os.path.realpath(f)))
-                how = jest_config_loading(run.config) if isinstance(run, JestRun) and run.config else None
-                if how is not None:
-                    self.config_imported[Path(os.path.realpath(run.config))] = how
+                if isinstance(run, JestRun) and run.config:
+                    self._jest_config(run.config)
                 if run.unread is None:
                     runs.append((pkg_dir, run))
         if runs:
@@ -1729,24 +1750,35 @@ class Project:
 
     def _settle_node_run(self) -> bool:
         """Bring :attr:`node_run` up to date with the graph: the TypeScript files (.ts, .mts,
-        .cts outside node_modules) reachable from :attr:`node_entries`. Node keeps their
+        .cts outside node_modules) reachable from :attr:`node_entries` and from the
+        configurations Node loads for their tools (:attr:`config_node`). Node keeps their
         imports, which may reach more files: repeated until nothing changes. Returns whether
         any module's edges changed (the graph is then re-indexed)."""
-        if not self.node_entries and not self.node_run and not self.node_strict:
+        if not self.node_entries and not self.config_node and not self.node_run and not self.node_strict:
             return False
+        entries = dict(self.node_entries)  # (the scripts' first: a file both run is named after its script)
+        for p, how in self.config_node.items():
+            entries.setdefault(p, how)
 
         def step() -> list[Path]:
-            plain = {p: w for p, w in self.node_entries.items() if p in self.node_plain}
+            plain = {p: w for p, w in entries.items() if p in self.node_plain or p in self.config_node}
             strict = self._node_reach(plain, _node_resolves)
             # (TypeScript is among what Node resolves itself: one walk where every run is plain)
             reach = {p: w for p, w in strict.items() if _strippable(p, self.modules[p])} \
-                if len(plain) == len(self.node_entries) else self._node_reach(self.node_entries, _strippable)
+                if len(plain) == len(entries) else self._node_reach(entries, _strippable)
             # (a file that left the graph is not one of them any more, nor to be re-read)
             flipped = [p for p in (reach.keys() ^ self.node_run.keys()) | (strict.keys() ^ self.node_strict.keys())
                        if p in self.modules]
             self.node_run, self.node_strict = reach, strict
             return flipped
         return self._settle_until_stable(step)
+
+    def _run_by_node_script(self) -> Iterable[Path]:
+        """The files of :attr:`node_run` a script runs (reachable from :attr:`node_entries`),
+        not only a configuration Node loads for its tool."""
+        if not self.config_node or not self.node_run:
+            return self.node_run
+        return self._node_reach(self.node_entries, _strippable)
 
     def _resolved_path(self, mod: Module, specifier: str) -> Optional[str]:
         """The file an import of ``mod`` resolves to (as an import), or None."""

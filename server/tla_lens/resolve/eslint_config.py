@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional
 
-from .tool_config import first_file
+from .tool_config import Loaded, first_file
 
 __all__ = ["CONFIG_FILES", "eslint_config"]
 
@@ -19,11 +19,13 @@ CONFIG_FILES = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "e
                 "eslint.config.mts", "eslint.config.cts")
 
 
-def eslint_config(package_dir: str, is_file: Callable[[str], bool]) -> Optional[tuple[str, str]]:
-    """(the flat configuration ESLint loads in ``package_dir``, how) where it is one ESLint
-    loads with import() (not a CommonJS one by its name), else None."""
+def eslint_config(package_dir: str, is_file: Callable[[str], bool]) -> Optional[Loaded]:
+    """The flat configuration ESLint loads in ``package_dir``, where it is one ESLint loads
+    with import() (not a CommonJS one by its name), else None. Node's own import() takes a
+    JavaScript one (Node resolves its imports); jiti compiles a TypeScript one."""
     name = first_file(package_dir, CONFIG_FILES, is_file)
     if name is None or name.endswith((".cjs", ".cts")):
         return None
-    how = "jiti's import()" if name.endswith((".ts", ".mts")) else "import()"
-    return os.path.join(package_dir, name), f"ESLint loads {name} with {how}"
+    ts = name.endswith((".ts", ".mts"))
+    how = "jiti's import()" if ts else "import()"
+    return Loaded(os.path.join(package_dir, name), f"ESLint loads {name} with {how}", not ts)

@@ -220,6 +220,18 @@ def config_loading(path: str) -> Optional[str]:
             f"makes require() throw")
 
 
+def config_by_node(path: str, package_type: Optional[str], text: Optional[str]) -> bool:
+    """Does Node's own loader take Jest's configuration ``path`` (one :func:`config_loading`
+    names), so that Node resolves its imports as written? A JavaScript one, yes; a TypeScript
+    one where Jest keeps the outcome of trying Node's type stripping first: a .mts one always, a
+    .ts one unless its docblock names a loader (`@jest-config-loader`) or its package says
+    `"type": "commonjs"` (Node then takes its import syntax for a SyntaxError, and Jest falls
+    back to ts-node). Checked with Jest 30.5 on Node 26."""
+    if not path.endswith(".ts"):
+        return True
+    return package_type != "commonjs" and (text is None or "@jest-config-loader" not in text)
+
+
 def dependency_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[str]:
     """The configuration Jest finds in ``package_dir`` where the package has Jest as a
     dependency but no npm script runs it (run as `npx jest`); else None."""

@@ -45,6 +45,12 @@ class NextConfig:
     why: str              # how Next.js loads it, for the messages
     native: bool = False  # next.config.ts import()ed, Node stripping its types (NATIVE_FLAG), where Node can
 
+    @property
+    def node(self) -> bool:
+        """Does Node's own import() take it, whatever it imports (next.config.js, .mjs, .mts):
+        Node resolves its imports as written. (Under NATIVE_FLAG only where Node can.)"""
+        return not self.required and not self.native
+
 
 def next_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[NextConfig]:
     """How Next.js loads the configuration of the package folder ``package_dir`` (its

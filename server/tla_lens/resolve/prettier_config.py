@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional
 
-from .tool_config import depends_on, first_file
+from .tool_config import Loaded, depends_on, first_file
 
 __all__ = ["CONFIG_FILES", "prettier_config"]
 
@@ -25,8 +25,8 @@ CONFIG_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.yml", ".prettier
 _IMPORTED = (".js", ".mjs", ".ts", ".mts")
 
 
-def prettier_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[tuple[str, str]]:
-    """(the configuration Prettier loads with import() in ``package_dir``, how) where the
+def prettier_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[Loaded]:
+    """The configuration Prettier loads with (Node's own) import() in ``package_dir``, where the
     package (its package.json ``manifest``) uses Prettier (a dependency, or a script that runs
     it) and its configuration there is a JavaScript or TypeScript file; else None."""
     scripts = manifest.get("scripts")
@@ -39,4 +39,4 @@ def prettier_config(manifest: dict, package_dir: str, is_file: Callable[[str], b
     if name is None or not name.endswith(_IMPORTED):
         return None
     how = "import(), Node stripping its types" if name.endswith("ts") else "import()"
-    return os.path.join(package_dir, name), f"Prettier loads {name} with {how}"
+    return Loaded(os.path.join(package_dir, name), f"Prettier loads {name} with {how}", True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional
 
-from .tool_config import depends_on, first_file
+from .tool_config import Loaded, depends_on, first_file
 
 __all__ = ["CONFIG_FILES", "svelte_config"]
 
@@ -20,8 +20,8 @@ _LOADERS = (  # (SvelteKit loads it through vite-plugin-svelte too)
     ("@sveltejs/kit", "SvelteKit"), ("@sveltejs/vite-plugin-svelte", "vite-plugin-svelte"))
 
 
-def svelte_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[tuple[str, str]]:
-    """(the svelte.config.* loaded in ``package_dir``, how) where the package (its package.json
+def svelte_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[Loaded]:
+    """The svelte.config.* loaded in ``package_dir`` (by Node's own import()) where the package (its package.json
     ``manifest``) uses SvelteKit or vite-plugin-svelte; else None."""
     tools = [name for pkg, name in _LOADERS if depends_on(manifest, pkg)]
     if not tools:
@@ -30,4 +30,4 @@ def svelte_config(manifest: dict, package_dir: str, is_file: Callable[[str], boo
     if name is None:
         return None
     tool = tools[0] if name.endswith((".js", ".ts")) else "vite-plugin-svelte"  # (SvelteKit's own: .js, .ts)
-    return os.path.join(package_dir, name), f"{tool} loads {name} with import()"
+    return Loaded(os.path.join(package_dir, name), f"{tool} loads {name} with import()", True)

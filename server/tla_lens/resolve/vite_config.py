@@ -60,6 +60,7 @@ class ViteConfig:
     esm: bool             # bundled as an ES module and loaded with import()
     why: str              # what decides it, for the messages
     build: Optional[CjsBuild] = None  # the CommonJS bundle of it (``esm`` False)
+    node: bool = False    # Node's own import() takes it (`--configLoader native`): Node resolves its imports
 
 
 def vite_configs(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
@@ -103,7 +104,8 @@ def _load(tool: str, name: str, commands: list[str], manifest: dict, package_dir
     loaders = [m.group(1) if m else "bundle" for m in map(_LOADER.search, commands)]
     if commands and all(x in ("native", "runner") for x in loaders):
         flag = f"`--configLoader {loaders[0]}`"
-        return ViteConfig(tool, path, True, f"its npm scripts run {tool} with {flag}, which loads {name} with import()")
+        return ViteConfig(tool, path, True, f"its npm scripts run {tool} with {flag}, which loads {name} with import()",
+                          node=all(x == "native" for x in loaders))
     if name.endswith((".mjs", ".mts")):
         return ViteConfig(tool, path, True, f"{tool} bundles {name} as an ES module (by its extension) and loads it "
                                             f"with import()")

@@ -20,7 +20,7 @@ import os
 from typing import Callable, Optional
 
 from .scripts import program_words, script_commands
-from .tool_config import depends_on, first_file
+from .tool_config import Loaded, depends_on, first_file
 
 __all__ = ["DEFAULT_CONFIGS", "webpack_cli_configs"]
 
@@ -52,8 +52,8 @@ def _how(name: str) -> Optional[str]:
     return None
 
 
-def webpack_cli_configs(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> list[tuple[str, str]]:
-    """(a configuration webpack-cli loads in ``package_dir``, how) for each whose imports only
+def webpack_cli_configs(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> list[Loaded]:
+    """The configurations webpack-cli loads in ``package_dir`` (by Node's own loaders) whose imports only
     make webpack-cli wait, where the package (its package.json ``manifest``) runs webpack-cli
     from an npm script or depends on it."""
     commands = [c for c in (program_words(words, _PROGRAMS) for _, words in
@@ -70,5 +70,5 @@ def webpack_cli_configs(manifest: dict, package_dir: str, is_file: Callable[[str
         path = os.path.normpath(os.path.join(package_dir, name))
         how = _how(os.path.basename(path))
         if how is not None and is_file(path):
-            out.append((path, how))
+            out.append(Loaded(path, how, True))
     return out
