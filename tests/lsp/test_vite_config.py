@@ -175,3 +175,25 @@ async def test_next_native_flag_follows_the_imports(lsp):
         hover.contents.value
     s.replace("next.config.ts", files["next.config.ts"])  # (and back)
     assert await wait_for(lambda: s.diagnostics("next.config.ts", "async-entry"))
+
+
+async def test_next_native_flag_follows_what_type_stripping_refuses(lsp):
+    """Under the flag, an enum typed into a file next.config.ts loads (no import changed):
+    Node's type stripping refuses it, Next.js falls back to SWC's CommonJS and the await below
+    fails it (held to Next.js in tests/resolve/test_next_config.py); deleted again, nothing."""
+    files = dict(NEXT)
+    files["package.json"] = ('{"name": "site", "private": true, "scripts": {"build": "next build '
+                             '--experimental-next-config-strip-types"}, "dependencies": {"next": "16.5.0"}}')
+    files["next.config.ts"] = "import { v } from './lib/value.ts';\nexport default { env: { X: v } };\n"
+    files["lib/value.ts"] = "export const v: string = await Promise.resolve('2');\n"
+    s = await lsp(files)
+    s.open("lib/value.ts")
+    s.open("next.config.ts")
+    assert await s.is_async("next.config.ts")
+    assert s.diagnostics("next.config.ts") == []
+    s.replace("lib/value.ts", files["lib/value.ts"] + "export enum Mode { A, B }\n")
+    assert await wait_for(lambda: s.diagnostics("next.config.ts", "async-entry"))
+    (d,) = s.diagnostics("next.config.ts", "async-entry")
+    assert "but Node could not: an enum at lib/value.ts:2: Node's type stripping refuses it" in d.message, d.message
+    s.replace("lib/value.ts", files["lib/value.ts"])
+    assert await wait_for(lambda: not s.diagnostics("next.config.ts"))

@@ -2355,8 +2355,11 @@ class Project:
                                                  entries=full_index)
             self._unverdicted = False
             change.graph = True
-        elif builds_changed or self.bin_files.intersection(paths) and self._bin_runs_changed():
-            # a `bin` file's `#!` line now runs it with node, or no longer does (or now with hooks)
+        elif builds_changed or self.bin_files.intersection(paths) and self._bin_runs_changed() or \
+                self.config_native and self._settle_native_configs():
+            # a `bin` file's `#!` line now runs it with node, or no longer does (or now with hooks);
+            # TypeScript Node's type stripping refuses typed into (or out of) next.config.ts, or a
+            # file it loads, under Next.js's flag: Next.js falls back to SWC's CommonJS (or no longer)
             change.verdicts = self.recompute()
             change.graph = True
         return change
