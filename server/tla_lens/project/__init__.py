@@ -1603,7 +1603,7 @@ class Project:
         """Where Next.js import()s next.config.ts, Node stripping its types
         (:attr:`config_native`): a configuration it loads so where Node can, else one it falls
         back to compiling into CommonJS and require()s (saying why Node could not). Asked again
-        when edges change (an import added to it); returns whether one moved."""
+        on every change (an import added, an enum typed); returns whether one moved."""
         moved = False
         for path, how in self.config_native.items():
             refused = node_load_refusal(path, self.modules, self.graph.rel) if path in self.modules else None
