@@ -24,7 +24,7 @@ const config = await Metro.loadConfig({ cwd: process.cwd() }, {
   resolver: { useWatchman: false },
   transformer: { babelTransformerPath: require.resolve('@react-native/metro-babel-transformer') },
 });
-await Metro.runBuild(config, { entry: './index.js', platform: 'ios', minify: false, dev: true,
+await Metro.runBuild(config, { entry: './index.js', platform: process.argv[3], minify: false, dev: true,
                                out: process.argv[2] });
 """
 # (the packages Metro puts in every bundle live in the test engines: watched as well)
@@ -58,17 +58,8 @@ def test_metro_bundles_as_metro_bundles(case, node26, engines_node_modules, tmp_
         "node_modules/waits/package.json": '{"name": "waits", "type": "module", "exports": "./index.js"}',
         "node_modules/waits/index.js": "export const w = await Promise.resolve(2);\n",
     }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    for name in ("metro", "metro-runtime", "@react-native", "@babel"):
-        (root / "node_modules" / name).symlink_to(engines_node_modules / name)
-    out = root.parent / "bundle.js"
-    build = subprocess.run([str(node26), "build.mjs", str(out)], cwd=root, capture_output=True, text=True,
-                           timeout=300)
-    assert build.returncode == 0 and out.exists(), build.stdout + build.stderr
-    parse = subprocess.run([str(node26), "-e", "new Function(require('fs').readFileSync(process.argv[1], 'utf8'))",
-                            str(out)], capture_output=True, text=True, timeout=60)
+    _write_app(root, files, engines_node_modules)
+    parse = _bundle_parses(node26, root, "ios")
     project = analyse(root, Config(), cache=False)
     said = [f for f in project.findings if "Metro bundles" in f.message and "the app fails to start" in f.message]
     if where is None:
@@ -87,6 +78,61 @@ def test_metro_bundles_as_metro_bundles(case, node26, engines_node_modules, tmp_
     if case != "lazy":  # (the app's entry waits for it: its async-entry finding says the app fails)
         (entry,) = [f for f in project.findings if f.code == "async-entry"]
         assert entry.message.startswith("this entry of the React Native app of package.json is an async module")
+
+
+def _write_app(root: Path, files: dict, engines: Path) -> None:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / "node_modules").mkdir(exist_ok=True)
+    for name in ("metro", "metro-runtime", "@react-native", "@babel"):
+        (root / "node_modules" / name).symlink_to(engines / name)
+
+
+def _bundle_parses(node26: Path, root: Path, platform: str) -> subprocess.CompletedProcess:
+    """Metro's bundle of the app for ``platform``, parsed by Node."""
+    out = root.parent / f"bundle.{platform}.js"
+    build = subprocess.run([str(node26), "build.mjs", str(out), platform], cwd=root, capture_output=True, text=True,
+                           timeout=300)
+    assert build.returncode == 0 and out.exists(), build.stdout + build.stderr
+    return subprocess.run([str(node26), "-e", "new Function(require('fs').readFileSync(process.argv[1], 'utf8'))",
+                           str(out)], capture_output=True, text=True, timeout=60)
+
+
+def test_platform_files_as_metro_resolves_them(node26, engines_node_modules, tmp_path):
+    """`./src/db` is src/db.ios.js in the iOS bundle, src/db.android.js in the Android one, and
+    `./src/ui` src/ui.native.js in both (Metro 0.87's platform files): tla-lens follows the iOS
+    file (the Android one where iOS has none) — the await of db.ios.js fails the app, ui.js is
+    not in it."""
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    _write_app(root, {
+        "package.json": json.dumps({"name": "app", "private": True, "main": "index.js",
+                                    "dependencies": {"react-native": "0.87.0"}}),
+        "babel.config.json": '{"presets": ["module:@react-native/babel-preset"]}',
+        "metro.config.js": METRO_CONFIG, "build.mjs": BUILD,
+        "index.js": 'import { db } from "./src/db";\nimport { ui } from "./src/ui";\nimport { t } from "./src/tablet";\n'
+                    "console.log(db, ui, t);\n",
+        "src/db.ios.js": "export const db = await Promise.resolve(1);\n",
+        "src/db.android.js": "export const db = 2;\n",
+        "src/ui.native.js": "export const ui = 1;\n",
+        "src/ui.js": "export const ui = await Promise.resolve(1);\n",
+        "src/tablet.android.js": "export const t = 1;\n",
+        "src/tablet.ios.js": "export const t = 2;\n",
+    }, engines_node_modules)
+    ios, android = _bundle_parses(node26, root, "ios"), _bundle_parses(node26, root, "android")
+    assert "await is only valid in async functions" in ios.stderr, ios.stderr
+    assert android.returncode == 0, android.stderr
+    project = analyse(root, Config(), cache=False)
+    edges = {e.specifier: e.target.relative_to(root).as_posix() for e in project.modules[root / "index.js"].edges}
+    assert edges == {"./src/db": "src/db.ios.js", "./src/ui": "src/ui.native.js", "./src/tablet": "src/tablet.ios.js"}
+    errors = {(f.path.relative_to(root).as_posix(), f.code) for f in project.findings if f.severity == "error"}
+    assert errors == {("src/db.ios.js", "top-level-await"), ("index.js", "async-entry")}
+    assert not [f for f in project.findings if f.code == "unresolved-import" and f.path.name != "build.mjs"]
+    # a library (react-native among its peer dependencies): no platform files, as TypeScript without moduleSuffixes
+    (root / "package.json").write_text(json.dumps({"name": "lib", "peerDependencies": {"react-native": "*"}}))
+    project = analyse(root, Config(), cache=False)
+    assert {f.message.split("`")[1] for f in project.findings if f.code == "unresolved-import"
+            and f.path.name == "index.js"} == {"./src/db", "./src/tablet"}
 
 
 @pytest.mark.parametrize("manifest,files,entries", [

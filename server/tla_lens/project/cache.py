@@ -34,7 +34,7 @@ from .files import read_source
 
 # Bump when ModuleFacts or what extract() puts in it changes, or what the resolver saves
 # (Resolver.export_state) or how it resolves.
-SCHEMA = 21
+SCHEMA = 22
 # entries are marshal data (facts in their compact form), whose format may change between
 # Python versions: the version is part of every entry's tag
 _VERSION_TAG = f"{__version__}/{SCHEMA}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}".encode()

@@ -156,6 +156,9 @@ class Resolution:
 JS_EXTS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 _MODULE_EXTS = frozenset(JS_EXTS + (".vue", ".svelte", ".astro", ".mdx"))  # (components: imported by their full name)
 _PROBE = {"import": JS_EXTS + (".json",), "require": JS_EXTS + (".json", ".node")}
+# Metro's platform files (metro-resolver 0.87: `Foo.ios.js`, then `Foo.native.js`, then `Foo.js`,
+# for each extension in turn): iOS's first, Android's where iOS has none
+METRO_SUFFIXES = (".ios", ".android", ".native", "")
 _TS_MAP = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
 _DTS = (".d.ts", ".d.mts", ".d.cts")
 _VITE_ASSET_QUERIES = frozenset({"raw", "url", "inline", "worker", "sharedworker", "worker&url"})
@@ -272,6 +275,10 @@ class Resolver:
         # Bun's, `node --conditions=…` (the project sets them as it finds which files run so)
         self.runtime_conditions: dict[Path, tuple[str, ...]] = {}
         self._runtime: Optional[tuple[str, ...]] = None  # (resolving for such an importer, now)
+        # the suffixes tried before each extension (tsconfig `moduleSuffixes`) for the importer
+        # being resolved for, now; ("",): none
+        self._suffixes: tuple[str, ...] = ("",)
+        self._platforms: dict[str, tuple[str, ...]] = {}  # real folder -> Metro's suffixes there, or ()
         self.problems: list[Problem] = []
         self._problem_keys: set[Problem] = set()
         self._pkg: dict[str, Optional[dict]] = {}
@@ -312,9 +319,11 @@ class Resolver:
                 folder = os.path.dirname(imp)
                 ts = None if _in_node_modules(self.fs.realpath(imp)) or denoremote.cached_path(imp) \
                     else self._tsconfig_for(imp)
-                ctx = self._importers[importer] = (imp, folder, self.fs.realpath(folder), ts,
-                                                   ts.path if ts else None)
-            imp, folder, real_folder, ts, ts_path = ctx
+                real = self.fs.realpath(folder)
+                # (Metro's platform files in a React Native app, whatever tsconfig says; else tsconfig's)
+                suffixes = self._platform_suffixes(real) or (ts.module_suffixes if ts is not None else ())
+                ctx = self._importers[importer] = (imp, folder, real, ts, ts.path if ts else None, suffixes)
+            imp, folder, real_folder, ts, ts_path, suffixes = ctx
             if mode != "import" and mode != "require":
                 mode = "import"
             runtime = self.runtime_conditions.get(importer) if self.runtime_conditions else None
@@ -324,10 +333,13 @@ class Resolver:
                 hit = self._external(specifier, real_folder)
             if hit is None:
                 self._runtime = runtime
+                if suffixes:
+                    self._suffixes = suffixes
                 try:
                     hit = self._resolve(specifier, real_folder, mode, ts)
                 finally:
                     self._runtime = None
+                    self._suffixes = ("",)
                 if hit[0] == "ignored" and hit[1] is not None and hit[1].endswith(".wasm") and mode == "import" \
                         and self.async_wasm(real_folder):
                     hit = ("file", hit[1], None)  # (an async module: see project._wasm_module)
@@ -577,7 +589,7 @@ class Resolver:
         if path is None:
             self.fs.invalidate(None)
             for c in (self._pkg, self._pkg_text, self._scope, self._ts_raw, self._ts_final,
-                      self._ts_for, self._ts_dirs, self._res):
+                      self._ts_for, self._ts_dirs, self._res, self._platforms):
                 c.clear()
             self.problems.clear()
             self._problem_keys.clear()
@@ -597,6 +609,7 @@ class Resolver:
         if name == "package.json":
             self._pkg.pop(os.path.dirname(p), None)
             self._pkg_text.pop(os.path.dirname(p), None)
+            self._platforms.clear()
         if after == "dir" or before == "dir":
             prefix = p.rstrip(os.sep) + os.sep
             for k in [k for k in self._pkg if k == p or k.startswith(prefix)]:
@@ -704,8 +717,9 @@ class Resolver:
                         path = unquote(path)
                 return self._relative(spec, path, os.path.normpath(os.path.join(imp_dir, path)), mode, query)
             if ts is not None:
-                # a "paths"/baseUrl mapping does not depend on the importing folder
-                mkey = (spec, ts.path, mode)
+                # a "paths"/baseUrl mapping does not depend on the importing folder (but for
+                # Metro's platform files: a React Native app's folder and another share a tsconfig)
+                mkey = (spec, ts.path, mode, self._suffixes)
                 p = self._mapped.get(mkey, MISSING)
                 if p is MISSING:
                     p = self._mapped[mkey] = self._try_tsconfig(spec, ts, mode)
@@ -1028,7 +1042,7 @@ class Resolver:
         """``spec``, a relative or absolute path (``path`` without its query), at ``target``."""
         dir_only = path.endswith("/") or path in (".", "..")
         # many files reach one file by different relative specifiers: look it up once
-        tkey = (target, mode, dir_only, query)
+        tkey = (target, mode, dir_only, query, self._suffixes)
         found = self._targets.get(tkey, MISSING)
         if found is MISSING:
             p = self._load_path(target, mode, dir_only=dir_only)
@@ -1064,19 +1078,23 @@ class Resolver:
         if fs.is_file(p):
             return p
         base, ext = os.path.splitext(p)
+        suffixes = self._suffixes
         for m in _TS_MAP.get(ext, ()):
-            if fs.is_file(base + m):
-                return base + m
+            for s in suffixes:
+                if fs.is_file(base + s + m):
+                    return base + s + m
         for e in _PROBE[mode]:
-            if fs.is_file(p + e):
-                return p + e
+            for s in suffixes:  # (TypeScript's order: each extension with every suffix, in turn)
+                if fs.is_file(p + s + e):
+                    return p + s + e
         return None
 
     def _load_index(self, d: str, mode: str) -> Optional[str]:
         for e in _PROBE[mode]:
-            f = os.path.join(d, "index" + e)
-            if self.fs.is_file(f):
-                return f
+            for s in self._suffixes:
+                f = os.path.join(d, "index" + s + e)
+                if self.fs.is_file(f):
+                    return f
         return None
 
     def _load_dir(self, d: str, mode: str, conds: Optional[frozenset] = None) -> Optional[str]:
@@ -1492,6 +1510,26 @@ class Resolver:
         for s in seen:
             self._scope[s] = result
         return result
+
+    def _platform_suffixes(self, folder: str) -> tuple[str, ...]:
+        """:data:`METRO_SUFFIXES` where the (real) ``folder`` is in the folder of a React Native
+        app (a package.json whose `dependencies` name `react-native` or `expo`; its node_modules
+        too: Metro resolves the packages' platform files as well), below the root; else ()."""
+        hit = self._platforms.get(folder)
+        if hit is not None:
+            return hit
+        out: tuple[str, ...] = ()
+        pj = self._pkg_json(folder) if self.fs.is_file(os.path.join(folder, "package.json")) else None
+        deps = pj.get("dependencies") if pj else None
+        if isinstance(deps, dict) and ("react-native" in deps or "expo" in deps):
+            out = METRO_SUFFIXES
+        elif folder not in (self._root_str, self._root_real):
+            parent = os.path.dirname(folder)
+            if parent != folder and (parent + os.sep).startswith((self._root_str.rstrip(os.sep) + os.sep,
+                                                                  self._root_real.rstrip(os.sep) + os.sep)):
+                out = self._platform_suffixes(parent)
+        self._platforms[folder] = out
+        return out
 
     def _pkg_json(self, pd: str) -> Optional[dict]:
         """package.json of `pd` as a dict; None when absent; {} (with a problem) when broken."""

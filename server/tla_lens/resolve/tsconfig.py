@@ -51,6 +51,16 @@ class TsConfig:
     def is_jsconfig(self) -> bool:
         return self.path.name.endswith("jsconfig.json")
 
+    @cached_property
+    def module_suffixes(self) -> tuple[str, ...]:
+        """`moduleSuffixes` (React Native's `[".ios", ".native", ""]`): the suffixes TypeScript
+        tries before each extension of a file it looks for, in order; () when unset or only
+        `[""]`."""
+        raw = self.compiler_options.get("moduleSuffixes")
+        if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw) or raw in ([], [""]):
+            return ()
+        return tuple(raw)
+
     def includes(self, file: "Path | str") -> bool:
         """Whether `file` is part of this project by `files`/`include`/`exclude` (TypeScript's
         defaults: include everything under the config's directory, exclude node_modules,
