@@ -28,7 +28,15 @@ TSCONFIG = ('{\n  "compilerOptions": {\n    "target": "ES2022",\n    "module": "
 CONFIG = "import {{ flag }} from '{spec}';\nconst config = {{ env: {{ FLAG: String(flag) }} }};\nexport default config;\n"
 FLAGS = "export const flag: string = await Promise.resolve('on');\n"
 # case: (files besides package.json and tsconfig.json, what the refusal says (None: the fix applies))
+ASYNC_PACKAGE = {"node_modules/asyncpkg/package.json": '{"name": "asyncpkg", "type": "module", "exports": "./index.js"}',
+                 "node_modules/asyncpkg/index.js": "export const flag = await Promise.resolve('on');\n"}
 CASES = {
+    # (an import() in a file next.config.ts loads: SWC makes it a require(), which throws)
+    "import-in-a-file-it-loads": ({"next.config.ts": "import { load } from './lib/load.ts';\n"
+                                                     "const config = async () => ({ env: { FLAG: await load() } });\n"
+                                                     "export default config;\n",
+                                   "lib/load.ts": "export const load = async (): Promise<string> => "
+                                                  "(await import('asyncpkg')).flag;\n", **ASYNC_PACKAGE}, None),
     "plain": ({"next.config.ts": CONFIG.format(spec="./lib/flags.ts"), "lib/flags.ts": FLAGS}, None),
     "extension-left-out": ({"next.config.ts": CONFIG.format(spec="./lib/flags"), "lib/flags.ts": FLAGS},
                            "Node needs the file's own name (`./lib/flags.ts`)"),
@@ -76,7 +84,9 @@ def test_rename_as_next_loads_it(case, node26, next_engine, ts5, workspace, tmp_
     old = root / "next.config.ts"
     assert _load(node26, next_engine, root)["loaded"] is False  # (SWC's CommonJS: the await throws)
     project = analyse(root, Config(), cache=False)
-    assert [f.code for f in project.findings if f.path == old and f.severity == "error"] == ["async-entry"]
+    errors = [(f.path.name, f.code) for f in project.findings if f.severity == "error"]
+    assert errors == ([("load.ts", "require-async")] if case == "import-in-a-file-it-loads"
+                      else [("next.config.ts", "async-entry")])
     result = config_rename(old, "Next.js", os.listdir, lambda p: p.exists(),
                            lambda p: p.read_bytes() if p.exists() else None,
                            refused=node_load_refusal(old, project.modules, project.graph.rel),

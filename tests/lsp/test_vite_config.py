@@ -197,3 +197,37 @@ async def test_next_native_flag_follows_what_type_stripping_refuses(lsp):
     assert "but Node could not: an enum at lib/value.ts:2: Node's type stripping refuses it" in d.message, d.message
     s.replace("lib/value.ts", files["lib/value.ts"])
     assert await wait_for(lambda: not s.diagnostics("next.config.ts"))
+
+
+async def test_next_rename_quick_fix_from_a_file_it_loads(lsp):
+    """The require-async error of an import() in a file next.config.ts loads (Next.js's require
+    hook compiles it with SWC) offers the rename of next.config.ts too: renamed, Node loads both
+    itself, the import() stays one, and nothing is left to say (held to Next.js in
+    tests/resolve/test_next_config.py and tests/fixes/test_next_config_rename.py)."""
+    from lsprotocol import types as T
+
+    from .conftest import capabilities
+    from .test_actions import _actions, _by_title
+
+    files = dict(NEXT)
+    files["next.config.ts"] = "import { load } from './lib/load.ts';\nexport default async () => ({ env: { X: await load() } });\n"
+    files["lib/load.ts"] = "export const load = async (): Promise<string> => typeof (await import('asyncpkg')).plugin;\n"
+    s = await lsp(files, caps=capabilities(resource_operations=[T.ResourceOperationKind.Rename]))
+    s.open("lib/load.ts")
+    assert await wait_for(lambda: s.diagnostics("lib/load.ts", "require-async"))
+    (d,) = s.diagnostics("lib/load.ts", "require-async")
+    action = _by_title(await _actions(s, "lib/load.ts", d.range, [d]), "Rename next.config.ts")
+    assert action.title.startswith("Rename next.config.ts to next.config.mts (Next.js then loads it with import()")
+    assert action.disabled is None
+    (rename,) = action.edit.document_changes
+    assert isinstance(rename, T.RenameFile) and rename.old_uri == s.uri("next.config.ts") and \
+        rename.new_uri == s.uri("next.config.mts")
+    s.disk({"next.config.ts": None, "next.config.mts": files["next.config.ts"]})  # (as the editor renames it)
+    assert await wait_for(lambda: not s.diagnostics("lib/load.ts", "require-async"))
+    # where Node could not load it (an import without its extension), disabled, saying why
+    s.disk({"next.config.mts": None, "next.config.ts": files["next.config.ts"].replace("'./lib/load.ts'", "'./lib/load'")})
+    assert await wait_for(lambda: s.diagnostics("lib/load.ts", "require-async"))
+    (d,) = s.diagnostics("lib/load.ts", "require-async")
+    action = _by_title(await _actions(s, "lib/load.ts", d.range, [d]), "Rename next.config.ts")
+    assert action.edit is None and action.disabled is not None
+    assert "`./lib/load` in next.config.ts: Node needs the file's own name (`./lib/load.ts`)" in action.disabled.reason

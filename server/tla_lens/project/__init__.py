@@ -464,13 +464,16 @@ class Project:
     def config_to_rename(self, path: Path) -> Optional[tuple[Path, str, str, Optional[str]]]:
         """Where ``path`` is a configuration its tool loads as CommonJS and would load with
         import() once named as an ES module — Vite's (Vitest's) bundled into CommonJS, or a file
-        it bundles into it; Next.js's next.config.ts —: (the configuration, its tool, how the tool
-        then loads it, why the rename would not do, or None); else None. A Vite configuration in
-        another folder (an npm script's `-c`) is not renamed from here."""
-        if path.name == "next.config.ts" and path in self.config_required:
+        it bundles into it; Next.js's next.config.ts, or a file it loads through Next.js's
+        require hook —: (the configuration, its tool, how the tool then loads it, why the rename
+        would not do, or None); else None. A Vite configuration in another folder (an npm
+        script's `-c`) is not renamed from here."""
+        config = path if path in self.config_required else \
+            self.config_compiled().get(path) if self.config_required else None
+        if config is not None and config.name == "next.config.ts":
             # (Node loads next.config.mts itself: what it would fail on, said first)
-            return (path, "Next.js", "with import(), Node stripping its types",
-                    node_load_refusal(path, self.modules, self.graph.rel))
+            return (config, "Next.js", "with import(), Node stripping its types",
+                    node_load_refusal(config, self.modules, self.graph.rel))
         build = self.cjs_bundled.get(path) if self.cjs_bundled else None
         if build is None or not build.loads_config or os.path.dirname(build.entries[0]):
             return None
