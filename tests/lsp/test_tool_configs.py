@@ -58,14 +58,16 @@ async def test_a_configuration_created_while_the_editor_runs(lsp):
                    "src/main.js": "export const x = 1;\n", **ASYNC_PKG})
     s.open("src/main.js")
     assert await s.is_async("src/main.js") is False
-    s.disk({"prettier.config.mjs": CONFIG, "webpack.config.mjs": CONFIG, "other.mjs": CONFIG})
+    s.disk({"prettier.config.mjs": CONFIG, "webpack.config.mjs": CONFIG, "other.mjs": CONFIG,
+            "legacy/.prettierrc.mjs": CONFIG})
     s.open("other.mjs")
     assert await wait_for(lambda: s.diagnostics("other.mjs", "async-import"))
-    for name, tool in (("prettier.config.mjs", "Prettier"), ("webpack.config.mjs", "webpack-cli")):
+    for name, tool in (("prettier.config.mjs", "Prettier"), ("webpack.config.mjs", "webpack-cli"),
+                       ("legacy/.prettierrc.mjs", "Prettier")):
         s.open(name)
         assert await s.is_async(name)
         hover = await s.hover(name, 0, 10)
-        assert f"Harmless here: {tool} loads {name} with import()" in hover.contents.value, hover.contents.value
+        assert f"Harmless here: {tool} loads {name.split('/')[-1]} with import()" in hover.contents.value, hover.contents.value
         assert s.diagnostics(name) == []
 
 

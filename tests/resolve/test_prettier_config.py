@@ -63,3 +63,36 @@ def test_configuration_as_prettier_loads_it(case, node26, engines_node_modules, 
     assert project.modules[root / loaded].is_async  # (async it is: only Prettier waits for it)
     assert project.config_loading(root / loaded)[0] == "import()"
     assert project.config_loading(root / "shared.mjs") == ("import()", "")
+
+
+# case: (files of the sub-folder, whether Prettier takes its .prettierrc.mjs)
+SUB_FOLDER_CASES = {
+    "config-in-a-sub-folder": ({"legacy/.prettierrc.mjs": ESM, "legacy/a.js": "const a = 1;\n"}, True),
+    # (.prettierrc.json comes first there: the .mjs file is nobody's configuration)
+    "json-first-in-the-sub-folder": ({"legacy/.prettierrc.json": '{"semi": false}', "legacy/.prettierrc.mjs": ESM,
+                                      "legacy/a.js": "const a = 1;\n"}, False),
+}
+
+
+@pytest.mark.parametrize("case", list(SUB_FOLDER_CASES))
+def test_configuration_of_a_sub_folder(case, node26, engines_node_modules, workspace, tmp_path):
+    """Prettier takes, for a file, the configuration nearest to it: one in a sub-folder of the
+    package (no package.json of its own) is loaded with import() too, for the files below it."""
+    files, taken = SUB_FOLDER_CASES[case]
+    manifest = {"name": "app", "private": True, "scripts": {"format": "prettier --write ."}}
+    root = workspace({"package.json": json.dumps(manifest), ".prettierrc.json": '{"semi": true}',
+                      "shared.mjs": "await Promise.resolve();\nexport const shared = 's';\n",
+                      **{k: v.replace("'./shared.mjs'", "'../shared.mjs'") for k, v in files.items()}, **ASYNC_PACKAGE},
+                     tmp_path / "app")
+    proc = subprocess.run([str(node26), str(engines_node_modules / "prettier/bin/prettier.cjs"), "legacy/a.js"],
+                          cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout == "const a = 1\n", proc.stdout + proc.stderr  # (the sub-folder's)
+    project = analyse(root, Config(), cache=False)
+    warned = [f.code for f in project.findings if f.path.name == ".prettierrc.mjs" and f.severity == "warning"]
+    if not taken:
+        assert project.config_loading(root / "legacy/.prettierrc.mjs") is None
+        assert warned == ["async-import", "async-import"]
+        return
+    assert project.config_loading(root / "legacy/.prettierrc.mjs")[0] == "import()"
+    assert warned == []
+    assert project.modules[root / "legacy/.prettierrc.mjs"].is_async

@@ -61,7 +61,7 @@ from ..resolve.jest import JestRun, package_jest_runs, config_by_node as jest_co
 from ..resolve.eslint_config import eslint_config
 from ..resolve.svelte_config import svelte_config
 from ..resolve.webpack_cli import webpack_cli_configs
-from ..resolve.prettier_config import prettier_config
+from ..resolve.prettier_config import CONFIG_FILES as _PRETTIER_FILES, prettier_config
 from ..resolve.metro import metro_app
 from ..resolve.next_config import NATIVE_FLAG as NEXT_NATIVE_FLAG, next_config
 from .native import node_load_refusal
@@ -187,6 +187,9 @@ _BUILD_DATA = frozenset({"babel.config.json", ".babelrc", ".babelrc.json", "jest
 # samconfig, Serverless services, the data above)
 _BUILD_NAMES = frozenset((*TSUP_CONFIGS, *UNBUILD_CONFIGS, *SAM_TEMPLATES, *SAMCONFIG_NAMES, *SERVICE_NAMES)) | \
     _BUILD_DATA
+
+
+_PRETTIER_NAMES = frozenset(_PRETTIER_FILES)
 
 
 def _node_resolves(path: Path, mod: Module) -> bool:
@@ -1137,6 +1140,23 @@ class Project:
                 self._config_loaded(vite.file, vite.why, vite.node)
         return builds
 
+    def _sub_folder_configs(self, pkg_dirs: set[Path]) -> None:
+        """Record the configurations Prettier takes in the folders below a package's that have no
+        package.json of their own (Prettier looks for the one nearest to each file it formats)."""
+        fs = self.resolver.fs
+        seen: set[Path] = set()
+        for path, mod in self.modules.items():
+            folder = path.parent
+            if path.name not in _PRETTIER_NAMES or not mod.workspace or folder in pkg_dirs or folder in seen or \
+                    "node_modules" in path.parts:
+                continue
+            seen.add(folder)
+            manifest = self.resolver.package_json_for(path)
+            if manifest is not None:
+                found = prettier_config(manifest[1], str(manifest[0]), fs.is_file, folder=str(folder))
+                if found is not None:
+                    self._config_loaded(found.file, found.how, found.node)
+
     def _config_loaded(self, file: str, how: str, node: bool) -> None:
         """Record a configuration its tool loads with import() (:attr:`config_imported`), and
         (``node``) that Node's own loader takes it (:attr:`config_node`)."""
@@ -1189,6 +1209,7 @@ class Project:
                                               "swc", "tsdown", "bun", "pkgroll", "unbuild")):
                 continue
             every += package_cjs_builds(manifest[1], str(pkg_dir), fs.is_file, fs.read_text, every_format=True)
+        self._sub_folder_configs(set(pkg_dirs))
         for folder in sam_folders(self.root, pkg_dirs):  # (AWS SAM's templates, watched by any name)
             templates = sam_templates(folder, fs.is_file, fs.read_text)
             every += sam_builds(folder, fs.is_file, fs.read_text, templates)

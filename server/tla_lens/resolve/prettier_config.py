@@ -25,18 +25,22 @@ CONFIG_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.yml", ".prettier
 _IMPORTED = (".js", ".mjs", ".ts", ".mts")
 
 
-def prettier_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool]) -> Optional[Loaded]:
-    """The configuration Prettier loads with (Node's own) import() in ``package_dir``, where the
-    package (its package.json ``manifest``) uses Prettier (a dependency, or a script that runs
-    it) and its configuration there is a JavaScript or TypeScript file; else None."""
+def prettier_config(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
+                    folder: Optional[str] = None) -> Optional[Loaded]:
+    """The configuration Prettier loads with (Node's own) import() in ``package_dir`` — or in
+    ``folder``, a folder below it without a package.json (Prettier takes, for a file, the
+    configuration nearest to it) —, where the package (its package.json ``manifest``) uses
+    Prettier (a dependency, or a script that runs it) and the configuration there is a
+    JavaScript or TypeScript file; else None."""
     scripts = manifest.get("scripts")
     runs = isinstance(scripts, dict) and any(isinstance(s, str) and "prettier" in s for s in scripts.values())
     if not runs and not depends_on(manifest, "prettier"):
         return None
-    if manifest.get("prettier") is not None:
+    if folder is None and manifest.get("prettier") is not None:
         return None  # (package.json's key comes first)
-    name = first_file(package_dir, CONFIG_FILES, is_file)
+    where = folder or package_dir
+    name = first_file(where, CONFIG_FILES, is_file)
     if name is None or not name.endswith(_IMPORTED):
         return None
     how = "import(), Node stripping its types" if name.endswith("ts") else "import()"
-    return Loaded(os.path.join(package_dir, name), f"Prettier loads {name} with {how}", True)
+    return Loaded(os.path.join(where, name), f"Prettier loads {name} with {how}", True)
