@@ -155,3 +155,26 @@ def test_a_file_the_configuration_loads(node26, engines_node_modules, workspace,
     project = analyse(root, Config(), cache=False)
     assert not [f for f in project.findings if f.severity in ("error", "warning") or f.code == "unresolved-import"]
     assert project.modules[root / "prettier.config.mjs"].is_async
+
+
+def test_a_file_the_configuration_shares_with_the_app(workspace, tmp_path):
+    """A TypeScript file both a configuration Node loads (prettier.config.ts) and the app's
+    bundler load keeps the app's elision: its import used only as a type loads nothing in the
+    bundle (the elision is held to the compilers in tests/project/), so the app is not async
+    through it; its relative imports are still resolved as Node resolves them."""
+    manifest = {"name": "app", "private": True, "type": "module", "scripts": {"fmt": "prettier --check .",
+                                                                             "build": "vite build"}}
+    root = workspace({"package.json": json.dumps(manifest),
+                      "prettier.config.ts": "import { width } from './src/shared.ts';\n"
+                                            "export default { printWidth: width };\n",
+                      "index.html": '<script type="module" src="/src/main.ts"></script>\n',
+                      "src/main.ts": "import { width } from './shared';\nconsole.log(width);\n",
+                      "src/shared.ts": "import { Schema } from './schema.ts';\nexport const width: number = 80;\n"
+                                       "export type S = Schema;\n",
+                      "src/schema.ts": "export interface Schema { a: string }\n"
+                                       "export const loaded = await Promise.resolve(true);\n"}, tmp_path / "app")
+    project = analyse(root, Config(), cache=False)
+    assert not project.modules[root / "src/main.ts"].is_async
+    assert not [f for f in project.findings if f.severity in ("error", "warning")], \
+        [(f.path.name, f.code, f.message) for f in project.findings]
+    assert root / "src/shared.ts" in project.node_strict and root / "src/shared.ts" not in project.node_run

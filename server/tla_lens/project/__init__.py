@@ -451,7 +451,7 @@ class Project:
                         t in self.modules and self.modules[t].workspace:
                     reach.add(t)
                     stack.append(t)
-        runs = (self.entries, self.runner_tests or {}, set(self._run_by_node_script()), self.bun_run or {})
+        runs = (self.entries, self.runner_tests or {}, self.node_run or {}, self.bun_run or {})
         kept = {p for p in reach if not any(p in r for r in runs)}
         changed = bool(kept)
         while changed:
@@ -1774,22 +1774,25 @@ class Project:
 
     def _settle_node_run(self) -> bool:
         """Bring :attr:`node_run` up to date with the graph: the TypeScript files (.ts, .mts,
-        .cts outside node_modules) reachable from :attr:`node_entries` and from the
-        configurations Node loads for their tools (:attr:`config_node`). Node keeps their
-        imports, which may reach more files: repeated until nothing changes. Returns whether
-        any module's edges changed (the graph is then re-indexed)."""
+        .cts outside node_modules) reachable from :attr:`node_entries`. Node keeps their
+        imports, which may reach more files: repeated until nothing changes. And
+        :attr:`node_strict`, the files whose imports Node resolves itself: from the plain runs
+        and the configurations Node loads for their tools (:attr:`config_node`; not in
+        node_run: a file such a configuration shares with the app keeps the app's compiler's
+        elision, and what only the configuration loads is quiet anyway). Returns whether any
+        module's edges changed (the graph is then re-indexed)."""
         if not self.node_entries and not self.config_node and not self.node_run and not self.node_strict:
             return False
-        entries = dict(self.node_entries)  # (the scripts' first: a file both run is named after its script)
-        for p, how in self.config_node.items():
-            entries.setdefault(p, how)
 
         def step() -> list[Path]:
-            plain = {p: w for p, w in entries.items() if p in self.node_plain or p in self.config_node}
+            plain = {p: w for p, w in self.node_entries.items() if p in self.node_plain}
+            scripts_only = len(plain) == len(self.node_entries) and not self.config_node
+            for p, how in self.config_node.items():  # (the scripts' first: a file both load is named after its script)
+                plain.setdefault(p, how)
             strict = self._node_reach(plain, _node_resolves)
             # (TypeScript is among what Node resolves itself: one walk where every run is plain)
             reach = {p: w for p, w in strict.items() if _strippable(p, self.modules[p])} \
-                if len(plain) == len(entries) else self._node_reach(entries, _strippable)
+                if scripts_only else self._node_reach(self.node_entries, _strippable)
             # (a file that left the graph is not one of them any more, nor to be re-read)
             flipped = [p for p in (reach.keys() ^ self.node_run.keys()) | (strict.keys() ^ self.node_strict.keys())
                        if p in self.modules]
@@ -1797,12 +1800,6 @@ class Project:
             return flipped
         return self._settle_until_stable(step)
 
-    def _run_by_node_script(self) -> Iterable[Path]:
-        """The files of :attr:`node_run` a script runs (reachable from :attr:`node_entries`),
-        not only a configuration Node loads for its tool."""
-        if not self.config_node or not self.node_run:
-            return self.node_run
-        return self._node_reach(self.node_entries, _strippable)
 
     def _resolved_path(self, mod: Module, specifier: str) -> Optional[str]:
         """The file an import of ``mod`` resolves to (as an import), or None."""
@@ -1855,7 +1852,7 @@ class Project:
         found = self.graph.rel(res.path) if res.path is not None else "another file"
         run = self.node_strict[importer]
         code = "ERR_MODULE_NOT_FOUND"
-        ts = importer in self.node_run
+        ts = importer in self.node_run or importer.suffix in (".ts", ".mts", ".cts")
         if self.resolver.fs.is_dir(named):
             why, code = "Node imports no folder in an ES module", "ERR_UNSUPPORTED_DIR_IMPORT"
         elif ts and os.path.splitext(specifier)[1] in (".js", ".mjs", ".cjs", ".jsx"):
