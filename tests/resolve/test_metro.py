@@ -156,3 +156,29 @@ def test_the_apps_entries(manifest, files, entries, tmp_path):
         (tmp_path / rel).write_text("")
     app = metro_app(manifest, str(tmp_path), os.path.isfile, os.path.isdir)
     assert (app.entries if app is not None else None) == entries
+
+
+def test_platform_files_only_in_the_apps_folder(tmp_path):
+    """In a monorepo, platform files are the React Native app's alone: a web app beside it (its
+    own package.json, even under a root whose package.json names react-native) resolves
+    `./Button` to Button.tsx, the app to Button.native.tsx (Metro's, held above)."""
+    files = {
+        "package.json": json.dumps({"name": "root", "private": True, "workspaces": ["apps/*"],
+                                    "dependencies": {"react-native": "0.87.0"}}),
+        "apps/mobile/package.json": json.dumps({"name": "mobile", "main": "index.js",
+                                                "dependencies": {"react-native": "0.87.0"}}),
+        "apps/web/package.json": json.dumps({"name": "web", "type": "module"}),
+    }
+    for app in ("mobile", "web"):
+        files[f"apps/{app}/index.js"] = "import { Button } from './Button';\nconsole.log(Button);\n"
+        files[f"apps/{app}/Button.native.tsx"] = "export const Button = await Promise.resolve('native');\n"
+        files[f"apps/{app}/Button.tsx"] = "export const Button = 'web';\n"
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    project = analyse(tmp_path, Config(), cache=False)
+    targets = {app: [e.target.name for e in project.modules[tmp_path / f"apps/{app}/index.js"].edges]
+               for app in ("mobile", "web")}
+    assert targets == {"mobile": ["Button.native.tsx"], "web": ["Button.tsx"]}
+    assert project.modules[tmp_path / "apps/mobile/index.js"].is_async
+    assert not project.modules[tmp_path / "apps/web/index.js"].is_async

@@ -1513,8 +1513,9 @@ class Resolver:
 
     def _platform_suffixes(self, folder: str) -> tuple[str, ...]:
         """:data:`METRO_SUFFIXES` where the (real) ``folder`` is in the folder of a React Native
-        app (a package.json whose `dependencies` name `react-native` or `expo`; its node_modules
-        too: Metro resolves the packages' platform files as well), below the root; else ()."""
+        app — its nearest package.json (past those of the packages in node_modules: Metro
+        resolves their platform files too) names `react-native` or `expo` among its
+        `dependencies` —, below the root; else ()."""
         hit = self._platforms.get(folder)
         if hit is not None:
             return hit
@@ -1523,6 +1524,8 @@ class Resolver:
         deps = pj.get("dependencies") if pj else None
         if isinstance(deps, dict) and ("react-native" in deps or "expo" in deps):
             out = METRO_SUFFIXES
+        elif pj is not None and not _in_node_modules(folder):
+            pass  # (another package of the workspace: not the app's)
         elif folder not in (self._root_str, self._root_real):
             parent = os.path.dirname(folder)
             if parent != folder and (parent + os.sep).startswith((self._root_str.rstrip(os.sep) + os.sep,
