@@ -1152,7 +1152,7 @@ class Project:
                 continue
             seen.add(folder)
             manifest = self.resolver.package_json_for(path)
-            if manifest is not None:
+            if manifest is not None and manifest[0] != folder:  # (a package's own: read with it)
                 found = prettier_config(manifest[1], str(manifest[0]), fs.is_file, folder=str(folder))
                 if found is not None:
                     self._config_loaded(found.file, found.how, found.node)
@@ -1799,7 +1799,6 @@ class Project:
             self.node_run, self.node_strict = reach, strict
             return flipped
         return self._settle_until_stable(step)
-
 
     def _resolved_path(self, mod: Module, specifier: str) -> Optional[str]:
         """The file an import of ``mod`` resolves to (as an import), or None."""
