@@ -398,6 +398,27 @@ def _config_json(root: Path, config: Config) -> str:
                              **({"ignored": True} if not a.targets and a.unread is None else {}),
                              **({"ignoredBecause": a.ignored} if a.ignored else {}),
                              **({"notRead": a.unread} if a.unread else {})})
+    from .resolve.babel import CONFIG_NAMES as BABEL_CONFIGS, module_resolver
+
+    def read_text(path: str) -> Optional[str]:
+        try:
+            return Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    roots = []
+    for folder in sorted({str(root), *(str(f.parent) for f in every)}):  # (.babelrc is no module: looked for)
+        plugin = next((m for m in (module_resolver(os.path.join(folder, n), read_text) for n in BABEL_CONFIGS
+                                   if os.path.isfile(os.path.join(folder, n))) if m is not None), None)
+        if plugin is None:
+            continue
+        for name, targets, _ in plugin.aliases:
+            bundlers.append({"file": rel(plugin.config), "via": "babel-plugin-module-resolver", "name": name,
+                             "appliesTo": rel(folder),
+                             "targets": [_shown_path(rel(t)) if os.path.isabs(t) else t for t in targets]})
+        if plugin.roots:
+            roots.append({"file": rel(plugin.config), "appliesTo": rel(folder),
+                          "roots": [_shown_path(rel(r)) for r in plugin.roots], "extensions": list(plugin.extensions)})
     from itertools import chain
 
     from .resolve import Resolver
@@ -540,7 +561,7 @@ def _config_json(root: Path, config: Config) -> str:
                             **({"compiles": _applies_shown(b.applies)} if b.applies else {}),
                             **({"notRead": b.unread} if b.unread else {})})
     out = {"root": str(root), "configFile": rel(str(config.source)) if config.source else None,
-           "config": to_dict(config), "bundlerAliases": bundlers, "bundlerEntries": entries,
+           "config": to_dict(config), "bundlerAliases": bundlers, "babelRoots": roots, "bundlerEntries": entries,
            "bundlerExternals": externals,
            "nodeScripts": node_scripts, "bunRuns": bun_runs, "tsupBuilds": tsup_builds, "jestRuns": jest_runs,
            "playwrightRuns": playwright_runs, "viteConfigs": vite_loads,

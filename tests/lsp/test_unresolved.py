@@ -122,3 +122,21 @@ async def test_alias_of_the_vite_configuration_is_followed_and_its_edits_too(lsp
     assert await wait_for(lambda: [d.code for d in s.diagnostics("src/app.ts")] == ["unresolved-import"])
     msg = s.diagnostics("src/app.ts")[0].message
     assert "the alias '@alias' of vite.config.ts:1 is not read (`makeIt()`" in msg
+
+
+async def test_babel_module_resolver_alias_follows_the_configuration(lsp):
+    """An alias of babel-plugin-module-resolver (held to the plugin in
+    tests/resolve/test_babel_module_resolver.py): followed, and, the configuration changed on
+    disk, followed again."""
+    config = ("module.exports = { plugins: [['module-resolver', { alias: { '@lib': './src/lib' } }]] };\n")
+    s = await lsp({"package.json": '{"name": "app", "private": true}', "babel.config.js": config,
+                   "src/app.js": "import { db } from '@lib/db';\nconsole.log(db);\n",
+                   "src/lib/db.js": "export const db = await Promise.resolve(1);\n",
+                   "src/other/db.js": "export const db = 2;\n"})
+    s.open("src/app.js")
+    assert await wait_for(lambda: s.diagnostics("src/app.js", "async-import"))
+    assert not s.diagnostics("src/app.js", "unresolved-import")
+    s.disk({"babel.config.js": config.replace("./src/lib", "./src/other")})
+    assert await wait_for(lambda: not s.diagnostics("src/app.js", "async-import"))
+    s.disk({"babel.config.js": "module.exports = { presets: [] };\n"})
+    assert await wait_for(lambda: s.diagnostics("src/app.js", "unresolved-import"))

@@ -55,7 +55,7 @@ from ..resolve.scripts import (_GLOB_CHARS, BUN_CONDITIONS, bin_files, bun_test_
                                package_bun_runs, package_node_runs, read_first_line, script_conditions,
                                tsx_script_files)
 from ..resolve.angular import angular_builds
-from ..resolve.babel import REGISTER_EXTENSIONS, babel_jest_modules
+from ..resolve.babel import CONFIG_NAMES as BABEL_CONFIGS, REGISTER_EXTENSIONS, babel_jest_modules
 from ..resolve.jest import JestRun, package_jest_runs, config_by_node as jest_config_by_node, \
     config_loading as jest_config_loading, dependency_config as jest_dependency_config
 from ..resolve.eslint_config import eslint_config
@@ -2227,8 +2227,8 @@ class Project:
             if p.name in PNP_MANIFESTS or p.name == "deno.lock":
                 structural = True  # a `yarn install` or `deno install`: packages may be anywhere now
                 continue
-            if p.name in BUNDLER_CONFIGS:
-                structural = True  # its resolve.alias may send imports anywhere
+            if p.name in BUNDLER_CONFIGS or p.name in BABEL_CONFIGS:
+                structural = True  # its resolve.alias (babel-plugin-module-resolver's) may send imports anywhere
             if p.name in _BUILD_NAMES or (
                     dialect_for_path(p) is None and Path(os.path.realpath(p)) in self.build_scripts):
                 structural = True  # which builds tsup (Babel, Jest, Nx) makes, and what they keep external

@@ -65,7 +65,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from ..problems import Problem
 from . import _jsonc
-from . import bundler, globs
+from . import babel, bundler, globs
 from . import denocache, importmap, denoremote
 from . import pnp as pnp_manifest
 from .pnp import in_zip as pnp_in_zip
@@ -279,6 +279,10 @@ class Resolver:
         # being resolved for, now; ("",): none
         self._suffixes: tuple[str, ...] = ("",)
         self._platforms: dict[str, tuple[str, ...]] = {}  # real folder -> Metro's suffixes there, or ()
+        # babel-plugin-module-resolver: the Babel configuration that governs a real folder (with
+        # the plugin), and what each configuration says
+        self._babel_for: dict[str, Optional[str]] = {}
+        self._babel_read: dict[str, Optional[tuple[tuple["_Alias", ...], "babel.ModuleResolver"]]] = {}
         self.problems: list[Problem] = []
         self._problem_keys: set[Problem] = set()
         self._pkg: dict[str, Optional[dict]] = {}
@@ -558,8 +562,12 @@ class Resolver:
         self._mapped.clear()
         self._bundler_for.clear()
         self._bundler_conf_for.clear()
+        self._babel_for.clear()
         self._bundler_rx.clear()
         self._globs.clear()
+        if path is None or os.path.basename(os.fspath(path)) in babel.CONFIG_NAMES:
+            self._babel_read.clear()
+            self._res.clear()
         if path is None or os.path.basename(os.fspath(path)) in bundler.ALIAS_FILES or \
                 os.path.basename(os.fspath(path)) in ("project.json", "nx.json"):  # (withNx's options)
             self._bundler_read.clear()
@@ -667,12 +675,18 @@ class Resolver:
             return self._relative(spec, spec, os.path.normpath(os.path.join(imp_dir, spec)), mode, None)
         if not spec:
             return "unresolved", None, "empty module specifier in {from}"
+        plugin = self._babel_module_resolver(imp_dir) if not aliased and spec[0] not in "./" else None
         if not aliased and (spec[0] not in "./" or self._bundler_rx.get(imp_dir)):
-            aliases = self._alias + self._bundler_aliases(imp_dir)
+            aliases = self._alias + self._bundler_aliases(imp_dir) + (plugin[0] if plugin is not None else ())
             if aliases:
                 hit = self._aliased(spec, imp_dir, mode, ts, aliases)
                 if hit is not None:
                     return hit
+        if plugin is not None and plugin[1].roots and not builtin_name(spec):
+            for folder in plugin[1].roots:  # (babel-plugin-module-resolver's `root`: its extensions)
+                p = self._babel_root_file(os.path.join(folder, spec), plugin[1].extensions)
+                if p is not None:
+                    return self._classify(p)
         b = builtin_name(spec)
         if b is not None:
             if b:
@@ -1510,6 +1524,67 @@ class Resolver:
         for s in seen:
             self._scope[s] = result
         return result
+
+    def _babel_module_resolver(self, folder: str) -> Optional[tuple[tuple["_Alias", ...], "babel.ModuleResolver"]]:
+        """The aliases and options of babel-plugin-module-resolver in the Babel configuration
+        nearest above the (real) ``folder`` that uses it, inside the workspace (not for the
+        files of node_modules, whose imports are the packages' own); else None."""
+        if folder in self._babel_for:
+            conf = self._babel_for[folder]
+            return self._babel_read.get(conf) if conf is not None else None
+        found: Optional[str] = None
+        walked: list[str] = []
+        root = self._root_real
+        inside = root.rstrip(os.sep) + os.sep
+        d = folder
+        while not _in_node_modules(d) and (d == root or d.startswith(inside)):
+            if d in self._babel_for:
+                found = self._babel_for[d]
+                break
+            walked.append(d)
+            listing = self.fs.listdir(d)
+            for name in (babel.CONFIG_NAMES if listing and not listing.keys().isdisjoint(babel.CONFIG_NAMES) else ()):
+                conf = os.path.join(d, name)
+                if name in listing and self._babel_options(conf) is not None:
+                    found = conf
+                    break
+            if found is not None:
+                break
+            parent = os.path.dirname(d)
+            if parent == d:
+                break
+            d = parent
+        for w in walked:
+            self._babel_for[w] = found
+        return self._babel_read.get(found) if found is not None else None
+
+    def _babel_options(self, conf: str) -> Optional[tuple[tuple["_Alias", ...], "babel.ModuleResolver"]]:
+        """What the Babel configuration ``conf`` says of babel-plugin-module-resolver (read once
+        per change of it), or None where it does not use it."""
+        if conf not in self._babel_read:
+            found = babel.module_resolver(conf, self.fs.read_text, self.fs.is_dir)
+            origin = self._rel(conf)
+            self._babel_read[conf] = None if found is None else (tuple(
+                _Alias(name, tuple((os.path.isabs(t), t) for t in targets), origin,
+                       regex=(regex, "") if regex is not None else None)
+                for name, targets, regex in found.aliases), found)
+        return self._babel_read[conf]
+
+    def _babel_root_file(self, path: str, extensions: tuple[str, ...]) -> Optional[str]:
+        """The file babel-plugin-module-resolver's `root` lookup finds at ``path`` (Node's
+        lookup with the plugin's extensions: the file, with an extension, a folder's index)."""
+        fs = self.fs
+        if fs.is_file(path):
+            return path
+        for e in extensions:
+            if fs.is_file(path + e):
+                return path + e
+        if fs.is_dir(path):
+            for e in extensions:
+                f = os.path.join(path, "index" + e)
+                if fs.is_file(f):
+                    return f
+        return None
 
     def _platform_suffixes(self, folder: str) -> tuple[str, ...]:
         """:data:`METRO_SUFFIXES` where the (real) ``folder`` is in the folder of a React Native
