@@ -686,6 +686,11 @@ class Resolver:
             for folder in plugin[1].roots:  # (babel-plugin-module-resolver's `root`: its extensions)
                 p = self._babel_root_file(os.path.join(folder, spec), plugin[1].extensions)
                 if p is not None:
+                    # the plugin writes the name without the extension it added, which the bundler
+                    # then resolves (a platform file, where there is one)
+                    stem, ext = os.path.splitext(p)
+                    if ext in plugin[1].extensions and not spec.endswith(ext):
+                        p = self._load_path(stem, mode) or p
                     return self._classify(p)
         b = builtin_name(spec)
         if b is not None:
