@@ -35,7 +35,13 @@ Choices (where Node is strict, or where tools disagree):
   is unresolved (webpack 5 neither tries a later alias nor the specifier itself; checked). An
   alias to `false` makes the import "ignored" (webpack gives it an empty module).
   After them, the aliases of the Vite/webpack/rspack configuration nearest above the importer
-  (not inside node_modules), read from its syntax (resolve/bundler.py).
+  (not inside node_modules), read from its syntax (resolve/bundler.py), then those of
+  babel-plugin-module-resolver in the Babel configuration nearest above it that uses the plugin
+  (resolve/babel.py), whose `root` folders are then searched with its extensions.
+- Platform files: in a React Native app's folder (the nearest package.json names `react-native`
+  or `expo` in its dependencies; the packages in its node_modules too) each probe tries
+  Metro's platform suffixes (.ios, .android, .native, then none) before each extension, the iOS
+  file first; elsewhere the suffixes of the importer's tsconfig `moduleSuffixes`, as TypeScript.
 - tsconfig `paths` and `baseUrl` apply first to every non-relative specifier (as in TypeScript),
   then Node's algorithm; they are not applied to importers inside node_modules.
 - A bare name that is a Node builtin is a builtin even if node_modules has a package of that name.
