@@ -182,3 +182,57 @@ def test_platform_files_only_in_the_apps_folder(tmp_path):
     assert targets == {"mobile": ["Button.native.tsx"], "web": ["Button.tsx"]}
     assert project.modules[tmp_path / "apps/mobile/index.js"].is_async
     assert not project.modules[tmp_path / "apps/web/index.js"].is_async
+
+
+# a React Native app's Metro configuration (@react-native/metro-config's resolver settings:
+# `resolverMainFields`, `unstable_conditionNames`), as `npx react-native init` writes it
+BUILD_RN = BUILD.replace("""  resolver: { useWatchman: false },""", """  resolver: { ...require('@react-native/metro-config').getDefaultConfig(process.cwd()).resolver,
+              useWatchman: false },""")
+TLA = "export const v = await Promise.resolve('x');\n"
+PLAIN = "export const v = 'x';\n"
+# case: (the package's files, does Metro bundle the await (the bundle does not parse))
+PACKAGE_CASES = {
+    "node-condition": ({"package.json": {"exports": {"node": "./node.js", "default": "./index.js"}},
+                        "node.js": TLA, "index.js": PLAIN}, False),
+    "import-condition": ({"package.json": {"exports": {"import": "./index.mjs", "require": "./index.cjs"}},
+                          "index.mjs": TLA, "index.cjs": "exports.v = 'x';\n"}, True),
+    "require-build-not-taken": ({"package.json": {"exports": {"import": "./index.mjs", "require": "./index.cjs"}},
+                           "index.mjs": "exports.v = 'x';\n", "index.cjs": TLA}, False),
+    "react-native-condition": ({"package.json": {"exports": {"react-native": "./rn.js", "default": "./index.js"}},
+                                "rn.js": TLA, "index.js": PLAIN}, True),
+    "react-native-field": ({"package.json": {"main": "index.js", "react-native": "rn.js"}, "rn.js": TLA,
+                            "index.js": PLAIN}, True),
+    "browser-field": ({"package.json": {"main": "index.js", "browser": "browser.js"}, "browser.js": TLA,
+                       "index.js": PLAIN}, True),
+    "main-field": ({"package.json": {"main": "index.js", "module": "esm.js"}, "esm.js": TLA, "index.js": PLAIN},
+                   False),
+}
+
+
+@pytest.mark.parametrize("case", list(PACKAGE_CASES))
+def test_packages_as_metro_resolves_them(case, node26, engines_node_modules, tmp_path):
+    """A package's entry in a React Native app is the one Metro takes with React Native's
+    configuration (its "react-native" condition and field, "browser", never "node" or "import"):
+    its await fails the app where Metro bundles it, and only there."""
+    files, fails = PACKAGE_CASES[case]
+    root = Path(os.path.realpath(tmp_path)) / "app"
+    app = {
+        "package.json": json.dumps({"name": "app", "private": True, "main": "index.js",
+                                    "dependencies": {"react-native": "0.87.0", "pkg": "1.0.0"}}),
+        "babel.config.json": '{"presets": ["module:@react-native/babel-preset"]}',
+        "metro.config.js": METRO_CONFIG, "build.mjs": BUILD_RN,
+        "index.js": 'import { v } from "pkg";\nconsole.log(v);\n',
+    }
+    for rel, text in files.items():
+        app[f"node_modules/pkg/{rel}"] = json.dumps({"name": "pkg", "version": "1.0.0", **text}) \
+            if rel == "package.json" else text
+    _write_app(root, app, engines_node_modules)
+    parse = _bundle_parses(node26, root, "ios")
+    project = analyse(root, Config(), cache=False)
+    errors = [(f.path.name, f.code) for f in project.findings if f.severity == "error"]
+    if not fails:
+        assert parse.returncode == 0, parse.stderr
+        assert errors == [], errors
+        return
+    assert "await is only valid in async functions" in parse.stderr, parse.stderr
+    assert ("index.js", "async-entry") in errors, errors

@@ -41,7 +41,9 @@ Choices (where Node is strict, or where tools disagree):
 - Platform files: in a React Native app's folder (the nearest package.json names `react-native`
   or `expo` in its dependencies; the packages in its node_modules too) each probe tries
   Metro's platform suffixes (.ios, .android, .native, then none) before each extension, the iOS
-  file first; elsewhere the suffixes of the importer's tsconfig `moduleSuffixes`, as TypeScript.
+  file first, and packages resolve with Metro's conditions ("react-native", "import"/"require",
+  "default") and main fields ("react-native", "browser", "main"); elsewhere the suffixes of the
+  importer's tsconfig `moduleSuffixes`, as TypeScript.
 - tsconfig `paths` and `baseUrl` apply first to every non-relative specifier (as in TypeScript),
   then Node's algorithm; they are not applied to importers inside node_modules.
 - A bare name that is a Node builtin is a builtin even if node_modules has a package of that name.
@@ -165,6 +167,13 @@ _PROBE = {"import": JS_EXTS + (".json",), "require": JS_EXTS + (".json", ".node"
 # Metro's platform files (metro-resolver 0.87: `Foo.ios.js`, then `Foo.native.js`, then `Foo.js`,
 # for each extension in turn): iOS's first, Android's where iOS has none
 METRO_SUFFIXES = (".ios", ".android", ".native", "")
+# the export conditions Metro matches in a React Native app, by the kind of import:
+# @react-native/metro-config 0.87's `unstable_conditionNames` ("react-native"), and Metro's own
+# "default" and "import" or "require" (never "node", "browser" or "module-sync"); and its
+# `resolverMainFields`, for a package without "exports"
+METRO_CONDITIONS = {"import": frozenset({"default", "import", "react-native"}),
+                    "require": frozenset({"default", "require", "react-native"})}
+METRO_MAIN_FIELDS = ("react-native", "browser", "main")
 _TS_MAP = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
 _DTS = (".d.ts", ".d.mts", ".d.cts")
 _VITE_ASSET_QUERIES = frozenset({"raw", "url", "inline", "worker", "sharedworker", "worker&url"})
@@ -284,6 +293,7 @@ class Resolver:
         # the suffixes tried before each extension (tsconfig `moduleSuffixes`) for the importer
         # being resolved for, now; ("",): none
         self._suffixes: tuple[str, ...] = ("",)
+        self._metro = False  # (resolving for an importer in a React Native app, now: Metro's rules)
         self._platforms: dict[str, tuple[str, ...]] = {}  # real folder -> Metro's suffixes there, or ()
         # babel-plugin-module-resolver: the Babel configuration that governs a real folder (with
         # the plugin), and what each configuration says
@@ -331,9 +341,10 @@ class Resolver:
                     else self._tsconfig_for(imp)
                 real = self.fs.realpath(folder)
                 # (Metro's platform files in a React Native app, whatever tsconfig says; else tsconfig's)
-                suffixes = self._platform_suffixes(real) or (ts.module_suffixes if ts is not None else ())
-                ctx = self._importers[importer] = (imp, folder, real, ts, ts.path if ts else None, suffixes)
-            imp, folder, real_folder, ts, ts_path, suffixes = ctx
+                metro = bool(self._platform_suffixes(real))
+                suffixes = METRO_SUFFIXES if metro else ts.module_suffixes if ts is not None else ()
+                ctx = self._importers[importer] = (imp, folder, real, ts, ts.path if ts else None, suffixes, metro)
+            imp, folder, real_folder, ts, ts_path, suffixes, metro = ctx
             if mode != "import" and mode != "require":
                 mode = "import"
             runtime = self.runtime_conditions.get(importer) if self.runtime_conditions else None
@@ -345,11 +356,13 @@ class Resolver:
                 self._runtime = runtime
                 if suffixes:
                     self._suffixes = suffixes
+                self._metro = metro
                 try:
                     hit = self._resolve(specifier, real_folder, mode, ts)
                 finally:
                     self._runtime = None
                     self._suffixes = ("",)
+                    self._metro = False
                 if hit[0] == "ignored" and hit[1] is not None and hit[1].endswith(".wasm") and mode == "import" \
                         and self.async_wasm(real_folder):
                     hit = ("file", hit[1], None)  # (an async module: see project._wasm_module)
@@ -722,10 +735,12 @@ class Resolver:
                 return self._classify(p)
             return "unresolved", None, f"cannot find module '{spec}' from {{from}}"
         conds = self._conds[mode]
-        if self._runtime:
+        if self._metro:
+            conds = METRO_CONDITIONS[mode]
+        elif self._runtime:
             conds = (conds - {c[1:] for c in self._runtime if c.startswith("-")}) | \
                 {c for c in self._runtime if not c.startswith("-")}
-        if ts is not None and ts.custom_conditions:
+        if ts is not None and ts.custom_conditions and not self._metro:
             conds = conds | (frozenset(ts.custom_conditions) - {"types"})
         try:
             if spec.startswith(("./", "../", "/")) or spec in (".", "..") or os.path.isabs(spec):
@@ -1067,7 +1082,7 @@ class Resolver:
         """``spec``, a relative or absolute path (``path`` without its query), at ``target``."""
         dir_only = path.endswith("/") or path in (".", "..")
         # many files reach one file by different relative specifiers: look it up once
-        tkey = (target, mode, dir_only, query, self._suffixes)
+        tkey = (target, mode, dir_only, query, self._suffixes, self._metro)
         found = self._targets.get(tkey, MISSING)
         if found is MISSING:
             p = self._load_path(target, mode, dir_only=dir_only)
@@ -1126,7 +1141,9 @@ class Resolver:
         pj = self._pkg_json(d) if self.fs.is_file(os.path.join(d, "package.json")) else None
         if pj:
             fields = ["main"]
-            if "browser" in (conds if conds is not None else self._conds[mode]) and isinstance(pj.get("browser"), str):
+            if self._metro:
+                fields = list(METRO_MAIN_FIELDS)
+            elif "browser" in (conds if conds is not None else self._conds[mode]) and isinstance(pj.get("browser"), str):
                 fields.insert(0, "browser")
             for f in fields:
                 main = pj.get(f)
