@@ -171,3 +171,25 @@ def test_import_in_a_file_the_configuration_loads(case, node26, next_engine, wor
     assert f.message.startswith("next.config.ts loads this file, and Next.js compiles both into CommonJS with SWC "
                                 "(this one through its require hook), this import() into `require(\"asyncpkg\")` "
                                 "there; `asyncpkg` is an async module"), f.message
+
+
+@pytest.mark.parametrize("imported", ["asyncpkg", "./value.ts"])
+def test_static_import_in_a_file_the_configuration_loads(imported, node26, next_engine, workspace, tmp_path):
+    """A static import of an async module in a project file next.config.ts loads: Next.js's
+    require hook compiles it into a require(), which throws — said at the import (with the
+    rename fix's advice) and at the configuration, whose require() fails."""
+    root = _project(tmp_path, "ts-top-level-await")
+    workspace({"next.config.ts": "import { x } from './lib/plugins.ts';\nexport default { env: { X: x } };\n",
+               "lib/plugins.ts": f"import {{ plugin }} from '{imported}';\nexport const x: string = typeof plugin;\n",
+               "lib/value.ts": "export const plugin = await Promise.resolve(() => 1);\n"}, root)
+    proc = subprocess.run([str(node26), str(PROBE), str(next_engine), str(root)], cwd=root, capture_output=True,
+                          text=True, timeout=180)
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["loaded"] is False and out["code"] == "ERR_REQUIRE_ASYNC_MODULE", out
+    project = analyse(root, Config(), cache=False)
+    shown = [(f.path.name, f.code, f.severity) for f in project.findings if f.severity in ("error", "warning")]
+    assert sorted(shown) == [("next.config.ts", "async-entry", "error"), ("plugins.ts", "require-async", "error")]
+    (f,) = [f for f in project.findings if f.code == "require-async"]
+    assert f.message.startswith("next.config.ts loads this file, and Next.js compiles both into CommonJS with SWC "
+                                f"(this one through its require hook), this import into `require(\"{imported}\")` "
+                                "there;"), f.message

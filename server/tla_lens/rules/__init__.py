@@ -231,8 +231,8 @@ class _Rules:
         # (a configuration its tool loads with import(): nothing waits for it; one it require()s:
         # its entry finding says what fails)
         loading = self.a.config_loading(path)
-        required = loading is not None and loading[0] == "require()" or \
-            bool(self.a.config_required) and path in self.a.config_compiled()
+        compiled = bool(self.a.config_required) and path in self.a.config_compiled()
+        required = loading is not None and loading[0] == "require()" or compiled
         run = self.a.runner_tests.get(path) if self.a.runner_tests else None
         # (`jest.mock` replaces modules for a test file Jest loads as CommonJS only: in an ES
         # module, the imports are loaded before it runs)
@@ -261,7 +261,9 @@ class _Rules:
                 # import of itself, or (in a cycle) of a module that is async because of this
                 # module's own top-level await — the async-cycle finding says what the cycle does.
                 if target in reportable and target != path and root_of(target) != path:
-                    if loading is None:  # (a configuration its tool loads itself: see above)
+                    if compiled:  # (a file next.config.ts loads: SWC makes this import a require())
+                        self.config_dynamic_import(mod, edge)
+                    elif loading is None:  # (a configuration its tool loads itself: see above)
                         self.async_import(mod, edge)
                 elif (self.a.resolver.required_seen or self.a.cjs_bundled) and \
                         not getattr(self.graph.modules.get(target), "workspace", True):
@@ -621,15 +623,17 @@ class _Rules:
 
     def config_dynamic_import(self, mod: Module, edge: Edge) -> None:
         """An import() of an async module in a configuration its tool compiles into CommonJS
-        (Next.js's next.config.ts, by SWC): a require() there, which throws."""
+        (Next.js's next.config.ts, by SWC), or an import or import() in a project file it loads
+        (compiled so too, by Next.js's require hook): a require() there, which throws."""
         target = edge.target
         assert target is not None
         why = self.async_why(target, mod.path)
         config = mod.path if mod.path in self.a.config_required else self.a.config_compiled()[mod.path]
-        how = f"{self.a.config_required[config]}, and SWC compiles this import()"
+        what = "this import()" if edge.kind is EdgeKind.DYNAMIC else "this import"
+        how = f"{self.a.config_required[config]}, and SWC compiles {what}"
         if config != mod.path:  # (a file the configuration loads: Next.js's require hook compiles it too)
             how = (f"{self.graph.rel(config)} loads this file, and Next.js compiles both into CommonJS with SWC (this "
-                   f"one through its require hook), this import()")
+                   f"one through its require hook), {what}")
         msg = (f"{how} into `require(\"{edge.specifier}\")` there; "
                f"`{edge.specifier}` is an async module {why}, so Node throws ERR_REQUIRE_ASYNC_MODULE when the "
                f"configuration runs it and Next.js fails to load it; " + self._next_advice(config))
