@@ -1,5 +1,6 @@
 """Babel's command line in an npm script (`babel src -d lib`): the files it compiles, each alone,
-into CommonJS (read, never run).
+into CommonJS (read, never run); and what babel-plugin-module-resolver in a Babel configuration
+rewrites imports into (:func:`module_resolver`, for the resolver).
 
 Babel (7) compiles ES modules into CommonJS where its configuration has @babel/preset-env
 (`modules` "auto", which the command line takes as CommonJS, "commonjs" or "cjs"; not `false`)
