@@ -236,3 +236,42 @@ def test_packages_as_metro_resolves_them(case, node26, engines_node_modules, tmp
         return
     assert "await is only valid in async functions" in parse.stderr, parse.stderr
     assert ("index.js", "async-entry") in errors, errors
+
+
+def test_shared_package_of_a_monorepo(node26, engines_node_modules, tmp_path):
+    """A monorepo's shared package outside the app's folder (linked into the app's node_modules)
+    is bundled by Metro with Metro's rules too: its `./Button` is Button.native.js, whose await
+    fails the app (said at the app's entry)."""
+    root = Path(os.path.realpath(tmp_path)) / "repo"
+    metro_config = METRO_CONFIG.replace("module.exports = { watchFolders: [",
+                                        "module.exports = { watchFolders: [path.resolve(__dirname, '../../packages'), ")
+    _write_app(root / "apps/mobile", {
+        "package.json": json.dumps({"name": "mobile", "private": True, "main": "index.js",
+                                    "dependencies": {"react-native": "0.87.0", "@acme/ui": "*"}}),
+        "babel.config.json": '{"presets": ["module:@react-native/babel-preset"]}',
+        "metro.config.js": metro_config, "build.mjs": BUILD_RN,
+        "index.js": 'import { Button } from "@acme/ui";\nconsole.log(Button);\n',
+    }, engines_node_modules)
+    files = {
+        "package.json": json.dumps({"name": "repo", "private": True, "workspaces": ["apps/*", "packages/*"]}),
+        "packages/ui/package.json": json.dumps({"name": "@acme/ui", "main": "src/index.js",
+                                                "peerDependencies": {"react-native": "*"}}),
+        "packages/ui/src/index.js": "export { Button } from './Button';\n",
+        "packages/ui/src/Button.native.js": "export const Button = await Promise.resolve('native');\n",
+        "packages/ui/src/Button.js": "export const Button = 'web';\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / "apps/mobile/node_modules/@acme").mkdir(parents=True)
+    (root / "apps/mobile/node_modules/@acme/ui").symlink_to(root / "packages/ui")
+    parse = _bundle_parses(node26, root / "apps/mobile", "ios")
+    assert "await is only valid in async functions" in parse.stderr, parse.stderr
+    project = analyse(root, Config(), cache=False)
+    (edge,) = project.modules[root / "packages/ui/src/index.js"].edges
+    assert edge.target == root / "packages/ui/src/Button.native.js"
+    errors = [(f.path.relative_to(root).as_posix(), f.code, f.message) for f in project.findings
+              if f.severity == "error"]
+    ((where, code, message),) = errors  # (the app's entry: Metro bundles the package's await into it)
+    assert (where, code) == ("apps/mobile/index.js", "async-entry"), errors
+    assert "Button.native.js` (top-level await at line 1)" in message and "the app fails to start" in message

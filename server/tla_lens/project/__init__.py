@@ -75,7 +75,7 @@ from ..resolve.serverless import SERVICE_NAMES, serverless_builds
 from ..resolve.tsup import CONFIG_NAMES as TSUP_CONFIGS, CjsBuild, package_cjs_builds
 from ..resolve.targets import installed_version, target_words
 from ..resolve import Resolution, Resolver
-from ..resolve.resolver import EXTERNAL, TscCjs, split_external
+from ..resolve.resolver import EXTERNAL, METRO_RUNTIME, TscCjs, split_external
 from ..syntax import dialect_for_path, edit_tree, extract, extract_incremental
 from ..syntax.facts import Dialect, ModuleFacts, Span, StaticImport, TlaKind, TlaSite
 from .cache import FactsCache, Workers, content_key
@@ -1707,10 +1707,14 @@ class Project:
         reachable from :attr:`bun_entries` (Bun runs what they import, require() and import(),
         packages too) — and :attr:`runtime_conditions`: Bun's export conditions for every file
         reachable from its entries, node's `--conditions` for those reachable from its runs
-        with them (packages too; Bun's first where both reach a file). Returns whether any
+        with them (packages too; Bun's first where both reach a file), and Metro's rules
+        (:data:`METRO_RUNTIME`) for what a React Native app's Metro bundle reaches (a shared
+        package of a monorepo, outside the app's folder, too). Returns whether any
         module's edges changed (the graph is then re-indexed); repeated until nothing changes
         (Bun keeps other imports than tsc, conditions resolve to other files)."""
-        if not self.bun_entries and not self.bun_run and not self.node_conditions and not self.runtime_conditions:
+        metro = {p: "" for p, b in self.cjs_entries.items() if b.tool == "Metro"} if self.cjs_entries else {}
+        if not self.bun_entries and not self.bun_run and not self.node_conditions and not self.runtime_conditions \
+                and not metro:
             return False
 
         def step() -> list[Path]:
@@ -1722,6 +1726,9 @@ class Project:
             if self.node_conditions:
                 for p, conds in self._reach(self.node_conditions, lambda e, _: False).items():
                     runtime.setdefault(p, conds)
+            if metro:  # (what Metro bundles from outside the app's folder: Metro's rules too)
+                for p in self._reach(metro, lambda e, _: False):
+                    runtime.setdefault(p, METRO_RUNTIME)
             old = self.runtime_conditions
             flipped.update(p for p in runtime.keys() | old.keys() if runtime.get(p) != old.get(p))
             self.runtime_conditions = self.resolver.runtime_conditions = runtime

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..project.graph import EdgeKind
-from ..resolve.resolver import located_in
+from ..resolve.resolver import METRO_RUNTIME, located_in
 from ..resolve.scripts import BUN_CONDITIONS
 from ..rules import WASM_WHY, external_request, has_phrase, is_external, is_synthetic, is_wasm, root_phrase
 from ..text import printable
@@ -97,7 +97,7 @@ def explain(analysis: "Analysis", path: Path) -> str:
         out.append(f"Node runs it by type stripping ({node_run}): its imports are kept as "
                    "written, also those TypeScript would drop (types only, or nothing used).")
     conds = analysis.runtime_conditions.get(path)
-    if conds and conds != BUN_CONDITIONS:  # (node's `--conditions`; Bun's are said below)
+    if conds and conds != BUN_CONDITIONS and conds != METRO_RUNTIME:  # (node's `--conditions`; Bun's below)
         shown = ", ".join(f"`{c}`" for c in conds)
         out.append(f"Node runs it with export conditions of its own ({shown}: `--conditions` in a script): "
                    "its imports of packages resolve with them.")

@@ -174,6 +174,9 @@ METRO_SUFFIXES = (".ios", ".android", ".native", "")
 METRO_CONDITIONS = {"import": frozenset({"default", "import", "react-native"}),
                     "require": frozenset({"default", "require", "react-native"})}
 METRO_MAIN_FIELDS = ("react-native", "browser", "main")
+# the runtime_conditions of a file Metro bundles into a React Native app from outside the app's
+# folder (a monorepo's shared package): resolved by Metro's rules all the same
+METRO_RUNTIME = ("\0metro",)
 _TS_MAP = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
 _DTS = (".d.ts", ".d.mts", ".d.cts")
 _VITE_ASSET_QUERIES = frozenset({"raw", "url", "inline", "worker", "sharedworker", "worker&url"})
@@ -348,12 +351,14 @@ class Resolver:
             if mode != "import" and mode != "require":
                 mode = "import"
             runtime = self.runtime_conditions.get(importer) if self.runtime_conditions else None
+            if runtime == METRO_RUNTIME and not metro:
+                metro, suffixes = True, METRO_SUFFIXES
             key = (specifier, folder, mode, ts_path, runtime) if runtime else (specifier, folder, mode, ts_path)
             hit = self._res.get(key)
             if hit is None:
                 hit = self._external(specifier, real_folder)
             if hit is None:
-                self._runtime = runtime
+                self._runtime = runtime if runtime != METRO_RUNTIME else None
                 if suffixes:
                     self._suffixes = suffixes
                 self._metro = metro
