@@ -1735,6 +1735,20 @@ class Project:
             return [p for p in flipped if p in self.modules]
         return self._settle_until_stable(step)
 
+    def _settle_all(self) -> bool:
+        """Bring every way of running and building files up to date with the graph (which files
+        Node, tsup/esbuild/Metro bundles, tsx, Bun and Next.js's loader take, and how), again while
+        one of them changes edges another reads (a file Metro's rules resolve anew joins its
+        bundle, say). Returns whether any module's edges changed."""
+        changed = False
+        for _ in range(4):  # (each round settles one way of running for the others' edges)
+            moved = self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_runtimes() | \
+                self._settle_native_configs()
+            if not moved:
+                break
+            changed = True
+        return changed
+
     def _settle_until_stable(self, step: Callable[[], list[Path]]) -> bool:
         """Call ``step`` (which brings one way of running files up to date and returns the
         modules whose way changed) and make those modules again, until none changes; the graph
@@ -2052,8 +2066,7 @@ class Project:
         self.node_entries = self._find_node_entries(pkg_dirs)
         self.cjs_entries = self._find_cjs_entries(pkg_dirs)
         self.runner_tests = self._find_runner_tests(pkg_dirs)
-        if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_runtimes() | \
-                self._settle_native_configs():
+        if self._settle_all():
             cycles = entries = True
             pkg_dirs = self._package_dirs()  # (modules loaded: maybe in other packages)
         inf = self.infection
@@ -2371,9 +2384,7 @@ class Project:
         if graph_dirty:
             if full_index:
                 self.graph.index_edges()
-            if self._settle_node_run() | self._settle_cjs() | self._settle_tsx() | self._settle_runtimes() | \
-                self._settle_native_configs() or \
-                    builds_changed:
+            if self._settle_all() or builds_changed:
                 unverdicted = True  # (which files Node runs or tsup bundles changed: their imports too)
             if unverdicted:
                 change.verdicts = self.recompute(cycles=True, entries=True)
