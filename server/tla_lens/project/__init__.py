@@ -1712,7 +1712,7 @@ class Project:
         package of a monorepo, outside the app's folder, too). Returns whether any
         module's edges changed (the graph is then re-indexed); repeated until nothing changes
         (Bun keeps other imports than tsc, conditions resolve to other files)."""
-        metro = {p: "" for p, b in self.cjs_entries.items() if b.tool == "Metro"} if self.cjs_entries else {}
+        metro = any(b.tool == "Metro" for b in self.cjs_entries.values()) if self.cjs_entries else False
         if not self.bun_entries and not self.bun_run and not self.node_conditions and not self.runtime_conditions \
                 and not metro:
             return False
@@ -1726,9 +1726,11 @@ class Project:
             if self.node_conditions:
                 for p, conds in self._reach(self.node_conditions, lambda e, _: False).items():
                     runtime.setdefault(p, conds)
-            if metro:  # (what Metro bundles from outside the app's folder: Metro's rules too)
-                for p in self._reach(metro, lambda e, _: False):
-                    runtime.setdefault(p, METRO_RUNTIME)
+            if metro:  # (what Metro bundles (_settle_cjs) from outside the app's folder: Metro's rules too)
+                in_app = self.resolver.in_react_native_app
+                for p, build in self.cjs_bundled.items():
+                    if build.tool == "Metro" and p not in runtime and not in_app(p):
+                        runtime[p] = METRO_RUNTIME
             old = self.runtime_conditions
             flipped.update(p for p in runtime.keys() | old.keys() if runtime.get(p) != old.get(p))
             self.runtime_conditions = self.resolver.runtime_conditions = runtime

@@ -20,18 +20,25 @@ from typing import Callable, Optional
 
 from .tsup import CjsBuild
 
-__all__ = ["metro_app"]
+__all__ = ["is_app", "metro_app"]
 
 _EXTENSIONS = ("js", "jsx", "ts", "tsx")
+
+
+def is_app(manifest: dict) -> bool:
+    """Is the package (its package.json ``manifest``) a React Native (or Expo) app: its own
+    `dependencies` name `react-native` or `expo` (a library names them among its peer or dev
+    ones)?"""
+    deps = manifest.get("dependencies")
+    return isinstance(deps, dict) and ("react-native" in deps or "expo" in deps)
 
 
 def metro_app(manifest: dict, package_dir: str, is_file: Callable[[str], bool],
               is_dir: Callable[[str], bool]) -> Optional[CjsBuild]:
     """The Metro bundle of the React Native (or Expo) app of ``package_dir``, or None."""
-    # (an app's own dependencies: a library names react-native among its peer or dev ones)
-    deps = manifest.get("dependencies") if isinstance(manifest.get("dependencies"), dict) else {}
-    if "react-native" not in deps and "expo" not in deps:
+    if not is_app(manifest):
         return None
+    deps = manifest["dependencies"]
     main = manifest.get("main")
     main = main if isinstance(main, str) else ("expo/AppEntry" if "expo" in deps else "")
     entries: list[str] = []

@@ -73,7 +73,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from ..problems import Problem
 from . import _jsonc
-from . import babel, bundler, globs
+from . import babel, bundler, globs, metro
 from . import denocache, importmap, denoremote
 from . import pnp as pnp_manifest
 from .pnp import in_zip as pnp_in_zip
@@ -1619,6 +1619,11 @@ class Resolver:
                     return f
         return None
 
+    def in_react_native_app(self, file: Path) -> bool:
+        """Is ``file`` in a React Native app's folder (:meth:`_platform_suffixes`), where Metro's
+        rules apply to its imports whatever reaches it?"""
+        return bool(self._platform_suffixes(self.fs.realpath(os.path.dirname(os.path.abspath(file)))))
+
     def _platform_suffixes(self, folder: str) -> tuple[str, ...]:
         """:data:`METRO_SUFFIXES` where the (real) ``folder`` is in the folder of a React Native
         app — its nearest package.json (past those of the packages in node_modules: Metro
@@ -1629,8 +1634,7 @@ class Resolver:
             return hit
         out: tuple[str, ...] = ()
         pj = self._pkg_json(folder) if self.fs.is_file(os.path.join(folder, "package.json")) else None
-        deps = pj.get("dependencies") if pj else None
-        if isinstance(deps, dict) and ("react-native" in deps or "expo" in deps):
+        if pj and metro.is_app(pj):
             out = METRO_SUFFIXES
         elif pj is not None and not _in_node_modules(folder):
             pass  # (another package of the workspace: not the app's)
